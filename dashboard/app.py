@@ -1,0 +1,20 @@
+"""Entrypoint: `streamlit run dashboard/app.py`. Only navigation lives here.
+
+It sits outside pages/ on purpose: a pages/ folder beside the entrypoint would put Streamlit in
+its legacy folder mode, and a deep link opened first on a fresh server would bypass st.navigation.
+"""
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # so that `pages.common` and `dashboard` import without installing
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from pages.common import PAGES  # noqa: E402
+
+st.set_page_config(page_title="北臺合作儀表板", page_icon="🤝", layout="wide")
+navigation = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default)
+                            for p in PAGES.values()])
+navigation.run()

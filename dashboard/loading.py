@@ -1,0 +1,455 @@
+"""Read the curated files in data/ and validate them into model objects.
+
+Nothing is written here. Every problem found is collected with its file, record and field,
+so that a clerk can fix all of them in one pass; `DataError` carries the whole list.
+"""
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from dashboard import vocab
+from dashboard.models import (
+    AgendaItem, City, GroupMeeting, Indicator, Meeting, MutualAid, Organiser, Proposal,
+    ProposalCity, ProposalLead, ProposalType, WorkGroup,
+)
+
+ID_PATTERN = re.compile(r"^[0-9]{3}-[A-Z]?[0-9]{2}$")
+SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    record: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}｜{self.record}｜欄位「{self.field}」：{self.message}"
+
+
+class DataError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Dataset:
+    cities: list[City] = field(default_factory=list)
+    groups: list[WorkGroup] = field(default_factory=list)
+    group_meetings: list[GroupMeeting] = field(default_factory=list)
+    proposals: list[Proposal] = field(default_factory=list)
+    leads: list[ProposalLead] = field(default_factory=list)
+    types: list[ProposalType] = field(default_factory=list)
+    proposal_cities: list[ProposalCity] = field(default_factory=list)
+    mutual_aid: list[MutualAid] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    agenda: list[AgendaItem] = field(default_factory=list)
+    organisers: list[Organiser] = field(default_factory=list)
+
+    def batches(self) -> list[list]:
+        """The objects, parents before children, so that each batch can be flushed in turn."""
+        return [self.cities, self.groups, self.group_meetings, self.proposals, self.leads,
+                self.types, self.proposal_cities, self.mutual_aid, self.indicators,
+                self.meetings, self.agenda, self.organisers]
+
+
+MISSING = object()
+
+
+class Record:
+    """One record of a source file, with typed accessors that report instead of raising."""
+
+    def __init__(self, data: dict, file: str, label: str, problems: list[Problem]):
+        self.data, self.file, self.label, self.problems = data, file, label, problems
+
+    def problem(self, field_name: str, message: str) -> None:
+        self.problems.append(Problem(self.file, self.label, field_name, message))
+
+    def raw(self, name: str, required: bool = True) -> Any:
+        value = self.data.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+        if value is None or value == "" or value == []:
+            if required:
+                self.problem(name, "必填欄位，不可空白")
+            return MISSING
+        return value
+
+    def text(self, name: str, required: bool = True) -> str | None:
+        value = self.raw(name, required)
+        return None if value is MISSING else str(value)
+
+    def integer(self, name: str, required: bool = True, minimum: int | None = None) -> int | None:
+        value = self.raw(name, required)
+        if value is MISSING:
+            return None
+        try:
+            number = int(str(value).replace(",", ""))
+        except ValueError:
+            self.problem(name, f"「{value}」不是整數")
+            return None
+        if minimum is not None and number < minimum:
+            self.problem(name, f"數量不可為負數（目前為 {number}）" if minimum == 0 else f"須大於或等於 {minimum}")
+            return None
+        return number
+
+    def count(self, name: str) -> int | None:
+        return self.integer(name, minimum=0)
+
+    def day(self, name: str, required: bool = True) -> date | None:
+        value = self.raw(name, required)
+        if value is MISSING:
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.problem(name, f"日期「{value}」無效，請用西元 YYYY-MM-DD 格式（例如 2023-08-08）")
+            return None
+
+    def clock(self, name: str, required: bool = True) -> time | None:
+        value = self.raw(name, required)
+        if value is MISSING:
+            return None
+        try:
+            return time.fromisoformat(str(value))
+        except ValueError:
+            self.problem(name, f"時間「{value}」無效，請用 HH:MM 格式（例如 14:30）")
+            return None
+
+    def choice(self, name: str, allowed, what: str, required: bool = True) -> str | None:
+        value = self.text(name, required)
+        if value is not None and value not in allowed:
+            self.problem(name, f"未知的{what}「{value}」；可用：{'、'.join(allowed)}")
+            return None
+        return value
+
+    def items(self, name: str, required: bool = True) -> list:
+        value = self.raw(name, required)
+        if value is MISSING:
+            return []
+        if not isinstance(value, list):
+            self.problem(name, "應為清單")
+            return []
+        return value
+
+
+def read_csv(path: Path, problems: list[Problem], root: Path) -> list[tuple[str, dict]]:
+    """Rows with a label naming their line, as a spreadsheet user counts lines."""
+    rel = _rel(path, root)
+    if not path.exists():
+        problems.append(Problem(rel, "（檔案）", "-", "找不到檔案"))
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return [(f"第 {number} 行", row) for number, row in enumerate(reader, start=2)]
+
+
+def read_yaml(path: Path, problems: list[Problem], root: Path) -> dict | None:
+    rel = _rel(path, root)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(Problem(rel, "（檔案）", "-", "找不到檔案"))
+        return None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行" if mark else "（檔案）"
+        problems.append(Problem(rel, where, "-", f"YAML 格式錯誤：{getattr(error, 'problem', error)}"))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(rel, "（檔案）", "-", "內容應為欄位與值的對應（mapping）"))
+        return None
+    return data
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(Path("data") / path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _unique(items: list, key: Callable, file: str, what: str, problems: list[Problem], label: Callable) -> None:
+    counts = Counter(key(item) for item in items)
+    for item in items:
+        if counts[key(item)] > 1:
+            problems.append(Problem(file, label(item), what, f"重複的識別碼「{key(item)}」"))
+
+
+def load_dataset(data_dir: Path) -> Dataset:
+    """Parse and validate all of data/; raise DataError listing every problem."""
+    problems: list[Problem] = []
+    ds = Dataset()
+    ds.cities = _cities(data_dir, problems)
+    city_by_name = {c.name: c.code for c in ds.cities}
+    ds.groups = _groups(data_dir, problems)
+    group_ids = {g.id for g in ds.groups}
+    ds.group_meetings = _group_meetings(data_dir, problems, group_ids)
+    _proposals(data_dir, problems, ds, city_by_name, {g.id: g for g in ds.groups})
+    proposal_ids = {p.id for p in ds.proposals}
+    ds.mutual_aid = _mutual_aid(data_dir, problems, city_by_name, proposal_ids)
+    ds.indicators = _indicators(data_dir, problems, city_by_name, proposal_ids)
+    _meeting(data_dir, problems, ds)
+    if problems:
+        raise DataError(problems)
+    return ds
+
+
+def _cities(root: Path, problems: list[Problem]) -> list[City]:
+    file = "data/cities.csv"
+    cities = []
+    for label, row in read_csv(root / "cities.csv", problems, root):
+        r = Record(row, file, label, problems)
+        before = len(problems)
+        city = City(code=r.text("code"), name=r.text("name"), name_en=r.text("name_en"),
+                    lon=_float(r, "lon", 118, 123), lat=_float(r, "lat", 21, 27), color=r.text("color"),
+                    sort_order=r.integer("sort_order"), card_order=r.integer("card_order"))
+        if len(problems) == before:
+            cities.append(city)
+    _unique(cities, lambda c: c.code, file, "code", problems, lambda c: c.name)
+    _unique(cities, lambda c: c.name, file, "name", problems, lambda c: c.name)
+    return cities
+
+
+def _float(r: Record, name: str, low: float, high: float) -> float | None:
+    value = r.raw(name)
+    if value is MISSING:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        r.problem(name, f"「{value}」不是數字")
+        return None
+    if not low <= number <= high:
+        r.problem(name, f"{number} 不在臺灣範圍內（{low}–{high}）")
+    return number
+
+
+def _groups(root: Path, problems: list[Problem]) -> list[WorkGroup]:
+    file = "data/groups.csv"
+    groups = []
+    for label, row in read_csv(root / "groups.csv", problems, root):
+        r = Record(row, file, label, problems)
+        gid = r.text("id")
+        if gid and not SLUG_PATTERN.match(gid):
+            r.problem("id", f"識別碼「{gid}」只能用小寫英文字母、數字與連字號")
+        groups.append(WorkGroup(id=gid, name=r.text("name"), parent_id=r.text("parent", False),
+                                host_agency=r.text("host_agency", False),
+                                kind=r.choice("kind", ["topic", "development", "staff"], "組別類型"),
+                                sort_order=r.integer("sort_order")))
+    ids = {g.id for g in groups}
+    with_children = {g.parent_id for g in groups if g.parent_id}
+    for g in groups:
+        if g.parent_id and g.parent_id not in ids:
+            problems.append(Problem(file, g.name or "?", "parent", f"未知的上層組別「{g.parent_id}」"))
+        if not g.host_agency and g.id not in with_children:
+            problems.append(Problem(file, g.name or "?", "host_agency", "必填欄位，不可空白（沒有分組的組別須有主辦單位）"))
+    _unique(groups, lambda g: g.id, file, "id", problems, lambda g: g.name or "?")
+    return groups
+
+
+def _group_meetings(root: Path, problems: list[Problem], group_ids: set) -> list[GroupMeeting]:
+    file = "data/group_meetings.csv"
+    meetings = []
+    for label, row in read_csv(root / "group_meetings.csv", problems, root):
+        r = Record(row, file, label, problems)
+        meetings.append(GroupMeeting(date=r.day("date"), group_id=r.choice("group", group_ids, "組別"),
+                                     name=r.text("name")))
+    return meetings
+
+
+def _proposals(root: Path, problems: list[Problem], ds: Dataset, city_by_name: dict, groups: dict) -> None:
+    folder = root / "proposals"
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        problems.append(Problem("data/proposals/", "（資料夾）", "-", "找不到任何提案檔（*.yaml）"))
+    seen: dict[str, str] = {}
+    for path in files:
+        file = _rel(path, root)
+        data = read_yaml(path, problems, root)
+        if data is None:
+            continue
+        label = f"提案 {data.get('id') or path.stem}"
+        r = Record(data, file, label, problems)
+        pid = r.text("id")
+        if pid is None:
+            continue
+        if pid in seen:
+            r.problem("id", f"重複的提案編號「{pid}」（已用於 {seen[pid]}）")
+            continue
+        seen[pid] = file
+        if not ID_PATTERN.match(pid):
+            r.problem("id", f"提案編號「{pid}」格式應如 112-J01 或 111-01")
+        elif path.stem != pid:
+            r.problem("id", f"檔名應與提案編號相同（{pid}.yaml）")
+        proposal = _proposal(r, pid, groups)
+        if proposal is None:
+            continue
+        ds.proposals.append(proposal)
+        for position, lead in enumerate(r.items("lead_units"), start=1):
+            lr = Record(lead if isinstance(lead, dict) else {}, file, f"{label} 提案單位第 {position} 筆", problems)
+            city = lr.choice("city", city_by_name, "縣市")
+            unit = lr.text("unit")
+            if city and unit:
+                ds.leads.append(ProposalLead(proposal_id=pid, position=position, unit=unit,
+                                             city_code=city_by_name[city]))
+        for kind in dict.fromkeys(r.items("types", required=proposal.cities_scope is not None)):
+            if kind not in vocab.PROPOSAL_TYPES:
+                r.problem("types", f"未知的提案類型「{kind}」；可用：{'、'.join(vocab.PROPOSAL_TYPES)}")
+            else:
+                ds.types.append(ProposalType(proposal_id=pid, type=kind))
+        cities = r.items("cities", required=proposal.cities_scope is not None)
+        for name in dict.fromkeys(cities):
+            if name not in city_by_name:
+                r.problem("cities", f"未知的縣市「{name}」；請用正式名稱，例如「臺北市」")
+            else:
+                ds.proposal_cities.append(ProposalCity(proposal_id=pid, city_code=city_by_name[name]))
+        if proposal.cities_scope == "all" and set(cities) != set(city_by_name):
+            r.problem("cities", "合作縣市勾選「北臺八縣市」時，應列出全部八縣市")
+        if proposal.cities_scope == "partial" and len(set(cities)) >= len(city_by_name):
+            r.problem("cities", "勾選「部分縣市」時，不應列出全部八縣市")
+    _sort_proposals(ds.proposals)
+
+
+def _proposal(r: Record, pid: str, groups: dict) -> Proposal | None:
+    group = r.choice("group", [g for g, v in groups.items() if not v.parent_id], "組別")
+    subgroup = r.text("subgroup", False)
+    if subgroup is not None:
+        if subgroup not in groups:
+            r.problem("subgroup", f"未知的分組「{subgroup}」")
+            subgroup = None
+        elif groups[subgroup].parent_id != group:
+            r.problem("subgroup", f"分組「{subgroup}」不屬於組別「{group}」")
+    scope = r.choice("cities_scope", list(vocab.CITY_SCOPES), "合作縣市範圍", required=False)
+    progress = r.text("progress", False)
+    reason = r.text("tracking_reason", False)
+    basis = r.text("progress_basis")
+    if basis and basis not in (progress or "") + (reason or ""):
+        r.problem("progress_basis", "依據句須逐字出現在「progress」或「tracking_reason」中")
+    track = r.choice("track", list(vocab.TRACKS), "類別")
+    year = r.integer("year", minimum=100)
+    if track == "central" and not r.text("central_ministry", False):
+        r.problem("central_ministry", "請求中央協助的提案須填對應中央部會")
+    fields = dict(
+        id=pid, year=year, track=track, item_no=r.integer("item_no", minimum=1), sort_order=0,
+        group_id=group, subgroup_id=subgroup, title=r.text("title"), card_title=r.text("card_title", False),
+        card_unit=r.text("card_unit", False), cities_scope=scope, description=r.text("description", False),
+        approach=r.text("approach", False), benefits=r.text("benefits", False), contact=r.text("contact", False),
+        central_ministry=r.text("central_ministry", False), progress=progress,
+        tracking_status=r.choice("tracking_status", vocab.TRACKING_STATUSES, "列管狀態"),
+        tracking_reason=reason, tracking_basis=r.text("tracking_basis"),
+        progress_status=r.choice("progress_status", vocab.PROGRESS_STATUSES, "進度狀態"),
+        progress_basis=basis, notes=r.text("notes", False),
+    )
+    required = ("year", "track", "item_no", "group_id", "title", "tracking_status", "tracking_basis",
+                "progress_status", "progress_basis")
+    if any(fields[name] is None for name in required):
+        return None
+    return Proposal(**fields)
+
+
+def _sort_proposals(proposals: list[Proposal]) -> None:
+    """Packet order: 111 carried-over (de-list table, then keep table), 112 central, 112 joint."""
+    track_rank = {t: i for i, t in enumerate(vocab.TRACKS)}
+    proposals.sort(key=lambda p: (p.year, track_rank.get(p.track, 9), p.id))
+    for order, p in enumerate(proposals, start=1):
+        p.sort_order = order
+
+
+def _mutual_aid(root: Path, problems: list[Problem], city_by_name: dict, proposal_ids: set) -> list[MutualAid]:
+    file = "data/mutual_aid.csv"
+    rows = []
+    for label, row in read_csv(root / "mutual_aid.csv", problems, root):
+        r = Record(row, file, label, problems)
+        start, end = r.day("period_start"), r.day("period_end")
+        if start and end and end < start:
+            r.problem("period_end", "統計區間結束日早於開始日")
+        from_city = r.choice("from_city", city_by_name, "縣市")
+        to_city = r.choice("to_city", city_by_name, "縣市")
+        if from_city and from_city == to_city:
+            r.problem("to_city", "支援縣市不可與請求縣市相同")
+        values = dict(item_no=r.integer("item_no", minimum=1), fire=r.count("fire"),
+                      ambulance=r.count("ambulance"), relay=r.count("relay"),
+                      proposal_id=r.choice("proposal", proposal_ids, "提案編號"))
+        if None in (from_city, to_city, start, end) or None in values.values():
+            continue
+        rows.append(MutualAid(from_city=city_by_name[from_city], to_city=city_by_name[to_city],
+                              period_start=start, period_end=end, **values))
+    seen = Counter((m.from_city, m.to_city, m.period_start) for m in rows)
+    for m in rows:
+        if seen[(m.from_city, m.to_city, m.period_start)] > 1:
+            problems.append(Problem(file, f"{m.from_city}→{m.to_city}", "to_city", "同一區間內同一對縣市重複"))
+    return rows
+
+
+def _indicators(root: Path, problems: list[Problem], city_by_name: dict, proposal_ids: set) -> list[Indicator]:
+    file = "data/indicators.csv"
+    rows = []
+    for label, row in read_csv(root / "indicators.csv", problems, root):
+        r = Record(row, file, label, problems)
+        city = r.choice("city", city_by_name, "縣市", required=False)
+        counterpart = r.choice("counterpart_city", city_by_name, "縣市", required=False)
+        item = Indicator(
+            proposal_id=r.choice("proposal", proposal_ids, "提案編號"), indicator=r.text("indicator"),
+            label=r.text("label"), kind=r.choice("kind", ["value", "total"], "數值種類"),
+            city_code=city_by_name.get(city), counterpart_code=city_by_name.get(counterpart),
+            value=r.count("value"), unit=r.text("unit"), period_start=r.day("period_start", False),
+            period_end=r.day("period_end", False), as_of=r.day("as_of", False), note=r.text("note", False))
+        if None not in (item.proposal_id, item.indicator, item.label, item.kind, item.value, item.unit):
+            rows.append(item)
+    _check_totals(rows, file, problems)
+    return rows
+
+
+def _check_totals(rows: list[Indicator], file: str, problems: list[Problem]) -> None:
+    """A stated total must equal the sum of the detail rows it covers."""
+    for total in (row for row in rows if row.kind == "total"):
+        parts = [row for row in rows if row.kind == "value" and row.indicator == total.indicator
+                 and row.proposal_id == total.proposal_id
+                 and (total.city_code is None or row.city_code == total.city_code)
+                 and (total.counterpart_code is None or row.counterpart_code == total.counterpart_code)]
+        if parts and sum(p.value for p in parts) != total.value:
+            problems.append(Problem(file, f"{total.proposal_id} {total.indicator}", "value",
+                                    f"合計 {total.value} 與明細加總 {sum(p.value for p in parts)} 不符"))
+
+
+def _meeting(root: Path, problems: list[Problem], ds: Dataset) -> None:
+    file = "data/meeting.yaml"
+    data = read_yaml(root / "meeting.yaml", problems, root)
+    if data is None:
+        return
+    r = Record(data, file, "會議", problems)
+    meeting = Meeting(id=r.text("id"), name=r.text("name"), date=r.day("date"), start_time=r.clock("start_time"),
+                      chair_org=r.text("chair_org"), chair=r.text("chair"), venue=r.text("venue"),
+                      url=r.text("url", False))
+    ds.meetings.append(meeting)
+    previous_end = None
+    for position, item in enumerate(r.items("agenda"), start=1):
+        ir = Record(item if isinstance(item, dict) else {}, file, f"議程第 {position} 項", problems)
+        start, end = ir.clock("start"), ir.clock("end", False)
+        minutes = ir.integer("minutes", required=False, minimum=0)
+        if start and end and minutes is not None:
+            if (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute) != minutes:
+                ir.problem("minutes", f"{minutes} 分鐘與 {start:%H:%M}–{end:%H:%M} 不符")
+        if start and previous_end and start < previous_end:
+            ir.problem("start", "開始時間早於前一項的結束時間")
+        previous_end = end or start
+        ds.agenda.append(AgendaItem(meeting_id=meeting.id, position=position, start=start, end=end,
+                                    minutes=minutes, title=ir.text("title"), note=ir.text("note", False),
+                                    key=ir.text("key", False)))
+    organisers = r.raw("organisers")
+    if isinstance(organisers, dict):
+        for role, names in organisers.items():
+            for position, name in enumerate(names or [], start=1):
+                ds.organisers.append(Organiser(meeting_id=meeting.id, role=role, position=position, name=name))

@@ -1,0 +1,161 @@
+"""The store's tables.
+
+Curated tables are rebuilt from data/ by the loader; `Decision` rows are written by users
+during the meeting and are never touched by a rebuild.
+"""
+from datetime import date, datetime, time
+
+from sqlmodel import Field, SQLModel
+
+
+class City(SQLModel, table=True):
+    code: str = Field(primary_key=True)
+    name: str = Field(unique=True, index=True)
+    name_en: str
+    lon: float
+    lat: float
+    color: str
+    sort_order: int
+    card_order: int  # position in the 2×4 grid of the paper card
+
+
+class WorkGroup(SQLModel, table=True):
+    __tablename__ = "work_group"
+    id: str = Field(primary_key=True)
+    name: str = Field(unique=True)
+    parent_id: str | None = Field(default=None, foreign_key="work_group.id")
+    host_agency: str | None = None  # None for a group whose sub-groups each have a host
+    kind: str  # topic / development / staff
+    sort_order: int
+
+
+class GroupMeeting(SQLModel, table=True):
+    __tablename__ = "group_meeting"
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: str = Field(foreign_key="work_group.id", index=True)
+    date: date
+    name: str
+
+
+class Proposal(SQLModel, table=True):
+    id: str = Field(primary_key=True)
+    year: int = Field(index=True)
+    track: str = Field(index=True)
+    item_no: int  # 項次 as printed in its table
+    sort_order: int
+    group_id: str = Field(foreign_key="work_group.id", index=True)
+    subgroup_id: str | None = Field(default=None, foreign_key="work_group.id")
+    title: str  # as in the packet's table
+    card_title: str | None = None  # as on the card, where it differs
+    card_unit: str | None = None
+    cities_scope: str | None = None  # all / partial; None where no card exists
+    description: str | None = None  # 說明
+    approach: str | None = None  # 具體作法
+    benefits: str | None = None  # 合作效益
+    contact: str | None = None
+    central_ministry: str | None = None
+    progress: str | None = None  # 說明/進度
+    tracking_status: str
+    tracking_reason: str | None = None  # 解除列管原因 / 持續列管原因
+    tracking_basis: str
+    progress_status: str
+    progress_basis: str
+    notes: str | None = None  # editorial notes of the secretariat
+
+
+class ProposalLead(SQLModel, table=True):
+    __tablename__ = "proposal_lead"
+    proposal_id: str = Field(foreign_key="proposal.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    unit: str
+    city_code: str = Field(foreign_key="city.code", index=True)
+
+
+class ProposalType(SQLModel, table=True):
+    __tablename__ = "proposal_type"
+    proposal_id: str = Field(foreign_key="proposal.id", primary_key=True)
+    type: str = Field(primary_key=True)
+
+
+class ProposalCity(SQLModel, table=True):
+    __tablename__ = "proposal_city"
+    proposal_id: str = Field(foreign_key="proposal.id", primary_key=True)
+    city_code: str = Field(foreign_key="city.code", primary_key=True, index=True)
+
+
+class MutualAid(SQLModel, table=True):
+    """Cross-border fire/ambulance support and relayed 119 calls: from_city asked to_city for help."""
+    __tablename__ = "mutual_aid"
+    id: int | None = Field(default=None, primary_key=True)
+    from_city: str = Field(foreign_key="city.code", index=True)
+    to_city: str = Field(foreign_key="city.code", index=True)
+    item_no: int
+    fire: int
+    ambulance: int
+    relay: int
+    period_start: date
+    period_end: date
+    proposal_id: str = Field(foreign_key="proposal.id")
+
+
+class Indicator(SQLModel, table=True):
+    """A figure from a proposal's progress text; `kind='total'` rows restate a sum of value rows."""
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: str = Field(foreign_key="proposal.id", index=True)
+    indicator: str = Field(index=True)
+    label: str
+    kind: str
+    city_code: str | None = Field(default=None, foreign_key="city.code")
+    counterpart_code: str | None = Field(default=None, foreign_key="city.code")
+    value: int
+    unit: str
+    period_start: date | None = None
+    period_end: date | None = None
+    as_of: date | None = None
+    note: str | None = None
+
+
+class Meeting(SQLModel, table=True):
+    id: str = Field(primary_key=True)
+    name: str
+    date: date
+    start_time: time
+    chair_org: str
+    chair: str
+    venue: str
+    url: str | None = None
+
+
+class AgendaItem(SQLModel, table=True):
+    __tablename__ = "agenda_item"
+    meeting_id: str = Field(foreign_key="meeting.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    start: time
+    end: time | None = None
+    minutes: int | None = None
+    title: str
+    note: str | None = None
+    key: str | None = None  # 'decision' marks the item where proposals are decided
+
+
+class Organiser(SQLModel, table=True):
+    meeting_id: str = Field(foreign_key="meeting.id", primary_key=True)
+    role: str = Field(primary_key=True)  # 主辦單位 / 承辦單位 / 執行單位
+    position: int = Field(primary_key=True)
+    name: str
+
+
+class Decision(SQLModel, table=True):
+    """One recorded resolution; history is append-only, the latest row per proposal counts."""
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: str = Field(index=True)  # no FK: decisions must survive a rebuild of curated tables
+    resolution: str
+    note: str | None = None
+    recorded_at: datetime
+    recorded_by: str
+
+
+CURATED_TABLES = [
+    ProposalType, ProposalCity, ProposalLead, Indicator, MutualAid, GroupMeeting,
+    AgendaItem, Organiser, Meeting, Proposal, WorkGroup, City,
+]  # child tables first, so deleting in this order respects foreign keys

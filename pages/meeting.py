@@ -1,0 +1,3 @@
+import streamlit as st
+
+st.info("此頁建置中。")

@@ -1,0 +1,116 @@
+"""A live dashboard on a fresh store, and headless Debian Chromium driven by Playwright.
+
+Browser tests skip when Chromium or Playwright is missing, unless REQUIRE_BROWSER=1 (set by
+.ci/run), in which case they fail: CI must never pass without having run them.
+"""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-quic", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--no-sandbox"]
+DONE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
+
+
+def _require(condition: bool, reason: str) -> None:
+    if not condition:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser tests required but {reason}")
+        pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """Base URL of a freshly started server whose store does not exist yet."""
+    port = _free_port()
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                raise RuntimeError(proc.stdout.read().decode(errors="replace")[-3000:])
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _require(False, "playwright is not installed")
+    _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+class Visit:
+    """One page opened as the first request of a fresh browser context."""
+
+    def __init__(self, page, outside: list[str], console: list[str]):
+        self.page, self.outside, self.console = page, outside, console
+
+    def exceptions(self) -> list[str]:
+        return self.page.locator('[data-testid="stException"]').all_inner_texts()
+
+    def text(self) -> str:
+        return self.page.locator('[data-testid="stMain"]').inner_text()
+
+
+@pytest.fixture
+def open_page(browser, server):
+    contexts = []
+
+    def _open(path: str, viewport=(1280, 720)) -> Visit:
+        ctx = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-TW")
+        contexts.append(ctx)
+        outside, console = [], []
+
+        def route(r):
+            if r.request.url.startswith(LOCAL):
+                r.continue_()
+            else:
+                outside.append(r.request.url)
+                r.abort()
+
+        ctx.route("**/*", route)
+        page = ctx.new_page()
+        page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+        page.goto(server + path)
+        page.wait_for_selector(DONE, timeout=60_000)
+        page.wait_for_timeout(500)
+        return Visit(page, outside, console)
+
+    yield _open
+    for ctx in contexts:
+        ctx.close()

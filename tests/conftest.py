@@ -1,0 +1,48 @@
+"""Shared fixtures: an in-memory store built from data/, and a scratch copy of data/ to break."""
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, create_engine
+
+from dashboard import store
+from dashboard.config import DATA_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def loaded_engine():
+    """One store for read-only tests; tests must not write to it."""
+    engine = create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
+    store.load(engine)
+    return engine
+
+
+@pytest.fixture
+def session(loaded_engine):
+    with Session(loaded_engine) as s:
+        yield s
+
+
+@pytest.fixture
+def fresh_engine():
+    """An empty in-memory database for tests that write."""
+    return create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A scratch copy of data/ that a test may break."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+@pytest.fixture
+def db_url(tmp_path, monkeypatch) -> str:
+    """Point DATABASE_URL at a fresh SQLite file for app and CLI tests."""
+    url = f"sqlite:///{tmp_path / 'test.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
