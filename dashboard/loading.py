@@ -191,13 +191,11 @@ def load_dataset(data_dir: Path) -> Dataset:
     """Parse and validate all of data/; raise DataError listing every problem."""
     problems: list[Problem] = []
     ds = Dataset()
-    ds.cities = _cities(data_dir, problems)
-    city_by_name = {c.name: c.code for c in ds.cities}
+    ds.cities, city_by_name = _cities(data_dir, problems)
     ds.groups = _groups(data_dir, problems)
     group_ids = {g.id for g in ds.groups}
     ds.group_meetings = _group_meetings(data_dir, problems, group_ids)
-    _proposals(data_dir, problems, ds, city_by_name, {g.id: g for g in ds.groups})
-    proposal_ids = {p.id for p in ds.proposals}
+    proposal_ids = _proposals(data_dir, problems, ds, city_by_name, {g.id: g for g in ds.groups})
     ds.mutual_aid = _mutual_aid(data_dir, problems, city_by_name, proposal_ids)
     ds.indicators = _indicators(data_dir, problems, city_by_name, proposal_ids)
     _meeting(data_dir, problems, ds)
@@ -206,10 +204,13 @@ def load_dataset(data_dir: Path) -> Dataset:
     return ds
 
 
-def _cities(root: Path, problems: list[Problem]) -> list[City]:
+def _cities(root: Path, problems: list[Problem]) -> tuple[list[City], dict[str, str]]:
+    """The valid cities, and name -> code of every named city (so one bad cell is reported once)."""
     file = "data/cities.csv"
     cities = []
-    for label, row in read_csv(root / "cities.csv", problems, root):
+    rows = read_csv(root / "cities.csv", problems, root)
+    names = {row["name"].strip(): row["code"].strip() for _, row in rows if row.get("name") and row.get("code")}
+    for label, row in rows:
         r = Record(row, file, label, problems)
         before = len(problems)
         city = City(code=r.text("code"), name=r.text("name"), name_en=r.text("name_en"),
@@ -219,7 +220,7 @@ def _cities(root: Path, problems: list[Problem]) -> list[City]:
             cities.append(city)
     _unique(cities, lambda c: c.code, file, "code", problems, lambda c: c.name)
     _unique(cities, lambda c: c.name, file, "name", problems, lambda c: c.name)
-    return cities
+    return cities, names
 
 
 def _float(r: Record, name: str, low: float, high: float) -> float | None:
@@ -269,7 +270,8 @@ def _group_meetings(root: Path, problems: list[Problem], group_ids: set) -> list
     return meetings
 
 
-def _proposals(root: Path, problems: list[Problem], ds: Dataset, city_by_name: dict, groups: dict) -> None:
+def _proposals(root: Path, problems: list[Problem], ds: Dataset, city_by_name: dict, groups: dict) -> set[str]:
+    """Fill ds with the valid proposals; return every id found, valid or not, for references."""
     folder = root / "proposals"
     files = sorted(folder.glob("*.yaml"))
     if not files:
@@ -279,6 +281,7 @@ def _proposals(root: Path, problems: list[Problem], ds: Dataset, city_by_name: d
         file = _rel(path, root)
         data = read_yaml(path, problems, root)
         if data is None:
+            seen.setdefault(path.stem, file)  # already reported; spare the records that refer to it
             continue
         label = f"提案 {data.get('id') or path.stem}"
         r = Record(data, file, label, problems)
@@ -320,6 +323,7 @@ def _proposals(root: Path, problems: list[Problem], ds: Dataset, city_by_name: d
         if proposal.cities_scope == "partial" and len(set(cities)) >= len(city_by_name):
             r.problem("cities", "勾選「部分縣市」時，不應列出全部八縣市")
     _sort_proposals(ds.proposals)
+    return set(seen)
 
 
 def _proposal(r: Record, pid: str, groups: dict) -> Proposal | None:

@@ -46,3 +46,13 @@ def db_url(tmp_path, monkeypatch) -> str:
     url = f"sqlite:///{tmp_path / 'test.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     return url
+
+
+APP = ROOT / "dashboard" / "app.py"
+
+
+@pytest.fixture
+def app(db_url):
+    """An AppTest of the entrypoint on a fresh SQLite store; call .run() (or switch_page first)."""
+    from streamlit.testing.v1 import AppTest
+    return AppTest.from_file(str(APP), default_timeout=30)

@@ -1,0 +1,14 @@
+"""The entrypoint and home page through AppTest, on a store built at first start."""
+from dashboard import store
+from dashboard.db import make_engine
+
+
+def test_first_start_builds_the_store_and_shows_counts(app, db_url):
+    engine = make_engine(db_url)
+    assert not store.is_built(engine)
+    at = app.run()
+    assert not at.exception
+    assert store.is_built(engine)
+    shown = {m.label: m.value for m in at.metric}
+    assert any("111" in label and "13" in value for label, value in shown.items()), shown
+    assert any("112" in label and "42" in value for label, value in shown.items()), shown
