@@ -71,3 +71,65 @@ def _proposal_texts(session: Session) -> pd.DataFrame:
                "tracking_reason", "tracking_basis", "progress_basis", "notes"]
     rows = [{c: getattr(p, c) for c in columns} for p in session.exec(select(Proposal).order_by(Proposal.sort_order))]
     return pd.DataFrame(rows, columns=columns)
+
+
+# --- Downloads of the proposal list (issue 3) ---------------------------------------------------
+
+DOWNLOAD_HEADERS = {
+    "id": "編號", "year": "年度", "track_label": "類別", "group": "議題組", "subgroup": "分組",
+    "title": "提案名稱", "card_title": "提案單名稱", "lead_units": "提案單位", "lead_cities": "主辦縣市",
+    "types": "提案類型", "cities": "合作縣市", "cities_scope": "合作範圍", "tracking_status": "列管狀態",
+    "progress_status": "進度狀態", "central_ministry": "中央部會", "resolution": "會議決議",
+}
+SCOPE_LABELS = {"all": "北臺八縣市", "partial": "部分縣市"}
+
+
+def proposals_download(frame: pd.DataFrame) -> pd.DataFrame:
+    """The given proposal rows (e.g. a filtered list) as flat columns with Chinese headers."""
+    flat = frame.assign(
+        lead_units=frame["lead_units"].map(LIST_SEPARATOR.join),
+        lead_cities=frame["lead_cities"].map(LIST_SEPARATOR.join),
+        types=frame["types"].map(LIST_SEPARATOR.join),
+        cities=frame["cities"].map(LIST_SEPARATOR.join),
+        cities_scope=frame["cities_scope"].map(SCOPE_LABELS).fillna(""),
+    )
+    flat = flat[list(DOWNLOAD_HEADERS)].astype(object).where(flat[list(DOWNLOAD_HEADERS)].notna(), "")
+    return flat.rename(columns=DOWNLOAD_HEADERS).reset_index(drop=True)
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """CSV as UTF-8 with BOM, which Excel opens with the Chinese intact."""
+    return table.to_csv(index=False, quoting=csv.QUOTE_MINIMAL).encode(ENCODING)
+
+
+def xlsx_bytes(table: pd.DataFrame, *, sheet: str = "提案列表") -> bytes:
+    """An .xlsx workbook with one sheet, header row frozen and columns sized to their text."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet
+    ws.append(list(table.columns))
+    for row in table.itertuples(index=False):
+        ws.append([_cell(v) for v in row])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    for i, column in enumerate(table.columns, start=1):
+        longest = max([len(str(column))] + [len(str(v)) for v in table[column]])
+        ws.column_dimensions[get_column_letter(i)].width = min(60, 2 * longest + 2)  # CJK is double width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(value):
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value

@@ -264,3 +264,139 @@ def headline(session: Session, *, frame: pd.DataFrame | None = None) -> Headline
         tracked=int(frame["tracking_status"].isin(["列管中", "持續列管"]).sum()),
         meeting_date=info.meeting.date if info else None,
     )
+
+
+# --- Page helpers (issue 3): plain functions over frames, so the pages stay thin ---------------
+
+UNDECIDED = "未決議"  # the decision filter's label for proposals without a recorded resolution
+
+
+def filter_by_decision(frame: pd.DataFrame, *, wanted: tuple[str, ...]) -> pd.DataFrame:
+    """Rows whose resolution in force is one of `wanted`; UNDECIDED matches rows without one."""
+    if not wanted:
+        return frame
+    resolution = frame["resolution"]
+    mask = resolution.isin([w for w in wanted if w != UNDECIDED])
+    if UNDECIDED in wanted:
+        mask |= resolution.isna()
+    return frame[mask]
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    previous: str | None
+    next: str | None
+    position: int | None  # 1-based, None when the id is not among the ids
+    total: int
+
+
+def neighbours(ids: list[str], *, current: str) -> Neighbours:
+    """The ids before and after `current` in an ordered list (e.g. the filtered proposal list)."""
+    if current not in ids:
+        return Neighbours(None, None, None, len(ids))
+    i = ids.index(current)
+    return Neighbours(ids[i - 1] if i > 0 else None, ids[i + 1] if i + 1 < len(ids) else None, i + 1, len(ids))
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The home page's headline counts beyond `Headline`."""
+    decided: int
+    undecided: int
+    by_resolution: dict[str, int]
+
+
+def overview(frame: pd.DataFrame) -> Overview:
+    resolution = frame["resolution"].dropna()
+    counts = resolution.value_counts()
+    return Overview(decided=len(resolution), undecided=len(frame) - len(resolution),
+                    by_resolution={r: int(counts.get(r, 0)) for r in vocab.RESOLUTIONS if counts.get(r, 0)})
+
+
+WAITING = [
+    # (label, explanation, criteria for filter_proposals / filter_by_decision)
+    ("待中央回應", "已向中央反映，尚待部會回應", {"progress": ("待中央回應",)}),
+    ("建議解除列管，待會議決議", "各組建議解除列管，尚待副首長會議決議",
+     {"tracking": ("建議解除列管",), "decision": (UNDECIDED,)}),
+    ("持續列管", "111年度列管案中建議持續追蹤者", {"tracking": ("持續列管",)}),
+    ("規劃中", "尚未進入執行階段", {"progress": ("規劃中",)}),
+]
+
+
+def waiting(frame: pd.DataFrame) -> list[tuple[str, str, dict, pd.DataFrame]]:
+    """What still needs someone's attention: (label, explanation, criteria, rows) per category."""
+    result = []
+    for label, explanation, criteria in WAITING:
+        spec = ProposalFilter(tracking=criteria.get("tracking", ()), progress=criteria.get("progress", ()))
+        rows = filter_by_decision(filter_proposals(frame, spec=spec), wanted=criteria.get("decision", ()))
+        result.append((label, explanation, criteria, rows))
+    return result
+
+
+CITY_ROLES = {"lead": "主辦", "joins": "參與合作", "both": "主辦並參與"}
+
+
+def city_involvement(frame: pd.DataFrame, *, city: str) -> pd.DataFrame:
+    """The proposals a city leads or joins, with a `role` column (CITY_ROLES values)."""
+    leads = frame["lead_cities"].map(lambda values: city in values)
+    joins = frame["cities"].map(lambda values: city in values)
+    rows = frame[leads | joins]
+    role = pd.Series(CITY_ROLES["joins"], index=rows.index)
+    role[leads[rows.index] & joins[rows.index]] = CITY_ROLES["both"]
+    role[leads[rows.index] & ~joins[rows.index]] = CITY_ROLES["lead"]
+    return rows.assign(role=role)
+
+
+AID_KINDS = {"fire": "火災支援", "ambulance": "救護支援", "relay": "119轉報"}
+
+
+def mutual_aid_totals(aid: pd.DataFrame, *, city: str) -> pd.DataFrame:
+    """A city's mutual-aid sums: asked of others (it requested) and given to others (it supported).
+
+    Index: 向他縣市請求支援 / 支援他縣市; columns: fire, ambulance, relay, total.
+    """
+    columns = list(AID_KINDS) + ["total"]
+    asked = aid.loc[aid["from_city"] == city, columns].sum()
+    gave = aid.loc[aid["to_city"] == city, columns].sum()
+    return pd.DataFrame([asked, gave], index=["向他縣市請求支援", "支援他縣市"]).astype(int)
+
+
+def group_family(all_groups: list[WorkGroup], *, group_id: str) -> list[WorkGroup]:
+    """The group and its sub-groups (in sort order); empty when the id is unknown."""
+    return [g for g in all_groups if g.id == group_id or g.parent_id == group_id]
+
+
+def host_agencies(all_groups: list[WorkGroup], *, group_id: str) -> list[tuple[str, str]]:
+    """(group name, host agency) for a group; a parent without its own host lists its sub-groups'."""
+    family = group_family(all_groups, group_id=group_id)
+    return [(g.name, g.host_agency) for g in family if g.host_agency]
+
+
+def groups_table(all_groups: list[WorkGroup], frame: pd.DataFrame, meetings: pd.DataFrame) -> pd.DataFrame:
+    """One row per group and sub-group: name, parent, host, number of proposals and meetings."""
+    proposal_counts = pd.concat([frame["group_id"], frame["subgroup_id"].dropna()]).value_counts()
+    meeting_counts = meetings["group_id"].value_counts()
+    names = {g.id: g.name for g in all_groups}
+    rows = []
+    for g in all_groups:
+        family = [x.id for x in group_family(all_groups, group_id=g.id)]
+        rows.append({"id": g.id, "name": g.name, "parent": names.get(g.parent_id), "host_agency": g.host_agency,
+                     "proposals": int(proposal_counts.get(g.id, 0)),
+                     "meetings": int(meeting_counts.reindex(family).fillna(0).sum())})
+    return pd.DataFrame(rows, columns=["id", "name", "parent", "host_agency", "proposals", "meetings"])
+
+
+SOCIAL_WORKER_TRAINING = "social_worker_training"
+
+
+def social_worker_training_frame(session: Session) -> pd.DataFrame:
+    """Social workers who attended another city's course: one row per (home city → host city)."""
+    names = city_names(session)
+    query = (select(Indicator).where(Indicator.indicator == SOCIAL_WORKER_TRAINING, Indicator.kind == "value")
+             .order_by(Indicator.id))
+    rows = [{"from_code": i.city_code, "to_code": i.counterpart_code, "from_city": names[i.city_code],
+             "to_city": names[i.counterpart_code], "count": i.value, "period_start": i.period_start,
+             "period_end": i.period_end}
+            for i in session.exec(query)]
+    return pd.DataFrame(rows, columns=["from_code", "to_code", "from_city", "to_city", "count",
+                                       "period_start", "period_end"])

@@ -55,15 +55,63 @@ def version() -> tuple:
         return queries.store_version(s)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _proposals(_version: tuple) -> pd.DataFrame:
+# Per-version caches. cache_resource hands out the cached object itself (no copy), which keeps a
+# warm page run within a few milliseconds: treat what these return as read-only. The version is
+# a hashed argument (no leading underscore), so recording a decision refreshes every view.
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _proposals(version_key: tuple) -> pd.DataFrame:
     with session() as s:
         return queries.proposals_frame(s)
 
 
-def proposals() -> pd.DataFrame:
-    """The proposals frame, recomputed only when the store changes."""
-    return _proposals(version())
+def proposals(version_key: tuple | None = None) -> pd.DataFrame:
+    """The proposals frame, recomputed only when the store changes (shared: do not modify in place)."""
+    return _proposals(version_key or version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _store_lists(version_key: tuple) -> dict:
+    with session() as s:
+        return {
+            "groups": queries.groups(s),
+            "cities": queries.cities(s),
+            "meetings": queries.group_meetings(s),
+            "mutual_aid": queries.mutual_aid_frame(s),
+            "headline": queries.headline(s, frame=_proposals(version_key)),
+            "meeting_info": queries.meeting_info(s),
+        }
+
+
+def groups(version_key: tuple) -> list:
+    """Every WorkGroup in sort order."""
+    return _store_lists(version_key)["groups"]
+
+
+def cities(version_key: tuple) -> list:
+    return _store_lists(version_key)["cities"]
+
+
+def group_meetings(version_key: tuple) -> pd.DataFrame:
+    return _store_lists(version_key)["meetings"]
+
+
+def mutual_aid(version_key: tuple) -> pd.DataFrame:
+    return _store_lists(version_key)["mutual_aid"]
+
+
+def headline(version_key: tuple) -> queries.Headline:
+    return _store_lists(version_key)["headline"]
+
+
+def meeting_info(version_key: tuple) -> queries.MeetingInfo | None:
+    return _store_lists(version_key)["meeting_info"]
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def card(version_key: tuple, proposal_id: str) -> queries.Card | None:
+    with session() as s:
+        return queries.proposal_card(s, proposal_id=proposal_id)
 
 
 def chip(label: str, color: str) -> str:
@@ -79,3 +127,106 @@ def progress_chip(status: str) -> str:
 
 def tracking_chip(status: str) -> str:
     return chip(status, vocab.TRACKING_COLORS.get(status, "#777777"))
+
+
+def resolution_chip(resolution: str | None) -> str:
+    if not resolution:
+        return chip(queries.UNDECIDED, "#777777")
+    return chip(resolution, vocab.RESOLUTION_COLORS.get(resolution, "#777777"))
+
+
+def esc(text) -> str:
+    """Store or user text for unsafe_allow_html markup."""
+    return html.escape("" if text is None else str(text))
+
+
+def tiles(items: list[tuple[str, str, str]]) -> str:
+    """Headline tiles as markup: (label, value, sub-line); wraps instead of clipping long labels."""
+    cells = "".join(f'<div class="bt-tile"><div class="bt-tile-label">{esc(label)}</div>'
+                    f'<div class="bt-tile-value">{esc(value)}</div><div class="bt-tile-sub">{esc(sub)}</div></div>'
+                    for label, value, sub in items)
+    return f'<div class="bt-tiles">{cells}</div>'
+
+
+# --- The proposal-list filter, shared by the list (widgets bound to the URL) and the card -------
+# (previous/next within the same filter). URL values are the labels the widgets show.
+
+FILTER_KEYS = ["q", "year", "track", "group", "tracking", "progress", "type", "decision", "city", "role"]
+ROLE_LABELS = {"any": "主辦或參與", "lead": "主辦", "joins": "參與合作"}
+
+
+def filter_choices(frame: pd.DataFrame, all_groups: list) -> dict[str, dict]:
+    """For each multi-choice filter key: {value: label shown and put in the URL}."""
+    parents = {g.id: g for g in all_groups}
+    return {
+        "year": {int(y): str(int(y)) for y in sorted(frame["year"].unique())},
+        "track": dict(vocab.TRACKS),
+        "group": {g.id: (f"{parents[g.parent_id].name}／{g.name}" if g.parent_id else g.name)
+                  for g in all_groups if g.kind != "staff"},
+        "tracking": {s: s for s in vocab.TRACKING_STATUSES},
+        "progress": {s: s for s in vocab.PROGRESS_STATUSES},
+        "type": {t: t for t in vocab.PROPOSAL_TYPES},
+        "decision": {d: d for d in [queries.UNDECIDED, *vocab.RESOLUTIONS]},
+    }
+
+
+def filter_from_params(params: dict[str, list[str]], choices: dict[str, dict],
+                       city_names: list[str]) -> tuple[queries.ProposalFilter, tuple[str, ...]]:
+    """(ProposalFilter, wanted decisions) from URL parameters; unknown values are ignored."""
+    def values(key: str) -> tuple:
+        by_label = {label: value for value, label in choices[key].items()}
+        return tuple(by_label[v] for v in params.get(key, []) if v in by_label)
+
+    city = next((c for c in params.get("city", []) if c in city_names), None)
+    role_by_label = {label: role for role, label in ROLE_LABELS.items()}
+    role = next((role_by_label[r] for r in params.get("role", []) if r in role_by_label), "any")
+    spec = queries.ProposalFilter(
+        years=values("year"), tracks=values("track"), groups=values("group"), tracking=values("tracking"),
+        progress=values("progress"), types=values("type"), city=city, city_role=role,
+        text=" ".join(params.get("q", [])),
+    )
+    return spec, values("decision")
+
+
+def apply_filter(frame: pd.DataFrame, spec: queries.ProposalFilter, decisions: tuple[str, ...]) -> pd.DataFrame:
+    return queries.filter_by_decision(queries.filter_proposals(frame, spec=spec), wanted=decisions)
+
+
+def current_filter_params() -> dict[str, list[str]]:
+    """The proposal-list filter parameters of the current URL (to carry into card links)."""
+    return {k: st.query_params.get_all(k) for k in FILTER_KEYS if st.query_params.get_all(k)}
+
+
+def card_url(proposal_id: str, params: dict[str, list[str]] | None = None) -> str:
+    """A relative link to a card, carrying the list's filter parameters."""
+    from urllib.parse import urlencode
+    query = {"id": proposal_id, **(params or {})}
+    return f"./{PAGES['card'].url_path}?{urlencode(query, doseq=True)}"
+
+
+CSS = """
+<style>
+[data-testid="stMainBlockContainer"]{padding-top:2.2rem}
+.bt-tiles{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:.75rem;margin:.25rem 0 .75rem}
+.bt-tile{border:1px solid rgba(128,128,128,.45);border-radius:.6rem;padding:.55rem .9rem}
+.bt-tile-label{font-size:1rem;font-weight:600;opacity:.85}
+.bt-tile-value{font-size:2.1rem;font-weight:700;line-height:1.25}
+.bt-tile-sub{font-size:.95rem;opacity:.85}
+.bt-list{list-style:none;padding-left:0;margin:0}
+.bt-list li{margin:.2rem 0;line-height:1.5}
+.bt-list a{text-decoration:none}
+.bt-table{width:100%;border-collapse:collapse;font-size:1rem}
+.bt-table th,.bt-table td{border-bottom:1px solid rgba(128,128,128,.35);padding:.35rem .5rem;text-align:left;
+  vertical-align:top}
+.bt-table td.num,.bt-table th.num{text-align:right;font-variant-numeric:tabular-nums}
+.bt-muted{opacity:.75}
+.bt-table td.id{white-space:nowrap}
+.bt-table th{white-space:nowrap}
+.bt-scroll{max-height:360px;overflow-y:auto}
+</style>
+"""
+
+
+def style() -> None:
+    """The shared styles (tiles, lists, tables); call once near the top of a page."""
+    st.markdown(CSS, unsafe_allow_html=True)
