@@ -1,0 +1,113 @@
+"""Recording the meeting's resolutions: validated, append-only, every change kept.
+
+A change is a new Decision row; nothing here updates or deletes one. The latest row per proposal
+is the decision in force (queries.latest_decisions). `recorded_at` is an aware datetime (the
+store keeps UTC and returns it aware); show it with `recorded_label`, in Taipei time.
+"""
+import re
+from collections import Counter
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from dashboard import queries, vocab
+from dashboard.agenda import TAIPEI
+from dashboard.dates import roc_datetime
+from dashboard.models import Decision, Proposal
+
+NOTE_MAX_CHARS = 500
+RECORDER_MAX_CHARS = 100
+UNDECIDED = "未決"
+# Characters that XML (the .docx and .xlsx minutes) cannot hold; tab and line breaks are fine.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class DecisionError(ValueError):
+    """A decision that cannot be recorded; the message is shown to the user as is."""
+
+
+def record(session: Session, *, proposal_id: str, resolution: str, recorded_by: str,
+           note: str | None = None, now: datetime | None = None) -> Decision:
+    """Validate and append one decision; returns the stored row."""
+    recorder = (recorded_by or "").strip()
+    if not recorder:
+        raise DecisionError("只有登入的祕書處人員可以記錄決議。")
+    if len(recorder) > RECORDER_MAX_CHARS:
+        raise DecisionError(f"記錄者名稱不可超過 {RECORDER_MAX_CHARS} 字。")
+    if resolution not in vocab.RESOLUTIONS:
+        raise DecisionError(f"決議須為：{'、'.join(vocab.RESOLUTIONS)}。")
+    if session.get(Proposal, proposal_id) is None:
+        raise DecisionError(f"找不到提案「{proposal_id}」。")
+    text = (note or "").strip()
+    if len(text) > NOTE_MAX_CHARS:
+        raise DecisionError(f"備註不可超過 {NOTE_MAX_CHARS} 字（目前 {len(text)} 字）。")
+    if CONTROL_CHARS.search(text):
+        raise DecisionError("備註含有無法儲存的控制字元，請重新輸入。")
+    decision = Decision(proposal_id=proposal_id, resolution=resolution, note=text or None,
+                        recorded_at=_aware_utc(now), recorded_by=recorder)
+    session.add(decision)
+    session.commit()
+    session.refresh(decision)
+    return decision
+
+
+def _aware_utc(now: datetime | None) -> datetime:
+    """`now` (default: the real time) as an aware UTC datetime; a naive value is taken as UTC."""
+    now = now or datetime.now(UTC)
+    return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+
+
+def history(session: Session, *, proposal_id: str | None = None) -> list[Decision]:
+    """Every recorded change, oldest first (for one proposal, or for all)."""
+    query = select(Decision).order_by(Decision.recorded_at, Decision.id)
+    if proposal_id is not None:
+        query = query.where(Decision.proposal_id == proposal_id)
+    return list(session.exec(query))
+
+
+def latest(session: Session) -> dict[str, Decision]:
+    return queries.latest_decisions(session)
+
+
+def recorded_local(decision: Decision) -> datetime:
+    """When the decision was recorded, in Taipei time."""
+    return _aware_utc(decision.recorded_at).astimezone(TAIPEI)
+
+
+def recorded_label(decision: Decision) -> str:
+    """112年8月8日 15:12 (Taipei time)."""
+    return roc_datetime(recorded_local(decision))
+
+
+def resolution_counts(decided: dict[str, Decision], proposal_ids: list[str]) -> Counter:
+    """How many of proposal_ids carry each resolution; the undecided count under UNDECIDED."""
+    counts = Counter({r: 0 for r in [*vocab.RESOLUTIONS, UNDECIDED]})
+    for pid in proposal_ids:
+        counts[decided[pid].resolution if pid in decided else UNDECIDED] += 1
+    return counts
+
+
+HISTORY_COLUMNS = ["序號", "記錄時間", "提案編號", "決議", "備註", "記錄者"]
+
+
+def history_frame(rows: list[Decision]) -> pd.DataFrame:
+    """Decisions as a display table (text only; times in Taipei, ROC dates)."""
+    return pd.DataFrame(
+        [{"序號": d.id, "記錄時間": recorded_label(d), "提案編號": d.proposal_id, "決議": d.resolution,
+          "備註": d.note or "", "記錄者": d.recorded_by} for d in rows],
+        columns=HISTORY_COLUMNS)
+
+
+DECISION_LIST_COLUMNS = ["編號", "議題組", "提案名稱", "主辦單位", "決議", "備註", "記錄時間"]
+
+
+def decision_list_frame(entries, decided: dict[str, Decision]) -> pd.DataFrame:
+    """The proposals of one part of the decision list with the decision in force (text only)."""
+    rows = []
+    for entry in entries:
+        d = decided.get(entry.id)
+        rows.append({"編號": entry.id, "議題組": entry.group_label, "提案名稱": entry.title,
+                     "主辦單位": "、".join(entry.lead_units), "決議": d.resolution if d else UNDECIDED,
+                     "備註": (d.note or "") if d else "", "記錄時間": recorded_label(d) if d else ""})
+    return pd.DataFrame(rows, columns=DECISION_LIST_COLUMNS)

@@ -1,0 +1,237 @@
+"""The draft minutes (會議紀錄, .docx) and the decisions workbook (.xlsx), built from the store.
+
+Every proposal on the decision list appears in the minutes, with the decision in force or
+「未決」; the workbook also carries every earlier change.
+"""
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from sqlmodel import Session
+
+from dashboard import agenda, decisions, queries, vocab
+from dashboard.dates import roc_date, roc_datetime
+from dashboard.models import Decision
+
+FONT_EAST_ASIA = "標楷體"  # the customary face of Taiwanese official documents
+FONT_LATIN = "Times New Roman"
+CHINESE_NUMERALS = "一二三四五六七八九十"
+CONCLUSION_LINES = 6  # empty lines left for the chair's conclusions when none are given
+
+
+def numeral(n: int) -> str:
+    """1 -> 一, 12 -> 十二 (enough for the headings of a minutes document)."""
+    if n <= 10:
+        return CHINESE_NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (CHINESE_NUMERALS[tens - 1] if tens > 1 else "") + "十" + (CHINESE_NUMERALS[ones - 1] if ones else "")
+
+
+@dataclass
+class MinutesData:
+    info: queries.MeetingInfo
+    sections: list[agenda.Section]
+    decided: dict[str, Decision]
+    history: list[Decision]
+    generated_at: datetime  # Taipei time
+
+
+def collect(session: Session, *, now: datetime | None = None) -> MinutesData:
+    info = queries.meeting_info(session)
+    if info is None:
+        raise ValueError("資料庫中沒有會議資料。")
+    return MinutesData(info=info, sections=agenda.decision_sections(session),
+                       decided=decisions.latest(session), history=decisions.history(session),
+                       generated_at=agenda.now_taipei(now))
+
+
+# --- .docx ----------------------------------------------------------------------------------
+
+def _set_fonts(document) -> None:
+    style = document.styles["Normal"]
+    style.font.name = FONT_LATIN
+    style.font.size = Pt(12)
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT_EAST_ASIA)
+
+
+def _table(document, header: list[str], rows: list[list[str]], widths_cm: list[float]):
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, header):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    for values in rows:
+        for cell, text in zip(table.add_row().cells, values):
+            cell.text = text
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
+    return table
+
+
+def _organisers(info: queries.MeetingInfo) -> str:
+    order = ["主辦單位", "承辦單位", "執行單位"]
+    roles = sorted(info.organisers, key=lambda r: order.index(r) if r in order else len(order))
+    return "；".join(f"{role}：{'、'.join(info.organisers[role])}" for role in roles)
+
+
+def _meeting_time(info: queries.MeetingInfo) -> str:
+    m = info.meeting
+    return f"{roc_date(m.date)}（{agenda.weekday_label(m.date)}）{m.start_time.hour}時{m.start_time.minute:02d}分"
+
+
+def _agenda_rows(info: queries.MeetingInfo) -> list[list[str]]:
+    rows = []
+    for index, item in enumerate(info.agenda):
+        end = agenda.item_end(info.agenda, index)
+        span = f"{item.start:%H:%M}–{end:%H:%M}" if end else f"{item.start:%H:%M}"
+        title = agenda.title_line(item) + (item.note or "")
+        rows.append([span, f"{item.minutes}" if item.minutes else "", title])
+    return rows
+
+
+def _decision_rows(section: agenda.Section, decided: dict[str, Decision]) -> list[list[str]]:
+    rows = []
+    for position, entry in enumerate(section.entries, start=1):
+        decision = decided.get(entry.id)
+        rows.append([str(position), entry.id, entry.group_label, entry.title,
+                     decision.resolution if decision else decisions.UNDECIDED,
+                     (decision.note or "") if decision else ""])
+    return rows
+
+
+def _summary(data: MinutesData) -> str:
+    ids = [e.id for e in agenda.all_entries(data.sections)]
+    counts = decisions.resolution_counts(data.decided, ids)
+    parts = "、".join(f"{label} {counts[label]} 案" for label in [*vocab.RESOLUTIONS, decisions.UNDECIDED])
+    return f"本次會議共決議 {len(ids)} 案：{parts}。"
+
+
+def minutes_docx(data: MinutesData, *, conclusions: str = "") -> bytes:
+    """The draft minutes as a .docx file."""
+    m = data.info.meeting
+    document = Document()
+    _set_fonts(document)
+    for section in document.sections:
+        section.left_margin = section.right_margin = Cm(2)
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(f"{m.name}\n會議紀錄（草案）")
+    run.bold, run.font.size = True, Pt(16)
+
+    headings = iter(numeral(n) for n in range(1, 20))
+    document.add_paragraph(f"{next(headings)}、時間：{_meeting_time(data.info)}")
+    document.add_paragraph(f"{next(headings)}、地點：{m.venue}")
+    document.add_paragraph(f"{next(headings)}、主席：{m.chair_org} {m.chair}　　　　　　紀錄：")
+    document.add_paragraph(f"{next(headings)}、{_organisers(data.info)}")
+    document.add_paragraph(f"{next(headings)}、出（列）席單位及人員：詳簽到表")
+    document.add_paragraph(f"{next(headings)}、會議議程：")
+    _table(document, ["時間", "分鐘", "議程"], _agenda_rows(data.info), [3.2, 1.6, 12])
+
+    document.add_paragraph(f"{next(headings)}、年度合作方案決議：")
+    document.add_paragraph(_summary(data))
+    parts: list[str] = []
+    for section in data.sections:
+        if section.part not in parts:
+            parts.append(section.part)
+            count = sum(len(s.entries) for s in data.sections if s.part == section.part)
+            document.add_paragraph(f"（{numeral(len(parts))}）{section.part}（共 {count} 案）")
+        document.add_paragraph(f"{section.label}（{len(section.entries)} 案）")
+        _table(document, ["項次", "編號", "議題組", "提案名稱", "決議", "備註"],
+               _decision_rows(section, data.decided), [1.1, 1.8, 2.8, 6.2, 2.2, 3.6])
+
+    document.add_paragraph(f"{next(headings)}、主席結論：")
+    box = document.add_table(rows=1, cols=1)
+    box.style = "Table Grid"
+    lines = conclusions.strip().splitlines() if conclusions.strip() else [""] * CONCLUSION_LINES
+    box.cell(0, 0).text = "\n".join(lines)
+    end = data.info.agenda[-1].start if data.info.agenda else None
+    document.add_paragraph(f"{next(headings)}、散會：" + (f"（預定 {end.hour}時{end.minute:02d}分）" if end else ""))
+    footer = document.add_paragraph(
+        f"本草案由北臺合作儀表板於 {roc_datetime(data.generated_at)} 產生；各案決議以最後一次紀錄為準，"
+        "歷次變更見決議紀錄試算表。")
+    footer.runs[0].font.size = Pt(9)
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# --- .xlsx ----------------------------------------------------------------------------------
+
+DECISION_SHEET = "各案決議"
+HISTORY_SHEET = "決議歷程"
+
+
+def _write_sheet(sheet, header: list[str], rows: list[list], widths: list[int]) -> None:
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for values in rows:
+        sheet.append(values)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text that starts with '=' stays text, never a formula
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.freeze_panes = "A2"
+
+
+def decisions_xlsx(data: MinutesData) -> bytes:
+    """A workbook: the decision in force for every proposal, and every recorded change."""
+    titles = {e.id: e.title for e in agenda.all_entries(data.sections)}
+    counts: dict[str, int] = {}
+    for d in data.history:
+        counts[d.proposal_id] = counts.get(d.proposal_id, 0) + 1
+    book = Workbook()
+    current = book.active
+    current.title = DECISION_SHEET
+    rows = []
+    for section in data.sections:
+        for position, entry in enumerate(section.entries, start=1):
+            d = data.decided.get(entry.id)
+            rows.append([section.title, position, entry.id, entry.group_label, entry.title,
+                         d.resolution if d else decisions.UNDECIDED, (d.note or "") if d else "",
+                         decisions.recorded_label(d) if d else "", d.recorded_by if d else "",
+                         counts.get(entry.id, 0)])
+    _write_sheet(current, ["分類", "項次", "提案編號", "議題組", "提案名稱", "決議", "備註", "記錄時間",
+                           "記錄者", "變更次數"], rows, [28, 6, 10, 18, 40, 12, 30, 20, 12, 10])
+    changes = book.create_sheet(HISTORY_SHEET)
+    _write_sheet(changes, ["序號", "記錄時間", "提案編號", "提案名稱", "決議", "備註", "記錄者"],
+                 [[d.id, decisions.recorded_label(d), d.proposal_id, titles.get(d.proposal_id, ""),
+                   d.resolution, d.note or "", d.recorded_by] for d in data.history],
+                 [8, 20, 10, 40, 12, 30, 12])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def file_name(meeting_name: str, kind: str, suffix: str) -> str:
+    """112年度北臺區域發展推動委員會副首長會議_會議紀錄草案.docx"""
+    plain = "".join(ch for ch in meeting_name if ch not in "「」『』\"'/\\:*?<>|")
+    return f"{plain}_{kind}{suffix}"
+
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def docx_from(engine, *, conclusions: str = "") -> bytes:
+    """The draft minutes from the store as it is now (for a deferred download)."""
+    with Session(engine) as session:
+        return minutes_docx(collect(session), conclusions=conclusions)
+
+
+def xlsx_from(engine) -> bytes:
+    with Session(engine) as session:
+        return decisions_xlsx(collect(session))
