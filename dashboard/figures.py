@@ -1,9 +1,10 @@
 """Plotly figures as plain functions of frames: no Streamlit here, so they are testable alone.
 
 Colours come from vocab.py; every bar also carries its count as text, so colour never carries
-meaning alone.
+meaning alone. Figures carry no plotly template (`template=None`): Streamlit's theme styles them
+for light and dark, and the figure stays small to serialise on every script run.
 """
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -24,22 +25,25 @@ def group_status_bars(counts: pd.DataFrame, *, axis: str = "progress_status") ->
     """
     title, statuses, colours = AXES[axis]
     counts = counts.iloc[::-1]  # plotly draws the first category at the bottom
+    groups, ids = counts["group"].tolist(), counts["group_id"].tolist()
     fig = go.Figure()
     for status in statuses:
-        values = counts[status] if status in counts else pd.Series(0, index=counts.index)
-        if not values.any():
+        # plain lists, not arrays: Streamlit re-serialises the figure on every run, and lists are
+        # several times cheaper there than numpy arrays (which plotly base64-encodes)
+        values = [int(v) for v in counts[status]] if status in counts else [0] * len(counts)
+        if not any(values):
             continue  # a status nobody has would only add a legend entry
         fig.add_bar(
-            x=values, y=counts["group"], orientation="h", name=status,
+            x=values, y=groups, orientation="h", name=status,
             marker=dict(color=colours[status], line=dict(width=1, color="rgba(255,255,255,0.6)")),
             text=[str(v) if v else "" for v in values], textposition="inside", insidetextanchor="middle",
             textfont=dict(size=15, color=_text_colour(colours[status])),
-            customdata=counts["group_id"],
+            customdata=ids,
             hovertemplate="%{y}｜" + status + "：%{x} 案<extra></extra>",
         )
     height = max(260, 44 * len(counts) + 90)
     fig.update_layout(
-        barmode="stack", height=height, font=FONT, margin=dict(l=10, r=10, t=40, b=10),
+        barmode="stack", height=height, font=FONT, template=None, margin=dict(l=10, r=10, t=40, b=10),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, title=None, font=dict(size=14),
                     traceorder="normal"),
         xaxis=dict(title=None, dtick=2, showgrid=True), yaxis=dict(title=None, automargin=True),
@@ -65,31 +69,34 @@ def meetings_timeline(meetings: pd.DataFrame, *, order: list[str] | None = None)
         return fig
     names = order or list(dict.fromkeys(meetings["group"]))
     names = [n for n in names if n in set(meetings["group"])]
-    dates = pd.to_datetime(meetings["date"])
     fig.add_scatter(
-        x=dates, y=meetings["group"], mode="markers",
+        x=[d.isoformat() for d in meetings["date"]], y=meetings["group"].tolist(), mode="markers",
         marker=dict(size=14, color="#0072B2", symbol="diamond", line=dict(width=1, color="#ffffff")),
         text=[f"{roc_date(d)}｜{n}" for d, n in zip(meetings["date"], meetings["name"])],
         hovertemplate="%{y}<br>%{text}<extra></extra>", showlegend=False,
     )
     ticks = month_ticks(min(meetings["date"]), max(meetings["date"]))
     fig.update_layout(
-        height=max(160, 36 * len(names) + 80), font=FONT, margin=dict(l=10, r=10, t=10, b=10),
-        xaxis=dict(tickvals=[pd.Timestamp(t) for t, _ in ticks], ticktext=[label for _, label in ticks],
-                   showgrid=True, range=[pd.Timestamp(ticks[0][0]) - pd.Timedelta(days=5),
-                                         pd.Timestamp(ticks[-1][0]) + pd.Timedelta(days=5)]),
+        height=max(160, 36 * len(names) + 80), font=FONT, template=None, margin=dict(l=10, r=10, t=10, b=10),
+        xaxis=dict(type="date", tickvals=[t.isoformat() for t, _ in ticks], ticktext=[label for _, label in ticks],
+                   showgrid=True, range=[(ticks[0][0] - timedelta(days=5)).isoformat(),
+                                         (ticks[-1][0] + timedelta(days=5)).isoformat()]),
         yaxis=dict(categoryorder="array", categoryarray=names[::-1], automargin=True, title=None),
         dragmode=False,
     )
     return fig
 
 
-def month_ticks(start: date, end: date) -> list[tuple[date, str]]:
-    """First days of the months from start's month to the month after end, labelled 112年3月."""
+def month_ticks(start: date, end: date, *, most: int = 14) -> list[tuple[date, str]]:
+    """Ticks from start's month to the month after end, labelled 112年3月; spans too long for
+    monthly ticks get one tick per year (112年)."""
+    months = (end.year - start.year) * 12 + end.month - start.month + 2
+    if months > most:
+        step = -(-(end.year - start.year + 2) // most)  # ceiling division keeps at most `most` ticks
+        return [(date(y, 1, 1), f"{roc_year(y)}年") for y in range(start.year, end.year + 2, step)]
     ticks = []
     year, month = start.year, start.month
-    while (year, month) <= (end.year, end.month) or len(ticks) < 2:
+    for _ in range(max(months, 2)):
         ticks.append((date(year, month, 1), f"{roc_year(year)}年{month}月"))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    ticks.append((date(year, month, 1), f"{roc_year(year)}年{month}月"))
     return ticks

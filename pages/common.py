@@ -130,7 +130,7 @@ def tracking_chip(status: str) -> str:
 
 
 def resolution_chip(resolution: str | None) -> str:
-    if not resolution:
+    if not isinstance(resolution, str) or not resolution:  # None, or NaN from a frame column
         return chip(queries.UNDECIDED, "#777777")
     return chip(resolution, vocab.RESOLUTION_COLORS.get(resolution, "#777777"))
 
@@ -223,6 +223,8 @@ CSS = """
 .bt-table td.id{white-space:nowrap}
 .bt-table th{white-space:nowrap}
 .bt-scroll{max-height:360px;overflow-y:auto}
+.bt-links{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;font-size:1rem}
+.bt-links a,.bt-list a{white-space:nowrap}
 </style>
 """
 

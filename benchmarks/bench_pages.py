@@ -1,0 +1,119 @@
+"""Median warm script-run time of every page, measured with AppTest, next to an empty page's.
+
+    .venv/bin/python benchmarks/bench_pages.py [--runs 30] [--factor 100]
+
+Runs at the document's scale (a store built from data/) and at a synthetic scale (`--factor`
+times: benchmarks/synthetic.py), each in its own process so that Streamlit's caches start empty.
+Each case: one run to warm (builds the store and the caches), then `--runs` timed runs; the median
+is reported. Budget: within 4x the empty page at the document's scale, under 1 s at the synthetic one.
+Not part of the tests.
+"""
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+APP = str(ROOT / "dashboard" / "app.py")
+EXTRA_CASES = [  # deep links worth timing besides each page's bare URL
+    ("groups", {"group": "transport", "year": "112"}),
+    ("proposals", {"q": "臺北", "year": "112"}),
+    ("card", {"id": "112-J17"}),
+    ("card", {"id": "112-C01", "group": "交通運輸組", "year": "112"}),
+]
+RATIO_BUDGET, SYNTHETIC_BUDGET_S = 4.0, 1.0
+
+
+def pad(text: str, width: int) -> str:
+    """Left-justify for a terminal, counting CJK characters as two columns."""
+    import unicodedata
+    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - shown)
+
+
+def median_run(at, runs: int) -> float:
+    at.run(timeout=120)  # warm
+    if at.exception:
+        raise RuntimeError(at.exception[0].value)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        at.run(timeout=120)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure(runs: int) -> dict:
+    """In this process (DATABASE_URL set by the caller): the empty page and every page case."""
+    from streamlit.testing.v1 import AppTest
+
+    from pages.common import PAGES
+
+    results = {"empty": median_run(AppTest.from_string(""), runs)}
+    cases = [(name, {}) for name in PAGES] + EXTRA_CASES
+    for name, params in cases:
+        at = AppTest.from_file(APP, default_timeout=120)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.switch_page(PAGES[name].path)
+        label = PAGES[name].url_path + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
+        results[label] = median_run(at, runs)
+    return results
+
+
+def run_scale(label: str, database_url: str, runs: int) -> dict:
+    env = dict(os.environ, DATABASE_URL=database_url)
+    out = subprocess.run([sys.executable, __file__, "--worker", "--runs", str(runs)], env=env, cwd=ROOT,
+                         capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"{label} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--factor", type=int, default=100)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        import logging
+        logging.disable(logging.WARNING)
+        print(json.dumps(measure(args.runs)))
+        return
+
+    from benchmarks import synthetic
+
+    with tempfile.TemporaryDirectory() as tmp:
+        document = run_scale("document", f"sqlite:///{Path(tmp) / 'document.db'}", args.runs)
+        big_url = synthetic.build(Path(tmp) / "synthetic.db", args.factor)
+        big = run_scale(f"{args.factor}x", big_url, args.runs)
+
+    empty = document["empty"]
+    print(f"\nMedian warm run, {args.runs} runs each ({platform.processor() or platform.machine()}, "
+          f"{os.cpu_count()} CPUs, Python {platform.python_version()})")
+    print(f"{pad('page', 48)}{'document':>10}{'× empty':>9}{f'{args.factor}×':>10}  budget")
+    print(f"{pad('(empty page)', 48)}{empty * 1000:>8.1f}ms{1:>9.1f}{big['empty'] * 1000:>8.1f}ms")
+    failures = 0
+    for label in [k for k in document if k != "empty"]:
+        ratio = document[label] / empty
+        ok = ratio <= RATIO_BUDGET and big[label] < SYNTHETIC_BUDGET_S
+        failures += not ok
+        print(f"{pad(label, 48)}{document[label] * 1000:>8.1f}ms{ratio:>9.1f}{big[label] * 1000:>8.1f}ms  "
+              f"{'ok' if ok else 'OVER'}")
+    print(f"\nbudget: ≤{RATIO_BUDGET:g}× empty at document scale, <{SYNTHETIC_BUDGET_S:g} s at {args.factor}×: "
+          + ("all within" if not failures else f"{failures} over"))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

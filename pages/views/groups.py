@@ -1,0 +1,143 @@
+"""議題組: every group with its host agency and meetings; `?group=<id>` opens one group's view.
+
+The group is read from the URL by hand (not a bound widget) so that the URL carries the id
+(`?group=transport`) and an unknown id can be told to the user instead of silently dropped.
+`?group=transport&year=112` narrows the list to one year (a bound control).
+"""
+import pandas as pd
+import streamlit as st
+
+from dashboard import figures, queries
+from dashboard.dates import roc_date
+from pages import common
+
+ALL_YEARS = "全部"
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def overview_view(version_key: tuple) -> dict:
+    all_groups = common.groups(version_key)
+    meetings = common.group_meetings(version_key)
+    table = queries.groups_table(all_groups, common.proposals(version_key), meetings)
+    names = [g.name for g in all_groups]
+    return {"table_html": groups_markup(table), "timeline": figures.meetings_timeline(meetings, order=names)}
+
+
+def groups_markup(table: pd.DataFrame) -> str:
+    """Every group and sub-group, each name linking to its own view."""
+    body = "".join(
+        f'<tr><td>{"　└ " if isinstance(r.parent, str) else ""}<a href="./groups?group={common.esc(r.id)}" target="_self">'
+        f'{common.esc(r.name)}</a></td><td>{common.esc(r.host_agency if isinstance(r.host_agency, str) else "（由分組主辦）")}</td>'
+        f'<td class="num">{r.proposals}</td><td class="num">{r.meetings}</td></tr>'
+        for r in table.itertuples())
+    return ('<table class="bt-table"><tr><th>議題組</th><th>主辦機關</th><th class="num">提案數</th>'
+            f'<th class="num">會議次數</th></tr>{body}</table>')
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def group_view(version_key: tuple, group_id: str) -> dict | None:
+    all_groups = common.groups(version_key)
+    family = queries.group_family(all_groups, group_id=group_id)
+    if not family:
+        return None
+    frame = common.proposals(version_key)
+    rows = queries.filter_proposals(frame, spec=queries.ProposalFilter(groups=(group_id,)))
+    meetings = common.group_meetings(version_key)
+    meetings = meetings[meetings["group_id"].isin([g.id for g in family])]
+    names = {g.id: g.name for g in all_groups}
+    return {
+        "group": family[0], "parent": names.get(family[0].parent_id), "subgroups": family[1:],
+        "hosts": queries.host_agencies(all_groups, group_id=group_id),
+        "years": [str(y) for y in sorted(rows["year"].unique())], "rows": rows,
+        "list_label": common.filter_choices(frame, all_groups)["group"].get(group_id),
+        "meetings": meetings, "timeline": figures.meetings_timeline(meetings, order=[g.name for g in family]),
+    }
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def year_rows(version_key: tuple, group_id: str, year: str) -> tuple[pd.DataFrame, str]:
+    rows = group_view(version_key, group_id)["rows"]
+    if year != ALL_YEARS:
+        rows = rows[rows["year"] == int(year)]
+    return rows, proposals_markup(rows)
+
+
+def proposals_markup(rows: pd.DataFrame) -> str:
+    """The group's proposals as a table: id (link to the card), title, status chips, decision."""
+    if rows.empty:
+        return ""
+    body = "".join(
+        f'<tr><td class="id"><a href="{common.esc(common.card_url(r.id))}" target="_self">{common.esc(r.id)}</a></td>'
+        f'<td>{common.esc(r.title)}<div class="bt-muted">{common.esc("、".join(r.lead_units))}</div></td>'
+        f'<td>{common.tracking_chip(r.tracking_status)}</td><td>{common.progress_chip(r.progress_status)}</td>'
+        f'<td>{common.resolution_chip(r.resolution)}</td></tr>'
+        for r in rows.itertuples())
+    return ('<table class="bt-table"><tr><th>編號</th><th>提案名稱／提案單位</th><th>列管狀態</th><th>進度狀態</th>'
+            f'<th>會議決議</th></tr>{body}</table>')
+
+
+def pick_group(group_ids: list[str], labels: dict[str, str], current: str | None) -> None:
+    """A select box that writes the chosen group id into the URL."""
+    def changed():
+        chosen = st.session_state["group_pick"]
+        if chosen:
+            st.query_params["group"] = chosen
+        else:
+            st.query_params.clear()
+
+    st.selectbox("議題組", group_ids, index=group_ids.index(current) if current in group_ids else None,
+                 format_func=labels.get, placeholder="選擇議題組", key="group_pick", on_change=changed)
+
+
+def render() -> None:
+    version = common.version()
+    common.style()
+    all_groups = common.groups(version)
+    labels = {g.id: (f"　└ {g.name}" if g.parent_id else g.name) for g in all_groups}
+    group_id = st.query_params.get("group")
+
+    st.title("議題組")
+    pick_group([g.id for g in all_groups], labels, group_id)
+
+    if not group_id:
+        view = overview_view(version)
+        st.caption("各議題組（含分組）的主辦機關、工作會議與提案數。選擇一組或點組名，即可看到該組的提案與進度。")
+        st.markdown(view["table_html"], unsafe_allow_html=True)
+        st.subheader("工作會議時間軸")
+        st.plotly_chart(view["timeline"], config={"displayModeBar": False}, key="all_timeline")
+        return
+
+    view = group_view(version, group_id)
+    if view is None:
+        st.error(f"找不到議題組「{group_id}」。請從上方選單選擇議題組，或回到議題組總覽。")
+        st.page_link(common.page_path("groups"), label="回到議題組總覽", icon=":material/arrow_back:")
+        return
+
+    group = view["group"]
+    st.header(f"{view['parent']}／{group.name}" if view["parent"] else group.name)
+    hosts = "；".join(f"{name}：{host}" if name != group.name else host for name, host in view["hosts"])
+    st.markdown(f"**主辦機關**：{common.esc(hosts) or '（未列）'}")
+    if view["subgroups"]:
+        st.markdown("**分組**：" + "、".join(g.name for g in view["subgroups"]))
+
+    year = st.segmented_control("年度", [ALL_YEARS, *view["years"]], default=ALL_YEARS, required=True,
+                                key="year", bind="query-params") or ALL_YEARS
+    rows, markup = year_rows(version, group_id, year)
+    year_label = f"{year}年度" if year != ALL_YEARS else "全部年度"
+    st.subheader(f"提案（{year_label}，{len(rows)} 案）")
+    if rows.empty:
+        st.info(f"{group.name}在{year_label}沒有提案。")
+    else:
+        st.markdown(markup, unsafe_allow_html=True)
+        list_params = {"group": [view["list_label"]], **({"year": [year]} if year != ALL_YEARS else {})}
+        st.page_link(common.page_path("proposals"), label="在提案列表開啟（可篩選、下載 Excel）", query_params=list_params,
+                     icon=":material/table_rows:")
+
+    st.subheader(f"工作會議（{len(view['meetings'])} 次）")
+    if view["meetings"].empty:
+        st.info("尚無工作會議紀錄。")
+    else:
+        st.plotly_chart(view["timeline"], config={"displayModeBar": False}, key="group_timeline")
+        st.markdown("、".join(f"{roc_date(d)} {common.esc(g)}{common.esc(n)}" for d, g, n in
+                             zip(view["meetings"]["date"], view["meetings"]["group"], view["meetings"]["name"])))
+    st.page_link(common.page_path("groups"), label="回到議題組總覽", icon=":material/arrow_back:")

@@ -1,0 +1,139 @@
+"""總覽: headline counts, per-group status, what is waiting, and one city's involvement."""
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import figures, queries
+from dashboard.dates import roc_date, roc_period
+from pages import common
+
+AXIS_LABELS = {"progress_status": "進度狀態", "tracking_status": "列管狀態"}
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def status_figure(version_key: tuple, axis: str):
+    counts = queries.status_counts(common.proposals(version_key), axis=axis)
+    return figures.group_status_bars(counts, axis=axis)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def home_view(version_key: tuple) -> dict:
+    frame = common.proposals(version_key)
+    top_groups = [g for g in common.groups(version_key) if g.parent_id is None and g.kind != "staff"]
+    counts = frame["group_id"].value_counts()
+    waiting = queries.waiting(frame)
+    return {"overview": queries.overview(frame), "waiting": waiting, "top_groups": top_groups,
+            "waiting_html": [waiting_markup(explanation, criteria, rows) for _, explanation, criteria, rows in waiting],
+            "group_links": '<div class="bt-links">' + "".join(
+                f'<a href="./groups?group={common.esc(g.id)}" target="_self">{common.esc(g.name)}'
+                f'（{int(counts.get(g.id, 0))}）</a>' for g in top_groups) + "</div>"}
+
+
+def waiting_markup(explanation: str, criteria: dict, rows: pd.DataFrame, *, shown: int = 8) -> str:
+    """One waiting category: its explanation, the first proposals (links to cards), a link to all."""
+    items = "".join(f'<li><a href="{common.esc(common.card_url(i))}" target="_self">{common.esc(i)}</a> '
+                    f'{common.esc(t)}</li>' for i, t in zip(rows["id"][:shown], rows["title"][:shown]))
+    more = ""
+    if len(rows):
+        query = urlencode({key: list(values) for key, values in criteria.items()}, doseq=True)  # labels = values here
+        more = (f'<a href="./proposals?{common.esc(query)}" target="_self">在提案列表查看全部 {len(rows)} 案 →</a>')
+    return f'<div class="bt-muted">{common.esc(explanation)}</div><ul class="bt-list">{items}</ul>{more}'
+
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def city_view(version_key: tuple, city: str) -> dict:
+    involved = queries.city_involvement(common.proposals(version_key), city=city)
+    aid = common.mutual_aid(version_key)
+    return {
+        "table_html": involvement_markup(involved),
+        "leads": int(involved["role"].isin([queries.CITY_ROLES["lead"], queries.CITY_ROLES["both"]]).sum()),
+        "joins": int(involved["role"].isin([queries.CITY_ROLES["joins"], queries.CITY_ROLES["both"]]).sum()),
+        "carried_leads": int(((involved["track"] == "carried") & (involved["role"] != queries.CITY_ROLES["joins"])).sum()),
+        "aid": queries.mutual_aid_totals(aid, city=city),
+        "aid_period": roc_period(aid["period_start"].min(), aid["period_end"].max()) if len(aid) else "",
+    }
+
+
+def involvement_markup(rows: pd.DataFrame) -> str:
+    """A city's proposals: id (link to the card), title, its role, status chips and decision."""
+    body = "".join(
+        f'<tr><td class="id"><a href="{common.esc(common.card_url(r.id))}" target="_self">{common.esc(r.id)}</a></td>'
+        f'<td>{common.esc(r.title)}</td><td>{common.esc(r.role)}</td><td>{common.tracking_chip(r.tracking_status)}</td>'
+        f'<td>{common.progress_chip(r.progress_status)}</td><td>{common.resolution_chip(r.resolution)}</td></tr>'
+        for r in rows.itertuples())
+    return ('<div class="bt-scroll"><table class="bt-table"><tr><th>編號</th><th>提案名稱</th><th>角色</th><th>列管狀態</th>'
+            f'<th>進度狀態</th><th>會議決議</th></tr>{body}</table></div>')
+
+
+def render() -> None:
+    version = common.version()
+    head = common.headline(version)
+    info = common.meeting_info(version)
+    view = home_view(version)
+    common.style()
+
+    st.title("北臺區域發展推動委員會 合作提案總覽")
+    if info:
+        st.caption(f"{info.meeting.name}｜{roc_date(info.meeting.date)} {info.meeting.start_time:%H:%M}｜{info.meeting.venue}")
+
+    decided = view["overview"]
+    decided_sub = ("、".join(f"{r} {n}" for r, n in decided.by_resolution.items())
+                   if decided.decided else "會議中記錄決議後即時更新")
+    st.markdown(common.tiles([
+        ("列管提案", f"{head.total} 案", f"111年度列管 {head.carried}＋112年度新增 {head.new}"),
+        ("111年度列管案", f"{head.carried} 案", f"擬解除列管 {head.carried_delist}、持續列管 {head.carried_keep}"),
+        ("112年度新增提案", f"{head.new} 案", f"請求中央協助 {head.central}、八縣市共同合作 {head.joint}"),
+        ("本次會議已決議", f"{decided.decided}／{head.total} 案", decided_sub),
+    ]), unsafe_allow_html=True)
+
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.subheader("各議題組提案狀態")
+        axis = st.segmented_control("依", list(AXIS_LABELS), format_func=AXIS_LABELS.get, default="progress_status",
+                                    required=True, key="axis", bind="query-params", label_visibility="collapsed")
+        event = st.plotly_chart(status_figure(version, axis or "progress_status"), on_select="rerun",
+                                selection_mode="points", key="group_chart", config={"displayModeBar": False})
+        points = event.selection.points if event and event.selection else []
+        if points:
+            names = {g.name: g.id for g in view["top_groups"]}
+            picked = points[0].get("customdata") or names.get(points[0].get("y"))
+            if picked:
+                st.switch_page(common.page_path("groups"), query_params={"group": picked})
+        st.caption("點選長條或下方組名，開啟該組頁面。")
+        st.markdown(view["group_links"], unsafe_allow_html=True)
+
+    with right:
+        st.subheader("待辦與待決事項")
+        for n, (label, explanation, criteria, rows) in enumerate(view["waiting"]):
+            with st.expander(f"{label}（{len(rows)} 案）", expanded=n < 2 and 0 < len(rows) <= 6):
+                st.markdown(view["waiting_html"][n], unsafe_allow_html=True)
+
+    st.subheader("縣市視角")
+    city_names = [c.name for c in common.cities(version)]
+    city = st.selectbox("選擇縣市，查看其主辦與參與的提案及跨區支援", city_names, index=None, placeholder="請選擇縣市",
+                        key="city", bind="query-params")
+    if city is None:
+        st.info("選擇一個縣市，即可看到它主辦與參與合作的提案、各案進度，以及跨區救災救護支援的合計。")
+    else:
+        cv = city_view(version, city)
+        st.markdown(common.tiles([
+            ("主辦提案", f"{cv['leads']} 案", f"其中111年度列管案 {cv['carried_leads']} 案"),
+            ("參與合作提案", f"{cv['joins']} 案", "112年度提案單所列合作縣市"),
+            ("向他縣市請求支援", f"{cv['aid'].loc['向他縣市請求支援', 'total']} 件", "火災、救護與119轉報"),
+            ("支援他縣市", f"{cv['aid'].loc['支援他縣市', 'total']} 件", "火災、救護與119轉報"),
+        ]), unsafe_allow_html=True)
+        st.caption("111年度列管案沒有提案單，只知道主辦縣市，無合作縣市資料；參與合作僅計112年度提案。")
+        st.markdown(cv["table_html"], unsafe_allow_html=True)
+        st.page_link(common.page_path("proposals"), label=f"在提案列表開啟{city}的提案（可篩選、下載）",
+                     query_params={"city": city}, icon=":material/table_rows:")
+        aid = cv["aid"]
+        header = "".join(f'<th class="num">{common.esc(label)}</th>' for label in [*queries.AID_KINDS.values(), "合計"])
+        body = "".join(f'<tr><th>{common.esc(direction)}</th>'
+                       + "".join(f'<td class="num">{int(v)}</td>' for v in aid.loc[direction]) + "</tr>"
+                       for direction in aid.index)
+        aid_col, link_col = st.columns([3, 1], vertical_alignment="bottom")
+        aid_col.markdown(f"**跨區救災救護支援（件，{cv['aid_period']}）**<table class='bt-table'><tr><th></th>{header}</tr>"
+                         f"{body}</table>", unsafe_allow_html=True)
+        link_col.page_link(common.page_path("map"), label="在地圖上查看跨區支援", icon=":material/map:")

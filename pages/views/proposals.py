@@ -1,0 +1,106 @@
+"""提案列表: every proposal with filters and search kept in the URL; a row opens its card."""
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import export, queries
+from pages import common
+
+MORE_KEYS = ["tracking", "progress", "type", "decision", "city", "role"]
+DEFAULTS = {"q": "", "year": [], "track": [], "group": [], "tracking": [], "progress": [], "type": [],
+            "decision": [], "city": None, "role": "any"}
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def list_view(version_key: tuple) -> dict:
+    frame = common.proposals(version_key)
+    groups = common.groups(version_key)
+    display = pd.DataFrame({
+        "id": frame["id"], "year": frame["year"], "track": frame["track_label"],
+        "group": [f"{g}／{s}" if isinstance(s, str) else g for g, s in zip(frame["group"], frame["subgroup"])],
+        "title": frame["title"], "lead": frame["lead_cities"].map("、".join),
+        "tracking_status": frame["tracking_status"], "progress_status": frame["progress_status"],
+        "resolution": frame["resolution"].fillna(queries.UNDECIDED),
+    }, index=frame.index)
+    return {"choices": common.filter_choices(frame, groups), "display": display,
+            "cities": [c.name for c in common.cities(version_key)]}
+
+
+def multi(column, key: str, label: str, choices: dict[str, dict], placeholder: str = "全部") -> None:
+    options = choices[key]
+    column.multiselect(label, list(options), format_func=options.get, key=key, bind="query-params",
+                       placeholder=placeholder)
+
+
+def clear_filters() -> None:
+    for key, value in DEFAULTS.items():
+        st.session_state[key] = value
+
+
+def render() -> None:
+    version = common.version()
+    frame = common.proposals(version)
+    view = list_view(version)
+    choices = view["choices"]
+    common.style()
+
+    st.title("提案列表")
+    top = st.columns([3, 1.2, 2, 2.4])
+    top[0].text_input("搜尋（提案名稱與提案單內容）", key="q", bind="query-params", placeholder="例如：月票、長照、臺北港")
+    top[1].pills("年度", list(choices["year"]), format_func=choices["year"].get, selection_mode="multi", key="year",
+                 bind="query-params")
+    multi(top[2], "track", "類別", choices)
+    multi(top[3], "group", "議題組", choices)
+    with st.expander("更多篩選條件：列管狀態、進度狀態、提案類型、會議決議、縣市",
+                     expanded=any(k in st.query_params for k in MORE_KEYS)):
+        row = st.columns(3)
+        multi(row[0], "tracking", "列管狀態", choices)
+        multi(row[1], "progress", "進度狀態", choices)
+        multi(row[2], "type", "提案類型", choices)
+        row = st.columns(3)
+        multi(row[0], "decision", "會議決議", choices)
+        row[1].selectbox("縣市", view["cities"], index=None, placeholder="全部縣市", key="city", bind="query-params")
+        row[2].segmented_control("縣市角色", list(common.ROLE_LABELS), format_func=common.ROLE_LABELS.get, default="any",
+                                 required=True, key="role", bind="query-params")
+
+    params = {key: [choices[key][v] for v in st.session_state.get(key) or []] for key in choices}
+    params.update(q=[st.session_state.get("q") or ""], city=[st.session_state.get("city") or ""],
+                  role=[common.ROLE_LABELS[st.session_state.get("role") or "any"]])
+    params = {k: v for k, v in params.items() if any(v) and not (k == "role" and v == [common.ROLE_LABELS["any"]])}
+    spec, decisions = common.filter_from_params(params, choices, view["cities"])
+    rows = common.apply_filter(frame, spec, decisions)
+
+    summary, clear, xlsx, csv_col = st.columns([3, 1.4, 1.4, 1.4], vertical_alignment="center")
+    summary.markdown(f"**符合條件：{len(rows)} 案**（共 {len(frame)} 案）")
+    clear.button("清除篩選", on_click=clear_filters, disabled=not params, icon=":material/filter_alt_off:")
+    if rows.empty:
+        st.info("沒有符合條件的提案。請放寬篩選條件，或清除搜尋文字後再試。")
+        return
+
+    xlsx.download_button("下載 Excel", lambda: export.xlsx_bytes(export.proposals_download(rows)),
+                         file_name="北臺合作提案.xlsx", icon=":material/download:",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+    csv_col.download_button("下載 CSV", lambda: export.csv_bytes(export.proposals_download(rows)),
+                            file_name="北臺合作提案.csv", mime="text/csv", icon=":material/download:", on_click="ignore")
+
+    st.caption("點選一列（左側方格）或編號即可開啟提案單；表格可左右捲動。")
+    suffix = ("&" + urlencode(params, doseq=True)) if params else ""
+    table = view["display"].loc[rows.index].assign(url=lambda d: "./card?id=" + d["id"] + suffix)
+    event = st.dataframe(
+        table, hide_index=True, on_select="rerun", selection_mode="single-row", key="table",
+        height=min(38 + 35 * len(table), 560),
+        column_order=["url", "title", "tracking_status", "progress_status", "resolution", "lead", "group", "track"],
+        column_config={
+            "url": st.column_config.LinkColumn("編號", display_text=r"id=([^&]+)", width=72, pinned=True),
+            "title": st.column_config.TextColumn("提案名稱", width=330),
+            "tracking_status": st.column_config.TextColumn("列管狀態", width=100),
+            "progress_status": st.column_config.TextColumn("進度狀態", width=86),
+            "resolution": st.column_config.TextColumn("會議決議", width=80),
+            "lead": st.column_config.TextColumn("主辦縣市", width=80),
+            "group": st.column_config.TextColumn("議題組", width=150),
+            "track": st.column_config.TextColumn("類別", width=110),
+        })
+    selected = event.selection.rows if event and event.selection else []
+    if selected:
+        st.switch_page(common.page_path("card"), query_params={"id": table["id"].iloc[selected[0]], **params})
