@@ -2,6 +2,7 @@
 from urllib.parse import urlencode
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from dashboard import export, queries
@@ -25,6 +26,22 @@ def list_view(version_key: tuple) -> dict:
     }, index=frame.index)
     return {"choices": common.filter_choices(frame, groups), "display": display,
             "cities": [c.name for c in common.cities(version_key)]}
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def filtered(version_key: tuple, params_key: tuple) -> tuple[pd.DataFrame, pa.Table, list[str]]:
+    """(matching proposal rows, the table to show as Arrow, their ids) for one set of filter params.
+
+    The Arrow table is built once per filter: converting the frame on every rerun would cost more
+    than everything else on the page.
+    """
+    view = list_view(version_key)
+    params = dict((k, list(v)) for k, v in params_key)
+    spec, decisions = common.filter_from_params(params, view["choices"], view["cities"])
+    rows = common.apply_filter(common.proposals(version_key), spec, decisions)
+    suffix = ("&" + urlencode(params, doseq=True)) if params else ""
+    table = view["display"].loc[rows.index].assign(url=lambda d: "./card?id=" + d["id"] + suffix)
+    return rows, pa.Table.from_pandas(table, preserve_index=False), rows["id"].tolist()
 
 
 def multi(column, key: str, label: str, choices: dict[str, dict], placeholder: str = "全部") -> None:
@@ -68,8 +85,7 @@ def render() -> None:
     params.update(q=[st.session_state.get("q") or ""], city=[st.session_state.get("city") or ""],
                   role=[common.ROLE_LABELS[st.session_state.get("role") or "any"]])
     params = {k: v for k, v in params.items() if any(v) and not (k == "role" and v == [common.ROLE_LABELS["any"]])}
-    spec, decisions = common.filter_from_params(params, choices, view["cities"])
-    rows = common.apply_filter(frame, spec, decisions)
+    rows, table, ids = filtered(version, tuple((k, tuple(v)) for k, v in params.items()))
 
     summary, clear, xlsx, csv_col = st.columns([3, 1.4, 1.4, 1.4], vertical_alignment="center")
     summary.markdown(f"**符合條件：{len(rows)} 案**（共 {len(frame)} 案）")
@@ -85,11 +101,9 @@ def render() -> None:
                             file_name="北臺合作提案.csv", mime="text/csv", icon=":material/download:", on_click="ignore")
 
     st.caption("點選一列（左側方格）或編號即可開啟提案單；表格可左右捲動。")
-    suffix = ("&" + urlencode(params, doseq=True)) if params else ""
-    table = view["display"].loc[rows.index].assign(url=lambda d: "./card?id=" + d["id"] + suffix)
     event = st.dataframe(
         table, hide_index=True, on_select="rerun", selection_mode="single-row", key="table",
-        height=min(38 + 35 * len(table), 560),
+        height=min(38 + 35 * len(ids), 560),
         column_order=["url", "title", "tracking_status", "progress_status", "resolution", "lead", "group", "track"],
         column_config={
             "url": st.column_config.LinkColumn("編號", display_text=r"id=([^&]+)", width=72, pinned=True),
@@ -103,4 +117,4 @@ def render() -> None:
         })
     selected = event.selection.rows if event and event.selection else []
     if selected:
-        st.switch_page(common.page_path("card"), query_params={"id": table["id"].iloc[selected[0]], **params})
+        st.switch_page(common.page_path("card"), query_params={"id": ids[selected[0]], **params})

@@ -1,0 +1,106 @@
+"""AppTest of the overview page: headline tiles, status chart, waiting lists, city lens, decisions."""
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from dashboard import store
+from dashboard.db import make_engine
+from dashboard.models import Decision
+
+TAIPEI = timezone(timedelta(hours=8))
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+
+
+@pytest.fixture(scope="module")
+def store_url(tmp_path_factory):
+    """A store built from data/ in a file, shared by this module's tests, with fresh Streamlit caches."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('home') / 'store.db'}"
+    store.load(make_engine(url))
+    old = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    st.cache_resource.clear()
+    yield url
+    st.cache_resource.clear()
+    if old is None:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = old
+
+
+def open_home(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page("../pages/home.py")
+    return at.run()
+
+
+def text_of(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown) + "\n".join(e.label for e in at.expander)
+
+
+def test_headline_tiles_are_computed_from_the_store(store_url):
+    at = open_home()
+    assert not at.exception
+    text = text_of(at)
+    for expected in ["55 案", "13 案", "擬解除列管 12、持續列管 1", "42 案", "請求中央協助 8、八縣市共同合作 34",
+                     "0／55 案"]:
+        assert expected in text
+
+
+def test_status_chart_and_group_links(store_url):
+    at = open_home()
+    assert len(at.get("plotly_chart")) == 1
+    assert 'href="./groups?group=transport"' in text_of(at)
+
+
+@pytest.mark.parametrize("label, first_id", [("待中央回應（1 案）", "112-C04"), ("持續列管（1 案）", "111-13")])
+def test_waiting_lists_name_their_proposals(store_url, label, first_id):
+    at = open_home()
+    assert label in [e.label for e in at.expander]
+    assert f"./card?id={first_id}" in text_of(at)
+
+
+def test_tracking_axis_from_url(store_url):
+    at = open_home(axis="列管狀態")
+    assert not at.exception
+    assert at.segmented_control(key="axis").value == "tracking_status"
+
+
+def test_city_lens_without_city_invites_a_choice(store_url):
+    at = open_home()
+    assert "選擇一個縣市" in at.info[0].value
+
+
+def test_city_lens_lists_leads_joins_and_mutual_aid(store_url):
+    at = open_home(city="桃園市")
+    assert not at.exception
+    text = text_of(at)
+    assert "主辦提案" in text and "4 案" in text  # 111-02, 111-10, 111-11, 111-12
+    assert "111-10" in text and "112-J17" in text
+    assert "111年度列管案沒有提案單" in "\n".join(c.value for c in at.caption)
+    # 桃園市 asked others 1 + 10 + 243 = 254 times and supported others 3 + 7 + 360 = 370 times (112 H1)
+    assert "254 件" in text and "370 件" in text
+
+
+def test_unknown_city_in_url_is_ignored(store_url):
+    at = open_home(city="台中市")
+    assert not at.exception
+    assert at.selectbox(key="city").value is None
+
+
+def test_decisions_are_counted(store_url):
+    with Session(make_engine(store_url)) as s:
+        for pid, resolution in [("111-01", "照案通過"), ("112-J02", "保留"), ("112-J02", "照案通過")]:
+            s.add(Decision(proposal_id=pid, resolution=resolution, recorded_at=datetime(2023, 8, 8, 15, tzinfo=TAIPEI),
+                           recorded_by="秘書處"))
+        s.commit()
+    at = open_home()
+    text = text_of(at)
+    assert "2／55 案" in text and "照案通過 2" in text
+    assert "建議解除列管，待會議決議（13 案）" in [e.label for e in at.expander]
