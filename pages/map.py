@@ -1,3 +1,134 @@
+"""跨區支援地圖: the eight cities and their cross-border flows, with the exact numbers beside them.
+
+The URL carries every choice: ?flow=aid|social, ?metric=all|fire|ambulance|relay, ?city=<code or name>.
+"""
+import functools
+import re
+
 import streamlit as st
 
-st.info("此頁建置中。")
+from dashboard import flows as fl
+from dashboard import geo, maps, queries
+from pages import common
+
+FLOW, METRIC, CITY = "flow", "metric", "city"
+ALL_CITIES = ""
+
+
+def widget_key(param: str) -> str:
+    return f"map_{param}"
+
+
+def url_to_widget(param: str, value: str) -> None:
+    """The URL is the truth: put its value into the widget before the widget is drawn."""
+    st.session_state[widget_key(param)] = value
+
+
+def widget_to_url(param: str, default: str) -> None:
+    value = st.session_state.get(widget_key(param))
+    if value in (None, default):
+        if param in st.query_params:
+            del st.query_params[param]
+    else:
+        st.query_params[param] = value
+
+
+def on_map_select(key: str) -> None:
+    """A click on a marker or a county chooses that city; the chart is then redrawn afresh
+    (new key) so Streamlit's own selection highlight does not grey out the arcs."""
+    state = st.session_state.get(key) or {}
+    code = maps.city_from_selection(state.get("selection"))
+    st.session_state["map_nonce"] = st.session_state.get("map_nonce", 0) + 1
+    if code:
+        st.query_params[CITY] = code
+
+
+def shown_value(raw: str) -> str:
+    """A URL value safe to echo in markdown."""
+    return re.sub(r"[^\w\-]", "", raw)[:40]
+
+
+with common.session() as s:
+    cities = queries.cities(s)
+    mutual_aid = queries.mutual_aid_frame(s)
+    training = queries.social_worker_training_frame(s)
+names = {city.code: city.name for city in cities}
+
+flow_key = st.query_params.get(FLOW, fl.AID.key)
+flow_key = flow_key if flow_key in fl.KINDS else fl.AID.key
+metric = st.query_params.get(METRIC, "all")
+metric = metric if metric in fl.METRICS else "all"
+raw_city = st.query_params.get(CITY, "")
+selected = fl.resolve_city(raw_city, cities)
+if selected and raw_city != selected:
+    st.query_params[CITY] = selected  # one spelling in shared links
+url_to_widget(FLOW, flow_key)
+url_to_widget(METRIC, metric)
+url_to_widget(CITY, selected or ALL_CITIES)
+
+all_flows = fl.aid_flows(mutual_aid, metric=metric) if flow_key == fl.AID.key else fl.social_flows(training)
+kind = all_flows.kind
+shown = fl.for_city(all_flows, selected) if selected else all_flows
+
+st.title("跨區支援地圖")
+st.caption(f"{kind.title}｜統計區間：{all_flows.period}｜資料來源：{kind.source}")
+if raw_city and not selected:
+    choices = "、".join(f"{c.name}（{c.code}）" for c in cities)
+    st.warning(f"找不到縣市「{shown_value(raw_city)}」，目前顯示全部縣市。可用的縣市：{choices}。")
+
+map_col, side_col = st.columns([0.63, 0.37], gap="medium")
+
+with side_col:
+    st.segmented_control(
+        "資料", list(fl.KINDS), format_func=lambda k: fl.KINDS[k].label, key=widget_key(FLOW), required=True,
+        on_change=widget_to_url, args=(FLOW, fl.AID.key), label_visibility="collapsed")
+    if kind is fl.AID:
+        st.segmented_control(
+            "件數", list(fl.METRICS), format_func=lambda m: fl.METRICS[m][0], key=widget_key(METRIC),
+            required=True, on_change=widget_to_url, args=(METRIC, "all"), label_visibility="collapsed")
+    st.selectbox(
+        "縣市（也可點選地圖上的縣市）", [ALL_CITIES, *names], format_func=lambda c: names.get(c, "全部縣市"),
+        key=widget_key(CITY), on_change=widget_to_url, args=(CITY, ALL_CITIES))
+    max_count = int(all_flows.frame["count"].max()) if not all_flows.frame.empty else 0
+    st.markdown(maps.legend_html(all_flows, max_count=max_count), unsafe_allow_html=True)
+
+    unit = kind.unit
+    if selected:
+        totals = fl.city_totals(all_flows, next(c for c in cities if c.code == selected))
+        for heading, count, rows, partner in (
+            (kind.out_label(totals.name), totals.out_count, totals.out_flows, "to_city"),
+            (kind.in_label(totals.name), totals.in_count, totals.in_flows, "from_city"),
+        ):
+            st.markdown(f"**{heading}：{count:,} {unit}**")
+            lines = [f"- {getattr(r, partner)}：{r.count:,} {unit}" + (f"（{r.detail}）" if r.detail else "")
+                     for r in rows.itertuples() if r.count > 0]
+            zero = "（資料所列組合皆為 0）" if not rows.empty else ""
+            st.markdown("\n".join(lines) if lines else f"- 無{zero}")
+    else:
+        st.markdown(f"**八縣市合計：{int(all_flows.frame['count'].sum()):,} {unit}**；往來最多：")
+        top = all_flows.drawn.sort_values("count", ascending=False, kind="stable").head(5)
+        st.markdown("\n".join(f"{i}. {r.sentence}" for i, r in enumerate(top.itertuples(), 1)))
+
+with map_col:
+    map_key = f"flow_map_{st.session_state.get('map_nonce', 0)}"
+    deck = maps.flow_deck(shown, cities, selected=selected, scale_flows=all_flows)
+    st.pydeck_chart(deck, height=maps.MAP_HEIGHT, key=map_key, on_select=functools.partial(on_map_select, map_key),
+                    selection_mode="single-object",
+                    alt=f"{kind.title}地圖：弧線由{kind.source_role}指向{kind.target_role}，線寬表示{all_flows.metric_label}")
+    st.caption(f"縣市界線：{geo.ATLAS_CREDIT}；原始資料：{geo.MOI_CREDIT}。")
+
+matrix_col, table_col = st.columns([0.52, 0.48], gap="medium")
+with matrix_col:
+    st.subheader(f"起訖矩陣：{all_flows.metric_label}（{unit}）")
+    st.caption(f"列＝{kind.source_role}，欄＝{kind.target_role}；空白＝資料未列此組合；{all_flows.period}")
+    st.plotly_chart(fl.od_heatmap(all_flows, cities, selected=names.get(selected)), key="od_matrix",
+                    config={"displayModeBar": False})
+with table_col:
+    title = f"{names[selected]} 的往來" if selected else "全部往來"
+    st.subheader(f"{title}（依{all_flows.metric_label}排序）")
+    st.caption(f"{all_flows.period}；含件數為 0 的組合")
+    table = fl.ranked_table(shown)
+    widths = {c: st.column_config.TextColumn(c, width=84) for c in table.columns[:2]}
+    widths |= {c: st.column_config.NumberColumn(c, format="localized", width=54) for c in table.columns[2:]}
+    st.dataframe(table, hide_index=True, key="flow_table", column_config=widths,
+                 height=min(len(table), 12) * 35 + 38)
