@@ -4,6 +4,8 @@ from datetime import date
 
 import pandas as pd
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from dashboard import vocab
@@ -21,8 +23,17 @@ PROPOSAL_COLUMNS = [
 
 def store_version(session: Session) -> tuple:
     """Changes whenever the store's content changes; use it as a cache key."""
-    proposals = session.exec(select(func.count(Proposal.id))).one()
-    decisions = session.exec(select(func.max(Decision.id))).one()
+    return connection_version(session.connection())
+
+
+# One round trip, no ORM: pages ask for the version on every script run.
+_VERSION_QUERY = sa_select(sa_select(func.count(Proposal.id)).scalar_subquery(),
+                           sa_select(func.max(Decision.id)).scalar_subquery())
+
+
+def connection_version(connection: Connection) -> tuple:
+    """store_version on a plain SQLAlchemy connection."""
+    proposals, decisions = connection.execute(_VERSION_QUERY).one()
     return proposals, decisions or 0
 
 

@@ -51,8 +51,9 @@ def session() -> Session:
 
 
 def version() -> tuple:
-    with session() as s:
-        return queries.store_version(s)
+    """The store's version (queries.store_version), the key of every per-version cache below."""
+    with engine().connect() as connection:
+        return queries.connection_version(connection)
 
 
 # Per-version caches. cache_resource hands out the cached object itself (no copy), which keeps a

@@ -44,10 +44,10 @@ def filtered(version_key: tuple, params_key: tuple) -> tuple[pd.DataFrame, pa.Ta
     return rows, pa.Table.from_pandas(table, preserve_index=False), rows["id"].tolist()
 
 
-def multi(column, key: str, label: str, choices: dict[str, dict], placeholder: str = "全部") -> None:
+def multi(container, key: str, label: str, choices: dict[str, dict], width: int | str = "stretch") -> None:
     options = choices[key]
-    column.multiselect(label, list(options), format_func=options.get, key=key, bind="query-params",
-                       placeholder=placeholder)
+    container.multiselect(label, list(options), format_func=options.get, key=key, bind="query-params",
+                          placeholder="全部", width=width)
 
 
 def clear_filters() -> None:
@@ -63,23 +63,25 @@ def render() -> None:
     common.style()
 
     st.title("提案列表")
-    top = st.columns([3, 1.2, 2, 2.4])
-    top[0].text_input("搜尋（提案名稱與提案單內容）", key="q", bind="query-params", placeholder="例如：月票、長照、臺北港")
-    top[1].pills("年度", list(choices["year"]), format_func=choices["year"].get, selection_mode="multi", key="year",
-                 bind="query-params")
-    multi(top[2], "track", "類別", choices)
-    multi(top[3], "group", "議題組", choices)
+    # Horizontal containers rather than st.columns: one block per row keeps the script run short.
+    top = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+    top.text_input("搜尋（提案名稱與提案單內容）", key="q", bind="query-params", placeholder="例如：月票、長照、臺北港",
+                   width=290)
+    top.pills("年度", list(choices["year"]), format_func=choices["year"].get, selection_mode="multi", key="year",
+              bind="query-params")
+    multi(top, "track", "類別", choices, width=190)
+    multi(top, "group", "議題組", choices)
     with st.expander("更多篩選條件：列管狀態、進度狀態、提案類型、會議決議、縣市",
                      expanded=any(k in st.query_params for k in MORE_KEYS)):
-        row = st.columns(3)
-        multi(row[0], "tracking", "列管狀態", choices)
-        multi(row[1], "progress", "進度狀態", choices)
-        multi(row[2], "type", "提案類型", choices)
-        row = st.columns(3)
-        multi(row[0], "decision", "會議決議", choices)
-        row[1].selectbox("縣市", view["cities"], index=None, placeholder="全部縣市", key="city", bind="query-params")
-        row[2].segmented_control("縣市角色", list(common.ROLE_LABELS), format_func=common.ROLE_LABELS.get, default="any",
-                                 required=True, key="role", bind="query-params")
+        more = st.container(horizontal=True, gap="medium")
+        multi(more, "tracking", "列管狀態", choices, width=240)
+        multi(more, "progress", "進度狀態", choices, width=240)
+        multi(more, "type", "提案類型", choices, width=240)
+        multi(more, "decision", "會議決議", choices, width=240)
+        more.selectbox("縣市", view["cities"], index=None, placeholder="全部縣市", key="city", bind="query-params",
+                       width=150)
+        more.segmented_control("縣市角色", list(common.ROLE_LABELS), format_func=common.ROLE_LABELS.get, default="any",
+                               required=True, key="role", bind="query-params")
 
     params = {key: [choices[key][v] for v in st.session_state.get(key) or []] for key in choices}
     params.update(q=[st.session_state.get("q") or ""], city=[st.session_state.get("city") or ""],
@@ -87,20 +89,20 @@ def render() -> None:
     params = {k: v for k, v in params.items() if any(v) and not (k == "role" and v == [common.ROLE_LABELS["any"]])}
     rows, table, ids = filtered(version, tuple((k, tuple(v)) for k, v in params.items()))
 
-    summary, clear, xlsx, csv_col = st.columns([3, 1.4, 1.4, 1.4], vertical_alignment="center")
-    summary.markdown(f"**符合條件：{len(rows)} 案**（共 {len(frame)} 案）")
-    clear.button("清除篩選", on_click=clear_filters, disabled=not params, icon=":material/filter_alt_off:")
+    bar = st.container(horizontal=True, vertical_alignment="center", gap="medium")
+    hint = "<br><small>點選列首方格或編號，開啟提案單</small>" if len(rows) else ""
+    bar.markdown(f"**符合條件：{len(rows)} 案**（共 {len(frame)} 案）{hint}", width="content", unsafe_allow_html=True)
+    bar.button("清除篩選", on_click=clear_filters, disabled=not params, icon=":material/filter_alt_off:")
     if rows.empty:
         st.info("沒有符合條件的提案。請放寬篩選條件，或清除搜尋文字後再試。")
         return
 
-    xlsx.download_button("下載 Excel", lambda: export.xlsx_bytes(export.proposals_download(rows)),
-                         file_name="北臺合作提案.xlsx", icon=":material/download:",
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
-    csv_col.download_button("下載 CSV", lambda: export.csv_bytes(export.proposals_download(rows)),
-                            file_name="北臺合作提案.csv", mime="text/csv", icon=":material/download:", on_click="ignore")
+    bar.download_button("下載 Excel", lambda: export.xlsx_bytes(export.proposals_download(rows)),
+                        file_name="北臺合作提案.xlsx", icon=":material/download:",
+                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+    bar.download_button("下載 CSV", lambda: export.csv_bytes(export.proposals_download(rows)),
+                        file_name="北臺合作提案.csv", mime="text/csv", icon=":material/download:", on_click="ignore")
 
-    st.caption("點選一列（左側方格）或編號即可開啟提案單；表格可左右捲動。")
     event = st.dataframe(
         table, hide_index=True, on_select="rerun", selection_mode="single-row", key="table",
         height=min(38 + 35 * len(ids), 560),
