@@ -12,9 +12,13 @@ if str(ROOT) not in sys.path:  # so that `pages.common` and `dashboard` import w
 
 import streamlit as st  # noqa: E402
 
+from pages import presenter  # noqa: E402
 from pages.common import PAGES  # noqa: E402
 
 st.set_page_config(page_title="北臺合作儀表板", page_icon="🤝", layout="wide")
+presenting = presenter.is_presenting()  # ?present=1: no sidebar or chrome, for a shared screen
 navigation = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default)
-                            for p in PAGES.values()])
+                            for p in PAGES.values()], position="hidden" if presenting else "sidebar")
+if presenting:
+    presenter.hide_chrome()
 navigation.run()

@@ -1,0 +1,74 @@
+"""Decision pieces shared by the meeting page and the presenter view: the decision in force,
+its history, and the recording form (shown to the signed-in secretariat only).
+
+Notes are user text: they are shown with st.text or inside st.dataframe, never as markup.
+"""
+import streamlit as st
+
+from dashboard import decisions, vocab
+from dashboard.agenda import Entry
+from dashboard.models import Decision
+from pages import common
+
+UNDECIDED_COLOR = "#777777"
+
+
+def resolution_chip(decision: Decision | None) -> str:
+    """The decision in force as a coloured label (escaped HTML; vocabulary labels only)."""
+    if decision is None:
+        return common.chip(decisions.UNDECIDED, UNDECIDED_COLOR)
+    return common.chip(decision.resolution, vocab.RESOLUTION_COLORS.get(decision.resolution, UNDECIDED_COLOR))
+
+
+def counts_markup(counts) -> str:
+    """Chips with the number of proposals per resolution (escaped HTML; labels from vocab)."""
+    return "　".join(
+        f"{common.chip(label, vocab.RESOLUTION_COLORS.get(label, UNDECIDED_COLOR))} {int(counts[label])} 案"
+        for label in [*vocab.RESOLUTIONS, decisions.UNDECIDED])
+
+
+def current_decision(decision: Decision | None) -> None:
+    st.markdown(f"決議：{resolution_chip(decision)}", unsafe_allow_html=True)
+    if decision is not None:
+        if decision.note:
+            st.text(f"備註：{decision.note}")
+        st.caption(f"{decisions.recorded_label(decision)}｜記錄者：{decision.recorded_by}")
+
+
+def history_table(proposal_id: str) -> None:
+    with common.session() as s:
+        rows = decisions.history(s, proposal_id=proposal_id)
+    if not rows:
+        st.caption("尚無決議紀錄。")
+        return
+    frame = decisions.history_frame(list(reversed(rows))).drop(columns=["提案編號"])
+    st.caption(f"決議紀錄（共 {len(rows)} 筆，最新在上；舊紀錄保留不覆寫）")
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def record_form(entry: Entry, user: str | None, current: Decision | None, *, key: str) -> None:
+    """The secretariat's form for one proposal; nothing at all for everyone else."""
+    if not user:
+        return
+    with st.form(f"{key}-{entry.id}", clear_on_submit=True, border=True):
+        default = vocab.RESOLUTIONS.index(current.resolution) if current and current.resolution in vocab.RESOLUTIONS else None
+        resolution = st.radio("決議", vocab.RESOLUTIONS, index=default, horizontal=True, key=f"{key}-res-{entry.id}")
+        note = st.text_input("備註（選填）", max_chars=decisions.NOTE_MAX_CHARS, key=f"{key}-note-{entry.id}",
+                             placeholder="例：請主辦機關依與會意見修正後辦理")
+        submitted = st.form_submit_button("記錄決議", type="primary")
+    if submitted:
+        save(entry, user, resolution, note)
+
+
+def save(entry: Entry, user: str, resolution: str | None, note: str) -> None:
+    if resolution is None:
+        st.error("請先選擇決議。")
+        return
+    try:
+        with common.session() as s:
+            decisions.record(s, proposal_id=entry.id, resolution=resolution, note=note, recorded_by=user)
+    except decisions.DecisionError as error:
+        st.error(str(error))
+        return
+    st.toast(f"已記錄 {entry.id}：{resolution}")
+    st.rerun()

@@ -1,0 +1,206 @@
+"""Presenter mode (`?present=1`): no sidebar or app chrome, large type, one step per screen.
+
+`is_presenting` and `hide_chrome` are called by the entrypoint; `render` draws the meeting page's
+presenter view. Each step has its own URL (`?present=1&step=N`, or `&item=<proposal id>` for a
+proposal), so a second presenter can open the same place. Not a page in the navigation.
+"""
+from datetime import time
+
+import streamlit as st
+
+from dashboard import agenda, decisions, queries, vocab
+from dashboard.dates import roc_date
+from dashboard.models import Decision
+from pages import auth_ui, common, decision_ui
+
+PRESENT_PARAM = "present"
+CLOCK_PARAM = "clock"
+
+# Fixed CSS, no user text: hide the sidebar, its toggle, the header and toolbar; enlarge type.
+CHROME_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+header { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.2rem !important; padding-bottom: 1rem !important;
+  max-width: 100% !important; }
+[data-testid="stMain"] { font-size: 1.35rem; }
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
+[data-testid="stMain"] [data-testid="stText"] { font-size: 1.35rem; line-height: 1.5; }
+[data-testid="stMain"] h1 { font-size: 2.5rem; line-height: 1.25; padding: 0.2rem 0 0.6rem 0; }
+[data-testid="stMain"] h2 { font-size: 1.9rem; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 1.05rem; }
+[data-testid="stMain"] [data-testid="stPageLink"] p { font-size: 1.2rem; font-weight: 600; }
+</style>"""
+
+
+def is_presenting() -> bool:
+    return st.query_params.get(PRESENT_PARAM) == "1"
+
+
+def hide_chrome() -> None:
+    st.html(CHROME_CSS)
+
+
+def url_clock() -> time | None:
+    """The rehearsal clock from the URL (?clock=15:12), if any."""
+    return agenda.parse_clock(st.query_params.get(CLOCK_PARAM))
+
+
+def link_params(step: agenda.Step, clock: time | None) -> dict[str, str]:
+    params = {PRESENT_PARAM: "1", **step.params}
+    if clock is not None:
+        params[CLOCK_PARAM] = agenda.format_clock(clock)
+    return params
+
+
+# --- the view -------------------------------------------------------------------------------
+
+def render(info: queries.MeetingInfo, sections: list[agenda.Section], decided: dict[str, Decision]) -> None:
+    clock = url_clock()
+    steps = agenda.presenter_steps(info.agenda, sections)
+    running = agenda.status_at(info.agenda, clock or agenda.now_taipei().time()).current
+    step = agenda.find_step(steps, step=st.query_params.get("step"), item=st.query_params.get("item"),
+                            fallback=running)
+    if step is None:
+        st.warning("議程資料不完整，無法進入簡報模式。")
+        return
+    _show_in_url(link_params(step, clock))
+    _navigation(steps, step, clock)
+    _clock_line(info, clock)
+    if step.entry is not None:
+        _proposal_step(step, decided.get(step.entry.id))
+    elif step.item.key == agenda.DECISION_KEY:
+        _decision_overview(step, steps, sections, decided, clock)
+    else:
+        _agenda_step(info, step)
+        if _after_decisions(info, step.item):
+            _decision_summary(sections, decided)
+    st.divider()
+    _footer(info, step, clock)
+
+
+def _show_in_url(params: dict[str, str]) -> None:
+    """Put the step's own parameters in the address bar: a link to the same page passes them to
+    the script but leaves the address bar as it was, which a second presenter would copy."""
+    st.query_params.from_dict(params)
+
+
+def _navigation(steps: list[agenda.Step], step: agenda.Step, clock: time | None) -> None:
+    back, where, forward = st.columns([2, 6, 2], vertical_alignment="center")
+    if step.number > 1:
+        back.page_link(common.page_path("meeting"), label="上一步", icon=":material/arrow_back:",
+                       query_params=link_params(steps[step.number - 2], clock))
+    where.caption(_where(step, len(steps)))
+    if step.number < len(steps):
+        forward.page_link(common.page_path("meeting"), label="下一步", icon=":material/arrow_forward:",
+                          query_params=link_params(steps[step.number], clock))
+
+
+def _where(step: agenda.Step, total: int) -> str:
+    if step.section is not None:
+        return f"第 {step.number}／{total} 步｜{step.section.title}　第 {step.position}／{len(step.section.entries)} 案"
+    return f"第 {step.number}／{total} 步｜議程 {step.item.position}"
+
+
+@st.fragment(run_every="30s")
+def _live_clock(info: queries.MeetingInfo) -> None:
+    _clock_caption(info, agenda.now_taipei().time(), simulated=False)
+
+
+def _clock_line(info: queries.MeetingInfo, clock: time | None) -> None:
+    if clock is None:
+        _live_clock(info)
+    else:
+        _clock_caption(info, clock, simulated=True)
+
+
+def _clock_caption(info: queries.MeetingInfo, at: time, *, simulated: bool) -> None:
+    status = agenda.status_at(info.agenda, at)
+    label = f"{agenda.format_clock(at)}{'（彩排時鐘）' if simulated else ''}"
+    if status.phase == "running" and status.current is not None:
+        text = f"{label}　進行中：{agenda.title_line(status.current)}（剩 {status.minutes_left} 分鐘）"
+    elif status.phase == "ended":
+        text = f"{label}　會議已結束"
+    else:
+        text = f"{label}　下一項：{agenda.title_line(status.next)}（{status.next.start:%H:%M} 開始）"
+    st.caption(text)
+
+
+def _agenda_step(info: queries.MeetingInfo, step: agenda.Step) -> None:
+    item = step.item
+    index = info.agenda.index(item)
+    end = agenda.item_end(info.agenda, index)
+    st.title(agenda.title_line(item))
+    span = f"{item.start:%H:%M}–{end:%H:%M}" if end else f"{item.start:%H:%M}"
+    st.markdown(f"**{span}**" + (f"（{item.minutes} 分鐘）" if item.minutes else "") + (item.note or ""))
+    if index == 0:
+        m = info.meeting
+        st.markdown(f"{m.name}")
+        st.markdown(f"{roc_date(m.date)}（{agenda.weekday_label(m.date)}）{m.start_time:%H:%M}｜{m.venue}｜"
+                    f"主席：{m.chair_org}{m.chair}")
+    following = info.agenda[index + 1:index + 3]
+    if following:
+        st.caption("接下來：" + "；".join(f"{i.start:%H:%M} {agenda.title_line(i)}" for i in following))
+
+
+def _after_decisions(info: queries.MeetingInfo, item) -> bool:
+    decision = agenda.decision_item(info.agenda)
+    return decision is not None and item.position > decision.position
+
+
+def _decision_summary(sections: list[agenda.Section], decided: dict[str, Decision]) -> None:
+    """How the proposals were decided, for the chair's conclusions."""
+    counts = decisions.resolution_counts(decided, [e.id for e in agenda.all_entries(sections)])
+    st.markdown(f"本次決議：{decision_ui.counts_markup(counts)}", unsafe_allow_html=True)
+
+
+def _decision_overview(step, steps, sections, decided, clock) -> None:
+    item = step.item
+    st.title("年度合作方案決議")
+    st.markdown(f"**{item.start:%H:%M}–{item.end:%H:%M}**" + (f"（{item.minutes} 分鐘）" if item.minutes else ""))
+    first_step = {s.entry.id: s for s in steps if s.entry is not None}
+    parts = list(dict.fromkeys(section.part for section in sections))
+    for part, column in zip(parts, st.columns(len(parts) or 1)):
+        mine = [section for section in sections if section.part == part]
+        column.markdown(f"**{part}（{sum(len(s.entries) for s in mine)} 案）**")
+        for section in mine:
+            done = sum(1 for e in section.entries if e.id in decided)
+            column.page_link(common.page_path("meeting"),
+                             label=f"{section.label}：{len(section.entries)} 案，已決 {done}",
+                             query_params=link_params(first_step[section.entries[0].id], clock))
+
+
+def _proposal_step(step: agenda.Step, decision: Decision | None) -> None:
+    entry = step.entry
+    st.title(f"{entry.id}　{entry.title}")
+    facts = [f"議題組：{entry.group_label}", f"主辦：{'、'.join(entry.lead_units)}"]
+    if entry.track != agenda.CARRIED_TRACK:
+        facts.append(vocab.TRACKS.get(entry.track, ""))
+    st.markdown("　｜　".join(facts))
+    if entry.description and entry.track != agenda.CARRIED_TRACK:
+        st.text(f"說明：{_shorten(entry.description)}")
+    if entry.reason:
+        label = "解除列管原因" if entry.track == agenda.CARRIED_TRACK and entry.delisting else (
+            "建議解除列管" if entry.delisting else "持續列管原因")
+        st.text(f"{label}：{_shorten(entry.reason)}")
+    decision_ui.current_decision(decision)
+    decision_ui.record_form(entry, auth_ui.current_user(), decision, key="present")
+
+
+SHORT_TEXT = 140  # characters of a long text that fit a shared screen beside the form
+
+
+def _shorten(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= SHORT_TEXT else text[:SHORT_TEXT].rstrip() + "…（詳見提案單）"
+
+
+def _footer(info: queries.MeetingInfo, step: agenda.Step, clock: time | None) -> None:
+    clock_param = {CLOCK_PARAM: agenda.format_clock(clock)} if clock else {}
+    left, middle, right = st.columns([3, 3, 4])
+    left.page_link(common.page_path("meeting"), label="回第一步", icon=":material/first_page:",
+                   query_params={PRESENT_PARAM: "1", "step": "1", **clock_param})
+    middle.page_link(common.page_path("meeting"), label="離開簡報模式", icon=":material/close_fullscreen:",
+                     query_params={**({"item": step.entry.id} if step.entry else {}), **clock_param})
+    with right.expander("祕書處" if auth_ui.current_user() else "祕書處登入"):
+        auth_ui.sign_in_panel(key="present-sign-in")

@@ -1,0 +1,191 @@
+"""The meeting page and its presenter view in headless Chromium at 1280×720.
+
+Most tests use the shared fresh `server` (no secrets: read-only). The recording test starts its own
+server whose secrets file lives in a temporary folder, with a test account made for the run.
+"""
+import io
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+
+import docx
+import pytest
+from playwright.sync_api import expect
+
+from dashboard import auth
+from tests.browser.conftest import DONE, LOCAL, ROOT, _free_port
+
+pytestmark = pytest.mark.browser
+
+HTML_NOTE = "<script>alert(1)</script><b>x</b>"
+PASSWORD = "browser rehearsal"
+LONGEST_TITLE = "112-C03"  # the longest proposal title: the hardest step to fit on one screen
+
+
+def _settle(page) -> None:
+    page.wait_for_timeout(300)
+    page.wait_for_selector(DONE, timeout=60_000)
+    page.wait_for_timeout(300)
+
+
+def _h1(page) -> str:
+    return page.locator('[data-testid="stMain"] h1').first.inner_text()
+
+
+def _arrive(page, param: str, title: str | None = None) -> None:
+    """Wait (under load, a rerun can take a while) until the URL holds param and the title shows."""
+    expect(page).to_have_url(re.compile(re.escape(param)), timeout=30_000)
+    if title:
+        expect(page.locator('[data-testid="stMain"] h1').first).to_contain_text(title, timeout=30_000)
+    _settle(page)
+
+
+def test_presenter_view_hides_the_sidebar_and_the_chrome(open_page):
+    visit = open_page("/meeting?present=1&step=5")
+    page = visit.page
+    assert visit.exceptions() == []
+    assert _h1(page) == "年度合作方案決議"
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert not page.locator('[data-testid="stSidebarCollapsedControl"]').is_visible()
+    assert not page.locator('[data-testid="stHeader"]').is_visible()
+    assert not page.locator('[data-testid="stToolbar"]').is_visible()
+    size = page.locator('[data-testid="stMain"] h1').first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    body = page.locator('[data-testid="stMain"] p', has_text="35 分鐘").first.evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size >= 36 and body >= 20  # enlarged for a shared screen
+    assert visit.outside == []
+
+
+def test_the_meeting_page_keeps_its_sidebar_and_is_read_only_without_secrets(open_page):
+    visit = open_page("/meeting?clock=15:12")
+    page = visit.page
+    assert visit.exceptions() == []
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.is_visible() and "唯讀" in sidebar.inner_text()
+    assert page.get_by_role("button", name="記錄決議").count() == 0
+    assert "剩 33 分鐘" in visit.text()
+
+
+def test_next_and_previous_move_one_step_and_each_step_has_its_own_url(open_page, browser, server):
+    page = open_page("/meeting?present=1&step=5&clock=15:10").page
+    page.get_by_text("下一步").first.click()
+    _arrive(page, "item=111-01", "111-01")
+    page.get_by_text("下一步").first.click()
+    _arrive(page, "item=111-02", "111-02")
+    page.get_by_text("上一步").first.click()
+    _arrive(page, "item=111-01", "111-01")
+
+    second = browser.new_context(viewport={"width": 1280, "height": 720})  # a second presenter takes over
+    try:
+        other = second.new_page()
+        other.goto(page.url)
+        _settle(other)
+        assert _h1(other) == _h1(page)
+    finally:
+        second.close()
+
+
+def test_the_presenter_view_opened_from_the_meeting_page_updates_its_url(open_page):
+    page = open_page("/meeting?clock=15:10").page
+    page.get_by_text("開啟簡報模式").first.click()
+    _arrive(page, "present=1")
+    assert "clock=15" in page.url
+    first = _h1(page)
+    page.get_by_text("下一步").first.click()
+    expect(page.locator('[data-testid="stMain"] h1').first).not_to_have_text(first, timeout=30_000)
+    _settle(page)
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert re.search(r"[?&](step|item)=", page.url)
+
+
+def test_a_long_proposal_fits_a_1280x720_screen(open_page):
+    visit = open_page(f"/meeting?present=1&item={LONGEST_TITLE}")
+    page = visit.page
+    assert visit.exceptions() == []
+    for locator in (page.get_by_text("下一步").first, page.get_by_text("上一步").first,
+                    page.locator('[data-testid="stMain"] h1').first, page.get_by_text("決議：").first):
+        box = locator.bounding_box()
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= 720, locator
+
+
+# --- recording, with an account configured for this run only ---------------------------------
+
+@pytest.fixture(scope="module")
+def secretariat_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("secretariat")
+    secrets = folder / "secrets.toml"
+    secrets.write_text(f'[secretariat.users]\n"測試祕書" = "{auth.hash_password(PASSWORD, rounds=4)}"\n',
+                       encoding="utf-8")
+    port = _free_port()
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{folder / 'live.db'}")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", "--secrets.files", str(secrets)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                raise RuntimeError(proc.stdout.read().decode(errors="replace")[-3000:])
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_the_secretariat_records_from_the_presenter_view_and_the_minutes_list_it(browser, secretariat_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-TW", accept_downloads=True)
+    outside, dialogs = [], []
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL)
+                  else (outside.append(r.request.url), r.abort()))
+    try:
+        page = context.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(secretariat_server + "/meeting?present=1&item=111-03&clock=15:20")
+        _settle(page)
+        assert page.get_by_role("button", name="記錄決議").count() == 0  # not signed in yet
+
+        page.locator('[data-testid="stExpander"] summary').click()
+        page.get_by_label("帳號").fill("測試祕書")
+        page.get_by_label("密碼").fill(PASSWORD)
+        page.get_by_role("button", name="登入").click()
+        expect(page.get_by_role("button", name="記錄決議")).to_be_visible(timeout=30_000)
+        page.get_by_text("保留", exact=True).first.click()
+        page.get_by_label("備註（選填）").fill(HTML_NOTE)
+        page.get_by_role("button", name="記錄決議").click()
+        main = page.locator('[data-testid="stMain"]')
+        expect(main).to_contain_text(f"備註：{HTML_NOTE}", timeout=30_000)  # shown literally
+        _settle(page)
+        assert main.locator("b", has_text="x").count() == 0 and dialogs == []
+        assert page.locator('[data-testid="stException"]').count() == 0
+
+        page.get_by_text("下一步").first.click()  # the session stays signed in while stepping
+        _arrive(page, "item=111-04", "111-04")
+        page.get_by_text("照案通過", exact=True).first.click()
+        page.get_by_role("button", name="記錄決議").click()
+        expect(page.get_by_text("決議：").first.locator("..")).to_contain_text("照案通過", timeout=30_000)
+        _settle(page)
+
+        page.goto(secretariat_server + "/meeting?item=111-03")
+        _settle(page)
+        with page.expect_download() as download:
+            page.get_by_text("下載會議紀錄草案（.docx）").click()
+        minutes = docx.Document(io.BytesIO(open(download.value.path(), "rb").read()))
+        rows = {cells[1]: cells for cells in ([c.text for c in row.cells] for table in minutes.tables
+                                              for row in table.rows) if len(cells) == 6}
+        rows.pop("編號")
+        assert len(rows) == 55
+        assert rows["111-03"][4:] == ["保留", HTML_NOTE]
+        assert rows["111-04"][4] == "照案通過"
+        assert outside == []
+    finally:
+        context.close()

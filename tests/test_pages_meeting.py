@@ -1,0 +1,190 @@
+"""The meeting page and its presenter view through AppTest: read-only for everyone, recording for
+the signed-in secretariat, notes shown as text."""
+import pytest
+import streamlit as st
+from sqlmodel import Session
+
+from dashboard import auth, decisions, store
+from dashboard.db import make_engine
+from pages import auth_ui
+
+HTML_NOTE = "<script>alert(1)</script><b>x</b>"
+PASSWORD = "rehearsal pass"
+
+
+class FrozenClock:
+    now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(scope="module")
+def users() -> dict[str, str]:
+    return {"祕書甲": auth.hash_password(PASSWORD, rounds=4)}
+
+
+@pytest.fixture
+def meeting(app, monkeypatch):
+    """The meeting page on a fresh store, with no secrets and a fresh sign-in throttle."""
+    st.cache_resource.clear()  # the engine is cached per process; each test has its own database
+    st.cache_data.clear()
+    monkeypatch.setattr(auth, "THROTTLE", auth.Throttle(clock=FrozenClock()))
+    app.switch_page("../pages/meeting.py")
+    return app
+
+
+@pytest.fixture
+def secretariat(meeting, users):
+    meeting.secrets["secretariat"] = {"users": users}
+    return meeting
+
+
+def _texts(at) -> str:
+    parts = [e.value for kind in ("title", "markdown", "caption", "text", "info", "success", "error", "warning")
+             for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def _buttons(at) -> list[str]:
+    return [b.label for b in at.button]
+
+
+def _sign_in(at, password: str = PASSWORD):
+    at.text_input(key="sign-in-name").input("祕書甲")
+    at.text_input(key="sign-in-password").input(password)
+    next(b for b in at.button if b.label == "登入").click()
+    return at.run()
+
+
+def _record(db_url: str, proposal_id: str, resolution: str, note: str | None = None) -> None:
+    engine = make_engine(db_url)
+    store.ensure_built(engine)
+    with Session(engine) as s:
+        decisions.record(s, proposal_id=proposal_id, resolution=resolution, note=note, recorded_by="祕書甲")
+
+
+def _history(db_url: str, proposal_id: str) -> list:
+    with Session(make_engine(db_url)) as s:
+        return decisions.history(s, proposal_id=proposal_id)
+
+
+def test_without_secrets_the_page_is_read_only_with_a_hint(meeting):
+    at = meeting.run()
+    assert not at.exception
+    assert "記錄決議" not in _buttons(at)
+    assert not at.get("form") or all("record" not in (f.proto.form_id or "") for f in at.get("form"))
+    assert any("唯讀" in i.value and "README" in i.value for i in at.sidebar.info)
+    assert "只有登入的祕書處人員可以記錄決議" in _texts(at)
+
+
+def test_the_page_shows_the_agenda_the_decision_list_and_the_minutes_downloads(meeting):
+    meeting.query_params["clock"] = "15:12"
+    at = meeting.run()
+    assert not at.exception
+    text = _texts(at)
+    assert "15:12" in text and "年度合作方案決議" in text and "剩 33 分鐘" in text
+    agenda_table = at.dataframe[0].value
+    running = agenda_table[agenda_table["狀態"] == "進行中"]
+    assert list(running["時間"]) == ["15:10–15:45"]
+    lists = [d.value for d in at.dataframe[1:] if "編號" in d.value.columns]
+    assert sum(len(frame) for frame in lists) == 55
+    assert set().union(*(set(frame["決議"]) for frame in lists)) == {decisions.UNDECIDED}
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert any(".docx" in label for label in labels) and any(".xlsx" in label for label in labels)
+
+
+def test_an_anonymous_session_cannot_record_even_with_accounts_configured(secretariat):
+    at = secretariat.run()
+    assert not at.exception
+    assert "記錄決議" not in _buttons(at)
+    assert "登入" in _buttons(at)
+
+
+def test_a_signed_in_secretariat_user_records_and_history_is_kept(secretariat, db_url):
+    at = _sign_in(secretariat.run())
+    assert not at.exception
+    assert any("祕書甲" in s.value for s in at.sidebar.success)
+    for resolution, note in [("保留", "待補資料"), ("修正後通過", HTML_NOTE)]:
+        at.radio(key="page-res-111-01").set_value(resolution)
+        at.text_input(key="page-note-111-01").input(note)
+        next(b for b in at.button if b.label == "記錄決議").click()
+        at = at.run()
+        assert not at.exception
+    rows = _history(db_url, "111-01")
+    assert [(d.resolution, d.note, d.recorded_by) for d in rows] == [
+        ("保留", "待補資料", "祕書甲"), ("修正後通過", HTML_NOTE, "祕書甲")]
+    history = next(d.value for d in at.dataframe if "記錄者" in d.value.columns)
+    assert list(history["決議"]) == ["修正後通過", "保留"]  # newest first, the older one kept
+
+
+def test_a_wrong_password_is_refused_and_slowed_down(secretariat):
+    at = _sign_in(secretariat.run(), password="guess")
+    assert any("帳號或密碼錯誤" in e.value and "1 秒" in e.value for e in at.error)
+    assert "記錄決議" not in _buttons(at)
+    at = _sign_in(at, password=PASSWORD)  # the frozen clock never lets the lock run out
+    assert any("失敗次數過多" in e.value for e in at.error)
+    assert "記錄決議" not in _buttons(at)
+
+
+def test_a_removed_account_loses_its_session(secretariat):
+    secretariat.session_state[auth_ui.SESSION_KEY] = "已刪除的帳號"
+    at = secretariat.run()
+    assert "記錄決議" not in _buttons(at)
+
+
+@pytest.mark.parametrize("presenting", [False, True])
+def test_a_note_holding_html_is_shown_as_text(meeting, db_url, presenting):
+    _record(db_url, "111-03", "保留", HTML_NOTE)
+    meeting.query_params["item"] = "111-03"
+    if presenting:
+        meeting.query_params["present"] = "1"
+    at = meeting.run()
+    assert not at.exception
+    assert any(t.value == f"備註：{HTML_NOTE}" for t in at.text)
+    assert not any("<script" in m.value or "<b>x" in m.value for m in at.markdown)
+
+
+def test_presenter_view_steps_through_the_proposals_with_their_own_urls(meeting):
+    meeting.query_params.update({"present": "1", "item": "111-03", "clock": "15:12"})
+    at = meeting.run()
+    assert not at.exception
+    assert at.title[0].value.startswith("111-03")
+    links = {link.proto.label: link.proto.query_string for link in at.get("page_link")}
+    assert links["上一步"] == "present=1&item=111-02&clock=15%3A12"
+    assert links["下一步"] == "present=1&item=111-04&clock=15%3A12"
+    assert "第 3／12 案" in _texts(at) and "剩 33 分鐘" in _texts(at)
+    assert not at.sidebar.children  # nothing is drawn in the sidebar
+
+
+@pytest.mark.parametrize("params, title", [
+    ({"step": "1"}, "開放登入"),
+    ({"step": "5"}, "年度合作方案決議"),
+    ({"item": "112-J03"}, "112-J03"),
+    ({"step": "62"}, "會議結束"),
+    ({"step": "nonsense", "clock": "15:12"}, "年度合作方案決議"),  # falls back to the item running now
+])
+def test_presenter_view_opens_any_step_from_its_url(meeting, params, title):
+    meeting.query_params.update({"present": "1", **params})
+    at = meeting.run()
+    assert not at.exception
+    assert at.title[0].value.startswith(title)
+
+
+def test_presenter_view_is_read_only_until_signed_in(secretariat):
+    secretariat.query_params.update({"present": "1", "item": "111-01"})
+    at = secretariat.run()
+    assert "記錄決議" not in _buttons(at)
+    secretariat.session_state[auth_ui.SESSION_KEY] = "祕書甲"
+    at = secretariat.run()
+    assert "記錄決議" in _buttons(at)
+    assert at.radio(key="present-res-111-01").options == ["照案通過", "修正後通過", "保留", "不通過"]
+
+
+def test_the_decision_overview_links_every_section(meeting, db_url):
+    _record(db_url, "111-01", "照案通過")
+    meeting.query_params.update({"present": "1", "step": "5"})
+    at = meeting.run()
+    labels = [link.proto.label for link in at.get("page_link")]
+    assert "擬解除列管：12 案，已決 1" in labels and "擬持續列管：1 案，已決 0" in labels
+    assert sum(1 for label in labels if "案，已決" in label) == 11
