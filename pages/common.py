@@ -3,6 +3,7 @@
 Everything that calls Streamlit outside a page script lives here; dashboard/ stays Streamlit-free.
 """
 import html
+from urllib.parse import parse_qs, urlencode
 from dataclasses import dataclass
 
 import pandas as pd
@@ -193,16 +194,32 @@ def apply_filter(frame: pd.DataFrame, spec: queries.ProposalFilter, decisions: t
     return queries.filter_by_decision(queries.filter_proposals(frame, spec=spec), wanted=decisions)
 
 
-def current_filter_params() -> dict[str, list[str]]:
-    """The proposal-list filter parameters of the current URL (to carry into card links)."""
-    return {k: st.query_params.get_all(k) for k in FILTER_KEYS if st.query_params.get_all(k)}
+LIST_KEY = "list"  # on a card: the proposal list's own query string, e.g. list=year%3D112%26group%3D…
+
+
+def card_params(proposal_id: str, params: dict[str, list[str]] | None = None) -> dict[str, str]:
+    """Query parameters of a card link that remembers the list's filter.
+
+    The filter travels packed into one `list` parameter rather than under its own names:
+    st.switch_page may not set parameters that widgets on the current page are bound to.
+    """
+    query = {"id": proposal_id}
+    if params:
+        query[LIST_KEY] = urlencode(params, doseq=True)
+    return query
 
 
 def card_url(proposal_id: str, params: dict[str, list[str]] | None = None) -> str:
-    """A relative link to a card, carrying the list's filter parameters."""
-    from urllib.parse import urlencode
-    query = {"id": proposal_id, **(params or {})}
-    return f"./{PAGES['card'].url_path}?{urlencode(query, doseq=True)}"
+    """A relative link to a card (see card_params)."""
+    return f"./{PAGES['card'].url_path}?{urlencode(card_params(proposal_id, params))}"
+
+
+def list_params_of_card() -> dict[str, list[str]]:
+    """On a card: the list filter it came from (`list=`), or filter keys given directly in its URL."""
+    packed = st.query_params.get(LIST_KEY)
+    if packed:
+        return {k: v for k, v in parse_qs(packed).items() if k in FILTER_KEYS}
+    return {k: st.query_params.get_all(k) for k in FILTER_KEYS if st.query_params.get_all(k)}
 
 
 CSS = """

@@ -2,6 +2,7 @@
 import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 import streamlit as st
@@ -116,9 +117,18 @@ def test_previous_next_within_the_filter(store_url, params, prev_label, next_lab
     assert (prev_label in labels) and (next_label is None or next_label in labels)
     assert not any(label.startswith("下一案") for label in labels) if next_label is None else True
     assert any(position in m.value for m in at.markdown)
-    if "group" in params:  # the filter travels along
-        assert "year=112" in labels[prev_label].query_string
-        assert "year=112" in labels["回到提案列表"].query_string
+    if "group" in params:  # the filter travels along, packed into `list` on cards
+        prev_query = parse_qs(labels[prev_label].query_string)
+        assert parse_qs(prev_query["list"][0]) == {"group": ["交通運輸組"], "year": ["112"]}
+        assert parse_qs(labels["回到提案列表"].query_string) == {"group": ["交通運輸組"], "year": ["112"]}
+
+
+def test_packed_list_filter_from_the_proposal_list(store_url):
+    at = open_card({"id": "112-J09", "list": "year=112&group=交通運輸組&q=停車"})
+    assert not at.exception
+    assert any("第 1／2 案（目前篩選）" in m.value for m in at.markdown)
+    labels = [p.proto.label for p in at.get("page_link")]
+    assert "下一案 112-J10" in labels and not any(label.startswith("上一案") for label in labels)
 
 
 def test_without_id_offers_a_picker(store_url):

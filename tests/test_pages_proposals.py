@@ -2,6 +2,7 @@
 import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import streamlit as st
@@ -116,7 +117,9 @@ def test_empty_result_is_friendly(store_url):
 def test_rows_link_to_cards_with_the_filter(store_url):
     at = open_list({"group": "交通運輸組", "year": "112"})
     url = at.dataframe[0].value.set_index("id").loc["112-C02", "url"]
-    assert url.startswith("./card?id=112-C02&") and "year=112" in url and "group=" in url
+    query = parse_qs(urlsplit(url).query)
+    assert url.startswith("./card?") and query["id"] == ["112-C02"]
+    assert parse_qs(query["list"][0]) == {"year": ["112"], "group": ["交通運輸組"]}
 
 
 def test_clear_filters_button(store_url):

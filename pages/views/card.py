@@ -179,7 +179,7 @@ def render() -> None:
     common.style()
     st.markdown(CARD_CSS, unsafe_allow_html=True)
     proposal_id = st.query_params.get("id")
-    params = common.current_filter_params()
+    params = common.list_params_of_card()
 
     if not proposal_id:
         st.title("提案單")
@@ -205,10 +205,10 @@ def render() -> None:
     nav[0].page_link(common.page_path("proposals"), label="回到提案列表", icon=":material/arrow_back:", query_params=params)
     if around.previous:
         nav[1].page_link(common.page_path("card"), label=f"上一案 {around.previous}", icon=":material/chevron_left:",
-                         query_params={"id": around.previous, **params})
+                         query_params=common.card_params(around.previous, params))
     if around.next:
         nav[2].page_link(common.page_path("card"), label=f"下一案 {around.next}", icon=":material/chevron_right:",
-                         icon_position="right", query_params={"id": around.next, **params})
+                         icon_position="right", query_params=common.card_params(around.next, params))
     nav[3].markdown(f'<div class="bt-no-print bt-muted" style="text-align:right">第 {around.position}／{around.total} 案（{scope}）<br>'
                     '列印成A4提案單：Ctrl+P</div>', unsafe_allow_html=True)
     st.markdown(markup, unsafe_allow_html=True)

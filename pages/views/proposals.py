@@ -39,7 +39,7 @@ def filtered(version_key: tuple, params_key: tuple) -> tuple[pd.DataFrame, pa.Ta
     params = dict((k, list(v)) for k, v in params_key)
     spec, decisions = common.filter_from_params(params, view["choices"], view["cities"])
     rows = common.apply_filter(common.proposals(version_key), spec, decisions)
-    suffix = ("&" + urlencode(params, doseq=True)) if params else ""
+    suffix = ("&" + urlencode({common.LIST_KEY: urlencode(params, doseq=True)})) if params else ""
     table = view["display"].loc[rows.index].assign(url=lambda d: "./card?id=" + d["id"] + suffix)
     return rows, pa.Table.from_pandas(table, preserve_index=False), rows["id"].tolist()
 
@@ -119,4 +119,4 @@ def render() -> None:
         })
     selected = event.selection.rows if event and event.selection else []
     if selected:
-        st.switch_page(common.page_path("card"), query_params={"id": ids[selected[0]], **params})
+        st.switch_page(common.page_path("card"), query_params=common.card_params(ids[selected[0]], params))

@@ -42,3 +42,24 @@ def test_card_prints_without_navigation(open_page):
     assert not visit.page.locator('[data-testid="stSidebar"]').is_visible()
     assert visit.page.locator("table.bt-card").first.is_visible()
     assert not visit.page.get_by_text("回到提案列表").is_visible()
+
+
+def test_selecting_a_row_opens_its_card_and_back_keeps_the_filter(open_page):
+    visit = open_page("/proposals?group=交通運輸組&year=112")
+    page = visit.page
+    grid = page.locator('[data-testid="stDataFrame"]').bounding_box()
+    page.mouse.click(grid["x"] + 16, grid["y"] + 35 + 35 * 2 + 17)  # row marker of the third row
+    page.locator("table.bt-card").first.wait_for(timeout=30_000)
+    assert visit.exceptions() == []
+    assert "112-C03" in page.locator(".bt-card-title").first.inner_text()
+    assert "第 3／8 案（目前篩選）" in visit.text()
+    page.get_by_text("回到提案列表").click()
+    page.get_by_text("符合條件：8 案").wait_for(timeout=30_000)
+    assert visit.exceptions() == []
+
+
+def test_group_link_on_home_opens_the_group(open_page):
+    visit = open_page("/")
+    visit.page.locator('a[href="./groups?group=transport"]').click()
+    visit.page.get_by_text("主辦機關").wait_for(timeout=30_000)
+    assert "交通運輸組" in visit.text() and visit.exceptions() == []
