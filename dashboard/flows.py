@@ -69,6 +69,17 @@ class Flows:
         return METRICS[self.metric][0] if self.metric else "人數"
 
     @property
+    def measure(self) -> str:
+        """What a count is, in headings: 合計 / 火警 / 救護 / 轉報 / 人數."""
+        return "合計" if self.metric == "all" else self.metric_label
+
+    def amount(self, count: int) -> str:
+        """A count worded for this flow: 「轉報 1,208 件」, 「合計 1,245 件」, 「18 位」."""
+        if self.kind is SOCIAL:
+            return f"{count:,} {self.kind.unit}"
+        return f"{self.measure} {count:,} {self.kind.unit}"
+
+    @property
     def period(self) -> str:
         return period_text(self.kind, self.period_start, self.period_end)
 
@@ -98,6 +109,13 @@ def _period(frame: pd.DataFrame) -> tuple[date | None, date | None]:
 
 def aid_breakdown(fire: int, ambulance: int, relay: int) -> str:
     return f"火警 {fire:,} 件、救護 {ambulance:,} 件、轉報 {relay:,} 件"
+
+
+def short_breakdown(fire, ambulance, relay) -> str:
+    """火警 3・救護 3・轉報 660, for narrow places; '' for flows without the three parts."""
+    if pd.isna(fire):
+        return ""
+    return f"火警 {int(fire):,}・救護 {int(ambulance):,}・轉報 {int(relay):,}"
 
 
 def aid_sentence(from_city: str, to_city: str, metric: str, count: int) -> str:
@@ -217,13 +235,12 @@ def od_heatmap(flows: Flows, cities, *, selected: str | None = None) -> go.Figur
     text = [["" if pd.isna(v) else f"{int(v):,}" for v in row] for row in counts]
     unit = flows.kind.unit
     if flows.kind is AID:
-        label = "合計" if flows.metric == "all" else flows.metric_label
-        hover = f"%{{y}} 請 %{{x}} 支援：{label} %{{customdata}} {unit}<extra></extra>"
+        hover = f"%{{y}} 請 %{{x}} 支援：{flows.measure} %{{customdata}} {unit}<extra></extra>"
     else:
         hover = f"%{{y}} 社工 參加 %{{x}} 開設之課程：%{{customdata}} {unit}<extra></extra>"
     figure = go.Figure(go.Heatmap(
         z=z, x=list(matrix.columns), y=list(matrix.index), text=text, texttemplate="%{text}",
-        textfont={"size": 15}, customdata=text, hovertemplate=hover, colorscale="Blues", showscale=False,
+        textfont={"size": 16}, customdata=text, hovertemplate=hover, colorscale="Blues", showscale=False,
         xgap=2, ygap=2, zmin=0,
     ))
     axis_font = {"size": 14, "color": "#222222"}
@@ -231,8 +248,9 @@ def od_heatmap(flows: Flows, cities, *, selected: str | None = None) -> go.Figur
         margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=430, plot_bgcolor="#f4f4f4",
         font={"family": "Noto Sans CJK TC, Noto Sans TC, sans-serif", "size": 14, "color": "#222222"},
         xaxis={"title": {"text": f"{flows.kind.target_role} →"}, "side": "top", "tickangle": 0,
-               "tickfont": axis_font},
-        yaxis={"title": {"text": f"↓ {flows.kind.source_role}"}, "autorange": "reversed", "tickfont": axis_font},
+               "tickfont": axis_font, "showgrid": False},
+        yaxis={"title": {"text": f"↓ {flows.kind.source_role}"}, "autorange": "reversed", "tickfont": axis_font,
+               "showgrid": False},
     )
     names = list(matrix.index)
     if selected in names:

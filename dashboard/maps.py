@@ -149,8 +149,19 @@ def arc_rows(flows: Flows, positions: dict[str, tuple[float, float]], max_count:
 
 def city_tooltip(flows: Flows, totals) -> str:
     kind = flows.kind
-    return (f"{kind.out_label(totals.name)}：{totals.out_count:,} {kind.unit}\n"
-            f"{kind.in_label(totals.name)}：{totals.in_count:,} {kind.unit}")
+    return (f"{kind.out_label(totals.name)}：{flows.amount(totals.out_count)}\n"
+            f"{kind.in_label(totals.name)}：{flows.amount(totals.in_count)}")
+
+
+def label_above(city, cities, *, column_km: float = 10) -> bool:
+    """Put a city's name above or below its marker, on the side with more room before the next
+    city in the same column (臺北市 and 新北市 sit ~20 km apart, one above the other)."""
+    room = {True: math.inf, False: math.inf}
+    for other in cities:
+        east, north = _metres((city.lon, city.lat), (other.lon, other.lat))
+        if other.code != city.code and abs(east) < column_km * 1000 and north != 0:
+            room[north > 0] = min(room[north > 0], abs(north))
+    return room[True] >= room[False]
 
 
 def city_rows(flows: Flows, cities, *, selected: str | None, shown: set[str]) -> list[dict]:
@@ -162,9 +173,11 @@ def city_rows(flows: Flows, cities, *, selected: str | None, shown: set[str]) ->
         t = totals[city.code]
         active = selected is None or city.code in shown
         radius = marker_radius(t.total, max_total)
+        above = label_above(city, cities)
         rows.append({
             "code": city.code, "name": city.name, "position": [city.lon, city.lat], "total": t.total,
-            "radius": radius, "offset": [0, -round(radius + 3)],
+            "radius": radius, "offset": [0, -round(radius + 3) if above else round(radius + 2)],
+            "baseline": "bottom" if above else "top",
             "fill": [25, 25, 25, 240] if city.code == selected else ([75, 82, 95, 200] if active else [160, 160, 160, 140]),
             "line": [255, 190, 0, 255] if city.code == selected else [255, 255, 255, 255],
             "text_color": [20, 20, 20, 255] if active else [125, 125, 125, 255],
@@ -230,10 +243,6 @@ def flow_deck(flows: Flows, cities, *, selected: str | None = None, scale_flows:
         pdk.Layer("TextLayer", id="arrows", data=arcs, get_position="top", get_text="arrow",
                   get_angle="angle", get_size=15, billboard=False, get_color=[35, 35, 35, 255],
                   get_text_anchor=literal("middle"), get_alignment_baseline=literal("center"), **text),
-        pdk.Layer("TextLayer", id="labels", data=markers, get_position="position", get_text="name", get_size=17,
-                  get_color="text_color", font_weight=700, get_text_anchor=literal("middle"),
-                  get_alignment_baseline=literal("bottom"), get_pixel_offset="offset", background=True,
-                  get_background_color=[255, 255, 255, 210], background_padding=[4, 1, 4, 1], **text),
     ]
     if selected:
         layers.append(pdk.Layer(
@@ -241,6 +250,11 @@ def flow_deck(flows: Flows, cities, *, selected: str | None = None, scale_flows:
             get_color=[20, 20, 20, 255], font_weight=700, get_text_anchor=literal("middle"),
             get_alignment_baseline=literal("bottom"), get_pixel_offset=[0, -10], background=True,
             get_background_color=[255, 255, 255, 225], background_padding=[3, 0, 3, 0], **text))
+    layers.append(  # last, so city names stay readable over arcs and counts
+        pdk.Layer("TextLayer", id="labels", data=markers, get_position="position", get_text="name", get_size=17,
+                  get_color="text_color", font_weight=700, get_text_anchor=literal("middle"),
+                  get_alignment_baseline="baseline", get_pixel_offset="offset", background=True,
+                  get_background_color=[255, 255, 255, 210], background_padding=[4, 1, 4, 1], **text))
     return pdk.Deck(
         layers=layers, initial_view_state=view_for(cities, codes=shown if selected else None), **basemap_arguments(),
         tooltip={"text": "{tooltip}", "style": {"fontSize": "16px", "fontFamily": FONT_FAMILY, "whiteSpace": "pre-line",
@@ -279,5 +293,5 @@ def legend_html(flows: Flows, *, max_count: int) -> str:
         for s in width_stops(max_count))
     unit = html.escape(kind.unit)
     return (f'<div style="font-size:0.9rem;line-height:1.6">{direction}'
-            f'<div>線寬＝{html.escape(flows.metric_label)}（{unit}）：{widths}</div>'
+            f'<div>線寬＝{html.escape(flows.measure)}（{unit}）：{widths}</div>'
             f'<div style="color:#555">{ARROW} 指向終點；兩市互相往來時兩條弧線分走兩側；圓點大小＝往來合計</div></div>')

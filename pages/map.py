@@ -68,6 +68,7 @@ url_to_widget(CITY, selected or ALL_CITIES)
 
 all_flows = fl.aid_flows(mutual_aid, metric=metric) if flow_key == fl.AID.key else fl.social_flows(training)
 kind = all_flows.kind
+unit = kind.unit
 shown = fl.for_city(all_flows, selected) if selected else all_flows
 
 st.title("跨區支援地圖")
@@ -92,20 +93,21 @@ with side_col:
     max_count = int(all_flows.frame["count"].max()) if not all_flows.frame.empty else 0
     st.markdown(maps.legend_html(all_flows, max_count=max_count), unsafe_allow_html=True)
 
-    unit = kind.unit
     if selected:
         totals = fl.city_totals(all_flows, next(c for c in cities if c.code == selected))
         for heading, count, rows, partner in (
             (kind.out_label(totals.name), totals.out_count, totals.out_flows, "to_city"),
             (kind.in_label(totals.name), totals.in_count, totals.in_flows, "from_city"),
         ):
-            st.markdown(f"**{heading}：{count:,} {unit}**")
-            lines = [f"- {getattr(r, partner)}：{r.count:,} {unit}" + (f"（{r.detail}）" if r.detail else "")
+            st.markdown(f"**{heading}：{all_flows.amount(count)}**")
+            lines = [f"- {getattr(r, partner)}：{all_flows.amount(r.count)}"
+                     + (f"（{parts}）" if (parts := fl.short_breakdown(r.fire, r.ambulance, r.relay)) else "")
                      for r in rows.itertuples() if r.count > 0]
             zero = "（資料所列組合皆為 0）" if not rows.empty else ""
             st.markdown("\n".join(lines) if lines else f"- 無{zero}")
     else:
-        st.markdown(f"**八縣市合計：{int(all_flows.frame['count'].sum()):,} {unit}**；往來最多：")
+        label = "合計" if kind is fl.SOCIAL else all_flows.measure
+        st.markdown(f"**八縣市{label}：{int(all_flows.frame['count'].sum()):,} {unit}**；往來最多：")
         top = all_flows.drawn.sort_values("count", ascending=False, kind="stable").head(5)
         st.markdown("\n".join(f"{i}. {r.sentence}" for i, r in enumerate(top.itertuples(), 1)))
 
@@ -114,21 +116,19 @@ with map_col:
     deck = maps.flow_deck(shown, cities, selected=selected, scale_flows=all_flows)
     st.pydeck_chart(deck, height=maps.MAP_HEIGHT, key=map_key, on_select=functools.partial(on_map_select, map_key),
                     selection_mode="single-object",
-                    alt=f"{kind.title}地圖：弧線由{kind.source_role}指向{kind.target_role}，線寬表示{all_flows.metric_label}")
+                    alt=f"{kind.title}地圖：弧線由{kind.source_role}指向{kind.target_role}，線寬表示{all_flows.measure}")
     st.caption(f"縣市界線：{geo.ATLAS_CREDIT}；原始資料：{geo.MOI_CREDIT}。")
 
-matrix_col, table_col = st.columns([0.52, 0.48], gap="medium")
-with matrix_col:
-    st.subheader(f"起訖矩陣：{all_flows.metric_label}（{unit}）")
-    st.caption(f"列＝{kind.source_role}，欄＝{kind.target_role}；空白＝資料未列此組合；{all_flows.period}")
-    st.plotly_chart(fl.od_heatmap(all_flows, cities, selected=names.get(selected)), key="od_matrix",
-                    config={"displayModeBar": False})
-with table_col:
-    title = f"{names[selected]} 的往來" if selected else "全部往來"
-    st.subheader(f"{title}（依{all_flows.metric_label}排序）")
-    st.caption(f"{all_flows.period}；含件數為 0 的組合")
-    table = fl.ranked_table(shown)
-    widths = {c: st.column_config.TextColumn(c, width=84) for c in table.columns[:2]}
-    widths |= {c: st.column_config.NumberColumn(c, format="localized", width=54) for c in table.columns[2:]}
-    st.dataframe(table, hide_index=True, key="flow_table", column_config=widths,
-                 height=min(len(table), 12) * 35 + 38)
+st.subheader(f"起訖矩陣：{all_flows.measure}（{unit}）")
+st.caption(f"列＝{kind.source_role}，欄＝{kind.target_role}；空白＝資料未列此組合；{all_flows.period}")
+st.plotly_chart(fl.od_heatmap(all_flows, cities, selected=names.get(selected)), key="od_matrix",
+                config={"displayModeBar": False})
+
+title = f"{names[selected]} 的往來" if selected else "全部往來"
+st.subheader(f"{title}（依{all_flows.measure}排序）")
+st.caption(f"{all_flows.period}；含件數為 0 的組合")
+table = fl.ranked_table(shown)
+widths = {c: st.column_config.TextColumn(c, width=120) for c in table.columns[:2]}
+widths |= {c: st.column_config.NumberColumn(c, format="localized", width=90) for c in table.columns[2:]}
+st.dataframe(table, hide_index=True, key="flow_table", column_config=widths, width="content",
+             height=len(table) * 35 + 38)

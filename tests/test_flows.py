@@ -93,6 +93,26 @@ def test_periods_come_from_the_store(mutual_aid, training):
     assert fl.social_flows(training).period == "112年1月至5月"
 
 
+@pytest.mark.parametrize("metric, text", [("all", "合計 1,245 件"), ("relay", "轉報 1,245 件"), ("fire", "火警 1,245 件")])
+def test_amount_names_the_metric(mutual_aid, metric, text):
+    assert fl.aid_flows(mutual_aid, metric=metric).amount(1245) == text
+
+
+def test_amount_for_social_workers(training):
+    assert fl.social_flows(training).amount(18) == "18 位"
+
+
+@pytest.mark.parametrize("metric, measure", [("all", "合計"), ("fire", "火警"), ("ambulance", "救護"), ("relay", "轉報")])
+def test_measure_names_what_a_count_is(mutual_aid, training, metric, measure):
+    assert fl.aid_flows(mutual_aid, metric=metric).measure == measure
+    assert fl.social_flows(training).measure == "人數"
+
+
+def test_short_breakdown():
+    assert fl.short_breakdown(3, 3, 660) == "火警 3・救護 3・轉報 660"
+    assert fl.short_breakdown(pd.NA, pd.NA, pd.NA) == ""
+
+
 # --- filtering and totals
 
 def test_drawn_leaves_out_zero_counts_but_frame_keeps_them(mutual_aid):

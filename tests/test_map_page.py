@@ -115,9 +115,9 @@ def test_city_from_the_url_shows_only_its_flows_and_totals(open_map, mutual_aid,
     out = mutual_aid[mutual_aid["from_code"] == "taipei"]
     into = mutual_aid[mutual_aid["to_code"] == "taipei"]
     text = markdown(at)
-    assert f"臺北市 請他市支援：{out['total'].sum():,} 件" in text
-    assert f"他市請 臺北市 支援：{into['total'].sum():,} 件" in text
-    assert "新北市：1,245 件（火警 5 件、救護 32 件、轉報 1,208 件）" in text
+    assert f"臺北市 請他市支援：合計 {out['total'].sum():,} 件" in text
+    assert f"他市請 臺北市 支援：合計 {into['total'].sum():,} 件" in text
+    assert "新北市：合計 1,245 件（火警 5・救護 32・轉報 1,208）" in text
     assert at.selectbox(key="map_city").value == "taipei"
     assert param(at, "city") == "taipei"  # one spelling in shared links
 
@@ -192,6 +192,17 @@ def test_social_worker_view_of_a_city_from_the_url(open_map):
     assert "新北市 社工參加他市課程：3 位" in text
     assert "他市社工參加 新北市 開設之課程：48 位" in text
     assert "宜蘭縣：18 位" in text
+
+
+def test_city_view_words_counts_under_the_chosen_metric(open_map, mutual_aid):
+    text = markdown(open_map(city="new-taipei", metric="relay"))
+    out = mutual_aid[mutual_aid["from_code"] == "new-taipei"]
+    assert f"新北市 請他市支援：轉報 {out['relay'].sum():,} 件" in text
+    assert "臺北市：轉報 660 件（火警 3・救護 3・轉報 660）" in text
+
+
+def test_total_line_follows_the_metric(open_map, mutual_aid):
+    assert f"八縣市轉報：{mutual_aid['relay'].sum():,} 件" in markdown(open_map(metric="relay"))
 
 
 def test_unknown_flow_and_metric_fall_back_to_the_defaults(open_map, mutual_aid):

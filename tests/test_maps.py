@@ -161,7 +161,9 @@ def test_markers_grow_with_in_plus_out_totals(mutual_aid, cities):
 
 def test_marker_tooltip_words_both_directions(mutual_aid, cities):
     markers = {m["code"]: m for m in layers(deck_for(mutual_aid, cities))["cities"]["data"]}
-    assert markers["taipei"]["tooltip"] == "臺北市 請他市支援：1,245 件\n他市請 臺北市 支援：666 件"
+    assert markers["taipei"]["tooltip"] == "臺北市 請他市支援：合計 1,245 件\n他市請 臺北市 支援：合計 666 件"
+    relay = {m["code"]: m for m in layers(deck_for(mutual_aid, cities, metric="relay"))["cities"]["data"]}
+    assert relay["taipei"]["tooltip"] == "臺北市 請他市支援：轉報 1,208 件\n他市請 臺北市 支援：轉報 660 件"
 
 
 # --- literals versus expressions

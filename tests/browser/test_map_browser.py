@@ -55,7 +55,7 @@ def test_default_map_draws_arcs_offline_and_a_click_chooses_a_county(open_page):
         for fx in (0.12, 0.2, 0.3, 0.4, 0.5):
             page.mouse.move(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
             page.wait_for_timeout(150)
-            tips = [t for t in page.locator(".deck-tooltip").all_inner_texts() if "請他市支援" in t]
+            tips = [t for t in page.locator(".deck-tooltip").all_inner_texts() if " 請他市支援" in t]
             if tips:
                 found = (fx, fy, re.match(r"(\S+) 請他市支援", tips[0]).group(1))
                 break
@@ -77,8 +77,8 @@ def test_city_view_draws_its_arcs_and_states_its_numbers(open_page):
     orange, blue = wait_for_arcs(visit)
     assert orange >= ENOUGH and blue >= ENOUGH, (orange, blue)
     text = visit.text()
-    assert "臺北市 請他市支援：1,245 件" in text
-    assert "新北市：1,245 件（火警 5 件、救護 32 件、轉報 1,208 件）" in text
+    assert "臺北市 請他市支援：合計 1,245 件" in text
+    assert "新北市：合計 1,245 件（火警 5・救護 32・轉報 1,208）" in text
     assert "112年1月1日至112年6月30日" in text
     assert visit.exceptions() == [] and visit.outside == []
 
@@ -102,5 +102,5 @@ def test_a_map_without_arcs_stays_under_the_threshold(open_page):
     assert county_pixels(visit) > 20_000
     orange, blue = arc_pixels(visit)
     assert orange < ENOUGH and blue < ENOUGH, (orange, blue)
-    assert "基隆市 請他市支援：0 件" in visit.text()
+    assert "基隆市 請他市支援：火警 0 件" in visit.text()
     assert visit.outside == []
