@@ -84,6 +84,7 @@ def test_figures_of_the_proposal(store_url):
 def test_decision_with_history(store_url):
     html = card_html(open_card({"id": "112-J02"}))
     assert "修正後通過" in html and "先前記錄" in html and "保留" in html and "請補充各縣市名冊格式" in html
+    assert "112年8月8日 15:10" in html and "112年8月8日 14:50" in html  # shown in Taipei time
 
 
 def test_undecided_card_says_so(store_url):

@@ -6,7 +6,8 @@ the list the user came from.
 import streamlit as st
 
 from dashboard import queries, vocab
-from dashboard.dates import roc_date, roc_datetime, roc_period
+from dashboard.dates import roc_date, roc_period
+from dashboard.decisions import recorded_label
 from pages import common
 from pages.common import esc
 
@@ -113,11 +114,11 @@ def decision_markup(card: queries.Card) -> str:
         return common.resolution_chip(None) + '<span class="bt-muted">　副首長會議尚未記錄決議。</span>'
     colour = vocab.RESOLUTION_COLORS.get(decision.resolution, "#777777")
     text = (f'<div class="bt-decision" style="border-color:{colour}">{common.resolution_chip(decision.resolution)}'
-            f'　{esc(roc_datetime(decision.recorded_at))} 由{esc(decision.recorded_by)}記錄'
+            f'　{esc(recorded_label(decision))} 由{esc(decision.recorded_by)}記錄'
             + (f'<div style="white-space:pre-wrap;margin-top:.3rem">{esc(decision.note)}</div>' if decision.note else "")
             + "</div>")
     if len(card.decisions) > 1:
-        older = "".join(f'<li>{esc(roc_datetime(d.recorded_at))}：{esc(d.resolution)}'
+        older = "".join(f'<li>{esc(recorded_label(d))}：{esc(d.resolution)}'
                         f'{"（" + esc(d.note) + "）" if d.note else ""}，{esc(d.recorded_by)}記錄（已被取代）</li>'
                         for d in reversed(card.decisions[:-1]))
         text += f'<div class="bt-muted">先前記錄：</div><ul class="bt-history">{older}</ul>'
