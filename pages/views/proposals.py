@@ -47,7 +47,7 @@ def filtered(version_key: tuple, params_key: tuple) -> tuple[pd.DataFrame, pa.Ta
 def multi(container, key: str, label: str, choices: dict[str, dict], width: int | str = "stretch") -> None:
     options = choices[key]
     container.multiselect(label, list(options), format_func=options.get, key=key, bind="query-params",
-                          placeholder="全部", width=width)
+                          placeholder="全部", width=width, wrap=True)
 
 
 def clear_filters() -> None:
@@ -66,10 +66,10 @@ def render() -> None:
     # Horizontal containers rather than st.columns: one block per row keeps the script run short.
     top = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
     top.text_input("搜尋（提案名稱與提案單內容）", key="q", bind="query-params", placeholder="例如：月票、長照、臺北港",
-                   width=290)
+                   width=240)
     top.pills("年度", list(choices["year"]), format_func=choices["year"].get, selection_mode="multi", key="year",
               bind="query-params")
-    multi(top, "track", "類別", choices, width=190)
+    multi(top, "track", "類別", choices, width=170)
     multi(top, "group", "議題組", choices)
     with st.expander("更多篩選條件：列管狀態、進度狀態、提案類型、會議決議、縣市",
                      expanded=any(k in st.query_params for k in MORE_KEYS)):
@@ -109,7 +109,7 @@ def render() -> None:
         column_order=["url", "title", "tracking_status", "progress_status", "resolution", "lead", "group", "track"],
         column_config={
             "url": st.column_config.LinkColumn("編號", display_text=r"id=([^&]+)", width=72, pinned=True),
-            "title": st.column_config.TextColumn("提案名稱", width=330),
+            "title": st.column_config.TextColumn("提案名稱", width=410),
             "tracking_status": st.column_config.TextColumn("列管狀態", width=100),
             "progress_status": st.column_config.TextColumn("進度狀態", width=86),
             "resolution": st.column_config.TextColumn("會議決議", width=80),
