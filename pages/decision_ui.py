@@ -46,13 +46,14 @@ def history_table(proposal_id: str) -> None:
     st.dataframe(frame, hide_index=True, width="stretch")
 
 
-def record_form(entry: Entry, user: str | None, current: Decision | None, *, key: str) -> None:
+def record_form(entry: Entry, user: str | None, *, key: str) -> None:
     """The secretariat's form for one proposal; nothing at all for everyone else."""
     if not user:
         return
     with st.form(f"{key}-{entry.id}", clear_on_submit=True, border=True):
-        default = vocab.RESOLUTIONS.index(current.resolution) if current and current.resolution in vocab.RESOLUTIONS else None
-        resolution = st.radio("決議", vocab.RESOLUTIONS, index=default, horizontal=True, key=f"{key}-res-{entry.id}")
+        # Nothing preselected: each change is a deliberate choice, and a cleared form never
+        # shows a resolution other than the one in force.
+        resolution = st.radio("決議", vocab.RESOLUTIONS, index=None, horizontal=True, key=f"{key}-res-{entry.id}")
         note = st.text_input("備註（選填）", max_chars=decisions.NOTE_MAX_CHARS, key=f"{key}-note-{entry.id}",
                              placeholder="例：請主辦機關依與會意見修正後辦理")
         submitted = st.form_submit_button("記錄決議", type="primary")

@@ -130,7 +130,7 @@ with st.container(border=True):
                  query_params={presenter.PRESENT_PARAM: "1", "item": entry.id, **clock_param})
     decision_ui.current_decision(current)
     if user:
-        decision_ui.record_form(entry, user, current, key="page")
+        decision_ui.record_form(entry, user, key="page")
     else:
         st.caption("只有登入的祕書處人員可以記錄決議；目前為唯讀（登入欄位在側欄）。")
     decision_ui.history_table(entry.id)

@@ -184,7 +184,7 @@ def _proposal_step(step: agenda.Step, decision: Decision | None) -> None:
             "建議解除列管" if entry.delisting else "持續列管原因")
         st.text(f"{label}：{_shorten(entry.reason)}")
     decision_ui.current_decision(decision)
-    decision_ui.record_form(entry, auth_ui.current_user(), decision, key="present")
+    decision_ui.record_form(entry, auth_ui.current_user(), key="present")
 
 
 SHORT_TEXT = 140  # characters of a long text that fit a shared screen beside the form

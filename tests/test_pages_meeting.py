@@ -31,7 +31,9 @@ def meeting(app, monkeypatch):
     st.cache_data.clear()
     monkeypatch.setattr(auth, "THROTTLE", auth.Throttle(clock=FrozenClock()))
     app.switch_page("../pages/meeting.py")
-    return app
+    yield app
+    st.cache_resource.clear()  # leave no engine on this test's database to later tests
+    st.cache_data.clear()
 
 
 @pytest.fixture
@@ -188,3 +190,15 @@ def test_the_decision_overview_links_every_section(meeting, db_url):
     labels = [link.proto.label for link in at.get("page_link")]
     assert "擬解除列管：12 案，已決 1" in labels and "擬持續列管：1 案，已決 0" in labels
     assert sum(1 for label in labels if "案，已決" in label) == 11
+
+
+def test_the_form_starts_empty_and_refuses_to_record_without_a_choice(secretariat, db_url):
+    _record(db_url, "111-02", "保留")
+    secretariat.session_state[auth_ui.SESSION_KEY] = "祕書甲"
+    secretariat.query_params.update({"present": "1", "item": "111-02"})
+    at = secretariat.run()
+    assert at.radio(key="present-res-111-02").value is None  # never shows a stale resolution
+    next(b for b in at.button if b.label == "記錄決議").click()
+    at = at.run()
+    assert any("請先選擇決議" in e.value for e in at.error)
+    assert [d.resolution for d in _history(db_url, "111-02")] == ["保留"]
