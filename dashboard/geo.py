@@ -2,7 +2,6 @@
 
 The file holds Taiwan's 22 counties; `region` marks the eight members, the rest is backdrop.
 """
-import copy
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -23,8 +22,9 @@ def _load(path: Path) -> dict:
 
 
 def counties(path: Path = GEOJSON_PATH) -> list[dict]:
-    """All county features, as fresh copies the caller may annotate."""
-    return copy.deepcopy(_load(path)["features"])
+    """All county features. Each feature and its properties are fresh dicts the caller may
+    annotate; geometries are shared with the cache and must not be modified."""
+    return [{**feature, "properties": dict(feature["properties"])} for feature in _load(path)["features"]]
 
 
 def region_features(path: Path = GEOJSON_PATH) -> list[dict]:

@@ -5,10 +5,13 @@ every literal string is passed quoted ("'auto'"). No basemap unless MAP_BASEMAP_
 the map must work offline and behind a firewall.
 """
 import html
+import json
 import math
 import os
+import weakref
 
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 from dashboard import geo
 from dashboard.flows import Flows, all_totals
@@ -38,6 +41,20 @@ BASEMAP_ENV = "MAP_BASEMAP_STYLE"
 COUNTY_FILL = (236, 233, 226)
 SELECTED_FILL = (255, 228, 160)
 BACKDROP_FILL = (243, 243, 243)
+
+
+_JSON: "weakref.WeakKeyDictionary[pdk.Deck, str]" = weakref.WeakKeyDictionary()
+
+
+class CompactDeck(pdk.Deck):
+    """A Deck whose JSON is not indented (pydeck's indent=2 triples the county outlines) and is
+    computed once: Streamlit asks for it on every rerun, and a page may cache the deck. Treat a
+    deck as frozen once its JSON has been asked for."""
+
+    def to_json(self) -> str:
+        if self not in _JSON:  # kept outside the instance: pydeck serializes every attribute
+            _JSON[self] = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        return _JSON[self]
 
 
 def literal(text: str) -> str:
@@ -164,9 +181,9 @@ def label_above(city, cities, *, column_km: float = 10) -> bool:
     return room[True] >= room[False]
 
 
-def city_rows(flows: Flows, cities, *, selected: str | None, shown: set[str]) -> list[dict]:
+def city_rows(flows: Flows, cities, *, selected: str | None, shown: set[str], totals: dict | None = None) -> list[dict]:
     """Markers sized by each city's incoming plus outgoing total (over all flows, not the filtered)."""
-    totals = all_totals(flows, cities)
+    totals = totals or all_totals(flows, cities)
     max_total = max((t.total for t in totals.values()), default=0)
     rows = []
     for city in cities:
@@ -186,9 +203,9 @@ def city_rows(flows: Flows, cities, *, selected: str | None, shown: set[str]) ->
     return rows
 
 
-def county_features(flows: Flows, cities, *, selected: str | None) -> list[dict]:
+def county_features(flows: Flows, cities, *, selected: str | None, totals: dict | None = None) -> list[dict]:
     by_name = {city.name: city for city in cities}
-    totals = all_totals(flows, cities)
+    totals = totals or all_totals(flows, cities)
     features = []
     for feature in geo.region_features():
         city = by_name.get(feature["properties"]["name"])
@@ -222,7 +239,8 @@ def flow_deck(flows: Flows, cities, *, selected: str | None = None, scale_flows:
     max_count = int(scale_flows.frame["count"].max()) if not scale_flows.frame.empty else 0
     shown = set(flows.drawn["from_code"]) | set(flows.drawn["to_code"]) | ({selected} if selected else set())
     arcs = arc_rows(flows, positions, max_count)
-    markers = city_rows(scale_flows, cities, selected=selected, shown=shown)
+    totals = all_totals(scale_flows, cities)
+    markers = city_rows(scale_flows, cities, selected=selected, shown=shown, totals=totals)
     text = {"font_family": literal(FONT_FAMILY), "character_set": literal("auto"), "size_units": literal("pixels"),
             "parameters": ON_TOP, "pickable": False}
     layers = [
@@ -230,7 +248,7 @@ def flow_deck(flows: Flows, cities, *, selected: str | None = None, scale_flows:
                   pickable=False, stroked=True, filled=True, get_fill_color=[*BACKDROP_FILL, 255],
                   get_line_color=[210, 210, 210, 255], line_width_units=literal("pixels"), get_line_width=1),
         pdk.Layer("GeoJsonLayer", id="counties",
-                  data={"type": "FeatureCollection", "features": county_features(scale_flows, cities, selected=selected)},
+                  data={"type": "FeatureCollection", "features": county_features(scale_flows, cities, selected=selected, totals=totals)},
                   pickable=True, stroked=True, filled=True, get_fill_color="properties.fill",
                   get_line_color=[140, 136, 128, 255], line_width_units=literal("pixels"), get_line_width=1.5),
         pdk.Layer("ScatterplotLayer", id="cities", data=markers, pickable=True, get_position="position",
@@ -255,7 +273,7 @@ def flow_deck(flows: Flows, cities, *, selected: str | None = None, scale_flows:
                   get_color="text_color", font_weight=700, get_text_anchor=literal("middle"),
                   get_alignment_baseline="baseline", get_pixel_offset="offset", background=True,
                   get_background_color=[255, 255, 255, 210], background_padding=[4, 1, 4, 1], **text))
-    return pdk.Deck(
+    return CompactDeck(
         layers=layers, initial_view_state=view_for(cities, codes=shown if selected else None), **basemap_arguments(),
         tooltip={"text": "{tooltip}", "style": {"fontSize": "16px", "fontFamily": FONT_FAMILY, "whiteSpace": "pre-line",
                                                  "backgroundColor": "#1f2937", "color": "#ffffff"}},

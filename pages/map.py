@@ -1,10 +1,15 @@
 """跨區支援地圖: the eight cities and their cross-border flows, with the exact numbers beside them.
 
 The URL carries every choice: ?flow=aid|social, ?metric=all|fire|ambulance|relay, ?city=<code or name>.
+Everything drawn is built once per (store version, choice) and cached; a run only looks it up.
 """
 import functools
 import re
+from dataclasses import dataclass
 
+import pandas as pd
+import plotly.graph_objects as go
+import pydeck as pdk
 import streamlit as st
 
 from dashboard import flows as fl
@@ -13,6 +18,62 @@ from pages import common
 
 FLOW, METRIC, CITY = "flow", "metric", "city"
 ALL_CITIES = ""
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What the page shows for one choice; shared between sessions, so read-only."""
+    cities: list
+    flows: fl.Flows  # all pairs under the chosen metric
+    shown: fl.Flows  # the pairs drawn and tabled (one city's, if one is chosen)
+    deck: pdk.Deck
+    matrix: go.Figure
+    table: pd.DataFrame
+    legend: str
+    summary: list[str]  # markdown blocks beside the map
+
+
+def city_summary(flows: fl.Flows, city) -> list[str]:
+    """A chosen city's totals out and in, each with its partners, largest first."""
+    totals = fl.city_totals(flows, city)
+    blocks = []
+    for heading, count, rows, partner in (
+        (flows.kind.out_label(city.name), totals.out_count, totals.out_flows, "to_city"),
+        (flows.kind.in_label(city.name), totals.in_count, totals.in_flows, "from_city"),
+    ):
+        blocks.append(f"**{heading}：{flows.amount(count)}**")
+        lines = [f"- {getattr(r, partner)}：{flows.amount(r.count)}"
+                 + (f"（{parts}）" if (parts := fl.short_breakdown(r.fire, r.ambulance, r.relay)) else "")
+                 for r in rows.itertuples() if r.count > 0]
+        zero = "（資料所列組合皆為 0）" if not rows.empty else ""
+        blocks.append("\n".join(lines) if lines else f"- 無{zero}")
+    return blocks
+
+
+def overall_summary(flows: fl.Flows) -> list[str]:
+    label = "合計" if flows.kind is fl.SOCIAL else flows.measure
+    top = flows.drawn.sort_values("count", ascending=False, kind="stable").head(5)
+    return [f"**八縣市{label}：{int(flows.frame['count'].sum()):,} {flows.kind.unit}**；往來最多：",
+            "\n".join(f"{i}. {r.sentence}" for i, r in enumerate(top.itertuples(), 1))]
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def map_view(version_key: tuple, flow_key: str, metric: str, selected: str | None) -> MapView:
+    with common.session() as s:
+        cities = queries.cities(s)
+        source = queries.mutual_aid_frame(s) if flow_key == fl.AID.key else queries.social_worker_training_frame(s)
+    flows = fl.aid_flows(source, metric=metric) if flow_key == fl.AID.key else fl.social_flows(source)
+    shown = fl.for_city(flows, selected) if selected else flows
+    deck = maps.flow_deck(shown, cities, selected=selected, scale_flows=flows)
+    deck.to_json()  # computed once here, not on every run
+    chosen = next((c for c in cities if c.code == selected), None)
+    max_count = int(flows.frame["count"].max()) if not flows.frame.empty else 0
+    return MapView(
+        cities=cities, flows=flows, shown=shown, deck=deck,
+        matrix=fl.od_heatmap(flows, cities, selected=chosen.name if chosen else None),
+        table=fl.ranked_table(shown), legend=maps.legend_html(flows, max_count=max_count),
+        summary=city_summary(flows, chosen) if chosen else overall_summary(flows),
+    )
 
 
 def widget_key(param: str) -> str:
@@ -48,10 +109,8 @@ def shown_value(raw: str) -> str:
     return re.sub(r"[^\w\-]", "", raw)[:40]
 
 
-with common.session() as s:
-    cities = queries.cities(s)
-    mutual_aid = queries.mutual_aid_frame(s)
-    training = queries.social_worker_training_frame(s)
+version = common.version()
+cities = common.cities(version)
 names = {city.code: city.name for city in cities}
 
 flow_key = st.query_params.get(FLOW, fl.AID.key)
@@ -66,13 +125,11 @@ url_to_widget(FLOW, flow_key)
 url_to_widget(METRIC, metric)
 url_to_widget(CITY, selected or ALL_CITIES)
 
-all_flows = fl.aid_flows(mutual_aid, metric=metric) if flow_key == fl.AID.key else fl.social_flows(training)
-kind = all_flows.kind
-unit = kind.unit
-shown = fl.for_city(all_flows, selected) if selected else all_flows
+view = map_view(version, flow_key, metric if flow_key == fl.AID.key else "all", selected)
+flows, kind, unit = view.flows, view.flows.kind, view.flows.kind.unit
 
 st.title("跨區支援地圖")
-st.caption(f"{kind.title}｜統計區間：{all_flows.period}｜資料來源：{kind.source}")
+st.caption(f"{kind.title}｜統計區間：{flows.period}｜資料來源：{kind.source}")
 if raw_city and not selected:
     choices = "、".join(f"{c.name}（{c.code}）" for c in cities)
     st.warning(f"找不到縣市「{shown_value(raw_city)}」，目前顯示全部縣市。可用的縣市：{choices}。")
@@ -90,45 +147,25 @@ with side_col:
     st.selectbox(
         "縣市（也可點選地圖上的縣市）", [ALL_CITIES, *names], format_func=lambda c: names.get(c, "全部縣市"),
         key=widget_key(CITY), on_change=widget_to_url, args=(CITY, ALL_CITIES))
-    max_count = int(all_flows.frame["count"].max()) if not all_flows.frame.empty else 0
-    st.markdown(maps.legend_html(all_flows, max_count=max_count), unsafe_allow_html=True)
-
-    if selected:
-        totals = fl.city_totals(all_flows, next(c for c in cities if c.code == selected))
-        for heading, count, rows, partner in (
-            (kind.out_label(totals.name), totals.out_count, totals.out_flows, "to_city"),
-            (kind.in_label(totals.name), totals.in_count, totals.in_flows, "from_city"),
-        ):
-            st.markdown(f"**{heading}：{all_flows.amount(count)}**")
-            lines = [f"- {getattr(r, partner)}：{all_flows.amount(r.count)}"
-                     + (f"（{parts}）" if (parts := fl.short_breakdown(r.fire, r.ambulance, r.relay)) else "")
-                     for r in rows.itertuples() if r.count > 0]
-            zero = "（資料所列組合皆為 0）" if not rows.empty else ""
-            st.markdown("\n".join(lines) if lines else f"- 無{zero}")
-    else:
-        label = "合計" if kind is fl.SOCIAL else all_flows.measure
-        st.markdown(f"**八縣市{label}：{int(all_flows.frame['count'].sum()):,} {unit}**；往來最多：")
-        top = all_flows.drawn.sort_values("count", ascending=False, kind="stable").head(5)
-        st.markdown("\n".join(f"{i}. {r.sentence}" for i, r in enumerate(top.itertuples(), 1)))
+    st.markdown(view.legend, unsafe_allow_html=True)
+    for block in view.summary:
+        st.markdown(block)
 
 with map_col:
     map_key = f"flow_map_{st.session_state.get('map_nonce', 0)}"
-    deck = maps.flow_deck(shown, cities, selected=selected, scale_flows=all_flows)
-    st.pydeck_chart(deck, height=maps.MAP_HEIGHT, key=map_key, on_select=functools.partial(on_map_select, map_key),
-                    selection_mode="single-object",
-                    alt=f"{kind.title}地圖：弧線由{kind.source_role}指向{kind.target_role}，線寬表示{all_flows.measure}")
+    st.pydeck_chart(view.deck, height=maps.MAP_HEIGHT, key=map_key,
+                    on_select=functools.partial(on_map_select, map_key), selection_mode="single-object",
+                    alt=f"{kind.title}地圖：弧線由{kind.source_role}指向{kind.target_role}，線寬表示{flows.measure}")
     st.caption(f"縣市界線：{geo.ATLAS_CREDIT}；原始資料：{geo.MOI_CREDIT}。")
 
-st.subheader(f"起訖矩陣：{all_flows.measure}（{unit}）")
-st.caption(f"列＝{kind.source_role}，欄＝{kind.target_role}；空白＝資料未列此組合；{all_flows.period}")
-st.plotly_chart(fl.od_heatmap(all_flows, cities, selected=names.get(selected)), key="od_matrix",
-                config={"displayModeBar": False})
+st.subheader(f"起訖矩陣：{flows.measure}（{unit}）")
+st.caption(f"列＝{kind.source_role}，欄＝{kind.target_role}；空白＝資料未列此組合；{flows.period}")
+st.plotly_chart(view.matrix, key="od_matrix", config={"displayModeBar": False})
 
 title = f"{names[selected]} 的往來" if selected else "全部往來"
-st.subheader(f"{title}（依{all_flows.measure}排序）")
-st.caption(f"{all_flows.period}；含件數為 0 的組合")
-table = fl.ranked_table(shown)
-widths = {c: st.column_config.TextColumn(c, width=120) for c in table.columns[:2]}
-widths |= {c: st.column_config.NumberColumn(c, format="localized", width=90) for c in table.columns[2:]}
-st.dataframe(table, hide_index=True, key="flow_table", column_config=widths, width="content",
-             height=len(table) * 35 + 38)
+st.subheader(f"{title}（依{flows.measure}排序）")
+st.caption(f"{flows.period}；含件數為 0 的組合")
+widths = {c: st.column_config.TextColumn(c, width=120) for c in view.table.columns[:2]}
+widths |= {c: st.column_config.NumberColumn(c, format="localized", width=90) for c in view.table.columns[2:]}
+st.dataframe(view.table, hide_index=True, key="flow_table", column_config=widths, width="content",
+             height=len(view.table) * 35 + 38)
