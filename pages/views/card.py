@@ -70,7 +70,9 @@ def card_markup(card: queries.Card) -> str:
     group = f"{card.group.name}／{card.subgroup.name}" if card.subgroup else card.group.name
     parts = ['<div class="bt-card-head">北臺區域發展推動委員會　合作提案單</div>',
              f'<div class="bt-card-title">{esc(p.id)}　{esc(p.title)}</div>',
-             f'<div class="bt-card-meta">{esc(p.year)}年度｜{esc(track)}｜{esc(group)}</div>']
+             f'<div class="bt-card-meta">{esc(p.year)}年度｜{esc(track)}｜{esc(group)}　'
+             f'{common.tracking_chip(p.tracking_status)} {common.progress_chip(p.progress_status)} '
+             f'{common.resolution_chip(card.decision.resolution if card.decision else None)}</div>']
     if not has_card:
         parts.append('<div class="bt-decision" style="border-color:#999999">此案為111年度列管案，會議資料未附提案單；'
                      '以下為列管表所列內容（提案單位、辦理情形與解除或持續列管的理由）。</div>')
