@@ -94,12 +94,24 @@ def test_unknown_city_in_url_is_ignored(store_url):
     assert at.selectbox(key="city").value is None
 
 
-def test_decisions_are_counted(store_url):
-    with Session(make_engine(store_url)) as s:
+@pytest.fixture
+def decided_store(store_url, tmp_path, monkeypatch):
+    """Its own store with three decisions (two for 112-J02), so the shared one stays undecided."""
+    url = f"sqlite:///{tmp_path / 'decided.db'}"
+    engine = make_engine(url)
+    store.load(engine)
+    with Session(engine) as s:
         for pid, resolution in [("111-01", "照案通過"), ("112-J02", "保留"), ("112-J02", "照案通過")]:
             s.add(Decision(proposal_id=pid, resolution=resolution, recorded_at=datetime(2023, 8, 8, 15, tzinfo=TAIPEI),
                            recorded_by="秘書處"))
         s.commit()
+    monkeypatch.setenv("DATABASE_URL", url)
+    st.cache_resource.clear()
+    yield url
+    st.cache_resource.clear()
+
+
+def test_decisions_are_counted(decided_store):
     at = open_home()
     text = text_of(at)
     assert "2／55 案" in text and "照案通過 2" in text
