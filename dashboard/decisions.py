@@ -18,7 +18,7 @@ from dashboard.models import Decision, Proposal
 
 NOTE_MAX_CHARS = 500
 RECORDER_MAX_CHARS = 100
-UNDECIDED = "未決"
+UNDECIDED = vocab.UNDECIDED
 # Characters that XML (the .docx and .xlsx minutes) cannot hold; tab and line breaks are fine.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

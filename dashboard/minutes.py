@@ -1,7 +1,7 @@
 """The draft minutes (會議紀錄, .docx) and the decisions workbook (.xlsx), built from the store.
 
 Every proposal on the decision list appears in the minutes, with the decision in force or
-「未決」; the workbook also carries every earlier change.
+「未決議」; the workbook also carries every earlier change.
 """
 import io
 from dataclasses import dataclass

@@ -155,6 +155,13 @@ class Decision(SQLModel, table=True):
     recorded_by: str
 
 
+class StoreBuild(SQLModel, table=True):
+    """One row per (re)build of the curated tables, so that caches can tell a rebuild happened."""
+    __tablename__ = "store_build"
+    id: int | None = Field(default=None, primary_key=True)
+    built_at: datetime
+
+
 CURATED_TABLES = [
     ProposalType, ProposalCity, ProposalLead, Indicator, MutualAid, GroupMeeting,
     AgendaItem, Organiser, Meeting, Proposal, WorkGroup, City,

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from dashboard import vocab
 from dashboard.models import (
     AgendaItem, City, Decision, GroupMeeting, Indicator, Meeting, MutualAid, Organiser, Proposal,
-    ProposalCity, ProposalLead, ProposalType, WorkGroup,
+    ProposalCity, ProposalLead, ProposalType, StoreBuild, WorkGroup,
 )
 
 PROPOSAL_COLUMNS = [
@@ -27,14 +27,14 @@ def store_version(session: Session) -> tuple:
 
 
 # One round trip, no ORM: pages ask for the version on every script run.
-_VERSION_QUERY = sa_select(sa_select(func.count(Proposal.id)).scalar_subquery(),
+_VERSION_QUERY = sa_select(sa_select(func.max(StoreBuild.id)).scalar_subquery(),
                            sa_select(func.max(Decision.id)).scalar_subquery())
 
 
 def connection_version(connection: Connection) -> tuple:
     """store_version on a plain SQLAlchemy connection."""
-    proposals, decisions = connection.execute(_VERSION_QUERY).one()
-    return proposals, decisions or 0
+    build, decisions = connection.execute(_VERSION_QUERY).one()
+    return build or 0, decisions or 0
 
 
 def cities(session: Session) -> list[City]:
@@ -279,7 +279,7 @@ def headline(session: Session, *, frame: pd.DataFrame | None = None) -> Headline
 
 # --- Page helpers (issue 3): plain functions over frames, so the pages stay thin ---------------
 
-UNDECIDED = "未決議"  # the decision filter's label for proposals without a recorded resolution
+UNDECIDED = vocab.UNDECIDED
 
 
 def filter_by_decision(frame: pd.DataFrame, *, wanted: tuple[str, ...]) -> pd.DataFrame:

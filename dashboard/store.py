@@ -1,4 +1,5 @@
 """Build the store from data/: validate first, then replace the curated tables in one transaction."""
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import delete, inspect
@@ -8,7 +9,7 @@ from sqlmodel import Session, select
 from dashboard.config import DATA_DIR
 from dashboard.db import create_tables
 from dashboard.loading import Dataset, load_dataset
-from dashboard.models import CURATED_TABLES, Proposal
+from dashboard.models import CURATED_TABLES, Proposal, StoreBuild
 
 
 def load(engine: Engine, data_dir: Path = DATA_DIR) -> Dataset:
@@ -24,6 +25,7 @@ def load(engine: Engine, data_dir: Path = DATA_DIR) -> Dataset:
         for batch in dataset.batches():
             session.add_all(batch)
             session.flush()
+        session.add(StoreBuild(built_at=datetime.now(UTC)))
     return dataset
 
 

@@ -43,6 +43,8 @@ CITY_SCOPES = {"all": "北臺八縣市", "partial": "部分縣市"}
 
 # Resolutions the vice-mayors' meeting can record for an item.
 RESOLUTIONS = ["照案通過", "修正後通過", "保留", "不通過"]
+UNDECIDED = "未決議"  # shown wherever a proposal has no recorded resolution yet
+
 RESOLUTION_COLORS = {
     "照案通過": "#009E73",
     "修正後通過": "#56B4E9",

@@ -63,7 +63,7 @@ def test_the_minutes_carry_the_meetings_details(data):
     assert "112年8月8日（星期二）14時30分" in text
     assert f"地點：{m.venue}" in text and m.chair in text and m.chair_org in text
     assert "承辦單位：新北市政府" in text and "執行單位：" in text
-    assert "照案通過 1 案、修正後通過 1 案、保留 0 案、不通過 1 案、未決 52 案" in text
+    assert "照案通過 1 案、修正後通過 1 案、保留 0 案、不通過 1 案、未決議 52 案" in text
     agenda_table = document.tables[0]
     assert [c.text for c in agenda_table.rows[0].cells] == ["時間", "分鐘", "議程"]
     assert len(agenda_table.rows) == len(data.info.agenda) + 1

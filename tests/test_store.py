@@ -62,3 +62,13 @@ def test_ensure_built_only_builds_once(fresh_engine):
     assert store.ensure_built(fresh_engine) is True
     assert store.ensure_built(fresh_engine) is False
     assert counts(fresh_engine)[0] == 55
+
+
+def test_every_rebuild_changes_the_store_version(fresh_engine):
+    from dashboard.queries import store_version
+    store.load(fresh_engine)
+    with Session(fresh_engine) as s:
+        first = store_version(s)
+    store.load(fresh_engine)
+    with Session(fresh_engine) as s:
+        assert store_version(s) != first
