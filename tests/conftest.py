@@ -56,3 +56,12 @@ def app(db_url):
     """An AppTest of the entrypoint on a fresh SQLite store; call .run() (or switch_page first)."""
     from streamlit.testing.v1 import AppTest
     return AppTest.from_file(str(APP), default_timeout=30)
+
+
+@pytest.fixture(scope="module")
+def store_url(request, tmp_path_factory):
+    """A store in a file shared by one test module, with that module's DECISIONS recorded."""
+    from tests.pagetest import build_store, serving
+    url = build_store(tmp_path_factory.mktemp("store") / "store.db", getattr(request.module, "DECISIONS", ()))
+    with serving(url):
+        yield url

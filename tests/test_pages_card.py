@@ -1,47 +1,20 @@
 """AppTest of the proposal card: the paper layout, 111 cases without a card, decisions, prev/next."""
-import os
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import datetime
 from urllib.parse import parse_qs
 
 import pytest
-import streamlit as st
-from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from dashboard import store
-from dashboard.db import make_engine
-from dashboard.models import Decision
+from tests.pagetest import TAIPEI, decision, open_page
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-TAIPEI = timezone(timedelta(hours=8))
-
-
-@pytest.fixture(scope="module")
-def store_url(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('card') / 'store.db'}"
-    engine = make_engine(url)
-    store.load(engine)
-    with Session(engine) as s:
-        s.add(Decision(proposal_id="112-J02", resolution="保留", note="請補充各縣市名冊格式",
-                       recorded_at=datetime(2023, 8, 8, 14, 50, tzinfo=TAIPEI), recorded_by="秘書處"))
-        s.add(Decision(proposal_id="112-J02", resolution="修正後通過",
-                       recorded_at=datetime(2023, 8, 8, 15, 10, tzinfo=TAIPEI), recorded_by="秘書處"))
-        s.commit()
-    old = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = url
-    st.cache_resource.clear()
-    yield url
-    st.cache_resource.clear()
-    os.environ.pop("DATABASE_URL") if old is None else os.environ.__setitem__("DATABASE_URL", old)
+DECISIONS = [
+    decision("112-J02", "保留", note="請補充各縣市名冊格式", at=datetime(2023, 8, 8, 14, 50, tzinfo=TAIPEI)),
+    decision("112-J02", "修正後通過", at=datetime(2023, 8, 8, 15, 10, tzinfo=TAIPEI)),
+]
 
 
 def open_card(params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.switch_page("../pages/card.py")
-    return at.run()
+    return open_page("card", params)
 
 
 def card_html(at: AppTest) -> str:

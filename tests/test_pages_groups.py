@@ -1,39 +1,14 @@
 """AppTest of the groups page: the overview, one group by `?group=<id>`, its year filter, unknown ids."""
-import os
-from pathlib import Path
-
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import store
-from dashboard.db import make_engine
-
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-
-
-@pytest.fixture(scope="module")
-def store_url(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('groups') / 'store.db'}"
-    store.load(make_engine(url))
-    old = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = url
-    st.cache_resource.clear()
-    yield url
-    st.cache_resource.clear()
-    os.environ.pop("DATABASE_URL") if old is None else os.environ.__setitem__("DATABASE_URL", old)
-
+from tests.pagetest import markdown_text, open_page
 
 def open_groups(params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.switch_page("../pages/groups.py")
-    return at.run()
+    return open_page("groups", params)
 
 
-def text_of(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+text_of = markdown_text
 
 
 def test_overview_lists_every_group_with_host_and_link(store_url):

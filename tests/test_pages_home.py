@@ -1,43 +1,12 @@
 """AppTest of the overview page: headline tiles, status chart, waiting lists, city lens, decisions."""
-import os
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
-import streamlit as st
-from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from dashboard import store
-from dashboard.db import make_engine
-from dashboard.models import Decision
-
-TAIPEI = timezone(timedelta(hours=8))
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-
-
-@pytest.fixture(scope="module")
-def store_url(tmp_path_factory):
-    """A store built from data/ in a file, shared by this module's tests, with fresh Streamlit caches."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('home') / 'store.db'}"
-    store.load(make_engine(url))
-    old = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = url
-    st.cache_resource.clear()
-    yield url
-    st.cache_resource.clear()
-    if old is None:
-        os.environ.pop("DATABASE_URL", None)
-    else:
-        os.environ["DATABASE_URL"] = old
-
+from tests.pagetest import build_store, decision, open_page, serving
 
 def open_home(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page("../pages/home.py")
-    return at.run()
+    return open_page("home", params)
 
 
 def text_of(at: AppTest) -> str:
@@ -95,20 +64,13 @@ def test_unknown_city_in_url_is_ignored(store_url):
 
 
 @pytest.fixture
-def decided_store(store_url, tmp_path, monkeypatch):
+def decided_store(store_url, tmp_path):
     """Its own store with three decisions (two for 112-J02), so the shared one stays undecided."""
-    url = f"sqlite:///{tmp_path / 'decided.db'}"
-    engine = make_engine(url)
-    store.load(engine)
-    with Session(engine) as s:
-        for pid, resolution in [("111-01", "照案通過"), ("112-J02", "保留"), ("112-J02", "照案通過")]:
-            s.add(Decision(proposal_id=pid, resolution=resolution, recorded_at=datetime(2023, 8, 8, 15, tzinfo=TAIPEI),
-                           recorded_by="秘書處"))
-        s.commit()
-    monkeypatch.setenv("DATABASE_URL", url)
-    st.cache_resource.clear()
-    yield url
-    st.cache_resource.clear()
+    decisions = [decision("111-01", "照案通過"), decision("112-J02", "保留"), decision("112-J02", "照案通過")]
+    with serving(build_store(tmp_path / "decided.db", decisions)) as url:
+        yield url
+    with serving(store_url):
+        pass  # leave the caches empty for the module's shared store
 
 
 def test_decisions_are_counted(decided_store):

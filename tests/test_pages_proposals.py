@@ -1,47 +1,18 @@
 """AppTest of the proposal list: every filter from the URL, search, empty result, decisions, downloads."""
-import os
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import streamlit as st
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from dashboard import store
 from dashboard.db import make_engine
-from dashboard.models import Decision
+from tests.pagetest import decision, open_page
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-TAIPEI = timezone(timedelta(hours=8))
-
-
-@pytest.fixture(scope="module")
-def store_url(tmp_path_factory):
-    """A store from data/ plus two decisions, shared by this module, with fresh Streamlit caches."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('proposals') / 'store.db'}"
-    engine = make_engine(url)
-    store.load(engine)
-    with Session(engine) as s:
-        for pid, resolution in [("112-C01", "照案通過"), ("112-J07", "保留")]:
-            s.add(Decision(proposal_id=pid, resolution=resolution, recorded_at=datetime(2023, 8, 8, 15, tzinfo=TAIPEI),
-                           recorded_by="秘書處"))
-        s.commit()
-    old = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = url
-    st.cache_resource.clear()
-    yield url
-    st.cache_resource.clear()
-    os.environ.pop("DATABASE_URL") if old is None else os.environ.__setitem__("DATABASE_URL", old)
+DECISIONS = [decision("112-C01", "照案通過"), decision("112-J07", "保留")]
 
 
 def open_list(params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.switch_page("../pages/proposals.py")
-    return at.run()
+    return open_page("proposals", params)
 
 
 def shown_ids(at: AppTest) -> list[str]:

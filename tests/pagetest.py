@@ -1,0 +1,64 @@
+"""Helpers for AppTest page tests: a store in a file with chosen decisions, and a page opened by URL."""
+import os
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import streamlit as st
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from dashboard import store
+from dashboard.db import make_engine
+from dashboard.models import Decision
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+TAIPEI = timezone(timedelta(hours=8))
+MEETING_TIME = datetime(2023, 8, 8, 15, tzinfo=TAIPEI)
+
+
+def decision(proposal_id: str, resolution: str, *, at: datetime = MEETING_TIME, note: str | None = None,
+             by: str = "秘書處") -> Decision:
+    return Decision(proposal_id=proposal_id, resolution=resolution, note=note, recorded_at=at, recorded_by=by)
+
+
+def build_store(path: Path, decisions=()) -> str:
+    """A store built from data/ in a SQLite file, with `decisions` recorded; returns its URL."""
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    store.load(engine)
+    with Session(engine) as s:
+        s.add_all([decision.model_copy() for decision in decisions])
+        s.commit()
+    return url
+
+
+@contextmanager
+def serving(url: str):
+    """Point the app at `url`, with Streamlit's caches empty before and after."""
+    old = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        yield url
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        if old is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = old
+
+
+def open_page(page: str, params: dict | None = None, *, timeout: float = 60) -> AppTest:
+    """Run pages/<page>.py as a deep link with `params` in the URL."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.switch_page(f"../pages/{page}.py")
+    return at.run()
+
+
+def markdown_text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
