@@ -1,9 +1,9 @@
 """AppTest of the overview page: headline tiles, status chart, waiting lists, city lens, decisions."""
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.pagetest import build_store, decision, open_page, serving
+
 
 def open_home(**params) -> AppTest:
     return open_page("home", params)
