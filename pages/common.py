@@ -238,7 +238,7 @@ CSS = """
   vertical-align:top}
 .bt-table td.num,.bt-table th.num{text-align:right;font-variant-numeric:tabular-nums}
 .bt-muted{opacity:.75}
-.bt-table td.id{white-space:nowrap}
+.bt-table td.id,.bt-table td.num,.bt-table td.city{white-space:nowrap}
 .bt-table th{white-space:nowrap}
 .bt-scroll{max-height:360px;overflow-y:auto}
 .bt-links{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;font-size:1rem}

@@ -117,3 +117,9 @@ def test_unknown_id_is_a_clear_message(store_url, bad):
     at = open_card({"id": bad})
     assert not at.exception
     assert "找不到編號" in at.error[0].value
+
+
+def test_paired_figures_name_both_cities(store_url):
+    html = "\n".join(m.value for m in open_card({"id": "112-J24"}).markdown)
+    assert "<th>對方縣市</th>" in html
+    assert '<td class="city">宜蘭縣</td><td class="city">新北市</td><td class="num">18 位</td>' in html

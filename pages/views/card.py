@@ -132,13 +132,17 @@ def figures_markup(card: queries.Card) -> list[str]:
     parts = []
     names = {c.code: c.name for c in card.card_cities}
     if card.indicators:
+        # Pair figures (e.g. social workers by home and host city) need both cities to be read right.
+        paired = any(i.counterpart_code for i in card.indicators)
         body = "".join(
-            f'<tr><td>{esc(i.label)}</td><td>{esc(names.get(i.city_code, ""))}</td>'
-            f'<td class="num">{i.value:,} {esc(i.unit)}</td>'
+            f'<tr><td>{esc(i.label)}</td><td class="city">{esc(names.get(i.city_code, ""))}</td>'
+            + (f'<td class="city">{esc(names.get(i.counterpart_code, ""))}</td>' if paired else "")
+            + f'<td class="num">{i.value:,} {esc(i.unit)}</td>'
             f'<td>{esc(roc_period(i.period_start, i.period_end) or roc_date(i.as_of))}</td><td>{esc(i.note or "")}</td></tr>'
             for i in card.indicators)
         parts.append('<div class="bt-card-title" style="font-size:1.2rem">相關數據</div><table class="bt-table">'
-                     '<tr><th>項目</th><th>縣市</th><th class="num">數值</th><th>期間／日期</th><th>備註</th></tr>'
+                     '<tr><th>項目</th><th>縣市</th>' + ('<th>對方縣市</th>' if paired else "")
+                     + '<th class="num">數值</th><th>期間／日期</th><th>備註</th></tr>'
                      f'{body}</table>')
     if card.mutual_aid:
         body = "".join(
