@@ -227,12 +227,17 @@ def ranked_table(flows: Flows) -> pd.DataFrame:
 
 
 def od_heatmap(flows: Flows, cities, *, selected: str | None = None) -> go.Figure:
-    """The origin-destination matrix with every number written in its cell."""
+    """The origin-destination matrix with every number written in its cell.
+
+    Plain lists and no plotly template (`template=None`; Streamlit's theme styles the chart): the
+    figure is serialised on every script run, and numpy arrays and the default template each cost
+    more there than the rest of the figure.
+    """
     matrix = od_matrix(flows, cities)
-    counts = matrix.to_numpy(dtype="float", na_value=float("nan"))
+    counts = [[None if pd.isna(v) else int(v) for v in row] for row in matrix.itertuples(index=False)]
     # Square-root colour so that 1 and 1,208 both show; the written number is what counts.
-    z = counts ** 0.5
-    text = [["" if pd.isna(v) else f"{int(v):,}" for v in row] for row in counts]
+    z = [[None if v is None else v ** 0.5 for v in row] for row in counts]
+    text = [["" if v is None else f"{v:,}" for v in row] for row in counts]
     unit = flows.kind.unit
     if flows.kind is AID:
         hover = f"%{{y}} 請 %{{x}} 支援：{flows.measure} %{{customdata}} {unit}<extra></extra>"
@@ -245,7 +250,7 @@ def od_heatmap(flows: Flows, cities, *, selected: str | None = None) -> go.Figur
     ))
     axis_font = {"size": 14, "color": "#222222"}
     figure.update_layout(
-        margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=430, plot_bgcolor="#f4f4f4",
+        template=None, margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=430, plot_bgcolor="#f4f4f4",
         font={"family": "Noto Sans CJK TC, Noto Sans TC, sans-serif", "size": 14, "color": "#222222"},
         xaxis={"title": {"text": f"{flows.kind.target_role} →"}, "side": "top", "tickangle": 0,
                "tickfont": axis_font, "showgrid": False},

@@ -18,9 +18,12 @@ What the script does
        counties stay identical on both sides: no gaps or overlaps), rounds to 4
        decimals (~10 m) and drops consecutive duplicate points. Arcs that would then
        cross or touch another arc are re-simplified with a smaller tolerance until
-       no arc does, so every polygon stays valid. Rings that collapse are dropped
-       and rings are oriented per RFC 7946 (exterior counter-clockwise, holes
-       clockwise).
+       no arc does, so every polygon stays valid. Arcs that border no member county
+       (the faint backdrop) are then simplified again, more coarsely
+       (``BACKDROP_TOLERANCE``), under the same rule and without changing any other
+       arc, so the eight members' outlines are as detailed as before. Rings that
+       collapse are dropped and rings are oriented per RFC 7946 (exterior
+       counter-clockwise, holes clockwise).
     4. Writes a FeatureCollection with properties ``name`` (official Traditional
        Chinese name, 臺 not 台), ``code`` (the source's 5-digit COUNTYCODE) and
        ``region`` (true for the 8 northern Taiwan member governments).
@@ -55,6 +58,9 @@ TOPO_OBJECT = "counties"
 # Douglas-Peucker tolerance in degrees (0.001 deg ~ 100 m) and output precision.
 TOLERANCE = 0.001
 DECIMALS = 4
+# Borders that touch no member county are only a faint backdrop, drawn at about 600 m a pixel
+# when the map opens: a coarser tolerance there shrinks the map the browser receives by half.
+BACKDROP_TOLERANCE = 0.004
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = REPO_ROOT / "data" / "geo" / "taiwan_counties.geojson"
@@ -265,6 +271,28 @@ def simplify_topology(arcs: list, used: set[int], tolerance: float, decimals: in
             out[i] = quantize_arc(simplify_arc(arcs[i], steps[level[i]]), decimals)
 
 
+def coarsen(arcs: list, simplified: dict, coarse: set[int], tolerance: float, decimals: int) -> dict:
+    """Re-simplify the arcs in ``coarse`` with a larger tolerance, keeping every other arc as
+    it is. An arc that would then cross or touch another is lowered step by step, at last back
+    to its ``simplified`` shape (where there was no conflict), so no other arc ever changes."""
+    fine = TOLERANCE
+    steps = [tolerance / 2**n for n in range(8) if tolerance / 2**n > fine]
+    level = {i: 0 for i in coarse}
+    out = dict(simplified)
+    for i in coarse:
+        out[i] = quantize_arc(simplify_arc(arcs[i], steps[0]), decimals)
+    cell = max(1, round(0.02 * 10**decimals))
+    before = find_conflicts(simplified, cell)  # any left at full detail are not ours to fix
+    while True:
+        todo = [i for i in find_conflicts(out, cell) - before if i in coarse and level[i] < len(steps)]
+        if not todo:
+            return out
+        for i in todo:
+            level[i] += 1
+            out[i] = simplified[i] if level[i] == len(steps) else quantize_arc(
+                simplify_arc(arcs[i], steps[level[i]]), decimals)
+
+
 def signed_area(ring: list) -> float:
     """Shoelace area; positive for counter-clockwise rings."""
     return 0.5 * sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:]))
@@ -296,20 +324,24 @@ def official_name(name: str) -> str:
     return name.strip().replace("台", "臺")
 
 
-def build(topology: dict, tolerance: float = TOLERANCE, decimals: int = DECIMALS) -> dict:
+def build(topology: dict, tolerance: float = TOLERANCE, decimals: int = DECIMALS,
+          backdrop_tolerance: float = BACKDROP_TOLERANCE) -> dict:
     geometries = topology["objects"][TOPO_OBJECT]["geometries"]
-    used: set[int] = set()
 
-    def collect(indexes) -> None:
+    def collect(indexes, into: set[int]) -> set[int]:
         for x in indexes:
             if isinstance(x, list):
-                collect(x)
+                collect(x, into)
             else:
-                used.add(x if x >= 0 else ~x)
+                into.add(x if x >= 0 else ~x)
+        return into
 
-    for geom in geometries:
-        collect(geom["arcs"])
-    arcs = simplify_topology(decode_arcs(topology), used, tolerance, decimals)
+    used = collect([geom["arcs"] for geom in geometries], set())
+    member = collect([g["arcs"] for g in geometries if official_name(g["properties"]["COUNTYNAME"]) in REGION], set())
+    decoded = decode_arcs(topology)
+    arcs = simplify_topology(decoded, used, tolerance, decimals)
+    if backdrop_tolerance > tolerance:
+        arcs = coarsen(decoded, arcs, used - member, backdrop_tolerance, decimals)
     features = []
     for geom in geometries:
         props = geom.get("properties", {})
