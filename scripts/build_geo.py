@@ -59,7 +59,7 @@ TOPO_OBJECT = "counties"
 TOLERANCE = 0.001
 DECIMALS = 4
 # Borders that touch no member county are only a faint backdrop, drawn at about 600 m a pixel
-# when the map opens: a coarser tolerance there shrinks the map the browser receives by half.
+# when the map opens: a coarser tolerance there shrinks the map the browser receives by ~40%.
 BACKDROP_TOLERANCE = 0.004
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

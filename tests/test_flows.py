@@ -212,3 +212,13 @@ def test_heatmap_for_social_workers_words_its_own_hover(training, cities):
     figure = fl.od_heatmap(fl.social_flows(training), cities)
     assert "社工 參加 %{x} 開設之課程" in figure.data[0].hovertemplate
     assert json.loads(figure.to_json())["layout"]["xaxis"]["title"]["text"] == "開課縣市 →"
+
+
+def test_heatmap_is_cheap_to_send_on_every_run(mutual_aid, cities):
+    """Streamlit serialises the cached figure on every rerun: no template, plain lists, one dict."""
+    figure = fl.od_heatmap(fl.aid_flows(mutual_aid), cities, selected="臺北市")
+    document = figure.to_dict()
+    assert document["layout"].get("template", {}) == {}
+    z = document["data"][0]["z"]
+    assert isinstance(z, list) and all(isinstance(row, list) for row in z)  # not base64-packed arrays
+    assert figure.to_dict() is document

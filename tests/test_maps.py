@@ -202,6 +202,15 @@ def test_labels_carry_the_official_names(mutual_aid, cities):
     assert labels["getText"] == FIELD + "name"
 
 
+def test_deck_spec_stays_compact(mutual_aid, cities):
+    """The browser receives the whole spec on every run; the backdrop counties are simplified
+    more coarsely than the eight, so the default map stays well under the 188 KB it once was."""
+    deck = deck_for(mutual_aid, cities)
+    assert len(deck.to_json()) < 130_000
+    backdrop = len(json.dumps(layers(deck)["backdrop"]))
+    assert backdrop < len(json.dumps(layers(deck)["counties"]))  # 14 faint counties, fewer bytes than the 8
+
+
 # --- basemap and view
 
 def test_no_basemap_by_default(mutual_aid, cities):

@@ -64,14 +64,15 @@ def map_view(version_key: tuple, flow_key: str, metric: str, selected: str | Non
         source = queries.mutual_aid_frame(s) if flow_key == fl.AID.key else queries.social_worker_training_frame(s)
     flows = fl.aid_flows(source, metric=metric) if flow_key == fl.AID.key else fl.social_flows(source)
     shown = fl.for_city(flows, selected) if selected else flows
-    deck = maps.flow_deck(shown, cities, selected=selected, scale_flows=flows)
-    deck.to_json()  # computed once here, not on every run
     chosen = next((c for c in cities if c.code == selected), None)
+    deck = maps.flow_deck(shown, cities, selected=selected, scale_flows=flows)
+    matrix = fl.od_heatmap(flows, cities, selected=chosen.name if chosen else None)
+    deck.to_json(), matrix.to_dict()  # both memoised: computed once here, not on every run
     max_count = int(flows.frame["count"].max()) if not flows.frame.empty else 0
     return MapView(
-        cities=cities, flows=flows, shown=shown, deck=deck,
-        matrix=fl.od_heatmap(flows, cities, selected=chosen.name if chosen else None),
-        table=pa.Table.from_pandas(fl.ranked_table(shown), preserve_index=False), legend=maps.legend_html(flows, max_count=max_count),
+        cities=cities, flows=flows, shown=shown, deck=deck, matrix=matrix,
+        table=pa.Table.from_pandas(fl.ranked_table(shown), preserve_index=False),
+        legend=maps.legend_html(flows, max_count=max_count),
         summary=city_summary(flows, chosen) if chosen else overall_summary(flows),
     )
 
