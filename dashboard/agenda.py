@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from dashboard import queries
-from dashboard.models import AgendaItem, Proposal, ProposalLead, WorkGroup
+from dashboard.dates import roc_year
+from dashboard.models import AgendaItem, Meeting, Proposal, ProposalLead, WorkGroup
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 DECISION_KEY = "decision"  # AgendaItem.key of the item where the proposals are decided
@@ -136,12 +137,26 @@ class Section:
     label: str  # short name within the part
     title: str
     entries: tuple[Entry, ...]
+    category: str  # the kind of proposal in a list of the whole meeting (the group is told apart)
 
 
-def _entries(session: Session) -> list[Entry]:
+def meeting_year(meeting: Meeting) -> int:
+    """The ROC year a meeting decides on: 2023-08-08 -> 112."""
+    return roc_year(meeting.date.year)
+
+
+def _latest_meeting_year(session: Session) -> int | None:
+    meeting = session.exec(select(Meeting).order_by(Meeting.date.desc())).first()
+    return meeting_year(meeting) if meeting is not None else None
+
+
+def _entries(session: Session, years: tuple[int, ...]) -> list[Entry]:
+    """The proposals of `years` as the meeting sees them (a multi-year store holds many more)."""
     names = {g.id: g.name for g in session.exec(select(WorkGroup))}
+    proposals = list(session.exec(select(Proposal).where(Proposal.year.in_(years)).order_by(Proposal.sort_order)))
     leads: dict[str, list[str]] = {}
-    for lead in session.exec(select(ProposalLead).order_by(ProposalLead.position)):
+    for lead in session.exec(select(ProposalLead).join(Proposal).where(Proposal.year.in_(years))
+                             .order_by(ProposalLead.position)):
         leads.setdefault(lead.proposal_id, []).append(lead.unit)
     return [
         Entry(id=p.id, year=p.year, track=p.track, title=p.title, group_id=p.group_id, group=names[p.group_id],
@@ -149,7 +164,7 @@ def _entries(session: Session) -> list[Entry]:
               tracking_status=p.tracking_status, description=p.description,
               reason=p.tracking_reason or (p.tracking_basis if p.track == CARRIED_TRACK
                                            or p.tracking_status in DELIST_STATUSES else None))
-        for p in session.exec(select(Proposal).order_by(Proposal.sort_order))
+        for p in proposals
     ]
 
 
@@ -158,29 +173,36 @@ def _top_group_order(session: Session) -> list[tuple[str, str]]:
     return [(g.id, g.name) for g in queries.groups(session) if g.parent_id is None]
 
 
-def decision_sections(session: Session) -> list[Section]:
-    """What the meeting decides, in order: last year's de-listings, last year's continuations,
-    then this year's new proposals group by group."""
-    entries = _entries(session)
-    carried = [e for e in entries if e.track == CARRIED_TRACK]
-    new = [e for e in entries if e.track != CARRIED_TRACK]
+def decision_sections(session: Session, *, year: int | None = None) -> list[Section]:
+    """What the meeting of ROC `year` decides, in order: the previous year's tracked proposals to
+    de-list, then those to keep tracking, then the year's new proposals group by group.
+
+    `year` defaults to the year of the latest meeting in the store; without a meeting there is
+    nothing to decide. Proposals of other years (a store that spans many) are not on the list.
+    """
+    year = _latest_meeting_year(session) if year is None else year
+    if year is None:
+        return []
+    entries = _entries(session, (year - 1, year))
+    carried = [e for e in entries if e.track == CARRIED_TRACK and e.year == year - 1]
+    new = [e for e in entries if e.track != CARRIED_TRACK and e.year == year]
     sections: list[Section] = []
     if carried:
-        year = min(e.year for e in carried)
         delist = tuple(e for e in carried if e.delisting)
         keep = tuple(e for e in carried if not e.delisting)
-        part = f"{year}年度列管合作方案"
+        part = f"{year - 1}年度列管合作方案"
         if delist:
-            sections.append(Section("delist", part, "擬解除列管", f"{year}年度合作方案擬解除列管", delist))
+            sections.append(Section("delist", part, "擬解除列管", f"{year - 1}年度合作方案擬解除列管", delist,
+                                    f"{year - 1}年度擬解除列管"))
         if keep:
-            sections.append(Section("continue", part, "擬持續列管", f"{year}年度合作方案擬持續列管", keep))
+            sections.append(Section("continue", part, "擬持續列管", f"{year - 1}年度合作方案擬持續列管", keep,
+                                    f"{year - 1}年度擬持續列管"))
     if new:
-        year = min(e.year for e in new)
         part = f"{year}年度新增合作提案"
         for group_id, name in _top_group_order(session):
             mine = tuple(e for e in new if e.group_id == group_id)
             if mine:
-                sections.append(Section(f"new-{group_id}", part, name, f"{part}｜{name}", mine))
+                sections.append(Section(f"new-{group_id}", part, name, f"{part}｜{name}", mine, f"{year}年度新增"))
     return sections
 
 

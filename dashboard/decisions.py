@@ -58,16 +58,22 @@ def _aware_utc(now: datetime | None) -> datetime:
     return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
 
 
-def history(session: Session, *, proposal_id: str | None = None) -> list[Decision]:
-    """Every recorded change, oldest first (for one proposal, or for all)."""
+def history(session: Session, *, proposal_id: str | None = None,
+            proposal_ids: list[str] | None = None) -> list[Decision]:
+    """Every recorded change, oldest first (for one proposal, for some, or for all)."""
     query = select(Decision).order_by(Decision.recorded_at, Decision.id)
     if proposal_id is not None:
         query = query.where(Decision.proposal_id == proposal_id)
+    if proposal_ids is not None:
+        query = query.where(Decision.proposal_id.in_(proposal_ids))
     return list(session.exec(query))
 
 
-def latest(session: Session) -> dict[str, Decision]:
-    return queries.latest_decisions(session)
+def latest(session: Session, *, proposal_ids: list[str] | None = None) -> dict[str, Decision]:
+    """The decision in force per proposal (of `proposal_ids` only, when given)."""
+    if proposal_ids is None:
+        return queries.latest_decisions(session)
+    return {d.proposal_id: d for d in history(session, proposal_ids=proposal_ids)}  # the last one wins
 
 
 def recorded_local(decision: Decision) -> datetime:
@@ -99,15 +105,18 @@ def history_frame(rows: list[Decision]) -> pd.DataFrame:
         columns=HISTORY_COLUMNS)
 
 
-DECISION_LIST_COLUMNS = ["編號", "議題組", "提案名稱", "主辦單位", "決議", "備註", "記錄時間"]
+DECISION_LIST_COLUMNS = ["編號", "分類", "議題組", "提案名稱", "主辦單位", "決議", "備註", "記錄時間"]
 
 
-def decision_list_frame(entries, decided: dict[str, Decision]) -> pd.DataFrame:
-    """The proposals of one part of the decision list with the decision in force (text only)."""
+def decision_list_frame(sections, decided: dict[str, Decision]) -> pd.DataFrame:
+    """The decision list (agenda.Section, in order) as one table with the decision in force
+    (text only); 分類 and 議題組 tell the sections apart."""
     rows = []
-    for entry in entries:
-        d = decided.get(entry.id)
-        rows.append({"編號": entry.id, "議題組": entry.group_label, "提案名稱": entry.title,
-                     "主辦單位": "、".join(entry.lead_units), "決議": d.resolution if d else UNDECIDED,
-                     "備註": (d.note or "") if d else "", "記錄時間": recorded_label(d) if d else ""})
+    for section in sections:
+        for entry in section.entries:
+            d = decided.get(entry.id)
+            rows.append({"編號": entry.id, "分類": section.category, "議題組": entry.group_label,
+                         "提案名稱": entry.title, "主辦單位": "、".join(entry.lead_units),
+                         "決議": d.resolution if d else UNDECIDED, "備註": (d.note or "") if d else "",
+                         "記錄時間": recorded_label(d) if d else ""})
     return pd.DataFrame(rows, columns=DECISION_LIST_COLUMNS)

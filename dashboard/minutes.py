@@ -47,9 +47,10 @@ def collect(session: Session, *, now: datetime | None = None) -> MinutesData:
     info = queries.meeting_info(session)
     if info is None:
         raise ValueError("資料庫中沒有會議資料。")
-    return MinutesData(info=info, sections=agenda.decision_sections(session),
-                       decided=decisions.latest(session), history=decisions.history(session),
-                       generated_at=agenda.now_taipei(now))
+    sections = agenda.decision_sections(session, year=agenda.meeting_year(info.meeting))
+    ids = [e.id for e in agenda.all_entries(sections)]  # the meeting's own proposals, not the whole store
+    return MinutesData(info=info, sections=sections, decided=decisions.latest(session, proposal_ids=ids),
+                       history=decisions.history(session, proposal_ids=ids), generated_at=agenda.now_taipei(now))
 
 
 # --- .docx ----------------------------------------------------------------------------------

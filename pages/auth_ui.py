@@ -7,6 +7,7 @@ pages are read-only. Not a page: imported by the meeting page and the presenter 
 """
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -18,36 +19,49 @@ SETUP_HINT = ("目前為唯讀模式：尚未設定祕書處帳號。"
               "寫入 .streamlit/secrets.toml）。")
 
 
-def _secret(name: str) -> Mapping | None:
-    """One section of st.secrets, or None (also when no secrets.toml exists at all)."""
+@dataclass(frozen=True)
+class Settings:
+    """The sign-in settings from st.secrets."""
+    users: dict[str, str]  # name -> bcrypt hash, from [secretariat.users]
+    oidc: bool  # an [auth] section is configured
+    oidc_emails: frozenset[str]  # casefolded, from [secretariat] oidc_emails
+
+
+def _section(secrets, name: str) -> Mapping:
+    section = secrets.get(name)
+    return section if isinstance(section, Mapping) else {}
+
+
+def settings() -> Settings:
+    """Read st.secrets once: without a secrets file every read looks for the files again."""
     try:
-        section = st.secrets.get(name)
+        secretariat = _section(st.secrets, "secretariat")
+        oidc = isinstance(st.secrets.get("auth"), Mapping)
     except Exception:  # Streamlit raises when no secrets file is found; that means read-only
-        return None
-    return section if isinstance(section, Mapping) else None
+        return Settings(users={}, oidc=False, oidc_emails=frozenset())
+    users = secretariat.get("users")
+    return Settings(
+        users={str(name): str(hashed) for name, hashed in users.items()} if isinstance(users, Mapping) else {},
+        oidc=oidc,
+        oidc_emails=frozenset(str(e).strip().casefold() for e in secretariat.get("oidc_emails", []) or []))
 
 
 def password_users() -> dict[str, str]:
     """name -> bcrypt hash from [secretariat.users]."""
-    section = _secret("secretariat") or {}
-    users = section.get("users")
-    if not isinstance(users, Mapping):
-        return {}
-    return {str(name): str(hashed) for name, hashed in users.items()}
+    return settings().users
 
 
 def oidc_configured() -> bool:
-    return _secret("auth") is not None
+    return settings().oidc
 
 
 def oidc_emails() -> set[str]:
-    section = _secret("secretariat") or {}
-    return {str(e).strip().casefold() for e in section.get("oidc_emails", []) or []}
+    return set(settings().oidc_emails)
 
 
-def _oidc_email() -> str | None:
+def _oidc_email(config: Settings) -> str | None:
     """The e-mail of the OIDC-signed-in user, if any."""
-    if not oidc_configured():
+    if not config.oidc:
         return None
     try:
         if not st.user.get("is_logged_in", False):
@@ -57,44 +71,48 @@ def _oidc_email() -> str | None:
         return None
 
 
-def current_user() -> str | None:
-    """The signed-in secretariat user's name, or None (read-only)."""
+def current_user(config: Settings | None = None) -> str | None:
+    """The signed-in secretariat user's name, or None (read-only). Pass `config` (settings())
+    when the page has read it already."""
+    config = config or settings()
     name = st.session_state.get(SESSION_KEY)
-    if name and name in password_users():  # the account may have been removed since sign-in
+    if name and name in config.users:  # the account may have been removed since sign-in
         return name
-    email = _oidc_email()
-    if email and email.casefold() in oidc_emails():
+    email = _oidc_email(config)
+    if email and email.casefold() in config.oidc_emails:
         return email
     return None
 
 
-def is_configured() -> bool:
-    return bool(password_users()) or oidc_configured()
+def is_configured(config: Settings | None = None) -> bool:
+    config = config or settings()
+    return bool(config.users) or config.oidc
 
 
-def sign_in_panel(*, key: str = "sign-in") -> None:
+def sign_in_panel(*, key: str = "sign-in", config: Settings | None = None) -> None:
     """Sign-in (or the signed-in user and a sign-out button) in the current container."""
-    user = current_user()
+    config = config or settings()
+    user = current_user(config)
     if user:
         st.success(f"祕書處：{user}（可記錄決議）")
         if st.button("登出", key=f"{key}-out"):
-            _sign_out()
+            _sign_out(config)
         return
-    if not is_configured():
+    if not is_configured(config):
         st.info(SETUP_HINT)
         return
-    email = _oidc_email()
+    email = _oidc_email(config)
     if email:  # signed in with OIDC but not on the secretariat's list
         st.warning(f"{email} 不在祕書處名單中，僅能檢視。")
         if st.button("登出", key=f"{key}-oidc-out"):
             st.logout()
-    elif oidc_configured() and st.button("以機關帳號登入（OIDC）", key=f"{key}-oidc"):
+    elif config.oidc and st.button("以機關帳號登入（OIDC）", key=f"{key}-oidc"):
         st.login()
-    if password_users():
-        _password_form(key)
+    if config.users:
+        _password_form(key, config)
 
 
-def _password_form(key: str) -> None:
+def _password_form(key: str, config: Settings) -> None:
     with st.form(f"{key}-form", clear_on_submit=True):
         st.caption("祕書處人員登入後才能記錄決議。")
         name = st.text_input("帳號", key=f"{key}-name")
@@ -102,7 +120,7 @@ def _password_form(key: str) -> None:
         submitted = st.form_submit_button("登入")
     if not submitted:
         return
-    result = auth.sign_in(password_users(), name, password)
+    result = auth.sign_in(config.users, name, password)
     if result.ok:
         st.session_state[SESSION_KEY] = result.user
         st.rerun()
@@ -113,7 +131,7 @@ def _password_form(key: str) -> None:
         st.error(f"帳號或密碼錯誤。此帳號須等 {seconds} 秒後才能再試，每次失敗等待時間加倍。")
 
 
-def _sign_out() -> None:
-    if st.session_state.pop(SESSION_KEY, None) is None and _oidc_email():
+def _sign_out(config: Settings) -> None:
+    if st.session_state.pop(SESSION_KEY, None) is None and _oidc_email(config):
         st.logout()
     st.rerun()

@@ -11,7 +11,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dashboard import queries, store, vocab
+from dashboard import agenda, decisions, queries, store, vocab
 from dashboard.db import make_engine
 
 
@@ -114,6 +114,32 @@ def meeting_info(version_key: tuple) -> queries.MeetingInfo | None:
 def card(version_key: tuple, proposal_id: str) -> queries.Card | None:
     with session() as s:
         return queries.proposal_card(s, proposal_id=proposal_id)
+
+
+@dataclass(frozen=True)
+class MeetingData:
+    """What the meeting page and its presenter view read from the store (shared: read-only)."""
+    info: queries.MeetingInfo
+    sections: list  # agenda.Section: the meeting's decision list, in order
+    entries: list  # agenda.Entry: the same proposals in one list
+    decided: dict  # proposal id -> the Decision in force
+    history: list  # Decision: every recorded change of these proposals, oldest first
+    steps: list  # agenda.Step: the presenter's steps
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def meeting_data(version_key: tuple) -> MeetingData | None:
+    """The latest meeting, its decision list and the decisions in force; None without a meeting."""
+    with session() as s:
+        info = queries.meeting_info(s)
+        if info is None:
+            return None
+        sections = agenda.decision_sections(s, year=agenda.meeting_year(info.meeting))
+        entries = agenda.all_entries(sections)
+        history = decisions.history(s, proposal_ids=[e.id for e in entries])
+    decided = {d.proposal_id: d for d in history}  # the latest change is the one in force
+    return MeetingData(info=info, sections=sections, entries=entries, decided=decided, history=history,
+                       steps=agenda.presenter_steps(info.agenda, sections))
 
 
 def chip(label: str, color: str) -> str:

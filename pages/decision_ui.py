@@ -3,6 +3,7 @@ its history, and the recording form (shown to the signed-in secretariat only).
 
 Notes are user text: they are shown with st.text or inside st.dataframe, never as markup.
 """
+import pyarrow as pa
 import streamlit as st
 
 from dashboard import decisions, vocab
@@ -35,15 +36,26 @@ def current_decision(decision: Decision | None) -> None:
         st.caption(f"{decisions.recorded_label(decision)}｜記錄者：{decision.recorded_by}")
 
 
-def history_table(proposal_id: str) -> None:
-    with common.session() as s:
-        rows = decisions.history(s, proposal_id=proposal_id)
-    if not rows:
+def history_tables(rows: list[Decision]) -> dict[str, pa.Table]:
+    """Each proposal's recorded changes (rows: oldest first), newest first, as tables to show.
+    Built together, once per store version: converting a frame on every run costs more than
+    showing it, and one conversion for all proposals costs less than one each."""
+    newest_first = list(reversed(rows))
+    table = pa.Table.from_pandas(decisions.history_frame(newest_first).drop(columns=["提案編號"]),
+                                 preserve_index=False)
+    positions: dict[str, list[int]] = {}
+    for index, decision in enumerate(newest_first):
+        positions.setdefault(decision.proposal_id, []).append(index)
+    return {proposal_id: table.take(indices) for proposal_id, indices in positions.items()}
+
+
+def history_table(table: pa.Table | None) -> None:
+    """One proposal's table from history_tables (None: nothing recorded yet)."""
+    if table is None:
         st.caption("尚無決議紀錄。")
         return
-    frame = decisions.history_frame(list(reversed(rows))).drop(columns=["提案編號"])
-    st.caption(f"決議紀錄（共 {len(rows)} 筆，最新在上；舊紀錄保留不覆寫）")
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.caption(f"決議紀錄（共 {table.num_rows} 筆，最新在上；舊紀錄保留不覆寫）")
+    st.dataframe(table, hide_index=True, width="stretch")
 
 
 def record_form(entry: Entry, user: str | None, *, key: str) -> None:

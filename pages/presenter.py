@@ -55,9 +55,13 @@ def link_params(step: agenda.Step, clock: time | None) -> dict[str, str]:
 
 # --- the view -------------------------------------------------------------------------------
 
-def render(info: queries.MeetingInfo, sections: list[agenda.Section], decided: dict[str, Decision]) -> None:
+def render(data: common.MeetingData) -> None:
+    """The presenter's current step, from the meeting's data (common.meeting_data)."""
+    info, sections, decided = data.info, data.sections, data.decided
+    sign_in = auth_ui.settings()
+    user = auth_ui.current_user(sign_in)
     clock = url_clock()
-    steps = agenda.presenter_steps(info.agenda, sections)
+    steps = data.steps
     running = agenda.status_at(info.agenda, clock or agenda.now_taipei().time()).current
     step = agenda.find_step(steps, step=st.query_params.get("step"), item=st.query_params.get("item"),
                             fallback=running)
@@ -68,15 +72,15 @@ def render(info: queries.MeetingInfo, sections: list[agenda.Section], decided: d
     _navigation(steps, step, clock)
     _clock_line(info, clock)
     if step.entry is not None:
-        _proposal_step(step, decided.get(step.entry.id))
+        _proposal_step(step, decided.get(step.entry.id), user)
     elif step.item.key == agenda.DECISION_KEY:
         _decision_overview(step, steps, sections, decided, clock)
     else:
         _agenda_step(info, step)
         if _after_decisions(info, step.item):
-            _decision_summary(sections, decided)
+            _decision_summary(data)
     st.divider()
-    _footer(info, step, clock)
+    _footer(step, clock, user, sign_in)
 
 
 def _show_in_url(params: dict[str, str]) -> None:
@@ -148,9 +152,9 @@ def _after_decisions(info: queries.MeetingInfo, item) -> bool:
     return decision is not None and item.position > decision.position
 
 
-def _decision_summary(sections: list[agenda.Section], decided: dict[str, Decision]) -> None:
+def _decision_summary(data: common.MeetingData) -> None:
     """How the proposals were decided, for the chair's conclusions."""
-    counts = decisions.resolution_counts(decided, [e.id for e in agenda.all_entries(sections)])
+    counts = decisions.resolution_counts(data.decided, [e.id for e in data.entries])
     st.markdown(f"本次決議：{decision_ui.counts_markup(counts)}", unsafe_allow_html=True)
 
 
@@ -170,7 +174,7 @@ def _decision_overview(step, steps, sections, decided, clock) -> None:
                              query_params=link_params(first_step[section.entries[0].id], clock))
 
 
-def _proposal_step(step: agenda.Step, decision: Decision | None) -> None:
+def _proposal_step(step: agenda.Step, decision: Decision | None, user: str | None) -> None:
     entry = step.entry
     st.title(f"{entry.id}　{entry.title}")
     facts = [f"議題組：{entry.group_label}", f"主辦：{'、'.join(entry.lead_units)}"]
@@ -184,7 +188,7 @@ def _proposal_step(step: agenda.Step, decision: Decision | None) -> None:
             "建議解除列管" if entry.delisting else "持續列管原因")
         st.text(f"{label}：{_shorten(entry.reason)}")
     decision_ui.current_decision(decision)
-    decision_ui.record_form(entry, auth_ui.current_user(), key="present")
+    decision_ui.record_form(entry, user, key="present")
 
 
 SHORT_TEXT = 140  # characters of a long text that fit a shared screen beside the form
@@ -195,12 +199,12 @@ def _shorten(text: str) -> str:
     return text if len(text) <= SHORT_TEXT else text[:SHORT_TEXT].rstrip() + "…（詳見提案單）"
 
 
-def _footer(info: queries.MeetingInfo, step: agenda.Step, clock: time | None) -> None:
+def _footer(step: agenda.Step, clock: time | None, user: str | None, sign_in: auth_ui.Settings) -> None:
     clock_param = {CLOCK_PARAM: agenda.format_clock(clock)} if clock else {}
     left, middle, right = st.columns([3, 3, 4])
     left.page_link(common.page_path("meeting"), label="回第一步", icon=":material/first_page:",
                    query_params={PRESENT_PARAM: "1", "step": "1", **clock_param})
     middle.page_link(common.page_path("meeting"), label="離開簡報模式", icon=":material/close_fullscreen:",
                      query_params={**({"item": step.entry.id} if step.entry else {}), **clock_param})
-    with right.expander("祕書處" if auth_ui.current_user() else "祕書處登入"):
-        auth_ui.sign_in_panel(key="present-sign-in")
+    with right.expander("祕書處" if user else "祕書處登入"):
+        auth_ui.sign_in_panel(key="present-sign-in", config=sign_in)
