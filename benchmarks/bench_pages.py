@@ -29,6 +29,9 @@ EXTRA_CASES = [  # deep links worth timing besides each page's bare URL
     ("proposals", {"q": "臺北", "year": "112"}),
     ("card", {"id": "112-J17"}),
     ("card", {"id": "112-C01", "group": "交通運輸組", "year": "112"}),
+    ("meeting", {"present": "1"}),  # the presenter view at the item running now
+    ("meeting", {"present": "1", "step": "5"}),  # the decision item's overview
+    ("meeting", {"present": "1", "item": "112-J03"}),  # one proposal to decide
 ]
 RATIO_BUDGET, SYNTHETIC_BUDGET_S = 4.0, 1.0
 

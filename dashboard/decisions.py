@@ -105,7 +105,8 @@ def history_frame(rows: list[Decision]) -> pd.DataFrame:
         columns=HISTORY_COLUMNS)
 
 
-DECISION_LIST_COLUMNS = ["編號", "分類", "議題組", "提案名稱", "主辦單位", "決議", "備註", "記錄時間"]
+# The decision first: on a narrow screen the later columns scroll.
+DECISION_LIST_COLUMNS = ["編號", "決議", "提案名稱", "分類", "議題組", "主辦單位", "備註", "記錄時間"]
 
 
 def decision_list_frame(sections, decided: dict[str, Decision]) -> pd.DataFrame:

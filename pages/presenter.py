@@ -90,14 +90,16 @@ def _show_in_url(params: dict[str, str]) -> None:
 
 
 def _navigation(steps: list[agenda.Step], step: agenda.Step, clock: time | None) -> None:
-    back, where, forward = st.columns([2, 6, 2], vertical_alignment="center")
+    # Horizontal containers rather than st.columns here and in the footer: one block per row
+    # keeps the script run short. 下一步 stays at the right edge from step to step.
+    row = st.container(horizontal=True, vertical_alignment="center", gap="large")
     if step.number > 1:
-        back.page_link(common.page_path("meeting"), label="上一步", icon=":material/arrow_back:",
-                       query_params=link_params(steps[step.number - 2], clock))
-    where.caption(_where(step, len(steps)))
+        row.page_link(common.page_path("meeting"), label="上一步", icon=":material/arrow_back:",
+                      query_params=link_params(steps[step.number - 2], clock))
+    row.caption(_where(step, len(steps)))
     if step.number < len(steps):
-        forward.page_link(common.page_path("meeting"), label="下一步", icon=":material/arrow_forward:",
-                          query_params=link_params(steps[step.number], clock))
+        row.page_link(common.page_path("meeting"), label="下一步", icon=":material/arrow_forward:",
+                      query_params=link_params(steps[step.number], clock))
 
 
 def _where(step: agenda.Step, total: int) -> str:
@@ -201,10 +203,10 @@ def _shorten(text: str) -> str:
 
 def _footer(step: agenda.Step, clock: time | None, user: str | None, sign_in: auth_ui.Settings) -> None:
     clock_param = {CLOCK_PARAM: agenda.format_clock(clock)} if clock else {}
-    left, middle, right = st.columns([3, 3, 4])
-    left.page_link(common.page_path("meeting"), label="回第一步", icon=":material/first_page:",
-                   query_params={PRESENT_PARAM: "1", "step": "1", **clock_param})
-    middle.page_link(common.page_path("meeting"), label="離開簡報模式", icon=":material/close_fullscreen:",
-                     query_params={**({"item": step.entry.id} if step.entry else {}), **clock_param})
-    with right.expander("祕書處" if user else "祕書處登入"):
+    row = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="top", gap="large")
+    row.page_link(common.page_path("meeting"), label="回第一步", icon=":material/first_page:",
+                  query_params={PRESENT_PARAM: "1", "step": "1", **clock_param})
+    row.page_link(common.page_path("meeting"), label="離開簡報模式", icon=":material/close_fullscreen:",
+                  query_params={**({"item": step.entry.id} if step.entry else {}), **clock_param})
+    with row.expander("祕書處" if user else "祕書處登入", width=440):
         auth_ui.sign_in_panel(key="present-sign-in", config=sign_in)

@@ -85,7 +85,7 @@ def page_view(version_key: tuple) -> PageView | None:
     counts = decisions.resolution_counts(data.decided, [e.id for e in data.entries])
     return PageView(
         data=data,
-        header=f'# 副首長會議\n\n<div style="font-size:.875rem;opacity:.65">{common.esc(details)}</div>',
+        header=f'# 副首長會議\n\n<div style="font-size:.875rem;opacity:.65;margin-bottom:.75rem">{common.esc(details)}</div>',
         decision_heading=(f"### 年度合作方案決議\n\n共 {len(data.entries)} 案：{decision_ui.counts_markup(counts)}"
                           f"<br>{common.esc(section_counts(data.sections))}"),
         decision_list=arrow(decisions.decision_list_frame(data.sections, data.decided)),
@@ -169,7 +169,7 @@ def render() -> None:
     controls.page_link(common.page_path("meeting"), label="開啟簡報模式（分享螢幕用，隱藏側欄、放大字體）",
                        icon=":material/slideshow:", query_params={presenter.PRESENT_PARAM: "1", **clock_param})
     controls.time_input(
-        "彩排時鐘（空白時為現在的臺北時間）", value=None, key="clock-input", step=timedelta(minutes=1), width=460,
+        "彩排時鐘（空白時為現在的臺北時間）", value=None, key="clock-input", step=timedelta(minutes=1), width=360,
         help="輸入如 15:12 的時刻，以該時刻對照議程；網址會帶 ?clock=15:12，可分享給彩排的同仁。")
     show_in_url(presenter.CLOCK_PARAM, agenda.format_clock(clock) if clock else None)
 
