@@ -33,7 +33,8 @@ def _section(secrets, name: str) -> Mapping:
 
 
 def settings() -> Settings:
-    """Read st.secrets once: without a secrets file every read looks for the files again."""
+    """The sign-in settings, read once per run and passed on: without a secrets file, every read of
+    st.secrets looks for the files again."""
     try:
         secretariat = _section(st.secrets, "secretariat")
         oidc = isinstance(st.secrets.get("auth"), Mapping)
@@ -44,19 +45,6 @@ def settings() -> Settings:
         users={str(name): str(hashed) for name, hashed in users.items()} if isinstance(users, Mapping) else {},
         oidc=oidc,
         oidc_emails=frozenset(str(e).strip().casefold() for e in secretariat.get("oidc_emails", []) or []))
-
-
-def password_users() -> dict[str, str]:
-    """name -> bcrypt hash from [secretariat.users]."""
-    return settings().users
-
-
-def oidc_configured() -> bool:
-    return settings().oidc
-
-
-def oidc_emails() -> set[str]:
-    return set(settings().oidc_emails)
 
 
 def _oidc_email(config: Settings) -> str | None:

@@ -2,9 +2,10 @@
 from datetime import UTC, datetime, time
 
 import pytest
+from sqlmodel import Session
 
-from dashboard import agenda, queries, vocab
-from dashboard.models import AgendaItem
+from dashboard import agenda, db, queries, store, vocab
+from dashboard.models import AgendaItem, Proposal
 
 
 @pytest.fixture
@@ -169,3 +170,44 @@ def test_without_a_step_the_presenter_opens_the_item_running_now(info, sections)
 
 def test_find_step_without_steps():
     assert agenda.find_step([], step="1") is None
+
+
+# --- a store that spans years ---------------------------------------------------------------
+
+LATER_COPIES = [("111-01", "113-01", 113), ("112-J01", "114-J01", 114)]  # (source, copy, year)
+
+
+@pytest.fixture
+def many_years(fresh_engine):
+    """The document's store plus proposals of later years, as a store kept over several meetings holds."""
+    store.load(fresh_engine)
+    with Session(fresh_engine) as s:
+        for source, copy, year in LATER_COPIES:
+            p = s.get(Proposal, source)
+            s.add(Proposal(**{**p.model_dump(), "id": copy, "year": year, "sort_order": p.sort_order + 1000}))
+        s.commit()
+    return fresh_engine
+
+
+def test_the_meeting_decides_on_its_own_roc_year(info):
+    assert agenda.meeting_year(info.meeting) == 112  # 2023-08-08
+
+
+def test_a_store_of_many_years_lists_only_the_meetings_own_proposals(many_years):
+    with Session(many_years) as s:
+        ids = [e.id for e in agenda.all_entries(agenda.decision_sections(s))]
+    assert len(ids) == 55 and not {"113-01", "114-J01"} & set(ids)
+
+
+def test_the_list_of_another_year_holds_that_years_proposals(many_years):
+    with Session(many_years) as s:
+        sections = agenda.decision_sections(s, year=114)
+    assert [e.id for e in agenda.all_entries(sections)] == ["113-01", "114-J01"]
+    assert [s.part for s in sections] == ["113年度列管合作方案", "114年度新增合作提案"]
+    assert [s.category for s in sections] == ["113年度擬解除列管", "114年度新增"]
+
+
+def test_without_a_meeting_there_is_nothing_to_decide(fresh_engine):
+    db.create_tables(fresh_engine)
+    with Session(fresh_engine) as s:
+        assert agenda.decision_sections(s) == []

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import event, func
 from sqlmodel import Session, select
 
-from dashboard import decisions, queries, store, vocab
+from dashboard import agenda, decisions, queries, store, vocab
 from dashboard.db import make_engine
 from dashboard.models import Decision
 
@@ -156,3 +156,28 @@ def test_history_frame_is_plain_text(engine):
         frame = decisions.history_frame(decisions.history(s))
     assert frame.loc[0, "備註"] == "<b>x</b>"
     assert frame.loc[0, "記錄時間"] == "112年8月8日 15:12"
+
+
+def test_latest_for_some_proposals_keeps_the_last_change_of_each(engine):
+    with Session(engine) as s:
+        decisions.record(s, proposal_id="111-01", resolution="保留", recorded_by="祕書甲", now=T0)
+        decisions.record(s, proposal_id="111-01", resolution="照案通過", recorded_by="祕書乙",
+                         now=T0 + timedelta(minutes=1))
+        decisions.record(s, proposal_id="111-02", resolution="不通過", recorded_by="祕書甲", now=T0)
+        some = decisions.latest(s, proposal_ids=["111-01", "111-03"])
+        everything = decisions.latest(s)
+    assert {pid: d.resolution for pid, d in some.items()} == {"111-01": "照案通過"}
+    assert some["111-01"].id == everything["111-01"].id
+
+
+def test_the_decision_list_is_one_table_in_list_order(engine):
+    with Session(engine) as s:
+        decisions.record(s, proposal_id="112-J03", resolution="保留", note="<b>x</b>", recorded_by="祕書甲", now=T0)
+        sections = agenda.decision_sections(s)
+        frame = decisions.decision_list_frame(sections, decisions.latest(s))
+    assert list(frame["編號"]) == [e.id for e in agenda.all_entries(sections)] and len(frame) == 55
+    assert frame["分類"].value_counts().to_dict() == {"112年度新增": 42, "111年度擬解除列管": 12, "111年度擬持續列管": 1}
+    row = frame.set_index("編號").loc["112-J03"]
+    assert (row["決議"], row["備註"], row["記錄時間"]) == ("保留", "<b>x</b>", "112年8月8日 15:12")
+    assert row["議題組"] == "文化教育組－教育組"
+    assert set(frame.drop(index=frame.index[frame["編號"] == "112-J03"])["決議"]) == {decisions.UNDECIDED}

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import Session
 
 from dashboard import agenda, decisions, minutes, store
+from dashboard.models import Proposal
 
 T0 = datetime(2023, 8, 8, 7, 12, tzinfo=UTC)
 HTML_NOTE = "<script>alert(1)</script><b>x</b>"
@@ -117,3 +118,17 @@ def test_numeral(n, text):
 def test_file_name_drops_characters_file_systems_dislike():
     name = minutes.file_name("112年度「北臺區域發展推動委員會」副首長會議", "會議紀錄草案", ".docx")
     assert name == "112年度北臺區域發展推動委員會副首長會議_會議紀錄草案.docx"
+
+
+def test_minutes_of_a_store_of_many_years_hold_only_the_meetings_proposals(engine):
+    with Session(engine) as s:
+        p = s.get(Proposal, "112-J01")
+        s.add(Proposal(**{**p.model_dump(), "id": "114-J01", "year": 114, "sort_order": p.sort_order + 1000}))
+        s.commit()
+        decisions.record(s, proposal_id="114-J01", resolution="保留", recorded_by="祕書甲", now=T0)
+        data = minutes.collect(s, now=T0)
+    assert "114-J01" not in data.decided and all(d.proposal_id != "114-J01" for d in data.history)
+    rows = _decision_rows(docx.Document(io.BytesIO(minutes.minutes_docx(data))))
+    assert len(rows) == 55 and "114-J01" not in rows
+    book = openpyxl.load_workbook(io.BytesIO(minutes.decisions_xlsx(data)))
+    assert "114-J01" not in [row[2] for row in book[minutes.HISTORY_SHEET].iter_rows(min_row=2, values_only=True)]

@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from dashboard import auth, decisions, store
 from dashboard.db import make_engine
+from dashboard.models import Proposal
 from pages import auth_ui
 
 HTML_NOTE = "<script>alert(1)</script><b>x</b>"
@@ -202,3 +203,34 @@ def test_the_form_starts_empty_and_refuses_to_record_without_a_choice(secretaria
     at = at.run()
     assert any("請先選擇決議" in e.value for e in at.error)
     assert [d.resolution for d in _history(db_url, "111-02")] == ["保留"]
+
+
+def _decision_list(at):
+    return next(d.value for d in at.dataframe if "分類" in d.value.columns)
+
+
+def test_a_decision_recorded_elsewhere_shows_on_the_next_run(meeting, db_url):
+    at = meeting.run()  # builds the store and the page's caches
+    _record(db_url, "112-J03", "保留", "待補資料")  # another secretariat session records
+    at = at.run()
+    row = _decision_list(at).set_index("編號").loc["112-J03"]
+    assert (row["決議"], row["備註"]) == ("保留", "待補資料")
+    assert any("保留" in m.value and "1 案" in m.value for m in at.markdown if "共 55 案" in m.value)
+    at.query_params.update({"present": "1", "item": "112-J03"})
+    at = at.run()
+    assert any("保留" in m.value for m in at.markdown if m.value.startswith("決議："))
+
+
+def test_the_list_is_the_meetings_own_in_a_store_of_many_years(meeting, db_url):
+    engine = make_engine(db_url)
+    store.ensure_built(engine)
+    with Session(engine) as s:
+        p = s.get(Proposal, "112-J01")
+        s.add(Proposal(**{**p.model_dump(), "id": "114-J01", "year": 114, "sort_order": p.sort_order + 1000}))
+        s.commit()
+    at = meeting.run()
+    assert not at.exception
+    ids = list(_decision_list(at)["編號"])
+    assert len(ids) == 55 and "114-J01" not in ids
+    options = at.selectbox(key="item-select").options
+    assert len(options) == 55 and not any(o.startswith("114-J01") for o in options)
