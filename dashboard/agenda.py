@@ -137,7 +137,7 @@ class Section:
     label: str  # short name within the part
     title: str
     entries: tuple[Entry, ...]
-    category: str  # the kind of proposal in a list of the whole meeting (the group is told apart)
+    category: str  # its kind in one list of the whole meeting, beside the group: 112年度新增
 
 
 def meeting_year(meeting: Meeting) -> int:

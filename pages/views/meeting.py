@@ -85,7 +85,8 @@ def page_view(version_key: tuple) -> PageView | None:
     counts = decisions.resolution_counts(data.decided, [e.id for e in data.entries])
     return PageView(
         data=data,
-        header=f'# 副首長會議\n\n<div style="font-size:.875rem;opacity:.65;margin-bottom:.75rem">{common.esc(details)}</div>',
+        header=(f'# 副首長會議\n\n<div style="font-size:.875rem;opacity:.65;margin-bottom:.75rem">'
+                f"{common.esc(details)}</div>"),
         decision_heading=(f"### 年度合作方案決議\n\n共 {len(data.entries)} 案：{decision_ui.counts_markup(counts)}"
                           f"<br>{common.esc(section_counts(data.sections))}"),
         decision_list=arrow(decisions.decision_list_frame(data.sections, data.decided)),
