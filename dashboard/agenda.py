@@ -120,6 +120,7 @@ class Entry:
     tracking_status: str
     reason: str | None  # why de-list / keep tracking (carried proposals, or a proposed de-listing)
     description: str | None = None  # 說明 of a new proposal
+    progress_status: str = ""
 
     @property
     def delisting(self) -> bool:
@@ -161,7 +162,7 @@ def _entries(session: Session, years: tuple[int, ...]) -> list[Entry]:
     return [
         Entry(id=p.id, year=p.year, track=p.track, title=p.title, group_id=p.group_id, group=names[p.group_id],
               subgroup=names.get(p.subgroup_id), lead_units=tuple(leads.get(p.id, [])),
-              tracking_status=p.tracking_status, description=p.description,
+              tracking_status=p.tracking_status, progress_status=p.progress_status, description=p.description,
               reason=p.tracking_reason or (p.tracking_basis if p.track == CARRIED_TRACK
                                            or p.tracking_status in DELIST_STATUSES else None))
         for p in proposals

@@ -182,13 +182,17 @@ def _proposal_step(step: agenda.Step, decision: Decision | None, user: str | Non
     facts = [f"議題組：{entry.group_label}", f"主辦：{'、'.join(entry.lead_units)}"]
     if entry.track != agenda.CARRIED_TRACK:
         facts.append(vocab.TRACKS.get(entry.track, ""))
-    st.markdown("　｜　".join(facts))
+    # The group's recommendation and where the work stands: what the vice-mayors decide on.
+    chips = common.tracking_chip(entry.tracking_status) + " " + common.progress_chip(entry.progress_status)
+    st.markdown("　｜　".join(common.esc(f) for f in facts) + "　" + chips, unsafe_allow_html=True)
     if entry.description and entry.track != agenda.CARRIED_TRACK:
         st.text(f"說明：{_shorten(entry.description)}")
     if entry.reason:
         label = "解除列管原因" if entry.track == agenda.CARRIED_TRACK and entry.delisting else (
             "建議解除列管" if entry.delisting else "持續列管原因")
         st.text(f"{label}：{_shorten(entry.reason)}")
+    st.page_link(common.page_path("card"), label="開啟完整提案單", icon=":material/description:",
+                 query_params={"id": entry.id})
     decision_ui.current_decision(decision)
     decision_ui.record_form(entry, user, key="present")
 

@@ -234,3 +234,12 @@ def test_the_list_is_the_meetings_own_in_a_store_of_many_years(meeting, db_url):
     assert len(ids) == 55 and "114-J01" not in ids
     options = at.selectbox(key="item-select").options
     assert len(options) == 55 and not any(o.startswith("114-J01") for o in options)
+
+
+def test_a_proposal_step_shows_the_recommendation_and_links_the_card(meeting):
+    meeting.query_params.update({"present": "1", "item": "112-J23"})
+    at = meeting.run()
+    text = _texts(at)
+    assert "建議解除列管" in text and "已完成" in text
+    [link] = [p for p in at.get("page_link") if "提案單" in p.proto.label]
+    assert "id=112-J23" in link.proto.query_string
