@@ -37,9 +37,9 @@ def _h1(page) -> str:
 
 def _arrive(page, param: str, title: str | None = None) -> None:
     """Wait (under load, a rerun can take a while) until the URL holds param and the title shows."""
-    expect(page).to_have_url(re.compile(re.escape(param)), timeout=30_000)
+    expect(page).to_have_url(re.compile(re.escape(param)), timeout=60_000)
     if title:
-        expect(page.locator('[data-testid="stMain"] h1').first).to_contain_text(title, timeout=30_000)
+        expect(page.locator('[data-testid="stMain"] h1').first).to_contain_text(title, timeout=60_000)
     _settle(page)
 
 
@@ -95,7 +95,7 @@ def test_the_presenter_view_opened_from_the_meeting_page_updates_its_url(open_pa
     assert "clock=15" in page.url
     first = _h1(page)
     page.get_by_text("下一步").first.click()
-    expect(page.locator('[data-testid="stMain"] h1').first).not_to_have_text(first, timeout=30_000)
+    expect(page.locator('[data-testid="stMain"] h1').first).not_to_have_text(first, timeout=60_000)
     _settle(page)
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     assert re.search(r"[?&](step|item)=", page.url)
@@ -158,12 +158,12 @@ def test_the_secretariat_records_from_the_presenter_view_and_the_minutes_list_it
         page.get_by_label("帳號").fill("測試祕書")
         page.get_by_label("密碼").fill(PASSWORD)
         page.get_by_role("button", name="登入").click()
-        expect(page.get_by_role("button", name="記錄決議")).to_be_visible(timeout=30_000)
+        expect(page.get_by_role("button", name="記錄決議")).to_be_visible(timeout=60_000)
         page.get_by_text("保留", exact=True).first.click()
         page.get_by_label("備註（選填）").fill(HTML_NOTE)
         page.get_by_role("button", name="記錄決議").click()
         main = page.locator('[data-testid="stMain"]')
-        expect(main).to_contain_text(f"備註：{HTML_NOTE}", timeout=30_000)  # shown literally
+        expect(main).to_contain_text(f"備註：{HTML_NOTE}", timeout=60_000)  # shown literally
         _settle(page)
         assert main.locator("b", has_text="x").count() == 0 and dialogs == []
         assert page.locator('[data-testid="stException"]').count() == 0
@@ -172,7 +172,7 @@ def test_the_secretariat_records_from_the_presenter_view_and_the_minutes_list_it
         _arrive(page, "item=111-04", "111-04")
         page.get_by_text("照案通過", exact=True).first.click()
         page.get_by_role("button", name="記錄決議").click()
-        expect(page.get_by_text("決議：").first.locator("..")).to_contain_text("照案通過", timeout=30_000)
+        expect(page.get_by_text("決議：").first.locator("..")).to_contain_text("照案通過", timeout=60_000)
         _settle(page)
 
         page.goto(secretariat_server + "/meeting?item=111-03")
