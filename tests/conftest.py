@@ -65,3 +65,22 @@ def store_url(request, tmp_path_factory):
     url = build_store(tmp_path_factory.mktemp("store") / "store.db", getattr(request.module, "DECISIONS", ()))
     with serving(url):
         yield url
+
+
+@pytest.fixture
+def cities(session):
+    from dashboard import queries
+    return queries.cities(session)
+
+
+@pytest.fixture
+def mutual_aid(session):
+    from dashboard import queries
+    return queries.mutual_aid_frame(session)
+
+
+@pytest.fixture
+def training(session):
+    """Social-worker training: one row per (home city → host city)."""
+    from dashboard import queries
+    return queries.social_worker_training_frame(session)

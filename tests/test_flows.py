@@ -9,21 +9,6 @@ from dashboard import flows as fl
 from dashboard import queries
 
 
-@pytest.fixture
-def cities(session):
-    return queries.cities(session)
-
-
-@pytest.fixture
-def mutual_aid(session):
-    return queries.mutual_aid_frame(session)
-
-
-@pytest.fixture
-def training(session):
-    return queries.social_worker_training_frame(session)
-
-
 def pair(flows: fl.Flows, from_city: str, to_city: str) -> pd.Series:
     frame = flows.frame
     rows = frame[(frame["from_city"] == from_city) & (frame["to_city"] == to_city)]

@@ -5,24 +5,9 @@ import math
 import pytest
 
 from dashboard import flows as fl
-from dashboard import geo, maps, queries
+from dashboard import geo, maps
 
 FIELD = "@@="
-
-
-@pytest.fixture
-def cities(session):
-    return queries.cities(session)
-
-
-@pytest.fixture
-def mutual_aid(session):
-    return queries.mutual_aid_frame(session)
-
-
-@pytest.fixture
-def training(session):
-    return queries.social_worker_training_frame(session)
 
 
 @pytest.fixture(autouse=True)

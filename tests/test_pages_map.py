@@ -1,37 +1,20 @@
 """pages/map.py through AppTest: every number shown equals the store; choices live in the URL."""
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import flows as fl
-from dashboard import queries
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.pagetest import open_page
 
 
 @pytest.fixture
-def open_map(db_url):
+def open_map(store_url):
     def _open(**params) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.switch_page("../pages/map.py")
-        at.run()
+        at = open_page("map", params)
         assert not at.exception, at.exception
         return at
     return _open
-
-
-@pytest.fixture
-def mutual_aid(session):
-    return queries.mutual_aid_frame(session)
-
-
-@pytest.fixture
-def training(session):
-    return queries.social_worker_training_frame(session)
 
 
 def deck(at) -> dict:

@@ -35,30 +35,39 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """Base URL of a freshly started server whose store does not exist yet."""
+def start_server(folder: Path, *extra_args: str) -> tuple[subprocess.Popen, str]:
+    """A streamlit server on a free port, on a fresh store in `folder`; (process, base URL)."""
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}")
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{folder / 'live.db'}")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
+         "--server.fileWatcherType", "none", *extra_args],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while True:
         try:
             if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                break
+                return proc, url
         except OSError:
             if proc.poll() is not None or time.time() > deadline:
                 proc.kill()
                 raise RuntimeError(proc.stdout.read().decode(errors="replace")[-3000:])
             time.sleep(0.2)
-    yield url
+
+
+def stop_server(proc: subprocess.Popen) -> None:
     proc.terminate()
     proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """Base URL of a freshly started server whose store does not exist yet."""
+    proc, url = start_server(tmp_path_factory.mktemp("live"))
+    yield url
+    stop_server(proc)
 
 
 @pytest.fixture(scope="session")

@@ -4,19 +4,14 @@ Most tests use the shared fresh `server` (no secrets: read-only). The recording 
 server whose secrets file lives in a temporary folder, with a test account made for the run.
 """
 import io
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 
 import docx
 import pytest
 from playwright.sync_api import expect
 
 from dashboard import auth
-from tests.browser.conftest import DONE, LOCAL, ROOT, _free_port
+from tests.browser.conftest import DONE, LOCAL, start_server, stop_server
 
 pytestmark = pytest.mark.browser
 
@@ -119,27 +114,9 @@ def secretariat_server(tmp_path_factory):
     secrets = folder / "secrets.toml"
     secrets.write_text(f'[secretariat.users]\n"測試祕書" = "{auth.hash_password(PASSWORD, rounds=4)}"\n',
                        encoding="utf-8")
-    port = _free_port()
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{folder / 'live.db'}")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--secrets.files", str(secrets)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                raise RuntimeError(proc.stdout.read().decode(errors="replace")[-3000:])
-            time.sleep(0.2)
+    proc, url = start_server(folder, "--secrets.files", str(secrets))
     yield url
-    proc.terminate()
-    proc.wait(10)
+    stop_server(proc)
 
 
 def test_the_secretariat_records_from_the_presenter_view_and_the_minutes_list_it(browser, secretariat_server):
