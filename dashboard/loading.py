@@ -127,10 +127,12 @@ class Record:
             self.problem(name, f"時間「{value}」無效，請用 HH:MM 格式（例如 14:30）")
             return None
 
-    def choice(self, name: str, allowed, what: str, required: bool = True) -> str | None:
+    def choice(self, name: str, allowed, what: str, required: bool = True, labels: dict | None = None) -> str | None:
+        """A value from `allowed`; `labels` are shown beside the allowed values in the message."""
         value = self.text(name, required)
         if value is not None and value not in allowed:
-            self.problem(name, f"未知的{what}「{value}」；可用：{'、'.join(allowed)}")
+            shown = [f"{k}（{labels[k]}）" if labels and k in labels else str(k) for k in allowed]
+            self.problem(name, f"未知的{what}「{value}」；可用：{'、'.join(shown)}")
             return None
         return value
 
@@ -175,7 +177,7 @@ def read_yaml(path: Path, problems: list[Problem], root: Path) -> dict | None:
 
 def _rel(path: Path, root: Path) -> str:
     try:
-        return str(Path("data") / path.relative_to(root))
+        return str(Path(root.name) / path.relative_to(root))
     except ValueError:
         return str(path)
 
@@ -193,7 +195,7 @@ def load_dataset(data_dir: Path) -> Dataset:
     ds = Dataset()
     ds.cities, city_by_name = _cities(data_dir, problems)
     ds.groups = _groups(data_dir, problems)
-    group_ids = {g.id for g in ds.groups}
+    group_ids = {g.id: g.name for g in ds.groups}
     ds.group_meetings = _group_meetings(data_dir, problems, group_ids)
     proposal_ids = _proposals(data_dir, problems, ds, city_by_name, {g.id: g for g in ds.groups})
     ds.mutual_aid = _mutual_aid(data_dir, problems, city_by_name, proposal_ids)
@@ -206,7 +208,7 @@ def load_dataset(data_dir: Path) -> Dataset:
 
 def _cities(root: Path, problems: list[Problem]) -> tuple[list[City], dict[str, str]]:
     """The valid cities, and name -> code of every named city (so one bad cell is reported once)."""
-    file = "data/cities.csv"
+    file = _rel(root / "cities.csv", root)
     cities = []
     rows = read_csv(root / "cities.csv", problems, root)
     names = {row["name"].strip(): row["code"].strip() for _, row in rows if row.get("name") and row.get("code")}
@@ -238,7 +240,7 @@ def _float(r: Record, name: str, low: float, high: float) -> float | None:
 
 
 def _groups(root: Path, problems: list[Problem]) -> list[WorkGroup]:
-    file = "data/groups.csv"
+    file = _rel(root / "groups.csv", root)
     groups = []
     for label, row in read_csv(root / "groups.csv", problems, root):
         r = Record(row, file, label, problems)
@@ -260,12 +262,12 @@ def _groups(root: Path, problems: list[Problem]) -> list[WorkGroup]:
     return groups
 
 
-def _group_meetings(root: Path, problems: list[Problem], group_ids: set) -> list[GroupMeeting]:
-    file = "data/group_meetings.csv"
+def _group_meetings(root: Path, problems: list[Problem], group_ids: dict) -> list[GroupMeeting]:
+    file = _rel(root / "group_meetings.csv", root)
     meetings = []
     for label, row in read_csv(root / "group_meetings.csv", problems, root):
         r = Record(row, file, label, problems)
-        meetings.append(GroupMeeting(date=r.day("date"), group_id=r.choice("group", group_ids, "組別"),
+        meetings.append(GroupMeeting(date=r.day("date"), group_id=r.choice("group", group_ids, "組別", labels=group_ids),
                                      name=r.text("name")))
     return meetings
 
@@ -275,7 +277,7 @@ def _proposals(root: Path, problems: list[Problem], ds: Dataset, city_by_name: d
     folder = root / "proposals"
     files = sorted(folder.glob("*.yaml"))
     if not files:
-        problems.append(Problem("data/proposals/", "（資料夾）", "-", "找不到任何提案檔（*.yaml）"))
+        problems.append(Problem(_rel(folder, root) + "/", "（資料夾）", "-", "找不到任何提案檔（*.yaml）"))
     seen: dict[str, str] = {}
     for path in files:
         file = _rel(path, root)
@@ -327,7 +329,8 @@ def _proposals(root: Path, problems: list[Problem], ds: Dataset, city_by_name: d
 
 
 def _proposal(r: Record, pid: str, groups: dict) -> Proposal | None:
-    group = r.choice("group", [g for g, v in groups.items() if not v.parent_id], "組別")
+    top = {g: v.name for g, v in groups.items() if not v.parent_id}
+    group = r.choice("group", top, "組別", labels=top)
     subgroup = r.text("subgroup", False)
     if subgroup is not None:
         if subgroup not in groups:
@@ -372,7 +375,7 @@ def _sort_proposals(proposals: list[Proposal]) -> None:
 
 
 def _mutual_aid(root: Path, problems: list[Problem], city_by_name: dict, proposal_ids: set) -> list[MutualAid]:
-    file = "data/mutual_aid.csv"
+    file = _rel(root / "mutual_aid.csv", root)
     rows = []
     for label, row in read_csv(root / "mutual_aid.csv", problems, root):
         r = Record(row, file, label, problems)
@@ -398,7 +401,7 @@ def _mutual_aid(root: Path, problems: list[Problem], city_by_name: dict, proposa
 
 
 def _indicators(root: Path, problems: list[Problem], city_by_name: dict, proposal_ids: set) -> list[Indicator]:
-    file = "data/indicators.csv"
+    file = _rel(root / "indicators.csv", root)
     rows = []
     for label, row in read_csv(root / "indicators.csv", problems, root):
         r = Record(row, file, label, problems)
@@ -429,7 +432,7 @@ def _check_totals(rows: list[Indicator], file: str, problems: list[Problem]) -> 
 
 
 def _meeting(root: Path, problems: list[Problem], ds: Dataset) -> None:
-    file = "data/meeting.yaml"
+    file = _rel(root / "meeting.yaml", root)
     data = read_yaml(root / "meeting.yaml", problems, root)
     if data is None:
         return

@@ -163,3 +163,19 @@ def test_problem_reads_as_one_line_for_a_clerk(data_copy):
     rewrite_csv(data_copy / "mutual_aid.csv", lambda rows: rows[0].update(fire="-1"))
     [problem] = problems_of(data_copy)
     assert str(problem) == "data/mutual_aid.csv｜第 2 行｜欄位「fire」：數量不可為負數（目前為 -1）"
+
+
+def test_unknown_group_message_names_the_groups(data_copy):
+    edit_yaml(data_copy / "proposals" / "112-J07.yaml", lambda d: d.update(group="交通組"))
+    [problem] = problems_of(data_copy)
+    assert "transport（交通運輸組）" in problem.message
+
+
+def test_problems_name_the_folder_that_was_checked(tmp_path):
+    import shutil
+    from dashboard.config import DATA_DIR
+    folder = tmp_path / "draft"
+    shutil.copytree(DATA_DIR, folder)
+    (folder / "meeting.yaml").unlink()
+    [problem] = problems_of(folder)
+    assert problem.file == "draft/meeting.yaml" and "找不到檔案" in problem.message
