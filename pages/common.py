@@ -163,6 +163,25 @@ def resolution_chip(resolution: str | None) -> str:
     return chip(resolution, vocab.RESOLUTION_COLORS.get(resolution, "#777777"))
 
 
+def proposals_table(rows: pd.DataFrame, *, units: bool = False, role: bool = False, scroll: bool = False) -> str:
+    """Proposals as an HTML table: id (link to the card), title (with its units), the city's role
+    (a `role` column, see queries.city_involvement), status chips and the decision."""
+    if rows.empty:
+        return ""
+    body = "".join(
+        f'<tr><td class="id"><a href="{esc(card_url(r.id))}" target="_self">{esc(r.id)}</a></td>'
+        f'<td>{esc(r.title)}'
+        + (f'<div class="bt-muted">{esc("、".join(r.lead_units))}</div>' if units else "") + "</td>"
+        + (f"<td>{esc(r.role)}</td>" if role else "")
+        + f'<td>{tracking_chip(r.tracking_status)}</td><td>{progress_chip(r.progress_status)}</td>'
+        f'<td>{resolution_chip(r.resolution)}</td></tr>'
+        for r in rows.itertuples())
+    head = ("<tr><th>編號</th><th>" + ("提案名稱／提案單位" if units else "提案名稱") + "</th>"
+            + ("<th>角色</th>" if role else "") + "<th>列管狀態</th><th>進度狀態</th><th>會議決議</th></tr>")
+    table = f'<table class="bt-table">{head}{body}</table>'
+    return f'<div class="bt-scroll">{table}</div>' if scroll else table
+
+
 def esc(text) -> str:
     """Store or user text for unsafe_allow_html markup."""
     return html.escape("" if text is None else str(text))

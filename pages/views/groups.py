@@ -59,21 +59,7 @@ def year_rows(version_key: tuple, group_id: str, year: str) -> tuple[pd.DataFram
     rows = group_view(version_key, group_id)["rows"]
     if year != ALL_YEARS:
         rows = rows[rows["year"] == int(year)]
-    return rows, proposals_markup(rows)
-
-
-def proposals_markup(rows: pd.DataFrame) -> str:
-    """The group's proposals as a table: id (link to the card), title, status chips, decision."""
-    if rows.empty:
-        return ""
-    body = "".join(
-        f'<tr><td class="id"><a href="{common.esc(common.card_url(r.id))}" target="_self">{common.esc(r.id)}</a></td>'
-        f'<td>{common.esc(r.title)}<div class="bt-muted">{common.esc("、".join(r.lead_units))}</div></td>'
-        f'<td>{common.tracking_chip(r.tracking_status)}</td><td>{common.progress_chip(r.progress_status)}</td>'
-        f'<td>{common.resolution_chip(r.resolution)}</td></tr>'
-        for r in rows.itertuples())
-    return ('<table class="bt-table"><tr><th>編號</th><th>提案名稱／提案單位</th><th>列管狀態</th><th>進度狀態</th>'
-            f'<th>會議決議</th></tr>{body}</table>')
+    return rows, common.proposals_table(rows, units=True)
 
 
 def pick_group(group_ids: list[str], labels: dict[str, str], current: str | None) -> None:

@@ -47,24 +47,13 @@ def city_view(version_key: tuple, city: str) -> dict:
     involved = queries.city_involvement(common.proposals(version_key), city=city)
     aid = common.mutual_aid(version_key)
     return {
-        "table_html": involvement_markup(involved),
+        "table_html": common.proposals_table(involved, role=True, scroll=True),
         "leads": int(involved["role"].isin([queries.CITY_ROLES["lead"], queries.CITY_ROLES["both"]]).sum()),
         "joins": int(involved["role"].isin([queries.CITY_ROLES["joins"], queries.CITY_ROLES["both"]]).sum()),
         "carried_leads": int(((involved["track"] == "carried") & (involved["role"] != queries.CITY_ROLES["joins"])).sum()),
         "aid": queries.mutual_aid_totals(aid, city=city),
         "aid_period": roc_period(aid["period_start"].min(), aid["period_end"].max()) if len(aid) else "",
     }
-
-
-def involvement_markup(rows: pd.DataFrame) -> str:
-    """A city's proposals: id (link to the card), title, its role, status chips and decision."""
-    body = "".join(
-        f'<tr><td class="id"><a href="{common.esc(common.card_url(r.id))}" target="_self">{common.esc(r.id)}</a></td>'
-        f'<td>{common.esc(r.title)}</td><td>{common.esc(r.role)}</td><td>{common.tracking_chip(r.tracking_status)}</td>'
-        f'<td>{common.progress_chip(r.progress_status)}</td><td>{common.resolution_chip(r.resolution)}</td></tr>'
-        for r in rows.itertuples())
-    return ('<div class="bt-scroll"><table class="bt-table"><tr><th>編號</th><th>提案名稱</th><th>角色</th><th>列管狀態</th>'
-            f'<th>進度狀態</th><th>會議決議</th></tr>{body}</table></div>')
 
 
 def render() -> None:
