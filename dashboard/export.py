@@ -6,25 +6,24 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
-from dashboard import queries
+from dashboard import queries, vocab
 from dashboard.models import (
-    AgendaItem, City, Decision, GroupMeeting, Indicator, Meeting, Organiser, WorkGroup,
+    AgendaItem, City, Decision, GroupMeeting, Meeting, Organiser, Proposal, WorkGroup,
 )
 
 LIST_SEPARATOR = ";"
 ENCODING = "utf-8-sig"
 
 
+def _flatten_lists(frame: pd.DataFrame) -> pd.DataFrame:
+    """The list columns of a proposals frame joined with ';', one cell each."""
+    return frame.assign(**{column: frame[column].map(LIST_SEPARATOR.join)
+                           for column in ("lead_units", "lead_cities", "types", "cities")})
+
+
 def proposals_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The proposals as flat columns, lists joined with ';' (also used for downloads)."""
-    flat = frame.assign(
-        lead_units=frame["lead_units"].map(LIST_SEPARATOR.join),
-        lead_cities=frame["lead_cities"].map(LIST_SEPARATOR.join),
-        types=frame["types"].map(LIST_SEPARATOR.join),
-        cities=frame["cities"].map(LIST_SEPARATOR.join),
-        group=frame["group"],
-        subgroup=frame["subgroup"].fillna(""),
-    )
+    """The proposals as flat columns, lists joined with ';' (the CSV export)."""
+    flat = _flatten_lists(frame).assign(subgroup=frame["subgroup"].fillna(""))
     columns = ["id", "year", "track", "group", "subgroup", "title", "card_title", "lead_units", "lead_cities",
                "types", "cities", "cities_scope", "tracking_status", "progress_status", "central_ministry",
                "resolution"]
@@ -66,7 +65,6 @@ def export_csv(engine: Engine, directory: Path) -> list[Path]:
 
 
 def _proposal_texts(session: Session) -> pd.DataFrame:
-    from dashboard.models import Proposal
     columns = ["id", "card_unit", "description", "approach", "benefits", "contact", "progress",
                "tracking_reason", "tracking_basis", "progress_basis", "notes"]
     rows = [{c: getattr(p, c) for c in columns} for p in session.exec(select(Proposal).order_by(Proposal.sort_order))]
@@ -81,18 +79,11 @@ DOWNLOAD_HEADERS = {
     "types": "提案類型", "cities": "合作縣市", "cities_scope": "合作範圍", "tracking_status": "列管狀態",
     "progress_status": "進度狀態", "central_ministry": "中央部會", "resolution": "會議決議",
 }
-SCOPE_LABELS = {"all": "北臺八縣市", "partial": "部分縣市"}
 
 
 def proposals_download(frame: pd.DataFrame) -> pd.DataFrame:
     """The given proposal rows (e.g. a filtered list) as flat columns with Chinese headers."""
-    flat = frame.assign(
-        lead_units=frame["lead_units"].map(LIST_SEPARATOR.join),
-        lead_cities=frame["lead_cities"].map(LIST_SEPARATOR.join),
-        types=frame["types"].map(LIST_SEPARATOR.join),
-        cities=frame["cities"].map(LIST_SEPARATOR.join),
-        cities_scope=frame["cities_scope"].map(SCOPE_LABELS).fillna(""),
-    )
+    flat = _flatten_lists(frame).assign(cities_scope=frame["cities_scope"].map(vocab.CITY_SCOPES).fillna(""))
     flat = flat[list(DOWNLOAD_HEADERS)].astype(object).where(flat[list(DOWNLOAD_HEADERS)].notna(), "")
     return flat.rename(columns=DOWNLOAD_HEADERS).reset_index(drop=True)
 
