@@ -5,13 +5,13 @@ ambulance and relayed 119 calls) and social workers attending another city's tra
 (home city → host city). Both become a `Flows`: one row per directed pair, with its count under the
 chosen metric and the sentence a reader would say for it.
 """
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import lookup
 from dashboard.dates import roc_period, roc_year
 
 
@@ -157,19 +157,9 @@ def for_city(flows: Flows, code: str) -> Flows:
     return flows.with_frame(frame[(frame["from_code"] == code) | (frame["to_code"] == code)])
 
 
-def normalise_name(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip().replace("台", "臺").lower()
-
-
 def resolve_city(value: str | None, cities) -> str | None:
     """A city code from a URL value that may be a code, an official name or an English name."""
-    wanted = normalise_name(value or "")
-    if not wanted:
-        return None
-    for city in cities:
-        if wanted in {city.code, normalise_name(city.name), city.name_en.lower()}:
-            return city.code
-    return None
+    return lookup.city_code(value, cities)
 
 
 @dataclass(frozen=True)

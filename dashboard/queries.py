@@ -8,7 +8,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
-from dashboard import vocab
+from dashboard import lookup, vocab
 from dashboard.models import (
     AgendaItem, City, Decision, GroupMeeting, Indicator, Meeting, MutualAid, Organiser, Proposal,
     ProposalCity, ProposalLead, ProposalType, StoreBuild, WorkGroup,
@@ -98,9 +98,7 @@ def proposals_frame(session: Session) -> pd.DataFrame:
 
 def normalise_search(text: str) -> str:
     """Fold the variants people type: 台/臺, full-width letters and digits, case, spaces."""
-    import unicodedata
-    text = unicodedata.normalize("NFKC", text or "").replace("台", "臺").lower()
-    return "".join(text.split())
+    return lookup.fold(text)
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,16 @@
 Everything that calls Streamlit outside a page script lives here; dashboard/ stays Streamlit-free.
 """
 import html
-from urllib.parse import parse_qs, urlencode
+import re
 from dataclasses import dataclass
+from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dashboard import agenda, decisions, queries, store, vocab
+from dashboard import agenda, decisions, lookup, queries, store, vocab
 from dashboard.db import make_engine
 
 
@@ -193,6 +194,61 @@ def tiles(items: list[tuple[str, str, str]]) -> str:
                     f'<div class="bt-tile-value">{esc(value)}</div><div class="bt-tile-sub">{esc(sub)}</div></div>'
                     for label, value, sub in items)
     return f'<div class="bt-tiles">{cells}</div>'
+
+
+# --- URL state: the address bar is the truth -------------------------------------------------
+# Pages without bound widgets read their parameters by hand, put them into their widgets before
+# drawing them, and write a change back from the widget's on_change. `bind="query-params"` is
+# kept to the proposal list: Streamlit drops an incoming parameter whose name was bound on the
+# page the user came from, so a link from one bound page to another would lose its context.
+
+# What can turn text inside a sentence into a link, an icon, a colour or formatting: brackets,
+# emphasis, code, HTML, :icons: and "http://" (the colon), e-mail autolinks (@), maths ($), tables.
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>:~|$@])")
+URL_TEXT_LIMIT = 60
+
+
+def plain(text: str) -> str:
+    """Text from a URL for st.markdown/st.error: escaped, so it shows as typed and never becomes a
+    link, an icon or formatting; long values are cut."""
+    text = str(text)
+    text = text if len(text) <= URL_TEXT_LIMIT else text[:URL_TEXT_LIMIT] + "…"
+    return re.sub(r"(?i)www\.", r"www\\.", MARKDOWN_SPECIAL.sub(r"\\\1", text))
+
+
+def unknown_in_url(what: str, raw: str, hint: str) -> None:
+    """Say that the URL names something that does not exist, instead of silently showing another view."""
+    st.error(f"網址中的{what}「{plain(raw)}」不存在。{hint}", icon=":material/link_off:")
+
+
+def show_in_url(params: dict[str, str | list[str] | None]) -> None:
+    """Make the address bar show exactly `params` (empty values left out).
+
+    A page link to the page already open hands its parameters to the script but leaves the address
+    bar as it was; a reloaded or shared link would then open something else. Sent every run, since
+    the script cannot see what the address bar shows.
+    """
+    st.query_params.from_dict({key: value for key, value in params.items() if value})
+
+
+def seed_widget(key: str, value) -> None:
+    """Put the URL's value into widget `key` before the widget is drawn."""
+    st.session_state[key] = value
+
+
+def widget_to_url(key: str, param: str, default=None) -> None:
+    """on_change of a URL-seeded widget: write its value into the URL, or drop the parameter when the
+    widget is back at its default."""
+    value = st.session_state.get(key)
+    if value in (None, "", default):
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = str(value)
+
+
+def resolve_city(raw: str | None, all_cities: list) -> str | None:
+    """Official city name for a URL value (code, name, 台/臺, any case), or None."""
+    return lookup.city_name(raw, all_cities)
 
 
 # --- The proposal-list filter, shared by the list (widgets bound to the URL) and the card -------

@@ -116,7 +116,7 @@ def test_without_id_offers_a_picker(store_url):
 def test_unknown_id_is_a_clear_message(store_url, bad):
     at = open_card({"id": bad})
     assert not at.exception
-    assert "找不到編號" in at.error[0].value
+    assert "網址中的提案編號" in at.error[0].value and "不存在" in at.error[0].value
 
 
 def test_paired_figures_name_both_cities(store_url):

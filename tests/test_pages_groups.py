@@ -61,9 +61,9 @@ def test_status_chips_carry_text(store_url):
     assert "待中央回應</span>" in text and "列管中</span>" in text
 
 
-@pytest.mark.parametrize("bad", ["nope", "交通運輸組", "<b>x</b>"])
+@pytest.mark.parametrize("bad", ["nope", "交通組", "<b>x</b>"])
 def test_unknown_group_is_a_clear_message(store_url, bad):
     at = open_groups({"group": bad})
     assert not at.exception
-    assert "找不到議題組" in at.error[0].value
+    assert "網址中的議題組" in at.error[0].value and "不存在" in at.error[0].value
     assert "回到議題組總覽" in [p.proto.label for p in at.get("page_link")]

@@ -5,7 +5,7 @@ the list the user came from.
 """
 import streamlit as st
 
-from dashboard import queries, vocab
+from dashboard import lookup, queries, vocab
 from dashboard.dates import roc_date, roc_period
 from dashboard.decisions import recorded_label
 from pages import common
@@ -185,23 +185,26 @@ def render() -> None:
     frame = common.proposals(version)
     common.style()
     st.markdown(CARD_CSS, unsafe_allow_html=True)
-    proposal_id = st.query_params.get("id")
+    raw_id = st.query_params.get("id")
     params = common.list_params_of_card()
 
-    if not proposal_id:
+    if not raw_id:
         st.title("提案單")
         pick_card(frame)
         st.info("請選擇一個提案，或從提案列表點選一列開啟提案單。")
         st.page_link(common.page_path("proposals"), label="前往提案列表", icon=":material/table_rows:")
         return
 
-    markup = card_view(version, proposal_id)
-    if markup is None:
+    proposal_id = lookup.proposal_id(raw_id, frame["id"])
+    if proposal_id is None:
         st.title("提案單")
-        st.error(f"找不到編號「{proposal_id}」的提案。編號格式如 112-J02、112-C01、111-01。")
+        common.unknown_in_url("提案編號", raw_id, "編號格式如 112-J02、112-C01、111-01；請從下方選擇提案。")
         pick_card(frame)
         st.page_link(common.page_path("proposals"), label="回到提案列表", icon=":material/arrow_back:")
         return
+    # 上一案／下一案 link to this same page: the bar would keep the card it was opened on.
+    common.show_in_url(common.card_params(proposal_id, params))
+    markup = card_view(version, proposal_id)
 
     ids = filtered_ids(version, tuple(sorted((k, tuple(v)) for k, v in params.items())))
     scope = "目前篩選" if params else "全部提案"

@@ -1,13 +1,13 @@
 """議題組: every group with its host agency and meetings; `?group=<id>` opens one group's view.
 
-The group is read from the URL by hand (not a bound widget) so that the URL carries the id
-(`?group=transport`) and an unknown id can be told to the user instead of silently dropped.
-`?group=transport&year=112` narrows the list to one year (a bound control).
+Group and year are read from the URL by hand (see common.show_in_url), so that the URL carries
+the id (`?group=transport`, also accepted: the name or another case), an unknown group or year is
+told to the user instead of silently dropped, and `?group=transport&year=112` narrows the list.
 """
 import pandas as pd
 import streamlit as st
 
-from dashboard import figures, queries
+from dashboard import figures, lookup, queries
 from dashboard.dates import roc_date
 from pages import common
 
@@ -63,16 +63,22 @@ def year_rows(version_key: tuple, group_id: str, year: str) -> tuple[pd.DataFram
 
 
 def pick_group(group_ids: list[str], labels: dict[str, str], current: str | None) -> None:
-    """A select box that writes the chosen group id into the URL."""
+    """A select box that writes the chosen group id into the URL (a new group starts on all years)."""
     def changed():
         chosen = st.session_state["group_pick"]
-        if chosen:
-            st.query_params["group"] = chosen
-        else:
-            st.query_params.clear()
+        st.query_params.from_dict({"group": chosen} if chosen else {})
 
-    st.selectbox("議題組", group_ids, index=group_ids.index(current) if current in group_ids else None,
-                 format_func=labels.get, placeholder="選擇議題組", key="group_pick", on_change=changed)
+    common.seed_widget("group_pick", current if current in group_ids else None)
+    st.selectbox("議題組", group_ids, index=None, format_func=labels.get, placeholder="選擇議題組", key="group_pick",
+                 on_change=changed)
+
+
+def resolve_year(raw: str | None, years: list[str]) -> str | None:
+    """The year chosen in the URL (one of `years`), ALL_YEARS when absent, None when unknown."""
+    if not raw:
+        return ALL_YEARS
+    wanted = raw.strip().removesuffix("年度").removesuffix("年")
+    return wanted if wanted in years else None
 
 
 def render() -> None:
@@ -80,12 +86,14 @@ def render() -> None:
     common.style()
     all_groups = common.groups(version)
     labels = {g.id: (f"　└ {g.name}" if g.parent_id else g.name) for g in all_groups}
-    group_id = st.query_params.get("group")
+    raw_group = st.query_params.get("group")
+    group_id = lookup.group_id(raw_group, all_groups)
 
     st.title("議題組")
     pick_group([g.id for g in all_groups], labels, group_id)
 
-    if not group_id:
+    if not raw_group:
+        common.show_in_url({})  # 回到議題組總覽 from a group leaves ?group= in the bar otherwise
         view = overview_view(version)
         st.caption("各議題組（含分組）的主辦機關、工作會議與提案數。選擇一組或點組名，即可看到該組的提案與進度。")
         st.markdown(view["table_html"], unsafe_allow_html=True)
@@ -93,11 +101,20 @@ def render() -> None:
         st.plotly_chart(view["timeline"], config={"displayModeBar": False}, key="all_timeline")
         return
 
-    view = group_view(version, group_id)
-    if view is None:
-        st.error(f"找不到議題組「{group_id}」。請從上方選單選擇議題組，或回到議題組總覽。")
+    if group_id is None:
+        common.unknown_in_url("議題組", raw_group, "請從上方選單選擇議題組，或回到議題組總覽。")
         st.page_link(common.page_path("groups"), label="回到議題組總覽", icon=":material/arrow_back:")
         return
+    view = group_view(version, group_id)
+
+    raw_year = st.query_params.get("year")
+    year = resolve_year(raw_year, view["years"])
+    if year is None:
+        common.unknown_in_url("年度", raw_year, f"{view['group'].name}有提案的年度："
+                              + "、".join(view["years"]) + "；以下列出全部年度。")
+        year = ALL_YEARS
+    else:
+        common.show_in_url({"group": group_id, "year": None if year == ALL_YEARS else year})
 
     group = view["group"]
     st.header(f"{view['parent']}／{group.name}" if view["parent"] else group.name)
@@ -106,8 +123,9 @@ def render() -> None:
     if view["subgroups"]:
         st.markdown("**分組**：" + "、".join(g.name for g in view["subgroups"]))
 
-    year = st.segmented_control("年度", [ALL_YEARS, *view["years"]], default=ALL_YEARS, required=True,
-                                key="year", bind="query-params") or ALL_YEARS
+    common.seed_widget("year", year)
+    st.segmented_control("年度", [ALL_YEARS, *view["years"]], required=True, key="year",
+                         on_change=common.widget_to_url, args=("year", "year", ALL_YEARS))
     rows, markup = year_rows(version, group_id, year)
     year_label = f"{year}年度" if year != ALL_YEARS else "全部年度"
     st.subheader(f"提案（{year_label}，{len(rows)} 案）")
@@ -116,8 +134,8 @@ def render() -> None:
     else:
         st.markdown(markup, unsafe_allow_html=True)
         list_params = {"group": [view["list_label"]], **({"year": [year]} if year != ALL_YEARS else {})}
-        st.page_link(common.page_path("proposals"), label="在提案列表開啟（可篩選、下載 Excel）", query_params=list_params,
-                     icon=":material/table_rows:")
+        st.page_link(common.page_path("proposals"), label=f"在提案列表開啟這 {len(rows)} 案（可篩選、下載 Excel）",
+                     query_params=list_params, icon=":material/table_rows:")
 
     st.subheader(f"工作會議（{len(view['meetings'])} 次）")
     if view["meetings"].empty:

@@ -47,7 +47,8 @@ def city_view(version_key: tuple, city: str) -> dict:
     involved = queries.city_involvement(common.proposals(version_key), city=city)
     aid = common.mutual_aid(version_key)
     return {
-        "table_html": common.proposals_table(involved, role=True, scroll=True),
+        "table_html": common.proposals_table(involved, role=True),
+        "rows": len(involved),
         "leads": int(involved["role"].isin([queries.CITY_ROLES["lead"], queries.CITY_ROLES["both"]]).sum()),
         "joins": int(involved["role"].isin([queries.CITY_ROLES["joins"], queries.CITY_ROLES["both"]]).sum()),
         "carried_leads": int(((involved["track"] == "carried") & (involved["role"] != queries.CITY_ROLES["joins"])).sum()),
@@ -100,29 +101,37 @@ def render() -> None:
                 st.markdown(view["waiting_html"][n], unsafe_allow_html=True)
 
     st.subheader("縣市視角")
-    city_names = [c.name for c in common.cities(version)]
-    city = st.selectbox("選擇縣市，查看其主辦與參與的提案及跨區支援", city_names, index=None, placeholder="請選擇縣市",
-                        key="city", bind="query-params")
+    all_cities = common.cities(version)
+    raw = st.query_params.get("city")
+    city = common.resolve_city(raw, all_cities)
+    if raw and city is None:
+        common.unknown_in_url("縣市", raw, "可選：" + "、".join(c.name for c in all_cities) + "。")
+    elif city and raw != city:
+        st.query_params["city"] = city  # one spelling in shared links (桃園市, not taoyuan or 台…)
+    common.seed_widget("city", city)
+    st.selectbox("選擇縣市，查看其主辦與參與的提案及跨區支援", [c.name for c in all_cities], index=None,
+                 placeholder="請選擇縣市", key="city", on_change=common.widget_to_url, args=("city", "city"))
     if city is None:
         st.info("選擇一個縣市，即可看到它主辦與參與合作的提案、各案進度，以及跨區救災救護支援的合計。")
-    else:
-        cv = city_view(version, city)
-        st.markdown(common.tiles([
-            ("主辦提案", f"{cv['leads']} 案", f"其中111年度列管案 {cv['carried_leads']} 案"),
-            ("參與合作提案", f"{cv['joins']} 案", "112年度提案單所列合作縣市"),
-            ("向他縣市請求支援", f"{cv['aid'].loc['向他縣市請求支援', 'total']} 件", "火災、救護與119轉報"),
-            ("支援他縣市", f"{cv['aid'].loc['支援他縣市', 'total']} 件", "火災、救護與119轉報"),
-        ]), unsafe_allow_html=True)
-        st.caption("111年度列管案沒有提案單，只知道主辦縣市，無合作縣市資料；參與合作僅計112年度提案。")
-        st.markdown(cv["table_html"], unsafe_allow_html=True)
-        st.page_link(common.page_path("proposals"), label=f"在提案列表開啟{city}的提案（可篩選、下載）",
-                     query_params={"city": city}, icon=":material/table_rows:")
-        aid = cv["aid"]
-        header = "".join(f'<th class="num">{common.esc(label)}</th>' for label in [*queries.AID_KINDS.values(), "合計"])
-        body = "".join(f'<tr><th>{common.esc(direction)}</th>'
-                       + "".join(f'<td class="num">{int(v)}</td>' for v in aid.loc[direction]) + "</tr>"
-                       for direction in aid.index)
-        aid_col, link_col = st.columns([3, 1], vertical_alignment="bottom")
-        aid_col.markdown(f"**跨區救災救護支援（件，{cv['aid_period']}）**<table class='bt-table'><tr><th></th>{header}</tr>"
-                         f"{body}</table>", unsafe_allow_html=True)
-        link_col.page_link(common.page_path("map"), label="在地圖上查看跨區支援", icon=":material/map:")
+        return
+    code = next(c.code for c in all_cities if c.name == city)
+    cv = city_view(version, city)
+    st.markdown(common.tiles([
+        ("主辦提案", f"{cv['leads']} 案", f"其中111年度列管案 {cv['carried_leads']} 案"),
+        ("參與合作提案", f"{cv['joins']} 案", "112年度提案單所列合作縣市"),
+        ("向他縣市請求支援", f"{cv['aid'].loc['向他縣市請求支援', 'total']} 件", "火災、救護與119轉報"),
+        ("支援他縣市", f"{cv['aid'].loc['支援他縣市', 'total']} 件", "火災、救護與119轉報"),
+    ]), unsafe_allow_html=True)
+    st.caption("111年度列管案沒有提案單，只知道主辦縣市，無合作縣市資料；參與合作僅計112年度提案。")
+    st.markdown(cv["table_html"], unsafe_allow_html=True)
+    st.page_link(common.page_path("proposals"), label=f"在提案列表開啟{city}的 {cv['rows']} 案（可篩選、下載）",
+                 query_params={"city": city}, icon=":material/table_rows:")
+    aid = cv["aid"]
+    header = "".join(f'<th class="num">{common.esc(label)}</th>' for label in [*queries.AID_KINDS.values(), "合計"])
+    body = "".join(f'<tr><th>{common.esc(direction)}</th>'
+                   + "".join(f'<td class="num">{int(v)}</td>' for v in aid.loc[direction]) + "</tr>"
+                   for direction in aid.index)
+    st.markdown(f"**跨區救災救護支援（件，{cv['aid_period']}）**<div class='bt-scroll-x'><table class='bt-table'>"
+                f"<tr><th></th>{header}</tr>{body}</table></div>", unsafe_allow_html=True)
+    st.page_link(common.page_path("map"), label=f"在地圖上查看{city}的跨區支援", icon=":material/map:",
+                 query_params={"city": code})

@@ -4,7 +4,6 @@ The URL carries every choice: ?flow=aid|social, ?metric=all|fire|ambulance|relay
 Everything drawn is built once per (store version, choice) and cached; a run only looks it up.
 """
 import functools
-import re
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -81,20 +80,6 @@ def widget_key(param: str) -> str:
     return f"map_{param}"
 
 
-def url_to_widget(param: str, value: str) -> None:
-    """The URL is the truth: put its value into the widget before the widget is drawn."""
-    st.session_state[widget_key(param)] = value
-
-
-def widget_to_url(param: str, default: str) -> None:
-    value = st.session_state.get(widget_key(param))
-    if value in (None, default):
-        if param in st.query_params:
-            del st.query_params[param]
-    else:
-        st.query_params[param] = value
-
-
 def on_map_select(key: str) -> None:
     """A click on a marker or a county chooses that city; the chart is then redrawn afresh
     (new key) so Streamlit's own selection highlight does not grey out the arcs."""
@@ -103,11 +88,6 @@ def on_map_select(key: str) -> None:
     st.session_state["map_nonce"] = st.session_state.get("map_nonce", 0) + 1
     if code:
         st.query_params[CITY] = code
-
-
-def shown_value(raw: str) -> str:
-    """A URL value safe to echo in markdown."""
-    return re.sub(r"[^\w\-]", "", raw)[:40]
 
 
 def heading(title: str, note: str) -> None:
@@ -120,40 +100,45 @@ def render() -> None:
     cities = common.cities(version)
     names = {city.code: city.name for city in cities}
 
-    flow_key = st.query_params.get(FLOW, fl.AID.key)
+    raw = {param: st.query_params.get(param, "") for param in (FLOW, METRIC, CITY)}
+    flow_key = raw[FLOW].strip().lower() or fl.AID.key
+    metric = raw[METRIC].strip().lower() or "all"
+    selected = fl.resolve_city(raw[CITY], cities)
+    problems = [(what, raw[param], hint) for what, param, ok, hint in (
+        ("資料類別", FLOW, flow_key in fl.KINDS, "可用：" + "、".join(f"{k}（{v.label}）" for k, v in fl.KINDS.items())),
+        ("件數類別", METRIC, metric in fl.METRICS, "可用：" + "、".join(f"{k}（{v[0]}）" for k, v in fl.METRICS.items())),
+        ("縣市", CITY, not raw[CITY] or selected, "可用：" + "、".join(f"{c.name}（{c.code}）" for c in cities)),
+    ) if not ok]
     flow_key = flow_key if flow_key in fl.KINDS else fl.AID.key
-    metric = st.query_params.get(METRIC, "all")
     metric = metric if metric in fl.METRICS else "all"
-    raw_city = st.query_params.get(CITY, "")
-    selected = fl.resolve_city(raw_city, cities)
-    if selected and raw_city != selected:
-        st.query_params[CITY] = selected  # one spelling in shared links
-    url_to_widget(FLOW, flow_key)
-    url_to_widget(METRIC, metric)
-    url_to_widget(CITY, selected or ALL_CITIES)
+    if not problems:  # one spelling in shared links (taipei, not 臺北市 or TAIPEI); a wrong value stays visible
+        common.show_in_url({FLOW: None if flow_key == fl.AID.key else flow_key,
+                            METRIC: None if metric == "all" else metric, CITY: selected})
+    common.seed_widget(widget_key(FLOW), flow_key)
+    common.seed_widget(widget_key(METRIC), metric)
+    common.seed_widget(widget_key(CITY), selected or ALL_CITIES)
 
     view = map_view(version, flow_key, metric if flow_key == fl.AID.key else "all", selected)
     flows, kind, unit = view.flows, view.flows.kind, view.flows.kind.unit
 
     st.title("跨區支援地圖")
     st.caption(f"{kind.title}｜統計區間：{flows.period}｜資料來源：{kind.source}")
-    if raw_city and not selected:
-        choices = "、".join(f"{c.name}（{c.code}）" for c in cities)
-        st.warning(f"找不到縣市「{shown_value(raw_city)}」，目前顯示全部縣市。可用的縣市：{choices}。")
+    for what, value, hint in problems:
+        common.unknown_in_url(what, value, f"目前顯示預設（全部）。{hint}。")
 
     map_col, side_col = st.columns([0.63, 0.37], gap="medium")
 
     with side_col:
         st.segmented_control(
             "資料", list(fl.KINDS), format_func=lambda k: fl.KINDS[k].label, key=widget_key(FLOW), required=True,
-            on_change=widget_to_url, args=(FLOW, fl.AID.key), label_visibility="collapsed")
+            on_change=common.widget_to_url, args=(widget_key(FLOW), FLOW, fl.AID.key), label_visibility="collapsed")
         if kind is fl.AID:
             st.segmented_control(
                 "件數", list(fl.METRICS), format_func=lambda m: fl.METRICS[m][0], key=widget_key(METRIC),
-                required=True, on_change=widget_to_url, args=(METRIC, "all"), label_visibility="collapsed")
+                required=True, on_change=common.widget_to_url, args=(widget_key(METRIC), METRIC, "all"), label_visibility="collapsed")
         st.selectbox(
             "縣市（也可點選地圖上的縣市）", [ALL_CITIES, *names], format_func=lambda c: names.get(c, "全部縣市"),
-            key=widget_key(CITY), on_change=widget_to_url, args=(CITY, ALL_CITIES))
+            key=widget_key(CITY), on_change=common.widget_to_url, args=(widget_key(CITY), CITY, ALL_CITIES))
         st.markdown(view.legend, unsafe_allow_html=True)
         st.markdown(view.summary)
 

@@ -5,8 +5,8 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from dashboard import export, queries
-from pages import common
+from dashboard import export, lookup, queries
+from pages import common, keyboard
 
 MORE_KEYS = ["tracking", "progress", "type", "decision", "city", "role"]
 DEFAULTS = {"q": "", "year": [], "track": [], "group": [], "tracking": [], "progress": [], "type": [],
@@ -50,6 +50,41 @@ def multi(container, key: str, label: str, choices: dict[str, dict], width: int 
                           placeholder="全部", width=width, wrap=True)
 
 
+def fold_choice(raw: str, options: dict) -> object | None:
+    """The option (a widget value) a URL value names: its label or key, whatever the case or width."""
+    wanted = lookup.fold(raw)
+    return next((value for value, label in options.items() if wanted in {lookup.fold(label), lookup.fold(str(value))}),
+                None)
+
+
+FILTER_NAMES = {"year": "年度", "track": "類別", "group": "議題組", "tracking": "列管狀態", "progress": "進度狀態",
+                "type": "提案類型", "decision": "會議決議", "city": "縣市", "role": "縣市角色"}
+
+
+def check_url(choices: dict[str, dict], cities: list) -> list[tuple[str, str, str]]:
+    """Before the bound widgets read the URL: return (filter name, value, what it accepts) for each
+    value that names nothing, and reopen the page on the canonical spelling of known values
+    (台北市 → 臺北市, a group id → its label, any case). Streamlit would otherwise drop both
+    silently and show more proposals than the link meant. Unknown values stay in the reopened URL,
+    so that they are still reported there."""
+    options_of = {**choices, "city": {c.name: c.name for c in cities}, "role": common.ROLE_LABELS}
+    problems, rewritten, changed = [], {}, False
+    for key in common.FILTER_KEYS:
+        raw = st.query_params.get_all(key)
+        if key not in options_of:  # free text
+            rewritten[key] = raw
+            continue
+        options = options_of[key]
+        found = [common.resolve_city(value, cities) if key == "city" else fold_choice(value, options) for value in raw]
+        problems += [(FILTER_NAMES[key], value, "、".join(map(str, options.values())))
+                     for value, hit in zip(raw, found) if hit is None]
+        rewritten[key] = list(dict.fromkeys(options[hit] if hit is not None else value for value, hit in zip(raw, found)))
+        changed |= rewritten[key] != raw
+    if changed:
+        st.switch_page(common.page_path("proposals"), query_params={k: v for k, v in rewritten.items() if v})
+    return problems
+
+
 def clear_filters() -> None:
     for key, value in DEFAULTS.items():
         st.session_state[key] = value
@@ -63,6 +98,8 @@ def render() -> None:
     common.style()
 
     st.title("提案列表")
+    for name, value, accepted in check_url(choices, common.cities(version)):
+        common.unknown_in_url(f"篩選條件「{name}」的值", value, f"已略過這個條件。可用的值：{accepted}。")
     # Horizontal containers rather than st.columns: one block per row keeps the script run short.
     top = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
     top.text_input("搜尋（提案名稱與提案單內容）", key="q", bind="query-params", placeholder="例如：月票、長照、臺北港",
@@ -103,6 +140,9 @@ def render() -> None:
     bar.download_button("下載 CSV", lambda: export.csv_bytes(export.proposals_download(rows)),
                         file_name="北臺合作提案.csv", mime="text/csv", icon=":material/download:", on_click="ignore")
 
+    opened = keyboard.enter_on_row(key="list_enter", table_key="table")  # Enter on a focused row opens its card
+    if opened in ids:
+        st.switch_page(common.page_path("card"), query_params=common.card_params(opened, params))
     event = st.dataframe(
         table, hide_index=True, on_select="rerun", selection_mode="single-row", key="table",
         height=min(38 + 35 * len(ids), 560),
