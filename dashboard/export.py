@@ -93,7 +93,8 @@ def proposals_download(frame: pd.DataFrame) -> pd.DataFrame:
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
     """CSV as UTF-8 with BOM, which Excel opens with the Chinese intact; no text runs as a formula."""
-    return sheets.csv_safe_frame(table).to_csv(index=False, quoting=csv.QUOTE_MINIMAL, lineterminator=LINE_END).encode(ENCODING)
+    text = sheets.csv_safe_frame(table).to_csv(index=False, quoting=csv.QUOTE_MINIMAL, lineterminator=LINE_END)
+    return text.encode(ENCODING)
 
 
 XLSX_MAX_WIDTH = 26  # characters
