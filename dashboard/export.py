@@ -6,13 +6,14 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
-from dashboard import queries, vocab
+from dashboard import queries, sheets, vocab
 from dashboard.models import (
     AgendaItem, City, Decision, GroupMeeting, Meeting, Organiser, Proposal, WorkGroup,
 )
 
 LIST_SEPARATOR = ";"
 ENCODING = "utf-8-sig"
+LINE_END = "\r\n"  # RFC 4180; a field holding a line break of either kind is then quoted
 
 
 def _flatten_lists(frame: pd.DataFrame) -> pd.DataFrame:
@@ -59,7 +60,8 @@ def export_csv(engine: Engine, directory: Path) -> list[Path]:
     written = []
     for name, table in tables.items():
         path = directory / f"{name}.csv"
-        table.to_csv(path, index=False, encoding=ENCODING, quoting=csv.QUOTE_MINIMAL)
+        sheets.csv_safe_frame(table).to_csv(path, index=False, encoding=ENCODING, quoting=csv.QUOTE_MINIMAL,
+                                              lineterminator=LINE_END)
         written.append(path)
     return written
 
@@ -83,22 +85,27 @@ DOWNLOAD_HEADERS = {
 
 def proposals_download(frame: pd.DataFrame) -> pd.DataFrame:
     """The given proposal rows (e.g. a filtered list) as flat columns with Chinese headers."""
-    flat = _flatten_lists(frame).assign(cities_scope=frame["cities_scope"].map(vocab.CITY_SCOPES).fillna(""))
+    flat = _flatten_lists(frame).assign(cities_scope=frame["cities_scope"].map(vocab.CITY_SCOPES).fillna(""),
+                                        resolution=frame["resolution"].fillna(vocab.UNDECIDED))  # never a blank
     flat = flat[list(DOWNLOAD_HEADERS)].astype(object).where(flat[list(DOWNLOAD_HEADERS)].notna(), "")
     return flat.rename(columns=DOWNLOAD_HEADERS).reset_index(drop=True)
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
-    """CSV as UTF-8 with BOM, which Excel opens with the Chinese intact."""
-    return table.to_csv(index=False, quoting=csv.QUOTE_MINIMAL).encode(ENCODING)
+    """CSV as UTF-8 with BOM, which Excel opens with the Chinese intact; no text runs as a formula."""
+    text = sheets.csv_safe_frame(table).to_csv(index=False, quoting=csv.QUOTE_MINIMAL, lineterminator=LINE_END)
+    return text.encode(ENCODING)
+
+
+XLSX_MAX_WIDTH = 26  # characters
 
 
 def xlsx_bytes(table: pd.DataFrame, *, sheet: str = "提案列表") -> bytes:
-    """An .xlsx workbook with one sheet, header row frozen and columns sized to their text."""
+    """An .xlsx workbook with one sheet, columns sized to their text, set up to print (sheets.print_setup)."""
     import io
 
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     book = Workbook()
@@ -109,10 +116,14 @@ def xlsx_bytes(table: pd.DataFrame, *, sheet: str = "提案列表") -> bytes:
         ws.append([_cell(v) for v in row])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    ws.freeze_panes = "A2"
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     for i, column in enumerate(table.columns, start=1):
-        longest = max([len(str(column))] + [len(str(v)) for v in table[column]])
-        ws.column_dimensions[get_column_letter(i)].width = min(60, 2 * longest + 2)  # CJK is double width
+        longest = max(sheets.text_width(str(v)) for v in [column, *table[column]])
+        # long texts wrap, so that the page printed at its width keeps a readable size
+        ws.column_dimensions[get_column_letter(i)].width = min(XLSX_MAX_WIDTH, longest + 2)
+    sheets.print_setup(ws)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

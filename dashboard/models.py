@@ -1,10 +1,11 @@
 """The store's tables.
 
-Curated tables are rebuilt from data/ by the loader; `Decision` rows are written by users
-during the meeting and are never touched by a rebuild.
+Curated tables are rebuilt from data/ by the loader; `Decision` and `MeetingRecord` rows are
+written by users during the meeting and are never touched by a rebuild.
 """
 from datetime import date, datetime, time
 
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 
@@ -151,6 +152,19 @@ class Decision(SQLModel, table=True):
     proposal_id: str = Field(index=True)  # no FK: decisions must survive a rebuild of curated tables
     resolution: str
     note: str | None = None
+    recorded_at: datetime
+    recorded_by: str
+
+
+class MeetingRecord(SQLModel, table=True):
+    """What the secretariat typed for the minutes (紀錄, attendance, 主席結論); append-only like
+    Decision: each save is a new row, the latest per meeting counts."""
+    __tablename__ = "meeting_record"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: str = Field(index=True)  # no FK: records must survive a rebuild of curated tables
+    minutes_taker: str = ""  # 紀錄: who took the minutes
+    attendance: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # city code -> who
+    conclusions: str = ""  # 主席結論
     recorded_at: datetime
     recorded_by: str
 

@@ -7,8 +7,9 @@ import openpyxl
 import pytest
 from sqlmodel import Session
 
-from dashboard import agenda, decisions, minutes, store
+from dashboard import agenda, decisions, meeting_record, minutes, queries, store
 from dashboard.models import Proposal
+from tests.xlsxcheck import assert_prints_on_a4_landscape_with_its_header
 
 T0 = datetime(2023, 8, 8, 7, 12, tzinfo=UTC)
 HTML_NOTE = "<script>alert(1)</script><b>x</b>"
@@ -65,19 +66,66 @@ def test_the_minutes_carry_the_meetings_details(data):
     assert f"地點：{m.venue}" in text and m.chair in text and m.chair_org in text
     assert "承辦單位：新北市政府" in text and "執行單位：" in text
     assert "照案通過 1 案、修正後通過 1 案、保留 0 案、不通過 1 案、未決議 52 案" in text
-    agenda_table = document.tables[0]
+    agenda_table = next(t for t in document.tables if t.rows[0].cells[0].text == "時間")
     assert [c.text for c in agenda_table.rows[0].cells] == ["時間", "分鐘", "議程"]
     assert len(agenda_table.rows) == len(data.info.agenda) + 1
     assert any("15:10–15:45" in row.cells[0].text and "年度合作方案決議" in row.cells[2].text
                for row in agenda_table.rows)
 
 
-def test_the_chairs_conclusions_have_a_field(data):
-    empty = docx.Document(io.BytesIO(minutes.minutes_docx(data)))
-    filled = docx.Document(io.BytesIO(minutes.minutes_docx(data, conclusions="一、各案依決議辦理。\n二、下次會議由桃園市主辦。")))
-    assert "主席結論" in "\n".join(p.text for p in empty.paragraphs)
-    assert empty.tables[-1].cell(0, 0).text.strip() == ""
-    assert filled.tables[-1].cell(0, 0).text == "一、各案依決議辦理。\n二、下次會議由桃園市主辦。"
+def _record(engine, **fields) -> None:
+    with Session(engine) as s:
+        meeting_id = queries.meeting_info(s).meeting.id
+        meeting_record.record(s, meeting_id=meeting_id, recorded_by="祕書甲", now=T0, **fields)
+
+
+def _attendance(document) -> list[list[str]]:
+    table = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == ["縣市", "出席人員"])
+    return [[c.text for c in row.cells] for row in table.rows[1:]]
+
+
+def test_without_a_saved_record_the_minutes_leave_the_fields_to_fill_in(engine):
+    document = docx.Document(io.BytesIO(minutes.docx_from(engine)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "主席結論" in text and "紀錄：" in text
+    assert document.tables[-1].cell(0, 0).text.strip() == ""
+    with Session(engine) as s:
+        names = [c.name for c in queries.cities(s)]
+    assert _attendance(document) == [[name, ""] for name in names]
+
+
+def test_the_minutes_carry_the_saved_minutes_taker_attendance_and_conclusions(engine):
+    with Session(engine) as s:
+        cities = queries.cities(s)
+    _record(engine, minutes_taker="舊的紀錄", conclusions="舊結論")
+    _record(engine, minutes_taker="王小明", conclusions="一、各案依決議辦理。\n二、下次會議由桃園市主辦。",
+            attendance={cities[2].code: f"{cities[2].name}　副市長 ○○○", cities[0].code: "縣長 ○○○"})
+    document = docx.Document(io.BytesIO(minutes.docx_from(engine)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "紀錄：王小明" in text and "舊的紀錄" not in text  # the latest save is in force
+    assert document.tables[-1].cell(0, 0).text == "一、各案依決議辦理。\n二、下次會議由桃園市主辦。"
+    rows = _attendance(document)
+    assert [name for name, _ in rows] == [c.name for c in cities]  # every city, in the store's order
+    assert rows[0][1] == "縣長 ○○○" and rows[2][1] == f"{cities[2].name}　副市長 ○○○"
+    assert all(who == "" for _, who in rows[3:])
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def test_the_minutes_are_laid_out_for_a4_with_repeated_headers_and_page_numbers(engine):
+    document = docx.Document(io.BytesIO(minutes.docx_from(engine)))
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    text_width = section.page_width - section.left_margin - section.right_margin
+    for table in document.tables:
+        grid = [int(col.get(f"{W}w")) for col in table._tbl.tblGrid.iter(f"{W}gridCol")]
+        assert abs(sum(grid) * 635 - text_width) < 36000, "every table spans the text width (1 twip = 635 EMU)"
+        assert table._tbl.tblPr.find(f"{W}tblLayout").get(f"{W}type") == "fixed"
+    decision_tables = [t for t in document.tables if t.rows[0].cells[0].text == "項次"]
+    assert decision_tables and all(t.rows[0]._tr.trPr.find(f"{W}tblHeader") is not None for t in decision_tables)
+    instructions = [i.text.strip() for i in section.footer._element.iter(f"{W}instrText")]
+    assert instructions == ["PAGE", "NUMPAGES"]
 
 
 def test_the_workbook_has_every_item_and_every_change(data):
@@ -132,3 +180,21 @@ def test_minutes_of_a_store_of_many_years_hold_only_the_meetings_proposals(engin
     assert len(rows) == 55 and "114-J01" not in rows
     book = openpyxl.load_workbook(io.BytesIO(minutes.decisions_xlsx(data)))
     assert "114-J01" not in [row[2] for row in book[minutes.HISTORY_SHEET].iter_rows(min_row=2, values_only=True)]
+
+
+def test_both_sheets_of_the_workbook_print_on_a4_landscape_with_the_header_on_every_page(data):
+    book = openpyxl.load_workbook(io.BytesIO(minutes.decisions_xlsx(data)))
+    for sheet in book.worksheets:
+        assert_prints_on_a4_landscape_with_its_header(sheet)
+
+
+@pytest.mark.parametrize("note", ["+886-2-2960-3456", "-5", "@SUM(A1:A2)", "=HYPERLINK(\"http://x\",\"y\")"])
+def test_no_note_becomes_a_formula_in_the_workbook(engine, note):
+    with Session(engine) as s:
+        decisions.record(s, proposal_id="112-J01", resolution="保留", note=note, recorded_by="=cmd|' /C calc'!A0",
+                         now=T0)
+        data = minutes.collect(s, now=T0)
+    book = openpyxl.load_workbook(io.BytesIO(minutes.decisions_xlsx(data)))
+    for sheet in book.worksheets:
+        cells = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value in (note, "=cmd|' /C calc'!A0")]
+        assert len(cells) == 2 and all(c.data_type == "s" for c in cells)

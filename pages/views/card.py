@@ -28,6 +28,7 @@ CARD_CSS = """
 .bt-decision{border:2px solid;border-radius:.5rem;padding:.5rem .8rem;margin:.3rem 0}
 .bt-history{margin:.3rem 0 0 1.1rem;padding:0}
 .bt-no-print{}
+.bt-print-id{display:none}
 @media print{
   @page{size:A4;margin:12mm}
   [data-testid="stSidebar"],[data-testid="stHeader"],header,[data-testid="stToolbar"],[data-testid="stDecoration"],
@@ -41,6 +42,11 @@ CARD_CSS = """
   .bt-card th,.bt-card td{border-color:#000 !important}
   .bt-card th{background:#eee !important}
   .bt-card tr,.bt-decision{break-inside:avoid}
+  thead{display:table-header-group}
+  .bt-card-title{break-after:avoid}
+  .bt-print-id{display:table-row}
+  .bt-print-id th{width:auto !important;white-space:normal !important;background:#fff !important;font-weight:700;
+    border:none !important;border-bottom:1px solid #000 !important;padding:.2rem 0 !important;text-align:left}
   .bt-box.off{opacity:1}
   *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }
@@ -59,6 +65,12 @@ def row(label: str, content: str, *, text: bool = False) -> str:
 
 def text_row(label: str, value: str | None) -> str:
     return row(label, esc(value) if value else '<span class="bt-muted">（未填）</span>', text=True)
+
+
+def print_id_row(p, columns: int) -> str:
+    """A table's first header row, shown only in print: the browser repeats a table's <thead> on
+    every printed page, so each sheet of a long card names its proposal above the repeated header."""
+    return f'<tr class="bt-print-id"><th colspan="{columns}">{esc(p.id)}　{esc(p.title)}</th></tr>'
 
 
 def card_markup(card: queries.Card) -> str:
@@ -93,7 +105,7 @@ def card_markup(card: queries.Card) -> str:
                  text_row("聯絡人", p.contact)]
     if p.central_ministry or p.track == "central":
         rows.append(text_row("中央部會", p.central_ministry))
-    parts.append(f'<table class="bt-card">{"".join(rows)}</table>')
+    parts.append(f'<table class="bt-card"><thead>{print_id_row(p, 2)}</thead>{"".join(rows)}</table>')
 
     status = [text_row("說明／進度", p.progress)] if (p.progress or has_card) else []
     reason_label = "持續列管原因" if p.tracking_status == "持續列管" else "解除列管原因"
@@ -105,7 +117,7 @@ def card_markup(card: queries.Card) -> str:
                 + f'<div class="bt-muted" style="margin-top:.3rem">依據：{esc(p.progress_basis)}</div>')
     status += [row("列管狀態", tracking), row("進度狀態", progress), row("會議決議", decision_markup(card))]
     parts.append('<div class="bt-card-title" style="font-size:1.2rem">辦理情形</div>'
-                 f'<table class="bt-card">{"".join(status)}</table>')
+                 f'<table class="bt-card"><thead>{print_id_row(p, 2)}</thead>{"".join(status)}</table>')
     parts += figures_markup(card)
     return "".join(parts)
 
@@ -130,6 +142,7 @@ def decision_markup(card: queries.Card) -> str:
 def figures_markup(card: queries.Card) -> list[str]:
     """The proposal's figures (indicators, the mutual-aid table) as plain tables that print well."""
     parts = []
+    p = card.proposal
     names = {c.code: c.name for c in card.card_cities}
     if card.indicators:
         # Pair figures (e.g. social workers by home and host city) need both cities to be read right.
@@ -141,8 +154,9 @@ def figures_markup(card: queries.Card) -> list[str]:
             f'<td>{esc(roc_period(i.period_start, i.period_end) or roc_date(i.as_of))}</td><td>{esc(i.note or "")}</td></tr>'
             for i in card.indicators)
         parts.append('<div class="bt-card-title" style="font-size:1.2rem">相關數據</div><table class="bt-table">'
-                     '<tr><th>項目</th><th>縣市</th>' + ('<th>對方縣市</th>' if paired else "")
-                     + '<th class="num">數值</th><th>期間／日期</th><th>備註</th></tr>'
+                     f'<thead>{print_id_row(p, 6 if paired else 5)}<tr><th>項目</th><th>縣市</th>'
+                     + ('<th>對方縣市</th>' if paired else "")
+                     + '<th class="num">數值</th><th>期間／日期</th><th>備註</th></tr></thead>'
                      f'{body}</table>')
     if card.mutual_aid:
         body = "".join(
@@ -151,8 +165,8 @@ def figures_markup(card: queries.Card) -> list[str]:
         first = card.mutual_aid[0]
         parts.append(f'<div class="bt-card-title" style="font-size:1.2rem">跨區救災救護支援及轉報統計'
                      f'（{esc(roc_period(first.period_start, first.period_end))}）</div><table class="bt-table">'
-                     '<tr><th>請求縣市</th><th>支援縣市</th><th class="num">火災支援</th><th class="num">救護支援</th>'
-                     f'<th class="num">119轉報</th></tr>{body}</table>')
+                     f'<thead>{print_id_row(p, 5)}<tr><th>請求縣市</th><th>支援縣市</th><th class="num">火災支援</th>'
+                     f'<th class="num">救護支援</th><th class="num">119轉報</th></tr></thead>{body}</table>')
     return parts
 
 

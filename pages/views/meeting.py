@@ -12,9 +12,9 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from dashboard import agenda, decisions, minutes
+from dashboard import agenda, decisions
 from dashboard.dates import roc_date
-from pages import auth_ui, common, decision_ui, presenter
+from pages import auth_ui, common, decision_ui, minutes_ui, presenter
 
 NO_MEETING = "資料庫中沒有會議資料：請確認 data/meeting.yaml 後執行 `python -m dashboard load`。"
 AGENDA_COLUMNS = ["狀態", "時間", "分鐘", "議程"]
@@ -185,7 +185,7 @@ def render() -> None:
     st.dataframe(view.decision_list, hide_index=True, width="stretch")
 
     one_proposal(view, user, clock_param)
-    minutes_downloads(view.data)
+    minutes_downloads(view.data, user)
 
 
 def one_proposal(view: PageView, user: str | None, clock_param: dict[str, str]) -> None:
@@ -222,17 +222,5 @@ def proposal_markup(entry: agenda.Entry) -> str:
     return "".join(parts)
 
 
-def minutes_downloads(data: common.MeetingData) -> None:
-    meeting = data.info.meeting
-    st.subheader("會議紀錄")
-    conclusions = st.text_area("主席結論（選填；寫入紀錄草案，不另儲存）", key="conclusions", height=100)
-    engine = common.engine()
-    downloads = st.container(horizontal=True, gap="large")
-    downloads.download_button(
-        "下載會議紀錄草案（.docx）", data=lambda: minutes.docx_from(engine, conclusions=conclusions),
-        file_name=minutes.file_name(meeting.name, "會議紀錄草案", ".docx"), mime=minutes.DOCX_MIME,
-        on_click="ignore", icon=":material/description:")
-    downloads.download_button(
-        "下載決議紀錄（.xlsx，含歷次變更）", data=lambda: minutes.xlsx_from(engine),
-        file_name=minutes.file_name(meeting.name, "決議紀錄", ".xlsx"), mime=minutes.XLSX_MIME,
-        on_click="ignore", icon=":material/table_view:")
+def minutes_downloads(data: common.MeetingData, user: str | None) -> None:
+    minutes_ui.render(data, user)

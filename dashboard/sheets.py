@@ -1,0 +1,83 @@
+"""What every .xlsx and .csv download shares: typed text never becomes a formula, and a workbook
+prints on A4 landscape with its header row on every page.
+
+Formula guard (OWASP "CSV injection"): a cell whose text starts with = + - @, a tab or a carriage
+return may be run as a formula by a spreadsheet. In .xlsx the cell is stored as a string cell
+(data_type "s", plus Excel's quote prefix so that editing it keeps it text): the value reads exactly
+as typed. CSV has no cell types, so there the text gets a leading apostrophe, the mark spreadsheets
+themselves use for "this is text"; it is visible, but the rest of the value stays readable.
+"""
+import math
+import unicodedata
+
+import pandas as pd
+
+LINE_HEIGHT_PT = 15  # one line of the default 11 pt font
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_TEXT_MARK = "'"
+
+
+def looks_like_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def csv_safe(value):
+    """A CSV field that no spreadsheet runs as a formula (other values unchanged)."""
+    return CSV_TEXT_MARK + value if looks_like_formula(value) else value
+
+
+def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with csv_safe applied to every text cell (headers included)."""
+    safe = frame.map(csv_safe)
+    safe.columns = [csv_safe(c) for c in frame.columns]
+    return safe
+
+
+def set_text_cells(sheet, *, min_row: int = 1) -> None:
+    """Store every text cell of the sheet as text: openpyxl turns a str starting with '=' into a
+    formula on assignment, and this undoes that before the workbook is saved."""
+    for row in sheet.iter_rows(min_row=min_row):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                if looks_like_formula(cell.value):
+                    cell.quotePrefix = True
+
+
+def text_width(text: str) -> int:
+    """Width in spreadsheet character units: CJK and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit_row_heights(sheet) -> None:
+    """Row heights for the wrapped text: LibreOffice keeps the stored (default, one-line) height
+    when it opens or prints a workbook, which cuts wrapped text off; Excel does the same in print."""
+    for row in sheet.iter_rows(min_row=1):
+        lines = 1
+        for cell in row:
+            if cell.value is None:
+                continue
+            width = sheet.column_dimensions[cell.column_letter].width or 8.43
+            usable = max(1.0, width - 1)
+            lines = max(lines, sum(max(1, math.ceil(text_width(part) / usable))
+                                   for part in str(cell.value).split("\n")))
+        if lines > 1:
+            sheet.row_dimensions[row[0].row].height = lines * LINE_HEIGHT_PT
+
+
+def print_setup(sheet, *, header_rows: int = 1) -> None:
+    """A4 landscape, fit to the page width, the header rows printed on every page and frozen on
+    screen, page numbers in the footer; text cells stored as text. Call it after setting the
+    column widths (row heights follow from them)."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages tall as needed
+    sheet.page_margins.left = sheet.page_margins.right = 0.5  # inches
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.print_title_rows = f"1:{header_rows}"
+    sheet.freeze_panes = sheet.cell(row=header_rows + 1, column=1).coordinate
+    sheet.oddFooter.center.text = "第 &P 頁，共 &N 頁"
+    set_text_cells(sheet)
+    fit_row_heights(sheet)

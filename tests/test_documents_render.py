@@ -1,0 +1,94 @@
+"""The minutes (.docx) and the workbooks (.xlsx) as LibreOffice prints them: A4 paper in the intended
+orientation, a sane number of pages, page numbers filled in, table headers on every page.
+
+Needs LibreOffice (`soffice`) and poppler-utils (`pdfinfo`, `pdftotext`). Skipped without them,
+unless REQUIRE_LIBREOFFICE=1 or REQUIRE_BROWSER=1 (CI), in which case the test fails.
+"""
+import os
+import re
+import shutil
+import subprocess
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import Session
+
+from dashboard import decisions, export, meeting_record, minutes, queries, store
+
+A4 = (595, 842)  # points
+ID = re.compile(r"\b11[12]-(?:[CJ]\d\d|\d\d)\b")
+T0 = datetime(2023, 8, 8, 7, 12, tzinfo=UTC)
+
+
+def _require(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        if "1" in (os.environ.get("REQUIRE_LIBREOFFICE"), os.environ.get("REQUIRE_BROWSER")):
+            pytest.fail(f"{tool} is required but not installed")
+        pytest.skip(f"{tool} is not installed")
+    return path
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory) -> dict[str, list[str]]:
+    """name -> the text of each printed page, for the minutes, the decisions workbook and the list."""
+    soffice = _require("soffice")
+    _require("pdfinfo")
+    _require("pdftotext")
+    from sqlalchemy.pool import StaticPool
+    from sqlmodel import create_engine
+
+    engine = create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
+    store.load(engine)
+    with Session(engine) as s:
+        cities = queries.cities(s)
+        for proposal_id in ("111-01", "112-J03", "112-J34"):
+            decisions.record(s, proposal_id=proposal_id, resolution="修正後通過", recorded_by="祕書甲", now=T0,
+                             note="請主辦機關依與會意見修正後辦理，並於下次會議報告辦理情形。" * 3)
+        meeting_record.record(s, meeting_id=queries.meeting_info(s).meeting.id, recorded_by="祕書甲", now=T0,
+                              minutes_taker="王小明", attendance={c.code: "副首長 ○○○" for c in cities},
+                              conclusions="一、各案依決議辦理。\n二、下次會議由桃園市主辦。")
+        frame = queries.proposals_frame(s)
+    folder = tmp_path_factory.mktemp("render")
+    files = {"minutes.docx": minutes.docx_from(engine), "decisions.xlsx": minutes.xlsx_from(engine),
+             "proposals.xlsx": export.xlsx_bytes(export.proposals_download(frame))}
+    for name, content in files.items():
+        (folder / name).write_bytes(content)
+    profile = (folder / "profile").as_uri()  # a private profile: parallel runs do not clash
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(folder), *[str(folder / name) for name in files]],
+                   check=True, capture_output=True, timeout=300)
+    return {name: _pages(folder / (name.rsplit(".", 1)[0] + ".pdf")) for name in files}
+
+
+def _pages(pdf) -> list[tuple[tuple[int, int], str]]:
+    """(page size in points, text) for each page."""
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], check=True, capture_output=True,
+                          text=True, timeout=60).stdout
+    sizes = [(round(float(w)), round(float(h)))
+             for w, h in re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+) pts", info)]
+    texts = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True,
+                           timeout=60).stdout.split("\f")[:len(sizes)]
+    return list(zip(sizes, texts))
+
+
+def test_the_minutes_print_on_a4_portrait_with_page_numbers_and_repeated_headers(pdfs):
+    pages = pdfs["minutes.docx"]
+    assert 2 <= len(pages) <= 8, f"{len(pages)} pages for 55 proposals"
+    assert {size for size, _ in pages} == {A4}
+    for number, (_, text) in enumerate(pages, start=1):
+        assert re.search(rf"第 {number} 頁，共 {len(pages)} 頁", text), f"page {number} has its number"
+        if ID.search(text):
+            assert "項次" in text, f"page {number} repeats the decision table's header"
+    whole = "".join(text for _, text in pages)
+    assert "紀錄：王小明" in whole and "下次會議由桃園市主辦" in whole and "副首長 ○○○" in whole
+    assert len(set(ID.findall(whole))) == 55
+
+
+@pytest.mark.parametrize("name, header", [("decisions.xlsx", "提案編號"), ("proposals.xlsx", "提案單名稱")])
+def test_the_workbooks_print_on_a4_landscape_with_the_header_on_every_page(pdfs, name, header):
+    pages = pdfs[name]
+    assert 1 <= len(pages) <= 12, f"{len(pages)} pages"
+    assert {size for size, _ in pages} == {(A4[1], A4[0])}
+    assert all(header in text for _, text in pages)
+    assert all(re.search(rf"第 \d+ 頁，共 {len(pages)} 頁", text) for _, text in pages)
