@@ -208,12 +208,16 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>:~|$@])")
 URL_TEXT_LIMIT = 60
 
 
+def md_text(text) -> str:
+    """Store or URL text inside st.markdown/st.error: escaped, so it shows as typed and never becomes
+    a link, an icon, HTML or formatting."""
+    return re.sub(r"(?i)www\.", r"www\\.", MARKDOWN_SPECIAL.sub(r"\\\1", str(text)))
+
+
 def plain(text: str) -> str:
-    """Text from a URL for st.markdown/st.error: escaped, so it shows as typed and never becomes a
-    link, an icon or formatting; long values are cut."""
+    """A URL value for a message: md_text, cut when long."""
     text = str(text)
-    text = text if len(text) <= URL_TEXT_LIMIT else text[:URL_TEXT_LIMIT] + "…"
-    return re.sub(r"(?i)www\.", r"www\\.", MARKDOWN_SPECIAL.sub(r"\\\1", text))
+    return md_text(text if len(text) <= URL_TEXT_LIMIT else text[:URL_TEXT_LIMIT] + "…")
 
 
 def unknown_in_url(what: str, raw: str, hint: str) -> None:

