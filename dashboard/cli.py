@@ -1,9 +1,11 @@
-"""Command line: python -m dashboard load | check | export DIR."""
+"""Command line: python -m dashboard load | check | export DIR | hash-password NAME."""
 import argparse
+import getpass
+import json
 import sys
 from pathlib import Path
 
-from dashboard import store
+from dashboard import auth, store
 from dashboard.config import DATA_DIR, database_url
 from dashboard.db import make_engine
 from dashboard.export import export_csv
@@ -18,9 +20,14 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("check", help="只檢查 data/，不寫入任何資料")
     export = commands.add_parser("export", help="把資料庫各表輸出為 CSV（UTF-8 含 BOM）")
     export.add_argument("directory", type=Path)
+    hashing = commands.add_parser("hash-password", help="產生祕書處帳號的密碼雜湊（一行，寫入 .streamlit/secrets.toml）")
+    hashing.add_argument("name", help="登入帳號（記錄決議時顯示為記錄者）")
+    hashing.add_argument("--stdin", action="store_true", help="從標準輸入讀取密碼（供自動化使用）")
     args = parser.parse_args(argv)
+    if args.command == "hash-password" and not args.name.strip():
+        parser.error("帳號不可為空白")
     try:
-        return {"load": _load, "check": _check, "export": _export}[args.command](args)
+        return {"load": _load, "check": _check, "export": _export, "hash-password": _hash_password}[args.command](args)
     except DataError as error:
         print(f"資料有 {len(error.problems)} 個問題，資料庫未變更：", file=sys.stderr)
         for problem in error.problems:
@@ -54,3 +61,28 @@ def _export(args) -> int:
 def _safe_url() -> str:
     from sqlalchemy.engine import make_url
     return make_url(database_url()).render_as_string(hide_password=True)
+
+
+def secrets_line(name: str, hashed: str) -> str:
+    """A TOML key/value line; json.dumps gives a valid TOML basic string for both sides."""
+    return f"{json.dumps(name, ensure_ascii=False)} = {json.dumps(hashed)}"
+
+
+def _hash_password(args) -> int:
+    """Print a `[secretariat.users]` line: the name and a salted bcrypt hash. The password itself
+    is never printed, stored or taken from the command line."""
+    if args.stdin:
+        password = sys.stdin.read().rstrip("\r\n")
+    else:
+        password = getpass.getpass("密碼：")
+        if getpass.getpass("再輸入一次：") != password:
+            print("兩次輸入的密碼不同。", file=sys.stderr)
+            return 1
+    try:
+        hashed = auth.hash_password(password)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print("# 加入 .streamlit/secrets.toml 的 [secretariat.users] 區段：", file=sys.stderr)
+    print(secrets_line(args.name.strip(), hashed))
+    return 0

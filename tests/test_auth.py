@@ -163,8 +163,8 @@ def test_sign_in_uses_the_process_wide_throttle_by_default(users, monkeypatch, c
     assert auth.sign_in(users, "clerk", "battery staple").refused
 
 
-def test_hash_password_script_prints_a_secrets_line_without_the_password():
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "hash_password.py"), "祕書 甲", "--stdin"],
+def test_hash_password_command_prints_a_secrets_line_without_the_password():
+    result = subprocess.run([sys.executable, "-m", "dashboard", "hash-password", "祕書 甲", "--stdin"], cwd=ROOT,
                             input="s3cret pass\n", capture_output=True, text=True, check=True)
     line = result.stdout.strip()
     assert line.startswith('"祕書 甲" = "$2b$')
@@ -174,8 +174,8 @@ def test_hash_password_script_prints_a_secrets_line_without_the_password():
     assert auth.verify_password("s3cret pass", users["祕書 甲"])
 
 
-def test_hash_password_script_refuses_an_empty_password():
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "hash_password.py"), "clerk", "--stdin"],
+def test_hash_password_command_refuses_an_empty_password():
+    result = subprocess.run([sys.executable, "-m", "dashboard", "hash-password", "clerk", "--stdin"], cwd=ROOT,
                             input="", capture_output=True, text=True)
     assert result.returncode != 0 and result.stdout == ""
 
