@@ -241,6 +241,15 @@ def presenter_steps(agenda: list[AgendaItem], sections: list[Section]) -> list[S
     return steps
 
 
+SHOWN_MAX_CHARS = 40
+
+
+def shown_value(text: str) -> str:
+    """A value from the URL as quoted in a message: one line, cut short."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= SHOWN_MAX_CHARS else text[:SHOWN_MAX_CHARS] + "…"
+
+
 class StepNotFound(LookupError):
     """The URL names a step or a proposal the presenter does not have (message in Chinese)."""
 
@@ -265,12 +274,13 @@ def find_step(steps: list[Step], *, step: str | None = None, item: str | None = 
         by_id = {s.entry.id: s for s in steps if s.entry is not None}
         found = match_id(by_id, item)
         if found is None:
-            raise StepNotFound(f"網址中的提案編號（item）「{item}」不在本次會議的決議清單中。")
+            raise StepNotFound(f"網址中的提案編號（item）「{shown_value(item)}」不在本次會議的決議清單中。")
         return by_id[found]
     if step is not None:
         text = step.strip()
         if not (text.isascii() and text.isdigit() and 1 <= int(text) <= len(steps)):
-            raise StepNotFound(f"網址中的步驟（step）「{step}」不存在：簡報共 {len(steps)} 步，請用 1 到 {len(steps)}。")
+            raise StepNotFound(f"網址中的步驟（step）「{shown_value(step)}」不存在："
+                               f"簡報共 {len(steps)} 步，請用 1 到 {len(steps)}。")
         return steps[int(text) - 1]
     if fallback is not None:
         found = next((s for s in steps if s.entry is None and s.item.position == fallback.position), None)
