@@ -31,13 +31,21 @@ header { display: none !important; }
 [data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 1.05rem; }
 [data-testid="stMain"] [data-testid="stPageLink"] p { font-size: 1.2rem; font-weight: 600; }
 /* The step navigation stays on screen however far the page is scrolled (the recording form sits
-   below the proposal); every container up to the app inherits the app's background, so the row
-   covers what scrolls under it in either theme. */
-[data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stMainBlockContainer"],
-[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { background-color: inherit; }
-.st-key-present-nav { position: sticky; top: 0; z-index: 99; background-color: inherit;
-  padding: .25rem 0; }
+   below the proposal); its ancestors inherit the app's background, so the row covers what scrolls
+   under it in either theme. On a phone it stays one row: the key hints go, the position wraps. */
+[data-testid="stApp"] :has(.st-key-present-nav) { background-color: inherit; }
+[data-testid="stLayoutWrapper"]:has(> .st-key-present-nav) { position: sticky; top: 0; z-index: 99;
+  background-color: inherit; }
+.st-key-present-nav { background-color: inherit; padding: .25rem 0; flex-wrap: nowrap !important; }
+.st-key-present-nav > div { min-width: 0; }
 .st-key-present-nav button p { font-size: 1.3rem; font-weight: 600; }
+@media (max-width: 640px) {
+  .st-key-present-nav { gap: .5rem !important; }
+  .st-key-present-nav > div:nth-child(2) { flex: 1 1 0 !important; width: auto !important; }
+  .st-key-present-nav kbd { display: none; }
+  [data-testid="stMain"] h1 { font-size: 1.8rem; }
+  .st-key-present-nav [data-testid="stCaptionContainer"] p { font-size: .85rem; }
+}
 .st-key-present-keys { display: none !important; }
 </style>"""
 
@@ -290,7 +298,7 @@ def _footer(step: agenda.Step | None, steps: list[agenda.Step], clock: time | No
             sign_in: auth_ui.Settings) -> None:
     """回第一步, the jump list, 離開簡報模式 and the sign-in; `step` is None when the URL named none."""
     clock_param = {CLOCK_PARAM: agenda.format_clock(clock)} if clock else {}
-    row = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="top", gap="large")
+    row = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="top", gap="small")
     row.page_link(common.page_path("meeting"), label="回第一步", icon=":material/first_page:",
                   query_params={PRESENT_PARAM: "1", "step": "1", **clock_param})
     _jump_list(row, steps, step, clock)
@@ -298,7 +306,7 @@ def _footer(step: agenda.Step | None, steps: list[agenda.Step], clock: time | No
     # reloading the page does not bring presentation mode back.
     row.button("離開簡報模式", icon=":material/close_fullscreen:", key="present-leave", on_click=_go,
                args=({**({"item": step.entry.id} if step and step.entry else {}), **clock_param},))
-    with row.expander("祕書處" if user else "祕書處登入", width=440):
+    with row.expander("祕書處" if user else "祕書處登入", width=320):
         auth_ui.sign_in_panel(key="present-sign-in", config=sign_in)
 
 
@@ -311,7 +319,7 @@ def _jump_list(where, steps: list[agenda.Step], step: agenda.Step | None, clock:
     # Show the step on screen (a proposal by its own line, not its section's)
     st.session_state[JUMP_KEY] = next(
         (label for label, target in reversed(targets.items()) if target is step), None)
-    where.selectbox("跳至（可輸入編號或名稱搜尋）", list(targets), key=JUMP_KEY, width=460,
+    where.selectbox("跳至（可輸入編號或名稱搜尋）", list(targets), key=JUMP_KEY, width=400,
                     placeholder="選擇議程、議題組或提案", on_change=_jump, args=(targets, clock))
 
 
