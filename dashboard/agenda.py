@@ -251,7 +251,12 @@ def shown_value(text: str) -> str:
 
 
 class StepNotFound(LookupError):
-    """The URL names a step or a proposal the presenter does not have (message in Chinese)."""
+    """The URL names a step or a proposal the presenter does not have. `template` is the Chinese
+    message with `{value}` where the value goes, so that a page can set the value apart."""
+
+    def __init__(self, template: str, value: str):
+        self.template, self.value = template, shown_value(value)
+        super().__init__(template.format(value=f"「{self.value}」"))
 
 
 def match_id(ids, text: str | None) -> str | None:
@@ -274,13 +279,13 @@ def find_step(steps: list[Step], *, step: str | None = None, item: str | None = 
         by_id = {s.entry.id: s for s in steps if s.entry is not None}
         found = match_id(by_id, item)
         if found is None:
-            raise StepNotFound(f"網址中的提案編號（item）「{shown_value(item)}」不在本次會議的決議清單中。")
+            raise StepNotFound("網址中的提案編號（item）{value}不在本次會議的決議清單中。", item)
         return by_id[found]
     if step is not None:
         text = step.strip()
         if not (text.isascii() and text.isdigit() and 1 <= int(text) <= len(steps)):
-            raise StepNotFound(f"網址中的步驟（step）「{shown_value(step)}」不存在："
-                               f"簡報共 {len(steps)} 步，請用 1 到 {len(steps)}。")
+            raise StepNotFound(f"網址中的步驟（step）{{value}}不存在：簡報共 {len(steps)} 步，請用 1 到 {len(steps)}。",
+                               step)
         return steps[int(text) - 1]
     if fallback is not None:
         found = next((s for s in steps if s.entry is None and s.item.position == fallback.position), None)

@@ -86,21 +86,22 @@ def url_clock() -> time | None:
 
 
 def clock_problem() -> str | None:
-    """What is wrong with a ?clock= that is not a time of day (None when it is fine or absent)."""
+    """What is wrong with a ?clock= that is not a time of day, as markdown (None when it is fine
+    or absent)."""
     text = st.query_params.get(CLOCK_PARAM)
     if not text or agenda.parse_clock(text) is not None:
         return None
-    return (f"網址中的彩排時鐘（clock）「{agenda.shown_value(text)}」不是時刻（例：15:12）；"
-            "以下以現在的臺北時間對照議程。")
+    return url_value_message("網址中的彩排時鐘（clock）{value}不是時刻（例：15:12）；以下以現在的臺北時間對照議程。",
+                             text)
 
 
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=\"'/])")
-
-
-def plain(text: str) -> str:
-    """Text from the URL for a markdown element (st.error, st.warning): every markdown character
-    escaped and lines joined, so that it shows as typed and never becomes a link or a heading."""
-    return MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(text.split()))
+def url_value_message(template: str, value: str) -> str:
+    """A message naming a value from the URL, for a markdown element (st.error, st.warning): the
+    value goes in a code span, where it shows exactly as typed and never becomes a link, a
+    heading, a colour or a formula (backslash escapes do not stop GFM's bare-link detection)."""
+    value = agenda.shown_value(value)
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", value)), default=0) + 1)
+    return template.format(value=f"{fence} {value} {fence}")
 
 
 def link_params(step: agenda.Step, clock: time | None) -> dict[str, str]:
@@ -125,7 +126,7 @@ def render(data: common.MeetingData) -> None:
                                 fallback=running)
     except agenda.StepNotFound as problem:
         # Say so and offer the way on; the URL keeps what was typed, so nothing is lost.
-        st.error(plain(str(problem)))
+        st.error(url_value_message(problem.template, problem.value))
         _footer(None, steps, clock, user, sign_in)
         return
     if step is None:
@@ -134,7 +135,7 @@ def render(data: common.MeetingData) -> None:
     _show_in_url(link_params(step, clock))
     _navigation(steps, step, clock)
     if clock_error is not None:
-        st.warning(plain(clock_error))
+        st.warning(clock_error)
     _clock_line(info, clock)
     if step.entry is not None:
         _proposal_step(step, user)

@@ -165,7 +165,7 @@ def render() -> None:
     controls = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="bottom")
     follow_url("clock-input", presenter.url_clock())
     if (problem := presenter.clock_problem()) is not None:
-        st.warning(presenter.plain(problem))
+        st.warning(problem)
     # The link comes first on screen and carries the clock chosen beside it: the widget's value is
     # in session_state before the widget is drawn (set by the URL above, or by the user).
     clock: time | None = st.session_state.get("clock-input")
@@ -202,8 +202,8 @@ def one_proposal(view: PageView, user: str | None, clock_param: dict[str, str]) 
         st.session_state["item-select"] = chosen_from_url
     st.session_state[synced] = wanted
     if wanted is not None and chosen_from_url is None and st.session_state.get("item-select") is None:
-        st.error(presenter.plain(f"網址中的提案編號（item）「{agenda.shown_value(wanted)}」不在本次會議的決議清單中；"
-                                 "請從下方選擇提案。"))
+        st.error(presenter.url_value_message("網址中的提案編號（item）{value}不在本次會議的決議清單中；請從下方選擇提案。",
+                                             wanted))
     chosen = st.selectbox("提案", list(view.labels), format_func=view.labels.get, key="item-select",
                           placeholder="選擇提案（可輸入編號或名稱搜尋）")
     if chosen is None:
