@@ -101,7 +101,7 @@ def url_value_message(template: str, value: str) -> str:
     heading, a colour or a formula (backslash escapes do not stop GFM's bare-link detection)."""
     value = agenda.shown_value(value)
     fence = "`" * (max((len(run) for run in re.findall(r"`+", value)), default=0) + 1)
-    return template.format(value=f"{fence} {value} {fence}")
+    return template.format(value=f"「{fence} {value} {fence}」")
 
 
 def link_params(step: agenda.Step, clock: time | None) -> dict[str, str]:

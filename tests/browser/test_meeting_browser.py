@@ -162,7 +162,7 @@ def test_leaving_presentation_mode_takes_it_out_of_the_address_bar(open_page):
 def test_a_wrong_value_in_the_url_is_named_as_plain_text(open_page):
     page = open_page("/meeting?present=1&item=[連結](http://example.com/x)").page
     alert = page.locator('[data-testid="stAlert"]')
-    expect(alert).to_contain_text("「[連結](http://example.com/x)」")
+    expect(alert).to_contain_text("[連結](http://example.com/x)")
     expect(alert.locator("a")).to_have_count(0)
     expect(_heading(page)).to_have_count(0)  # no other step shown instead
 
@@ -171,18 +171,19 @@ def test_a_wrong_value_in_the_url_is_named_as_plain_text(open_page):
 def test_every_control_shows_where_the_keyboard_focus_is(open_page, path):
     page = open_page(path).page
     seen = set()
-    for _ in range(12):
+    for _ in range(14):  # the presenter view's controls, or the first ones of the meeting page
         page.keyboard.press("Tab")
-        focused = page.locator(":focus")
-        expect(focused).to_have_count(1)
-        tag, outline = focused.evaluate(
-            """e => { const target = e.closest('label') && e.type === 'radio' ? e.closest('label') : e;
-                      const cs = getComputedStyle(target);
-                      return [e.tagName + ':' + (e.getAttribute('aria-label') || e.innerText || '').slice(0, 20),
-                              cs.outlineStyle === 'none' ? 0 : parseFloat(cs.outlineWidth)]; }""")
-        assert outline >= 2, tag
-        seen.add(tag)
-    assert len(seen) >= 4  # several different controls were checked
+        name, outline = page.evaluate(
+            """() => { const e = document.activeElement;
+                       const shown = e.type === 'radio' ? e.closest('label') : e;  // the input is hidden
+                       const cs = getComputedStyle(shown);
+                       return [e.tagName + ' ' + (e.getAttribute('aria-label') || e.innerText || '').slice(0, 20),
+                               cs.outlineStyle === 'none' ? 0 : parseFloat(cs.outlineWidth)]; }""")
+        if name.startswith("BODY"):  # past the last control
+            break
+        assert outline >= 2, name
+        seen.add(name)
+    assert len(seen) >= 6  # links, buttons, the jump list or the clock, the expander
 
 
 # --- recording, with an account configured for this run only ---------------------------------
