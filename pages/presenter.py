@@ -2,7 +2,9 @@
 
 `is_presenting` and `hide_chrome` are called by the entrypoint; `render` draws the meeting page's
 presenter view. Each step has its own URL (`?present=1&step=N`, or `&item=<proposal id>` for a
-proposal), so a second presenter can open the same place. Not a page in the navigation.
+proposal), kept in the address bar, so a second presenter can open the same place; a URL that
+names no step says so. A clicker or the keyboard steps the view, a jump list reaches any step,
+and a proposal's decision is read again every few seconds. Not a page in the navigation.
 """
 import re
 from datetime import time
@@ -65,7 +67,7 @@ label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:f
 # Streamlit ignores them while focus is in a text field, the jump list or the form's options.
 NEXT_KEYS = ("PageDown", "Right", "Down", "Space")
 PREVIOUS_KEYS = ("PageUp", "Left", "Up")
-LIVE_EVERY = "3s"  # how soon a decision recorded elsewhere shows on the presenter's screen"""
+LIVE_EVERY = "3s"  # how soon a decision recorded elsewhere shows on the presenter's screen
 
 
 def is_presenting() -> bool:
