@@ -241,20 +241,68 @@ def presenter_steps(agenda: list[AgendaItem], sections: list[Section]) -> list[S
     return steps
 
 
+SHOWN_MAX_CHARS = 40
+
+
+def shown_value(text: str) -> str:
+    """A value from the URL as quoted in a message: one line, cut short."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= SHOWN_MAX_CHARS else text[:SHOWN_MAX_CHARS] + "…"
+
+
+class StepNotFound(LookupError):
+    """The URL names a step or a proposal the presenter does not have. `template` is the Chinese
+    message with `{value}` where the value goes, so that a page can set the value apart."""
+
+    def __init__(self, template: str, value: str):
+        self.template, self.value = template, shown_value(value)
+        super().__init__(template.format(value=f"「{self.value}」"))
+
+
+def match_id(ids, text: str | None) -> str | None:
+    """The id among `ids` that `text` names, ignoring case and surrounding spaces (112-j03)."""
+    wanted = (text or "").strip().casefold()
+    return next((i for i in ids if i.casefold() == wanted), None) if wanted else None
+
+
 def find_step(steps: list[Step], *, step: str | None = None, item: str | None = None,
               fallback: AgendaItem | None = None) -> Step | None:
-    """The step a URL names: `item` (a proposal id) first, then `step` (its number), else the
-    step of `fallback` (the item running now), else the first."""
+    """The step a URL names: `item` (a proposal id, any case) first, then `step` (its number);
+    without either, the step of `fallback` (the item running now), else the first.
+
+    Raises StepNotFound when a given `item` or `step` names nothing: a mistyped link must say so
+    rather than open another step. None when there are no steps at all.
+    """
     if not steps:
         return None
-    if item:
-        found = next((s for s in steps if s.entry is not None and s.entry.id == item), None)
-        if found:
-            return found
-    if step and step.strip().isdigit() and 1 <= int(step) <= len(steps):
-        return steps[int(step) - 1]
+    if item is not None:
+        by_id = {s.entry.id: s for s in steps if s.entry is not None}
+        found = match_id(by_id, item)
+        if found is None:
+            raise StepNotFound("網址中的提案編號（item）{value}不在本次會議的決議清單中。", item)
+        return by_id[found]
+    if step is not None:
+        text = step.strip()
+        if not (text.isascii() and text.isdigit() and 1 <= int(text) <= len(steps)):
+            raise StepNotFound(f"網址中的步驟（step）{{value}}不存在：簡報共 {len(steps)} 步，請用 1 到 {len(steps)}。",
+                               step)
+        return steps[int(text) - 1]
     if fallback is not None:
         found = next((s for s in steps if s.entry is None and s.item.position == fallback.position), None)
         if found:
             return found
     return steps[0]
+
+
+def jump_targets(steps: list[Step]) -> dict[str, Step]:
+    """Every place the presenter can jump to, by its label in the jump list, in running order:
+    each agenda item, each section of the decision list (its first proposal), each proposal."""
+    targets: dict[str, Step] = {}
+    for s in steps:
+        if s.entry is None:
+            targets[f"議程 {s.item.position}　{title_line(s.item)}"] = s
+            continue
+        if s.position == 1:
+            targets[f"{s.section.title}（{len(s.section.entries)} 案）"] = s
+        targets[f"{s.entry.id}　{s.entry.title}"] = s
+    return targets

@@ -14,9 +14,8 @@ import streamlit as st
 from dashboard import auth
 
 SESSION_KEY = "secretariat_user"
-SETUP_HINT = ("目前為唯讀模式：尚未設定祕書處帳號。"
-              "設定方式見 README「副首長會議模式」（以 scripts/hash_password.py 產生密碼雜湊，"
-              "寫入 .streamlit/secrets.toml）。")
+# Visitors see where they stand, never how the server is set up (README documents that).
+READ_ONLY_NOTE = "目前為唯讀：本站尚未開放祕書處登入。"
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ def sign_in_panel(*, key: str = "sign-in", config: Settings | None = None) -> No
             _sign_out(config)
         return
     if not is_configured(config):
-        st.info(SETUP_HINT)
+        st.caption(READ_ONLY_NOTE)
         return
     email = _oidc_email(config)
     if email:  # signed in with OIDC but not on the secretariat's list

@@ -58,17 +58,19 @@ def history_table(table: pa.Table | None) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
-def record_form(entry: Entry, user: str | None, *, key: str) -> None:
-    """The secretariat's form for one proposal; nothing at all for everyone else."""
+def record_form(entry: Entry, user: str | None, *, key: str, compact: bool = False) -> None:
+    """The secretariat's form for one proposal; nothing at all for everyone else. `compact` puts
+    the note and the button on one row beside the choice (the presenter's one screen)."""
     if not user:
         return
     with st.form(f"{key}-{entry.id}", clear_on_submit=True, border=True):
+        row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium") if compact else st
         # Nothing preselected: each change is a deliberate choice, and a cleared form never
         # shows a resolution other than the one in force.
-        resolution = st.radio("決議", vocab.RESOLUTIONS, index=None, horizontal=True, key=f"{key}-res-{entry.id}")
-        note = st.text_input("備註（選填）", max_chars=decisions.NOTE_MAX_CHARS, key=f"{key}-note-{entry.id}",
-                             placeholder="例：請主辦機關依與會意見修正後辦理")
-        submitted = st.form_submit_button("記錄決議", type="primary")
+        resolution = row.radio("決議", vocab.RESOLUTIONS, index=None, horizontal=True, key=f"{key}-res-{entry.id}")
+        note = row.text_input("備註（選填）", max_chars=decisions.NOTE_MAX_CHARS, key=f"{key}-note-{entry.id}",
+                              placeholder="例：請主辦機關依與會意見修正後辦理")
+        submitted = row.form_submit_button("記錄決議", type="primary")
     if submitted:
         save(entry, user, resolution, note)
 

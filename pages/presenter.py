@@ -2,15 +2,17 @@
 
 `is_presenting` and `hide_chrome` are called by the entrypoint; `render` draws the meeting page's
 presenter view. Each step has its own URL (`?present=1&step=N`, or `&item=<proposal id>` for a
-proposal), so a second presenter can open the same place. Not a page in the navigation.
+proposal), kept in the address bar, so a second presenter can open the same place; a URL that
+names no step says so. A clicker or the keyboard steps the view, a jump list reaches any step,
+and a proposal's decision is read again every few seconds. Not a page in the navigation.
 """
+import re
 from datetime import time
 
 import streamlit as st
 
 from dashboard import agenda, decisions, queries, vocab
 from dashboard.dates import roc_date
-from dashboard.models import Decision
 from pages import auth_ui, common, decision_ui
 
 PRESENT_PARAM = "present"
@@ -30,7 +32,42 @@ header { display: none !important; }
 [data-testid="stMain"] h2 { font-size: 1.9rem; }
 [data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 1.05rem; }
 [data-testid="stMain"] [data-testid="stPageLink"] p { font-size: 1.2rem; font-weight: 600; }
+/* The step navigation stays on screen however far the page is scrolled (the recording form sits
+   below the proposal); its ancestors inherit the app's background, so the row covers what scrolls
+   under it in either theme. On a phone it stays one row: the key hints go, the position wraps. */
+[data-testid="stApp"] :has(.st-key-present-nav) { background-color: inherit; }
+[data-testid="stLayoutWrapper"]:has(> .st-key-present-nav) { position: sticky; top: 0; z-index: 99;
+  background-color: inherit; }
+.st-key-present-nav { background-color: inherit; padding: .25rem 0; flex-wrap: nowrap !important; }
+.st-key-present-nav > div { min-width: 0; }
+.st-key-present-nav button p { font-size: 1.3rem; font-weight: 600; }
+@media (max-width: 640px) {
+  .st-key-present-nav { gap: .5rem !important; }
+  .st-key-present-nav > div:nth-child(2) { flex: 1 1 0 !important; width: auto !important; }
+  .st-key-present-nav kbd { display: none; }
+  [data-testid="stMain"] h1 { font-size: 1.8rem; }
+  .st-key-present-nav [data-testid="stCaptionContainer"] p { font-size: .85rem; }
+}
+.st-key-present-keys { display: none !important; }
 </style>"""
+
+# Visible keyboard focus on every control, in both themes: a dark ring inside a yellow outline
+# (fixed CSS, no user text). Radio and checkbox inputs are visually hidden, so their label shows it.
+FOCUS_CSS = """<style>
+a:focus-visible, button:focus-visible, summary:focus-visible, input:focus-visible, textarea:focus-visible,
+[role="button"]:focus-visible, [tabindex]:focus-visible,
+label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:focus-visible),
+[data-baseweb="select"] > div:has(input:focus-visible) {
+  outline: 3px solid #ffd400 !important; outline-offset: 2px !important;
+  box-shadow: 0 0 0 2px #111111 !important; }
+</style>"""
+
+# Keys that step the presenter view: clickers send PageDown/PageUp (some arrows or Space). The
+# visible buttons carry the first; hidden buttons carry the rest (a button takes one shortcut).
+# Streamlit ignores them while focus is in a text field, the jump list or the form's options.
+NEXT_KEYS = ("PageDown", "Right", "Down", "Space")
+PREVIOUS_KEYS = ("PageUp", "Left", "Up")
+LIVE_EVERY = "3s"  # how soon a decision recorded elsewhere shows on the presenter's screen
 
 
 def is_presenting() -> bool:
@@ -41,9 +78,32 @@ def hide_chrome() -> None:
     st.html(CHROME_CSS)
 
 
+def show_focus() -> None:
+    st.html(FOCUS_CSS)
+
+
 def url_clock() -> time | None:
     """The rehearsal clock from the URL (?clock=15:12), if any."""
     return agenda.parse_clock(st.query_params.get(CLOCK_PARAM))
+
+
+def clock_problem() -> str | None:
+    """What is wrong with a ?clock= that is not a time of day, as markdown (None when it is fine
+    or absent)."""
+    text = st.query_params.get(CLOCK_PARAM)
+    if not text or agenda.parse_clock(text) is not None:
+        return None
+    return url_value_message("網址中的彩排時鐘（clock）{value}不是時刻（例：15:12）；以下以現在的臺北時間對照議程。",
+                             text)
+
+
+def url_value_message(template: str, value: str) -> str:
+    """A message naming a value from the URL, for a markdown element (st.error, st.warning): the
+    value goes in a code span, where it shows exactly as typed and never becomes a link, a
+    heading, a colour or a formula (backslash escapes do not stop GFM's bare-link detection)."""
+    value = agenda.shown_value(value)
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", value)), default=0) + 1)
+    return template.format(value=f"「{fence} {value} {fence}」")
 
 
 def link_params(step: agenda.Step, clock: time | None) -> dict[str, str]:
@@ -60,19 +120,27 @@ def render(data: common.MeetingData) -> None:
     info, sections, decided = data.info, data.sections, data.decided
     sign_in = auth_ui.settings()
     user = auth_ui.current_user(sign_in)
-    clock = url_clock()
+    clock, clock_error = url_clock(), clock_problem()
     steps = data.steps
     running = agenda.status_at(info.agenda, clock or agenda.now_taipei().time()).current
-    step = agenda.find_step(steps, step=st.query_params.get("step"), item=st.query_params.get("item"),
-                            fallback=running)
+    try:
+        step = agenda.find_step(steps, step=st.query_params.get("step"), item=st.query_params.get("item"),
+                                fallback=running)
+    except agenda.StepNotFound as problem:
+        # Say so and offer the way on; the URL keeps what was typed, so nothing is lost.
+        st.error(url_value_message(problem.template, problem.value))
+        _footer(None, steps, clock, user, sign_in)
+        return
     if step is None:
         st.warning("議程資料不完整，無法進入簡報模式。")
         return
     _show_in_url(link_params(step, clock))
     _navigation(steps, step, clock)
+    if clock_error is not None:
+        st.warning(clock_error)
     _clock_line(info, clock)
     if step.entry is not None:
-        _proposal_step(step, decided.get(step.entry.id), user)
+        _proposal_step(step, user)
     elif step.item.key == agenda.DECISION_KEY:
         _decision_overview(step, steps, sections, decided, clock)
     else:
@@ -80,26 +148,42 @@ def render(data: common.MeetingData) -> None:
         if _after_decisions(info, step.item):
             _decision_summary(data)
     st.divider()
-    _footer(step, clock, user, sign_in)
+    _footer(step, steps, clock, user, sign_in)
 
 
 def _show_in_url(params: dict[str, str]) -> None:
     """Put the step's own parameters in the address bar: a link to the same page passes them to
     the script but leaves the address bar as it was, which a second presenter would copy."""
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+
+
+def _go(params: dict[str, str]) -> None:
+    """A button's callback: open the step (or page) of `params`; the address bar follows."""
     st.query_params.from_dict(params)
 
 
 def _navigation(steps: list[agenda.Step], step: agenda.Step, clock: time | None) -> None:
-    # Horizontal containers rather than st.columns here and in the footer: one block per row
-    # keeps the script run short. 下一步 stays at the right edge from step to step.
-    row = st.container(horizontal=True, vertical_alignment="center", gap="large")
-    if step.number > 1:
-        row.page_link(common.page_path("meeting"), label="上一步", icon=":material/arrow_back:",
-                      query_params=link_params(steps[step.number - 2], clock))
+    # Buttons rather than links: a button takes a keyboard shortcut (clickers send PageDown and
+    # PageUp), and its callback sets the address bar. One horizontal container keeps the run short;
+    # 下一步 stays at the right edge from step to step, 上一步 stays put (disabled on the first).
+    previous = steps[step.number - 2] if step.number > 1 else None
+    following = steps[step.number] if step.number < len(steps) else None
+    row = st.container(horizontal=True, vertical_alignment="center", gap="large", key="present-nav")
+    _step_button(row, "上一步", ":material/arrow_back:", PREVIOUS_KEYS[0], previous, clock)
     row.caption(_where(step, len(steps)))
-    if step.number < len(steps):
-        row.page_link(common.page_path("meeting"), label="下一步", icon=":material/arrow_forward:",
-                      query_params=link_params(steps[step.number], clock))
+    _step_button(row, "下一步", ":material/arrow_forward:", NEXT_KEYS[0], following, clock)
+    keys = st.container(key="present-keys")
+    for key in PREVIOUS_KEYS[1:]:
+        _step_button(keys, f"上一步（{key}）", None, key, previous, clock)
+    for key in NEXT_KEYS[1:]:
+        _step_button(keys, f"下一步（{key}）", None, key, following, clock)
+
+
+def _step_button(where, label: str, icon: str | None, shortcut: str, target: agenda.Step | None,
+                 clock: time | None) -> None:
+    where.button(label, icon=icon, shortcut=shortcut, key=f"present-{shortcut}", disabled=target is None,
+                 on_click=_go, args=(link_params(target, clock),) if target else None)
 
 
 def _where(step: agenda.Step, total: int) -> str:
@@ -176,7 +260,7 @@ def _decision_overview(step, steps, sections, decided, clock) -> None:
                              query_params=link_params(first_step[section.entries[0].id], clock))
 
 
-def _proposal_step(step: agenda.Step, decision: Decision | None, user: str | None) -> None:
+def _proposal_step(step: agenda.Step, user: str | None) -> None:
     entry = step.entry
     st.title(f"{entry.id}　{entry.title}")
     facts = [f"議題組：{entry.group_label}", f"主辦：{'、'.join(entry.lead_units)}"]
@@ -193,8 +277,16 @@ def _proposal_step(step: agenda.Step, decision: Decision | None, user: str | Non
         st.text(f"{label}：{_shorten(entry.reason)}")
     st.page_link(common.page_path("card"), label="開啟完整提案單", icon=":material/description:",
                  query_params={"id": entry.id})
-    decision_ui.current_decision(decision)
-    decision_ui.record_form(entry, user, key="present")
+    _live_decision(entry.id)
+    decision_ui.record_form(entry, user, key="present", compact=True)
+
+
+@st.fragment(run_every=LIVE_EVERY)
+def _live_decision(proposal_id: str) -> None:
+    """The decision in force, read again every few seconds (one proposal's few rows): the
+    secretariat may record it from another window while this screen is shared."""
+    with common.session() as s:
+        decision_ui.current_decision(decisions.latest(s, proposal_ids=[proposal_id]).get(proposal_id))
 
 
 SHORT_TEXT = 140  # characters of a long text that fit a shared screen beside the form
@@ -205,12 +297,36 @@ def _shorten(text: str) -> str:
     return text if len(text) <= SHORT_TEXT else text[:SHORT_TEXT].rstrip() + "…（詳見提案單）"
 
 
-def _footer(step: agenda.Step, clock: time | None, user: str | None, sign_in: auth_ui.Settings) -> None:
+def _footer(step: agenda.Step | None, steps: list[agenda.Step], clock: time | None, user: str | None,
+            sign_in: auth_ui.Settings) -> None:
+    """回第一步, the jump list, 離開簡報模式 and the sign-in; `step` is None when the URL named none."""
     clock_param = {CLOCK_PARAM: agenda.format_clock(clock)} if clock else {}
-    row = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="top", gap="large")
+    row = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="top", gap="small")
     row.page_link(common.page_path("meeting"), label="回第一步", icon=":material/first_page:",
                   query_params={PRESENT_PARAM: "1", "step": "1", **clock_param})
-    row.page_link(common.page_path("meeting"), label="離開簡報模式", icon=":material/close_fullscreen:",
-                  query_params={**({"item": step.entry.id} if step.entry else {}), **clock_param})
-    with row.expander("祕書處" if user else "祕書處登入", width=440):
+    _jump_list(row, steps, step, clock)
+    # A button, not a link: its callback takes present=1 out of the address bar as well, so that
+    # reloading the page does not bring presentation mode back.
+    row.button("離開簡報模式", icon=":material/close_fullscreen:", key="present-leave", on_click=_go,
+               args=({**({"item": step.entry.id} if step and step.entry else {}), **clock_param},))
+    with row.expander("祕書處" if user else "祕書處登入", width=320):
         auth_ui.sign_in_panel(key="present-sign-in", config=sign_in)
+
+
+JUMP_KEY = "present-jump"
+
+
+def _jump_list(where, steps: list[agenda.Step], step: agenda.Step | None, clock: time | None) -> None:
+    """Any agenda item, section of the decision list or proposal, by typing part of its name."""
+    targets = agenda.jump_targets(steps)
+    # Show the step on screen (a proposal by its own line, not its section's)
+    st.session_state[JUMP_KEY] = next(
+        (label for label, target in reversed(targets.items()) if target is step), None)
+    where.selectbox("跳至（可輸入編號或名稱搜尋）", list(targets), key=JUMP_KEY, width=400,
+                    placeholder="選擇議程、議題組或提案", on_change=_jump, args=(targets, clock))
+
+
+def _jump(targets: dict[str, agenda.Step], clock: time | None) -> None:
+    label = st.session_state.get(JUMP_KEY)
+    if label in targets:
+        _go(link_params(targets[label], clock))

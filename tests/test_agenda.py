@@ -148,17 +148,53 @@ def test_every_step_has_its_own_url(info, sections):
 
 @pytest.mark.parametrize("kwargs, expected_number", [
     ({"item": "111-01"}, 6),
+    ({"item": " 111-01 "}, 6),
     ({"step": "5"}, 5),
     ({"step": "1"}, 1),
-    ({"item": "999-99", "step": "3"}, 3),  # an unknown item falls back to the step number
-    ({"step": "0"}, 1),
-    ({"step": "9999"}, 1),
-    ({"step": "abc"}, 1),
     ({}, 1),
 ])
 def test_find_step(info, sections, kwargs, expected_number):
     steps = agenda.presenter_steps(info.agenda, sections)
     assert agenda.find_step(steps, **kwargs).number == expected_number
+
+
+def test_a_proposal_id_in_lower_case_names_the_same_proposal(info, sections):
+    steps = agenda.presenter_steps(info.agenda, sections)
+    assert agenda.find_step(steps, item="112-j03").entry.id == "112-J03"
+
+
+@pytest.mark.parametrize("kwargs, named", [
+    ({"item": "999-X"}, "「999-X」"),
+    ({"item": "999-99", "step": "3"}, "「999-99」"),  # never the step number instead
+    ({"step": "0"}, "「0」"),
+    ({"step": "999"}, "「999」"),
+    ({"step": "abc"}, "「abc」"),
+    ({"step": "５"}, "「５」"),
+    ({"step": ""}, "「」"),
+])
+def test_a_step_or_item_that_names_nothing_is_an_error_not_another_step(info, sections, kwargs, named):
+    steps = agenda.presenter_steps(info.agenda, sections)
+    with pytest.raises(agenda.StepNotFound) as raised:
+        agenda.find_step(steps, **kwargs)
+    assert named in str(raised.value)
+
+
+def test_the_jump_list_reaches_every_agenda_item_section_and_proposal(info, sections):
+    steps = agenda.presenter_steps(info.agenda, sections)
+    targets = agenda.jump_targets(steps)
+    agenda_items = [s for s in targets.values() if s.entry is None]
+    assert agenda_items == [s for s in steps if s.entry is None]
+    proposals = {s.entry.id for label, s in targets.items() if s.entry and label == f"{s.entry.id}　{s.entry.title}"}
+    assert proposals == {e.id for e in agenda.all_entries(sections)}
+    section_starts = [s for label, s in targets.items() if s.section and label.startswith(s.section.title)]
+    assert [s.section.key for s in section_starts] == [section.key for section in sections]
+    assert all(s.entry is s.section.entries[0] for s in section_starts)
+
+
+def test_match_id_ignores_case_and_spaces():
+    assert agenda.match_id(["112-J03", "111-01"], " 112-j03") == "112-J03"
+    assert agenda.match_id(["112-J03"], "112-J3") is None
+    assert agenda.match_id(["112-J03"], "") is None
 
 
 def test_without_a_step_the_presenter_opens_the_item_running_now(info, sections):

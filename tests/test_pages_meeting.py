@@ -72,12 +72,15 @@ def _history(db_url: str, proposal_id: str) -> list:
         return decisions.history(s, proposal_id=proposal_id)
 
 
-def test_without_secrets_the_page_is_read_only_with_a_hint(meeting):
+def test_without_secrets_the_page_is_read_only_and_tells_visitors_nothing_about_setup(meeting):
     at = meeting.run()
     assert not at.exception
     assert "記錄決議" not in _buttons(at)
     assert not at.get("form") or all("record" not in (f.proto.form_id or "") for f in at.get("form"))
-    assert any("唯讀" in i.value and "README" in i.value for i in at.sidebar.info)
+    sidebar = "\n".join(c.value for c in at.sidebar.caption) + "\n".join(i.value for i in at.sidebar.info)
+    assert "唯讀" in sidebar
+    for setup in ("README", "secrets", "hash_password", "雜湊"):
+        assert setup not in sidebar and setup not in _texts(at)
     assert "只有登入的祕書處人員可以記錄決議" in _texts(at)
 
 
@@ -148,16 +151,48 @@ def test_a_note_holding_html_is_shown_as_text(meeting, db_url, presenting):
     assert not any("<script" in m.value or "<b>x" in m.value for m in at.markdown)
 
 
-def test_presenter_view_steps_through_the_proposals_with_their_own_urls(meeting):
+def _step_button(at, shortcut: str):
+    return next(b for b in at.button if b.proto.shortcut == shortcut.lower())
+
+
+def test_presenter_view_steps_through_the_proposals_and_the_address_bar_follows(meeting):
     meeting.query_params.update({"present": "1", "item": "111-03", "clock": "15:12"})
     at = meeting.run()
     assert not at.exception
     assert at.title[0].value.startswith("111-03")
-    links = {link.proto.label: link.proto.query_string for link in at.get("page_link")}
-    assert links["上一步"] == "present=1&item=111-02&clock=15%3A12"
-    assert links["下一步"] == "present=1&item=111-04&clock=15%3A12"
     assert "第 3／12 案" in _texts(at) and "剩 33 分鐘" in _texts(at)
     assert not at.sidebar.children  # nothing is drawn in the sidebar
+    _step_button(at, "PageDown").click()  # what a presentation clicker sends
+    at = at.run()
+    assert at.title[0].value.startswith("111-04")
+    assert at.query_params == {"present": "1", "item": "111-04", "clock": "15:12"}
+    _step_button(at, "PageUp").click()
+    at = at.run()
+    assert at.title[0].value.startswith("111-03")
+    assert at.query_params == {"present": "1", "item": "111-03", "clock": "15:12"}
+
+
+@pytest.mark.parametrize("shortcut, title", [
+    ("PageDown", "111-04"), ("Right", "111-04"), ("Down", "111-04"), ("Space", "111-04"),
+    ("PageUp", "111-02"), ("Left", "111-02"), ("Up", "111-02"),
+])
+def test_clicker_and_arrow_keys_each_step_once(meeting, shortcut, title):
+    meeting.query_params.update({"present": "1", "item": "111-03"})
+    at = meeting.run()
+    shortcuts = [b.proto.shortcut for b in at.button if b.proto.shortcut]
+    assert len(shortcuts) == len(set(shortcuts))  # one key, one button: a key press steps once
+    _step_button(at, shortcut).click()
+    at = at.run()
+    assert at.title[0].value.startswith(title)
+
+
+def test_the_first_and_last_steps_keep_their_buttons_but_go_nowhere(meeting):
+    meeting.query_params.update({"present": "1", "step": "1"})
+    at = meeting.run()
+    assert _step_button(at, "PageUp").disabled and not _step_button(at, "PageDown").disabled
+    meeting.query_params.update({"present": "1", "step": "62"})
+    at = meeting.run()
+    assert _step_button(at, "PageDown").disabled and not _step_button(at, "PageUp").disabled
 
 
 @pytest.mark.parametrize("params, title", [
@@ -165,13 +200,77 @@ def test_presenter_view_steps_through_the_proposals_with_their_own_urls(meeting)
     ({"step": "5"}, "年度合作方案決議"),
     ({"item": "112-J03"}, "112-J03"),
     ({"step": "62"}, "會議結束"),
-    ({"step": "nonsense", "clock": "15:12"}, "年度合作方案決議"),  # falls back to the item running now
+    ({"clock": "15:12"}, "年度合作方案決議"),  # without a step: the item running now
 ])
 def test_presenter_view_opens_any_step_from_its_url(meeting, params, title):
     meeting.query_params.update({"present": "1", **params})
     at = meeting.run()
     assert not at.exception
     assert at.title[0].value.startswith(title)
+
+
+@pytest.mark.parametrize("params, shown", [
+    ({"step": "999"}, "` 999 `"),
+    ({"step": "abc", "clock": "15:12"}, "` abc `"),
+    ({"item": "999-X"}, "` 999-X `"),
+    ({"item": "[連結](https://example.com)"}, "` [連結](https://example.com) `"),
+    ({"item": "`x`"}, "`` `x` ``"),
+])
+def test_a_step_the_url_names_wrongly_is_reported_not_replaced(meeting, params, shown):
+    meeting.query_params.update({"present": "1", **params})
+    at = meeting.run()
+    assert not at.exception
+    [error] = at.error
+    assert shown in error.value  # the value as typed, in a code span: plain text, never a link
+    assert not at.title  # no other step instead
+    assert at.query_params == {"present": "1", **params}  # the address keeps what was typed
+    assert at.selectbox(key="present-jump").value is None  # the way on: the jump list and 回第一步
+    assert any(link.proto.label == "回第一步" for link in at.get("page_link"))
+
+
+def test_a_proposal_id_in_lower_case_opens_that_proposal_and_corrects_the_url(meeting):
+    meeting.query_params.update({"present": "1", "item": "112-j03"})
+    at = meeting.run()
+    assert at.title[0].value.startswith("112-J03") and not at.error
+    assert at.query_params == {"present": "1", "item": "112-J03"}
+
+
+@pytest.mark.parametrize("presenting", [False, True])
+def test_a_clock_that_is_not_a_time_says_so(meeting, presenting):
+    meeting.query_params.update({"clock": "25:99", **({"present": "1", "step": "5"} if presenting else {})})
+    at = meeting.run()
+    assert not at.exception
+    assert any("彩排時鐘" in w.value and "` 25:99 `" in w.value for w in at.warning)
+
+
+def test_leaving_presentation_mode_takes_it_out_of_the_address_bar(meeting):
+    meeting.query_params.update({"present": "1", "item": "111-03", "clock": "15:12"})
+    at = meeting.run()
+    next(b for b in at.button if b.label == "離開簡報模式").click()
+    at = at.run()
+    assert at.query_params == {"item": "111-03", "clock": "15:12"}  # a reload stays in the normal page
+    assert at.sidebar.children and at.selectbox(key="item-select").value == "111-03"
+
+
+def test_the_jump_list_reaches_any_agenda_item_section_or_proposal(meeting):
+    meeting.query_params.update({"present": "1", "step": "2", "clock": "15:12"})
+    at = meeting.run()
+    jump = at.selectbox(key="present-jump")
+    options = jump.options
+    assert jump.value == options[1] and options[1].startswith("議程 2")
+    assert sum(1 for o in options if o.startswith(("111-", "112-"))) == 55
+    transport = next(o for o in options if o.startswith("112年度新增合作提案｜交通運輸組"))
+    at = jump.set_value(transport).run()
+    assert at.title[0].value.startswith("112-")
+    assert at.query_params["item"] == at.title[0].value.split("　")[0] and at.query_params["clock"] == "15:12"
+    proposal = next(o for o in options if o.startswith("112-J03"))
+    at = at.selectbox(key="present-jump").set_value(proposal).run()
+    assert at.title[0].value.startswith("112-J03")
+    assert at.query_params == {"present": "1", "item": "112-J03", "clock": "15:12"}
+    assert at.selectbox(key="present-jump").value == proposal
+    last = next(o for o in options if "會議結束" in o)
+    at = at.selectbox(key="present-jump").set_value(last).run()
+    assert at.query_params == {"present": "1", "step": "62", "clock": "15:12"}
 
 
 def test_presenter_view_is_read_only_until_signed_in(secretariat):
@@ -234,6 +333,24 @@ def test_the_list_is_the_meetings_own_in_a_store_of_many_years(meeting, db_url):
     assert len(ids) == 55 and "114-J01" not in ids
     options = at.selectbox(key="item-select").options
     assert len(options) == 55 and not any(o.startswith("114-J01") for o in options)
+
+
+def test_the_meeting_page_reports_an_unknown_item_instead_of_showing_another(meeting):
+    meeting.query_params["item"] = "999-X"
+    at = meeting.run()
+    assert not at.exception
+    assert any("` 999-X `" in e.value for e in at.error)
+    assert at.selectbox(key="item-select").value is None
+    assert at.query_params == {"item": "999-X"}
+    at = at.selectbox(key="item-select").set_value("112-J03").run()
+    assert at.query_params == {"item": "112-J03"} and not at.error
+
+
+def test_the_meeting_page_opens_a_lower_case_item_and_corrects_the_url(meeting):
+    meeting.query_params["item"] = "112-j03"
+    at = meeting.run()
+    assert at.selectbox(key="item-select").value == "112-J03" and not at.error
+    assert at.query_params == {"item": "112-J03"}
 
 
 def test_a_proposal_step_shows_the_recommendation_and_links_the_card(meeting):

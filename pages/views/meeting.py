@@ -143,6 +143,7 @@ def live_agenda(view: PageView) -> None:
 
 def render() -> None:
     version = common.version()
+    presenter.show_focus()
     if presenter.is_presenting():
         data = common.meeting_data(version)
         if data is None:
@@ -163,6 +164,8 @@ def render() -> None:
     # A horizontal container rather than st.columns: one block per row keeps the script run short.
     controls = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="bottom")
     follow_url("clock-input", presenter.url_clock())
+    if (problem := presenter.clock_problem()) is not None:
+        st.warning(problem)
     # The link comes first on screen and carries the clock chosen beside it: the widget's value is
     # in session_state before the widget is drawn (set by the URL above, or by the user).
     clock: time | None = st.session_state.get("clock-input")
@@ -191,8 +194,20 @@ def render() -> None:
 def one_proposal(view: PageView, user: str | None, clock_param: dict[str, str]) -> None:
     st.subheader("逐案檢視與記錄")
     wanted = st.query_params.get("item")
-    follow_url("item-select", wanted if wanted in view.labels else None)
-    chosen = st.selectbox("提案", list(view.labels), format_func=view.labels.get, key="item-select")
+    chosen_from_url = agenda.match_id(view.labels, wanted)  # 112-j03 is 112-J03
+    # A link names a proposal the chooser has not shown yet: show it, or nothing for an unknown
+    # id (rather than another proposal); the chooser keeps the user's later choices.
+    synced = "item-select-from-url"
+    if wanted is not None and wanted != st.session_state.get(synced):
+        st.session_state["item-select"] = chosen_from_url
+    st.session_state[synced] = wanted
+    if wanted is not None and chosen_from_url is None and st.session_state.get("item-select") is None:
+        st.error(presenter.url_value_message("網址中的提案編號（item）{value}不在本次會議的決議清單中；請從下方選擇提案。",
+                                             wanted))
+    chosen = st.selectbox("提案", list(view.labels), format_func=view.labels.get, key="item-select",
+                          placeholder="選擇提案（可輸入編號或名稱搜尋）")
+    if chosen is None:
+        return
     show_in_url("item", chosen)
     entry = view.entries[chosen]
     with st.container(border=True):
@@ -203,7 +218,7 @@ def one_proposal(view: PageView, user: str | None, clock_param: dict[str, str]) 
         if user:
             decision_ui.record_form(entry, user, key="page")
         else:
-            st.caption("只有登入的祕書處人員可以記錄決議；目前為唯讀（登入欄位在側欄）。")
+            st.caption("只有登入的祕書處人員可以記錄決議；目前為唯讀。")
         decision_ui.history_table(view.history.get(entry.id))
 
 

@@ -1,7 +1,8 @@
 """The meeting page and its presenter view in headless Chromium at 1280×720.
 
-Most tests use the shared fresh `server` (no secrets: read-only). The recording test starts its own
+Most tests use the shared fresh `server` (no secrets: read-only). The recording tests share a
 server whose secrets file lives in a temporary folder, with a test account made for the run.
+No fixed waits: every check is a retrying `expect`, and a run has finished when DONE is present.
 """
 import io
 import re
@@ -21,9 +22,12 @@ LONGEST_TITLE = "112-C03"  # the longest proposal title: the hardest step to fit
 
 
 def _settle(page) -> None:
-    page.wait_for_timeout(300)
-    page.wait_for_selector(DONE, timeout=60_000)
-    page.wait_for_timeout(300)
+    """The script run started by the last action has finished (retrying, no fixed wait)."""
+    expect(page.locator(DONE)).to_have_count(1, timeout=60_000)
+
+
+def _heading(page):
+    return page.locator('[data-testid="stMain"] h1').first
 
 
 def _h1(page) -> str:
@@ -34,7 +38,7 @@ def _arrive(page, param: str, title: str | None = None) -> None:
     """Wait (under load, a rerun can take a while) until the URL holds param and the title shows."""
     expect(page).to_have_url(re.compile(re.escape(param)), timeout=60_000)
     if title:
-        expect(page.locator('[data-testid="stMain"] h1').first).to_contain_text(title, timeout=60_000)
+        expect(_heading(page)).to_contain_text(title, timeout=60_000)
     _settle(page)
 
 
@@ -59,26 +63,27 @@ def test_the_meeting_page_keeps_its_sidebar_and_is_read_only_without_secrets(ope
     page = visit.page
     assert visit.exceptions() == []
     sidebar = page.locator('[data-testid="stSidebar"]')
-    assert sidebar.is_visible() and "唯讀" in sidebar.inner_text()
+    expect(sidebar).to_be_visible()
+    expect(sidebar).to_contain_text("唯讀")
+    expect(sidebar).not_to_contain_text("secrets.toml")  # visitors get no setup instructions
     assert page.get_by_role("button", name="記錄決議").count() == 0
     assert "剩 33 分鐘" in visit.text()
 
 
 def test_next_and_previous_move_one_step_and_each_step_has_its_own_url(open_page, browser, server):
     page = open_page("/meeting?present=1&step=5&clock=15:10").page
-    page.get_by_text("下一步").first.click()
+    page.get_by_role("button", name="下一步").click()
     _arrive(page, "item=111-01", "111-01")
-    page.get_by_text("下一步").first.click()
+    page.get_by_role("button", name="下一步").click()
     _arrive(page, "item=111-02", "111-02")
-    page.get_by_text("上一步").first.click()
+    page.get_by_role("button", name="上一步").click()
     _arrive(page, "item=111-01", "111-01")
 
     second = browser.new_context(viewport={"width": 1280, "height": 720})  # a second presenter takes over
     try:
         other = second.new_page()
         other.goto(page.url)
-        _settle(other)
-        assert _h1(other) == _h1(page)
+        expect(_heading(other)).to_have_text(_h1(page), timeout=60_000)
     finally:
         second.close()
 
@@ -89,10 +94,10 @@ def test_the_presenter_view_opened_from_the_meeting_page_updates_its_url(open_pa
     _arrive(page, "present=1")
     assert "clock=15" in page.url
     first = _h1(page)
-    page.get_by_text("下一步").first.click()
-    expect(page.locator('[data-testid="stMain"] h1').first).not_to_have_text(first, timeout=60_000)
+    page.get_by_role("button", name="下一步").click()
+    expect(_heading(page)).not_to_have_text(first, timeout=60_000)
     _settle(page)
-    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     assert re.search(r"[?&](step|item)=", page.url)
 
 
@@ -100,10 +105,87 @@ def test_a_long_proposal_fits_a_1280x720_screen(open_page):
     visit = open_page(f"/meeting?present=1&item={LONGEST_TITLE}")
     page = visit.page
     assert visit.exceptions() == []
-    for locator in (page.get_by_text("下一步").first, page.get_by_text("上一步").first,
+    for locator in (page.get_by_role("button", name="下一步"), page.get_by_role("button", name="上一步"),
                     page.locator('[data-testid="stMain"] h1').first, page.get_by_text("決議：").first):
         box = locator.bounding_box()
         assert box and box["y"] >= 0 and box["y"] + box["height"] <= 720, locator
+
+
+def _in_view(locator, height: int = 720) -> bool:
+    box = locator.bounding_box()
+    return bool(box) and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
+def test_a_clicker_and_the_arrow_keys_step_the_presenter_view(open_page):
+    page = open_page("/meeting?present=1&step=5&clock=15:10").page
+    for key, param, title in [("PageDown", "item=111-01", "111-01"), ("ArrowRight", "item=111-02", "111-02"),
+                              ("Space", "item=111-03", "111-03"), ("ArrowDown", "item=111-04", "111-04"),
+                              ("PageUp", "item=111-03", "111-03"), ("ArrowLeft", "item=111-02", "111-02"),
+                              ("ArrowUp", "item=111-01", "111-01")]:
+        page.keyboard.press(key)
+        _arrive(page, param, title)
+    assert "clock=15" in page.url
+
+
+def test_keys_typed_into_the_jump_list_do_not_step(open_page):
+    page = open_page("/meeting?present=1&item=111-03").page
+    jump = page.get_by_role("combobox", name=re.compile("跳至"))
+    jump.click()
+    jump.press("ArrowDown")
+    jump.press("Space")
+    page.keyboard.press("Escape")
+    _settle(page)
+    expect(_heading(page)).to_contain_text("111-03")
+    expect(page).to_have_url(re.compile("item=111-03"))
+
+
+def test_the_jump_list_goes_to_any_proposal_by_typing_its_id(open_page):
+    page = open_page("/meeting?present=1&step=2").page
+    jump = page.get_by_role("combobox", name=re.compile("跳至"))
+    jump.click()
+    jump.fill("112-J03")
+    page.get_by_role("option", name=re.compile("^112-J03")).click()
+    _arrive(page, "item=112-J03", "112-J03")
+
+
+def test_leaving_presentation_mode_takes_it_out_of_the_address_bar(open_page):
+    page = open_page("/meeting?present=1&item=111-03&clock=15:12").page
+    page.get_by_role("button", name="離開簡報模式").click()
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_visible(timeout=60_000)
+    expect(page).not_to_have_url(re.compile("present="))
+    expect(page).to_have_url(re.compile("item=111-03"))
+    page.reload()  # a reload stays in the normal page
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("button", name="離開簡報模式")).to_have_count(0)
+
+
+def test_a_wrong_value_in_the_url_is_named_as_plain_text(open_page):
+    page = open_page("/meeting?present=1&item=[連結](http://example.com/x)").page
+    alert = page.locator('[data-testid="stAlert"]')
+    expect(alert).to_contain_text("[連結](http://example.com/x)")
+    expect(alert.locator("a")).to_have_count(0)
+    expect(_heading(page)).to_have_count(0)  # no other step shown instead
+
+
+@pytest.mark.parametrize("path", ["/meeting?present=1&item=111-03", "/meeting?clock=15:12"])
+def test_every_control_shows_where_the_keyboard_focus_is(open_page, path):
+    page = open_page(path).page
+    page.wait_for_function(  # the focus styles have arrived (a retrying wait, not a fixed one)
+        "() => [...document.querySelectorAll('style')].some(s => s.textContent.includes('#ffd400'))")
+    seen = set()
+    for _ in range(14):  # the presenter view's controls, or the first ones of the meeting page
+        page.keyboard.press("Tab")
+        name, outline = page.evaluate(
+            """() => { const e = document.activeElement;
+                       const shown = e.type === 'radio' ? e.closest('label') : e;  // the input is hidden
+                       const cs = getComputedStyle(shown);
+                       return [e.tagName + ' ' + (e.getAttribute('aria-label') || e.innerText || '').slice(0, 20),
+                               cs.outlineStyle === 'none' ? 0 : parseFloat(cs.outlineWidth)]; }""")
+        if name.startswith("BODY"):  # past the last control
+            break
+        assert outline >= 2, name
+        seen.add(name)
+    assert len(seen) >= 6  # links, buttons, the jump list or the clock, the expander
 
 
 # --- recording, with an account configured for this run only ---------------------------------
@@ -145,7 +227,7 @@ def test_the_secretariat_records_from_the_presenter_view_and_the_minutes_list_it
         assert main.locator("b", has_text="x").count() == 0 and dialogs == []
         assert page.locator('[data-testid="stException"]').count() == 0
 
-        page.get_by_text("下一步").first.click()  # the session stays signed in while stepping
+        page.get_by_role("button", name="下一步").click()  # the session stays signed in while stepping
         _arrive(page, "item=111-04", "111-04")
         page.get_by_text("照案通過", exact=True).first.click()
         page.get_by_role("button", name="記錄決議").click()
@@ -166,3 +248,62 @@ def test_the_secretariat_records_from_the_presenter_view_and_the_minutes_list_it
         assert outside == []
     finally:
         context.close()
+
+
+def _sign_in(page) -> None:
+    page.locator('[data-testid="stExpander"] summary').click()
+    page.get_by_label("帳號").fill("測試祕書")
+    page.get_by_label("密碼").fill(PASSWORD)
+    page.get_by_role("button", name="登入").click()
+    expect(page.get_by_role("button", name="記錄決議")).to_be_visible(timeout=60_000)
+
+
+def test_recording_on_the_longest_proposal_keeps_the_step_buttons_on_screen(browser, secretariat_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-TW")
+    try:
+        page = context.new_page()
+        page.goto(secretariat_server + f"/meeting?present=1&item={LONGEST_TITLE}")
+        _settle(page)
+        _sign_in(page)
+        page.get_by_text("修正後通過", exact=True).first.click()
+        page.get_by_role("button", name="記錄決議").click()
+        expect(page.get_by_text("決議：").first.locator("..")).to_contain_text("修正後通過", timeout=60_000)
+        _settle(page)
+        for name in ("上一步", "下一步"):
+            button = page.get_by_role("button", name=name)
+            expect(button).to_be_visible()
+            assert _in_view(button), name
+            assert button.evaluate("e => { const r = e.getBoundingClientRect();"
+                                   " return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)"
+                                   "  ?.closest('button') === e; }"), f"{name} is covered"
+    finally:
+        context.close()
+
+
+def test_a_decision_recorded_in_a_second_window_shows_on_the_presenter_screen(browser, secretariat_server):
+    shared = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-TW")
+    secretariat = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-TW")
+    try:
+        screen = shared.new_page()
+        screen.goto(secretariat_server + "/meeting?present=1&item=111-07")
+        decision = screen.get_by_text("決議：").first.locator("..")
+        expect(decision).to_contain_text("未決議", timeout=60_000)
+        screen.evaluate("window.notReloaded = true")
+
+        desk = secretariat.new_page()  # the secretariat's own window, on the normal meeting page
+        desk.goto(secretariat_server + "/meeting?item=111-07")
+        _settle(desk)
+        desk.get_by_label("帳號").fill("測試祕書")
+        desk.get_by_label("密碼").fill(PASSWORD)
+        desk.get_by_role("button", name="登入").click()
+        desk.get_by_text("不通過", exact=True).first.click()
+        desk.get_by_label("備註（選填）").fill("請再研議")
+        desk.get_by_role("button", name="記錄決議").click()
+        expect(desk.locator('[data-testid="stMain"]')).to_contain_text("備註：請再研議", timeout=60_000)
+
+        expect(decision).to_contain_text("不通過", timeout=20_000)  # within seconds, without a reload
+        expect(screen.locator('[data-testid="stMain"]')).to_contain_text("備註：請再研議")
+        assert screen.evaluate("window.notReloaded === true")
+    finally:
+        shared.close()
+        secretariat.close()
