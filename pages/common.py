@@ -205,7 +205,6 @@ def tiles(items: list[tuple[str, str, str]]) -> str:
 # What can turn text inside a sentence into a link, an icon, a colour or formatting: brackets,
 # emphasis, code, HTML, :icons: and "http://" (the colon), e-mail autolinks (@), maths ($), tables.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>:~|$@])")
-URL_TEXT_LIMIT = 60
 
 
 def md_text(text) -> str:
@@ -215,9 +214,12 @@ def md_text(text) -> str:
 
 
 def plain(text: str) -> str:
-    """A URL value for a message: md_text, cut when long."""
-    text = str(text)
-    return md_text(text if len(text) <= URL_TEXT_LIMIT else text[:URL_TEXT_LIMIT] + "…")
+    """A URL value for a markdown message (st.error): one line, cut when long, in a code span, where
+    it shows exactly as typed and never becomes a link, a heading or a colour (backslash escapes
+    do not stop the bare-link detection of Streamlit's markdown)."""
+    value = agenda.shown_value(text)
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", value)), default=0) + 1)
+    return f"{fence} {value} {fence}"
 
 
 def unknown_in_url(what: str, raw: str, hint: str) -> None:

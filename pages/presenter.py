@@ -6,7 +6,6 @@ proposal), kept in the address bar, so a second presenter can open the same plac
 names no step says so. A clicker or the keyboard steps the view, a jump list reaches any step,
 and a proposal's decision is read again every few seconds. Not a page in the navigation.
 """
-import re
 from datetime import time
 
 import streamlit as st
@@ -101,9 +100,7 @@ def url_value_message(template: str, value: str) -> str:
     """A message naming a value from the URL, for a markdown element (st.error, st.warning): the
     value goes in a code span, where it shows exactly as typed and never becomes a link, a
     heading, a colour or a formula (backslash escapes do not stop GFM's bare-link detection)."""
-    value = agenda.shown_value(value)
-    fence = "`" * (max((len(run) for run in re.findall(r"`+", value)), default=0) + 1)
-    return template.format(value=f"「{fence} {value} {fence}」")
+    return template.format(value=f"「{common.plain(value)}」")
 
 
 def link_params(step: agenda.Step, clock: time | None) -> dict[str, str]:

@@ -37,8 +37,7 @@ def test_card_names_an_unknown_id_as_plain_text(store_url, raw):
     at = open_page("card", {"id": raw})
     message = at.error[0].value
     assert "網址中的提案編號" in message and "不存在" in message
-    assert "](" not in message and "http://" not in message
-    assert ":material/home:" not in message  # escaped, so no icon either
+    assert f"「` {raw} `」" in message  # a code span: shown as typed, never a link or an icon
 
 
 # --- groups ------------------------------------------------------------------------------------
@@ -53,7 +52,7 @@ def test_group_accepts_its_name_or_any_case(store_url, typed):
 
 def test_unknown_year_of_a_group_says_so_and_lists_all(store_url):
     at = open_page("groups", {"group": "transport", "year": "999"})
-    assert "網址中的年度「999」不存在" in at.error[0].value and "111、112" in at.error[0].value
+    assert "網址中的年度「` 999 `」不存在" in at.error[0].value and "111、112" in at.error[0].value
     assert any("全部年度，9 案" in h.value for h in at.subheader)
 
 
@@ -90,7 +89,7 @@ def test_city_lens_takes_tai_for_official_tai(store_url):
 
 def test_unknown_city_in_the_lens_says_so(store_url):
     at = open_page("home", {"city": "台中市"})
-    assert "網址中的縣市「台中市」不存在" in at.error[0].value
+    assert "網址中的縣市「` 台中市 `」不存在" in at.error[0].value
     assert at.selectbox(key="city").value is None
 
 
@@ -109,7 +108,7 @@ def test_list_rewrites_variant_spellings_to_its_labels(store_url):
 ])
 def test_list_says_which_filter_value_it_ignored(store_url, key, raw, name):
     at = open_page("proposals", {key: raw})
-    assert any(f"篩選條件「{name}」的值「{raw}」不存在" in e.value for e in at.error)
+    assert any(f"篩選條件「{name}」的值「` {raw} `」不存在" in e.value for e in at.error)
 
 
 # --- map -----------------------------------------------------------------------------------------
@@ -117,7 +116,7 @@ def test_list_says_which_filter_value_it_ignored(store_url, key, raw, name):
 @pytest.mark.parametrize("key, raw, what", [("metric", "bogus", "件數類別"), ("flow", "people", "資料類別")])
 def test_map_says_which_choice_it_ignored(store_url, key, raw, what):
     at = open_page("map", {key: raw})
-    assert f"網址中的{what}「{raw}」不存在" in at.error[0].value
+    assert f"網址中的{what}「` {raw} `」不存在" in at.error[0].value
 
 
 def test_map_canonicalises_city_and_metric(store_url):
