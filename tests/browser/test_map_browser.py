@@ -74,7 +74,7 @@ def test_default_map_draws_arcs_offline_and_hovering_a_county_names_it(open_page
         """Point at the county; if deck.gl missed that move (busy drawing), leave and come back."""
         page.mouse.move(box["x"] + x, box["y"] + y)
         try:
-            expect(tip).to_contain_text("請他市支援", timeout=5_000)
+            expect(tip.filter(has_text="請他市支援")).to_be_visible(timeout=5_000)
         except AssertionError:
             page.locator('[data-testid="stMain"] h1').first.hover()
             return None
