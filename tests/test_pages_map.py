@@ -116,6 +116,78 @@ def test_choosing_a_city_in_the_select_box_puts_it_in_the_url(open_map):
     assert len(arcs(at)) > 4
 
 
+# --- clicking the map
+
+def map_chart(at):
+    charts = at.get("deck_gl_json_chart")
+    assert len(charts) == 1
+    return charts[0]
+
+
+def layer_data(at, layer_id: str) -> list[dict]:
+    data = next(layer for layer in deck(at)["layers"] if layer["id"] == layer_id)["data"]
+    return data["features"] if isinstance(data, dict) else data
+
+
+def click_map(at, layer_id: str, pick) -> AppTest:
+    """Deliver a click on the map as the browser does, then rerun.
+
+    AppTest has no pydeck widget (the chart is an UnknownElement), so the chart's widget state is
+    added by hand beside the others: the JSON string the front end sends for a single-object pick,
+    {"selection": {"indices": {layer: [i]}, "objects": {layer: [object]}}}, which Streamlit turns
+    into the chart key's session state (PydeckSelectionSerde) and then calls on_select.
+    `pick(object)` chooses the first drawn object of that layer it accepts.
+    """
+    index, obj = next((i, o) for i, o in enumerate(layer_data(at, layer_id)) if pick(o))
+    states = at._tree.get_widget_states()
+    state = states.widgets.add()
+    state.id = map_chart(at).proto.id
+    state.string_value = json.dumps({"selection": {"indices": {layer_id: [index]}, "objects": {layer_id: [obj]}}})
+    at._run(states)
+    assert not at.exception, at.exception
+    return at
+
+
+def taipei_numbers(mutual_aid) -> tuple[str, str]:
+    out = mutual_aid[mutual_aid["from_code"] == "taipei"]["total"].sum()
+    into = mutual_aid[mutual_aid["to_code"] == "taipei"]["total"].sum()
+    return f"臺北市 請他市支援：合計 {out:,} 件", f"他市請 臺北市 支援：合計 {into:,} 件"
+
+
+@pytest.mark.parametrize("layer_id, pick", [
+    ("counties", lambda feature: feature["properties"]["code"] == "taipei"),
+    ("cities", lambda marker: marker["code"] == "taipei"),
+])
+def test_clicking_a_county_or_its_marker_chooses_the_city(open_map, mutual_aid, layer_id, pick):
+    at = open_map()
+    before = map_chart(at).key
+    click_map(at, layer_id, pick)
+    assert param(at, "city") == "taipei"
+    text = markdown(at)
+    for line in taipei_numbers(mutual_aid):
+        assert line in text
+    assert at.selectbox(key="map_city").value == "taipei"
+    mine = mutual_aid[(mutual_aid["from_code"] == "taipei") | (mutual_aid["to_code"] == "taipei")]
+    assert arcs(at) == {(r.from_code, r.to_code): r.total for r in mine.itertuples()}
+    # redrawn under a new key, so the clicked county is not left highlighted and the arcs greyed out
+    assert map_chart(at).key != before
+
+
+def test_clicking_another_city_in_a_city_view_switches_to_it(open_map):
+    at = open_map(city="taipei", metric="relay")
+    click_map(at, "cities", lambda marker: marker["code"] == "yilan")
+    assert param(at, "city") == "yilan" and param(at, "metric") == "relay"
+    assert "宜蘭縣 請他市支援：轉報" in markdown(at)
+
+
+def test_clicking_an_arc_keeps_the_view(open_map, mutual_aid):
+    at = open_map()
+    click_map(at, "arcs", lambda arc: True)
+    assert param(at, "city") is None
+    assert at.selectbox(key="map_city").value == ""
+    assert len(arcs(at)) == int((mutual_aid["total"] > 0).sum())
+
+
 def test_unknown_city_says_so_and_shows_all(open_map, mutual_aid):
     at = open_map(city="atlantis")
     errors = [e.value for e in at.error]

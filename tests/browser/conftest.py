@@ -2,6 +2,12 @@
 
 Browser tests skip when Chromium or Playwright is missing, unless REQUIRE_BROWSER=1 (set by
 .ci/run), in which case they fail: CI must never pass without having run them.
+
+Timing: the machine may be a loaded 2-core box where software WebGL and a Streamlit run take
+seconds. Tests never sleep a fixed time; they wait for what the user would see, with Playwright's
+retrying `expect(...)` (RUN_TIMEOUT), and only then read once. The script-state attribute alone is
+not enough after an action: between the click and the rerun's start the app still says
+"notRunning", so `finished()` waits for the expected content first and for the finished run after.
 """
 import os
 import shutil
@@ -14,11 +20,19 @@ from pathlib import Path
 
 import pytest
 
+try:  # test modules take `expect` from here, so a missing Playwright skips them via `browser`
+    from playwright.sync_api import expect
+except ImportError:
+    expect = None
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-quic", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--no-sandbox"]
 DONE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+MAIN = '[data-testid="stMain"]'
+EXCEPTION = '[data-testid="stException"]'
+RUN_TIMEOUT = 60_000  # ms: a generous bound for one rerun on a loaded machine, not a wait
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
 
 
@@ -70,6 +84,31 @@ def server(tmp_path_factory):
     stop_server(proc)
 
 
+def finished(page, expected, timeout: int = RUN_TIMEOUT) -> None:
+    """After an action: wait until `expected` (a locator, or text in the main area) is shown and the
+    run that drew it has finished, and no exception is on the page."""
+    target = page.locator(MAIN).get_by_text(expected).first if isinstance(expected, str) else expected
+    expect(target).to_be_visible(timeout=timeout)
+    expect(page.locator(DONE)).to_be_attached(timeout=timeout)
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def poll(probe, done, *, timeout: float = RUN_TIMEOUT / 1000, what: str = "condition"):
+    """Call `probe()` until `done(result)` holds; return the last result, or fail after `timeout` s.
+
+    For things Playwright cannot wait for itself, such as pixels on a WebGL canvas (Python Playwright
+    has no expect.poll). There is no sleep between tries on purpose: each probe is a screenshot or a
+    browser round trip that takes tens to hundreds of ms, which paces the loop, and the next try starts
+    as soon as the previous one answered."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if done(result):
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} not met within {timeout:.0f} s; last: {result!r}")
+
+
 @pytest.fixture(scope="session")
 def browser():
     try:
@@ -88,12 +127,22 @@ class Visit:
 
     def __init__(self, page, outside: list[str], console: list[str]):
         self.page, self.outside, self.console = page, outside, console
+        self.main = page.locator(MAIN)
+
+    def shows(self, *snippets: str, timeout: int = RUN_TIMEOUT) -> None:
+        """Wait until the main area contains every snippet, then until the run has finished."""
+        for snippet in snippets:
+            expect(self.main).to_contain_text(snippet, timeout=timeout)
+        expect(self.page.locator(DONE)).to_be_attached(timeout=timeout)
 
     def exceptions(self) -> list[str]:
-        return self.page.locator('[data-testid="stException"]').all_inner_texts()
+        """Exceptions shown now; call after waiting for the content the test is about."""
+        return self.page.locator(EXCEPTION).all_inner_texts()
 
     def text(self) -> str:
-        return self.page.locator('[data-testid="stMain"]').inner_text()
+        """The main area's text once the current run has finished (prefer `shows`, which retries)."""
+        expect(self.page.locator(DONE)).to_be_attached(timeout=RUN_TIMEOUT)
+        return self.main.inner_text()
 
 
 @pytest.fixture
@@ -116,8 +165,11 @@ def open_page(browser, server):
         page = ctx.new_page()
         page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
         page.goto(server + path)
-        page.wait_for_selector(DONE, timeout=60_000)
-        page.wait_for_timeout(500)
+        # The first run has drawn something and finished ("initial" until the session's first run,
+        # so this cannot match the empty page). Tests then wait for their own content with `shows`.
+        expect(page.locator(MAIN).locator('[data-testid="stElementContainer"]').first).to_be_attached(
+            timeout=RUN_TIMEOUT)
+        expect(page.locator(DONE)).to_be_attached(timeout=RUN_TIMEOUT)
         return Visit(page, outside, console)
 
     yield _open
