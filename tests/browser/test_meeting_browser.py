@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard import auth
+from pages import presenter
 from tests.browser.conftest import DONE, LOCAL, start_server, stop_server
 
 pytestmark = pytest.mark.browser
@@ -32,6 +33,20 @@ def _heading(page):
 
 def _h1(page) -> str:
     return page.locator('[data-testid="stMain"] h1').first.inner_text()
+
+
+def _step(page, label: str):
+    """The visible 上一步／下一步 button (hidden twins carry the other shortcut keys)."""
+    return page.locator(".st-key-present-nav").get_by_role("button", name=re.compile(f"^{label}"))
+
+
+def _ready(page) -> None:
+    """The presenter view is drawn whole: its hidden shortcut buttons exist and their CSS applies."""
+    expect(page.locator(".st-key-present-keys button")).to_have_count(len(presenter.NEXT_KEYS)
+                                                                      + len(presenter.PREVIOUS_KEYS) - 2,
+                                                                      timeout=60_000)
+    expect(page.locator(".st-key-present-keys")).to_be_hidden(timeout=60_000)
+    _settle(page)
 
 
 def _arrive(page, param: str, title: str | None = None) -> None:
@@ -72,11 +87,12 @@ def test_the_meeting_page_keeps_its_sidebar_and_is_read_only_without_secrets(ope
 
 def test_next_and_previous_move_one_step_and_each_step_has_its_own_url(open_page, browser, server):
     page = open_page("/meeting?present=1&step=5&clock=15:10").page
-    page.get_by_role("button", name="下一步").click()
+    _ready(page)
+    _step(page, "下一步").click()
     _arrive(page, "item=111-01", "111-01")
-    page.get_by_role("button", name="下一步").click()
+    _step(page, "下一步").click()
     _arrive(page, "item=111-02", "111-02")
-    page.get_by_role("button", name="上一步").click()
+    _step(page, "上一步").click()
     _arrive(page, "item=111-01", "111-01")
 
     second = browser.new_context(viewport={"width": 1280, "height": 720})  # a second presenter takes over
@@ -94,7 +110,7 @@ def test_the_presenter_view_opened_from_the_meeting_page_updates_its_url(open_pa
     _arrive(page, "present=1")
     assert "clock=15" in page.url
     first = _h1(page)
-    page.get_by_role("button", name="下一步").click()
+    _step(page, "下一步").click()
     expect(_heading(page)).not_to_have_text(first, timeout=60_000)
     _settle(page)
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
@@ -105,7 +121,7 @@ def test_a_long_proposal_fits_a_1280x720_screen(open_page):
     visit = open_page(f"/meeting?present=1&item={LONGEST_TITLE}")
     page = visit.page
     assert visit.exceptions() == []
-    for locator in (page.get_by_role("button", name="下一步"), page.get_by_role("button", name="上一步"),
+    for locator in (_step(page, "下一步"), _step(page, "上一步"),
                     page.locator('[data-testid="stMain"] h1').first, page.get_by_text("決議：").first):
         box = locator.bounding_box()
         assert box and box["y"] >= 0 and box["y"] + box["height"] <= 720, locator
@@ -118,6 +134,7 @@ def _in_view(locator, height: int = 720) -> bool:
 
 def test_a_clicker_and_the_arrow_keys_step_the_presenter_view(open_page):
     page = open_page("/meeting?present=1&step=5&clock=15:10").page
+    _ready(page)
     for key, param, title in [("PageDown", "item=111-01", "111-01"), ("ArrowRight", "item=111-02", "111-02"),
                               ("Space", "item=111-03", "111-03"), ("ArrowDown", "item=111-04", "111-04"),
                               ("PageUp", "item=111-03", "111-03"), ("ArrowLeft", "item=111-02", "111-02"),
@@ -227,7 +244,7 @@ def test_the_secretariat_records_from_the_presenter_view_and_the_minutes_list_it
         assert main.locator("b", has_text="x").count() == 0 and dialogs == []
         assert page.locator('[data-testid="stException"]').count() == 0
 
-        page.get_by_role("button", name="下一步").click()  # the session stays signed in while stepping
+        _step(page, "下一步").click()  # the session stays signed in while stepping
         _arrive(page, "item=111-04", "111-04")
         page.get_by_text("照案通過", exact=True).first.click()
         page.get_by_role("button", name="記錄決議").click()
@@ -296,6 +313,7 @@ def test_a_decision_recorded_in_a_second_window_shows_on_the_presenter_screen(br
         desk.get_by_label("帳號").fill("測試祕書")
         desk.get_by_label("密碼").fill(PASSWORD)
         desk.get_by_role("button", name="登入").click()
+        expect(desk.get_by_role("button", name="記錄決議")).to_be_visible(timeout=60_000)
         desk.get_by_text("不通過", exact=True).first.click()
         desk.get_by_label("備註（選填）").fill("請再研議")
         desk.get_by_role("button", name="記錄決議").click()
