@@ -262,7 +262,8 @@ def od_heatmap(flows: Flows, cities, *, selected: str | None = None) -> go.Figur
     names = list(matrix.index)
     if selected in names:
         i = names.index(selected)
-        box = {"type": "rect", "line": {"color": "#111111", "width": 3}, "fillcolor": "rgba(0,0,0,0)"}
+        # mid grey: stands out on the white and on the dark theme (contrast over 3:1 on both)
+        box = {"type": "rect", "line": {"color": "#808080", "width": 3}, "fillcolor": "rgba(0,0,0,0)"}
         figure.add_shape(**box, x0=-0.5, x1=len(names) - 0.5, y0=i - 0.5, y1=i + 0.5)
         figure.add_shape(**box, x0=i - 0.5, x1=i + 0.5, y0=-0.5, y1=len(names) - 0.5)
     return figure
