@@ -29,6 +29,8 @@ CARD_CSS = """
 .bt-history{margin:.3rem 0 0 1.1rem;padding:0}
 .bt-no-print{}
 .bt-print-id{display:none}
+/* 上一案／下一案 in narrow columns (iPad with the sidebar open): wrap the label rather than cut the id. */
+[data-testid="stPageLink-NavLink"] span,[data-testid="stPageLink-NavLink"] p{white-space:normal;text-overflow:clip}
 @media print{
   @page{size:A4;margin:12mm}
   [data-testid="stSidebar"],[data-testid="stHeader"],header,[data-testid="stToolbar"],[data-testid="stDecoration"],

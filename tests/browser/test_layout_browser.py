@@ -83,6 +83,14 @@ def test_the_cards_eight_city_grid_does_not_overlap(open_page, viewport):
     settled(page, check, report)
 
 
+def test_card_neighbour_links_show_the_whole_id_on_an_ipad(open_page):
+    page = open_page("/card?id=112-J02", viewport=IPAD).page
+    labels = page.locator('[data-testid="stPageLink-NavLink"] p').filter(has_text=re.compile("^[上下]一案 112-"))
+    expect(labels).to_have_count(2)
+    for label in labels.all():  # the whole id is drawn, none of it hidden behind an ellipsis
+        assert label.evaluate("e => e.scrollWidth <= e.clientWidth"), label.inner_text()
+
+
 def test_every_map_metric_is_reachable_and_clickable_on_an_ipad(open_page):
     page = open_page("/map", viewport=IPAD).page
     relay = page.get_by_role("radio", name="轉報", exact=True)
