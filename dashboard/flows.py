@@ -248,19 +248,22 @@ def od_heatmap(flows: Flows, cities, *, selected: str | None = None) -> go.Figur
         textfont={"size": 16}, customdata=text, hovertemplate=hover, colorscale="Blues", showscale=False,
         xgap=2, ygap=2, zmin=0,
     ))
-    axis_font = {"size": 14, "color": "#222222"}
+    # No colours for text or background: Streamlit's light or dark theme supplies them. automargin
+    # keeps the city names whole; plotly turns them on a narrow (phone) chart.
+    axis_font = {"size": 14}
     figure.update_layout(
-        template=None, margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=430, plot_bgcolor="#f4f4f4",
-        font={"family": "Noto Sans CJK TC, Noto Sans TC, sans-serif", "size": 14, "color": "#222222"},
-        xaxis={"title": {"text": f"{flows.kind.target_role} →"}, "side": "top", "tickangle": 0,
-               "tickfont": axis_font, "showgrid": False},
+        template=None, margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=430,
+        font={"family": "Noto Sans CJK TC, Noto Sans TC, sans-serif", "size": 14},
+        xaxis={"title": {"text": f"{flows.kind.target_role} →"}, "side": "top",
+               "tickfont": axis_font, "showgrid": False, "automargin": True},
         yaxis={"title": {"text": f"↓ {flows.kind.source_role}"}, "autorange": "reversed", "tickfont": axis_font,
-               "showgrid": False},
+               "showgrid": False, "automargin": True},
     )
     names = list(matrix.index)
     if selected in names:
         i = names.index(selected)
-        box = {"type": "rect", "line": {"color": "#111111", "width": 3}, "fillcolor": "rgba(0,0,0,0)"}
+        # mid grey: stands out on the white and on the dark theme (contrast over 3:1 on both)
+        box = {"type": "rect", "line": {"color": "#808080", "width": 3}, "fillcolor": "rgba(0,0,0,0)"}
         figure.add_shape(**box, x0=-0.5, x1=len(names) - 0.5, y0=i - 0.5, y1=i + 0.5)
         figure.add_shape(**box, x0=i - 0.5, x1=i + 0.5, y0=-0.5, y1=len(names) - 0.5)
     return figure

@@ -300,7 +300,7 @@ def legend_html(flows: Flows, *, max_count: int) -> str:
     kind = flows.kind
     source, target = html.escape(kind.source_role), html.escape(kind.target_role)
     direction = (
-        f'<div style="display:flex;align-items:center;gap:6px;white-space:nowrap">'
+        f'<div style="display:flex;flex-wrap:wrap;align-items:center;gap:2px 6px;white-space:nowrap">'
         f'<span>{source}</span><span style="flex:1;height:10px;border-radius:5px;min-width:40px;'
         f'background:linear-gradient(90deg,{_rgb(SOURCE_COLOR)},{_rgb(TARGET_COLOR)})"></span>'
         f'<span>{ARROW}</span><span>{target}</span></div>')
@@ -312,4 +312,4 @@ def legend_html(flows: Flows, *, max_count: int) -> str:
     unit = html.escape(kind.unit)
     return (f'<div style="font-size:0.9rem;line-height:1.6">{direction}'
             f'<div>線寬＝{html.escape(flows.measure)}（{unit}）：{widths}</div>'
-            f'<div style="color:#555">{ARROW} 指向終點；兩市互相往來時兩條弧線分走兩側；圓點大小＝往來合計</div></div>')
+            f'<div style="opacity:.8">{ARROW} 指向終點；兩市互相往來時兩條弧線分走兩側；圓點大小＝往來合計</div></div>')

@@ -179,7 +179,7 @@ def proposals_table(rows: pd.DataFrame, *, units: bool = False, role: bool = Fal
         for r in rows.itertuples())
     head = ("<tr><th>編號</th><th>" + ("提案名稱／提案單位" if units else "提案名稱") + "</th>"
             + ("<th>角色</th>" if role else "") + "<th>列管狀態</th><th>進度狀態</th><th>會議決議</th></tr>")
-    table = f'<table class="bt-table">{head}{body}</table>'
+    table = f'<div class="bt-scroll-x"><table class="bt-table">{head}{body}</table></div>'
     return f'<div class="bt-scroll">{table}</div>' if scroll else table
 
 
@@ -348,6 +348,16 @@ CSS = """
 .bt-table td.id,.bt-table td.num,.bt-table td.city{white-space:nowrap}
 .bt-table th{white-space:nowrap}
 .bt-scroll{max-height:360px;overflow-y:auto}
+.bt-scroll-x{overflow-x:auto;max-width:100%}
+.bt-tile-value{white-space:nowrap}
+/* Tablets: two tiles a row. Phones: smaller numbers, and wide tables scroll sideways in their own box. */
+@media (max-width:900px){.bt-tiles{grid-template-columns:repeat(2,minmax(0,1fr))}}
+@media (max-width:640px){
+  .bt-tile{padding:.45rem .7rem}
+  .bt-tile-value{font-size:1.6rem}
+}
+/* The map's segmented controls wrap onto a second line instead of hiding options past the edge. */
+[data-testid="stButtonGroup"]>div{flex-wrap:wrap}
 .bt-links{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;font-size:1rem}
 .bt-links a,.bt-list a{white-space:nowrap}
 </style>

@@ -18,7 +18,7 @@ CARD_CSS = """
 .bt-card th{width:7.5em;white-space:nowrap;background:rgba(128,128,128,.12);font-weight:700}
 .bt-card td.text{white-space:pre-wrap;line-height:1.65}
 .bt-boxes{display:flex;flex-wrap:wrap;gap:.2rem 1.4rem}
-.bt-grid{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:.15rem 1rem;margin-top:.35rem}
+.bt-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(6.2em,1fr));gap:.15rem 1rem;margin-top:.35rem}
 .bt-box{white-space:nowrap}
 .bt-box .mark{font-size:1.15em;margin-right:.2em}
 .bt-box.off{opacity:.65}
@@ -29,6 +29,8 @@ CARD_CSS = """
 .bt-history{margin:.3rem 0 0 1.1rem;padding:0}
 .bt-no-print{}
 .bt-print-id{display:none}
+/* 上一案／下一案 in narrow columns (iPad with the sidebar open): wrap the label rather than cut the id. */
+[data-testid="stPageLink-NavLink"] span,[data-testid="stPageLink-NavLink"] p{white-space:normal;text-overflow:clip}
 @media print{
   @page{size:A4;margin:12mm}
   [data-testid="stSidebar"],[data-testid="stHeader"],header,[data-testid="stToolbar"],[data-testid="stDecoration"],
@@ -48,6 +50,7 @@ CARD_CSS = """
   .bt-print-id th{width:auto !important;white-space:normal !important;background:#fff !important;font-weight:700;
     border:none !important;border-bottom:1px solid #000 !important;padding:.2rem 0 !important;text-align:left}
   .bt-box.off{opacity:1}
+  .bt-scroll-x{overflow:visible !important}
   *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }
 </style>
@@ -153,20 +156,22 @@ def figures_markup(card: queries.Card) -> list[str]:
             + f'<td class="num">{i.value:,} {esc(i.unit)}</td>'
             f'<td>{esc(roc_period(i.period_start, i.period_end) or roc_date(i.as_of))}</td><td>{esc(i.note or "")}</td></tr>'
             for i in card.indicators)
-        parts.append('<div class="bt-card-title" style="font-size:1.2rem">相關數據</div><table class="bt-table">'
+        parts.append('<div class="bt-card-title" style="font-size:1.2rem">相關數據</div>'
+                     '<div class="bt-scroll-x"><table class="bt-table">'
                      f'<thead>{print_id_row(p, 6 if paired else 5)}<tr><th>項目</th><th>縣市</th>'
                      + ('<th>對方縣市</th>' if paired else "")
                      + '<th class="num">數值</th><th>期間／日期</th><th>備註</th></tr></thead>'
-                     f'{body}</table>')
+                     f'{body}</table></div>')
     if card.mutual_aid:
         body = "".join(
             f'<tr><td>{esc(names[m.from_city])}</td><td>{esc(names[m.to_city])}</td><td class="num">{m.fire}</td>'
             f'<td class="num">{m.ambulance}</td><td class="num">{m.relay}</td></tr>' for m in card.mutual_aid)
         first = card.mutual_aid[0]
         parts.append(f'<div class="bt-card-title" style="font-size:1.2rem">跨區救災救護支援及轉報統計'
-                     f'（{esc(roc_period(first.period_start, first.period_end))}）</div><table class="bt-table">'
+                     f'（{esc(roc_period(first.period_start, first.period_end))}）</div>'
+                     '<div class="bt-scroll-x"><table class="bt-table">'
                      f'<thead>{print_id_row(p, 5)}<tr><th>請求縣市</th><th>支援縣市</th><th class="num">火災支援</th>'
-                     f'<th class="num">救護支援</th><th class="num">119轉報</th></tr></thead>{body}</table>')
+                     f'<th class="num">救護支援</th><th class="num">119轉報</th></tr></thead>{body}</table></div>')
     return parts
 
 

@@ -121,6 +121,7 @@ def render() -> None:
     view = map_view(version, flow_key, metric if flow_key == fl.AID.key else "all", selected)
     flows, kind, unit = view.flows, view.flows.kind, view.flows.kind.unit
 
+    common.style()  # shared styles, among them the wrapping of the segmented controls
     st.title("跨區支援地圖")
     st.caption(f"{kind.title}｜統計區間：{flows.period}｜資料來源：{kind.source}")
     for what, value, hint in problems:

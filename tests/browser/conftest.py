@@ -149,8 +149,10 @@ class Visit:
 def open_page(browser, server):
     contexts = []
 
-    def _open(path: str, viewport=(1280, 720)) -> Visit:
-        ctx = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-TW")
+    def _open(path: str, viewport=(1280, 720), color_scheme=None) -> Visit:
+        # color_scheme "dark"/"light" emulates the browser's preference; None keeps Playwright's default
+        ctx = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-TW",
+                                  color_scheme=color_scheme)
         contexts.append(ctx)
         outside, console = [], []
 

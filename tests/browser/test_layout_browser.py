@@ -1,0 +1,188 @@
+"""Phones, tablets and the dark theme: nothing overlaps, nothing is cut off, everything reads.
+
+Sizes from issue 8: 1280×720 shared screen, 1024×768 iPad, 390×844 phone. Measurements are taken
+in the page with JS (element boxes, scroll widths, computed colours) inside Playwright's retrying
+waits, so a chart or table that is still drawing gets time to settle.
+"""
+import re
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
+
+PHONE, IPAD = (390, 844), (1024, 768)
+
+
+def settled(page, check: str, report: str, timeout: int = 15_000):
+    """Wait until the JS expression `check` is true; otherwise fail with what `report` measures."""
+    try:
+        page.wait_for_function(check, timeout=timeout)
+    except PlaywrightTimeout:
+        pytest.fail(f"{report}: {page.evaluate(report)}")
+
+
+# Elements wider than the page, except those inside a box meant to scroll sideways (wide tables,
+# Streamlit's data grid): the app's scroller [stMain] must never need a sideways scroll.
+OVERFLOW = """(() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const scroller = e => { for (let p = e.parentElement; p && p !== main; p = p.parentElement) {
+      const x = getComputedStyle(p).overflowX; if (x === 'auto' || x === 'scroll' || x === 'hidden') return true; }
+    return false; };
+  const wide = [...main.querySelectorAll('*')].filter(e => {
+      const r = e.getBoundingClientRect(); return r.width > 0 && r.right > innerWidth + 1 && !scroller(e); })
+    .slice(0, 5).map(e => e.tagName + ' ' + (e.innerText || '').slice(0, 40));
+  return {main: [main.scrollWidth, main.clientWidth], page: [document.scrollingElement.scrollWidth, innerWidth], wide};
+})()"""
+NO_OVERFLOW = ("(() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+               " return m.scrollWidth <= m.clientWidth && document.scrollingElement.scrollWidth <= innerWidth; })()")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, IPAD], ids=["phone", "ipad"])
+@pytest.mark.parametrize("path", ["/?city=桃園市", "/groups?group=transport&year=112", "/card?id=112-J17",
+                                  "/card?id=112-J02", "/map", "/proposals"])
+def test_no_page_is_wider_than_the_screen(open_page, path, viewport):
+    visit = open_page(path, viewport=viewport)
+    assert not visit.exceptions()
+    settled(visit.page, NO_OVERFLOW, OVERFLOW)
+
+
+def test_wide_tables_scroll_sideways_in_their_own_box_on_a_phone(open_page):
+    page = open_page("/?city=桃園市", viewport=PHONE).page
+    box = page.locator(".bt-scroll-x").last  # the city lens's mutual-aid table, one column per city
+    expect(box).to_be_visible()
+    # the table is still whole (wider than the phone), reachable by scrolling its own box
+    assert box.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth")
+
+
+def test_headline_numbers_stay_on_one_line_on_a_phone(open_page):
+    page = open_page("/", viewport=PHONE).page
+    values = page.locator(".bt-tile-value")
+    expect(values.first).to_be_visible()
+    check = """(() => [...document.querySelectorAll('.bt-tile-value')].every(e => {
+        const r = e.getBoundingClientRect(), line = parseFloat(getComputedStyle(e).lineHeight);
+        return r.height < line * 1.5 && r.right <= innerWidth && e.scrollWidth <= e.clientWidth; }))()"""
+    report = """[...document.querySelectorAll('.bt-tile-value')].map(e => [e.innerText,
+        Math.round(e.getBoundingClientRect().height), getComputedStyle(e).lineHeight, e.scrollWidth, e.clientWidth])"""
+    settled(page, check, report)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, IPAD], ids=["phone", "ipad"])
+def test_the_cards_eight_city_grid_does_not_overlap(open_page, viewport):
+    page = open_page("/card?id=112-J17", viewport=viewport).page
+    expect(page.locator(".bt-grid .bt-box")).to_have_count(8)
+    check = """(() => { const boxes = [...document.querySelectorAll('.bt-grid .bt-box')].map(e => e.getBoundingClientRect());
+      const cell = document.querySelector('.bt-grid').closest('td').getBoundingClientRect();
+      const apart = (a, b) => a.right <= b.left + 0.5 || b.right <= a.left + 0.5 || a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5;
+      // a grid cell's box is its track: content spilling past it (nowrap names) shows in scrollWidth
+      const spill = [...document.querySelectorAll('.bt-grid .bt-box')].some(e => e.scrollWidth > e.clientWidth + 1);
+      return !spill && boxes.every((a, i) => a.left >= cell.left && a.right <= cell.right + 0.5
+                                   && boxes.every((b, j) => i === j || apart(a, b))); })()"""
+    report = """[...document.querySelectorAll('.bt-grid .bt-box')].map(e => { const r = e.getBoundingClientRect();
+      return [e.innerText, Math.round(r.left), Math.round(r.right), Math.round(r.top), e.scrollWidth, e.clientWidth]; })"""
+    settled(page, check, report)
+
+
+def test_card_neighbour_links_show_the_whole_id_on_an_ipad(open_page):
+    page = open_page("/card?id=112-J02", viewport=IPAD).page
+    labels = page.locator('[data-testid="stPageLink-NavLink"] p').filter(has_text=re.compile("^[上下]一案 112-"))
+    expect(labels).to_have_count(2)
+    for label in labels.all():  # the whole id is drawn, none of it hidden behind an ellipsis
+        assert label.evaluate("e => e.scrollWidth <= e.clientWidth"), label.inner_text()
+
+
+def test_every_map_metric_is_reachable_and_clickable_on_an_ipad(open_page):
+    page = open_page("/map", viewport=IPAD).page
+    relay = page.get_by_role("radio", name="轉報", exact=True)
+    expect(relay).to_be_visible()
+    # fully inside the window, and what sits at its centre is the option itself (not clipped away)
+    check = """(() => { const b = [...document.querySelectorAll('[role=radio]')].find(e => e.innerText.trim() === '轉報');
+      const r = b.getBoundingClientRect(); const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+      return r.left >= 0 && r.right <= innerWidth && r.top >= 0 && b.contains(hit); })()"""
+    report = """(() => { const b = [...document.querySelectorAll('[role=radio]')].find(e => e.innerText.trim() === '轉報');
+      const r = b.getBoundingClientRect(); const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+      return [r.left, r.right, innerWidth, hit && hit.outerHTML.slice(0, 80)]; })()"""
+    settled(page, check, report)
+    relay.click()
+    expect(page).to_have_url(re.compile("metric=relay"))
+
+
+@pytest.mark.parametrize("viewport", [PHONE, IPAD], ids=["phone", "ipad"])
+def test_od_matrix_city_names_are_not_cut_off(open_page, viewport):
+    page = open_page("/map", viewport=viewport).page
+    page.locator('[data-testid="stPlotlyChart"]').scroll_into_view_if_needed()  # drawn once in view
+    expect(page.locator('[data-testid="stPlotlyChart"] .ytick text')).to_have_count(8, timeout=20_000)
+    expect(page.locator('[data-testid="stPlotlyChart"] .xtick text')).to_have_count(8)
+    check = """(() => { const chart = document.querySelector('[data-testid="stPlotlyChart"] .main-svg').getBoundingClientRect();
+      return [...document.querySelectorAll('[data-testid="stPlotlyChart"] .xtick text, [data-testid="stPlotlyChart"] .ytick text')]
+        .every(t => { const r = t.getBoundingClientRect();
+          return r.width > 0 && r.left >= chart.left - 0.5 && r.right <= chart.right + 0.5 && r.top >= chart.top - 0.5; }); })()"""
+    report = """(() => { const chart = document.querySelector('[data-testid="stPlotlyChart"] .main-svg').getBoundingClientRect();
+      return [[chart.left, chart.right, chart.top], ...[...document.querySelectorAll('[data-testid="stPlotlyChart"] .ytick text')]
+        .map(t => { const r = t.getBoundingClientRect(); return [t.textContent, Math.round(r.left), Math.round(r.right)]; })]; })()"""
+    settled(page, check, report)
+
+
+# --- dark theme ----------------------------------------------------------------------------------
+# WCAG contrast of an element's text against what is behind it: the first opaque background up the
+# tree, the text colour faded by its own alpha and every ancestor's opacity (muted notes use opacity).
+CONTRAST = """(sel) => {
+  const rgba = s => { const m = s.match(/[\\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+  const lum = ([r, g, b]) => { const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const background = e => { for (let p = e; p; p = p.parentElement) { const c = rgba(getComputedStyle(p).backgroundColor);
+      if (c[3] > 0.5) return c; } return [255, 255, 255, 1]; };
+  return [...document.querySelectorAll(sel)].filter(e => e.getClientRects().length && e.textContent.trim()).map(e => {
+    const cs = getComputedStyle(e); const fill = e instanceof SVGElement ? cs.fill : cs.color;
+    let [r, g, b, a] = rgba(fill);
+    for (let p = e; p; p = p.parentElement) a *= parseFloat(getComputedStyle(p).opacity);
+    const bg = background(e); const fg = [0, 1, 2].map(i => [r, g, b][i] * a + bg[i] * (1 - a));
+    const [hi, lo] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+    return [e.textContent.trim().slice(0, 20), Math.round((hi + 0.05) / (lo + 0.05) * 100) / 100, lum(bg)]; });
+}"""
+
+
+def contrasts(page, selector: str) -> list:
+    expect(page.locator(f"{selector} >> visible=true").first).to_be_visible()
+    return page.evaluate(CONTRAST, selector)
+
+
+def assert_dark_and_readable(page, selectors: list[str]):
+    app_bg = page.evaluate("() => getComputedStyle(document.querySelector('[data-testid=\"stApp\"]')).backgroundColor")
+    for selector in selectors:
+        measured = contrasts(page, selector)
+        assert measured, selector
+        assert all(bg < 0.05 for _, _, bg in measured), f"not dark ({app_bg}): {selector} {measured[:3]}"
+        poor = [m for m in measured if m[1] < 4.5]
+        assert not poor, f"{selector}: contrast below 4.5: {poor[:5]}"
+
+
+def test_dark_preference_gives_a_dark_readable_overview(open_page):
+    page = open_page("/?city=桃園市", viewport=PHONE, color_scheme="dark").page
+    assert_dark_and_readable(page, [".bt-tile-label", ".bt-tile-value", ".bt-tile-sub", ".bt-table td",
+                                    ".bt-table th", ".bt-table td span[style*='border']", "h1"])
+
+
+def test_dark_preference_gives_a_readable_card(open_page):
+    page = open_page("/card?id=112-J17", color_scheme="dark").page
+    assert_dark_and_readable(page, [".bt-card th", ".bt-card td", ".bt-box", ".bt-card-title", ".bt-card-meta"])
+
+
+def test_dark_preference_gives_readable_group_links_and_list(open_page):
+    page = open_page("/groups?group=transport&year=112", viewport=IPAD, color_scheme="dark").page
+    assert_dark_and_readable(page, [".bt-table td a", ".bt-muted"])
+
+
+def test_dark_preference_gives_a_readable_map_legend_and_matrix(open_page):
+    page = open_page("/map", viewport=IPAD, color_scheme="dark").page
+    page.locator('[data-testid="stPlotlyChart"]').scroll_into_view_if_needed()  # drawn once in view
+    expect(page.locator('[data-testid="stPlotlyChart"] .ytick text')).to_have_count(8, timeout=20_000)
+    assert_dark_and_readable(page, ['[data-testid="stMarkdownContainer"] div[style*="opacity"]',
+                                    '[data-testid="stPlotlyChart"] .ytick text',
+                                    '[data-testid="stPlotlyChart"] .xtick text'])
+
+
+def test_light_preference_keeps_the_light_theme(open_page):
+    page = open_page("/", color_scheme="light").page
+    bg = page.evaluate("() => getComputedStyle(document.querySelector('[data-testid=\"stApp\"]')).backgroundColor")
+    assert bg == "rgb(255, 255, 255)", bg
