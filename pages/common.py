@@ -197,10 +197,12 @@ def tiles(items: list[tuple[str, str, str]]) -> str:
 
 
 # --- URL state: the address bar is the truth -------------------------------------------------
-# Pages without bound widgets read their parameters by hand, put them into their widgets before
-# drawing them, and write a change back from the widget's on_change. `bind="query-params"` is
-# kept to the proposal list: Streamlit drops an incoming parameter whose name was bound on the
-# page the user came from, so a link from one bound page to another would lose its context.
+# Every page reads its parameters by hand, resolves variant spellings, says which values name
+# nothing, puts the values into its widgets before drawing them (seed_widget) and writes a change
+# back from the widget's on_change; show_in_url keeps the address bar equal to what is shown.
+# Not `bind="query-params"`: Streamlit drops an incoming parameter whose name was bound on the page
+# the user came from (a link from one page to another would lose its context) and drops values it
+# does not know without a word.
 
 # What can turn text inside a sentence into a link, an icon, a colour or formatting: brackets,
 # emphasis, code, HTML, :icons: and "http://" (the colon), e-mail autolinks (@), maths ($), tables.

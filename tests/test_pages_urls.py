@@ -123,3 +123,19 @@ def test_map_canonicalises_city_and_metric(store_url):
     at = open_page("map", {"city": "臺北市", "metric": "RELAY"})
     assert not at.error
     assert at.query_params == {"metric": "relay", "city": "taipei"}
+
+
+def test_list_filters_chosen_on_the_page_go_into_the_url(store_url):
+    at = open_page("proposals")
+    at.multiselect(key="group").select("transport").run()
+    at.pills(key="year").set_value([112]).run()
+    assert at.query_params == {"group": "交通運輸組", "year": "112"}
+    assert any("符合條件：8 案" in m.value for m in at.markdown)
+    at.button[0].click().run()  # 清除篩選
+    assert at.query_params == {} and any("符合條件：55 案" in m.value for m in at.markdown)
+
+
+def test_list_keeps_a_text_search_in_the_url(store_url):
+    at = open_page("proposals")
+    at.text_input(key="q").input("月票").run()
+    assert at.query_params == {"q": "月票"}

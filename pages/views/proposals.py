@@ -46,8 +46,8 @@ def filtered(version_key: tuple, params_key: tuple) -> tuple[pd.DataFrame, pa.Ta
 
 def multi(container, key: str, label: str, choices: dict[str, dict], width: int | str = "stretch") -> None:
     options = choices[key]
-    container.multiselect(label, list(options), format_func=options.get, key=key, bind="query-params",
-                          placeholder="全部", width=width, wrap=True)
+    container.multiselect(label, list(options), format_func=options.get, key=key, placeholder="全部", width=width,
+                          wrap=True, on_change=widgets_to_url, args=(choices,))
 
 
 def fold_choice(raw: str, options: dict) -> object | None:
@@ -61,33 +61,47 @@ FILTER_NAMES = {"year": "年度", "track": "類別", "group": "議題組", "trac
                 "type": "提案類型", "decision": "會議決議", "city": "縣市", "role": "縣市角色"}
 
 
-def check_url(choices: dict[str, dict], cities: list) -> list[tuple[str, str, str]]:
-    """Before the bound widgets read the URL: return (filter name, value, what it accepts) for each
-    value that names nothing, and reopen the page on the canonical spelling of known values
-    (台北市 → 臺北市, a group id → its label, any case). Streamlit would otherwise drop both
-    silently and show more proposals than the link meant. Unknown values stay in the reopened URL,
-    so that they are still reported there."""
-    options_of = {**choices, "city": {c.name: c.name for c in cities}, "role": common.ROLE_LABELS}
-    problems, rewritten, changed = [], {}, False
-    for key in common.FILTER_KEYS:
+def read_url(choices: dict[str, dict], cities: list) -> tuple[dict, list[tuple[str, str, str]]]:
+    """The widget values the URL asks for, whatever the spelling (台北市 → 臺北市, a group id or its
+    label, any case), and (filter name, value, what it accepts) for each value that names nothing."""
+    values, problems = {}, []
+    for key, options in choices.items():
         raw = st.query_params.get_all(key)
-        if key not in options_of:  # free text
-            rewritten[key] = raw
-            continue
-        options = options_of[key]
-        found = [common.resolve_city(value, cities) if key == "city" else fold_choice(value, options) for value in raw]
+        found = [fold_choice(value, options) for value in raw]
         problems += [(FILTER_NAMES[key], value, "、".join(map(str, options.values())))
                      for value, hit in zip(raw, found) if hit is None]
-        rewritten[key] = list(dict.fromkeys(options[hit] if hit is not None else value for value, hit in zip(raw, found)))
-        changed |= rewritten[key] != raw
-    if changed:
-        st.switch_page(common.page_path("proposals"), query_params={k: v for k, v in rewritten.items() if v})
-    return problems
+        values[key] = list(dict.fromkeys(hit for hit in found if hit is not None))
+    values["q"] = " ".join(st.query_params.get_all("q"))
+    raw_city = st.query_params.get("city")
+    values["city"] = common.resolve_city(raw_city, cities)
+    if raw_city and values["city"] is None:
+        problems.append((FILTER_NAMES["city"], raw_city, "、".join(c.name for c in cities)))
+    raw_role = st.query_params.get("role")
+    values["role"] = fold_choice(raw_role, common.ROLE_LABELS) if raw_role else DEFAULTS["role"]
+    if values["role"] is None:
+        problems.append((FILTER_NAMES["role"], raw_role, "、".join(common.ROLE_LABELS.values())))
+        values["role"] = DEFAULTS["role"]
+    return values, problems
+
+
+def url_params(choices: dict[str, dict]) -> dict[str, list[str]]:
+    """The filter as URL parameters (the labels the widgets show), from the widgets' values."""
+    state = st.session_state
+    params = {key: [choices[key][v] for v in state.get(key) or []] for key in choices}
+    params.update(q=[state.get("q") or ""], city=[state.get("city") or ""],
+                  role=[common.ROLE_LABELS[state.get("role") or DEFAULTS["role"]]])
+    return {k: v for k, v in params.items() if any(v) and not (k == "role" and v == [common.ROLE_LABELS["any"]])}
+
+
+def widgets_to_url(choices: dict[str, dict]) -> None:
+    """on_change of every filter widget: the URL holds the whole filter."""
+    common.show_in_url(url_params(choices))
 
 
 def clear_filters() -> None:
     for key, value in DEFAULTS.items():
         st.session_state[key] = value
+    common.show_in_url({})
 
 
 def render() -> None:
@@ -98,14 +112,17 @@ def render() -> None:
     common.style()
 
     st.title("提案列表")
-    for name, value, accepted in check_url(choices, common.cities(version)):
+    values, problems = read_url(choices, common.cities(version))
+    for name, value, accepted in problems:
         common.unknown_in_url(f"篩選條件「{name}」的值", value, f"已略過這個條件。可用的值：{accepted}。")
+    for key, value in values.items():  # the URL is the truth: widgets show what it asks for
+        common.seed_widget(key, value)
     # Horizontal containers rather than st.columns: one block per row keeps the script run short.
     top = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
-    top.text_input("搜尋（提案名稱與提案單內容）", key="q", bind="query-params", placeholder="例如：月票、長照、臺北港",
-                   width=240)
+    to_url = {"on_change": widgets_to_url, "args": (choices,)}
+    top.text_input("搜尋（提案名稱與提案單內容）", key="q", placeholder="例如：月票、長照、臺北港", width=240, **to_url)
     top.pills("年度", list(choices["year"]), format_func=choices["year"].get, selection_mode="multi", key="year",
-              bind="query-params")
+              **to_url)
     multi(top, "track", "類別", choices, width=170)
     multi(top, "group", "議題組", choices)
     with st.expander("更多篩選條件：列管狀態、進度狀態、提案類型、會議決議、縣市",
@@ -115,15 +132,13 @@ def render() -> None:
         multi(more, "progress", "進度狀態", choices, width=240)
         multi(more, "type", "提案類型", choices, width=240)
         multi(more, "decision", "會議決議", choices, width=240)
-        more.selectbox("縣市", view["cities"], index=None, placeholder="全部縣市", key="city", bind="query-params",
-                       width=150)
-        more.segmented_control("縣市角色", list(common.ROLE_LABELS), format_func=common.ROLE_LABELS.get, default="any",
-                               required=True, key="role", bind="query-params")
+        more.selectbox("縣市", view["cities"], index=None, placeholder="全部縣市", key="city", width=150, **to_url)
+        more.segmented_control("縣市角色", list(common.ROLE_LABELS), format_func=common.ROLE_LABELS.get,
+                               required=True, key="role", **to_url)
 
-    params = {key: [choices[key][v] for v in st.session_state.get(key) or []] for key in choices}
-    params.update(q=[st.session_state.get("q") or ""], city=[st.session_state.get("city") or ""],
-                  role=[common.ROLE_LABELS[st.session_state.get("role") or "any"]])
-    params = {k: v for k, v in params.items() if any(v) and not (k == "role" and v == [common.ROLE_LABELS["any"]])}
+    params = url_params(choices)
+    if not problems:  # one spelling in shared links; a value that names nothing stays visible with its message
+        common.show_in_url(params)
     rows, table, ids = filtered(version, tuple((k, tuple(v)) for k, v in params.items()))
 
     bar = st.container(horizontal=True, vertical_alignment="center", gap="medium")
