@@ -10,6 +10,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
+pytestmark = pytest.mark.browser
+
 PHONE, IPAD = (390, 844), (1024, 768)
 
 
