@@ -9,9 +9,6 @@ import pandas as pd
 from dashboard import lookup, vocab
 from dashboard.models import WorkGroup
 
-UNDECIDED = vocab.UNDECIDED
-
-
 def normalise_search(text: str) -> str:
     """Fold the variants people type: 台/臺, full-width letters and digits, case, spaces."""
     return lookup.fold(text)
@@ -66,12 +63,12 @@ def status_counts(frame: pd.DataFrame, *, axis: str = "progress_status") -> pd.D
 
 
 def filter_by_decision(frame: pd.DataFrame, *, wanted: tuple[str, ...]) -> pd.DataFrame:
-    """Rows whose resolution in force is one of `wanted`; UNDECIDED matches rows without one."""
+    """Rows whose resolution in force is one of `wanted`; vocab.UNDECIDED matches rows without one."""
     if not wanted:
         return frame
     resolution = frame["resolution"]
-    mask = resolution.isin([w for w in wanted if w != UNDECIDED])
-    if UNDECIDED in wanted:
+    mask = resolution.isin([w for w in wanted if w != vocab.UNDECIDED])
+    if vocab.UNDECIDED in wanted:
         mask |= resolution.isna()
     return frame[mask]
 
@@ -112,7 +109,7 @@ WAITING = [
     # carried-over track's label, with its year from the store.
     (vocab.WAITING_CENTRAL, "已向中央反映，尚待部會回應", {"progress": (vocab.WAITING_CENTRAL,)}),
     (f"{vocab.PROPOSE_DELIST}，待會議決議", f"各組{vocab.PROPOSE_DELIST}，尚待副首長會議決議",
-     {"tracking": (vocab.PROPOSE_DELIST,), "decision": (UNDECIDED,)}),
+     {"tracking": (vocab.PROPOSE_DELIST,), "decision": (vocab.UNDECIDED,)}),
     (vocab.KEEP_TRACKING, "{carried}中建議持續追蹤者", {"tracking": (vocab.KEEP_TRACKING,)}),
     (vocab.PLANNING, "尚未進入執行階段", {"progress": (vocab.PLANNING,)}),
 ]

@@ -16,9 +16,6 @@ from dashboard import agenda, decisions, vocab
 from dashboard.dates import roc_year
 from dashboard.models import AgendaItem, Decision, Meeting, Organiser, Proposal, ProposalLead, WorkGroup
 
-UNDECIDED = vocab.UNDECIDED
-
-
 # --- the meeting ----------------------------------------------------------------------------
 
 @dataclass
@@ -178,10 +175,10 @@ def decisions_in_force(session: Session, *, proposal_ids: list[str] | None = Non
 
 
 def resolution_counts(decided: dict[str, Decision], proposal_ids: list[str]) -> Counter:
-    """How many of proposal_ids carry each resolution; the undecided count under UNDECIDED."""
-    counts = Counter({r: 0 for r in [*vocab.RESOLUTIONS, UNDECIDED]})
+    """How many of proposal_ids carry each resolution; the undecided count under vocab.UNDECIDED."""
+    counts = Counter({r: 0 for r in [*vocab.RESOLUTIONS, vocab.UNDECIDED]})
     for pid in proposal_ids:
-        counts[decided[pid].resolution if pid in decided else UNDECIDED] += 1
+        counts[decided[pid].resolution if pid in decided else vocab.UNDECIDED] += 1
     return counts
 
 
@@ -198,7 +195,7 @@ def decision_list_frame(sections: list[Section], decided: dict[str, Decision]) -
             d = decided.get(entry.id)
             rows.append({"編號": entry.id, "分類": section.category, "議題組": entry.group_label,
                          "提案名稱": entry.title, "主辦單位": "、".join(entry.lead_units),
-                         "決議": d.resolution if d else UNDECIDED, "備註": (d.note or "") if d else "",
+                         "決議": d.resolution if d else vocab.UNDECIDED, "備註": (d.note or "") if d else "",
                          "記錄時間": decisions.recorded_label(d) if d else ""})
     return pd.DataFrame(rows, columns=DECISION_LIST_COLUMNS)
 
