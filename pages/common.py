@@ -117,12 +117,8 @@ def card(version_key: tuple, proposal_id: str) -> queries.Card | None:
         return queries.proposal_card(s, proposal_id=proposal_id)
 
 
-# The meeting page and its presenter view read the meeting from here (dashboard.meeting.MeetingData).
-MeetingData = meeting.MeetingData
-
-
 @st.cache_resource(show_spinner=False, max_entries=4)
-def meeting_data(version_key: tuple) -> MeetingData | None:
+def meeting_data(version_key: tuple) -> meeting.MeetingData | None:
     """The latest meeting, its decision list and the decisions in force; None without a meeting."""
     with session() as s:
         return meeting.meeting_data(s)

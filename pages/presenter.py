@@ -112,7 +112,7 @@ def link_params(step: agenda.Step, clock: time | None) -> dict[str, str]:
 
 # --- the view -------------------------------------------------------------------------------
 
-def render(data: common.MeetingData) -> None:
+def render(data: meeting.MeetingData) -> None:
     """The presenter's current step, from the meeting's data (common.meeting_data)."""
     info, sections, decided = data.info, data.sections, data.decided
     sign_in = auth_ui.settings()
@@ -235,7 +235,7 @@ def _after_decisions(info: meeting.MeetingInfo, item) -> bool:
     return decision is not None and item.position > decision.position
 
 
-def _decision_summary(data: common.MeetingData) -> None:
+def _decision_summary(data: meeting.MeetingData) -> None:
     """How the proposals were decided, for the chair's conclusions."""
     counts = meeting.resolution_counts(data.decided, data.ids)
     st.markdown(f"本次決議：{decision_ui.counts_markup(counts)}", unsafe_allow_html=True)

@@ -24,7 +24,7 @@ ClockState = tuple[str, int | None, int | None]  # phase, positions of the curre
 @dataclass(frozen=True)
 class PageView:
     """The meeting page's store-derived pieces for one store version (shared: read-only)."""
-    data: common.MeetingData
+    data: meeting.MeetingData
     header: str  # markup: the title and the meeting's details
     decision_heading: str  # markup: heading, proposals per resolution and per section
     decision_list: pa.Table
@@ -237,5 +237,5 @@ def proposal_markup(entry: meeting.Entry) -> str:
     return "".join(parts)
 
 
-def minutes_downloads(data: common.MeetingData, user: str | None) -> None:
+def minutes_downloads(data: meeting.MeetingData, user: str | None) -> None:
     minutes_ui.render(data, user)
