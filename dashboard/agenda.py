@@ -1,23 +1,26 @@
-"""The meeting's running order: where the clock stands in the agenda, and what is decided when.
+"""The meeting's running order: where the clock stands in the agenda, and the presenter's steps
+through it. Pure functions over the agenda items and the decision list that dashboard/meeting.py
+reads from the store.
 
 Times of day are compared without the date, so that a rehearsal on another day follows the
-same agenda. The decision list and the presenter's steps come from the store, never from code.
+same agenda. The presenter's steps walk the agenda and, at the decision item, each proposal of
+the decision list in turn.
 """
+from __future__ import annotations
+
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from dashboard.models import AgendaItem
 
-from dashboard import queries
-from dashboard.dates import roc_year
-from dashboard.models import AgendaItem, Meeting, Proposal, ProposalLead, WorkGroup
+if TYPE_CHECKING:  # only for annotations: meeting.py builds on this module
+    from dashboard.meeting import Entry, Section
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 DECISION_KEY = "decision"  # AgendaItem.key of the item where the proposals are decided
-CARRIED_TRACK = "carried"
-DELIST_STATUSES = ("建議解除列管", "解除列管")  # carried proposals the meeting is asked to de-list
 CLOCK_PATTERN = re.compile(r"^\s*([01]?[0-9]|2[0-3])[:：]([0-5][0-9])\s*$")
 
 
@@ -102,113 +105,6 @@ def status_at(agenda: list[AgendaItem], at: time) -> AgendaStatus:
 
 def decision_item(agenda: list[AgendaItem]) -> AgendaItem | None:
     return next((item for item in agenda if item.key == DECISION_KEY), None)
-
-
-# --- the list to decide ---------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Entry:
-    """One proposal as the meeting sees it."""
-    id: str
-    year: int
-    track: str
-    title: str
-    group_id: str
-    group: str
-    subgroup: str | None
-    lead_units: tuple[str, ...]
-    tracking_status: str
-    reason: str | None  # why de-list / keep tracking (carried proposals, or a proposed de-listing)
-    description: str | None = None  # 說明 of a new proposal
-    progress_status: str = ""
-
-    @property
-    def delisting(self) -> bool:
-        return self.tracking_status in DELIST_STATUSES
-
-    @property
-    def group_label(self) -> str:
-        return f"{self.group}－{self.subgroup}" if self.subgroup else self.group
-
-
-@dataclass(frozen=True)
-class Section:
-    key: str  # delist / continue / new-<group id>
-    part: str  # the heading the section sits under
-    label: str  # short name within the part
-    title: str
-    entries: tuple[Entry, ...]
-    category: str  # its kind in one list of the whole meeting, beside the group: 112年度新增
-
-
-def meeting_year(meeting: Meeting) -> int:
-    """The ROC year a meeting decides on: 2023-08-08 -> 112."""
-    return roc_year(meeting.date.year)
-
-
-def _latest_meeting_year(session: Session) -> int | None:
-    meeting = session.exec(select(Meeting).order_by(Meeting.date.desc())).first()
-    return meeting_year(meeting) if meeting is not None else None
-
-
-def _entries(session: Session, years: tuple[int, ...]) -> list[Entry]:
-    """The proposals of `years` as the meeting sees them (a multi-year store holds many more)."""
-    names = {g.id: g.name for g in session.exec(select(WorkGroup))}
-    proposals = list(session.exec(select(Proposal).where(Proposal.year.in_(years)).order_by(Proposal.sort_order)))
-    leads: dict[str, list[str]] = {}
-    for lead in session.exec(select(ProposalLead).join(Proposal).where(Proposal.year.in_(years))
-                             .order_by(ProposalLead.position)):
-        leads.setdefault(lead.proposal_id, []).append(lead.unit)
-    return [
-        Entry(id=p.id, year=p.year, track=p.track, title=p.title, group_id=p.group_id, group=names[p.group_id],
-              subgroup=names.get(p.subgroup_id), lead_units=tuple(leads.get(p.id, [])),
-              tracking_status=p.tracking_status, progress_status=p.progress_status, description=p.description,
-              reason=p.tracking_reason or (p.tracking_basis if p.track == CARRIED_TRACK
-                                           or p.tracking_status in DELIST_STATUSES else None))
-        for p in proposals
-    ]
-
-
-def _top_group_order(session: Session) -> list[tuple[str, str]]:
-    """(group id, name) of the top-level groups in their official order."""
-    return [(g.id, g.name) for g in queries.groups(session) if g.parent_id is None]
-
-
-def decision_sections(session: Session, *, year: int | None = None) -> list[Section]:
-    """What the meeting of ROC `year` decides, in order: the previous year's tracked proposals to
-    de-list, then those to keep tracking, then the year's new proposals group by group.
-
-    `year` defaults to the year of the latest meeting in the store; without a meeting there is
-    nothing to decide. Proposals of other years (a store that spans many) are not on the list.
-    """
-    year = _latest_meeting_year(session) if year is None else year
-    if year is None:
-        return []
-    entries = _entries(session, (year - 1, year))
-    carried = [e for e in entries if e.track == CARRIED_TRACK and e.year == year - 1]
-    new = [e for e in entries if e.track != CARRIED_TRACK and e.year == year]
-    sections: list[Section] = []
-    if carried:
-        delist = tuple(e for e in carried if e.delisting)
-        keep = tuple(e for e in carried if not e.delisting)
-        part = f"{year - 1}年度列管合作方案"
-        if delist:
-            sections.append(Section("delist", part, "擬解除列管", f"{year - 1}年度合作方案擬解除列管", delist,
-                                    f"{year - 1}年度擬解除列管"))
-        if keep:
-            sections.append(Section("continue", part, "擬持續列管", f"{year - 1}年度合作方案擬持續列管", keep,
-                                    f"{year - 1}年度擬持續列管"))
-    if new:
-        part = f"{year}年度新增合作提案"
-        for group_id, name in _top_group_order(session):
-            mine = tuple(e for e in new if e.group_id == group_id)
-            if mine:
-                sections.append(Section(f"new-{group_id}", part, name, f"{part}｜{name}", mine, f"{year}年度新增"))
-    return sections
-
-
-def all_entries(sections: list[Section]) -> list[Entry]:
-    return [entry for section in sections for entry in section.entries]
 
 
 # --- the presenter's steps ------------------------------------------------------------------

@@ -1,24 +1,22 @@
 """Recording the meeting's resolutions: validated, append-only, every change kept.
 
 A change is a new Decision row; nothing here updates or deletes one. The latest row per proposal
-is the decision in force (queries.latest_decisions). `recorded_at` is an aware datetime (the
+is the decision in force (meeting.in_force). `recorded_at` is an aware datetime (the
 store keeps UTC and returns it aware); show it with `recorded_label`, in Taipei time.
 """
 import re
-from collections import Counter
 from datetime import UTC, datetime
 
 import pandas as pd
 from sqlmodel import Session, select
 
-from dashboard import queries, vocab
+from dashboard import vocab
 from dashboard.agenda import TAIPEI
 from dashboard.dates import roc_datetime
 from dashboard.models import Decision, Proposal
 
 NOTE_MAX_CHARS = 500
 RECORDER_MAX_CHARS = 100
-UNDECIDED = vocab.UNDECIDED
 # Characters that XML (the .docx and .xlsx minutes) cannot hold; tab and line breaks are fine.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -69,13 +67,6 @@ def history(session: Session, *, proposal_id: str | None = None,
     return list(session.exec(query))
 
 
-def latest(session: Session, *, proposal_ids: list[str] | None = None) -> dict[str, Decision]:
-    """The decision in force per proposal (of `proposal_ids` only, when given)."""
-    if proposal_ids is None:
-        return queries.latest_decisions(session)
-    return {d.proposal_id: d for d in history(session, proposal_ids=proposal_ids)}  # the last one wins
-
-
 def recorded_local(decision: Decision) -> datetime:
     """When the decision was recorded, in Taipei time."""
     return _aware_utc(decision.recorded_at).astimezone(TAIPEI)
@@ -84,14 +75,6 @@ def recorded_local(decision: Decision) -> datetime:
 def recorded_label(decision: Decision) -> str:
     """112年8月8日 15:12 (Taipei time)."""
     return roc_datetime(recorded_local(decision))
-
-
-def resolution_counts(decided: dict[str, Decision], proposal_ids: list[str]) -> Counter:
-    """How many of proposal_ids carry each resolution; the undecided count under UNDECIDED."""
-    counts = Counter({r: 0 for r in [*vocab.RESOLUTIONS, UNDECIDED]})
-    for pid in proposal_ids:
-        counts[decided[pid].resolution if pid in decided else UNDECIDED] += 1
-    return counts
 
 
 HISTORY_COLUMNS = ["序號", "記錄時間", "提案編號", "決議", "備註", "記錄者"]
@@ -103,21 +86,3 @@ def history_frame(rows: list[Decision]) -> pd.DataFrame:
         [{"序號": d.id, "記錄時間": recorded_label(d), "提案編號": d.proposal_id, "決議": d.resolution,
           "備註": d.note or "", "記錄者": d.recorded_by} for d in rows],
         columns=HISTORY_COLUMNS)
-
-
-# The decision first: on a narrow screen the later columns scroll.
-DECISION_LIST_COLUMNS = ["編號", "決議", "提案名稱", "分類", "議題組", "主辦單位", "備註", "記錄時間"]
-
-
-def decision_list_frame(sections, decided: dict[str, Decision]) -> pd.DataFrame:
-    """The decision list (agenda.Section, in order) as one table with the decision in force
-    (text only); 分類 and 議題組 tell the sections apart."""
-    rows = []
-    for section in sections:
-        for entry in section.entries:
-            d = decided.get(entry.id)
-            rows.append({"編號": entry.id, "分類": section.category, "議題組": entry.group_label,
-                         "提案名稱": entry.title, "主辦單位": "、".join(entry.lead_units),
-                         "決議": d.resolution if d else UNDECIDED, "備註": (d.note or "") if d else "",
-                         "記錄時間": recorded_label(d) if d else ""})
-    return pd.DataFrame(rows, columns=DECISION_LIST_COLUMNS)

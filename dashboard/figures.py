@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import vocab
+from dashboard import frames, vocab
 from dashboard.dates import roc_date, roc_year
 
 FONT = dict(family="Noto Sans CJK TC, Noto Sans TC, Microsoft JhengHei, PingFang TC, sans-serif", size=15)
@@ -20,7 +20,7 @@ AXES = {"progress_status": ("進度狀態", vocab.PROGRESS_STATUSES, vocab.PROGR
 def group_status_bars(counts: pd.DataFrame, *, axis: str = "progress_status") -> go.Figure:
     """Horizontal stacked bars: one row per group, one segment per status, counts as labels.
 
-    `counts` is queries.status_counts(...) for the same axis. Each bar's customdata is the
+    `counts` is frames.status_counts(...) for the same axis. Each bar's customdata is the
     group id, so a selection leads to that group's page.
     """
     title, statuses, colours = AXES[axis]

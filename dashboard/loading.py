@@ -346,7 +346,7 @@ def _proposal(r: Record, pid: str, groups: dict) -> Proposal | None:
         r.problem("progress_basis", "依據句須逐字出現在「progress」或「tracking_reason」中")
     track = r.choice("track", list(vocab.TRACKS), "類別")
     year = r.integer("year", minimum=100)
-    if track == "central" and not r.text("central_ministry", False):
+    if track == vocab.CENTRAL and not r.text("central_ministry", False):
         r.problem("central_ministry", "請求中央協助的提案須填對應中央部會")
     fields = dict(
         id=pid, year=year, track=track, item_no=r.integer("item_no", minimum=1), sort_order=0,

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from sqlmodel import Session
 
-from dashboard import agenda, decisions, meeting_record, queries, sheets, vocab
+from dashboard import agenda, decisions, meeting, meeting_record, sheets, vocab
 from dashboard.dates import roc_date, roc_datetime
 from dashboard.models import Decision, MeetingRecord
 
@@ -38,8 +38,8 @@ def numeral(n: int) -> str:
 
 @dataclass
 class MinutesData:
-    info: queries.MeetingInfo
-    sections: list[agenda.Section]
+    info: meeting.MeetingInfo
+    sections: list[meeting.Section]
     decided: dict[str, Decision]
     history: list[Decision]
     generated_at: datetime  # Taipei time
@@ -48,15 +48,13 @@ class MinutesData:
 
 
 def collect(session: Session, *, now: datetime | None = None) -> MinutesData:
-    info = queries.meeting_info(session)
-    if info is None:
+    data = meeting.meeting_data(session)  # the meeting's own proposals, not the whole store
+    if data is None:
         raise ValueError("資料庫中沒有會議資料。")
-    sections = agenda.decision_sections(session, year=agenda.meeting_year(info.meeting))
-    ids = [e.id for e in agenda.all_entries(sections)]  # the meeting's own proposals, not the whole store
-    record = meeting_record.latest(session, meeting_id=info.meeting.id)
-    return MinutesData(info=info, sections=sections, decided=decisions.latest(session, proposal_ids=ids),
-                       history=decisions.history(session, proposal_ids=ids), generated_at=agenda.now_taipei(now),
-                       record=record, attendance=meeting_record.attendance_lines(session, record))
+    record = meeting_record.latest(session, meeting_id=data.info.meeting.id)
+    return MinutesData(info=data.info, sections=data.sections, decided=data.decided, history=data.history,
+                       generated_at=agenda.now_taipei(now), record=record,
+                       attendance=meeting_record.attendance_lines(session, record))
 
 
 # --- .docx ----------------------------------------------------------------------------------
@@ -150,18 +148,18 @@ def _table(document, header: list[str], rows: list[list[str]], widths_cm: list[f
     return table
 
 
-def _organisers(info: queries.MeetingInfo) -> str:
+def _organisers(info: meeting.MeetingInfo) -> str:
     order = ["主辦單位", "承辦單位", "執行單位"]
     roles = sorted(info.organisers, key=lambda r: order.index(r) if r in order else len(order))
     return "；".join(f"{role}：{'、'.join(info.organisers[role])}" for role in roles)
 
 
-def _meeting_time(info: queries.MeetingInfo) -> str:
+def _meeting_time(info: meeting.MeetingInfo) -> str:
     m = info.meeting
     return f"{roc_date(m.date)}（{agenda.weekday_label(m.date)}）{m.start_time.hour}時{m.start_time.minute:02d}分"
 
 
-def _agenda_rows(info: queries.MeetingInfo) -> list[list[str]]:
+def _agenda_rows(info: meeting.MeetingInfo) -> list[list[str]]:
     rows = []
     for index, item in enumerate(info.agenda):
         end = agenda.item_end(info.agenda, index)
@@ -171,20 +169,20 @@ def _agenda_rows(info: queries.MeetingInfo) -> list[list[str]]:
     return rows
 
 
-def _decision_rows(section: agenda.Section, decided: dict[str, Decision]) -> list[list[str]]:
+def _decision_rows(section: meeting.Section, decided: dict[str, Decision]) -> list[list[str]]:
     rows = []
     for position, entry in enumerate(section.entries, start=1):
         decision = decided.get(entry.id)
         rows.append([str(position), entry.id, entry.group_label, entry.title,
-                     decision.resolution if decision else decisions.UNDECIDED,
+                     decision.resolution if decision else vocab.UNDECIDED,
                      (decision.note or "") if decision else ""])
     return rows
 
 
 def _summary(data: MinutesData) -> str:
-    ids = [e.id for e in agenda.all_entries(data.sections)]
-    counts = decisions.resolution_counts(data.decided, ids)
-    parts = "、".join(f"{label} {counts[label]} 案" for label in [*vocab.RESOLUTIONS, decisions.UNDECIDED])
+    ids = [e.id for e in meeting.all_entries(data.sections)]
+    counts = meeting.resolution_counts(data.decided, ids)
+    parts = "、".join(f"{label} {counts[label]} 案" for label in [*vocab.RESOLUTIONS, vocab.UNDECIDED])
     return f"本次會議共決議 {len(ids)} 案：{parts}。"
 
 
@@ -271,7 +269,7 @@ def _write_sheet(sheet, header: list[str], rows: list[list], widths: list[int]) 
 
 def decisions_xlsx(data: MinutesData) -> bytes:
     """A workbook: the decision in force for every proposal, and every recorded change."""
-    titles = {e.id: e.title for e in agenda.all_entries(data.sections)}
+    titles = {e.id: e.title for e in meeting.all_entries(data.sections)}
     counts: dict[str, int] = {}
     for d in data.history:
         counts[d.proposal_id] = counts.get(d.proposal_id, 0) + 1
@@ -283,7 +281,7 @@ def decisions_xlsx(data: MinutesData) -> bytes:
         for position, entry in enumerate(section.entries, start=1):
             d = data.decided.get(entry.id)
             rows.append([section.title, position, entry.id, entry.group_label, entry.title,
-                         d.resolution if d else decisions.UNDECIDED, (d.note or "") if d else "",
+                         d.resolution if d else vocab.UNDECIDED, (d.note or "") if d else "",
                          decisions.recorded_label(d) if d else "", d.recorded_by if d else "",
                          counts.get(entry.id, 0)])
     _write_sheet(current, ["分類", "項次", "提案編號", "議題組", "提案名稱", "決議", "備註", "記錄時間",

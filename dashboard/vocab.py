@@ -1,33 +1,75 @@
 """The one place for the controlled vocabularies and their colours.
 
+Every status, track key and resolution the code compares against is spelt here and only here
+(tests/test_vocab.py checks); other modules import the names below.
+
 Colours come from the Okabe-Ito palette, which readers with the common colour-vision
 deficiencies can tell apart; every use of a colour also carries the label as text.
 """
 
+# Tracks (類別). The carried-over track is labelled with its year, which comes from the store
+# (the proposal's own year, or the year before the meeting's): see track_label.
+CARRIED = "carried"  # the previous year's tracked proposals, decided again this year
+CENTRAL = "central"  # asks the central government for help
+JOINT = "joint"  # the eight cities work together
 TRACKS = {
-    "carried": "111年度列管案",
-    "central": "請求中央協助",
-    "joint": "八縣市共同合作",
+    CARRIED: "{year}年度列管案",
+    CENTRAL: "請求中央協助",
+    JOINT: "八縣市共同合作",
 }
+NEW_TRACKS = (CENTRAL, JOINT)  # the meeting year's own proposals
+
+
+def track_label(track: str, *, year: int | None) -> str:
+    """The label of a track; the carried-over one names its year (111年度列管案)."""
+    template = TRACKS.get(track, "")
+    return template.format(year=year if year is not None else "")
+
+
+def track_labels(*, carried_year: int | None) -> dict[str, str]:
+    """{track key: label} in track order, e.g. for a filter."""
+    return {track: track_label(track, year=carried_year) for track in TRACKS}
+
 
 # Tracking axis: is the proposal still followed by the committee?
-TRACKING_STATUSES = ["列管中", "建議解除列管", "解除列管", "持續列管"]
+TRACKED = "列管中"
+PROPOSE_DELIST = "建議解除列管"
+DELISTED = "解除列管"
+KEEP_TRACKING = "持續列管"
+TRACKING_STATUSES = [TRACKED, PROPOSE_DELIST, DELISTED, KEEP_TRACKING]
+DELIST_STATUSES = (PROPOSE_DELIST, DELISTED)  # the meeting is asked to de-list (or has)
+STILL_TRACKED = (TRACKED, KEEP_TRACKING)  # followed after the meeting if recommendations are adopted
 TRACKING_COLORS = {
-    "列管中": "#0072B2",
-    "建議解除列管": "#E69F00",
-    "解除列管": "#009E73",
-    "持續列管": "#CC79A7",
+    TRACKED: "#0072B2",
+    PROPOSE_DELIST: "#E69F00",
+    DELISTED: "#009E73",
+    KEEP_TRACKING: "#CC79A7",
 }
 
+DELIST_REASON = "解除列管原因"
+KEEP_REASON = "持續列管原因"
+
+
+def reason_label(tracking_status: str) -> str:
+    """What the reason given with a proposal's tracking status is called, on every page and document."""
+    return DELIST_REASON if tracking_status in DELIST_STATUSES else KEEP_REASON
+
+
 # Progress axis: where the work itself stands.
-PROGRESS_STATUSES = ["規劃中", "執行中", "已完成", "待中央回應", "中央已回應", "已取消"]
+PLANNING = "規劃中"
+RUNNING = "執行中"
+DONE = "已完成"
+WAITING_CENTRAL = "待中央回應"
+CENTRAL_ANSWERED = "中央已回應"
+CANCELLED = "已取消"
+PROGRESS_STATUSES = [PLANNING, RUNNING, DONE, WAITING_CENTRAL, CENTRAL_ANSWERED, CANCELLED]
 PROGRESS_COLORS = {
-    "規劃中": "#56B4E9",
-    "執行中": "#0072B2",
-    "已完成": "#009E73",
-    "待中央回應": "#D55E00",
-    "中央已回應": "#CC79A7",
-    "已取消": "#999999",
+    PLANNING: "#56B4E9",
+    RUNNING: "#0072B2",
+    DONE: "#009E73",
+    WAITING_CENTRAL: "#D55E00",
+    CENTRAL_ANSWERED: "#CC79A7",
+    CANCELLED: "#999999",
 }
 
 # The five boxes of the proposal card (提案類型), in card order.
@@ -42,12 +84,18 @@ PROPOSAL_TYPES = [
 CITY_SCOPES = {"all": "北臺八縣市", "partial": "部分縣市"}
 
 # Resolutions the vice-mayors' meeting can record for an item.
-RESOLUTIONS = ["照案通過", "修正後通過", "保留", "不通過"]
+ADOPTED = "照案通過"
+ADOPTED_AMENDED = "修正後通過"
+RESERVED = "保留"
+REJECTED = "不通過"
+RESOLUTIONS = [ADOPTED, ADOPTED_AMENDED, RESERVED, REJECTED]
 UNDECIDED = "未決議"  # shown wherever a proposal has no recorded resolution yet
 
 RESOLUTION_COLORS = {
-    "照案通過": "#009E73",
-    "修正後通過": "#56B4E9",
-    "保留": "#E69F00",
-    "不通過": "#D55E00",
+    ADOPTED: "#009E73",
+    ADOPTED_AMENDED: "#56B4E9",
+    RESERVED: "#E69F00",
+    REJECTED: "#D55E00",
 }
+
+NEUTRAL_COLOR = "#777777"  # a chip without a colour of its own (未決議, an unknown value)

@@ -12,7 +12,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dashboard import agenda, decisions, lookup, queries, store, vocab
+from dashboard import agenda, frames, lookup, meeting, queries, store, vocab
 from dashboard.db import make_engine
 
 
@@ -82,7 +82,7 @@ def _store_lists(version_key: tuple) -> dict:
             "meetings": queries.group_meetings(s),
             "mutual_aid": queries.mutual_aid_frame(s),
             "headline": queries.headline(s, frame=_proposals(version_key)),
-            "meeting_info": queries.meeting_info(s),
+            "meeting_info": meeting.meeting_info(s),
         }
 
 
@@ -107,7 +107,7 @@ def headline(version_key: tuple) -> queries.Headline:
     return _store_lists(version_key)["headline"]
 
 
-def meeting_info(version_key: tuple) -> queries.MeetingInfo | None:
+def meeting_info(version_key: tuple) -> meeting.MeetingInfo | None:
     return _store_lists(version_key)["meeting_info"]
 
 
@@ -117,30 +117,11 @@ def card(version_key: tuple, proposal_id: str) -> queries.Card | None:
         return queries.proposal_card(s, proposal_id=proposal_id)
 
 
-@dataclass(frozen=True)
-class MeetingData:
-    """What the meeting page and its presenter view read from the store (shared: read-only)."""
-    info: queries.MeetingInfo
-    sections: list  # agenda.Section: the meeting's decision list, in order
-    entries: list  # agenda.Entry: the same proposals in one list
-    decided: dict  # proposal id -> the Decision in force
-    history: list  # Decision: every recorded change of these proposals, oldest first
-    steps: list  # agenda.Step: the presenter's steps
-
-
 @st.cache_resource(show_spinner=False, max_entries=4)
-def meeting_data(version_key: tuple) -> MeetingData | None:
+def meeting_data(version_key: tuple) -> meeting.MeetingData | None:
     """The latest meeting, its decision list and the decisions in force; None without a meeting."""
     with session() as s:
-        info = queries.meeting_info(s)
-        if info is None:
-            return None
-        sections = agenda.decision_sections(s, year=agenda.meeting_year(info.meeting))
-        entries = agenda.all_entries(sections)
-        history = decisions.history(s, proposal_ids=[e.id for e in entries])
-    decided = {d.proposal_id: d for d in history}  # the latest change is the one in force
-    return MeetingData(info=info, sections=sections, entries=entries, decided=decided, history=history,
-                       steps=agenda.presenter_steps(info.agenda, sections))
+        return meeting.meeting_data(s)
 
 
 def chip(label: str, color: str) -> str:
@@ -151,22 +132,22 @@ def chip(label: str, color: str) -> str:
 
 
 def progress_chip(status: str) -> str:
-    return chip(status, vocab.PROGRESS_COLORS.get(status, "#777777"))
+    return chip(status, vocab.PROGRESS_COLORS.get(status, vocab.NEUTRAL_COLOR))
 
 
 def tracking_chip(status: str) -> str:
-    return chip(status, vocab.TRACKING_COLORS.get(status, "#777777"))
+    return chip(status, vocab.TRACKING_COLORS.get(status, vocab.NEUTRAL_COLOR))
 
 
 def resolution_chip(resolution: str | None) -> str:
     if not isinstance(resolution, str) or not resolution:  # None, or NaN from a frame column
-        return chip(queries.UNDECIDED, "#777777")
-    return chip(resolution, vocab.RESOLUTION_COLORS.get(resolution, "#777777"))
+        return chip(vocab.UNDECIDED, vocab.NEUTRAL_COLOR)
+    return chip(resolution, vocab.RESOLUTION_COLORS.get(resolution, vocab.NEUTRAL_COLOR))
 
 
 def proposals_table(rows: pd.DataFrame, *, units: bool = False, role: bool = False, scroll: bool = False) -> str:
     """Proposals as an HTML table: id (link to the card), title (with its units), the city's role
-    (a `role` column, see queries.city_involvement), status chips and the decision."""
+    (a `role` column, see frames.city_involvement), status chips and the decision."""
     if rows.empty:
         return ""
     body = "".join(
@@ -271,18 +252,18 @@ def filter_choices(frame: pd.DataFrame, all_groups: list) -> dict[str, dict]:
     parents = {g.id: g for g in all_groups}
     return {
         "year": {int(y): str(int(y)) for y in sorted(frame["year"].unique())},
-        "track": dict(vocab.TRACKS),
+        "track": frames.track_choices(frame),
         "group": {g.id: (f"{parents[g.parent_id].name}／{g.name}" if g.parent_id else g.name)
                   for g in all_groups if g.kind != "staff"},
         "tracking": {s: s for s in vocab.TRACKING_STATUSES},
         "progress": {s: s for s in vocab.PROGRESS_STATUSES},
         "type": {t: t for t in vocab.PROPOSAL_TYPES},
-        "decision": {d: d for d in [queries.UNDECIDED, *vocab.RESOLUTIONS]},
+        "decision": {d: d for d in [vocab.UNDECIDED, *vocab.RESOLUTIONS]},
     }
 
 
 def filter_from_params(params: dict[str, list[str]], choices: dict[str, dict],
-                       city_names: list[str]) -> tuple[queries.ProposalFilter, tuple[str, ...]]:
+                       city_names: list[str]) -> tuple[frames.ProposalFilter, tuple[str, ...]]:
     """(ProposalFilter, wanted decisions) from URL parameters; unknown values are ignored."""
     def values(key: str) -> tuple:
         by_label = {label: value for value, label in choices[key].items()}
@@ -291,7 +272,7 @@ def filter_from_params(params: dict[str, list[str]], choices: dict[str, dict],
     city = next((c for c in params.get("city", []) if c in city_names), None)
     role_by_label = {label: role for role, label in ROLE_LABELS.items()}
     role = next((role_by_label[r] for r in params.get("role", []) if r in role_by_label), "any")
-    spec = queries.ProposalFilter(
+    spec = frames.ProposalFilter(
         years=values("year"), tracks=values("track"), groups=values("group"), tracking=values("tracking"),
         progress=values("progress"), types=values("type"), city=city, city_role=role,
         text=" ".join(params.get("q", [])),
@@ -299,8 +280,8 @@ def filter_from_params(params: dict[str, list[str]], choices: dict[str, dict],
     return spec, values("decision")
 
 
-def apply_filter(frame: pd.DataFrame, spec: queries.ProposalFilter, decisions: tuple[str, ...]) -> pd.DataFrame:
-    return queries.filter_by_decision(queries.filter_proposals(frame, spec=spec), wanted=decisions)
+def apply_filter(frame: pd.DataFrame, spec: frames.ProposalFilter, decisions: tuple[str, ...]) -> pd.DataFrame:
+    return frames.filter_by_decision(frames.filter_proposals(frame, spec=spec), wanted=decisions)
 
 
 LIST_KEY = "list"  # on a card: the proposal list's own query string, e.g. list=year%3D112%26group%3D…

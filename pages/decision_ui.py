@@ -7,25 +7,24 @@ import pyarrow as pa
 import streamlit as st
 
 from dashboard import decisions, vocab
-from dashboard.agenda import Entry
+from dashboard.meeting import Entry
 from dashboard.models import Decision
 from pages import common
 
-UNDECIDED_COLOR = "#777777"
 
 
 def resolution_chip(decision: Decision | None) -> str:
     """The decision in force as a coloured label (escaped HTML; vocabulary labels only)."""
     if decision is None:
-        return common.chip(decisions.UNDECIDED, UNDECIDED_COLOR)
-    return common.chip(decision.resolution, vocab.RESOLUTION_COLORS.get(decision.resolution, UNDECIDED_COLOR))
+        return common.chip(vocab.UNDECIDED, vocab.NEUTRAL_COLOR)
+    return common.chip(decision.resolution, vocab.RESOLUTION_COLORS.get(decision.resolution, vocab.NEUTRAL_COLOR))
 
 
 def counts_markup(counts) -> str:
     """Chips with the number of proposals per resolution (escaped HTML; labels from vocab)."""
     return "　".join(
-        f"{common.chip(label, vocab.RESOLUTION_COLORS.get(label, UNDECIDED_COLOR))} {int(counts[label])} 案"
-        for label in [*vocab.RESOLUTIONS, decisions.UNDECIDED])
+        f"{common.chip(label, vocab.RESOLUTION_COLORS.get(label, vocab.NEUTRAL_COLOR))} {int(counts[label])} 案"
+        for label in [*vocab.RESOLUTIONS, vocab.UNDECIDED])
 
 
 def current_decision(decision: Decision | None) -> None:

@@ -9,13 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import meeting_record, minutes, queries
+from dashboard.meeting import MeetingData
 from dashboard.models import MeetingRecord
 from pages import common
 
 FORM_KEY = "meeting-record"
 
 
-def render(data: common.MeetingData, user: str | None) -> None:
+def render(data: MeetingData, user: str | None) -> None:
     meeting = data.info.meeting
     st.subheader("會議紀錄")
     # Read on every run rather than per store version: a save does not change the version, and

@@ -10,7 +10,7 @@ from datetime import time
 
 import streamlit as st
 
-from dashboard import agenda, decisions, queries, vocab
+from dashboard import agenda, meeting, queries, vocab
 from dashboard.dates import roc_date
 from pages import auth_ui, common, decision_ui
 
@@ -112,7 +112,7 @@ def link_params(step: agenda.Step, clock: time | None) -> dict[str, str]:
 
 # --- the view -------------------------------------------------------------------------------
 
-def render(data: common.MeetingData) -> None:
+def render(data: meeting.MeetingData) -> None:
     """The presenter's current step, from the meeting's data (common.meeting_data)."""
     info, sections, decided = data.info, data.sections, data.decided
     sign_in = auth_ui.settings()
@@ -190,18 +190,18 @@ def _where(step: agenda.Step, total: int) -> str:
 
 
 @st.fragment(run_every="30s")
-def _live_clock(info: queries.MeetingInfo) -> None:
+def _live_clock(info: meeting.MeetingInfo) -> None:
     _clock_caption(info, agenda.now_taipei().time(), simulated=False)
 
 
-def _clock_line(info: queries.MeetingInfo, clock: time | None) -> None:
+def _clock_line(info: meeting.MeetingInfo, clock: time | None) -> None:
     if clock is None:
         _live_clock(info)
     else:
         _clock_caption(info, clock, simulated=True)
 
 
-def _clock_caption(info: queries.MeetingInfo, at: time, *, simulated: bool) -> None:
+def _clock_caption(info: meeting.MeetingInfo, at: time, *, simulated: bool) -> None:
     status = agenda.status_at(info.agenda, at)
     label = f"{agenda.format_clock(at)}{'（彩排時鐘）' if simulated else ''}"
     if status.phase == "running" and status.current is not None:
@@ -213,7 +213,7 @@ def _clock_caption(info: queries.MeetingInfo, at: time, *, simulated: bool) -> N
     st.caption(text)
 
 
-def _agenda_step(info: queries.MeetingInfo, step: agenda.Step) -> None:
+def _agenda_step(info: meeting.MeetingInfo, step: agenda.Step) -> None:
     item = step.item
     index = info.agenda.index(item)
     end = agenda.item_end(info.agenda, index)
@@ -230,14 +230,14 @@ def _agenda_step(info: queries.MeetingInfo, step: agenda.Step) -> None:
         st.caption("接下來：" + "；".join(f"{i.start:%H:%M} {agenda.title_line(i)}" for i in following))
 
 
-def _after_decisions(info: queries.MeetingInfo, item) -> bool:
+def _after_decisions(info: meeting.MeetingInfo, item) -> bool:
     decision = agenda.decision_item(info.agenda)
     return decision is not None and item.position > decision.position
 
 
-def _decision_summary(data: common.MeetingData) -> None:
+def _decision_summary(data: meeting.MeetingData) -> None:
     """How the proposals were decided, for the chair's conclusions."""
-    counts = decisions.resolution_counts(data.decided, [e.id for e in data.entries])
+    counts = meeting.resolution_counts(data.decided, data.ids)
     st.markdown(f"本次決議：{decision_ui.counts_markup(counts)}", unsafe_allow_html=True)
 
 
@@ -261,17 +261,15 @@ def _proposal_step(step: agenda.Step, user: str | None) -> None:
     entry = step.entry
     st.title(f"{entry.id}　{entry.title}")
     facts = [f"議題組：{entry.group_label}", f"主辦：{'、'.join(entry.lead_units)}"]
-    if entry.track != agenda.CARRIED_TRACK:
-        facts.append(vocab.TRACKS.get(entry.track, ""))
+    if not entry.carried:
+        facts.append(vocab.track_label(entry.track, year=entry.year))
     # The group's recommendation and where the work stands: what the vice-mayors decide on.
     chips = common.tracking_chip(entry.tracking_status) + " " + common.progress_chip(entry.progress_status)
     st.markdown("　｜　".join(common.esc(f) for f in facts) + "　" + chips, unsafe_allow_html=True)
-    if entry.description and entry.track != agenda.CARRIED_TRACK:
+    if entry.description and not entry.carried:
         st.text(f"說明：{_shorten(entry.description)}")
     if entry.reason:
-        label = "解除列管原因" if entry.track == agenda.CARRIED_TRACK and entry.delisting else (
-            "建議解除列管" if entry.delisting else "持續列管原因")
-        st.text(f"{label}：{_shorten(entry.reason)}")
+        st.text(f"{entry.reason_label}：{_shorten(entry.reason)}")
     st.page_link(common.page_path("card"), label="開啟完整提案單", icon=":material/description:",
                  query_params={"id": entry.id})
     _live_decision(entry.id)
@@ -283,7 +281,7 @@ def _live_decision(proposal_id: str) -> None:
     """The decision in force, read again every few seconds (one proposal's few rows): the
     secretariat may record it from another window while this screen is shared."""
     with common.session() as s:
-        decision_ui.current_decision(decisions.latest(s, proposal_ids=[proposal_id]).get(proposal_id))
+        decision_ui.current_decision(meeting.decisions_in_force(s, proposal_ids=[proposal_id]).get(proposal_id))
 
 
 SHORT_TEXT = 140  # characters of a long text that fit a shared screen beside the form

@@ -1,21 +1,19 @@
-"""The agenda against the clock, the decision list and the presenter's steps, from the store."""
+"""The agenda against the clock and the presenter's steps through it (decision list from the store)."""
 from datetime import UTC, datetime, time
 
 import pytest
-from sqlmodel import Session
-
-from dashboard import agenda, db, queries, store, vocab
-from dashboard.models import AgendaItem, Proposal
+from dashboard import agenda, meeting
+from dashboard.models import AgendaItem
 
 
 @pytest.fixture
 def info(session):
-    return queries.meeting_info(session)
+    return meeting.meeting_info(session)
 
 
 @pytest.fixture
 def sections(session):
-    return agenda.decision_sections(session)
+    return meeting.decision_sections(session)
 
 
 @pytest.mark.parametrize("clock, phase, current, following, minutes_left", [
@@ -96,44 +94,13 @@ def test_weekday_label():
     assert agenda.weekday_label(datetime(2023, 8, 8).date()) == "星期二"
 
 
-def test_delisting_statuses_are_in_the_vocabulary():
-    assert set(agenda.DELIST_STATUSES) <= set(vocab.TRACKING_STATUSES)
-
-
-def test_decision_list_starts_with_last_years_delistings_then_the_continuation(sections):
-    delist, keep = sections[0], sections[1]
-    assert (delist.key, len(delist.entries)) == ("delist", 12)
-    assert (keep.key, len(keep.entries)) == ("continue", 1)
-    assert all(e.year == 111 and e.track == "carried" and e.delisting for e in delist.entries)
-    assert [e.tracking_status for e in keep.entries] == ["持續列管"]
-    assert all(e.reason for e in delist.entries + keep.entries)  # every carried item says why
-
-
-def test_decision_list_then_has_the_42_new_proposals_group_by_group(session, sections):
-    new = [s for s in sections if s.key.startswith("new-")]
-    entries = [e for s in new for e in s.entries]
-    assert len(entries) == 42 and len({e.id for e in entries}) == 42
-    assert all(e.year == 112 and e.track in ("central", "joint") for e in entries)
-    for section in new:
-        assert {e.group_id for e in section.entries} == {section.key.removeprefix("new-")}
-        assert section.label == section.entries[0].group
-    group_order = [g.id for g in queries.groups(session) if g.parent_id is None]
-    keys = [s.key.removeprefix("new-") for s in new]
-    assert keys == sorted(keys, key=group_order.index)
-
-
-def test_decision_list_holds_every_proposal_once(session, sections):
-    ids = [e.id for e in agenda.all_entries(sections)]
-    assert len(ids) == len(set(ids)) == len(queries.proposals_frame(session)) == 55
-
-
 def test_presenter_steps_cover_the_agenda_and_every_proposal_in_list_order(info, sections):
     steps = agenda.presenter_steps(info.agenda, sections)
     assert len(steps) == len(info.agenda) + 55
     assert [s.number for s in steps] == list(range(1, len(steps) + 1))
     decision_step = next(s for s in steps if s.entry is None and s.item.key == agenda.DECISION_KEY)
     following = steps[decision_step.number:decision_step.number + 55]
-    assert [s.entry.id for s in following] == [e.id for e in agenda.all_entries(sections)]
+    assert [s.entry.id for s in following] == [e.id for e in meeting.all_entries(sections)]
     assert following[0].entry.id == "111-01" and following[0].position == 1
     assert [s.item.title for s in steps if s.entry is None] == [i.title for i in info.agenda]
 
@@ -185,7 +152,7 @@ def test_the_jump_list_reaches_every_agenda_item_section_and_proposal(info, sect
     agenda_items = [s for s in targets.values() if s.entry is None]
     assert agenda_items == [s for s in steps if s.entry is None]
     proposals = {s.entry.id for label, s in targets.items() if s.entry and label == f"{s.entry.id}　{s.entry.title}"}
-    assert proposals == {e.id for e in agenda.all_entries(sections)}
+    assert proposals == {e.id for e in meeting.all_entries(sections)}
     section_starts = [s for label, s in targets.items() if s.section and label.startswith(s.section.title)]
     assert [s.section.key for s in section_starts] == [section.key for section in sections]
     assert all(s.entry is s.section.entries[0] for s in section_starts)
@@ -206,44 +173,3 @@ def test_without_a_step_the_presenter_opens_the_item_running_now(info, sections)
 
 def test_find_step_without_steps():
     assert agenda.find_step([], step="1") is None
-
-
-# --- a store that spans years ---------------------------------------------------------------
-
-LATER_COPIES = [("111-01", "113-01", 113), ("112-J01", "114-J01", 114)]  # (source, copy, year)
-
-
-@pytest.fixture
-def many_years(fresh_engine):
-    """The document's store plus proposals of later years, as a store kept over several meetings holds."""
-    store.load(fresh_engine)
-    with Session(fresh_engine) as s:
-        for source, copy, year in LATER_COPIES:
-            p = s.get(Proposal, source)
-            s.add(Proposal(**{**p.model_dump(), "id": copy, "year": year, "sort_order": p.sort_order + 1000}))
-        s.commit()
-    return fresh_engine
-
-
-def test_the_meeting_decides_on_its_own_roc_year(info):
-    assert agenda.meeting_year(info.meeting) == 112  # 2023-08-08
-
-
-def test_a_store_of_many_years_lists_only_the_meetings_own_proposals(many_years):
-    with Session(many_years) as s:
-        ids = [e.id for e in agenda.all_entries(agenda.decision_sections(s))]
-    assert len(ids) == 55 and not {"113-01", "114-J01"} & set(ids)
-
-
-def test_the_list_of_another_year_holds_that_years_proposals(many_years):
-    with Session(many_years) as s:
-        sections = agenda.decision_sections(s, year=114)
-    assert [e.id for e in agenda.all_entries(sections)] == ["113-01", "114-J01"]
-    assert [s.part for s in sections] == ["113年度列管合作方案", "114年度新增合作提案"]
-    assert [s.category for s in sections] == ["113年度擬解除列管", "114年度新增"]
-
-
-def test_without_a_meeting_there_is_nothing_to_decide(fresh_engine):
-    db.create_tables(fresh_engine)
-    with Session(fresh_engine) as s:
-        assert agenda.decision_sections(s) == []

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import event, func
 from sqlmodel import Session, select
 
-from dashboard import agenda, decisions, queries, store, vocab
+from dashboard import decisions, meeting, queries, store, vocab
 from dashboard.db import make_engine
 from dashboard.models import Decision
 
@@ -26,7 +26,7 @@ def _count(engine) -> int:
 def test_a_recorded_decision_is_the_one_in_force(engine):
     with Session(engine) as s:
         decisions.record(s, proposal_id="111-01", resolution="照案通過", recorded_by="祕書甲", now=T0)
-        latest = queries.latest_decisions(s)
+        latest = meeting.decisions_in_force(s)
     assert latest["111-01"].resolution == "照案通過"
     assert latest["111-01"].recorded_by == "祕書甲"
 
@@ -78,7 +78,7 @@ def test_decisions_survive_a_restart_and_a_rebuild(tmp_path):
         assert [d.resolution for d in decisions.history(s, proposal_id="111-05")] == ["不通過", "照案通過"]
     store.load(second)  # rebuilding the curated tables from data/ keeps the decisions
     with Session(second) as s:
-        assert queries.latest_decisions(s)["111-05"].resolution == "照案通過"
+        assert meeting.decisions_in_force(s)["111-05"].resolution == "照案通過"
         assert len(decisions.history(s)) == 2
         assert queries.proposals_frame(s).set_index("id").loc["111-05", "resolution"] == "照案通過"
     second.dispose()
@@ -139,45 +139,9 @@ def test_real_time_is_used_when_none_is_given(engine):
     assert abs((decision.recorded_at - before).total_seconds()) < 5
 
 
-def test_resolution_counts_include_the_undecided(engine):
-    with Session(engine) as s:
-        decisions.record(s, proposal_id="111-01", resolution="照案通過", recorded_by="祕書甲", now=T0)
-        decisions.record(s, proposal_id="111-02", resolution="保留", recorded_by="祕書甲", now=T0)
-        decisions.record(s, proposal_id="111-02", resolution="照案通過", recorded_by="祕書甲",
-                         now=T0 + timedelta(minutes=1))
-        counts = decisions.resolution_counts(decisions.latest(s), ["111-01", "111-02", "111-03"])
-    assert counts["照案通過"] == 2 and counts["保留"] == 0 and counts[decisions.UNDECIDED] == 1
-    assert list(counts) == [*vocab.RESOLUTIONS, decisions.UNDECIDED]
-
-
 def test_history_frame_is_plain_text(engine):
     with Session(engine) as s:
         decisions.record(s, proposal_id="111-01", resolution="保留", note="<b>x</b>", recorded_by="祕書甲", now=T0)
         frame = decisions.history_frame(decisions.history(s))
     assert frame.loc[0, "備註"] == "<b>x</b>"
     assert frame.loc[0, "記錄時間"] == "112年8月8日 15:12"
-
-
-def test_latest_for_some_proposals_keeps_the_last_change_of_each(engine):
-    with Session(engine) as s:
-        decisions.record(s, proposal_id="111-01", resolution="保留", recorded_by="祕書甲", now=T0)
-        decisions.record(s, proposal_id="111-01", resolution="照案通過", recorded_by="祕書乙",
-                         now=T0 + timedelta(minutes=1))
-        decisions.record(s, proposal_id="111-02", resolution="不通過", recorded_by="祕書甲", now=T0)
-        some = decisions.latest(s, proposal_ids=["111-01", "111-03"])
-        everything = decisions.latest(s)
-    assert {pid: d.resolution for pid, d in some.items()} == {"111-01": "照案通過"}
-    assert some["111-01"].id == everything["111-01"].id
-
-
-def test_the_decision_list_is_one_table_in_list_order(engine):
-    with Session(engine) as s:
-        decisions.record(s, proposal_id="112-J03", resolution="保留", note="<b>x</b>", recorded_by="祕書甲", now=T0)
-        sections = agenda.decision_sections(s)
-        frame = decisions.decision_list_frame(sections, decisions.latest(s))
-    assert list(frame["編號"]) == [e.id for e in agenda.all_entries(sections)] and len(frame) == 55
-    assert frame["分類"].value_counts().to_dict() == {"112年度新增": 42, "111年度擬解除列管": 12, "111年度擬持續列管": 1}
-    row = frame.set_index("編號").loc["112-J03"]
-    assert (row["決議"], row["備註"], row["記錄時間"]) == ("保留", "<b>x</b>", "112年8月8日 15:12")
-    assert row["議題組"] == "文化教育組－教育組"
-    assert set(frame.drop(index=frame.index[frame["編號"] == "112-J03"])["決議"]) == {decisions.UNDECIDED}

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import Session
 
-from dashboard import decisions, export, meeting_record, minutes, queries, store
+from dashboard import decisions, export, meeting, meeting_record, minutes, queries, store
 
 A4 = (595, 842)  # points
 ID = re.compile(r"\b11[12]-(?:[CJ]\d\d|\d\d)\b")
@@ -45,7 +45,7 @@ def pdfs(tmp_path_factory) -> dict[str, list[str]]:
         for proposal_id in ("111-01", "112-J03", "112-J34"):
             decisions.record(s, proposal_id=proposal_id, resolution="修正後通過", recorded_by="祕書甲", now=T0,
                              note="請主辦機關依與會意見修正後辦理，並於下次會議報告辦理情形。" * 3)
-        meeting_record.record(s, meeting_id=queries.meeting_info(s).meeting.id, recorded_by="祕書甲", now=T0,
+        meeting_record.record(s, meeting_id=meeting.meeting_info(s).meeting.id, recorded_by="祕書甲", now=T0,
                               minutes_taker="王小明", attendance={c.code: "副首長 ○○○" for c in cities},
                               conclusions="一、各案依決議辦理。\n二、下次會議由桃園市主辦。")
         frame = queries.proposals_frame(s)

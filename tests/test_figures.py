@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from dashboard import figures, queries, vocab
+from dashboard import figures, frames, queries, vocab
 
 
 @pytest.fixture
@@ -14,7 +14,7 @@ def frame(session):
 @pytest.mark.parametrize("axis, colours", [("progress_status", vocab.PROGRESS_COLORS),
                                            ("tracking_status", vocab.TRACKING_COLORS)])
 def test_status_bars_use_vocabulary_colours_and_show_counts(frame, axis, colours):
-    fig = figures.group_status_bars(queries.status_counts(frame, axis=axis), axis=axis)
+    fig = figures.group_status_bars(frames.status_counts(frame, axis=axis), axis=axis)
     assert fig.data, "one trace per status present"
     for trace in fig.data:
         assert trace.marker.color == colours[trace.name]
@@ -24,7 +24,7 @@ def test_status_bars_use_vocabulary_colours_and_show_counts(frame, axis, colours
 
 
 def test_status_bars_carry_group_ids_for_navigation(frame):
-    fig = figures.group_status_bars(queries.status_counts(frame))
+    fig = figures.group_status_bars(frames.status_counts(frame))
     trace = fig.data[0]
     pairs = dict(zip(trace.y, trace.customdata))
     assert pairs["交通運輸組"] == "transport"
@@ -32,7 +32,7 @@ def test_status_bars_carry_group_ids_for_navigation(frame):
 
 def test_status_bars_skip_statuses_nobody_has(frame):
     only_planned = frame[frame["progress_status"] == "規劃中"]
-    fig = figures.group_status_bars(queries.status_counts(only_planned))
+    fig = figures.group_status_bars(frames.status_counts(only_planned))
     assert [t.name for t in fig.data] == ["規劃中"]
 
 

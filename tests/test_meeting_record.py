@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from dashboard import meeting_record, queries, store
+from dashboard import meeting, meeting_record, queries, store
 from dashboard.cli import main
 from dashboard.db import make_engine
 from dashboard.models import MeetingRecord
@@ -20,7 +20,7 @@ def engine(fresh_engine):
 
 
 def _meeting_id(s: Session) -> str:
-    return queries.meeting_info(s).meeting.id
+    return meeting.meeting_info(s).meeting.id
 
 
 def test_each_save_is_a_new_row_and_the_latest_is_in_force(engine):

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from sqlmodel import Session
 
-from dashboard import agenda, decisions, meeting_record, minutes, queries, store
+from dashboard import decisions, meeting, meeting_record, minutes, queries, store, vocab
 from dashboard.models import Proposal
 from tests.xlsxcheck import assert_prints_on_a4_landscape_with_its_header
 
@@ -48,12 +48,12 @@ def test_the_minutes_open_and_list_all_55_items_with_their_decision(engine):
     document = docx.Document(io.BytesIO(minutes.docx_from(engine)))
     rows = _decision_rows(document)
     with Session(engine) as s:
-        expected = [e.id for e in agenda.all_entries(agenda.decision_sections(s))]
+        expected = [e.id for e in meeting.all_entries(meeting.decision_sections(s))]
     assert list(rows) == expected and len(rows) == 55
     assert rows["111-01"][4] == "照案通過"  # the latest change counts
     assert rows["112-J03"][4:] == ["修正後通過", HTML_NOTE]  # a note is text, kept literally
     assert rows["112-J34"][4:] == ["不通過", "=1+1"]
-    undecided = [pid for pid, cells in rows.items() if cells[4] == decisions.UNDECIDED]
+    undecided = [pid for pid, cells in rows.items() if cells[4] == vocab.UNDECIDED]
     assert len(undecided) == 52
 
 
@@ -75,7 +75,7 @@ def test_the_minutes_carry_the_meetings_details(data):
 
 def _record(engine, **fields) -> None:
     with Session(engine) as s:
-        meeting_id = queries.meeting_info(s).meeting.id
+        meeting_id = meeting.meeting_info(s).meeting.id
         meeting_record.record(s, meeting_id=meeting_id, recorded_by="祕書甲", now=T0, **fields)
 
 
@@ -137,7 +137,7 @@ def test_the_workbook_has_every_item_and_every_change(data):
     by_id = {row[header.index("提案編號")]: row for row in rows}
     assert by_id["111-01"][header.index("決議")] == "照案通過"
     assert by_id["111-01"][header.index("變更次數")] == 2
-    assert by_id["111-02"][header.index("決議")] == decisions.UNDECIDED
+    assert by_id["111-02"][header.index("決議")] == vocab.UNDECIDED
     changes = list(book[minutes.HISTORY_SHEET].iter_rows(values_only=True))[1:]
     assert [(r[2], r[4]) for r in changes] == [("111-01", "保留"), ("112-J03", "修正後通過"),
                                                ("112-J34", "不通過"), ("111-01", "照案通過")]
@@ -155,7 +155,7 @@ def test_minutes_without_any_decision_mark_everything_undecided(fresh_engine):
     store.load(fresh_engine)
     document = docx.Document(io.BytesIO(minutes.docx_from(fresh_engine)))
     rows = _decision_rows(document)
-    assert len(rows) == 55 and {cells[4] for cells in rows.values()} == {decisions.UNDECIDED}
+    assert len(rows) == 55 and {cells[4] for cells in rows.values()} == {vocab.UNDECIDED}
 
 
 @pytest.mark.parametrize("n, text", [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (23, "二十三")])

@@ -4,7 +4,7 @@ import pytest
 import streamlit as st
 from sqlmodel import Session
 
-from dashboard import auth, decisions, store
+from dashboard import auth, decisions, store, vocab
 from dashboard.db import make_engine
 from dashboard.models import Proposal
 from pages import auth_ui
@@ -95,7 +95,7 @@ def test_the_page_shows_the_agenda_the_decision_list_and_the_minutes_downloads(m
     assert list(running["時間"]) == ["15:10–15:45"]
     lists = [d.value for d in at.dataframe[1:] if "編號" in d.value.columns]
     assert sum(len(frame) for frame in lists) == 55
-    assert set().union(*(set(frame["決議"]) for frame in lists)) == {decisions.UNDECIDED}
+    assert set().union(*(set(frame["決議"]) for frame in lists)) == {vocab.UNDECIDED}
     labels = [b.proto.label for b in at.get("download_button")]
     assert any(".docx" in label for label in labels) and any(".xlsx" in label for label in labels)
 
@@ -360,3 +360,22 @@ def test_a_proposal_step_shows_the_recommendation_and_links_the_card(meeting):
     assert "建議解除列管" in text and "已完成" in text
     [link] = [p for p in at.get("page_link") if "提案單" in p.proto.label]
     assert "id=112-J23" in link.proto.query_string
+
+
+@pytest.mark.parametrize("proposal_id, label", [
+    ("111-01", "解除列管原因"),  # carried over, proposed for de-listing
+    ("111-13", "持續列管原因"),  # carried over, to keep tracking
+    ("112-C05", "解除列管原因"),  # a new proposal its group proposes to de-list: named like the others
+])
+def test_the_presenter_and_the_meeting_page_name_the_reason_alike(meeting, db_url, proposal_id, label):
+    from dashboard import meeting as meeting_store
+    from pages.views import meeting as meeting_view
+
+    meeting.query_params.update({"present": "1", "item": proposal_id})
+    at = meeting.run()
+    assert not at.exception
+    reasons = [t.value for t in at.text if "列管原因：" in t.value]
+    assert len(reasons) == 1 and reasons[0].startswith(f"{label}：")
+    with Session(make_engine(db_url)) as s:
+        entry = next(e for e in meeting_store.meeting_data(s).entries if e.id == proposal_id)
+    assert f"{label}：" in meeting_view.proposal_markup(entry)

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from sqlmodel import Session
 
-from dashboard import decisions, export, queries, sheets, store
+from dashboard import decisions, export, queries, sheets, store, vocab
 from tests.xlsxcheck import assert_prints_on_a4_landscape_with_its_header
 
 RISKY = ["=1+1", "+886-2-2960-3456", "-5", "@SUM(A1:A2)", "\tx", "\rx", "=HYPERLINK(\"http://x\",\"點我\")"]
@@ -37,10 +37,10 @@ def test_the_csv_download_marks_risky_titles_as_text(table):
 
 
 def test_the_downloads_write_out_undecided(table):
-    assert set(table["會議決議"]) == {decisions.UNDECIDED}
+    assert set(table["會議決議"]) == {vocab.UNDECIDED}
     sheet = openpyxl.load_workbook(io.BytesIO(export.xlsx_bytes(table))).active
     column = list(table.columns).index("會議決議")
-    assert {row[column].value for row in sheet.iter_rows(min_row=2)} == {decisions.UNDECIDED}
+    assert {row[column].value for row in sheet.iter_rows(min_row=2)} == {vocab.UNDECIDED}
 
 
 def test_the_excel_download_prints_on_a4_landscape_with_the_header_on_every_page(table):

@@ -5,7 +5,7 @@ the list the user came from.
 """
 import streamlit as st
 
-from dashboard import lookup, queries, vocab
+from dashboard import frames, lookup, queries, vocab
 from dashboard.dates import roc_date, roc_period
 from dashboard.decisions import recorded_label
 from pages import common
@@ -81,7 +81,7 @@ def card_markup(card: queries.Card) -> str:
     p = card.proposal
     leads = "、".join(f"{esc(unit)}（{esc(city)}）" for unit, city in card.leads)
     has_card = p.cities_scope is not None
-    track = vocab.TRACKS[p.track]
+    track = vocab.track_label(p.track, year=p.year)
     group = f"{card.group.name}／{card.subgroup.name}" if card.subgroup else card.group.name
     parts = ['<div class="bt-card-head">北臺區域發展推動委員會　合作提案單</div>',
              f'<div class="bt-card-title">{esc(p.id)}　{esc(p.title)}</div>',
@@ -89,7 +89,7 @@ def card_markup(card: queries.Card) -> str:
              f'{common.tracking_chip(p.tracking_status)} {common.progress_chip(p.progress_status)} '
              f'{common.resolution_chip(card.decision.resolution if card.decision else None)}</div>']
     if not has_card:
-        parts.append('<div class="bt-decision" style="border-color:#999999">此案為111年度列管案，會議資料未附提案單；'
+        parts.append(f'<div class="bt-decision" style="border-color:#999999">此案為{esc(track)}，會議資料未附提案單；'
                      '以下為列管表所列內容（提案單位、辦理情形與解除或持續列管的理由）。</div>')
     rows = [row("提案單位", leads + (f'<div class="bt-muted">提案單填表單位：{esc(p.card_unit)}</div>'
                                       if p.card_unit and p.card_unit not in [u for u, _ in card.leads] else ""))]
@@ -106,12 +106,12 @@ def card_markup(card: queries.Card) -> str:
         rows.append(row("合作縣市", f'<div class="bt-boxes">{scope}</div><div class="bt-grid">{grid}</div>'))
         rows += [text_row("說明", p.description), text_row("具體作法", p.approach), text_row("合作效益", p.benefits),
                  text_row("聯絡人", p.contact)]
-    if p.central_ministry or p.track == "central":
+    if p.central_ministry or p.track == vocab.CENTRAL:
         rows.append(text_row("中央部會", p.central_ministry))
     parts.append(f'<table class="bt-card"><thead>{print_id_row(p, 2)}</thead>{"".join(rows)}</table>')
 
     status = [text_row("說明／進度", p.progress)] if (p.progress or has_card) else []
-    reason_label = "持續列管原因" if p.tracking_status == "持續列管" else "解除列管原因"
+    reason_label = vocab.reason_label(p.tracking_status)
     tracking = common.tracking_chip(p.tracking_status)
     if p.tracking_reason:
         tracking += f'<div style="white-space:pre-wrap;margin-top:.3rem"><b>{reason_label}</b>：{esc(p.tracking_reason)}</div>'
@@ -129,7 +129,7 @@ def decision_markup(card: queries.Card) -> str:
     decision = card.decision
     if decision is None:
         return common.resolution_chip(None) + '<span class="bt-muted">　副首長會議尚未記錄決議。</span>'
-    colour = vocab.RESOLUTION_COLORS.get(decision.resolution, "#777777")
+    colour = vocab.RESOLUTION_COLORS.get(decision.resolution, vocab.NEUTRAL_COLOR)
     text = (f'<div class="bt-decision" style="border-color:{colour}">{common.resolution_chip(decision.resolution)}'
             f'　{esc(recorded_label(decision))} 由{esc(decision.recorded_by)}記錄'
             + (f'<div style="white-space:pre-wrap;margin-top:.3rem">{esc(decision.note)}</div>' if decision.note else "")
@@ -229,7 +229,7 @@ def render() -> None:
     scope = "目前篩選" if params else "全部提案"
     if proposal_id not in ids:
         ids, scope = frame["id"].tolist(), "全部提案"
-    around = queries.neighbours(ids, current=proposal_id)
+    around = frames.neighbours(ids, current=proposal_id)
     nav = st.columns([1.6, 1.5, 1.5, 2.2], vertical_alignment="center")
     nav[0].page_link(common.page_path("proposals"), label="回到提案列表", icon=":material/arrow_back:", query_params=params)
     if around.previous:

@@ -7,7 +7,7 @@ told to the user instead of silently dropped, and `?group=transport&year=112` na
 import pandas as pd
 import streamlit as st
 
-from dashboard import figures, lookup, queries
+from dashboard import figures, frames, lookup
 from dashboard.dates import roc_date
 from pages import common
 
@@ -18,7 +18,7 @@ ALL_YEARS = "全部"
 def overview_view(version_key: tuple) -> dict:
     all_groups = common.groups(version_key)
     meetings = common.group_meetings(version_key)
-    table = queries.groups_table(all_groups, common.proposals(version_key), meetings)
+    table = frames.groups_table(all_groups, common.proposals(version_key), meetings)
     names = [g.name for g in all_groups]
     return {"table_html": groups_markup(table), "timeline": figures.meetings_timeline(meetings, order=names)}
 
@@ -37,17 +37,17 @@ def groups_markup(table: pd.DataFrame) -> str:
 @st.cache_resource(show_spinner=False, max_entries=64)
 def group_view(version_key: tuple, group_id: str) -> dict | None:
     all_groups = common.groups(version_key)
-    family = queries.group_family(all_groups, group_id=group_id)
+    family = frames.group_family(all_groups, group_id=group_id)
     if not family:
         return None
     frame = common.proposals(version_key)
-    rows = queries.filter_proposals(frame, spec=queries.ProposalFilter(groups=(group_id,)))
+    rows = frames.filter_proposals(frame, spec=frames.ProposalFilter(groups=(group_id,)))
     meetings = common.group_meetings(version_key)
     meetings = meetings[meetings["group_id"].isin([g.id for g in family])]
     names = {g.id: g.name for g in all_groups}
     return {
         "group": family[0], "parent": names.get(family[0].parent_id), "subgroups": family[1:],
-        "hosts": queries.host_agencies(all_groups, group_id=group_id),
+        "hosts": frames.host_agencies(all_groups, group_id=group_id),
         "years": [str(y) for y in sorted(rows["year"].unique())], "rows": rows,
         "list_label": common.filter_choices(frame, all_groups)["group"].get(group_id),
         "meetings": meetings, "timeline": figures.meetings_timeline(meetings, order=[g.name for g in family]),

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import figures, queries
+from dashboard import figures, frames, vocab
 from dashboard.dates import roc_date, roc_period
 from pages import common
 
@@ -13,7 +13,7 @@ AXIS_LABELS = {"progress_status": "進度狀態", "tracking_status": "列管狀�
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def status_figure(version_key: tuple, axis: str):
-    counts = queries.status_counts(common.proposals(version_key), axis=axis)
+    counts = frames.status_counts(common.proposals(version_key), axis=axis)
     return figures.group_status_bars(counts, axis=axis)
 
 
@@ -22,8 +22,8 @@ def home_view(version_key: tuple) -> dict:
     frame = common.proposals(version_key)
     top_groups = [g for g in common.groups(version_key) if g.parent_id is None and g.kind != "staff"]
     counts = frame["group_id"].value_counts()
-    waiting = queries.waiting(frame)
-    return {"overview": queries.overview(frame), "waiting": waiting, "top_groups": top_groups,
+    waiting = frames.waiting(frame)
+    return {"overview": frames.overview(frame), "waiting": waiting, "top_groups": top_groups,
             "waiting_html": [waiting_markup(explanation, criteria, rows) for _, explanation, criteria, rows in waiting],
             "group_links": '<div class="bt-links">' + "".join(
                 f'<a href="./groups?group={common.esc(g.id)}" target="_self">{common.esc(g.name)}'
@@ -44,15 +44,15 @@ def waiting_markup(explanation: str, criteria: dict, rows: pd.DataFrame, *, show
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def city_view(version_key: tuple, city: str) -> dict:
-    involved = queries.city_involvement(common.proposals(version_key), city=city)
+    involved = frames.city_involvement(common.proposals(version_key), city=city)
     aid = common.mutual_aid(version_key)
     return {
         "table_html": common.proposals_table(involved, role=True),
         "rows": len(involved),
-        "leads": int(involved["role"].isin([queries.CITY_ROLES["lead"], queries.CITY_ROLES["both"]]).sum()),
-        "joins": int(involved["role"].isin([queries.CITY_ROLES["joins"], queries.CITY_ROLES["both"]]).sum()),
-        "carried_leads": int(((involved["track"] == "carried") & (involved["role"] != queries.CITY_ROLES["joins"])).sum()),
-        "aid": queries.mutual_aid_totals(aid, city=city),
+        "leads": int(involved["role"].isin([frames.CITY_ROLES["lead"], frames.CITY_ROLES["both"]]).sum()),
+        "joins": int(involved["role"].isin([frames.CITY_ROLES["joins"], frames.CITY_ROLES["both"]]).sum()),
+        "carried_leads": int(((involved["track"] == vocab.CARRIED) & (involved["role"] != frames.CITY_ROLES["joins"])).sum()),
+        "aid": frames.mutual_aid_totals(aid, city=city),
         "aid_period": roc_period(aid["period_start"].min(), aid["period_end"].max()) if len(aid) else "",
     }
 
@@ -72,9 +72,9 @@ def render() -> None:
     decided_sub = ("、".join(f"{r} {n}" for r, n in decided.by_resolution.items())
                    if decided.decided else "會議中記錄決議後即時更新")
     st.markdown(common.tiles([
-        ("列管提案", f"{head.total} 案", f"111年度列管 {head.carried}＋112年度新增 {head.new}"),
-        ("111年度列管案", f"{head.carried} 案", f"擬解除列管 {head.carried_delist}、持續列管 {head.carried_keep}"),
-        ("112年度新增提案", f"{head.new} 案", f"請求中央協助 {head.central}、八縣市共同合作 {head.joint}"),
+        ("列管提案", f"{head.total} 案", f"{head.carried_year}年度列管 {head.carried}＋{head.meeting_year}年度新增 {head.new}"),
+        (head.carried_label, f"{head.carried} 案", f"擬解除列管 {head.carried_delist}、持續列管 {head.carried_keep}"),
+        (f"{head.meeting_year}年度新增提案", f"{head.new} 案", f"請求中央協助 {head.central}、八縣市共同合作 {head.joint}"),
         ("本次會議已決議", f"{decided.decided}／{head.total} 案", decided_sub),
     ]), unsafe_allow_html=True)
 
@@ -117,17 +117,17 @@ def render() -> None:
     code = next(c.code for c in all_cities if c.name == city)
     cv = city_view(version, city)
     st.markdown(common.tiles([
-        ("主辦提案", f"{cv['leads']} 案", f"其中111年度列管案 {cv['carried_leads']} 案"),
-        ("參與合作提案", f"{cv['joins']} 案", "112年度提案單所列合作縣市"),
+        ("主辦提案", f"{cv['leads']} 案", f"其中{head.carried_label} {cv['carried_leads']} 案"),
+        ("參與合作提案", f"{cv['joins']} 案", f"{head.meeting_year}年度提案單所列合作縣市"),
         ("向他縣市請求支援", f"{cv['aid'].loc['向他縣市請求支援', 'total']} 件", "火災、救護與119轉報"),
         ("支援他縣市", f"{cv['aid'].loc['支援他縣市', 'total']} 件", "火災、救護與119轉報"),
     ]), unsafe_allow_html=True)
-    st.caption("111年度列管案沒有提案單，只知道主辦縣市，無合作縣市資料；參與合作僅計112年度提案。")
+    st.caption(f"{head.carried_label}沒有提案單，只知道主辦縣市，無合作縣市資料；參與合作僅計{head.meeting_year}年度提案。")
     st.markdown(cv["table_html"], unsafe_allow_html=True)
     st.page_link(common.page_path("proposals"), label=f"在提案列表開啟{city}的 {cv['rows']} 案（可篩選、下載）",
                  query_params={"city": city}, icon=":material/table_rows:")
     aid = cv["aid"]
-    header = "".join(f'<th class="num">{common.esc(label)}</th>' for label in [*queries.AID_KINDS.values(), "合計"])
+    header = "".join(f'<th class="num">{common.esc(label)}</th>' for label in [*frames.AID_KINDS.values(), "合計"])
     body = "".join(f'<tr><th>{common.esc(direction)}</th>'
                    + "".join(f'<td class="num">{int(v)}</td>' for v in aid.loc[direction]) + "</tr>"
                    for direction in aid.index)

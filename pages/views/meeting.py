@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from dashboard import agenda, decisions
+from dashboard import agenda, meeting
 from dashboard.dates import roc_date
 from pages import auth_ui, common, decision_ui, minutes_ui, presenter
 
@@ -24,13 +24,13 @@ ClockState = tuple[str, int | None, int | None]  # phase, positions of the curre
 @dataclass(frozen=True)
 class PageView:
     """The meeting page's store-derived pieces for one store version (shared: read-only)."""
-    data: common.MeetingData
+    data: meeting.MeetingData
     header: str  # markup: the title and the meeting's details
     decision_heading: str  # markup: heading, proposals per resolution and per section
     decision_list: pa.Table
     agenda_tables: dict[ClockState, pa.Table]  # the running order for every state of the clock
     labels: dict[str, str]  # proposal id -> its line in the chooser
-    entries: dict[str, agenda.Entry]
+    entries: dict[str, meeting.Entry]
     history: dict[str, pa.Table]  # proposal id -> its recorded changes, newest first
 
 
@@ -79,17 +79,17 @@ def page_view(version_key: tuple) -> PageView | None:
     data = common.meeting_data(version_key)
     if data is None:
         return None
-    meeting, items = data.info.meeting, data.info.agenda
-    details = (f"{meeting.name}｜{roc_date(meeting.date)}（{agenda.weekday_label(meeting.date)}）"
-               f"{meeting.start_time:%H:%M}｜{meeting.venue}｜主席：{meeting.chair_org} {meeting.chair}")
-    counts = decisions.resolution_counts(data.decided, [e.id for e in data.entries])
+    m, items = data.info.meeting, data.info.agenda
+    details = (f"{m.name}｜{roc_date(m.date)}（{agenda.weekday_label(m.date)}）"
+               f"{m.start_time:%H:%M}｜{m.venue}｜主席：{m.chair_org} {m.chair}")
+    counts = meeting.resolution_counts(data.decided, data.ids)
     return PageView(
         data=data,
         header=(f'# 副首長會議\n\n<div style="font-size:.875rem;opacity:.65;margin-bottom:.75rem">'
                 f"{common.esc(details)}</div>"),
         decision_heading=(f"### 年度合作方案決議\n\n共 {len(data.entries)} 案：{decision_ui.counts_markup(counts)}"
                           f"<br>{common.esc(section_counts(data.sections))}"),
-        decision_list=arrow(decisions.decision_list_frame(data.sections, data.decided)),
+        decision_list=arrow(meeting.decision_list_frame(data.sections, data.decided)),
         agenda_tables={state: arrow(agenda_frame(items, state)) for state in clock_states(items)},
         labels={e.id: f"{e.id}　{e.title}" for e in data.entries},
         entries={e.id: e for e in data.entries},
@@ -222,20 +222,20 @@ def one_proposal(view: PageView, user: str | None, clock_param: dict[str, str]) 
         decision_ui.history_table(view.history.get(entry.id))
 
 
-def proposal_markup(entry: agenda.Entry) -> str:
+def proposal_markup(entry: meeting.Entry) -> str:
     """The proposal's title, group and leads, 說明 and the reason for the recommendation, as one
     element (escaped store text; long texts keep their line breaks)."""
     esc = common.esc
     parts = [f"<b>{esc(entry.id)}　{esc(entry.title)}</b>",
              f'<div style="font-size:.875rem;opacity:.65;margin-bottom:.5rem">議題組：{esc(entry.group_label)}'
              f"｜主辦：{esc('、'.join(entry.lead_units))}</div>"]
-    if entry.description and entry.track != agenda.CARRIED_TRACK:
+    if entry.description and not entry.carried:
         parts.append(f'<div style="white-space:pre-wrap;margin-bottom:.5rem">說明：{esc(entry.description)}</div>')
     if entry.reason:
-        label = "解除列管原因" if entry.delisting else "持續列管原因"
-        parts.append(f'<div style="white-space:pre-wrap;margin-bottom:.5rem">{label}：{esc(entry.reason)}</div>')
+        parts.append(f'<div style="white-space:pre-wrap;margin-bottom:.5rem">{esc(entry.reason_label)}：'
+                     f'{esc(entry.reason)}</div>')
     return "".join(parts)
 
 
-def minutes_downloads(data: common.MeetingData, user: str | None) -> None:
+def minutes_downloads(data: meeting.MeetingData, user: str | None) -> None:
     minutes_ui.render(data, user)

@@ -5,7 +5,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from dashboard import export, lookup, queries
+from dashboard import export, frames, lookup, vocab
 from pages import common, keyboard
 
 MORE_KEYS = ["tracking", "progress", "type", "decision", "city", "role"]
@@ -22,7 +22,7 @@ def list_view(version_key: tuple) -> dict:
         "group": [f"{g}／{s}" if isinstance(s, str) else g for g, s in zip(frame["group"], frame["subgroup"])],
         "title": frame["title"], "lead": frame["lead_cities"].map("、".join),
         "tracking_status": frame["tracking_status"], "progress_status": frame["progress_status"],
-        "resolution": frame["resolution"].fillna(queries.UNDECIDED),
+        "resolution": frame["resolution"].fillna(vocab.UNDECIDED),
     }, index=frame.index)
     return {"choices": common.filter_choices(frame, groups), "display": display,
             "cities": [c.name for c in common.cities(version_key)]}
