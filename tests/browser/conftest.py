@@ -118,8 +118,25 @@ def browser():
     _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
     with sync_playwright() as p:
         instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
+        yield PatientBrowser(instance)
         instance.close()
+
+
+class PatientBrowser:
+    """The browser, whose contexts give every action (click, fill, press) as long as a script run may
+    take on a loaded machine: Playwright's 30 s default timed out a click on the map page while
+    SwiftShader drew deck.gl on a loaded 2-core machine."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.set_default_timeout(RUN_TIMEOUT)
+        return context
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 class Visit:
