@@ -216,16 +216,6 @@ def ranked_table(flows: Flows) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-class FrozenFigure(go.Figure):
-    """A figure whose dict is built once, on first use: Streamlit asks for it on every rerun of a
-    page that caches the figure. Treat the figure as frozen once drawn (like maps.CompactDeck)."""
-
-    def to_dict(self) -> dict:
-        if self.__dict__.get("_frozen_dict") is None:
-            self._frozen_dict = super().to_dict()
-        return self._frozen_dict
-
-
 def od_heatmap(flows: Flows, cities, *, selected: str | None = None) -> go.Figure:
     """The origin-destination matrix with every number written in its cell.
 
@@ -243,7 +233,7 @@ def od_heatmap(flows: Flows, cities, *, selected: str | None = None) -> go.Figur
         hover = f"%{{y}} 請 %{{x}} 支援：{flows.measure} %{{customdata}} {unit}<extra></extra>"
     else:
         hover = f"%{{y}} 社工 參加 %{{x}} 開設之課程：%{{customdata}} {unit}<extra></extra>"
-    figure = FrozenFigure(go.Heatmap(
+    figure = go.Figure(go.Heatmap(
         z=z, x=list(matrix.columns), y=list(matrix.index), text=text, texttemplate="%{text}",
         textfont={"size": 16}, customdata=text, hovertemplate=hover, colorscale="Blues", showscale=False,
         xgap=2, ygap=2, zmin=0,

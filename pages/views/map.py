@@ -66,7 +66,6 @@ def map_view(version_key: tuple, flow_key: str, metric: str, selected: str | Non
     chosen = next((c for c in cities if c.code == selected), None)
     deck = maps.flow_deck(shown, cities, selected=selected, scale_flows=flows)
     matrix = fl.od_heatmap(flows, cities, selected=chosen.name if chosen else None)
-    deck.to_json(), matrix.to_dict()  # both memoised: computed once here, not on every run
     max_count = int(flows.frame["count"].max()) if not flows.frame.empty else 0
     return MapView(
         cities=cities, flows=flows, shown=shown, deck=deck, matrix=matrix,
