@@ -75,7 +75,7 @@ class Flows:
 
     def amount(self, count: int) -> str:
         """A count worded for this flow: 「轉報 1,208 件」, 「合計 1,245 件」, 「18 位」."""
-        if self.kind is SOCIAL:
+        if self.kind == SOCIAL:
             return f"{count:,} {self.kind.unit}"
         return f"{self.measure} {count:,} {self.kind.unit}"
 
@@ -94,7 +94,7 @@ class Flows:
 
 def period_text(kind: FlowKind, start: date | None, end: date | None) -> str:
     """As the packet states it: days for mutual aid, months for the training count."""
-    if kind is SOCIAL and start and end:
+    if kind == SOCIAL and start and end:
         if start.year == end.year:
             return f"{roc_year(start.year)}年{start.month}月至{end.month}月"
         return f"{roc_year(start.year)}年{start.month}月至{roc_year(end.year)}年{end.month}月"
@@ -207,7 +207,7 @@ def ranked_table(flows: Flows) -> pd.DataFrame:
     """The flows for reading: largest first, with Chinese headers."""
     frame = flows.frame.sort_values("count", ascending=False, kind="stable")
     table = pd.DataFrame({flows.kind.source_role: frame["from_city"], flows.kind.target_role: frame["to_city"]})
-    if flows.kind is AID:
+    if flows.kind == AID:
         for part in AID_PARTS:
             table[METRICS[part][0]] = frame[part].astype(int)
         table["合計"] = frame["total"].astype(int)
@@ -229,7 +229,7 @@ def od_heatmap(flows: Flows, cities, *, selected: str | None = None) -> go.Figur
     z = [[None if v is None else v ** 0.5 for v in row] for row in counts]
     text = [["" if v is None else f"{v:,}" for v in row] for row in counts]
     unit = flows.kind.unit
-    if flows.kind is AID:
+    if flows.kind == AID:
         hover = f"%{{y}} 請 %{{x}} 支援：{flows.measure} %{{customdata}} {unit}<extra></extra>"
     else:
         hover = f"%{{y}} 社工 參加 %{{x}} 開設之課程：%{{customdata}} {unit}<extra></extra>"

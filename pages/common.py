@@ -58,11 +58,11 @@ def version() -> tuple:
         return queries.connection_version(connection)
 
 
-# Per-version caches. cache_resource hands out the cached object itself (no copy), which keeps a
-# warm page run within a few milliseconds: treat what these return as read-only. The version is
-# a hashed argument (no leading underscore), so recording a decision refreshes every view.
+# Per-version caches: st.cache_data for what is read from the store (each caller gets its own
+# copy), st.cache_resource only for the engine above. The version is a hashed argument, so
+# recording a decision or a rebuild refreshes every view.
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_data(show_spinner=False, max_entries=4)
 def _proposals(version_key: tuple) -> pd.DataFrame:
     with session() as s:
         return queries.proposals_frame(s)
@@ -73,7 +73,7 @@ def proposals(version_key: tuple | None = None) -> pd.DataFrame:
     return _proposals(version_key or version())
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_data(show_spinner=False, max_entries=4)
 def _store_lists(version_key: tuple) -> dict:
     with session() as s:
         return {
@@ -111,13 +111,13 @@ def meeting_info(version_key: tuple) -> meeting.MeetingInfo | None:
     return _store_lists(version_key)["meeting_info"]
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@st.cache_data(show_spinner=False, max_entries=256)
 def card(version_key: tuple, proposal_id: str) -> queries.Card | None:
     with session() as s:
         return queries.proposal_card(s, proposal_id=proposal_id)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_data(show_spinner=False, max_entries=4)
 def meeting_data(version_key: tuple) -> meeting.MeetingData | None:
     """The latest meeting, its decision list and the decisions in force; None without a meeting."""
     with session() as s:

@@ -50,13 +50,13 @@ def city_summary(flows: fl.Flows, city) -> str:
 
 
 def overall_summary(flows: fl.Flows) -> str:
-    label = "合計" if flows.kind is fl.SOCIAL else flows.measure
+    label = "合計" if flows.kind == fl.SOCIAL else flows.measure
     top = flows.drawn.sort_values("count", ascending=False, kind="stable").head(5)
     return (f"**八縣市{label}：{int(flows.frame['count'].sum()):,} {flows.kind.unit}**；往來最多：\n\n"
             + "\n".join(f"{i}. {r.sentence}" for i, r in enumerate(top.itertuples(), 1)))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64)
 def map_view(version_key: tuple, flow_key: str, metric: str, selected: str | None) -> MapView:
     with common.session() as s:
         cities = queries.cities(s)
@@ -132,7 +132,7 @@ def render() -> None:
         st.segmented_control(
             "資料", list(fl.KINDS), format_func=lambda k: fl.KINDS[k].label, key=widget_key(FLOW), required=True,
             on_change=common.widget_to_url, args=(widget_key(FLOW), FLOW, fl.AID.key), label_visibility="collapsed")
-        if kind is fl.AID:
+        if kind == fl.AID:
             st.segmented_control(
                 "件數", list(fl.METRICS), format_func=lambda m: fl.METRICS[m][0], key=widget_key(METRIC),
                 required=True, on_change=common.widget_to_url, args=(widget_key(METRIC), METRIC, "all"), label_visibility="collapsed")
