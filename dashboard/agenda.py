@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from dashboard import lookup
 from dashboard.models import AgendaItem
 
 if TYPE_CHECKING:  # only for annotations: meeting.py builds on this module
@@ -155,12 +156,6 @@ class StepNotFound(LookupError):
         super().__init__(template.format(value=f"「{self.value}」"))
 
 
-def match_id(ids, text: str | None) -> str | None:
-    """The id among `ids` that `text` names, ignoring case and surrounding spaces (112-j03)."""
-    wanted = (text or "").strip().casefold()
-    return next((i for i in ids if i.casefold() == wanted), None) if wanted else None
-
-
 def find_step(steps: list[Step], *, step: str | None = None, item: str | None = None,
               fallback: AgendaItem | None = None) -> Step | None:
     """The step a URL names: `item` (a proposal id, any case) first, then `step` (its number);
@@ -173,7 +168,7 @@ def find_step(steps: list[Step], *, step: str | None = None, item: str | None = 
         return None
     if item is not None:
         by_id = {s.entry.id: s for s in steps if s.entry is not None}
-        found = match_id(by_id, item)
+        found = lookup.proposal_id(item, by_id)
         if found is None:
             raise StepNotFound("網址中的提案編號（item）{value}不在本次會議的決議清單中。", item)
         return by_id[found]

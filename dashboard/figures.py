@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import frames, vocab
+from dashboard import vocab
 from dashboard.dates import roc_date, roc_year
 
 FONT = dict(family="Noto Sans CJK TC, Noto Sans TC, Microsoft JhengHei, PingFang TC, sans-serif", size=15)

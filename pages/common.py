@@ -225,14 +225,14 @@ def seed_widget(key: str, value) -> None:
     st.session_state[key] = value
 
 
-def widget_to_url(key: str, param: str, default=None) -> None:
-    """on_change of a URL-seeded widget: write its value into the URL, or drop the parameter when the
-    widget is back at its default."""
+def widget_to_url(key: str, param: str, default=None, to_text=str) -> None:
+    """on_change of a URL-seeded widget: write its value into the URL (as `to_text` spells it), or
+    drop the parameter when the widget is back at its default."""
     value = st.session_state.get(key)
     if value in (None, "", default):
         st.query_params.pop(param, None)
     else:
-        st.query_params[param] = str(value)
+        st.query_params[param] = to_text(value)
 
 
 def resolve_city(raw: str | None, all_cities: list) -> str | None:

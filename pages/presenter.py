@@ -10,7 +10,7 @@ from datetime import time
 
 import streamlit as st
 
-from dashboard import agenda, meeting, queries, vocab
+from dashboard import agenda, meeting, vocab
 from dashboard.dates import roc_date
 from pages import auth_ui, common, decision_ui
 
@@ -131,7 +131,7 @@ def render(data: meeting.MeetingData) -> None:
     if step is None:
         st.warning("議程資料不完整，無法進入簡報模式。")
         return
-    _show_in_url(link_params(step, clock))
+    common.show_in_url(link_params(step, clock))  # the step's own URL, also after a link to it
     _navigation(steps, step, clock)
     if clock_error is not None:
         st.warning(clock_error)
@@ -146,13 +146,6 @@ def render(data: meeting.MeetingData) -> None:
             _decision_summary(data)
     st.divider()
     _footer(step, steps, clock, user, sign_in)
-
-
-def _show_in_url(params: dict[str, str]) -> None:
-    """Put the step's own parameters in the address bar: a link to the same page passes them to
-    the script but leaves the address bar as it was, which a second presenter would copy."""
-    if st.query_params.to_dict() != params:
-        st.query_params.from_dict(params)
 
 
 def _go(params: dict[str, str]) -> None:

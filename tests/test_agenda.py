@@ -2,7 +2,7 @@
 from datetime import UTC, datetime, time
 
 import pytest
-from dashboard import agenda, meeting
+from dashboard import agenda, lookup, meeting
 from dashboard.models import AgendaItem
 
 
@@ -158,10 +158,11 @@ def test_the_jump_list_reaches_every_agenda_item_section_and_proposal(info, sect
     assert all(s.entry is s.section.entries[0] for s in section_starts)
 
 
-def test_match_id_ignores_case_and_spaces():
-    assert agenda.match_id(["112-J03", "111-01"], " 112-j03") == "112-J03"
-    assert agenda.match_id(["112-J03"], "112-J3") is None
-    assert agenda.match_id(["112-J03"], "") is None
+def test_proposal_ids_from_a_url_ignore_case_width_and_spaces():
+    assert lookup.proposal_id(" 112-j03", ["112-J03", "111-01"]) == "112-J03"
+    assert lookup.proposal_id("１１２－Ｊ０３", ["112-J03"]) == "112-J03"
+    assert lookup.proposal_id("112-J3", ["112-J03"]) is None
+    assert lookup.proposal_id("", ["112-J03"]) is None
 
 
 def test_without_a_step_the_presenter_opens_the_item_running_now(info, sections):

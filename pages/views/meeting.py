@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from dashboard import agenda, meeting
+from dashboard import agenda, lookup, meeting
 from dashboard.dates import roc_date
 from pages import auth_ui, common, decision_ui, minutes_ui, presenter
 
@@ -97,24 +97,6 @@ def page_view(version_key: tuple) -> PageView | None:
     )
 
 
-# --- the URL ----------------------------------------------------------------------------------
-
-def follow_url(widget_key: str, value) -> None:
-    """Let the URL set a widget when it names a value the widget has not shown yet (a shared
-    link, or a link from the presenter view); the widget keeps the user's later choices."""
-    synced = f"{widget_key}-from-url"
-    if value is not None and value != st.session_state.get(synced):
-        st.session_state[widget_key] = value
-    st.session_state[synced] = value
-
-
-def show_in_url(param: str, text: str | None) -> None:
-    if text and st.query_params.get(param) != text:
-        st.query_params[param] = text
-    elif not text and param in st.query_params:
-        del st.query_params[param]
-
-
 # --- the agenda against the clock -------------------------------------------------------------
 
 def show_agenda(view: PageView, at: time, *, simulated: bool) -> None:
@@ -163,7 +145,7 @@ def render() -> None:
     st.markdown(view.header, unsafe_allow_html=True)
     # A horizontal container rather than st.columns: one block per row keeps the script run short.
     controls = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="bottom")
-    follow_url("clock-input", presenter.url_clock())
+    common.seed_widget("clock-input", presenter.url_clock())
     if (problem := presenter.clock_problem()) is not None:
         st.warning(problem)
     # The link comes first on screen and carries the clock chosen beside it: the widget's value is
@@ -174,8 +156,8 @@ def render() -> None:
                        icon=":material/slideshow:", query_params={presenter.PRESENT_PARAM: "1", **clock_param})
     controls.time_input(
         "彩排時鐘（空白時為現在的臺北時間）", value=None, key="clock-input", step=timedelta(minutes=1), width=360,
-        help="輸入如 15:12 的時刻，以該時刻對照議程；網址會帶 ?clock=15:12，可分享給彩排的同仁。")
-    show_in_url(presenter.CLOCK_PARAM, agenda.format_clock(clock) if clock else None)
+        help="輸入如 15:12 的時刻，以該時刻對照議程；網址會帶 ?clock=15:12，可分享給彩排的同仁。",
+        on_change=common.widget_to_url, args=("clock-input", presenter.CLOCK_PARAM, None, agenda.format_clock))
 
     if clock is None:
         live_agenda(view)
@@ -194,21 +176,19 @@ def render() -> None:
 def one_proposal(view: PageView, user: str | None, clock_param: dict[str, str]) -> None:
     st.subheader("逐案檢視與記錄")
     wanted = st.query_params.get("item")
-    chosen_from_url = agenda.match_id(view.labels, wanted)  # 112-j03 is 112-J03
-    # A link names a proposal the chooser has not shown yet: show it, or nothing for an unknown
-    # id (rather than another proposal); the chooser keeps the user's later choices.
-    synced = "item-select-from-url"
-    if wanted is not None and wanted != st.session_state.get(synced):
-        st.session_state["item-select"] = chosen_from_url
-    st.session_state[synced] = wanted
-    if wanted is not None and chosen_from_url is None and st.session_state.get("item-select") is None:
+    # 112-j03 is 112-J03; without ?item= the list's first proposal
+    chosen = lookup.proposal_id(wanted, view.labels) if wanted else next(iter(view.labels), None)
+    if wanted and chosen is None:  # say so, rather than show another proposal
         st.error(presenter.url_value_message("網址中的提案編號（item）{value}不在本次會議的決議清單中；請從下方選擇提案。",
                                              wanted))
-    chosen = st.selectbox("提案", list(view.labels), format_func=view.labels.get, key="item-select",
-                          placeholder="選擇提案（可輸入編號或名稱搜尋）")
+    elif chosen and chosen != wanted:
+        st.query_params["item"] = chosen  # one spelling in shared links
+    common.seed_widget("item-select", chosen)
+    st.selectbox("提案", list(view.labels), format_func=view.labels.get, key="item-select", index=None,
+                 placeholder="選擇提案（可輸入編號或名稱搜尋）", on_change=common.widget_to_url,
+                 args=("item-select", "item"))
     if chosen is None:
         return
-    show_in_url("item", chosen)
     entry = view.entries[chosen]
     with st.container(border=True):
         st.markdown(proposal_markup(entry), unsafe_allow_html=True)

@@ -5,7 +5,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from dashboard import export, frames, lookup, vocab
+from dashboard import export, lookup, vocab
 from pages import common, keyboard
 
 MORE_KEYS = ["tracking", "progress", "type", "decision", "city", "role"]
