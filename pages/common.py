@@ -58,11 +58,14 @@ def version() -> tuple:
         return queries.connection_version(connection)
 
 
-# Per-version caches: st.cache_data for what is read from the store (each caller gets its own
-# copy), st.cache_resource only for the engine above. The version is a hashed argument, so
-# recording a decision or a rebuild refreshes every view.
+# Per-version caches: everything read from the store, and the views built from it, is cached per
+# store version with st.cache_resource, which hands out the cached object itself: treat it as
+# read-only. st.cache_data would copy it on every call; measured with benchmarks/bench_pages.py
+# (2026-11-28), that made page runs 1.5-2x slower at the document's scale and up to 10x at 100x
+# (proposal list 21 ms -> 206 ms). The version is a hashed argument, so recording a decision or a
+# rebuild refreshes every view.
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _proposals(version_key: tuple) -> pd.DataFrame:
     with session() as s:
         return queries.proposals_frame(s)
@@ -73,7 +76,7 @@ def proposals(version_key: tuple | None = None) -> pd.DataFrame:
     return _proposals(version_key or version())
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _store_lists(version_key: tuple) -> dict:
     with session() as s:
         return {
@@ -111,13 +114,13 @@ def meeting_info(version_key: tuple) -> meeting.MeetingInfo | None:
     return _store_lists(version_key)["meeting_info"]
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def card(version_key: tuple, proposal_id: str) -> queries.Card | None:
     with session() as s:
         return queries.proposal_card(s, proposal_id=proposal_id)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def meeting_data(version_key: tuple) -> meeting.MeetingData | None:
     """The latest meeting, its decision list and the decisions in force; None without a meeting."""
     with session() as s:

@@ -56,7 +56,7 @@ def overall_summary(flows: fl.Flows) -> str:
             + "\n".join(f"{i}. {r.sentence}" for i, r in enumerate(top.itertuples(), 1)))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def map_view(version_key: tuple, flow_key: str, metric: str, selected: str | None) -> MapView:
     with common.session() as s:
         cities = queries.cities(s)

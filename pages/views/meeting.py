@@ -74,7 +74,7 @@ def section_counts(sections: list) -> str:
     return "｜".join(parts)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def page_view(version_key: tuple) -> PageView | None:
     data = common.meeting_data(version_key)
     if data is None:

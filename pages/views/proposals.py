@@ -13,7 +13,7 @@ DEFAULTS = {"q": "", "year": [], "track": [], "group": [], "tracking": [], "prog
             "decision": [], "city": None, "role": "any"}
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def list_view(version_key: tuple) -> dict:
     frame = common.proposals(version_key)
     groups = common.groups(version_key)
@@ -28,7 +28,7 @@ def list_view(version_key: tuple) -> dict:
             "cities": [c.name for c in common.cities(version_key)]}
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def filtered(version_key: tuple, params_key: tuple) -> tuple[pd.DataFrame, pa.Table, list[str]]:
     """(matching proposal rows, the table to show as Arrow, their ids) for one set of filter params.
 
