@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -164,23 +165,36 @@ def resolution_chip(resolution: str | None) -> str:
     return chip(resolution, vocab.RESOLUTION_COLORS.get(resolution, "#777777"))
 
 
-def proposals_table(rows: pd.DataFrame, *, units: bool = False, role: bool = False, scroll: bool = False) -> str:
-    """Proposals as an HTML table: id (link to the card), title (with its units), the city's role
-    (a `role` column, see queries.city_involvement), status chips and the decision."""
-    if rows.empty:
-        return ""
-    body = "".join(
-        f'<tr><td class="id"><a href="{esc(card_url(r.id))}" target="_self">{esc(r.id)}</a></td>'
-        f'<td>{esc(r.title)}'
-        + (f'<div class="bt-muted">{esc("、".join(r.lead_units))}</div>' if units else "") + "</td>"
-        + (f"<td>{esc(r.role)}</td>" if role else "")
-        + f'<td>{tracking_chip(r.tracking_status)}</td><td>{progress_chip(r.progress_status)}</td>'
-        f'<td>{resolution_chip(r.resolution)}</td></tr>'
-        for r in rows.itertuples())
-    head = ("<tr><th>編號</th><th>" + ("提案名稱／提案單位" if units else "提案名稱") + "</th>"
-            + ("<th>角色</th>" if role else "") + "<th>列管狀態</th><th>進度狀態</th><th>會議決議</th></tr>")
-    table = f'<div class="bt-scroll-x"><table class="bt-table">{head}{body}</table></div>'
-    return f'<div class="bt-scroll">{table}</div>' if scroll else table
+LIST_COLUMNS = {  # column of proposals_list -> how show_proposals draws it
+    "url": st.column_config.LinkColumn("編號", display_text=r"id=([^&]+)", width=72, pinned=True),
+    "title": st.column_config.TextColumn("提案名稱", width=380),
+    "units": st.column_config.TextColumn("提案單位", width=220),
+    "role": st.column_config.TextColumn("角色", width=90),
+    "tracking_status": st.column_config.TextColumn("列管狀態", width=100),
+    "progress_status": st.column_config.TextColumn("進度狀態", width=86),
+    "resolution": st.column_config.TextColumn("會議決議", width=80),
+}
+
+
+def proposals_list(rows: pd.DataFrame, *, units: bool = False, role: bool = False) -> pa.Table:
+    """Proposals as the table show_proposals draws: id (link to the card), title, lead units, the
+    city's role (a `role` column, see queries.city_involvement), statuses and the decision in words.
+    Build it once per store version (in a cached view): converting to Arrow on every run is slow."""
+    table = pd.DataFrame({"url": rows["id"].map(card_url), "title": rows["title"]}, index=rows.index)
+    if units:
+        table["units"] = rows["lead_units"].map("、".join)
+    if role:
+        table["role"] = rows["role"]
+    table["tracking_status"] = rows["tracking_status"]
+    table["progress_status"] = rows["progress_status"]
+    table["resolution"] = rows["resolution"].fillna(queries.UNDECIDED)
+    return pa.Table.from_pandas(table, preserve_index=False)
+
+
+def show_proposals(table: pa.Table, *, key: str) -> None:
+    """A proposals_list table, as tall as its rows (no scrolling inside a short list)."""
+    st.dataframe(table, hide_index=True, height="content", key=key,
+                 column_config={name: LIST_COLUMNS[name] for name in table.column_names})
 
 
 def esc(text) -> str:
@@ -347,7 +361,6 @@ CSS = """
 .bt-muted{opacity:.75}
 .bt-table td.id,.bt-table td.num,.bt-table td.city{white-space:nowrap}
 .bt-table th{white-space:nowrap}
-.bt-scroll{max-height:360px;overflow-y:auto}
 .bt-scroll-x{overflow-x:auto;max-width:100%}
 .bt-tile-value{white-space:nowrap}
 /* Tablets: two tiles a row. Phones: smaller numbers, and wide tables scroll sideways in their own box. */

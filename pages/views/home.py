@@ -2,6 +2,7 @@
 from urllib.parse import urlencode
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from dashboard import figures, queries
@@ -46,15 +47,27 @@ def waiting_markup(explanation: str, criteria: dict, rows: pd.DataFrame, *, show
 def city_view(version_key: tuple, city: str) -> dict:
     involved = queries.city_involvement(common.proposals(version_key), city=city)
     aid = common.mutual_aid(version_key)
+    totals = queries.mutual_aid_totals(aid, city=city)
     return {
-        "table_html": common.proposals_table(involved, role=True),
+        "table": common.proposals_list(involved, role=True),
         "rows": len(involved),
         "leads": int(involved["role"].isin([queries.CITY_ROLES["lead"], queries.CITY_ROLES["both"]]).sum()),
         "joins": int(involved["role"].isin([queries.CITY_ROLES["joins"], queries.CITY_ROLES["both"]]).sum()),
         "carried_leads": int(((involved["track"] == "carried") & (involved["role"] != queries.CITY_ROLES["joins"])).sum()),
-        "aid": queries.mutual_aid_totals(aid, city=city),
+        "aid": totals, "aid_table": aid_list(totals),
         "aid_period": roc_period(aid["period_start"].min(), aid["period_end"].max()) if len(aid) else "",
     }
+
+
+AID_COLUMNS = {"direction": st.column_config.TextColumn("支援方向", width=140),
+               **{label: st.column_config.NumberColumn(label, format="%d", width=80)
+                  for label in [*queries.AID_KINDS.values(), "合計"]}}
+
+
+def aid_list(totals: pd.DataFrame) -> pa.Table:
+    """A city's mutual-aid totals, one row per direction (asked for / gave), in words for the table."""
+    table = totals.astype(int).set_axis([*queries.AID_KINDS.values(), "合計"], axis=1)
+    return pa.Table.from_pandas(table.rename_axis("direction").reset_index(), preserve_index=False)
 
 
 def render() -> None:
@@ -123,15 +136,10 @@ def render() -> None:
         ("支援他縣市", f"{cv['aid'].loc['支援他縣市', 'total']} 件", "火災、救護與119轉報"),
     ]), unsafe_allow_html=True)
     st.caption("111年度列管案沒有提案單，只知道主辦縣市，無合作縣市資料；參與合作僅計112年度提案。")
-    st.markdown(cv["table_html"], unsafe_allow_html=True)
+    common.show_proposals(cv["table"], key="city_proposals")
     st.page_link(common.page_path("proposals"), label=f"在提案列表開啟{city}的 {cv['rows']} 案（可篩選、下載）",
                  query_params={"city": city}, icon=":material/table_rows:")
-    aid = cv["aid"]
-    header = "".join(f'<th class="num">{common.esc(label)}</th>' for label in [*queries.AID_KINDS.values(), "合計"])
-    body = "".join(f'<tr><th>{common.esc(direction)}</th>'
-                   + "".join(f'<td class="num">{int(v)}</td>' for v in aid.loc[direction]) + "</tr>"
-                   for direction in aid.index)
-    st.markdown(f"**跨區救災救護支援（件，{cv['aid_period']}）**<div class='bt-scroll-x'><table class='bt-table'>"
-                f"<tr><th></th>{header}</tr>{body}</table></div>", unsafe_allow_html=True)
+    st.markdown(f"**跨區救災救護支援（件，{cv['aid_period']}）**")
+    st.dataframe(cv["aid_table"], hide_index=True, height="content", column_config=AID_COLUMNS, key="city_aid")
     st.page_link(common.page_path("map"), label=f"在地圖上查看{city}的跨區支援", icon=":material/map:",
                  query_params={"city": code})
