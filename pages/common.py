@@ -5,8 +5,10 @@ Everything that calls Streamlit outside a page script lives here; dashboard/ sta
 import html
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
+import jinja2
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
@@ -144,25 +146,51 @@ def meeting_data(version_key: tuple) -> MeetingData | None:
                        steps=agenda.presenter_steps(info.agenda, sections))
 
 
+# --- Page markup from Jinja2 templates (pages/templates/), autoescaped: store text needs no esc() there.
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+GREY = "#777777"  # a status or decision without a colour of its own
+
+
+def _joined_lines(name: str):
+    """A template's source with its line breaks and indentation dropped: Streamlit's markdown would
+    end an HTML block at a blank line and show indented lines as code. Values keep their own."""
+    path = TEMPLATE_DIR / name
+    source = "".join(line.strip(" \t") for line in path.read_text(encoding="utf-8").splitlines())
+    return source, str(path), lambda: True
+
+
+TEMPLATES = jinja2.Environment(loader=jinja2.FunctionLoader(_joined_lines), autoescape=True,
+                               undefined=jinja2.StrictUndefined)
+TEMPLATES.globals.update(grey=GREY, undecided=queries.UNDECIDED, tracking_colors=vocab.TRACKING_COLORS,
+                         progress_colors=vocab.PROGRESS_COLORS, resolution_colors=vocab.RESOLUTION_COLORS)
+
+
+def render(template: str, **values) -> str:
+    """HTML from one of pages/templates/, for st.markdown(..., unsafe_allow_html=True)."""
+    return TEMPLATES.get_template(template).render(**values)
+
+
+def _chips():
+    return TEMPLATES.get_template("chips.html.j2").module
+
+
 def chip(label: str, color: str) -> str:
     """A coloured label as HTML; the text itself always carries the meaning."""
-    return (f'<span style="display:inline-block;padding:0.1em 0.6em;border-radius:0.8em;'
-            f'border:2px solid {color};font-weight:600;white-space:nowrap">'
-            f'<span style="color:{color}">●</span> {html.escape(label)}</span>')
+    return str(_chips().chip(label, color))
 
 
 def progress_chip(status: str) -> str:
-    return chip(status, vocab.PROGRESS_COLORS.get(status, "#777777"))
+    return str(_chips().progress_chip(status))
 
 
 def tracking_chip(status: str) -> str:
-    return chip(status, vocab.TRACKING_COLORS.get(status, "#777777"))
+    return str(_chips().tracking_chip(status))
 
 
 def resolution_chip(resolution: str | None) -> str:
-    if not isinstance(resolution, str) or not resolution:  # None, or NaN from a frame column
-        return chip(queries.UNDECIDED, "#777777")
-    return chip(resolution, vocab.RESOLUTION_COLORS.get(resolution, "#777777"))
+    """The resolution's chip, or 未決議 when there is none (None, or NaN from a frame column)."""
+    return str(_chips().resolution_chip(resolution))
 
 
 LIST_COLUMNS = {  # column of proposals_list -> how show_proposals draws it

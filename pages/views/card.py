@@ -3,17 +3,12 @@
 The proposal list's filter parameters travel along in the URL, so previous/next stay within
 the list the user came from.
 """
-from pathlib import Path
-
-import jinja2
 import streamlit as st
 
 from dashboard import lookup, queries, vocab
 from dashboard.dates import roc_date, roc_period
 from dashboard.decisions import recorded_label
 from pages import common
-
-GREY = "#777777"  # a status or decision without a colour of its own
 
 CARD_CSS = """
 <style>
@@ -61,27 +56,15 @@ CARD_CSS = """
 """
 
 
-def _joined_lines(name: str):
-    """Template source with its line breaks and indentation removed (see the template's header)."""
-    path = TEMPLATES / name
-    source = "".join(line.strip(" \t") for line in path.read_text(encoding="utf-8").splitlines())
-    return source, str(path), lambda: True
-
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-ENV = jinja2.Environment(loader=jinja2.FunctionLoader(_joined_lines), autoescape=True,
-                         undefined=jinja2.StrictUndefined)
-ENV.globals.update(roc_date=roc_date, roc_period=roc_period, recorded_label=recorded_label, grey=GREY,
-                   undecided=queries.UNDECIDED, tracking_colors=vocab.TRACKING_COLORS,
-                   progress_colors=vocab.PROGRESS_COLORS, resolution_colors=vocab.RESOLUTION_COLORS,
+CARD_VALUES = dict(roc_date=roc_date, roc_period=roc_period, recorded_label=recorded_label,
                    proposal_types=vocab.PROPOSAL_TYPES, city_scopes=vocab.CITY_SCOPES)
 
 
 def card_markup(card: queries.Card) -> str:
     """The paper card as one HTML block: the proposal, its status, the meeting's decision and figures."""
     p = card.proposal
-    return ENV.get_template("card.html.j2").render(
-        card=card, p=p, has_card=p.cities_scope is not None, track=vocab.TRACKS[p.track],
+    return common.render(
+        "card.html.j2", **CARD_VALUES, card=card, p=p, has_card=p.cities_scope is not None, track=vocab.TRACKS[p.track],
         group=f"{card.group.name}／{card.subgroup.name}" if card.subgroup else card.group.name,
         lead_units=[unit for unit, _ in card.leads], city_names={c.code: c.name for c in card.card_cities})
 
