@@ -232,10 +232,7 @@ def esc(text) -> str:
 
 def tiles(items: list[tuple[str, str, str]]) -> str:
     """Headline tiles as markup: (label, value, sub-line); wraps instead of clipping long labels."""
-    cells = "".join(f'<div class="bt-tile"><div class="bt-tile-label">{esc(label)}</div>'
-                    f'<div class="bt-tile-value">{esc(value)}</div><div class="bt-tile-sub">{esc(sub)}</div></div>'
-                    for label, value, sub in items)
-    return f'<div class="bt-tiles">{cells}</div>'
+    return str(TEMPLATES.get_template("overview.html.j2").module.tiles(items))
 
 
 # --- URL state: the address bar is the truth -------------------------------------------------

@@ -129,7 +129,7 @@ def render() -> None:
     group = view["group"]
     st.header(f"{view['parent']}／{group.name}" if view["parent"] else group.name)
     hosts = "；".join(f"{name}：{host}" if name != group.name else host for name, host in view["hosts"])
-    st.markdown(f"**主辦機關**：{common.esc(hosts) or '（未列）'}")
+    st.markdown(f"**主辦機關**：{common.md_text(hosts) or '（未列）'}")
     if view["subgroups"]:
         st.markdown("**分組**：" + common.md_text("、".join(g.name for g in view["subgroups"])))
 
@@ -152,6 +152,6 @@ def render() -> None:
         st.info("尚無工作會議紀錄。")
     else:
         st.plotly_chart(view["timeline"], config={"displayModeBar": False}, key="group_timeline")
-        st.markdown("、".join(f"{roc_date(d)} {common.esc(g)}{common.esc(n)}" for d, g, n in
+        st.markdown("、".join(f"{roc_date(d)} {common.md_text(g)}{common.md_text(n)}" for d, g, n in
                              zip(view["meetings"]["date"], view["meetings"]["group"], view["meetings"]["name"])))
     st.page_link(common.page_path("groups"), label="回到議題組總覽", icon=":material/arrow_back:")

@@ -26,21 +26,19 @@ def home_view(version_key: tuple) -> dict:
     waiting = queries.waiting(frame)
     return {"overview": queries.overview(frame), "waiting": waiting, "top_groups": top_groups,
             "waiting_html": [waiting_markup(explanation, criteria, rows) for _, explanation, criteria, rows in waiting],
-            "group_links": '<div class="bt-links">' + "".join(
-                f'<a href="./groups?group={common.esc(g.id)}" target="_self">{common.esc(g.name)}'
-                f'（{int(counts.get(g.id, 0))}）</a>' for g in top_groups) + "</div>"}
+            "group_links": str(overview_macros().group_links(
+                [(g.id, g.name, int(counts.get(g.id, 0))) for g in top_groups]))}
+
+
+def overview_macros():
+    return common.TEMPLATES.get_template("overview.html.j2").module
 
 
 def waiting_markup(explanation: str, criteria: dict, rows: pd.DataFrame, *, shown: int = 8) -> str:
     """One waiting category: its explanation, the first proposals (links to cards), a link to all."""
-    items = "".join(f'<li><a href="{common.esc(common.card_url(i))}" target="_self">{common.esc(i)}</a> '
-                    f'{common.esc(t)}</li>' for i, t in zip(rows["id"][:shown], rows["title"][:shown]))
-    more = ""
-    if len(rows):
-        query = urlencode({key: list(values) for key, values in criteria.items()}, doseq=True)  # labels = values here
-        more = (f'<a href="./proposals?{common.esc(query)}" target="_self">在提案列表查看全部 {len(rows)} 案 →</a>')
-    return f'<div class="bt-muted">{common.esc(explanation)}</div><ul class="bt-list">{items}</ul>{more}'
-
+    items = [(common.card_url(i), i, t) for i, t in zip(rows["id"][:shown], rows["title"][:shown])]
+    query = urlencode({key: list(values) for key, values in criteria.items()}, doseq=True)  # labels = values here
+    return str(overview_macros().waiting(explanation, items, query, len(rows)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
