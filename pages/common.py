@@ -5,9 +5,12 @@ Everything that calls Streamlit outside a page script lives here; dashboard/ sta
 import html
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
+import jinja2
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -127,44 +130,82 @@ def meeting_data(version_key: tuple) -> meeting.MeetingData | None:
         return meeting.meeting_data(s)
 
 
+# --- Page markup from Jinja2 templates (pages/templates/), autoescaped: store text needs no esc() there.
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+
+def _joined_lines(name: str):
+    """A template's source with its line breaks and indentation dropped: Streamlit's markdown would
+    end an HTML block at a blank line and show indented lines as code. Values keep their own."""
+    path = TEMPLATE_DIR / name
+    source = "".join(line.strip(" \t") for line in path.read_text(encoding="utf-8").splitlines())
+    return source, str(path), lambda: True
+
+
+TEMPLATES = jinja2.Environment(loader=jinja2.FunctionLoader(_joined_lines), autoescape=True,
+                               undefined=jinja2.StrictUndefined)
+TEMPLATES.globals.update(grey=vocab.NEUTRAL_COLOR, undecided=vocab.UNDECIDED, tracking_colors=vocab.TRACKING_COLORS,
+                         progress_colors=vocab.PROGRESS_COLORS, resolution_colors=vocab.RESOLUTION_COLORS)
+
+
+def render(template: str, **values) -> str:
+    """HTML from one of pages/templates/, for st.markdown(..., unsafe_allow_html=True)."""
+    return TEMPLATES.get_template(template).render(**values)
+
+
+def _chips():
+    return TEMPLATES.get_template("chips.html.j2").module
+
+
 def chip(label: str, color: str) -> str:
     """A coloured label as HTML; the text itself always carries the meaning."""
-    return (f'<span style="display:inline-block;padding:0.1em 0.6em;border-radius:0.8em;'
-            f'border:2px solid {color};font-weight:600;white-space:nowrap">'
-            f'<span style="color:{color}">●</span> {html.escape(label)}</span>')
+    return str(_chips().chip(label, color))
 
 
 def progress_chip(status: str) -> str:
-    return chip(status, vocab.PROGRESS_COLORS.get(status, vocab.NEUTRAL_COLOR))
+    return str(_chips().progress_chip(status))
 
 
 def tracking_chip(status: str) -> str:
-    return chip(status, vocab.TRACKING_COLORS.get(status, vocab.NEUTRAL_COLOR))
+    return str(_chips().tracking_chip(status))
 
 
 def resolution_chip(resolution: str | None) -> str:
-    if not isinstance(resolution, str) or not resolution:  # None, or NaN from a frame column
-        return chip(vocab.UNDECIDED, vocab.NEUTRAL_COLOR)
-    return chip(resolution, vocab.RESOLUTION_COLORS.get(resolution, vocab.NEUTRAL_COLOR))
+    """The resolution's chip, or 未決議 when there is none (None, or NaN from a frame column)."""
+    return str(_chips().resolution_chip(resolution))
 
 
-def proposals_table(rows: pd.DataFrame, *, units: bool = False, role: bool = False, scroll: bool = False) -> str:
-    """Proposals as an HTML table: id (link to the card), title (with its units), the city's role
-    (a `role` column, see frames.city_involvement), status chips and the decision."""
-    if rows.empty:
-        return ""
-    body = "".join(
-        f'<tr><td class="id"><a href="{esc(card_url(r.id))}" target="_self">{esc(r.id)}</a></td>'
-        f'<td>{esc(r.title)}'
-        + (f'<div class="bt-muted">{esc("、".join(r.lead_units))}</div>' if units else "") + "</td>"
-        + (f"<td>{esc(r.role)}</td>" if role else "")
-        + f'<td>{tracking_chip(r.tracking_status)}</td><td>{progress_chip(r.progress_status)}</td>'
-        f'<td>{resolution_chip(r.resolution)}</td></tr>'
-        for r in rows.itertuples())
-    head = ("<tr><th>編號</th><th>" + ("提案名稱／提案單位" if units else "提案名稱") + "</th>"
-            + ("<th>角色</th>" if role else "") + "<th>列管狀態</th><th>進度狀態</th><th>會議決議</th></tr>")
-    table = f'<div class="bt-scroll-x"><table class="bt-table">{head}{body}</table></div>'
-    return f'<div class="bt-scroll">{table}</div>' if scroll else table
+LIST_COLUMNS = {  # column of proposals_list -> how show_proposals draws it
+    "url": st.column_config.LinkColumn("編號", display_text=r"id=([^&]+)", width=72, pinned=True),
+    "title": st.column_config.TextColumn("提案名稱", width=380),
+    "units": st.column_config.TextColumn("提案單位", width=220),
+    "role": st.column_config.TextColumn("角色", width=90),
+    "tracking_status": st.column_config.TextColumn("列管狀態", width=100),
+    "progress_status": st.column_config.TextColumn("進度狀態", width=86),
+    "resolution": st.column_config.TextColumn("會議決議", width=80),
+}
+
+
+def proposals_list(rows: pd.DataFrame, *, units: bool = False, role: bool = False) -> pa.Table:
+    """Proposals as the table show_proposals draws: id (link to the card), title, lead units, the
+    city's role (a `role` column, see frames.city_involvement), statuses and the decision in words.
+    Build it once per store version (in a cached view): converting to Arrow on every run is slow."""
+    table = pd.DataFrame({"url": rows["id"].map(card_url), "title": rows["title"]}, index=rows.index)
+    if units:
+        table["units"] = rows["lead_units"].map("、".join)
+    if role:
+        table["role"] = rows["role"]
+    table["tracking_status"] = rows["tracking_status"]
+    table["progress_status"] = rows["progress_status"]
+    table["resolution"] = rows["resolution"].fillna(vocab.UNDECIDED)
+    return pa.Table.from_pandas(table, preserve_index=False)
+
+
+def show_proposals(table: pa.Table, *, key: str) -> None:
+    """A proposals_list table, as tall as its rows (no scrolling inside a short list)."""
+    st.dataframe(table, hide_index=True, height="content", key=key,
+                 column_config={name: LIST_COLUMNS[name] for name in table.column_names})
 
 
 def esc(text) -> str:
@@ -174,10 +215,7 @@ def esc(text) -> str:
 
 def tiles(items: list[tuple[str, str, str]]) -> str:
     """Headline tiles as markup: (label, value, sub-line); wraps instead of clipping long labels."""
-    cells = "".join(f'<div class="bt-tile"><div class="bt-tile-label">{esc(label)}</div>'
-                    f'<div class="bt-tile-value">{esc(value)}</div><div class="bt-tile-sub">{esc(sub)}</div></div>'
-                    for label, value, sub in items)
-    return f'<div class="bt-tiles">{cells}</div>'
+    return str(TEMPLATES.get_template("overview.html.j2").module.tiles(items))
 
 
 # --- URL state: the address bar is the truth -------------------------------------------------
@@ -333,7 +371,6 @@ CSS = """
 .bt-muted{opacity:.75}
 .bt-table td.id,.bt-table td.num,.bt-table td.city{white-space:nowrap}
 .bt-table th{white-space:nowrap}
-.bt-scroll{max-height:360px;overflow-y:auto}
 .bt-scroll-x{overflow-x:auto;max-width:100%}
 .bt-tile-value{white-space:nowrap}
 /* Tablets: two tiles a row. Phones: smaller numbers, and wide tables scroll sideways in their own box. */

@@ -62,3 +62,8 @@ def open_page(page: str, params: dict | None = None, *, timeout: float = 60) -> 
 
 def markdown_text(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
+
+
+def table_values(at: AppTest) -> str:
+    """Every cell of every st.dataframe on the page, one line per row (link cells as their URL)."""
+    return "\n".join("\t".join(map(str, row)) for frame in at.dataframe for row in frame.value.itertuples(index=False))

@@ -51,10 +51,15 @@ def test_city_lens_lists_leads_joins_and_mutual_aid(store_url):
     assert not at.exception
     text = text_of(at)
     assert "主辦提案" in text and "4 案" in text  # 111-02, 111-10, 111-11, 111-12
-    assert "111-10" in text and "112-J17" in text
+    urls = at.dataframe[0].value["url"].tolist()
+    assert "./card?id=111-10" in urls and "./card?id=112-J17" in urls
+    roles = dict(zip(urls, at.dataframe[0].value["role"]))
+    assert roles["./card?id=111-10"] == "主辦"  # 111 cases name only their lead city
     assert "111年度列管案沒有提案單" in "\n".join(c.value for c in at.caption)
     # 桃園市 asked others 1 + 10 + 243 = 254 times and supported others 3 + 7 + 360 = 370 times (112 H1)
     assert "254 件" in text and "370 件" in text
+    aid = at.dataframe[1].value.set_index("direction")
+    assert aid.loc["向他縣市請求支援"].tolist() == [1, 10, 243, 254] and aid.loc["支援他縣市"].tolist() == [3, 7, 360, 370]
 
 
 def test_unknown_city_in_url_is_ignored(store_url):

@@ -9,7 +9,6 @@ from dashboard import frames, lookup, queries, vocab
 from dashboard.dates import roc_date, roc_period
 from dashboard.decisions import recorded_label
 from pages import common
-from pages.common import esc
 
 CARD_CSS = """
 <style>
@@ -57,122 +56,18 @@ CARD_CSS = """
 """
 
 
-def box(label: str, checked: bool) -> str:
-    return (f'<span class="bt-box{"" if checked else " off"}"><span class="mark">{"☑" if checked else "☐"}</span>'
-            f'{esc(label)}</span>')
-
-
-def row(label: str, content: str, *, text: bool = False) -> str:
-    return f'<tr><th>{esc(label)}</th><td{" class=text" if text else ""}>{content}</td></tr>'
-
-
-def text_row(label: str, value: str | None) -> str:
-    return row(label, esc(value) if value else '<span class="bt-muted">（未填）</span>', text=True)
-
-
-def print_id_row(p, columns: int) -> str:
-    """A table's first header row, shown only in print: the browser repeats a table's <thead> on
-    every printed page, so each sheet of a long card names its proposal above the repeated header."""
-    return f'<tr class="bt-print-id"><th colspan="{columns}">{esc(p.id)}　{esc(p.title)}</th></tr>'
+CARD_VALUES = dict(roc_date=roc_date, roc_period=roc_period, recorded_label=recorded_label,
+                   proposal_types=vocab.PROPOSAL_TYPES, city_scopes=vocab.CITY_SCOPES, central=vocab.CENTRAL,
+                   reason_label=vocab.reason_label, neutral_color=vocab.NEUTRAL_COLOR)
 
 
 def card_markup(card: queries.Card) -> str:
-    """The paper card as one HTML block: the proposal, its status and the meeting's decision."""
+    """The paper card as one HTML block: the proposal, its status, the meeting's decision and figures."""
     p = card.proposal
-    leads = "、".join(f"{esc(unit)}（{esc(city)}）" for unit, city in card.leads)
-    has_card = p.cities_scope is not None
-    track = vocab.track_label(p.track, year=p.year)
-    group = f"{card.group.name}／{card.subgroup.name}" if card.subgroup else card.group.name
-    parts = ['<div class="bt-card-head">北臺區域發展推動委員會　合作提案單</div>',
-             f'<div class="bt-card-title">{esc(p.id)}　{esc(p.title)}</div>',
-             f'<div class="bt-card-meta">{esc(p.year)}年度｜{esc(track)}｜{esc(group)}　'
-             f'{common.tracking_chip(p.tracking_status)} {common.progress_chip(p.progress_status)} '
-             f'{common.resolution_chip(card.decision.resolution if card.decision else None)}</div>']
-    if not has_card:
-        parts.append(f'<div class="bt-decision" style="border-color:#999999">此案為{esc(track)}，會議資料未附提案單；'
-                     '以下為列管表所列內容（提案單位、辦理情形與解除或持續列管的理由）。</div>')
-    rows = [row("提案單位", leads + (f'<div class="bt-muted">提案單填表單位：{esc(p.card_unit)}</div>'
-                                      if p.card_unit and p.card_unit not in [u for u, _ in card.leads] else ""))]
-    title = esc(p.title)
-    if p.card_title and p.card_title != p.title:
-        title += f'<div class="bt-muted">提案單上的名稱：{esc(p.card_title)}</div>'
-    rows.append(row("提案名稱", title))
-    if has_card:
-        rows.append(row("提案類型", '<div class="bt-boxes">' + "".join(box(t, t in card.types) for t in vocab.PROPOSAL_TYPES)
-                        + "</div>"))
-        joined = set(card.cities)
-        scope = "".join(box(label, p.cities_scope == key) for key, label in vocab.CITY_SCOPES.items())
-        grid = "".join(box(c.name, c.name in joined) for c in card.card_cities)
-        rows.append(row("合作縣市", f'<div class="bt-boxes">{scope}</div><div class="bt-grid">{grid}</div>'))
-        rows += [text_row("說明", p.description), text_row("具體作法", p.approach), text_row("合作效益", p.benefits),
-                 text_row("聯絡人", p.contact)]
-    if p.central_ministry or p.track == vocab.CENTRAL:
-        rows.append(text_row("中央部會", p.central_ministry))
-    parts.append(f'<table class="bt-card"><thead>{print_id_row(p, 2)}</thead>{"".join(rows)}</table>')
-
-    status = [text_row("說明／進度", p.progress)] if (p.progress or has_card) else []
-    reason_label = vocab.reason_label(p.tracking_status)
-    tracking = common.tracking_chip(p.tracking_status)
-    if p.tracking_reason:
-        tracking += f'<div style="white-space:pre-wrap;margin-top:.3rem"><b>{reason_label}</b>：{esc(p.tracking_reason)}</div>'
-    tracking += f'<div class="bt-muted" style="margin-top:.3rem">依據：{esc(p.tracking_basis)}</div>'
-    progress = (common.progress_chip(p.progress_status)
-                + f'<div class="bt-muted" style="margin-top:.3rem">依據：{esc(p.progress_basis)}</div>')
-    status += [row("列管狀態", tracking), row("進度狀態", progress), row("會議決議", decision_markup(card))]
-    parts.append('<div class="bt-card-title" style="font-size:1.2rem">辦理情形</div>'
-                 f'<table class="bt-card"><thead>{print_id_row(p, 2)}</thead>{"".join(status)}</table>')
-    parts += figures_markup(card)
-    return "".join(parts)
-
-
-def decision_markup(card: queries.Card) -> str:
-    decision = card.decision
-    if decision is None:
-        return common.resolution_chip(None) + '<span class="bt-muted">　副首長會議尚未記錄決議。</span>'
-    colour = vocab.RESOLUTION_COLORS.get(decision.resolution, vocab.NEUTRAL_COLOR)
-    text = (f'<div class="bt-decision" style="border-color:{colour}">{common.resolution_chip(decision.resolution)}'
-            f'　{esc(recorded_label(decision))} 由{esc(decision.recorded_by)}記錄'
-            + (f'<div style="white-space:pre-wrap;margin-top:.3rem">{esc(decision.note)}</div>' if decision.note else "")
-            + "</div>")
-    if len(card.decisions) > 1:
-        older = "".join(f'<li>{esc(recorded_label(d))}：{esc(d.resolution)}'
-                        f'{"（" + esc(d.note) + "）" if d.note else ""}，{esc(d.recorded_by)}記錄（已被取代）</li>'
-                        for d in reversed(card.decisions[:-1]))
-        text += f'<div class="bt-muted">先前記錄：</div><ul class="bt-history">{older}</ul>'
-    return text
-
-
-def figures_markup(card: queries.Card) -> list[str]:
-    """The proposal's figures (indicators, the mutual-aid table) as plain tables that print well."""
-    parts = []
-    p = card.proposal
-    names = {c.code: c.name for c in card.card_cities}
-    if card.indicators:
-        # Pair figures (e.g. social workers by home and host city) need both cities to be read right.
-        paired = any(i.counterpart_code for i in card.indicators)
-        body = "".join(
-            f'<tr><td>{esc(i.label)}</td><td class="city">{esc(names.get(i.city_code, ""))}</td>'
-            + (f'<td class="city">{esc(names.get(i.counterpart_code, ""))}</td>' if paired else "")
-            + f'<td class="num">{i.value:,} {esc(i.unit)}</td>'
-            f'<td>{esc(roc_period(i.period_start, i.period_end) or roc_date(i.as_of))}</td><td>{esc(i.note or "")}</td></tr>'
-            for i in card.indicators)
-        parts.append('<div class="bt-card-title" style="font-size:1.2rem">相關數據</div>'
-                     '<div class="bt-scroll-x"><table class="bt-table">'
-                     f'<thead>{print_id_row(p, 6 if paired else 5)}<tr><th>項目</th><th>縣市</th>'
-                     + ('<th>對方縣市</th>' if paired else "")
-                     + '<th class="num">數值</th><th>期間／日期</th><th>備註</th></tr></thead>'
-                     f'{body}</table></div>')
-    if card.mutual_aid:
-        body = "".join(
-            f'<tr><td>{esc(names[m.from_city])}</td><td>{esc(names[m.to_city])}</td><td class="num">{m.fire}</td>'
-            f'<td class="num">{m.ambulance}</td><td class="num">{m.relay}</td></tr>' for m in card.mutual_aid)
-        first = card.mutual_aid[0]
-        parts.append(f'<div class="bt-card-title" style="font-size:1.2rem">跨區救災救護支援及轉報統計'
-                     f'（{esc(roc_period(first.period_start, first.period_end))}）</div>'
-                     '<div class="bt-scroll-x"><table class="bt-table">'
-                     f'<thead>{print_id_row(p, 5)}<tr><th>請求縣市</th><th>支援縣市</th><th class="num">火災支援</th>'
-                     f'<th class="num">救護支援</th><th class="num">119轉報</th></tr></thead>{body}</table></div>')
-    return parts
+    return common.render(
+        "card.html.j2", **CARD_VALUES, card=card, p=p, has_card=p.cities_scope is not None, track=vocab.track_label(p.track, year=p.year),
+        group=f"{card.group.name}／{card.subgroup.name}" if card.subgroup else card.group.name,
+        lead_units=[unit for unit, _ in card.leads], city_names={c.code: c.name for c in card.card_cities})
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

@@ -5,6 +5,7 @@ the id (`?group=transport`, also accepted: the name or another case), an unknown
 told to the user instead of silently dropped, and `?group=transport&year=112` narrows the list.
 """
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from dashboard import figures, frames, lookup
@@ -20,18 +21,27 @@ def overview_view(version_key: tuple) -> dict:
     meetings = common.group_meetings(version_key)
     table = frames.groups_table(all_groups, common.proposals(version_key), meetings)
     names = [g.name for g in all_groups]
-    return {"table_html": groups_markup(table), "timeline": figures.meetings_timeline(meetings, order=names)}
+    return {"table": groups_list(table), "timeline": figures.meetings_timeline(meetings, order=names)}
 
 
-def groups_markup(table: pd.DataFrame) -> str:
-    """Every group and sub-group, each name linking to its own view."""
-    body = "".join(
-        f'<tr><td>{"　└ " if isinstance(r.parent, str) else ""}<a href="./groups?group={common.esc(r.id)}" target="_self">'
-        f'{common.esc(r.name)}</a></td><td>{common.esc(r.host_agency if isinstance(r.host_agency, str) else "（由分組主辦）")}</td>'
-        f'<td class="num">{r.proposals}</td><td class="num">{r.meetings}</td></tr>'
-        for r in table.itertuples())
-    return ('<table class="bt-table"><tr><th>議題組</th><th>主辦機關</th><th class="num">提案數</th>'
-            f'<th class="num">會議次數</th></tr>{body}</table>')
+GROUP_COLUMNS = {
+    "name": st.column_config.TextColumn("議題組", width=150, pinned=True),
+    "url": st.column_config.LinkColumn("組別頁面", display_text="開啟 →", width=80),
+    "host": st.column_config.TextColumn("主辦機關", width=200),
+    "proposals": st.column_config.NumberColumn("提案數", format="%d", width=70),
+    "meetings": st.column_config.NumberColumn("會議次數", format="%d", width=80),
+}
+
+
+def groups_list(table: pd.DataFrame) -> pa.Table:
+    """Every group and sub-group (indented under its parent), each with a link to its own view."""
+    is_sub = table["parent"].map(lambda parent: isinstance(parent, str))
+    return pa.Table.from_pandas(pd.DataFrame({
+        "name": ["　└ " + n if sub else n for n, sub in zip(table["name"], is_sub)],
+        "url": "./groups?group=" + table["id"],
+        "host": table["host_agency"].map(lambda host: host if isinstance(host, str) else "（由分組主辦）"),
+        "proposals": table["proposals"].astype(int), "meetings": table["meetings"].astype(int),
+    }), preserve_index=False)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -55,11 +65,11 @@ def group_view(version_key: tuple, group_id: str) -> dict | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def year_rows(version_key: tuple, group_id: str, year: str) -> tuple[pd.DataFrame, str]:
+def year_rows(version_key: tuple, group_id: str, year: str) -> tuple[pd.DataFrame, pa.Table]:
     rows = group_view(version_key, group_id)["rows"]
     if year != ALL_YEARS:
         rows = rows[rows["year"] == int(year)]
-    return rows, common.proposals_table(rows, units=True)
+    return rows, common.proposals_list(rows, units=True)
 
 
 def pick_group(group_ids: list[str], labels: dict[str, str], current: str | None) -> None:
@@ -96,7 +106,7 @@ def render() -> None:
         common.show_in_url({})  # 回到議題組總覽 from a group leaves ?group= in the bar otherwise
         view = overview_view(version)
         st.caption("各議題組（含分組）的主辦機關、工作會議與提案數。選擇一組或點組名，即可看到該組的提案與進度。")
-        st.markdown(view["table_html"], unsafe_allow_html=True)
+        st.dataframe(view["table"], hide_index=True, height="content", column_config=GROUP_COLUMNS, key="groups_table")
         st.subheader("工作會議時間軸")
         st.plotly_chart(view["timeline"], config={"displayModeBar": False}, key="all_timeline")
         return
@@ -119,20 +129,20 @@ def render() -> None:
     group = view["group"]
     st.header(f"{view['parent']}／{group.name}" if view["parent"] else group.name)
     hosts = "；".join(f"{name}：{host}" if name != group.name else host for name, host in view["hosts"])
-    st.markdown(f"**主辦機關**：{common.esc(hosts) or '（未列）'}")
+    st.markdown(f"**主辦機關**：{common.md_text(hosts) or '（未列）'}")
     if view["subgroups"]:
         st.markdown("**分組**：" + common.md_text("、".join(g.name for g in view["subgroups"])))
 
     common.seed_widget("year", year)
     st.segmented_control("年度", [ALL_YEARS, *view["years"]], required=True, key="year",
                          on_change=common.widget_to_url, args=("year", "year", ALL_YEARS))
-    rows, markup = year_rows(version, group_id, year)
+    rows, table = year_rows(version, group_id, year)
     year_label = f"{year}年度" if year != ALL_YEARS else "全部年度"
     st.subheader(f"提案（{year_label}，{len(rows)} 案）")
     if rows.empty:
         st.info(f"{group.name}在{year_label}沒有提案。")
     else:
-        st.markdown(markup, unsafe_allow_html=True)
+        common.show_proposals(table, key="group_proposals")
         list_params = {"group": [view["list_label"]], **({"year": [year]} if year != ALL_YEARS else {})}
         st.page_link(common.page_path("proposals"), label=f"在提案列表開啟這 {len(rows)} 案（可篩選、下載 Excel）",
                      query_params=list_params, icon=":material/table_rows:")
@@ -142,6 +152,6 @@ def render() -> None:
         st.info("尚無工作會議紀錄。")
     else:
         st.plotly_chart(view["timeline"], config={"displayModeBar": False}, key="group_timeline")
-        st.markdown("、".join(f"{roc_date(d)} {common.esc(g)}{common.esc(n)}" for d, g, n in
+        st.markdown("、".join(f"{roc_date(d)} {common.md_text(g)}{common.md_text(n)}" for d, g, n in
                              zip(view["meetings"]["date"], view["meetings"]["group"], view["meetings"]["name"])))
     st.page_link(common.page_path("groups"), label="回到議題組總覽", icon=":material/arrow_back:")

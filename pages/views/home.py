@@ -2,6 +2,7 @@
 from urllib.parse import urlencode
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from dashboard import figures, frames, vocab
@@ -9,6 +10,7 @@ from dashboard.dates import roc_date, roc_period
 from pages import common
 
 AXIS_LABELS = {"progress_status": "進度狀態", "tracking_status": "列管狀態"}
+DEFAULT_AXIS = "progress_status"
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -25,36 +27,46 @@ def home_view(version_key: tuple) -> dict:
     waiting = frames.waiting(frame)
     return {"overview": frames.overview(frame), "waiting": waiting, "top_groups": top_groups,
             "waiting_html": [waiting_markup(explanation, criteria, rows) for _, explanation, criteria, rows in waiting],
-            "group_links": '<div class="bt-links">' + "".join(
-                f'<a href="./groups?group={common.esc(g.id)}" target="_self">{common.esc(g.name)}'
-                f'（{int(counts.get(g.id, 0))}）</a>' for g in top_groups) + "</div>"}
+            "group_links": str(overview_macros().group_links(
+                [(g.id, g.name, int(counts.get(g.id, 0))) for g in top_groups]))}
+
+
+def overview_macros():
+    return common.TEMPLATES.get_template("overview.html.j2").module
 
 
 def waiting_markup(explanation: str, criteria: dict, rows: pd.DataFrame, *, shown: int = 8) -> str:
     """One waiting category: its explanation, the first proposals (links to cards), a link to all."""
-    items = "".join(f'<li><a href="{common.esc(common.card_url(i))}" target="_self">{common.esc(i)}</a> '
-                    f'{common.esc(t)}</li>' for i, t in zip(rows["id"][:shown], rows["title"][:shown]))
-    more = ""
-    if len(rows):
-        query = urlencode({key: list(values) for key, values in criteria.items()}, doseq=True)  # labels = values here
-        more = (f'<a href="./proposals?{common.esc(query)}" target="_self">在提案列表查看全部 {len(rows)} 案 →</a>')
-    return f'<div class="bt-muted">{common.esc(explanation)}</div><ul class="bt-list">{items}</ul>{more}'
-
+    items = [(common.card_url(i), i, t) for i, t in zip(rows["id"][:shown], rows["title"][:shown])]
+    query = urlencode({key: list(values) for key, values in criteria.items()}, doseq=True)  # labels = values here
+    return str(overview_macros().waiting(explanation, items, query, len(rows)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def city_view(version_key: tuple, city: str) -> dict:
     involved = frames.city_involvement(common.proposals(version_key), city=city)
     aid = common.mutual_aid(version_key)
+    totals = frames.mutual_aid_totals(aid, city=city)
     return {
-        "table_html": common.proposals_table(involved, role=True),
+        "table": common.proposals_list(involved, role=True),
         "rows": len(involved),
         "leads": int(involved["role"].isin([frames.CITY_ROLES["lead"], frames.CITY_ROLES["both"]]).sum()),
         "joins": int(involved["role"].isin([frames.CITY_ROLES["joins"], frames.CITY_ROLES["both"]]).sum()),
         "carried_leads": int(((involved["track"] == vocab.CARRIED) & (involved["role"] != frames.CITY_ROLES["joins"])).sum()),
-        "aid": frames.mutual_aid_totals(aid, city=city),
+        "aid": totals, "aid_table": aid_list(totals),
         "aid_period": roc_period(aid["period_start"].min(), aid["period_end"].max()) if len(aid) else "",
     }
+
+
+AID_COLUMNS = {"direction": st.column_config.TextColumn("支援方向", width=140),
+               **{label: st.column_config.NumberColumn(label, format="%d", width=80)
+                  for label in [*frames.AID_KINDS.values(), "合計"]}}
+
+
+def aid_list(totals: pd.DataFrame) -> pa.Table:
+    """A city's mutual-aid totals, one row per direction (asked for / gave), in words for the table."""
+    table = totals.astype(int).set_axis([*frames.AID_KINDS.values(), "合計"], axis=1)
+    return pa.Table.from_pandas(table.rename_axis("direction").reset_index(), preserve_index=False)
 
 
 def render() -> None:
@@ -81,8 +93,15 @@ def render() -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader("各議題組提案狀態")
-        axis = st.segmented_control("依", list(AXIS_LABELS), format_func=AXIS_LABELS.get, default="progress_status",
-                                    required=True, key="axis", bind="query-params", label_visibility="collapsed")
+        raw_axis = st.query_params.get("axis")  # the label (列管狀態), as the link shows it, or the key
+        axis = next((key for key, label in AXIS_LABELS.items() if raw_axis in (key, label)), None)
+        if raw_axis and axis is None:
+            common.unknown_in_url("圖表依據", raw_axis, "可用：" + "、".join(AXIS_LABELS.values()) + "。")
+        common.seed_widget("axis", axis or DEFAULT_AXIS)
+        st.segmented_control("依", list(AXIS_LABELS), format_func=AXIS_LABELS.get, required=True, key="axis",
+                             label_visibility="collapsed", on_change=common.widget_to_url,
+                             args=("axis", "axis", DEFAULT_AXIS, AXIS_LABELS.get))
+        axis = axis or DEFAULT_AXIS
         event = st.plotly_chart(status_figure(version, axis or "progress_status"), on_select="rerun",
                                 selection_mode="points", key="group_chart", config={"displayModeBar": False})
         points = event.selection.points if event and event.selection else []
@@ -123,15 +142,10 @@ def render() -> None:
         ("支援他縣市", f"{cv['aid'].loc['支援他縣市', 'total']} 件", "火災、救護與119轉報"),
     ]), unsafe_allow_html=True)
     st.caption(f"{head.carried_label}沒有提案單，只知道主辦縣市，無合作縣市資料；參與合作僅計{head.meeting_year}年度提案。")
-    st.markdown(cv["table_html"], unsafe_allow_html=True)
+    common.show_proposals(cv["table"], key="city_proposals")
     st.page_link(common.page_path("proposals"), label=f"在提案列表開啟{city}的 {cv['rows']} 案（可篩選、下載）",
                  query_params={"city": city}, icon=":material/table_rows:")
-    aid = cv["aid"]
-    header = "".join(f'<th class="num">{common.esc(label)}</th>' for label in [*frames.AID_KINDS.values(), "合計"])
-    body = "".join(f'<tr><th>{common.esc(direction)}</th>'
-                   + "".join(f'<td class="num">{int(v)}</td>' for v in aid.loc[direction]) + "</tr>"
-                   for direction in aid.index)
-    st.markdown(f"**跨區救災救護支援（件，{cv['aid_period']}）**<div class='bt-scroll-x'><table class='bt-table'>"
-                f"<tr><th></th>{header}</tr>{body}</table></div>", unsafe_allow_html=True)
+    st.markdown(f"**跨區救災救護支援（件，{cv['aid_period']}）**")
+    st.dataframe(cv["aid_table"], hide_index=True, height="content", column_config=AID_COLUMNS, key="city_aid")
     st.page_link(common.page_path("map"), label=f"在地圖上查看{city}的跨區支援", icon=":material/map:",
                  query_params={"city": code})
