@@ -66,7 +66,7 @@ def measure(runs: int) -> dict:
     """In this process (DATABASE_URL set by the caller): every page case, each with its empty-page twin."""
     from streamlit.testing.v1 import AppTest
 
-    from pages.common import PAGES
+    from pages.shared.page_list import PAGES
 
     empty = AppTest.from_string("")
     empty.run()

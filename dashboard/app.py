@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # so that `pages.common` and `dashboard` import without installing
+if str(ROOT) not in sys.path:  # so that `pages.shared` and `dashboard` import without installing
     sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
 
-from pages import presenter  # noqa: E402
-from pages.common import PAGES  # noqa: E402
+from pages.shared import presenter
+from pages.shared.page_list import PAGES
 
 st.set_page_config(page_title="北臺合作儀表板", page_icon="🤝", layout="wide")
 presenting = presenter.is_presenting()  # ?present=1: no sidebar or chrome, for a shared screen

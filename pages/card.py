@@ -1,6 +1,142 @@
 """提案單 (`?id=112-J02`): one proposal laid out like the paper card, printable on A4.
 
-The body lives in pages/views/card.py (compiled once per process, not on every run)."""
-from pages.views import card
+The proposal list's filter parameters travel along in the URL, so previous/next stay within
+the list the user came from.
+"""
+import streamlit as st
 
-card.render()
+from dashboard import frames, lookup, queries, vocab
+from dashboard.dates import roc_date, roc_period
+from dashboard.decisions import recorded_label
+from pages.shared import cached, list_filter, page_list, styling, url
+
+CARD_CSS = """
+<style>
+.bt-card{width:100%;border-collapse:collapse;font-size:1.05rem;margin-bottom:.8rem}
+.bt-card th,.bt-card td{border:1px solid rgba(128,128,128,.7);padding:.45rem .65rem;vertical-align:top;text-align:left}
+.bt-card th{width:7.5em;white-space:nowrap;background:rgba(128,128,128,.12);font-weight:700}
+.bt-card td.text{white-space:pre-wrap;line-height:1.65}
+.bt-boxes{display:flex;flex-wrap:wrap;gap:.2rem 1.4rem}
+.bt-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(6.2em,1fr));gap:.15rem 1rem;margin-top:.35rem}
+.bt-box{white-space:nowrap}
+.bt-box .mark{font-size:1.15em;margin-right:.2em}
+.bt-box.off{opacity:.65}
+.bt-card-title{font-size:1.55rem;font-weight:700;margin:.2rem 0 .1rem}
+.bt-card-meta{margin-bottom:.6rem}
+.bt-card-head{font-size:.95rem;letter-spacing:.15em;opacity:.8}
+.bt-decision{border:2px solid;border-radius:.5rem;padding:.5rem .8rem;margin:.3rem 0}
+.bt-history{margin:.3rem 0 0 1.1rem;padding:0}
+.bt-no-print{}
+.bt-print-id{display:none}
+/* 上一案／下一案 in narrow columns (iPad with the sidebar open): wrap the label rather than cut the id. */
+[data-testid="stPageLink-NavLink"] span,[data-testid="stPageLink-NavLink"] p{white-space:normal;text-overflow:clip}
+@media print{
+  @page{size:A4;margin:12mm}
+  [data-testid="stSidebar"],[data-testid="stHeader"],header,[data-testid="stToolbar"],[data-testid="stDecoration"],
+  [data-testid="stSidebarCollapsedControl"],[data-testid="stPageLink"],[data-testid="stButton"],
+  [data-testid="stSelectbox"],[data-testid="stElementToolbar"],.bt-no-print{display:none !important}
+  html,body,.stApp,[data-testid="stApp"],[data-testid="stAppViewContainer"],[data-testid="stMain"],
+  [data-testid="stMainBlockContainer"]{background:#fff !important;color:#000 !important;overflow:visible !important;
+    height:auto !important;min-height:0 !important;position:static !important}
+  [data-testid="stMainBlockContainer"]{padding:0 !important;max-width:none !important}
+  .stApp *{color:#000 !important}
+  .bt-card th,.bt-card td{border-color:#000 !important}
+  .bt-card th{background:#eee !important}
+  .bt-card tr,.bt-decision{break-inside:avoid}
+  thead{display:table-header-group}
+  .bt-card-title{break-after:avoid}
+  .bt-print-id{display:table-row}
+  .bt-print-id th{width:auto !important;white-space:normal !important;background:#fff !important;font-weight:700;
+    border:none !important;border-bottom:1px solid #000 !important;padding:.2rem 0 !important;text-align:left}
+  .bt-box.off{opacity:1}
+  .bt-scroll-x{overflow:visible !important}
+  *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+}
+</style>
+"""
+
+
+CARD_VALUES = dict(roc_date=roc_date, roc_period=roc_period, recorded_label=recorded_label,
+                   proposal_types=vocab.PROPOSAL_TYPES, city_scopes=vocab.CITY_SCOPES, central=vocab.CENTRAL,
+                   reason_label=vocab.reason_label, neutral_color=vocab.NEUTRAL_COLOR)
+
+
+def card_markup(card: queries.Card) -> str:
+    """The paper card as one HTML block: the proposal, its status, the meeting's decision and figures."""
+    p = card.proposal
+    return styling.render(
+        "card.html.j2", **CARD_VALUES, card=card, p=p, has_card=p.cities_scope is not None, track=vocab.track_label(p.track, year=p.year),
+        group=f"{card.group.name}／{card.subgroup.name}" if card.subgroup else card.group.name,
+        lead_units=[unit for unit, _ in card.leads], city_names={c.code: c.name for c in card.card_cities})
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def card_view(version_key: tuple, proposal_id: str) -> str | None:
+    card = cached.card(version_key, proposal_id)
+    return None if card is None else card_markup(card)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def filtered_ids(version_key: tuple, params_key: tuple) -> list[str]:
+    frame = cached.proposals(version_key)
+    choices = list_filter.filter_choices(frame, cached.groups(version_key))
+    spec, decisions = list_filter.filter_from_params(dict(params_key), choices, [c.name for c in cached.cities(version_key)])
+    return list_filter.apply_filter(frame, spec, decisions)["id"].tolist()
+
+
+def pick_card(frame) -> None:
+    def changed():
+        if st.session_state["card_pick"]:
+            st.query_params["id"] = st.session_state["card_pick"]
+
+    titles = dict(zip(frame["id"], frame["title"]))
+    st.selectbox("選擇提案", list(titles), index=None, format_func=lambda i: f"{i}　{titles[i]}",
+                 placeholder="輸入編號或名稱，例如 112-J02 或 賃居", key="card_pick", on_change=changed)
+
+
+def render() -> None:
+    version = cached.version()
+    frame = cached.proposals(version)
+    styling.style()
+    st.markdown(CARD_CSS, unsafe_allow_html=True)
+    raw_id = st.query_params.get("id")
+    params = list_filter.list_params_of_card()
+
+    if not raw_id:
+        st.title("提案單")
+        pick_card(frame)
+        st.info("請選擇一個提案，或從提案列表點選一列開啟提案單。")
+        st.page_link(page_list.page_path("proposals"), label="前往提案列表", icon=":material/table_rows:")
+        return
+
+    proposal_id = lookup.proposal_id(raw_id, frame["id"])
+    if proposal_id is None:
+        st.title("提案單")
+        url.unknown_in_url("提案編號", raw_id, "編號格式如 112-J02、112-C01、111-01；請從下方選擇提案。")
+        pick_card(frame)
+        st.page_link(page_list.page_path("proposals"), label="回到提案列表", icon=":material/arrow_back:")
+        return
+    # 上一案／下一案 link to this same page: the bar would keep the card it was opened on.
+    url.show_in_url(list_filter.card_params(proposal_id, params))
+    markup = card_view(version, proposal_id)
+
+    ids = filtered_ids(version, tuple(sorted((k, tuple(v)) for k, v in params.items())))
+    scope = "目前篩選" if params else "全部提案"
+    if proposal_id not in ids:
+        ids, scope = frame["id"].tolist(), "全部提案"
+    around = frames.neighbours(ids, current=proposal_id)
+    nav = st.columns([1.6, 1.5, 1.5, 2.2], vertical_alignment="center")
+    nav[0].page_link(page_list.page_path("proposals"), label="回到提案列表", icon=":material/arrow_back:", query_params=params)
+    if around.previous:
+        nav[1].page_link(page_list.page_path("card"), label=f"上一案 {around.previous}", icon=":material/chevron_left:",
+                         query_params=list_filter.card_params(around.previous, params))
+    if around.next:
+        nav[2].page_link(page_list.page_path("card"), label=f"下一案 {around.next}", icon=":material/chevron_right:",
+                         icon_position="right", query_params=list_filter.card_params(around.next, params))
+    nav[3].markdown(f'<div class="bt-no-print bt-muted" style="text-align:right">第 {around.position}／{around.total} 案（{scope}）<br>'
+                    '列印成A4提案單：Ctrl+P</div>', unsafe_allow_html=True)
+    st.markdown(markup, unsafe_allow_html=True)
+
+
+if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts
+    render()

@@ -1,6 +1,161 @@
-"""議題組: every group, or one group's view by `?group=<id>`.
+"""議題組: every group with its host agency and meetings; `?group=<id>` opens one group's view.
 
-The body lives in pages/views/groups.py (compiled once per process, not on every run)."""
-from pages.views import groups
+Group and year are read from the URL by hand (see url.show_in_url), so that the URL carries
+the id (`?group=transport`, also accepted: the name or another case), an unknown group or year is
+told to the user instead of silently dropped, and `?group=transport&year=112` narrows the list.
+"""
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
 
-groups.render()
+from dashboard import figures, frames, lookup
+from dashboard.dates import roc_date
+from pages.shared import cached, list_filter, page_list, styling, tables, url
+
+ALL_YEARS = "全部"
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def overview_view(version_key: tuple) -> dict:
+    all_groups = cached.groups(version_key)
+    meetings = cached.group_meetings(version_key)
+    table = frames.groups_table(all_groups, cached.proposals(version_key), meetings)
+    names = [g.name for g in all_groups]
+    return {"table": groups_list(table), "timeline": figures.meetings_timeline(meetings, order=names)}
+
+
+GROUP_COLUMNS = {
+    "name": st.column_config.TextColumn("議題組", width=150, pinned=True),
+    "url": st.column_config.LinkColumn("組別頁面", display_text="開啟 →", width=80),
+    "host": st.column_config.TextColumn("主辦機關", width=200),
+    "proposals": st.column_config.NumberColumn("提案數", format="%d", width=70),
+    "meetings": st.column_config.NumberColumn("會議次數", format="%d", width=80),
+}
+
+
+def groups_list(table: pd.DataFrame) -> pa.Table:
+    """Every group and sub-group (indented under its parent), each with a link to its own view."""
+    is_sub = table["parent"].map(lambda parent: isinstance(parent, str))
+    return pa.Table.from_pandas(pd.DataFrame({
+        "name": ["　└ " + n if sub else n for n, sub in zip(table["name"], is_sub)],
+        "url": "./groups?group=" + table["id"],
+        "host": table["host_agency"].map(lambda host: host if isinstance(host, str) else "（由分組主辦）"),
+        "proposals": table["proposals"].astype(int), "meetings": table["meetings"].astype(int),
+    }), preserve_index=False)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def group_view(version_key: tuple, group_id: str) -> dict | None:
+    all_groups = cached.groups(version_key)
+    family = frames.group_family(all_groups, group_id=group_id)
+    if not family:
+        return None
+    frame = cached.proposals(version_key)
+    rows = frames.filter_proposals(frame, spec=frames.ProposalFilter(groups=(group_id,)))
+    meetings = cached.group_meetings(version_key)
+    meetings = meetings[meetings["group_id"].isin([g.id for g in family])]
+    names = {g.id: g.name for g in all_groups}
+    return {
+        "group": family[0], "parent": names.get(family[0].parent_id), "subgroups": family[1:],
+        "hosts": frames.host_agencies(all_groups, group_id=group_id),
+        "years": [str(y) for y in sorted(rows["year"].unique())], "rows": rows,
+        "list_label": list_filter.filter_choices(frame, all_groups)["group"].get(group_id),
+        "meetings": meetings, "timeline": figures.meetings_timeline(meetings, order=[g.name for g in family]),
+    }
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def year_rows(version_key: tuple, group_id: str, year: str) -> tuple[pd.DataFrame, pa.Table]:
+    rows = group_view(version_key, group_id)["rows"]
+    if year != ALL_YEARS:
+        rows = rows[rows["year"] == int(year)]
+    return rows, tables.proposals_list(rows, units=True)
+
+
+def pick_group(group_ids: list[str], labels: dict[str, str], current: str | None) -> None:
+    """A select box that writes the chosen group id into the URL (a new group starts on all years)."""
+    def changed():
+        chosen = st.session_state["group_pick"]
+        st.query_params.from_dict({"group": chosen} if chosen else {})
+
+    url.seed_widget("group_pick", current if current in group_ids else None)
+    st.selectbox("議題組", group_ids, index=None, format_func=labels.get, placeholder="選擇議題組", key="group_pick",
+                 on_change=changed)
+
+
+def resolve_year(raw: str | None, years: list[str]) -> str | None:
+    """The year chosen in the URL (one of `years`), ALL_YEARS when absent, None when unknown."""
+    if not raw:
+        return ALL_YEARS
+    wanted = raw.strip().removesuffix("年度").removesuffix("年")
+    return wanted if wanted in years else None
+
+
+def render() -> None:
+    version = cached.version()
+    styling.style()
+    all_groups = cached.groups(version)
+    labels = {g.id: (f"　└ {g.name}" if g.parent_id else g.name) for g in all_groups}
+    raw_group = st.query_params.get("group")
+    group_id = lookup.group_id(raw_group, all_groups)
+
+    st.title("議題組")
+    pick_group([g.id for g in all_groups], labels, group_id)
+
+    if not raw_group:
+        url.show_in_url({})  # 回到議題組總覽 from a group leaves ?group= in the bar otherwise
+        view = overview_view(version)
+        st.caption("各議題組（含分組）的主辦機關、工作會議與提案數。選擇一組或點組名，即可看到該組的提案與進度。")
+        st.dataframe(view["table"], hide_index=True, height="content", column_config=GROUP_COLUMNS, key="groups_table")
+        st.subheader("工作會議時間軸")
+        st.plotly_chart(view["timeline"], config={"displayModeBar": False}, key="all_timeline")
+        return
+
+    if group_id is None:
+        url.unknown_in_url("議題組", raw_group, "請從上方選單選擇議題組，或回到議題組總覽。")
+        st.page_link(page_list.page_path("groups"), label="回到議題組總覽", icon=":material/arrow_back:")
+        return
+    view = group_view(version, group_id)
+
+    raw_year = st.query_params.get("year")
+    year = resolve_year(raw_year, view["years"])
+    if year is None:
+        url.unknown_in_url("年度", raw_year, f"{view['group'].name}有提案的年度："
+                              + "、".join(view["years"]) + "；以下列出全部年度。")
+        year = ALL_YEARS
+    else:
+        url.show_in_url({"group": group_id, "year": None if year == ALL_YEARS else year})
+
+    group = view["group"]
+    st.header(f"{view['parent']}／{group.name}" if view["parent"] else group.name)
+    hosts = "；".join(f"{name}：{host}" if name != group.name else host for name, host in view["hosts"])
+    st.markdown(f"**主辦機關**：{url.md_text(hosts) or '（未列）'}")
+    if view["subgroups"]:
+        st.markdown("**分組**：" + url.md_text("、".join(g.name for g in view["subgroups"])))
+
+    url.seed_widget("year", year)
+    st.segmented_control("年度", [ALL_YEARS, *view["years"]], required=True, key="year",
+                         on_change=url.widget_to_url, args=("year", "year", ALL_YEARS))
+    rows, table = year_rows(version, group_id, year)
+    year_label = f"{year}年度" if year != ALL_YEARS else "全部年度"
+    st.subheader(f"提案（{year_label}，{len(rows)} 案）")
+    if rows.empty:
+        st.info(f"{group.name}在{year_label}沒有提案。")
+    else:
+        tables.show_proposals(table, key="group_proposals")
+        list_params = {"group": [view["list_label"]], **({"year": [year]} if year != ALL_YEARS else {})}
+        st.page_link(page_list.page_path("proposals"), label=f"在提案列表開啟這 {len(rows)} 案（可篩選、下載 Excel）",
+                     query_params=list_params, icon=":material/table_rows:")
+
+    st.subheader(f"工作會議（{len(view['meetings'])} 次）")
+    if view["meetings"].empty:
+        st.info("尚無工作會議紀錄。")
+    else:
+        st.plotly_chart(view["timeline"], config={"displayModeBar": False}, key="group_timeline")
+        st.markdown("、".join(f"{roc_date(d)} {url.md_text(g)}{url.md_text(n)}" for d, g, n in
+                             zip(view["meetings"]["date"], view["meetings"]["group"], view["meetings"]["name"])))
+    st.page_link(page_list.page_path("groups"), label="回到議題組總覽", icon=":material/arrow_back:")
+
+
+if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts
+    render()

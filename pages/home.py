@@ -1,6 +1,155 @@
-"""總覽: headline counts, per-group status, what is waiting, and one city's involvement.
+"""總覽: headline counts, per-group status, what is waiting, and one city's involvement."""
+from urllib.parse import urlencode
 
-The body lives in pages/views/home.py (compiled once per process, not on every run)."""
-from pages.views import home
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
 
-home.render()
+from dashboard import figures, frames, vocab
+from dashboard.dates import roc_date, roc_period
+from pages.shared import cached, list_filter, page_list, styling, tables, url
+
+AXIS_LABELS = {"progress_status": "進度狀態", "tracking_status": "列管狀態"}
+DEFAULT_AXIS = "progress_status"
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def status_figure(version_key: tuple, axis: str):
+    counts = frames.status_counts(cached.proposals(version_key), axis=axis)
+    return figures.group_status_bars(counts, axis=axis)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def home_view(version_key: tuple) -> dict:
+    frame = cached.proposals(version_key)
+    top_groups = [g for g in cached.groups(version_key) if g.parent_id is None and g.kind != "staff"]
+    counts = frame["group_id"].value_counts()
+    waiting = frames.waiting(frame)
+    return {"overview": frames.overview(frame), "waiting": waiting, "top_groups": top_groups,
+            "waiting_html": [waiting_markup(explanation, criteria, rows) for _, explanation, criteria, rows in waiting],
+            "group_links": str(overview_macros().group_links(
+                [(g.id, g.name, int(counts.get(g.id, 0))) for g in top_groups]))}
+
+
+def overview_macros():
+    return styling.TEMPLATES.get_template("overview.html.j2").module
+
+
+def waiting_markup(explanation: str, criteria: dict, rows: pd.DataFrame, *, shown: int = 8) -> str:
+    """One waiting category: its explanation, the first proposals (links to cards), a link to all."""
+    items = [(list_filter.card_url(i), i, t) for i, t in zip(rows["id"][:shown], rows["title"][:shown])]
+    query = urlencode({key: list(values) for key, values in criteria.items()}, doseq=True)  # labels = values here
+    return str(overview_macros().waiting(explanation, items, query, len(rows)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def city_view(version_key: tuple, city: str) -> dict:
+    involved = frames.city_involvement(cached.proposals(version_key), city=city)
+    aid = cached.mutual_aid(version_key)
+    totals = frames.mutual_aid_totals(aid, city=city)
+    return {
+        "table": tables.proposals_list(involved, role=True),
+        "rows": len(involved),
+        "leads": int(involved["role"].isin([frames.CITY_ROLES["lead"], frames.CITY_ROLES["both"]]).sum()),
+        "joins": int(involved["role"].isin([frames.CITY_ROLES["joins"], frames.CITY_ROLES["both"]]).sum()),
+        "carried_leads": int(((involved["track"] == vocab.CARRIED) & (involved["role"] != frames.CITY_ROLES["joins"])).sum()),
+        "aid": totals, "aid_table": aid_list(totals),
+        "aid_period": roc_period(aid["period_start"].min(), aid["period_end"].max()) if len(aid) else "",
+    }
+
+
+AID_COLUMNS = {"direction": st.column_config.TextColumn("支援方向", width=140),
+               **{label: st.column_config.NumberColumn(label, format="%d", width=80)
+                  for label in [*frames.AID_KINDS.values(), "合計"]}}
+
+
+def aid_list(totals: pd.DataFrame) -> pa.Table:
+    """A city's mutual-aid totals, one row per direction (asked for / gave), in words for the table."""
+    table = totals.astype(int).set_axis([*frames.AID_KINDS.values(), "合計"], axis=1)
+    return pa.Table.from_pandas(table.rename_axis("direction").reset_index(), preserve_index=False)
+
+
+def render() -> None:
+    version = cached.version()
+    head = cached.headline(version)
+    info = cached.meeting_info(version)
+    view = home_view(version)
+    styling.style()
+
+    st.title("北臺區域發展推動委員會 合作提案總覽")
+    if info:
+        st.caption(f"{info.meeting.name}｜{roc_date(info.meeting.date)} {info.meeting.start_time:%H:%M}｜{info.meeting.venue}")
+
+    decided = view["overview"]
+    decided_sub = ("、".join(f"{r} {n}" for r, n in decided.by_resolution.items())
+                   if decided.decided else "會議中記錄決議後即時更新")
+    st.markdown(styling.tiles([
+        ("列管提案", f"{head.total} 案", f"{head.carried_year}年度列管 {head.carried}＋{head.meeting_year}年度新增 {head.new}"),
+        (head.carried_label, f"{head.carried} 案", f"擬解除列管 {head.carried_delist}、持續列管 {head.carried_keep}"),
+        (f"{head.meeting_year}年度新增提案", f"{head.new} 案", f"請求中央協助 {head.central}、八縣市共同合作 {head.joint}"),
+        ("本次會議已決議", f"{decided.decided}／{head.total} 案", decided_sub),
+    ]), unsafe_allow_html=True)
+
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.subheader("各議題組提案狀態")
+        raw_axis = st.query_params.get("axis")  # the label (列管狀態), as the link shows it, or the key
+        axis = next((key for key, label in AXIS_LABELS.items() if raw_axis in (key, label)), None)
+        if raw_axis and axis is None:
+            url.unknown_in_url("圖表依據", raw_axis, "可用：" + "、".join(AXIS_LABELS.values()) + "。")
+        url.seed_widget("axis", axis or DEFAULT_AXIS)
+        st.segmented_control("依", list(AXIS_LABELS), format_func=AXIS_LABELS.get, required=True, key="axis",
+                             label_visibility="collapsed", on_change=url.widget_to_url,
+                             args=("axis", "axis", DEFAULT_AXIS, AXIS_LABELS.get))
+        axis = axis or DEFAULT_AXIS
+        event = st.plotly_chart(status_figure(version, axis or "progress_status"), on_select="rerun",
+                                selection_mode="points", key="group_chart", config={"displayModeBar": False})
+        points = event.selection.points if event and event.selection else []
+        if points:
+            names = {g.name: g.id for g in view["top_groups"]}
+            picked = points[0].get("customdata") or names.get(points[0].get("y"))
+            if picked:
+                st.switch_page(page_list.page_path("groups"), query_params={"group": picked})
+        st.caption("點選長條或下方組名，開啟該組頁面。")
+        st.markdown(view["group_links"], unsafe_allow_html=True)
+
+    with right:
+        st.subheader("待辦與待決事項")
+        for n, (label, explanation, criteria, rows) in enumerate(view["waiting"]):
+            with st.expander(f"{label}（{len(rows)} 案）", expanded=n < 2 and 0 < len(rows) <= 6):
+                st.markdown(view["waiting_html"][n], unsafe_allow_html=True)
+
+    st.subheader("縣市視角")
+    all_cities = cached.cities(version)
+    raw = st.query_params.get("city")
+    city = url.resolve_city(raw, all_cities)
+    if raw and city is None:
+        url.unknown_in_url("縣市", raw, "可選：" + "、".join(c.name for c in all_cities) + "。")
+    elif city and raw != city:
+        st.query_params["city"] = city  # one spelling in shared links (桃園市, not taoyuan or 台…)
+    url.seed_widget("city", city)
+    st.selectbox("選擇縣市，查看其主辦與參與的提案及跨區支援", [c.name for c in all_cities], index=None,
+                 placeholder="請選擇縣市", key="city", on_change=url.widget_to_url, args=("city", "city"))
+    if city is None:
+        st.info("選擇一個縣市，即可看到它主辦與參與合作的提案、各案進度，以及跨區救災救護支援的合計。")
+        return
+    code = next(c.code for c in all_cities if c.name == city)
+    cv = city_view(version, city)
+    st.markdown(styling.tiles([
+        ("主辦提案", f"{cv['leads']} 案", f"其中{head.carried_label} {cv['carried_leads']} 案"),
+        ("參與合作提案", f"{cv['joins']} 案", f"{head.meeting_year}年度提案單所列合作縣市"),
+        ("向他縣市請求支援", f"{cv['aid'].loc['向他縣市請求支援', 'total']} 件", "火災、救護與119轉報"),
+        ("支援他縣市", f"{cv['aid'].loc['支援他縣市', 'total']} 件", "火災、救護與119轉報"),
+    ]), unsafe_allow_html=True)
+    st.caption(f"{head.carried_label}沒有提案單，只知道主辦縣市，無合作縣市資料；參與合作僅計{head.meeting_year}年度提案。")
+    tables.show_proposals(cv["table"], key="city_proposals")
+    st.page_link(page_list.page_path("proposals"), label=f"在提案列表開啟{city}的 {cv['rows']} 案（可篩選、下載）",
+                 query_params={"city": city}, icon=":material/table_rows:")
+    st.markdown(f"**跨區救災救護支援（件，{cv['aid_period']}）**")
+    st.dataframe(cv["aid_table"], hide_index=True, height="content", column_config=AID_COLUMNS, key="city_aid")
+    st.page_link(page_list.page_path("map"), label=f"在地圖上查看{city}的跨區支援", icon=":material/map:",
+                 query_params={"city": code})
+
+
+if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts
+    render()

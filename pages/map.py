@@ -1,6 +1,165 @@
-"""跨區支援地圖: the eight cities and their cross-border mutual-aid and training flows.
+"""跨區支援地圖: the eight cities and their cross-border flows, with the exact numbers beside them.
 
-The body lives in pages/views/map.py (compiled once per process, not on every run)."""
-from pages.views import map as map_page
+The URL carries every choice: ?flow=aid|social, ?metric=all|fire|ambulance|relay, ?city=<code or name>.
+Everything drawn is built once per (store version, choice) and cached; a run only looks it up.
+"""
+import functools
+from dataclasses import dataclass
 
-map_page.render()
+import plotly.graph_objects as go
+import pyarrow as pa
+import pydeck as pdk
+import streamlit as st
+
+from dashboard import flows as fl
+from dashboard import geo, maps, queries
+from pages.shared import cached, styling, url
+
+FLOW, METRIC, CITY = "flow", "metric", "city"
+ALL_CITIES = ""
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What the page shows for one choice; shared between sessions, so read-only."""
+    cities: list
+    flows: fl.Flows  # all pairs under the chosen metric
+    shown: fl.Flows  # the pairs drawn and tabled (one city's, if one is chosen)
+    deck: pdk.Deck
+    matrix: go.Figure
+    table: pa.Table  # Arrow, converted once here rather than on every run
+    legend: str
+    summary: str  # markdown beside the map
+
+
+def city_summary(flows: fl.Flows, city) -> str:
+    """A chosen city's totals out and in, each with its partners, largest first."""
+    totals = fl.city_totals(flows, city)
+    blocks = []
+    for heading, count, rows, partner in (
+        (flows.kind.out_label(city.name), totals.out_count, totals.out_flows, "to_city"),
+        (flows.kind.in_label(city.name), totals.in_count, totals.in_flows, "from_city"),
+    ):
+        blocks.append(f"**{heading}：{flows.amount(count)}**")
+        lines = [f"- {getattr(r, partner)}：{flows.amount(r.count)}"
+                 + (f"（{parts}）" if (parts := fl.short_breakdown(r.fire, r.ambulance, r.relay)) else "")
+                 for r in rows.itertuples() if r.count > 0]
+        zero = "（資料所列組合皆為 0）" if not rows.empty else ""
+        blocks.append("\n".join(lines) if lines else f"- 無{zero}")
+    return "\n\n".join(blocks)
+
+
+def overall_summary(flows: fl.Flows) -> str:
+    label = "合計" if flows.kind == fl.SOCIAL else flows.measure
+    top = flows.drawn.sort_values("count", ascending=False, kind="stable").head(5)
+    return (f"**八縣市{label}：{int(flows.frame['count'].sum()):,} {flows.kind.unit}**；往來最多：\n\n"
+            + "\n".join(f"{i}. {r.sentence}" for i, r in enumerate(top.itertuples(), 1)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def map_view(version_key: tuple, flow_key: str, metric: str, selected: str | None) -> MapView:
+    with cached.session() as s:
+        cities = queries.cities(s)
+        source = queries.mutual_aid_frame(s) if flow_key == fl.AID.key else queries.social_worker_training_frame(s)
+    flows = fl.aid_flows(source, metric=metric) if flow_key == fl.AID.key else fl.social_flows(source)
+    shown = fl.for_city(flows, selected) if selected else flows
+    chosen = next((c for c in cities if c.code == selected), None)
+    deck = maps.flow_deck(shown, cities, selected=selected, scale_flows=flows)
+    matrix = fl.od_heatmap(flows, cities, selected=chosen.name if chosen else None)
+    max_count = int(flows.frame["count"].max()) if not flows.frame.empty else 0
+    return MapView(
+        cities=cities, flows=flows, shown=shown, deck=deck, matrix=matrix,
+        table=pa.Table.from_pandas(fl.ranked_table(shown), preserve_index=False),
+        legend=maps.legend_html(flows, max_count=max_count),
+        summary=city_summary(flows, chosen) if chosen else overall_summary(flows),
+    )
+
+
+def widget_key(param: str) -> str:
+    return f"map_{param}"
+
+
+def on_map_select(key: str) -> None:
+    """A click on a marker or a county chooses that city; the chart is then redrawn afresh
+    (new key) so Streamlit's own selection highlight does not grey out the arcs."""
+    state = st.session_state.get(key) or {}
+    code = maps.city_from_selection(state.get("selection"))
+    st.session_state["map_nonce"] = st.session_state.get("map_nonce", 0) + 1
+    if code:
+        st.query_params[CITY] = code
+
+
+def heading(title: str, note: str) -> None:
+    """A subheader with a small grey note under it, as one element (each element costs a run time)."""
+    st.markdown(f"### {title}\n:small[:gray[{note}]]")
+
+
+def render() -> None:
+    version = cached.version()
+    cities = cached.cities(version)
+    names = {city.code: city.name for city in cities}
+
+    raw = {param: st.query_params.get(param, "") for param in (FLOW, METRIC, CITY)}
+    flow_key = raw[FLOW].strip().lower() or fl.AID.key
+    metric = raw[METRIC].strip().lower() or "all"
+    selected = fl.resolve_city(raw[CITY], cities)
+    problems = [(what, raw[param], hint) for what, param, ok, hint in (
+        ("資料類別", FLOW, flow_key in fl.KINDS, "可用：" + "、".join(f"{k}（{v.label}）" for k, v in fl.KINDS.items())),
+        ("件數類別", METRIC, metric in fl.METRICS, "可用：" + "、".join(f"{k}（{v[0]}）" for k, v in fl.METRICS.items())),
+        ("縣市", CITY, not raw[CITY] or selected, "可用：" + "、".join(f"{c.name}（{c.code}）" for c in cities)),
+    ) if not ok]
+    flow_key = flow_key if flow_key in fl.KINDS else fl.AID.key
+    metric = metric if metric in fl.METRICS else "all"
+    if not problems:  # one spelling in shared links (taipei, not 臺北市 or TAIPEI); a wrong value stays visible
+        url.show_in_url({FLOW: None if flow_key == fl.AID.key else flow_key,
+                            METRIC: None if metric == "all" else metric, CITY: selected})
+    url.seed_widget(widget_key(FLOW), flow_key)
+    url.seed_widget(widget_key(METRIC), metric)
+    url.seed_widget(widget_key(CITY), selected or ALL_CITIES)
+
+    view = map_view(version, flow_key, metric if flow_key == fl.AID.key else "all", selected)
+    flows, kind, unit = view.flows, view.flows.kind, view.flows.kind.unit
+
+    styling.style()  # shared styles, among them the wrapping of the segmented controls
+    st.title("跨區支援地圖")
+    st.caption(f"{kind.title}｜統計區間：{flows.period}｜資料來源：{kind.source}")
+    for what, value, hint in problems:
+        url.unknown_in_url(what, value, f"目前顯示預設（全部）。{hint}。")
+
+    map_col, side_col = st.columns([0.63, 0.37], gap="medium")
+
+    with side_col:
+        st.segmented_control(
+            "資料", list(fl.KINDS), format_func=lambda k: fl.KINDS[k].label, key=widget_key(FLOW), required=True,
+            on_change=url.widget_to_url, args=(widget_key(FLOW), FLOW, fl.AID.key), label_visibility="collapsed")
+        if kind == fl.AID:
+            st.segmented_control(
+                "件數", list(fl.METRICS), format_func=lambda m: fl.METRICS[m][0], key=widget_key(METRIC),
+                required=True, on_change=url.widget_to_url, args=(widget_key(METRIC), METRIC, "all"), label_visibility="collapsed")
+        st.selectbox(
+            "縣市（也可點選地圖上的縣市）", [ALL_CITIES, *names], format_func=lambda c: names.get(c, "全部縣市"),
+            key=widget_key(CITY), on_change=url.widget_to_url, args=(widget_key(CITY), CITY, ALL_CITIES))
+        st.markdown(view.legend, unsafe_allow_html=True)
+        st.markdown(view.summary)
+
+    with map_col:
+        map_key = f"flow_map_{st.session_state.get('map_nonce', 0)}"
+        st.pydeck_chart(view.deck, height=maps.MAP_HEIGHT, key=map_key,
+                        on_select=functools.partial(on_map_select, map_key), selection_mode="single-object",
+                        alt=f"{kind.title}地圖：弧線由{kind.source_role}指向{kind.target_role}，線寬表示{flows.measure}")
+        st.caption(f"縣市界線：{geo.ATLAS_CREDIT}；原始資料：{geo.MOI_CREDIT}。")
+
+    heading(f"起訖矩陣：{flows.measure}（{unit}）",
+            f"列＝{kind.source_role}，欄＝{kind.target_role}；空白＝資料未列此組合；{flows.period}")
+    st.plotly_chart(view.matrix, key="od_matrix", config={"displayModeBar": False})
+
+    title = f"{names[selected]} 的往來" if selected else "全部往來"
+    heading(f"{title}（依{flows.measure}排序）", f"{flows.period}；含件數為 0 的組合")
+    widths = {c: st.column_config.TextColumn(c, width=120) for c in view.table.column_names[:2]}
+    widths |= {c: st.column_config.NumberColumn(c, format="localized", width=90) for c in view.table.column_names[2:]}
+    st.dataframe(view.table, hide_index=True, key="flow_table", column_config=widths, width="content",
+                 height=view.table.num_rows * 35 + 38)
+
+
+if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts
+    render()

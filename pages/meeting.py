@@ -1,7 +1,225 @@
-"""副首長會議: the agenda against the clock, the list to decide, recording, and the minutes; with
-`?present=1` the presenter view.
+"""副首長會議: the agenda against the clock, the list to decide, recording, and the minutes.
 
-The body lives in pages/views/meeting.py (compiled once per process, not on every run)."""
-from pages.views import meeting
+With `?present=1` the same page becomes the presenter view (pages/presenter.py). What the page
+reads from the store and the tables it shows are built once per store version (recording a
+decision makes a new version), so that a warm run only lays out elements; every element costs
+run time, which is why headings share a markdown element with the line below them.
+"""
+from dataclasses import dataclass
+from datetime import time, timedelta
 
-meeting.render()
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+
+from dashboard import agenda, lookup, meeting
+from dashboard.dates import roc_date
+from pages.shared import auth_form, cached, decision_form, minutes_form, page_list, presenter, styling, url
+
+NO_MEETING = "資料庫中沒有會議資料：請確認 data/meeting.yaml 後執行 `python -m dashboard load`。"
+AGENDA_COLUMNS = ["狀態", "時間", "分鐘", "議程"]
+ClockState = tuple[str, int | None, int | None]  # phase, positions of the current and the next item
+
+
+@dataclass(frozen=True)
+class PageView:
+    """The meeting page's store-derived pieces for one store version (shared: read-only)."""
+    data: meeting.MeetingData
+    header: str  # markup: the title and the meeting's details
+    decision_heading: str  # markup: heading, proposals per resolution and per section
+    decision_list: pa.Table
+    agenda_tables: dict[ClockState, pa.Table]  # the running order for every state of the clock
+    labels: dict[str, str]  # proposal id -> its line in the chooser
+    entries: dict[str, meeting.Entry]
+    history: dict[str, pa.Table]  # proposal id -> its recorded changes, newest first
+
+
+def clock_state(status: agenda.AgendaStatus) -> ClockState:
+    return (status.phase, status.current.position if status.current else None,
+            status.next.position if status.next else None)
+
+
+def agenda_frame(items: list, state: ClockState) -> pd.DataFrame:
+    """The running order with each item's state (進行中, 下一項, 會議已結束)."""
+    phase, current, following = state
+    rows = []
+    for index, item in enumerate(items):
+        end = agenda.item_end(items, index)
+        mark = ("進行中" if item.position == current and phase == "running"
+                else "會議已結束" if item.position == current else "下一項" if item.position == following else "")
+        rows.append([mark, f"{item.start:%H:%M}–{end:%H:%M}" if end else f"{item.start:%H:%M}",
+                     str(item.minutes or ""), agenda.title_line(item) + (item.note or "")])
+    return pd.DataFrame(rows, columns=AGENDA_COLUMNS)
+
+
+def clock_states(items: list) -> set[ClockState]:
+    """Every state the clock can put the agenda in: it changes only where an item starts or ends."""
+    times = {time(0, 0), *(item.start for item in items),
+             *(end for index in range(len(items)) if (end := agenda.item_end(items, index)) is not None)}
+    return {clock_state(agenda.status_at(items, at)) for at in times}
+
+
+def arrow(frame: pd.DataFrame) -> pa.Table:
+    """Converted once here: converting a frame on every run costs more than showing it."""
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def section_counts(sections: list) -> str:
+    """111年度列管合作方案 13 案（擬解除列管 12、擬持續列管 1）｜112年度新增合作提案 42 案（…）"""
+    parts = []
+    for part in dict.fromkeys(section.part for section in sections):
+        mine = [section for section in sections if section.part == part]
+        detail = "、".join(f"{section.label} {len(section.entries)}" for section in mine)
+        parts.append(f"{part} {sum(len(section.entries) for section in mine)} 案（{detail}）")
+    return "｜".join(parts)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def page_view(version_key: tuple) -> PageView | None:
+    data = cached.meeting_data(version_key)
+    if data is None:
+        return None
+    m, items = data.info.meeting, data.info.agenda
+    details = (f"{m.name}｜{roc_date(m.date)}（{agenda.weekday_label(m.date)}）"
+               f"{m.start_time:%H:%M}｜{m.venue}｜主席：{m.chair_org} {m.chair}")
+    counts = meeting.resolution_counts(data.decided, data.ids)
+    return PageView(
+        data=data,
+        header=(f'# 副首長會議\n\n<div style="font-size:.875rem;opacity:.65;margin-bottom:.75rem">'
+                f"{styling.esc(details)}</div>"),
+        decision_heading=(f"### 年度合作方案決議\n\n共 {len(data.entries)} 案：{decision_form.counts_markup(counts)}"
+                          f"<br>{styling.esc(section_counts(data.sections))}"),
+        decision_list=arrow(meeting.decision_list_frame(data.sections, data.decided)),
+        agenda_tables={state: arrow(agenda_frame(items, state)) for state in clock_states(items)},
+        labels={e.id: f"{e.id}　{e.title}" for e in data.entries},
+        entries={e.id: e for e in data.entries},
+        history=decision_form.history_tables(data.history),
+    )
+
+
+# --- the agenda against the clock -------------------------------------------------------------
+
+def show_agenda(view: PageView, at: time, *, simulated: bool) -> None:
+    items = view.data.info.agenda
+    status = agenda.status_at(items, at)
+    when = f"**{at:%H:%M}**" + ("（彩排時鐘）" if simulated else f"（臺北時間，{roc_date(agenda.now_taipei().date())}）")
+    if status.phase == "running":
+        now_text = f"進行中：**{agenda.title_line(status.current)}**，剩 {status.minutes_left} 分鐘"
+    elif status.phase == "ended":
+        now_text = "會議已結束"
+    else:
+        now_text = "尚未開始" if status.phase == "before" else "休息中"
+    next_text = f"下一項：{status.next.start:%H:%M} {agenda.title_line(status.next)}" if status.next else ""
+    st.markdown("### 會議議程\n\n" + "　｜　".join(filter(None, [when, now_text, next_text])))
+    state = clock_state(status)
+    table = view.agenda_tables.get(state)
+    st.dataframe(table if table is not None else agenda_frame(items, state), hide_index=True, width="stretch")
+
+
+@st.fragment(run_every="30s")
+def live_agenda(view: PageView) -> None:
+    show_agenda(view, agenda.now_taipei().time(), simulated=False)
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+def render() -> None:
+    version = cached.version()
+    presenter.show_focus()
+    if presenter.is_presenting():
+        data = cached.meeting_data(version)
+        if data is None:
+            st.warning(NO_MEETING)
+        else:
+            presenter.render(data)
+        return
+    view = page_view(version)
+    if view is None:
+        st.warning(NO_MEETING)
+        return
+    sign_in = auth_form.settings()
+    user = auth_form.current_user(sign_in)
+    with st.sidebar:
+        auth_form.sign_in_panel(config=sign_in)
+
+    st.markdown(view.header, unsafe_allow_html=True)
+    # A horizontal container rather than st.columns: one block per row keeps the script run short.
+    controls = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="bottom")
+    url.seed_widget("clock-input", presenter.url_clock())
+    if (problem := presenter.clock_problem()) is not None:
+        st.warning(problem)
+    # The link comes first on screen and carries the clock chosen beside it: the widget's value is
+    # in session_state before the widget is drawn (set by the URL above, or by the user).
+    clock: time | None = st.session_state.get("clock-input")
+    clock_param = {presenter.CLOCK_PARAM: agenda.format_clock(clock)} if clock else {}
+    controls.page_link(page_list.page_path("meeting"), label="開啟簡報模式（分享螢幕用，隱藏側欄、放大字體）",
+                       icon=":material/slideshow:", query_params={presenter.PRESENT_PARAM: "1", **clock_param})
+    controls.time_input(
+        "彩排時鐘（空白時為現在的臺北時間）", value=None, key="clock-input", step=timedelta(minutes=1), width=360,
+        help="輸入如 15:12 的時刻，以該時刻對照議程；網址會帶 ?clock=15:12，可分享給彩排的同仁。",
+        on_change=url.widget_to_url, args=("clock-input", presenter.CLOCK_PARAM, None, agenda.format_clock))
+
+    if clock is None:
+        live_agenda(view)
+    else:
+        show_agenda(view, clock, simulated=True)
+
+    # The whole list in one table: 分類 and 議題組 tell the sections apart, the table sorts and
+    # searches, and one element costs a fraction of a table per section.
+    st.markdown(view.decision_heading, unsafe_allow_html=True)
+    st.dataframe(view.decision_list, hide_index=True, width="stretch")
+
+    one_proposal(view, user, clock_param)
+    minutes_downloads(view.data, user)
+
+
+def one_proposal(view: PageView, user: str | None, clock_param: dict[str, str]) -> None:
+    st.subheader("逐案檢視與記錄")
+    wanted = st.query_params.get("item")
+    # 112-j03 is 112-J03; without ?item= the list's first proposal
+    chosen = lookup.proposal_id(wanted, view.labels) if wanted else next(iter(view.labels), None)
+    if wanted and chosen is None:  # say so, rather than show another proposal
+        st.error(presenter.url_value_message("網址中的提案編號（item）{value}不在本次會議的決議清單中；請從下方選擇提案。",
+                                             wanted))
+    elif chosen and chosen != wanted:
+        st.query_params["item"] = chosen  # one spelling in shared links
+    url.seed_widget("item-select", chosen)
+    st.selectbox("提案", list(view.labels), format_func=view.labels.get, key="item-select", index=None,
+                 placeholder="選擇提案（可輸入編號或名稱搜尋）", on_change=url.widget_to_url,
+                 args=("item-select", "item"))
+    if chosen is None:
+        return
+    entry = view.entries[chosen]
+    with st.container(border=True):
+        st.markdown(proposal_markup(entry), unsafe_allow_html=True)
+        st.page_link(page_list.page_path("meeting"), label="在簡報模式顯示此案", icon=":material/slideshow:",
+                     query_params={presenter.PRESENT_PARAM: "1", "item": entry.id, **clock_param})
+        decision_form.current_decision(view.data.decided.get(entry.id))
+        if user:
+            decision_form.record_form(entry, user, key="page")
+        else:
+            st.caption("只有登入的祕書處人員可以記錄決議；目前為唯讀。")
+        decision_form.history_table(view.history.get(entry.id))
+
+
+def proposal_markup(entry: meeting.Entry) -> str:
+    """The proposal's title, group and leads, 說明 and the reason for the recommendation, as one
+    element (escaped store text; long texts keep their line breaks)."""
+    esc = styling.esc
+    parts = [f"<b>{esc(entry.id)}　{esc(entry.title)}</b>",
+             f'<div style="font-size:.875rem;opacity:.65;margin-bottom:.5rem">議題組：{esc(entry.group_label)}'
+             f"｜主辦：{esc('、'.join(entry.lead_units))}</div>"]
+    if entry.description and not entry.carried:
+        parts.append(f'<div style="white-space:pre-wrap;margin-bottom:.5rem">說明：{esc(entry.description)}</div>')
+    if entry.reason:
+        parts.append(f'<div style="white-space:pre-wrap;margin-bottom:.5rem">{esc(entry.reason_label)}：'
+                     f'{esc(entry.reason)}</div>')
+    return "".join(parts)
+
+
+def minutes_downloads(data: meeting.MeetingData, user: str | None) -> None:
+    minutes_form.render(data, user)
+
+
+if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts
+    render()

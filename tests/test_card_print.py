@@ -5,7 +5,7 @@ import re
 import pytest
 
 from dashboard import queries
-from pages.views import card as card_view
+from pages import card as card_view
 
 
 @pytest.mark.parametrize("proposal_id", ["112-J17", "112-J01", "111-01"])

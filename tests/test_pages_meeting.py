@@ -7,7 +7,7 @@ from sqlmodel import Session
 from dashboard import auth, decisions, store, vocab
 from dashboard.db import make_engine
 from dashboard.models import Proposal
-from pages import auth_ui
+from pages.shared import auth_form
 
 HTML_NOTE = "<script>alert(1)</script><b>x</b>"
 PASSWORD = "rehearsal pass"
@@ -134,7 +134,7 @@ def test_a_wrong_password_is_refused_and_slowed_down(secretariat):
 
 
 def test_a_removed_account_loses_its_session(secretariat):
-    secretariat.session_state[auth_ui.SESSION_KEY] = "已刪除的帳號"
+    secretariat.session_state[auth_form.SESSION_KEY] = "已刪除的帳號"
     at = secretariat.run()
     assert "記錄決議" not in _buttons(at)
 
@@ -277,7 +277,7 @@ def test_presenter_view_is_read_only_until_signed_in(secretariat):
     secretariat.query_params.update({"present": "1", "item": "111-01"})
     at = secretariat.run()
     assert "記錄決議" not in _buttons(at)
-    secretariat.session_state[auth_ui.SESSION_KEY] = "祕書甲"
+    secretariat.session_state[auth_form.SESSION_KEY] = "祕書甲"
     at = secretariat.run()
     assert "記錄決議" in _buttons(at)
     assert at.radio(key="present-res-111-01").options == ["照案通過", "修正後通過", "保留", "不通過"]
@@ -294,7 +294,7 @@ def test_the_decision_overview_links_every_section(meeting, db_url):
 
 def test_the_form_starts_empty_and_refuses_to_record_without_a_choice(secretariat, db_url):
     _record(db_url, "111-02", "保留")
-    secretariat.session_state[auth_ui.SESSION_KEY] = "祕書甲"
+    secretariat.session_state[auth_form.SESSION_KEY] = "祕書甲"
     secretariat.query_params.update({"present": "1", "item": "111-02"})
     at = secretariat.run()
     assert at.radio(key="present-res-111-02").value is None  # never shows a stale resolution
@@ -369,7 +369,7 @@ def test_a_proposal_step_shows_the_recommendation_and_links_the_card(meeting):
 ])
 def test_the_presenter_and_the_meeting_page_name_the_reason_alike(meeting, db_url, proposal_id, label):
     from dashboard import meeting as meeting_store
-    from pages.views import meeting as meeting_view
+    from pages import meeting as meeting_view
 
     meeting.query_params.update({"present": "1", "item": proposal_id})
     at = meeting.run()

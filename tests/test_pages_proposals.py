@@ -111,13 +111,13 @@ def test_download_files_hold_exactly_the_filtered_rows(store_url):
     import openpyxl
 
     from dashboard import export, queries
-    from pages import common
+    from pages.shared import list_filter
 
     with Session(make_engine(store_url)) as s:
         frame = queries.proposals_frame(s)
-        choices = common.filter_choices(frame, queries.groups(s))
-    spec, decisions = common.filter_from_params({"group": ["交通運輸組"], "year": ["112"]}, choices, [])
-    table = export.proposals_download(common.apply_filter(frame, spec, decisions))
+        choices = list_filter.filter_choices(frame, queries.groups(s))
+    spec, decisions = list_filter.filter_from_params({"group": ["交通運輸組"], "year": ["112"]}, choices, [])
+    table = export.proposals_download(list_filter.apply_filter(frame, spec, decisions))
     assert table.columns[:3].tolist() == ["編號", "年度", "類別"] and "會議決議" in table.columns
     csv_data = export.csv_bytes(table)
     assert csv_data.startswith(b"\xef\xbb\xbf")  # BOM, so Excel reads the Chinese

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard import auth
-from pages import presenter
+from pages.shared import presenter
 from tests.browser.conftest import DONE, LOCAL, start_server, stop_server
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import agenda, meeting, vocab
 from dashboard.dates import roc_date
-from pages import auth_ui, common, decision_ui
+from pages.shared import auth_form, cached, decision_form, page_list, styling, url
 
 PRESENT_PARAM = "present"
 CLOCK_PARAM = "clock"
@@ -100,7 +100,7 @@ def url_value_message(template: str, value: str) -> str:
     """A message naming a value from the URL, for a markdown element (st.error, st.warning): the
     value goes in a code span, where it shows exactly as typed and never becomes a link, a
     heading, a colour or a formula (backslash escapes do not stop GFM's bare-link detection)."""
-    return template.format(value=f"「{common.plain(value)}」")
+    return template.format(value=f"「{url.plain(value)}」")
 
 
 def link_params(step: agenda.Step, clock: time | None) -> dict[str, str]:
@@ -113,10 +113,10 @@ def link_params(step: agenda.Step, clock: time | None) -> dict[str, str]:
 # --- the view -------------------------------------------------------------------------------
 
 def render(data: meeting.MeetingData) -> None:
-    """The presenter's current step, from the meeting's data (common.meeting_data)."""
+    """The presenter's current step, from the meeting's data (cached.meeting_data)."""
     info, sections, decided = data.info, data.sections, data.decided
-    sign_in = auth_ui.settings()
-    user = auth_ui.current_user(sign_in)
+    sign_in = auth_form.settings()
+    user = auth_form.current_user(sign_in)
     clock, clock_error = url_clock(), clock_problem()
     steps = data.steps
     running = agenda.status_at(info.agenda, clock or agenda.now_taipei().time()).current
@@ -131,7 +131,7 @@ def render(data: meeting.MeetingData) -> None:
     if step is None:
         st.warning("議程資料不完整，無法進入簡報模式。")
         return
-    common.show_in_url(link_params(step, clock))  # the step's own URL, also after a link to it
+    url.show_in_url(link_params(step, clock))  # the step's own URL, also after a link to it
     _navigation(steps, step, clock)
     if clock_error is not None:
         st.warning(clock_error)
@@ -231,7 +231,7 @@ def _after_decisions(info: meeting.MeetingInfo, item) -> bool:
 def _decision_summary(data: meeting.MeetingData) -> None:
     """How the proposals were decided, for the chair's conclusions."""
     counts = meeting.resolution_counts(data.decided, data.ids)
-    st.markdown(f"本次決議：{decision_ui.counts_markup(counts)}", unsafe_allow_html=True)
+    st.markdown(f"本次決議：{decision_form.counts_markup(counts)}", unsafe_allow_html=True)
 
 
 def _decision_overview(step, steps, sections, decided, clock) -> None:
@@ -245,7 +245,7 @@ def _decision_overview(step, steps, sections, decided, clock) -> None:
         column.markdown(f"**{part}（{sum(len(s.entries) for s in mine)} 案）**")
         for section in mine:
             done = sum(1 for e in section.entries if e.id in decided)
-            column.page_link(common.page_path("meeting"),
+            column.page_link(page_list.page_path("meeting"),
                              label=f"{section.label}：{len(section.entries)} 案，已決 {done}",
                              query_params=link_params(first_step[section.entries[0].id], clock))
 
@@ -257,24 +257,24 @@ def _proposal_step(step: agenda.Step, user: str | None) -> None:
     if not entry.carried:
         facts.append(vocab.track_label(entry.track, year=entry.year))
     # The group's recommendation and where the work stands: what the vice-mayors decide on.
-    chips = common.tracking_chip(entry.tracking_status) + " " + common.progress_chip(entry.progress_status)
-    st.markdown("　｜　".join(common.esc(f) for f in facts) + "　" + chips, unsafe_allow_html=True)
+    chips = styling.tracking_chip(entry.tracking_status) + " " + styling.progress_chip(entry.progress_status)
+    st.markdown("　｜　".join(styling.esc(f) for f in facts) + "　" + chips, unsafe_allow_html=True)
     if entry.description and not entry.carried:
         st.text(f"說明：{_shorten(entry.description)}")
     if entry.reason:
         st.text(f"{entry.reason_label}：{_shorten(entry.reason)}")
-    st.page_link(common.page_path("card"), label="開啟完整提案單", icon=":material/description:",
+    st.page_link(page_list.page_path("card"), label="開啟完整提案單", icon=":material/description:",
                  query_params={"id": entry.id})
     _live_decision(entry.id)
-    decision_ui.record_form(entry, user, key="present", compact=True)
+    decision_form.record_form(entry, user, key="present", compact=True)
 
 
 @st.fragment(run_every=LIVE_EVERY)
 def _live_decision(proposal_id: str) -> None:
     """The decision in force, read again every few seconds (one proposal's few rows): the
     secretariat may record it from another window while this screen is shared."""
-    with common.session() as s:
-        decision_ui.current_decision(meeting.decisions_in_force(s, proposal_ids=[proposal_id]).get(proposal_id))
+    with cached.session() as s:
+        decision_form.current_decision(meeting.decisions_in_force(s, proposal_ids=[proposal_id]).get(proposal_id))
 
 
 SHORT_TEXT = 140  # characters of a long text that fit a shared screen beside the form
@@ -286,11 +286,11 @@ def _shorten(text: str) -> str:
 
 
 def _footer(step: agenda.Step | None, steps: list[agenda.Step], clock: time | None, user: str | None,
-            sign_in: auth_ui.Settings) -> None:
+            sign_in: auth_form.Settings) -> None:
     """回第一步, the jump list, 離開簡報模式 and the sign-in; `step` is None when the URL named none."""
     clock_param = {CLOCK_PARAM: agenda.format_clock(clock)} if clock else {}
     row = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="top", gap="small")
-    row.page_link(common.page_path("meeting"), label="回第一步", icon=":material/first_page:",
+    row.page_link(page_list.page_path("meeting"), label="回第一步", icon=":material/first_page:",
                   query_params={PRESENT_PARAM: "1", "step": "1", **clock_param})
     _jump_list(row, steps, step, clock)
     # A button, not a link: its callback takes present=1 out of the address bar as well, so that
@@ -298,7 +298,7 @@ def _footer(step: agenda.Step | None, steps: list[agenda.Step], clock: time | No
     row.button("離開簡報模式", icon=":material/close_fullscreen:", key="present-leave", on_click=_go,
                args=({**({"item": step.entry.id} if step and step.entry else {}), **clock_param},))
     with row.expander("祕書處" if user else "祕書處登入", width=320):
-        auth_ui.sign_in_panel(key="present-sign-in", config=sign_in)
+        auth_form.sign_in_panel(key="present-sign-in", config=sign_in)
 
 
 JUMP_KEY = "present-jump"

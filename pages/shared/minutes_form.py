@@ -1,9 +1,9 @@
 """The meeting page's 會議紀錄 section: what the secretariat types for the minutes (紀錄, who attended
-for each city, 主席結論), saved in the store, and the downloads built from the store.
+for each city, 主席結論), saved in the store, and the downloads built from the cached.
 
 Only the signed-in secretariat gets the form; everyone else sees what was saved, read-only.
 Typed text is user text: shown with st.text or inside st.dataframe, never as markup.
-Not a page: called by pages/views/meeting.py.
+Not a page: called by pages/meeting.py.
 """
 import pandas as pd
 import streamlit as st
@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import meeting_record, minutes, queries
 from dashboard.meeting import MeetingData
 from dashboard.models import MeetingRecord
-from pages import common
+from pages.shared import cached
 
 FORM_KEY = "meeting-record"
 
@@ -21,7 +21,7 @@ def render(data: MeetingData, user: str | None) -> None:
     st.subheader("會議紀錄")
     # Read on every run rather than per store version: a save does not change the version, and
     # one small query costs little.
-    with common.session() as s:
+    with cached.session() as s:
         record = meeting_record.latest(s, meeting_id=meeting.id)
         cities = queries.cities(s)
         lines = meeting_record.attendance_lines(s, record)
@@ -49,7 +49,7 @@ def saved_record(record: MeetingRecord | None, lines: list[tuple[str, str]]) -> 
 
 def record_form(meeting_id: str, record: MeetingRecord | None, cities: list, user: str) -> None:
     """The secretariat's form, filled with the record in force. The widget keys carry the record's
-    id, so that after any save (also another user's) the form shows what is in the store."""
+    id, so that after any save (also another user's) the form shows what is in the cached."""
     version = record.id if record else 0
     given = record.attendance if record else {}
     with st.form(FORM_KEY, border=True):
@@ -72,7 +72,7 @@ def record_form(meeting_id: str, record: MeetingRecord | None, cities: list, use
 
 def save(meeting_id: str, user: str, taker: str, attendance: dict[str, str], conclusions: str) -> None:
     try:
-        with common.session() as s:
+        with cached.session() as s:
             meeting_record.record(s, meeting_id=meeting_id, recorded_by=user, minutes_taker=taker,
                                   attendance=attendance, conclusions=conclusions)
     except meeting_record.RecordError as error:
@@ -83,7 +83,7 @@ def save(meeting_id: str, user: str, taker: str, attendance: dict[str, str], con
 
 
 def downloads(meeting_name: str) -> None:
-    engine = common.engine()
+    engine = cached.engine()
     row = st.container(horizontal=True, gap="large")
     row.download_button(
         "下載會議紀錄草案（.docx）", data=lambda: minutes.docx_from(engine),

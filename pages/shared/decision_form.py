@@ -9,21 +9,21 @@ import streamlit as st
 from dashboard import decisions, vocab
 from dashboard.meeting import Entry
 from dashboard.models import Decision
-from pages import common
+from pages.shared import cached, styling
 
 
 
 def resolution_chip(decision: Decision | None) -> str:
     """The decision in force as a coloured label (escaped HTML; vocabulary labels only)."""
     if decision is None:
-        return common.chip(vocab.UNDECIDED, vocab.NEUTRAL_COLOR)
-    return common.chip(decision.resolution, vocab.RESOLUTION_COLORS.get(decision.resolution, vocab.NEUTRAL_COLOR))
+        return styling.chip(vocab.UNDECIDED, vocab.NEUTRAL_COLOR)
+    return styling.chip(decision.resolution, vocab.RESOLUTION_COLORS.get(decision.resolution, vocab.NEUTRAL_COLOR))
 
 
 def counts_markup(counts) -> str:
     """Chips with the number of proposals per resolution (escaped HTML; labels from vocab)."""
     return "　".join(
-        f"{common.chip(label, vocab.RESOLUTION_COLORS.get(label, vocab.NEUTRAL_COLOR))} {int(counts[label])} 案"
+        f"{styling.chip(label, vocab.RESOLUTION_COLORS.get(label, vocab.NEUTRAL_COLOR))} {int(counts[label])} 案"
         for label in [*vocab.RESOLUTIONS, vocab.UNDECIDED])
 
 
@@ -79,7 +79,7 @@ def save(entry: Entry, user: str, resolution: str | None, note: str) -> None:
         st.error("請先選擇決議。")
         return
     try:
-        with common.session() as s:
+        with cached.session() as s:
             decisions.record(s, proposal_id=entry.id, resolution=resolution, note=note, recorded_by=user)
     except decisions.DecisionError as error:
         st.error(str(error))

@@ -1,0 +1,1 @@
+"""The page layer's shared pieces: everything pages/*.py use besides dashboard/."""

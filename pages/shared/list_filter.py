@@ -1,0 +1,80 @@
+"""The proposal-list filter, shared by the list (its widgets) and the card (previous/next)."""
+from urllib.parse import parse_qs, urlencode
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import frames, vocab
+from pages.shared.page_list import PAGES
+
+
+# --- The proposal-list filter, shared by the list (widgets bound to the URL) and the card -------
+# (previous/next within the same filter). URL values are the labels the widgets show.
+
+FILTER_KEYS = ["q", "year", "track", "group", "tracking", "progress", "type", "decision", "city", "role"]
+ROLE_LABELS = {"any": "主辦或參與", "lead": "主辦", "joins": "參與合作"}
+
+
+def filter_choices(frame: pd.DataFrame, all_groups: list) -> dict[str, dict]:
+    """For each multi-choice filter key: {value: label shown and put in the URL}."""
+    parents = {g.id: g for g in all_groups}
+    return {
+        "year": {int(y): str(int(y)) for y in sorted(frame["year"].unique())},
+        "track": frames.track_choices(frame),
+        "group": {g.id: (f"{parents[g.parent_id].name}／{g.name}" if g.parent_id else g.name)
+                  for g in all_groups if g.kind != "staff"},
+        "tracking": {s: s for s in vocab.TRACKING_STATUSES},
+        "progress": {s: s for s in vocab.PROGRESS_STATUSES},
+        "type": {t: t for t in vocab.PROPOSAL_TYPES},
+        "decision": {d: d for d in [vocab.UNDECIDED, *vocab.RESOLUTIONS]},
+    }
+
+
+def filter_from_params(params: dict[str, list[str]], choices: dict[str, dict],
+                       city_names: list[str]) -> tuple[frames.ProposalFilter, tuple[str, ...]]:
+    """(ProposalFilter, wanted decisions) from URL parameters; unknown values are ignored."""
+    def values(key: str) -> tuple:
+        by_label = {label: value for value, label in choices[key].items()}
+        return tuple(by_label[v] for v in params.get(key, []) if v in by_label)
+
+    city = next((c for c in params.get("city", []) if c in city_names), None)
+    role_by_label = {label: role for role, label in ROLE_LABELS.items()}
+    role = next((role_by_label[r] for r in params.get("role", []) if r in role_by_label), "any")
+    spec = frames.ProposalFilter(
+        years=values("year"), tracks=values("track"), groups=values("group"), tracking=values("tracking"),
+        progress=values("progress"), types=values("type"), city=city, city_role=role,
+        text=" ".join(params.get("q", [])),
+    )
+    return spec, values("decision")
+
+
+def apply_filter(frame: pd.DataFrame, spec: frames.ProposalFilter, decisions: tuple[str, ...]) -> pd.DataFrame:
+    return frames.filter_by_decision(frames.filter_proposals(frame, spec=spec), wanted=decisions)
+
+
+LIST_KEY = "list"  # on a card: the proposal list's own query string, e.g. list=year%3D112%26group%3D…
+
+
+def card_params(proposal_id: str, params: dict[str, list[str]] | None = None) -> dict[str, str]:
+    """Query parameters of a card link that remembers the list's filter.
+
+    The filter travels packed into one `list` parameter rather than under its own names:
+    st.switch_page may not set parameters that widgets on the current page are bound to.
+    """
+    query = {"id": proposal_id}
+    if params:
+        query[LIST_KEY] = urlencode(params, doseq=True)
+    return query
+
+
+def card_url(proposal_id: str, params: dict[str, list[str]] | None = None) -> str:
+    """A relative link to a card (see card_params)."""
+    return f"./{PAGES['card'].url_path}?{urlencode(card_params(proposal_id, params))}"
+
+
+def list_params_of_card() -> dict[str, list[str]]:
+    """On a card: the list filter it came from (`list=`), or filter keys given directly in its URL."""
+    packed = st.query_params.get(LIST_KEY)
+    if packed:
+        return {k: v for k, v in parse_qs(packed).items() if k in FILTER_KEYS}
+    return {k: st.query_params.get_all(k) for k in FILTER_KEYS if st.query_params.get_all(k)}

@@ -1,0 +1,103 @@
+"""Shared look: the page CSS, and markup from the Jinja2 templates in templates/ (autoescaped): status chips, tiles."""
+import html
+from pathlib import Path
+
+import jinja2
+import streamlit as st
+
+from dashboard import vocab
+
+
+# --- Page markup from Jinja2 templates (pages/templates/), autoescaped: store text needs no esc() there.
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+
+def _joined_lines(name: str):
+    """A template's source with its line breaks and indentation dropped: Streamlit's markdown would
+    end an HTML block at a blank line and show indented lines as code. Values keep their own."""
+    path = TEMPLATE_DIR / name
+    source = "".join(line.strip(" \t") for line in path.read_text(encoding="utf-8").splitlines())
+    return source, str(path), lambda: True
+
+
+TEMPLATES = jinja2.Environment(loader=jinja2.FunctionLoader(_joined_lines), autoescape=True,
+                               undefined=jinja2.StrictUndefined)
+TEMPLATES.globals.update(grey=vocab.NEUTRAL_COLOR, undecided=vocab.UNDECIDED, tracking_colors=vocab.TRACKING_COLORS,
+                         progress_colors=vocab.PROGRESS_COLORS, resolution_colors=vocab.RESOLUTION_COLORS)
+
+
+def render(template: str, **values) -> str:
+    """HTML from one of pages/templates/, for st.markdown(..., unsafe_allow_html=True)."""
+    return TEMPLATES.get_template(template).render(**values)
+
+
+def _chips():
+    return TEMPLATES.get_template("chips.html.j2").module
+
+
+def chip(label: str, color: str) -> str:
+    """A coloured label as HTML; the text itself always carries the meaning."""
+    return str(_chips().chip(label, color))
+
+
+def progress_chip(status: str) -> str:
+    return str(_chips().progress_chip(status))
+
+
+def tracking_chip(status: str) -> str:
+    return str(_chips().tracking_chip(status))
+
+
+def resolution_chip(resolution: str | None) -> str:
+    """The resolution's chip, or 未決議 when there is none (None, or NaN from a frame column)."""
+    return str(_chips().resolution_chip(resolution))
+
+
+def esc(text) -> str:
+    """Store or user text for unsafe_allow_html markup."""
+    return html.escape("" if text is None else str(text))
+
+
+def tiles(items: list[tuple[str, str, str]]) -> str:
+    """Headline tiles as markup: (label, value, sub-line); wraps instead of clipping long labels."""
+    return str(TEMPLATES.get_template("overview.html.j2").module.tiles(items))
+
+
+CSS = """
+<style>
+[data-testid="stMainBlockContainer"]{padding-top:2.2rem}
+.bt-tiles{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:.75rem;margin:.25rem 0 .75rem}
+.bt-tile{border:1px solid rgba(128,128,128,.45);border-radius:.6rem;padding:.55rem .9rem}
+.bt-tile-label{font-size:1rem;font-weight:600;opacity:.85}
+.bt-tile-value{font-size:2.1rem;font-weight:700;line-height:1.25}
+.bt-tile-sub{font-size:.95rem;opacity:.85}
+.bt-list{list-style:none;padding-left:0;margin:0}
+.bt-list li{margin:.2rem 0;line-height:1.5}
+.bt-list a{text-decoration:none}
+.bt-table{width:100%;border-collapse:collapse;font-size:1rem}
+.bt-table th,.bt-table td{border-bottom:1px solid rgba(128,128,128,.35);padding:.35rem .5rem;text-align:left;
+  vertical-align:top}
+.bt-table td.num,.bt-table th.num{text-align:right;font-variant-numeric:tabular-nums}
+.bt-muted{opacity:.75}
+.bt-table td.id,.bt-table td.num,.bt-table td.city{white-space:nowrap}
+.bt-table th{white-space:nowrap}
+.bt-scroll-x{overflow-x:auto;max-width:100%}
+.bt-tile-value{white-space:nowrap}
+/* Tablets: two tiles a row. Phones: smaller numbers, and wide tables scroll sideways in their own box. */
+@media (max-width:900px){.bt-tiles{grid-template-columns:repeat(2,minmax(0,1fr))}}
+@media (max-width:640px){
+  .bt-tile{padding:.45rem .7rem}
+  .bt-tile-value{font-size:1.6rem}
+}
+/* The map's segmented controls wrap onto a second line instead of hiding options past the edge. */
+[data-testid="stButtonGroup"]>div{flex-wrap:wrap}
+.bt-links{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;font-size:1rem}
+.bt-links a,.bt-list a{white-space:nowrap}
+</style>
+"""
+
+
+def style() -> None:
+    """The shared styles (tiles, lists, tables); call once near the top of a page."""
+    st.markdown(CSS, unsafe_allow_html=True)

@@ -1,0 +1,40 @@
+"""Proposal lists as st.dataframe: one Arrow table per store version, drawn with column_config."""
+
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+
+from dashboard import vocab
+from pages.shared.list_filter import card_url
+
+
+LIST_COLUMNS = {  # column of proposals_list -> how show_proposals draws it
+    "url": st.column_config.LinkColumn("編號", display_text=r"id=([^&]+)", width=72, pinned=True),
+    "title": st.column_config.TextColumn("提案名稱", width=380),
+    "units": st.column_config.TextColumn("提案單位", width=220),
+    "role": st.column_config.TextColumn("角色", width=90),
+    "tracking_status": st.column_config.TextColumn("列管狀態", width=100),
+    "progress_status": st.column_config.TextColumn("進度狀態", width=86),
+    "resolution": st.column_config.TextColumn("會議決議", width=80),
+}
+
+
+def proposals_list(rows: pd.DataFrame, *, units: bool = False, role: bool = False) -> pa.Table:
+    """Proposals as the table show_proposals draws: id (link to the card), title, lead units, the
+    city's role (a `role` column, see frames.city_involvement), statuses and the decision in words.
+    Build it once per store version (in a cached view): converting to Arrow on every run is slow."""
+    table = pd.DataFrame({"url": rows["id"].map(card_url), "title": rows["title"]}, index=rows.index)
+    if units:
+        table["units"] = rows["lead_units"].map("、".join)
+    if role:
+        table["role"] = rows["role"]
+    table["tracking_status"] = rows["tracking_status"]
+    table["progress_status"] = rows["progress_status"]
+    table["resolution"] = rows["resolution"].fillna(vocab.UNDECIDED)
+    return pa.Table.from_pandas(table, preserve_index=False)
+
+
+def show_proposals(table: pa.Table, *, key: str) -> None:
+    """A proposals_list table, as tall as its rows (no scrolling inside a short list)."""
+    st.dataframe(table, hide_index=True, height="content", key=key,
+                 column_config={name: LIST_COLUMNS[name] for name in table.column_names})
