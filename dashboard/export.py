@@ -97,41 +97,6 @@ def csv_bytes(table: pd.DataFrame) -> bytes:
     return text.encode(ENCODING)
 
 
-XLSX_MAX_WIDTH = 26  # characters
-
-
 def xlsx_bytes(table: pd.DataFrame, *, sheet: str = "提案列表") -> bytes:
-    """An .xlsx workbook with one sheet, columns sized to their text, set up to print (sheets.print_setup)."""
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    ws = book.active
-    ws.title = sheet
-    ws.append(list(table.columns))
-    for row in table.itertuples(index=False):
-        ws.append([_cell(v) for v in row])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for i, column in enumerate(table.columns, start=1):
-        longest = max(sheets.text_width(str(v)) for v in [column, *table[column]])
-        # long texts wrap, so that the page printed at its width keeps a readable size
-        ws.column_dimensions[get_column_letter(i)].width = min(XLSX_MAX_WIDTH, longest + 2)
-    sheets.print_setup(ws)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _cell(value):
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    return value
+    """An .xlsx workbook with one sheet, columns sized to their text, set up to print (sheets.workbook_bytes)."""
+    return sheets.workbook_bytes(sheets.Sheet(sheet, list(table.columns), [list(row) for row in table.itertuples(index=False)]))

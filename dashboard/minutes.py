@@ -14,8 +14,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from sqlmodel import Session
 
 from dashboard import agenda, decisions, meeting, meeting_record, sheets, vocab
@@ -252,30 +250,12 @@ DECISION_SHEET = "各案決議"
 HISTORY_SHEET = "決議歷程"
 
 
-def _write_sheet(sheet, header: list[str], rows: list[list], widths: list[int]) -> None:
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for values in rows:
-        sheet.append(values)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=isinstance(cell.value, str), vertical="top")
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.print_options.gridLines = True
-    sheets.print_setup(sheet)  # A4 landscape, header row on every page; text never a formula
-
-
 def decisions_xlsx(data: MinutesData) -> bytes:
     """A workbook: the decision in force for every proposal, and every recorded change."""
     titles = {e.id: e.title for e in meeting.all_entries(data.sections)}
     counts: dict[str, int] = {}
     for d in data.history:
         counts[d.proposal_id] = counts.get(d.proposal_id, 0) + 1
-    book = Workbook()
-    current = book.active
-    current.title = DECISION_SHEET
     rows = []
     for section in data.sections:
         for position, entry in enumerate(section.entries, start=1):
@@ -284,16 +264,14 @@ def decisions_xlsx(data: MinutesData) -> bytes:
                          d.resolution if d else vocab.UNDECIDED, (d.note or "") if d else "",
                          decisions.recorded_label(d) if d else "", d.recorded_by if d else "",
                          counts.get(entry.id, 0)])
-    _write_sheet(current, ["分類", "項次", "提案編號", "議題組", "提案名稱", "決議", "備註", "記錄時間",
-                           "記錄者", "變更次數"], rows, [28, 6, 10, 18, 40, 12, 30, 20, 12, 10])
-    changes = book.create_sheet(HISTORY_SHEET)
-    _write_sheet(changes, ["序號", "記錄時間", "提案編號", "提案名稱", "決議", "備註", "記錄者"],
-                 [[d.id, decisions.recorded_label(d), d.proposal_id, titles.get(d.proposal_id, ""),
-                   d.resolution, d.note or "", d.recorded_by] for d in data.history],
-                 [8, 20, 10, 40, 12, 30, 12])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    current = sheets.Sheet(DECISION_SHEET, ["分類", "項次", "提案編號", "議題組", "提案名稱", "決議", "備註", "記錄時間",
+                                            "記錄者", "變更次數"], rows, [28, 6, 10, 18, 40, 12, 30, 20, 12, 10],
+                           grid_lines=True)
+    changes = sheets.Sheet(HISTORY_SHEET, ["序號", "記錄時間", "提案編號", "提案名稱", "決議", "備註", "記錄者"],
+                           [[d.id, decisions.recorded_label(d), d.proposal_id, titles.get(d.proposal_id, ""),
+                             d.resolution, d.note or "", d.recorded_by] for d in data.history],
+                           [8, 20, 10, 40, 12, 30, 12], grid_lines=True)
+    return sheets.workbook_bytes(current, changes)
 
 
 def file_name(meeting_name: str, kind: str, suffix: str) -> str:

@@ -7,10 +7,15 @@ return may be run as a formula by a spreadsheet. In .xlsx the cell is stored as 
 as typed. CSV has no cell types, so there the text gets a leading apostrophe, the mark spreadsheets
 themselves use for "this is text"; it is visible, but the rest of the value stays readable.
 """
+import io
 import math
 import unicodedata
+from dataclasses import dataclass
 
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 LINE_HEIGHT_PT = 15  # one line of the default 11 pt font
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -81,3 +86,51 @@ def print_setup(sheet, *, header_rows: int = 1) -> None:
     sheet.oddFooter.center.text = "第 &P 頁，共 &N 頁"
     set_text_cells(sheet)
     fit_row_heights(sheet)
+
+
+MAX_AUTO_WIDTH = 26  # characters: longer texts wrap, so the page printed at its width stays readable
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: a bold header row, then the rows. `widths` in characters; None sizes
+    each column to its longest text (up to MAX_AUTO_WIDTH)."""
+    title: str
+    header: list[str]
+    rows: list[list]
+    widths: list[int] | None = None
+    grid_lines: bool = False
+
+
+def _cell(value):
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def workbook_bytes(*sheets: Sheet) -> bytes:
+    """The one .xlsx writer: every sheet wraps its text, prints on A4 landscape with the header row on
+    every page, and stores typed text as text, never as a formula (print_setup)."""
+    book = Workbook()
+    book.remove(book.active)
+    for spec in sheets:
+        sheet = book.create_sheet(spec.title)
+        sheet.append(list(spec.header))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for values in spec.rows:
+            sheet.append([_cell(v) for v in values])
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=isinstance(cell.value, str), vertical="top")
+        widths = spec.widths or [min(MAX_AUTO_WIDTH, max(text_width(str(v)) for v in column if v is not None) + 2)
+                                 for column in zip(spec.header, *spec.rows)]
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.print_options.gridLines = spec.grid_lines
+        print_setup(sheet)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
