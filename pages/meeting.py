@@ -125,7 +125,7 @@ def live_agenda(view: PageView) -> None:
 
 def render() -> None:
     version = cached.version()
-    presenter.show_focus()
+    styling.style()
     if presenter.is_presenting():
         data = cached.meeting_data(version)
         if data is None:

@@ -50,17 +50,6 @@ header { display: none !important; }
 .st-key-present-keys { display: none !important; }
 </style>"""
 
-# Visible keyboard focus on every control, in both themes: a dark ring inside a yellow outline
-# (fixed CSS, no user text). Radio and checkbox inputs are visually hidden, so their label shows it.
-FOCUS_CSS = """<style>
-a:focus-visible, button:focus-visible, summary:focus-visible, input:focus-visible, textarea:focus-visible,
-[role="button"]:focus-visible, [tabindex]:focus-visible,
-label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:focus-visible),
-[data-baseweb="select"] > div:has(input:focus-visible) {
-  outline: 3px solid #ffd400 !important; outline-offset: 2px !important;
-  box-shadow: 0 0 0 2px #111111 !important; }
-</style>"""
-
 # Keys that step the presenter view: clickers send PageDown/PageUp (some arrows or Space). The
 # visible buttons carry the first; hidden buttons carry the rest (a button takes one shortcut).
 # Streamlit ignores them while focus is in a text field, the jump list or the form's options.
@@ -75,10 +64,6 @@ def is_presenting() -> bool:
 
 def hide_chrome() -> None:
     st.html(CHROME_CSS)
-
-
-def show_focus() -> None:
-    st.html(FOCUS_CSS)
 
 
 def url_clock() -> time | None:

@@ -98,6 +98,20 @@ CSS = """
 """
 
 
+# Visible keyboard focus on every control, in both themes: a dark ring inside a yellow outline
+# (fixed CSS, no user text). Radio and checkbox inputs are visually hidden, so their label shows it.
+FOCUS_CSS = """<style>
+a:focus-visible, button:focus-visible, summary:focus-visible, input:focus-visible, textarea:focus-visible,
+[role="button"]:focus-visible, [tabindex]:focus-visible,
+label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:focus-visible),
+[data-baseweb="select"] > div:has(input:focus-visible) {
+  outline: 3px solid #ffd400 !important; outline-offset: 2px !important;
+  box-shadow: 0 0 0 2px #111111 !important; }
+</style>"""
+
+
 def style() -> None:
-    """The shared styles (tiles, lists, tables); call once near the top of a page."""
+    """The shared styles (tiles, lists, tables) and the visible keyboard focus; call once near the top
+    of every page."""
     st.markdown(CSS, unsafe_allow_html=True)
+    st.html(FOCUS_CSS)
