@@ -5,10 +5,9 @@ the list the user came from.
 """
 import streamlit as st
 
-from dashboard import frames, lookup, queries, vocab
-from dashboard.dates import roc_date, roc_period
-from dashboard.decisions import recorded_label
+from dashboard import frames, lookup
 from pages.shared import cached, list_filter, page_list, styling, url
+from pages.shared.card_view import card_view, filtered_ids
 
 CARD_CSS = """
 <style>
@@ -54,34 +53,6 @@ CARD_CSS = """
 }
 </style>
 """
-
-
-CARD_VALUES = dict(roc_date=roc_date, roc_period=roc_period, recorded_label=recorded_label,
-                   proposal_types=vocab.PROPOSAL_TYPES, city_scopes=vocab.CITY_SCOPES, central=vocab.CENTRAL,
-                   reason_label=vocab.reason_label, neutral_color=vocab.NEUTRAL_COLOR)
-
-
-def card_markup(card: queries.Card) -> str:
-    """The paper card as one HTML block: the proposal, its status, the meeting's decision and figures."""
-    p = card.proposal
-    return styling.render(
-        "card.html.j2", **CARD_VALUES, card=card, p=p, has_card=p.cities_scope is not None, track=vocab.track_label(p.track, year=p.year),
-        group=f"{card.group.name}／{card.subgroup.name}" if card.subgroup else card.group.name,
-        lead_units=[unit for unit, _ in card.leads], city_names={c.code: c.name for c in card.card_cities})
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def card_view(version_key: tuple, proposal_id: str) -> str | None:
-    card = cached.card(version_key, proposal_id)
-    return None if card is None else card_markup(card)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def filtered_ids(version_key: tuple, params_key: tuple) -> list[str]:
-    frame = cached.proposals(version_key)
-    choices = list_filter.filter_choices(frame, cached.groups(version_key))
-    spec, decisions = list_filter.filter_from_params(dict(params_key), choices, [c.name for c in cached.cities(version_key)])
-    return list_filter.apply_filter(frame, spec, decisions)["id"].tolist()
 
 
 def pick_card(frame) -> None:

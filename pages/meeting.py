@@ -5,96 +5,16 @@ reads from the store and the tables it shows are built once per store version (r
 decision makes a new version), so that a warm run only lays out elements; every element costs
 run time, which is why headings share a markdown element with the line below them.
 """
-from dataclasses import dataclass
 from datetime import time, timedelta
 
-import pandas as pd
-import pyarrow as pa
 import streamlit as st
 
 from dashboard import agenda, lookup, meeting
 from dashboard.dates import roc_date
 from pages.shared import auth_form, cached, decision_form, minutes_form, page_list, presenter, styling, url
+from pages.shared.meeting_view import PageView, agenda_frame, clock_state, page_view
 
 NO_MEETING = "資料庫中沒有會議資料：請確認 data/meeting.yaml 後執行 `python -m dashboard load`。"
-AGENDA_COLUMNS = ["狀態", "時間", "分鐘", "議程"]
-ClockState = tuple[str, int | None, int | None]  # phase, positions of the current and the next item
-
-
-@dataclass(frozen=True)
-class PageView:
-    """The meeting page's store-derived pieces for one store version (shared: read-only)."""
-    data: meeting.MeetingData
-    header: str  # markup: the title and the meeting's details
-    decision_heading: str  # markup: heading, proposals per resolution and per section
-    decision_list: pa.Table
-    agenda_tables: dict[ClockState, pa.Table]  # the running order for every state of the clock
-    labels: dict[str, str]  # proposal id -> its line in the chooser
-    entries: dict[str, meeting.Entry]
-    history: dict[str, pa.Table]  # proposal id -> its recorded changes, newest first
-
-
-def clock_state(status: agenda.AgendaStatus) -> ClockState:
-    return (status.phase, status.current.position if status.current else None,
-            status.next.position if status.next else None)
-
-
-def agenda_frame(items: list, state: ClockState) -> pd.DataFrame:
-    """The running order with each item's state (進行中, 下一項, 會議已結束)."""
-    phase, current, following = state
-    rows = []
-    for index, item in enumerate(items):
-        end = agenda.item_end(items, index)
-        mark = ("進行中" if item.position == current and phase == "running"
-                else "會議已結束" if item.position == current else "下一項" if item.position == following else "")
-        rows.append([mark, f"{item.start:%H:%M}–{end:%H:%M}" if end else f"{item.start:%H:%M}",
-                     str(item.minutes or ""), agenda.title_line(item) + (item.note or "")])
-    return pd.DataFrame(rows, columns=AGENDA_COLUMNS)
-
-
-def clock_states(items: list) -> set[ClockState]:
-    """Every state the clock can put the agenda in: it changes only where an item starts or ends."""
-    times = {time(0, 0), *(item.start for item in items),
-             *(end for index in range(len(items)) if (end := agenda.item_end(items, index)) is not None)}
-    return {clock_state(agenda.status_at(items, at)) for at in times}
-
-
-def arrow(frame: pd.DataFrame) -> pa.Table:
-    """Converted once here: converting a frame on every run costs more than showing it."""
-    return pa.Table.from_pandas(frame, preserve_index=False)
-
-
-def section_counts(sections: list) -> str:
-    """111年度列管合作方案 13 案（擬解除列管 12、擬持續列管 1）｜112年度新增合作提案 42 案（…）"""
-    parts = []
-    for part in dict.fromkeys(section.part for section in sections):
-        mine = [section for section in sections if section.part == part]
-        detail = "、".join(f"{section.label} {len(section.entries)}" for section in mine)
-        parts.append(f"{part} {sum(len(section.entries) for section in mine)} 案（{detail}）")
-    return "｜".join(parts)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def page_view(version_key: tuple) -> PageView | None:
-    data = cached.meeting_data(version_key)
-    if data is None:
-        return None
-    m, items = data.info.meeting, data.info.agenda
-    details = (f"{m.name}｜{roc_date(m.date)}（{agenda.weekday_label(m.date)}）"
-               f"{m.start_time:%H:%M}｜{m.venue}｜主席：{m.chair_org} {m.chair}")
-    counts = meeting.resolution_counts(data.decided, data.ids)
-    return PageView(
-        data=data,
-        header=(f'# 副首長會議\n\n<div style="font-size:.875rem;opacity:.65;margin-bottom:.75rem">'
-                f"{styling.esc(details)}</div>"),
-        decision_heading=(f"### 年度合作方案決議\n\n共 {len(data.entries)} 案：{decision_form.counts_markup(counts)}"
-                          f"<br>{styling.esc(section_counts(data.sections))}"),
-        decision_list=arrow(meeting.decision_list_frame(data.sections, data.decided)),
-        agenda_tables={state: arrow(agenda_frame(items, state)) for state in clock_states(items)},
-        labels={e.id: f"{e.id}　{e.title}" for e in data.entries},
-        entries={e.id: e for e in data.entries},
-        history=decision_form.history_tables(data.history),
-    )
 
 
 # --- the agenda against the clock -------------------------------------------------------------

@@ -1,47 +1,14 @@
 """提案列表: every proposal with filters and search kept in the URL; a row opens its card."""
-from urllib.parse import urlencode
 
-import pandas as pd
-import pyarrow as pa
 import streamlit as st
 
-from dashboard import export, lookup, vocab
+from dashboard import export, lookup
 from pages.shared import cached, keyboard, list_filter, page_list, styling, url
+from pages.shared.proposals_view import filtered, list_view
 
 MORE_KEYS = ["tracking", "progress", "type", "decision", "city", "role"]
 DEFAULTS = {"q": "", "year": [], "track": [], "group": [], "tracking": [], "progress": [], "type": [],
             "decision": [], "city": None, "role": "any"}
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def list_view(version_key: tuple) -> dict:
-    frame = cached.proposals(version_key)
-    groups = cached.groups(version_key)
-    display = pd.DataFrame({
-        "id": frame["id"], "year": frame["year"], "track": frame["track_label"],
-        "group": [f"{g}／{s}" if isinstance(s, str) else g for g, s in zip(frame["group"], frame["subgroup"])],
-        "title": frame["title"], "lead": frame["lead_cities"].map("、".join),
-        "tracking_status": frame["tracking_status"], "progress_status": frame["progress_status"],
-        "resolution": frame["resolution"].fillna(vocab.UNDECIDED),
-    }, index=frame.index)
-    return {"choices": list_filter.filter_choices(frame, groups), "display": display,
-            "cities": [c.name for c in cached.cities(version_key)]}
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def filtered(version_key: tuple, params_key: tuple) -> tuple[pd.DataFrame, pa.Table, list[str]]:
-    """(matching proposal rows, the table to show as Arrow, their ids) for one set of filter params.
-
-    The Arrow table is built once per filter: converting the frame on every rerun would cost more
-    than everything else on the page.
-    """
-    view = list_view(version_key)
-    params = dict((k, list(v)) for k, v in params_key)
-    spec, decisions = list_filter.filter_from_params(params, view["choices"], view["cities"])
-    rows = list_filter.apply_filter(cached.proposals(version_key), spec, decisions)
-    suffix = ("&" + urlencode({list_filter.LIST_KEY: urlencode(params, doseq=True)})) if params else ""
-    table = view["display"].loc[rows.index].assign(url=lambda d: "./card?id=" + d["id"] + suffix)
-    return rows, pa.Table.from_pandas(table, preserve_index=False), rows["id"].tolist()
 
 
 def multi(container, key: str, label: str, choices: dict[str, dict], width: int | str = "stretch") -> None:

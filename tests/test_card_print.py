@@ -5,7 +5,8 @@ import re
 import pytest
 
 from dashboard import queries
-from pages import card as card_view
+from pages import card as card_page
+from pages.shared import card_view
 
 
 @pytest.mark.parametrize("proposal_id", ["112-J17", "112-J01", "111-01"])
@@ -22,7 +23,7 @@ def test_every_table_of_a_card_repeats_the_id_in_its_header(session, proposal_id
 
 
 def test_the_id_rows_show_in_print_only_and_headers_repeat():
-    css = card_view.CARD_CSS
+    css = card_page.CARD_CSS
     screen, printed = css.split("@media print")
     assert ".bt-print-id{display:none}" in screen
     assert "thead{display:table-header-group}" in printed and ".bt-print-id{display:table-row}" in printed

@@ -1,0 +1,60 @@
+"""What the groups page shows, built once per store version (cached), so that a page run only lays it out.
+
+The page script runs anew on every rerun; functions defined there would be re-created each time."""
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+
+from dashboard import figures, frames
+from pages.shared import cached, list_filter, tables
+
+
+ALL_YEARS = "全部"
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def overview_view(version_key: tuple) -> dict:
+    all_groups = cached.groups(version_key)
+    meetings = cached.group_meetings(version_key)
+    table = frames.groups_table(all_groups, cached.proposals(version_key), meetings)
+    names = [g.name for g in all_groups]
+    return {"table": groups_list(table), "timeline": figures.meetings_timeline(meetings, order=names)}
+
+
+def groups_list(table: pd.DataFrame) -> pa.Table:
+    """Every group and sub-group (indented under its parent), each with a link to its own view."""
+    is_sub = table["parent"].map(lambda parent: isinstance(parent, str))
+    return pa.Table.from_pandas(pd.DataFrame({
+        "name": ["　└ " + n if sub else n for n, sub in zip(table["name"], is_sub)],
+        "url": "./groups?group=" + table["id"],
+        "host": table["host_agency"].map(lambda host: host if isinstance(host, str) else "（由分組主辦）"),
+        "proposals": table["proposals"].astype(int), "meetings": table["meetings"].astype(int),
+    }), preserve_index=False)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def group_view(version_key: tuple, group_id: str) -> dict | None:
+    all_groups = cached.groups(version_key)
+    family = frames.group_family(all_groups, group_id=group_id)
+    if not family:
+        return None
+    frame = cached.proposals(version_key)
+    rows = frames.filter_proposals(frame, spec=frames.ProposalFilter(groups=(group_id,)))
+    meetings = cached.group_meetings(version_key)
+    meetings = meetings[meetings["group_id"].isin([g.id for g in family])]
+    names = {g.id: g.name for g in all_groups}
+    return {
+        "group": family[0], "parent": names.get(family[0].parent_id), "subgroups": family[1:],
+        "hosts": frames.host_agencies(all_groups, group_id=group_id),
+        "years": [str(y) for y in sorted(rows["year"].unique())], "rows": rows,
+        "list_label": list_filter.filter_choices(frame, all_groups)["group"].get(group_id),
+        "meetings": meetings, "timeline": figures.meetings_timeline(meetings, order=[g.name for g in family]),
+    }
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def year_rows(version_key: tuple, group_id: str, year: str) -> tuple[pd.DataFrame, pa.Table]:
+    rows = group_view(version_key, group_id)["rows"]
+    if year != ALL_YEARS:
+        rows = rows[rows["year"] == int(year)]
+    return rows, tables.proposals_list(rows, units=True)

@@ -1,0 +1,63 @@
+"""What the home page shows, built once per store version (cached), so that a page run only lays it out.
+
+The page script runs anew on every rerun; functions defined there would be re-created each time."""
+from urllib.parse import urlencode
+
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+
+from dashboard import figures, frames, vocab
+from dashboard.dates import roc_period
+from pages.shared import cached, list_filter, styling, tables
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def status_figure(version_key: tuple, axis: str):
+    counts = frames.status_counts(cached.proposals(version_key), axis=axis)
+    return figures.group_status_bars(counts, axis=axis)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def home_view(version_key: tuple) -> dict:
+    frame = cached.proposals(version_key)
+    top_groups = [g for g in cached.groups(version_key) if g.parent_id is None and g.kind != "staff"]
+    counts = frame["group_id"].value_counts()
+    waiting = frames.waiting(frame)
+    return {"overview": frames.overview(frame), "waiting": waiting, "top_groups": top_groups,
+            "waiting_html": [waiting_markup(explanation, criteria, rows) for _, explanation, criteria, rows in waiting],
+            "group_links": str(overview_macros().group_links(
+                [(g.id, g.name, int(counts.get(g.id, 0))) for g in top_groups]))}
+
+
+def overview_macros():
+    return styling.TEMPLATES.get_template("overview.html.j2").module
+
+
+def waiting_markup(explanation: str, criteria: dict, rows: pd.DataFrame, *, shown: int = 8) -> str:
+    """One waiting category: its explanation, the first proposals (links to cards), a link to all."""
+    items = [(list_filter.card_url(i), i, t) for i, t in zip(rows["id"][:shown], rows["title"][:shown])]
+    query = urlencode({key: list(values) for key, values in criteria.items()}, doseq=True)  # labels = values here
+    return str(overview_macros().waiting(explanation, items, query, len(rows)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def city_view(version_key: tuple, city: str) -> dict:
+    involved = frames.city_involvement(cached.proposals(version_key), city=city)
+    aid = cached.mutual_aid(version_key)
+    totals = frames.mutual_aid_totals(aid, city=city)
+    return {
+        "table": tables.proposals_list(involved, role=True),
+        "rows": len(involved),
+        "leads": int(involved["role"].isin([frames.CITY_ROLES["lead"], frames.CITY_ROLES["both"]]).sum()),
+        "joins": int(involved["role"].isin([frames.CITY_ROLES["joins"], frames.CITY_ROLES["both"]]).sum()),
+        "carried_leads": int(((involved["track"] == vocab.CARRIED) & (involved["role"] != frames.CITY_ROLES["joins"])).sum()),
+        "aid": totals, "aid_table": aid_list(totals),
+        "aid_period": roc_period(aid["period_start"].min(), aid["period_end"].max()) if len(aid) else "",
+    }
+
+
+def aid_list(totals: pd.DataFrame) -> pa.Table:
+    """A city's mutual-aid totals, one row per direction (asked for / gave), in words for the table."""
+    table = totals.astype(int).set_axis([*frames.AID_KINDS.values(), "合計"], axis=1)
+    return pa.Table.from_pandas(table.rename_axis("direction").reset_index(), preserve_index=False)
