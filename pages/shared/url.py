@@ -20,8 +20,8 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>:~|$@])")
 
 
 def md_text(text) -> str:
-    """Store or URL text inside st.markdown/st.error: escaped, so it shows as typed and never becomes
-    a link, an icon, HTML or formatting."""
+    """Store text inside plain st.markdown: escaped, so that it never becomes HTML (which plain
+    markdown drops), an icon, a colour or formatting. For values from a URL use plain()."""
     return re.sub(r"(?i)www\.", r"www\\.", MARKDOWN_SPECIAL.sub(r"\\\1", str(text)))
 
 
