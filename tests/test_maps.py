@@ -187,6 +187,12 @@ def test_labels_carry_the_official_names(mutual_aid, cities):
     assert labels["getText"] == FIELD + "name"
 
 
+def test_deck_json_is_built_once(mutual_aid, cities):
+    """The map page caches its deck and Streamlit asks for the JSON on every run."""
+    deck = deck_for(mutual_aid, cities)
+    assert deck.to_json() is deck.to_json()
+
+
 def test_deck_spec_stays_compact(mutual_aid, cities):
     """The browser receives the whole spec on every run; the backdrop counties are simplified
     more coarsely than the eight, so the default map stays well under the 188 KB it once was."""

@@ -59,6 +59,7 @@ def map_view(version_key: tuple, flow_key: str, metric: str, selected: str | Non
     shown = fl.for_city(flows, selected) if selected else flows
     chosen = next((c for c in cities if c.code == selected), None)
     deck = maps.flow_deck(shown, cities, selected=selected, scale_flows=flows)
+    deck.to_json()  # built once here, not on every run (maps.CompactDeck)
     matrix = fl.od_heatmap(flows, cities, selected=chosen.name if chosen else None)
     max_count = int(flows.frame["count"].max()) if not flows.frame.empty else 0
     return MapView(
