@@ -3,9 +3,10 @@
 import streamlit as st
 
 from dashboard import export, lookup
-from pages.shared import cached, keyboard, list_filter, page_list, styling, url
+from pages.shared import cached, keyboard, list_filter, page_list, styling, tables, url
 from pages.shared.proposals_view import filtered, list_view
 
+LIST_ORDER = ["url", "title", "tracking_status", "progress_status", "resolution", "lead", "group", "track"]
 MORE_KEYS = ["tracking", "progress", "type", "decision", "city", "role"]
 DEFAULTS = {"q": "", "year": [], "track": [], "group": [], "tracking": [], "progress": [], "type": [],
             "decision": [], "city": None, "role": "any"}
@@ -128,17 +129,7 @@ def render() -> None:
     event = st.dataframe(
         table, hide_index=True, on_select="rerun", selection_mode="single-row", key="table",
         height=min(38 + 35 * len(ids), 560),
-        column_order=["url", "title", "tracking_status", "progress_status", "resolution", "lead", "group", "track"],
-        column_config={
-            "url": st.column_config.LinkColumn("編號", display_text=r"id=([^&]+)", width=72, pinned=True),
-            "title": st.column_config.TextColumn("提案名稱", width=410),
-            "tracking_status": st.column_config.TextColumn("列管狀態", width=100),
-            "progress_status": st.column_config.TextColumn("進度狀態", width=86),
-            "resolution": st.column_config.TextColumn("會議決議", width=80),
-            "lead": st.column_config.TextColumn("主辦縣市", width=80),
-            "group": st.column_config.TextColumn("議題組", width=150),
-            "track": st.column_config.TextColumn("類別", width=110),
-        })
+        column_order=LIST_ORDER, column_config={name: tables.LIST_COLUMNS[name] for name in LIST_ORDER})
     selected = event.selection.rows if event and event.selection else []
     if selected:
         st.switch_page(page_list.page_path("card"), query_params=list_filter.card_params(ids[selected[0]], params))

@@ -84,3 +84,17 @@ def training(session):
     """Social-worker training: one row per (home city → host city)."""
     from dashboard import queries
     return queries.social_worker_training_frame(session)
+
+
+@pytest.fixture
+def info(session):
+    """The meeting in the store built from data/."""
+    from dashboard import meeting
+    return meeting.meeting_info(session)
+
+
+@pytest.fixture
+def sections(session):
+    """The meeting's decision list, in sections."""
+    from dashboard import meeting
+    return meeting.decision_sections(session)

@@ -6,16 +6,6 @@ from dashboard import agenda, lookup, meeting
 from dashboard.models import AgendaItem
 
 
-@pytest.fixture
-def info(session):
-    return meeting.meeting_info(session)
-
-
-@pytest.fixture
-def sections(session):
-    return meeting.decision_sections(session)
-
-
 @pytest.mark.parametrize("clock, phase, current, following, minutes_left", [
     ("00:00", "before", None, "開放登入", None),
     ("13:59", "before", None, "開放登入", None),

@@ -8,16 +8,6 @@ from dashboard import db, decisions, meeting, queries, store, vocab
 from dashboard.models import Proposal
 
 
-@pytest.fixture
-def info(session):
-    return meeting.meeting_info(session)
-
-
-@pytest.fixture
-def sections(session):
-    return meeting.decision_sections(session)
-
-
 T0 = datetime(2023, 8, 8, 7, 12, tzinfo=UTC)  # 15:12 in Taipei
 
 

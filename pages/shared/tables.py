@@ -8,14 +8,17 @@ from dashboard import vocab
 from pages.shared.list_filter import card_url
 
 
-LIST_COLUMNS = {  # column of proposals_list -> how show_proposals draws it
+LIST_COLUMNS = {  # column of a proposal list (proposals_list, the list page) -> how it is drawn
     "url": st.column_config.LinkColumn("編號", display_text=r"id=([^&]+)", width=72, pinned=True),
-    "title": st.column_config.TextColumn("提案名稱", width=380),
+    "title": st.column_config.TextColumn("提案名稱", width=400),
     "units": st.column_config.TextColumn("提案單位", width=220),
     "role": st.column_config.TextColumn("角色", width=90),
     "tracking_status": st.column_config.TextColumn("列管狀態", width=100),
     "progress_status": st.column_config.TextColumn("進度狀態", width=86),
     "resolution": st.column_config.TextColumn("會議決議", width=80),
+    "lead": st.column_config.TextColumn("主辦縣市", width=80),
+    "group": st.column_config.TextColumn("議題組", width=150),
+    "track": st.column_config.TextColumn("類別", width=110),
 }
 
 
