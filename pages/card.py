@@ -16,7 +16,7 @@ CARD_CSS = """
 .bt-card th{width:7.5em;white-space:nowrap;background:rgba(128,128,128,.12);font-weight:700}
 .bt-card td.text{white-space:pre-wrap;line-height:1.65}
 .bt-boxes{display:flex;flex-wrap:wrap;gap:.2rem 1.4rem}
-.bt-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(6.2em,1fr));gap:.15rem 1rem;margin-top:.35rem}
+.bt-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(max(6.2em,calc(25% - 1rem)),1fr));gap:.15rem 1rem;margin-top:.35rem}
 .bt-box{white-space:nowrap}
 .bt-box .mark{font-size:1.15em;margin-right:.2em}
 .bt-box.off{opacity:.65}
