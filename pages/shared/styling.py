@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import vocab
 
 
-# --- Page markup from Jinja2 templates (pages/templates/), autoescaped: store text needs no esc() there.
+# --- Page markup from Jinja2 templates (pages/shared/templates/), autoescaped: store text needs no esc() there.
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -28,7 +28,7 @@ TEMPLATES.globals.update(grey=vocab.NEUTRAL_COLOR, undecided=vocab.UNDECIDED, tr
 
 
 def render(template: str, **values) -> str:
-    """HTML from one of pages/templates/, for st.markdown(..., unsafe_allow_html=True)."""
+    """HTML from one of pages/shared/templates/, for st.markdown(..., unsafe_allow_html=True)."""
     return TEMPLATES.get_template(template).render(**values)
 
 
