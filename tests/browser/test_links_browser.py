@@ -32,25 +32,16 @@ def test_back_to_the_groups_overview_clears_the_group_from_the_url(open_page):
     expect(page).to_have_url(re.compile(r"/groups$"), timeout=WAIT)
 
 
-def test_city_lens_link_opens_the_list_of_that_city(open_page):
-    page = open_page("/?city=桃園市").page
-    page.get_by_role("link", name=re.compile("在提案列表開啟桃園市")).click()
-    expect(main(page)).to_contain_text("符合條件：45 案", timeout=WAIT)
-    expect(page).to_have_url(re.compile(r"city="), timeout=WAIT)
-
-
-def test_city_lens_link_opens_the_map_of_that_city(open_page):
-    page = open_page("/?city=桃園市").page
-    page.get_by_role("link", name=re.compile("在地圖上查看桃園市")).click()
-    expect(main(page)).to_contain_text("桃園市 請他市支援", timeout=WAIT)
-    expect(page).to_have_url(re.compile(r"city=taoyuan"), timeout=WAIT)
-
-
-def test_group_link_opens_the_list_of_that_group_and_year(open_page):
-    page = open_page("/groups?group=transport&year=112").page
-    page.get_by_role("link", name=re.compile("在提案列表開啟這 8 案")).click()
-    expect(main(page)).to_contain_text("符合條件：8 案", timeout=WAIT)
-    expect(page).to_have_url(re.compile(r"year=112"), timeout=WAIT)
+@pytest.mark.parametrize("start, link, shown, in_url", [
+    ("/?city=桃園市", "在提案列表開啟桃園市", "符合條件：45 案", r"city="),  # the city lens keeps the city
+    ("/?city=桃園市", "在地圖上查看桃園市", "桃園市 請他市支援", r"city=taoyuan"),
+    ("/groups?group=transport&year=112", "在提案列表開啟這 8 案", "符合條件：8 案", r"year=112"),  # group and year
+], ids=["city-to-list", "city-to-map", "group-to-list"])
+def test_a_link_to_another_page_keeps_its_context(open_page, start, link, shown, in_url):
+    page = open_page(start).page
+    page.get_by_role("link", name=re.compile(link)).click()
+    expect(main(page)).to_contain_text(shown, timeout=WAIT)
+    expect(page).to_have_url(re.compile(in_url), timeout=WAIT)
 
 
 def test_enter_on_a_list_row_opens_its_card(open_page):
