@@ -117,6 +117,7 @@ def test_a_signed_in_secretariat_user_records_and_history_is_kept(secretariat, d
         next(b for b in at.button if b.label == "記錄決議").click()
         at = at.run()
         assert not at.exception
+        assert [m.value for m in at.main.success] == [f"已記錄 111-01：{resolution}"]  # said once, inline
     rows = _history(db_url, "111-01")
     assert [(d.resolution, d.note, d.recorded_by) for d in rows] == [
         ("保留", "待補資料", "祕書甲"), ("修正後通過", HTML_NOTE, "祕書甲")]

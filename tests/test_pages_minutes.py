@@ -32,6 +32,7 @@ def test_the_secretariat_saves_the_record_and_a_reload_keeps_it(secretariat, db_
     at = _sign_in(secretariat.run())
     at = _fill(at, taker="王小明", city_code=city.code, who="副市長 ○○○", conclusions=HTML)
     assert not at.exception and not at.error
+    assert [m.value for m in at.main.success] == ["已儲存會議紀錄"]
     rows, _ = _saved(db_url)
     assert [(r.minutes_taker, r.attendance, r.conclusions, r.recorded_by) for r in rows] == [
         ("王小明", {city.code: "副市長 ○○○"}, HTML, "祕書甲")]

@@ -12,7 +12,6 @@ from dashboard.models import Decision
 from pages.shared import cached, styling
 
 
-
 def resolution_chip(decision: Decision | None) -> str:
     """The decision in force as a coloured label (escaped HTML; vocabulary labels only)."""
     if decision is None:
@@ -71,10 +70,13 @@ def record_form(entry: Entry, user: str | None, *, key: str, compact: bool = Fal
                               placeholder="例：請主辦機關依與會意見修正後辦理")
         submitted = row.form_submit_button("記錄決議", type="primary")
     if submitted:
-        save(entry, user, resolution, note)
+        save(entry, user, resolution, note, flash_key=f"{key}-saved-{entry.id}")
+    # Said inline, not as a toast: a toast sits over the presenter's 下一步 button for seconds.
+    if saved := st.session_state.pop(f"{key}-saved-{entry.id}", None):
+        st.success(saved, icon=":material/check_circle:")
 
 
-def save(entry: Entry, user: str, resolution: str | None, note: str) -> None:
+def save(entry: Entry, user: str, resolution: str | None, note: str, *, flash_key: str) -> None:
     if resolution is None:
         st.error("請先選擇決議。")
         return
@@ -84,5 +86,5 @@ def save(entry: Entry, user: str, resolution: str | None, note: str) -> None:
     except decisions.DecisionError as error:
         st.error(str(error))
         return
-    st.toast(f"已記錄 {entry.id}：{resolution}")
+    st.session_state[flash_key] = f"已記錄 {entry.id}：{resolution}"
     st.rerun()

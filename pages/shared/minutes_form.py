@@ -14,6 +14,7 @@ from dashboard.models import MeetingRecord
 from pages.shared import cached
 
 FORM_KEY = "meeting-record"
+SAVED_KEY = "meeting-record-saved"
 
 
 def render(data: MeetingData, user: str | None) -> None:
@@ -49,7 +50,7 @@ def saved_record(record: MeetingRecord | None, lines: list[tuple[str, str]]) -> 
 
 def record_form(meeting_id: str, record: MeetingRecord | None, cities: list, user: str) -> None:
     """The secretariat's form, filled with the record in force. The widget keys carry the record's
-    id, so that after any save (also another user's) the form shows what is in the cached."""
+    id, so that after any save (also another user's) the form shows what is in the store."""
     version = record.id if record else 0
     given = record.attendance if record else {}
     with st.form(FORM_KEY, border=True):
@@ -68,6 +69,8 @@ def record_form(meeting_id: str, record: MeetingRecord | None, cities: list, use
         submitted = st.form_submit_button("儲存會議紀錄", type="primary")
     if submitted:
         save(meeting_id, user, taker, attendance, conclusions)
+    if saved := st.session_state.pop(SAVED_KEY, None):  # inline, like decisions: a toast covers buttons
+        st.success(saved, icon=":material/check_circle:")
 
 
 def save(meeting_id: str, user: str, taker: str, attendance: dict[str, str], conclusions: str) -> None:
@@ -78,7 +81,7 @@ def save(meeting_id: str, user: str, taker: str, attendance: dict[str, str], con
     except meeting_record.RecordError as error:
         st.error(str(error))  # the form keeps what was typed
         return
-    st.toast("已儲存會議紀錄")
+    st.session_state[SAVED_KEY] = "已儲存會議紀錄"
     st.rerun()
 
 

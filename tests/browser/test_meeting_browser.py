@@ -286,6 +286,7 @@ def test_recording_on_the_longest_proposal_keeps_the_step_buttons_on_screen(brow
         page.get_by_role("button", name="記錄決議").click()
         expect(page.get_by_text("決議：").first.locator("..")).to_contain_text("修正後通過", timeout=60_000)
         _settle(page)
+        expect(page.get_by_text(f"已記錄 {LONGEST_TITLE}：修正後通過")).to_be_visible()  # said, and covers nothing
         for name in ("上一步", "下一步"):
             button = page.get_by_role("button", name=name)
             expect(button).to_be_visible()
