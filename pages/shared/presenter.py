@@ -50,10 +50,11 @@ header { display: none !important; }
 .st-key-present-keys { display: none !important; }
 </style>"""
 
-# Keys that step the presenter view: clickers send PageDown/PageUp (some arrows or Space). The
+# Keys that step the presenter view: clickers send PageDown/PageUp (some send arrows). The
 # visible buttons carry the first; hidden buttons carry the rest (a button takes one shortcut).
+# Not Space: it is how a keyboard presses the focused button, and a shortcut on it fired as well.
 # Streamlit ignores them while focus is in a text field, the jump list or the form's options.
-NEXT_KEYS = ("PageDown", "Right", "Down", "Space")
+NEXT_KEYS = ("PageDown", "Right", "Down")
 PREVIOUS_KEYS = ("PageUp", "Left", "Up")
 LIVE_EVERY = "3s"  # how soon a decision recorded elsewhere shows on the presenter's screen
 

@@ -136,12 +136,20 @@ def test_a_clicker_and_the_arrow_keys_step_the_presenter_view(open_page):
     page = open_page("/meeting?present=1&step=5&clock=15:10").page
     _ready(page)
     for key, param, title in [("PageDown", "item=111-01", "111-01"), ("ArrowRight", "item=111-02", "111-02"),
-                              ("Space", "item=111-03", "111-03"), ("ArrowDown", "item=111-04", "111-04"),
+                              ("ArrowDown", "item=111-03", "111-03"), ("ArrowDown", "item=111-04", "111-04"),
                               ("PageUp", "item=111-03", "111-03"), ("ArrowLeft", "item=111-02", "111-02"),
                               ("ArrowUp", "item=111-01", "111-01")]:
         page.keyboard.press(key)
         _arrive(page, param, title)
     assert "clock=15" in page.url
+
+
+def test_space_presses_the_focused_button_and_does_not_also_step(open_page):
+    page = open_page("/meeting?present=1&item=111-03").page
+    _ready(page)
+    _step(page, "上一步").focus()
+    page.keyboard.press("Space")
+    _arrive(page, "item=111-02", "111-02")
 
 
 def test_keys_typed_into_the_jump_list_do_not_step(open_page):
