@@ -3,7 +3,10 @@ import argparse
 import getpass
 import json
 import sys
+from collections import Counter
 from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import auth, store
 from dashboard.config import DATA_DIR, database_url
@@ -11,10 +14,13 @@ from dashboard.db import make_engine
 from dashboard.export import export_csv
 from dashboard.loading import DataError, load_dataset
 
+SHOWN_PER_FILE = 30  # a wrong file can yield thousands of problems; the first ones tell the story
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="北臺合作儀表板資料工具")
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="資料夾（預設 data/）")
+    parser.add_argument("--debug", action="store_true", help="發生未預期的錯誤時顯示完整的錯誤追蹤")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("load", help="檢查 data/ 後建立或重建資料庫（保留已記錄的決議）")
     commands.add_parser("check", help="只檢查 data/，不寫入任何資料")
@@ -29,10 +35,36 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"load": _load, "check": _check, "export": _export, "hash-password": _hash_password}[args.command](args)
     except DataError as error:
-        print(f"資料有 {len(error.problems)} 個問題，資料庫未變更：", file=sys.stderr)
-        for problem in error.problems:
+        _print_problems(error.problems)
+    except SQLAlchemyError as error:
+        detail = str(getattr(error, "orig", None) or error).splitlines()[0]
+        print(f"資料庫操作失敗，已復原，資料庫未變更：{detail}", file=sys.stderr)
+    except ModuleNotFoundError as error:
+        hint = "；PostgreSQL 請先執行 pip install -e '.[postgres]'" if (error.name or "").startswith("psycopg") else ""
+        print(f"缺少 Python 套件「{error.name}」{hint}", file=sys.stderr)
+    except OSError as error:
+        print(f"無法存取「{error.filename or ''}」：{error.strerror or error}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("已中斷，資料庫未變更。", file=sys.stderr)
+        return 130
+    except Exception as error:  # the last resort: a clerk sees one line, --debug shows the rest
+        if args.debug:
+            raise
+        print(f"發生未預期的錯誤（{type(error).__name__}：{error}），資料庫未變更；"
+              "加上 --debug 可看完整的錯誤追蹤。", file=sys.stderr)
+    return 1
+
+
+def _print_problems(problems) -> None:
+    print(f"資料有 {len(problems)} 個問題，資料庫未變更：", file=sys.stderr)
+    shown = Counter()
+    for problem in problems:
+        shown[problem.file] += 1
+        if shown[problem.file] <= SHOWN_PER_FILE:
             print(f"  - {problem}", file=sys.stderr)
-        return 1
+    for file, count in shown.items():
+        if count > SHOWN_PER_FILE:
+            print(f"  （{file} 另有 {count - SHOWN_PER_FILE} 個問題未列出；請先修正上面的問題）", file=sys.stderr)
 
 
 def _check(args) -> int:
@@ -86,3 +118,7 @@ def _hash_password(args) -> int:
     print("# 加入 .streamlit/secrets.toml 的 [secretariat.users] 區段：", file=sys.stderr)
     print(secrets_line(args.name.strip(), hashed))
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
