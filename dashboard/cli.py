@@ -11,7 +11,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import auth, store
 from dashboard.config import DATA_DIR, database_url
 from dashboard.db import make_engine
-from dashboard.export import export_csv
 from dashboard.loading import DataError, load_dataset
 
 SHOWN_PER_FILE = 30  # a wrong file can yield thousands of problems; the first ones tell the story
@@ -85,6 +84,7 @@ def _load(args) -> int:
 def _export(args) -> int:
     engine = make_engine()
     store.ensure_built(engine, args.data)
+    from dashboard.export import export_csv  # pandas: only the command that needs it pays for it
     for path in export_csv(engine, args.directory):
         print(path)
     return 0

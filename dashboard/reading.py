@@ -153,7 +153,8 @@ def _cell_count(cells: list[str], header: list[str]) -> str:
         extra = "、".join(f"「{cell}」" for cell in cells[len(header):])
         return f"這一行有 {len(cells)} 格，比標題列的 {len(header)} 欄多（多出：{extra}）；請檢查是否多了逗號"
     missing = "、".join(header[len(cells):])
-    return f"這一行只有 {len(cells)} 格，標題列有 {len(header)} 欄（缺少：{missing}）；請檢查是否少了逗號"
+    cause = "引號沒有成對" if any("\n" in cell for cell in cells) else "少了逗號"
+    return f"這一行只有 {len(cells)} 格，標題列有 {len(header)} 欄（缺少：{missing}）；請檢查是否{cause}"
 
 
 def _csv_error(error: csv.Error) -> str:
