@@ -3,6 +3,7 @@
 Nothing is written here. Every problem found is collected with its file, record and field,
 so that a clerk can fix all of them in one pass; `DataError` carries the whole list.
 """
+import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -33,6 +34,13 @@ COLUMNS = {
     "indicators.csv": ("proposal", "indicator", "label", "kind", "city", "counterpart_city", "value",
                        "unit", "period_start", "period_end", "as_of", "note"),
 }
+PROPOSAL_KEYS = ("id", "year", "track", "item_no", "group", "subgroup", "title", "card_title", "card_unit",
+                 "lead_units", "types", "cities_scope", "cities", "description", "approach", "benefits",
+                 "contact", "central_ministry", "progress", "tracking_status", "tracking_reason",
+                 "tracking_basis", "progress_status", "progress_basis", "notes")
+LEAD_KEYS = ("unit", "city")
+MEETING_KEYS = ("id", "name", "date", "start_time", "chair_org", "chair", "venue", "url", "agenda", "organisers")
+AGENDA_KEYS = ("start", "end", "minutes", "title", "note", "key")
 
 
 @dataclass
@@ -68,6 +76,14 @@ class Record:
 
     def problem(self, field_name: str, message: str) -> None:
         self.problems.append(Problem(self.file, self.label, field_name, message))
+
+    def only(self, allowed: tuple[str, ...]) -> None:
+        """Report the keys nobody reads: a misspelt optional field would otherwise vanish silently."""
+        for key in self.data:
+            if key not in allowed:
+                near = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f"是不是「{near[0]}」？" if near else f"可用：{'、'.join(allowed)}"
+                self.problem(str(key), f"未知的欄位；{hint}")
 
     def raw(self, name: str, required: bool = True) -> Any:
         value = self.data.get(name)
@@ -179,9 +195,10 @@ def _shorten(value, limit: int = 40) -> str:
 
 def _unique(items: list, key: Callable, file: str, what: str, problems: list[Problem], label: Callable) -> None:
     counts = Counter(key(item) for item in items)
+    kind = "識別碼" if what in ("id", "code") else "名稱"
     for item in items:
-        if counts[key(item)] > 1:
-            problems.append(Problem(file, label(item), what, f"重複的識別碼「{key(item)}」"))
+        if key(item) is not None and counts[key(item)] > 1:
+            problems.append(Problem(file, label(item), what, f"重複的{kind}「{key(item)}」"))
 
 
 def load_dataset(data_dir: Path) -> Dataset:
@@ -199,6 +216,8 @@ def load_dataset(data_dir: Path) -> Dataset:
         raise DataError(problems)  # everything else refers to cities and groups: spare the echoes
     ds.group_meetings = _group_meetings(data_dir, problems, group_ids)
     proposal_ids = _proposals(data_dir, problems, ds, city_by_name, {g.id: g for g in ds.groups})
+    if not proposal_ids:
+        raise DataError(problems)  # the figures all belong to proposals
     ds.mutual_aid = _mutual_aid(data_dir, problems, city_by_name, proposal_ids)
     ds.indicators = _indicators(data_dir, problems, city_by_name, proposal_ids)
     _meeting(data_dir, problems, ds)
@@ -260,6 +279,7 @@ def _groups(root: Path, problems: list[Problem]) -> list[WorkGroup]:
         if not g.host_agency and g.id not in with_children:
             problems.append(Problem(file, g.name or "?", "host_agency", "必填欄位，不可空白（沒有分組的組別須有主辦單位）"))
     _unique(groups, lambda g: g.id, file, "id", problems, lambda g: g.name or "?")
+    _unique(groups, lambda g: g.name, file, "name", problems, lambda g: g.name or "?")
     return groups
 
 
@@ -291,6 +311,7 @@ def _proposals(root: Path, problems: list[Problem], ds: Dataset, city_by_name: d
         label = f"提案 {_shorten(data.get('id') or path.stem)}"
         check_yaml_text(data, file, label, problems)
         r = Record(data, file, label, problems)
+        r.only(PROPOSAL_KEYS)
         pid = r.text("id")
         if pid is None:
             continue
@@ -308,6 +329,7 @@ def _proposals(root: Path, problems: list[Problem], ds: Dataset, city_by_name: d
         ds.proposals.append(proposal)
         for position, lead in r.records("lead_units", "提案單位（city 與 unit）"):
             lr = Record(lead, file, f"{label} 提案單位第 {position} 筆", problems)
+            lr.only(LEAD_KEYS)
             city = lr.choice("city", city_by_name, "縣市")
             unit = lr.text("unit")
             if city and unit:
@@ -442,6 +464,7 @@ def _meeting(root: Path, problems: list[Problem], ds: Dataset) -> None:
         return
     check_yaml_text(data, file, "會議", problems)
     r = Record(data, file, "會議", problems)
+    r.only(MEETING_KEYS)
     meeting = Meeting(id=r.text("id"), name=r.text("name"), date=r.day("date"), start_time=r.clock("start_time"),
                       chair_org=r.text("chair_org"), chair=r.text("chair"), venue=r.text("venue"),
                       url=r.text("url", False))
@@ -449,6 +472,7 @@ def _meeting(root: Path, problems: list[Problem], ds: Dataset) -> None:
     previous_end = None
     for position, item in r.records("agenda", "議程項目（start、title 等）"):
         ir = Record(item, file, f"議程第 {position} 項", problems)
+        ir.only(AGENDA_KEYS)
         start, end = ir.clock("start"), ir.clock("end", False)
         minutes = ir.integer("minutes", required=False, minimum=0)
         if start and end and minutes is not None:
@@ -466,5 +490,8 @@ def _meeting(root: Path, problems: list[Problem], ds: Dataset) -> None:
     elif isinstance(organisers, dict):
         roles = Record(organisers, file, "會議 organisers", problems)
         for role in organisers:
+            if not isinstance(role, str):
+                roles.problem(str(role), "角色名稱應為文字，例如「主辦單位」")
+                continue
             for position, name in enumerate(roles.texts(role), start=1):
                 ds.organisers.append(Organiser(meeting_id=meeting.id, role=str(role), position=position, name=name))

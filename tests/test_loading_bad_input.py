@@ -136,6 +136,15 @@ CASES = [
                  ["data/meeting.yaml｜會議｜欄位「agenda」", "第 3 項"], id="text-not-mapping"),
     pytest.param(write("proposals/112-J20.yml", "id: 112-J20\n"), ["data/proposals/112-J20.yml", ".yaml"],
                  id="yml-extension"),
+    pytest.param(edit("proposals/112-J01.yaml", lambda t: t.replace("card_unit:", "card_uint:")),
+                 ["資料有 1 個問題", "data/proposals/112-J01.yaml｜提案 112-J01｜欄位「card_uint」", "card_unit"],
+                 id="misspelt-yaml-key"),
+    pytest.param(edit("meeting.yaml", lambda t: t.replace("note: （每位3分鐘）", "notes: （每位3分鐘）")),
+                 ["資料有 1 個問題", "data/meeting.yaml｜議程第 4 項｜欄位「notes」", "note"], id="misspelt-agenda-key"),
+    pytest.param(edit_line("groups.csv", 3, lambda line: line.replace("文化教育組", "發展推動組")),
+                 ["data/groups.csv｜發展推動組｜欄位「name」", "重複"], id="duplicate-group-name"),
+    pytest.param(edit("meeting.yaml", lambda t: t.replace("  承辦單位:", "  1: [某單位]\n  承辦單位:")),
+                 ["data/meeting.yaml｜會議 organisers｜欄位「1」", "文字"], id="role-not-text"),
 ]
 
 
@@ -224,7 +233,8 @@ def test_proposals_folder_that_is_a_file(data_copy, capsys):
     shutil.rmtree(data_copy / "proposals")
     (data_copy / "proposals").write_text("", encoding="utf-8")
     assert main(["--data", str(data_copy), "check"]) == 1
-    assert "data/proposals/｜（資料夾）" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "資料有 1 個問題" in err and "data/proposals/｜（資料夾）" in err
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
