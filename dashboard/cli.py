@@ -37,12 +37,12 @@ def main(argv: list[str] | None = None) -> int:
         _print_problems(error.problems)
     except SQLAlchemyError as error:
         detail = str(getattr(error, "orig", None) or error).splitlines()[0]
-        print(f"資料庫操作失敗，已復原，資料庫未變更：{detail}", file=sys.stderr)
+        print(f"資料庫（{_safe_url()}）操作失敗，資料庫未變更：{detail}", file=sys.stderr)
     except ModuleNotFoundError as error:
         hint = "；PostgreSQL 請先執行 pip install -e '.[postgres]'" if (error.name or "").startswith("psycopg") else ""
         print(f"缺少 Python 套件「{error.name}」{hint}", file=sys.stderr)
     except OSError as error:
-        print(f"無法存取「{error.filename or ''}」：{error.strerror or error}", file=sys.stderr)
+        print(f"無法存取「{error.filename or ''}」：{_os_reason(error)}", file=sys.stderr)
     except KeyboardInterrupt:
         print("已中斷，資料庫未變更。", file=sys.stderr)
         return 130
@@ -90,9 +90,19 @@ def _export(args) -> int:
     return 0
 
 
+def _os_reason(error: OSError) -> str:
+    reasons = {FileExistsError: "已有同名的檔案", NotADirectoryError: "路徑中有一段是檔案而不是資料夾",
+               IsADirectoryError: "這是資料夾", PermissionError: "沒有權限", FileNotFoundError: "找不到"}
+    return reasons.get(type(error)) or str(error.strerror or error)
+
+
 def _safe_url() -> str:
     from sqlalchemy.engine import make_url
-    return make_url(database_url()).render_as_string(hide_password=True)
+    from sqlalchemy.exc import ArgumentError
+    try:
+        return make_url(database_url()).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "DATABASE_URL 無法解析"
 
 
 def secrets_line(name: str, hashed: str) -> str:
