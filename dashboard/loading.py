@@ -4,6 +4,7 @@ Nothing is written here. Every problem found is collected with its file, record 
 so that a clerk can fix all of them in one pass; `DataError` carries the whole list.
 """
 import difflib
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from dashboard.models import (
     ProposalCity, ProposalLead, ProposalType, WorkGroup,
 )
 from dashboard.problems import WHOLE_FILE, DataError, Problem
-from dashboard.reading import check_yaml_text, read_csv, read_yaml, rel_path, text_problem
+from dashboard.reading import check_yaml_text, read_csv, read_text, read_yaml, rel_path, text_problem
 
 __all__ = ["DataError", "Dataset", "Problem", "load_dataset"]
 
@@ -221,6 +222,7 @@ def load_dataset(data_dir: Path) -> Dataset:
     ds.mutual_aid = _mutual_aid(data_dir, problems, city_by_name, proposal_ids)
     ds.indicators = _indicators(data_dir, problems, city_by_name, proposal_ids)
     _meeting(data_dir, problems, ds)
+    _geo(data_dir, problems, set(city_by_name))
     if problems:
         raise DataError(problems)
     return ds
@@ -495,3 +497,36 @@ def _meeting(root: Path, problems: list[Problem], ds: Dataset) -> None:
                 continue
             for position, name in enumerate(roles.texts(role), start=1):
                 ds.organisers.append(Organiser(meeting_id=meeting.id, role=str(role), position=position, name=name))
+
+
+def _geo(root: Path, problems: list[Problem], city_names: set[str]) -> None:
+    """The county outlines the map draws: not stored, but a broken file would break the map page."""
+    path = root / "geo" / "taiwan_counties.geojson"
+    file = rel_path(path, root)
+    text = read_text(path, file, problems)
+    if text is None:
+        return
+    try:
+        features = json.loads(text).get("features")
+    except (ValueError, AttributeError, RecursionError) as error:
+        where = f"第 {error.lineno} 行" if isinstance(error, json.JSONDecodeError) else WHOLE_FILE
+        problems.append(Problem(file, where, "-", "不是有效的 GeoJSON（應為含 features 清單的 JSON 物件）"))
+        return
+    if not isinstance(features, list):
+        problems.append(Problem(file, WHOLE_FILE, "features", "應為縣市界線的清單"))
+        return
+    region, malformed = set(), False
+    for position, feature in enumerate(features, start=1):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        if not (isinstance(properties, dict) and isinstance(properties.get("name"), str)
+                and isinstance(properties.get("region"), bool) and isinstance(geometry, dict)
+                and geometry.get("type") in ("Polygon", "MultiPolygon") and isinstance(geometry.get("coordinates"), list)):
+            problems.append(Problem(file, f"第 {position} 個縣市", "-",
+                                    "應有 properties（name、region）與 Polygon 或 MultiPolygon 的 geometry"))
+            malformed = True
+        elif properties["region"]:
+            region.add(properties["name"])
+    if not malformed:
+        for name in sorted(city_names - region):
+            problems.append(Problem(file, WHOLE_FILE, "region", f"缺少「{name}」的界線（region 為 true 的縣市）"))
