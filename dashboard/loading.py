@@ -67,6 +67,7 @@ class Dataset:
 
 
 MISSING = object()
+SCALARS = (str, int, float, date)  # what YAML gives for a plain value; sets, bytes and the like are not text
 
 
 class Record:
@@ -102,7 +103,7 @@ class Record:
         value = self.raw(name, required)
         if value is MISSING:
             return None
-        if isinstance(value, (list, dict)):
+        if not isinstance(value, SCALARS):
             self.problem(name, "應為一段文字，不是清單或欄位對應")
             return None
         return str(value)
@@ -150,12 +151,16 @@ class Record:
             self.problem(name, f"時間「{value}」無效，請用 HH:MM 格式（例如 14:30）")
             return None
 
-    def choice(self, name: str, allowed, what: str, required: bool = True, labels: dict | None = None) -> str | None:
+    def choice(self, name: str, allowed, what: str, required: bool = True, labels: dict | None = None,
+               where_listed: str | None = None) -> str | None:
         """A value from `allowed`; `labels` are shown beside the allowed values in the message."""
         value = self.text(name, required)
         if value is not None and value not in allowed:
             shown = [f"{k}（{labels[k]}）" if labels and k in labels else str(k) for k in allowed]
-            self.problem(name, f"未知的{what}「{value}」；可用：{'、'.join(shown)}")
+            if len(shown) > 12:  # a list too long to read: say where the values come from instead
+                self.problem(name, f"未知的{what}「{_shorten(value)}」；請對照{where_listed or '可用的值'}")
+            else:
+                self.problem(name, f"未知的{what}「{_shorten(value)}」；可用：{'、'.join(shown)}")
             return None
         return value
 
@@ -172,7 +177,7 @@ class Record:
         """A list of short texts, each once; other entries are reported."""
         texts = []
         for position, item in enumerate(self.items(name, required), start=1):
-            if isinstance(item, (list, dict)) or item is None:
+            if not isinstance(item, SCALARS):
                 self.problem(name, f"第 {position} 項應為一段文字")
             else:
                 texts.append(str(item))
@@ -316,6 +321,7 @@ def _proposals(root: Path, problems: list[Problem], ds: Dataset, city_by_name: d
         r.only(PROPOSAL_KEYS)
         pid = r.text("id")
         if pid is None:
+            seen.setdefault(path.stem, file)  # reported; spare the records that refer to it
             continue
         if pid in seen:
             r.problem("id", f"重複的提案編號「{pid}」（已用於 {seen[pid]}）")
@@ -416,7 +422,7 @@ def _mutual_aid(root: Path, problems: list[Problem], city_by_name: dict, proposa
             r.problem("to_city", "支援縣市不可與請求縣市相同")
         values = dict(item_no=r.integer("item_no", minimum=1), fire=r.count("fire"),
                       ambulance=r.count("ambulance"), relay=r.count("relay"),
-                      proposal_id=r.choice("proposal", proposal_ids, "提案編號"))
+                      proposal_id=r.choice("proposal", proposal_ids, "提案編號", where_listed="proposals/ 資料夾的檔名"))
         if None in (from_city, to_city, start, end) or None in values.values():
             continue
         rows.append(MutualAid(from_city=city_by_name[from_city], to_city=city_by_name[to_city],
@@ -436,7 +442,7 @@ def _indicators(root: Path, problems: list[Problem], city_by_name: dict, proposa
         city = r.choice("city", city_by_name, "縣市", required=False)
         counterpart = r.choice("counterpart_city", city_by_name, "縣市", required=False)
         item = Indicator(
-            proposal_id=r.choice("proposal", proposal_ids, "提案編號"), indicator=r.text("indicator"),
+            proposal_id=r.choice("proposal", proposal_ids, "提案編號", where_listed="proposals/ 資料夾的檔名"), indicator=r.text("indicator"),
             label=r.text("label"), kind=r.choice("kind", ["value", "total"], "數值種類"),
             city_code=city_by_name.get(city), counterpart_code=city_by_name.get(counterpart),
             value=r.count("value"), unit=r.text("unit"), period_start=r.day("period_start", False),

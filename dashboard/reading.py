@@ -150,7 +150,7 @@ def _rows(reader, header: list[str], file: str, problems: list[Problem]) -> list
 
 def _cell_count(cells: list[str], header: list[str]) -> str:
     if len(cells) > len(header):
-        extra = "、".join(f"「{cell}」" for cell in cells[len(header):])
+        extra = "、".join(f"「{cell[:20]}」" for cell in cells[len(header):][:3])
         return f"這一行有 {len(cells)} 格，比標題列的 {len(header)} 欄多（多出：{extra}）；請檢查是否多了逗號"
     missing = "、".join(header[len(cells):])
     cause = "引號沒有成對" if any("\n" in cell for cell in cells) else "少了逗號"
