@@ -6,7 +6,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from dashboard import auth, store
 from dashboard.config import DATA_DIR, database_url
@@ -97,8 +98,6 @@ def _os_reason(error: OSError) -> str:
 
 
 def _safe_url() -> str:
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
     try:
         return make_url(database_url()).render_as_string(hide_password=True)
     except ArgumentError:

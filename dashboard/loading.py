@@ -117,10 +117,10 @@ class Record:
         except ValueError:
             self.problem(name, f"「{_shorten(value)}」不是整數")
             return None
-        low = INT_MIN if minimum is None else minimum
-        if number < low and minimum is not None:
+        if minimum is not None and number < minimum:
             self.problem(name, f"數量不可為負數（目前為 {number}）" if minimum == 0 else f"須大於或等於 {minimum}")
             return None
+        low = INT_MIN if minimum is None else minimum
         if not low <= number <= INT_MAX:
             self.problem(name, f"{number} 超出可接受的範圍（{low} 至 {INT_MAX}）")
             return None
