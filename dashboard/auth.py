@@ -112,15 +112,17 @@ class SignInResult:
         return self.user is not None
 
 
-_DUMMY_HASH: str | None = None
+_DUMMY_HASHES: dict[int, str] = {}
 
 
-def _dummy_hash() -> str:
-    """A hash to check unknown names against, so that they take as long as known ones."""
-    global _DUMMY_HASH
-    if _DUMMY_HASH is None:
-        _DUMMY_HASH = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds=DEFAULT_ROUNDS)).decode("ascii")
-    return _DUMMY_HASH
+def _dummy_hash(users: Mapping[str, str]) -> str:
+    """A hash to check unknown names against, at the cost of the configured ones, so that unknown
+    names take as long as known ones and cannot be told apart by timing."""
+    costs = [int(h.split("$")[2]) for h in users.values() if is_bcrypt_hash(h)]
+    rounds = max(costs, default=DEFAULT_ROUNDS)
+    if rounds not in _DUMMY_HASHES:
+        _DUMMY_HASHES[rounds] = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds=rounds)).decode("ascii")
+    return _DUMMY_HASHES[rounds]
 
 
 def sign_in(users: Mapping[str, str], name: str, password: str, *, client: str, throttle: Throttle,
@@ -138,7 +140,7 @@ def sign_in(users: Mapping[str, str], name: str, password: str, *, client: str, 
         if (wait := throttle.wait_seconds(client, name)) > 0:
             return SignInResult(wait_seconds=wait, refused=True)
         hashed = users.get(name)
-        valid = verify_password(password, hashed if isinstance(hashed, str) else _dummy_hash())
+        valid = verify_password(password, hashed if isinstance(hashed, str) else _dummy_hash(users))
         if valid and isinstance(hashed, str):
             throttle.record_success(client, name)
             return SignInResult(user=name)

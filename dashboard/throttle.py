@@ -131,20 +131,25 @@ class Throttle:
                 failures=0, blocked_until=0.0, known_until=now + self.policy.known_for))
 
     def _ensure_rows(self, buckets: dict[str, str], now: float) -> None:
-        """Insert the missing rows, each in its own transaction: a concurrent insert of the same key
-        (another session or replica) fails on the primary key, which is fine, and would abort a
-        larger transaction on PostgreSQL."""
+        """Insert the missing rows. A concurrent insert of the same key (another session or replica)
+        fails on the primary key, and on PostgreSQL aborts its transaction: then the rows are
+        inserted one per transaction, skipping those that now exist."""
         with self.engine.connect() as connection:
             present = set(connection.execute(select(TABLE.c.key).where(TABLE.c.key.in_(buckets.values()))).scalars())
-        for kind, key in buckets.items():
-            if key in present:
-                continue
-            try:
-                with self.engine.begin() as connection:
-                    connection.execute(insert(TABLE).values(key=key, kind=kind, failures=0, last_failure=now,
-                                                            blocked_until=0.0, known_until=0.0))
-            except IntegrityError:
-                pass
+        rows = [dict(key=key, kind=kind, failures=0, last_failure=now, blocked_until=0.0, known_until=0.0)
+                for kind, key in buckets.items() if key not in present]
+        if not rows:
+            return
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(insert(TABLE), rows)
+        except IntegrityError:
+            for row in rows:
+                try:
+                    with self.engine.begin() as connection:
+                        connection.execute(insert(TABLE), [row])
+                except IntegrityError:
+                    pass
 
 
 def trusted_proxies(value: str | None = None) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
