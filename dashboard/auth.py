@@ -126,7 +126,7 @@ def _dummy_hash(users: Mapping[str, str]) -> str:
 
 
 def sign_in(users: Mapping[str, str], name: str, password: str, *, client: str, throttle: Throttle,
-            busy_timeout: float = BUSY_TIMEOUT) -> SignInResult:
+            busy_timeout: float | None = None) -> SignInResult:
     """Check name and password against users (name -> bcrypt hash) for an attempt from client.
 
     The throttle is asked before waiting for the password check and again once it is this attempt's
@@ -134,7 +134,7 @@ def sign_in(users: Mapping[str, str], name: str, password: str, *, client: str, 
     name = (name or "").strip()
     if (wait := throttle.wait_seconds(client, name)) > 0:
         return SignInResult(wait_seconds=wait, refused=True)
-    if not _BCRYPT.acquire(timeout=busy_timeout):
+    if not _BCRYPT.acquire(timeout=BUSY_TIMEOUT if busy_timeout is None else busy_timeout):
         return SignInResult(busy=True)
     try:
         if (wait := throttle.wait_seconds(client, name)) > 0:
