@@ -125,6 +125,10 @@ class Throttle:
         """Forget the pair's failures and remember the client as known for this account."""
         now = self.clock()
         key = _buckets(client, name)["pair"]
+        with self.engine.connect() as connection:
+            row = connection.execute(select(TABLE.c.failures, TABLE.c.known_until).where(TABLE.c.key == key)).first()
+        if row is not None and row.failures == 0 and row.known_until > now + self.policy.known_for / 2:
+            return  # known and recently renewed: no write, so signing in takes no write lock
         self._ensure_rows({"pair": key}, now)
         with self.engine.begin() as connection:
             connection.execute(update(TABLE).where(TABLE.c.key == key).values(
