@@ -29,12 +29,22 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, delete, insert, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from dashboard.models import SignInThrottle
 
 TABLE = SignInThrottle.__table__
 TRUSTED_PROXIES_ENV = "DASHBOARD_TRUSTED_PROXIES"  # comma-separated addresses or networks
+WRITE_TRIES = 5
+
+
+class _Pruned(Exception):
+    """A row vanished between its insert and its update (another session pruned it)."""
+
+
+def _contended(error: OperationalError) -> bool:
+    text = str(error.orig).lower()
+    return "locked" in text or "busy" in text or "deadlock" in text
 
 
 @dataclass(frozen=True)
@@ -106,19 +116,21 @@ class Throttle:
         """Count a failed attempt in every bucket; returns how long client must now wait on name."""
         now = self.clock()
         buckets = _buckets(client, name)
-        self._ensure_rows(buckets, now)
         stale = now - self.policy.forget_after
-        until: dict[str, float] = {}
-        with self.engine.begin() as connection:  # the update locks each row until commit
-            for kind, key in buckets.items():
-                connection.execute(update(TABLE).where(TABLE.c.key == key).values(
-                    failures=case((TABLE.c.last_failure < stale, 1), else_=TABLE.c.failures + 1),
-                    last_failure=now))
+
+        def count(connection) -> None:  # each update locks its row until commit
+            for kind, key in buckets.items():  # always in this order, so transactions cannot deadlock
+                if not connection.execute(update(TABLE).where(TABLE.c.key == key).values(
+                        failures=case((TABLE.c.last_failure < stale, 1), else_=TABLE.c.failures + 1),
+                        last_failure=now)).rowcount:
+                    raise _Pruned
                 failures, blocked = connection.execute(
                     select(TABLE.c.failures, TABLE.c.blocked_until).where(TABLE.c.key == key)).one()
-                until[kind] = max(blocked, now + self.policy.rule(kind).delay(failures))
-                connection.execute(update(TABLE).where(TABLE.c.key == key).values(blocked_until=until[kind]))
+                until = max(blocked, now + self.policy.rule(kind).delay(failures))
+                connection.execute(update(TABLE).where(TABLE.c.key == key).values(blocked_until=until))
             connection.execute(delete(TABLE).where(TABLE.c.last_failure < stale, TABLE.c.known_until < now))
+
+        self._write(buckets, now, count)
         return self.wait_seconds(client, name)
 
     def record_success(self, client: str, name: str) -> None:
@@ -129,10 +141,31 @@ class Throttle:
             row = connection.execute(select(TABLE.c.failures, TABLE.c.known_until).where(TABLE.c.key == key)).first()
         if row is not None and row.failures == 0 and row.known_until > now + self.policy.known_for / 2:
             return  # known and recently renewed: no write, so signing in takes no write lock
-        self._ensure_rows({"pair": key}, now)
-        with self.engine.begin() as connection:
-            connection.execute(update(TABLE).where(TABLE.c.key == key).values(
-                failures=0, blocked_until=0.0, known_until=now + self.policy.known_for))
+
+        def trust(connection) -> None:
+            if not connection.execute(update(TABLE).where(TABLE.c.key == key).values(
+                    failures=0, blocked_until=0.0, known_until=now + self.policy.known_for)).rowcount:
+                raise _Pruned
+
+        self._write({"pair": key}, now, trust)
+
+    def _write(self, buckets: dict[str, str], now: float, work: Callable) -> None:
+        """Run work in a transaction on rows that exist, trying again when another session pruned a
+        row in between or SQLite was too busy to take the write lock (it answers at once rather
+        than wait when waiting could deadlock)."""
+        for attempt in range(WRITE_TRIES):
+            try:
+                self._ensure_rows(buckets, now)
+                with self.engine.begin() as connection:
+                    work(connection)
+                return
+            except _Pruned:
+                continue
+            except OperationalError as error:
+                if attempt == WRITE_TRIES - 1 or not _contended(error):
+                    raise
+                time.sleep(0.05 * 2 ** attempt)
+        raise RuntimeError("The sign-in throttle's rows kept being pruned while written")
 
     def _ensure_rows(self, buckets: dict[str, str], now: float) -> None:
         """Insert the missing rows. A concurrent insert of the same key (another session or replica)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import bcrypt
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlmodel import SQLModel
 
 from dashboard import auth, throttle
@@ -274,6 +274,23 @@ def test_concurrent_failures_are_all_counted(engine, clock):
     with engine.connect() as connection:
         counts = dict(connection.execute(select(SignInThrottle.kind, SignInThrottle.failures)).all())
     assert counts == {"pair": 20, "client": 20, "account": 20, "global": 20}
+
+
+def test_a_row_pruned_by_another_session_mid_write_is_recreated(engine, gate, monkeypatch):
+    real, calls = gate._ensure_rows, []
+
+    def then_pruned(buckets, now):
+        real(buckets, now)
+        if not calls:  # another session prunes the rows just after they were found
+            with engine.begin() as connection:
+                connection.execute(delete(SignInThrottle))
+        calls.append(1)
+
+    monkeypatch.setattr(gate, "_ensure_rows", then_pruned)
+    gate.record_failure(ATTACKER, "clerk")
+    assert len(calls) == 2
+    with engine.connect() as connection:
+        assert sorted(connection.execute(select(SignInThrottle.failures)).scalars()) == [1, 1, 1, 1]
 
 
 def test_many_other_names_neither_evict_a_delay_nor_grow_the_table_without_bound(engine, clock):
