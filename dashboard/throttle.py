@@ -19,6 +19,11 @@ attempt costs no bcrypt and is not counted. A bucket is forgotten after an hour 
 and its row pruned, so the table stays bounded; since the global delay caps the failure rate, so is
 the number of rows a spray can create. Keys are hashes: names typed at the form (perhaps a
 password) are never stored.
+
+Limits, accepted: people sharing one address (an office behind NAT) share its pair and client
+buckets, so a colleague guessing at that address can slow the owner there up to the pair's cap;
+and during a spray an owner at an unknown address competes with the attackers for the global
+budget's turns. Both are delays, not lockouts, and signing in once makes an address known.
 """
 import hashlib
 import ipaddress
@@ -56,7 +61,7 @@ class Rule:
 
     def delay(self, failures: int) -> float:
         over = failures - self.free
-        return min(self.base * 2 ** (over - 1), self.cap) if over > 0 else 0.0
+        return min(self.base * 2.0 ** min(over - 1, 64), self.cap) if over > 0 else 0.0  # no float overflow
 
 
 @dataclass(frozen=True)
