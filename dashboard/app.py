@@ -3,6 +3,7 @@
 It sits outside pages/ on purpose: a pages/ folder beside the entrypoint would put Streamlit in
 its legacy folder mode, and a deep link opened first on a fresh server would bypass st.navigation.
 """
+import logging
 import sys
 from pathlib import Path
 
@@ -11,9 +12,30 @@ if str(ROOT) not in sys.path:  # so that `pages.shared` and `dashboard` import w
     sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
+from streamlit.errors import FragmentHandledException  # noqa: E402
 
 from pages.shared import presenter
 from pages.shared.page_list import PAGES
+
+PAGE_ERROR = "這個頁面暫時無法顯示，請稍後重新整理。若一直如此，請通知祕書處。"
+
+
+def run_page(page) -> None:
+    """Run the page; an unexpected error is logged with its details and shown to the viewer as a
+    short note, since its text may hold SQL, paths or data. Streamlit's own control flow (st.rerun,
+    st.stop, st.switch_page) raises BaseException subclasses and passes through. With
+    `client.showErrorDetails = "full"` (a developer's setting) the error is raised again after
+    logging, so that Streamlit and AppTest show the traceback."""
+    try:
+        page.run()
+    except FragmentHandledException:  # a fragment's error, already logged and shown by Streamlit
+        raise
+    except Exception:
+        logging.getLogger("dashboard.app").exception("Page %r failed", page.url_path)
+        if st.get_option("client.showErrorDetails") == "full":
+            raise
+        st.error(PAGE_ERROR, icon="⚠️")
+
 
 st.set_page_config(page_title="北臺合作儀表板", page_icon="🤝", layout="wide")
 presenting = presenter.is_presenting()  # ?present=1: no sidebar or chrome, for a shared screen
@@ -21,4 +43,4 @@ navigation = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, url_path
                             for p in PAGES.values()], position="hidden" if presenting else "sidebar")
 if presenting:
     presenter.hide_chrome()
-navigation.run()
+run_page(navigation)

@@ -1,19 +1,26 @@
-"""Secretariat sign-in: bcrypt password hashes from a mapping, and a slowdown of failed attempts.
+"""Secretariat sign-in: bcrypt password hashes from a mapping, checked one at a time, behind a throttle.
 
-The hashes come from the `[secretariat.users]` section of .streamlit/secrets.toml (see
-scripts/hash_password.py); no password is ever stored or logged. After each failed attempt for a
-user name, that name is locked for a delay that doubles per failure; while locked, attempts are
-refused without checking the password. The failure counts live in one process-wide `THROTTLE`.
+The hashes come from the `[secretariat.users]` section of .streamlit/secrets.toml (made with
+`python -m dashboard hash-password`); no password is ever stored or logged. Failed attempts are
+slowed by dashboard/throttle.py, which keeps its counts in the database. A bcrypt check takes a core
+for about a quarter of a second, so a process checks one password at a time: sessions guessing
+passwords cannot take the CPU that other viewers' pages need, and a throttled attempt is refused
+before any hashing.
 """
+import re
 import threading
-import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import bcrypt
 
+from dashboard.throttle import Throttle
+
 MAX_PASSWORD_BYTES = 72  # bcrypt's limit; longer passwords are refused, never silently truncated
 DEFAULT_ROUNDS = 12
+BUSY_TIMEOUT = 5.0  # seconds an attempt waits for its turn at the password check before giving up
+_BCRYPT = threading.BoundedSemaphore(1)  # password checks at a time, per process
+_BCRYPT_HASH = re.compile(r"\$2[abxy]?\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}")
 
 
 def hash_password(password: str, *, rounds: int = DEFAULT_ROUNDS) -> str:
@@ -26,6 +33,10 @@ def hash_password(password: str, *, rounds: int = DEFAULT_ROUNDS) -> str:
     return bcrypt.hashpw(data, bcrypt.gensalt(rounds=rounds)).decode("ascii")
 
 
+def is_bcrypt_hash(text: object) -> bool:
+    return isinstance(text, str) and _BCRYPT_HASH.fullmatch(text) is not None
+
+
 def verify_password(password: str, hashed: str) -> bool:
     data = (password or "").encode("utf-8")
     if not data or len(data) > MAX_PASSWORD_BYTES:
@@ -36,111 +47,103 @@ def verify_password(password: str, hashed: str) -> bool:
         return False
 
 
-def user_key(name: str) -> str:
-    """The name under which failures are counted: trimmed, case-folded."""
-    return (name or "").strip().casefold()
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in secrets.toml. `message` says what and where without naming an account (it
+    is shown on the sign-in form to anyone); `account` is added in the server's log."""
+    message: str
+    account: str | None = None
 
 
-@dataclass
-class _Failures:
-    count: int
-    last: float
-    locked_until: float
+@dataclass(frozen=True)
+class Accounts:
+    users: dict[str, str]  # name -> bcrypt hash, only the valid ones
+    oidc_emails: frozenset[str]  # casefolded
+    problems: tuple[Problem, ...] = ()
 
 
-@dataclass
-class Throttle:
-    """Per-name failure counts with an exponentially growing lock after each failure."""
-    base_delay: float = 1.0
-    max_delay: float = 300.0
-    forget_after: float = 3600.0  # a name's count is forgotten after this long without failures
-    max_names: int = 10_000  # bounds memory when someone tries many names
-    clock: Callable[[], float] = time.monotonic
-    _failures: dict[str, _Failures] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def delay_for(self, count: int) -> float:
-        """The lock after the count-th consecutive failure: base, 2×base, 4×base, … up to max."""
-        return min(self.base_delay * 2 ** (count - 1), self.max_delay) if count > 0 else 0.0
-
-    def wait_seconds(self, name: str) -> float:
-        """How long name must wait before the next attempt (0 when it may try now)."""
-        with self._lock:
-            entry = self._current(user_key(name))
-            return max(0.0, entry.locked_until - self.clock()) if entry else 0.0
-
-    def failures(self, name: str) -> int:
-        with self._lock:
-            entry = self._current(user_key(name))
-            return entry.count if entry else 0
-
-    def record_failure(self, name: str) -> float:
-        """Count a failure; returns the new lock in seconds."""
-        key, now = user_key(name), self.clock()
-        with self._lock:
-            entry = self._current(key)
-            count = entry.count + 1 if entry else 1
-            delay = self.delay_for(count)
-            self._failures[key] = _Failures(count, now, now + delay)
-            self._prune(now)
-            return delay
-
-    def record_success(self, name: str) -> None:
-        with self._lock:
-            self._failures.pop(user_key(name), None)
-
-    def _current(self, key: str) -> _Failures | None:
-        entry = self._failures.get(key)
-        if entry and self.clock() - entry.last > self.forget_after:
-            del self._failures[key]
-            return None
-        return entry
-
-    def _prune(self, now: float) -> None:
-        if len(self._failures) <= self.max_names:
-            return
-        for key in [k for k, e in self._failures.items() if now - e.last > self.forget_after]:
-            del self._failures[key]
-        while len(self._failures) > self.max_names:  # drop the oldest
-            del self._failures[min(self._failures, key=lambda k: self._failures[k].last)]
+USERS_SECTION = "secrets.toml 的 [secretariat.users]"
 
 
-THROTTLE = Throttle()  # one per server process, shared by every session
+def read_accounts(secretariat: object) -> Accounts:
+    """The accounts in a parsed `[secretariat]` section, keeping the valid ones and naming every
+    problem: a wrong shape or a value that is not a bcrypt hash is reported, never skipped silently."""
+    if secretariat is None:
+        return Accounts({}, frozenset())
+    if not isinstance(secretariat, Mapping):
+        return Accounts({}, frozenset(), (Problem("secrets.toml 的 secretariat 應為區段 [secretariat]，目前是單一值。"),))
+    problems: list[Problem] = []
+    users: dict[str, str] = {}
+    section = secretariat.get("users", {})
+    if not isinstance(section, Mapping):
+        problems.append(Problem(f"{USERS_SECTION} 應為「帳號 = \"密碼雜湊\"」的區段，目前是單一值。"))
+        section = {}
+    for position, (name, hashed) in enumerate(section.items(), start=1):
+        where = f"{USERS_SECTION} 第 {position} 個帳號"
+        if not str(name).strip():
+            problems.append(Problem(f"{where}：帳號名稱是空白。"))
+        elif not isinstance(hashed, str):
+            problems.append(Problem(f"{where}：值應為一段文字（密碼雜湊），目前是 {_kind(hashed)}。", str(name)))
+        elif not is_bcrypt_hash(hashed):
+            problems.append(Problem(f"{where}：值不是 bcrypt 密碼雜湊，此帳號無法登入；請以 "
+                                    f"python -m dashboard hash-password 重新產生。", str(name)))
+        else:
+            users[str(name)] = hashed
+    emails = secretariat.get("oidc_emails", [])
+    if isinstance(emails, str) or not isinstance(emails, list | tuple):
+        problems.append(Problem("secrets.toml 的 [secretariat] oidc_emails 應為電子郵件的清單，例如 [\"a@example.org\"]。"))
+        emails = []
+    return Accounts(users, frozenset(str(e).strip().casefold() for e in emails), tuple(problems))
+
+
+def _kind(value: object) -> str:
+    return "區段" if isinstance(value, Mapping) else "清單" if isinstance(value, list) else type(value).__name__
 
 
 @dataclass(frozen=True)
 class SignInResult:
     user: str | None = None  # the signed-in name on success
-    wait_seconds: float = 0.0  # > 0 when the attempt was refused or failed and the name is locked
-    refused: bool = False  # True when the name was locked and the password was not checked
+    wait_seconds: float = 0.0  # > 0 when the client must wait before its next attempt
+    refused: bool = False  # True when the attempt came too soon and the password was not checked
+    busy: bool = False  # True when the server was too busy checking other passwords
 
     @property
     def ok(self) -> bool:
         return self.user is not None
 
 
-_DUMMY_HASH: str | None = None
+_DUMMY_HASHES: dict[int, str] = {}
 
 
-def _dummy_hash() -> str:
-    """A hash to check unknown names against, so that they take as long as known ones."""
-    global _DUMMY_HASH
-    if _DUMMY_HASH is None:
-        _DUMMY_HASH = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds=DEFAULT_ROUNDS)).decode("ascii")
-    return _DUMMY_HASH
+def _dummy_hash(users: Mapping[str, str]) -> str:
+    """A hash to check unknown names against, at the cost of the configured ones, so that unknown
+    names take as long as known ones and cannot be told apart by timing."""
+    costs = [int(h.split("$")[2]) for h in users.values() if is_bcrypt_hash(h)]
+    rounds = max(costs, default=DEFAULT_ROUNDS)
+    if rounds not in _DUMMY_HASHES:
+        _DUMMY_HASHES[rounds] = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds=rounds)).decode("ascii")
+    return _DUMMY_HASHES[rounds]
 
 
-def sign_in(users: Mapping[str, str], name: str, password: str, *, throttle: Throttle | None = None) -> SignInResult:
-    """Check name and password against users (name -> bcrypt hash), honouring the throttle
-    (the process-wide THROTTLE unless one is given)."""
-    throttle = throttle or THROTTLE
+def sign_in(users: Mapping[str, str], name: str, password: str, *, client: str, throttle: Throttle,
+            busy_timeout: float | None = None) -> SignInResult:
+    """Check name and password against users (name -> bcrypt hash) for an attempt from client.
+
+    The throttle is asked before waiting for the password check and again once it is this attempt's
+    turn, so that attempts queued together from one client are not all checked."""
     name = (name or "").strip()
-    wait = throttle.wait_seconds(name)
-    if wait > 0:
+    if (wait := throttle.wait_seconds(client, name)) > 0:
         return SignInResult(wait_seconds=wait, refused=True)
-    hashed = users.get(name)
-    valid = verify_password(password, hashed if isinstance(hashed, str) else _dummy_hash())
-    if valid and isinstance(hashed, str):
-        throttle.record_success(name)
-        return SignInResult(user=name)
-    return SignInResult(wait_seconds=throttle.record_failure(name))
+    if not _BCRYPT.acquire(timeout=BUSY_TIMEOUT if busy_timeout is None else busy_timeout):
+        return SignInResult(busy=True)
+    try:
+        if (wait := throttle.wait_seconds(client, name)) > 0:
+            return SignInResult(wait_seconds=wait, refused=True)
+        hashed = users.get(name)
+        valid = verify_password(password, hashed if isinstance(hashed, str) else _dummy_hash(users))
+        if valid and isinstance(hashed, str):
+            throttle.record_success(client, name)
+            return SignInResult(user=name)
+        return SignInResult(wait_seconds=throttle.record_failure(client, name))
+    finally:
+        _BCRYPT.release()

@@ -180,3 +180,15 @@ CURATED_TABLES = [
     ProposalType, ProposalCity, ProposalLead, Indicator, MutualAid, GroupMeeting,
     AgendaItem, Organiser, Meeting, Proposal, WorkGroup, City,
 ]  # child tables first, so deleting in this order respects foreign keys
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed sign-ins counted per bucket (dashboard/throttle.py), shared by every server process.
+    The key is a hash, so names typed at the sign-in form (perhaps a password) are never stored."""
+    __tablename__ = "sign_in_throttle"
+    key: str = Field(primary_key=True, max_length=64)  # sha256 hex of the bucket's kind, client and account
+    kind: str = Field(max_length=16)  # pair / client / account / global
+    failures: int = 0  # consecutive failures, forgotten after a quiet period
+    last_failure: float = Field(default=0.0, index=True)  # Unix seconds; old rows are pruned by it
+    blocked_until: float = 0.0  # no attempt is checked before this time
+    known_until: float = 0.0  # pair rows: this client signed in to this account, trusted until then

@@ -1,22 +1,27 @@
-"""Secretariat sign-in: salted bcrypt hashes, and failed attempts slowed down per user name.
-
-The throttle's clock is injected, so no test waits for a real delay.
-"""
+"""Secretariat sign-in: salted bcrypt hashes, accounts read from secrets, and the sign-in throttle
+kept in the database. The throttle's clock is injected, so no test waits for a real delay."""
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import bcrypt
 import pytest
+from sqlalchemy import delete, func, select
+from sqlmodel import SQLModel
 
-from dashboard import auth
+from dashboard import auth, throttle
+from dashboard.db import make_engine
+from dashboard.models import SignInThrottle
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = 4  # bcrypt rounds for tests
+POLICY = throttle.Policy()
+ATTACKER, OWNER_DESK, ELSEWHERE = "198.51.100.7", "203.0.113.10", "192.0.2.99"
 
 
 class FakeClock:
-    def __init__(self, start: float = 1000.0):
+    def __init__(self, start: float = 1_000_000.0):
         self.now = start
 
     def __call__(self) -> float:
@@ -32,8 +37,15 @@ def clock():
 
 
 @pytest.fixture
-def throttle(clock):
-    return auth.Throttle(base_delay=1.0, max_delay=60.0, forget_after=3600.0, clock=clock)
+def engine(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    SQLModel.metadata.create_all(engine)
+    return engine
+
+
+@pytest.fixture
+def gate(engine, clock):
+    return throttle.Throttle(engine, clock=clock)
 
 
 @pytest.fixture(scope="module")
@@ -42,11 +54,32 @@ def users():
             "clerk": auth.hash_password("battery staple", rounds=FAST)}
 
 
+@pytest.fixture
+def checks(monkeypatch):
+    """Counts the bcrypt checks made."""
+    calls = []
+    real = bcrypt.checkpw
+    monkeypatch.setattr(bcrypt, "checkpw", lambda *args: calls.append(1) or real(*args))
+    return calls
+
+
+def _try(users, gate, name, password, client):
+    return auth.sign_in(users, name, password, client=client, throttle=gate)
+
+
+def _rows(engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(SignInThrottle)).scalar_one()
+
+
+# --- hashes -------------------------------------------------------------------------------
+
 def test_hashes_are_salted_bcrypt_and_never_the_password():
     first, second = auth.hash_password("same", rounds=FAST), auth.hash_password("same", rounds=FAST)
     assert first != second  # a fresh salt each time
     assert first.startswith("$2b$") and "same" not in first
     assert auth.verify_password("same", first) and auth.verify_password("same", second)
+    assert auth.is_bcrypt_hash(first)
 
 
 @pytest.mark.parametrize("password, hashed, expected", [
@@ -75,93 +108,285 @@ def test_empty_password_cannot_be_hashed():
         auth.hash_password("", rounds=FAST)
 
 
-@pytest.mark.parametrize("failures, delay", [(1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (6, 32.0), (7, 60.0), (20, 60.0)])
-def test_the_delay_doubles_with_each_failure_up_to_the_cap(throttle, failures, delay):
-    for _ in range(failures):
-        last = throttle.record_failure("clerk")
-    assert last == delay
-    assert throttle.wait_seconds("clerk") == delay
-    assert throttle.failures("clerk") == failures
+# --- accounts from secrets ----------------------------------------------------------------
+
+def test_valid_accounts_are_read(users):
+    accounts = auth.read_accounts({"users": users, "oidc_emails": [" A@Example.org "]})
+    assert accounts.users == users and accounts.oidc_emails == {"a@example.org"} and not accounts.problems
 
 
-def test_the_wait_runs_down_with_the_clock(throttle, clock):
-    throttle.record_failure("clerk")
-    throttle.record_failure("clerk")
-    clock.advance(1.5)
-    assert throttle.wait_seconds("clerk") == pytest.approx(0.5)
-    clock.advance(0.5)
-    assert throttle.wait_seconds("clerk") == 0
-
-
-def test_names_are_counted_separately_and_case_insensitively(throttle):
-    throttle.record_failure("Clerk ")
-    assert throttle.failures("clerk") == 1
-    assert throttle.wait_seconds("祕書甲") == 0
-
-
-def test_success_and_time_forget_the_failures(throttle, clock):
-    throttle.record_failure("clerk")
-    throttle.record_success("clerk")
-    assert throttle.failures("clerk") == 0
-    throttle.record_failure("祕書甲")
-    clock.advance(3601)
-    assert throttle.failures("祕書甲") == 0
-    assert throttle.record_failure("祕書甲") == 1.0  # starts over
-
-
-def test_trying_many_names_keeps_memory_bounded(clock):
-    throttle = auth.Throttle(max_names=50, clock=clock)
-    for i in range(200):
-        throttle.record_failure(f"name-{i}")
-        clock.advance(0.01)
-    assert len(throttle._failures) <= 50
-    assert throttle.failures("name-199") == 1  # the newest are kept
-
-
-def test_sign_in_with_the_right_password(users, throttle):
-    result = auth.sign_in(users, " 祕書甲 ", "correct horse", throttle=throttle)
-    assert result.ok and result.user == "祕書甲"
-
-
-@pytest.mark.parametrize("name, password", [
-    ("祕書甲", "wrong"), ("祕書甲", ""), ("nobody", "correct horse"), ("", "correct horse"),
-    ("clerk", "correct horse"),  # another user's password
+@pytest.mark.parametrize("section, where", [
+    ("not a table", "[secretariat]"),
+    ({"users": "clerk"}, "[secretariat.users]"),
+    ({"users": ["clerk"]}, "[secretariat.users]"),
+    ({"users": {"secret-name": "plain password"}}, "第 1 個帳號"),
+    ({"users": {"secret-name": "$2b$04$short"}}, "第 1 個帳號"),
+    ({"users": {"secret-name": 12345}}, "第 1 個帳號"),
+    ({"users": {"secret-name": {"hash": "x"}}}, "第 1 個帳號"),
+    ({"users": {" ": "x"}}, "第 1 個帳號"),
+    ({"users": {}, "oidc_emails": "a@example.org"}, "oidc_emails"),
 ])
-def test_a_failed_sign_in_locks_that_name(users, throttle, name, password):
-    result = auth.sign_in(users, name, password, throttle=throttle)
-    assert not result.ok and not result.refused
-    assert result.wait_seconds == 1.0
-    assert throttle.failures(name) == 1
+def test_a_broken_secretariat_section_is_reported_with_where_and_without_the_account_name(section, where):
+    accounts = auth.read_accounts(section)
+    assert accounts.problems and not accounts.users
+    message = " ".join(p.message for p in accounts.problems)
+    assert where in message and "secrets.toml" in message
+    assert "secret-name" not in message and "plain password" not in message  # visitors see this
 
 
-def test_while_locked_even_the_right_password_is_refused_unchecked(users, throttle, clock):
-    auth.sign_in(users, "祕書甲", "wrong", throttle=throttle)
-    auth.sign_in(users, "祕書甲", "wrong again", throttle=throttle)  # refused, not counted
-    refused = auth.sign_in(users, "祕書甲", "correct horse", throttle=throttle)
-    assert refused.refused and not refused.ok and refused.wait_seconds == 1.0
-    assert throttle.failures("祕書甲") == 1
-    assert auth.sign_in(users, "clerk", "battery staple", throttle=throttle).ok  # other names unaffected
-    clock.advance(1.0)
-    assert auth.sign_in(users, "祕書甲", "correct horse", throttle=throttle).ok
-    assert throttle.failures("祕書甲") == 0
+def test_one_bad_hash_leaves_the_other_accounts_working(users):
+    accounts = auth.read_accounts({"users": {"clerk": users["clerk"], "typo": "$2b$12$", "祕書甲": users["祕書甲"]}})
+    assert accounts.users == users
+    assert [(p.account, "第 2 個帳號" in p.message) for p in accounts.problems] == [("typo", True)]
 
 
-def test_repeated_failures_slow_down_exponentially(users, throttle, clock):
+# --- the throttle -------------------------------------------------------------------------
+
+def test_an_attacker_is_slowed_more_with_each_failure(users, gate, clock):
     waits = []
-    for _ in range(5):
-        result = auth.sign_in(users, "clerk", "guess", throttle=throttle)
+    for _ in range(8):
+        result = _try(users, gate, "clerk", "guess", ATTACKER)
+        assert not result.ok and not result.refused
         waits.append(result.wait_seconds)
         clock.advance(result.wait_seconds)
-    assert waits == [1.0, 2.0, 4.0, 8.0, 16.0]
+    assert waits[0] == POLICY.pair.base
+    assert all(later == 2 * earlier for earlier, later in zip(waits, waits[1:]))
 
 
-def test_sign_in_uses_the_process_wide_throttle_by_default(users, monkeypatch, clock):
-    shared = auth.Throttle(clock=clock)
-    monkeypatch.setattr(auth, "THROTTLE", shared)
-    auth.sign_in(users, "clerk", "guess")
-    assert shared.failures("clerk") == 1
-    assert auth.sign_in(users, "clerk", "battery staple").refused
+def test_the_delay_stops_growing_at_its_cap():
+    rule = POLICY.pair
+    assert rule.delay(1) == rule.base
+    assert rule.delay(100) == rule.delay(10**6) == rule.cap  # a long attack overflows nothing
 
+
+def test_attempts_during_the_delay_are_refused_without_a_password_check(users, gate, clock, checks):
+    _try(users, gate, "祕書甲", "wrong", ATTACKER)
+    assert len(checks) == 1
+    for password in ("wrong again", "correct horse"):
+        refused = _try(users, gate, "祕書甲", password, ATTACKER)
+        assert refused.refused and not refused.ok and refused.wait_seconds > 0
+    assert len(checks) == 1  # refused attempts cost no bcrypt
+    clock.advance(refused.wait_seconds)
+    assert _try(users, gate, "祕書甲", "correct horse", ATTACKER).ok
+
+
+def test_the_wait_runs_down_with_the_clock(users, gate, clock):
+    first = _try(users, gate, "clerk", "guess", ATTACKER).wait_seconds
+    clock.advance(first / 2)
+    assert gate.wait_seconds(ATTACKER, "clerk") == pytest.approx(first / 2)
+    clock.advance(first / 2)
+    assert gate.wait_seconds(ATTACKER, "clerk") == 0
+
+
+def test_names_are_counted_case_insensitively(users, gate):
+    _try(users, gate, "Clerk ", "guess", ATTACKER)
+    assert gate.wait_seconds(ATTACKER, "clerk") > 0
+
+
+def _attack(users, gate, clock, name: str, attempts: int, clients) -> None:
+    """Failed attempts on name, each from the next client, waiting out each delay."""
+    for i in range(attempts):
+        client = clients[i % len(clients)]
+        clock.advance(gate.wait_seconds(client, name))
+        assert not _try(users, gate, name, "guess", client).ok
+
+
+def test_the_owner_at_their_usual_address_is_never_delayed_by_an_attacker(users, gate, clock):
+    assert _try(users, gate, "clerk", "battery staple", OWNER_DESK).ok  # signed in here before
+    bots = [f"198.51.100.{i}" for i in range(1, 60)]
+    _attack(users, gate, clock, "clerk", 200, bots)  # many addresses, past every free allowance
+    assert gate.wait_seconds(bots[0], "clerk") > 0  # the attackers are held back…
+    assert gate.wait_seconds(OWNER_DESK, "clerk") == 0  # …the owner is not
+    assert _try(users, gate, "clerk", "battery staple", OWNER_DESK).ok
+
+
+def test_an_attack_on_one_account_only_slows_its_owner_elsewhere(users, gate, clock):
+    _attack(users, gate, clock, "clerk", 60, [ATTACKER, "198.51.100.8", "198.51.100.9"])
+    wait = gate.wait_seconds(ELSEWHERE, "clerk")
+    assert wait <= max(POLICY.account.cap, POLICY.global_.cap)  # slowed, never locked out
+    clock.advance(wait)
+    assert _try(users, gate, "clerk", "battery staple", ELSEWHERE).ok
+
+
+def test_an_attacker_cannot_keep_the_owner_out_by_renewing_failures(users, gate, clock):
+    """The old lock was renewed by one failure every few minutes; now the owner's own address
+    stays free however the attacker paces the failures."""
+    assert _try(users, gate, "clerk", "battery staple", OWNER_DESK).ok
+    for _ in range(30):
+        clock.advance(gate.wait_seconds(ATTACKER, "clerk") + 1)
+        _try(users, gate, "clerk", "guess", ATTACKER)
+        assert gate.wait_seconds(OWNER_DESK, "clerk") == 0
+
+
+def test_spraying_many_names_from_many_addresses_hits_the_global_budget(users, gate, clock, checks):
+    assert _try(users, gate, "clerk", "battery staple", OWNER_DESK).ok
+    checks.clear()
+    results = [_try(users, gate, f"name-{i}", "guess", f"10.0.{i // 250}.{i % 250}")  # all new: only
+               for i in range(POLICY.global_.free + 20)]  # the global bucket grows
+    assert len(checks) == POLICY.global_.free + 1  # then the rest are refused unchecked
+    assert all(r.refused and 0 < r.wait_seconds <= POLICY.global_.cap for r in results[len(checks):])
+    assert _try(users, gate, "clerk", "battery staple", OWNER_DESK).ok  # the known owner is not held back
+
+
+def test_spraying_many_names_from_one_address_is_slowed(users, gate, clock):
+    for i in range(POLICY.client.free + 1):
+        clock.advance(gate.wait_seconds(ATTACKER, f"name-{i}"))
+        _try(users, gate, f"name-{i}", "guess", ATTACKER)
+    assert gate.wait_seconds(ATTACKER, "yet-another-name") > 0
+    assert gate.wait_seconds(ELSEWHERE, "yet-another-name") == 0
+
+
+def test_unknown_names_cost_a_password_check_and_are_throttled_like_real_ones(users, gate, checks):
+    unknown = _try(users, gate, "nobody", "correct horse", ATTACKER)
+    known = _try(users, gate, "clerk", "wrong", ATTACKER)
+    assert len(checks) == 2  # a dummy hash is checked for the unknown name
+    assert (unknown.wait_seconds, unknown.refused) == (known.wait_seconds, known.refused)
+
+
+def test_failures_are_forgotten_after_a_quiet_hour(users, gate, clock):
+    _attack(users, gate, clock, "clerk", 5, [ATTACKER])
+    clock.advance(POLICY.forget_after + 1)
+    assert _try(users, gate, "clerk", "guess", ATTACKER).wait_seconds == POLICY.pair.base  # starts over
+
+
+def test_the_throttle_survives_a_restart_and_is_shared_with_another_process(users, engine, gate, clock, tmp_path):
+    _attack(users, gate, clock, "clerk", 3, [ATTACKER])
+    wait = gate.wait_seconds(ATTACKER, "clerk")
+    restarted = throttle.Throttle(make_engine(str(engine.url)), clock=clock)
+    assert restarted.wait_seconds(ATTACKER, "clerk") == wait
+    other = subprocess.run([sys.executable, "-c", (
+        "import sys; from dashboard import throttle; from dashboard.db import make_engine; "
+        "print(throttle.Throttle(make_engine(sys.argv[1]), clock=lambda: float(sys.argv[2]))"
+        ".wait_seconds(sys.argv[3], 'clerk'))"), str(engine.url), str(clock.now), ATTACKER],
+        cwd=ROOT, capture_output=True, text=True, check=True)
+    assert float(other.stdout) == wait
+
+
+def test_concurrent_failures_are_all_counted(engine, clock):
+    """Sessions (or replicas) failing at once lose no count: the update locks the row."""
+    gates = [throttle.Throttle(make_engine(str(engine.url)), clock=clock) for _ in range(4)]
+    threads = [threading.Thread(target=lambda g=g: [g.record_failure(ATTACKER, "clerk") for _ in range(5)])
+               for g in gates]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with engine.connect() as connection:
+        counts = dict(connection.execute(select(SignInThrottle.kind, SignInThrottle.failures)).all())
+    assert counts == {"pair": 20, "client": 20, "account": 20, "global": 20}
+
+
+def test_a_row_pruned_by_another_session_mid_write_is_recreated(engine, gate, monkeypatch):
+    real, calls = gate._ensure_rows, []
+
+    def then_pruned(buckets, now):
+        real(buckets, now)
+        if not calls:  # another session prunes the rows just after they were found
+            with engine.begin() as connection:
+                connection.execute(delete(SignInThrottle))
+        calls.append(1)
+
+    monkeypatch.setattr(gate, "_ensure_rows", then_pruned)
+    gate.record_failure(ATTACKER, "clerk")
+    assert len(calls) == 2
+    with engine.connect() as connection:
+        assert sorted(connection.execute(select(SignInThrottle.failures)).scalars()) == [1, 1, 1, 1]
+
+
+def test_many_other_names_neither_evict_a_delay_nor_grow_the_table_without_bound(engine, clock):
+    unlimited = throttle.Rule(free=10**9, base=1.0, cap=1.0)  # so that only the pair bucket delays
+    gate = throttle.Throttle(engine, policy=throttle.Policy(global_=unlimited, client=unlimited), clock=clock)
+    gate.record_failure(ATTACKER, "clerk")
+    gate.record_failure(ATTACKER, "clerk")
+    before = gate.wait_seconds(ATTACKER, "clerk")
+    for i in range(300):  # the old in-memory throttle dropped the oldest name past its limit
+        gate.record_failure(f"10.1.{i // 250}.{i % 250}", f"name-{i}")
+    assert gate.wait_seconds(ATTACKER, "clerk") == before
+    grown = _rows(engine)
+    clock.advance(POLICY.forget_after + 1)
+    gate.record_failure(ELSEWHERE, "clerk")
+    assert _rows(engine) < grown and _rows(engine) <= 4  # stale rows pruned: only this attempt's buckets
+
+
+def test_known_addresses_are_kept_until_they_expire(users, engine, gate, clock):
+    assert _try(users, gate, "clerk", "battery staple", OWNER_DESK).ok
+    clock.advance(POLICY.forget_after + 1)
+    gate.record_failure(ATTACKER, "x")  # prunes
+    assert gate.is_known(OWNER_DESK, "clerk")
+    clock.advance(POLICY.known_for)
+    gate.record_failure(ATTACKER, "x")
+    assert not gate.is_known(OWNER_DESK, "clerk")
+    assert _rows(engine) == 4
+
+
+def test_names_typed_at_the_form_are_not_stored(engine, gate):
+    gate.record_failure(ATTACKER, "my-password-typed-as-name")
+    with engine.connect() as connection:
+        stored = " ".join(map(str, connection.execute(select(SignInThrottle)).all()))
+    assert "my-password" not in stored and ATTACKER not in stored
+
+
+# --- one password check at a time -----------------------------------------------------------
+
+def test_when_the_password_check_is_taken_too_long_the_attempt_is_turned_away_unchecked(users, gate, checks):
+    assert auth._BCRYPT.acquire(timeout=5)
+    try:
+        result = auth.sign_in(users, "clerk", "battery staple", client=ATTACKER, throttle=gate, busy_timeout=0.01)
+    finally:
+        auth._BCRYPT.release()
+    assert result.busy and not result.ok and checks == []
+    assert gate.wait_seconds(ATTACKER, "clerk") == 0  # not counted as a failure
+
+
+def test_password_checks_run_one_at_a_time(users, gate, monkeypatch):
+    running, peak = [0], [0]
+    lock = threading.Lock()
+    real = bcrypt.checkpw
+
+    def counting(*args):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        try:
+            return real(*args)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(bcrypt, "checkpw", counting)
+    threads = [threading.Thread(target=_try, args=(users, gate, f"name-{i}", "guess", f"10.2.0.{i}")) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert peak[0] == 1
+
+
+# --- the client's address -------------------------------------------------------------------
+
+@pytest.mark.parametrize("peer, forwarded, expected", [
+    ("203.0.113.10", [], "203.0.113.10"),  # direct: the TCP peer
+    ("203.0.113.10", ["1.2.3.4"], "203.0.113.10"),  # a client's own header is ignored without a proxy
+    (None, [], "127.0.0.1"),  # local, no proxy
+    (None, ["203.0.113.10"], "203.0.113.10"),  # behind a local proxy (nginx appends $remote_addr)
+    (None, ["6.6.6.6, 203.0.113.10"], "203.0.113.10"),  # a forged first hop is ignored
+    (None, ["6.6.6.6", "203.0.113.10"], "203.0.113.10"),  # the header given twice
+    (None, ["2001:db8:1:2:aaaa::1"], "2001:db8:1:2::/64"),  # IPv6 counted per /64
+    (None, ["::ffff:203.0.113.10"], "203.0.113.10"),
+    (None, ["not-an-address"], "not-an-address"),
+])
+def test_client_id(peer, forwarded, expected):
+    assert throttle.client_id(peer, forwarded, proxies=throttle.trusted_proxies("")) == expected
+
+
+def test_client_id_trusts_a_configured_proxy_and_only_that():
+    proxies = throttle.trusted_proxies("10.0.0.5, 10.9.0.0/16")
+    assert throttle.client_id("10.0.0.5", ["6.6.6.6, 203.0.113.10"], proxies=proxies) == "203.0.113.10"
+    assert throttle.client_id("10.0.0.5", ["203.0.113.10, 10.9.1.1"], proxies=proxies) == "203.0.113.10"
+    assert throttle.client_id("10.0.0.6", ["203.0.113.10"], proxies=proxies) == "10.0.0.6"
+
+
+# --- the hash-password command ----------------------------------------------------------------
 
 def test_hash_password_command_prints_a_secrets_line_without_the_password():
     result = subprocess.run([sys.executable, "-m", "dashboard", "hash-password", "祕書 甲", "--stdin"], cwd=ROOT,
@@ -172,6 +397,7 @@ def test_hash_password_command_prints_a_secrets_line_without_the_password():
     import tomllib
     users = tomllib.loads(f"[secretariat.users]\n{line}\n")["secretariat"]["users"]
     assert auth.verify_password("s3cret pass", users["祕書 甲"])
+    assert auth.read_accounts({"users": users}).users == users
 
 
 def test_hash_password_command_refuses_an_empty_password():

@@ -30,7 +30,7 @@ def meeting(app, monkeypatch):
     """The meeting page on a fresh store, with no secrets and a fresh sign-in throttle."""
     st.cache_resource.clear()  # the engine is cached per process; each test has its own database
     st.cache_data.clear()
-    monkeypatch.setattr(auth, "THROTTLE", auth.Throttle(clock=FrozenClock()))
+    monkeypatch.setattr(auth_form, "CLOCK", FrozenClock())
     app.switch_page("../pages/meeting.py")
     yield app
     st.cache_resource.clear()  # leave no engine on this test's database to later tests

@@ -5,17 +5,23 @@ configured, Streamlit's OIDC login (st.login) is offered too, and a signed-in ac
 secretariat when its e-mail is listed in `[secretariat] oidc_emails`. Without any of these the
 pages are read-only. Not a page: imported by the meeting page and the presenter view.
 """
+import logging
 import math
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, throttle
+from pages.shared import cached
 
 SESSION_KEY = "secretariat_user"
 # Visitors see where they stand, never how the server is set up (README documents that).
 READ_ONLY_NOTE = "目前為唯讀：本站尚未開放祕書處登入。"
+BROKEN_NOTE = "祕書處登入設定有誤，請管理者修正 .streamlit/secrets.toml（詳見伺服器紀錄）："
+CLOCK = time.time  # the throttle's clock; tests replace it
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -24,26 +30,36 @@ class Settings:
     users: dict[str, str]  # name -> bcrypt hash, from [secretariat.users]
     oidc: bool  # an [auth] section is configured
     oidc_emails: frozenset[str]  # casefolded, from [secretariat] oidc_emails
-
-
-def _section(secrets, name: str) -> Mapping:
-    section = secrets.get(name)
-    return section if isinstance(section, Mapping) else {}
+    problems: tuple[auth.Problem, ...] = ()  # what is wrong in secrets.toml, shown on the form
 
 
 def settings() -> Settings:
     """The sign-in settings, read once per run and passed on: without a secrets file, every read of
-    st.secrets looks for the files again."""
+    st.secrets looks for the files again. A missing secrets file means read-only; a broken one is
+    reported (on the form and in the log), since silently turning read-only would leave the
+    secretariat unable to sign in without knowing why."""
     try:
-        secretariat = _section(st.secrets, "secretariat")
+        secretariat = st.secrets.get("secretariat")
         oidc = isinstance(st.secrets.get("auth"), Mapping)
-    except Exception:  # Streamlit raises when no secrets file is found; that means read-only
-        return Settings(users={}, oidc=False, oidc_emails=frozenset())
-    users = secretariat.get("users")
-    return Settings(
-        users={str(name): str(hashed) for name, hashed in users.items()} if isinstance(users, Mapping) else {},
-        oidc=oidc,
-        oidc_emails=frozenset(str(e).strip().casefold() for e in secretariat.get("oidc_emails", []) or []))
+    except FileNotFoundError as error:  # StreamlitSecretNotFoundError: missing, or failed to parse
+        if getattr(error, "error_id", None) == "no-secrets-found":
+            return Settings(users={}, oidc=False, oidc_emails=frozenset())
+        cause = error.__cause__  # tomllib's error names line and column; Streamlit's adds the server's path
+        problem = auth.Problem(f"secrets.toml 不是有效的 TOML 檔：{cause}" if cause else f"無法讀取 secrets.toml：{error}")
+        _log_problems((problem,))
+        return Settings(users={}, oidc=False, oidc_emails=frozenset(), problems=(problem,))
+    accounts = auth.read_accounts(secretariat)
+    _log_problems(accounts.problems)
+    return Settings(users=accounts.users, oidc=oidc, oidc_emails=accounts.oidc_emails, problems=accounts.problems)
+
+
+_logged: set[auth.Problem] = set()  # each problem is logged once per process, not on every run
+
+
+def _log_problems(problems) -> None:
+    for problem in set(problems) - _logged:
+        _logged.add(problem)
+        log.error("Sign-in settings: %s%s", problem.message, f" (account {problem.account!r})" if problem.account else "")
 
 
 def _oidc_email(config: Settings) -> str | None:
@@ -73,7 +89,7 @@ def current_user(config: Settings | None = None) -> str | None:
 
 def is_configured(config: Settings | None = None) -> bool:
     config = config or settings()
-    return bool(config.users) or config.oidc
+    return bool(config.users) or config.oidc or bool(config.problems)
 
 
 def sign_in_panel(*, key: str = "sign-in", config: Settings | None = None) -> None:
@@ -88,6 +104,8 @@ def sign_in_panel(*, key: str = "sign-in", config: Settings | None = None) -> No
     if not is_configured(config):
         st.caption(READ_ONLY_NOTE)
         return
+    if config.problems:
+        st.error("\n".join([BROKEN_NOTE] + [f"- {problem.message}" for problem in config.problems]))
     email = _oidc_email(config)
     if email:  # signed in with OIDC but not on the secretariat's list
         st.warning(f"{email} 不在祕書處名單中，僅能檢視。")
@@ -107,15 +125,35 @@ def _password_form(key: str, config: Settings) -> None:
         submitted = st.form_submit_button("登入")
     if not submitted:
         return
-    result = auth.sign_in(config.users, name, password)
+    result = auth.sign_in(config.users, name, password, client=client(),
+                          throttle=throttle.Throttle(cached.engine(), clock=CLOCK))
     if result.ok:
         st.session_state[SESSION_KEY] = result.user
         st.rerun()
+    st.error(failure_message(result))
+
+
+def failure_message(result: auth.SignInResult) -> str:
     seconds = math.ceil(result.wait_seconds)
+    if result.busy:
+        return "系統正忙於處理其他登入，請稍後再試。"
     if result.refused:
-        st.error(f"此帳號登入失敗次數過多，請於 {seconds} 秒後再試。")
-    else:
-        st.error(f"帳號或密碼錯誤。此帳號須等 {seconds} 秒後才能再試，每次失敗等待時間加倍。")
+        return f"登入失敗次數過多，請於 {seconds} 秒後再試。"
+    if seconds:
+        return f"帳號或密碼錯誤。請等 {seconds} 秒後再試；連續失敗時等待時間會加長。"
+    return "帳號或密碼錯誤。"
+
+
+def client() -> str:
+    """The address this session's attempts are counted under (see throttle.client_id)."""
+    try:
+        peer, forwarded = st.context.ip_address, st.context.headers.get_all("X-Forwarded-For")
+    except Exception:  # no request context in this runtime
+        peer, forwarded = None, []
+    if not isinstance(peer, str):  # None on loopback; AppTest's stand-in is not an address either
+        peer = None
+    return throttle.client_id(peer, [hop for hop in forwarded if isinstance(hop, str)]
+                              if isinstance(forwarded, list) else [])
 
 
 def _sign_out(config: Settings) -> None:

@@ -1,0 +1,154 @@
+"""The sign-in form on the meeting page through AppTest: what a visitor is told after a wrong
+password, a refused attempt or a busy server, and how a broken secrets.toml is reported."""
+import logging
+
+import pytest
+import streamlit as st
+from streamlit import config as st_config
+from streamlit.runtime.secrets import Secrets
+
+from dashboard import auth
+from pages.shared import auth_form
+
+PASSWORD = "rehearsal pass"
+
+
+class FrozenClock:
+    now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(scope="module")
+def users() -> dict[str, str]:
+    return {"祕書甲": auth.hash_password(PASSWORD, rounds=4)}
+
+
+@pytest.fixture
+def meeting(app, monkeypatch):
+    """The meeting page on a fresh store (a fresh throttle with it), with a frozen throttle clock."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    monkeypatch.setattr(auth_form, "CLOCK", FrozenClock())
+    monkeypatch.setattr(auth_form, "_logged", set())
+    app.switch_page("../pages/meeting.py")
+    yield app
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _sidebar_errors(at) -> str:
+    return "\n".join(e.value for e in at.sidebar.error)
+
+
+def _sign_in(at, password: str, name: str = "祕書甲"):
+    at.text_input(key="sign-in-name").input(name)
+    at.text_input(key="sign-in-password").input(password)
+    next(b for b in at.button if b.label == "登入").click()
+    return at.run()
+
+
+def _can_record(at) -> bool:
+    return any(b.label == "記錄決議" for b in at.button)
+
+
+def test_a_wrong_password_says_how_long_to_wait_and_a_retry_too_soon_is_refused(meeting, users):
+    meeting.secrets["secretariat"] = {"users": users}
+    at = _sign_in(meeting.run(), "guess")
+    assert not at.exception
+    assert "帳號或密碼錯誤" in _sidebar_errors(at) and "1 秒" in _sidebar_errors(at)
+    at = _sign_in(at, PASSWORD)
+    assert "失敗次數過多" in _sidebar_errors(at) and not _can_record(at)
+
+
+def test_an_unknown_name_gets_the_same_message_as_a_wrong_password(meeting, users):
+    meeting.secrets["secretariat"] = {"users": users}
+    unknown = _sidebar_errors(_sign_in(meeting.run(), "guess", name="nobody"))
+    st.cache_resource.clear()  # a fresh store, so a fresh throttle
+    meeting.secrets["secretariat"] = {"users": users}
+    assert unknown == _sidebar_errors(_sign_in(meeting.run(), "guess"))
+
+
+def test_the_right_password_signs_in(meeting, users):
+    meeting.secrets["secretariat"] = {"users": users}
+    at = _sign_in(meeting.run(), PASSWORD)
+    assert not at.exception and _can_record(at) and not at.sidebar.error
+
+
+def test_a_busy_server_says_so_and_counts_no_failure(meeting, users, monkeypatch):
+    meeting.secrets["secretariat"] = {"users": users}
+    at = meeting.run()
+    monkeypatch.setattr(auth, "BUSY_TIMEOUT", 0.01)
+    assert auth._BCRYPT.acquire(timeout=5)  # another session's check is running
+    try:
+        at = _sign_in(at, PASSWORD)
+    finally:
+        auth._BCRYPT.release()
+    assert "系統正忙" in _sidebar_errors(at) and not _can_record(at)
+    assert _can_record(_sign_in(at, PASSWORD))  # and may try again at once
+
+
+@pytest.mark.parametrize("section, expected", [
+    ("users", "應為區段 [secretariat]"),
+    ({"users": "祕書甲"}, "[secretariat.users] 應為"),
+    ({"users": {"祕書甲": "rehearsal pass"}}, "第 1 個帳號：值不是 bcrypt 密碼雜湊"),
+    ({"users": {"祕書甲": 42}}, "第 1 個帳號：值應為一段文字"),
+    ({"users": {}, "oidc_emails": "a@example.org"}, "oidc_emails 應為電子郵件的清單"),
+])
+def test_a_broken_secretariat_section_is_reported_on_the_form_and_in_the_log(meeting, section, expected, caplog):
+    meeting.secrets["secretariat"] = section
+    with caplog.at_level(logging.ERROR):
+        at = meeting.run()
+    assert not at.exception
+    shown = _sidebar_errors(at)
+    assert "祕書處登入設定有誤" in shown and expected in shown
+    assert "唯讀" not in "\n".join(c.value for c in at.sidebar.caption)  # not passed off as read-only
+    assert "祕書甲" not in shown and "rehearsal" not in shown  # visitors learn no account name
+    assert expected in caplog.text
+    assert "rehearsal" not in caplog.text  # a mistaken plain password is not logged either
+
+
+def test_a_bad_hash_is_reported_and_the_other_accounts_still_sign_in(meeting, users, caplog):
+    meeting.secrets["secretariat"] = {"users": {"舊帳號": "$2b$12$cut-short", **users}}
+    with caplog.at_level(logging.ERROR):
+        at = meeting.run()
+    assert "第 1 個帳號" in _sidebar_errors(at) and "舊帳號" in caplog.text
+    at = _sign_in(at, PASSWORD)
+    assert _can_record(at)
+
+
+@pytest.fixture
+def secrets_file(tmp_path, monkeypatch):
+    """st.secrets read from a file of the test's choosing, as on a server."""
+    path = tmp_path / "secrets.toml"
+    old = st_config.get_option("secrets.files")
+    st_config.set_option("secrets.files", [str(path)])
+    monkeypatch.setattr(st, "secrets", Secrets())
+    yield path
+    st_config.set_option("secrets.files", old)
+
+
+def test_a_secrets_file_that_is_not_valid_toml_is_reported(meeting, secrets_file, users, caplog):
+    secrets_file.write_text(f'[secretariat.users]\n"祕書甲" = "{users["祕書甲"]}\n', encoding="utf-8")  # no closing quote
+    with caplog.at_level(logging.ERROR):
+        at = meeting.run()
+    assert not at.exception
+    shown = _sidebar_errors(at)
+    assert "secrets.toml 不是有效的 TOML 檔" in shown and "line 2" in shown
+    assert str(secrets_file.parent) not in shown  # the server's paths stay in the log
+    assert "不是有效的 TOML" in caplog.text
+    assert not any(b.label == "登入" for b in at.button)
+
+
+def test_a_valid_secrets_file_signs_in(meeting, secrets_file, users):
+    secrets_file.write_text(f'[secretariat.users]\n"祕書甲" = "{users["祕書甲"]}"\n', encoding="utf-8")
+    at = _sign_in(meeting.run(), PASSWORD)
+    assert _can_record(at) and not at.sidebar.error
+
+
+def test_without_a_secrets_file_the_page_is_read_only_and_reports_nothing(meeting, secrets_file, caplog):
+    with caplog.at_level(logging.ERROR):
+        at = meeting.run()
+    assert not at.sidebar.error and "唯讀" in "\n".join(c.value for c in at.sidebar.caption)
+    assert "secrets" not in caplog.text
