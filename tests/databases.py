@@ -16,6 +16,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
@@ -31,6 +32,15 @@ _template: list[str] = []  # the loaded template's name, once made
 
 def on_postgres() -> bool:
     return SERVER is not None
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip a test that needs PostgreSQL (or nginx) when `condition` fails, unless REQUIRE_POSTGRES=1
+    (set by .ci/run for its PostgreSQL pass), in which case it fails: CI must never skip it silently."""
+    if not condition:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL tests required but {reason}")
+        pytest.skip(reason)
 
 
 def _admin() -> Engine:
