@@ -8,7 +8,8 @@ a server URL whose user may create databases, e.g.
 
 each store is a database of its own on that server, created for the test and dropped afterwards.
 Stores built from data/ are copied from one loaded template database (CREATE DATABASE … TEMPLATE),
-which takes a fraction of the time of loading data/ again.
+which takes a fraction of the time of loading data/ again. Databases are named dashboard_test_<pid>_…;
+a run that was killed leaves its own behind, to drop by that name.
 """
 import atexit
 import os
@@ -25,6 +26,8 @@ from dashboard import store
 from dashboard.db import make_engine
 
 SERVER = os.environ.get("TEST_DATABASE_URL") or None
+if SERVER and make_url(SERVER).get_backend_name() != "postgresql":
+    raise RuntimeError(f"TEST_DATABASE_URL must name a PostgreSQL server (postgresql+psycopg://…), not {SERVER!r}")
 _PREFIX = f"dashboard_test_{os.getpid()}_"
 _created: list[str] = []
 _template: list[str] = []  # the loaded template's name, once made
