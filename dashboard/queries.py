@@ -30,15 +30,19 @@ def store_version(session: Session) -> tuple:
     return connection_version(session.connection())
 
 
-# One round trip, no ORM: pages ask for the version on every script run.
+# One round trip, no ORM: pages ask for the version on every script run. Counts as well as the
+# highest ids: on PostgreSQL ids are handed out at insert but become visible at commit, so a row
+# with a lower id can appear after a higher one (two secretariat sessions, or two replicas, saving
+# at once); the highest id would not change then, the count does (both tables are append-only).
 _VERSION_QUERY = sa_select(sa_select(func.max(StoreBuild.id)).scalar_subquery(),
-                           sa_select(func.max(Decision.id)).scalar_subquery())
+                           sa_select(func.max(Decision.id)).scalar_subquery(),
+                           sa_select(func.count(Decision.id)).scalar_subquery())
 
 
 def connection_version(connection: Connection) -> tuple:
     """store_version on a plain SQLAlchemy connection."""
-    build, decisions = connection.execute(_VERSION_QUERY).one()
-    return build or 0, decisions or 0
+    build, last_decision, decisions = connection.execute(_VERSION_QUERY).one()
+    return build or 0, last_decision or 0, decisions
 
 
 def cities(session: Session) -> list[City]:

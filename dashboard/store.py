@@ -7,7 +7,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from dashboard.config import DATA_DIR
-from dashboard.db import create_tables
+from dashboard.db import build_lock, create_tables
 from dashboard.loading import Dataset, load_dataset
 from dashboard.models import CURATED_TABLES, Proposal, StoreBuild
 
@@ -18,6 +18,12 @@ def load(engine: Engine, data_dir: Path = DATA_DIR) -> Dataset:
     Raises loading.DataError before touching the database when data_dir has problems.
     """
     dataset = load_dataset(data_dir)
+    with build_lock(engine):
+        _write(engine, dataset)
+    return dataset
+
+
+def _write(engine: Engine, dataset: Dataset) -> None:
     create_tables(engine)
     with Session(engine) as session, session.begin():
         for table in CURATED_TABLES:
@@ -26,7 +32,6 @@ def load(engine: Engine, data_dir: Path = DATA_DIR) -> Dataset:
             session.add_all(batch)
             session.flush()
         session.add(StoreBuild(built_at=datetime.now(UTC)))
-    return dataset
 
 
 def is_built(engine: Engine) -> bool:
@@ -38,8 +43,9 @@ def is_built(engine: Engine) -> bool:
 
 def ensure_built(engine: Engine, data_dir: Path = DATA_DIR) -> bool:
     """Build the store when it is missing or empty; True when it was built now."""
-    if is_built(engine):
-        create_tables(engine)  # adds tables introduced since the store was built
-        return False
-    load(engine, data_dir)
+    with build_lock(engine):  # replicas starting together: the first builds, the others wait and find it built
+        if is_built(engine):
+            create_tables(engine)  # adds tables introduced since the store was built
+            return False
+        _write(engine, load_dataset(data_dir))
     return True

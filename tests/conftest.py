@@ -1,4 +1,7 @@
-"""Shared fixtures: an in-memory store built from data/, and a scratch copy of data/ to break."""
+"""Shared fixtures: stores built from data/, and a scratch copy of data/ to break.
+
+Stores are SQLite unless TEST_DATABASE_URL names a PostgreSQL server (see tests/databases.py).
+"""
 import shutil
 from pathlib import Path
 
@@ -8,16 +11,28 @@ from sqlmodel import Session, create_engine
 
 from dashboard import store
 from dashboard.config import DATA_DIR
+from dashboard.db import make_engine
+from tests import databases
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _memory_engine():
+    return create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
+
+
 @pytest.fixture(scope="session")
-def loaded_engine():
+def loaded_engine(tmp_path_factory):
     """One store for read-only tests; tests must not write to it."""
-    engine = create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
-    store.load(engine)
-    return engine
+    if not databases.on_postgres():
+        engine = _memory_engine()
+        store.load(engine)
+        yield engine
+        return
+    with databases.database(tmp_path_factory.mktemp("loaded") / "loaded.db", loaded=True) as url:
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture
@@ -27,9 +42,29 @@ def session(loaded_engine):
 
 
 @pytest.fixture
-def fresh_engine():
-    """An empty in-memory database for tests that write."""
-    return create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
+def fresh_engine(tmp_path):
+    """An empty database for tests that write."""
+    if not databases.on_postgres():
+        yield _memory_engine()
+        return
+    with databases.database(tmp_path / "fresh.db") as url:
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
+
+
+@pytest.fixture
+def writable_engine(tmp_path):
+    """A store built from data/ that the test may write to (on PostgreSQL, a copy of a loaded template)."""
+    if not databases.on_postgres():
+        engine = _memory_engine()
+        store.load(engine)
+        yield engine
+        return
+    with databases.database(tmp_path / "writable.db", loaded=True) as url:
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture
@@ -41,11 +76,11 @@ def data_copy(tmp_path) -> Path:
 
 
 @pytest.fixture
-def db_url(tmp_path, monkeypatch) -> str:
-    """Point DATABASE_URL at a fresh SQLite file for app and CLI tests."""
-    url = f"sqlite:///{tmp_path / 'test.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
+def db_url(tmp_path, monkeypatch):
+    """Point DATABASE_URL at a new, empty database for app and CLI tests."""
+    with databases.database(tmp_path / "test.db") as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        yield url
 
 
 APP = ROOT / "dashboard" / "app.py"
@@ -53,7 +88,7 @@ APP = ROOT / "dashboard" / "app.py"
 
 @pytest.fixture
 def app(db_url):
-    """An AppTest of the entrypoint on a fresh SQLite store; call .run() (or switch_page first)."""
+    """An AppTest of the entrypoint on a fresh, empty store; call .run() (or switch_page first)."""
     from streamlit.testing.v1 import AppTest
     return AppTest.from_file(str(APP), default_timeout=30)
 
@@ -65,6 +100,7 @@ def store_url(request, tmp_path_factory):
     url = build_store(tmp_path_factory.mktemp("store") / "store.db", getattr(request.module, "DECISIONS", ()))
     with serving(url):
         yield url
+    databases.drop(url)
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import streamlit as st
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from dashboard import store
 from dashboard.db import make_engine
 from dashboard.models import Decision
+from tests import databases
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 TAIPEI = timezone(timedelta(hours=8))
@@ -23,13 +23,15 @@ def decision(proposal_id: str, resolution: str, *, at: datetime = MEETING_TIME, 
 
 
 def build_store(path: Path, decisions=()) -> str:
-    """A store built from data/ in a SQLite file, with `decisions` recorded; returns its URL."""
-    url = f"sqlite:///{path}"
+    """A store built from data/ with `decisions` recorded; returns its URL.
+
+    A SQLite file at `path`, or a PostgreSQL database under TEST_DATABASE_URL (tests/databases.py)."""
+    url = databases.new_url(path, loaded=True)
     engine = make_engine(url)
-    store.load(engine)
     with Session(engine) as s:
         s.add_all([decision.model_copy() for decision in decisions])
         s.commit()
+    engine.dispose()
     return url
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.cli import main
+from tests import databases
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -16,9 +17,9 @@ def test_check_passes_on_curated_data(capsys):
     assert "提案 55 案" in capsys.readouterr().out
 
 
-def test_check_writes_nothing(db_url, tmp_path):
+def test_check_writes_nothing(db_url):
     assert main(["check"]) == 0
-    assert not (tmp_path / "test.db").exists()
+    assert databases.is_untouched(db_url)
 
 
 def test_check_on_broken_copy_lists_problems_and_fails(data_copy, capsys):

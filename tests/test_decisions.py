@@ -13,9 +13,8 @@ T0 = datetime(2023, 8, 8, 7, 12, tzinfo=UTC)  # 15:12 in Taipei
 
 
 @pytest.fixture
-def engine(fresh_engine):
-    store.load(fresh_engine)
-    return fresh_engine
+def engine(writable_engine):
+    return writable_engine
 
 
 def _count(engine) -> int:
@@ -63,8 +62,8 @@ def test_recording_never_updates_or_deletes(engine):
     assert _count(engine) == len(vocab.RESOLUTIONS)
 
 
-def test_decisions_survive_a_restart_and_a_rebuild(tmp_path):
-    url = f"sqlite:///{tmp_path / 'meeting.db'}"
+def test_decisions_survive_a_restart_and_a_rebuild(db_url):
+    url = db_url
     first = make_engine(url)
     store.load(first)
     with Session(first) as s:
@@ -73,7 +72,7 @@ def test_decisions_survive_a_restart_and_a_rebuild(tmp_path):
                          now=T0 + timedelta(minutes=1))
     first.dispose()
 
-    second = make_engine(url)  # a new process would open the same file
+    second = make_engine(url)  # a new process would open the same database
     with Session(second) as s:
         assert [d.resolution for d in decisions.history(s, proposal_id="111-05")] == ["不通過", "照案通過"]
     store.load(second)  # rebuilding the curated tables from data/ keeps the decisions

@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import Session
 
-from dashboard import decisions, export, meeting, meeting_record, minutes, queries, store
+from dashboard import decisions, export, meeting, meeting_record, minutes, queries
+from dashboard.db import make_engine
+from tests import databases
 
 A4 = (595, 842)  # points
 ID = re.compile(r"\b11[12]-(?:[CJ]\d\d|\d\d)\b")
@@ -35,11 +37,22 @@ def pdfs(tmp_path_factory) -> dict[str, list[str]]:
     soffice = _require("soffice")
     _require("pdfinfo")
     _require("pdftotext")
-    from sqlalchemy.pool import StaticPool
-    from sqlmodel import create_engine
+    folder = tmp_path_factory.mktemp("render")
+    with databases.database(folder / "store.db", loaded=True) as url:
+        engine = make_engine(url)
+        files = _documents(engine)
+        engine.dispose()
+    for name, content in files.items():
+        (folder / name).write_bytes(content)
+    profile = (folder / "profile").as_uri()  # a private profile: parallel runs do not clash
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(folder), *[str(folder / name) for name in files]],
+                   check=True, capture_output=True, timeout=300)
+    return {name: _pages(folder / (name.rsplit(".", 1)[0] + ".pdf")) for name in files}
 
-    engine = create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
-    store.load(engine)
+
+def _documents(engine) -> dict[str, bytes]:
+    """The three documents, from a store with three decisions and a meeting record."""
     with Session(engine) as s:
         cities = queries.cities(s)
         for proposal_id in ("111-01", "112-J03", "112-J34"):
@@ -49,16 +62,8 @@ def pdfs(tmp_path_factory) -> dict[str, list[str]]:
                               minutes_taker="王小明", attendance={c.code: "副首長 ○○○" for c in cities},
                               conclusions="一、各案依決議辦理。\n二、下次會議由桃園市主辦。")
         frame = queries.proposals_frame(s)
-    folder = tmp_path_factory.mktemp("render")
-    files = {"minutes.docx": minutes.docx_from(engine), "decisions.xlsx": minutes.xlsx_from(engine),
-             "proposals.xlsx": export.xlsx_bytes(export.proposals_download(frame))}
-    for name, content in files.items():
-        (folder / name).write_bytes(content)
-    profile = (folder / "profile").as_uri()  # a private profile: parallel runs do not clash
-    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(folder), *[str(folder / name) for name in files]],
-                   check=True, capture_output=True, timeout=300)
-    return {name: _pages(folder / (name.rsplit(".", 1)[0] + ".pdf")) for name in files}
+    return {"minutes.docx": minutes.docx_from(engine), "decisions.xlsx": minutes.xlsx_from(engine),
+            "proposals.xlsx": export.xlsx_bytes(export.proposals_download(frame))}
 
 
 def _pages(pdf) -> list[tuple[tuple[int, int], str]]:

@@ -12,9 +12,8 @@ T0 = datetime(2023, 8, 8, 7, 12, tzinfo=UTC)  # 15:12 in Taipei
 
 
 @pytest.fixture
-def engine(fresh_engine):
-    store.load(fresh_engine)
-    return fresh_engine
+def engine(writable_engine):
+    return writable_engine
 
 
 def test_delisting_statuses_are_in_the_vocabulary():

@@ -14,9 +14,8 @@ T0 = datetime(2023, 8, 8, 7, 50, tzinfo=UTC)
 
 
 @pytest.fixture
-def engine(fresh_engine):
-    store.load(fresh_engine)
-    return fresh_engine
+def engine(writable_engine):
+    return writable_engine
 
 
 def _meeting_id(s: Session) -> str:

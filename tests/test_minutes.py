@@ -16,15 +16,14 @@ HTML_NOTE = "<script>alert(1)</script><b>x</b>"
 
 
 @pytest.fixture
-def engine(fresh_engine):
-    store.load(fresh_engine)
-    with Session(fresh_engine) as s:
+def engine(writable_engine):
+    with Session(writable_engine) as s:
         decisions.record(s, proposal_id="111-01", resolution="保留", note="待補", recorded_by="祕書甲", now=T0)
         decisions.record(s, proposal_id="111-01", resolution="照案通過", recorded_by="祕書乙",
                          now=T0 + timedelta(minutes=2))
         decisions.record(s, proposal_id="112-J03", resolution="修正後通過", note=HTML_NOTE, recorded_by="祕書甲", now=T0)
         decisions.record(s, proposal_id="112-J34", resolution="不通過", note="=1+1", recorded_by="祕書甲", now=T0)
-    return fresh_engine
+    return writable_engine
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from dashboard import meeting_record, store
 from dashboard.config import DATA_DIR
 from dashboard.db import make_engine
+from tests import databases
 from tests.pagetest import decision, open_page, serving
 
 HOSTILE = '<img src=x onerror="alert(1)">北管'
@@ -67,7 +68,7 @@ def hostile_store(tmp_path_factory):
     meeting["name"] = HOSTILE + meeting["name"]
     (data / "meeting.yaml").write_text(yaml.safe_dump(meeting, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
-    url = f"sqlite:///{folder / 'store.db'}"
+    url = databases.new_url(folder / "store.db")
     engine = make_engine(url)
     store.load(engine, data)
     with Session(engine) as s:
@@ -75,8 +76,10 @@ def hostile_store(tmp_path_factory):
         s.commit()
         meeting_record.record(s, meeting_id=meeting["id"], recorded_by="祕書處", minutes_taker=HOSTILE[:40],
                               attendance={"taipei": HOSTILE}, conclusions=HOSTILE)
+    engine.dispose()
     with serving(url):
         yield url
+    databases.drop(url)
 
 
 @pytest.mark.parametrize(("page", "params"), [

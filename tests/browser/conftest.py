@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import databases
+
 try:  # test modules take `expect` from here, so a missing Playwright skips them via `browser`
     from playwright.sync_api import expect
 except ImportError:
@@ -49,15 +51,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(folder: Path, *extra_args: str) -> tuple[subprocess.Popen, str]:
-    """A streamlit server on a free port, on a fresh store in `folder`; (process, base URL)."""
+def start_server(folder: Path, *extra_args: str, database_url: str | None = None) -> tuple[subprocess.Popen, str]:
+    """A streamlit server on a free port; (process, base URL).
+
+    Its store is `database_url`, or else a new, empty one (in `folder` on SQLite) that the server builds
+    at first start and `stop_server` drops."""
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{folder / 'live.db'}")
+    own = database_url is None
+    database_url = database_url or databases.new_url(folder / "live.db")
+    env = dict(os.environ, DATABASE_URL=database_url)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none", *extra_args],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc.own_database = database_url if own else None
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while True:
@@ -67,6 +75,8 @@ def start_server(folder: Path, *extra_args: str) -> tuple[subprocess.Popen, str]
         except OSError:
             if proc.poll() is not None or time.time() > deadline:
                 proc.kill()
+                if own:
+                    databases.drop(database_url)
                 raise RuntimeError(proc.stdout.read().decode(errors="replace")[-3000:])
             time.sleep(0.2)
 
@@ -74,6 +84,8 @@ def start_server(folder: Path, *extra_args: str) -> tuple[subprocess.Popen, str]
 def stop_server(proc: subprocess.Popen) -> None:
     proc.terminate()
     proc.wait(10)
+    if proc.own_database:
+        databases.drop(proc.own_database)
 
 
 @pytest.fixture(scope="session")
