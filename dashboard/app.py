@@ -12,8 +12,11 @@ if str(ROOT) not in sys.path:  # so that `pages.shared` and `dashboard` import w
 
 import streamlit as st  # noqa: E402
 
+from dashboard import nodelay  # noqa: E402
 from pages.shared import presenter
 from pages.shared.page_list import PAGES
+
+nodelay.enable()  # Streamlit's sockets keep Nagle's algorithm on: ~40 ms per run (dashboard/nodelay.py)
 
 st.set_page_config(page_title="北臺合作儀表板", page_icon="🤝", layout="wide")
 presenting = presenter.is_presenting()  # ?present=1: no sidebar or chrome, for a shared screen
