@@ -94,6 +94,23 @@ class Server:
                 self.process.kill()
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time used so far by these processes (Linux /proc), in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def children(pid: int) -> list[int]:
+    with contextlib.suppress(OSError):
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return []
+
+
 def wait_healthy(port: int, timeout: float, server: Server | None = None) -> None:
     import urllib.request
     deadline = time.monotonic() + timeout
@@ -125,7 +142,7 @@ def nginx(tmp: Path, upstream_ports: list[int]):
                                stderr=(prefix / "logs" / "stderr").open("w"))
     try:
         wait_healthy(port, 30)
-        yield port
+        yield port, [process.pid, *children(process.pid)]
     finally:
         process.terminate()
         process.wait(10)
@@ -227,6 +244,10 @@ class Load:
     latencies: list
     seconds: float
     health: list
+    cpu: dict = field(default_factory=dict)  # CPU seconds per run: "client" and each watched process
+
+    def cpu_text(self) -> str:
+        return ", ".join(f"{name} {seconds * 1000:.1f}" for name, seconds in self.cpu.items())
 
     def p(self, q: float) -> float:
         return quantile(self.latencies, q)
@@ -243,7 +264,7 @@ def quantile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def load(port: int, cases: list, sessions: int, session_runs: int) -> Load:
+async def load(port: int, cases: list, sessions: int, session_runs: int, watched: dict | None = None) -> Load:
     """`sessions` tabs at once, each doing `session_runs` runs one after another (session i
     starts at case i and moves on to the next case each run, like someone following links)."""
     errors, latencies = [], []
@@ -260,14 +281,19 @@ async def load(port: int, cases: list, sessions: int, session_runs: int) -> Load
         except (OSError, websockets.WebSocketException, asyncio.TimeoutError) as e:
             errors.append(f"session {i}: {type(e).__name__}: {e}"[:200])
 
+    watched = watched or {}
     stop, health = asyncio.Event(), []
     probe = asyncio.create_task(health_probe(port, stop, health))
+    cpu_before = {name: cpu_seconds(pids) for name, pids in watched.items()} | {"client": time.process_time()}
     start = time.perf_counter()
     await asyncio.gather(*(one(i) for i in range(sessions)))
     seconds = time.perf_counter() - start
+    cpu_after = {name: cpu_seconds(pids) for name, pids in watched.items()} | {"client": time.process_time()}
     stop.set()
     await probe
-    return Load(sessions * session_runs, errors, latencies, seconds, health)
+    runs = max(1, len(latencies))
+    return Load(sessions * session_runs, errors, latencies, seconds, health,
+                {name: (cpu_after[name] - cpu_before[name]) / runs for name in cpu_after})
 
 
 # --- report ------------------------------------------------------------------------------------
@@ -303,7 +329,9 @@ async def main_async(args, tmp: Path) -> bool:
                PYTHONDONTWRITEBYTECODE="1")
     build_store(env)
     empty_script = tmp / "empty_app.py"
-    empty_script.write_text("import streamlit as st\n")
+    # One line, drawing nothing, with the project's socket fix (dashboard/nodelay.py): without it,
+    # whether a run waits ~40 ms for a delayed ACK is luck, and the ratios would measure that luck.
+    empty_script.write_text("from dashboard import nodelay; nodelay.enable()\n")
     project = Server(APP, env, tmp / "project.log").start()
     empty = Server(empty_script, env, tmp / "empty.log").start()
     ok = True
@@ -322,11 +350,13 @@ async def main_async(args, tmp: Path) -> bool:
 
         print(f"\n2. {args.sessions} concurrent sessions × {args.session_runs} runs")
         loads = {}
-        for name, port, cases in (("empty app", empty.port, [EMPTY]), ("project", project.port, CASES)):
-            loads[name] = result = await load(port, cases, args.sessions, args.session_runs)
+        for name, server, cases in (("empty app", empty, [EMPTY]), ("project", project, CASES)):
+            loads[name] = result = await load(server.port, cases, args.sessions, args.session_runs,
+                                              {"server": [server.process.pid]})
             print(f"  {name}: {len(result.errors)} errors, p50 {result.p(0.5):.2f} s, p95 {result.p(0.95):.2f} s, "
                   f"{result.throughput:.1f} runs/s, health p50 {quantile(result.health, 0.5) * 1000:.0f} ms "
-                  f"max {max(result.health, default=float('nan')) * 1000:.0f} ms")
+                  f"max {max(result.health, default=float('nan')) * 1000:.0f} ms; "
+                  f"CPU ms per run: {result.cpu_text()}")
             for error in result.errors[:3]:
                 print(f"    error: {error}")
         mine, blank = loads["project"], loads["empty app"]
@@ -348,13 +378,14 @@ async def main_async(args, tmp: Path) -> bool:
                     for _, page, query in CASES:
                         await warm.run(page, query)
                 through = {}
-                for n, ports in ((1, [project.port]), (2, [project.port, second.port])):
-                    with nginx(tmp, ports) as port:
-                        through[n] = await load(port, CASES, args.sessions, args.session_runs)
+                for n, servers in ((1, [project]), (2, [project, second])):
+                    with nginx(tmp, [s.port for s in servers]) as (port, nginx_pids):
+                        through[n] = await load(port, CASES, args.sessions, args.session_runs,
+                                                {"servers": [s.process.pid for s in servers], "nginx": nginx_pids})
                 print(f"\n3. Replicas behind nginx, {args.sessions} sessions × {args.session_runs} runs")
                 for n, result in through.items():
                     print(f"  {n} server(s): {len(result.errors)} errors, p95 {result.p(0.95):.2f} s, "
-                          f"{result.throughput:.1f} runs/s")
+                          f"{result.throughput:.1f} runs/s; CPU ms per run: {result.cpu_text()}")
                 ratio = through[2].throughput / through[1].throughput
                 ok &= row("throughput, two replicas / one", f"{ratio:.2f}×", f"≥ {TARGET_REPLICAS:g}×",
                           ratio >= TARGET_REPLICAS and not through[1].errors and not through[2].errors)

@@ -19,8 +19,8 @@ def _set_nodelay(sock: socket.socket) -> None:
 def enable() -> None:
     """Nagle off for connections accepted from now on, and for the process's open TCP sockets
     (the connection whose session runs the entrypoint first was accepted before this import)."""
-    if getattr(asyncio.base_events, "_set_nodelay", None) is None:
-        return  # another Python: leave it to asyncio
+    if getattr(asyncio.base_events, "_set_nodelay", _set_nodelay) is _set_nodelay:
+        return  # done already in this process (the entrypoint runs on every rerun), or another Python
     asyncio.base_events._set_nodelay = _set_nodelay
     try:
         descriptors = [int(fd) for fd in os.listdir("/proc/self/fd")]

@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 
 from dashboard import frames, meeting, vocab
 from dashboard.models import (
-    City, Decision, GroupMeeting, Indicator, MutualAid, Proposal, ProposalCity, ProposalLead, ProposalType,
-    StoreBuild, WorkGroup,
+    City, Decision, GroupMeeting, Indicator, MeetingRecord, MutualAid, Proposal, ProposalCity, ProposalLead,
+    ProposalType, StoreBuild, WorkGroup,
 )
 
 PROPOSAL_COLUMNS = [
@@ -30,15 +30,16 @@ def store_version(session: Session) -> tuple:
     return connection_version(session.connection())
 
 
-# One round trip, no ORM: pages ask for the version on every script run.
+# One round trip, no ORM: pages ask for the version on every script run. Rebuilds, decisions and
+# meeting records are append-only, so their highest ids change exactly when the content does.
 _VERSION_QUERY = sa_select(sa_select(func.max(StoreBuild.id)).scalar_subquery(),
-                           sa_select(func.max(Decision.id)).scalar_subquery())
+                           sa_select(func.max(Decision.id)).scalar_subquery(),
+                           sa_select(func.max(MeetingRecord.id)).scalar_subquery())
 
 
 def connection_version(connection: Connection) -> tuple:
     """store_version on a plain SQLAlchemy connection."""
-    build, decisions = connection.execute(_VERSION_QUERY).one()
-    return build or 0, decisions or 0
+    return tuple(value or 0 for value in connection.execute(_VERSION_QUERY).one())
 
 
 def cities(session: Session) -> list[City]:
