@@ -14,8 +14,11 @@ if str(ROOT) not in sys.path:  # so that `pages.shared` and `dashboard` import w
 import streamlit as st  # noqa: E402
 from streamlit.errors import FragmentHandledException  # noqa: E402
 
+from dashboard import nodelay  # noqa: E402
 from pages.shared import presenter
 from pages.shared.page_list import PAGES
+
+nodelay.enable()  # Streamlit's sockets keep Nagle's algorithm on: ~40 ms per run (dashboard/nodelay.py)
 
 PAGE_ERROR = "這個頁面暫時無法顯示，請稍後重新整理。若一直如此，請通知祕書處。"
 

@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 
 from dashboard import frames, meeting, vocab
 from dashboard.models import (
-    City, Decision, GroupMeeting, Indicator, MutualAid, Proposal, ProposalCity, ProposalLead, ProposalType,
-    StoreBuild, WorkGroup,
+    City, Decision, GroupMeeting, Indicator, MeetingRecord, MutualAid, Proposal, ProposalCity, ProposalLead,
+    ProposalType, StoreBuild, WorkGroup,
 )
 
 PROPOSAL_COLUMNS = [
@@ -30,19 +30,19 @@ def store_version(session: Session) -> tuple:
     return connection_version(session.connection())
 
 
-# One round trip, no ORM: pages ask for the version on every script run. Counts as well as the
-# highest ids: on PostgreSQL ids are handed out at insert but become visible at commit, so a row
-# with a lower id can appear after a higher one (two secretariat sessions, or two replicas, saving
-# at once); the highest id would not change then, the count does (both tables are append-only).
+# One round trip, no ORM: pages ask for the version on every script run. Rebuilds, decisions and
+# meeting records are append-only. Counts as well as the highest ids: on PostgreSQL ids are handed
+# out at insert but become visible at commit, so a row with a lower id can appear after a higher one
+# (two sessions, or two replicas, saving at once); the highest id would not change then, the count does.
+_APPEND_ONLY = (Decision, MeetingRecord)
 _VERSION_QUERY = sa_select(sa_select(func.max(StoreBuild.id)).scalar_subquery(),
-                           sa_select(func.max(Decision.id)).scalar_subquery(),
-                           sa_select(func.count(Decision.id)).scalar_subquery())
+                           *(sa_select(func.max(t.id)).scalar_subquery() for t in _APPEND_ONLY),
+                           *(sa_select(func.count(t.id)).scalar_subquery() for t in _APPEND_ONLY))
 
 
 def connection_version(connection: Connection) -> tuple:
     """store_version on a plain SQLAlchemy connection."""
-    build, last_decision, decisions = connection.execute(_VERSION_QUERY).one()
-    return build or 0, last_decision or 0, decisions
+    return tuple(value or 0 for value in connection.execute(_VERSION_QUERY).one())
 
 
 def cities(session: Session) -> list[City]:

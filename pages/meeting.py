@@ -90,7 +90,7 @@ def render() -> None:
     st.dataframe(view.decision_list, hide_index=True, width="stretch")
 
     one_proposal(view, user, clock_param)
-    minutes_downloads(view.data, user)
+    minutes_downloads(view.data, user, version)
 
 
 def one_proposal(view: PageView, user: str | None, clock_param: dict[str, str]) -> None:
@@ -137,8 +137,8 @@ def proposal_markup(entry: meeting.Entry) -> str:
     return "".join(parts)
 
 
-def minutes_downloads(data: meeting.MeetingData, user: str | None) -> None:
-    minutes_form.render(data, user)
+def minutes_downloads(data: meeting.MeetingData, user: str | None, version: tuple | None = None) -> None:
+    minutes_form.render(data, user, version)
 
 
 if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts

@@ -65,3 +65,12 @@ def test_month_ticks(start, end, first, count):
 def test_long_spans_get_yearly_ticks():
     ticks = figures.month_ticks(date(1930, 1, 1), date(2023, 7, 1))
     assert len(ticks) <= 14 and ticks[0][1] == "19年"
+
+
+def test_a_frozen_figure_serialises_exactly_like_the_figure_it_was(frame):
+    import plotly.io
+    build = lambda: figures.group_status_bars(frames.status_counts(frame))  # noqa: E731
+    original, frozen = build(), figures.frozen(build())
+    assert frozen.to_dict() == original.to_dict()
+    assert frozen.to_dict() is frozen.to_dict(), "made once, then handed out"
+    assert plotly.io.to_json(frozen, validate=False) == plotly.io.to_json(original, validate=False)

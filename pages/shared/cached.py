@@ -5,7 +5,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dashboard import meeting, queries
+from dashboard import meeting, meeting_record, queries
 from dashboard import store as builder
 from dashboard.db import make_engine
 
@@ -95,3 +95,13 @@ def meeting_data(version_key: tuple) -> meeting.MeetingData | None:
     """The latest meeting, its decision list and the decisions in force; None without a meeting."""
     with session() as s:
         return meeting.meeting_data(s)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def meeting_record_view(version_key: tuple, meeting_id: str) -> tuple:
+    """(latest record or None, attendance lines, number of saves) of one meeting's minutes: a save
+    is a new row, which changes the store version."""
+    with session() as s:
+        record = meeting_record.latest(s, meeting_id=meeting_id)
+        return (record, meeting_record.attendance_lines(s, record),
+                len(meeting_record.history(s, meeting_id=meeting_id)))

@@ -18,7 +18,7 @@ def overview_view(version_key: tuple) -> dict:
     meetings = cached.group_meetings(version_key)
     table = frames.groups_table(all_groups, cached.proposals(version_key), meetings)
     names = [g.name for g in all_groups]
-    return {"table": groups_list(table), "timeline": figures.meetings_timeline(meetings, order=names)}
+    return {"table": groups_list(table), "timeline": figures.frozen(figures.meetings_timeline(meetings, order=names))}
 
 
 def groups_list(table: pd.DataFrame) -> pa.Table:
@@ -48,7 +48,7 @@ def group_view(version_key: tuple, group_id: str) -> dict | None:
         "hosts": frames.host_agencies(all_groups, group_id=group_id),
         "years": [str(y) for y in sorted(rows["year"].unique())], "rows": rows,
         "list_label": list_filter.filter_choices(frame, all_groups)["group"].get(group_id),
-        "meetings": meetings, "timeline": figures.meetings_timeline(meetings, order=[g.name for g in family]),
+        "meetings": meetings, "timeline": figures.frozen(figures.meetings_timeline(meetings, order=[g.name for g in family])),
     }
 
 

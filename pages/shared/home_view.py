@@ -15,7 +15,7 @@ from pages.shared import cached, list_filter, styling, tables
 @st.cache_resource(show_spinner=False, max_entries=8)
 def status_figure(version_key: tuple, axis: str):
     counts = frames.status_counts(cached.proposals(version_key), axis=axis)
-    return figures.group_status_bars(counts, axis=axis)
+    return figures.frozen(figures.group_status_bars(counts, axis=axis))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -9,7 +9,7 @@ import pydeck as pdk
 import streamlit as st
 
 from dashboard import flows as fl
-from dashboard import maps, queries
+from dashboard import figures, maps, queries
 from pages.shared import cached
 
 
@@ -60,7 +60,7 @@ def map_view(version_key: tuple, flow_key: str, metric: str, selected: str | Non
     chosen = next((c for c in cities if c.code == selected), None)
     deck = maps.flow_deck(shown, cities, selected=selected, scale_flows=flows)
     deck.to_json()  # built once here, not on every run (maps.CompactDeck)
-    matrix = fl.od_heatmap(flows, cities, selected=chosen.name if chosen else None)
+    matrix = figures.frozen(fl.od_heatmap(flows, cities, selected=chosen.name if chosen else None))
     max_count = int(flows.frame["count"].max()) if not flows.frame.empty else 0
     return MapView(
         cities=cities, flows=flows, shown=shown, deck=deck, matrix=matrix,

@@ -8,7 +8,7 @@ Not a page: called by pages/meeting.py.
 import pandas as pd
 import streamlit as st
 
-from dashboard import meeting_record, minutes, queries
+from dashboard import meeting_record, minutes
 from dashboard.meeting import MeetingData
 from dashboard.models import MeetingRecord
 from pages.shared import cached
@@ -17,16 +17,12 @@ FORM_KEY = "meeting-record"
 SAVED_KEY = "meeting-record-saved"
 
 
-def render(data: MeetingData, user: str | None) -> None:
+def render(data: MeetingData, user: str | None, version: tuple | None = None) -> None:
     meeting = data.info.meeting
     st.subheader("會議紀錄")
-    # Read on every run rather than per store version: a save does not change the version, and
-    # one small query costs little.
-    with cached.session() as s:
-        record = meeting_record.latest(s, meeting_id=meeting.id)
-        cities = queries.cities(s)
-        lines = meeting_record.attendance_lines(s, record)
-        saves = len(meeting_record.history(s, meeting_id=meeting.id))
+    version = version or cached.version()  # a save adds a row, which changes the version
+    record, lines, saves = cached.meeting_record_view(version, meeting.id)
+    cities = cached.cities(version)
     if record is not None:
         st.caption(f"{meeting_record.recorded_label(record)} 由{record.recorded_by}儲存（共儲存 {saves} 次，"
                    "舊紀錄保留，最新一次為準）；下載的會議紀錄草案使用這些內容。")
