@@ -34,7 +34,7 @@ def run_page(page) -> None:
     except FragmentHandledException:  # a fragment's error, already logged and shown by Streamlit
         raise
     except Exception:
-        logging.getLogger("dashboard.app").exception("Page %r failed", page.url_path)
+        logging.getLogger("dashboard.app").exception("Page %r (/%s) failed", page.title, page.url_path)
         if st.get_option("client.showErrorDetails") == "full":
             raise
         st.error(PAGE_ERROR, icon="⚠️")

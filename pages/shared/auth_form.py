@@ -3,7 +3,9 @@
 Password users come from `[secretariat.users]` (name = bcrypt hash). When an `[auth]` section is
 configured, Streamlit's OIDC login (st.login) is offered too, and a signed-in account counts as
 secretariat when its e-mail is listed in `[secretariat] oidc_emails`. Without any of these the
-pages are read-only. Not a page: imported by the meeting page and the presenter view.
+pages are read-only; a secrets file that is broken is reported on the form and in the log instead.
+Failed attempts are slowed per client address (dashboard/throttle.py). Not a page: imported by the
+meeting page and the presenter view.
 """
 import logging
 import math
