@@ -3,7 +3,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from dashboard import models  # noqa: F401  (registers the tables)
 from dashboard.config import database_url
@@ -27,7 +27,10 @@ def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
 
 
 def create_tables(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
+    """Create or upgrade the schema through the migrations (never create_all: a table made
+    outside them would not match the revision recorded in the store)."""
+    from dashboard import schema  # imported here: the migrations' env imports this module
+    schema.upgrade(engine)
 
 
 def session(engine: Engine) -> Session:
