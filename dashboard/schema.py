@@ -6,11 +6,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-# The schema as created by create_all before migrations existed; such a store is adopted here.
+# The schema of the last release made without migrations. Its revision creates only the tables
+# a store lacks, so a store from that release (or an older one) is adopted with every row.
 BASELINE = "0001"
 
 
@@ -30,12 +30,8 @@ def current(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the store to `revision`, in one transaction where the database allows it. A store
-    built before migrations existed (tables, no alembic_version) is first marked as the baseline."""
+    """Bring the store to `revision`, in one transaction where the database allows it."""
     cfg = config()
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
-        tables = set(inspect(connection).get_table_names())
-        if "alembic_version" not in tables and "proposal" in tables:
-            command.stamp(cfg, BASELINE)
         command.upgrade(cfg, revision)

@@ -36,18 +36,30 @@ def test_the_models_and_the_newest_revision_agree(engine):
     assert diff == []
 
 
-def test_a_store_built_before_migrations_is_adopted_with_every_row(engine):
+@pytest.fixture
+def previous_release(engine, monkeypatch):
+    """A store as the release at the baseline revision made it, with a recorded decision."""
+    monkeypatch.setattr(store, "create_tables", lambda e: schema.upgrade(e, schema.BASELINE))
     store.load(engine)
     with Session(engine) as s:
         decisions.record(s, proposal_id="111-01", resolution="保留", note="待補資料", recorded_by="祕書甲")
-    with engine.begin() as connection:
-        connection.execute(text("DROP TABLE alembic_version"))  # as the release before migrations left it
+    monkeypatch.undo()
+    return engine
+
+
+@pytest.mark.parametrize("made_by", ["baseline revision", "create_all, before migrations"])
+def test_upgrading_a_store_of_the_previous_release_keeps_every_row(previous_release, made_by):
+    engine = previous_release
+    if made_by.startswith("create_all"):
+        with engine.begin() as connection:
+            connection.execute(text("DROP TABLE alembic_version"))
     before = _rows(engine)
 
     schema.upgrade(engine)
 
     assert schema.current(engine) == schema.head()
-    assert _rows(engine) == before
+    after = _rows(engine)
+    assert {table: after[table] for table in before} == before
     with Session(engine) as s:
         assert s.exec(select(Decision.note)).all() == ["待補資料"]
         assert len(s.exec(select(Proposal.id)).all()) == 55
