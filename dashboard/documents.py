@@ -25,14 +25,14 @@ def proposal_document(session: Session, proposal: Proposal) -> dict:
     values = {key: getattr(proposal, _COLUMN.get(key, key), None) for key in KEYS}
     values["lead_units"] = [{"unit": lead.unit, "city": names[lead.city_code]} for lead in leads]
     if proposal.cities_scope is not None:  # a proposal with a card lists its types and cities
-        values["types"] = _in_vocab_order(types)
+        values["types"] = in_card_order(types)
         values["cities"] = [names[c] for c in sorted(cities, key=order.get)]
     else:
         values["types"] = values["cities"] = None
     return {key: value for key, value in values.items() if value is not None}
 
 
-def _in_vocab_order(types: list[str]) -> list[str]:
+def in_card_order(types: list[str]) -> list[str]:
     """The card's box order (a proposal's types are stored as a set)."""
     return sorted(types, key=lambda t: vocab.PROPOSAL_TYPES.index(t) if t in vocab.PROPOSAL_TYPES else len(vocab.PROPOSAL_TYPES))
 
