@@ -3,18 +3,24 @@ import argparse
 import getpass
 import json
 import sys
+from collections import Counter
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from dashboard import auth, store
 from dashboard.config import DATA_DIR, database_url
 from dashboard.db import make_engine
-from dashboard.export import export_csv
 from dashboard.loading import DataError, load_dataset
+
+SHOWN_PER_FILE = 30  # a wrong file can yield thousands of problems; the first ones tell the story
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="北臺合作儀表板資料工具")
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="資料夾（預設 data/）")
+    parser.add_argument("--debug", action="store_true", help="發生未預期的錯誤時顯示完整的錯誤追蹤")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("load", help="檢查 data/ 後建立或重建資料庫（保留已記錄的決議）")
     commands.add_parser("check", help="只檢查 data/，不寫入任何資料")
@@ -29,10 +35,36 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"load": _load, "check": _check, "export": _export, "hash-password": _hash_password}[args.command](args)
     except DataError as error:
-        print(f"資料有 {len(error.problems)} 個問題，資料庫未變更：", file=sys.stderr)
-        for problem in error.problems:
+        _print_problems(error.problems)
+    except SQLAlchemyError as error:
+        detail = str(getattr(error, "orig", None) or error).splitlines()[0]
+        print(f"資料庫（{_safe_url()}）操作失敗，資料庫未變更：{detail}", file=sys.stderr)
+    except ModuleNotFoundError as error:
+        hint = "；PostgreSQL 請先執行 pip install -e '.[postgres]'" if (error.name or "").startswith("psycopg") else ""
+        print(f"缺少 Python 套件「{error.name}」{hint}", file=sys.stderr)
+    except OSError as error:
+        print(f"無法存取「{error.filename or ''}」：{_os_reason(error)}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("已中斷，資料庫未變更。", file=sys.stderr)
+        return 130
+    except Exception as error:  # the last resort: a clerk sees one line, --debug shows the rest
+        if args.debug:
+            raise
+        print(f"發生未預期的錯誤（{type(error).__name__}：{error}），資料庫未變更；"
+              "加上 --debug 可看完整的錯誤追蹤。", file=sys.stderr)
+    return 1
+
+
+def _print_problems(problems) -> None:
+    print(f"資料有 {len(problems)} 個問題，資料庫未變更：", file=sys.stderr)
+    shown = Counter()
+    for problem in problems:
+        shown[problem.file] += 1
+        if shown[problem.file] <= SHOWN_PER_FILE:
             print(f"  - {problem}", file=sys.stderr)
-        return 1
+    for file, count in shown.items():
+        if count > SHOWN_PER_FILE:
+            print(f"  （{file} 另有 {count - SHOWN_PER_FILE} 個問題未列出；請先修正上面的問題）", file=sys.stderr)
 
 
 def _check(args) -> int:
@@ -53,14 +85,23 @@ def _load(args) -> int:
 def _export(args) -> int:
     engine = make_engine()
     store.ensure_built(engine, args.data)
+    from dashboard.export import export_csv  # pandas: only the command that needs it pays for it
     for path in export_csv(engine, args.directory):
         print(path)
     return 0
 
 
+def _os_reason(error: OSError) -> str:
+    reasons = {FileExistsError: "已有同名的檔案", NotADirectoryError: "路徑中有一段是檔案而不是資料夾",
+               IsADirectoryError: "這是資料夾", PermissionError: "沒有權限", FileNotFoundError: "找不到"}
+    return reasons.get(type(error)) or str(error.strerror or error)
+
+
 def _safe_url() -> str:
-    from sqlalchemy.engine import make_url
-    return make_url(database_url()).render_as_string(hide_password=True)
+    try:
+        return make_url(database_url()).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "DATABASE_URL 無法解析"
 
 
 def secrets_line(name: str, hashed: str) -> str:
@@ -86,3 +127,7 @@ def _hash_password(args) -> int:
     print("# 加入 .streamlit/secrets.toml 的 [secretariat.users] 區段：", file=sys.stderr)
     print(secrets_line(args.name.strip(), hashed))
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

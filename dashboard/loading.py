@@ -3,7 +3,8 @@
 Nothing is written here. Every problem found is collected with its file, record and field,
 so that a clerk can fix all of them in one pass; `DataError` carries the whole list.
 """
-import csv
+import difflib
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -11,33 +12,36 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
-
 from dashboard import vocab
 from dashboard.models import (
     AgendaItem, City, GroupMeeting, Indicator, Meeting, MutualAid, Organiser, Proposal,
     ProposalCity, ProposalLead, ProposalType, WorkGroup,
 )
+from dashboard.problems import WHOLE_FILE, DataError, Problem
+from dashboard.reading import check_yaml_text, read_csv, read_text, read_yaml, rel_path, text_problem
+
+__all__ = ["DataError", "Dataset", "Problem", "load_dataset"]
 
 ID_PATTERN = re.compile(r"^[0-9]{3}-[A-Z]?[0-9]{2}$")
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
+INT_MIN, INT_MAX = -2**31, 2**31 - 1  # the store's Integer columns are 32-bit on PostgreSQL
 
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    record: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}｜{self.record}｜欄位「{self.field}」：{self.message}"
-
-
-class DataError(Exception):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+COLUMNS = {
+    "cities.csv": ("code", "name", "name_en", "lon", "lat", "color", "sort_order", "card_order"),
+    "groups.csv": ("id", "name", "parent", "host_agency", "kind", "sort_order"),
+    "group_meetings.csv": ("date", "group", "name"),
+    "mutual_aid.csv": ("from_city", "item_no", "to_city", "fire", "ambulance", "relay",
+                       "period_start", "period_end", "proposal"),
+    "indicators.csv": ("proposal", "indicator", "label", "kind", "city", "counterpart_city", "value",
+                       "unit", "period_start", "period_end", "as_of", "note"),
+}
+PROPOSAL_KEYS = ("id", "year", "track", "item_no", "group", "subgroup", "title", "card_title", "card_unit",
+                 "lead_units", "types", "cities_scope", "cities", "description", "approach", "benefits",
+                 "contact", "central_ministry", "progress", "tracking_status", "tracking_reason",
+                 "tracking_basis", "progress_status", "progress_basis", "notes")
+LEAD_KEYS = ("unit", "city")
+MEETING_KEYS = ("id", "name", "date", "start_time", "chair_org", "chair", "venue", "url", "agenda", "organisers")
+AGENDA_KEYS = ("start", "end", "minutes", "title", "note", "key")
 
 
 @dataclass
@@ -69,6 +73,7 @@ class Dataset:
 
 
 MISSING = object()
+SCALARS = (str, int, float, date)  # what YAML gives for a plain value; sets, bytes and the like are not text
 
 
 class Record:
@@ -80,11 +85,21 @@ class Record:
     def problem(self, field_name: str, message: str) -> None:
         self.problems.append(Problem(self.file, self.label, field_name, message))
 
+    def only(self, allowed: tuple[str, ...]) -> None:
+        """Report the keys nobody reads: a misspelt optional field would otherwise vanish silently."""
+        for key in self.data:
+            if key not in allowed:
+                near = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f"是不是「{near[0]}」？" if near else f"可用：{'、'.join(allowed)}"
+                self.problem(str(key), f"未知的欄位；{hint}")
+
     def raw(self, name: str, required: bool = True) -> Any:
         value = self.data.get(name)
         if isinstance(value, str):
+            if text_problem(value):
+                return MISSING  # reported where the file was read; spare a second message
             value = value.strip()
-        if value is None or value == "" or value == []:
+        if value is None or value == "" or value == [] or value == {}:
             if required:
                 self.problem(name, "必填欄位，不可空白")
             return MISSING
@@ -92,7 +107,12 @@ class Record:
 
     def text(self, name: str, required: bool = True) -> str | None:
         value = self.raw(name, required)
-        return None if value is MISSING else str(value)
+        if value is MISSING:
+            return None
+        if not isinstance(value, SCALARS):
+            self.problem(name, "應為一段文字，不是清單或欄位對應")
+            return None
+        return str(value)
 
     def integer(self, name: str, required: bool = True, minimum: int | None = None) -> int | None:
         value = self.raw(name, required)
@@ -101,10 +121,14 @@ class Record:
         try:
             number = int(str(value).replace(",", ""))
         except ValueError:
-            self.problem(name, f"「{value}」不是整數")
+            self.problem(name, f"「{_shorten(value)}」不是整數")
             return None
         if minimum is not None and number < minimum:
             self.problem(name, f"數量不可為負數（目前為 {number}）" if minimum == 0 else f"須大於或等於 {minimum}")
+            return None
+        low = INT_MIN if minimum is None else minimum
+        if not low <= number <= INT_MAX:
+            self.problem(name, f"{number} 超出可接受的範圍（{low} 至 {INT_MAX}）")
             return None
         return number
 
@@ -133,12 +157,16 @@ class Record:
             self.problem(name, f"時間「{value}」無效，請用 HH:MM 格式（例如 14:30）")
             return None
 
-    def choice(self, name: str, allowed, what: str, required: bool = True, labels: dict | None = None) -> str | None:
+    def choice(self, name: str, allowed, what: str, required: bool = True, labels: dict | None = None,
+               where_listed: str | None = None) -> str | None:
         """A value from `allowed`; `labels` are shown beside the allowed values in the message."""
         value = self.text(name, required)
         if value is not None and value not in allowed:
             shown = [f"{k}（{labels[k]}）" if labels and k in labels else str(k) for k in allowed]
-            self.problem(name, f"未知的{what}「{value}」；可用：{'、'.join(shown)}")
+            if len(shown) > 12:  # a list too long to read: say where the values come from instead
+                self.problem(name, f"未知的{what}「{_shorten(value)}」；請對照{where_listed or '可用的值'}")
+            else:
+                self.problem(name, f"未知的{what}「{_shorten(value)}」；可用：{'、'.join(shown)}")
             return None
         return value
 
@@ -147,66 +175,65 @@ class Record:
         if value is MISSING:
             return []
         if not isinstance(value, list):
-            self.problem(name, "應為清單")
+            self.problem(name, "應為清單（每項一行，以「- 」開頭）")
             return []
         return value
 
+    def texts(self, name: str, required: bool = True) -> list[str]:
+        """A list of short texts, each once; other entries are reported."""
+        texts = []
+        for position, item in enumerate(self.items(name, required), start=1):
+            if not isinstance(item, SCALARS):
+                self.problem(name, f"第 {position} 項應為一段文字")
+            else:
+                texts.append(str(item))
+        return list(dict.fromkeys(texts))
 
-def read_csv(path: Path, problems: list[Problem], root: Path) -> list[tuple[str, dict]]:
-    """Rows with a label naming their line, as a spreadsheet user counts lines."""
-    rel = _rel(path, root)
-    if not path.exists():
-        problems.append(Problem(rel, "（檔案）", "-", "找不到檔案"))
-        return []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        return [(f"第 {number} 行", row) for number, row in enumerate(reader, start=2)]
-
-
-def read_yaml(path: Path, problems: list[Problem], root: Path) -> dict | None:
-    rel = _rel(path, root)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        problems.append(Problem(rel, "（檔案）", "-", "找不到檔案"))
-        return None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行" if mark else "（檔案）"
-        problems.append(Problem(rel, where, "-", f"YAML 格式錯誤：{getattr(error, 'problem', error)}"))
-        return None
-    if not isinstance(data, dict):
-        problems.append(Problem(rel, "（檔案）", "-", "內容應為欄位與值的對應（mapping）"))
-        return None
-    return data
+    def records(self, name: str, what: str, required: bool = True) -> list[tuple[int, dict]]:
+        """A list of mappings, numbered from 1; other entries are reported."""
+        found = []
+        for position, item in enumerate(self.items(name, required), start=1):
+            if isinstance(item, dict):
+                found.append((position, item))
+            else:
+                self.problem(name, f"第 {position} 項應為{what}")
+        return found
 
 
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(Path(root.name) / path.relative_to(root))
-    except ValueError:
-        return str(path)
+def _shorten(value, limit: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _unique(items: list, key: Callable, file: str, what: str, problems: list[Problem], label: Callable) -> None:
     counts = Counter(key(item) for item in items)
+    kind = "識別碼" if what in ("id", "code") else "名稱"
     for item in items:
-        if counts[key(item)] > 1:
-            problems.append(Problem(file, label(item), what, f"重複的識別碼「{key(item)}」"))
+        if key(item) is not None and counts[key(item)] > 1:
+            problems.append(Problem(file, label(item), what, f"重複的{kind}「{key(item)}」"))
 
 
 def load_dataset(data_dir: Path) -> Dataset:
     """Parse and validate all of data/; raise DataError listing every problem."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        reason = "這裡應是資料夾，卻是檔案" if data_dir.exists() else "找不到資料夾"
+        raise DataError([Problem(str(data_dir), "（資料夾）", "-", reason)])
     problems: list[Problem] = []
     ds = Dataset()
     ds.cities, city_by_name = _cities(data_dir, problems)
     ds.groups = _groups(data_dir, problems)
     group_ids = {g.id: g.name for g in ds.groups}
+    if not city_by_name or not group_ids:
+        raise DataError(problems)  # everything else refers to cities and groups: spare the echoes
     ds.group_meetings = _group_meetings(data_dir, problems, group_ids)
     proposal_ids = _proposals(data_dir, problems, ds, city_by_name, {g.id: g for g in ds.groups})
+    if not proposal_ids:
+        raise DataError(problems)  # the figures all belong to proposals
     ds.mutual_aid = _mutual_aid(data_dir, problems, city_by_name, proposal_ids)
     ds.indicators = _indicators(data_dir, problems, city_by_name, proposal_ids)
     _meeting(data_dir, problems, ds)
+    _geo(data_dir, problems, set(city_by_name))
     if problems:
         raise DataError(problems)
     return ds
@@ -214,9 +241,9 @@ def load_dataset(data_dir: Path) -> Dataset:
 
 def _cities(root: Path, problems: list[Problem]) -> tuple[list[City], dict[str, str]]:
     """The valid cities, and name -> code of every named city (so one bad cell is reported once)."""
-    file = _rel(root / "cities.csv", root)
+    file = rel_path(root / "cities.csv", root)
     cities = []
-    rows = read_csv(root / "cities.csv", problems, root)
+    rows = read_csv(root / "cities.csv", root, COLUMNS["cities.csv"], problems, rows_required=True) or []
     names = {row["name"].strip(): row["code"].strip() for _, row in rows if row.get("name") and row.get("code")}
     for label, row in rows:
         r = Record(row, file, label, problems)
@@ -246,9 +273,9 @@ def _float(r: Record, name: str, low: float, high: float) -> float | None:
 
 
 def _groups(root: Path, problems: list[Problem]) -> list[WorkGroup]:
-    file = _rel(root / "groups.csv", root)
+    file = rel_path(root / "groups.csv", root)
     groups = []
-    for label, row in read_csv(root / "groups.csv", problems, root):
+    for label, row in read_csv(root / "groups.csv", root, COLUMNS["groups.csv"], problems, rows_required=True) or []:
         r = Record(row, file, label, problems)
         gid = r.text("id")
         if gid and not SLUG_PATTERN.match(gid):
@@ -265,13 +292,14 @@ def _groups(root: Path, problems: list[Problem]) -> list[WorkGroup]:
         if not g.host_agency and g.id not in with_children:
             problems.append(Problem(file, g.name or "?", "host_agency", "必填欄位，不可空白（沒有分組的組別須有主辦單位）"))
     _unique(groups, lambda g: g.id, file, "id", problems, lambda g: g.name or "?")
+    _unique(groups, lambda g: g.name, file, "name", problems, lambda g: g.name or "?")
     return groups
 
 
 def _group_meetings(root: Path, problems: list[Problem], group_ids: dict) -> list[GroupMeeting]:
-    file = _rel(root / "group_meetings.csv", root)
+    file = rel_path(root / "group_meetings.csv", root)
     meetings = []
-    for label, row in read_csv(root / "group_meetings.csv", problems, root):
+    for label, row in read_csv(root / "group_meetings.csv", root, COLUMNS["group_meetings.csv"], problems) or []:
         r = Record(row, file, label, problems)
         meetings.append(GroupMeeting(date=r.day("date"), group_id=r.choice("group", group_ids, "組別", labels=group_ids),
                                      name=r.text("name")))
@@ -282,19 +310,21 @@ def _proposals(root: Path, problems: list[Problem], ds: Dataset, city_by_name: d
     """Fill ds with the valid proposals; return every id found, valid or not, for references."""
     folder = root / "proposals"
     files = sorted(folder.glob("*.yaml"))
+    for stray in sorted(folder.glob("*.yml")):
+        problems.append(Problem(rel_path(stray, root), WHOLE_FILE, "-", "副檔名應為 .yaml，否則不會讀入"))
     if not files:
-        problems.append(Problem(_rel(folder, root) + "/", "（資料夾）", "-", "找不到任何提案檔（*.yaml）"))
+        problems.append(Problem(rel_path(folder, root) + "/", "（資料夾）", "-", "找不到任何提案檔（*.yaml）"))
     seen: dict[str, str] = {}
     for path in files:
-        file = _rel(path, root)
-        data = read_yaml(path, problems, root)
+        file = rel_path(path, root)
+        data = read_yaml(path, root, problems)
         if data is None:
             seen.setdefault(path.stem, file)  # already reported; spare the records that refer to it
             continue
-        label = f"提案 {data.get('id') or path.stem}"
-        r = Record(data, file, label, problems)
+        r = proposal_record(data, file, f"提案 {_shorten(data.get('id') or path.stem)}", problems)
         pid = r.text("id")
         if pid is None:
+            seen.setdefault(path.stem, file)  # reported; spare the records that refer to it
             continue
         if pid in seen:
             r.problem("id", f"重複的提案編號「{pid}」（已用於 {seen[pid]}）")
@@ -320,31 +350,41 @@ class ProposalRows:
     cities: list[ProposalCity]
 
 
+def proposal_record(data: dict, file: str, label: str, problems: list[Problem]) -> Record:
+    """The checks of a proposal document as a whole: texts a store can hold, no unknown keys."""
+    check_yaml_text(data, file, label, problems)
+    r = Record(data, file, label, problems)
+    r.only(PROPOSAL_KEYS)
+    return r
+
+
 def proposal_rows(data: dict, *, file: str, problems: list[Problem], city_by_name: dict, groups: dict,
-                  record: "Record | None" = None) -> ProposalRows | None:
+                  record: Record | None = None) -> ProposalRows | None:
     """Validate one proposal document (a data/proposals file, or a proposal after an edit): the
     one set of rules for the loader and for every change made in the dashboard. Problems are added
-    to `problems`; None when the proposal row itself cannot be made."""
-    r = record or Record(data, file, f"提案 {data.get('id')}", problems)
+    to `problems`; None when the proposal row itself cannot be made. `record`, when given, is the
+    document's proposal_record (the loader checks the file's id with it first)."""
+    r = record or proposal_record(data, file, f"提案 {_shorten(data.get('id'))}", problems)
     pid = r.text("id")
     proposal = _proposal(r, pid, groups) if pid else None
     if proposal is None:
         return None
     rows = ProposalRows(proposal, [], [], [])
-    for position, lead in enumerate(r.items("lead_units"), start=1):
-        lr = Record(lead if isinstance(lead, dict) else {}, file, f"{r.label} 提案單位第 {position} 筆", problems)
+    for position, lead in r.records("lead_units", "提案單位（city 與 unit）"):
+        lr = Record(lead, file, f"{r.label} 提案單位第 {position} 筆", problems)
+        lr.only(LEAD_KEYS)
         city = lr.choice("city", city_by_name, "縣市")
         unit = lr.text("unit")
         if city and unit:
             rows.leads.append(ProposalLead(proposal_id=pid, position=position, unit=unit,
                                            city_code=city_by_name[city]))
-    for kind in dict.fromkeys(r.items("types", required=proposal.cities_scope is not None)):
+    for kind in r.texts("types", required=proposal.cities_scope is not None):
         if kind not in vocab.PROPOSAL_TYPES:
             r.problem("types", f"未知的提案類型「{kind}」；可用：{'、'.join(vocab.PROPOSAL_TYPES)}")
         else:
             rows.types.append(ProposalType(proposal_id=pid, type=kind))
-    cities = r.items("cities", required=proposal.cities_scope is not None)
-    for name in dict.fromkeys(cities):
+    cities = r.texts("cities", required=proposal.cities_scope is not None)
+    for name in cities:
         if name not in city_by_name:
             r.problem("cities", f"未知的縣市「{name}」；請用正式名稱，例如「臺北市」")
         else:
@@ -403,9 +443,9 @@ def _sort_proposals(proposals: list[Proposal]) -> None:
 
 
 def _mutual_aid(root: Path, problems: list[Problem], city_by_name: dict, proposal_ids: set) -> list[MutualAid]:
-    file = _rel(root / "mutual_aid.csv", root)
+    file = rel_path(root / "mutual_aid.csv", root)
     rows = []
-    for label, row in read_csv(root / "mutual_aid.csv", problems, root):
+    for label, row in read_csv(root / "mutual_aid.csv", root, COLUMNS["mutual_aid.csv"], problems) or []:
         r = Record(row, file, label, problems)
         start, end = r.day("period_start"), r.day("period_end")
         if start and end and end < start:
@@ -416,7 +456,7 @@ def _mutual_aid(root: Path, problems: list[Problem], city_by_name: dict, proposa
             r.problem("to_city", "支援縣市不可與請求縣市相同")
         values = dict(item_no=r.integer("item_no", minimum=1), fire=r.count("fire"),
                       ambulance=r.count("ambulance"), relay=r.count("relay"),
-                      proposal_id=r.choice("proposal", proposal_ids, "提案編號"))
+                      proposal_id=r.choice("proposal", proposal_ids, "提案編號", where_listed="proposals/ 資料夾的檔名"))
         if None in (from_city, to_city, start, end) or None in values.values():
             continue
         rows.append(MutualAid(from_city=city_by_name[from_city], to_city=city_by_name[to_city],
@@ -429,14 +469,14 @@ def _mutual_aid(root: Path, problems: list[Problem], city_by_name: dict, proposa
 
 
 def _indicators(root: Path, problems: list[Problem], city_by_name: dict, proposal_ids: set) -> list[Indicator]:
-    file = _rel(root / "indicators.csv", root)
+    file = rel_path(root / "indicators.csv", root)
     rows = []
-    for label, row in read_csv(root / "indicators.csv", problems, root):
+    for label, row in read_csv(root / "indicators.csv", root, COLUMNS["indicators.csv"], problems) or []:
         r = Record(row, file, label, problems)
         city = r.choice("city", city_by_name, "縣市", required=False)
         counterpart = r.choice("counterpart_city", city_by_name, "縣市", required=False)
         item = Indicator(
-            proposal_id=r.choice("proposal", proposal_ids, "提案編號"), indicator=r.text("indicator"),
+            proposal_id=r.choice("proposal", proposal_ids, "提案編號", where_listed="proposals/ 資料夾的檔名"), indicator=r.text("indicator"),
             label=r.text("label"), kind=r.choice("kind", ["value", "total"], "數值種類"),
             city_code=city_by_name.get(city), counterpart_code=city_by_name.get(counterpart),
             value=r.count("value"), unit=r.text("unit"), period_start=r.day("period_start", False),
@@ -460,18 +500,21 @@ def _check_totals(rows: list[Indicator], file: str, problems: list[Problem]) -> 
 
 
 def _meeting(root: Path, problems: list[Problem], ds: Dataset) -> None:
-    file = _rel(root / "meeting.yaml", root)
-    data = read_yaml(root / "meeting.yaml", problems, root)
+    file = rel_path(root / "meeting.yaml", root)
+    data = read_yaml(root / "meeting.yaml", root, problems)
     if data is None:
         return
+    check_yaml_text(data, file, "會議", problems)
     r = Record(data, file, "會議", problems)
+    r.only(MEETING_KEYS)
     meeting = Meeting(id=r.text("id"), name=r.text("name"), date=r.day("date"), start_time=r.clock("start_time"),
                       chair_org=r.text("chair_org"), chair=r.text("chair"), venue=r.text("venue"),
                       url=r.text("url", False))
     ds.meetings.append(meeting)
     previous_end = None
-    for position, item in enumerate(r.items("agenda"), start=1):
-        ir = Record(item if isinstance(item, dict) else {}, file, f"議程第 {position} 項", problems)
+    for position, item in r.records("agenda", "議程項目（start、title 等）"):
+        ir = Record(item, file, f"議程第 {position} 項", problems)
+        ir.only(AGENDA_KEYS)
         start, end = ir.clock("start"), ir.clock("end", False)
         minutes = ir.integer("minutes", required=False, minimum=0)
         if start and end and minutes is not None:
@@ -484,7 +527,46 @@ def _meeting(root: Path, problems: list[Problem], ds: Dataset) -> None:
                                     minutes=minutes, title=ir.text("title"), note=ir.text("note", False),
                                     key=ir.text("key", False)))
     organisers = r.raw("organisers")
-    if isinstance(organisers, dict):
-        for role, names in organisers.items():
-            for position, name in enumerate(names or [], start=1):
-                ds.organisers.append(Organiser(meeting_id=meeting.id, role=role, position=position, name=name))
+    if organisers is not MISSING and not isinstance(organisers, dict):
+        r.problem("organisers", "應為各角色（如「主辦單位」）與其單位清單的對應")
+    elif isinstance(organisers, dict):
+        roles = Record(organisers, file, "會議 organisers", problems)
+        for role in organisers:
+            if not isinstance(role, str):
+                roles.problem(str(role), "角色名稱應為文字，例如「主辦單位」")
+                continue
+            for position, name in enumerate(roles.texts(role), start=1):
+                ds.organisers.append(Organiser(meeting_id=meeting.id, role=str(role), position=position, name=name))
+
+
+def _geo(root: Path, problems: list[Problem], city_names: set[str]) -> None:
+    """The county outlines the map draws: not stored, but a broken file would break the map page."""
+    path = root / "geo" / "taiwan_counties.geojson"
+    file = rel_path(path, root)
+    text = read_text(path, file, problems)
+    if text is None:
+        return
+    try:
+        features = json.loads(text).get("features")
+    except (ValueError, AttributeError, RecursionError) as error:
+        where = f"第 {error.lineno} 行" if isinstance(error, json.JSONDecodeError) else WHOLE_FILE
+        problems.append(Problem(file, where, "-", "不是有效的 GeoJSON（應為含 features 清單的 JSON 物件）"))
+        return
+    if not isinstance(features, list):
+        problems.append(Problem(file, WHOLE_FILE, "features", "應為縣市界線的清單"))
+        return
+    region, malformed = set(), False
+    for position, feature in enumerate(features, start=1):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        if not (isinstance(properties, dict) and isinstance(properties.get("name"), str)
+                and isinstance(properties.get("region"), bool) and isinstance(geometry, dict)
+                and geometry.get("type") in ("Polygon", "MultiPolygon") and isinstance(geometry.get("coordinates"), list)):
+            problems.append(Problem(file, f"第 {position} 個縣市", "-",
+                                    "應有 properties（name、region）與 Polygon 或 MultiPolygon 的 geometry"))
+            malformed = True
+        elif properties["region"]:
+            region.add(properties["name"])
+    if not malformed:
+        for name in sorted(city_names - region):
+            problems.append(Problem(file, WHOLE_FILE, "region", f"缺少「{name}」的界線（region 為 true 的縣市）"))

@@ -71,3 +71,33 @@ def test_runs_as_a_module(args, db_url):
     result = subprocess.run([sys.executable, "-m", "dashboard", *args], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "55" in result.stdout
+
+
+def test_an_unusable_database_is_named_without_traceback(tmp_path, monkeypatch, capsys):
+    (tmp_path / "folder.db").mkdir()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'folder.db'}")
+    assert main(["load"]) == 1
+    err = capsys.readouterr().err
+    assert "folder.db" in err and "資料庫未變更" in err and "Traceback" not in err
+
+
+def test_export_into_a_file_is_named(db_url, tmp_path, capsys):
+    target = tmp_path / "taken"
+    target.write_text("", encoding="utf-8")
+    assert main(["export", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert str(target) in err and "已有同名的檔案" in err
+
+
+def test_an_unexpected_error_is_one_line_unless_debugging(db_url, monkeypatch, capsys):
+    from dashboard import store
+
+    def broken(*_args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(store, "load", broken)
+    assert main(["load"]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "boom" in err and "--debug" in err
+    with pytest.raises(RuntimeError):
+        main(["--debug", "load"])
