@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from dashboard import documents
 from dashboard.loading import Problem, proposal_rows
+from dashboard.reading import MAX_BYTES, text_problem
 from dashboard.models import City, Proposal, ProposalCity, ProposalLead, ProposalType, ProposalVersion, WorkGroup
 from dashboard.permissions import Actor, require_edit, require_secretariat
 
@@ -31,6 +32,7 @@ EDITABLE = {
 }
 REASON_MAX_CHARS = 500
 EDIT, REVERT, IMPORT = "edit", "revert", "import"
+EDIT_FILE = "（線上修改）"  # where a problem of an edit is, in place of a data/ file name
 
 
 class EditError(ValueError):
@@ -91,6 +93,10 @@ def edit(session: Session, *, actor: Actor, proposal_id: str, changes: dict, bas
     refuse) or StaleEdit (base_version is not the version in force). Nothing is written then."""
     proposal = _proposal(session, proposal_id)
     require_edit(actor, proposal)
+    if not isinstance(changes, dict):
+        raise EditError([f"提案 {proposal_id} 的修改應為「欄位: 新值」的對應。"])
+    if isinstance(base_version, bool) or not isinstance(base_version, int):
+        raise EditError([f"依據的版本應為整數，不是「{base_version}」。"])
     allowed = EDITABLE if fields is None else fields
     unknown = [f for f in changes if f not in allowed]
     if unknown:
@@ -99,12 +105,17 @@ def edit(session: Session, *, actor: Actor, proposal_id: str, changes: dict, bas
     _check_base(session, proposal_id, base_version)
     before = documents.proposal_document(session, proposal)
     after = _apply(before, changes, list(session.exec(select(City.name).order_by(City.sort_order))))
-    diff = [{"field": f, "old": before.get(f), "new": after.get(f)} for f in documents.KEYS
-            if before.get(f) != after.get(f)]
-    if not diff:
+    if after == before:
         return None
-    rows = _validated(session, after)
+    rows = _validated(session, after, changed=list(changes))
     _replace(session, proposal, rows)
+    # The version records what the store now holds (a number typed as a contact is kept as text).
+    stored = documents.proposal_document(session, proposal)
+    diff = [{"field": f, "old": before.get(f), "new": stored.get(f)} for f in documents.KEYS
+            if before.get(f) != stored.get(f)]
+    if not diff:
+        session.rollback()
+        return None
     version = ProposalVersion(proposal_id=proposal_id, version=base_version + 1, changes=diff, reason=reason,
                               kind=kind, recorded_at=datetime.now(UTC), recorded_by=actor.name)
     session.add(version)
@@ -149,7 +160,11 @@ def _check_base(session: Session, proposal_id: str, base_version: int) -> None:
 
 
 def _valid_reason(reason: str | None) -> str | None:
+    if reason is not None and not isinstance(reason, str):
+        raise EditError(["修改原因應為一段文字。"])
     reason = (reason or "").strip() or None
+    if reason and text_problem(reason):
+        raise EditError([f"修改原因{text_problem(reason)}。"])
     if reason and len(reason) > REASON_MAX_CHARS:
         raise EditError([f"修改原因不可超過 {REASON_MAX_CHARS} 字（目前 {len(reason)} 字）。"])
     return reason
@@ -182,13 +197,20 @@ def _rank(order: list, value) -> int:
     return order.index(value) if value in order else len(order)
 
 
-def _validated(session: Session, document: dict):
+def _validated(session: Session, document: dict, changed: list[str]):
+    """The document's rows by the loader's rules; and, like a data/ file, no larger than the loader
+    reads, so that an export of the store loads again."""
     problems: list[Problem] = []
     cities = {c.name: c.code for c in session.exec(select(City))}
     groups = {g.id: g for g in session.exec(select(WorkGroup))}
-    rows = proposal_rows(document, file="（線上修改）", problems=problems, city_by_name=cities, groups=groups)
+    rows = proposal_rows(document, file=EDIT_FILE, problems=problems, city_by_name=cities, groups=groups)
     if problems or rows is None:
         raise EditError(problems or [f"提案 {document.get('id')} 無法儲存。"])
+    size = len(documents.to_yaml(document).encode())
+    if size > MAX_BYTES:
+        longest = max(changed, key=lambda f: len(str(document.get(f, ""))))
+        raise EditError([Problem(EDIT_FILE, f"提案 {document.get('id')}", longest,
+                                 f"內容過長：整份提案約 {size // 1024} KB，超過資料檔上限 {MAX_BYTES // 1024} KB；請縮短此欄位")])
     return rows
 
 

@@ -1,6 +1,7 @@
 """Editing a proposal: each change is a version with its field diffs, checked by the loader's rules
 and by the actor's role, and refused when based on an older version. Nothing is written on refusal."""
 import shutil
+from datetime import date
 
 import pytest
 from sqlmodel import Session, select
@@ -9,6 +10,7 @@ from dashboard import documents, editing, store, vocab
 from dashboard.db import make_engine
 from dashboard.models import Proposal, ProposalCity, ProposalVersion
 from dashboard.permissions import OPERATOR, READER, Actor, PermissionDenied
+from dashboard.reading import MAX_BYTES
 
 TRANSPORT_LEAD = Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({"transport"}))
 SECRETARIAT = Actor(name="祕書甲", role=vocab.SECRETARIAT)
@@ -88,6 +90,21 @@ def test_who_may_not_edit_writes_nothing(s, transport, actor):
     ({"types": ["其他合作"]}, "types", "未知的提案類型"),
     ({"lead_units": [{"unit": "交通局"}]}, "city", ""),
     ({"progress_basis": "不在說明中的一句話"}, "progress_basis", "逐字出現"),
+    # what the defensive loader refuses in a file is refused in an edit, by the same rules
+    ({"contact": "交通局\x00"}, "contact", "NUL"),
+    ({"contact": "交通局\ud800"}, "contact", "Unicode"),
+    ({"lead_units": [{"unit": "交通局\x00", "city": "臺北市"}]}, "lead_units 第 1 筆的 unit", "NUL"),
+    ({"lead_units": [{"unit": "交通局", "city": "臺北市", "phone": "02-1234"}]}, "phone", "未知的欄位"),
+    ({"contact": ["交通局", "祕書處"]}, "contact", "應為一段文字"),
+    ({"progress_status": {"status": "執行中"}}, "progress_status", "應為一段文字"),
+    ({"cities": [None, "臺北市"]}, "cities", "第 1 項應為一段文字"),
+    ({"cities": [{"臺北市": True}]}, "cities", "第 1 項應為一段文字"),
+    ({"cities": "臺北市"}, "cities", "應為清單"),
+    ({"types": [["交通運輸"]]}, "types", "第 1 項應為一段文字"),
+    ({"lead_units": ["交通局"]}, "lead_units", "第 1 項應為提案單位"),
+    ({"lead_units": {"unit": "交通局", "city": "臺北市"}}, "lead_units", "應為清單"),
+    ({"lead_units": [{"unit": ["交通局"], "city": "臺北市"}]}, "unit", "應為一段文字"),
+    ({"contact": "很" * (MAX_BYTES // 3 + 1)}, "contact", "內容過長"),  # the export would not load again
 ])
 def test_values_the_loader_would_refuse_are_refused_naming_the_field(s, transport, changes, field, message):
     before = _document(s, transport.id)
@@ -106,6 +123,21 @@ def test_fields_outside_the_card_form_and_unknown_proposals_are_refused(s, trans
     with pytest.raises(editing.EditError, match="不可超過"):
         editing.edit(s, actor=SECRETARIAT, proposal_id=transport.id, base_version=0, changes={"contact": "x"},
                      reason="很" * (editing.REASON_MAX_CHARS + 1))
+    with pytest.raises(editing.EditError, match="修改原因含有 NUL"):
+        editing.edit(s, actor=SECRETARIAT, proposal_id=transport.id, base_version=0, changes={"contact": "x"},
+                     reason="季報\x00")
+    with pytest.raises(editing.EditError, match="應為「欄位: 新值」"):
+        editing.edit(s, actor=SECRETARIAT, proposal_id=transport.id, base_version=0, changes=["contact", "x"])
+    with pytest.raises(editing.EditError, match="版本應為整數"):
+        editing.edit(s, actor=SECRETARIAT, proposal_id=transport.id, base_version="0", changes={"contact": "x"})
+    assert editing.history(s, transport.id) == []
+
+
+def test_a_value_given_as_a_number_or_date_is_recorded_as_the_text_stored(s, transport):
+    version = editing.edit(s, actor=SECRETARIAT, proposal_id=transport.id, base_version=0,
+                           changes={"contact": date(2024, 5, 1)})
+    assert [(c.field, c.new) for c in editing.changes_of(version)] == [("contact", "2024-05-01")]
+    assert _document(s, transport.id)["contact"] == "2024-05-01"
 
 
 def test_ticking_cities_sets_the_cards_scope_box(s, transport):
