@@ -4,7 +4,7 @@ from pathlib import Path
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from dashboard import models  # noqa: F401  (registers the tables)
 from dashboard.config import database_url
@@ -50,7 +50,10 @@ def build_lock(engine: Engine):
 
 
 def create_tables(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
+    """Create or upgrade the schema through the migrations (never create_all: a table made
+    outside them would not match the revision recorded in the store)."""
+    from dashboard import schema  # imported here: the migrations' env imports this module
+    schema.upgrade(engine)
 
 
 def session(engine: Engine) -> Session:

@@ -59,6 +59,12 @@ class Dataset:
     agenda: list[AgendaItem] = field(default_factory=list)
     organisers: list[Organiser] = field(default_factory=list)
 
+    def add_proposal(self, rows: "ProposalRows") -> None:
+        self.proposals.append(rows.proposal)
+        self.leads += rows.leads
+        self.types += rows.types
+        self.proposal_cities += rows.cities
+
     def batches(self) -> list[list]:
         """The objects, parents before children, so that each batch can be flushed in turn."""
         return [self.cities, self.groups, self.group_meetings, self.proposals, self.leads,
@@ -315,10 +321,7 @@ def _proposals(root: Path, problems: list[Problem], ds: Dataset, city_by_name: d
         if data is None:
             seen.setdefault(path.stem, file)  # already reported; spare the records that refer to it
             continue
-        label = f"提案 {_shorten(data.get('id') or path.stem)}"
-        check_yaml_text(data, file, label, problems)
-        r = Record(data, file, label, problems)
-        r.only(PROPOSAL_KEYS)
+        r = proposal_record(data, file, f"提案 {_shorten(data.get('id') or path.stem)}", problems)
         pid = r.text("id")
         if pid is None:
             seen.setdefault(path.stem, file)  # reported; spare the records that refer to it
@@ -331,35 +334,66 @@ def _proposals(root: Path, problems: list[Problem], ds: Dataset, city_by_name: d
             r.problem("id", f"提案編號「{pid}」格式應如 112-J01 或 111-01")
         elif path.stem != pid:
             r.problem("id", f"檔名應與提案編號相同（{pid}.yaml）")
-        proposal = _proposal(r, pid, groups)
-        if proposal is None:
-            continue
-        ds.proposals.append(proposal)
-        for position, lead in r.records("lead_units", "提案單位（city 與 unit）"):
-            lr = Record(lead, file, f"{label} 提案單位第 {position} 筆", problems)
-            lr.only(LEAD_KEYS)
-            city = lr.choice("city", city_by_name, "縣市")
-            unit = lr.text("unit")
-            if city and unit:
-                ds.leads.append(ProposalLead(proposal_id=pid, position=position, unit=unit,
-                                             city_code=city_by_name[city]))
-        for kind in r.texts("types", required=proposal.cities_scope is not None):
-            if kind not in vocab.PROPOSAL_TYPES:
-                r.problem("types", f"未知的提案類型「{kind}」；可用：{'、'.join(vocab.PROPOSAL_TYPES)}")
-            else:
-                ds.types.append(ProposalType(proposal_id=pid, type=kind))
-        cities = r.texts("cities", required=proposal.cities_scope is not None)
-        for name in cities:
-            if name not in city_by_name:
-                r.problem("cities", f"未知的縣市「{name}」；請用正式名稱，例如「臺北市」")
-            else:
-                ds.proposal_cities.append(ProposalCity(proposal_id=pid, city_code=city_by_name[name]))
-        if proposal.cities_scope == "all" and set(cities) != set(city_by_name):
-            r.problem("cities", "合作縣市勾選「北臺八縣市」時，應列出全部八縣市")
-        if proposal.cities_scope == "partial" and len(set(cities)) >= len(city_by_name):
-            r.problem("cities", "勾選「部分縣市」時，不應列出全部八縣市")
+        rows = proposal_rows(data, file=file, problems=problems, city_by_name=city_by_name, groups=groups, record=r)
+        if rows is not None:
+            ds.add_proposal(rows)
     _sort_proposals(ds.proposals)
     return set(seen)
+
+
+@dataclass
+class ProposalRows:
+    """One proposal document validated into its rows."""
+    proposal: Proposal
+    leads: list[ProposalLead]
+    types: list[ProposalType]
+    cities: list[ProposalCity]
+
+
+def proposal_record(data: dict, file: str, label: str, problems: list[Problem]) -> Record:
+    """The checks of a proposal document as a whole: texts a store can hold, no unknown keys."""
+    check_yaml_text(data, file, label, problems)
+    r = Record(data, file, label, problems)
+    r.only(PROPOSAL_KEYS)
+    return r
+
+
+def proposal_rows(data: dict, *, file: str, problems: list[Problem], city_by_name: dict, groups: dict,
+                  record: Record | None = None) -> ProposalRows | None:
+    """Validate one proposal document (a data/proposals file, or a proposal after an edit): the
+    one set of rules for the loader and for every change made in the dashboard. Problems are added
+    to `problems`; None when the proposal row itself cannot be made. `record`, when given, is the
+    document's proposal_record (the loader checks the file's id with it first)."""
+    r = record or proposal_record(data, file, f"提案 {_shorten(data.get('id'))}", problems)
+    pid = r.text("id")
+    proposal = _proposal(r, pid, groups) if pid else None
+    if proposal is None:
+        return None
+    rows = ProposalRows(proposal, [], [], [])
+    for position, lead in r.records("lead_units", "提案單位（city 與 unit）"):
+        lr = Record(lead, file, f"{r.label} 提案單位第 {position} 筆", problems)
+        lr.only(LEAD_KEYS)
+        city = lr.choice("city", city_by_name, "縣市")
+        unit = lr.text("unit")
+        if city and unit:
+            rows.leads.append(ProposalLead(proposal_id=pid, position=position, unit=unit,
+                                           city_code=city_by_name[city]))
+    for kind in r.texts("types", required=proposal.cities_scope is not None):
+        if kind not in vocab.PROPOSAL_TYPES:
+            r.problem("types", f"未知的提案類型「{kind}」；可用：{'、'.join(vocab.PROPOSAL_TYPES)}")
+        else:
+            rows.types.append(ProposalType(proposal_id=pid, type=kind))
+    cities = r.texts("cities", required=proposal.cities_scope is not None)
+    for name in cities:
+        if name not in city_by_name:
+            r.problem("cities", f"未知的縣市「{name}」；請用正式名稱，例如「臺北市」")
+        else:
+            rows.cities.append(ProposalCity(proposal_id=pid, city_code=city_by_name[name]))
+    if proposal.cities_scope == "all" and set(cities) != set(city_by_name):
+        r.problem("cities", "合作縣市勾選「北臺八縣市」時，應列出全部八縣市")
+    if proposal.cities_scope == "partial" and len(set(cities)) >= len(city_by_name):
+        r.problem("cities", "勾選「部分縣市」時，不應列出全部八縣市")
+    return rows
 
 
 def _proposal(r: Record, pid: str, groups: dict) -> Proposal | None:

@@ -5,7 +5,7 @@ written by users during the meeting and are never touched by a rebuild.
 """
 from datetime import date, datetime, time
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -167,6 +167,39 @@ class MeetingRecord(SQLModel, table=True):
     conclusions: str = ""  # 主席結論
     recorded_at: datetime
     recorded_by: str
+
+
+class ProposalVersion(SQLModel, table=True):
+    """One change of a proposal made in the dashboard (or an import as new versions): who, when,
+    which fields old -> new, and why. Append-only like Decision; a revert is a new version."""
+    __tablename__ = "proposal_version"
+    __table_args__ = (UniqueConstraint("proposal_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: str = Field(index=True)  # no FK: versions must survive a rebuild of curated tables
+    version: int  # 1, 2, … per proposal; a save names the version it was based on
+    changes: list[dict] = Field(sa_column=Column(JSON, nullable=False))  # [{field, old, new}]
+    reason: str | None = None
+    kind: str = "edit"  # edit / revert / import / create
+    recorded_at: datetime
+    recorded_by: str
+
+
+class Account(SQLModel, table=True):
+    """A user who may sign in: a group lead or the secretariat (vocab.ROLES). Never deleted, only
+    disabled, so that every recorded change keeps naming a known account."""
+    name: str = Field(primary_key=True)
+    role: str
+    password_hash: str | None = None  # bcrypt; None for an account that signs in by OIDC only
+    email: str | None = Field(default=None, unique=True)  # matched case-folded against OIDC sign-ins
+    disabled: bool = False
+    created_at: datetime
+
+
+class AccountGroup(SQLModel, table=True):
+    """The working groups a lead account edits."""
+    __tablename__ = "account_group"
+    account: str = Field(foreign_key="account.name", primary_key=True)
+    group_id: str = Field(primary_key=True)  # no FK: kept across rebuilds of the curated tables
 
 
 class StoreBuild(SQLModel, table=True):

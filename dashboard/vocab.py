@@ -99,3 +99,8 @@ RESOLUTION_COLORS = {
 }
 
 NEUTRAL_COLOR = "#777777"  # a chip without a colour of its own (未決議, an unknown value)
+
+# Roles of signed-in users; anyone not signed in reads only.
+LEAD = "lead"  # edits the proposals of their own working groups
+SECRETARIAT = "secretariat"  # everything: decisions, meeting data, accounts, any proposal
+ROLES = {LEAD: "議題組窗口", SECRETARIAT: "祕書處"}
