@@ -14,7 +14,9 @@ def render_item(kind: str, item, autogen_context):
     """Write SQLModel's column types as plain SQLAlchemy ones, so that a migration does not depend
     on SQLModel's internals."""
     if kind == "type" and type(item).__module__ == "sqlmodel.sql.sqltypes":
-        return "sa.DateTime(timezone=True)" if isinstance(item.impl, DateTime) else "sa.String()"
+        if isinstance(item.impl, DateTime):
+            return "sa.DateTime(timezone=True)"
+        return f"sa.String(length={item.length})" if item.length else "sa.String()"
     return False
 
 
