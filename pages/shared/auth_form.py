@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard import auth, throttle
+from dashboard import accounts, auth, throttle, vocab
+from dashboard.permissions import READER, Actor
 from pages.shared import cached
 
 SESSION_KEY = "secretariat_user"
@@ -87,6 +88,25 @@ def current_user(config: Settings | None = None) -> str | None:
     if email and email.casefold() in config.oidc_emails:
         return email
     return None
+
+
+def current_actor(config: Settings | None = None) -> Actor:
+    """Who this session acts as: an account in the store (its role and groups), a secretariat user
+    of secrets.toml or its OIDC list, or READER when nobody is signed in. Read on every run, so a
+    disabled account stops acting at once."""
+    config = config or settings()
+    name = st.session_state.get(SESSION_KEY)
+    with cached.session() as s:
+        if name:
+            try:
+                return accounts.actor_for(s, name)
+            except accounts.AccountError:
+                pass
+        email = _oidc_email(config)
+        if email and (actor := accounts.actor_for_email(s, email)):
+            return actor
+    user = current_user(config)
+    return Actor(name=user, role=vocab.SECRETARIAT) if user else READER
 
 
 def is_configured(config: Settings | None = None) -> bool:
