@@ -18,11 +18,11 @@ from dashboard.db import create_tables
 from dashboard.loading import DataError, Dataset, Problem, ProposalRows, _sort_proposals, load_dataset
 from dashboard.models import (
     CURATED_TABLES, AgendaItem, City, GroupMeeting, Indicator, Meeting, MutualAid, Organiser, Proposal,
-    ProposalCity, ProposalLead, ProposalType, ProposalVersion, StoreBuild, WorkGroup,
+    ProposalCity, ProposalLead, ProposalVersion, StoreBuild, WorkGroup,
 )
 from dashboard.permissions import OPERATOR, Actor, require_secretariat
 
-IMPORT_REASON = "自 data/ 匯入"
+IMPORT_REASON = None  # the version's kind says where it came from
 CREATE = "create"  # the version that brings a proposal new in data/ into a store that holds edits
 
 
