@@ -86,7 +86,7 @@ def refusing(handler):
                 for problem in error.problems:
                     print(f"  - {problem}", file=sys.stderr)
             return REFUSED
-        except (PermissionDenied, AccountError, store.StoreHasEdits, ExportError) as error:
+        except (PermissionDenied, AccountError, store.StoreHasEdits, store.ImportInterrupted, ExportError) as error:
             print(error, file=sys.stderr)
             return REFUSED
     return run
@@ -295,7 +295,7 @@ def load_as_versions(args) -> int:
     print(f"已把 {args.data} 匯入資料庫：提案 {len(ds.proposals)} 案中，更新為新版本 {len(result.changed)} 案、"
           f"新增 {len(result.created)} 案；資料庫獨有而保留 {len(result.kept)} 案；"
           f"跨區支援 {len(ds.mutual_aid)} 筆、指標 {len(ds.indicators)} 筆已更新。決議、會議紀錄、帳號與既有版本均保留。")
-    for label, ids in (("更新", result.changed), ("新增", result.created), ("保留", result.kept)):
+    for label, ids in (("更新", result.changed), ("新增", result.created), ("資料庫獨有", result.kept)):
         if ids:
             print(f"  {label}：{'、'.join(ids)}")
     return 0

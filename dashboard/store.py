@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, func, inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from dashboard import documents, editing
@@ -86,6 +87,14 @@ def _refuse_if_edited(engine: Engine) -> None:
         raise StoreHasEdits(versions, proposals)
 
 
+class ImportInterrupted(Exception):
+    """The store refused a write of the import, most likely a version saved in the dashboard
+    meanwhile (possible on PostgreSQL; SQLite locks the store for the import); nothing was imported."""
+
+    def __init__(self):
+        super().__init__("匯入時與資料庫中的資料衝突（例如匯入期間有人在儀表板儲存了修改），未匯入，資料庫未變更；請重新執行。")
+
+
 @dataclass
 class Imported:
     """What import_versions did: the new versions, and the proposals kept that data/ lacks."""
@@ -127,6 +136,9 @@ def import_versions(engine: Engine, data_dir: Path = DATA_DIR, *, actor: Actor =
         try:
             result = _import(session, dataset, actor)
             session.commit()
+        except IntegrityError as error:  # a version number taken by a save made meanwhile
+            session.rollback()
+            raise ImportInterrupted() from error
         except BaseException:
             session.rollback()
             raise
