@@ -1,4 +1,4 @@
-"""Command line: python -m dashboard load | check | export DIR | hash-password NAME."""
+"""Command line: python -m dashboard load | check | export DIR | hash-password NAME | user | edit | history | revert."""
 import argparse
 import getpass
 import json
@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from dashboard import auth, store
+from dashboard import auth, cli_store, store
 from dashboard.config import DATA_DIR, database_url
 from dashboard.db import make_engine
 from dashboard.loading import DataError, load_dataset
@@ -22,17 +22,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="資料夾（預設 data/）")
     parser.add_argument("--debug", action="store_true", help="發生未預期的錯誤時顯示完整的錯誤追蹤")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("load", help="檢查 data/ 後建立或重建資料庫（保留已記錄的決議）")
+    load = commands.add_parser("load", help="檢查 data/ 後建立或重建資料庫（保留已記錄的決議）；資料庫已有線上修改時拒絕執行")
+    load.add_argument("--as-versions", action="store_true",
+                      help="把 data/ 匯入為新版本：內容不同的提案各成一個新版本、新提案加入、資料庫獨有的提案保留；"
+                           "決議、會議紀錄、帳號與既有版本都不變動")
+    load.add_argument("--user", help="以哪個祕書處帳號的身分匯入（預設為命令列操作者）；須搭配 --as-versions")
     commands.add_parser("check", help="只檢查 data/，不寫入任何資料")
     export = commands.add_parser("export", help="把資料庫各表輸出為 CSV（UTF-8 含 BOM）")
     export.add_argument("directory", type=Path)
+    export.add_argument("--layout", choices=["tables", "data"], default="tables",
+                        help="tables：每表一個 CSV（預設）；data：與 data/ 相同的檔案配置，可再以 check、load 讀回")
     hashing = commands.add_parser("hash-password", help="產生祕書處帳號的密碼雜湊（一行，寫入 .streamlit/secrets.toml）")
     hashing.add_argument("name", help="登入帳號（記錄決議時顯示為記錄者）")
     hashing.add_argument("--stdin", action="store_true", help="從標準輸入讀取密碼（供自動化使用）")
+    cli_store.register(commands)
     args = parser.parse_args(argv)
+    if args.command == "load" and args.user and not args.as_versions:
+        parser.error("--user 須搭配 --as-versions")
     if args.command == "hash-password" and not args.name.strip():
         parser.error("帳號不可為空白")
     try:
+        if hasattr(args, "handler"):
+            return args.handler(args)
         return {"load": _load, "check": _check, "export": _export, "hash-password": _hash_password}[args.command](args)
     except DataError as error:
         _print_problems(error.problems)
@@ -74,7 +85,10 @@ def _check(args) -> int:
     return 0
 
 
+@cli_store.refusing
 def _load(args) -> int:
+    if args.as_versions:
+        return cli_store.load_as_versions(args)
     engine = make_engine()
     dataset = store.load(engine, args.data)
     print(f"已建立資料庫（{_safe_url()}）：提案 {len(dataset.proposals)} 案、跨區支援 {len(dataset.mutual_aid)} 筆、"
@@ -83,6 +97,8 @@ def _load(args) -> int:
 
 
 def _export(args) -> int:
+    if args.layout == "data":
+        return cli_store.export_layout(args)
     engine = make_engine()
     store.ensure_built(engine, args.data)
     from dashboard.export import export_csv  # pandas: only the command that needs it pays for it

@@ -16,17 +16,24 @@ _COLUMN = {"group": "group_id", "subgroup": "subgroup_id"}  # file key -> column
 
 def proposal_document(session: Session, proposal: Proposal) -> dict:
     """proposal and its lead units, types and cities as the file holds them (None left out)."""
-    names = {c.code: c.name for c in session.exec(select(City))}
-    order = {c.code: c.sort_order for c in session.exec(select(City))}
     leads = session.exec(select(ProposalLead).where(ProposalLead.proposal_id == proposal.id)
                          .order_by(ProposalLead.position)).all()
     cities = session.exec(select(ProposalCity.city_code).where(ProposalCity.proposal_id == proposal.id)).all()
     types = session.exec(select(ProposalType.type).where(ProposalType.proposal_id == proposal.id)).all()
+    return rows_document(proposal, leads, types, cities, list(session.exec(select(City))))
+
+
+def rows_document(proposal: Proposal, leads: list[ProposalLead], types: list[str], city_codes: list[str],
+                  all_cities: list[City]) -> dict:
+    """The document of one proposal's rows, stored or not yet (an import compares data/ with the store)."""
+    names = {c.code: c.name for c in all_cities}
+    order = {c.code: c.sort_order for c in all_cities}
     values = {key: getattr(proposal, _COLUMN.get(key, key), None) for key in KEYS}
-    values["lead_units"] = [{"unit": lead.unit, "city": names[lead.city_code]} for lead in leads]
+    values["lead_units"] = [{"unit": lead.unit, "city": names[lead.city_code]}
+                            for lead in sorted(leads, key=lambda lead: lead.position)]
     if proposal.cities_scope is not None:  # a proposal with a card lists its types and cities
-        values["types"] = in_card_order(types)
-        values["cities"] = [names[c] for c in sorted(cities, key=order.get)]
+        values["types"] = in_card_order(list(types))
+        values["cities"] = [names[c] for c in sorted(city_codes, key=order.get)]
     else:
         values["types"] = values["cities"] = None
     return {key: value for key, value in values.items() if value is not None}

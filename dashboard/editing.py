@@ -91,6 +91,24 @@ def edit(session: Session, *, actor: Actor, proposal_id: str, changes: dict, bas
 
     Raises PermissionDenied, EditError (unknown proposal or field, values the loader would
     refuse) or StaleEdit (base_version is not the version in force). Nothing is written then."""
+    version = stage(session, actor=actor, proposal_id=proposal_id, changes=changes, base_version=base_version,
+                    reason=reason, kind=kind, fields=fields)
+    if version is None:
+        return None
+    try:
+        session.commit()
+    except IntegrityError:  # another save took this version number between our check and commit
+        session.rollback()
+        _check_base(session, proposal_id, base_version)
+        raise
+    session.refresh(version)
+    return version
+
+
+def stage(session: Session, *, actor: Actor, proposal_id: str, changes: dict, base_version: int,
+          reason: str | None = None, kind: str = EDIT, fields: dict | None = None) -> ProposalVersion | None:
+    """edit() without the commit, for a caller that applies many changes in one transaction
+    (store.import_versions); the caller commits or rolls back."""
     proposal = _proposal(session, proposal_id)
     require_edit(actor, proposal)
     if not isinstance(changes, dict):
@@ -119,13 +137,6 @@ def edit(session: Session, *, actor: Actor, proposal_id: str, changes: dict, bas
     version = ProposalVersion(proposal_id=proposal_id, version=base_version + 1, changes=diff, reason=reason,
                               kind=kind, recorded_at=datetime.now(UTC), recorded_by=actor.name)
     session.add(version)
-    try:
-        session.commit()
-    except IntegrityError:  # another save took this version number between our check and commit
-        session.rollback()
-        _check_base(session, proposal_id, base_version)
-        raise
-    session.refresh(version)
     return version
 
 
