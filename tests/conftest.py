@@ -17,6 +17,15 @@ from tests import databases
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _page_errors_show_in_tests():
+    """The shipped config shows viewers a friendly note instead of an error (dashboard/app.py);
+    tests need the error itself, so that `at.exception` catches a crashing page."""
+    from streamlit import config as st_config
+    st_config.get_option("client.showErrorDetails")  # parse config.toml first, so it cannot override
+    st_config.set_option("client.showErrorDetails", "full")
+
+
 def _memory_engine():
     return create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
 

@@ -35,6 +35,8 @@ DONE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-
 MAIN = '[data-testid="stMain"]'
 EXCEPTION = '[data-testid="stException"]'
 RUN_TIMEOUT = 60_000  # ms: a generous bound for one rerun on a loaded machine, not a wait
+if expect is not None:  # expect(...) without its own timeout waits as long as the rest (default 5 s)
+    expect.set_options(timeout=RUN_TIMEOUT)
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
 
 
@@ -63,7 +65,7 @@ def start_server(folder: Path, *extra_args: str, database_url: str | None = None
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", *extra_args],
+         "--server.fileWatcherType", "none", "--client.showErrorDetails", "full", *extra_args],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     proc.own_database = database_url if own else None
     url = f"http://127.0.0.1:{port}"
