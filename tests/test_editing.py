@@ -1,13 +1,11 @@
 """Editing a proposal: each change is a version with its field diffs, checked by the loader's rules
 and by the actor's role, and refused when based on an older version. Nothing is written on refusal."""
-import shutil
 from datetime import date
 
 import pytest
 from sqlmodel import Session, select
 
-from dashboard import documents, editing, store, vocab
-from dashboard.db import make_engine
+from dashboard import documents, editing, vocab
 from dashboard.models import Proposal, ProposalCity, ProposalVersion
 from dashboard.permissions import OPERATOR, READER, Actor, PermissionDenied
 from dashboard.reading import MAX_BYTES
@@ -16,18 +14,9 @@ TRANSPORT_LEAD = Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({"
 SECRETARIAT = Actor(name="祕書甲", role=vocab.SECRETARIAT)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    path = tmp_path_factory.mktemp("built") / "store.db"
-    store.load(make_engine(f"sqlite:///{path}"))
-    return path
-
-
 @pytest.fixture
-def s(built, tmp_path):
-    copy = tmp_path / "store.db"
-    shutil.copy(built, copy)
-    with Session(make_engine(f"sqlite:///{copy}")) as session:
+def s(writable_engine):
+    with Session(writable_engine) as session:
         yield session
 
 

@@ -7,13 +7,12 @@ from sqlalchemy import inspect, text
 from sqlmodel import Session, SQLModel, select
 
 from dashboard import decisions, schema, store
-from dashboard.db import make_engine
 from dashboard.models import Decision, Proposal
 
 
 @pytest.fixture
-def engine(tmp_path):
-    return make_engine(f"sqlite:///{tmp_path / 'store.db'}")
+def engine(fresh_engine):
+    return fresh_engine
 
 
 def _rows(engine) -> dict[str, list[tuple]]:
