@@ -28,6 +28,7 @@ CARD_CSS = """
 .bt-decision{border:2px solid;border-radius:.5rem;padding:.5rem .8rem;margin:.3rem 0}
 .bt-history{margin:.3rem 0 0 1.1rem;padding:0}
 .bt-no-print{}
+.bt-field-label{font-size:.875rem;margin-bottom:-.5rem}
 .bt-print-id{display:none}
 /* 上一案／下一案 in narrow columns (iPad with the sidebar open): wrap the label rather than cut the id. */
 [data-testid="stPageLink-NavLink"] span,[data-testid="stPageLink-NavLink"] p{white-space:normal;text-overflow:clip}

@@ -180,3 +180,36 @@ def test_only_the_secretariat_reverts_a_version(store):
         assert s.get(Proposal, OWN).contact == before
         assert [v.kind for v in editing.history(s, OWN)] == [editing.REVERT, editing.EDIT]
     assert history_table(clerk)[0]["原值"] == "要被還原的聯絡人"
+
+
+def test_on_the_meeting_page_a_lead_cannot_record_decisions_and_the_store_secretariat_can(store):
+    def signed_in_on_meeting(name: str):
+        at = open_page("meeting")
+        at.sidebar.text_input(key="sign-in-name").input(name)
+        at.sidebar.text_input(key="sign-in-password").input(PASSWORD)
+        next(b for b in at.sidebar.button if b.label == "登入").click()
+        return at.run()
+
+    lead = signed_in_on_meeting("教育窗口")
+    assert "議題組窗口：教育窗口" in "\n".join(s.value for s in lead.sidebar.success)
+    assert not any(b.label == "記錄決議" for b in lead.button)
+    clerk = signed_in_on_meeting("祕書乙")
+    assert any(b.label == "記錄決議" for b in clerk.button)
+
+
+def test_a_disabled_account_stops_editing_at_the_next_run(store):
+    at = signed_in("教育窗口")
+    assert has_form(at)
+    with Session(store) as s:
+        accounts.set_disabled(s, actor=permissions.OPERATOR, name="教育窗口")
+    at = at.run()
+    assert not has_form(at) and not at.sidebar.success
+
+
+def test_a_refused_lead_unit_is_named_by_its_row_and_column(writable_engine):
+    from pages.shared import edit_form
+    rows = [("臺北市", "臺北市政府教育局"), (None, "沒有縣市的單位")]
+    with Session(writable_engine) as s, pytest.raises(editing.EditError) as refused:
+        editing.edit(s, actor=permissions.OPERATOR, proposal_id=OWN, base_version=0,
+                     changes={"lead_units": edit_form.document_value("lead_units", rows)})
+    assert [edit_form.problem_text(p) for p in refused.value.problems] == ["提案單位第 2 筆的縣市：必填欄位，不可空白"]

@@ -120,12 +120,13 @@ def _fields(pid: str, seed: dict, *, has_card: bool) -> tuple[dict, str, bool]:
         typed["tracking_reason"] = st.text_area(vocab.reason_label(shown_status), key=key("tracking_reason"),
                                                 height=110, help="列管原因的標題隨列管狀態而定（解除列管原因／持續列管原因）。")
         typed["contact"] = st.text_input(label["contact"], key=key("contact"))
+        st.markdown(f'<div class="bt-field-label">{label["lead_units"]}</div>', unsafe_allow_html=True)
         leads = st.data_editor(
             pd.DataFrame(seed["lead_units"] or [], columns=list(LEAD_COLUMNS)), key=key("lead_units"),
             num_rows="dynamic", hide_index=True, width="stretch",
             column_config={"city": st.column_config.SelectboxColumn(LEAD_COLUMNS["city"], options=city_names, required=True),
                            "unit": st.column_config.TextColumn(LEAD_COLUMNS["unit"], required=True, width="large")})
-        st.caption(f"{label['lead_units']}：每列一個單位與其縣市；按表格下方的「＋」新增一列，勾選列後可刪除。")
+        st.caption("每列一個單位與其縣市。點表格最下方的空白列可新增一列；選取列首的方格後，按表格右上角的垃圾桶可刪除。")
         typed["lead_units"] = _lead_rows(leads)
         if has_card:
             typed["cities"] = st.multiselect(label["cities"], city_names, key=key("cities"), placeholder="選擇縣市")
