@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from dashboard import accounts, auth, editing, permissions, vocab
 from dashboard.db import make_engine
-from dashboard.models import Proposal
+from dashboard.models import Proposal, WorkGroup
 from tests import databases
 from tests.pagetest import build_store, markdown_text, open_page, serving, table_values
 
@@ -91,7 +91,10 @@ def new_status(engine, proposal_id: str) -> str:
 def test_a_lead_updates_progress_and_every_page_shows_it(store):
     status, text = new_status(store, OWN), progress_text(store, OWN, "已於本季完成兩場交流會議。")
     at = signed_in("教育窗口")
-    assert "議題組窗口：教育窗口" in "\n".join(s.value for s in at.sidebar.success)
+    with Session(store) as s:
+        group_name = s.get(WorkGroup, s.get(Proposal, OWN).subgroup_id).name
+    panel = "\n".join(s.value for s in at.sidebar.success)
+    assert "議題組窗口：教育窗口" in panel and f"負責議題組：{group_name}" in panel
     assert "尚無線上修改" in "\n".join(c.value for c in at.caption)
     at = save(at, 進度說明=text, 進度狀態=status)
     assert not at.exception and not errors(at), errors(at)

@@ -64,6 +64,8 @@ def _seed(version_key: tuple, proposal_id: str, base: int) -> None:
     state = st.session_state
     state[_state_key(proposal_id, "gen")] = state.get(_state_key(proposal_id, "gen"), 0) + 1
     state[_state_key(proposal_id, "base")] = base
+    for name in ("problems", "refused"):  # said of the form that was left
+        state.pop(_state_key(proposal_id, name), None)
     seed = form_values(_document(version_key, proposal_id))
     state[_state_key(proposal_id, "seed")] = seed
     for field, value in seed.items():
