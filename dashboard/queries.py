@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from dashboard import frames, meeting, vocab
 from dashboard.models import (
     City, Decision, GroupMeeting, Indicator, MeetingRecord, MutualAid, Proposal, ProposalCity, ProposalLead,
-    ProposalType, StoreBuild, WorkGroup,
+    ProposalType, ProposalVersion, StoreBuild, WorkGroup,
 )
 
 PROPOSAL_COLUMNS = [
@@ -30,11 +30,11 @@ def store_version(session: Session) -> tuple:
     return connection_version(session.connection())
 
 
-# One round trip, no ORM: pages ask for the version on every script run. Rebuilds, decisions and
-# meeting records are append-only. Counts as well as the highest ids: on PostgreSQL ids are handed
+# One round trip, no ORM: pages ask for the version on every script run. Rebuilds, decisions,
+# meeting records and proposal versions (every edit of a proposal adds one) are append-only. Counts as well as the highest ids: on PostgreSQL ids are handed
 # out at insert but become visible at commit, so a row with a lower id can appear after a higher one
 # (two sessions, or two replicas, saving at once); the highest id would not change then, the count does.
-_APPEND_ONLY = (Decision, MeetingRecord)
+_APPEND_ONLY = (Decision, MeetingRecord, ProposalVersion)
 _VERSION_QUERY = sa_select(sa_select(func.max(StoreBuild.id)).scalar_subquery(),
                            *(sa_select(func.max(t.id)).scalar_subquery() for t in _APPEND_ONLY),
                            *(sa_select(func.count(t.id)).scalar_subquery() for t in _APPEND_ONLY))

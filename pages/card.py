@@ -1,4 +1,6 @@
-"""提案單 (`?id=112-J02`): one proposal laid out like the paper card, printable on A4.
+"""提案單 (`?id=112-J02`): one proposal laid out like the paper card, printable on A4, with when it
+was last updated and its history; those who may edit it (a lead of its group, the secretariat) get
+the 「更新提案」 form below it (pages/shared/edit_form.py).
 
 The proposal list's filter parameters travel along in the URL, so previous/next stay within
 the list the user came from.
@@ -6,7 +8,7 @@ the list the user came from.
 import streamlit as st
 
 from dashboard import frames, lookup
-from pages.shared import cached, list_filter, page_list, styling, url
+from pages.shared import auth_form, cached, card_history, edit_form, list_filter, page_list, styling, url
 from pages.shared.card_view import card_view, filtered_ids
 
 CARD_CSS = """
@@ -26,6 +28,7 @@ CARD_CSS = """
 .bt-decision{border:2px solid;border-radius:.5rem;padding:.5rem .8rem;margin:.3rem 0}
 .bt-history{margin:.3rem 0 0 1.1rem;padding:0}
 .bt-no-print{}
+.bt-field-label{font-size:.875rem;margin-bottom:-.5rem}
 .bt-print-id{display:none}
 /* 上一案／下一案 in narrow columns (iPad with the sidebar open): wrap the label rather than cut the id. */
 [data-testid="stPageLink-NavLink"] span,[data-testid="stPageLink-NavLink"] p{white-space:normal;text-overflow:clip}
@@ -33,7 +36,7 @@ CARD_CSS = """
   @page{size:A4;margin:12mm}
   [data-testid="stSidebar"],[data-testid="stHeader"],header,[data-testid="stToolbar"],[data-testid="stDecoration"],
   [data-testid="stSidebarCollapsedControl"],[data-testid="stPageLink"],[data-testid="stButton"],
-  [data-testid="stSelectbox"],[data-testid="stElementToolbar"],.bt-no-print{display:none !important}
+  [data-testid="stSelectbox"],[data-testid="stElementToolbar"],.bt-no-print,.st-key-card-edit{display:none !important}
   html,body,.stApp,[data-testid="stApp"],[data-testid="stAppViewContainer"],[data-testid="stMain"],
   [data-testid="stMainBlockContainer"]{background:#fff !important;color:#000 !important;overflow:visible !important;
     height:auto !important;min-height:0 !important;position:static !important}
@@ -72,6 +75,9 @@ def render() -> None:
     st.markdown(CARD_CSS, unsafe_allow_html=True)
     raw_id = st.query_params.get("id")
     params = list_filter.list_params_of_card()
+    sign_in = auth_form.settings()
+    with st.sidebar:
+        auth_form.sign_in_panel(config=sign_in)
 
     if not raw_id:
         st.title("提案單")
@@ -106,7 +112,15 @@ def render() -> None:
                          icon_position="right", query_params=list_filter.card_params(around.next, params))
     nav[3].markdown(f'<div class="bt-no-print bt-muted" style="text-align:right">第 {around.position}／{around.total} 案（{scope}）<br>'
                     '列印成A4提案單：Ctrl+P</div>', unsafe_allow_html=True)
+    versions, _ = card_history.history_view(version, proposal_id)
+    st.caption(card_history.last_updated(versions))
     st.markdown(markup, unsafe_allow_html=True)
+    # Not printed: the form, the history table and the revert are for the screen.
+    with st.container(key="card-edit"):
+        actor = auth_form.current_actor(sign_in)
+        edit_form.render(version, cached.card(version, proposal_id), actor, versions)
+        card_history.show(version, proposal_id)
+        edit_form.revert_section(cached.card(version, proposal_id), actor, versions)
 
 
 if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts

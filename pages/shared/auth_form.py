@@ -1,11 +1,13 @@
-"""Who may record decisions: the secretariat's sign-in, from secrets.toml or an OIDC login.
+"""Who is signed in, and the sign-in panel: accounts in the store (group leads and the secretariat,
+dashboard/accounts.py), secretariat users of secrets.toml, or an OIDC login.
 
-Password users come from `[secretariat.users]` (name = bcrypt hash). When an `[auth]` section is
-configured, Streamlit's OIDC login (st.login) is offered too, and a signed-in account counts as
-secretariat when its e-mail is listed in `[secretariat] oidc_emails`. Without any of these the
-pages are read-only; a secrets file that is broken is reported on the form and in the log instead.
-Failed attempts are slowed per client address (dashboard/throttle.py). Not a page: imported by the
-meeting page and the presenter view.
+Password users are the store's enabled accounts with a password and `[secretariat.users]` of
+secrets.toml (name = bcrypt hash); a name in both signs in with the store's. When an `[auth]`
+section is configured, Streamlit's OIDC login (st.login) is offered too: its e-mail maps to a store
+account, or counts as secretariat when listed in `[secretariat] oidc_emails`. Without any of these
+the pages are read-only; a secrets file that is broken is reported on the form and in the log
+instead. Failed attempts are slowed per client address (dashboard/throttle.py). Not a page:
+imported by the card page, the meeting page and the presenter view.
 """
 import logging
 import math
@@ -16,12 +18,13 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard import accounts, auth, throttle, vocab
+from dashboard.models import Account
 from dashboard.permissions import READER, Actor
 from pages.shared import cached
 
 SESSION_KEY = "secretariat_user"
 # Visitors see where they stand, never how the server is set up (README documents that).
-READ_ONLY_NOTE = "目前為唯讀：本站尚未開放祕書處登入。"
+READ_ONLY_NOTE = "目前為唯讀：本站尚未開放登入。"
 BROKEN_NOTE = "祕書處登入設定有誤，請管理者修正 .streamlit/secrets.toml（詳見伺服器紀錄）："
 CLOCK = time.time  # the throttle's clock; tests replace it
 log = logging.getLogger(__name__)
@@ -78,76 +81,91 @@ def _oidc_email(config: Settings) -> str | None:
 
 
 def current_user(config: Settings | None = None) -> str | None:
-    """The signed-in secretariat user's name, or None (read-only). Pass `config` (settings())
-    when the page has read it already."""
-    config = config or settings()
-    name = st.session_state.get(SESSION_KEY)
-    if name and name in config.users:  # the account may have been removed since sign-in
-        return name
-    email = _oidc_email(config)
-    if email and email.casefold() in config.oidc_emails:
-        return email
-    return None
+    """The signed-in secretariat user's name (who may record decisions), or None. Pass `config`
+    (settings()) when the page has read it already."""
+    actor = current_actor(config)
+    return actor.name if actor.is_secretariat else None
 
 
 def current_actor(config: Settings | None = None) -> Actor:
     """Who this session acts as: an account in the store (its role and groups), a secretariat user
     of secrets.toml or its OIDC list, or READER when nobody is signed in. Read on every run, so a
-    disabled account stops acting at once."""
+    disabled account stops acting at once (even when secrets.toml has the same name)."""
     config = config or settings()
     name = st.session_state.get(SESSION_KEY)
+    email = _oidc_email(config)
     with cached.session() as s:
-        if name:
+        if name and s.get(Account, name) is not None:
             try:
                 return accounts.actor_for(s, name)
-            except accounts.AccountError:
-                pass
-        email = _oidc_email(config)
+            except accounts.AccountError:  # disabled
+                return READER
         if email and (actor := accounts.actor_for_email(s, email)):
             return actor
-    user = current_user(config)
-    return Actor(name=user, role=vocab.SECRETARIAT) if user else READER
+    if name and name in config.users:  # the account may have been removed since sign-in
+        return Actor(name=name, role=vocab.SECRETARIAT)
+    if email and email.casefold() in config.oidc_emails:
+        return Actor(name=email, role=vocab.SECRETARIAT)
+    return READER
 
 
-def is_configured(config: Settings | None = None) -> bool:
+def password_users(config: Settings) -> dict[str, str]:
+    """name -> bcrypt hash of everyone who may sign in with a password; the store's accounts first."""
+    with cached.session() as s:
+        return {**config.users, **accounts.password_hashes(s)}
+
+
+def is_configured(config: Settings | None = None, users: dict[str, str] | None = None) -> bool:
     config = config or settings()
-    return bool(config.users) or config.oidc or bool(config.problems)
+    users = password_users(config) if users is None else users
+    return bool(users) or config.oidc or bool(config.problems)
+
+
+def role_line(actor: Actor) -> str:
+    """「議題組窗口：王小明」 and, for a lead, the groups they edit (names from the store)."""
+    line = f"{vocab.ROLES.get(actor.role, actor.role)}：{actor.name}"
+    if actor.role == vocab.LEAD and actor.groups:
+        names = {g.id: g.name for g in cached.groups(cached.version())}
+        line += "\n\n負責議題組：" + "、".join(sorted(names.get(g, g) for g in actor.groups))
+    return line
 
 
 def sign_in_panel(*, key: str = "sign-in", config: Settings | None = None) -> None:
-    """Sign-in (or the signed-in user and a sign-out button) in the current container."""
+    """Sign-in (or the signed-in user, their role and a sign-out button) in the current container."""
     config = config or settings()
-    user = current_user(config)
-    if user:
-        st.success(f"祕書處：{user}（可記錄決議）")
+    actor = current_actor(config)
+    if actor.name:
+        st.success(role_line(actor))
+        st.caption("可記錄決議、修改所有提案。" if actor.is_secretariat else "可更新所屬議題組的提案。")
         if st.button("登出", key=f"{key}-out"):
             _sign_out(config)
         return
-    if not is_configured(config):
+    users = password_users(config)
+    if not is_configured(config, users):
         st.caption(READ_ONLY_NOTE)
         return
     if config.problems:
         st.error("\n".join([BROKEN_NOTE] + [f"- {problem.message}" for problem in config.problems]))
     email = _oidc_email(config)
-    if email:  # signed in with OIDC but not on the secretariat's list
-        st.warning(f"{email} 不在祕書處名單中，僅能檢視。")
+    if email:  # signed in with OIDC but without an account
+        st.warning(f"{email} 沒有本站帳號，僅能檢視。")
         if st.button("登出", key=f"{key}-oidc-out"):
             st.logout()
     elif config.oidc and st.button("以機關帳號登入（OIDC）", key=f"{key}-oidc"):
         st.login()
-    if config.users:
-        _password_form(key, config)
+    if users:
+        _password_form(key, users)
 
 
-def _password_form(key: str, config: Settings) -> None:
+def _password_form(key: str, users: dict[str, str]) -> None:
     with st.form(f"{key}-form", clear_on_submit=True):
-        st.caption("祕書處人員登入後才能記錄決議。")
+        st.caption("議題組窗口登入後可更新所屬提案；祕書處登入後可記錄決議。")
         name = st.text_input("帳號", key=f"{key}-name")
         password = st.text_input("密碼", type="password", key=f"{key}-password")
         submitted = st.form_submit_button("登入")
     if not submitted:
         return
-    result = auth.sign_in(config.users, name, password, client=client(),
+    result = auth.sign_in(users, name, password, client=client(),
                           throttle=throttle.Throttle(cached.engine(), clock=CLOCK))
     if result.ok:
         st.session_state[SESSION_KEY] = result.user

@@ -5,7 +5,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dashboard import meeting, meeting_record, queries
+from dashboard import editing, meeting, meeting_record, queries
 from dashboard import store as builder
 from dashboard.db import make_engine
 
@@ -32,8 +32,8 @@ def version() -> tuple:
 # store version with st.cache_resource, which hands out the cached object itself: treat it as
 # read-only. st.cache_data would copy it on every call; measured with benchmarks/bench_pages.py
 # (2026-11-28), that made page runs 1.5-2x slower at the document's scale and up to 10x at 100x
-# (proposal list 21 ms -> 206 ms). The version is a hashed argument, so recording a decision or a
-# rebuild refreshes every view.
+# (proposal list 21 ms -> 206 ms). The version is a hashed argument, so recording a decision, an edit of a
+# proposal or a rebuild refreshes every view.
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _proposals(version_key: tuple) -> pd.DataFrame:
@@ -88,6 +88,13 @@ def meeting_info(version_key: tuple) -> meeting.MeetingInfo | None:
 def card(version_key: tuple, proposal_id: str) -> queries.Card | None:
     with session() as s:
         return queries.proposal_card(s, proposal_id=proposal_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def proposal_history(version_key: tuple, proposal_id: str) -> list:
+    """Every ProposalVersion of one proposal, newest first: an edit adds one, which changes the store version."""
+    with session() as s:
+        return editing.history(s, proposal_id)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -1,0 +1,70 @@
+"""A proposal's versions as the card shows them: 最後更新 and the 修改紀錄 table (one row per field
+changed, newest first). Values are shown as text: lists joined with 、, lead units as 單位（縣市）."""
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import editing, vocab
+from dashboard.agenda import TAIPEI
+from dashboard.dates import roc_datetime
+from dashboard.models import ProposalVersion
+from pages.shared import cached
+
+HISTORY_COLUMNS = ["版本", "時間", "修改者", "欄位", "原值", "新值", "原因"]
+CHANGE_COLUMNS = ["版本", "修改者", "欄位", "原值", "新值"]
+# Fields a revert may touch besides the editable ones (an edit of 合作縣市 moves the card's box too).
+_LABELS = {"cities_scope": "合作縣市（勾選框）"}
+
+
+def label(field: str) -> str:
+    return _LABELS.get(field) or editing.field_label(field)
+
+
+def value_text(field: str, value) -> str:
+    """A stored value as one line of text: 單位（縣市） for lead units, lists joined with 、."""
+    if value is None:
+        return ""
+    if field == "cities_scope":
+        return vocab.CITY_SCOPES.get(value, str(value))
+    if isinstance(value, list):
+        return "、".join(f"{item.get('unit', '')}（{item.get('city', '')}）" if isinstance(item, dict) else str(item)
+                        for item in value)
+    return str(value)
+
+
+def when(version: ProposalVersion) -> str:
+    """112年8月8日 15:12, Taipei time (SQLite hands back naive UTC)."""
+    at: datetime = version.recorded_at
+    return roc_datetime((at.replace(tzinfo=UTC) if at.tzinfo is None else at).astimezone(TAIPEI))
+
+
+def change_rows(versions: list[ProposalVersion], *, reason: bool = True) -> pd.DataFrame:
+    rows = [{"版本": f"第 {v.version} 版", "時間": when(v), "修改者": v.recorded_by, "欄位": label(c["field"]),
+             "原值": value_text(c["field"], c["old"]), "新值": value_text(c["field"], c["new"]), "原因": v.reason or ""}
+            for v in versions for c in v.changes]
+    return pd.DataFrame(rows, columns=HISTORY_COLUMNS if reason else CHANGE_COLUMNS)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def history_view(version_key: tuple, proposal_id: str) -> tuple[list[ProposalVersion], pd.DataFrame]:
+    """(versions newest first, the 修改紀錄 table), once per store version: an edit is a new row."""
+    versions = cached.proposal_history(version_key, proposal_id)
+    return versions, change_rows(versions)
+
+
+def last_updated(versions: list[ProposalVersion]) -> str:
+    if not versions:
+        return "最後更新：依會議資料載入，尚無線上修改。"
+    latest = versions[0]
+    return f"最後更新：{when(latest)}　{latest.recorded_by}　第 {latest.version} 版"
+
+
+def show(version_key: tuple, proposal_id: str) -> None:
+    versions, table = history_view(version_key, proposal_id)
+    st.subheader("修改紀錄")
+    if not versions:
+        st.caption("尚無修改紀錄：內容為會議資料載入時的版本。")
+        return
+    st.caption(f"共 {len(versions)} 個版本，最新在上；每列為一個欄位的修改。")
+    st.dataframe(table, hide_index=True, width="stretch")

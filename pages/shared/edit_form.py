@@ -1,0 +1,268 @@
+"""The card's 「更新提案」 form, for those who may edit the proposal (permissions.may_edit), and the
+secretariat's revert of a version.
+
+The form remembers the version it was opened at (its base) and the values it showed then (its
+seed), both in session_state; only the fields typed differently from the seed are sent, with
+editing.edit(base_version=base). A save based on an older version is refused (StaleEdit): the
+other person's changes are shown, what was typed stays in the form, and 「以最新版本為基礎」 moves
+the base to the version in force (fields not typed in take the new values) so that a second save
+applies. Widget keys carry a generation number: a new generation is a form seeded afresh (first
+opened, or after a save), which is the only time typed values are replaced.
+"""
+import pandas as pd
+import streamlit as st
+
+from dashboard import documents, editing, vocab
+from dashboard.permissions import Actor, PermissionDenied, may_edit
+from dashboard.problems import Problem
+from pages.shared import cached, card_history
+
+TEXTS = ("progress", "progress_basis", "tracking_reason", "contact")
+LISTS = ("cities", "types")
+LEAD_COLUMNS = {"city": "縣市", "unit": "單位"}
+BASIS_HELP = ("進度狀態的依據：須逐字出現在「進度說明」或「列管原因」中的一句話"
+              "（可從中複製貼上），讓讀者看得出狀態從何而來。")
+
+
+# --- session state of one proposal's form -----------------------------------------------------
+
+def _state_key(proposal_id: str, name: str) -> str:
+    return f"edit-{proposal_id}-{name}"
+
+
+def _widget_key(proposal_id: str, field: str) -> str:
+    return f"edit-{proposal_id}-{st.session_state.get(_state_key(proposal_id, 'gen'), 0)}-{field}"
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _document(version_key: tuple, proposal_id: str) -> dict:
+    with cached.session() as s:
+        return documents.proposal_document(s, cached.card(version_key, proposal_id).proposal)
+
+
+def form_values(document: dict) -> dict:
+    """A proposal document in the form's terms: texts as strings, lead units as (city, unit) pairs."""
+    values = {field: document.get(field) or "" for field in TEXTS}
+    values["progress_status"] = document.get("progress_status")
+    values["tracking_status"] = document.get("tracking_status")
+    values["lead_units"] = [(lead.get("city"), lead.get("unit")) for lead in document.get("lead_units", [])]
+    values.update({field: list(document.get(field) or []) for field in LISTS})
+    return values
+
+
+def document_value(field: str, value):
+    """A form value as editing.edit takes it (empty is None: the field is removed or refused)."""
+    if field == "lead_units":
+        return [{"unit": unit, "city": city} for city, unit in value] or None
+    if isinstance(value, list):
+        return value or None
+    return value if value not in ("", None) else None
+
+
+def _seed(version_key: tuple, proposal_id: str, base: int) -> None:
+    """Open the form afresh at version `base`: a new generation of widgets holding its values."""
+    state = st.session_state
+    state[_state_key(proposal_id, "gen")] = state.get(_state_key(proposal_id, "gen"), 0) + 1
+    state[_state_key(proposal_id, "base")] = base
+    for name in ("problems", "refused"):  # said of the form that was left
+        state.pop(_state_key(proposal_id, name), None)
+    seed = form_values(_document(version_key, proposal_id))
+    state[_state_key(proposal_id, "seed")] = seed
+    for field, value in seed.items():
+        if field != "lead_units":  # the data editor takes its rows as data, not through session_state
+            state[_widget_key(proposal_id, field)] = value
+
+
+def _lead_rows(value) -> list[tuple]:
+    """The data editor's rows as (city, unit) pairs, blanks stripped, empty rows left out."""
+    def clean(cell):
+        return cell.strip() if isinstance(cell, str) and cell.strip() else None
+    pairs = [(clean(city), clean(unit)) for city, unit in zip(value["city"], value["unit"])]
+    return [pair for pair in pairs if pair != (None, None)]
+
+
+# --- the form ---------------------------------------------------------------------------------
+
+def render(version_key: tuple, card, actor: Actor, versions: list) -> None:
+    """The form for an actor who may edit the proposal; nothing for anyone else."""
+    proposal = card.proposal
+    if not may_edit(actor, proposal):
+        return
+    pid, state = proposal.id, st.session_state
+    current = versions[0].version if versions else 0
+    if _widget_key(pid, "progress") not in state or _state_key(pid, "seed") not in state:
+        _seed(version_key, pid, current)  # first opened in this session, or opened again after leaving
+    _apply_pending(pid)
+    base, seed = state[_state_key(pid, "base")], state[_state_key(pid, "seed")]
+    st.subheader("更新提案")
+    typed, reason, submitted = _fields(pid, seed, has_card=proposal.cities_scope is not None)
+    if submitted:
+        _save(version_key, pid, actor, typed, reason, base, seed)
+    if flash := state.pop(_state_key(pid, "flash"), None):  # inline: a toast would cover buttons
+        st.success(flash, icon=":material/check_circle:")
+    _show_problems(pid)
+    if base != current:
+        _show_newer(pid, versions, base, current, typed, seed)
+
+
+def _fields(pid: str, seed: dict, *, has_card: bool) -> tuple[dict, str, bool]:
+    key = lambda field: _widget_key(pid, field)  # noqa: E731
+    label = editing.EDITABLE
+    city_names = [c.name for c in cached.cities(cached.version())]
+    with st.form(key("form"), border=True):
+        typed = {"progress": st.text_area(label["progress"], key=key("progress"), height=160,
+                                          help="這一期的辦理情形；讀者在提案單的「說明／進度」看到的文字。")}
+        row = st.columns(2)
+        typed["progress_status"] = row[0].selectbox(label["progress_status"], vocab.PROGRESS_STATUSES,
+                                                    key=key("progress_status"), placeholder="選擇進度狀態")
+        typed["tracking_status"] = row[1].selectbox(label["tracking_status"], vocab.TRACKING_STATUSES,
+                                                    key=key("tracking_status"), placeholder="選擇列管狀態")
+        typed["progress_basis"] = st.text_input(label["progress_basis"], key=key("progress_basis"), help=BASIS_HELP)
+        shown_status = st.session_state.get(key("tracking_status")) or seed["tracking_status"]
+        typed["tracking_reason"] = st.text_area(vocab.reason_label(shown_status), key=key("tracking_reason"),
+                                                height=110, help="列管原因的標題隨列管狀態而定（解除列管原因／持續列管原因）。")
+        typed["contact"] = st.text_input(label["contact"], key=key("contact"))
+        st.markdown(f'<div class="bt-field-label">{label["lead_units"]}</div>', unsafe_allow_html=True)
+        leads = st.data_editor(
+            pd.DataFrame(seed["lead_units"] or [], columns=list(LEAD_COLUMNS)), key=key("lead_units"),
+            num_rows="dynamic", hide_index=True, width="stretch",
+            column_config={"city": st.column_config.SelectboxColumn(LEAD_COLUMNS["city"], options=city_names, required=True),
+                           "unit": st.column_config.TextColumn(LEAD_COLUMNS["unit"], required=True, width="large")})
+        st.caption("每列一個單位與其縣市。點表格最下方的空白列可新增一列；選取列首的方格後，按表格右上角的垃圾桶可刪除。")
+        typed["lead_units"] = _lead_rows(leads)
+        if has_card:
+            typed["cities"] = st.multiselect(label["cities"], city_names, key=key("cities"), placeholder="選擇縣市")
+            typed["types"] = st.multiselect(label["types"], vocab.PROPOSAL_TYPES, key=key("types"), placeholder="選擇提案類型")
+        else:  # a carried proposal without a card lists no cities or types
+            typed.update({field: seed[field] for field in LISTS})
+        reason = st.text_input("修改原因（選填）", key=key("reason"), max_chars=editing.REASON_MAX_CHARS,
+                               placeholder="例：依第3次工作會議結論更新進度")
+        submitted = st.form_submit_button("儲存修改", type="primary")
+    typed["cities"] = sorted(typed["cities"], key=lambda c: city_names.index(c) if c in city_names else len(city_names))
+    typed["types"] = documents.in_card_order(typed["types"])
+    return typed, reason, submitted
+
+
+def _save(version_key: tuple, pid: str, actor: Actor, typed: dict, reason: str, base: int, seed: dict) -> None:
+    state = st.session_state
+    for name in ("problems", "refused"):
+        state.pop(_state_key(pid, name), None)
+    changes = {field: document_value(field, typed[field]) for field in editing.EDITABLE if typed[field] != seed[field]}
+    if not changes:
+        state[_state_key(pid, "problems")] = ["沒有任何欄位與開啟時不同，未儲存。"]
+        return
+    try:
+        with cached.session() as s:
+            saved = editing.edit(s, actor=actor, proposal_id=pid, changes=changes, base_version=base, reason=reason)
+    except editing.StaleEdit:  # the newer versions are shown below the form; nothing typed is touched
+        state[_state_key(pid, "refused")] = True
+        return
+    except editing.EditError as error:
+        state[_state_key(pid, "problems")] = [problem_text(p) for p in error.problems]
+        return
+    except PermissionDenied as error:
+        state[_state_key(pid, "problems")] = [str(error)]
+        return
+    if saved is None:
+        state[_state_key(pid, "problems")] = ["修改後的內容與目前版本相同，未產生新版本。"]
+        return
+    fields = "、".join(card_history.label(c["field"]) for c in saved.changes)
+    state[_state_key(pid, "flash")] = f"已儲存為第 {saved.version} 版：{fields}。"
+    state.pop(_state_key(pid, "seed"))  # the next run opens the form afresh on the saved version
+    st.rerun()
+
+
+def problem_text(problem: Problem | str) -> str:
+    """One refusal, named by the form's label of its field."""
+    if not isinstance(problem, Problem):
+        return str(problem)
+    if problem.field in ("city", "unit") and "提案單位第" in problem.record:
+        where = problem.record[problem.record.index("提案單位第"):]
+        return f"{where}的{LEAD_COLUMNS[problem.field]}：{problem.message}"
+    message = problem.message
+    for field, label in editing.EDITABLE.items():  # the loader names the file's keys
+        message = message.replace(f"「{field}」", f"「{label}」")
+    return f"{card_history.label(problem.field)}：{message}"
+
+
+def _show_problems(pid: str) -> None:
+    problems = st.session_state.get(_state_key(pid, "problems"))
+    if problems:
+        st.error("未儲存，請修正後再送出（您輸入的內容仍在表單中）：\n\n" + "\n".join(f"- {p}" for p in problems))
+
+
+def _show_newer(pid: str, versions: list, base: int, current: int, typed: dict, seed: dict) -> None:
+    """The versions saved since the form was opened, and the button that moves the form onto them."""
+    newer = [v for v in versions if v.version > base]
+    who = "、".join(dict.fromkeys(v.recorded_by for v in reversed(newer)))
+    what = f"{who}已把此提案更新為第 {current} 版（您的表單依據第 {base} 版）。以下是對方的修改；"
+    then = "按「以最新版本為基礎」後，未修改的欄位會換成最新內容，再按「儲存修改」即可。"
+    if st.session_state.get(_state_key(pid, "refused")):
+        st.error(f"未儲存：{what}您輸入的內容仍保留在表單中。{then}")
+    else:
+        st.info(f"{what}{then}")
+    st.dataframe(card_history.change_rows(list(reversed(newer)), reason=False), hide_index=True, width="stretch")
+    if st.button("以最新版本為基礎", key=_state_key(pid, f"rebase-{current}"), icon=":material/sync:"):
+        _rebase(pid, current, typed, seed)
+        st.rerun()
+
+
+def _rebase(pid: str, current: int, typed: dict, seed: dict) -> None:
+    """Base the form on `current`: untouched fields take its values (on the next run, before the
+    widgets exist); typed fields keep what was typed, and stay changes against the old value."""
+    latest = form_values(_document(cached.version(), pid))
+    untouched = {field for field in seed if typed.get(field) == seed[field]}
+    state = st.session_state
+    state[_state_key(pid, "seed")] = {**seed, **{field: latest[field] for field in untouched}}
+    state[_state_key(pid, "pending")] = {field: latest[field] for field in untouched if field != "lead_units"}
+    state[_state_key(pid, "base")] = current
+    for name in ("problems", "refused"):
+        state.pop(_state_key(pid, name), None)
+
+
+def _apply_pending(pid: str) -> None:
+    for field, value in st.session_state.pop(_state_key(pid, "pending"), {}).items():
+        st.session_state[_widget_key(pid, field)] = value
+
+
+# --- the secretariat's revert -----------------------------------------------------------------
+
+def revert_section(card, actor: Actor, versions: list) -> None:
+    """Undo one version as a new version, after a confirmation (the secretariat only)."""
+    if not actor.is_secretariat or not versions:
+        return
+    pid, state = card.proposal.id, st.session_state
+    labels = {v.version: f"第 {v.version} 版｜{card_history.when(v)}｜{v.recorded_by}｜"
+                         + "、".join(card_history.label(c["field"]) for c in v.changes) for v in versions}
+    st.subheader("還原版本")
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    chosen = row.selectbox("選擇要還原的版本", list(labels), format_func=labels.get, key=_state_key(pid, "revert-pick"))
+    if row.button("還原此版本", key=_state_key(pid, "revert"), icon=":material/undo:"):
+        state[_state_key(pid, "revert-confirm")] = chosen
+    confirm = state.get(_state_key(pid, "revert-confirm"))
+    if confirm in labels:
+        st.warning(f"確定要還原第 {confirm} 版嗎？該版修改的欄位會改回修改前的值，並記錄為一個新版本（原紀錄保留）。")
+        buttons = st.container(horizontal=True)
+        if buttons.button("確定還原", key=_state_key(pid, "revert-yes"), type="primary"):
+            _revert(pid, actor, confirm)
+        if buttons.button("取消", key=_state_key(pid, "revert-no")):
+            state.pop(_state_key(pid, "revert-confirm"), None)
+            st.rerun()
+    if done := state.pop(_state_key(pid, "revert-flash"), None):
+        st.success(done, icon=":material/check_circle:")
+
+
+def _revert(pid: str, actor: Actor, version: int) -> None:
+    state = st.session_state
+    state.pop(_state_key(pid, "revert-confirm"), None)
+    try:
+        with cached.session() as s:
+            saved = editing.revert(s, actor=actor, proposal_id=pid, version=version)
+    except (editing.EditError, editing.StaleEdit, PermissionDenied) as error:
+        problems = getattr(error, "problems", None) or [str(error)]
+        st.error("無法還原：\n\n" + "\n".join(f"- {problem_text(p)}" for p in problems))
+        return
+    state[_state_key(pid, "revert-flash")] = (f"已還原第 {version} 版，記錄為第 {saved.version} 版。" if saved
+                                              else f"第 {version} 版修改的欄位已是修改前的值，不需還原。")
+    state.pop(_state_key(pid, "seed"), None)  # the form reopens on the new version
+    st.rerun()

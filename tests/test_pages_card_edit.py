@@ -1,0 +1,234 @@
+"""Editing a proposal on its card through AppTest: a group lead signs in with a store account,
+updates progress and sees it on the card, the proposal list and the group page; others get no
+form; every save is in the history; a save based on an older version is refused without losing
+what was typed; only the secretariat reverts."""
+import pytest
+from sqlmodel import Session, select
+
+from dashboard import accounts, auth, documents, editing, permissions, vocab
+from dashboard.db import make_engine
+from dashboard.models import Proposal, WorkGroup
+from tests import databases
+from tests.pagetest import build_store, markdown_text, open_page, serving, table_values
+
+PASSWORD = "lead pass 123"
+OWN, OTHER = "112-J02", "112-C01"  # the lead's group (education) and another (transport)
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A store with a lead of OWN's sub-group and a secretariat account, served to the app."""
+    url = build_store(tmp_path / "store.db")
+    engine = make_engine(url)
+    with Session(engine) as s:
+        group = s.get(Proposal, OWN).subgroup_id
+        assert group and group != s.get(Proposal, OTHER).group_id
+        hashed = auth.hash_password(PASSWORD, rounds=4)
+        accounts.add(s, actor=permissions.OPERATOR, name="教育窗口", role=vocab.LEAD, groups=(group,), password_hash=hashed)
+        accounts.add(s, actor=permissions.OPERATOR, name="另一窗口", role=vocab.LEAD, groups=(group,), password_hash=hashed)
+        accounts.add(s, actor=permissions.OPERATOR, name="祕書乙", role=vocab.SECRETARIAT, password_hash=hashed)
+    with serving(url):
+        yield engine
+    engine.dispose()
+    databases.drop(url)
+
+
+def signed_in(name: str, proposal_id: str = OWN):
+    at = open_page("card", {"id": proposal_id})
+    at.sidebar.text_input(key="sign-in-name").input(name)
+    at.sidebar.text_input(key="sign-in-password").input(PASSWORD)
+    next(b for b in at.sidebar.button if b.label == "登入").click()
+    at = at.run()
+    assert not at.exception and not at.sidebar.error
+    return at
+
+
+def widget(at, kind: str, label: str):
+    return next(w for w in getattr(at, kind) if w.label == label)
+
+
+def has_form(at) -> bool:
+    return any(b.label == "儲存修改" for b in at.button)
+
+
+def save(at, **typed):
+    """Type into the form (label -> value) and press 儲存修改."""
+    for label, value in typed.items():
+        kind = "text_area" if any(w.label == label for w in at.text_area) else (
+            "selectbox" if any(w.label == label for w in at.selectbox) else "text_input")
+        field = widget(at, kind, label)
+        field.select(value) if kind == "selectbox" else field.input(value)
+    next(b for b in at.button if b.label == "儲存修改").click()
+    return at.run()
+
+
+def click(at, label: str):
+    next(b for b in at.button if b.label == label).click()
+    return at.run()
+
+
+def errors(at) -> str:
+    return "\n".join(e.value for e in at.error)
+
+
+def history_table(at) -> list[dict]:
+    frame = next(f.value for f in at.dataframe if "修改者" in f.value.columns and "原因" in f.value.columns)
+    return frame.to_dict("records")
+
+
+def progress_text(engine, proposal_id: str, text: str) -> str:
+    """New progress text that keeps the progress basis (which must appear in it or in the reason)."""
+    with Session(engine) as s:
+        return f"{text}{s.get(Proposal, proposal_id).progress_basis}"
+
+
+def new_status(engine, proposal_id: str) -> str:
+    with Session(engine) as s:
+        current = s.get(Proposal, proposal_id).progress_status
+    return next(status for status in vocab.PROGRESS_STATUSES if status != current)
+
+
+def test_a_lead_updates_progress_and_every_page_shows_it(store):
+    status, text = new_status(store, OWN), progress_text(store, OWN, "已於本季完成兩場交流會議。")
+    at = signed_in("教育窗口")
+    with Session(store) as s:
+        group_name = s.get(WorkGroup, s.get(Proposal, OWN).subgroup_id).name
+    panel = "\n".join(s.value for s in at.sidebar.success)
+    assert "議題組窗口：教育窗口" in panel and f"負責議題組：{group_name}" in panel
+    assert "尚無線上修改" in "\n".join(c.value for c in at.caption)
+    at = save(at, 進度說明=text, 進度狀態=status)
+    assert not at.exception and not errors(at), errors(at)
+    assert any("已儲存為第 1 版" in s.value for s in at.success)
+    assert text in markdown_text(at)  # the card itself, at once
+    assert "第 1 版" in "\n".join(c.value for c in at.caption) and "教育窗口" in "\n".join(c.value for c in at.caption)
+    assert widget(at, "text_area", "進度說明").value == text  # the form reopened on it
+
+    with Session(store) as s:
+        group = s.get(Proposal, OWN).group_id
+    listing = open_page("proposals")
+    row = next(line for line in table_values(listing).splitlines() if OWN in line)
+    assert status in row
+    group_page = open_page("groups", {"group": group})
+    row = next(line for line in table_values(group_page).splitlines() if OWN in line)
+    assert status in row
+
+
+def test_a_lead_gets_no_form_on_another_groups_card_and_a_reader_none_at_all(store):
+    at = signed_in("教育窗口", OTHER)
+    assert not has_form(at)
+    assert not has_form(open_page("card", {"id": OWN}))  # not signed in
+    assert has_form(signed_in("教育窗口", OWN))
+
+
+def test_two_edits_are_two_versions_in_the_history_newest_first(store):
+    text = progress_text(store, OWN, "第一次更新的進度。")
+    at = signed_in("教育窗口")
+    at = save(at, 進度說明=text)
+    at = save(at, 聯絡人="教育局 王小明 02-1234-5678", **{"修改原因（選填）": "換聯絡窗口"})
+    assert not errors(at), errors(at)
+    rows = history_table(at)
+    assert [r["版本"] for r in rows] == ["第 2 版", "第 1 版"]
+    assert rows[0]["欄位"] == "聯絡人" and rows[0]["新值"] == "教育局 王小明 02-1234-5678" and rows[0]["原因"] == "換聯絡窗口"
+    assert rows[1]["欄位"] == "進度說明" and rows[1]["新值"] == text and rows[1]["修改者"] == "教育窗口"
+    assert open_page("card", {"id": OWN}).dataframe, "readers see the history too"
+
+
+def test_a_refused_value_names_its_field_and_keeps_what_was_typed(store):
+    at = signed_in("教育窗口")
+    at = save(at, 進度狀態依據="這句話不在進度說明裡")
+    assert "進度狀態依據" in errors(at) and "逐字" in errors(at)
+    assert widget(at, "text_input", "進度狀態依據").value == "這句話不在進度說明裡"
+    with Session(store) as s:
+        assert editing.current_version(s, OWN) == 0
+
+
+def test_a_save_on_an_older_version_is_refused_then_applies_on_the_latest(store):
+    typed = progress_text(store, OWN, "乙輸入的進度，不可遺失。")
+    first, second = signed_in("教育窗口"), signed_in("另一窗口")  # both open the form on version 0
+    first = save(first, 聯絡人="甲先改的聯絡人")
+    assert not errors(first)
+    second = save(second, 進度說明=typed)
+    refusal = errors(second)
+    assert "教育窗口" in refusal and "第 1 版" in refusal
+    assert "甲先改的聯絡人" in table_values(second)  # the other person's change is shown
+    assert widget(second, "text_area", "進度說明").value == typed
+    with Session(store) as s:
+        assert s.get(Proposal, OWN).progress != typed
+
+    second = click(second, "以最新版本為基礎")
+    assert widget(second, "text_area", "進度說明").value == typed
+    assert widget(second, "text_input", "聯絡人").value == "甲先改的聯絡人"  # untouched: the latest value
+    second = click(second, "儲存修改")
+    assert not errors(second), errors(second)
+    with Session(store) as s:
+        saved = s.get(Proposal, OWN)
+        assert (saved.progress, saved.contact) == (typed, "甲先改的聯絡人")
+        assert editing.current_version(s, OWN) == 2
+
+
+def test_only_the_secretariat_reverts_a_version(store):
+    lead = signed_in("教育窗口")
+    with Session(store) as s:
+        before = s.get(Proposal, OWN).contact
+    lead = save(lead, 聯絡人="要被還原的聯絡人")
+    assert not any(b.label == "還原此版本" for b in lead.button)
+
+    clerk = signed_in("祕書乙")
+    assert "祕書處：祕書乙" in "\n".join(s.value for s in clerk.sidebar.success)
+    clerk = click(clerk, "還原此版本")
+    assert any("確定要還原第 1 版" in w.value for w in clerk.warning)
+    clerk = click(clerk, "確定還原")
+    assert not clerk.exception and any("已還原第 1 版" in s.value for s in clerk.success)
+    with Session(store) as s:
+        assert s.get(Proposal, OWN).contact == before
+        assert [v.kind for v in editing.history(s, OWN)] == [editing.REVERT, editing.EDIT]
+    assert history_table(clerk)[0]["原值"] == "要被還原的聯絡人"
+
+
+def test_on_the_meeting_page_a_lead_cannot_record_decisions_and_the_store_secretariat_can(store):
+    def signed_in_on_meeting(name: str):
+        at = open_page("meeting")
+        at.sidebar.text_input(key="sign-in-name").input(name)
+        at.sidebar.text_input(key="sign-in-password").input(PASSWORD)
+        next(b for b in at.sidebar.button if b.label == "登入").click()
+        return at.run()
+
+    lead = signed_in_on_meeting("教育窗口")
+    assert "議題組窗口：教育窗口" in "\n".join(s.value for s in lead.sidebar.success)
+    assert not any(b.label == "記錄決議" for b in lead.button)
+    clerk = signed_in_on_meeting("祕書乙")
+    assert any(b.label == "記錄決議" for b in clerk.button)
+
+
+def test_a_disabled_account_stops_editing_at_the_next_run(store):
+    at = signed_in("教育窗口")
+    assert has_form(at)
+    with Session(store) as s:
+        accounts.set_disabled(s, actor=permissions.OPERATOR, name="教育窗口")
+    at = at.run()
+    assert not has_form(at) and not at.sidebar.success
+
+
+def test_a_refused_lead_unit_is_named_by_its_row_and_column(writable_engine):
+    from pages.shared import edit_form
+    rows = [("臺北市", "臺北市政府教育局"), (None, "沒有縣市的單位")]
+    with Session(writable_engine) as s, pytest.raises(editing.EditError) as refused:
+        editing.edit(s, actor=permissions.OPERATOR, proposal_id=OWN, base_version=0,
+                     changes={"lead_units": edit_form.document_value("lead_units", rows)})
+    assert [edit_form.problem_text(p) for p in refused.value.problems] == ["提案單位第 2 筆的縣市：必填欄位，不可空白"]
+
+
+def test_the_history_shows_lead_units_as_unit_and_city_and_lists_joined(writable_engine):
+    from pages.shared import card_history
+    with Session(writable_engine) as s:
+        before = documents.proposal_document(s, s.get(Proposal, OWN))
+        units = [{"unit": "臺北市政府教育局", "city": "臺北市"}, {"unit": "基隆市政府教育處", "city": "基隆市"}]
+        cities = before["cities"][1:]  # one city fewer
+        editing.edit(s, actor=permissions.OPERATOR, proposal_id=OWN, base_version=0,
+                     changes={"lead_units": units, "cities": cities}, reason="新增主辦單位")
+        rows = card_history.change_rows(editing.history(s, OWN)).set_index("欄位")
+        stored = documents.proposal_document(s, s.get(Proposal, OWN))
+    assert rows.loc["提案單位", "新值"] == "臺北市政府教育局（臺北市）、基隆市政府教育處（基隆市）"
+    assert rows.loc["提案單位", "原值"] == "、".join(f"{u['unit']}（{u['city']}）" for u in before["lead_units"])
+    assert rows.loc["合作縣市", "原值"] == "、".join(before["cities"]) and len(before["cities"]) > 1
+    assert rows.loc["合作縣市", "新值"] == "、".join(stored["cities"]) and rows.loc["合作縣市", "原因"] == "新增主辦單位"
