@@ -14,6 +14,7 @@ from dashboard import vocab
 from dashboard.agenda import TAIPEI
 from dashboard.dates import roc_datetime
 from dashboard.models import Decision, Proposal
+from dashboard.permissions import Actor, require_secretariat
 
 NOTE_MAX_CHARS = 500
 RECORDER_MAX_CHARS = 100
@@ -25,12 +26,12 @@ class DecisionError(ValueError):
     """A decision that cannot be recorded; the message is shown to the user as is."""
 
 
-def record(session: Session, *, proposal_id: str, resolution: str, recorded_by: str,
+def record(session: Session, *, actor: Actor, proposal_id: str, resolution: str,
            note: str | None = None, now: datetime | None = None) -> Decision:
-    """Validate and append one decision; returns the stored row."""
-    recorder = (recorded_by or "").strip()
-    if not recorder:
-        raise DecisionError("只有登入的祕書處人員可以記錄決議。")
+    """Validate and append one decision recorded by actor (the secretariat only); returns the row.
+    Raises PermissionDenied for any other actor, DecisionError for bad values."""
+    require_secretariat(actor, "記錄決議")
+    recorder = actor.name
     if len(recorder) > RECORDER_MAX_CHARS:
         raise DecisionError(f"記錄者名稱不可超過 {RECORDER_MAX_CHARS} 字。")
     if resolution not in vocab.RESOLUTIONS:

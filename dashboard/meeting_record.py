@@ -12,6 +12,7 @@ from dashboard.agenda import TAIPEI
 from dashboard.dates import roc_datetime
 from dashboard.decisions import CONTROL_CHARS, RECORDER_MAX_CHARS, _aware_utc
 from dashboard.models import Meeting, MeetingRecord
+from dashboard.permissions import Actor, require_secretariat
 
 MINUTES_TAKER_MAX_CHARS = 50
 ATTENDANCE_MAX_CHARS = 100  # one city's line, e.g. 「副市長 ○○○、秘書長 ○○○」
@@ -31,16 +32,16 @@ def _checked(label: str, value: str | None, limit: int, *, multiline: bool = Fal
     return text
 
 
-def record(session: Session, *, meeting_id: str, recorded_by: str, minutes_taker: str = "",
+def record(session: Session, *, actor: Actor, meeting_id: str, minutes_taker: str = "",
            attendance: dict[str, str] | None = None, conclusions: str = "",
            now: datetime | None = None) -> MeetingRecord:
-    """Validate and append one record of the meeting; returns the stored row.
+    """Validate and append one record of the meeting, saved by actor (the secretariat only);
+    returns the stored row. Raises PermissionDenied for any other actor, RecordError for bad values.
 
     attendance maps a city code (from queries.cities) to who attended for it; empty lines are dropped.
     """
-    recorder = (recorded_by or "").strip()
-    if not recorder:
-        raise RecordError("只有登入的祕書處人員可以儲存會議紀錄。")
+    require_secretariat(actor, "儲存會議紀錄")
+    recorder = actor.name
     if len(recorder) > RECORDER_MAX_CHARS:
         raise RecordError(f"記錄者名稱不可超過 {RECORDER_MAX_CHARS} 字。")
     if session.get(Meeting, meeting_id) is None:

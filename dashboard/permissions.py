@@ -22,9 +22,14 @@ class Actor:
     role: str | None = None  # a key of vocab.ROLES
     groups: frozenset[str] = field(default_factory=frozenset)  # a lead's working groups
 
+    @classmethod
+    def secretariat(cls, name: str | None) -> "Actor":
+        """A secretariat user known by name only (secrets.toml's accounts or its OIDC list)."""
+        return cls(name=(name or "").strip() or None, role=vocab.SECRETARIAT)
+
     @property
     def is_secretariat(self) -> bool:
-        return self.name is not None and self.role == vocab.SECRETARIAT
+        return bool(self.name) and self.role == vocab.SECRETARIAT
 
     @property
     def label(self) -> str:

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from dashboard import decisions, export, meeting, meeting_record, minutes, queries
 from dashboard.db import make_engine
+from dashboard.permissions import Actor
 from tests import databases
 
 A4 = (595, 842)  # points
@@ -56,9 +57,9 @@ def _documents(engine) -> dict[str, bytes]:
     with Session(engine) as s:
         cities = queries.cities(s)
         for proposal_id in ("111-01", "112-J03", "112-J34"):
-            decisions.record(s, proposal_id=proposal_id, resolution="修正後通過", recorded_by="祕書甲", now=T0,
+            decisions.record(s, proposal_id=proposal_id, resolution="修正後通過", actor=Actor.secretariat("祕書甲"), now=T0,
                              note="請主辦機關依與會意見修正後辦理，並於下次會議報告辦理情形。" * 3)
-        meeting_record.record(s, meeting_id=meeting.meeting_info(s).meeting.id, recorded_by="祕書甲", now=T0,
+        meeting_record.record(s, meeting_id=meeting.meeting_info(s).meeting.id, actor=Actor.secretariat("祕書甲"), now=T0,
                               minutes_taker="王小明", attendance={c.code: "副首長 ○○○" for c in cities},
                               conclusions="一、各案依決議辦理。\n二、下次會議由桃園市主辦。")
         frame = queries.proposals_frame(s)

@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from dashboard import db, decisions, meeting, queries, store, vocab
 from dashboard.models import Proposal
+from dashboard.permissions import Actor
 
 
 T0 = datetime(2023, 8, 8, 7, 12, tzinfo=UTC)  # 15:12 in Taipei
@@ -92,9 +93,9 @@ def test_without_a_meeting_there_is_nothing_to_decide(fresh_engine):
 
 def test_resolution_counts_include_the_undecided(engine):
     with Session(engine) as s:
-        decisions.record(s, proposal_id="111-01", resolution="照案通過", recorded_by="祕書甲", now=T0)
-        decisions.record(s, proposal_id="111-02", resolution="保留", recorded_by="祕書甲", now=T0)
-        decisions.record(s, proposal_id="111-02", resolution="照案通過", recorded_by="祕書甲",
+        decisions.record(s, proposal_id="111-01", resolution="照案通過", actor=Actor.secretariat("祕書甲"), now=T0)
+        decisions.record(s, proposal_id="111-02", resolution="保留", actor=Actor.secretariat("祕書甲"), now=T0)
+        decisions.record(s, proposal_id="111-02", resolution="照案通過", actor=Actor.secretariat("祕書甲"),
                          now=T0 + timedelta(minutes=1))
         counts = meeting.resolution_counts(meeting.decisions_in_force(s), ["111-01", "111-02", "111-03"])
     assert counts["照案通過"] == 2 and counts["保留"] == 0 and counts[vocab.UNDECIDED] == 1
@@ -103,10 +104,10 @@ def test_resolution_counts_include_the_undecided(engine):
 
 def test_latest_for_some_proposals_keeps_the_last_change_of_each(engine):
     with Session(engine) as s:
-        decisions.record(s, proposal_id="111-01", resolution="保留", recorded_by="祕書甲", now=T0)
-        decisions.record(s, proposal_id="111-01", resolution="照案通過", recorded_by="祕書乙",
+        decisions.record(s, proposal_id="111-01", resolution="保留", actor=Actor.secretariat("祕書甲"), now=T0)
+        decisions.record(s, proposal_id="111-01", resolution="照案通過", actor=Actor.secretariat("祕書乙"),
                          now=T0 + timedelta(minutes=1))
-        decisions.record(s, proposal_id="111-02", resolution="不通過", recorded_by="祕書甲", now=T0)
+        decisions.record(s, proposal_id="111-02", resolution="不通過", actor=Actor.secretariat("祕書甲"), now=T0)
         some = meeting.decisions_in_force(s, proposal_ids=["111-01", "111-03"])
         everything = meeting.decisions_in_force(s)
     assert {pid: d.resolution for pid, d in some.items()} == {"111-01": "照案通過"}
@@ -115,7 +116,7 @@ def test_latest_for_some_proposals_keeps_the_last_change_of_each(engine):
 
 def test_the_decision_list_is_one_table_in_list_order(engine):
     with Session(engine) as s:
-        decisions.record(s, proposal_id="112-J03", resolution="保留", note="<b>x</b>", recorded_by="祕書甲", now=T0)
+        decisions.record(s, proposal_id="112-J03", resolution="保留", note="<b>x</b>", actor=Actor.secretariat("祕書甲"), now=T0)
         sections = meeting.decision_sections(s)
         frame = meeting.decision_list_frame(sections, meeting.decisions_in_force(s))
     assert list(frame["編號"]) == [e.id for e in meeting.all_entries(sections)] and len(frame) == 55

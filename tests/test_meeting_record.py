@@ -5,10 +5,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from dashboard import meeting, meeting_record, queries, store
+from dashboard import meeting, meeting_record, queries, store, vocab
 from dashboard.cli import main
 from dashboard.db import make_engine
 from dashboard.models import MeetingRecord
+from dashboard.permissions import READER, Actor, PermissionDenied
 
 T0 = datetime(2023, 8, 8, 7, 50, tzinfo=UTC)
 
@@ -25,8 +26,8 @@ def _meeting_id(s: Session) -> str:
 def test_each_save_is_a_new_row_and_the_latest_is_in_force(engine):
     with Session(engine) as s:
         mid, city = _meeting_id(s), queries.cities(s)[2]
-        meeting_record.record(s, meeting_id=mid, recorded_by="祕書甲", minutes_taker="王小明", conclusions="初稿", now=T0)
-        meeting_record.record(s, meeting_id=mid, recorded_by="祕書乙", minutes_taker="王小明", conclusions="定稿",
+        meeting_record.record(s, meeting_id=mid, actor=Actor.secretariat("祕書甲"), minutes_taker="王小明", conclusions="初稿", now=T0)
+        meeting_record.record(s, meeting_id=mid, actor=Actor.secretariat("祕書乙"), minutes_taker="王小明", conclusions="定稿",
                               attendance={city.code: "  副市長 ○○○  "}, now=T0 + timedelta(minutes=5))
         saved = meeting_record.history(s, meeting_id=mid)
         assert [(r.conclusions, r.recorded_by) for r in saved] == [("初稿", "祕書甲"), ("定稿", "祕書乙")]
@@ -44,8 +45,16 @@ def test_nothing_saved_means_no_record(engine):
         assert all(who == "" for _, who in meeting_record.attendance_lines(s, None))
 
 
+@pytest.mark.parametrize("actor", [READER, Actor.secretariat(" "),
+                                   Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({"transport"}))])
+def test_only_the_secretariat_saves_the_record(engine, actor):
+    with Session(engine) as s:
+        with pytest.raises(PermissionDenied, match="只有祕書處可以儲存會議紀錄"):
+            meeting_record.record(s, actor=actor, meeting_id=_meeting_id(s), conclusions="x")
+        assert meeting_record.latest(s, meeting_id=_meeting_id(s)) is None
+
+
 @pytest.mark.parametrize("fields, message", [
-    ({"recorded_by": " "}, "只有登入的祕書處人員"),
     ({"meeting_id": "nope"}, "找不到會議「nope」"),
     ({"attendance": {"atlantis": "市長"}}, "未知的縣市代碼「atlantis」"),
     ({"conclusions": "結" * (meeting_record.CONCLUSIONS_MAX_CHARS + 1)}, "主席結論不可超過"),
@@ -55,7 +64,7 @@ def test_nothing_saved_means_no_record(engine):
 ])
 def test_bad_input_gets_a_chinese_error_and_saves_nothing(engine, fields, message):
     with Session(engine) as s:
-        args = {"meeting_id": _meeting_id(s), "recorded_by": "祕書甲", **fields}
+        args = {"meeting_id": _meeting_id(s), "actor": Actor.secretariat("祕書甲"), **fields}
         with pytest.raises(meeting_record.RecordError, match=message):
             meeting_record.record(s, **args)
         assert s.exec(select(func.count()).select_from(MeetingRecord)).one() == 0
@@ -65,13 +74,13 @@ def test_an_overlong_attendance_line_names_its_city(engine):
     with Session(engine) as s:
         city = queries.cities(s)[0]
         with pytest.raises(meeting_record.RecordError, match=f"出席名單「{city.name}」不可超過"):
-            meeting_record.record(s, meeting_id=_meeting_id(s), recorded_by="祕書甲",
+            meeting_record.record(s, meeting_id=_meeting_id(s), actor=Actor.secretariat("祕書甲"),
                                   attendance={city.code: "長" * (meeting_record.ATTENDANCE_MAX_CHARS + 1)})
 
 
 def test_a_rebuild_keeps_the_saved_records(engine):
     with Session(engine) as s:
-        meeting_record.record(s, meeting_id=_meeting_id(s), recorded_by="祕書甲", conclusions="照案辦理", now=T0)
+        meeting_record.record(s, meeting_id=_meeting_id(s), actor=Actor.secretariat("祕書甲"), conclusions="照案辦理", now=T0)
     store.load(engine)
     with Session(engine) as s:
         assert meeting_record.latest(s, meeting_id=_meeting_id(s)).conclusions == "照案辦理"
@@ -81,7 +90,7 @@ def test_the_load_command_keeps_the_saved_records(db_url):
     assert main(["load"]) == 0
     engine = make_engine(db_url)
     with Session(engine) as s:
-        meeting_record.record(s, meeting_id=_meeting_id(s), recorded_by="祕書甲", minutes_taker="王小明", now=T0)
+        meeting_record.record(s, meeting_id=_meeting_id(s), actor=Actor.secretariat("祕書甲"), minutes_taker="王小明", now=T0)
     assert main(["load"]) == 0
     with Session(engine) as s:
         assert [r.minutes_taker for r in meeting_record.history(s, meeting_id=_meeting_id(s))] == ["王小明"]

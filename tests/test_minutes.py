@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from dashboard import decisions, meeting, meeting_record, minutes, queries, store, vocab
 from dashboard.models import Proposal
+from dashboard.permissions import Actor
 from tests.xlsxcheck import assert_prints_on_a4_landscape_with_its_header
 
 T0 = datetime(2023, 8, 8, 7, 12, tzinfo=UTC)
@@ -18,11 +19,11 @@ HTML_NOTE = "<script>alert(1)</script><b>x</b>"
 @pytest.fixture
 def engine(writable_engine):
     with Session(writable_engine) as s:
-        decisions.record(s, proposal_id="111-01", resolution="保留", note="待補", recorded_by="祕書甲", now=T0)
-        decisions.record(s, proposal_id="111-01", resolution="照案通過", recorded_by="祕書乙",
+        decisions.record(s, proposal_id="111-01", resolution="保留", note="待補", actor=Actor.secretariat("祕書甲"), now=T0)
+        decisions.record(s, proposal_id="111-01", resolution="照案通過", actor=Actor.secretariat("祕書乙"),
                          now=T0 + timedelta(minutes=2))
-        decisions.record(s, proposal_id="112-J03", resolution="修正後通過", note=HTML_NOTE, recorded_by="祕書甲", now=T0)
-        decisions.record(s, proposal_id="112-J34", resolution="不通過", note="=1+1", recorded_by="祕書甲", now=T0)
+        decisions.record(s, proposal_id="112-J03", resolution="修正後通過", note=HTML_NOTE, actor=Actor.secretariat("祕書甲"), now=T0)
+        decisions.record(s, proposal_id="112-J34", resolution="不通過", note="=1+1", actor=Actor.secretariat("祕書甲"), now=T0)
     return writable_engine
 
 
@@ -75,7 +76,7 @@ def test_the_minutes_carry_the_meetings_details(data):
 def _record(engine, **fields) -> None:
     with Session(engine) as s:
         meeting_id = meeting.meeting_info(s).meeting.id
-        meeting_record.record(s, meeting_id=meeting_id, recorded_by="祕書甲", now=T0, **fields)
+        meeting_record.record(s, meeting_id=meeting_id, actor=Actor.secretariat("祕書甲"), now=T0, **fields)
 
 
 def _attendance(document) -> list[list[str]]:
@@ -172,7 +173,7 @@ def test_minutes_of_a_store_of_many_years_hold_only_the_meetings_proposals(engin
         p = s.get(Proposal, "112-J01")
         s.add(Proposal(**{**p.model_dump(), "id": "114-J01", "year": 114, "sort_order": p.sort_order + 1000}))
         s.commit()
-        decisions.record(s, proposal_id="114-J01", resolution="保留", recorded_by="祕書甲", now=T0)
+        decisions.record(s, proposal_id="114-J01", resolution="保留", actor=Actor.secretariat("祕書甲"), now=T0)
         data = minutes.collect(s, now=T0)
     assert "114-J01" not in data.decided and all(d.proposal_id != "114-J01" for d in data.history)
     rows = _decision_rows(docx.Document(io.BytesIO(minutes.minutes_docx(data))))
@@ -190,7 +191,7 @@ def test_both_sheets_of_the_workbook_print_on_a4_landscape_with_the_header_on_ev
 @pytest.mark.parametrize("note", ["+886-2-2960-3456", "-5", "@SUM(A1:A2)", "=HYPERLINK(\"http://x\",\"y\")"])
 def test_no_note_becomes_a_formula_in_the_workbook(engine, note):
     with Session(engine) as s:
-        decisions.record(s, proposal_id="112-J01", resolution="保留", note=note, recorded_by="=cmd|' /C calc'!A0",
+        decisions.record(s, proposal_id="112-J01", resolution="保留", note=note, actor=Actor.secretariat("=cmd|' /C calc'!A0"),
                          now=T0)
         data = minutes.collect(s, now=T0)
     book = openpyxl.load_workbook(io.BytesIO(minutes.decisions_xlsx(data)))

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from dashboard import meeting_record, store
 from dashboard.config import DATA_DIR
 from dashboard.db import make_engine
+from dashboard.permissions import Actor
 from tests import databases
 from tests.pagetest import decision, open_page, serving
 
@@ -74,7 +75,7 @@ def hostile_store(tmp_path_factory):
     with Session(engine) as s:
         s.add(decision("112-J01", "保留", note=HOSTILE, by=HOSTILE[:40]))
         s.commit()
-        meeting_record.record(s, meeting_id=meeting["id"], recorded_by="祕書處", minutes_taker=HOSTILE[:40],
+        meeting_record.record(s, meeting_id=meeting["id"], actor=Actor.secretariat("祕書處"), minutes_taker=HOSTILE[:40],
                               attendance={"taipei": HOSTILE}, conclusions=HOSTILE)
     engine.dispose()
     with serving(url):

@@ -7,6 +7,7 @@ from sqlmodel import Session
 from dashboard import auth, decisions, store, vocab
 from dashboard.db import make_engine
 from dashboard.models import Proposal
+from dashboard.permissions import Actor
 from pages.shared import auth_form
 
 HTML_NOTE = "<script>alert(1)</script><b>x</b>"
@@ -64,7 +65,7 @@ def _record(db_url: str, proposal_id: str, resolution: str, note: str | None = N
     engine = make_engine(db_url)
     store.ensure_built(engine)
     with Session(engine) as s:
-        decisions.record(s, proposal_id=proposal_id, resolution=resolution, note=note, recorded_by="祕書甲")
+        decisions.record(s, proposal_id=proposal_id, resolution=resolution, note=note, actor=Actor.secretariat("祕書甲"))
 
 
 def _history(db_url: str, proposal_id: str) -> list:

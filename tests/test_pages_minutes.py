@@ -5,6 +5,7 @@ from sqlmodel import Session
 from dashboard import meeting_record, queries, store
 from dashboard.meeting import meeting_info
 from dashboard.db import make_engine
+from dashboard.permissions import Actor
 from tests.test_pages_meeting import _sign_in, _texts, meeting, secretariat, users  # noqa: F401 (fixtures)
 
 HTML = "<script>alert(1)</script><b>一、各案依決議辦理。</b>"
@@ -44,7 +45,7 @@ def test_the_secretariat_saves_the_record_and_a_reload_keeps_it(secretariat, db_
 def test_a_reader_sees_the_saved_record_as_text_without_a_form(meeting, db_url):
     _, cities = _saved(db_url)
     with Session(make_engine(db_url)) as s:
-        meeting_record.record(s, meeting_id=meeting_info(s).meeting.id, recorded_by="祕書甲",
+        meeting_record.record(s, meeting_id=meeting_info(s).meeting.id, actor=Actor.secretariat("祕書甲"),
                               minutes_taker="王小明", attendance={cities[0].code: "縣長 ○○○"}, conclusions=HTML)
     at = meeting.run()
     assert not at.exception

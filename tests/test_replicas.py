@@ -15,6 +15,7 @@ from sqlmodel import Session, func, select
 from dashboard import decisions, meeting, queries
 from dashboard.db import make_engine
 from dashboard.models import Decision, StoreBuild
+from dashboard.permissions import Actor
 from tests import databases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +36,7 @@ def test_a_decision_committed_after_a_later_one_still_changes_the_version(writab
         slow.add(Decision(proposal_id="111-01", resolution="保留", recorded_at=T0, recorded_by="祕書甲"))
         slow.flush()  # its id is taken, not yet visible to anyone else
         with Session(writable_engine) as fast:
-            decisions.record(fast, proposal_id="111-02", resolution="照案通過", recorded_by="祕書乙", now=T0)
+            decisions.record(fast, proposal_id="111-02", resolution="照案通過", actor=Actor.secretariat("祕書乙"), now=T0)
         between = queries.store_version(reader)
         reader.rollback()  # a replica's next run reads afresh
         slow.commit()

@@ -8,6 +8,7 @@ from sqlmodel import Session, SQLModel, select
 
 from dashboard import decisions, schema, store
 from dashboard.models import Decision, Proposal
+from dashboard.permissions import Actor
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def previous_release(engine, monkeypatch):
     monkeypatch.setattr(store, "create_tables", lambda e: schema.upgrade(e, schema.BASELINE))
     store.load(engine)
     with Session(engine) as s:
-        decisions.record(s, proposal_id="111-01", resolution="保留", note="待補資料", recorded_by="祕書甲")
+        decisions.record(s, proposal_id="111-01", resolution="保留", note="待補資料", actor=Actor.secretariat("祕書甲"))
     monkeypatch.undo()
     return engine
 

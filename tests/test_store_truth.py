@@ -13,7 +13,7 @@ from dashboard.cli import main
 from dashboard.models import (
     Account, Decision, GroupMeeting, MeetingRecord, Proposal, ProposalVersion, WorkGroup,
 )
-from dashboard.permissions import OPERATOR
+from dashboard.permissions import Actor, OPERATOR
 from tests.storetools import add_account, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
 
 EDITED = "112-J02"
@@ -30,7 +30,7 @@ def edited(engine):
     """A store in use: an edit, a decision, a minutes record and an account."""
     edit_contact(engine, EDITED, "線上改的聯絡人")
     with Session(engine) as session:
-        decisions.record(session, proposal_id=EDITED, resolution=vocab.RESOLUTIONS[0], recorded_by="祕書")
+        decisions.record(session, proposal_id=EDITED, resolution=vocab.RESOLUTIONS[0], actor=Actor.secretariat("祕書"))
         session.add(MeetingRecord(meeting_id="112-vice-mayors", minutes_taker="紀錄者", recorded_at=datetime.now(UTC),
                                   recorded_by="祕書"))
         session.commit()
@@ -73,7 +73,7 @@ def test_load_refuses_a_store_with_edits_and_leaves_it_byte_for_byte(edited, sto
 
 def test_a_store_without_edits_loads_as_before_keeping_decisions(engine, capsys):
     with Session(engine) as session:
-        decisions.record(session, proposal_id=EDITED, resolution=vocab.RESOLUTIONS[0], recorded_by="祕書")
+        decisions.record(session, proposal_id=EDITED, resolution=vocab.RESOLUTIONS[0], actor=Actor.secretariat("祕書"))
     assert main(["load"]) == 0
     assert "提案 55 案" in capsys.readouterr().out
     assert counts(engine)["Decision"] == 1

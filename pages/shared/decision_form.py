@@ -9,7 +9,8 @@ import streamlit as st
 from dashboard import decisions, vocab
 from dashboard.meeting import Entry
 from dashboard.models import Decision
-from pages.shared import cached, styling
+from dashboard.permissions import PermissionDenied
+from pages.shared import auth_form, cached, styling
 
 
 def resolution_chip(decision: Decision | None) -> str:
@@ -82,8 +83,9 @@ def save(entry: Entry, user: str, resolution: str | None, note: str, *, flash_ke
         return
     try:
         with cached.session() as s:
-            decisions.record(s, proposal_id=entry.id, resolution=resolution, note=note, recorded_by=user)
-    except decisions.DecisionError as error:
+            # The session's own identity, read now: the data function checks its role.
+            decisions.record(s, actor=auth_form.current_actor(), proposal_id=entry.id, resolution=resolution, note=note)
+    except (decisions.DecisionError, PermissionDenied) as error:
         st.error(str(error))
         return
     st.session_state[flash_key] = f"已記錄 {entry.id}：{resolution}"

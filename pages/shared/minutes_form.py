@@ -11,7 +11,8 @@ import streamlit as st
 from dashboard import meeting_record, minutes
 from dashboard.meeting import MeetingData
 from dashboard.models import MeetingRecord
-from pages.shared import cached
+from dashboard.permissions import PermissionDenied
+from pages.shared import auth_form, cached
 
 FORM_KEY = "meeting-record"
 SAVED_KEY = "meeting-record-saved"
@@ -72,9 +73,9 @@ def record_form(meeting_id: str, record: MeetingRecord | None, cities: list, use
 def save(meeting_id: str, user: str, taker: str, attendance: dict[str, str], conclusions: str) -> None:
     try:
         with cached.session() as s:
-            meeting_record.record(s, meeting_id=meeting_id, recorded_by=user, minutes_taker=taker,
+            meeting_record.record(s, actor=auth_form.current_actor(), meeting_id=meeting_id, minutes_taker=taker,
                                   attendance=attendance, conclusions=conclusions)
-    except meeting_record.RecordError as error:
+    except (meeting_record.RecordError, PermissionDenied) as error:
         st.error(str(error))  # the form keeps what was typed
         return
     st.session_state[SAVED_KEY] = "已儲存會議紀錄"
