@@ -24,7 +24,7 @@ PAGES = {
     "map": PageSpec("../pages/map.py", "跨區支援地圖", ":material/map:", "map"),
     "meeting": PageSpec("../pages/meeting.py", "副首長會議", ":material/event:", "meeting"),
     "mine": PageSpec("../pages/mine.py", "我的提案", ":material/assignment_ind:", "mine", listed_for=SIGNED_IN),
-    "new": PageSpec("../pages/new_proposal.py", "新增提案", ":material/note_add:", "new", listed_for=SIGNED_IN),
+    "new": PageSpec("../pages/new.py", "新增提案", ":material/note_add:", "new", listed_for=SIGNED_IN),
     "accounts": PageSpec("../pages/accounts.py", "帳號管理", ":material/manage_accounts:", "accounts",
                          listed_for=SECRETARIAT_ONLY),
 }

@@ -74,7 +74,7 @@ def form(actor: Actor, version: tuple) -> None:
         year = top.number_input("年度（民國）", min_value=100, max_value=999, step=1, width=140,
                                 value=int(frame["year"].max()) if len(frame) else 100, key=key("year"))
         track = top.radio("類別", list(vocab.NEW_TRACKS), format_func=vocab.TRACKS.get, horizontal=True,
-                          key=key("track"), width="content")
+                          index=vocab.NEW_TRACKS.index(vocab.JOINT), key=key("track"), width="content")
         group = top.selectbox("議題組", list(choices), format_func=choices.get, key=key("group"), width=260)
         st.caption("提案單位（每列一個單位；可新增多列）")
         units = st.data_editor(
