@@ -99,7 +99,10 @@ def render() -> None:
     group_names = {g.id: g.name for g in cached.groups(version)}
     with cached.session() as s:
         views = accounts.listing(s)
-    st.dataframe(account_table(views, group_names), hide_index=True, height="content", key="accounts-table")
+    if views:
+        st.dataframe(account_table(views, group_names), hide_index=True, height="content", key="accounts-table")
+    else:
+        st.info("資料庫中還沒有帳號；請由下方新增第一個議題組窗口或祕書處帳號。")
     st.caption("帳號不會刪除，只能停用，讓每筆修改紀錄都找得到作者。停用後立即無法登入與修改。")
     add_form(actor, group_names)
     if views:

@@ -9,13 +9,13 @@ from pages.shared.list_filter import card_url
 
 COLUMNS = {
     "url": tables.LIST_COLUMNS["url"],
-    "title": st.column_config.TextColumn("提案名稱", width=360),
-    "group": st.column_config.TextColumn("議題組", width=110),
+    "title": st.column_config.TextColumn("提案名稱", width=300),
+    "group": st.column_config.TextColumn("議題組", width=90),
     "progress_status": tables.LIST_COLUMNS["progress_status"],
     "tracking_status": tables.LIST_COLUMNS["tracking_status"],
-    "updated": st.column_config.TextColumn("最後更新", width=150),
-    "updated_by": st.column_config.TextColumn("更新者", width=100),
-    "stale": st.column_config.TextColumn(worklist.STALE, width=90),
+    "updated": st.column_config.TextColumn("最後更新", width=140),
+    "updated_by": st.column_config.TextColumn("更新者", width=90),
+    "stale": st.column_config.TextColumn(worklist.STALE, width=100),
 }
 NEVER = "尚無線上更新"
 

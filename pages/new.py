@@ -78,7 +78,7 @@ def form(actor: Actor, version: tuple) -> None:
         group = top.selectbox("議題組", list(choices), format_func=choices.get, key=key("group"), width=260)
         st.caption("提案單位（每列一個單位；可新增多列）")
         units = st.data_editor(
-            pd.DataFrame({"unit": [""], "city": [None]}), num_rows="dynamic", hide_index=True, key=key("units"),
+            pd.DataFrame({"unit": [""], "city": [""]}), num_rows="dynamic", hide_index=True, key=key("units"),
             column_config={"unit": st.column_config.TextColumn("單位", width="large"),
                            "city": st.column_config.SelectboxColumn("縣市", options=[c.name for c in cities],
                                                                     width="small")})

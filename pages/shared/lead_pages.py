@@ -17,5 +17,6 @@ def signed_in(what: str, *, key: str) -> Actor | None:
         st.caption(f"目前登入：{actor.label}")
         return actor
     st.info(SIGN_IN_NOTE.format(what=what), icon=":material/lock:")
-    auth_form.sign_in_panel(key=key, config=config)
+    with st.container(width=440):  # a short form reads better than one across the page
+        auth_form.sign_in_panel(key=key, config=config)
     return None
