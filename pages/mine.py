@@ -7,15 +7,15 @@ from dashboard import agenda, dates, worklist
 from pages.shared import cached, lead_pages, page_list, styling, tables
 from pages.shared.list_filter import card_url
 
-COLUMNS = {
+COLUMNS = {  # what a lead looks for first (stale, progress, last update) before the narrow screen cuts off
     "url": tables.LIST_COLUMNS["url"],
     "title": st.column_config.TextColumn("提案名稱", width=300),
-    "group": st.column_config.TextColumn("議題組", width=90),
+    "stale": st.column_config.TextColumn(worklist.STALE, width=110),
     "progress_status": tables.LIST_COLUMNS["progress_status"],
-    "tracking_status": tables.LIST_COLUMNS["tracking_status"],
     "updated": st.column_config.TextColumn("最後更新", width=140),
     "updated_by": st.column_config.TextColumn("更新者", width=90),
-    "stale": st.column_config.TextColumn(worklist.STALE, width=100),
+    "group": st.column_config.TextColumn("議題組", width=90),
+    "tracking_status": tables.LIST_COLUMNS["tracking_status"],
 }
 NEVER = "尚無線上更新"
 
