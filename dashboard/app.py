@@ -15,8 +15,9 @@ import streamlit as st  # noqa: E402
 from streamlit.errors import FragmentHandledException  # noqa: E402
 
 from dashboard import nodelay  # noqa: E402
-from pages.shared import presenter
-from pages.shared.page_list import PAGES
+from dashboard.permissions import READER, Actor  # noqa: E402
+from pages.shared import auth_form, page_list, presenter  # noqa: E402
+from pages.shared.page_list import PAGES  # noqa: E402
 
 nodelay.enable()  # Streamlit's sockets keep Nagle's algorithm on: ~40 ms per run (dashboard/nodelay.py)
 
@@ -40,9 +41,22 @@ def run_page(page) -> None:
         st.error(PAGE_ERROR, icon="⚠️")
 
 
+def navigation_actor() -> Actor:
+    """Whom the navigation lists pages for. Only a convenience (the pages and data functions check
+    the role), so a store that cannot be read lists the reader's pages and the page says why."""
+    try:
+        return auth_form.current_actor()
+    except Exception:
+        logging.getLogger("dashboard.app").warning("Navigation listed for a reader: the signed-in user is unknown",
+                                                   exc_info=True)
+        return READER
+
+
 st.set_page_config(page_title="北臺合作儀表板", page_icon="🤝", layout="wide")
 presenting = presenter.is_presenting()  # ?present=1: no sidebar or chrome, for a shared screen
-navigation = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default)
+actor = READER if presenting else navigation_actor()
+navigation = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default,
+                                    visibility="visible" if page_list.listed(p, actor) else "hidden")
                             for p in PAGES.values()], position="hidden" if presenting else "sidebar")
 if presenting:
     presenter.hide_chrome()

@@ -10,13 +10,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import FlushError
 from sqlmodel import Session, select
 
-from dashboard import documents
-from dashboard.loading import Problem, proposal_rows
+from dashboard import agenda, dates, documents, vocab
+from dashboard.loading import ID_PATTERN, Problem, proposal_record, proposal_rows
 from dashboard.reading import MAX_BYTES, text_problem
 from dashboard.models import City, Proposal, ProposalCity, ProposalLead, ProposalType, ProposalVersion, WorkGroup
-from dashboard.permissions import Actor, require_edit, require_secretariat
+from dashboard.permissions import Actor, PermissionDenied, may_edit, require_edit, require_secretariat
 
 # What a group lead (and the secretariat) changes on the card, with the labels users see.
 EDITABLE = {
@@ -234,3 +235,172 @@ def _replace(session: Session, proposal: Proposal, rows) -> None:
         setattr(proposal, column, getattr(rows.proposal, column))
     session.add(proposal)
     session.add_all([*rows.leads, *rows.types, *rows.cities])
+
+
+# --- a new proposal, from the fields of the paper card (合作提案單) ---------------------------
+
+CREATE = "create"
+# What the card's form gives; id, item_no and cities_scope are derived, and sort_order follows.
+CREATE_FIELDS = ("year", "track", "group", "subgroup", "title", "lead_units", "card_title", "card_unit", "types",
+                 "cities", "description", "approach", "benefits", "contact", "central_ministry", "progress",
+                 "tracking_status", "tracking_reason", "tracking_basis", "progress_status", "progress_basis", "notes")
+ID_LETTER = {vocab.CENTRAL: "C", vocab.JOINT: "J"}  # 112-C01, 112-J01: the tracks a new card can be in
+ID_MAX = 99  # ids have two digits (loading.ID_PATTERN)
+NEW_LABEL = "新提案"  # the record problems of a proposal not yet numbered are reported under
+PLACEHOLDER_ID = "000-X00"  # while year or track is not valid; never stored
+# progress_basis must quote progress or the reason (the loader's rule): without a progress text yet,
+# the card says so and the basis quotes it.
+NO_PROGRESS_YET = "新提案，尚未填報辦理情形。"
+# Valid values for the fields whose absence makes the loader stop, to find the card's other problems.
+_STAND_INS = {"title": "-", "year": 100, "track": vocab.JOINT, "group": "", "tracking_status": vocab.TRACKED,
+              "progress_status": vocab.PLANNING, "tracking_basis": "-"}
+_ID_ATTEMPTS = 3  # a save that lost its id to another at the same moment takes the next one
+
+
+def create(session: Session, *, actor: Actor, document: dict, reason: str | None = None) -> ProposalVersion:
+    """A new proposal from the card's fields (CREATE_FIELDS), numbered after the others of its year
+    and track, recorded as its version 1 (kind "create") with every field as a change from None.
+
+    The secretariat may create in any group, a lead only in their own groups. Defaults: tracking
+    status 列管中 and progress status 規劃中; the bases say where the proposal came from. Raises
+    PermissionDenied or EditError (every problem, by field); nothing is written then."""
+    if actor.name is None or actor.role not in vocab.ROLES:
+        raise PermissionDenied(f"{actor.label}不能新增提案：只有議題組窗口或祕書處可以新增。")
+    if not isinstance(document, dict):
+        raise EditError(["新提案的內容應為「欄位: 值」的對應。"])
+    unknown = [f for f in document if f not in CREATE_FIELDS]
+    if unknown:
+        raise EditError([Problem(EDIT_FILE, NEW_LABEL, str(f), f"不是提案單的欄位；可填：{'、'.join(CREATE_FIELDS)}")
+                         for f in unknown])
+    _require_group(session, actor, document)
+    reason = _valid_reason(reason)
+    for attempt in range(_ID_ATTEMPTS):
+        rows = _validated_new(session, _draft(session, actor, document))
+        try:
+            version = _insert(session, actor, rows, reason)
+        except (IntegrityError, FlushError):  # another save took this id since we counted
+            session.rollback()
+            if attempt == _ID_ATTEMPTS - 1:
+                raise
+            continue
+        session.refresh(version)
+        return version
+    raise AssertionError("unreachable")
+
+
+def _insert(session: Session, actor: Actor, rows, reason: str | None) -> ProposalVersion:
+    rows.proposal.sort_order = _make_room(session, rows.proposal)
+    session.add(rows.proposal)
+    session.flush()  # the proposal before the rows that refer to it
+    session.add_all([*rows.leads, *rows.types, *rows.cities])
+    stored = documents.proposal_document(session, rows.proposal)
+    version = ProposalVersion(proposal_id=rows.proposal.id, version=1, kind=CREATE, reason=reason,
+                              changes=[{"field": f, "old": None, "new": stored[f]} for f in documents.KEYS if f in stored],
+                              recorded_at=datetime.now(UTC), recorded_by=actor.name)
+    session.add(version)
+    session.commit()
+    return version
+
+
+def _require_group(session: Session, actor: Actor, document: dict) -> None:
+    """A lead creates only in their own groups: said before any other problem, since the rest of
+    the card does not matter then. A missing or unknown group is a problem of the card instead."""
+    group, subgroup = document.get("group"), document.get("subgroup")
+    if actor.is_secretariat or not isinstance(group, str) or session.get(WorkGroup, group.strip()) is None:
+        return
+    subgroup = subgroup.strip() if isinstance(subgroup, str) else None
+    if not may_edit(actor, Proposal(group_id=group.strip(), subgroup_id=subgroup or None)):
+        names = {g.id: g.name for g in session.exec(select(WorkGroup))}
+        where = names.get(subgroup) or names.get(group.strip())
+        own = "、".join(names.get(g, g) for g in sorted(actor.groups)) or "（無）"
+        raise PermissionDenied(f"{actor.label}不能在「{where}」新增提案：議題組窗口只能新增自己議題組（{own}）的提案。")
+
+
+def _draft(session: Session, actor: Actor, document: dict) -> dict:
+    """The card's fields as a proposal document: stripped, numbered, with the derived fields and defaults."""
+    draft = {}
+    for field in CREATE_FIELDS:
+        value = document.get(field)
+        if isinstance(value, str):
+            value = value.strip() or None
+        if value is not None and value != []:
+            draft[field] = value
+    if isinstance(draft.get("year"), str) and draft["year"].isdigit():  # as typed in a file or a command
+        draft["year"] = int(draft["year"])
+    all_cities = list(session.exec(select(City.name).order_by(City.sort_order)))
+    if _texts(draft.get("cities")):
+        draft["cities"] = sorted(dict.fromkeys(draft["cities"]), key=lambda c: _rank(all_cities, c))
+    draft["cities_scope"] = "all" if set(draft.get("cities") or ()) == set(all_cities) else "partial"
+    if _texts(draft.get("types")):
+        draft["types"] = documents.in_card_order(list(dict.fromkeys(draft["types"])))
+    draft.setdefault("tracking_status", vocab.TRACKED)
+    draft.setdefault("progress_status", vocab.PLANNING)
+    today = agenda.now_taipei().date()
+    draft.setdefault("tracking_basis", f"{dates.roc_date(today)}由{actor.label}以線上合作提案單新增。")
+    if "progress_basis" not in draft:
+        draft.setdefault("progress", NO_PROGRESS_YET)
+        draft["progress_basis"] = draft["progress"]
+    draft["id"], draft["item_no"] = _next_number(session, draft.get("year"), draft.get("track"))
+    return {key: draft[key] for key in documents.KEYS if key in draft}
+
+
+def _next_number(session: Session, year, track) -> tuple[str, int]:
+    """The next free id and item number of the year and track; a placeholder when either is not
+    valid (the validation reports it)."""
+    letter = ID_LETTER.get(track)
+    if isinstance(year, bool) or not isinstance(year, int) or letter is None or not 100 <= year <= 999:
+        return PLACEHOLDER_ID, 1
+    prefix = f"{year}-{letter}"
+    taken = session.exec(select(Proposal.id, Proposal.item_no).where(Proposal.year == year, Proposal.track == track)).all()
+    numbers = [int(pid[len(prefix):]) for pid, _ in taken if pid.startswith(prefix) and pid[len(prefix):].isdigit()]
+    number = max(numbers, default=0) + 1
+    item_no = max((item for _, item in taken), default=0) + 1
+    return f"{prefix}{number:02d}", item_no
+
+
+def _validated_new(session: Session, draft: dict):
+    """The draft's rows by the loader's rules, and the rules of a new card: a track a new card can
+    be in, and a free two-digit number."""
+    problems: list[Problem] = []
+    record = proposal_record(draft, EDIT_FILE, NEW_LABEL, problems)
+    if draft.get("track") is not None and draft.get("track") not in ID_LETTER and draft.get("track") in vocab.TRACKS:
+        record.problem("track", f"新提案單的類別只能是{'或'.join(vocab.TRACKS[t] for t in ID_LETTER)}")
+    elif draft["id"] != PLACEHOLDER_ID and not ID_PATTERN.match(draft["id"]):
+        record.problem("track", f"{draft['year']}年度此類別已有 {ID_MAX} 案，編號已用完；請洽祕書處")
+    cities = {c.name: c.code for c in session.exec(select(City))}
+    groups = {g.id: g for g in session.exec(select(WorkGroup))}
+    rows = proposal_rows(draft, file=EDIT_FILE, problems=problems, record=record, city_by_name=cities, groups=groups)
+    if rows is None:  # the loader stops at a missing title, group…: a form shows the card's other problems too
+        stand_in = {**draft, **{f: v for f, v in _STAND_INS.items() if f in {p.field for p in problems}}}
+        if "group" in stand_in and stand_in["group"] not in groups:
+            stand_in["group"], stand_in["subgroup"] = next(g for g in groups.values() if not g.parent_id).id, None
+        more: list[Problem] = []
+        proposal_rows(stand_in, file=EDIT_FILE, problems=more, city_by_name=cities, groups=groups,
+                      record=proposal_record(stand_in, EDIT_FILE, NEW_LABEL, more))
+        problems += [p for p in more if p.field not in {q.field for q in problems}]
+    if not problems and draft["id"] == PLACEHOLDER_ID:  # a year or track the loader took but ids cannot
+        record.problem("year", f"無法為年度「{draft.get('year')}」編號；請填 3 位數的民國年")
+    if problems or rows is None:
+        raise EditError(problems or [Problem(EDIT_FILE, NEW_LABEL, "-", "無法儲存")])
+    size = len(documents.to_yaml(draft).encode())
+    if size > MAX_BYTES:
+        longest = max(CREATE_FIELDS, key=lambda f: len(str(draft.get(f, ""))))
+        raise EditError([Problem(EDIT_FILE, NEW_LABEL, longest,
+                                 f"內容過長：整份提案約 {size // 1024} KB，超過資料檔上限 {MAX_BYTES // 1024} KB；請縮短此欄位")])
+    return rows
+
+
+def _make_room(session: Session, proposal: Proposal) -> int:
+    """The packet position of a new proposal (the loader's order: year, track, id), moving the
+    proposals after it down by one."""
+    rank = {t: i for i, t in enumerate(vocab.TRACKS)}
+    key = (proposal.year, rank[proposal.track], proposal.id)
+    later = [p for p in session.exec(select(Proposal).order_by(Proposal.sort_order))
+             if (p.year, rank.get(p.track, len(rank)), p.id) > key]
+    if not later:
+        return session.exec(select(func.coalesce(func.max(Proposal.sort_order), 0))).one() + 1
+    position = later[0].sort_order
+    for p in reversed(later):
+        p.sort_order += 1
+        session.add(p)
+    return position

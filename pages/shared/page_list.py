@@ -1,7 +1,9 @@
-"""The app's pages: titles, icons and URL paths, in navigation order."""
+"""The app's pages: titles, icons and URL paths, in navigation order, and who sees them listed."""
 from dataclasses import dataclass
 
+from dashboard.permissions import Actor
 
+SIGNED_IN, SECRETARIAT_ONLY = "signed-in", "secretariat"  # PageSpec.listed_for
 
 
 @dataclass(frozen=True)
@@ -11,6 +13,7 @@ class PageSpec:
     icon: str
     url_path: str
     default: bool = False
+    listed_for: str | None = None  # None: everyone; else only they see it in the navigation
 
 
 PAGES = {
@@ -20,7 +23,21 @@ PAGES = {
     "card": PageSpec("../pages/card.py", "提案單", ":material/description:", "card"),
     "map": PageSpec("../pages/map.py", "跨區支援地圖", ":material/map:", "map"),
     "meeting": PageSpec("../pages/meeting.py", "副首長會議", ":material/event:", "meeting"),
+    "mine": PageSpec("../pages/mine.py", "我的提案", ":material/assignment_ind:", "mine", listed_for=SIGNED_IN),
+    "new": PageSpec("../pages/new.py", "新增提案", ":material/note_add:", "new", listed_for=SIGNED_IN),
+    "accounts": PageSpec("../pages/accounts.py", "帳號管理", ":material/manage_accounts:", "accounts",
+                         listed_for=SECRETARIAT_ONLY),
 }
+
+
+def listed(spec: PageSpec, actor: Actor) -> bool:
+    """Whether the navigation lists the page for `actor`. Only a convenience: every page reachable by
+    its URL, and the data functions check the role."""
+    if spec.listed_for == SECRETARIAT_ONLY:
+        return actor.is_secretariat
+    if spec.listed_for == SIGNED_IN:
+        return actor.name is not None
+    return True
 
 
 def page_path(name: str) -> str:
