@@ -82,8 +82,17 @@ def changes_of(version: ProposalVersion) -> list[Change]:
     return [Change(c["field"], field_label(c["field"]), c["old"], c["new"]) for c in version.changes]
 
 
+# Every document key as users read it (history rows of a new or imported proposal name them all).
+FIELD_LABELS = {
+    "id": "提案編號", "year": "年度", "track": "類別", "item_no": "項次", "group": "議題組", "subgroup": "分組",
+    "title": "提案名稱", "card_title": "提案單上的名稱", "card_unit": "提案單位（提案單）", "cities_scope": "合作縣市範圍",
+    "description": "說明", "approach": "具體作法", "benefits": "合作效益", "central_ministry": "對應中央部會",
+    "tracking_basis": "列管狀態依據", "notes": "備註", **EDITABLE,
+}
+
+
 def field_label(field: str) -> str:
-    return EDITABLE.get(field, field)
+    return FIELD_LABELS.get(field, field)
 
 
 def edit(session: Session, *, actor: Actor, proposal_id: str, changes: dict, base_version: int,

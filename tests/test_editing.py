@@ -159,3 +159,8 @@ def test_versions_are_numbered_per_proposal(s, transport):
     editing.edit(s, actor=SECRETARIAT, proposal_id=other.id, base_version=0, changes={"contact": "b"})
     assert s.exec(select(ProposalVersion.proposal_id, ProposalVersion.version).order_by(ProposalVersion.id)).all() == [
         (transport.id, 1), (other.id, 1)]
+
+
+def test_every_document_field_has_a_label_for_the_history():
+    from dashboard import documents
+    assert [k for k in documents.KEYS if editing.field_label(k) == k] == []
