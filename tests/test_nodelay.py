@@ -1,6 +1,7 @@
 """dashboard.nodelay: the server's connections send each small message at once."""
 import asyncio
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 from dashboard import nodelay
 
@@ -23,7 +24,10 @@ def accepted_nodelay() -> int:
         await server.wait_closed()
         return flag
 
-    return asyncio.run(main())
+    # A thread of its own: Playwright's sync API (the browser tests' session fixture) keeps an
+    # event loop running in the main thread, where asyncio.run() refuses to start another.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, main()).result()
 
 
 def test_connections_accepted_after_enable_have_nagle_off():
