@@ -6,10 +6,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from dashboard import accounts, auth, permissions, store, vocab
+from dashboard import accounts, auth, permissions, vocab
 from dashboard.db import make_engine
 from dashboard.models import Proposal
 from tests.browser.conftest import DONE, EXCEPTION, LOCAL, MAIN, RUN_TIMEOUT, start_server, stop_server
+from tests import databases
 
 pytestmark = pytest.mark.browser
 
@@ -21,8 +22,8 @@ PROPOSAL = "112-J02"
 def leads_server(tmp_path_factory):
     """A server on a store holding two leads of PROPOSAL's sub-group; (URL, the proposal's progress basis)."""
     folder = tmp_path_factory.mktemp("leads")
-    engine = make_engine(f"sqlite:///{folder / 'live.db'}")
-    store.ensure_built(engine)
+    database_url = databases.new_url(folder / "live.db", loaded=True)  # PostgreSQL in CI's second pass
+    engine = make_engine(database_url)
     with Session(engine) as s:
         proposal = s.get(Proposal, PROPOSAL)
         hashed = auth.hash_password(PASSWORD, rounds=4)
@@ -31,9 +32,10 @@ def leads_server(tmp_path_factory):
                          password_hash=hashed)
         basis = proposal.progress_basis
     engine.dispose()
-    proc, url = start_server(folder)
+    proc, url = start_server(folder, database_url=database_url)
     yield url, basis
     stop_server(proc)
+    databases.drop(database_url)
 
 
 def _settled(page) -> None:

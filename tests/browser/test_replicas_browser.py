@@ -73,7 +73,9 @@ def replicas(tmp_path_factory):
                               run=folder / "run")
     try:
         deadline = time.monotonic() + 90
-        while not all(map(_healthy, [running.proxy, *running.direct])):
+        # The replicas first, directly: health checks through nginx before they listen would mark
+        # them failed there (max_fails), and nginx would then refuse the test's first requests.
+        while not all(map(_healthy, [*running.direct, running.proxy])):
             if proc.poll() is not None or time.monotonic() > deadline:
                 logs = "".join(p.read_text(errors="replace")[-2000:] for p in running.run.glob("*.log"))
                 pytest.fail(f"replicas did not start:\n{proc.stdout.read1().decode(errors='replace')}\n{logs}")
