@@ -195,6 +195,7 @@ def test_a_wrong_value_in_the_url_is_named_as_plain_text(open_page):
 @pytest.mark.parametrize("path", ["/meeting?present=1&item=111-03", "/meeting?clock=15:12"])
 def test_every_control_shows_where_the_keyboard_focus_is(open_page, path):
     page = open_page(path).page
+    _ready(page) if "present=1" in path else _settle(page)  # every control drawn before tabbing through
     page.wait_for_function(  # the focus styles have arrived (a retrying wait, not a fixed one)
         "() => [...document.querySelectorAll('style')].some(s => s.textContent.includes('#ffd400'))")
     seen = set()
