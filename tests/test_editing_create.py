@@ -1,14 +1,12 @@
 """A new proposal from the paper card (合作提案單): numbered after the others of its year and
 track, checked by the loader's rules field by field, allowed to the secretariat and to a lead for
 their own groups, and recorded as version 1. Nothing is written on refusal."""
-import shutil
 
 import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dashboard import documents, editing, queries, store, vocab
-from dashboard.db import make_engine
+from dashboard import documents, editing, queries, vocab
 from dashboard.models import City, Proposal, ProposalVersion
 from dashboard.permissions import OPERATOR, READER, Actor, PermissionDenied
 
@@ -16,18 +14,10 @@ SECRETARIAT = Actor(name="祕書甲", role=vocab.SECRETARIAT)
 TRANSPORT_LEAD = Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({"transport"}))
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    path = tmp_path_factory.mktemp("built") / "store.db"
-    store.load(make_engine(f"sqlite:///{path}"))
-    return path
-
-
 @pytest.fixture
-def s(built, tmp_path):
-    copy = tmp_path / "store.db"
-    shutil.copy(built, copy)
-    with Session(make_engine(f"sqlite:///{copy}")) as session:
+def s(writable_engine):
+    """A store built from data/ that the test may write to, on the engine CI's pass chose."""
+    with Session(writable_engine) as session:
         yield session
 
 

@@ -1,13 +1,11 @@
 """A lead's work list: their groups' proposals (the secretariat's: all), with the last update and
 a flag for those not updated in the current calendar quarter (Taipei date)."""
-import shutil
 from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import Session, select
 
-from dashboard import editing, store, vocab, worklist
-from dashboard.db import make_engine
+from dashboard import editing, vocab, worklist
 from dashboard.models import Proposal, ProposalVersion
 from dashboard.permissions import READER, Actor, PermissionDenied
 
@@ -16,18 +14,10 @@ TRANSPORT_LEAD = Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({"
 EDUCATION_LEAD = Actor(name="教育窗口", role=vocab.LEAD, groups=frozenset({"education"}))
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    path = tmp_path_factory.mktemp("built") / "store.db"
-    store.load(make_engine(f"sqlite:///{path}"))
-    return path
-
-
 @pytest.fixture
-def s(built, tmp_path):
-    copy = tmp_path / "store.db"
-    shutil.copy(built, copy)
-    with Session(make_engine(f"sqlite:///{copy}")) as session:
+def s(writable_engine):
+    """A store built from data/ that the test may write to, on the engine CI's pass chose."""
+    with Session(writable_engine) as session:
         yield session
 
 
