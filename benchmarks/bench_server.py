@@ -36,10 +36,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: the message is built as the tests build it
+    sys.path.insert(0, str(ROOT))
+
+from tests.protocol import RUN_TIMEOUT_S, rerun_message  # noqa: E402
+
 APP = ROOT / "dashboard" / "app.py"
 NGINX_TEMPLATE = Path(__file__).with_name("nginx.conf.in")
 
@@ -55,7 +59,6 @@ CASES = [
 ]
 EMPTY = ("empty app", "", "")
 TARGET_PAGE_RATIO, TARGET_P95_RATIO, TARGET_THROUGHPUT_RATIO, TARGET_REPLICAS = 1.5, 1.5, 0.67, 1.8
-RUN_TIMEOUT_S = 300
 
 
 # --- servers ---------------------------------------------------------------------------------
@@ -173,18 +176,8 @@ class Session:
 
         Raises RuntimeError when the page shows an exception or does not finish successfully.
         """
-        msg = BackMsg()
-        state = msg.rerun_script
-        state.query_string = query
-        state.page_name = page_name
-        state.cached_message_hashes.extend(sorted(self.cached))
-        state.context_info.timezone = "Asia/Taipei"
-        state.context_info.timezone_offset = -480
-        state.context_info.locale = "zh-TW"
-        state.context_info.url = f"http://127.0.0.1:{self.port}/{page_name}" + (f"?{query}" if query else "")
-        state.context_info.color_scheme = "light"
         start = time.perf_counter()
-        await self.ws.send(msg.SerializeToString())
+        await self.ws.send(rerun_message(self.port, page_name, query, cached=self.cached))
         error = None
         while True:
             fwd = ForwardMsg.FromString(await asyncio.wait_for(self.ws.recv(), RUN_TIMEOUT_S))
