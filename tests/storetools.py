@@ -1,5 +1,11 @@
-"""Fixtures for the store commands' tests: a store file built from data/ once per module and
-copied for each test (a build takes seconds), with DATABASE_URL pointing at the copy."""
+"""Fixtures for the store commands' tests: a store built from data/ for each test, with DATABASE_URL
+pointing at it, on the engine the suite runs on (tests/databases.py), and accounts to act as.
+
+`cli_url`/`engine`: SQLite, a copy of a file built once per module (a build takes seconds); under
+TEST_DATABASE_URL, a PostgreSQL database copied from the loaded template. `store_file`: always a
+SQLite file, for the checks that a refused command leaves the file byte for byte as it was; a test
+that asks for it gets `engine` on that same file.
+"""
 import shutil
 import subprocess
 import sys
@@ -11,6 +17,7 @@ from sqlmodel import Session
 from dashboard import accounts, auth, store
 from dashboard.db import make_engine
 from dashboard.permissions import OPERATOR
+from tests import databases
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST_ROUNDS = 4  # bcrypt's cheapest cost: these tests check roles, not hashing
@@ -27,7 +34,7 @@ def template_store(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def store_file(template_store, tmp_path, monkeypatch) -> Path:
-    """This test's own copy of the store, where the CLI (DATABASE_URL) and `engine()` write."""
+    """This test's own SQLite file of the store, where the CLI (DATABASE_URL) and `engine` write."""
     path = tmp_path / "store.db"
     shutil.copy(template_store, path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
@@ -35,8 +42,19 @@ def store_file(template_store, tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def engine(store_file):
-    engine = make_engine(f"sqlite:///{store_file}")
+def cli_url(request, tmp_path, monkeypatch):
+    """This test's own store, where the CLI (DATABASE_URL) and `engine` write; its URL."""
+    if databases.on_postgres() and "store_file" not in request.fixturenames:
+        with databases.database(tmp_path / "store.db", loaded=True) as url:
+            monkeypatch.setenv("DATABASE_URL", url)
+            yield url
+        return
+    yield f"sqlite:///{request.getfixturevalue('store_file')}"
+
+
+@pytest.fixture
+def engine(cli_url):
+    engine = make_engine(cli_url)
     yield engine
     engine.dispose()
 

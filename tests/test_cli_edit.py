@@ -6,7 +6,7 @@ from sqlmodel import Session
 from dashboard import documents, editing, vocab
 from dashboard.cli import main
 from dashboard.models import Proposal
-from tests.storetools import add_account, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
+from tests.storetools import add_account, cli_url, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
 
 OWN = "112-J02"  # an education proposal
 OTHER = "112-J10"  # a transport proposal

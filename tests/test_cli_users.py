@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from dashboard import accounts, auth
 from dashboard.cli import main
-from tests.storetools import engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
+from tests.storetools import cli_url, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
 
 
 def listing(engine) -> dict:

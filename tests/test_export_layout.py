@@ -11,19 +11,20 @@ from dashboard.config import DATA_DIR
 from dashboard.db import make_engine
 from dashboard.models import Proposal
 from dashboard.permissions import OPERATOR
-from tests.storetools import engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
+from tests import databases
+from tests.storetools import cli_url, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
 
 DATA_FILES = sorted(p.relative_to(DATA_DIR).as_posix() for p in DATA_DIR.rglob("*") if p.is_file())
 
 
 @pytest.fixture(scope="module")
-def exported(template_store, tmp_path_factory):
+def exported(tmp_path_factory):
     """The store built from data/, exported once for the module's read-only checks."""
-    out = tmp_path_factory.mktemp("exported") / "export"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DATABASE_URL", f"sqlite:///{template_store}")
-        assert main(["export", str(out), "--layout", "data"]) == 0
-    return out
+    folder = tmp_path_factory.mktemp("exported")
+    with databases.database(folder / "store.db", loaded=True) as url, pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DATABASE_URL", url)
+        assert main(["export", str(folder / "export"), "--layout", "data"]) == 0
+    return folder / "export"
 
 
 def test_the_export_holds_every_file_of_data_and_nothing_else(exported):
@@ -64,7 +65,7 @@ def test_after_edits_export_check_and_a_fresh_load_give_the_same_store(engine, t
 
     checked = run_cli("--data", str(out), "check")
     assert checked.returncode == 0, checked.stderr
-    fresh_url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    fresh_url = databases.new_url(tmp_path / "fresh.db")
     monkeypatch.setenv("DATABASE_URL", fresh_url)
     assert main(["--data", str(out), "load"]) == 0
     fresh = make_engine(fresh_url)
@@ -77,6 +78,7 @@ def test_after_edits_export_check_and_a_fresh_load_give_the_same_store(engine, t
         if path.is_file():
             assert (again / path.relative_to(out)).read_bytes() == path.read_bytes(), path.name
     fresh.dispose()
+    databases.drop(fresh_url)
 
 
 def test_a_folder_with_proposals_the_store_lacks_is_refused_and_untouched(engine, tmp_path, capsys):

@@ -3,17 +3,13 @@ show no traceback, and a failed `load` leaves the store file byte for byte as it
 import hashlib
 import random
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from dashboard import store
 from dashboard.cli import main
-from dashboard.db import make_engine
+from tests.storetools import run_cli, store_file, template_store  # noqa: F401 (fixtures)
 
-ROOT = Path(__file__).resolve().parent.parent
 INT4 = "2147483647"
 
 
@@ -151,24 +147,6 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def built_store(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("built") / "store.db"
-    engine = make_engine(f"sqlite:///{path}")
-    store.load(engine)
-    engine.dispose()
-    return path
-
-
-@pytest.fixture
-def store_file(built_store, tmp_path, monkeypatch) -> Path:
-    """A store built from data/, in its own file, which DATABASE_URL points at."""
-    path = tmp_path / "store.db"
-    shutil.copy(built_store, path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
-    return path
-
-
 def digest(folder: Path) -> dict[str, str]:
     """Every file beside the store (a journal left behind would show here too), by content."""
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir() if p.is_file()}
@@ -215,8 +193,7 @@ def test_the_command_line_shows_no_traceback(data_copy, store_file, breaks, expe
     before = digest(store_file.parent)
     breaks(data_copy)
     for command in ("check", "load"):
-        result = subprocess.run([sys.executable, "-m", "dashboard.cli", "--data", str(data_copy), command],
-                                cwd=ROOT, capture_output=True, text=True)
+        result = run_cli("--data", str(data_copy), command)
         assert result.returncode == 1
         assert_reported(result.stderr, result.stdout, expected)
     assert digest(store_file.parent) == before

@@ -14,7 +14,7 @@ from dashboard.models import (
     Account, Decision, GroupMeeting, MeetingRecord, Proposal, ProposalVersion, WorkGroup,
 )
 from dashboard.permissions import Actor, OPERATOR
-from tests.storetools import add_account, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
+from tests.storetools import add_account, cli_url, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
 
 EDITED = "112-J02"
 
