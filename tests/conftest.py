@@ -113,6 +113,16 @@ def store_url(request, tmp_path_factory):
 
 
 @pytest.fixture
+def accounts_url(tmp_path):
+    """A store of its own (the test writes) with pagetest's LEAD and SECRETARIAT accounts, served."""
+    from tests.pagetest import serving, store_with_accounts
+    url = store_with_accounts(tmp_path / "store.db")
+    with serving(url):
+        yield url
+    databases.drop(url)
+
+
+@pytest.fixture
 def cities(session):
     from dashboard import queries
     return queries.cities(session)

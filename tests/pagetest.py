@@ -69,3 +69,32 @@ def markdown_text(at: AppTest) -> str:
 def table_values(at: AppTest) -> str:
     """Every cell of every st.dataframe on the page, one line per row (link cells as their URL)."""
     return "\n".join("\t".join(map(str, row)) for frame in at.dataframe for row in frame.value.itertuples(index=False))
+
+
+# --- pages for signed-in users (帳號管理, 新增提案, 我的提案) ------------------------------------
+
+LEAD, SECRETARIAT = "交通窗口", "祕書甲"  # the accounts of `store_with_accounts`
+
+
+def store_with_accounts(path: Path) -> str:
+    """build_store with two accounts: LEAD, a lead of the transport group, and SECRETARIAT; its URL.
+    Pages read who is signed in from session_state (open_as), so the passwords are never typed."""
+    from dashboard import vocab
+    from tests.storetools import add_account
+    url = build_store(path)
+    engine = make_engine(url)
+    add_account(engine, LEAD, vocab.LEAD, "transport")
+    add_account(engine, SECRETARIAT, vocab.SECRETARIAT)
+    engine.dispose()
+    return url
+
+
+def open_as(user: str | None, page: str, *, timeout: float = 60) -> AppTest:
+    """Run pages/<page>.py in a session where `user` is signed in (None: a reader)."""
+    from pages.shared import auth_form
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    if user:
+        at.session_state[auth_form.SESSION_KEY] = user
+    at.switch_page(f"../pages/{page}.py")
+    return at.run()

@@ -1,42 +1,26 @@
 """帳號管理 through AppTest: the secretariat lists, adds (password hashed) and disables accounts;
 a lead and a reader cannot manage accounts."""
 import pytest
-import streamlit as st
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from dashboard import accounts, auth, vocab
+from dashboard import auth, vocab
 from dashboard.db import make_engine
 from dashboard.models import Account
-from dashboard.permissions import OPERATOR
-from pages.shared import auth_form
-from tests import databases
-from tests.pagetest import APP, build_store, serving
+from tests.pagetest import open_as
 
 PASSWORD = "a lead's pass"
 
 
 @pytest.fixture
-def url(tmp_path, monkeypatch):
-    url = build_store(tmp_path / "store.db")
-    with Session(make_engine(url)) as s:
-        secret = auth.hash_password("unused pass", rounds=4)
-        accounts.add(s, actor=OPERATOR, name="交通窗口", role=vocab.LEAD, groups=("transport",), password_hash=secret)
-        accounts.add(s, actor=OPERATOR, name="祕書甲", role=vocab.SECRETARIAT, password_hash=secret)
+def url(accounts_url, monkeypatch):
     real = auth.hash_password
     monkeypatch.setattr(auth, "hash_password", lambda password, rounds=4: real(password, rounds=rounds))  # fast
-    with serving(url):
-        yield url
-    databases.drop(url)
+    return accounts_url
 
 
 def _open(user: str | None) -> AppTest:
-    st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    if user:
-        at.session_state[auth_form.SESSION_KEY] = user
-    at.switch_page("../pages/accounts.py")
-    return at.run()
+    return open_as(user, "accounts")
 
 
 def _account(url: str, name: str) -> Account | None:

@@ -2,27 +2,23 @@
 the stale flag, the secretariat all of them, a reader a note to sign in; and the navigation lists
 the page only for those signed in."""
 import pytest
-import streamlit as st
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from dashboard import accounts, auth, editing, vocab, worklist
+from dashboard import editing, vocab, worklist
 from dashboard.db import make_engine
 from dashboard.models import Proposal
-from dashboard.permissions import OPERATOR, READER, Actor
-from pages.shared import auth_form, page_list
+from dashboard.permissions import READER, Actor
+from pages.shared import page_list
 from tests import databases
-from tests.pagetest import APP, build_store, serving
+from tests.pagetest import open_as, serving, store_with_accounts
 
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory):
     """A store with a transport lead (one proposal updated online) and a secretariat account."""
-    url = build_store(tmp_path_factory.mktemp("mine") / "store.db")
+    url = store_with_accounts(tmp_path_factory.mktemp("mine") / "store.db")
     with Session(make_engine(url)) as s:
-        secret = auth.hash_password("unused pass", rounds=4)
-        accounts.add(s, actor=OPERATOR, name="交通窗口", role=vocab.LEAD, groups=("transport",), password_hash=secret)
-        accounts.add(s, actor=OPERATOR, name="祕書甲", role=vocab.SECRETARIAT, password_hash=secret)
         first = s.exec(select(Proposal).where(Proposal.group_id == "transport").order_by(Proposal.sort_order)).first()
         editing.edit(s, actor=Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({"transport"})),
                      proposal_id=first.id, base_version=0, changes={"contact": "交通局 王科長"})
@@ -40,12 +36,7 @@ def _ids(url: str, **where) -> list[str]:
 
 
 def _open(user: str | None) -> AppTest:
-    st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    if user:
-        at.session_state[auth_form.SESSION_KEY] = user
-    at.switch_page("../pages/mine.py")
-    return at.run()
+    return open_as(user, "mine")
 
 
 def _rows(at: AppTest):

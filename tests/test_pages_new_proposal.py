@@ -1,39 +1,23 @@
 """新增提案 through AppTest: a lead fills in the paper card's fields and gets a numbered proposal in
 their group; problems are listed by field and what was typed stays; readers are asked to sign in."""
 import pytest
-import streamlit as st
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from dashboard import accounts, auth, vocab
+from dashboard import vocab
 from dashboard.db import make_engine
 from dashboard.models import Proposal, ProposalVersion
-from dashboard.permissions import OPERATOR
-from pages.shared import auth_form
-from tests import databases
-from tests.pagetest import APP, build_store, serving
+from tests.pagetest import open_as
 
 
 @pytest.fixture
-def url(tmp_path):
-    """A store with a transport lead and a secretariat account (one per test: tests create proposals)."""
-    url = build_store(tmp_path / "store.db")
-    with Session(make_engine(url)) as s:
-        secret = auth.hash_password("unused pass", rounds=4)
-        accounts.add(s, actor=OPERATOR, name="交通窗口", role=vocab.LEAD, groups=("transport",), password_hash=secret)
-        accounts.add(s, actor=OPERATOR, name="祕書甲", role=vocab.SECRETARIAT, password_hash=secret)
-    with serving(url):
-        yield url
-    databases.drop(url)
+def url(accounts_url):
+    """A transport lead and a secretariat account, in a store per test (tests create proposals)."""
+    return accounts_url
 
 
 def _open(user: str | None) -> AppTest:
-    st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    if user:
-        at.session_state[auth_form.SESSION_KEY] = user
-    at.switch_page("../pages/new.py")
-    return at.run()
+    return open_as(user, "new")
 
 
 def _widget(at: AppTest, kind: str, name: str):
