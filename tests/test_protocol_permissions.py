@@ -1,9 +1,10 @@
 """Permissions over the live server protocol: what a browser tab can send, without the browser.
 
 One server per module, on a store (SQLite file, or PostgreSQL under TEST_DATABASE_URL) with a group
-lead and a secretariat account. Signed-in sessions open their forms (the card's edit form, the
-meeting's decision and minutes forms, account management, a new proposal) and the widget ids they
-were sent are recorded. Other sessions then replay BackMsg.rerun_script with those ids, new values
+lead and a secretariat account, and a secretariat user in secrets.toml. Signed-in sessions open their
+forms (the card's edit form and revert, the decision form on the meeting page and in the presenter
+view, the minutes form, account management, a new proposal) and the widget ids they were sent are
+recorded. Other sessions then replay BackMsg.rerun_script with those ids, new values
 and the submit button pressed: a reader's and a lead's session (also with crafted query strings and
 a forged sign-in state) leave every table of the store as it was and are sent none of the form's
 widgets; the same replay from an allowed session does write, so the technique is proven to reach
@@ -13,9 +14,9 @@ import pytest
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, select
 
-from dashboard import accounts, auth, permissions, vocab
+from dashboard import accounts, auth, editing, permissions, vocab
 from dashboard.db import make_engine
-from dashboard.models import Account, Decision, MeetingRecord, Proposal, ProposalVersion
+from dashboard.models import Account, Decision, MeetingRecord, Proposal, ProposalVersion, WorkGroup
 from pages.shared.auth_form import SESSION_KEY
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from tests import databases
@@ -23,24 +24,28 @@ from tests.browser.conftest import start_server, stop_server
 from tests.protocol import Session as Tab
 
 PASSWORD = "protocol test pass"
-LEAD, SECRETARIAT = "交通窗口", "祕書甲"
+LEAD, SECRETARIAT = "交通窗口", "祕書甲"  # accounts in the store
+FILE_SECRETARIAT = "祕書乙"  # a secretariat user of secrets.toml ([secretariat.users])
 OWN, OTHER = "112-J07", "112-J32"  # the lead's group's proposal, and one of another group
 UNTRACKED = {"sign_in_throttle"}  # failed or slowed sign-ins, not the store's content
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    """(server URL, engine on its store): a lead of OWN's group and a secretariat account."""
+    """(server URL, engine on its store): a lead of OWN's group and a secretariat account in the
+    store, and a secretariat user in the server's secrets.toml."""
     folder = tmp_path_factory.mktemp("protocol")
     url = databases.new_url(folder / "live.db", loaded=True)
     engine = make_engine(url)
+    hashed = auth.hash_password(PASSWORD, rounds=4)
     with Session(engine) as s:
         group = s.get(Proposal, OWN).group_id
         assert s.get(Proposal, OTHER).group_id != group  # the test's premise, from data/
-        hashed = auth.hash_password(PASSWORD, rounds=4)
         accounts.add(s, actor=permissions.OPERATOR, name=LEAD, role=vocab.LEAD, groups=(group,), password_hash=hashed)
         accounts.add(s, actor=permissions.OPERATOR, name=SECRETARIAT, role=vocab.SECRETARIAT, password_hash=hashed)
-    proc, base = start_server(folder, database_url=url)
+    secrets = folder / "secrets.toml"
+    secrets.write_text(f'[secretariat.users]\n"{FILE_SECRETARIAT}" = "{hashed}"\n', encoding="utf-8")
+    proc, base = start_server(folder, "--secrets.files", str(secrets), database_url=url)
     yield base, engine
     stop_server(proc)
     engine.dispose()
@@ -90,10 +95,14 @@ def assert_refused(engine, base, page, query, states, recorded, **options):
     return run
 
 
-# --- the card's edit form ---------------------------------------------------------------------
+def by_label(form) -> dict:
+    return {w.label: w for w in form}
+
+
+# --- the card's edit form and the secretariat's revert -----------------------------------------
 
 def edit_states(form, contact: str):
-    widgets = {w.label: w for w in form}
+    widgets = by_label(form)
     return [widgets["聯絡人"].set(contact), widgets["儲存修改"].press()]
 
 
@@ -136,11 +145,36 @@ def test_a_lead_replaying_a_save_onto_another_group_s_proposal_is_refused(live, 
     assert snapshot(engine) == before
 
 
+def test_only_the_secretariat_s_replayed_revert_is_recorded(live):
+    """The revert takes two presses (還原此版本, then 確定還原): replayed by a reader or the lead, neither
+    is drawn and no version is added; replayed by the secretariat, the revert is a new version."""
+    base, engine = live
+    with Session(engine) as s:
+        editing.edit(s, actor=permissions.OPERATOR, proposal_id=OWN, changes={"contact": "待還原的聯絡人"},
+                     base_version=editing.current_version(s, OWN))
+    with Tab(base) as tab:
+        opened = tab.sign_in("card", f"id={OWN}", SECRETARIAT, PASSWORD)
+        ask = opened.widget("還原此版本", "button")
+        confirm = tab.run("card", f"id={OWN}", [ask.press()]).widget("確定還原", "button")
+    for who in (None, LEAD):
+        with Tab(base) as tab:
+            before = snapshot(engine)
+            if who:
+                tab.sign_in("card", f"id={OWN}", who, PASSWORD)
+            runs = [tab.run("card", f"id={OWN}", [ask.press()]), tab.run("card", f"id={OWN}", [confirm.press()])]
+            assert snapshot(engine) == before
+            assert not {w.id for run in runs for w in run.widgets} & {ask.id, confirm.id}
+    versions = count(engine, ProposalVersion, proposal_id=OWN)
+    with Tab(base) as tab:
+        tab.sign_in("card", f"id={OWN}", FILE_SECRETARIAT, PASSWORD)
+        tab.run("card", f"id={OWN}", [ask.press()])
+        assert "記錄為第" in tab.run("card", f"id={OWN}", [confirm.press()]).texts()
+    assert count(engine, ProposalVersion, proposal_id=OWN) == versions + 1
+    with Session(engine) as s:
+        assert s.get(Proposal, OWN).contact != "待還原的聯絡人"
+
+
 # --- the meeting page: decisions and the minutes (the secretariat only) ------------------------
-
-def by_label(form) -> dict:
-    return {w.label: w for w in form}
-
 
 def decision_states(form, note: str):
     widgets = by_label(form)
@@ -152,14 +186,15 @@ def minutes_states(form, taker: str):
     return [widgets["紀錄（會議紀錄人員）"].set(taker), widgets["儲存會議紀錄"].press()]
 
 
+@pytest.mark.parametrize("query", [f"item={OWN}", f"present=1&item={OWN}"], ids=["meeting-page", "presenter"])
 @pytest.mark.parametrize("who", [None, LEAD], ids=["reader", "lead"])
-def test_only_the_secretariat_s_replayed_decision_is_recorded(live, who):
+def test_only_the_secretariat_s_replayed_decision_is_recorded(live, who, query):
+    """Recorded from the store's secretariat account; the positive control is secrets.toml's user."""
     base, engine = live
-    query = f"item={OWN}"
     form = recorded(base, SECRETARIAT, "meeting", query, "記錄決議")
     assert_refused(engine, base, "meeting", query, decision_states(form, "偽造的決議"), form, as_user=who)
     decided = count(engine, Decision, proposal_id=OWN)
-    run = replay(base, "meeting", query, decision_states(form, "祕書處經協定記錄"), as_user=SECRETARIAT)
+    run = replay(base, "meeting", query, decision_states(form, "祕書處經協定記錄"), as_user=FILE_SECRETARIAT)
     assert f"已記錄 {OWN}" in run.texts()
     assert count(engine, Decision, proposal_id=OWN) == decided + 1
 
@@ -197,13 +232,17 @@ def test_only_the_secretariat_s_replayed_new_account_is_added(live, who):
         assert s.get(Account, made).role == vocab.SECRETARIAT
 
 
-def test_a_reader_cannot_disable_an_account_by_replaying_the_secretariat_s_form(live):
+def test_only_the_secretariat_s_replayed_disable_stops_an_account(live):
     base, engine = live
+    with Session(engine) as s:
+        accounts.add(s, actor=permissions.OPERATOR, name="待停用", role=vocab.SECRETARIAT, email="stop@example.org")
     form = recorded(base, SECRETARIAT, "accounts", "", "停用")
-    which = by_label(form)["帳號"]
-    states = [which.set(f"{SECRETARIAT}（啟用中）"), by_label(form)["停用"].press()]
+    states = [by_label(form)["帳號"].set("待停用（啟用中）"), by_label(form)["停用"].press()]
     for who in (None, LEAD):
         assert_refused(engine, base, "accounts", "", states, form, as_user=who)
+    assert "已停用帳號「待停用」" in replay(base, "accounts", "", states, as_user=SECRETARIAT).texts()
+    with Session(engine) as s:
+        assert s.get(Account, "待停用").disabled
 
 
 # --- a new proposal (signed-in users only) ----------------------------------------------------
@@ -225,6 +264,23 @@ def test_a_reader_s_replayed_new_proposal_is_not_created_and_the_lead_s_is(live)
     run = replay(base, "new", "", new_proposal_states(form, "窗口經協定新增的提案"), as_user=LEAD)
     assert "已新增提案" in run.texts(), run.texts()
     assert count(engine, Proposal, title="窗口經協定新增的提案") == 1
+
+
+def test_a_lead_replaying_the_secretariat_s_new_proposal_cannot_file_it_in_another_group(live):
+    """The secretariat's form offers every group, the lead's their own. The lead's session sends the
+    secretariat's form with OTHER's group chosen: a choice the lead's form does not offer is not
+    taken, so the card lands in the lead's own group, or nowhere."""
+    base, engine = live
+    with Session(engine) as s:
+        other = s.get(WorkGroup, s.get(Proposal, OTHER).group_id)
+        own = s.get(Proposal, OWN).group_id
+    form = recorded(base, SECRETARIAT, "new", "", "送出新增")
+    states = [by_label(form)["議題組"].set(other.name), *new_proposal_states(form, "跨組偽造的提案")]
+    in_other_group = count(engine, Proposal, group_id=other.id)
+    replay(base, "new", "", states, as_user=LEAD)
+    assert count(engine, Proposal, group_id=other.id) == in_other_group
+    with Session(engine) as s:
+        assert {p.group_id for p in s.exec(select(Proposal).where(Proposal.title == "跨組偽造的提案"))} <= {own}
 
 
 # --- crafted URLs and a forged sign-in ----------------------------------------------------------
