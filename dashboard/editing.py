@@ -85,6 +85,7 @@ def changes_of(version: ProposalVersion) -> list[Change]:
 # Every document key as users read it (history rows of a new or imported proposal name them all).
 FIELD_LABELS = {
     "id": "提案編號", "year": "年度", "track": "類別", "item_no": "項次", "group": "議題組", "subgroup": "分組",
+    "previous": "延續自",
     "title": "提案名稱", "card_title": "提案單上的名稱", "card_unit": "提案單位（提案單）", "cities_scope": "合作縣市範圍",
     "description": "說明", "approach": "具體作法", "benefits": "合作效益", "central_ministry": "對應中央部會",
     "tracking_basis": "列管狀態依據", "notes": "備註", **EDITABLE,
