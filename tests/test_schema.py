@@ -92,3 +92,20 @@ def test_upgrading_twice_changes_nothing(engine):
     schema.upgrade(engine)
     schema.upgrade(engine)
     assert _rows(engine) == before
+
+
+def test_upgrading_a_store_without_lineage_keeps_every_row_and_knows_no_lineage(engine):
+    """0005 adds Proposal.previous_id: a store made before it (at 0003) keeps every row, none of
+    which continues another."""
+    store.load(engine)
+    downgrade(engine, "0003")
+    columns = _columns(engine)
+    assert "previous_id" not in columns["proposal"]
+    before = _rows(engine, columns)
+
+    schema.upgrade(engine)
+
+    assert _rows(engine, columns) == before
+    with Session(engine) as s:
+        assert len(s.exec(select(Proposal.id)).all()) == 55
+        assert s.exec(select(Proposal.id).where(Proposal.previous_id.is_not(None))).all() == []
