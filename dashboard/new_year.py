@@ -22,6 +22,7 @@ tracking reason yet; it is recorded as version 1 of kind "carry" by the actor.
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from dashboard import agenda, cycles, decisions, documents, editing, loading, meeting, vocab
@@ -115,6 +116,9 @@ def start_year(session: Session, *, year: int, meeting_date: date, actor: Actor,
         loading._sort_proposals(list(session.exec(select(Proposal))))
         session.add(StoreBuild(built_at=now))  # page caches key on the store's version
         session.commit()
+    except IntegrityError as error:  # PostgreSQL: someone else started the year at the same moment
+        session.rollback()
+        raise NewYearError(f"{year}年度已由其他人同時開始（編號或會議識別碼已被使用）；未變更。") from error
     except BaseException:
         session.rollback()
         raise

@@ -33,39 +33,68 @@ def lineage(session: Session, proposal_id: str) -> list[Proposal]:
 
 @dataclass
 class CycleSummary:
-    """One cycle's comings and goings, every list in packet order."""
+    """One cycle's comings and goings: the ids (every list in packet order) and their counts."""
     year: int
-    new: list[str] = field(default_factory=list)  # the year's own proposals (central, joint)
-    carried_in: list[str] = field(default_factory=list)  # carried-over rows (111-01…, 112-01…)
+    new_ids: list[str] = field(default_factory=list)  # the year's own proposals (central, joint)
+    carried_in_ids: list[str] = field(default_factory=list)  # carried-over rows (111-01…, 112-01…)
     continues: dict[str, str] = field(default_factory=dict)  # carried row -> the proposal it continues, where known
-    stayed: list[str] = field(default_factory=list)  # proposals of this cycle still tracked after it
-    left: list[tuple[str, str]] = field(default_factory=list)  # (id, why): de-listed, not carried on
-    settled: bool = False  # the next cycle has started: stayed/left are what happened, not a forecast
+    stayed_ids: list[str] = field(default_factory=list)  # still tracked after the cycle
+    delisted_ids: list[tuple[str, str]] = field(default_factory=list)  # (id, why): leave by the decision rule
+    not_carried_ids: list[str] = field(default_factory=list)  # still tracked by the rule, yet not carried on
+    undecided_ids: list[str] = field(default_factory=list)  # no decision recorded (the rule used the status)
+    settled: bool = False  # the next cycle has started: what happened, not a forecast
+
+    @property
+    def new(self) -> int:
+        return len(self.new_ids)
+
+    @property
+    def carried_in(self) -> int:
+        return len(self.carried_in_ids)
 
     @property
     def total(self) -> int:
-        return len(self.new) + len(self.carried_in)
+        return self.new + self.carried_in
+
+    @property
+    def delisted(self) -> int:
+        return len(self.delisted_ids)
+
+    @property
+    def not_carried(self) -> int:
+        return len(self.not_carried_ids)
+
+    @property
+    def left(self) -> int:
+        return self.delisted + self.not_carried
 
 
 def cycles_summary(session: Session) -> list[CycleSummary]:
-    """Every cycle of the store, oldest first. For a cycle followed by a started one, `stayed` are
-    the proposals carried into it and `left` the others; for the latest cycle both follow the
-    decisions recorded so far (new_year.outcome), i.e. what starting the next year would do."""
+    """Every cycle of the store, oldest first.
+
+    Once the next cycle has started (`settled`), `stayed` are the proposals carried into it, and the
+    others either left by the decision rule (new_year.outcome: `delisted`) or, though the rule would
+    keep them, were not carried on (`not_carried`: a decision recorded after the start, say). For the
+    latest cycle the rule gives a forecast from the decisions recorded so far: what starting the
+    next year would do."""
     continued_by = {p.previous_id: p.id for p in session.exec(select(Proposal).where(Proposal.previous_id.is_not(None)))}
     summaries = []
     for year in cycles.cycles(session):
         summary = CycleSummary(year=year, settled=new_year.started(session, year + 1))
         for proposal, fate in new_year.outcomes(session, year):
             if proposal.track == vocab.CARRIED:
-                summary.carried_in.append(proposal.id)
+                summary.carried_in_ids.append(proposal.id)
                 if proposal.previous_id:
                     summary.continues[proposal.id] = proposal.previous_id
             else:
-                summary.new.append(proposal.id)
-            stays = proposal.id in continued_by if summary.settled else fate.stays
-            if stays:
-                summary.stayed.append(proposal.id)
+                summary.new_ids.append(proposal.id)
+            if fate.resolution is None:
+                summary.undecided_ids.append(proposal.id)
+            if (proposal.id in continued_by) if summary.settled else fate.stays:
+                summary.stayed_ids.append(proposal.id)
+            elif fate.stays:
+                summary.not_carried_ids.append(proposal.id)
             else:
-                summary.left.append((proposal.id, fate.reason))
+                summary.delisted_ids.append((proposal.id, fate.reason))
         summaries.append(summary)
     return summaries

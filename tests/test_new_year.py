@@ -172,19 +172,32 @@ def test_the_summary_says_what_joined_and_what_left_each_year(s, started, decide
     before, after = yearly.cycles_summary(s)
     everyone = [d["id"] for d in data_documents()]
     assert before.year == YEAR and before.settled
-    assert before.carried_in + before.new == everyone
-    assert before.stayed == [source for _, source in started.carried]
-    assert before.left == started.left
-    assert (after.year, after.settled, after.new) == (NEXT, False, [])
-    assert after.carried_in == [new for new, _ in started.carried]
+    assert before.carried_in_ids + before.new_ids == everyone
+    assert before.total == len(everyone)
+    assert before.stayed_ids == [source for _, source in started.carried]
+    assert before.delisted_ids == started.left and before.not_carried_ids == []
+    assert before.left == len(started.left)
+    assert set(before.undecided_ids) == set(everyone) - set(decided)
+    assert (after.year, after.settled, after.new_ids) == (NEXT, False, [])
+    assert after.carried_in_ids == [new for new, _ in started.carried]
     assert after.continues == {new: source for new, source in started.carried}
+
+
+def test_a_proposal_kept_by_the_rule_but_not_carried_counts_as_not_carried(s, started):
+    """A de-listing rejected after the start: the rule would now keep it, the new year does not hold it."""
+    pid = started.left[0][0]
+    decisions.record(s, actor=SECRETARIAT, proposal_id=pid, resolution=vocab.REJECTED)
+    before = yearly.cycles_summary(s)[0]
+    assert before.not_carried_ids == [pid] and pid not in dict(before.delisted_ids)
+    assert before.left == len(started.left)
 
 
 def test_the_summary_forecasts_the_current_cycle_before_the_start(s, decided):
     [summary] = yearly.cycles_summary(s)
     assert not summary.settled
     expected = [d["id"] for d in data_documents() if still_tracked(d["tracking_status"], decided.get(d["id"]))]
-    assert summary.stayed == expected
+    assert summary.stayed_ids == expected
+    assert summary.left == summary.delisted == len(data_documents()) - len(expected)
     assert summary.total == len(data_documents())
 
 
