@@ -8,19 +8,17 @@ Which proposals and which meeting belong to the cycle is dashboard/cycles.py's b
 is written here. A cycle the store does not hold raises PacketError with a one-line reason.
 """
 import io
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Cm, Pt
 from sqlmodel import Session, select
 
-from dashboard import agenda, cycles, vocab
+from dashboard import agenda, card_docx, cycles, vocab
 from dashboard.dates import roc_date, roc_period, roc_year
-from dashboard.minutes import _row_property, _set_fonts, _set_page, numeral
+from dashboard.minutes import _row_property, numeral
 from dashboard.models import (
     AgendaItem, City, GroupMeeting, Indicator, Meeting, MutualAid, Organiser, Proposal, ProposalLead, WorkGroup,
 )
@@ -439,35 +437,21 @@ def _back_page(document, data: PacketData) -> None:
             _paragraph(document, "、".join(rest), size=14, indent_cm=2.8)
 
 
-CardWriter = Callable[..., None]
-
-
-def packet_docx(session: Session, *, year: int, cards: CardWriter | None = None) -> bytes:
-    """The packet of cycle `year` as a .docx (A4 portrait, page numbers in the footer).
-
-    `cards(document, session, proposal_ids)` appends the 合作提案單; the default is card_docx's."""
+def packet_docx(session: Session, *, year: int) -> bytes:
+    """The packet of cycle `year` as a .docx (A4 portrait, page numbers in the footer)."""
     data = collect(session, year=year)
-    document = Document()
-    _set_fonts(document)
-    _set_page(document)
+    document = card_docx.new_document()  # A4 portrait, 標楷體, page numbers: as the minutes and the cards
     _cover(document, data)
     _agenda_section(document, data)
     _page_break(document)
     _log_section(document, data)
     _page_break(document)
     _discussion_section(document, data)
-    (cards or append_cards)(document, session, data.card_ids)
+    card_docx.add_cards(document, session, proposal_ids=data.card_ids)  # each from a new page
     _back_page(document, data)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-def append_cards(document, session: Session, proposal_ids: list[str]) -> None:
-    """Every 合作提案單, each from a new page."""
-    for proposal_id in proposal_ids:
-        _page_break(document)
-        _paragraph(document, f"（合作提案單 {proposal_id}）")
 
 
 def file_name(meeting_name: str) -> str:

@@ -57,15 +57,7 @@ def test_titles_as_printed_in_the_tables(session, pid, title):
     assert session.get(Proposal, pid).title == title
 
 
-CARD_TITLES = [
-    ("112-J05", "新住民語文教學支援人員共同培訓認證及跨縣市聯合徵選"),
-    ("112-J06", "跨縣市幸福保衛戰方案"),
-    ("112-J18", "網絡機關協力合作，健全少年成長方案"),
-    ("112-J26", "產業碳關懷與輔導．攜手迎接2050淨零挑戰"),
-    ("112-J27", "國際採購商洽會合作案(八方英雄 搶佔國際商機灘頭堡)"),
-    ("112-J31", "特色產業招商合作案"),
-    ("112-C06", "社會住宅淨零碳趨勢及用後評估作法交流"),
-]
+CARD_TITLES = facts.CARD_TITLES
 
 
 @pytest.mark.parametrize(("pid", "card_title"), CARD_TITLES)
