@@ -386,3 +386,18 @@ def test_libreoffice_prints_the_packet_on_a4_with_every_section(loaded_engine, t
                     f"執行單位：{facts.EXECUTING_ORGANISER}"):
         assert flat(heading) in printed
     assert flat(facts.MUTUAL_AID_PERIOD_ROC) in printed
+
+
+# --- the meeting page's download ------------------------------------------------------------
+
+def test_the_meeting_page_offers_the_packet_beside_the_minutes(store_url):
+    from pages.shared import cached, meeting_view
+    from tests.pagetest import open_page
+    at = open_page("meeting")
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "下載會議資料（.docx）" in labels and "下載會議紀錄草案（.docx）" in labels
+    version = cached.version()
+    content = meeting_view.packet_docx(version, YEAR)
+    assert meeting_view.packet_docx(version, YEAR) is content  # built once per store version
+    assert flat(f"一、會議名稱：{facts.MEETING_NAME}") in paragraph_texts(Document(io.BytesIO(content)))
