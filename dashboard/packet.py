@@ -245,7 +245,7 @@ def _number(value: int | None) -> str:
 
 TABLE_FONT_PT = 11
 FIGURE_FONT_PT = 9
-AGENDA_WIDTHS = (4.0, 13.0)
+AGENDA_WIDTHS = (3.0, 2.0, 12.0)
 LOG_WIDTHS = (3.0, 2.6, 11.4)
 CARRIED_WIDTHS = (1.2, 2.6, 2.8, 3.6, 6.8)
 CENTRAL_WIDTHS = (1.2, 2.3, 2.5, 3.2, 1.9, 5.9)
@@ -325,16 +325,17 @@ def _figures(cell, note: str | None, figures: list[FigureTable]) -> None:
         spacer.add_run().font.size = Pt(FIGURE_FONT_PT - 3)
 
 
-def _cover(document, data: PacketData) -> None:
-    m = data.meeting
-    for _ in range(6):
-        document.add_paragraph()
-    _paragraph(document, m.name.replace("「", "").replace("」", ""), bold=True, size=24, center=True)
-    _paragraph(document, "會議資料", bold=True, size=24, center=True)
-    for _ in range(4):
-        document.add_paragraph()
-    _paragraph(document, _meeting_day(m), size=16, center=True)
-    _page_break(document)
+def title_lines(name: str) -> list[str]:
+    """112年度「北臺區域發展推動委員會」副首長會議 -> [112年度北臺區域發展推動委員會, 副首長會議],
+    the two lines at the head of the packet's first page."""
+    head, sep, tail = name.rpartition("」")
+    lines = [head, tail] if sep and tail else [name]
+    return [line.replace("「", "").replace("」", "").strip() for line in lines]
+
+
+def _title(document, data: PacketData) -> None:
+    for line in title_lines(data.meeting.name):
+        _paragraph(document, line, bold=True, size=20, center=True)
 
 
 def _meeting_day(m: Meeting) -> str:
@@ -353,10 +354,12 @@ def _agenda_section(document, data: PacketData) -> None:
     for index, item in enumerate(data.agenda):
         end = agenda.item_end(data.agenda, index)
         span = f"{item.start:%H:%M}-{end:%H:%M}" if end else f"{item.start:%H:%M} -"
-        minutes = f"\n{item.minutes} mins" if item.minutes else ""
         title = "\n".join(line.strip() for line in item.title.splitlines() if line.strip())
-        rows.append((span + minutes, title + (f"\n{item.note}" if item.note else "")))
-    _grid(document, ("時間", "主題（內容）"), rows, AGENDA_WIDTHS)
+        rows.append((span, f"{item.minutes} mins" if item.minutes else "",
+                     title + (f"\n{item.note}" if item.note else "")))
+    table = _grid(document, ("時間", "", "主題（內容）"), rows, AGENDA_WIDTHS)
+    heading = table.cell(0, 0).merge(table.cell(0, 1))  # 時間 spans the time and the length
+    _fill(heading, "時間", size=TABLE_FONT_PT, bold=True)
 
 
 def _log_section(document, data: PacketData) -> None:
@@ -421,6 +424,8 @@ def _discussion_section(document, data: PacketData) -> None:
     _paragraph(document, f"{data.year}年度新增合作提案共計 {new_count} 案。其中，依各議題組內部會議決議，{counts}。",
                indent_cm=0.8)
     for sub, track in enumerate([t for t, rows in data.new.items() if rows], start=1):
+        if sub > 1:
+            _page_break(document)  # each track's table from a new page, as printed
         _paragraph(document, f"（{numeral(sub)}）{data.year}年度新增合作提案，{vocab.TRACKS[track]}"
                              f"（共 {len(data.new[track])} 案）", bold=True).paragraph_format.keep_with_next = True
         _new_table(document, data, track)
@@ -441,7 +446,7 @@ def packet_docx(session: Session, *, year: int) -> bytes:
     """The packet of cycle `year` as a .docx (A4 portrait, page numbers in the footer)."""
     data = collect(session, year=year)
     document = card_docx.new_document()  # A4 portrait, 標楷體, page numbers: as the minutes and the cards
-    _cover(document, data)
+    _title(document, data)
     _agenda_section(document, data)
     _page_break(document)
     _log_section(document, data)

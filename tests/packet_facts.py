@@ -5,6 +5,7 @@ packet generated from the store against the source): both compare with the same 
 """
 
 MEETING_NAME = "112年度「北臺區域發展推動委員會」副首長會議"
+TITLE_LINES = ("112年度北臺區域發展推動委員會", "副首長會議")  # the head of the first page
 MEETING_DATE = "2023-08-08"
 MEETING_DATE_ROC = "112年8月8日"  # 三、會議時間：112 年 8 月 8 日（星期二）下午 2 時 30 分
 MEETING_WEEKDAY = "星期二"
