@@ -9,6 +9,8 @@ from sqlmodel import select
 
 from dashboard import queries
 from dashboard.models import AgendaItem, GroupMeeting, Meeting, Organiser, Proposal, WorkGroup
+from tests import packet_facts as facts
+from tests.packet_facts import MUTUAL_AID
 
 
 def frame(session):
@@ -50,27 +52,12 @@ def test_central_proposals_name_their_ministry(session, ministry, expected):
     assert (f["central_ministry"] == ministry).sum() == expected
 
 
-@pytest.mark.parametrize(("pid", "title"), [
-    ("111-01", "國中小有機營養午餐食材供應交流會議"),
-    ("111-13", "8縣市旅遊資訊交流"),
-    ("112-C04", "建請中央制訂個人行動器具商品型式規格安全審驗、檢測規範並納入交通法規"),
-    ("112-J01", "北管音樂及客家八音校園推廣"),
-    ("112-J17", "跨區通報支援"),
-    ("112-J34", "北臺跨流域污染治理合作計畫"),
-])
+@pytest.mark.parametrize(("pid", "title"), facts.TITLES)
 def test_titles_as_printed_in_the_tables(session, pid, title):
     assert session.get(Proposal, pid).title == title
 
 
-CARD_TITLES = [
-    ("112-J05", "新住民語文教學支援人員共同培訓認證及跨縣市聯合徵選"),
-    ("112-J06", "跨縣市幸福保衛戰方案"),
-    ("112-J18", "網絡機關協力合作，健全少年成長方案"),
-    ("112-J26", "產業碳關懷與輔導．攜手迎接2050淨零挑戰"),
-    ("112-J27", "國際採購商洽會合作案(八方英雄 搶佔國際商機灘頭堡)"),
-    ("112-J31", "特色產業招商合作案"),
-    ("112-C06", "社會住宅淨零碳趨勢及用後評估作法交流"),
-]
+CARD_TITLES = facts.CARD_TITLES
 
 
 @pytest.mark.parametrize(("pid", "card_title"), CARD_TITLES)
@@ -116,13 +103,7 @@ def test_type_totals_over_all_cards(session):
                       "縣市治理經驗與成果分享": 8, "其他": 1}
 
 
-@pytest.mark.parametrize(("pid", "units", "cities"), [
-    ("111-13", ["臺北市政府觀光傳播局", "新北市政府觀光旅遊局"], ["臺北市", "新北市"]),
-    ("111-10", ["桃園市政府農務局"], ["桃園市"]),
-    ("112-C03", ["新竹縣政府交通旅遊處"], ["新竹縣"]),
-    ("112-C05", ["苗栗縣政府農業處"], ["苗栗縣"]),
-    ("112-J24", ["臺北市政府社會局"], ["臺北市"]),
-])
+@pytest.mark.parametrize(("pid", "units", "cities"), facts.LEAD_UNITS)
 def test_proposing_units_and_their_city(session, pid, units, cities):
     row = frame(session).set_index("id").loc[pid]
     assert row["lead_units"] == units and row["lead_cities"] == cities
@@ -147,7 +128,7 @@ def test_every_card_has_its_texts(session):
 
 def test_delisting_reasons_kept(session):
     p = session.get(Proposal, "111-05")
-    assert p.tracking_reason == "後續韌性(防災)社區觀摩因疫情關係故取消，爰建請解除列管。"
+    assert p.tracking_reason == facts.DELISTING_REASON_111_05
     assert p.progress_status == "已取消"
 
 
@@ -165,27 +146,12 @@ def test_status_set_from_the_document_with_its_basis(session, pid, tracking, pro
     assert p.progress_basis in (p.progress or "") + (p.tracking_reason or "")
 
 
-# Every row of the cross-border statistics (統計區間 112年1月1日至112年6月30日).
-MUTUAL_AID = [
-    ("宜蘭縣", "新北市", 0, 32, 81), ("宜蘭縣", "桃園市", 0, 6, 9), ("宜蘭縣", "新竹縣", 0, 1, 5),
-    ("基隆市", "新北市", 0, 0, 74),
-    ("新北市", "臺北市", 3, 3, 660), ("新北市", "基隆市", 0, 0, 74), ("新北市", "宜蘭縣", 0, 0, 30),
-    ("新北市", "桃園市", 3, 1, 348),
-    ("臺北市", "新北市", 5, 32, 1208),
-    ("桃園市", "新北市", 1, 6, 165), ("桃園市", "新竹縣", 0, 4, 73), ("桃園市", "宜蘭縣", 0, 0, 5),
-    ("新竹縣", "桃園市", 0, 0, 3), ("新竹縣", "新竹市", 0, 0, 4), ("新竹縣", "苗栗縣", 0, 0, 0),
-    ("新竹縣", "宜蘭縣", 0, 0, 1),
-    ("新竹市", "新竹縣", 0, 0, 0), ("新竹市", "苗栗縣", 0, 0, 0),
-    ("苗栗縣", "新竹縣", 1, 1, 0), ("苗栗縣", "新竹市", 0, 0, 0),
-]
-
-
 def test_mutual_aid_rows_exactly(session):
     f = queries.mutual_aid_frame(session)
     rows = list(zip(f["from_city"], f["to_city"], f["fire"], f["ambulance"], f["relay"]))
     assert rows == MUTUAL_AID
-    assert {str(d) for d in f["period_start"]} == {"2023-01-01"}
-    assert {str(d) for d in f["period_end"]} == {"2023-06-30"}
+    assert {str(d) for d in f["period_start"]} == {facts.MUTUAL_AID_PERIOD[0]}
+    assert {str(d) for d in f["period_end"]} == {facts.MUTUAL_AID_PERIOD[1]}
 
 
 def indicator(session, name, **where):
@@ -196,10 +162,7 @@ def indicator(session, name, **where):
     return f
 
 
-@pytest.mark.parametrize(("city", "referrals", "visits"), [
-    ("宜蘭縣", 1, 1), ("基隆市", 0, 1), ("新北市", 13, 10), ("臺北市", 5, 2),
-    ("桃園市", 14, 15), ("新竹縣", 11, 3), ("新竹市", 0, 2), ("苗栗縣", 3, 3),
-])
+@pytest.mark.parametrize(("city", "referrals", "visits"), facts.VACCINATION)
 def test_vaccination_referrals_per_city(session, city, referrals, visits):
     assert indicator(session, "vaccination_referrals", city=city)["value"].tolist() == [referrals]
     assert indicator(session, "vaccination_visits", city=city)["value"].tolist() == [visits]
@@ -209,11 +172,11 @@ def test_social_safety_net_transfers(session):
     total = indicator(session, "safety_net_transfers")["value"].sum()
     out = indicator(session, "safety_net_transfers_out")["value"].sum()
     into = indicator(session, "safety_net_transfers_in")["value"].sum()
-    assert (total, out, into) == (1037, 540, 497)
+    assert (total, out, into) == facts.SAFETY_NET
     assert out + into == total
 
 
-@pytest.mark.parametrize(("host", "expected"), [("臺北市", 4), ("新北市", 48), ("桃園市", 5)])
+@pytest.mark.parametrize(("host", "expected"), facts.SOCIAL_WORKER_TRAINING_BY_HOST)
 def test_social_worker_training_by_host(session, host, expected):
     details = indicator(session, "social_worker_training", kind="value", counterpart_city=host)
     assert details["value"].sum() == expected
@@ -221,28 +184,29 @@ def test_social_worker_training_by_host(session, host, expected):
 
 def test_social_worker_training_total_and_home_cities(session):
     details = indicator(session, "social_worker_training", kind="value")
-    assert details["value"].sum() == 57
+    assert details["value"].sum() == facts.SOCIAL_WORKER_TRAINING_TOTAL
     by_home = details.groupby("city")["value"].sum().to_dict()
-    assert by_home == {"宜蘭縣": 20, "臺北市": 18, "新竹縣": 12, "桃園市": 1, "苗栗縣": 2, "基隆市": 1, "新北市": 3}
+    assert by_home == facts.SOCIAL_WORKER_TRAINING_BY_HOME
 
 
-@pytest.mark.parametrize(("name", "total"), [
-    ("green_tourism_respondents", 50), ("green_tourism_participants", 351), ("green_tourism_site_visits", 150),
-])
+GREEN_TOURISM_INDICATORS = ("green_tourism_respondents", "green_tourism_participants", "green_tourism_site_visits")
+
+
+@pytest.mark.parametrize(("name", "total"), list(zip(GREEN_TOURISM_INDICATORS, facts.GREEN_TOURISM_TOTALS)))
 def test_green_tourism_totals(session, name, total):
     assert indicator(session, name, kind="value")["value"].sum() == total
     assert indicator(session, name, kind="total")["value"].tolist() == [total]
 
 
-def test_green_tourism_new_taipei_row(session):
-    values = [indicator(session, n, city="新北市")["value"].item() for n in
-              ("green_tourism_respondents", "green_tourism_participants", "green_tourism_site_visits")]
-    assert values == [36, 65, 42]
+@pytest.mark.parametrize("row", facts.GREEN_TOURISM, ids=[row[0] for row in facts.GREEN_TOURISM])
+def test_green_tourism_rows(session, row):
+    city, *expected = row
+    assert [indicator(session, n, city=city)["value"].item() for n in GREEN_TOURISM_INDICATORS] == expected
 
 
 def test_e_cigarette_inspections_and_penalties(session):
-    assert indicator(session, "ecig_inspections")["value"].tolist() == [2205]
-    assert indicator(session, "ecig_penalties", city=None)["value"].tolist() == [29]
+    assert indicator(session, "ecig_inspections")["value"].tolist() == [facts.ECIG[0]]
+    assert indicator(session, "ecig_penalties", city=None)["value"].tolist() == [facts.ECIG[1]]
     assert indicator(session, "ecig_penalties", city="臺北市")["value"].tolist() == [0]
     assert indicator(session, "ecig_penalties", city="苗栗縣")["value"].tolist() == [0]
 
@@ -269,13 +233,12 @@ def test_host_agencies(session, group, host):
 
 def test_meeting_details_and_agenda(session):
     meeting = session.exec(select(Meeting)).one()
-    assert meeting.name == "112年度「北臺區域發展推動委員會」副首長會議"
-    assert (str(meeting.date), f"{meeting.start_time:%H:%M}") == ("2023-08-08", "14:30")
-    assert (meeting.chair_org, meeting.chair, meeting.venue) == ("新北市政府", "劉副市長和然", "線上會議")
+    assert meeting.name == facts.MEETING_NAME
+    assert (str(meeting.date), f"{meeting.start_time:%H:%M}") == (facts.MEETING_DATE, facts.MEETING_START)
+    assert (meeting.chair_org, meeting.chair, meeting.venue) == (*facts.MEETING_CHAIR, facts.MEETING_VENUE)
     agenda = session.exec(select(AgendaItem).order_by(AgendaItem.position)).all()
-    assert [(f"{a.start:%H:%M}", a.minutes) for a in agenda] == [
-        ("14:00", 30), ("14:30", 10), ("14:40", 5), ("14:45", 25), ("15:10", 35), ("15:45", 10), ("15:55", None)]
+    assert [(f"{a.start:%H:%M}", a.minutes) for a in agenda] == facts.AGENDA_TIMES
     decision = [a for a in agenda if a.key == "decision"]
     assert len(decision) == 1 and "年度合作方案決議" in decision[0].title
     organisers = session.exec(select(Organiser).where(Organiser.role == "執行單位")).all()
-    assert [o.name for o in organisers] == ["財團法人台灣經濟研究院"]
+    assert [o.name for o in organisers] == [facts.EXECUTING_ORGANISER]

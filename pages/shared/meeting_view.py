@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from dashboard import agenda, meeting
+from dashboard import agenda, meeting, minutes, packet
 from dashboard.dates import roc_date
 from pages.shared import cached, decision_form, styling
 
@@ -93,3 +93,18 @@ def page_view(version_key: tuple) -> PageView | None:
         entries={e.id: e for e in data.entries},
         history=decision_form.history_tables(data.history),
     )
+
+
+@st.cache_resource(show_spinner="正在產生會議資料…", max_entries=2)
+def packet_docx(version_key: tuple, year: int) -> bytes:
+    """The meeting packet of `year`, built once per store version (a decision or an edit rebuilds it)."""
+    with cached.session() as s:
+        return packet.packet_docx(s, year=year)
+
+
+def packet_download(container, meeting_name: str, year: int) -> None:
+    """The 會議資料 download beside the minutes' (built when clicked, then cached)."""
+    version = cached.version()
+    container.download_button("下載會議資料（.docx）", data=lambda: packet_docx(version, year),
+                              file_name=packet.file_name(meeting_name), mime=minutes.DOCX_MIME, on_click="ignore",
+                              icon=":material/menu_book:")

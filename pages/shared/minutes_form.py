@@ -12,7 +12,7 @@ from dashboard import meeting_record, minutes
 from dashboard.meeting import MeetingData
 from dashboard.models import MeetingRecord
 from dashboard.permissions import PermissionDenied
-from pages.shared import auth_form, cached
+from pages.shared import auth_form, cached, meeting_view
 
 FORM_KEY = "meeting-record"
 SAVED_KEY = "meeting-record-saved"
@@ -31,7 +31,7 @@ def render(data: MeetingData, user: str | None, version: tuple | None = None) ->
         record_form(meeting.id, record, cities, user)
     else:
         saved_record(record, lines)
-    downloads(meeting.name)
+    downloads(meeting.name, data.year if data.entries else None)
 
 
 def saved_record(record: MeetingRecord | None, lines: list[tuple[str, str]]) -> None:
@@ -82,7 +82,7 @@ def save(meeting_id: str, user: str, taker: str, attendance: dict[str, str], con
     st.rerun()
 
 
-def downloads(meeting_name: str) -> None:
+def downloads(meeting_name: str, packet_year: int | None = None) -> None:
     engine = cached.engine()
     row = st.container(horizontal=True, gap="large")
     row.download_button(
@@ -93,3 +93,5 @@ def downloads(meeting_name: str) -> None:
         "下載決議紀錄（.xlsx，含歷次變更）", data=lambda: minutes.xlsx_from(engine),
         file_name=minutes.file_name(meeting_name, "決議紀錄", ".xlsx"), mime=minutes.XLSX_MIME,
         on_click="ignore", icon=":material/table_view:")
+    if packet_year is not None:
+        meeting_view.packet_download(row, meeting_name, packet_year)
