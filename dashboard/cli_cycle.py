@@ -13,7 +13,6 @@ REFUSED = cli_store.REFUSED
 
 def register(commands) -> None:
     """Add the cycle commands to the CLI's subparsers."""
-    cli_store.KIND_LABELS.setdefault(new_year.CARRY, new_year.CARRY_LABEL)  # `history` names the carried rows' kind
     start = commands.add_parser("new-year", help="開始下一個年度：仍列管的提案成為新年度的列管案，並依上一次會議建立新年度的會議（限祕書處）")
     start.add_argument("year", metavar="YEAR", help="新年度（民國年，須為目前年度的下一年）")
     start.add_argument("--meeting-date", required=True, help="新年度副首長會議的日期（西元 YYYY-MM-DD）")

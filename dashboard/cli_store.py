@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from dashboard import accounts, auth, dates, documents, editing, store, vocab
+from dashboard import accounts, auth, dates, documents, editing, new_year, store, vocab
 from dashboard.accounts import AccountError
 from dashboard.data_layout import ExportError, export_data_layout
 from dashboard.db import make_engine
@@ -24,7 +24,8 @@ REFUSED = 1
 TAIPEI = ZoneInfo("Asia/Taipei")
 LIST_FIELDS = ("cities", "types")  # given as 臺北市、新北市 or 臺北市,新北市
 INTEGER_FIELDS = ("year", "item_no")
-KIND_LABELS = {editing.EDIT: "修改", editing.REVERT: "還原", editing.IMPORT: "自 data/ 匯入", store.CREATE: "新增"}
+KIND_LABELS = {editing.EDIT: "修改", editing.REVERT: "還原", editing.IMPORT: "自 data/ 匯入", store.CREATE: "新增",
+               new_year.CARRY: new_year.CARRY_LABEL}
 
 
 def register(commands) -> None:
