@@ -28,9 +28,10 @@ ID, BASE = "編號", "目前版本"
 CONTEXT = (ID, "年度", "類別", "議題組", "提案名稱", BASE)
 EDIT_FIELDS = tuple(editing.EDITABLE)
 HEADERS = (*CONTEXT, *(editing.FIELD_LABELS[f] for f in EDIT_FIELDS))
-WIDTHS = {ID: 10, "年度": 6, "類別": 14, "議題組": 10, "提案名稱": 28, BASE: 8,
-          "progress": 60, "progress_status": 12, "progress_basis": 36, "tracking_status": 14,
-          "tracking_reason": 36, "contact": 24, "lead_units": 30, "cities": 24, "types": 24}
+# Column widths in characters: about 210 in all, so that A4 landscape prints the sheet at ~60 %.
+WIDTHS = {ID: 8, "年度": 5, "類別": 10, "議題組": 8, "提案名稱": 18, BASE: 5,
+          "progress": 36, "progress_status": 10, "progress_basis": 20, "tracking_status": 12,
+          "tracking_reason": 20, "contact": 12, "lead_units": 18, "cities": 14, "types": 14}
 CHOICES = {"progress_status": vocab.PROGRESS_STATUSES, "tracking_status": vocab.TRACKING_STATUSES}
 LIST_FIELDS = ("cities", "types")
 LIST_SPLIT = re.compile(r"[、,，;；\n]")  # how a list may be typed; written with 、
@@ -183,7 +184,7 @@ def _fill_help(sheet, scope: Scope, count: int) -> None:
         "欄位說明",
         *(f"・{editing.FIELD_LABELS[f]}：{_field_help(f)}" for f in EDIT_FIELDS),
     ]
-    sheet.column_dimensions["A"].width = 100
+    sheet.column_dimensions["A"].width = 110
     for line in lines:
         sheet.append([line or None])
     sheet["A1"].font = Font(bold=True, size=14)
@@ -193,7 +194,7 @@ def _fill_help(sheet, scope: Scope, count: int) -> None:
         if cell.value in ("怎麼填", "注意", "欄位說明"):
             cell.font = Font(bold=True)
     sheets.print_setup(sheet)
-    sheet.page_setup.orientation = sheet.ORIENTATION_PORTRAIT
+    sheet.print_title_rows = None  # one page of prose: no header row to repeat
     sheet.freeze_panes = None
 
 
