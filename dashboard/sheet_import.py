@@ -24,7 +24,7 @@ from dashboard.models import City, Proposal, ProposalVersion, WorkGroup
 from dashboard.permissions import Actor, PermissionDenied, may_edit
 from dashboard.problems import WHOLE_FILE, Problem
 from dashboard.reading import text_problem
-from dashboard.update_sheet import BASE, CHOICES, DATA_SHEET, EDIT_FIELDS, ID, CellError, canonical, parse_cell
+from dashboard.update_sheet import BASE, DATA_SHEET, EDIT_FIELDS, ID, CellError, canonical, parse_cell
 
 MAX_BYTES = 5 * 1024 * 1024  # a group's workbook is tens of KB
 MAX_UNPACKED = 50 * 1024 * 1024  # an .xlsx is a zip: refuse one that unpacks to far more than a workbook
@@ -184,8 +184,7 @@ def plan(session: Session, *, actor: Actor, name: str, data: bytes) -> Plan:
         planned = _plan_row(session, context, actor, columns, cells, (name, where), seen, result.problems)
         if planned is not None:
             result.rows.append(planned)
-    if not result.problems:
-        _stage_all(session, actor, result)
+    _stage_all(session, actor, result)  # the rows read without a problem, so that one upload lists them all
     if result.problems:
         result.rows = []
     return result
@@ -341,12 +340,7 @@ def _read_value(key: str, raw):
         raise CellError(f"無法讀取的內容「{raw}」")
     if raw is not None and text_problem(raw):
         raise CellError(text_problem(raw))
-    value = parse_cell(key, raw or "")
-    if key in ("progress_status", "tracking_status") and value is not None:
-        choices = CHOICES[key]
-        if value not in choices:
-            raise CellError(f"「{value}」不是可用的{editing.field_label(key)}；可選：{'、'.join(choices)}")
-    return value
+    return parse_cell(key, raw or "")  # statuses and the rest: the loader's rules, through editing.stage
 
 
 def _with_cities(leads: list[tuple], current: list[dict]) -> tuple[list[dict], list[str]]:

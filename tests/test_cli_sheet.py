@@ -85,7 +85,7 @@ def test_import_sheet_refuses_another_groups_lead_and_bad_cells_with_sheet_row_a
     _edit(path, {(target, label("progress_status")): "差不多了"})
     bad = run_cli("import-sheet", str(path), "--user", "交通窗口", "--apply")
     assert bad.returncode == 1
-    assert f"第 {row} 列｜欄位「進度狀態」：「差不多了」不是可用的進度狀態" in bad.stderr
+    assert f"第 {row} 列｜欄位「進度狀態」：未知的進度狀態「差不多了」" in bad.stderr
     assert "Traceback" not in bad.stderr + refused.stderr
     assert versions(engine) == []
 

@@ -102,5 +102,5 @@ def test_a_bad_file_lists_its_problems_by_row_and_column_and_offers_no_apply(url
     at = _upload(_open("交通窗口"), "壞.xlsx", data)
     assert not at.exception
     [error] = at.error
-    assert "工作表「提案更新」第" in error.value and "進度狀態：「差不多了」不是可用的進度狀態" in error.value
+    assert "工作表「提案更新」第" in error.value and "進度狀態：未知的進度狀態「差不多了」" in error.value
     assert all(b.key != "sheet-apply" for b in at.button)

@@ -270,7 +270,7 @@ CASES = {  # name: (make the file from the workbook and the target id, where, co
     "unknown id": (lambda d, t: edited(d, {(t, "編號"): "112-J99"}), "row", "編號", "找不到提案「112-J99」"),
     "another group's id": (lambda d, t: edited(d, {(t, "編號"): _other_group_id()}), "row", "編號", "只能更新自己議題組"),
     "invalid status": (lambda d, t: edited(d, {(t, label("progress_status")): "快完成了"}), "row", label("progress_status"),
-                       "不是可用的進度狀態"),
+                       "未知的進度狀態「快完成了」"),
     "wrong type": (lambda d, t: edited(d, {(t, label("contact")): dt.datetime(2020, 1, 2)}), "row", label("contact"),
                    "不是日期"),
     "base version typed over": (lambda d, t: edited(d, {(t, "目前版本"): "新版"}), "row", "目前版本", "整數"),
@@ -409,3 +409,12 @@ def test_a_lead_of_another_group_is_refused_on_every_edited_row_and_the_secretar
         apply(writable_engine, refused, actor=OTHER_LEAD)
     allowed = plan(writable_engine, data, actor=SECRETARIAT)
     assert allowed.problems == [] and apply(writable_engine, allowed, actor=SECRETARIAT) == [(target, 1)]
+
+
+def test_one_upload_lists_the_problems_of_every_row_at_once(loaded_engine):
+    first, second = own_ids()[0], new_proposal_id()
+    data = edited(workbook_bytes(loaded_engine), {(first, label("contact")): dt.date(2020, 1, 2),
+                                                  (second, label("tracking_status")): "不列管了"})
+    problems = plan(loaded_engine, data).problems
+    assert {(p.field, p.message.split("；")[0]) for p in problems} == {
+        (label("contact"), "應為文字，不是日期或時間"), (label("tracking_status"), "未知的列管狀態「不列管了」")}
