@@ -249,7 +249,7 @@ def _plan_row(session, context: _Context, actor: Actor, columns: dict, cells: li
     if _blank(raw_id):
         return problem(ID, "缺少編號；新增提案請用「新增提案」頁，不要在試算表加列")
     if not isinstance(raw_id, str | int):
-        return problem(ID, f"編號應為文字（例如 {context.ids[0] if context.ids else '112-J01'}），不是「{raw_id}」")
+        return problem(ID, f"編號應為文字，不是「{raw_id}」；請勿修改此欄")
     proposal_id = lookup.proposal_id(str(raw_id), context.ids)
     if proposal_id is None:
         return problem(ID, f"找不到提案「{raw_id}」")
