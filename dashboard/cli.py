@@ -9,11 +9,10 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from dashboard import auth, cli_cycle, cli_store, store
+from dashboard import auth, cli_cycle, cli_packet, cli_sheet, cli_store, store
 from dashboard.config import DATA_DIR, database_url
 from dashboard.db import make_engine
 from dashboard.loading import DataError, load_dataset
-from dashboard import cli_packet
 
 SHOWN_PER_FILE = 30  # a wrong file can yield thousands of problems; the first ones tell the story
 
@@ -39,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     cli_store.register(commands)
     cli_cycle.register(commands)
     cli_packet.register(commands)  # packet YEAR OUT.docx
+    cli_sheet.register(commands)
     args = parser.parse_args(argv)
     if args.command == "load" and args.user and not args.as_versions:
         parser.error("--user 須搭配 --as-versions")

@@ -1,0 +1,93 @@
+"""試算表更新 in Chromium: a group lead signs in, downloads the workbook, edits it as a spreadsheet
+program would save it, uploads it, sees the preview and applies it; at 1280×720 and 390×844. No
+fixed waits: every check is a retrying `expect`."""
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+from sqlmodel import Session
+
+from dashboard import accounts, auth, editing, permissions, vocab
+from dashboard.db import make_engine
+from tests import databases
+from tests.browser.conftest import DONE, EXCEPTION, LOCAL, MAIN, RUN_TIMEOUT, start_server, stop_server
+from tests.test_update_sheet import column, expected_ids, label, new_proposal_id, row_of
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "browser sheet pass"
+LEAD = "交通窗口"
+
+
+@pytest.fixture(scope="module")
+def sheet_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sheet")
+    database_url = databases.new_url(folder / "live.db", loaded=True)
+    engine = make_engine(database_url)
+    with Session(engine) as s:
+        accounts.add(s, actor=permissions.OPERATOR, name=LEAD, role=vocab.LEAD, groups=("transport",),
+                     password_hash=auth.hash_password(PASSWORD, rounds=4))
+    proc, url = start_server(folder, database_url=database_url)
+    yield url, engine
+    stop_server(proc)
+    engine.dispose()
+    databases.drop(database_url)
+
+
+def _signed_in(browser, url: str, viewport: tuple[int, int]):
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-TW",
+                                  accept_downloads=True)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort())
+    page = context.new_page()
+    page.goto(f"{url}/sheet")
+    main = page.locator(MAIN)
+    expect(main).to_contain_text("請先以議題組窗口或祕書處帳號登入", timeout=RUN_TIMEOUT)
+    main.get_by_label("帳號").fill(LEAD)
+    main.get_by_label("密碼").fill(PASSWORD)
+    main.get_by_role("button", name="登入").click()
+    expect(main).to_contain_text("1. 下載更新試算表", timeout=RUN_TIMEOUT)
+    _settled(page)
+    return context, page
+
+
+def _settled(page) -> None:
+    expect(page.locator(DONE)).to_be_attached(timeout=RUN_TIMEOUT)
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+@pytest.mark.parametrize("viewport", [(1280, 720), (390, 844)])
+def test_a_lead_downloads_edits_uploads_previews_and_applies(browser, sheet_server, tmp_path, viewport):
+    url, engine = sheet_server
+    context, page = _signed_in(browser, url, viewport)
+    try:
+        main = page.locator(MAIN)
+        with page.expect_download(timeout=RUN_TIMEOUT) as download:
+            main.get_by_role("button", name="下載試算表（.xlsx）").click()
+        path = tmp_path / "交通.xlsx"
+        download.value.save_as(path)
+        book = load_workbook(path)
+        sheet = book["提案更新"]
+        assert {sheet.cell(r, 1).value for r in range(2, sheet.max_row + 1)} == expected_ids("transport")
+        target = new_proposal_id()
+        contact = f"瀏覽器上傳 {viewport[0]}"
+        sheet.cell(row_of(sheet, target), column(sheet, label("contact"))).value = contact
+        book.save(path)
+        page.screenshot(path=tmp_path / "signed-in.png", full_page=True)
+
+        main.locator('input[type="file"]').set_input_files(path)
+        expect(main).to_contain_text("預覽：1 案、1 項變更", timeout=RUN_TIMEOUT)
+        expect(main.locator('[data-testid="stDataFrame"]')).to_be_visible()
+        _settled(page)
+        page.screenshot(path=tmp_path / "preview.png", full_page=True)
+
+        main.get_by_role("button", name="套用 1 項變更").click()
+        expect(main.locator('[data-testid="stAlertContentSuccess"]')).to_contain_text("已套用「交通.xlsx」：1 案",
+                                                                                     timeout=RUN_TIMEOUT)
+        _settled(page)
+        page.screenshot(path=tmp_path / "applied.png", full_page=True)
+        with Session(engine) as s:
+            latest = editing.history(s, target)[0]
+        assert latest.recorded_by == LEAD and {"field": "contact", "new": contact}.items() <= latest.changes[0].items()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport[0]  # the page itself is not widened on a phone
+    finally:
+        context.close()

@@ -1,0 +1,106 @@
+"""試算表更新 through AppTest: a reader is asked to sign in; a lead downloads only their own groups,
+uploads an edited workbook, sees the preview table, applies it (one version by them) and sees the
+same file change nothing the second time; a bad file lists its problems by row and column."""
+import pytest
+import streamlit as st
+from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
+
+from dashboard import accounts, auth, editing, update_sheet, vocab
+from dashboard.db import make_engine
+from dashboard.models import ProposalVersion, WorkGroup
+from dashboard.permissions import OPERATOR
+from pages.shared import auth_form
+from tests import databases
+from tests.pagetest import APP, build_store, serving
+from tests.test_update_sheet import cycle_of_data, edited, label, new_proposal_id
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory):
+    url = build_store(tmp_path_factory.mktemp("sheet") / "store.db")
+    with Session(make_engine(url)) as s:
+        secret = auth.hash_password("unused pass", rounds=4)
+        accounts.add(s, actor=OPERATOR, name="交通窗口", role=vocab.LEAD, groups=("transport",), password_hash=secret)
+        accounts.add(s, actor=OPERATOR, name="祕書甲", role=vocab.SECRETARIAT, password_hash=secret)
+    with serving(url):
+        yield url
+    databases.drop(url)
+
+
+def _open(user: str | None) -> AppTest:
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    if user:
+        at.session_state[auth_form.SESSION_KEY] = user
+    at.switch_page("../pages/sheet.py")
+    return at.run()
+
+
+def _workbook(url: str) -> bytes:
+    with Session(make_engine(url)) as s:
+        return update_sheet.workbook(s, scope=update_sheet.Scope(cycle_of_data(), s.get(WorkGroup, "transport")))
+
+
+def _versions(url: str) -> list[ProposalVersion]:
+    with Session(make_engine(url)) as s:
+        return list(s.exec(select(ProposalVersion)))
+
+
+def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader[0].set_value((name, data, XLSX))
+    return at.run()
+
+
+def test_a_reader_is_asked_to_sign_in(url):
+    at = _open(None)
+    assert not at.exception
+    assert any("請先" in i.value and "登入" in i.value for i in at.info)
+    assert not at.file_uploader
+
+
+def test_a_lead_downloads_only_their_groups_and_the_secretariat_any(url):
+    lead = _open("交通窗口")
+    assert not lead.exception
+    assert lead.selectbox(key="sheet-group").options == ["交通運輸組"]
+    assert lead.selectbox(key="sheet-year").value == cycle_of_data()
+    assert lead.get("download_button")
+    secretariat = _open("祕書甲")
+    with Session(make_engine(url)) as s:
+        names = [g.name for g in s.exec(select(WorkGroup).order_by(WorkGroup.sort_order))]
+    assert secretariat.selectbox(key="sheet-group").options == ["全部議題組", *names]
+
+
+def test_a_lead_uploads_sees_the_preview_applies_and_a_second_upload_changes_nothing(url):
+    target = new_proposal_id()
+    data = edited(_workbook(url), {(target, label("contact")): "頁面上傳的聯絡人"})
+    at = _upload(_open("交通窗口"), "交通.xlsx", data)
+    assert not at.exception and not at.error
+    [frame] = at.dataframe
+    preview = frame.value
+    assert list(preview.itertuples(index=False, name=None))[0][0] == target
+    assert preview.iloc[0]["欄位"] == label("contact") and preview.iloc[0]["新值"] == "頁面上傳的聯絡人"
+    assert _versions(url) == []  # previewed only
+
+    at = at.button(key="sheet-apply").click().run()
+    assert not at.exception
+    assert any("已套用「交通.xlsx」：1 案" in s.value for s in at.success)
+    with Session(make_engine(url)) as s:
+        [version] = editing.history(s, target)
+    assert (version.recorded_by, version.reason) == ("交通窗口", "試算表更新：交通.xlsx")
+
+    again = _upload(_open("交通窗口"), "交通.xlsx", data)
+    assert any("沒有任何變更" in i.value for i in again.info)
+    assert len(_versions(url)) == 1
+
+
+def test_a_bad_file_lists_its_problems_by_row_and_column_and_offers_no_apply(url):
+    target = new_proposal_id()
+    data = edited(_workbook(url), {(target, label("progress_status")): "差不多了"})
+    at = _upload(_open("交通窗口"), "壞.xlsx", data)
+    assert not at.exception
+    [error] = at.error
+    assert "工作表「提案更新」第" in error.value and "進度狀態：未知的進度狀態「差不多了」" in error.value
+    assert all(b.key != "sheet-apply" for b in at.button)

@@ -1,0 +1,66 @@
+"""The update workbook in LibreOffice: printed on A4 landscape with its header on every page and the
+instructions on their own page; and saved again by LibreOffice (as a lead using it would), it keeps
+its protection and drop-downs and reads back with no change. Needs LibreOffice and poppler-utils
+(skipped without them unless REQUIRE_LIBREOFFICE=1 or REQUIRE_BROWSER=1)."""
+import io
+import re
+import subprocess
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import Session
+
+from dashboard import sheet_import, update_sheet
+from dashboard.db import make_engine
+from dashboard.permissions import Actor
+from tests import databases
+from tests.test_documents_render import A4, _pages, _require
+from tests.test_update_sheet import cycle_of_data, data_proposals
+
+SECRETARIAT = Actor(name="祕書甲", role="secretariat")
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """(the store's URL, the workbook of every group, its PDF pages, the workbook as LibreOffice saves it)."""
+    soffice = _require("soffice")
+    _require("pdfinfo")
+    _require("pdftotext")
+    folder = tmp_path_factory.mktemp("sheet-render")
+    with databases.database(folder / "store.db", loaded=True) as url:
+        engine = make_engine(url)
+        with Session(engine) as s:
+            data = update_sheet.workbook(s, scope=update_sheet.Scope(cycle_of_data(), None))
+        (folder / "update.xlsx").write_bytes(data)
+        profile = (folder / "profile").as_uri()
+        for target, out in (("pdf", folder), ("xlsx:Calc MS Excel 2007 XML", folder / "saved")):
+            subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target,
+                            "--outdir", str(out), str(folder / "update.xlsx")], check=True, capture_output=True,
+                           timeout=300)
+        yield engine, data, _pages(folder / "update.pdf"), (folder / "saved" / "update.xlsx").read_bytes()
+        engine.dispose()
+
+
+def test_it_prints_on_a4_landscape_with_the_header_on_every_page_and_the_instructions_last(rendered):
+    _, _, pages, _ = rendered
+    assert 2 <= len(pages) <= 20, f"{len(pages)} pages"
+    assert {size for size, _ in pages} == {(A4[1], A4[0])}
+    *data_pages, instructions = pages
+    assert all("編號" in text and "目前版本" in text for _, text in data_pages)
+    assert "怎麼填" in instructions[1] and "未設密碼" in instructions[1]
+    cycle = cycle_of_data()
+    ids = {p["id"] for p in data_proposals() if p["year"] in (cycle, cycle - 1)
+           and (p["track"] == "carried") == (p["year"] == cycle - 1)}
+    printed = set(re.findall(r"\b\d{3}-(?:[CJ]\d\d|\d\d)\b", "".join(text for _, text in data_pages)))
+    assert printed == ids
+
+
+def test_saved_again_by_libreoffice_it_keeps_its_guards_and_reads_back_unchanged(rendered):
+    engine, _, _, saved = rendered
+    sheet = load_workbook(io.BytesIO(saved))[update_sheet.DATA_SHEET]
+    assert sheet.protection.sheet and sheet["A2"].protection.locked
+    assert not sheet.cell(2, len(update_sheet.CONTEXT) + 1).protection.locked
+    assert len(sheet.data_validations.dataValidation) == 2
+    with Session(engine) as s:
+        result = sheet_import.plan(s, actor=SECRETARIAT, name="update.xlsx", data=saved)
+    assert (result.problems, result.rows) == ([], [])
