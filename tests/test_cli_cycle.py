@@ -10,7 +10,7 @@ from dashboard.cli import main
 from dashboard.config import DATA_DIR
 from dashboard.dates import roc_year
 from dashboard.models import Proposal
-from tests.storetools import add_account, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
+from tests.storetools import add_account, cli_url, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
 
 YEAR = roc_year(yaml.safe_load((DATA_DIR / "meeting.yaml").read_text(encoding="utf-8"))["date"].year)
 NEXT = YEAR + 1
