@@ -9,6 +9,7 @@ from streamlit.runtime.secrets import Secrets
 
 from dashboard import auth
 from pages.shared import auth_form
+from tests.pagetest import sign_in
 
 PASSWORD = "rehearsal pass"
 
@@ -42,37 +43,30 @@ def _sidebar_errors(at) -> str:
     return "\n".join(e.value for e in at.sidebar.error)
 
 
-def _sign_in(at, password: str, name: str = "祕書甲"):
-    at.text_input(key="sign-in-name").input(name)
-    at.text_input(key="sign-in-password").input(password)
-    next(b for b in at.button if b.label == "登入").click()
-    return at.run()
-
-
 def _can_record(at) -> bool:
     return any(b.label == "記錄決議" for b in at.button)
 
 
 def test_a_wrong_password_says_how_long_to_wait_and_a_retry_too_soon_is_refused(meeting, users):
     meeting.secrets["secretariat"] = {"users": users}
-    at = _sign_in(meeting.run(), "guess")
+    at = sign_in(meeting.run(), "guess")
     assert not at.exception
     assert "帳號或密碼錯誤" in _sidebar_errors(at) and "1 秒" in _sidebar_errors(at)
-    at = _sign_in(at, PASSWORD)
+    at = sign_in(at, PASSWORD)
     assert "失敗次數過多" in _sidebar_errors(at) and not _can_record(at)
 
 
 def test_an_unknown_name_gets_the_same_message_as_a_wrong_password(meeting, users):
     meeting.secrets["secretariat"] = {"users": users}
-    unknown = _sidebar_errors(_sign_in(meeting.run(), "guess", name="nobody"))
+    unknown = _sidebar_errors(sign_in(meeting.run(), "guess", name="nobody"))
     st.cache_resource.clear()  # a fresh store, so a fresh throttle
     meeting.secrets["secretariat"] = {"users": users}
-    assert unknown == _sidebar_errors(_sign_in(meeting.run(), "guess"))
+    assert unknown == _sidebar_errors(sign_in(meeting.run(), "guess"))
 
 
 def test_the_right_password_signs_in(meeting, users):
     meeting.secrets["secretariat"] = {"users": users}
-    at = _sign_in(meeting.run(), PASSWORD)
+    at = sign_in(meeting.run(), PASSWORD)
     assert not at.exception and _can_record(at) and not at.sidebar.error
 
 
@@ -82,11 +76,11 @@ def test_a_busy_server_says_so_and_counts_no_failure(meeting, users, monkeypatch
     monkeypatch.setattr(auth, "BUSY_TIMEOUT", 0.01)
     assert auth._BCRYPT.acquire(timeout=5)  # another session's check is running
     try:
-        at = _sign_in(at, PASSWORD)
+        at = sign_in(at, PASSWORD)
     finally:
         auth._BCRYPT.release()
     assert "系統正忙" in _sidebar_errors(at) and not _can_record(at)
-    assert _can_record(_sign_in(at, PASSWORD))  # and may try again at once
+    assert _can_record(sign_in(at, PASSWORD))  # and may try again at once
 
 
 @pytest.mark.parametrize("section, expected", [
@@ -114,7 +108,7 @@ def test_a_bad_hash_is_reported_and_the_other_accounts_still_sign_in(meeting, us
     with caplog.at_level(logging.ERROR):
         at = meeting.run()
     assert "第 1 個帳號" in _sidebar_errors(at) and "舊帳號" in caplog.text
-    at = _sign_in(at, PASSWORD)
+    at = sign_in(at, PASSWORD)
     assert _can_record(at)
 
 
@@ -143,7 +137,7 @@ def test_a_secrets_file_that_is_not_valid_toml_is_reported(meeting, secrets_file
 
 def test_a_valid_secrets_file_signs_in(meeting, secrets_file, users):
     secrets_file.write_text(f'[secretariat.users]\n"祕書甲" = "{users["祕書甲"]}"\n', encoding="utf-8")
-    at = _sign_in(meeting.run(), PASSWORD)
+    at = sign_in(meeting.run(), PASSWORD)
     assert _can_record(at) and not at.sidebar.error
 
 

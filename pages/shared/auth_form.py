@@ -8,7 +8,15 @@ account, or counts as secretariat when listed in `[secretariat] oidc_emails`. Wi
 the pages are read-only; a secrets file that is broken is reported on the form and in the log
 instead. Failed attempts are slowed per client address (dashboard/throttle.py). Not a page:
 imported by the card page, the meeting page and the presenter view.
+
+A password sign-in lasts beyond its tab: it gets a session token (dashboard/sessions.py) that this
+tab keeps in st.session_state and the browser in a cookie (COOKIE: path /, SameSite=Strict, Secure
+over https), written by a few lines of JavaScript since Streamlit sets no cookies of its own for us.
+A reload or a new tab sends the cookie with its connection (st.context.cookies) and is signed in
+again. The token never goes into the URL: presenters share deep links. OIDC sign-ins persist through
+Streamlit's own cookie.
 """
+import json
 import logging
 import math
 import time
@@ -17,16 +25,20 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard import accounts, auth, throttle, vocab
+from dashboard import accounts, auth, sessions, throttle, vocab
 from dashboard.models import Account
 from dashboard.permissions import READER, Actor
 from pages.shared import cached
 
-SESSION_KEY = "secretariat_user"
+SESSION_KEY = "secretariat_user"  # the password-signed-in name in this tab
+TOKEN_KEY = "sign_in_token"  # its session token, checked against the store on every run
+ENDED_KEY = "sign_in_ended"  # a cookie's token found ended, so it is not looked up again
+COOKIE = "beitai_session"
 # Visitors see where they stand, never how the server is set up (README documents that).
 READ_ONLY_NOTE = "目前為唯讀：本站尚未開放登入。"
 BROKEN_NOTE = "祕書處登入設定有誤，請管理者修正 .streamlit/secrets.toml（詳見伺服器紀錄）："
 CLOCK = time.time  # the throttle's clock; tests replace it
+SESSION_CLOCK = time.time  # the session tokens' clock; tests replace it
 log = logging.getLogger(__name__)
 
 
@@ -92,7 +104,7 @@ def current_actor(config: Settings | None = None) -> Actor:
     of secrets.toml or its OIDC list, or READER when nobody is signed in. Read on every run, so a
     disabled account stops acting at once (even when secrets.toml has the same name)."""
     config = config or settings()
-    name = st.session_state.get(SESSION_KEY)
+    name = _password_user(config)
     email = _oidc_email(config)
     with cached.session() as s:
         if name and s.get(Account, name) is not None:
@@ -107,6 +119,49 @@ def current_actor(config: Settings | None = None) -> Actor:
     if email and email.casefold() in config.oidc_emails:
         return Actor(name=email, role=vocab.SECRETARIAT)
     return READER
+
+
+def _password_user(config: Settings) -> str | None:
+    """The name this tab is signed in as with a password: by its own token, or else by the token in
+    the browser's cookie (a reload or a new tab). A token that has ended (signed out anywhere, expired,
+    account disabled or password changed) signs the tab out."""
+    name, token = st.session_state.get(SESSION_KEY), st.session_state.get(TOKEN_KEY)
+    if token is None:
+        cookie = cookie_token()
+        if name or not cookie or cookie == st.session_state.get(ENDED_KEY):
+            return name
+        token = cookie
+    user = sessions.resolve(cached.engine(), token, password_users(config), clock=SESSION_CLOCK)
+    if user is None:
+        st.session_state.pop(SESSION_KEY, None)
+        st.session_state.pop(TOKEN_KEY, None)
+        st.session_state[ENDED_KEY] = token
+        return None
+    st.session_state[SESSION_KEY], st.session_state[TOKEN_KEY] = user, token
+    return user
+
+
+def cookie_token() -> str | None:
+    """The session token the browser sent when this tab connected, if any."""
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # no request context in this runtime
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def _cookie_script(token: str | None) -> str:
+    """JavaScript that stores `token` in the session cookie, or deletes the cookie when None."""
+    value, age = (token, int(sessions.MAX_AGE)) if token else ("", 0)
+    return ("<script>document.cookie = " + json.dumps(f"{COOKIE}={value}; Path=/; Max-Age={age}; SameSite=Strict")
+            + " + (location.protocol === 'https:' ? '; Secure' : '');</script>")
+
+
+def _keep_cookie() -> None:
+    """Make the browser's cookie match this tab: this tab's token, or none once it has ended."""
+    token = st.session_state.get(TOKEN_KEY)
+    if token or cookie_token() or st.session_state.get(ENDED_KEY):
+        st.html(_cookie_script(token), unsafe_allow_javascript=True, width="content")
 
 
 def password_users(config: Settings) -> dict[str, str]:
@@ -134,6 +189,7 @@ def sign_in_panel(*, key: str = "sign-in", config: Settings | None = None) -> No
     """Sign-in (or the signed-in user, their role and a sign-out button) in the current container."""
     config = config or settings()
     actor = current_actor(config)
+    _keep_cookie()
     if actor.name:
         st.success(role_line(actor))
         st.caption("可記錄決議、修改所有提案。" if actor.is_secretariat else "可更新所屬議題組的提案。")
@@ -168,6 +224,7 @@ def _password_form(key: str, users: dict[str, str]) -> None:
     result = auth.sign_in(users, name, password, client=client(),
                           throttle=throttle.Throttle(cached.engine(), clock=CLOCK))
     if result.ok:
+        st.session_state[TOKEN_KEY] = sessions.issue(cached.engine(), result.user, users[result.user], clock=SESSION_CLOCK)
         st.session_state[SESSION_KEY] = result.user
         st.rerun()
     st.error(failure_message(result))
@@ -197,6 +254,12 @@ def client() -> str:
 
 
 def _sign_out(config: Settings) -> None:
+    """Sign out: a password session ends in the store (so every tab of it is signed out, and the
+    cookie is deleted on the next run); an OIDC one through Streamlit."""
+    token = st.session_state.pop(TOKEN_KEY, None)
+    sessions.revoke(cached.engine(), token)
+    if token:
+        st.session_state[ENDED_KEY] = token
     if st.session_state.pop(SESSION_KEY, None) is None and _oidc_email(config):
         st.logout()
     st.rerun()
