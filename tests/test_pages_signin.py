@@ -9,7 +9,7 @@ from streamlit.runtime.secrets import Secrets
 
 from dashboard import auth
 from pages.shared import auth_form
-from tests.pagetest import sign_in
+from tests.pagetest import APP, sign_in
 
 PASSWORD = "rehearsal pass"
 
@@ -146,3 +146,61 @@ def test_without_a_secrets_file_the_page_is_read_only_and_reports_nothing(meetin
         at = meeting.run()
     assert not at.sidebar.error and "唯讀" in "\n".join(c.value for c in at.sidebar.caption)
     assert "secrets" not in caplog.text
+
+
+def _cookie_scripts(at) -> list[str]:
+    return [h.proto.body for h in at.sidebar.html if auth_form.COOKIE in h.proto.body]
+
+
+def _reopened(meeting, users, monkeypatch, cookie: str | None):
+    """The page opened again in a new tab (a new session) whose browser sends `cookie`."""
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setattr(auth_form, "cookie_token", lambda: cookie)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["secretariat"] = {"users": users}
+    at.switch_page("../pages/meeting.py")
+    return at.run()
+
+
+def test_a_password_sign_in_is_kept_in_a_cookie_that_a_new_tab_signs_in_with(meeting, users, monkeypatch):
+    meeting.secrets["secretariat"] = {"users": users}
+    at = sign_in(meeting.run(), PASSWORD)
+    token = at.session_state[auth_form.TOKEN_KEY]
+    [script] = _cookie_scripts(at)
+    assert f"{auth_form.COOKIE}={token}; Path=/;" in script and "SameSite=Strict" in script
+    assert "'https:' ? '; Secure'" in script  # Secure whenever the page is served over https
+    assert all(token not in str(value) for value in at.query_params.values())  # never in the URL
+
+    again = _reopened(meeting, users, monkeypatch, token)
+    assert not again.exception and _can_record(again)
+
+
+def test_signing_out_ends_the_session_for_every_tab_and_deletes_the_cookie(meeting, users, monkeypatch):
+    meeting.secrets["secretariat"] = {"users": users}
+    at = sign_in(meeting.run(), PASSWORD)
+    token = at.session_state[auth_form.TOKEN_KEY]
+    other_tab = _reopened(meeting, users, monkeypatch, token)
+    assert _can_record(other_tab)
+
+    next(b for b in at.button if b.label == "登出").click()
+    at = at.run()
+    assert not _can_record(at)
+    assert any("Max-Age=0" in script for script in _cookie_scripts(at))
+    assert not _can_record(other_tab.run())  # signed out there too, at its next run
+    assert not _can_record(_reopened(meeting, users, monkeypatch, token))  # and a reload stays signed out
+
+
+def test_a_new_password_ends_the_cookies_session(meeting, users, monkeypatch):
+    meeting.secrets["secretariat"] = {"users": users}
+    token = sign_in(meeting.run(), PASSWORD).session_state[auth_form.TOKEN_KEY]
+    changed = {"祕書甲": auth.hash_password("a new password", rounds=4)}
+    at = _reopened(meeting, changed, monkeypatch, token)
+    assert not _can_record(at) and not at.exception
+    assert any("Max-Age=0" in script for script in _cookie_scripts(at))  # the stale cookie is deleted
+
+
+def test_a_made_up_cookie_signs_nobody_in(meeting, users, monkeypatch):
+    meeting.secrets["secretariat"] = {"users": users}
+    sign_in(meeting.run(), PASSWORD)
+    at = _reopened(meeting, users, monkeypatch, "x" * 43)
+    assert not _can_record(at) and not at.exception

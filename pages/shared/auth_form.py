@@ -261,5 +261,6 @@ def _sign_out(config: Settings) -> None:
     if token:
         st.session_state[ENDED_KEY] = token
     if st.session_state.pop(SESSION_KEY, None) is None and _oidc_email(config):
-        st.logout()
+        st.logout()  # no rerun after it: a new run would drop the redirect to the provider's logout
+        return
     st.rerun()
