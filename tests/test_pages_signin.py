@@ -204,3 +204,21 @@ def test_a_made_up_cookie_signs_nobody_in(meeting, users, monkeypatch):
     sign_in(meeting.run(), PASSWORD)
     at = _reopened(meeting, users, monkeypatch, "x" * 43)
     assert not _can_record(at) and not at.exception
+
+
+OIDC = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "dashboard",
+        "client_secret": "y" * 16, "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+
+
+def test_an_oidc_section_offers_the_oidc_sign_in(meeting):
+    meeting.secrets["auth"] = OIDC
+    at = meeting.run()
+    assert not at.exception and any(b.label == "以機關帳號登入（OIDC）" for b in at.sidebar.button)
+
+
+def test_an_oidc_section_without_authlib_installed_is_reported_not_offered(meeting, monkeypatch):
+    monkeypatch.setattr(auth_form, "oidc_installed", lambda: False)
+    meeting.secrets["auth"] = OIDC
+    at = meeting.run()
+    assert not at.exception and not any(b.label == "以機關帳號登入（OIDC）" for b in at.sidebar.button)
+    assert "未安裝 Authlib" in _sidebar_errors(at)

@@ -16,6 +16,7 @@ A reload or a new tab sends the cookie with its connection (st.context.cookies) 
 again. The token never goes into the URL: presenters share deep links. OIDC sign-ins persist through
 Streamlit's own cookie.
 """
+import importlib.util
 import json
 import logging
 import math
@@ -67,8 +68,19 @@ def settings() -> Settings:
         _log_problems((problem,))
         return Settings(users={}, oidc=False, oidc_emails=frozenset(), problems=(problem,))
     accounts = auth.read_accounts(secretariat)
-    _log_problems(accounts.problems)
-    return Settings(users=accounts.users, oidc=oidc, oidc_emails=accounts.oidc_emails, problems=accounts.problems)
+    problems = accounts.problems
+    if oidc and not oidc_installed():  # st.login would fail at the click; say so on the form instead
+        oidc, problems = False, (*problems, auth.Problem(OIDC_MISSING))
+    _log_problems(problems)
+    return Settings(users=accounts.users, oidc=oidc, oidc_emails=accounts.oidc_emails, problems=problems)
+
+
+OIDC_MISSING = "secrets.toml 設定了 [auth]（OIDC 登入），但伺服器未安裝 Authlib；請安裝 .[oidc] 後重新啟動。"
+
+
+def oidc_installed() -> bool:
+    """Whether st.login can work: Streamlit needs Authlib for it (the `oidc` extra)."""
+    return importlib.util.find_spec("authlib") is not None
 
 
 _logged: set[auth.Problem] = set()  # each problem is logged once per process, not on every run
