@@ -200,8 +200,12 @@ def role_line(actor: Actor) -> str:
 def sign_in_panel(*, key: str = "sign-in", config: Settings | None = None) -> None:
     """Sign-in (or the signed-in user, their role and a sign-out button) in the current container."""
     config = config or settings()
+    _panel(key, config)
+    _keep_cookie()  # last, so its (empty) element adds no gap above the panel
+
+
+def _panel(key: str, config: Settings) -> None:
     actor = current_actor(config)
-    _keep_cookie()
     if actor.name:
         st.success(role_line(actor))
         st.caption("可記錄決議、修改所有提案。" if actor.is_secretariat else "可更新所屬議題組的提案。")
