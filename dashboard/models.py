@@ -229,3 +229,15 @@ class SignInThrottle(SQLModel, table=True):
     last_failure: float = Field(default=0.0, index=True)  # Unix seconds; old rows are pruned by it
     blocked_until: float = 0.0  # no attempt is checked before this time
     known_until: float = 0.0  # pair rows: this client signed in to this account, trusted until then
+
+
+class SignInSession(SQLModel, table=True):
+    """A password sign-in that outlives its browser tab (dashboard/sessions.py): the browser keeps a
+    random token in a cookie, the store keeps only its hash, so every replica and restart shares it
+    and a copy of the table signs nobody in."""
+    __tablename__ = "sign_in_session"
+    token_hash: str = Field(primary_key=True, max_length=64)  # sha256 hex of the cookie's token
+    account: str = Field(index=True)  # no FK: secrets.toml users have no Account row
+    credential: str = Field(max_length=64)  # sha256 hex of the password hash at sign-in: a new password ends it
+    created_at: float  # Unix seconds; the session ends MAX_AGE after this, whatever its use
+    last_seen: float = Field(index=True)  # Unix seconds; IDLE after this without use, it ends

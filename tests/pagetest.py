@@ -62,6 +62,14 @@ def open_page(page: str, params: dict | None = None, *, timeout: float = 60) -> 
     return at.run()
 
 
+def sign_in(at: AppTest, password: str, name: str = "祕書甲", *, key: str = "sign-in") -> AppTest:
+    """Fill in and submit the sign-in form (pages/shared/auth_form.py) drawn under `key`; the next run."""
+    at.text_input(key=f"{key}-name").input(name)
+    at.text_input(key=f"{key}-password").input(password)
+    next(b for b in at.button if b.label == "登入").click()
+    return at.run()
+
+
 def markdown_text(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 

@@ -9,6 +9,7 @@ from dashboard.db import make_engine
 from dashboard.models import Proposal
 from dashboard.permissions import Actor
 from pages.shared import auth_form
+from tests.pagetest import sign_in
 
 HTML_NOTE = "<script>alert(1)</script><b>x</b>"
 PASSWORD = "rehearsal pass"
@@ -52,13 +53,6 @@ def _texts(at) -> str:
 
 def _buttons(at) -> list[str]:
     return [b.label for b in at.button]
-
-
-def _sign_in(at, password: str = PASSWORD):
-    at.text_input(key="sign-in-name").input("祕書甲")
-    at.text_input(key="sign-in-password").input(password)
-    next(b for b in at.button if b.label == "登入").click()
-    return at.run()
 
 
 def _record(db_url: str, proposal_id: str, resolution: str, note: str | None = None) -> None:
@@ -109,7 +103,7 @@ def test_an_anonymous_session_cannot_record_even_with_accounts_configured(secret
 
 
 def test_a_signed_in_secretariat_user_records_and_history_is_kept(secretariat, db_url):
-    at = _sign_in(secretariat.run())
+    at = sign_in(secretariat.run(), PASSWORD)
     assert not at.exception
     assert any("祕書甲" in s.value for s in at.sidebar.success)
     for resolution, note in [("保留", "待補資料"), ("修正後通過", HTML_NOTE)]:
@@ -127,10 +121,10 @@ def test_a_signed_in_secretariat_user_records_and_history_is_kept(secretariat, d
 
 
 def test_a_wrong_password_is_refused_and_slowed_down(secretariat):
-    at = _sign_in(secretariat.run(), password="guess")
+    at = sign_in(secretariat.run(), "guess")
     assert any("帳號或密碼錯誤" in e.value and "1 秒" in e.value for e in at.error)
     assert "記錄決議" not in _buttons(at)
-    at = _sign_in(at, password=PASSWORD)  # the frozen clock never lets the lock run out
+    at = sign_in(at, PASSWORD)  # the frozen clock never lets the lock run out
     assert any("失敗次數過多" in e.value for e in at.error)
     assert "記錄決議" not in _buttons(at)
 

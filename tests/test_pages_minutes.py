@@ -6,7 +6,8 @@ from dashboard import meeting_record, queries, store
 from dashboard.meeting import meeting_info
 from dashboard.db import make_engine
 from dashboard.permissions import Actor
-from tests.test_pages_meeting import _sign_in, _texts, meeting, secretariat, users  # noqa: F401 (fixtures)
+from tests.pagetest import sign_in
+from tests.test_pages_meeting import PASSWORD, _texts, meeting, secretariat, users  # noqa: F401 (fixtures)
 
 HTML = "<script>alert(1)</script><b>一、各案依決議辦理。</b>"
 
@@ -30,7 +31,7 @@ def _fill(at, *, taker: str, city_code: str, who: str, conclusions: str):
 def test_the_secretariat_saves_the_record_and_a_reload_keeps_it(secretariat, db_url):
     _, cities = _saved(db_url)
     city = cities[2]
-    at = _sign_in(secretariat.run())
+    at = sign_in(secretariat.run(), PASSWORD)
     at = _fill(at, taker="王小明", city_code=city.code, who="副市長 ○○○", conclusions=HTML)
     assert not at.exception and not at.error
     assert [m.value for m in at.main.success] == ["已儲存會議紀錄"]
@@ -62,7 +63,7 @@ def test_a_reader_sees_the_saved_record_as_text_without_a_form(meeting, db_url):
 
 def test_bad_input_shows_a_chinese_error_and_keeps_what_was_typed(secretariat, db_url):
     _, cities = _saved(db_url)
-    at = _sign_in(secretariat.run())
+    at = sign_in(secretariat.run(), PASSWORD)
     at = _fill(at, taker="王\n小明", city_code=cities[0].code, who="縣長 ○○○", conclusions="結論草稿")
     assert not at.exception
     assert any("紀錄含有無法儲存的控制字元或換行" in e.value for e in at.error)

@@ -9,6 +9,7 @@ from streamlit.runtime.secrets import Secrets
 
 from dashboard import auth
 from pages.shared import auth_form
+from tests.pagetest import APP, sign_in
 
 PASSWORD = "rehearsal pass"
 
@@ -42,37 +43,30 @@ def _sidebar_errors(at) -> str:
     return "\n".join(e.value for e in at.sidebar.error)
 
 
-def _sign_in(at, password: str, name: str = "祕書甲"):
-    at.text_input(key="sign-in-name").input(name)
-    at.text_input(key="sign-in-password").input(password)
-    next(b for b in at.button if b.label == "登入").click()
-    return at.run()
-
-
 def _can_record(at) -> bool:
     return any(b.label == "記錄決議" for b in at.button)
 
 
 def test_a_wrong_password_says_how_long_to_wait_and_a_retry_too_soon_is_refused(meeting, users):
     meeting.secrets["secretariat"] = {"users": users}
-    at = _sign_in(meeting.run(), "guess")
+    at = sign_in(meeting.run(), "guess")
     assert not at.exception
     assert "帳號或密碼錯誤" in _sidebar_errors(at) and "1 秒" in _sidebar_errors(at)
-    at = _sign_in(at, PASSWORD)
+    at = sign_in(at, PASSWORD)
     assert "失敗次數過多" in _sidebar_errors(at) and not _can_record(at)
 
 
 def test_an_unknown_name_gets_the_same_message_as_a_wrong_password(meeting, users):
     meeting.secrets["secretariat"] = {"users": users}
-    unknown = _sidebar_errors(_sign_in(meeting.run(), "guess", name="nobody"))
+    unknown = _sidebar_errors(sign_in(meeting.run(), "guess", name="nobody"))
     st.cache_resource.clear()  # a fresh store, so a fresh throttle
     meeting.secrets["secretariat"] = {"users": users}
-    assert unknown == _sidebar_errors(_sign_in(meeting.run(), "guess"))
+    assert unknown == _sidebar_errors(sign_in(meeting.run(), "guess"))
 
 
 def test_the_right_password_signs_in(meeting, users):
     meeting.secrets["secretariat"] = {"users": users}
-    at = _sign_in(meeting.run(), PASSWORD)
+    at = sign_in(meeting.run(), PASSWORD)
     assert not at.exception and _can_record(at) and not at.sidebar.error
 
 
@@ -82,11 +76,11 @@ def test_a_busy_server_says_so_and_counts_no_failure(meeting, users, monkeypatch
     monkeypatch.setattr(auth, "BUSY_TIMEOUT", 0.01)
     assert auth._BCRYPT.acquire(timeout=5)  # another session's check is running
     try:
-        at = _sign_in(at, PASSWORD)
+        at = sign_in(at, PASSWORD)
     finally:
         auth._BCRYPT.release()
     assert "系統正忙" in _sidebar_errors(at) and not _can_record(at)
-    assert _can_record(_sign_in(at, PASSWORD))  # and may try again at once
+    assert _can_record(sign_in(at, PASSWORD))  # and may try again at once
 
 
 @pytest.mark.parametrize("section, expected", [
@@ -114,7 +108,7 @@ def test_a_bad_hash_is_reported_and_the_other_accounts_still_sign_in(meeting, us
     with caplog.at_level(logging.ERROR):
         at = meeting.run()
     assert "第 1 個帳號" in _sidebar_errors(at) and "舊帳號" in caplog.text
-    at = _sign_in(at, PASSWORD)
+    at = sign_in(at, PASSWORD)
     assert _can_record(at)
 
 
@@ -143,7 +137,7 @@ def test_a_secrets_file_that_is_not_valid_toml_is_reported(meeting, secrets_file
 
 def test_a_valid_secrets_file_signs_in(meeting, secrets_file, users):
     secrets_file.write_text(f'[secretariat.users]\n"祕書甲" = "{users["祕書甲"]}"\n', encoding="utf-8")
-    at = _sign_in(meeting.run(), PASSWORD)
+    at = sign_in(meeting.run(), PASSWORD)
     assert _can_record(at) and not at.sidebar.error
 
 
@@ -152,3 +146,79 @@ def test_without_a_secrets_file_the_page_is_read_only_and_reports_nothing(meetin
         at = meeting.run()
     assert not at.sidebar.error and "唯讀" in "\n".join(c.value for c in at.sidebar.caption)
     assert "secrets" not in caplog.text
+
+
+def _cookie_scripts(at) -> list[str]:
+    return [h.proto.body for h in at.sidebar.html if auth_form.COOKIE in h.proto.body]
+
+
+def _reopened(meeting, users, monkeypatch, cookie: str | None):
+    """The page opened again in a new tab (a new session) whose browser sends `cookie`."""
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setattr(auth_form, "cookie_token", lambda: cookie)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["secretariat"] = {"users": users}
+    at.switch_page("../pages/meeting.py")
+    return at.run()
+
+
+def test_a_password_sign_in_is_kept_in_a_cookie_that_a_new_tab_signs_in_with(meeting, users, monkeypatch):
+    meeting.secrets["secretariat"] = {"users": users}
+    at = sign_in(meeting.run(), PASSWORD)
+    token = at.session_state[auth_form.TOKEN_KEY]
+    [script] = _cookie_scripts(at)
+    assert f"{auth_form.COOKIE}={token}; Path=/;" in script and "SameSite=Strict" in script
+    assert "'https:' ? '; Secure'" in script  # Secure whenever the page is served over https
+    assert all(token not in str(value) for value in at.query_params.values())  # never in the URL
+
+    again = _reopened(meeting, users, monkeypatch, token)
+    assert not again.exception and _can_record(again)
+
+
+def test_signing_out_ends_the_session_for_every_tab_and_deletes_the_cookie(meeting, users, monkeypatch):
+    meeting.secrets["secretariat"] = {"users": users}
+    at = sign_in(meeting.run(), PASSWORD)
+    token = at.session_state[auth_form.TOKEN_KEY]
+    other_tab = _reopened(meeting, users, monkeypatch, token)
+    assert _can_record(other_tab)
+
+    next(b for b in at.button if b.label == "登出").click()
+    at = at.run()
+    assert not _can_record(at)
+    assert any("Max-Age=0" in script for script in _cookie_scripts(at))
+    assert not _can_record(other_tab.run())  # signed out there too, at its next run
+    assert not _can_record(_reopened(meeting, users, monkeypatch, token))  # and a reload stays signed out
+
+
+def test_a_new_password_ends_the_cookies_session(meeting, users, monkeypatch):
+    meeting.secrets["secretariat"] = {"users": users}
+    token = sign_in(meeting.run(), PASSWORD).session_state[auth_form.TOKEN_KEY]
+    changed = {"祕書甲": auth.hash_password("a new password", rounds=4)}
+    at = _reopened(meeting, changed, monkeypatch, token)
+    assert not _can_record(at) and not at.exception
+    assert any("Max-Age=0" in script for script in _cookie_scripts(at))  # the stale cookie is deleted
+
+
+def test_a_made_up_cookie_signs_nobody_in(meeting, users, monkeypatch):
+    meeting.secrets["secretariat"] = {"users": users}
+    sign_in(meeting.run(), PASSWORD)
+    at = _reopened(meeting, users, monkeypatch, "x" * 43)
+    assert not _can_record(at) and not at.exception
+
+
+OIDC = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "dashboard",
+        "client_secret": "y" * 16, "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+
+
+def test_an_oidc_section_offers_the_oidc_sign_in(meeting):
+    meeting.secrets["auth"] = OIDC
+    at = meeting.run()
+    assert not at.exception and any(b.label == "以機關帳號登入（OIDC）" for b in at.sidebar.button)
+
+
+def test_an_oidc_section_without_authlib_installed_is_reported_not_offered(meeting, monkeypatch):
+    monkeypatch.setattr(auth_form, "oidc_installed", lambda: False)
+    meeting.secrets["auth"] = OIDC
+    at = meeting.run()
+    assert not at.exception and not any(b.label == "以機關帳號登入（OIDC）" for b in at.sidebar.button)
+    assert "未安裝 Authlib" in _sidebar_errors(at)

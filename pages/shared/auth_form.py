@@ -8,7 +8,16 @@ account, or counts as secretariat when listed in `[secretariat] oidc_emails`. Wi
 the pages are read-only; a secrets file that is broken is reported on the form and in the log
 instead. Failed attempts are slowed per client address (dashboard/throttle.py). Not a page:
 imported by the card page, the meeting page and the presenter view.
+
+A password sign-in lasts beyond its tab: it gets a session token (dashboard/sessions.py) that this
+tab keeps in st.session_state and the browser in a cookie (COOKIE: path /, SameSite=Strict, Secure
+over https), written by a few lines of JavaScript since Streamlit sets no cookies of its own for us.
+A reload or a new tab sends the cookie with its connection (st.context.cookies) and is signed in
+again. The token never goes into the URL: presenters share deep links. OIDC sign-ins persist through
+Streamlit's own cookie.
 """
+import importlib.util
+import json
 import logging
 import math
 import time
@@ -17,16 +26,20 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard import accounts, auth, throttle, vocab
+from dashboard import accounts, auth, sessions, throttle, vocab
 from dashboard.models import Account
 from dashboard.permissions import READER, Actor
 from pages.shared import cached
 
-SESSION_KEY = "secretariat_user"
+SESSION_KEY = "secretariat_user"  # the password-signed-in name in this tab
+TOKEN_KEY = "sign_in_token"  # its session token, checked against the store on every run
+ENDED_KEY = "sign_in_ended"  # a cookie's token found ended, so it is not looked up again
+COOKIE = "beitai_session"
 # Visitors see where they stand, never how the server is set up (README documents that).
 READ_ONLY_NOTE = "目前為唯讀：本站尚未開放登入。"
 BROKEN_NOTE = "祕書處登入設定有誤，請管理者修正 .streamlit/secrets.toml（詳見伺服器紀錄）："
 CLOCK = time.time  # the throttle's clock; tests replace it
+SESSION_CLOCK = time.time  # the session tokens' clock; tests replace it
 log = logging.getLogger(__name__)
 
 
@@ -55,8 +68,19 @@ def settings() -> Settings:
         _log_problems((problem,))
         return Settings(users={}, oidc=False, oidc_emails=frozenset(), problems=(problem,))
     accounts = auth.read_accounts(secretariat)
-    _log_problems(accounts.problems)
-    return Settings(users=accounts.users, oidc=oidc, oidc_emails=accounts.oidc_emails, problems=accounts.problems)
+    problems = accounts.problems
+    if oidc and not oidc_installed():  # st.login would fail at the click; say so on the form instead
+        oidc, problems = False, (*problems, auth.Problem(OIDC_MISSING))
+    _log_problems(problems)
+    return Settings(users=accounts.users, oidc=oidc, oidc_emails=accounts.oidc_emails, problems=problems)
+
+
+OIDC_MISSING = "secrets.toml 設定了 [auth]（OIDC 登入），但伺服器未安裝 Authlib；請安裝 .[oidc] 後重新啟動。"
+
+
+def oidc_installed() -> bool:
+    """Whether st.login can work: Streamlit needs Authlib for it (the `oidc` extra)."""
+    return importlib.util.find_spec("authlib") is not None
 
 
 _logged: set[auth.Problem] = set()  # each problem is logged once per process, not on every run
@@ -92,7 +116,7 @@ def current_actor(config: Settings | None = None) -> Actor:
     of secrets.toml or its OIDC list, or READER when nobody is signed in. Read on every run, so a
     disabled account stops acting at once (even when secrets.toml has the same name)."""
     config = config or settings()
-    name = st.session_state.get(SESSION_KEY)
+    name = _password_user(config)
     email = _oidc_email(config)
     with cached.session() as s:
         if name and s.get(Account, name) is not None:
@@ -107,6 +131,49 @@ def current_actor(config: Settings | None = None) -> Actor:
     if email and email.casefold() in config.oidc_emails:
         return Actor(name=email, role=vocab.SECRETARIAT)
     return READER
+
+
+def _password_user(config: Settings) -> str | None:
+    """The name this tab is signed in as with a password: by its own token, or else by the token in
+    the browser's cookie (a reload or a new tab). A token that has ended (signed out anywhere, expired,
+    account disabled or password changed) signs the tab out."""
+    name, token = st.session_state.get(SESSION_KEY), st.session_state.get(TOKEN_KEY)
+    if token is None:
+        cookie = cookie_token()
+        if name or not cookie or cookie == st.session_state.get(ENDED_KEY):
+            return name
+        token = cookie
+    user = sessions.resolve(cached.engine(), token, password_users(config), clock=SESSION_CLOCK)
+    if user is None:
+        st.session_state.pop(SESSION_KEY, None)
+        st.session_state.pop(TOKEN_KEY, None)
+        st.session_state[ENDED_KEY] = token
+        return None
+    st.session_state[SESSION_KEY], st.session_state[TOKEN_KEY] = user, token
+    return user
+
+
+def cookie_token() -> str | None:
+    """The session token the browser sent when this tab connected, if any."""
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # no request context in this runtime
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def _cookie_script(token: str | None) -> str:
+    """JavaScript that stores `token` in the session cookie, or deletes the cookie when None."""
+    value, age = (token, int(sessions.MAX_AGE)) if token else ("", 0)
+    return ("<script>document.cookie = " + json.dumps(f"{COOKIE}={value}; Path=/; Max-Age={age}; SameSite=Strict")
+            + " + (location.protocol === 'https:' ? '; Secure' : '');</script>")
+
+
+def _keep_cookie() -> None:
+    """Make the browser's cookie match this tab: this tab's token, or none once it has ended."""
+    token = st.session_state.get(TOKEN_KEY)
+    if token or cookie_token() or st.session_state.get(ENDED_KEY):
+        st.html(_cookie_script(token), unsafe_allow_javascript=True, width="content")
 
 
 def password_users(config: Settings) -> dict[str, str]:
@@ -133,6 +200,11 @@ def role_line(actor: Actor) -> str:
 def sign_in_panel(*, key: str = "sign-in", config: Settings | None = None) -> None:
     """Sign-in (or the signed-in user, their role and a sign-out button) in the current container."""
     config = config or settings()
+    _panel(key, config)
+    _keep_cookie()  # last, so its (empty) element adds no gap above the panel
+
+
+def _panel(key: str, config: Settings) -> None:
     actor = current_actor(config)
     if actor.name:
         st.success(role_line(actor))
@@ -168,6 +240,7 @@ def _password_form(key: str, users: dict[str, str]) -> None:
     result = auth.sign_in(users, name, password, client=client(),
                           throttle=throttle.Throttle(cached.engine(), clock=CLOCK))
     if result.ok:
+        st.session_state[TOKEN_KEY] = sessions.issue(cached.engine(), result.user, users[result.user], clock=SESSION_CLOCK)
         st.session_state[SESSION_KEY] = result.user
         st.rerun()
     st.error(failure_message(result))
@@ -197,6 +270,13 @@ def client() -> str:
 
 
 def _sign_out(config: Settings) -> None:
+    """Sign out: a password session ends in the store (so every tab of it is signed out, and the
+    cookie is deleted on the next run); an OIDC one through Streamlit."""
+    token = st.session_state.pop(TOKEN_KEY, None)
+    sessions.revoke(cached.engine(), token)
+    if token:
+        st.session_state[ENDED_KEY] = token
     if st.session_state.pop(SESSION_KEY, None) is None and _oidc_email(config):
-        st.logout()
+        st.logout()  # no rerun after it: a new run would drop the redirect to the provider's logout
+        return
     st.rerun()
