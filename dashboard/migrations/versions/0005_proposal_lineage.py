@@ -1,7 +1,7 @@
 """Proposal lineage across years: the carried-over row names the proposal it continues.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-28
 
 """
