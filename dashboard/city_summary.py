@@ -215,5 +215,6 @@ def summary_docx(data: CitySummary, *, now: datetime | None = None) -> bytes:
     return card_docx.to_bytes(document)
 
 
-def file_name(data: CitySummary) -> str:
-    return f"{data.year}年度_{data.city.name}_副首長摘要.docx"
+def file_name(city: str, year: int) -> str:
+    """112年度_臺北市_副首長摘要.docx"""
+    return f"{year}年度_{city}_副首長摘要.docx"

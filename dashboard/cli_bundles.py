@@ -67,8 +67,8 @@ def _city_summary(args) -> int:
             summaries = [city_summary.summary(session, city=city, year=args.year) for city in cities]
         except bundles.BundleError as error:
             return _refuse(str(error))
-        files = [(args.output or args.directory / city_summary.file_name(data), city_summary.summary_docx(data))
-                 for data in summaries]
+        files = [(args.output or args.directory / city_summary.file_name(data.city.name, data.year),
+                  city_summary.summary_docx(data)) for data in summaries]
     if args.directory is not None:
         args.directory.mkdir(parents=True, exist_ok=True)
     for path, content in files:
