@@ -127,3 +127,28 @@ def test_every_citys_summary_prints_on_exactly_one_a4_page(tmp_path):
         assert [size for size, _ in pages] == [A4], f"{city}: {len(pages)} pages"
         text = pages[0][1]
         assert city in text and "一、提案概況" in text and "四、跨區合作數據" in text
+
+
+def test_a_new_cycle_without_proposals_yet_has_an_empty_summary_and_bundle(writable_engine):
+    """A year just started (its meeting stored, no proposals yet) is a cycle: zeros, no error."""
+    from datetime import date, time
+
+    from dashboard import bundles
+    from dashboard.models import Meeting
+    cycle = meeting_cycle()
+    with Session(writable_engine) as s:
+        current = cycles.meeting_of(s, cycle)
+        s.add(Meeting(id="next-cycle", name=f"{cycle + 1}年度副首長會議", date=date(current.date.year + 1, 10, 23),
+                      start_time=time(14, 30), chair_org=current.chair_org, chair=current.chair, venue="線上會議"))
+        s.commit()
+        assert cycles.current_cycle(s) == cycle + 1
+        data = city_summary.summary(s, city="臺北市")
+        content = city_summary.summary_docx(data)
+        bundle = bundles.city_bundle(s, city="臺北市")
+    assert data.year == cycle + 1 and data.counts.loc[city_summary.TOTAL, "案數"] == 0
+    counts, waiting = _tables(content)
+    assert counts[-1][1:] == ["0"] * (len(counts[-1]) - 1)
+    text = _text(content)
+    assert f"{cycle + 1}年度副首長會議" in text and "沒有涉及臺北市之待決議提案" in text
+    assert "沒有跨區救災救護支援統計" in text
+    assert bundle.year == cycle + 1 and bundle.ids == []
