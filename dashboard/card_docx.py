@@ -23,9 +23,9 @@ from docx.shared import Cm, Pt
 from sqlmodel import Session
 
 from dashboard import minutes, queries, vocab
-from dashboard.frames import AID_KINDS
 from dashboard.dates import roc_date, roc_period
 from dashboard.decisions import recorded_label
+from dashboard.frames import AID_KINDS
 
 CHECKED, UNCHECKED = "■", "☐"
 LABEL_WIDTH_CM = 3.2
