@@ -10,6 +10,8 @@ from datetime import datetime
 
 import pandas as pd
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Pt
 from sqlmodel import Session, select
 
@@ -17,7 +19,9 @@ from dashboard import agenda, card_docx, cycles, frames, lookup, minutes, querie
 from dashboard.dates import roc_datetime
 from dashboard.models import City, Proposal, WorkGroup
 
-CONTENTS_WIDTHS_CM = [1.4, 2.0, 3.2, 4.2, 6.2]
+CONTENTS_WIDTHS_CM = [1.3, 1.9, 3.0, 3.8, 5.7, 1.3]
+CONTENTS_SIZE = Pt(10.5)  # 八縣市共同合作 and 文化教育組／教育組 on one line each
+CONTENTS_HEADER = ["序號", "編號", "類別", "議題組", "提案名稱", "頁次"]
 
 
 class BundleError(ValueError):
@@ -112,8 +116,62 @@ def _contents_rows(bundle: Bundle) -> list[list[str]]:
     for number, r in enumerate(bundle.rows.itertuples(), start=1):
         group = f"{r.group}／{r.subgroup}" if isinstance(r.subgroup, str) else r.group
         title = r.title + (f"（{r.role}）" if hasattr(r, "role") else "")
-        rows.append([str(number), r.id, r.track_label, group, title])
+        rows.append([str(number), r.id, r.track_label, group, title, ""])
     return rows
+
+
+def _bookmark_name(number: int) -> str:
+    return f"card_{number}"
+
+
+def _bookmark(paragraph, number: int) -> None:
+    """Mark a card's heading, so that the contents list can name its page."""
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), _bookmark_name(number))
+    end.set(qn("w:id"), str(number))
+    paragraph._p.insert(0, start)
+    paragraph._p.append(end)
+
+
+def _page_ref(paragraph, number: int) -> None:
+    """A PAGEREF field: the page of the card's heading, filled in when the document is laid out
+    (LibreOffice does so itself; Word on opening, as the settings ask it to update fields)."""
+    for kind, text in (("begin", None), ("instr", f" PAGEREF {_bookmark_name(number)} \\h "), ("separate", None),
+                       ("text", ""), ("end", None)):
+        run = paragraph.add_run()
+        if kind == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+            run._r.append(element)
+        elif kind == "text":
+            run.text = text
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+            run._r.append(element)
+
+
+# The elements that follow w:updateFields in w:settings (ECMA-376 CT_Settings is a sequence; Word
+# refuses a file whose settings are out of order).
+_AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+                        "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+                        "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
+                        "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
+                        "listSeparator")
+
+
+def _update_fields_on_open(document) -> None:
+    """Ask Word to fill in the page references when it opens the file."""
+    settings = document.settings.element
+    element = OxmlElement("w:updateFields")
+    element.set(qn("w:val"), "true")
+    later = next((child for child in settings if child.tag in {qn(f"w:{name}") for name in _AFTER_UPDATE_FIELDS}), None)
+    if later is None:
+        settings.append(element)
+    else:
+        later.addprevious(element)
 
 
 def track_summary(rows: pd.DataFrame) -> str:
@@ -138,10 +196,18 @@ def bundle_docx(session: Session, bundle: Bundle, *, now: datetime | None = None
     heading = document.add_paragraph()
     heading.add_run("目錄").bold = True
     if count:
-        minutes._table(document, ["序號", "編號", "類別", "議題組", "提案名稱"], _contents_rows(bundle), CONTENTS_WIDTHS_CM)
+        contents = minutes._table(document, CONTENTS_HEADER, _contents_rows(bundle), CONTENTS_WIDTHS_CM)
+        for number, row in enumerate(contents.rows[1:], start=1):
+            _page_ref(row.cells[-1].paragraphs[0], number)
+        for row in contents.rows:
+            for cell in row.cells:
+                for run in cell.paragraphs[0].runs:
+                    run.font.size = CONTENTS_SIZE
+        _update_fields_on_open(document)
     else:
         document.add_paragraph("本年度沒有符合的提案。")
-    card_docx.add_cards(document, session, proposal_ids=bundle.ids)
+    for number, heading in enumerate(card_docx.add_cards(document, session, proposal_ids=bundle.ids), start=1):
+        _bookmark(heading, number)
     return card_docx.to_bytes(document)
 
 

@@ -4,6 +4,7 @@ the store the bundle is read from."""
 import csv
 import io
 import re
+import subprocess
 from datetime import date
 
 import docx
@@ -55,7 +56,7 @@ def bundle_ids(content: bytes) -> tuple[list[str], list[str]]:
     """(ids in the contents list, ids of the cards that follow), from the .docx itself."""
     document = docx.Document(io.BytesIO(content))
     contents = document.tables[0]
-    assert [c.text for c in contents.rows[0].cells] == ["序號", "編號", "類別", "議題組", "提案名稱"]
+    assert [c.text for c in contents.rows[0].cells] == ["序號", "編號", "類別", "議題組", "提案名稱", "頁次"]
     listed = [row.cells[1].text for row in contents.rows[1:]]
     cards = [p.text.split("　")[0] for p in document.paragraphs
              if ID.match(p.text.split("　")[0]) and p.alignment is not None]
@@ -129,3 +130,33 @@ def test_a_cycle_without_a_citys_proposals_gives_an_empty_bundle(session):
     document = docx.Document(io.BytesIO(bundles.bundle_docx(session, bundle)))
     assert "本年度沒有符合的提案" in "\n".join(p.text for p in document.paragraphs)
     assert "共 0 案" in document.paragraphs[1].text
+
+
+def test_the_contents_list_names_the_page_each_card_starts_on(session, tmp_path):
+    """The page numbers are fields the word processor fills in; LibreOffice's must match the cards."""
+    from tests.test_documents_render import A4, _pages, _require
+    soffice = _require("soffice")
+    _require("pdftotext")
+    _require("pdfinfo")
+    cycle = meeting_cycle()
+    bundle = bundles.group_bundle(session, group="culture-education", year=cycle)
+    (tmp_path / "bundle.docx").write_bytes(bundles.bundle_docx(session, bundle))
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(tmp_path / "bundle.docx")],
+                   check=True, capture_output=True, timeout=300)
+    pages = _pages(tmp_path / "bundle.pdf")
+    assert {size for size, _ in pages} == {A4}
+    starts = {}  # id -> the page its card's heading is on
+    for number, (_, text) in enumerate(pages, start=1):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        for line, after in zip(lines, lines[1:]):
+            if line.endswith("合作提案單") and "彙編" not in line:
+                starts[after.split()[0]] = number
+    listed = {}  # id -> the page the contents list names
+    for line in pages[0][1].splitlines():
+        match = re.match(r"\s*\d+\s+(\d+-(?:[A-Z]\d+|\d+))\s.*\s(\d+)\s*$", line)
+        if match:
+            listed[match.group(1)] = int(match.group(2))
+    assert sorted(listed) == sorted(expected_group("culture-education", cycle))
+    assert listed == starts
+    assert len(set(starts.values())) == len(starts) and min(starts.values()) == 2
