@@ -24,6 +24,8 @@ from dashboard.models import City, Indicator, Meeting, MutualAid
 TOTAL = "合計"
 LEAD, JOINS = "主辦", "參與合作"
 COUNT_COLUMNS = ["案數", LEAD, JOINS, *vocab.PROGRESS_STATUSES]
+# 類別 (八縣市共同合作 on one line), then COUNT_COLUMNS; the longer headers wrap
+COUNT_WIDTHS_CM = [3.3, 1.1, 1.1, 1.4, *[1.65] * len(vocab.PROGRESS_STATUSES)]
 IDS_SHOWN = 20  # a longer list of ids ends in 「等 N 案」, so that the page stays one page
 TITLES_SHOWN = 10  # carried-over proposals listed with their titles
 
@@ -136,6 +138,8 @@ def _resolution_text(counts: Counter) -> str:
 
 
 def _decision_text(line: DecisionLine) -> str:
+    if not line.ids:
+        return "—"
     if line.groups and line.label == "新增提案":
         return "、".join(f"{group} {n}" for group, n in line.groups)
     pairs = [f"{i} {t}" for i, t in zip(line.ids, line.titles)]
@@ -186,7 +190,7 @@ def summary_docx(data: CitySummary, *, now: datetime | None = None) -> bytes:
                     f"參與合作 {total[JOINS]} 案（依各案之主辦單位與提案單勾選之合作縣市）。")
     _small_table(document, ["類別", *COUNT_COLUMNS],
                  [[label, *(str(v) for v in values)] for label, values in zip(counts.index, counts.values.tolist())],
-                 [3.4, *[1.5] * len(COUNT_COLUMNS)])
+                 COUNT_WIDTHS_CM)
 
     _heading(document, "二、本次會議決議事項")
     if data.decisions:
