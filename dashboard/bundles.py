@@ -130,7 +130,11 @@ def _bookmark(paragraph, number: int) -> None:
     start.set(qn("w:id"), str(number))
     start.set(qn("w:name"), _bookmark_name(number))
     end.set(qn("w:id"), str(number))
-    paragraph._p.insert(0, start)
+    properties = paragraph._p.pPr  # w:pPr must stay the paragraph's first child
+    if properties is None:
+        paragraph._p.insert(0, start)
+    else:
+        properties.addnext(start)
     paragraph._p.append(end)
 
 
