@@ -52,3 +52,27 @@ def test_the_files_handed_out_are_the_bundle_and_the_summary(store_url):
     assert [row.cells[1].text for row in contents.rows[1:]] == ids
     summary = docx.Document(io.BytesIO(documents_view.summary_bytes(version, "臺北市", cycle)))
     assert summary.paragraphs[0].text.startswith("臺北市")
+
+
+def test_the_choices_come_from_and_go_to_the_url(store_url):
+    cycle = meeting_cycle()
+    at = open_page("documents", {"city": "台北市", "year": f"{cycle}年度", "summary": "hsinchu-county"})
+    assert not at.exception and not at.error
+    assert at.segmented_control(key="doc_kind").value == "city"
+    assert at.selectbox(key="doc_city").value == "臺北市"
+    assert _labels(at) == ["下載 臺北市 提案單彙編（.docx）", "下載 新竹縣 一頁摘要（.docx）"]
+    assert at.query_params["city"] == "臺北市" and at.query_params["summary"] == "新竹縣"
+    assert "year" not in at.query_params, "the current cycle is the default"
+
+    at.segmented_control(key="doc_kind").set_value("group").run()
+    at.selectbox(key="doc_group").set_value("transport").run()
+    assert at.query_params["group"] == "transport" and "city" not in at.query_params
+    assert f"**交通運輸組**：{cycle}年度共 {len(expected_group('transport', cycle))} 案" in markdown_text(at)
+
+
+def test_unknown_values_in_the_url_are_named(store_url):
+    at = open_page("documents", {"group": "不存在組", "summary": "高雄市", "year": "1"})
+    assert not at.exception
+    errors = "\n".join(e.value for e in at.error)
+    assert "不存在組" in errors and "高雄市" in errors and "網址中的年度" in errors
+    assert _labels(at) == ["下載 發展推動組 提案單彙編（.docx）", "下載 宜蘭縣 一頁摘要（.docx）"]
