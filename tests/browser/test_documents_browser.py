@@ -2,6 +2,7 @@
 desktop and a phone screen."""
 import io
 import os
+import re
 
 import docx
 import pytest
@@ -26,12 +27,14 @@ def test_a_city_bundle_and_summary_download(open_page, viewport):
     visit.shows("文件下載", "提案單彙編", "副首長一頁摘要")
     page = visit.page
     page.get_by_role("radio", name="縣市").or_(page.get_by_role("button", name="縣市", exact=True)).first.click()
-    finished(page, "宜蘭縣")
+    finished(page, "下載 宜蘭縣 提案單彙編（.docx）")  # only once the bundle's city list is drawn
+    expect(page).to_have_url(re.compile(r"city="))
     select = page.locator('[data-testid="stSelectbox"]').filter(has_text="縣市").first
     select.click()
     page.get_by_role("option", name="新竹縣").click()
     expected = expected_city("新竹縣", cycle)
     finished(page, f"{cycle}年度共 {len(expected)} 案")
+    finished(page, "下載 新竹縣 提案單彙編（.docx）")
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/documents-{viewport[0]}.png", full_page=True)
     bundle = _download(page, "下載 新竹縣 提案單彙編（.docx）")
