@@ -3,8 +3,8 @@
 API (stable; other documents build on it):
 
     document = card_docx.new_document()          # A4 portrait, 標楷體, page numbers (as the minutes)
-    card_docx.add_card(document, session, *, proposal_id, page_break_before=False)
-    card_docx.add_cards(document, session, *, proposal_ids)   # each card on a page of its own
+    card_docx.add_card(document, session, *, proposal_id, page_break_before=False)  -> heading paragraph
+    card_docx.add_cards(document, session, *, proposal_ids)   # each card on a page of its own -> headings
     card_docx.cards_docx(session, *, proposal_ids) -> bytes   # the three above, saved
 
 The paper card (as in the 112 meeting packet) is a two-column table: 合作提案, 提案單位, 提案類型
@@ -23,9 +23,9 @@ from docx.shared import Cm, Pt
 from sqlmodel import Session
 
 from dashboard import minutes, queries, vocab
-from dashboard.frames import AID_KINDS
 from dashboard.dates import roc_date, roc_period
 from dashboard.decisions import recorded_label
+from dashboard.frames import AID_KINDS
 
 CHECKED, UNCHECKED = "■", "☐"
 LABEL_WIDTH_CM = 3.2
@@ -148,8 +148,9 @@ def _figure_tables(document, card: queries.Card) -> None:
         minutes._table(document, ["請求縣市", "支援縣市", *AID_KINDS.values()], rows, [3.4, 3.4, 3.4, 3.4, 3.4])
 
 
-def add_card(document, session: Session, *, proposal_id: str, page_break_before: bool = False) -> None:
-    """Append the card of `proposal_id` to `document` (LookupError if the store has no such proposal)."""
+def add_card(document, session: Session, *, proposal_id: str, page_break_before: bool = False):
+    """Append the card of `proposal_id` to `document` (LookupError if the store has no such proposal);
+    returns the card's heading paragraph (e.g. to bookmark it for a contents list)."""
     card = queries.proposal_card(session, proposal_id=proposal_id)
     if card is None:
         raise LookupError(f"找不到提案「{proposal_id}」。")
@@ -171,17 +172,18 @@ def add_card(document, session: Session, *, proposal_id: str, page_break_before:
     _heading(document, "辦理情形")
     _label_table(document, progress_rows(card))
     _figure_tables(document, card)
+    return head
 
 
 def _has_content(document) -> bool:
     return bool(document.tables) or any(p.text.strip() for p in document.paragraphs)
 
 
-def add_cards(document, session: Session, *, proposal_ids: list[str]) -> None:
-    """Append each card on a page of its own (the first too, when the document already has content)."""
-    for index, proposal_id in enumerate(proposal_ids):
-        add_card(document, session, proposal_id=proposal_id,
-                 page_break_before=index > 0 or _has_content(document))
+def add_cards(document, session: Session, *, proposal_ids: list[str]) -> list:
+    """Append each card on a page of its own (the first too, when the document already has content);
+    returns their heading paragraphs."""
+    return [add_card(document, session, proposal_id=proposal_id, page_break_before=index > 0 or _has_content(document))
+            for index, proposal_id in enumerate(proposal_ids)]
 
 
 def to_bytes(document) -> bytes:

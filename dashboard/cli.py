@@ -1,4 +1,5 @@
-"""Command line: python -m dashboard load | check | export DIR | hash-password NAME | user | edit | history | revert."""
+"""Command line: python -m dashboard load | check | export | hash-password | user | edit | history | revert |
+new-year | packet | export-sheet | import-sheet | bundle | city-summary (`--help` lists them all)."""
 import argparse
 import getpass
 import json
@@ -9,7 +10,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from dashboard import auth, cli_cycle, cli_packet, cli_sheet, cli_store, store
+from dashboard import auth, cli_bundles, cli_cycle, cli_packet, cli_sheet, cli_store, store
 from dashboard.config import DATA_DIR, database_url
 from dashboard.db import make_engine
 from dashboard.loading import DataError, load_dataset
@@ -37,8 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     hashing.add_argument("--stdin", action="store_true", help="從標準輸入讀取密碼（供自動化使用）")
     cli_store.register(commands)
     cli_cycle.register(commands)
-    cli_packet.register(commands)  # packet YEAR OUT.docx
+    cli_packet.register(commands)
     cli_sheet.register(commands)
+    cli_bundles.register(commands)
     args = parser.parse_args(argv)
     if args.command == "load" and args.user and not args.as_versions:
         parser.error("--user 須搭配 --as-versions")

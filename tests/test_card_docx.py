@@ -136,3 +136,20 @@ def test_add_card_after_content_and_an_unknown_id(session):
     assert [p for p in document.paragraphs if "合作提案單" in p.text][0].paragraph_format.page_break_before
     with pytest.raises(LookupError, match="112-X99"):
         card_docx.add_card(document, session, proposal_id="112-X99")
+
+
+def test_the_decision_in_force_and_its_note_are_on_the_card(writable_engine):
+    from datetime import UTC, datetime
+
+    from sqlmodel import Session
+
+    from dashboard import decisions
+    from dashboard.permissions import Actor
+    with Session(writable_engine) as s:
+        at = datetime(2023, 8, 8, 7, 12, tzinfo=UTC)
+        decisions.record(s, proposal_id="112-J02", resolution="保留", actor=Actor.secretariat("祕書甲"), now=at)
+        decisions.record(s, proposal_id="112-J02", resolution="修正後通過", note="第一行\n第二行",
+                         actor=Actor.secretariat("祕書乙"), now=at.replace(minute=20))
+        fields = card_fields(_render(s, "112-J02").tables[1])
+    assert fields["會議決議"][0].startswith("修正後通過（") and "由祕書乙記錄" in fields["會議決議"][0]
+    assert fields["會議決議"][1:] == ["第一行", "第二行"]

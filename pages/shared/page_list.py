@@ -23,6 +23,7 @@ PAGES = {
     "card": PageSpec("../pages/card.py", "提案單", ":material/description:", "card"),
     "map": PageSpec("../pages/map.py", "跨區支援地圖", ":material/map:", "map"),
     "meeting": PageSpec("../pages/meeting.py", "副首長會議", ":material/event:", "meeting"),
+    "documents": PageSpec("../pages/documents.py", "文件下載", ":material/download:", "documents"),
     "mine": PageSpec("../pages/mine.py", "我的提案", ":material/assignment_ind:", "mine", listed_for=SIGNED_IN),
     "new": PageSpec("../pages/new.py", "新增提案", ":material/note_add:", "new", listed_for=SIGNED_IN),
     "sheet": PageSpec("../pages/sheet.py", "試算表更新", ":material/upload_file:", "sheet", listed_for=SIGNED_IN),

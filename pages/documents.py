@@ -1,0 +1,108 @@
+"""文件下載: documents for each reader, for everyone: every proposal card of a working group or a
+city in one .docx, and a city vice-mayor's one-page summary. Files are cached per store version.
+
+The choices live in the URL (see pages/shared/url.py): `?year=112&group=transport` or
+`?city=臺北市` for the bundle, `&summary=新竹縣` for the summary; defaults are left out, and a value
+that names nothing is reported instead of silently replaced."""
+import streamlit as st
+
+from dashboard import city_summary, lookup, minutes
+from pages.shared import cached, styling, url
+from pages.shared.documents_view import CITY, GROUP, bundle_bytes, bundle_info, summary_bytes, years
+
+KINDS = {GROUP: "議題組", CITY: "縣市"}
+
+
+def _group_labels(version) -> dict[str, str]:
+    """Bundle groups (not the staff group), sub-groups indented under their parent."""
+    return {g.id: (f"　└ {g.name}" if g.parent_id else g.name) for g in cached.groups(version) if g.kind != "staff"}
+
+
+def _from_url(param: str, what: str, resolve, choices: list, hint: str):
+    """The URL's value for `param` resolved to one of `choices`; None (and a message) when it names nothing."""
+    raw = st.query_params.get(param)
+    if not raw:
+        return None
+    found = resolve(raw)
+    if found not in choices:
+        url.unknown_in_url(what, raw, hint)
+        return None
+    return found
+
+
+def _year_of(raw: str) -> int | None:
+    """112, 112年 or 112年度 -> 112."""
+    text = raw.strip().removesuffix("年度").removesuffix("年")
+    return int(text) if text.isdigit() else None
+
+
+def _kind_changed() -> None:
+    """Switching between group and city starts on the first of the other kind."""
+    st.query_params.pop("group", None)
+    st.query_params.pop("city", None)
+    if st.session_state["doc_kind"] == CITY:
+        st.query_params["city"] = st.session_state["doc_first_city"]
+
+
+def render() -> None:
+    version = cached.version()
+    styling.style()
+    st.title("文件下載")
+    held = years(version)
+    if not held:
+        st.info("資料庫中還沒有任何年度的提案。")
+        return
+    labels = _group_labels(version)
+    group_ids = list(labels)
+    all_cities = cached.cities(version)
+    cities = [c.name for c in all_cities]
+    st.session_state["doc_first_city"] = cities[0]
+
+    year = _from_url("year", "年度", _year_of, held, "可用的年度：" + "、".join(map(str, held)) + "；以下為目前年度。") or held[0]
+    group = _from_url("group", "議題組", lambda raw: lookup.group_id(raw, cached.groups(version)), group_ids,
+                      "請從下方選單選擇。")
+    city = _from_url("city", "縣市", lambda raw: url.resolve_city(raw, all_cities), cities, "請從下方選單選擇。")
+    summary_city = _from_url("summary", "縣市", lambda raw: url.resolve_city(raw, all_cities), cities,
+                             "請從下方選單選擇。") or cities[0]
+    kind = CITY if city and not group else GROUP
+    group, city = group or group_ids[0], city or cities[0]
+
+    url.seed_widget("doc_year", year)
+    st.selectbox("年度", held, format_func=lambda y: f"{y}年度", key="doc_year",
+                 on_change=url.widget_to_url, args=("doc_year", "year", held[0]))
+
+    st.subheader("提案單彙編")
+    st.caption("一個議題組（含其分組）或一個縣市（主辦或參與合作）在該年度的所有合作提案單，合為一份 Word 檔："
+               "封面、目錄，每案一頁起。")
+    url.seed_widget("doc_kind", kind)
+    st.segmented_control("依", list(KINDS), format_func=KINDS.get, required=True, key="doc_kind", on_change=_kind_changed)
+    if kind == GROUP:
+        url.seed_widget("doc_group", group)
+        key = st.selectbox("議題組", group_ids, format_func=labels.get, key="doc_group",
+                           on_change=url.widget_to_url, args=("doc_group", "group", group_ids[0]))
+    else:
+        url.seed_widget("doc_city", city)
+        key = st.selectbox("縣市", cities, key="doc_city", on_change=url.widget_to_url, args=("doc_city", "city"))
+    title, ids, file_name = bundle_info(version, kind, key, year)
+    st.markdown(f"**{url.md_text(title)}**：{year}年度共 {len(ids)} 案")
+    st.download_button(f"下載 {title} 提案單彙編（.docx）", data=lambda: bundle_bytes(version, kind, key, year),
+                       file_name=file_name, mime=minutes.DOCX_MIME, on_click="ignore",
+                       icon=":material/download:", disabled=not ids, key="doc_bundle")
+
+    st.subheader("副首長一頁摘要")
+    st.caption("縣市副首長用的 A4 一頁摘要：該縣市提案的類別與進度、本次會議決議事項、待處理事項，以及跨區支援數據。")
+    url.seed_widget("doc_summary_city", summary_city)
+    st.selectbox("縣市", cities, key="doc_summary_city", on_change=url.widget_to_url,
+                 args=("doc_summary_city", "summary", cities[0]))
+    st.download_button(f"下載 {summary_city} 一頁摘要（.docx）", data=lambda: summary_bytes(version, summary_city, year),
+                       file_name=city_summary.file_name(summary_city, year),
+                       mime=minutes.DOCX_MIME, on_click="ignore", icon=":material/download:", key="doc_summary")
+
+    url.show_in_url({"year": str(year) if year != held[0] else None,
+                     "group": group if kind == GROUP and group != group_ids[0] else None,
+                     "city": city if kind == CITY else None,
+                     "summary": summary_city if summary_city != cities[0] else None})
+
+
+if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts
+    render()

@@ -1,0 +1,162 @@
+"""A bundle holds exactly the cards its reader expects: a group's (with its sub-groups) or a city's
+(it leads or joins), of one cycle. Expected ids are computed from data/proposals/*.yaml, not from
+the store the bundle is read from."""
+import csv
+import io
+import re
+import subprocess
+from datetime import date
+
+import docx
+import pytest
+import yaml
+
+from dashboard import bundles
+from dashboard.config import DATA_DIR
+from dashboard.dates import roc_year
+
+ID = re.compile(r"^\d+-(?:[A-Z]\d+|\d+)$")
+
+
+def _proposals() -> list[dict]:
+    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((DATA_DIR / "proposals").glob("*.yaml"))]
+
+
+def _groups() -> list[dict]:
+    with (DATA_DIR / "groups.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _cities() -> list[str]:
+    with (DATA_DIR / "cities.csv").open(encoding="utf-8") as f:
+        return [r["name"] for r in csv.DictReader(f)]
+
+
+def meeting_cycle() -> int:
+    """The cycle of data/: the ROC year of its meeting."""
+    meeting = yaml.safe_load((DATA_DIR / "meeting.yaml").read_text(encoding="utf-8"))
+    day = meeting["date"] if isinstance(meeting["date"], date) else date.fromisoformat(meeting["date"])
+    return roc_year(day.year)
+
+
+def _in_cycle(p: dict, cycle: int) -> bool:
+    return p["year"] == (cycle - 1 if p["track"] == "carried" else cycle)
+
+
+def expected_group(group_id: str, cycle: int) -> set[str]:
+    return {p["id"] for p in _proposals() if _in_cycle(p, cycle) and group_id in (p["group"], p.get("subgroup"))}
+
+
+def expected_city(city: str, cycle: int) -> set[str]:
+    return {p["id"] for p in _proposals() if _in_cycle(p, cycle)
+            and (city in [u["city"] for u in p["lead_units"]] or city in (p.get("cities") or []))}
+
+
+def bundle_ids(content: bytes) -> tuple[list[str], list[str]]:
+    """(ids in the contents list, ids of the cards that follow), from the .docx itself."""
+    document = docx.Document(io.BytesIO(content))
+    contents = document.tables[0]
+    assert [c.text for c in contents.rows[0].cells] == ["序號", "編號", "類別", "議題組", "提案名稱", "頁次"]
+    listed = [row.cells[1].text for row in contents.rows[1:]]
+    cards = [p.text.split("　")[0] for p in document.paragraphs
+             if ID.match(p.text.split("　")[0]) and p.alignment is not None]
+    return listed, cards
+
+
+@pytest.mark.parametrize("group_id", [g["id"] for g in _groups() if g["kind"] != "staff"])
+def test_a_group_bundle_holds_its_and_its_sub_groups_cards(session, group_id):
+    cycle = meeting_cycle()
+    bundle = bundles.group_bundle(session, group=group_id, year=cycle)
+    expected = expected_group(group_id, cycle)
+    assert expected, "every group has proposals in data/"
+    listed, cards = bundle_ids(bundles.bundle_docx(session, bundle))
+    assert sorted(listed) == sorted(expected) and len(listed) == len(expected)
+    assert cards == listed, "one card per listed proposal, in the same order"
+
+
+def test_a_parent_group_includes_its_sub_groups(session):
+    cycle = meeting_cycle()
+    parents = {g["parent"] for g in _groups() if g["parent"]}
+    for parent in parents:
+        children = [g["id"] for g in _groups() if g["parent"] == parent]
+        ids = set(bundles.group_bundle(session, group=parent, year=cycle).ids)
+        assert ids == set().union(*(expected_group(c, cycle) for c in children)) | expected_group(parent, cycle)
+
+
+@pytest.mark.parametrize("city", _cities())
+def test_a_city_bundle_holds_every_proposal_it_leads_or_joins(session, city):
+    cycle = meeting_cycle()
+    bundle = bundles.city_bundle(session, city=city, year=cycle)
+    listed, cards = bundle_ids(bundles.bundle_docx(session, bundle))
+    expected = expected_city(city, cycle)
+    assert sorted(listed) == sorted(expected) and len(listed) == len(expected)
+    assert cards == listed
+
+
+def test_the_cover_names_the_reader_the_year_and_the_count(session):
+    cycle = meeting_cycle()
+    bundle = bundles.group_bundle(session, group="文化教育組", year=cycle)
+    document = docx.Document(io.BytesIO(bundles.bundle_docx(session, bundle)))
+    cover = "\n".join(p.text for p in document.paragraphs[:3])
+    expected = expected_group("culture-education", cycle)
+    assert f"{cycle}年度" in cover and "文化教育組　合作提案單彙編" in cover
+    assert f"共 {len(expected)} 案" in cover and "含文化組、教育組" in cover
+
+
+def test_names_are_read_as_people_type_them(session):
+    assert bundles.resolve_city(session, "台北市").name == "臺北市"
+    assert bundles.resolve_city(session, "taipei").name == "臺北市"
+    assert bundles.resolve_group(session, "culture").name == "文化組"
+    assert bundles.group_bundle(session, group="文化組").year == meeting_cycle(), "default: the current cycle"
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda s: bundles.group_bundle(s, group="不存在組"), "未知的議題組「不存在組」"),
+    (lambda s: bundles.group_bundle(s, group="幕僚組"), "未知的議題組「幕僚組」"),
+    (lambda s: bundles.city_bundle(s, city="高雄市"), "未知的縣市「高雄市」；可用：宜蘭縣"),
+    (lambda s: bundles.city_bundle(s, city="臺北市", year=meeting_cycle() + 5), f"沒有 {meeting_cycle() + 5} 年度的資料"),
+])
+def test_unknown_readers_and_years_are_refused_by_name(session, call, message):
+    with pytest.raises(bundles.BundleError, match=message):
+        call(session)
+
+
+def test_a_cycle_without_a_citys_proposals_gives_an_empty_bundle(session):
+    """The year before the data's cycle holds no proposals of its own; a bundle of it says so."""
+    cycle = meeting_cycle()
+    frame = bundles.cycle_frame(session, year=cycle - 1)
+    assert frame.empty
+    bundle = bundles.Bundle("臺北市", "臺北市主辦或參與合作之提案", cycle - 1, bundles.city_rows(frame, city="臺北市"))
+    document = docx.Document(io.BytesIO(bundles.bundle_docx(session, bundle)))
+    assert "本年度沒有符合的提案" in "\n".join(p.text for p in document.paragraphs)
+    assert "共 0 案" in document.paragraphs[1].text
+
+
+def test_the_contents_list_names_the_page_each_card_starts_on(session, tmp_path):
+    """The page numbers are fields the word processor fills in; LibreOffice's must match the cards."""
+    from tests.test_documents_render import A4, _pages, _require
+    soffice = _require("soffice")
+    _require("pdftotext")
+    _require("pdfinfo")
+    cycle = meeting_cycle()
+    bundle = bundles.group_bundle(session, group="culture-education", year=cycle)
+    (tmp_path / "bundle.docx").write_bytes(bundles.bundle_docx(session, bundle))
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(tmp_path / "bundle.docx")],
+                   check=True, capture_output=True, timeout=300)
+    pages = _pages(tmp_path / "bundle.pdf")
+    assert {size for size, _ in pages} == {A4}
+    starts = {}  # id -> the page its card's heading is on
+    for number, (_, text) in enumerate(pages, start=1):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        for line, after in zip(lines, lines[1:]):
+            if line.endswith("合作提案單") and "彙編" not in line:
+                starts[after.split()[0]] = number
+    listed = {}  # id -> the page the contents list names
+    for line in pages[0][1].splitlines():
+        match = re.match(r"\s*\d+\s+(\d+-(?:[A-Z]\d+|\d+))\s.*\s(\d+)\s*$", line)
+        if match:
+            listed[match.group(1)] = int(match.group(2))
+    assert sorted(listed) == sorted(expected_group("culture-education", cycle))
+    assert listed == starts
+    assert len(set(starts.values())) == len(starts) and min(starts.values()) == 2
