@@ -13,10 +13,10 @@ ALL_YEARS = "全部"
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def overview_view(version_key: tuple) -> dict:
+def overview_view(version_key: tuple, cycle: int | None = None) -> dict:
     all_groups = cached.groups(version_key)
-    meetings = cached.group_meetings(version_key)
-    table = frames.groups_table(all_groups, cached.proposals(version_key), meetings)
+    meetings = cached.group_meetings(version_key, cycle)
+    table = frames.groups_table(all_groups, cached.proposals(version_key, cycle), meetings)
     names = [g.name for g in all_groups]
     return {"table": groups_list(table), "timeline": figures.frozen(figures.meetings_timeline(meetings, order=names))}
 
@@ -33,14 +33,14 @@ def groups_list(table: pd.DataFrame) -> pa.Table:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def group_view(version_key: tuple, group_id: str) -> dict | None:
+def group_view(version_key: tuple, group_id: str, cycle: int | None = None) -> dict | None:
     all_groups = cached.groups(version_key)
     family = frames.group_family(all_groups, group_id=group_id)
     if not family:
         return None
-    frame = cached.proposals(version_key)
+    frame = cached.proposals(version_key, cycle)
     rows = frames.filter_proposals(frame, spec=frames.ProposalFilter(groups=(group_id,)))
-    meetings = cached.group_meetings(version_key)
+    meetings = cached.group_meetings(version_key, cycle)
     meetings = meetings[meetings["group_id"].isin([g.id for g in family])]
     names = {g.id: g.name for g in all_groups}
     return {
@@ -53,8 +53,8 @@ def group_view(version_key: tuple, group_id: str) -> dict | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def year_rows(version_key: tuple, group_id: str, year: str) -> tuple[pd.DataFrame, pa.Table]:
-    rows = group_view(version_key, group_id)["rows"]
+def year_rows(version_key: tuple, group_id: str, year: str, cycle: int | None = None) -> tuple[pd.DataFrame, pa.Table]:
+    rows = group_view(version_key, group_id, cycle)["rows"]
     if year != ALL_YEARS:
         rows = rows[rows["year"] == int(year)]
     return rows, tables.proposals_list(rows, units=True)

@@ -8,19 +8,20 @@ import pyarrow as pa
 import streamlit as st
 
 from dashboard import figures, frames, vocab
+from dashboard.yearly_stub import cycles_summary  # F1's dashboard.yearly at merge
 from dashboard.dates import roc_period
 from pages.shared import cached, list_filter, styling, tables
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def status_figure(version_key: tuple, axis: str):
-    counts = frames.status_counts(cached.proposals(version_key), axis=axis)
+def status_figure(version_key: tuple, axis: str, cycle: int | None = None):
+    counts = frames.status_counts(cached.proposals(version_key, cycle), axis=axis)
     return figures.frozen(figures.group_status_bars(counts, axis=axis))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def home_view(version_key: tuple) -> dict:
-    frame = cached.proposals(version_key)
+def home_view(version_key: tuple, cycle: int | None = None) -> dict:
+    frame = cached.proposals(version_key, cycle)
     top_groups = [g for g in cached.groups(version_key) if g.parent_id is None and g.kind != "staff"]
     counts = frame["group_id"].value_counts()
     waiting = frames.waiting(frame)
@@ -42,9 +43,9 @@ def waiting_markup(explanation: str, criteria: dict, rows: pd.DataFrame, *, show
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def city_view(version_key: tuple, city: str) -> dict:
-    involved = frames.city_involvement(cached.proposals(version_key), city=city)
-    aid = cached.mutual_aid(version_key)
+def city_view(version_key: tuple, city: str, cycle: int | None = None) -> dict:
+    involved = frames.city_involvement(cached.proposals(version_key, cycle), city=city)
+    aid = cached.mutual_aid(version_key, cycle)
     totals = frames.mutual_aid_totals(aid, city=city)
     return {
         "table": tables.proposals_list(involved, role=True),
@@ -55,6 +56,18 @@ def city_view(version_key: tuple, city: str) -> dict:
         "aid": totals, "aid_table": aid_list(totals),
         "aid_period": roc_period(aid["period_start"].min(), aid["period_end"].max()) if len(aid) else "",
     }
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def yearly_table(version_key: tuple) -> pa.Table:
+    """Every cycle's joined and left counts (cycles_summary), newest first."""
+    with cached.session() as s:
+        rows = cycles_summary(s)
+    frame = pd.DataFrame([{"year": f"{r.year}年度", "total": r.total, "new": r.new, "carried_in": r.carried_in,
+                           "delisted": r.delisted, "not_carried": r.not_carried, "left": r.left}
+                          for r in reversed(rows)],
+                         columns=["year", "total", "new", "carried_in", "delisted", "not_carried", "left"])
+    return pa.Table.from_pandas(frame, preserve_index=False)
 
 
 def aid_list(totals: pd.DataFrame) -> pa.Table:

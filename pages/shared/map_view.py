@@ -51,10 +51,15 @@ def overall_summary(flows: fl.Flows) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def map_view(version_key: tuple, flow_key: str, metric: str, selected: str | None) -> MapView:
+def map_view(version_key: tuple, flow_key: str, metric: str, selected: str | None,
+             cycle: int | None = None) -> MapView | None:
+    """None when cycle `cycle` reports no such flows."""
     with cached.session() as s:
         cities = queries.cities(s)
-        source = queries.mutual_aid_frame(s) if flow_key == fl.AID.key else queries.social_worker_training_frame(s)
+        source = (queries.mutual_aid_frame(s, year=cycle) if flow_key == fl.AID.key
+                  else queries.social_worker_training_frame(s, year=cycle))
+    if source.empty:
+        return None
     flows = fl.aid_flows(source, metric=metric) if flow_key == fl.AID.key else fl.social_flows(source)
     shown = fl.for_city(flows, selected) if selected else flows
     chosen = next((c for c in cities if c.code == selected), None)
