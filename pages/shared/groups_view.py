@@ -6,7 +6,7 @@ import pyarrow as pa
 import streamlit as st
 
 from dashboard import figures, frames
-from pages.shared import cached, list_filter, tables
+from pages.shared import cached, list_filter, tables, year_choice
 
 
 ALL_YEARS = "全部"
@@ -18,15 +18,15 @@ def overview_view(version_key: tuple, cycle: int | None = None) -> dict:
     meetings = cached.group_meetings(version_key, cycle)
     table = frames.groups_table(all_groups, cached.proposals(version_key, cycle), meetings)
     names = [g.name for g in all_groups]
-    return {"table": groups_list(table), "timeline": figures.frozen(figures.meetings_timeline(meetings, order=names))}
+    return {"table": groups_list(table, year_choice.link_suffix(version_key, cycle)), "timeline": figures.frozen(figures.meetings_timeline(meetings, order=names))}
 
 
-def groups_list(table: pd.DataFrame) -> pa.Table:
+def groups_list(table: pd.DataFrame, suffix: str = "") -> pa.Table:
     """Every group and sub-group (indented under its parent), each with a link to its own view."""
     is_sub = table["parent"].map(lambda parent: isinstance(parent, str))
     return pa.Table.from_pandas(pd.DataFrame({
         "name": ["　└ " + n if sub else n for n, sub in zip(table["name"], is_sub)],
-        "url": "./groups?group=" + table["id"],
+        "url": "./groups?group=" + table["id"] + suffix,
         "host": table["host_agency"].map(lambda host: host if isinstance(host, str) else "（由分組主辦）"),
         "proposals": table["proposals"].astype(int), "meetings": table["meetings"].astype(int),
     }), preserve_index=False)

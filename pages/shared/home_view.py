@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import figures, frames, vocab
 from dashboard.yearly_stub import cycles_summary  # F1's dashboard.yearly at merge
 from dashboard.dates import roc_period
-from pages.shared import cached, list_filter, styling, tables
+from pages.shared import cached, list_filter, styling, tables, year_choice
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -26,19 +26,21 @@ def home_view(version_key: tuple, cycle: int | None = None) -> dict:
     counts = frame["group_id"].value_counts()
     waiting = frames.waiting(frame)
     return {"overview": frames.overview(frame), "waiting": waiting, "top_groups": top_groups,
-            "waiting_html": [waiting_markup(explanation, criteria, rows) for _, explanation, criteria, rows in waiting],
+            "waiting_html": [waiting_markup(explanation, criteria, rows, suffix=year_choice.link_suffix(version_key, cycle))
+                             for _, explanation, criteria, rows in waiting],
             "group_links": str(overview_macros().group_links(
-                [(g.id, g.name, int(counts.get(g.id, 0))) for g in top_groups]))}
+                [(g.id + year_choice.link_suffix(version_key, cycle), g.name, int(counts.get(g.id, 0)))
+                 for g in top_groups]))}
 
 
 def overview_macros():
     return styling.TEMPLATES.get_template("overview.html.j2").module
 
 
-def waiting_markup(explanation: str, criteria: dict, rows: pd.DataFrame, *, shown: int = 8) -> str:
+def waiting_markup(explanation: str, criteria: dict, rows: pd.DataFrame, *, shown: int = 8, suffix: str = "") -> str:
     """One waiting category: its explanation, the first proposals (links to cards), a link to all."""
     items = [(list_filter.card_url(i), i, t) for i, t in zip(rows["id"][:shown], rows["title"][:shown])]
-    query = urlencode({key: list(values) for key, values in criteria.items()}, doseq=True)  # labels = values here
+    query = urlencode({key: list(values) for key, values in criteria.items()}, doseq=True) + suffix  # labels = values here
     return str(overview_macros().waiting(explanation, items, query, len(rows)))
 
 

@@ -24,8 +24,8 @@ PARAM = "cycle"
 KEY = "year-choice"
 
 
-def year_label(year: int) -> str:
-    return f"{year}年度"
+def year_label(year: int | None) -> str:
+    return f"{year}年度" if year is not None else ""
 
 
 def parse(raw: str | None) -> int | None:
@@ -78,6 +78,11 @@ def chosen_year(version: tuple | None = None) -> int | None:
                          on_change=_to_url, args=(held[-1],),
                          help="每一年度：當年新增的提案、前一年度延續列管的提案，以及當年的副首長會議。")
     return year
+
+
+def link_suffix(version: tuple, cycle: int | None) -> str:
+    """`&cycle=112` for a link in cached markup or tables, '' for the current cycle (the default)."""
+    return "" if cycle is None or cycle == cached.current_cycle(version) else f"&{PARAM}={cycle}"
 
 
 def kept() -> dict[str, str]:
