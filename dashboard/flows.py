@@ -42,7 +42,7 @@ AID = FlowKind(
 SOCIAL = FlowKind(
     key="social", label="社工跨市受訓", title="參與他縣市課程之社工師（員）",
     source_role="社工所屬縣市", target_role="開課縣市", unit="位",
-    out_phrase="{city} 社工參加他市課程", in_phrase="他市社工參加 {city} 開設之課程"
+    out_phrase="{city} 社工參加他市課程", in_phrase="他市社工參加 {city} 開設之課程",
 )
 KINDS = {kind.key: kind for kind in (AID, SOCIAL)}
 
