@@ -28,6 +28,16 @@ class TwoCycles:
     meeting_name: str  # next cycle's meeting
 
 
+def new_card(year: int) -> dict:
+    """A joint proposal of the transport group for `year`, as the card form sends it."""
+    return {
+        "year": year, "track": vocab.JOINT, "group": "transport", "title": NEW_TITLE,
+        "lead_units": [{"unit": "新北市政府交通局", "city": "新北市"}], "types": [vocab.PROPOSAL_TYPES[0]],
+        "cities": ["臺北市", "新北市"], "description": "跨市通勤族轉乘成本高。", "approach": "盤點轉乘路線。",
+        "benefits": "減少通勤成本。", "contact": "交通局 王科長 02-1234567",
+    }
+
+
 def add_next_cycle(session: Session) -> TwoCycles:
     """Add the next cycle to a store loaded from data/ (one cycle); commits."""
     packet = cycles.current_cycle(session)
@@ -54,11 +64,6 @@ def add_next_cycle(session: Session) -> TwoCycles:
     for organiser in session.exec(select(Organiser).where(Organiser.meeting_id == old.id)).all():
         session.add(Organiser(**{**organiser.model_dump(), "meeting_id": meeting.id}))
     session.commit()
-    created = editing.create(session, actor=SECRETARIAT, document={
-        "year": following, "track": vocab.JOINT, "group": "transport", "title": NEW_TITLE,
-        "lead_units": [{"unit": "新北市政府交通局", "city": "新北市"}], "types": [vocab.PROPOSAL_TYPES[0]],
-        "cities": ["臺北市", "新北市"], "description": "跨市通勤族轉乘成本高。", "approach": "盤點轉乘路線。",
-        "benefits": "減少通勤成本。", "contact": "交通局 王科長 02-1234567",
-    })
+    created = editing.create(session, actor=SECRETARIAT, document=new_card(following))
     return TwoCycles(packet=packet, next=following, carried_id=carried_id, carried_from=source.id,
                      new_id=created.proposal_id, meeting_name=name)
