@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from dashboard import auth, cli_store, store
+from dashboard import auth, cli_cycle, cli_store, store
 from dashboard.config import DATA_DIR, database_url
 from dashboard.db import make_engine
 from dashboard.loading import DataError, load_dataset
@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     hashing.add_argument("name", help="登入帳號（記錄決議時顯示為記錄者）")
     hashing.add_argument("--stdin", action="store_true", help="從標準輸入讀取密碼（供自動化使用）")
     cli_store.register(commands)
+    cli_cycle.register(commands)
     args = parser.parse_args(argv)
     if args.command == "load" and args.user and not args.as_versions:
         parser.error("--user 須搭配 --as-versions")

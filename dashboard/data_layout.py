@@ -1,9 +1,13 @@
 """Write the store in the layout of data/ (`export DIR --layout data`): the files a clerk curates,
 in the same form, so that `check` accepts the folder and a fresh `load` of it rebuilds the store.
 With the store built from data/, every file comes out byte for byte as in data/, except the
-comment that opens meeting.yaml (a comment is not kept in the store)."""
+comment that opens meeting.yaml (a comment is not kept in the store).
+
+A store of one meeting writes meeting.yaml as data/ holds it; a store of many (a year started
+with `new-year`) writes meetings/<id>.yaml, one file per meeting, which check and load read too."""
 import csv
 import io
+import re
 import shutil
 from datetime import date, time
 from pathlib import Path
@@ -14,6 +18,7 @@ from sqlmodel import Session, select
 
 from dashboard import documents
 from dashboard.config import DATA_DIR
+from dashboard.loading import MEETING_FILE, MEETINGS_DIR
 from dashboard.models import (
     AgendaItem, City, GroupMeeting, Indicator, Meeting, MutualAid, Organiser, Proposal, WorkGroup,
 )
@@ -36,16 +41,20 @@ def export_data_layout(engine: Engine, directory: Path, geo_source: Path = DATA_
         proposals = list(session.exec(select(Proposal).order_by(Proposal.sort_order)))
         _refuse_foreign_proposals(directory, {p.id for p in proposals})
         names = {c.code: c.name for c in session.exec(select(City))}
+        meetings = _meeting_files(session)
+        stale = _stale_meeting_files(directory, meetings, {m.id for m in session.exec(select(Meeting))})
         files = {
             "cities.csv": _cities(session),
             "groups.csv": _groups(session),
             "group_meetings.csv": _group_meetings(session),
             "indicators.csv": _indicators(session, names),
             "mutual_aid.csv": _mutual_aid(session, names),
-            "meeting.yaml": meeting_yaml(session),
+            **meetings,
             **{f"proposals/{p.id}.yaml": documents.to_yaml(documents.proposal_document(session, p))
                for p in proposals},
         }
+    for path in stale:  # an earlier export's layout of the store's own meetings: replaced, not doubled
+        path.unlink()
     written = []
     for name, text in files.items():
         if text is None:
@@ -59,6 +68,43 @@ def export_data_layout(engine: Engine, directory: Path, geo_source: Path = DATA_
         shutil.copytree(geo_source, geo_target, dirs_exist_ok=True)
         written += sorted(p for p in geo_target.rglob("*") if p.is_file())
     return written
+
+
+MEETING_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]*$")  # usable as a file name
+
+
+def _meeting_files(session: Session) -> dict[str, str]:
+    """{file name: text}: meeting.yaml for a store of one meeting, meetings/<id>.yaml for many."""
+    meetings = list(session.exec(select(Meeting).order_by(Meeting.date, Meeting.id)))
+    if len(meetings) <= 1:
+        return {MEETING_FILE: meeting_yaml(session, meetings[0])} if meetings else {}
+    bad = [m.id for m in meetings if not MEETING_ID.match(m.id)]
+    if bad:
+        raise ExportError(f"會議識別碼「{'、'.join(bad)}」不能作為檔名（只能用英文字母、數字、連字號與底線），未匯出。")
+    return {f"{MEETINGS_DIR}/{m.id}.yaml": meeting_yaml(session, m) for m in meetings}
+
+
+def _stale_meeting_files(directory: Path, writing: dict[str, str], store_ids: set[str]) -> list[Path]:
+    """Meeting files in directory that this export does not write: an earlier export's (meeting.yaml
+    before a second meeting, or the other way round) are removed so that `load` does not read a
+    meeting twice; one naming a meeting the store lacks is refused, as foreign proposals are."""
+    found = [directory / MEETING_FILE, *sorted((directory / MEETINGS_DIR).glob("*.yaml"))]
+    stale = [p for p in found if p.is_file() and p.relative_to(directory).as_posix() not in writing]
+    foreign = [p for p in stale if _meeting_id(p) not in store_ids]
+    if foreign:
+        names = "、".join(p.relative_to(directory).as_posix() for p in foreign)
+        raise ExportError(f"{directory} 已有資料庫中沒有的會議檔：{names}；為免遺失資料，未匯出。"
+                          "請改用空資料夾，或先移走這些檔案。")
+    return stale
+
+
+def _meeting_id(path: Path) -> str | None:
+    """The id a meeting file holds (None when it cannot be read)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    return str(data.get("id")) if isinstance(data, dict) and data.get("id") is not None else None
 
 
 def _refuse_foreign_proposals(directory: Path, ids: set[str]) -> None:
@@ -157,8 +203,9 @@ def _present(values: dict) -> dict:
     return {key: value for key, value in values.items() if value is not None}
 
 
-def meeting_yaml(session: Session) -> str | None:
-    meeting = session.exec(select(Meeting)).first()
+def meeting_yaml(session: Session, meeting: Meeting | None = None) -> str | None:
+    """One meeting's file (the store's first meeting when none is given); None without a meeting."""
+    meeting = meeting or session.exec(select(Meeting)).first()
     if meeting is None:
         return None
     agenda = []

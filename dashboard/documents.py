@@ -1,5 +1,7 @@
 """A proposal as one document in the layout of data/proposals/*.yaml: what `export --layout data`
-writes, what an edit changes and what a version compares. Keys follow the files' order."""
+writes, what an edit changes and what a version compares. Keys follow the files' order; a key
+without a value is left out (`previous`, the proposal a carried-over row continues, is written
+only for such a row)."""
 import yaml
 from sqlmodel import Session, select
 
@@ -7,11 +9,11 @@ from dashboard import vocab
 from dashboard.models import City, Proposal, ProposalCity, ProposalLead, ProposalType
 
 # The files' keys in their order; `sort_order` is not among them (the loader derives it).
-KEYS = ("id", "year", "track", "item_no", "group", "subgroup", "title", "lead_units", "card_title",
+KEYS = ("id", "year", "track", "item_no", "previous", "group", "subgroup", "title", "lead_units", "card_title",
         "card_unit", "types", "cities_scope", "cities", "description", "approach", "benefits", "contact",
         "central_ministry", "progress", "tracking_status", "tracking_reason", "tracking_basis",
         "progress_status", "progress_basis", "notes")
-_COLUMN = {"group": "group_id", "subgroup": "subgroup_id"}  # file key -> column, where they differ
+_COLUMN = {"group": "group_id", "subgroup": "subgroup_id", "previous": "previous_id"}  # file key -> column, where they differ
 
 
 def proposal_document(session: Session, proposal: Proposal) -> dict:

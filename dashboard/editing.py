@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import FlushError
 from sqlmodel import Session, select
 
 from dashboard import agenda, dates, documents, vocab
-from dashboard.loading import ID_PATTERN, Problem, proposal_record, proposal_rows
+from dashboard.loading import ID_PATTERN, Problem, packet_key, proposal_record, proposal_rows
 from dashboard.reading import MAX_BYTES, text_problem
 from dashboard.models import City, Proposal, ProposalCity, ProposalLead, ProposalType, ProposalVersion, WorkGroup
 from dashboard.permissions import Actor, PermissionDenied, may_edit, require_edit, require_secretariat
@@ -85,6 +85,7 @@ def changes_of(version: ProposalVersion) -> list[Change]:
 # Every document key as users read it (history rows of a new or imported proposal name them all).
 FIELD_LABELS = {
     "id": "提案編號", "year": "年度", "track": "類別", "item_no": "項次", "group": "議題組", "subgroup": "分組",
+    "previous": "延續自",
     "title": "提案名稱", "card_title": "提案單上的名稱", "card_unit": "提案單位（提案單）", "cities_scope": "合作縣市範圍",
     "description": "說明", "approach": "具體作法", "benefits": "合作效益", "central_ministry": "對應中央部會",
     "tracking_basis": "列管狀態依據", "notes": "備註", **EDITABLE,
@@ -400,12 +401,10 @@ def _validated_new(session: Session, draft: dict):
 
 
 def _make_room(session: Session, proposal: Proposal) -> int:
-    """The packet position of a new proposal (the loader's order: year, track, id), moving the
+    """The packet position of a new proposal (the loader's order: loading.packet_key), moving the
     proposals after it down by one."""
-    rank = {t: i for i, t in enumerate(vocab.TRACKS)}
-    key = (proposal.year, rank[proposal.track], proposal.id)
     later = [p for p in session.exec(select(Proposal).order_by(Proposal.sort_order))
-             if (p.year, rank.get(p.track, len(rank)), p.id) > key]
+             if packet_key(p) > packet_key(proposal)]
     if not later:
         return session.exec(select(func.coalesce(func.max(Proposal.sort_order), 0))).one() + 1
     position = later[0].sort_order

@@ -12,7 +12,7 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any, Callable
 
-from dashboard import vocab
+from dashboard import cycles, vocab
 from dashboard.models import (
     AgendaItem, City, GroupMeeting, Indicator, Meeting, MutualAid, Organiser, Proposal,
     ProposalCity, ProposalLead, ProposalType, WorkGroup,
@@ -35,7 +35,7 @@ COLUMNS = {
     "indicators.csv": ("proposal", "indicator", "label", "kind", "city", "counterpart_city", "value",
                        "unit", "period_start", "period_end", "as_of", "note"),
 }
-PROPOSAL_KEYS = ("id", "year", "track", "item_no", "group", "subgroup", "title", "card_title", "card_unit",
+PROPOSAL_KEYS = ("id", "year", "track", "item_no", "previous", "group", "subgroup", "title", "card_title", "card_unit",
                  "lead_units", "types", "cities_scope", "cities", "description", "approach", "benefits",
                  "contact", "central_ministry", "progress", "tracking_status", "tracking_reason",
                  "tracking_basis", "progress_status", "progress_basis", "notes")
@@ -232,7 +232,7 @@ def load_dataset(data_dir: Path) -> Dataset:
         raise DataError(problems)  # the figures all belong to proposals
     ds.mutual_aid = _mutual_aid(data_dir, problems, city_by_name, proposal_ids)
     ds.indicators = _indicators(data_dir, problems, city_by_name, proposal_ids)
-    _meeting(data_dir, problems, ds)
+    _meetings(data_dir, problems, ds)
     _geo(data_dir, problems, set(city_by_name))
     if problems:
         raise DataError(problems)
@@ -338,7 +338,31 @@ def _proposals(root: Path, problems: list[Problem], ds: Dataset, city_by_name: d
         if rows is not None:
             ds.add_proposal(rows)
     _sort_proposals(ds.proposals)
+    _check_lineage(ds.proposals, seen, problems)
     return set(seen)
+
+
+def _check_lineage(proposals: list[Proposal], files: dict[str, str], problems: list[Problem]) -> None:
+    """`previous` names a proposal of the cycle before, and each proposal is continued at most once."""
+    by_id = {p.id: p for p in proposals}
+    continued: dict[str, str] = {}
+    for p in proposals:
+        if p.previous_id is None:
+            continue
+        label, before = f"提案 {p.id}", by_id.get(p.previous_id)
+        if p.previous_id not in files:
+            problems.append(Problem(files[p.id], label, "previous",
+                                    f"未知的提案編號「{p.previous_id}」；請對照 proposals/ 資料夾的檔名"))
+        elif p.track != vocab.CARRIED:
+            problems.append(Problem(files[p.id], label, "previous", "只有列管案（track: carried）延續前一年度的提案"))
+        elif before is not None and cycles.cycle_of(year=before.year, track=before.track) != p.year:
+            problems.append(Problem(files[p.id], label, "previous",
+                                    f"{p.previous_id} 不是 {p.year} 年度的提案，{p.id} 不能延續它"))
+        elif p.previous_id in continued:
+            problems.append(Problem(files[p.id], label, "previous",
+                                    f"{p.previous_id} 已由 {continued[p.previous_id]} 延續，一案只能延續一次"))
+        else:
+            continued[p.previous_id] = p.id
 
 
 @dataclass
@@ -416,8 +440,14 @@ def _proposal(r: Record, pid: str, groups: dict) -> Proposal | None:
     year = r.integer("year", minimum=100)
     if track == vocab.CENTRAL and not r.text("central_ministry", False):
         r.problem("central_ministry", "請求中央協助的提案須填對應中央部會")
+    previous = r.text("previous", False)
+    if previous is not None and not ID_PATTERN.match(previous):
+        r.problem("previous", f"提案編號「{_shorten(previous)}」格式應如 112-J01 或 111-01")
+    elif previous is not None and previous == pid:
+        r.problem("previous", "不可延續自己")
     fields = dict(
         id=pid, year=year, track=track, item_no=r.integer("item_no", minimum=1), sort_order=0,
+        previous_id=previous,
         group_id=group, subgroup_id=subgroup, title=r.text("title"), card_title=r.text("card_title", False),
         card_unit=r.text("card_unit", False), cities_scope=scope, description=r.text("description", False),
         approach=r.text("approach", False), benefits=r.text("benefits", False), contact=r.text("contact", False),
@@ -434,10 +464,16 @@ def _proposal(r: Record, pid: str, groups: dict) -> Proposal | None:
     return Proposal(**fields)
 
 
-def _sort_proposals(proposals: list[Proposal]) -> None:
-    """Packet order: 111 carried-over (de-list table, then keep table), 112 central, 112 joint."""
+def packet_key(proposal: Proposal) -> tuple:
+    """Packet order, cycle by cycle: the carried-over proposals (111-01…, de-list table then keep
+    table), then the year's central, then its joint proposals."""
     track_rank = {t: i for i, t in enumerate(vocab.TRACKS)}
-    proposals.sort(key=lambda p: (p.year, track_rank.get(p.track, 9), p.id))
+    return (cycles.cycle_of(year=proposal.year, track=proposal.track), track_rank.get(proposal.track, len(track_rank)),
+            proposal.id)
+
+
+def _sort_proposals(proposals: list[Proposal]) -> None:
+    proposals.sort(key=packet_key)
     for order, p in enumerate(proposals, start=1):
         p.sort_order = order
 
@@ -499,11 +535,39 @@ def _check_totals(rows: list[Indicator], file: str, problems: list[Problem]) -> 
                                     f"合計 {total.value} 與明細加總 {sum(p.value for p in parts)} 不符"))
 
 
-def _meeting(root: Path, problems: list[Problem], ds: Dataset) -> None:
-    file = rel_path(root / "meeting.yaml", root)
-    data = read_yaml(root / "meeting.yaml", root, problems)
+MEETING_FILE = "meeting.yaml"  # a store of one meeting (one cycle)
+MEETINGS_DIR = "meetings"  # a store of many: meetings/<id>.yaml, one file per meeting
+
+
+def meeting_files(root: Path) -> list[Path]:
+    """The meeting files of a data folder: meeting.yaml and/or meetings/*.yaml. Without any, the
+    one meeting.yaml (so that its absence is reported as before)."""
+    files = sorted((root / MEETINGS_DIR).glob("*.yaml"))
+    single = root / MEETING_FILE
+    return [single, *files] if single.exists() or not files else files
+
+
+def _meetings(root: Path, problems: list[Problem], ds: Dataset) -> None:
+    seen: dict[str, str] = {}
+    for path in meeting_files(root):
+        meeting = _meeting(root, path, problems, ds)
+        if meeting is None or meeting.id is None:
+            continue
+        file = rel_path(path, root)
+        if meeting.id in seen:
+            problems.append(Problem(file, "會議", "id", f"重複的會議識別碼「{meeting.id}」（已用於 {seen[meeting.id]}）"))
+        elif path.parent.name == MEETINGS_DIR and path.stem != meeting.id:
+            problems.append(Problem(file, "會議", "id", f"檔名應與會議識別碼相同（{meeting.id}.yaml）"))
+        seen.setdefault(meeting.id, file)
+    for stray in sorted((root / MEETINGS_DIR).glob("*.yml")):
+        problems.append(Problem(rel_path(stray, root), WHOLE_FILE, "-", "副檔名應為 .yaml，否則不會讀入"))
+
+
+def _meeting(root: Path, path: Path, problems: list[Problem], ds: Dataset) -> Meeting | None:
+    file = rel_path(path, root)
+    data = read_yaml(path, root, problems)
     if data is None:
-        return
+        return None
     check_yaml_text(data, file, "會議", problems)
     r = Record(data, file, "會議", problems)
     r.only(MEETING_KEYS)
@@ -537,6 +601,7 @@ def _meeting(root: Path, problems: list[Problem], ds: Dataset) -> None:
                 continue
             for position, name in enumerate(roles.texts(role), start=1):
                 ds.organisers.append(Organiser(meeting_id=meeting.id, role=str(role), position=position, name=name))
+    return meeting
 
 
 def _geo(root: Path, problems: list[Problem], city_names: set[str]) -> None:

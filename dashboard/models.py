@@ -44,6 +44,10 @@ class Proposal(SQLModel, table=True):
     track: str = Field(index=True)
     item_no: int  # 項次 as printed in its table
     sort_order: int
+    # The proposal of the cycle before that this carried-over row continues (112-01 continues
+    # 112-J01); None for a proposal new in its year, or one whose earlier id the packet does not
+    # give (111-01…111-13). No FK: rows are inserted in packet order, the later cycle's among them.
+    previous_id: str | None = Field(default=None, index=True)
     group_id: str = Field(foreign_key="work_group.id", index=True)
     subgroup_id: str | None = Field(default=None, foreign_key="work_group.id")
     title: str  # as in the packet's table

@@ -1,15 +1,17 @@
 """`export DIR --layout data` writes the store as data/ lays it out: from a store built from
 data/ the same bytes, and after edits a folder that `check` accepts and a fresh `load` turns
 back into the same store."""
+from datetime import date
+
 import pytest
 import yaml
 from sqlmodel import Session, select
 
-from dashboard import documents, editing, store
+from dashboard import cycles, decisions, documents, editing, new_year, store, vocab, yearly
 from dashboard.cli import main
 from dashboard.config import DATA_DIR
 from dashboard.db import make_engine
-from dashboard.models import Proposal
+from dashboard.models import AgendaItem, Meeting, Organiser, Proposal
 from dashboard.permissions import OPERATOR
 from tests.storetools import engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
 
@@ -109,3 +111,81 @@ def test_export_builds_a_missing_store_first(db_url, tmp_path):
     assert (tmp_path / "out" / "proposals" / "112-J02.yaml").read_bytes() == \
         (DATA_DIR / "proposals" / "112-J02.yaml").read_bytes()
     assert store.is_built(make_engine(db_url))
+
+
+# --- a store of two cycles: meetings/<id>.yaml, and `previous` on the carried rows ---------------
+
+def start_next_year(engine) -> new_year.YearStarted:
+    """The store's next year, started after a decision that keeps one de-listing proposal tracked."""
+    with Session(engine) as session:
+        kept = session.exec(select(Proposal.id).where(Proposal.tracking_status == vocab.PROPOSE_DELIST)
+                            .order_by(Proposal.sort_order)).first()
+        decisions.record(session, actor=OPERATOR, proposal_id=kept, resolution=vocab.REJECTED)
+        year = cycles.current_cycle(session)
+        return new_year.start_year(session, year=year + 1, meeting_date=date(year + 1 + 1911, 10, 23), actor=OPERATOR)
+
+
+def store_contents(engine) -> dict:
+    with Session(engine) as session:
+        return {
+            "proposals": {p.id: (documents.proposal_document(session, p), p.sort_order)
+                          for p in session.exec(select(Proposal))},
+            "meetings": {m.id: m.model_dump() for m in session.exec(select(Meeting))},
+            "agenda": sorted(tuple(a.model_dump().values()) for a in session.exec(select(AgendaItem))),
+            "organisers": sorted(tuple(o.model_dump().values()) for o in session.exec(select(Organiser))),
+        }
+
+
+def test_a_two_cycle_store_round_trips_through_the_data_layout(engine, tmp_path, monkeypatch):
+    started = start_next_year(engine)
+    before = store_contents(engine)
+    out = tmp_path / "export"
+    assert main(["export", str(out), "--layout", "data"]) == 0
+    assert not (out / "meeting.yaml").exists()
+    assert sorted(p.name for p in (out / "meetings").iterdir()) == sorted(f"{m}.yaml" for m in before["meetings"])
+    first_new, first_source = started.carried[0]
+    assert yaml.safe_load((out / "proposals" / f"{first_new}.yaml").read_text(encoding="utf-8"))["previous"] == \
+        first_source
+    assert "previous" not in yaml.safe_load((out / "proposals" / f"{first_source}.yaml").read_text(encoding="utf-8"))
+    # the old meeting's file is data/meeting.yaml's, byte for byte after the opening comment
+    old = next(m for m in before["meetings"] if m != started.meeting_id)
+    assert (out / "meetings" / f"{old}.yaml").read_text(encoding="utf-8").split("\n", 1)[1] == \
+        (DATA_DIR / "meeting.yaml").read_text(encoding="utf-8").split("\n", 1)[1]
+
+    checked = run_cli("--data", str(out), "check")
+    assert checked.returncode == 0, checked.stderr
+    fresh_url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    monkeypatch.setenv("DATABASE_URL", fresh_url)
+    assert main(["--data", str(out), "load"]) == 0
+    fresh = make_engine(fresh_url)
+    assert store_contents(fresh) == before
+    with Session(fresh) as session:
+        assert [p.id for p in yearly.lineage(session, first_new)][-2:] == [first_source, first_new]
+        assert cycles.cycles(session) == [started.previous, started.year]
+    again = tmp_path / "again"
+    assert main(["--data", str(out), "export", str(again), "--layout", "data"]) == 0
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert (again / path.relative_to(out)).read_bytes() == path.read_bytes(), path.name
+    fresh.dispose()
+
+
+def test_exporting_a_second_meeting_over_a_one_meeting_export_replaces_meeting_yaml(engine, tmp_path):
+    out = tmp_path / "export"
+    assert main(["export", str(out), "--layout", "data"]) == 0
+    assert (out / "meeting.yaml").exists()
+    start_next_year(engine)
+    assert main(["export", str(out), "--layout", "data"]) == 0
+    assert not (out / "meeting.yaml").exists()
+    assert run_cli("--data", str(out), "check").returncode == 0
+
+
+def test_a_folder_with_a_meeting_the_store_lacks_is_refused_and_untouched(engine, tmp_path, capsys):
+    start_next_year(engine)
+    out = tmp_path / "export"
+    (out / "meetings").mkdir(parents=True)
+    stray = out / "meetings" / "099-vice-mayors.yaml"
+    stray.write_text("id: 099-vice-mayors\n", encoding="utf-8")
+    assert main(["export", str(out), "--layout", "data"]) == 1
+    assert "已有資料庫中沒有的會議檔：meetings/099-vice-mayors.yaml" in capsys.readouterr().err
+    assert sorted(p.name for p in out.rglob("*")) == ["099-vice-mayors.yaml", "meetings"]

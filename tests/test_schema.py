@@ -1,14 +1,16 @@
 """Migrations: a new store is made by them, the models match the newest revision, and upgrading
 a store made by an earlier release keeps every row."""
+from datetime import UTC, datetime
+
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlmodel import Session, SQLModel, select
 
-from dashboard import decisions, schema, store
+from dashboard import schema, store
 from dashboard.models import Decision, Proposal
-from dashboard.permissions import Actor
 
 
 @pytest.fixture
@@ -16,9 +18,18 @@ def engine(fresh_engine):
     return fresh_engine
 
 
-def _rows(engine) -> dict[str, list[tuple]]:
+def _rows(engine, columns: dict[str, list[str]] | None = None) -> dict[str, list[tuple]]:
+    """Every table's rows; of `columns` only, when given (a newer revision may add columns)."""
+    tables = columns or _columns(engine)
     with engine.connect() as connection:
-        return {table: sorted(map(tuple, connection.execute(text(f'SELECT * FROM "{table}"'))), key=repr)
+        return {table: sorted(map(tuple, connection.execute(text(
+                    "SELECT " + ", ".join(f'"{c}"' for c in names) + f' FROM "{table}"'))), key=repr)
+                for table, names in tables.items()}
+
+
+def _columns(engine) -> dict[str, list[str]]:
+    with engine.connect() as connection:
+        return {table: [c["name"] for c in inspect(connection).get_columns(table)]
                 for table in inspect(connection).get_table_names() if table != "alembic_version"}
 
 
@@ -36,14 +47,24 @@ def test_the_models_and_the_newest_revision_agree(engine):
     assert diff == []
 
 
+def downgrade(engine, revision: str) -> None:
+    """Take the store back to `revision` (the models describe the newest one, so an older store
+    is made by loading at the newest and going back)."""
+    cfg = schema.config()
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, revision)
+
+
 @pytest.fixture
-def previous_release(engine, monkeypatch):
+def previous_release(engine):
     """A store as the release at the baseline revision made it, with a recorded decision."""
-    monkeypatch.setattr(store, "create_tables", lambda e: schema.upgrade(e, schema.BASELINE))
     store.load(engine)
-    with Session(engine) as s:
-        decisions.record(s, proposal_id="111-01", resolution="保留", note="待補資料", actor=Actor.secretariat("祕書甲"))
-    monkeypatch.undo()
+    downgrade(engine, schema.BASELINE)
+    with Session(engine) as s:  # as decisions.record wrote it (which reads today's columns of Proposal)
+        s.add(Decision(proposal_id="111-01", resolution="保留", note="待補資料", recorded_at=datetime.now(UTC),
+                       recorded_by="祕書甲"))
+        s.commit()
     return engine
 
 
@@ -54,12 +75,12 @@ def test_upgrading_a_store_of_the_previous_release_keeps_every_row(previous_rele
         with engine.begin() as connection:
             connection.execute(text("DROP TABLE alembic_version"))
     before = _rows(engine)
+    columns = _columns(engine)
 
     schema.upgrade(engine)
 
     assert schema.current(engine) == schema.head()
-    after = _rows(engine)
-    assert {table: after[table] for table in before} == before
+    assert _rows(engine, columns) == before
     with Session(engine) as s:
         assert s.exec(select(Decision.note)).all() == ["待補資料"]
         assert len(s.exec(select(Proposal.id)).all()) == 55
@@ -71,3 +92,20 @@ def test_upgrading_twice_changes_nothing(engine):
     schema.upgrade(engine)
     schema.upgrade(engine)
     assert _rows(engine) == before
+
+
+def test_upgrading_a_store_without_lineage_keeps_every_row_and_knows_no_lineage(engine):
+    """0005 adds Proposal.previous_id: a store made before it (at 0003) keeps every row, none of
+    which continues another."""
+    store.load(engine)
+    downgrade(engine, "0003")
+    columns = _columns(engine)
+    assert "previous_id" not in columns["proposal"]
+    before = _rows(engine, columns)
+
+    schema.upgrade(engine)
+
+    assert _rows(engine, columns) == before
+    with Session(engine) as s:
+        assert len(s.exec(select(Proposal.id)).all()) == 55
+        assert s.exec(select(Proposal.id).where(Proposal.previous_id.is_not(None))).all() == []

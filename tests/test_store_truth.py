@@ -2,16 +2,19 @@
 `load --as-versions` brings data/ in as new versions, all or nothing, never losing an edit, a
 decision, a minutes record or an account."""
 import csv
-from datetime import UTC, datetime
+import shutil
+from datetime import UTC, date, datetime
 
 import pytest
 import yaml
 from sqlmodel import Session, func, select
 
-from dashboard import decisions, documents, editing, store, vocab
+from dashboard import cycles, decisions, documents, editing, new_year, store, vocab
 from dashboard.cli import main
+from dashboard.data_layout import export_data_layout
+from dashboard.db import make_engine
 from dashboard.models import (
-    Account, Decision, GroupMeeting, MeetingRecord, Proposal, ProposalVersion, WorkGroup,
+    Account, Decision, GroupMeeting, Meeting, MeetingRecord, Proposal, ProposalVersion, WorkGroup,
 )
 from dashboard.permissions import Actor, OPERATOR
 from tests.storetools import add_account, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
@@ -174,3 +177,35 @@ def test_user_without_as_versions_is_a_usage_error(edited, capsys):
 def test_as_versions_on_an_empty_store_builds_it(db_url, capsys):
     assert main(["load", "--as-versions"]) == 0
     assert "提案 55 案" in capsys.readouterr().out
+
+
+def test_a_two_cycle_folder_imports_as_versions_keeping_lineage_and_both_meetings(edited, template_store, tmp_path,
+                                                                                    capsys):
+    """A folder exported from a store where the next year was started (meetings/<id>.yaml, carried
+    rows with `previous`) imports into a one-cycle store in use: the carried rows are created with
+    their lineage, both meetings are there, the edits (as earlier versions) and decisions stay."""
+    other = tmp_path / "other.db"
+    shutil.copy(template_store, other)
+    source = make_engine(f"sqlite:///{other}")
+    with Session(source) as session:
+        year = cycles.current_cycle(session)
+        started = new_year.start_year(session, year=year + 1, meeting_date=date(year + 1 + 1911, 10, 23),
+                                      actor=OPERATOR)
+    folder = tmp_path / "two-cycles"
+    export_data_layout(source, folder)
+    source.dispose()
+    before = counts(edited)
+
+    assert main(["--data", str(folder), "load", "--as-versions", "--user", "祕書"]) == 0
+    assert f"新增 {len(started.carried)} 案" in capsys.readouterr().out
+    with Session(edited) as session:
+        assert sorted(session.exec(select(Meeting.id))) == sorted([f"{year}-vice-mayors", started.meeting_id])
+        for new_id, source_id in started.carried:
+            assert session.get(Proposal, new_id).previous_id == source_id
+            assert history(edited, new_id)[0][:3] == (1, store.CREATE, "祕書")
+        assert cycles.current_cycle(session) == year + 1
+    assert history(edited, EDITED)[-1] == (1, "edit", OPERATOR.name, ["contact"])  # kept, data/'s value comes after
+    assert counts(edited)["Decision"] == before["Decision"]
+
+    assert main(["--data", str(folder), "load", "--as-versions"]) == 0  # the same folder again: no change
+    assert "更新為新版本 0 案、新增 0 案" in capsys.readouterr().out

@@ -1,0 +1,32 @@
+"""Proposal lineage across years: the carried-over row names the proposal it continues.
+
+Revision ID: 0005
+Revises: 0003
+Create Date: 2026-11-28
+
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision: str = '0005'
+down_revision: Union[str, Sequence[str], None] = '0003'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    """Upgrade schema: a nullable column, so every existing row stays as it is (no lineage)."""
+    with op.batch_alter_table('proposal', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('previous_id', sa.String(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_proposal_previous_id'), ['previous_id'], unique=False)
+
+
+def downgrade() -> None:
+    """Downgrade schema."""
+    with op.batch_alter_table('proposal', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_proposal_previous_id'))
+        batch_op.drop_column('previous_id')
