@@ -168,13 +168,9 @@ def proposal_card(session: Session, *, proposal_id: str) -> Card | None:
 
 
 def lineage(session: Session, proposal: Proposal) -> dict:
-    """{continues, continued_as}: the proposal's carried-over links across cycles, from
-    Proposal.previous_id where the store has that column (none before it)."""
-    previous = getattr(Proposal, "previous_id", None)
-    if previous is None:
-        return {"continues": None, "continued_as": []}
-    later = session.exec(select(Proposal.id).where(previous == proposal.id).order_by(Proposal.sort_order))
-    return {"continues": getattr(proposal, "previous_id", None), "continued_as": list(later)}
+    """{continues, continued_as}: the proposal's carried-over links across cycles (Proposal.previous_id)."""
+    later = session.exec(select(Proposal.id).where(Proposal.previous_id == proposal.id).order_by(Proposal.sort_order))
+    return {"continues": proposal.previous_id, "continued_as": list(later)}
 
 
 def group_meetings(session: Session, *, group_ids: list[str] | None = None,

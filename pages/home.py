@@ -112,14 +112,15 @@ YEARLY_COLUMNS = {
     **{key: st.column_config.NumberColumn(label, format="%d", width=90) for key, label in (
         ("total", "提案數"), ("new", "新增"), ("carried_in", "延續列管"), ("delisted", "解除列管"),
         ("not_carried", "未延續"), ("left", "離開合計"))},
+    "settled": st.column_config.TextColumn("說明", width=130),
 }
 
 
 def yearly(version: tuple) -> None:
     """What joined and what left each year (every cycle, whichever is chosen)."""
     st.subheader("各年度提案增減")
-    st.caption("新增＝當年度提出的提案；延續列管＝由前一年度延續的提案；解除列管＝依決議或列管狀態解除；"
-               "未延續＝未解除列管但未列入下一年度。")
+    st.caption("新增＝當年度提出的提案；延續列管＝由前一年度延續的提案；解除列管＝依會議決議（未決議者依列管狀態）"
+               "解除；未延續＝應持續列管但未列入下一年度。最新年度尚未開始下一年度時，離開數為依目前決議的預估。")
     st.dataframe(yearly_table(version), hide_index=True, height="content", column_config=YEARLY_COLUMNS,
                  key="yearly_table")
 

@@ -136,6 +136,13 @@ def test_the_card_opens_any_year_and_says_which(made):
     assert any(f"{made.next}年度副首長會議提案" in c.value for c in at.caption)
 
 
+def test_the_card_links_its_lineage_both_ways(made):
+    carried = markdown_text(open_page("card", {"id": made.carried_id}))
+    assert f"延續自 [{made.carried_from}](./card?id={made.carried_from})" in carried.replace("\\", "")
+    old = markdown_text(open_page("card", {"id": made.carried_from}))
+    assert f"延續為 [{made.carried_id}](./card?id={made.carried_id})" in old.replace("\\", "")
+
+
 def test_the_card_picker_offers_the_chosen_year(made):
     at = open_page("card")
     assert len(at.selectbox(key="card_pick").options) == 2

@@ -46,9 +46,8 @@ def add_next_cycle(session: Session) -> TwoCycles:
     carried_id = f"{packet}-01"
     order = session.exec(select(func.max(Proposal.sort_order))).one()
     row = {**source.model_dump(), "id": carried_id, "track": vocab.CARRIED, "item_no": 1, "sort_order": order + 1,
-           "tracking_status": vocab.TRACKED}
-    if "previous_id" in Proposal.model_fields:  # the lineage column, once the store has it
-        row["previous_id"] = source.id
+           "tracking_status": vocab.TRACKED, "previous_id": source.id}
+    row["previous_id"] = source.id
     session.add(Proposal(**row))
     session.flush()
     for lead in session.exec(select(ProposalLead).where(ProposalLead.proposal_id == source.id)).all():

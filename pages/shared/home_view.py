@@ -8,7 +8,7 @@ import pyarrow as pa
 import streamlit as st
 
 from dashboard import figures, frames, vocab
-from dashboard.yearly_stub import cycles_summary  # F1's dashboard.yearly at merge
+from dashboard.yearly import cycles_summary
 from dashboard.dates import roc_period
 from pages.shared import cached, list_filter, styling, tables, year_choice
 
@@ -66,9 +66,10 @@ def yearly_table(version_key: tuple) -> pa.Table:
     with cached.session() as s:
         rows = cycles_summary(s)
     frame = pd.DataFrame([{"year": f"{r.year}年度", "total": r.total, "new": r.new, "carried_in": r.carried_in,
-                           "delisted": r.delisted, "not_carried": r.not_carried, "left": r.left}
+                           "delisted": r.delisted, "not_carried": r.not_carried, "left": r.left,
+                           "settled": "已開始下一年度" if r.settled else "依目前決議預估"}
                           for r in reversed(rows)],
-                         columns=["year", "total", "new", "carried_in", "delisted", "not_carried", "left"])
+                         columns=["year", "total", "new", "carried_in", "delisted", "not_carried", "left", "settled"])
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
