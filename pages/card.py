@@ -70,14 +70,16 @@ def pick_card(frame) -> None:
                  placeholder="輸入編號或名稱，例如 112-J02 或 賃居", key="card_pick", on_change=changed)
 
 
-def lineage_line(card) -> str | None:
-    """「112年度｜延續自 111-13｜延續為 113-01」 as markdown links to those cards; None without links."""
-    parts = []
-    if card.continues:
-        parts.append(f"延續自 [{url.md_text(card.continues)}]({list_filter.card_url(card.continues)})")
-    if card.continued_as:
-        parts.append("延續為 " + "、".join(f"[{url.md_text(i)}]({list_filter.card_url(i)})" for i in card.continued_as))
-    return "｜".join(parts) or None
+def lineage_links(card) -> None:
+    """延續自 111-13 / 延續為 113-01: links to the proposal this one continues and to its carried-over
+    rows in later years (in this tab; not printed)."""
+    links = ([("延續自", card.continues, ":material/history:")] if card.continues else []) + [
+        ("延續為", later, ":material/redo:") for later in card.continued_as]
+    if not links:
+        return
+    row = st.container(horizontal=True, gap="medium")
+    for label, target, icon in links:
+        row.page_link(page_list.page_path("card"), label=f"{label} {target}", icon=icon, query_params={"id": target})
 
 
 def render() -> None:
@@ -129,8 +131,7 @@ def render() -> None:
                     '列印成A4提案單：Ctrl+P</div>', unsafe_allow_html=True)
     versions, _ = card_history.history_view(version, proposal_id)
     st.caption(f"{year_choice.year_label(own)}副首長會議提案｜{card_history.last_updated(versions)}")
-    if links := lineage_line(card):
-        st.markdown(links)
+    lineage_links(card)
     st.markdown(markup, unsafe_allow_html=True)
     # Not printed: the form, the history table and the revert are for the screen.
     with st.container(key="card-edit"):
