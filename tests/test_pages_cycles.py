@@ -235,3 +235,15 @@ def test_the_overview_of_a_year_without_a_meeting(started):
     at = open_page("home")
     assert not at.exception
     assert any(f"{packet + 1}年度：尚未建立副首長會議資料" in c.value for c in at.caption)
+
+
+def test_the_chosen_year_stays_for_the_session_across_pages(made):
+    at = open_page("home")
+    at = chooser(at).set_value(made.packet).run()
+    at.query_params.clear()  # the navigation's links carry no parameters
+    at.switch_page("../pages/proposals.py").run()
+    assert len(at.dataframe[0].value) == 55 and at.query_params[PARAM] == str(made.packet)
+    at = chooser(at).set_value(made.next).run()
+    at.query_params.clear()
+    at.switch_page("../pages/home.py").run()
+    assert chooser(at).value == made.next and PARAM not in at.query_params

@@ -10,6 +10,9 @@ A page calls it once, near the top of render(), and reads everything of that cyc
   clean (no parameter). The parameter is `cycle`, not `year`: the proposal list and the group page
   already filter by a proposal's own year with `?year=` (a cycle holds two: its new proposals and
   the year before's carried over), and their links keep working.
+- The year chosen (in the chooser or by a link) stays for the browser tab's session: the
+  navigation's links carry no parameters, so a page opened from them without `?cycle=` shows the
+  session's year and puts it into the URL. Choosing the current year again ends that.
 - An unknown or malformed year gets a clear notice and the current cycle is shown.
 - A store of one cycle shows the year as text (nothing to choose); an empty store shows nothing.
 - In presenter mode (`?present=1`) nothing is drawn; the cycle still applies.
@@ -22,6 +25,7 @@ from pages.shared import cached, url
 
 PARAM = "cycle"
 KEY = "year-choice"
+STICKY = "year-choice-session"  # the year this tab's session chose, when not the current one
 
 
 def year_label(year: int | None) -> str:
@@ -48,8 +52,10 @@ def _to_url(current: int) -> None:
     chosen = st.session_state.get(KEY)
     if chosen is None or chosen == current:
         st.query_params.pop(PARAM, None)
+        st.session_state.pop(STICKY, None)
     else:
         st.query_params[PARAM] = str(chosen)
+        st.session_state[STICKY] = chosen
 
 
 def chosen_year(version: tuple | None = None) -> int | None:
@@ -59,9 +65,17 @@ def chosen_year(version: tuple | None = None) -> int | None:
 
     held = cached.cycles(version or cached.version())
     raw = st.query_params.get(PARAM)
+    sticky = st.session_state.get(STICKY)
+    if not raw and sticky in held[:-1]:  # opened from the navigation: the session's year
+        raw = st.query_params[PARAM] = str(sticky)
     year, unknown = resolve(raw, held)
     if year is None:
         return None
+    if raw and not unknown:
+        if year == held[-1]:
+            st.session_state.pop(STICKY, None)
+        else:
+            st.session_state[STICKY] = year
     if unknown:
         url.unknown_in_url("年度", raw, f"以下顯示目前的{year_label(year)}；資料庫中的年度："
                            + "、".join(map(year_label, held)) + "。")
