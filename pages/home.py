@@ -117,7 +117,10 @@ YEARLY_COLUMNS = {
 
 
 def yearly(version: tuple) -> None:
-    """What joined and what left each year (every cycle, whichever is chosen)."""
+    """What joined and what left each year (every cycle, whichever is chosen); nothing to compare
+    in a store of one year."""
+    if len(cached.cycles(version)) < 2:
+        return
     st.subheader("各年度提案增減")
     st.caption("新增＝當年度提出的提案；延續列管＝由前一年度延續的提案；解除列管＝依會議決議（未決議者依列管狀態）"
                "解除；未延續＝應持續列管但未列入下一年度。最新年度尚未開始下一年度時，離開數為依目前決議的預估。")

@@ -247,3 +247,20 @@ def test_the_chosen_year_stays_for_the_session_across_pages(made):
     at.query_params.clear()
     at.switch_page("../pages/home.py").run()
     assert chooser(at).value == made.next and PARAM not in at.query_params
+
+
+
+@pytest.fixture
+def single(tmp_path):
+    url = build_store(tmp_path / "store.db")
+    with serving(url):
+        yield url
+    databases.drop(url)
+
+
+def test_a_store_of_one_year_shows_the_year_as_text_and_no_comparison(single):
+    at = open_page("home")
+    assert not at.exception
+    assert not [s for s in at.selectbox if s.key == CHOOSER]
+    assert any(m.value.startswith("**年度**：") for m in at.sidebar.markdown)
+    assert "各年度提案增減" not in [h.value for h in at.subheader]
