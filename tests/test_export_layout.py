@@ -131,8 +131,8 @@ def store_contents(engine) -> dict:
             "proposals": {p.id: (documents.proposal_document(session, p), p.sort_order)
                           for p in session.exec(select(Proposal))},
             "meetings": {m.id: m.model_dump() for m in session.exec(select(Meeting))},
-            "agenda": sorted(tuple(a.model_dump().values()) for a in session.exec(select(AgendaItem))),
-            "organisers": sorted(tuple(o.model_dump().values()) for o in session.exec(select(Organiser))),
+            "agenda": {(a.meeting_id, a.position): a.model_dump() for a in session.exec(select(AgendaItem))},
+            "organisers": {(o.meeting_id, o.role, o.position): o.name for o in session.exec(select(Organiser))},
         }
 
 
