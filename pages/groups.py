@@ -89,7 +89,9 @@ def render() -> None:
     st.segmented_control("年度", [ALL_YEARS, *view["years"]], required=True, key="year",
                          on_change=url.widget_to_url, args=("year", "year", ALL_YEARS))
     rows, table = year_rows(version, group_id, year, cycle)
-    year_label = f"{year}年度" if year != ALL_YEARS else "全部年度"
+    # 全部 is every proposal year within the chosen year's round (its own and those carried in)
+    whole = "全部年度" if len(cached.cycles(version)) < 2 else f"{year_choice.year_label(cycle)}全部"
+    year_label = f"{year}年度" if year != ALL_YEARS else whole
     st.subheader(f"提案（{year_label}，{len(rows)} 案）")
     if rows.empty:
         st.info(f"{group.name}在{year_label}沒有提案。")

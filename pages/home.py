@@ -3,7 +3,7 @@ involvement, and what joined and left each year."""
 
 import streamlit as st
 
-from dashboard import frames
+from dashboard import frames, vocab
 from dashboard.dates import roc_date
 from pages.shared import cached, page_list, styling, tables, url, year_choice
 from pages.shared.home_view import city_view, home_view, status_figure, yearly_table
@@ -110,7 +110,7 @@ def render() -> None:
 YEARLY_COLUMNS = {
     "year": st.column_config.TextColumn("年度", width=80),
     **{key: st.column_config.NumberColumn(label, format="%d", width=90) for key, label in (
-        ("total", "提案數"), ("new", "新增"), ("carried_in", "延續列管"), ("delisted", "解除列管"),
+        ("total", "提案數"), ("new", "新增"), ("carried_in", "延續列管"), ("delisted", vocab.DELISTED),
         ("not_carried", "未延續"), ("left", "離開合計"))},
     "settled": st.column_config.TextColumn("說明", width=130),
 }

@@ -114,6 +114,7 @@ def test_groups_per_cycle(made):
     at = open_page("groups", {"group": "transport"})
     text = table_values(at)
     assert made.new_id in text and f"{made.packet}-C01" not in text
+    assert any(f"{made.next}年度全部，1 案" in h.value for h in at.subheader)
     at = open_page("groups", {"group": "transport", PARAM: str(made.packet)})
     assert any("9 案" in h.value for h in at.subheader)  # the packet: 1 carried + 8 new
     assert at.query_params[PARAM] == str(made.packet)
