@@ -2,7 +2,8 @@
 
 Two flows come from the meeting packet: mutual-aid cases (from_city asked to_city for help; fire,
 ambulance and relayed 119 calls) and social workers attending another city's training course
-(home city → host city). Both become a `Flows`: one row per directed pair, with its count under the
+(home city → host city). Which proposal reports them is the store's (queries: the frames'
+proposal_id), so each year's figures name their own. Both become a `Flows`: one row per directed pair, with its count under the
 chosen metric and the sentence a reader would say for it.
 """
 from dataclasses import dataclass
@@ -25,7 +26,6 @@ class FlowKind:
     unit: str
     out_phrase: str  # a city's total as a source, with {city}
     in_phrase: str  # a city's total as a target, with {city}
-    source: str  # the packet item it comes from
 
     def out_label(self, city: str) -> str:
         return self.out_phrase.format(city=city)
@@ -37,13 +37,12 @@ class FlowKind:
 AID = FlowKind(
     key="aid", label="救災救護支援", title="各縣市跨區救災、救護案件及轉報",
     source_role="請求支援縣市", target_role="提供支援縣市", unit="件",
-    out_phrase="{city} 請他市支援", in_phrase="他市請 {city} 支援", source="112-J17 跨區通報支援",
+    out_phrase="{city} 請他市支援", in_phrase="他市請 {city} 支援",
 )
 SOCIAL = FlowKind(
     key="social", label="社工跨市受訓", title="參與他縣市課程之社工師（員）",
     source_role="社工所屬縣市", target_role="開課縣市", unit="位",
     out_phrase="{city} 社工參加他市課程", in_phrase="他市社工參加 {city} 開設之課程",
-    source="112-J24 社福中心社工訓練資源共享計畫",
 )
 KINDS = {kind.key: kind for kind in (AID, SOCIAL)}
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlmodel import Session, select
 
-from dashboard import agenda, decisions, vocab
+from dashboard import agenda, cycles, decisions, vocab
 from dashboard.dates import roc_year
 from dashboard.models import AgendaItem, Decision, Meeting, Organiser, Proposal, ProposalLead, WorkGroup
 
@@ -29,9 +29,10 @@ def latest_meeting(session: Session) -> Meeting | None:
     return session.exec(select(Meeting).order_by(Meeting.date.desc())).first()
 
 
-def meeting_info(session: Session) -> MeetingInfo | None:
-    """The latest meeting with its agenda and organisers; None when the store has no meeting."""
-    meeting = latest_meeting(session)
+def meeting_info(session: Session, *, year: int | None = None) -> MeetingInfo | None:
+    """The meeting of cycle `year` with its agenda and organisers; None when that cycle has no
+    meeting. Without `year`, the latest meeting (the current cycle's, once it has one)."""
+    meeting = latest_meeting(session) if year is None else cycles.meeting_of(session, year)
     if meeting is None:
         return None
     items = list(session.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
@@ -221,9 +222,10 @@ class MeetingData:
         return [e.id for e in self.entries]
 
 
-def meeting_data(session: Session) -> MeetingData | None:
-    """The meeting's data; None without a meeting. Only the meeting's own proposals, not the whole store."""
-    info = meeting_info(session)
+def meeting_data(session: Session, *, year: int | None = None) -> MeetingData | None:
+    """The data of cycle `year`'s meeting (default: the latest meeting); None when there is none.
+    Only the meeting's own proposals, not the whole store."""
+    info = meeting_info(session, year=year)
     if info is None:
         return None
     sections = decision_sections(session, year=meeting_year(info.meeting))

@@ -1,5 +1,8 @@
 """Store queries: each function takes a session, keyword-only arguments after it, and reads the store.
 
+Whatever belongs to a yearly cycle (dashboard/cycles.py) takes `year=`, the cycle: None (the
+default) is the current cycle, ALL_CYCLES the whole store (exports).
+
 Pure helpers over the frames these return live in dashboard/frames.py; the meeting (its details,
 decision list and the decisions in force) in dashboard/meeting.py.
 """
@@ -12,7 +15,8 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
-from dashboard import frames, meeting, vocab
+from dashboard import cycles, frames, meeting, vocab
+from dashboard.dates import roc_year
 from dashboard.models import (
     City, Decision, GroupMeeting, Indicator, MeetingRecord, MutualAid, Proposal, ProposalCity, ProposalLead,
     ProposalType, ProposalVersion, StoreBuild, WorkGroup,
@@ -45,6 +49,21 @@ def connection_version(connection: Connection) -> tuple:
     return tuple(value or 0 for value in connection.execute(_VERSION_QUERY).one())
 
 
+ALL_CYCLES = "all"  # year= for every cycle the store holds
+
+
+def chosen_cycle(session: Session, year: int | str | None) -> int | str | None:
+    """The cycle `year=` names: the current one for None; ALL_CYCLES as it is."""
+    return cycles.current_cycle(session) if year is None else year
+
+
+def _in_cycle(query, column, cycle):
+    """`query` narrowed to the proposals (by `column`, a proposal id) of `cycle`."""
+    if cycle is None or cycle == ALL_CYCLES:
+        return query
+    return query.where(column.in_(select(Proposal.id).where(cycles.in_cycle(cycle))))
+
+
 def cities(session: Session) -> list[City]:
     return list(session.exec(select(City).order_by(City.sort_order)))
 
@@ -57,8 +76,9 @@ def groups(session: Session) -> list[WorkGroup]:
     return list(session.exec(select(WorkGroup).order_by(WorkGroup.sort_order)))
 
 
-def proposals_frame(session: Session) -> pd.DataFrame:
-    """One row per proposal, in packet order, with list columns for units, types and cities."""
+def proposals_frame(session: Session, *, year: int | str | None = None) -> pd.DataFrame:
+    """One row per proposal of cycle `year`, in packet order, with list columns for units, types and cities."""
+    cycle = chosen_cycle(session, year)
     names = city_names(session)
     group_names = {g.id: g.name for g in groups(session)}
     leads: dict[str, list[ProposalLead]] = {}
@@ -73,7 +93,7 @@ def proposals_frame(session: Session) -> pd.DataFrame:
         joined.setdefault(row.proposal_id, []).append(row.city_code)
     decisions = meeting.decisions_in_force(session)
     records = []
-    for p in session.exec(select(Proposal).order_by(Proposal.sort_order)):
+    for p in session.exec(_in_cycle(select(Proposal), Proposal.id, cycle).order_by(Proposal.sort_order)):
         units = [lead.unit for lead in leads.get(p.id, [])]
         lead_cities = list(dict.fromkeys(names[lead.city_code] for lead in leads.get(p.id, [])))
         city_list = [names[c] for c in sorted(joined.get(p.id, []), key=order.get)]
@@ -108,6 +128,13 @@ class Card:
     indicators: list[Indicator]
     mutual_aid: list[MutualAid]
     decisions: list[Decision] = field(default_factory=list)  # oldest first
+    continues: str | None = None  # the proposal of the cycle before that this one carries over
+    continued_as: list[str] = field(default_factory=list)  # its carried-over rows in later cycles
+
+    @property
+    def cycle(self) -> int:
+        """The cycle (meeting year) the proposal is decided in."""
+        return cycles.cycle_of(year=self.proposal.year, track=self.proposal.track)
 
     @property
     def decision(self) -> Decision | None:
@@ -136,34 +163,50 @@ def proposal_card(session: Session, *, proposal_id: str) -> Card | None:
         mutual_aid=list(session.exec(select(MutualAid).where(MutualAid.proposal_id == proposal_id).order_by(MutualAid.id))),
         decisions=list(session.exec(select(Decision).where(Decision.proposal_id == proposal_id)
                                     .order_by(Decision.recorded_at, Decision.id))),
+        **lineage(session, proposal),
     )
 
 
-def group_meetings(session: Session, *, group_ids: list[str] | None = None) -> pd.DataFrame:
+def lineage(session: Session, proposal: Proposal) -> dict:
+    """{continues, continued_as}: the proposal's carried-over links across cycles (Proposal.previous_id)."""
+    later = session.exec(select(Proposal.id).where(Proposal.previous_id == proposal.id).order_by(Proposal.sort_order))
+    return {"continues": proposal.previous_id, "continued_as": list(later)}
+
+
+def group_meetings(session: Session, *, group_ids: list[str] | None = None,
+                   year: int | str | None = None) -> pd.DataFrame:
+    """The working-group meetings of cycle `year`: those held in that ROC year."""
+    cycle = chosen_cycle(session, year)
     names = {g.id: g.name for g in groups(session)}
     query = select(GroupMeeting).order_by(GroupMeeting.date, GroupMeeting.id)
     if group_ids:
         query = query.where(GroupMeeting.group_id.in_(group_ids))
     rows = [{"date": m.date, "group_id": m.group_id, "group": names[m.group_id], "name": m.name}
-            for m in session.exec(query)]
+            for m in session.exec(query) if cycle in (None, ALL_CYCLES) or roc_year(m.date.year) == cycle]
     return pd.DataFrame(rows, columns=["date", "group_id", "group", "name"])
 
 
-def mutual_aid_frame(session: Session) -> pd.DataFrame:
-    """One row per (requesting city → supporting city), with names and a total."""
+def mutual_aid_frame(session: Session, *, year: int | str | None = None) -> pd.DataFrame:
+    """One row per (requesting city → supporting city), with names and a total; the rows of cycle
+    `year`'s proposals (mutual aid is reported under a proposal)."""
     names = city_names(session)
-    rows = [{"from_code": m.from_city, "to_code": m.to_city, "from_city": names[m.from_city],
+    query = _in_cycle(select(MutualAid), MutualAid.proposal_id, chosen_cycle(session, year))
+    rows = [{"proposal_id": m.proposal_id, "from_code": m.from_city, "to_code": m.to_city, "from_city": names[m.from_city],
              "to_city": names[m.to_city], "fire": m.fire, "ambulance": m.ambulance, "relay": m.relay,
              "total": m.fire + m.ambulance + m.relay, "period_start": m.period_start,
              "period_end": m.period_end}
-            for m in session.exec(select(MutualAid).order_by(MutualAid.id))]
-    return pd.DataFrame(rows, columns=["from_code", "to_code", "from_city", "to_city", "fire", "ambulance",
+            for m in session.exec(query.order_by(MutualAid.id))]
+    return pd.DataFrame(rows, columns=["proposal_id", "from_code", "to_code", "from_city", "to_city", "fire", "ambulance",
                                        "relay", "total", "period_start", "period_end"])
 
 
-def indicators_frame(session: Session, *, proposal_id: str | None = None) -> pd.DataFrame:
+def indicators_frame(session: Session, *, proposal_id: str | None = None,
+                     year: int | str | None = None) -> pd.DataFrame:
+    """The indicators of one proposal, or of cycle `year`'s proposals."""
     names = city_names(session)
     query = select(Indicator).order_by(Indicator.id)
+    if not proposal_id:
+        query = _in_cycle(query, Indicator.proposal_id, chosen_cycle(session, year))
     if proposal_id:
         query = query.where(Indicator.proposal_id == proposal_id)
     rows = [{"proposal_id": i.proposal_id, "indicator": i.indicator, "label": i.label, "kind": i.kind,
@@ -195,15 +238,13 @@ class Headline:
         return vocab.track_label(vocab.CARRIED, year=self.carried_year)
 
 
-def headline(session: Session, *, frame: pd.DataFrame | None = None) -> Headline:
-    frame = proposals_frame(session) if frame is None else frame
+def headline(session: Session, *, year: int | None = None, frame: pd.DataFrame | None = None) -> Headline:
+    """Cycle `year`'s counts (`frame`: its proposals_frame, when the caller has it)."""
+    year = chosen_cycle(session, year)
+    frame = proposals_frame(session, year=year) if frame is None else frame
     carried = frame[frame["track"] == vocab.CARRIED]
     tracks = frames.track_counts(frame)
-    info = meeting.meeting_info(session)
-    if info is not None:
-        year = meeting.meeting_year(info.meeting)
-    else:
-        year = int(frame["year"].max()) if len(frame) else None
+    info = meeting.meeting_info(session, year=year) if year is not None else None
     return Headline(
         total=len(frame), carried=len(carried),
         carried_delist=int((carried["tracking_status"] == vocab.PROPOSE_DELIST).sum()),
@@ -218,14 +259,16 @@ def headline(session: Session, *, frame: pd.DataFrame | None = None) -> Headline
 SOCIAL_WORKER_TRAINING = "social_worker_training"
 
 
-def social_worker_training_frame(session: Session) -> pd.DataFrame:
-    """Social workers who attended another city's course: one row per (home city → host city)."""
+def social_worker_training_frame(session: Session, *, year: int | str | None = None) -> pd.DataFrame:
+    """Social workers who attended another city's course: one row per (home city → host city), as
+    reported under cycle `year`'s proposals."""
     names = city_names(session)
     query = (select(Indicator).where(Indicator.indicator == SOCIAL_WORKER_TRAINING, Indicator.kind == "value")
              .order_by(Indicator.id))
-    rows = [{"from_code": i.city_code, "to_code": i.counterpart_code, "from_city": names[i.city_code],
+    query = _in_cycle(query, Indicator.proposal_id, chosen_cycle(session, year))
+    rows = [{"proposal_id": i.proposal_id, "from_code": i.city_code, "to_code": i.counterpart_code, "from_city": names[i.city_code],
              "to_city": names[i.counterpart_code], "count": i.value, "period_start": i.period_start,
              "period_end": i.period_end}
             for i in session.exec(query)]
-    return pd.DataFrame(rows, columns=["from_code", "to_code", "from_city", "to_city", "count",
+    return pd.DataFrame(rows, columns=["proposal_id", "from_code", "to_code", "from_city", "to_city", "count",
                                        "period_start", "period_end"])

@@ -3,12 +3,14 @@ was last updated and its history; those who may edit it (a lead of its group, th
 the 「更新提案」 form below it (pages/shared/edit_form.py).
 
 The proposal list's filter parameters travel along in the URL, so previous/next stay within
-the list the user came from.
+the list the user came from (in the proposal's own year). Any proposal of any year opens by its id;
+the year chooser picks the proposals the 「選擇提案」 box offers. The card says which year it
+belongs to, and links the proposal it continues and the one it continued as (Proposal.previous_id).
 """
 import streamlit as st
 
 from dashboard import frames, lookup
-from pages.shared import auth_form, cached, card_history, edit_form, list_filter, page_list, styling, url
+from pages.shared import auth_form, cached, card_history, edit_form, list_filter, page_list, styling, url, year_choice
 from pages.shared.card_view import card_view, filtered_ids
 
 CARD_CSS = """
@@ -68,10 +70,23 @@ def pick_card(frame) -> None:
                  placeholder="輸入編號或名稱，例如 112-J02 或 賃居", key="card_pick", on_change=changed)
 
 
+def lineage_links(card) -> None:
+    """延續自 111-13 / 延續為 113-01: links to the proposal this one continues and to its carried-over
+    rows in later years (in this tab; not printed)."""
+    links = ([("延續自", card.continues, ":material/history:")] if card.continues else []) + [
+        ("延續為", later, ":material/redo:") for later in card.continued_as]
+    if not links:
+        return
+    row = st.container(horizontal=True, gap="medium")
+    for label, target, icon in links:
+        row.page_link(page_list.page_path("card"), label=f"{label} {target}", icon=icon, query_params={"id": target})
+
+
 def render() -> None:
     version = cached.version()
-    frame = cached.proposals(version)
     styling.style()
+    cycle = year_choice.chosen_year(version)
+    frame = cached.proposals(version, cycle)
     st.markdown(CARD_CSS, unsafe_allow_html=True)
     raw_id = st.query_params.get("id")
     params = list_filter.list_params_of_card()
@@ -86,7 +101,7 @@ def render() -> None:
         st.page_link(page_list.page_path("proposals"), label="前往提案列表", icon=":material/table_rows:")
         return
 
-    proposal_id = lookup.proposal_id(raw_id, frame["id"])
+    proposal_id = lookup.proposal_id(raw_id, sorted(cached.proposal_ids(version)))
     if proposal_id is None:
         st.title("提案單")
         url.unknown_in_url("提案編號", raw_id, "編號格式如 112-J02、112-C01、111-01；請從下方選擇提案。")
@@ -96,11 +111,13 @@ def render() -> None:
     # 上一案／下一案 link to this same page: the bar would keep the card it was opened on.
     url.show_in_url(list_filter.card_params(proposal_id, params))
     markup = card_view(version, proposal_id)
+    card = cached.card(version, proposal_id)
+    own = card.cycle  # previous/next within the proposal's own year, whichever year is chosen
 
-    ids = filtered_ids(version, tuple(sorted((k, tuple(v)) for k, v in params.items())))
+    ids = filtered_ids(version, tuple(sorted((k, tuple(v)) for k, v in params.items())), own)
     scope = "目前篩選" if params else "全部提案"
     if proposal_id not in ids:
-        ids, scope = frame["id"].tolist(), "全部提案"
+        ids, scope = cached.proposals(version, own)["id"].tolist(), "全部提案"
     around = frames.neighbours(ids, current=proposal_id)
     nav = st.columns([1.6, 1.5, 1.5, 2.2], vertical_alignment="center")
     nav[0].page_link(page_list.page_path("proposals"), label="回到提案列表", icon=":material/arrow_back:", query_params=params)
@@ -113,7 +130,8 @@ def render() -> None:
     nav[3].markdown(f'<div class="bt-no-print bt-muted" style="text-align:right">第 {around.position}／{around.total} 案（{scope}）<br>'
                     '列印成A4提案單：Ctrl+P</div>', unsafe_allow_html=True)
     versions, _ = card_history.history_view(version, proposal_id)
-    st.caption(card_history.last_updated(versions))
+    st.caption(f"{year_choice.year_label(own)}副首長會議提案｜{card_history.last_updated(versions)}")
+    lineage_links(card)
     st.markdown(markup, unsafe_allow_html=True)
     # Not printed: the form, the history table and the revert are for the screen.
     with st.container(key="card-edit"):

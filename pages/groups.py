@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import lookup
 from dashboard.dates import roc_date
-from pages.shared import cached, page_list, styling, tables, url
+from pages.shared import cached, page_list, styling, tables, url, year_choice
 from pages.shared.groups_view import ALL_YEARS, group_view, overview_view, year_rows
 
 
@@ -25,7 +25,7 @@ def pick_group(group_ids: list[str], labels: dict[str, str], current: str | None
     """A select box that writes the chosen group id into the URL (a new group starts on all years)."""
     def changed():
         chosen = st.session_state["group_pick"]
-        st.query_params.from_dict({"group": chosen} if chosen else {})
+        st.query_params.from_dict(year_choice.carry({"group": chosen} if chosen else {}))
 
     url.seed_widget("group_pick", current if current in group_ids else None)
     st.selectbox("議題組", group_ids, index=None, format_func=labels.get, placeholder="選擇議題組", key="group_pick",
@@ -43,6 +43,7 @@ def resolve_year(raw: str | None, years: list[str]) -> str | None:
 def render() -> None:
     version = cached.version()
     styling.style()
+    cycle = year_choice.chosen_year(version)
     all_groups = cached.groups(version)
     labels = {g.id: (f"　└ {g.name}" if g.parent_id else g.name) for g in all_groups}
     raw_group = st.query_params.get("group")
@@ -53,8 +54,9 @@ def render() -> None:
 
     if not raw_group:
         url.show_in_url({})  # 回到議題組總覽 from a group leaves ?group= in the bar otherwise
-        view = overview_view(version)
-        st.caption("各議題組（含分組）的主辦機關、工作會議與提案數。選擇一組或點組名，即可看到該組的提案與進度。")
+        view = overview_view(version, cycle)
+        st.caption(f"{year_choice.year_label(cycle)}各議題組（含分組）的主辦機關、工作會議與提案數。"
+                   "選擇一組或點組名，即可看到該組的提案與進度。")
         st.dataframe(view["table"], hide_index=True, height="content", column_config=GROUP_COLUMNS, key="groups_table")
         st.subheader("工作會議時間軸")
         st.plotly_chart(view["timeline"], config={"displayModeBar": False}, key="all_timeline")
@@ -62,9 +64,10 @@ def render() -> None:
 
     if group_id is None:
         url.unknown_in_url("議題組", raw_group, "請從上方選單選擇議題組，或回到議題組總覽。")
-        st.page_link(page_list.page_path("groups"), label="回到議題組總覽", icon=":material/arrow_back:")
+        st.page_link(page_list.page_path("groups"), label="回到議題組總覽", icon=":material/arrow_back:",
+                     query_params=year_choice.carry())
         return
-    view = group_view(version, group_id)
+    view = group_view(version, group_id, cycle)
 
     raw_year = st.query_params.get("year")
     year = resolve_year(raw_year, view["years"])
@@ -85,8 +88,10 @@ def render() -> None:
     url.seed_widget("year", year)
     st.segmented_control("年度", [ALL_YEARS, *view["years"]], required=True, key="year",
                          on_change=url.widget_to_url, args=("year", "year", ALL_YEARS))
-    rows, table = year_rows(version, group_id, year)
-    year_label = f"{year}年度" if year != ALL_YEARS else "全部年度"
+    rows, table = year_rows(version, group_id, year, cycle)
+    # 全部 is every proposal year within the chosen year's round (its own and those carried in)
+    whole = "全部年度" if len(cached.cycles(version)) < 2 else f"{year_choice.year_label(cycle)}全部"
+    year_label = f"{year}年度" if year != ALL_YEARS else whole
     st.subheader(f"提案（{year_label}，{len(rows)} 案）")
     if rows.empty:
         st.info(f"{group.name}在{year_label}沒有提案。")
@@ -94,7 +99,7 @@ def render() -> None:
         tables.show_proposals(table, key="group_proposals")
         list_params = {"group": [view["list_label"]], **({"year": [year]} if year != ALL_YEARS else {})}
         st.page_link(page_list.page_path("proposals"), label=f"在提案列表開啟這 {len(rows)} 案（可篩選、下載 Excel）",
-                     query_params=list_params, icon=":material/table_rows:")
+                     query_params=year_choice.carry(list_params), icon=":material/table_rows:")
 
     st.subheader(f"工作會議（{len(view['meetings'])} 次）")
     if view["meetings"].empty:
@@ -103,7 +108,8 @@ def render() -> None:
         st.plotly_chart(view["timeline"], config={"displayModeBar": False}, key="group_timeline")
         st.markdown("、".join(f"{roc_date(d)} {url.md_text(g)}{url.md_text(n)}" for d, g, n in
                              zip(view["meetings"]["date"], view["meetings"]["group"], view["meetings"]["name"])))
-    st.page_link(page_list.page_path("groups"), label="回到議題組總覽", icon=":material/arrow_back:")
+    st.page_link(page_list.page_path("groups"), label="回到議題組總覽", icon=":material/arrow_back:",
+                 query_params=year_choice.carry())
 
 
 if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts

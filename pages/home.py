@@ -1,11 +1,12 @@
-"""總覽: headline counts, per-group status, what is waiting, and one city's involvement."""
+"""總覽: the chosen year's headline counts, per-group status, what is waiting, one city's
+involvement, and what joined and left each year."""
 
 import streamlit as st
 
-from dashboard import frames
+from dashboard import frames, vocab
 from dashboard.dates import roc_date
-from pages.shared import cached, page_list, styling, tables, url
-from pages.shared.home_view import city_view, home_view, status_figure
+from pages.shared import cached, page_list, styling, tables, url, year_choice
+from pages.shared.home_view import city_view, home_view, status_figure, yearly_table
 
 AXIS_LABELS = {"progress_status": "進度狀態", "tracking_status": "列管狀態"}
 DEFAULT_AXIS = "progress_status"
@@ -18,14 +19,17 @@ AID_COLUMNS = {"direction": st.column_config.TextColumn("支援方向", width=14
 
 def render() -> None:
     version = cached.version()
-    head = cached.headline(version)
-    info = cached.meeting_info(version)
-    view = home_view(version)
     styling.style()
+    cycle = year_choice.chosen_year(version)
+    head = cached.headline(version, cycle)
+    info = cached.meeting_info(version, cycle)
+    view = home_view(version, cycle)
 
     st.title("北臺區域發展推動委員會 合作提案總覽")
     if info:
         st.caption(f"{info.meeting.name}｜{roc_date(info.meeting.date)} {info.meeting.start_time:%H:%M}｜{info.meeting.venue}")
+    elif cycle is not None:
+        st.caption(f"{year_choice.year_label(cycle)}：尚未建立副首長會議資料")
 
     decided = view["overview"]
     decided_sub = ("、".join(f"{r} {n}" for r, n in decided.by_resolution.items())
@@ -49,14 +53,14 @@ def render() -> None:
                              label_visibility="collapsed", on_change=url.widget_to_url,
                              args=("axis", "axis", DEFAULT_AXIS, AXIS_LABELS.get))
         axis = axis or DEFAULT_AXIS
-        event = st.plotly_chart(status_figure(version, axis or "progress_status"), on_select="rerun",
+        event = st.plotly_chart(status_figure(version, axis or "progress_status", cycle), on_select="rerun",
                                 selection_mode="points", key="group_chart", config={"displayModeBar": False})
         points = event.selection.points if event and event.selection else []
         if points:
             names = {g.name: g.id for g in view["top_groups"]}
             picked = points[0].get("customdata") or names.get(points[0].get("y"))
             if picked:
-                st.switch_page(page_list.page_path("groups"), query_params={"group": picked})
+                st.switch_page(page_list.page_path("groups"), query_params=year_choice.carry({"group": picked}))
         st.caption("點選長條或下方組名，開啟該組頁面。")
         st.markdown(view["group_links"], unsafe_allow_html=True)
 
@@ -79,9 +83,10 @@ def render() -> None:
                  placeholder="請選擇縣市", key="city", on_change=url.widget_to_url, args=("city", "city"))
     if city is None:
         st.info("選擇一個縣市，即可看到它主辦與參與合作的提案、各案進度，以及跨區救災救護支援的合計。")
+        yearly(version)
         return
     code = next(c.code for c in all_cities if c.name == city)
-    cv = city_view(version, city)
+    cv = city_view(version, city, cycle)
     st.markdown(styling.tiles([
         ("主辦提案", f"{cv['leads']} 案", f"其中{head.carried_label} {cv['carried_leads']} 案"),
         ("參與合作提案", f"{cv['joins']} 案", f"{head.meeting_year}年度提案單所列合作縣市"),
@@ -91,11 +96,36 @@ def render() -> None:
     st.caption(f"{head.carried_label}沒有提案單，只知道主辦縣市，無合作縣市資料；參與合作僅計{head.meeting_year}年度提案。")
     tables.show_proposals(cv["table"], key="city_proposals")
     st.page_link(page_list.page_path("proposals"), label=f"在提案列表開啟{city}的 {cv['rows']} 案（可篩選、下載）",
-                 query_params={"city": city}, icon=":material/table_rows:")
-    st.markdown(f"**跨區救災救護支援（件，{cv['aid_period']}）**")
-    st.dataframe(cv["aid_table"], hide_index=True, height="content", column_config=AID_COLUMNS, key="city_aid")
-    st.page_link(page_list.page_path("map"), label=f"在地圖上查看{city}的跨區支援", icon=":material/map:",
-                 query_params={"city": code})
+                 query_params=year_choice.carry({"city": city}), icon=":material/table_rows:")
+    if cv["aid_period"]:
+        st.markdown(f"**跨區救災救護支援（件，{cv['aid_period']}）**")
+        st.dataframe(cv["aid_table"], hide_index=True, height="content", column_config=AID_COLUMNS, key="city_aid")
+        st.page_link(page_list.page_path("map"), label=f"在地圖上查看{city}的跨區支援", icon=":material/map:",
+                     query_params=year_choice.carry({"city": code}))
+    else:
+        st.caption(f"{year_choice.year_label(cycle)}尚無跨區救災救護支援資料。")
+    yearly(version)
+
+
+YEARLY_COLUMNS = {
+    "year": st.column_config.TextColumn("年度", width=80),
+    **{key: st.column_config.NumberColumn(label, format="%d", width=90) for key, label in (
+        ("total", "提案數"), ("new", "新增"), ("carried_in", "延續列管"), ("delisted", vocab.DELISTED),
+        ("not_carried", "未延續"), ("left", "離開合計"))},
+    "settled": st.column_config.TextColumn("說明", width=130),
+}
+
+
+def yearly(version: tuple) -> None:
+    """What joined and what left each year (every cycle, whichever is chosen); nothing to compare
+    in a store of one year."""
+    if len(cached.cycles(version)) < 2:
+        return
+    st.subheader("各年度提案增減")
+    st.caption("新增＝當年度提出的提案；延續列管＝由前一年度延續的提案；解除列管＝依會議決議（未決議者依列管狀態）"
+               "解除；未延續＝應持續列管但未列入下一年度。最新年度尚未開始下一年度時，離開數為依目前決議的預估。")
+    st.dataframe(yearly_table(version), hide_index=True, height="content", column_config=YEARLY_COLUMNS,
+                 key="yearly_table")
 
 
 if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts

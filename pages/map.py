@@ -1,6 +1,7 @@
 """跨區支援地圖: the eight cities and their cross-border flows, with the exact numbers beside them.
 
-The URL carries every choice: ?flow=aid|social, ?metric=all|fire|ambulance|relay, ?city=<code or name>.
+The URL carries every choice: ?flow=aid|social, ?metric=all|fire|ambulance|relay, ?city=<code or name>,
+and the year (pages/shared/year_choice.py): the flows reported under that year's proposals.
 Everything drawn is built once per (store version, choice) and cached; a run only looks it up.
 """
 import functools
@@ -9,7 +10,7 @@ import streamlit as st
 
 from dashboard import flows as fl
 from dashboard import geo, maps
-from pages.shared import cached, styling, url
+from pages.shared import cached, styling, url, year_choice
 from pages.shared.map_view import heading, map_view
 
 FLOW, METRIC, CITY = "flow", "metric", "city"
@@ -32,6 +33,8 @@ def on_map_select(key: str) -> None:
 
 def render() -> None:
     version = cached.version()
+    styling.style()  # shared styles, among them the wrapping of the segmented controls
+    cycle = year_choice.chosen_year(version)
     cities = cached.cities(version)
     names = {city.code: city.name for city in cities}
 
@@ -53,12 +56,17 @@ def render() -> None:
     url.seed_widget(widget_key(METRIC), metric)
     url.seed_widget(widget_key(CITY), selected or ALL_CITIES)
 
-    view = map_view(version, flow_key, metric if flow_key == fl.AID.key else "all", selected)
+    view = map_view(version, flow_key, metric if flow_key == fl.AID.key else "all", selected, cycle)
+    st.title("跨區支援地圖")
+    if view is None:
+        for what, value, hint in problems:
+            url.unknown_in_url(what, value, f"目前顯示預設（全部）。{hint}。")
+        st.info(f"{year_choice.year_label(cycle)}的提案尚未提報{fl.KINDS[flow_key].title}資料。"
+                "請從側欄選擇其他年度。", icon=":material/info:")
+        return
     flows, kind, unit = view.flows, view.flows.kind, view.flows.kind.unit
 
-    styling.style()  # shared styles, among them the wrapping of the segmented controls
-    st.title("跨區支援地圖")
-    st.caption(f"{kind.title}｜統計區間：{flows.period}｜資料來源：{kind.source}")
+    st.caption(f"{kind.title}｜{year_choice.year_label(cycle)}｜統計區間：{flows.period}｜資料來源：{view.source}")
     for what, value, hint in problems:
         url.unknown_in_url(what, value, f"目前顯示預設（全部）。{hint}。")
 

@@ -11,10 +11,30 @@ import streamlit as st
 
 from dashboard import agenda, lookup, meeting
 from dashboard.dates import roc_date
-from pages.shared import auth_form, cached, decision_form, minutes_form, page_list, presenter, styling, url
+from pages.shared import auth_form, cached, decision_form, minutes_form, page_list, presenter, styling, url, year_choice
 from pages.shared.meeting_view import PageView, agenda_frame, clock_state, page_view
 
 NO_MEETING = "資料庫中沒有會議資料：請確認 data/meeting.yaml 後執行 `python -m dashboard load`。"
+NO_MEETING_OF_YEAR = "{year}尚未建立副首長會議（議程、日期與地點）；由祕書處開始新年度時建立。"
+SHOWING_LATEST = "{year}尚未建立副首長會議；以下為最近一次會議（{latest}）。"
+
+
+def meeting_of_year(version: tuple, cycle: int | None):
+    """(the meeting's data to show, a notice or None). The chosen year's meeting; a year chosen in
+    the URL without one says so; the current year without one yet (just started) shows the latest
+    meeting, saying so."""
+    if cycle is None:
+        return None, NO_MEETING
+    data = cached.meeting_data(version, cycle)
+    if data is not None:
+        return data, None
+    label = year_choice.year_label(cycle)
+    if year_choice.kept():
+        return None, NO_MEETING_OF_YEAR.format(year=label)
+    latest = cached.meeting_data(version)
+    if latest is None:
+        return None, NO_MEETING_OF_YEAR.format(year=label)
+    return latest, SHOWING_LATEST.format(year=label, latest=year_choice.year_label(latest.year))
 
 
 # --- the agenda against the clock -------------------------------------------------------------
@@ -46,23 +66,27 @@ def live_agenda(view: PageView) -> None:
 def render() -> None:
     version = cached.version()
     styling.style()
+    cycle = year_choice.chosen_year(version)
+    data, notice = meeting_of_year(version, cycle)
     if presenter.is_presenting():
-        data = cached.meeting_data(version)
         if data is None:
-            st.warning(NO_MEETING)
+            st.warning(notice)
         else:
             presenter.render(data)
         return
-    view = page_view(version)
-    if view is None:
-        st.warning(NO_MEETING)
+    if data is None:
+        st.title("副首長會議")
+        st.warning(notice, icon=":material/event_busy:")
         return
+    view = page_view(version, data.year)
     sign_in = auth_form.settings()
     user = auth_form.current_user(sign_in)
     with st.sidebar:
         auth_form.sign_in_panel(config=sign_in)
 
     st.markdown(view.header, unsafe_allow_html=True)
+    if notice:
+        st.info(notice, icon=":material/info:")
     # A horizontal container rather than st.columns: one block per row keeps the script run short.
     controls = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="bottom")
     url.seed_widget("clock-input", presenter.url_clock())
@@ -73,7 +97,7 @@ def render() -> None:
     clock: time | None = st.session_state.get("clock-input")
     clock_param = {presenter.CLOCK_PARAM: agenda.format_clock(clock)} if clock else {}
     controls.page_link(page_list.page_path("meeting"), label="開啟簡報模式（分享螢幕用，隱藏側欄、放大字體）",
-                       icon=":material/slideshow:", query_params={presenter.PRESENT_PARAM: "1", **clock_param})
+                       icon=":material/slideshow:", query_params=year_choice.carry({presenter.PRESENT_PARAM: "1", **clock_param}))
     controls.time_input(
         "彩排時鐘（空白時為現在的臺北時間）", value=None, key="clock-input", step=timedelta(minutes=1), width=360,
         help="輸入如 15:12 的時刻，以該時刻對照議程；網址會帶 ?clock=15:12，可分享給彩排的同仁。",
@@ -113,7 +137,7 @@ def one_proposal(view: PageView, user: str | None, clock_param: dict[str, str]) 
     with st.container(border=True):
         st.markdown(proposal_markup(entry), unsafe_allow_html=True)
         st.page_link(page_list.page_path("meeting"), label="在簡報模式顯示此案", icon=":material/slideshow:",
-                     query_params={presenter.PRESENT_PARAM: "1", "item": entry.id, **clock_param})
+                     query_params=year_choice.carry({presenter.PRESENT_PARAM: "1", "item": entry.id, **clock_param}))
         decision_form.current_decision(view.data.decided.get(entry.id))
         if user:
             decision_form.record_form(entry, user, key="page")

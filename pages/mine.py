@@ -1,10 +1,11 @@
 """我的提案: the proposals a signed-in lead keeps current (the secretariat: all), when each was last
-updated, and which are not updated this quarter. Readers are asked to sign in."""
+updated, and which are not updated this quarter, in the chosen year (pages/shared/year_choice.py).
+Readers are asked to sign in."""
 import pandas as pd
 import streamlit as st
 
 from dashboard import agenda, dates, worklist
-from pages.shared import cached, lead_pages, page_list, styling, tables
+from pages.shared import cached, lead_pages, page_list, styling, tables, year_choice
 from pages.shared.list_filter import card_url
 
 COLUMNS = {  # what a lead looks for first (stale, progress, last update) before the narrow screen cuts off
@@ -35,6 +36,8 @@ def table(items: list[worklist.WorkItem]) -> pd.DataFrame:
 
 def render() -> None:
     styling.style()
+    version = cached.version()
+    cycle = year_choice.chosen_year(version)
     st.title("我的提案")
     actor = lead_pages.signed_in("檢視自己負責的提案", key="mine-sign-in")
     if actor is None:
@@ -42,8 +45,10 @@ def render() -> None:
     today = agenda.now_taipei().date()
     with cached.session() as s:
         items = worklist.work_list(s, actor=actor, today=today)
+    in_year = set(cached.proposals(version, cycle)["id"])
+    items = [i for i in items if i.id in in_year]
     stale = [i for i in items if i.stale]
-    scope = "所有提案" if actor.is_secretariat else "您負責議題組的提案"
+    scope = (f"{year_choice.year_label(cycle)}" + ("所有提案" if actor.is_secretariat else "您負責議題組的提案"))
     st.markdown(f"**{scope}：{len(items)} 案**，其中 **{len(stale)} 案{worklist.quarter_label(today)}尚未更新**"
                 f"（自 {dates.roc_date(worklist.quarter_start(today))}起沒有線上修改）。點選編號開啟提案單更新進度。")
     bar = st.container(horizontal=True, vertical_alignment="center", gap="medium")

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import editing, vocab
 from dashboard.models import Proposal
 from dashboard.permissions import Actor, PermissionDenied, may_edit
-from pages.shared import cached, lead_pages, page_list, styling, url
+from pages.shared import cached, lead_pages, page_list, styling, url, year_choice
 
 # The form's labels of the fields a problem can name (the loader's keys, and a lead unit's).
 FIELD_LABELS = {
@@ -59,9 +59,8 @@ def lead_units(table: pd.DataFrame) -> list[dict]:
     return units
 
 
-def form(actor: Actor, version: tuple) -> None:
+def form(actor: Actor, version: tuple, cycle: int | None = None) -> None:
     groups, cities = cached.groups(version), cached.cities(version)
-    frame = cached.proposals(version)
     choices = group_choices(groups, actor)
     if not choices:
         st.warning("您的帳號沒有可新增提案的議題組，請洽祕書處。")
@@ -72,7 +71,7 @@ def form(actor: Actor, version: tuple) -> None:
         st.markdown("**北臺區域發展推動委員會　合作提案單**")
         top = st.container(horizontal=True, gap="medium")
         year = top.number_input("年度（民國）", min_value=100, max_value=999, step=1, width=140,
-                                value=int(frame["year"].max()) if len(frame) else 100, key=key("year"))
+                                value=cycle if cycle is not None else 100, key=key("year"))
         track = top.radio("類別", list(vocab.NEW_TRACKS), format_func=vocab.TRACKS.get, horizontal=True,
                           index=vocab.NEW_TRACKS.index(vocab.JOINT), key=key("track"), width="content")
         group = top.selectbox("議題組", list(choices), format_func=choices.get, key=key("group"), width=260)
@@ -122,6 +121,8 @@ def form(actor: Actor, version: tuple) -> None:
 
 def render() -> None:
     styling.style()
+    version = cached.version()
+    cycle = year_choice.chosen_year(version)  # a new proposal of the year shown
     st.title("新增提案")
     actor = lead_pages.signed_in("新增提案", key="new-sign-in")
     if actor is None:
@@ -133,7 +134,7 @@ def render() -> None:
                      query_params={"id": created})
     st.caption("依紙本合作提案單的欄位填寫；編號與項次於送出時依年度與類別自動編定。"
                f"列管狀態預設為「{vocab.TRACKED}」，進度狀態預設為「{vocab.PLANNING}」，之後可在提案單上更新。")
-    form(actor, cached.version())
+    form(actor, version, cycle)
 
 
 if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts

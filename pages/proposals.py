@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import export, lookup
-from pages.shared import cached, keyboard, list_filter, page_list, styling, tables, url
+from pages.shared import cached, keyboard, list_filter, page_list, styling, tables, url, year_choice
 from pages.shared.proposals_view import filtered, list_view
 
 LIST_ORDER = ["url", "title", "tracking_status", "progress_status", "resolution", "lead", "group", "track"]
@@ -74,10 +74,11 @@ def clear_filters() -> None:
 
 def render() -> None:
     version = cached.version()
-    frame = cached.proposals(version)
-    view = list_view(version)
-    choices = view["choices"]
     styling.style()
+    cycle = year_choice.chosen_year(version)
+    frame = cached.proposals(version, cycle)
+    view = list_view(version, cycle)
+    choices = view["choices"]
 
     st.title("提案列表")
     values, problems = read_url(choices, cached.cities(version))
@@ -107,21 +108,22 @@ def render() -> None:
     params = url_params(choices)
     if not problems:  # one spelling in shared links; a value that names nothing stays visible with its message
         url.show_in_url(params)
-    rows, table, ids = filtered(version, tuple((k, tuple(v)) for k, v in params.items()))
+    rows, table, ids = filtered(version, tuple((k, tuple(v)) for k, v in params.items()), cycle)
 
     bar = st.container(horizontal=True, vertical_alignment="center", gap="medium")
     hint = "<br><small>點選列首方格或編號，開啟提案單</small>" if len(rows) else ""
-    bar.markdown(f"**符合條件：{len(rows)} 案**（共 {len(frame)} 案）{hint}", width="content", unsafe_allow_html=True)
+    bar.markdown(f"**符合條件：{len(rows)} 案**（{year_choice.year_label(cycle)}共 {len(frame)} 案）{hint}",
+                 width="content", unsafe_allow_html=True)
     bar.button("清除篩選", on_click=clear_filters, disabled=not params, icon=":material/filter_alt_off:")
     if rows.empty:
         st.info("沒有符合條件的提案。請放寬篩選條件，或清除搜尋文字後再試。")
         return
 
     bar.download_button("下載 Excel", lambda: export.xlsx_bytes(export.proposals_download(rows)),
-                        file_name="北臺合作提案.xlsx", icon=":material/download:",
+                        file_name=f"北臺合作提案_{year_choice.year_label(cycle)}.xlsx", icon=":material/download:",
                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
     bar.download_button("下載 CSV", lambda: export.csv_bytes(export.proposals_download(rows)),
-                        file_name="北臺合作提案.csv", mime="text/csv", icon=":material/download:", on_click="ignore")
+                        file_name=f"北臺合作提案_{year_choice.year_label(cycle)}.csv", mime="text/csv", icon=":material/download:", on_click="ignore")
 
     opened = keyboard.enter_on_row(key="list_enter", table_key="table")  # Enter on a focused row opens its card
     if opened in ids:

@@ -3,11 +3,13 @@
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from dashboard import cycles as store_cycles
 from dashboard import editing, meeting, meeting_record, queries
 from dashboard import store as builder
 from dashboard.db import make_engine
+from dashboard.models import Proposal
 
 
 @st.cache_resource(show_spinner="正在準備資料庫…")
@@ -35,15 +37,19 @@ def version() -> tuple:
 # (proposal list 21 ms -> 206 ms). The version is a hashed argument, so recording a decision, an edit of a
 # proposal or a rebuild refreshes every view.
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _proposals(version_key: tuple) -> pd.DataFrame:
+# Whatever belongs to a cycle takes `year`, the cycle (pages/shared/year_choice.py); None is the
+# current one, resolved here so that both spellings share one cache entry.
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _proposals(version_key: tuple, year: int | None) -> pd.DataFrame:
     with session() as s:
-        return queries.proposals_frame(s)
+        return queries.proposals_frame(s, year=year)
 
 
-def proposals(version_key: tuple | None = None) -> pd.DataFrame:
-    """The proposals frame, recomputed only when the store changes (shared: do not modify in place)."""
-    return _proposals(version_key or version())
+def proposals(version_key: tuple | None = None, year: int | None = None) -> pd.DataFrame:
+    """Cycle `year`'s proposals frame, recomputed only when the store changes (shared: do not modify in place)."""
+    version_key = version_key or version()
+    return _proposals(version_key, _cycle(version_key, year))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -52,11 +58,39 @@ def _store_lists(version_key: tuple) -> dict:
         return {
             "groups": queries.groups(s),
             "cities": queries.cities(s),
-            "meetings": queries.group_meetings(s),
-            "mutual_aid": queries.mutual_aid_frame(s),
-            "headline": queries.headline(s, frame=_proposals(version_key)),
-            "meeting_info": meeting.meeting_info(s),
+            "cycles": store_cycles.cycles(s),
+            "ids": set(s.exec(select(Proposal.id))),
         }
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _cycle_lists(version_key: tuple, year: int | None) -> dict:
+    with session() as s:
+        return {
+            "meetings": queries.group_meetings(s, year=year),
+            "mutual_aid": queries.mutual_aid_frame(s, year=year),
+            "headline": queries.headline(s, year=year, frame=_proposals(version_key, year)),
+            "meeting_info": meeting.meeting_info(s, year=year) if year is not None else None,
+        }
+
+
+def cycles(version_key: tuple) -> list[int]:
+    """Every cycle the store holds, oldest first (dashboard/cycles.py)."""
+    return _store_lists(version_key)["cycles"]
+
+
+def current_cycle(version_key: tuple) -> int | None:
+    held = cycles(version_key)
+    return held[-1] if held else None
+
+
+def _cycle(version_key: tuple, year: int | None) -> int | None:
+    return current_cycle(version_key) if year is None else year
+
+
+def proposal_ids(version_key: tuple) -> set[str]:
+    """The id of every proposal of every cycle (a card opens any of them)."""
+    return _store_lists(version_key)["ids"]
 
 
 def groups(version_key: tuple) -> list:
@@ -68,20 +102,21 @@ def cities(version_key: tuple) -> list:
     return _store_lists(version_key)["cities"]
 
 
-def group_meetings(version_key: tuple) -> pd.DataFrame:
-    return _store_lists(version_key)["meetings"]
+def group_meetings(version_key: tuple, year: int | None = None) -> pd.DataFrame:
+    return _cycle_lists(version_key, _cycle(version_key, year))["meetings"]
 
 
-def mutual_aid(version_key: tuple) -> pd.DataFrame:
-    return _store_lists(version_key)["mutual_aid"]
+def mutual_aid(version_key: tuple, year: int | None = None) -> pd.DataFrame:
+    return _cycle_lists(version_key, _cycle(version_key, year))["mutual_aid"]
 
 
-def headline(version_key: tuple) -> queries.Headline:
-    return _store_lists(version_key)["headline"]
+def headline(version_key: tuple, year: int | None = None) -> queries.Headline:
+    return _cycle_lists(version_key, _cycle(version_key, year))["headline"]
 
 
-def meeting_info(version_key: tuple) -> meeting.MeetingInfo | None:
-    return _store_lists(version_key)["meeting_info"]
+def meeting_info(version_key: tuple, year: int | None = None) -> meeting.MeetingInfo | None:
+    """Cycle `year`'s meeting; None when it has none."""
+    return _cycle_lists(version_key, _cycle(version_key, year))["meeting_info"]
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -97,11 +132,12 @@ def proposal_history(version_key: tuple, proposal_id: str) -> list:
         return editing.history(s, proposal_id)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def meeting_data(version_key: tuple) -> meeting.MeetingData | None:
-    """The latest meeting, its decision list and the decisions in force; None without a meeting."""
+@st.cache_resource(show_spinner=False, max_entries=8)
+def meeting_data(version_key: tuple, year: int | None = None) -> meeting.MeetingData | None:
+    """Cycle `year`'s meeting (None: the latest meeting), its decision list and the decisions in
+    force; None without a meeting."""
     with session() as s:
-        return meeting.meeting_data(s)
+        return meeting.meeting_data(s, year=year)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -30,8 +30,8 @@ def card_view(version_key: tuple, proposal_id: str) -> str | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def filtered_ids(version_key: tuple, params_key: tuple) -> list[str]:
-    frame = cached.proposals(version_key)
+def filtered_ids(version_key: tuple, params_key: tuple, cycle: int | None = None) -> list[str]:
+    frame = cached.proposals(version_key, cycle)
     choices = list_filter.filter_choices(frame, cached.groups(version_key))
     spec, decisions = list_filter.filter_from_params(dict(params_key), choices, [c.name for c in cached.cities(version_key)])
     return list_filter.apply_filter(frame, spec, decisions)["id"].tolist()

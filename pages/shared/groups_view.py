@@ -6,41 +6,41 @@ import pyarrow as pa
 import streamlit as st
 
 from dashboard import figures, frames
-from pages.shared import cached, list_filter, tables
+from pages.shared import cached, list_filter, tables, year_choice
 
 
 ALL_YEARS = "全部"
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def overview_view(version_key: tuple) -> dict:
+def overview_view(version_key: tuple, cycle: int | None = None) -> dict:
     all_groups = cached.groups(version_key)
-    meetings = cached.group_meetings(version_key)
-    table = frames.groups_table(all_groups, cached.proposals(version_key), meetings)
+    meetings = cached.group_meetings(version_key, cycle)
+    table = frames.groups_table(all_groups, cached.proposals(version_key, cycle), meetings)
     names = [g.name for g in all_groups]
-    return {"table": groups_list(table), "timeline": figures.frozen(figures.meetings_timeline(meetings, order=names))}
+    return {"table": groups_list(table, year_choice.link_suffix(version_key, cycle)), "timeline": figures.frozen(figures.meetings_timeline(meetings, order=names))}
 
 
-def groups_list(table: pd.DataFrame) -> pa.Table:
+def groups_list(table: pd.DataFrame, suffix: str = "") -> pa.Table:
     """Every group and sub-group (indented under its parent), each with a link to its own view."""
     is_sub = table["parent"].map(lambda parent: isinstance(parent, str))
     return pa.Table.from_pandas(pd.DataFrame({
         "name": ["　└ " + n if sub else n for n, sub in zip(table["name"], is_sub)],
-        "url": "./groups?group=" + table["id"],
+        "url": "./groups?group=" + table["id"] + suffix,
         "host": table["host_agency"].map(lambda host: host if isinstance(host, str) else "（由分組主辦）"),
         "proposals": table["proposals"].astype(int), "meetings": table["meetings"].astype(int),
     }), preserve_index=False)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def group_view(version_key: tuple, group_id: str) -> dict | None:
+def group_view(version_key: tuple, group_id: str, cycle: int | None = None) -> dict | None:
     all_groups = cached.groups(version_key)
     family = frames.group_family(all_groups, group_id=group_id)
     if not family:
         return None
-    frame = cached.proposals(version_key)
+    frame = cached.proposals(version_key, cycle)
     rows = frames.filter_proposals(frame, spec=frames.ProposalFilter(groups=(group_id,)))
-    meetings = cached.group_meetings(version_key)
+    meetings = cached.group_meetings(version_key, cycle)
     meetings = meetings[meetings["group_id"].isin([g.id for g in family])]
     names = {g.id: g.name for g in all_groups}
     return {
@@ -53,8 +53,8 @@ def group_view(version_key: tuple, group_id: str) -> dict | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def year_rows(version_key: tuple, group_id: str, year: str) -> tuple[pd.DataFrame, pa.Table]:
-    rows = group_view(version_key, group_id)["rows"]
+def year_rows(version_key: tuple, group_id: str, year: str, cycle: int | None = None) -> tuple[pd.DataFrame, pa.Table]:
+    rows = group_view(version_key, group_id, cycle)["rows"]
     if year != ALL_YEARS:
         rows = rows[rows["year"] == int(year)]
     return rows, tables.proposals_list(rows, units=True)

@@ -8,43 +8,46 @@ import pyarrow as pa
 import streamlit as st
 
 from dashboard import figures, frames, vocab
+from dashboard.yearly import cycles_summary
 from dashboard.dates import roc_period
-from pages.shared import cached, list_filter, styling, tables
+from pages.shared import cached, list_filter, styling, tables, year_choice
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def status_figure(version_key: tuple, axis: str):
-    counts = frames.status_counts(cached.proposals(version_key), axis=axis)
+def status_figure(version_key: tuple, axis: str, cycle: int | None = None):
+    counts = frames.status_counts(cached.proposals(version_key, cycle), axis=axis)
     return figures.frozen(figures.group_status_bars(counts, axis=axis))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def home_view(version_key: tuple) -> dict:
-    frame = cached.proposals(version_key)
+def home_view(version_key: tuple, cycle: int | None = None) -> dict:
+    frame = cached.proposals(version_key, cycle)
     top_groups = [g for g in cached.groups(version_key) if g.parent_id is None and g.kind != "staff"]
     counts = frame["group_id"].value_counts()
     waiting = frames.waiting(frame)
     return {"overview": frames.overview(frame), "waiting": waiting, "top_groups": top_groups,
-            "waiting_html": [waiting_markup(explanation, criteria, rows) for _, explanation, criteria, rows in waiting],
+            "waiting_html": [waiting_markup(explanation, criteria, rows, suffix=year_choice.link_suffix(version_key, cycle))
+                             for _, explanation, criteria, rows in waiting],
             "group_links": str(overview_macros().group_links(
-                [(g.id, g.name, int(counts.get(g.id, 0))) for g in top_groups]))}
+                [(g.id + year_choice.link_suffix(version_key, cycle), g.name, int(counts.get(g.id, 0)))
+                 for g in top_groups]))}
 
 
 def overview_macros():
     return styling.TEMPLATES.get_template("overview.html.j2").module
 
 
-def waiting_markup(explanation: str, criteria: dict, rows: pd.DataFrame, *, shown: int = 8) -> str:
+def waiting_markup(explanation: str, criteria: dict, rows: pd.DataFrame, *, shown: int = 8, suffix: str = "") -> str:
     """One waiting category: its explanation, the first proposals (links to cards), a link to all."""
     items = [(list_filter.card_url(i), i, t) for i, t in zip(rows["id"][:shown], rows["title"][:shown])]
-    query = urlencode({key: list(values) for key, values in criteria.items()}, doseq=True)  # labels = values here
+    query = urlencode({key: list(values) for key, values in criteria.items()}, doseq=True) + suffix  # labels = values here
     return str(overview_macros().waiting(explanation, items, query, len(rows)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def city_view(version_key: tuple, city: str) -> dict:
-    involved = frames.city_involvement(cached.proposals(version_key), city=city)
-    aid = cached.mutual_aid(version_key)
+def city_view(version_key: tuple, city: str, cycle: int | None = None) -> dict:
+    involved = frames.city_involvement(cached.proposals(version_key, cycle), city=city)
+    aid = cached.mutual_aid(version_key, cycle)
     totals = frames.mutual_aid_totals(aid, city=city)
     return {
         "table": tables.proposals_list(involved, role=True),
@@ -55,6 +58,19 @@ def city_view(version_key: tuple, city: str) -> dict:
         "aid": totals, "aid_table": aid_list(totals),
         "aid_period": roc_period(aid["period_start"].min(), aid["period_end"].max()) if len(aid) else "",
     }
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def yearly_table(version_key: tuple) -> pa.Table:
+    """Every cycle's joined and left counts (cycles_summary), newest first."""
+    with cached.session() as s:
+        rows = cycles_summary(s)
+    frame = pd.DataFrame([{"year": f"{r.year}年度", "total": r.total, "new": r.new, "carried_in": r.carried_in,
+                           "delisted": r.delisted, "not_carried": r.not_carried, "left": r.left,
+                           "settled": "已開始下一年度" if r.settled else "依目前決議預估"}
+                          for r in reversed(rows)],
+                         columns=["year", "total", "new", "carried_in", "delisted", "not_carried", "left", "settled"])
+    return pa.Table.from_pandas(frame, preserve_index=False)
 
 
 def aid_list(totals: pd.DataFrame) -> pa.Table:

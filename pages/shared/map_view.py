@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import flows as fl
 from dashboard import figures, maps, queries
+from dashboard.models import Proposal
 from pages.shared import cached
 
 
@@ -24,6 +25,7 @@ class MapView:
     table: pa.Table  # Arrow, converted once here rather than on every run
     legend: str
     summary: str  # markdown beside the map
+    source: str  # the proposals the figures are reported under: 112-J17 跨區通報支援
 
 
 def city_summary(flows: fl.Flows, city) -> str:
@@ -51,10 +53,18 @@ def overall_summary(flows: fl.Flows) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def map_view(version_key: tuple, flow_key: str, metric: str, selected: str | None) -> MapView:
+def map_view(version_key: tuple, flow_key: str, metric: str, selected: str | None,
+             cycle: int | None = None) -> MapView | None:
+    """None when cycle `cycle` reports no such flows."""
     with cached.session() as s:
         cities = queries.cities(s)
-        source = queries.mutual_aid_frame(s) if flow_key == fl.AID.key else queries.social_worker_training_frame(s)
+        source = (queries.mutual_aid_frame(s, year=cycle) if flow_key == fl.AID.key
+                  else queries.social_worker_training_frame(s, year=cycle))
+    if source.empty:
+        return None
+    with cached.session() as s:
+        reported = [s.get(Proposal, pid) for pid in dict.fromkeys(source["proposal_id"])]
+    reported_by = "、".join(f"{p.id} {p.title}" for p in reported if p is not None)
     flows = fl.aid_flows(source, metric=metric) if flow_key == fl.AID.key else fl.social_flows(source)
     shown = fl.for_city(flows, selected) if selected else flows
     chosen = next((c for c in cities if c.code == selected), None)
@@ -67,6 +77,7 @@ def map_view(version_key: tuple, flow_key: str, metric: str, selected: str | Non
         table=pa.Table.from_pandas(fl.ranked_table(shown), preserve_index=False),
         legend=maps.legend_html(flows, max_count=max_count),
         summary=city_summary(flows, chosen) if chosen else overall_summary(flows),
+        source=reported_by,
     )
 
 

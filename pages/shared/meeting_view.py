@@ -73,8 +73,8 @@ def section_counts(sections: list) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def page_view(version_key: tuple) -> PageView | None:
-    data = cached.meeting_data(version_key)
+def page_view(version_key: tuple, cycle: int | None = None) -> PageView | None:
+    data = cached.meeting_data(version_key, cycle)
     if data is None:
         return None
     m, items = data.info.meeting, data.info.agenda

@@ -31,7 +31,7 @@ def render(data: MeetingData, user: str | None, version: tuple | None = None) ->
         record_form(meeting.id, record, cities, user)
     else:
         saved_record(record, lines)
-    downloads(meeting.name, data.year if data.entries else None)
+    downloads(meeting.name, data.year, packet=bool(data.entries))
 
 
 def saved_record(record: MeetingRecord | None, lines: list[tuple[str, str]]) -> None:
@@ -82,16 +82,18 @@ def save(meeting_id: str, user: str, taker: str, attendance: dict[str, str], con
     st.rerun()
 
 
-def downloads(meeting_name: str, packet_year: int | None = None) -> None:
+def downloads(meeting_name: str, year: int | None = None, *, packet: bool = False) -> None:
+    """The minutes and the decision list of cycle `year`'s meeting (the one shown), and with `packet`
+    the year's meeting packet."""
     engine = cached.engine()
     row = st.container(horizontal=True, gap="large")
     row.download_button(
-        "下載會議紀錄草案（.docx）", data=lambda: minutes.docx_from(engine),
+        "下載會議紀錄草案（.docx）", data=lambda: minutes.docx_from(engine, year=year),
         file_name=minutes.file_name(meeting_name, "會議紀錄草案", ".docx"), mime=minutes.DOCX_MIME,
         on_click="ignore", icon=":material/description:")
     row.download_button(
-        "下載決議紀錄（.xlsx，含歷次變更）", data=lambda: minutes.xlsx_from(engine),
+        "下載決議紀錄（.xlsx，含歷次變更）", data=lambda: minutes.xlsx_from(engine, year=year),
         file_name=minutes.file_name(meeting_name, "決議紀錄", ".xlsx"), mime=minutes.XLSX_MIME,
         on_click="ignore", icon=":material/table_view:")
-    if packet_year is not None:
-        meeting_view.packet_download(row, meeting_name, packet_year)
+    if packet and year is not None:
+        meeting_view.packet_download(row, meeting_name, year)

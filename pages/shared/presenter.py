@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import agenda, meeting, vocab
 from dashboard.dates import roc_date
-from pages.shared import auth_form, cached, decision_form, page_list, styling, url
+from pages.shared import auth_form, cached, decision_form, page_list, styling, url, year_choice
 
 PRESENT_PARAM = "present"
 CLOCK_PARAM = "clock"
@@ -90,7 +90,7 @@ def url_value_message(template: str, value: str) -> str:
 
 
 def link_params(step: agenda.Step, clock: time | None) -> dict[str, str]:
-    params = {PRESENT_PARAM: "1", **step.params}
+    params = year_choice.carry({PRESENT_PARAM: "1", **step.params})
     if clock is not None:
         params[CLOCK_PARAM] = agenda.format_clock(clock)
     return params
@@ -136,7 +136,7 @@ def render(data: meeting.MeetingData) -> None:
 
 def _go(params: dict[str, str]) -> None:
     """A button's callback: open the step (or page) of `params`; the address bar follows."""
-    st.query_params.from_dict(params)
+    st.query_params.from_dict(year_choice.carry(params))
 
 
 def _navigation(steps: list[agenda.Step], step: agenda.Step, clock: time | None) -> None:
@@ -277,7 +277,7 @@ def _footer(step: agenda.Step | None, steps: list[agenda.Step], clock: time | No
     clock_param = {CLOCK_PARAM: agenda.format_clock(clock)} if clock else {}
     row = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="top", gap="small")
     row.page_link(page_list.page_path("meeting"), label="回第一步", icon=":material/first_page:",
-                  query_params={PRESENT_PARAM: "1", "step": "1", **clock_param})
+                  query_params=year_choice.carry({PRESENT_PARAM: "1", "step": "1", **clock_param}))
     _jump_list(row, steps, step, clock)
     # A button, not a link: its callback takes present=1 out of the address bar as well, so that
     # reloading the page does not bring presentation mode back.

@@ -12,8 +12,8 @@ from pages.shared import cached, list_filter
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def list_view(version_key: tuple) -> dict:
-    frame = cached.proposals(version_key)
+def list_view(version_key: tuple, cycle: int | None = None) -> dict:
+    frame = cached.proposals(version_key, cycle)
     groups = cached.groups(version_key)
     display = pd.DataFrame({
         "id": frame["id"], "year": frame["year"], "track": frame["track_label"],
@@ -27,16 +27,16 @@ def list_view(version_key: tuple) -> dict:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def filtered(version_key: tuple, params_key: tuple) -> tuple[pd.DataFrame, pa.Table, list[str]]:
+def filtered(version_key: tuple, params_key: tuple, cycle: int | None = None) -> tuple[pd.DataFrame, pa.Table, list[str]]:
     """(matching proposal rows, the table to show as Arrow, their ids) for one set of filter params.
 
     The Arrow table is built once per filter: converting the frame on every rerun would cost more
     than everything else on the page.
     """
-    view = list_view(version_key)
+    view = list_view(version_key, cycle)
     params = dict((k, list(v)) for k, v in params_key)
     spec, decisions = list_filter.filter_from_params(params, view["choices"], view["cities"])
-    rows = list_filter.apply_filter(cached.proposals(version_key), spec, decisions)
+    rows = list_filter.apply_filter(cached.proposals(version_key, cycle), spec, decisions)
     suffix = ("&" + urlencode({list_filter.LIST_KEY: urlencode(params, doseq=True)})) if params else ""
     table = view["display"].loc[rows.index].assign(url=lambda d: "./card?id=" + d["id"] + suffix)
     return rows, pa.Table.from_pandas(table, preserve_index=False), rows["id"].tolist()

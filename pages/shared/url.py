@@ -44,8 +44,12 @@ def show_in_url(params: dict[str, str | list[str] | None]) -> None:
 
     A page link to the page already open hands its parameters to the script but leaves the address
     bar as it was; a reloaded or shared link would then open something else. Sent every run, since
-    the script cannot see what the address bar shows.
+    the script cannot see what the address bar shows. The chosen year (year_choice.PARAM) stays
+    unless `params` says otherwise.
     """
+    from pages.shared import year_choice  # it draws through this module
+
+    params = {**year_choice.kept(), **params}
     st.query_params.from_dict({key: value for key, value in params.items() if value})
 
 

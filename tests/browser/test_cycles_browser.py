@@ -1,0 +1,53 @@
+"""The year chooser in a browser, on a store of two cycles: a `?cycle=` deep link opened as the
+first request of a fresh browser shows that year (chooser, counts and list), and choosing the other
+year in the sidebar puts it into the address bar. No fixed waits: every check is a retrying expect."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlmodel import Session
+
+from dashboard.db import make_engine
+from pages.shared import year_choice
+from tests import databases
+from tests.browser.conftest import DONE, EXCEPTION, LOCAL, MAIN, RUN_TIMEOUT, start_server, stop_server
+from tests.two_cycles import add_next_cycle
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def two_cycle_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cycles")
+    database_url = databases.new_url(folder / "live.db", loaded=True)  # PostgreSQL in CI's second pass
+    engine = make_engine(database_url)
+    with Session(engine) as s:
+        made = add_next_cycle(s)
+    engine.dispose()
+    proc, url = start_server(folder, database_url=database_url)
+    yield url, made
+    stop_server(proc)
+    databases.drop(database_url)
+
+
+def test_a_year_deep_link_opened_first_shows_that_year(browser, two_cycle_server):
+    url, made = two_cycle_server
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-TW")
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort())
+    page = context.new_page()
+    page.goto(f"{url}/proposals?{year_choice.PARAM}={made.packet}")
+    main, sidebar = page.locator(MAIN), page.locator('[data-testid="stSidebar"]')
+    expect(main).to_contain_text(f"{made.packet}年度共 55 案", timeout=RUN_TIMEOUT)
+    chooser = sidebar.get_by_role("combobox", name="年度")
+    expect(chooser).to_have_value(f"{made.packet}年度")
+    expect(page.locator(DONE)).to_be_attached(timeout=RUN_TIMEOUT)
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    expect(page).to_have_url(re.compile(rf"[?&]{year_choice.PARAM}={made.packet}\b"))
+
+    chooser.click()
+    page.get_by_role("option", name=f"{made.next}年度").click()
+    expect(main).to_contain_text(f"{made.next}年度共 2 案", timeout=RUN_TIMEOUT)
+    expect(page).not_to_have_url(re.compile(rf"{year_choice.PARAM}="))
+    expect(main).to_contain_text(made.new_id)
+    expect(chooser).to_have_value(f"{made.next}年度")
+    context.close()
