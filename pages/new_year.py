@@ -17,11 +17,11 @@ NOTE = "開始新年度限祕書處使用。"
 
 PREVIEW_CONFIG = {
     "url": st.column_config.LinkColumn("編號", display_text=r"id=([^&]+)", width=80, pinned=True),
-    "title": st.column_config.TextColumn("提案名稱", width=320),
-    "group": st.column_config.TextColumn("議題組", width=130),
-    "tracking_status": st.column_config.TextColumn("列管狀態", width=100),
-    "resolution": st.column_config.TextColumn("會議決議", width=90),
-    "reason": st.column_config.TextColumn("理由", width=360),
+    "title": st.column_config.TextColumn("提案名稱", width=220),
+    "group": st.column_config.TextColumn("議題組", width=100),
+    "tracking_status": st.column_config.TextColumn("列管狀態", width=84),
+    "resolution": st.column_config.TextColumn("會議決議", width=72),
+    "reason": st.column_config.TextColumn("理由", width=280),
 }
 CARRIED_CONFIG = {
     "url": st.column_config.LinkColumn("新編號", display_text=r"id=([^&]+)", width=90),
@@ -45,10 +45,12 @@ def _secretariat() -> Actor | None:
     return None
 
 
-def _done() -> None:
+def _done() -> bool:
+    """The outcome of the start just made, alone on the page (so it is in view, not above the next
+    year's form); False when there is none."""
     done = st.session_state.pop(DONE_KEY, None)
     if not done:
-        return
+        return False
     line, carried, year = done
     st.success(line, icon=":material/check_circle:")
     st.page_link(page_list.page_path("home"), label=f"前往{year}年度總覽", icon=":material/dashboard:",
@@ -56,6 +58,7 @@ def _done() -> None:
     if len(carried):
         with st.expander(f"新建立的 {len(carried)} 案列管案"):
             st.dataframe(carried, hide_index=True, column_config=CARRIED_CONFIG, key=f"{KEY}-carried")
+    return True
 
 
 def _preview(p: view.Preview) -> None:
@@ -124,7 +127,8 @@ def render() -> None:
     actor = _secretariat()
     if actor is None:
         return
-    _done()
+    if _done():
+        return
     with cached.session() as s:
         p = view.preview(s)
     if p is None:
