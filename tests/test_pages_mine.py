@@ -80,7 +80,7 @@ def test_the_secretariat_sees_every_proposal(url):
 @pytest.mark.parametrize("actor, shown", [
     (READER, set()),
     (Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({"transport"})), {"mine", "new", "sheet"}),
-    (Actor(name="祕書甲", role=vocab.SECRETARIAT), {"mine", "new", "sheet", "accounts"}),
+    (Actor(name="祕書甲", role=vocab.SECRETARIAT), {"mine", "new", "sheet", "accounts", "new_year"}),
 ])
 def test_the_navigation_lists_the_pages_of_signed_in_users_only_to_them(actor, shown):
     restricted = {name for name, spec in page_list.PAGES.items() if spec.listed_for}

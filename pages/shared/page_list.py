@@ -29,6 +29,8 @@ PAGES = {
     "sheet": PageSpec("../pages/sheet.py", "試算表更新", ":material/upload_file:", "sheet", listed_for=SIGNED_IN),
     "accounts": PageSpec("../pages/accounts.py", "帳號管理", ":material/manage_accounts:", "accounts",
                          listed_for=SECRETARIAT_ONLY),
+    "new_year": PageSpec("../pages/new_year.py", "開始新年度", ":material/event_repeat:", "new_year",
+                         listed_for=SECRETARIAT_ONLY),
 }
 
 

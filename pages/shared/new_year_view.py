@@ -1,0 +1,97 @@
+"""What the 開始新年度 page shows and sends, as plain functions: the preview of the cycle's outcomes
+(dashboard/new_year.outcomes), the form's defaults taken from the last meeting, the values
+start_year takes, and the lines that report a start. The rules themselves live in dashboard/new_year.py."""
+from dataclasses import dataclass
+from datetime import date, time
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from dashboard import meeting, new_year, vocab
+from dashboard.dates import ROC_OFFSET, roc_date, roc_year
+from dashboard.models import Meeting, Proposal, WorkGroup
+from pages.shared.list_filter import card_url
+
+PREVIEW_COLUMNS = ["url", "title", "group", "tracking_status", "resolution", "reason"]
+TEXT_LABELS = {"chair": "主持人", "chair_org": "主持機關", "venue": "地點", "url": "會議連結"}
+TEXT_FIELDS = tuple(TEXT_LABELS)  # the meeting's details the form may change
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The cycle `current` as the start of `year` would leave it."""
+    current: int  # the cycle of the latest meeting
+    year: int  # the one to start: current + 1
+    last_meeting: Meeting
+    stays: pd.DataFrame  # PREVIEW_COLUMNS, packet order
+    leaves: pd.DataFrame
+    undecided: list[str]  # ids of the proposals without a decision in force
+
+
+def preview(session: Session) -> Preview | None:
+    """What starting the next cycle would do now; None for a store without a meeting."""
+    last = meeting.latest_meeting(session)
+    if last is None:
+        return None
+    current = meeting.meeting_year(last)
+    pairs = new_year.outcomes(session, current)
+    groups = {g.id: g.name for g in session.exec(select(WorkGroup))}
+    stays = _frame([(p, o) for p, o in pairs if o.stays], groups)
+    leaves = _frame([(p, o) for p, o in pairs if not o.stays], groups)
+    undecided = [p.id for p, o in pairs if o.resolution is None]
+    return Preview(current, current + 1, last, stays, leaves, undecided)
+
+
+def _frame(pairs: list[tuple[Proposal, new_year.Outcome]], groups: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "url": [card_url(p.id) for p, _ in pairs],
+        "title": [p.title for p, _ in pairs],
+        "group": [groups.get(p.group_id, p.group_id) for p, _ in pairs],
+        "tracking_status": [p.tracking_status for p, _ in pairs],
+        "resolution": [o.resolution or vocab.UNDECIDED for _, o in pairs],
+        "reason": [o.reason for _, o in pairs],
+    }, columns=PREVIEW_COLUMNS)
+
+
+def default_date(last: date, year: int) -> date:
+    """The last meeting's month and day in `year` (ROC), the 28th for a 29 February."""
+    western = year + ROC_OFFSET
+    try:
+        return last.replace(year=western)
+    except ValueError:
+        return last.replace(year=western, day=28)
+
+
+def date_note(day: date | None, year: int) -> str:
+    """The chosen date in ROC form, with a warning when it is outside `year`."""
+    if day is None:
+        return "請選擇會議日期。"
+    shown = f"民國{roc_date(day)}（{day.isoformat()}）"
+    if roc_year(day.year) != year:
+        return f"{shown}：不在{year}年度（西元 {year + ROC_OFFSET} 年），將無法開始。"
+    return shown
+
+
+def defaults(last: Meeting) -> dict[str, str]:
+    """The form's text fields as the last meeting has them."""
+    return {name: getattr(last, name) or "" for name in TEXT_FIELDS}
+
+
+def arguments(*, year: int, day: date | None, start_time: time | None, texts: dict[str, str | None],
+              defaults: dict[str, str]) -> dict:
+    """start_year's keyword arguments from the form. A field left empty where the last meeting had no
+    value is not sent (nothing to change); one emptied is sent, so start_year says it may not be blank."""
+    given = {name: value or "" for name, value in texts.items() if (value or "").strip() or defaults.get(name)}
+    return dict(year=year, meeting_date=day, start_time=start_time, **given)
+
+
+def success_text(result: new_year.YearStarted, day: date) -> str:
+    """The line that reports a start: the new year, its meeting and the counts."""
+    return (f"已開始{result.year}年度：{result.previous}年度的提案中，持續列管 {len(result.carried)} 案、"
+            f"解除列管 {len(result.left)} 案；會議「{result.meeting_id}」訂於{roc_date(day)}。")
+
+
+def carried_frame(result: new_year.YearStarted) -> pd.DataFrame:
+    """The carried-over rows just created: their new id (a link to the card) and the id they continue."""
+    return pd.DataFrame({"url": [card_url(new) for new, _ in result.carried],
+                         "source": [source for _, source in result.carried]})
