@@ -1,14 +1,15 @@
 """文件下載: documents for each reader, for everyone: every proposal card of a working group or a
 city in one .docx, and a city vice-mayor's one-page summary. Files are cached per store version.
 
-The choices live in the URL (see pages/shared/url.py): `?year=112&group=transport` or
-`?city=臺北市` for the bundle, `&summary=新竹縣` for the summary; defaults are left out, and a value
+The choices live in the URL (see pages/shared/url.py): the year as on every page (`?cycle=`, see
+pages/shared/year_choice.py), `?group=transport` or `?city=臺北市` for the bundle, `&summary=新竹縣`
+for the summary; defaults are left out, and a value
 that names nothing is reported instead of silently replaced."""
 import streamlit as st
 
 from dashboard import city_summary, lookup, minutes
-from pages.shared import cached, styling, url
-from pages.shared.documents_view import CITY, GROUP, bundle_bytes, bundle_info, summary_bytes, years
+from pages.shared import cached, styling, url, year_choice
+from pages.shared.documents_view import CITY, GROUP, bundle_bytes, bundle_info, summary_bytes
 
 KINDS = {GROUP: "議題組", CITY: "縣市"}
 
@@ -30,12 +31,6 @@ def _from_url(param: str, what: str, resolve, choices: list, hint: str):
     return found
 
 
-def _year_of(raw: str) -> int | None:
-    """112, 112年 or 112年度 -> 112."""
-    text = raw.strip().removesuffix("年度").removesuffix("年")
-    return int(text) if text.isdigit() else None
-
-
 def _kind_changed() -> None:
     """Switching between group and city starts on the first of the other kind."""
     st.query_params.pop("group", None)
@@ -48,8 +43,8 @@ def render() -> None:
     version = cached.version()
     styling.style()
     st.title("文件下載")
-    held = years(version)
-    if not held:
+    year = year_choice.chosen_year(version)
+    if year is None:
         st.info("資料庫中還沒有任何年度的提案。")
         return
     labels = _group_labels(version)
@@ -58,7 +53,6 @@ def render() -> None:
     cities = [c.name for c in all_cities]
     st.session_state["doc_first_city"] = cities[0]
 
-    year = _from_url("year", "年度", _year_of, held, "可用的年度：" + "、".join(map(str, held)) + "；以下為目前年度。") or held[0]
     group = _from_url("group", "議題組", lambda raw: lookup.group_id(raw, cached.groups(version)), group_ids,
                       "請從下方選單選擇。")
     city = _from_url("city", "縣市", lambda raw: url.resolve_city(raw, all_cities), cities, "請從下方選單選擇。")
@@ -67,9 +61,7 @@ def render() -> None:
     kind = CITY if city and not group else GROUP
     group, city = group or group_ids[0], city or cities[0]
 
-    url.seed_widget("doc_year", year)
-    st.selectbox("年度", held, format_func=lambda y: f"{y}年度", key="doc_year",
-                 on_change=url.widget_to_url, args=("doc_year", "year", held[0]))
+    st.caption(f"{year_choice.year_label(year)}（於側欄「年度」切換）")
 
     st.subheader("提案單彙編")
     st.caption("一個議題組（含其分組）或一個縣市（主辦或參與合作）在該年度的所有合作提案單，合為一份 Word 檔："
@@ -98,8 +90,7 @@ def render() -> None:
                        file_name=city_summary.file_name(summary_city, year),
                        mime=minutes.DOCX_MIME, on_click="ignore", icon=":material/download:", key="doc_summary")
 
-    url.show_in_url({"year": str(year) if year != held[0] else None,
-                     "group": group if kind == GROUP and group != group_ids[0] else None,
+    url.show_in_url({"group": group if kind == GROUP and group != group_ids[0] else None,
                      "city": city if kind == CITY else None,
                      "summary": summary_city if summary_city != cities[0] else None})
 

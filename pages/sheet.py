@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import select
 
-from dashboard import cycles, sheet_import, update_sheet
+from dashboard import sheet_import, update_sheet
 from dashboard.models import WorkGroup
 from dashboard.permissions import Actor, PermissionDenied
-from pages.shared import cached, lead_pages, styling
+from pages.shared import cached, lead_pages, styling, year_choice
 
 ALL = ""  # the secretariat's choice of every group
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,23 +34,21 @@ def _workbook(cycle: int, group_id: str) -> bytes:
         return update_sheet.workbook(s, scope=update_sheet.Scope(cycle, s.get(WorkGroup, group_id) if group_id else None))
 
 
-def _download(actor: Actor) -> None:
+def _download(actor: Actor, cycle: int | None) -> None:
     st.subheader("1. 下載更新試算表")
     with cached.session() as s:
         groups = list(s.exec(select(WorkGroup).order_by(WorkGroup.sort_order)))
-        held, current = cycles.cycles(s), cycles.current_cycle(s)
     choices = group_choices(groups, actor)
-    if not choices or current is None:
+    if not choices or cycle is None:
         st.info("您的帳號沒有負責的議題組，無法下載更新試算表；請洽祕書處。")
         return
     row = st.container(horizontal=True, vertical_alignment="bottom")
     group_id = row.selectbox("議題組", list(choices), format_func=choices.get, key="sheet-group", width=220)
-    cycle = row.selectbox("年度", list(reversed(held)), format_func=lambda y: f"{y}年度", key="sheet-year", width=140)
     scope = f"{choices[group_id]}-{cycle}年度"
     row.download_button("下載試算表（.xlsx）", data=lambda: _workbook(cycle, group_id), on_click="ignore",
                         file_name=f"提案更新-{scope}.xlsx", mime=XLSX_MIME, icon=":material/download:",
                         key="sheet-download")
-    st.caption(f"每案一列；灰色欄位（{'、'.join(update_sheet.CONTEXT)}）已鎖定，白色欄位可修改，"
+    st.caption(f"{year_choice.year_label(cycle)}的提案（於側欄「年度」切換），每案一列；灰色欄位（{'、'.join(update_sheet.CONTEXT)}）已鎖定，白色欄位可修改，"
                "狀態欄有下拉清單，填寫方式見活頁簿的「說明」工作表。")
 
 
@@ -104,6 +102,7 @@ def _apply(actor: Actor, plan: sheet_import.Plan, gen: int) -> None:
 
 
 def render() -> None:
+    version = cached.version()
     styling.style()
     st.title("試算表更新")
     actor = lead_pages.signed_in("以試算表更新提案", key="sheet-sign-in")
@@ -111,7 +110,7 @@ def render() -> None:
         return
     st.markdown("下載議題組的更新試算表，在 Excel 或 LibreOffice 填寫後上傳：先列出每一項變更（原值 → 新值），"
                 "確認後才套用，每案成為一個新版本；有任何問題時全部不套用。")
-    _download(actor)
+    _download(actor, year_choice.chosen_year(version))
     _upload(actor)
 
 

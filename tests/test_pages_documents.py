@@ -23,7 +23,7 @@ def test_a_group_bundle_by_default_then_a_city(store_url):
     cycle = meeting_cycle()
     at = open_page("documents")
     assert not at.exception
-    assert at.selectbox(key="doc_year").value == cycle, "opens on the current cycle"
+    assert f"{cycle}年度" in "\n".join(c.value for c in at.caption), "opens on the current cycle"
     first_group = at.selectbox(key="doc_group").value
     assert first_group == "development"
     assert f"{cycle}年度共 {len(expected_group('development', cycle))} 案" in markdown_text(at)
@@ -56,13 +56,13 @@ def test_the_files_handed_out_are_the_bundle_and_the_summary(store_url):
 
 def test_the_choices_come_from_and_go_to_the_url(store_url):
     cycle = meeting_cycle()
-    at = open_page("documents", {"city": "台北市", "year": f"{cycle}年度", "summary": "hsinchu-county"})
+    at = open_page("documents", {"city": "台北市", "cycle": f"{cycle}年度", "summary": "hsinchu-county"})
     assert not at.exception and not at.error
     assert at.segmented_control(key="doc_kind").value == "city"
     assert at.selectbox(key="doc_city").value == "臺北市"
     assert _labels(at) == ["下載 臺北市 提案單彙編（.docx）", "下載 新竹縣 一頁摘要（.docx）"]
     assert at.query_params["city"] == "臺北市" and at.query_params["summary"] == "新竹縣"
-    assert "year" not in at.query_params, "the current cycle is the default"
+    assert at.query_params["cycle"] == str(cycle), "the year keeps one spelling in shared links"
 
     at.segmented_control(key="doc_kind").set_value("group").run()
     at.selectbox(key="doc_group").set_value("transport").run()
@@ -71,7 +71,7 @@ def test_the_choices_come_from_and_go_to_the_url(store_url):
 
 
 def test_unknown_values_in_the_url_are_named(store_url):
-    at = open_page("documents", {"group": "不存在組", "summary": "高雄市", "year": "1"})
+    at = open_page("documents", {"group": "不存在組", "summary": "高雄市", "cycle": "1"})
     assert not at.exception
     errors = "\n".join(e.value for e in at.error)
     assert "不存在組" in errors and "高雄市" in errors and "網址中的年度" in errors
