@@ -19,9 +19,8 @@ PREVIEW_CONFIG = {
     "url": st.column_config.LinkColumn("編號", display_text=r"id=([^&]+)", width=80, pinned=True),
     "title": st.column_config.TextColumn("提案名稱", width=220),
     "group": st.column_config.TextColumn("議題組", width=100),
-    "tracking_status": st.column_config.TextColumn("列管狀態", width=84),
     "resolution": st.column_config.TextColumn("會議決議", width=72),
-    "reason": st.column_config.TextColumn("理由", width=280),
+    "reason": st.column_config.TextColumn("理由（含列管狀態）", width=360),
 }
 CARRIED_CONFIG = {
     "url": st.column_config.LinkColumn("新編號", display_text=r"id=([^&]+)", width=90),

@@ -12,7 +12,7 @@ from dashboard.dates import ROC_OFFSET, roc_date, roc_year
 from dashboard.models import Meeting, Proposal, WorkGroup
 from pages.shared.list_filter import card_url
 
-PREVIEW_COLUMNS = ["url", "title", "group", "tracking_status", "resolution", "reason"]
+PREVIEW_COLUMNS = ["url", "title", "group", "resolution", "reason"]  # the reason names the tracking status
 TEXT_LABELS = {"chair": "主持人", "chair_org": "主持機關", "venue": "地點", "url": "會議連結"}
 TEXT_FIELDS = tuple(TEXT_LABELS)  # the meeting's details the form may change
 
@@ -47,7 +47,6 @@ def _frame(pairs: list[tuple[Proposal, new_year.Outcome]], groups: dict[str, str
         "url": [card_url(p.id) for p, _ in pairs],
         "title": [p.title for p, _ in pairs],
         "group": [groups.get(p.group_id, p.group_id) for p, _ in pairs],
-        "tracking_status": [p.tracking_status for p, _ in pairs],
         "resolution": [o.resolution or vocab.UNDECIDED for _, o in pairs],
         "reason": [o.reason for _, o in pairs],
     }, columns=PREVIEW_COLUMNS)
