@@ -13,11 +13,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from dashboard import agenda, card_docx, cycles, frames, lookup, minutes, queries, vocab
 from dashboard.dates import roc_datetime
-from dashboard.models import City, Proposal, WorkGroup
+from dashboard.models import City, WorkGroup
 
 CONTENTS_WIDTHS_CM = [1.3, 1.9, 3.0, 3.8, 5.7, 1.3]
 CONTENTS_SIZE = Pt(10.5)  # 八縣市共同合作 and 文化教育組／教育組 on one line each
@@ -68,10 +68,8 @@ def group_label(group: WorkGroup, groups: list[WorkGroup]) -> str:
 
 
 def cycle_frame(session: Session, *, year: int) -> pd.DataFrame:
-    """queries.proposals_frame limited to the proposals of cycle `year` (cycles.in_cycle), in packet order."""
-    ids = set(session.exec(select(Proposal.id).where(cycles.in_cycle(year))))
-    frame = queries.proposals_frame(session)
-    return frame[frame["id"].isin(ids)]
+    """queries.proposals_frame of cycle `year`, in packet order."""
+    return queries.proposals_frame(session, year=year)
 
 
 def group_rows(frame: pd.DataFrame, *, group_id: str) -> pd.DataFrame:

@@ -15,11 +15,11 @@ from datetime import datetime
 import pandas as pd
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from dashboard import agenda, bundles, card_docx, cycles, flows, frames, meeting, minutes, queries, vocab
 from dashboard.dates import roc_date, roc_datetime
-from dashboard.models import City, Indicator, Meeting, MutualAid
+from dashboard.models import City, Meeting
 
 TOTAL = "合計"
 LEAD, JOINS = "主辦", "參與合作"
@@ -88,20 +88,6 @@ def decision_lines(session: Session, *, year: int, ids: list[str]) -> list[Decis
     return result
 
 
-def _cycle_aid(session: Session, ids: set[str]) -> pd.DataFrame:
-    """queries.mutual_aid_frame limited to the figures reported by the cycle's proposals."""
-    aid = queries.mutual_aid_frame(session)
-    owners = session.exec(select(MutualAid.proposal_id).order_by(MutualAid.id)).all()  # the frame's order
-    return aid[[owner in ids for owner in owners]]
-
-
-def _cycle_training(session: Session, ids: set[str]) -> pd.DataFrame:
-    training = queries.social_worker_training_frame(session)
-    owners = session.exec(select(Indicator.proposal_id).where(Indicator.indicator == queries.SOCIAL_WORKER_TRAINING,
-                                                              Indicator.kind == "value").order_by(Indicator.id)).all()
-    return training[[owner in ids for owner in owners]]
-
-
 def summary(session: Session, *, city: str, year: int | None = None) -> CitySummary:
     """The summary of `city` (code, name or English name) in cycle `year` (default: the current one)."""
     c = bundles.resolve_city(session, city)
@@ -110,9 +96,8 @@ def summary(session: Session, *, city: str, year: int | None = None) -> CitySumm
     rows = bundles.city_rows(cycle, city=c.name)
     ids = rows["id"].tolist()
     waiting = [(label, explanation, found["id"].tolist()) for label, explanation, _, found in frames.waiting(rows)]
-    cycle_ids = set(cycle["id"])
-    aid = _cycle_aid(session, cycle_ids)
-    training = _cycle_training(session, cycle_ids)
+    aid = queries.mutual_aid_frame(session, year=year)
+    training = queries.social_worker_training_frame(session, year=year)
     social = flows.social_flows(training)
     return CitySummary(
         city=c, year=year, meeting=cycles.meeting_of(session, year), rows=rows, counts=count_table(rows),
@@ -183,7 +168,7 @@ def summary_docx(data: CitySummary, *, now: datetime | None = None) -> bytes:
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     sub.runs[0].font.size = Pt(9)
 
-    rows, counts = data.rows, data.counts
+    counts = data.counts
     total = counts.loc[TOTAL]
     _heading(document, "一、提案概況")
     _line(document, f"本年度{data.city.name}主辦或參與合作之提案共 {total['案數']} 案：主辦 {total[LEAD]} 案、"

@@ -160,3 +160,23 @@ def test_the_contents_list_names_the_page_each_card_starts_on(session, tmp_path)
     assert sorted(listed) == sorted(expected_group("culture-education", cycle))
     assert listed == starts
     assert len(set(starts.values())) == len(starts) and min(starts.values()) == 2
+
+
+def test_an_earlier_years_bundle_stays_whole_once_the_next_year_starts(writable_engine):
+    """Bundles of a past cycle read that cycle, not the current one (which the pages default to)."""
+    from datetime import time
+
+    from sqlmodel import Session
+
+    from dashboard import cycles
+    from dashboard.models import Meeting
+    cycle = meeting_cycle()
+    with Session(writable_engine) as s:
+        current = cycles.meeting_of(s, cycle)
+        s.add(Meeting(id="next-cycle", name="次年度副首長會議", date=date(current.date.year + 1, 10, 23),
+                      start_time=time(14, 30), chair_org=current.chair_org, chair=current.chair, venue="線上會議"))
+        s.commit()
+        assert cycles.current_cycle(s) == cycle + 1
+        city = _cities()[0]
+        assert sorted(bundles.city_bundle(s, city=city, year=cycle).ids) == sorted(expected_city(city, cycle))
+        assert sorted(bundles.group_bundle(s, group="transport", year=cycle).ids) == sorted(expected_group("transport", cycle))
