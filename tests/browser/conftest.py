@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,40 @@ def stop_server(proc: subprocess.Popen) -> None:
     proc.wait(10)
     if proc.own_database:
         databases.drop(proc.own_database)
+
+
+SIGN_IN_PASSWORD = "browser test pass"  # every account store_server makes signs in with it
+BCRYPT_ROUNDS = 4  # the cheapest cost: these tests check roles, not hashing
+
+
+@contextmanager
+def store_server(folder: Path, *extra_args: str, people=(), prepare=None):
+    """A server on a store of its own built from data/ (PostgreSQL in CI's second pass); yields
+    (base URL, engine on that store). `people`: (name, role, groups) accounts made before the start,
+    signing in with SIGN_IN_PASSWORD; `prepare(session)`: anything else to store first."""
+    from sqlmodel import Session
+
+    from dashboard import accounts, auth, permissions
+    from dashboard.db import make_engine
+
+    database_url = databases.new_url(folder / "live.db", loaded=True)
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            hashed = auth.hash_password(SIGN_IN_PASSWORD, rounds=BCRYPT_ROUNDS)
+            for name, role, groups in people:
+                accounts.add(session, actor=permissions.OPERATOR, name=name, role=role, groups=tuple(groups),
+                             password_hash=hashed)
+            if prepare:
+                prepare(session)
+        proc, url = start_server(folder, *extra_args, database_url=database_url)
+        try:
+            yield url, engine
+        finally:
+            stop_server(proc)
+    finally:
+        engine.dispose()
+        databases.drop(database_url)
 
 
 @pytest.fixture(scope="session")

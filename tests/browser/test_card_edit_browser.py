@@ -4,17 +4,14 @@ version both opened, is refused naming the first one's change and keeps what was
 No fixed waits: every check is a retrying `expect`."""
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session
 
-from dashboard import accounts, auth, permissions, vocab
-from dashboard.db import make_engine
-from dashboard.models import Proposal
-from tests.browser.conftest import DONE, EXCEPTION, LOCAL, MAIN, RUN_TIMEOUT, start_server, stop_server
-from tests import databases
+from dashboard import vocab
+from tests.browser.conftest import DONE, EXCEPTION, LOCAL, MAIN, RUN_TIMEOUT, SIGN_IN_PASSWORD, store_server
+from tests.test_update_sheet import data_document
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "browser lead pass"
+PASSWORD = SIGN_IN_PASSWORD
 PROPOSAL = "112-J02"
 
 
@@ -22,20 +19,10 @@ PROPOSAL = "112-J02"
 def leads_server(tmp_path_factory):
     """A server on a store holding two leads of PROPOSAL's sub-group; (URL, the proposal's progress basis)."""
     folder = tmp_path_factory.mktemp("leads")
-    database_url = databases.new_url(folder / "live.db", loaded=True)  # PostgreSQL in CI's second pass
-    engine = make_engine(database_url)
-    with Session(engine) as s:
-        proposal = s.get(Proposal, PROPOSAL)
-        hashed = auth.hash_password(PASSWORD, rounds=4)
-        for name in ("窗口甲", "窗口乙"):
-            accounts.add(s, actor=permissions.OPERATOR, name=name, role=vocab.LEAD, groups=(proposal.subgroup_id,),
-                         password_hash=hashed)
-        basis = proposal.progress_basis
-    engine.dispose()
-    proc, url = start_server(folder, database_url=database_url)
-    yield url, basis
-    stop_server(proc)
-    databases.drop(database_url)
+    proposal = data_document(PROPOSAL)
+    leads = [(name, vocab.LEAD, [proposal["subgroup"]]) for name in ("窗口甲", "窗口乙")]
+    with store_server(folder, people=leads) as (url, _):
+        yield url, proposal["progress_basis"]
 
 
 def _settled(page) -> None:

@@ -5,12 +5,9 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session
 
-from dashboard.db import make_engine
 from pages.shared import year_choice
-from tests import databases
-from tests.browser.conftest import DONE, EXCEPTION, LOCAL, MAIN, RUN_TIMEOUT, start_server, stop_server
+from tests.browser.conftest import DONE, EXCEPTION, LOCAL, MAIN, RUN_TIMEOUT, store_server
 from tests.two_cycles import add_next_cycle
 
 pytestmark = pytest.mark.browser
@@ -19,15 +16,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def two_cycle_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cycles")
-    database_url = databases.new_url(folder / "live.db", loaded=True)  # PostgreSQL in CI's second pass
-    engine = make_engine(database_url)
-    with Session(engine) as s:
-        made = add_next_cycle(s)
-    engine.dispose()
-    proc, url = start_server(folder, database_url=database_url)
-    yield url, made
-    stop_server(proc)
-    databases.drop(database_url)
+    made = []
+    with store_server(folder, prepare=lambda s: made.append(add_next_cycle(s))) as (url, _):
+        yield url, made[0]
 
 
 def test_a_year_deep_link_opened_first_shows_that_year(browser, two_cycle_server):

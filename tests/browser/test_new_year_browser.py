@@ -7,16 +7,14 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from dashboard import accounts, auth, cycles, permissions, vocab
+from dashboard import cycles, vocab
 from dashboard.dates import ROC_OFFSET
-from dashboard.db import make_engine
-from tests import databases
-from tests.browser.conftest import DONE, EXCEPTION, LOCAL, MAIN, RUN_TIMEOUT, start_server, stop_server
+from tests.browser.conftest import DONE, EXCEPTION, LOCAL, MAIN, RUN_TIMEOUT, SIGN_IN_PASSWORD, store_server
 from tests.test_new_year import NEXT, data_documents, still_tracked
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "browser new year pass"
+PASSWORD = SIGN_IN_PASSWORD
 SECRETARIAT = "祕書甲"
 VIEWPORTS = [(1280, 720), (390, 844)]
 
@@ -24,16 +22,8 @@ VIEWPORTS = [(1280, 720), (390, 844)]
 @pytest.fixture
 def year_server(tmp_path):
     """A server of its own (the test starts a year) with a secretariat account."""
-    database_url = databases.new_url(tmp_path / "live.db", loaded=True)
-    engine = make_engine(database_url)
-    with Session(engine) as s:
-        accounts.add(s, actor=permissions.OPERATOR, name=SECRETARIAT, role=vocab.SECRETARIAT,
-                     password_hash=auth.hash_password(PASSWORD, rounds=4))
-    proc, url = start_server(tmp_path, database_url=database_url)
-    yield url, engine
-    stop_server(proc)
-    engine.dispose()
-    databases.drop(database_url)
+    with store_server(tmp_path, people=[(SECRETARIAT, vocab.SECRETARIAT, ())]) as (url, engine):
+        yield url, engine
 
 
 def _page(browser, url: str, viewport):

@@ -6,31 +6,21 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from dashboard import accounts, auth, editing, permissions, vocab
-from dashboard.db import make_engine
-from tests import databases
-from tests.browser.conftest import DONE, EXCEPTION, LOCAL, MAIN, RUN_TIMEOUT, start_server, stop_server
+from dashboard import editing, vocab
+from tests.browser.conftest import DONE, EXCEPTION, LOCAL, MAIN, RUN_TIMEOUT, SIGN_IN_PASSWORD, store_server
 from tests.test_update_sheet import column, expected_ids, label, new_proposal_id, row_of
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "browser sheet pass"
+PASSWORD = SIGN_IN_PASSWORD
 LEAD = "交通窗口"
 
 
 @pytest.fixture(scope="module")
 def sheet_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("sheet")
-    database_url = databases.new_url(folder / "live.db", loaded=True)
-    engine = make_engine(database_url)
-    with Session(engine) as s:
-        accounts.add(s, actor=permissions.OPERATOR, name=LEAD, role=vocab.LEAD, groups=("transport",),
-                     password_hash=auth.hash_password(PASSWORD, rounds=4))
-    proc, url = start_server(folder, database_url=database_url)
-    yield url, engine
-    stop_server(proc)
-    engine.dispose()
-    databases.drop(database_url)
+    with store_server(folder, people=[(LEAD, vocab.LEAD, ["transport"])]) as (url, engine):
+        yield url, engine
 
 
 def _signed_in(browser, url: str, viewport: tuple[int, int]):
