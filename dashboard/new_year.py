@@ -84,6 +84,12 @@ def outcomes(session: Session, cycle: int) -> list[tuple[Proposal, Outcome]]:
     return [(p, outcome(p, decided.get(p.id))) for p in proposals]
 
 
+def carried_id(previous: int, number: int) -> str:
+    """The id of the `number`-th row carried out of cycle `previous` (112-01, 112-02, …), as the
+    packet numbers the year before's tracked proposals."""
+    return f"{previous}-{number:02d}"
+
+
 @dataclass
 class YearStarted:
     """What start_year did."""
@@ -188,7 +194,7 @@ def _carry(session: Session, result: YearStarted, actor: Actor, now: datetime) -
     groups = {g.id: g for g in session.exec(select(WorkGroup))}
     where = f"（{result.year}年度列管案）"
     for number, (source, why) in enumerate(staying, start=1):
-        new_id = f"{result.previous}-{number:02d}"
+        new_id = carried_id(result.previous, number)
         if session.get(Proposal, new_id) is not None:
             raise NewYearError(f"提案編號 {new_id} 已被使用，無法建立{result.year}年度的列管案；未變更。")
         document = carried_document(session, source, new_id=new_id, item_no=number, why=why.reason,

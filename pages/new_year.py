@@ -22,6 +22,7 @@ PREVIEW_CONFIG = {
     "resolution": st.column_config.TextColumn("會議決議", width=72),
     "reason": st.column_config.TextColumn("理由（含列管狀態）", width=360),
 }
+STAYS_CONFIG = {"new_id": st.column_config.TextColumn("新編號", width=72, pinned=True), **PREVIEW_CONFIG}
 CARRIED_CONFIG = {
     "url": st.column_config.LinkColumn("新編號", display_text=r"id=([^&]+)", width=90),
     "source": st.column_config.TextColumn("延續自", width=90),
@@ -69,7 +70,7 @@ def _preview(p: view.Preview) -> None:
         st.warning(f"尚有 {len(p.undecided)} 案未記錄決議，將依其列管狀態處理；開始後補登的決議不會改變延續名單：\n\n"
                    + "、".join(p.undecided), icon=":material/warning:")
     st.markdown(f"**持續列管（{len(p.stays)} 案）**")
-    st.dataframe(p.stays, hide_index=True, column_config=PREVIEW_CONFIG, key=f"{KEY}-stays")
+    st.dataframe(p.stays, hide_index=True, column_config=STAYS_CONFIG, key=f"{KEY}-stays")
     st.markdown(f"**解除列管（{len(p.leaves)} 案）**")
     st.dataframe(p.leaves, hide_index=True, column_config=PREVIEW_CONFIG, key=f"{KEY}-leaves")
 

@@ -79,6 +79,7 @@ def test_the_preview_lists_who_carries_over_and_who_leaves_with_the_reason(url):
     stays, leaves, undecided = expected()
     staying, leaving = (at.dataframe[0].value, at.dataframe[1].value)
     assert ids(staying) == stays and ids(leaving) == leaves
+    assert "new_id" not in leaving
     decided = pick_decisions()
     for pid, reason, resolution in zip(ids(leaving), leaving["reason"], leaving["resolution"]):
         assert vocab.DELISTED in reason
@@ -90,6 +91,7 @@ def test_the_preview_lists_who_carries_over_and_who_leaves_with_the_reason(url):
 
 def test_the_secretariat_starts_the_year(url):
     at = open_as(SECRETARIAT, "new_year")
+    preview_ids = list(at.dataframe[0].value["new_id"])
     assert widget(at, "text_input", "chair").value  # prefilled from the last meeting
     at = start(at, venue="臺北市政府 1 樓")
     assert not at.exception and not at.error
@@ -104,6 +106,7 @@ def test_the_secretariat_starts_the_year(url):
         carried = s.exec(select(Proposal).where(Proposal.track == vocab.CARRIED, Proposal.year == NEXT - 1)
                          .order_by(Proposal.item_no)).all()
         assert [p.previous_id for p in carried] == stays
+        assert [p.id for p in carried] == preview_ids, "each row got the id the preview showed"
         assert {v.recorded_by for v in s.exec(select(ProposalVersion).where(
             ProposalVersion.proposal_id.in_([p.id for p in carried])))} == {SECRETARIAT}
 

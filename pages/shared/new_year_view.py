@@ -23,7 +23,7 @@ class Preview:
     current: int  # the cycle of the latest meeting
     year: int  # the one to start: current + 1
     last_meeting: Meeting
-    stays: pd.DataFrame  # PREVIEW_COLUMNS, packet order
+    stays: pd.DataFrame  # the id each will get (new_id) and PREVIEW_COLUMNS, packet order
     leaves: pd.DataFrame
     undecided: list[str]  # ids of the proposals without a decision in force
 
@@ -37,6 +37,7 @@ def preview(session: Session) -> Preview | None:
     pairs = new_year.outcomes(session, current)
     groups = {g.id: g.name for g in session.exec(select(WorkGroup))}
     stays = _frame([(p, o) for p, o in pairs if o.stays], groups)
+    stays.insert(0, "new_id", [new_year.carried_id(current, n) for n in range(1, len(stays) + 1)])
     leaves = _frame([(p, o) for p, o in pairs if not o.stays], groups)
     undecided = [p.id for p, o in pairs if o.resolution is None]
     return Preview(current, current + 1, last, stays, leaves, undecided)
