@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboard.loading import DataError, load_dataset  # noqa: E402
+from dashboard.datafiles.loading import DataError, load_dataset  # noqa: E402
 from tests.test_loading_bad_input import alias_bomb, garbage, write  # noqa: E402
 
 CASES = {

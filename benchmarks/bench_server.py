@@ -322,9 +322,9 @@ async def main_async(args, tmp: Path) -> bool:
                PYTHONDONTWRITEBYTECODE="1")
     build_store(env)
     empty_script = tmp / "empty_app.py"
-    # One line, drawing nothing, with the project's socket fix (dashboard/nodelay.py): without it,
+    # One line, drawing nothing, with the project's socket fix (dashboard/web/nodelay.py): without it,
     # whether a run waits ~40 ms for a delayed ACK is luck, and the ratios would measure that luck.
-    empty_script.write_text("from dashboard import nodelay; nodelay.enable()\n")
+    empty_script.write_text("from dashboard.web import nodelay; nodelay.enable()\n")
     project = Server(APP, env, tmp / "project.log").start()
     empty = Server(empty_script, env, tmp / "empty.log").start()
     ok = True

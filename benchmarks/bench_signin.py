@@ -33,9 +33,13 @@ import bcrypt  # noqa: E402
 from sqlalchemy import delete  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from dashboard import auth, store, throttle  # noqa: E402
-from dashboard.db import make_engine  # noqa: E402
-from dashboard.models import SignInThrottle  # noqa: E402
+from dashboard.datafiles import build
+from dashboard.store.db import make_engine  # noqa: E402
+from dashboard.store.models import SignInThrottle  # noqa: E402
+from dashboard.web import (
+    auth,  # noqa: E402
+    throttle,
+)
 
 APP = str(ROOT / "dashboard" / "app.py")
 UNLIMITED = throttle.Rule(free=10**9, base=0.0, cap=0.0)
@@ -74,10 +78,10 @@ def main() -> None:
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="bench-signin-"))
-    url = f"sqlite:///{folder / 'store.db'}"
+    url = f"sqlite:///{folder / 'build.db'}"
     os.environ["DATABASE_URL"] = url
     engine = make_engine(url)
-    store.load(engine)
+    build.load(engine)
     hashed = auth.hash_password("the right one")  # the shipped cost
     users = {"clerk": hashed}
 

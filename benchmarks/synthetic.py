@@ -19,8 +19,9 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 import pandas as pd  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from dashboard import store, vocab  # noqa: E402
-from dashboard.db import make_engine  # noqa: E402
+from dashboard.datafiles import build  # noqa: E402
+from dashboard.domain import vocab
+from dashboard.store.db import make_engine  # noqa: E402
 
 PROPOSAL_CHILDREN = ["proposal_lead", "proposal_type", "proposal_city", "indicator"]
 
@@ -44,7 +45,7 @@ def build(path: Path, factor: int = 100) -> str:
     path.unlink(missing_ok=True)
     url = f"sqlite:///{path}"
     engine = make_engine(url)
-    store.load(engine)
+    build.load(engine)
     with engine.begin() as conn:
         proposals = pd.read_sql("select * from proposal", conn)
         children = {name: pd.read_sql(f"select * from {name}", conn) for name in PROPOSAL_CHILDREN}

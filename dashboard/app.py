@@ -14,12 +14,12 @@ if str(ROOT) not in sys.path:  # so that `pages.shared` and `dashboard` import w
 import streamlit as st  # noqa: E402
 from streamlit.errors import FragmentHandledException  # noqa: E402
 
-from dashboard import nodelay  # noqa: E402
-from dashboard.permissions import READER, Actor  # noqa: E402
-from pages.shared import auth_form, page_list, presenter  # noqa: E402
+from dashboard.domain.permissions import READER, Actor  # noqa: E402
+from dashboard.web import nodelay  # noqa: E402
+from pages.shared import auth_form, page_list, presenter, url  # noqa: E402
 from pages.shared.page_list import PAGES  # noqa: E402
 
-nodelay.enable()  # Streamlit's sockets keep Nagle's algorithm on: ~40 ms per run (dashboard/nodelay.py)
+nodelay.enable()  # Streamlit's sockets keep Nagle's algorithm on: ~40 ms per run (dashboard/web/nodelay.py)
 
 PAGE_ERROR = "這個頁面暫時無法顯示，請稍後重新整理。若一直如此，請通知祕書處。"
 
@@ -53,7 +53,7 @@ def navigation_actor() -> Actor:
 
 
 st.set_page_config(page_title="北臺合作儀表板", page_icon="🤝", layout="wide")
-presenting = presenter.is_presenting()  # ?present=1: no sidebar or chrome, for a shared screen
+presenting = url.is_presenting()  # ?present=1: no sidebar or chrome, for a shared screen
 actor = READER if presenting else navigation_actor()
 navigation = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default,
                                     visibility="visible" if page_list.listed(p, actor) else "hidden")

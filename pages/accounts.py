@@ -3,8 +3,9 @@ disable or enable one. Accounts are never deleted, so every recorded change keep
 import pandas as pd
 import streamlit as st
 
-from dashboard import accounts, auth, vocab
-from dashboard.permissions import Actor, PermissionDenied
+from dashboard.domain import accounts, vocab
+from dashboard.domain.permissions import Actor, PermissionDenied
+from dashboard.web import auth
 from pages.shared import cached, lead_pages, styling, url
 
 ADDED_KEY = "accounts-added"  # what the last action did, shown after the form is cleared

@@ -9,7 +9,7 @@ belongs to, and links the proposal it continues and the one it continued as (Pro
 """
 import streamlit as st
 
-from dashboard import frames, lookup
+from dashboard.domain import frames, lookup
 from pages.shared import auth_form, cached, card_history, edit_form, list_filter, page_list, styling, url, year_choice
 from pages.shared.card_view import card_view, filtered_ids
 

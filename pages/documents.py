@@ -7,7 +7,8 @@ for the summary; defaults are left out, and a value
 that names nothing is reported instead of silently replaced."""
 import streamlit as st
 
-from dashboard import city_summary, lookup, minutes
+from dashboard.documents import city_summary, minutes
+from dashboard.domain import lookup
 from pages.shared import cached, styling, url, year_choice
 from pages.shared.documents_view import CITY, GROUP, bundle_bytes, bundle_info, summary_bytes
 

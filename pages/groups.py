@@ -6,11 +6,10 @@ told to the user instead of silently dropped, and `?group=transport&year=112` na
 """
 import streamlit as st
 
-from dashboard import lookup
-from dashboard.dates import roc_date
+from dashboard.domain import lookup
+from dashboard.domain.dates import roc_date
 from pages.shared import cached, page_list, styling, tables, url, year_choice
 from pages.shared.groups_view import ALL_YEARS, group_view, overview_view, year_rows
-
 
 GROUP_COLUMNS = {
     "name": st.column_config.TextColumn("議題組", width=150, pinned=True),
@@ -25,7 +24,7 @@ def pick_group(group_ids: list[str], labels: dict[str, str], current: str | None
     """A select box that writes the chosen group id into the URL (a new group starts on all years)."""
     def changed():
         chosen = st.session_state["group_pick"]
-        st.query_params.from_dict(year_choice.carry({"group": chosen} if chosen else {}))
+        st.query_params.from_dict(url.carry({"group": chosen} if chosen else {}))
 
     url.seed_widget("group_pick", current if current in group_ids else None)
     st.selectbox("議題組", group_ids, index=None, format_func=labels.get, placeholder="選擇議題組", key="group_pick",
@@ -65,7 +64,7 @@ def render() -> None:
     if group_id is None:
         url.unknown_in_url("議題組", raw_group, "請從上方選單選擇議題組，或回到議題組總覽。")
         st.page_link(page_list.page_path("groups"), label="回到議題組總覽", icon=":material/arrow_back:",
-                     query_params=year_choice.carry())
+                     query_params=url.carry())
         return
     view = group_view(version, group_id, cycle)
 
@@ -99,7 +98,7 @@ def render() -> None:
         tables.show_proposals(table, key="group_proposals")
         list_params = {"group": [view["list_label"]], **({"year": [year]} if year != ALL_YEARS else {})}
         st.page_link(page_list.page_path("proposals"), label=f"在提案列表開啟這 {len(rows)} 案（可篩選、下載 Excel）",
-                     query_params=year_choice.carry(list_params), icon=":material/table_rows:")
+                     query_params=url.carry(list_params), icon=":material/table_rows:")
 
     st.subheader(f"工作會議（{len(view['meetings'])} 次）")
     if view["meetings"].empty:
@@ -109,7 +108,7 @@ def render() -> None:
         st.markdown("、".join(f"{roc_date(d)} {url.md_text(g)}{url.md_text(n)}" for d, g, n in
                              zip(view["meetings"]["date"], view["meetings"]["group"], view["meetings"]["name"])))
     st.page_link(page_list.page_path("groups"), label="回到議題組總覽", icon=":material/arrow_back:",
-                 query_params=year_choice.carry())
+                 query_params=url.carry())
 
 
 if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts

@@ -8,8 +8,8 @@ import functools
 
 import streamlit as st
 
-from dashboard import flows as fl
-from dashboard import geo, maps
+from dashboard.charts import geo, maps
+from dashboard.domain import flows as fl
 from pages.shared import cached, styling, url, year_choice
 from pages.shared.map_view import heading, map_view
 

@@ -9,8 +9,8 @@ from datetime import time, timedelta
 
 import streamlit as st
 
-from dashboard import agenda, lookup, meeting
-from dashboard.dates import roc_date
+from dashboard.domain import agenda, dates, lookup, meeting
+from dashboard.domain.dates import roc_date
 from pages.shared import auth_form, cached, decision_form, minutes_form, page_list, presenter, styling, url, year_choice
 from pages.shared.meeting_view import PageView, agenda_frame, clock_state, page_view
 
@@ -29,7 +29,7 @@ def meeting_of_year(version: tuple, cycle: int | None):
     if data is not None:
         return data, None
     label = year_choice.year_label(cycle)
-    if year_choice.kept():
+    if url.kept():
         return None, NO_MEETING_OF_YEAR.format(year=label)
     latest = cached.meeting_data(version)
     if latest is None:
@@ -42,7 +42,7 @@ def meeting_of_year(version: tuple, cycle: int | None):
 def show_agenda(view: PageView, at: time, *, simulated: bool) -> None:
     items = view.data.info.agenda
     status = agenda.status_at(items, at)
-    when = f"**{at:%H:%M}**" + ("（彩排時鐘）" if simulated else f"（臺北時間，{roc_date(agenda.now_taipei().date())}）")
+    when = f"**{at:%H:%M}**" + ("（彩排時鐘）" if simulated else f"（臺北時間，{roc_date(dates.now_taipei().date())}）")
     if status.phase == "running":
         now_text = f"進行中：**{agenda.title_line(status.current)}**，剩 {status.minutes_left} 分鐘"
     elif status.phase == "ended":
@@ -58,7 +58,7 @@ def show_agenda(view: PageView, at: time, *, simulated: bool) -> None:
 
 @st.fragment(run_every="30s")
 def live_agenda(view: PageView) -> None:
-    show_agenda(view, agenda.now_taipei().time(), simulated=False)
+    show_agenda(view, dates.now_taipei().time(), simulated=False)
 
 
 # --- the page ---------------------------------------------------------------------------------
@@ -68,7 +68,7 @@ def render() -> None:
     styling.style()
     cycle = year_choice.chosen_year(version)
     data, notice = meeting_of_year(version, cycle)
-    if presenter.is_presenting():
+    if url.is_presenting():
         if data is None:
             st.warning(notice)
         else:
@@ -97,7 +97,7 @@ def render() -> None:
     clock: time | None = st.session_state.get("clock-input")
     clock_param = {presenter.CLOCK_PARAM: agenda.format_clock(clock)} if clock else {}
     controls.page_link(page_list.page_path("meeting"), label="開啟簡報模式（分享螢幕用，隱藏側欄、放大字體）",
-                       icon=":material/slideshow:", query_params=year_choice.carry({presenter.PRESENT_PARAM: "1", **clock_param}))
+                       icon=":material/slideshow:", query_params=url.carry({url.PRESENT_PARAM: "1", **clock_param}))
     controls.time_input(
         "彩排時鐘（空白時為現在的臺北時間）", value=None, key="clock-input", step=timedelta(minutes=1), width=360,
         help="輸入如 15:12 的時刻，以該時刻對照議程；網址會帶 ?clock=15:12，可分享給彩排的同仁。",
@@ -137,7 +137,7 @@ def one_proposal(view: PageView, user: str | None, clock_param: dict[str, str]) 
     with st.container(border=True):
         st.markdown(proposal_markup(entry), unsafe_allow_html=True)
         st.page_link(page_list.page_path("meeting"), label="在簡報模式顯示此案", icon=":material/slideshow:",
-                     query_params=year_choice.carry({presenter.PRESENT_PARAM: "1", "item": entry.id, **clock_param}))
+                     query_params=url.carry({url.PRESENT_PARAM: "1", "item": entry.id, **clock_param}))
         decision_form.current_decision(view.data.decided.get(entry.id))
         if user:
             decision_form.record_form(entry, user, key="page")

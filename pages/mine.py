@@ -4,7 +4,7 @@ Readers are asked to sign in."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import agenda, dates, worklist
+from dashboard.domain import dates, worklist
 from pages.shared import cached, lead_pages, page_list, styling, tables, year_choice
 from pages.shared.list_filter import card_url
 
@@ -42,7 +42,7 @@ def render() -> None:
     actor = lead_pages.signed_in("檢視自己負責的提案", key="mine-sign-in")
     if actor is None:
         return
-    today = agenda.now_taipei().date()
+    today = dates.now_taipei().date()
     with cached.session() as s:
         items = worklist.work_list(s, actor=actor, today=today)
     in_year = set(cached.proposals(version, cycle)["id"])

@@ -3,9 +3,9 @@ their own groups; every problem is listed by field and what was typed stays in t
 import pandas as pd
 import streamlit as st
 
-from dashboard import editing, vocab
-from dashboard.models import Proposal
-from dashboard.permissions import Actor, PermissionDenied, may_edit
+from dashboard.domain import editing, vocab
+from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
+from dashboard.store.models import Proposal
 from pages.shared import cached, lead_pages, page_list, styling, url, year_choice
 
 # The form's labels of the fields a problem can name (the loader's keys, and a lead unit's).

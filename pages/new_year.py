@@ -4,8 +4,8 @@ year's meeting (date, time, chair, venue, link; prefilled from the last meeting)
 runs dashboard/new_year.start_year (all or nothing; the rules and the role check are there)."""
 import streamlit as st
 
-from dashboard import new_year
-from dashboard.permissions import Actor, PermissionDenied
+from dashboard.domain import new_year
+from dashboard.domain.permissions import Actor, PermissionDenied
 from pages.shared import auth_form, cached, page_list, styling, url
 from pages.shared import new_year_view as view
 

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboard import export, lookup
+from dashboard.documents import export
+from dashboard.domain import lookup
 from pages.shared import cached, keyboard, list_filter, page_list, styling, tables, url, year_choice
 from pages.shared.proposals_view import filtered, list_view
 

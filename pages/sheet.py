@@ -1,14 +1,14 @@
 """試算表更新: a group lead downloads the update workbook of their group, fills it in Excel or
 LibreOffice and uploads it; every problem is listed by sheet, row and column, or every change is
 previewed (field, old -> new) before 「套用」 writes them as versions by the uploader, all or nothing.
-The checks (roles included) are in dashboard/sheet_import.py, not here."""
+The checks (roles included) are in dashboard/documents/sheet_import.py, not here."""
 import pandas as pd
 import streamlit as st
 from sqlmodel import select
 
-from dashboard import sheet_import, update_sheet
-from dashboard.models import WorkGroup
-from dashboard.permissions import Actor, PermissionDenied
+from dashboard.documents import sheet_import, update_sheet
+from dashboard.domain.permissions import Actor, PermissionDenied
+from dashboard.store.models import WorkGroup
 from pages.shared import cached, lead_pages, styling, year_choice
 
 ALL = ""  # the secretariat's choice of every group

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
-from dashboard import store
-from dashboard.config import DATA_DIR
-from dashboard.db import make_engine
+from dashboard.datafiles import build
+from dashboard.store.config import DATA_DIR
+from dashboard.store.db import make_engine
 from tests import databases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +35,7 @@ def loaded_engine(tmp_path_factory):
     """One store for read-only tests; tests must not write to it."""
     if not databases.on_postgres():
         engine = _memory_engine()
-        store.load(engine)
+        build.load(engine)
         yield engine
         return
     with databases.database(tmp_path_factory.mktemp("loaded") / "loaded.db", loaded=True) as url:
@@ -67,7 +67,7 @@ def writable_engine(tmp_path):
     """A store built from data/ that the test may write to (on PostgreSQL, a copy of a loaded template)."""
     if not databases.on_postgres():
         engine = _memory_engine()
-        store.load(engine)
+        build.load(engine)
         yield engine
         return
     with databases.database(tmp_path / "writable.db", loaded=True) as url:
@@ -106,7 +106,7 @@ def app(db_url):
 def store_url(request, tmp_path_factory):
     """A store in a file shared by one test module, with that module's DECISIONS recorded."""
     from tests.pagetest import build_store, serving
-    url = build_store(tmp_path_factory.mktemp("store") / "store.db", getattr(request.module, "DECISIONS", ()))
+    url = build_store(tmp_path_factory.mktemp("store") / "build.db", getattr(request.module, "DECISIONS", ()))
     with serving(url):
         yield url
     databases.drop(url)
@@ -116,7 +116,7 @@ def store_url(request, tmp_path_factory):
 def accounts_url(tmp_path):
     """A store of its own (the test writes) with pagetest's LEAD and SECRETARIAT accounts, served."""
     from tests.pagetest import serving, store_with_accounts
-    url = store_with_accounts(tmp_path / "store.db")
+    url = store_with_accounts(tmp_path / "build.db")
     with serving(url):
         yield url
     databases.drop(url)
@@ -124,32 +124,32 @@ def accounts_url(tmp_path):
 
 @pytest.fixture
 def cities(session):
-    from dashboard import queries
+    from dashboard.domain import queries
     return queries.cities(session)
 
 
 @pytest.fixture
 def mutual_aid(session):
-    from dashboard import queries
+    from dashboard.domain import queries
     return queries.mutual_aid_frame(session)
 
 
 @pytest.fixture
 def training(session):
     """Social-worker training: one row per (home city → host city)."""
-    from dashboard import queries
+    from dashboard.domain import queries
     return queries.social_worker_training_frame(session)
 
 
 @pytest.fixture
 def info(session):
     """The meeting in the store built from data/."""
-    from dashboard import meeting
+    from dashboard.domain import meeting
     return meeting.meeting_info(session)
 
 
 @pytest.fixture
 def sections(session):
     """The meeting's decision list, in sections."""
-    from dashboard import meeting
+    from dashboard.domain import meeting
     return meeting.decision_sections(session)

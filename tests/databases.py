@@ -22,8 +22,8 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 
-from dashboard import store
-from dashboard.db import make_engine
+from dashboard.datafiles import build
+from dashboard.store.db import make_engine
 
 SERVER = os.environ.get("TEST_DATABASE_URL") or None
 if SERVER and make_url(SERVER).get_backend_name() != "postgresql":
@@ -85,7 +85,7 @@ def _loaded_template() -> str:
     if not _template:
         name = _create()
         engine = make_engine(_url_of(name))
-        store.load(engine)
+        build.load(engine)
         engine.dispose()  # a template must have no open connections while it is copied
         _template.append(name)
     return _template[0]
@@ -99,7 +99,7 @@ def new_url(sqlite_path: Path, *, loaded: bool = False) -> str:
         url = f"sqlite:///{sqlite_path}"
         if loaded:
             engine = make_engine(url)
-            store.load(engine)
+            build.load(engine)
             engine.dispose()
         return url
     return _url_of(_create(_loaded_template() if loaded else None))

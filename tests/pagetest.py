@@ -1,19 +1,20 @@
 """Helpers for AppTest page tests: a store in a file with chosen decisions, and a page opened by URL."""
 import os
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 import streamlit as st
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from dashboard.db import make_engine
-from dashboard.models import Decision
+from dashboard.domain import dates
+from dashboard.store.db import make_engine
+from dashboard.store.models import Decision
 from tests import databases
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-TAIPEI = timezone(timedelta(hours=8))
+TAIPEI = dates.TAIPEI
 MEETING_TIME = datetime(2023, 8, 8, 15, tzinfo=TAIPEI)
 
 
@@ -87,7 +88,7 @@ LEAD, SECRETARIAT = "交通窗口", "祕書甲"  # the accounts of `store_with_a
 def store_with_accounts(path: Path) -> str:
     """build_store with two accounts: LEAD, a lead of the transport group, and SECRETARIAT; its URL.
     Pages read who is signed in from session_state (open_as), so the passwords are never typed."""
-    from dashboard import vocab
+    from dashboard.domain import vocab
     from tests.storetools import add_account
     url = build_store(path)
     engine = make_engine(url)

@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from dashboard import accounts, auth, store
-from dashboard.db import make_engine
-from dashboard.permissions import OPERATOR
+from dashboard.datafiles import build
+from dashboard.domain import accounts
+from dashboard.domain.permissions import OPERATOR
+from dashboard.store.db import make_engine
+from dashboard.web import auth
 from tests import databases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,9 +27,9 @@ FAST_ROUNDS = 4  # bcrypt's cheapest cost: these tests check roles, not hashing
 
 @pytest.fixture(scope="module")
 def template_store(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "store.db"
+    path = tmp_path_factory.mktemp("template") / "build.db"
     engine = make_engine(f"sqlite:///{path}")
-    store.load(engine)
+    build.load(engine)
     engine.dispose()
     return path
 
@@ -35,7 +37,7 @@ def template_store(tmp_path_factory) -> Path:
 @pytest.fixture
 def store_file(template_store, tmp_path, monkeypatch) -> Path:
     """This test's own SQLite file of the store, where the CLI (DATABASE_URL) and `engine` write."""
-    path = tmp_path / "store.db"
+    path = tmp_path / "build.db"
     shutil.copy(template_store, path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
     return path
@@ -45,7 +47,7 @@ def store_file(template_store, tmp_path, monkeypatch) -> Path:
 def cli_url(request, tmp_path, monkeypatch):
     """This test's own store, where the CLI (DATABASE_URL) and `engine` write; its URL."""
     if databases.on_postgres() and "store_file" not in request.fixturenames:
-        with databases.database(tmp_path / "store.db", loaded=True) as url:
+        with databases.database(tmp_path / "build.db", loaded=True) as url:
             monkeypatch.setenv("DATABASE_URL", url)
             yield url
         return

@@ -3,13 +3,15 @@ with a message naming what is wrong; disabled accounts cannot act."""
 import pytest
 from sqlmodel import Session
 
-from dashboard import accounts, auth, store, vocab
-from dashboard.permissions import OPERATOR, READER, Actor, PermissionDenied
+from dashboard.datafiles import build
+from dashboard.domain import accounts, vocab
+from dashboard.domain.permissions import OPERATOR, READER, Actor, PermissionDenied
+from dashboard.web import auth
 
 
 @pytest.fixture
 def s(fresh_engine):
-    store.load(fresh_engine)
+    build.load(fresh_engine)
     with Session(fresh_engine) as session:
         yield session
 

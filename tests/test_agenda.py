@@ -2,8 +2,9 @@
 from datetime import UTC, datetime, time
 
 import pytest
-from dashboard import agenda, lookup, meeting
-from dashboard.models import AgendaItem
+
+from dashboard.domain import agenda, dates, lookup, meeting, presenting
+from dashboard.store.models import AgendaItem
 
 
 @pytest.mark.parametrize("clock, phase, current, following, minutes_left", [
@@ -70,14 +71,14 @@ def test_parse_clock(text, expected):
     (datetime(2023, 8, 7, 16, 30, tzinfo=UTC), datetime(2023, 8, 8, 0, 30)),  # crosses midnight
 ])
 def test_now_in_taipei(now, expected):
-    local = agenda.now_taipei(now)
+    local = dates.now_taipei(now)
     assert local.replace(tzinfo=None) == expected
     assert local.utcoffset().total_seconds() == 8 * 3600
 
 
 def test_now_defaults_to_the_real_time_in_taipei():
     before = datetime.now(UTC)
-    assert abs((agenda.now_taipei() - before).total_seconds()) < 5
+    assert abs((dates.now_taipei() - before).total_seconds()) < 5
 
 
 def test_weekday_label():
@@ -85,7 +86,7 @@ def test_weekday_label():
 
 
 def test_presenter_steps_cover_the_agenda_and_every_proposal_in_list_order(info, sections):
-    steps = agenda.presenter_steps(info.agenda, sections)
+    steps = presenting.presenter_steps(info.agenda, sections)
     assert len(steps) == len(info.agenda) + 55
     assert [s.number for s in steps] == list(range(1, len(steps) + 1))
     decision_step = next(s for s in steps if s.entry is None and s.item.key == agenda.DECISION_KEY)
@@ -96,11 +97,11 @@ def test_presenter_steps_cover_the_agenda_and_every_proposal_in_list_order(info,
 
 
 def test_every_step_has_its_own_url(info, sections):
-    steps = agenda.presenter_steps(info.agenda, sections)
+    steps = presenting.presenter_steps(info.agenda, sections)
     urls = [tuple(sorted(s.params.items())) for s in steps]
     assert len(set(urls)) == len(steps)
     for step in steps:
-        assert agenda.find_step(steps, **step.params) is step
+        assert presenting.find_step(steps, **step.params) is step
 
 
 @pytest.mark.parametrize("kwargs, expected_number", [
@@ -111,13 +112,13 @@ def test_every_step_has_its_own_url(info, sections):
     ({}, 1),
 ])
 def test_find_step(info, sections, kwargs, expected_number):
-    steps = agenda.presenter_steps(info.agenda, sections)
-    assert agenda.find_step(steps, **kwargs).number == expected_number
+    steps = presenting.presenter_steps(info.agenda, sections)
+    assert presenting.find_step(steps, **kwargs).number == expected_number
 
 
 def test_a_proposal_id_in_lower_case_names_the_same_proposal(info, sections):
-    steps = agenda.presenter_steps(info.agenda, sections)
-    assert agenda.find_step(steps, item="112-j03").entry.id == "112-J03"
+    steps = presenting.presenter_steps(info.agenda, sections)
+    assert presenting.find_step(steps, item="112-j03").entry.id == "112-J03"
 
 
 @pytest.mark.parametrize("kwargs, named", [
@@ -130,15 +131,15 @@ def test_a_proposal_id_in_lower_case_names_the_same_proposal(info, sections):
     ({"step": ""}, "「」"),
 ])
 def test_a_step_or_item_that_names_nothing_is_an_error_not_another_step(info, sections, kwargs, named):
-    steps = agenda.presenter_steps(info.agenda, sections)
-    with pytest.raises(agenda.StepNotFound) as raised:
-        agenda.find_step(steps, **kwargs)
+    steps = presenting.presenter_steps(info.agenda, sections)
+    with pytest.raises(presenting.StepNotFound) as raised:
+        presenting.find_step(steps, **kwargs)
     assert named in str(raised.value)
 
 
 def test_the_jump_list_reaches_every_agenda_item_section_and_proposal(info, sections):
-    steps = agenda.presenter_steps(info.agenda, sections)
-    targets = agenda.jump_targets(steps)
+    steps = presenting.presenter_steps(info.agenda, sections)
+    targets = presenting.jump_targets(steps)
     agenda_items = [s for s in targets.values() if s.entry is None]
     assert agenda_items == [s for s in steps if s.entry is None]
     proposals = {s.entry.id for label, s in targets.items() if s.entry and label == f"{s.entry.id}　{s.entry.title}"}
@@ -156,11 +157,11 @@ def test_proposal_ids_from_a_url_ignore_case_width_and_spaces():
 
 
 def test_without_a_step_the_presenter_opens_the_item_running_now(info, sections):
-    steps = agenda.presenter_steps(info.agenda, sections)
+    steps = presenting.presenter_steps(info.agenda, sections)
     running = agenda.status_at(info.agenda, time(15, 12)).current
-    step = agenda.find_step(steps, fallback=running)
+    step = presenting.find_step(steps, fallback=running)
     assert step.entry is None and step.item.key == agenda.DECISION_KEY
 
 
 def test_find_step_without_steps():
-    assert agenda.find_step([], step="1") is None
+    assert presenting.find_step([], step="1") is None

@@ -9,8 +9,8 @@ import streamlit as st
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
-from dashboard import store
-from dashboard.db import make_engine
+from dashboard.datafiles import build
+from dashboard.store.db import make_engine
 from tests.pagetest import APP
 
 APP_DIR = Path(__file__).resolve().parent.parent / "dashboard"
@@ -18,10 +18,10 @@ APP_DIR = Path(__file__).resolve().parent.parent / "dashboard"
 
 def test_first_start_builds_the_store_and_shows_counts(app, db_url):
     engine = make_engine(db_url)
-    assert not store.is_built(engine)
+    assert not build.is_built(engine)
     at = app.run()
     assert not at.exception
-    assert store.is_built(engine)
+    assert build.is_built(engine)
     text = "\n".join(m.value for m in at.markdown)
     assert "13 案" in text and "42 案" in text
 
@@ -34,7 +34,7 @@ def _not_a_database(path) -> None:
 
 def _column_renamed(path) -> None:
     """A store whose proposal table lost a column, so that a page's query fails with its SQL."""
-    store.load(make_engine(f"sqlite:///{path}"))
+    build.load(make_engine(f"sqlite:///{path}"))
     with sqlite3.connect(path) as connection:
         connection.execute("ALTER TABLE proposal RENAME COLUMN title TO title_lost")
 

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlmodel import SQLModel
 
-from dashboard import auth, throttle
-from dashboard.db import make_engine
-from dashboard.models import SignInThrottle
+from dashboard.store.db import make_engine
+from dashboard.store.models import SignInThrottle
+from dashboard.web import auth, throttle
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = 4  # bcrypt rounds for tests
@@ -255,7 +255,7 @@ def test_the_throttle_survives_a_restart_and_is_shared_with_another_process(user
     restarted = throttle.Throttle(make_engine(str(engine.url)), clock=clock)
     assert restarted.wait_seconds(ATTACKER, "clerk") == wait
     other = subprocess.run([sys.executable, "-c", (
-        "import sys; from dashboard import throttle; from dashboard.db import make_engine; "
+        "import sys; from dashboard.web import throttle; from dashboard.store.db import make_engine; "
         "print(throttle.Throttle(make_engine(sys.argv[1]), clock=lambda: float(sys.argv[2]))"
         ".wait_seconds(sys.argv[3], 'clerk'))"), str(engine.url), str(clock.now), ATTACKER],
         cwd=ROOT, capture_output=True, text=True, check=True)

@@ -11,9 +11,9 @@ import docx
 import pytest
 import yaml
 
-from dashboard import bundles
-from dashboard.config import DATA_DIR
-from dashboard.dates import roc_year
+from dashboard.documents import bundles
+from dashboard.domain.dates import roc_year
+from dashboard.store.config import DATA_DIR
 
 ID = re.compile(r"^\d+-(?:[A-Z]\d+|\d+)$")
 
@@ -168,8 +168,8 @@ def test_an_earlier_years_bundle_stays_whole_once_the_next_year_starts(writable_
 
     from sqlmodel import Session
 
-    from dashboard import cycles
-    from dashboard.models import Meeting
+    from dashboard.domain import cycles
+    from dashboard.store.models import Meeting
     cycle = meeting_cycle()
     with Session(writable_engine) as s:
         current = cycles.meeting_of(s, cycle)

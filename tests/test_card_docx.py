@@ -7,8 +7,8 @@ import docx
 import pytest
 import yaml
 
-from dashboard import card_docx
-from dashboard.config import DATA_DIR
+from dashboard.documents import card_docx
+from dashboard.store.config import DATA_DIR
 
 CHECKED, UNCHECKED = "■", "☐"
 TYPES = ["跨縣市實質合作議題", "促請中央修正法案", "申請中央補助經費", "縣市治理經驗與成果分享", "其他"]  # the paper's order
@@ -143,8 +143,8 @@ def test_the_decision_in_force_and_its_note_are_on_the_card(writable_engine):
 
     from sqlmodel import Session
 
-    from dashboard import decisions
-    from dashboard.permissions import Actor
+    from dashboard.domain import decisions
+    from dashboard.domain.permissions import Actor
     with Session(writable_engine) as s:
         at = datetime(2023, 8, 8, 7, 12, tzinfo=UTC)
         decisions.record(s, proposal_id="112-J02", resolution="保留", actor=Actor.secretariat("祕書甲"), now=at)

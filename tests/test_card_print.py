@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from dashboard import queries
+from dashboard.domain import queries
 from pages import card as card_page
 from pages.shared import card_view
 

@@ -9,9 +9,10 @@ import docx
 import pytest
 from sqlmodel import Session, select
 
-from dashboard import city_summary, cycles, decisions, queries, vocab
-from dashboard.models import Proposal
-from dashboard.permissions import Actor
+from dashboard.documents import city_summary
+from dashboard.domain import cycles, decisions, queries, vocab
+from dashboard.domain.permissions import Actor
+from dashboard.store.models import Proposal
 from tests import databases
 from tests.test_bundles import meeting_cycle
 from tests.test_documents_render import A4, _pages, _require
@@ -96,7 +97,7 @@ def test_a_recorded_decision_shows_in_the_summary(writable_engine):
 
 
 def test_unknown_city_and_year_are_refused(session):
-    from dashboard.bundles import BundleError
+    from dashboard.documents.bundles import BundleError
     with pytest.raises(BundleError, match="未知的縣市「台中市」"):
         city_summary.summary(session, city="台中市")
     with pytest.raises(BundleError, match="年度的資料"):
@@ -108,7 +109,7 @@ def test_every_citys_summary_prints_on_exactly_one_a4_page(tmp_path):
     _require("pdfinfo")
     _require("pdftotext")
     with databases.database(tmp_path / "store.db", loaded=True) as url:
-        from dashboard.db import make_engine
+        from dashboard.store.db import make_engine
         engine = make_engine(url)
         with Session(engine) as s:
             names = [c.name for c in queries.cities(s)]
@@ -133,8 +134,8 @@ def test_a_new_cycle_without_proposals_yet_has_an_empty_summary_and_bundle(writa
     """A year just started (its meeting stored, no proposals yet) is a cycle: zeros, no error."""
     from datetime import date, time
 
-    from dashboard import bundles
-    from dashboard.models import Meeting
+    from dashboard.documents import bundles
+    from dashboard.store.models import Meeting
     cycle = meeting_cycle()
     with Session(writable_engine) as s:
         current = cycles.meeting_of(s, cycle)

@@ -91,12 +91,12 @@ def test_export_into_a_file_is_named(db_url, tmp_path, capsys):
 
 
 def test_an_unexpected_error_is_one_line_unless_debugging(db_url, monkeypatch, capsys):
-    from dashboard import store
+    from dashboard.datafiles import build
 
     def broken(*_args):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(store, "load", broken)
+    monkeypatch.setattr(build, "load", broken)
     assert main(["load"]) == 1
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "boom" in err and "--debug" in err

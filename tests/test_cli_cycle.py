@@ -5,11 +5,11 @@ import pytest
 import yaml
 from sqlmodel import Session, select
 
-from dashboard import cycles, vocab
 from dashboard.cli import main
-from dashboard.config import DATA_DIR
-from dashboard.dates import roc_year
-from dashboard.models import Proposal
+from dashboard.domain import cycles, vocab
+from dashboard.domain.dates import roc_year
+from dashboard.store.config import DATA_DIR
+from dashboard.store.models import Proposal
 from tests.storetools import add_account, cli_url, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
 
 YEAR = roc_year(yaml.safe_load((DATA_DIR / "meeting.yaml").read_text(encoding="utf-8"))["date"].year)

@@ -3,9 +3,9 @@ named account's role, the loader's rules, no silent overwrite) and refuse with a
 import pytest
 from sqlmodel import Session
 
-from dashboard import documents, editing, vocab
 from dashboard.cli import main
-from dashboard.models import Proposal
+from dashboard.domain import editing, proposal_yaml, vocab
+from dashboard.store.models import Proposal
 from tests.storetools import add_account, cli_url, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
 
 OWN = "112-J02"  # an education proposal
@@ -20,7 +20,7 @@ def people(engine):
 
 def document(engine, proposal_id: str) -> dict:
     with Session(engine) as session:
-        return documents.proposal_document(session, session.get(Proposal, proposal_id))
+        return proposal_yaml.proposal_document(session, session.get(Proposal, proposal_id))
 
 
 def versions(engine, proposal_id: str) -> list:

@@ -7,9 +7,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from dashboard import editing, vocab
 from dashboard.cli import main
-from dashboard.models import ProposalVersion
+from dashboard.domain import editing, vocab
+from dashboard.store.models import ProposalVersion
 from tests.storetools import add_account, cli_url, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
 from tests.test_update_sheet import column, expected_ids, label, new_proposal_id, row_of
 

@@ -6,8 +6,9 @@ import unicodedata
 import pytest
 from sqlmodel import Session
 
-from dashboard import accounts, auth
 from dashboard.cli import main
+from dashboard.domain import accounts
+from dashboard.web import auth
 from tests.storetools import cli_url, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
 
 

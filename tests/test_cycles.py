@@ -1,7 +1,7 @@
 from sqlmodel import func, select
 
-from dashboard import cycles, vocab
-from dashboard.models import Proposal
+from dashboard.domain import cycles, vocab
+from dashboard.store.models import Proposal
 
 
 def test_the_packet_is_one_cycle(session):
@@ -27,7 +27,8 @@ def test_carried_rows_are_decided_the_year_after(session):
 
 def test_empty_store_has_no_cycle(fresh_engine):
     from sqlmodel import Session
-    from dashboard import db
+
+    from dashboard.store import db
     db.create_tables(fresh_engine)
     with Session(fresh_engine) as s:
         assert cycles.current_cycle(s) is None

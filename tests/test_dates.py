@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from dashboard.dates import roc_date, roc_datetime, roc_period
+from dashboard.domain.dates import roc_date, roc_datetime, roc_period
 
 
 @pytest.mark.parametrize(("value", "expected"), [

@@ -5,10 +5,11 @@ import pytest
 from sqlalchemy import event, func
 from sqlmodel import Session, select
 
-from dashboard import decisions, meeting, queries, store, vocab
-from dashboard.db import make_engine
-from dashboard.models import Decision
-from dashboard.permissions import READER, Actor, PermissionDenied
+from dashboard.datafiles import build
+from dashboard.domain import decisions, meeting, queries, vocab
+from dashboard.domain.permissions import READER, Actor, PermissionDenied
+from dashboard.store.db import make_engine
+from dashboard.store.models import Decision
 
 T0 = datetime(2023, 8, 8, 7, 12, tzinfo=UTC)  # 15:12 in Taipei
 
@@ -66,7 +67,7 @@ def test_recording_never_updates_or_deletes(engine):
 def test_decisions_survive_a_restart_and_a_rebuild(db_url):
     url = db_url
     first = make_engine(url)
-    store.load(first)
+    build.load(first)
     with Session(first) as s:
         decisions.record(s, proposal_id="111-05", resolution="不通過", note="理由", actor=Actor.secretariat("祕書甲"), now=T0)
         decisions.record(s, proposal_id="111-05", resolution="照案通過", actor=Actor.secretariat("祕書甲"),
@@ -76,7 +77,7 @@ def test_decisions_survive_a_restart_and_a_rebuild(db_url):
     second = make_engine(url)  # a new process would open the same database
     with Session(second) as s:
         assert [d.resolution for d in decisions.history(s, proposal_id="111-05")] == ["不通過", "照案通過"]
-    store.load(second)  # rebuilding the curated tables from data/ keeps the decisions
+    build.load(second)  # rebuilding the curated tables from data/ keeps the decisions
     with Session(second) as s:
         assert meeting.decisions_in_force(s)["111-05"].resolution == "照案通過"
         assert len(decisions.history(s)) == 2

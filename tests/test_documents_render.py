@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import Session
 
-from dashboard import decisions, export, meeting, meeting_record, minutes, queries
-from dashboard.db import make_engine
-from dashboard.permissions import Actor
+from dashboard.documents import export, minutes
+from dashboard.domain import decisions, meeting, meeting_record, queries
+from dashboard.domain.permissions import Actor
+from dashboard.store.db import make_engine
 from tests import databases
 
 A4 = (595, 842)  # points

@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from dashboard import documents, editing, vocab
-from dashboard.models import Proposal, ProposalCity, ProposalVersion
-from dashboard.permissions import OPERATOR, READER, Actor, PermissionDenied
-from dashboard.reading import MAX_BYTES
+from dashboard.datafiles.reading import MAX_BYTES
+from dashboard.domain import editing, proposal_yaml, vocab
+from dashboard.domain.permissions import OPERATOR, READER, Actor, PermissionDenied
+from dashboard.store.models import Proposal, ProposalCity, ProposalVersion
 
 TRANSPORT_LEAD = Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({"transport"}))
 SECRETARIAT = Actor(name="祕書甲", role=vocab.SECRETARIAT)
@@ -27,7 +27,7 @@ def transport(s) -> Proposal:
 
 
 def _document(s, proposal_id: str) -> dict:
-    return documents.proposal_document(s, s.get(Proposal, proposal_id))
+    return proposal_yaml.proposal_document(s, s.get(Proposal, proposal_id))
 
 
 def test_a_lead_updates_progress_and_the_change_is_a_version(s, transport):
@@ -162,5 +162,5 @@ def test_versions_are_numbered_per_proposal(s, transport):
 
 
 def test_every_document_field_has_a_label_for_the_history():
-    from dashboard import documents
-    assert [k for k in documents.KEYS if editing.field_label(k) == k] == []
+    from dashboard.domain import proposal_yaml
+    assert [k for k in proposal_yaml.KEYS if editing.field_label(k) == k] == []

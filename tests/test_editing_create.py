@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dashboard import documents, editing, queries, vocab
-from dashboard.models import City, Proposal, ProposalVersion
-from dashboard.permissions import OPERATOR, READER, Actor, PermissionDenied
+from dashboard.domain import editing, proposal_yaml, queries, vocab
+from dashboard.domain.permissions import OPERATOR, READER, Actor, PermissionDenied
+from dashboard.store.models import City, Proposal, ProposalVersion
 
 SECRETARIAT = Actor(name="祕書甲", role=vocab.SECRETARIAT)
 TRANSPORT_LEAD = Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({"transport"}))
@@ -60,7 +60,7 @@ def test_the_secretariat_creates_a_proposal_numbered_after_its_track(s, card, ye
     new_id = f"{year}-J{highest + 1:02d}"
     assert (version.proposal_id, version.version, version.kind, version.recorded_by, version.reason) == (
         new_id, 1, "create", "祕書甲", "第3次工作會議提出")
-    document = documents.proposal_document(s, s.get(Proposal, new_id))
+    document = proposal_yaml.proposal_document(s, s.get(Proposal, new_id))
     assert document["item_no"] == item + 1
     assert {k: document[k] for k in card if k not in ("types", "cities")} == {k: card[k] for k in card if k not in ("types", "cities")}
     assert document["types"] == [vocab.PROPOSAL_TYPES[0], vocab.PROPOSAL_TYPES[3]]  # the card's box order
@@ -95,7 +95,7 @@ def test_a_new_year_starts_at_one_and_comes_last(s, card, year):
 
 def test_all_eight_cities_tick_the_whole_region_box(s, card, cities):
     version = editing.create(s, actor=SECRETARIAT, document={**card, "cities": list(reversed(cities))})
-    document = documents.proposal_document(s, s.get(Proposal, version.proposal_id))
+    document = proposal_yaml.proposal_document(s, s.get(Proposal, version.proposal_id))
     assert document["cities_scope"] == "all" and document["cities"] == cities
 
 

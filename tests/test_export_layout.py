@@ -1,18 +1,19 @@
 """`export DIR --layout data` writes the store as data/ lays it out: from a store built from
 data/ the same bytes, and after edits a folder that `check` accepts and a fresh `load` turns
-back into the same store."""
+back into the same build."""
 from datetime import date
 
 import pytest
 import yaml
 from sqlmodel import Session, select
 
-from dashboard import cycles, decisions, documents, editing, new_year, store, vocab, yearly
 from dashboard.cli import main
-from dashboard.config import DATA_DIR
-from dashboard.db import make_engine
-from dashboard.models import AgendaItem, Meeting, Organiser, Proposal
-from dashboard.permissions import OPERATOR
+from dashboard.datafiles import build
+from dashboard.domain import cycles, decisions, editing, new_year, proposal_yaml, vocab, yearly
+from dashboard.domain.permissions import OPERATOR
+from dashboard.store.config import DATA_DIR
+from dashboard.store.db import make_engine
+from dashboard.store.models import AgendaItem, Meeting, Organiser, Proposal
 from tests import databases
 from tests.storetools import cli_url, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
 
@@ -23,7 +24,7 @@ DATA_FILES = sorted(p.relative_to(DATA_DIR).as_posix() for p in DATA_DIR.rglob("
 def exported(tmp_path_factory):
     """The store built from data/, exported once for the module's read-only checks."""
     folder = tmp_path_factory.mktemp("exported")
-    with databases.database(folder / "store.db", loaded=True) as url, pytest.MonkeyPatch.context() as patch:
+    with databases.database(folder / "build.db", loaded=True) as url, pytest.MonkeyPatch.context() as patch:
         patch.setenv("DATABASE_URL", url)
         assert main(["export", str(folder / "export"), "--layout", "data"]) == 0
     return folder / "export"
@@ -60,7 +61,7 @@ def test_after_edits_export_check_and_a_fresh_load_give_the_same_store(engine, t
         editing.edit(session, actor=OPERATOR, proposal_id="111-01", base_version=0,
                      changes={"progress_status": "已完成", "tracking_reason": "已完成，解除列管",
                               "progress_basis": "已完成，解除列管"})
-        edited = {p.id: documents.proposal_document(session, p) for p in session.exec(select(Proposal))}
+        edited = {p.id: proposal_yaml.proposal_document(session, p) for p in session.exec(select(Proposal))}
     out = tmp_path / "export"
     assert main(["export", str(out), "--layout", "data"]) == 0
     assert "02-2960-3456" in (out / "proposals" / "112-J02.yaml").read_text(encoding="utf-8")
@@ -72,7 +73,7 @@ def test_after_edits_export_check_and_a_fresh_load_give_the_same_store(engine, t
     assert main(["--data", str(out), "load"]) == 0
     fresh = make_engine(fresh_url)
     with Session(fresh) as session:
-        reloaded = {p.id: documents.proposal_document(session, p) for p in session.exec(select(Proposal))}
+        reloaded = {p.id: proposal_yaml.proposal_document(session, p) for p in session.exec(select(Proposal))}
     assert reloaded == edited
     again = tmp_path / "again"
     assert main(["--data", str(out), "export", str(again), "--layout", "data"]) == 0
@@ -112,7 +113,7 @@ def test_export_builds_a_missing_store_first(db_url, tmp_path):
     assert main(["export", str(tmp_path / "out"), "--layout", "data"]) == 0
     assert (tmp_path / "out" / "proposals" / "112-J02.yaml").read_bytes() == \
         (DATA_DIR / "proposals" / "112-J02.yaml").read_bytes()
-    assert store.is_built(make_engine(db_url))
+    assert build.is_built(make_engine(db_url))
 
 
 # --- a store of two cycles: meetings/<id>.yaml, and `previous` on the carried rows ---------------
@@ -130,7 +131,7 @@ def start_next_year(engine) -> new_year.YearStarted:
 def store_contents(engine) -> dict:
     with Session(engine) as session:
         return {
-            "proposals": {p.id: (documents.proposal_document(session, p), p.sort_order)
+            "proposals": {p.id: (proposal_yaml.proposal_document(session, p), p.sort_order)
                           for p in session.exec(select(Proposal))},
             "meetings": {m.id: m.model_dump() for m in session.exec(select(Meeting))},
             "agenda": {(a.meeting_id, a.position): a.model_dump() for a in session.exec(select(AgendaItem))},

@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 from sqlmodel import select
 
-from dashboard import queries
-from dashboard.models import AgendaItem, GroupMeeting, Meeting, Organiser, Proposal, WorkGroup
+from dashboard.domain import queries
+from dashboard.store.models import AgendaItem, GroupMeeting, Meeting, Organiser, Proposal, WorkGroup
 from tests import packet_facts as facts
 from tests.packet_facts import MUTUAL_AID
 

@@ -3,7 +3,8 @@ from datetime import date
 
 import pytest
 
-from dashboard import figures, frames, queries, vocab
+from dashboard.charts import figures
+from dashboard.domain import frames, queries, vocab
 
 
 @pytest.fixture

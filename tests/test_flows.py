@@ -5,8 +5,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard import flows as fl
-from dashboard import queries
+from dashboard.domain import flows as fl
+from dashboard.domain import queries
 
 
 def pair(flows: fl.Flows, from_city: str, to_city: str) -> pd.Series:

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from dashboard import frames, queries, vocab
+from dashboard.domain import frames, queries, vocab
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """dashboard.geo: loading the committed county outlines for the map."""
-from dashboard import geo
-from dashboard.config import DATA_DIR
+from dashboard.charts import geo
+from dashboard.store.config import DATA_DIR
 
 
 def test_region_and_backdrop_split_the_22_counties():
@@ -31,7 +31,7 @@ def test_bounds_of_one_county_lie_inside_the_region():
 
 def test_region_counties_are_the_eight_cities_of_the_store(session):
     """The outlines drawn as members are exactly the committee's cities, by official name."""
-    from dashboard import queries
+    from dashboard.domain import queries
     assert {f["properties"]["name"] for f in geo.region_features()} == {c.name for c in queries.cities(session)}
 
 

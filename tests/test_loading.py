@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dashboard.loading import DataError, load_dataset
+from dashboard.datafiles.loading import DataError, load_dataset
 
 
 def rewrite_csv(path: Path, change) -> None:
@@ -173,7 +173,8 @@ def test_unknown_group_message_names_the_groups(data_copy):
 
 def test_problems_name_the_folder_that_was_checked(tmp_path):
     import shutil
-    from dashboard.config import DATA_DIR
+
+    from dashboard.store.config import DATA_DIR
     folder = tmp_path / "draft"
     shutil.copytree(DATA_DIR, folder)
     (folder / "meeting.yaml").unlink()

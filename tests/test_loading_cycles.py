@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dashboard import documents
-from dashboard.loading import DataError, load_dataset
+from dashboard.datafiles.loading import DataError, load_dataset
+from dashboard.domain import proposal_yaml
 
 
 def carried_copy(data: Path, source: str, new_id: str, **changes) -> Path:
@@ -16,7 +16,7 @@ def carried_copy(data: Path, source: str, new_id: str, **changes) -> Path:
     year = int(source.split("-")[0])
     document.update({"id": new_id, "year": year, "track": "carried", "previous": source, **changes})
     path = data / "proposals" / f"{new_id}.yaml"
-    path.write_text(documents.to_yaml({k: v for k, v in document.items() if v is not None}), encoding="utf-8")
+    path.write_text(proposal_yaml.to_yaml({k: v for k, v in document.items() if v is not None}), encoding="utf-8")
     return path
 
 

@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from dashboard import flows as fl
-from dashboard import geo, maps
+from dashboard.charts import geo, maps
+from dashboard.domain import flows as fl
 
 FIELD = "@@="
 

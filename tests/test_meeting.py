@@ -4,10 +4,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session
 
-from dashboard import db, decisions, meeting, queries, store, vocab
-from dashboard.models import Proposal
-from dashboard.permissions import Actor
-
+from dashboard.datafiles import build
+from dashboard.domain import decisions, meeting, queries, vocab
+from dashboard.domain.permissions import Actor
+from dashboard.store import db
+from dashboard.store.models import Proposal
 
 T0 = datetime(2023, 8, 8, 7, 12, tzinfo=UTC)  # 15:12 in Taipei
 
@@ -56,7 +57,7 @@ LATER_COPIES = [("111-01", "113-01", 113), ("112-J01", "114-J01", 114)]  # (sour
 @pytest.fixture
 def many_years(fresh_engine):
     """The document's store plus proposals of later years, as a store kept over several meetings holds."""
-    store.load(fresh_engine)
+    build.load(fresh_engine)
     with Session(fresh_engine) as s:
         for source, copy, year in LATER_COPIES:
             p = s.get(Proposal, source)

@@ -1,15 +1,16 @@
 """The secretariat's record of the meeting (紀錄, attendance, 主席結論): validated, append-only,
-the latest save in force, kept by a rebuild of the store."""
+the latest save in force, kept by a rebuild of the build."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, func, select
 
-from dashboard import meeting, meeting_record, queries, store, vocab
 from dashboard.cli import main
-from dashboard.db import make_engine
-from dashboard.models import MeetingRecord
-from dashboard.permissions import READER, Actor, PermissionDenied
+from dashboard.datafiles import build
+from dashboard.domain import meeting, meeting_record, queries, vocab
+from dashboard.domain.permissions import READER, Actor, PermissionDenied
+from dashboard.store.db import make_engine
+from dashboard.store.models import MeetingRecord
 
 T0 = datetime(2023, 8, 8, 7, 50, tzinfo=UTC)
 
@@ -81,7 +82,7 @@ def test_an_overlong_attendance_line_names_its_city(engine):
 def test_a_rebuild_keeps_the_saved_records(engine):
     with Session(engine) as s:
         meeting_record.record(s, meeting_id=_meeting_id(s), actor=Actor.secretariat("祕書甲"), conclusions="照案辦理", now=T0)
-    store.load(engine)
+    build.load(engine)
     with Session(engine) as s:
         assert meeting_record.latest(s, meeting_id=_meeting_id(s)).conclusions == "照案辦理"
 

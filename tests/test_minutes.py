@@ -7,9 +7,11 @@ import openpyxl
 import pytest
 from sqlmodel import Session
 
-from dashboard import decisions, meeting, meeting_record, minutes, queries, store, vocab
-from dashboard.models import Proposal
-from dashboard.permissions import Actor
+from dashboard.datafiles import build
+from dashboard.documents import minutes
+from dashboard.domain import decisions, meeting, meeting_record, queries, vocab
+from dashboard.domain.permissions import Actor
+from dashboard.store.models import Proposal
 from tests.xlsxcheck import assert_prints_on_a4_landscape_with_its_header
 
 T0 = datetime(2023, 8, 8, 7, 12, tzinfo=UTC)
@@ -152,7 +154,7 @@ def test_a_note_that_looks_like_a_formula_stays_text(data):
 
 
 def test_minutes_without_any_decision_mark_everything_undecided(fresh_engine):
-    store.load(fresh_engine)
+    build.load(fresh_engine)
     document = docx.Document(io.BytesIO(minutes.docx_from(fresh_engine)))
     rows = _decision_rows(document)
     assert len(rows) == 55 and {cells[4] for cells in rows.values()} == {vocab.UNDECIDED}

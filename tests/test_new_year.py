@@ -8,17 +8,17 @@ import yaml
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dashboard import cycles, decisions, documents, editing, meeting, new_year, vocab, yearly
-from dashboard.config import DATA_DIR
-from dashboard.dates import roc_year
-from dashboard.models import AgendaItem, Decision, Meeting, Organiser, Proposal, ProposalVersion, StoreBuild
-from dashboard.permissions import READER, Actor, PermissionDenied
+from dashboard.domain import cycles, decisions, editing, meeting, new_year, proposal_yaml, vocab, yearly
+from dashboard.domain.dates import roc_year
+from dashboard.domain.permissions import READER, Actor, PermissionDenied
+from dashboard.store.config import DATA_DIR
+from dashboard.store.models import AgendaItem, Decision, Meeting, Organiser, Proposal, ProposalVersion, StoreBuild
 
 SECRETARIAT = Actor(name="祕書甲", role=vocab.SECRETARIAT)
 LEAD = Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({"transport"}))
 
 # The decisions this module records, by the tracking status of the proposal they fall on: one case of
-# each line of the rule in dashboard/new_year.py. Proposals are picked from data/ by status.
+# each line of the rule in dashboard/domain/new_year.py. Proposals are picked from data/ by status.
 CASES = [  # (tracking status in data/, resolution or None, still tracked after the meeting?)
     (vocab.PROPOSE_DELIST, vocab.ADOPTED, False),  # the de-listing adopted: leaves
     (vocab.PROPOSE_DELIST, vocab.ADOPTED_AMENDED, False),
@@ -119,8 +119,8 @@ def test_a_carried_row_copies_the_card_and_starts_tracked(s, started):
         new, source = s.get(Proposal, new_id), s.get(Proposal, source_id)
         assert (new.year, new.track, new.previous_id) == (YEAR, vocab.CARRIED, source_id)
         assert (new.tracking_status, new.tracking_reason) == (vocab.TRACKED, None)
-        before = documents.proposal_document(s, source)
-        after = documents.proposal_document(s, new)
+        before = proposal_yaml.proposal_document(s, source)
+        after = proposal_yaml.proposal_document(s, new)
         for key in ("group", "subgroup", "title", "lead_units", "card_title", "card_unit", "types", "cities_scope",
                     "cities", "description", "approach", "benefits", "contact", "central_ministry",
                     "progress_status", "progress_basis"):

@@ -3,7 +3,7 @@ import asyncio
 import socket
 from concurrent.futures import ThreadPoolExecutor
 
-from dashboard import nodelay
+from dashboard.web import nodelay
 
 
 def accepted_nodelay() -> int:

@@ -16,10 +16,11 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from sqlmodel import Session, select
 
-from dashboard import packet, vocab
 from dashboard.cli import main
-from dashboard.config import DATA_DIR
-from dashboard.models import GroupMeeting, Meeting, Proposal, ProposalLead
+from dashboard.documents import packet
+from dashboard.domain import vocab
+from dashboard.store.config import DATA_DIR
+from dashboard.store.models import GroupMeeting, Meeting, Proposal, ProposalLead
 from tests import packet_facts as facts
 
 YEAR = 112  # the source packet's cycle
@@ -296,7 +297,7 @@ def test_a_cycle_the_store_does_not_hold_is_refused(session):
 
 
 def test_an_empty_store_is_refused(fresh_engine):
-    from dashboard import db
+    from dashboard.store import db
     db.create_tables(fresh_engine)
     with Session(fresh_engine) as s, pytest.raises(packet.PacketError, match="資料庫中的年度：（無）"):
         packet.packet_docx(s, year=YEAR)

@@ -4,9 +4,10 @@ import pytest
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, vocab
-from dashboard.db import make_engine
-from dashboard.models import Account
+from dashboard.domain import vocab
+from dashboard.store.db import make_engine
+from dashboard.store.models import Account
+from dashboard.web import auth
 from tests.pagetest import open_as
 
 PASSWORD = "a lead's pass"

@@ -3,11 +3,12 @@ updates progress and sees it on the card, the proposal list and the group page; 
 form; every save is in the history; a save based on an older version is refused without losing
 what was typed; only the secretariat reverts."""
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from dashboard import accounts, auth, documents, editing, permissions, vocab
-from dashboard.db import make_engine
-from dashboard.models import Proposal, WorkGroup
+from dashboard.domain import accounts, editing, permissions, proposal_yaml, vocab
+from dashboard.store.db import make_engine
+from dashboard.store.models import Proposal, WorkGroup
+from dashboard.web import auth
 from tests import databases
 from tests.pagetest import build_store, markdown_text, open_page, serving, table_values
 
@@ -221,13 +222,13 @@ def test_a_refused_lead_unit_is_named_by_its_row_and_column(writable_engine):
 def test_the_history_shows_lead_units_as_unit_and_city_and_lists_joined(writable_engine):
     from pages.shared import card_history
     with Session(writable_engine) as s:
-        before = documents.proposal_document(s, s.get(Proposal, OWN))
+        before = proposal_yaml.proposal_document(s, s.get(Proposal, OWN))
         units = [{"unit": "臺北市政府教育局", "city": "臺北市"}, {"unit": "基隆市政府教育處", "city": "基隆市"}]
         cities = before["cities"][1:]  # one city fewer
         editing.edit(s, actor=permissions.OPERATOR, proposal_id=OWN, base_version=0,
                      changes={"lead_units": units, "cities": cities}, reason="新增主辦單位")
         rows = card_history.change_rows(editing.history(s, OWN)).set_index("欄位")
-        stored = documents.proposal_document(s, s.get(Proposal, OWN))
+        stored = proposal_yaml.proposal_document(s, s.get(Proposal, OWN))
     assert rows.loc["提案單位", "新值"] == "臺北市政府教育局（臺北市）、基隆市政府教育處（基隆市）"
     assert rows.loc["提案單位", "原值"] == "、".join(f"{u['unit']}（{u['city']}）" for u in before["lead_units"])
     assert rows.loc["合作縣市", "原值"] == "、".join(before["cities"]) and len(before["cities"]) > 1

@@ -6,10 +6,11 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from dashboard import accounts, auth, editing, vocab
-from dashboard.db import make_engine
-from dashboard.models import Proposal
-from dashboard.permissions import OPERATOR
+from dashboard.domain import accounts, editing, vocab
+from dashboard.domain.permissions import OPERATOR
+from dashboard.store.db import make_engine
+from dashboard.store.models import Proposal
+from dashboard.web import auth
 from pages.shared import auth_form, year_choice
 from tests import databases
 from tests.pagetest import APP, build_store, markdown_text, open_page, serving, table_values

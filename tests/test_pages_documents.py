@@ -1,11 +1,11 @@
 """AppTest of 文件下載: listed for everyone, a bundle per group or city with its count, a summary per
-city; the files it hands out are the documents of dashboard/bundles.py and city_summary.py."""
+city; the files it hands out are the documents of dashboard/documents/bundles.py and city_summary.py."""
 import io
 
 import docx
 
+from dashboard.domain.permissions import READER
 from pages.shared import documents_view, page_list
-from dashboard.permissions import READER
 from tests.pagetest import markdown_text, open_page
 from tests.test_bundles import expected_city, expected_group, meeting_cycle
 

@@ -12,10 +12,11 @@ import pytest
 import yaml
 from sqlmodel import Session
 
-from dashboard import meeting_record, store
-from dashboard.config import DATA_DIR
-from dashboard.db import make_engine
-from dashboard.permissions import Actor
+from dashboard.datafiles import build
+from dashboard.domain import meeting_record
+from dashboard.domain.permissions import Actor
+from dashboard.store.config import DATA_DIR
+from dashboard.store.db import make_engine
 from tests import databases
 from tests.pagetest import decision, open_page, serving
 
@@ -69,9 +70,9 @@ def hostile_store(tmp_path_factory):
     meeting["name"] = HOSTILE + meeting["name"]
     (data / "meeting.yaml").write_text(yaml.safe_dump(meeting, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
-    url = databases.new_url(folder / "store.db")
+    url = databases.new_url(folder / "build.db")
     engine = make_engine(url)
-    store.load(engine, data)
+    build.load(engine, data)
     with Session(engine) as s:
         s.add(decision("112-J01", "保留", note=HOSTILE, by=HOSTILE[:40]))
         s.commit()

@@ -4,6 +4,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.pagetest import markdown_text, open_page, table_values
 
+
 def open_groups(params: dict | None = None) -> AppTest:
     return open_page("groups", params)
 

@@ -4,7 +4,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import flows as fl
+from dashboard.domain import flows as fl
 from tests.pagetest import open_page
 
 

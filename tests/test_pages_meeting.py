@@ -4,10 +4,12 @@ import pytest
 import streamlit as st
 from sqlmodel import Session
 
-from dashboard import auth, decisions, store, vocab
-from dashboard.db import make_engine
-from dashboard.models import Proposal
-from dashboard.permissions import Actor
+from dashboard.datafiles import build
+from dashboard.domain import decisions, vocab
+from dashboard.domain.permissions import Actor
+from dashboard.store.db import make_engine
+from dashboard.store.models import Proposal
+from dashboard.web import auth
 from pages.shared import auth_form
 from tests.pagetest import sign_in
 
@@ -57,7 +59,7 @@ def _buttons(at) -> list[str]:
 
 def _record(db_url: str, proposal_id: str, resolution: str, note: str | None = None) -> None:
     engine = make_engine(db_url)
-    store.ensure_built(engine)
+    build.ensure_built(engine)
     with Session(engine) as s:
         decisions.record(s, proposal_id=proposal_id, resolution=resolution, note=note, actor=Actor.secretariat("祕書甲"))
 
@@ -319,7 +321,7 @@ def test_a_decision_recorded_elsewhere_shows_on_the_next_run(meeting, db_url):
 
 def test_the_list_is_the_meetings_own_in_a_store_of_many_years(meeting, db_url):
     engine = make_engine(db_url)
-    store.ensure_built(engine)
+    build.ensure_built(engine)
     with Session(engine) as s:
         p = s.get(Proposal, "112-J01")
         s.add(Proposal(**{**p.model_dump(), "id": "114-J01", "year": 114, "sort_order": p.sort_order + 1000}))
@@ -365,7 +367,7 @@ def test_a_proposal_step_shows_the_recommendation_and_links_the_card(meeting):
     ("112-C05", "解除列管原因"),  # a new proposal its group proposes to de-list: named like the others
 ])
 def test_the_presenter_and_the_meeting_page_name_the_reason_alike(meeting, db_url, proposal_id, label):
-    from dashboard import meeting as meeting_store
+    from dashboard.domain import meeting as meeting_store
     from pages import meeting as meeting_view
 
     meeting.query_params.update({"present": "1", "item": proposal_id})

@@ -5,10 +5,10 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from dashboard import editing, vocab, worklist
-from dashboard.db import make_engine
-from dashboard.models import Proposal
-from dashboard.permissions import READER, Actor
+from dashboard.domain import editing, vocab, worklist
+from dashboard.domain.permissions import READER, Actor
+from dashboard.store.db import make_engine
+from dashboard.store.models import Proposal
 from pages.shared import page_list
 from tests import databases
 from tests.pagetest import open_as, serving, store_with_accounts

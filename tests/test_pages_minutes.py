@@ -2,10 +2,11 @@
 主席結論 in the store, a reload keeps them, readers see them as text only."""
 from sqlmodel import Session
 
-from dashboard import meeting_record, queries, store
-from dashboard.meeting import meeting_info
-from dashboard.db import make_engine
-from dashboard.permissions import Actor
+from dashboard.datafiles import build
+from dashboard.domain import meeting_record, queries
+from dashboard.domain.meeting import meeting_info
+from dashboard.domain.permissions import Actor
+from dashboard.store.db import make_engine
 from tests.pagetest import sign_in
 from tests.test_pages_meeting import PASSWORD, _texts, meeting, secretariat, users  # noqa: F401 (fixtures)
 
@@ -14,7 +15,7 @@ HTML = "<script>alert(1)</script><b>一、各案依決議辦理。</b>"
 
 def _saved(db_url: str):
     engine = make_engine(db_url)
-    store.ensure_built(engine)
+    build.ensure_built(engine)
     with Session(engine) as s:
         return (meeting_record.history(s, meeting_id=meeting_info(s).meeting.id),
                 queries.cities(s))

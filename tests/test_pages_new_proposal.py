@@ -4,9 +4,9 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from dashboard import vocab
-from dashboard.db import make_engine
-from dashboard.models import Proposal, ProposalVersion
+from dashboard.domain import vocab
+from dashboard.store.db import make_engine
+from dashboard.store.models import Proposal, ProposalVersion
 from tests.pagetest import open_as
 
 

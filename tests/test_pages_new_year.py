@@ -1,5 +1,5 @@
 """開始新年度 through AppTest: only the secretariat may use it; the preview lists who carries over and
-who leaves (expected from data/ and the decisions recorded, by the rule of dashboard/new_year.py as
+who leaves (expected from data/ and the decisions recorded, by the rule of dashboard/domain/new_year.py as
 tests/test_new_year.py states it); starting writes the new meeting and the carried-over rows; a
 refusal (the year started already, a date outside the year) is shown and changes nothing."""
 from datetime import date
@@ -9,11 +9,12 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from dashboard import cycles, decisions, vocab
-from dashboard.db import make_engine
-from dashboard.models import Meeting, Proposal, ProposalVersion
+from dashboard.domain import cycles, decisions, vocab
+from dashboard.store.db import make_engine
+from dashboard.store.models import Meeting, Proposal, ProposalVersion
 from tests.pagetest import LEAD, SECRETARIAT, open_as
-from tests.test_new_year import NEXT, SECRETARIAT as SECRETARIAT_ACTOR, data_documents, pick_decisions, still_tracked
+from tests.test_new_year import NEXT, data_documents, pick_decisions, still_tracked
+from tests.test_new_year import SECRETARIAT as SECRETARIAT_ACTOR
 
 MEETING_DAY = date(NEXT + 1911, 10, 23)
 
@@ -143,7 +144,7 @@ def test_starting_needs_the_confirmation(url):
 
 
 def test_the_navigation_lists_the_page_for_the_secretariat_only():
-    from dashboard.permissions import READER, Actor
+    from dashboard.domain.permissions import READER, Actor
     from pages.shared import page_list
     spec = page_list.PAGES["new_year"]
     assert page_list.listed(spec, Actor(name=SECRETARIAT, role=vocab.SECRETARIAT))

@@ -5,7 +5,7 @@ import pytest
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from dashboard.db import make_engine
+from dashboard.store.db import make_engine
 from tests.pagetest import decision, open_page
 
 DECISIONS = [decision("112-C01", "照案通過"), decision("112-J07", "保留")]
@@ -110,7 +110,8 @@ def test_download_files_hold_exactly_the_filtered_rows(store_url):
 
     import openpyxl
 
-    from dashboard import export, queries
+    from dashboard.documents import export
+    from dashboard.domain import queries
     from pages.shared import list_filter
 
     with Session(make_engine(store_url)) as s:

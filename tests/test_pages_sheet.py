@@ -6,10 +6,12 @@ import streamlit as st
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from dashboard import accounts, auth, editing, update_sheet, vocab
-from dashboard.db import make_engine
-from dashboard.models import ProposalVersion, WorkGroup
-from dashboard.permissions import OPERATOR
+from dashboard.documents import update_sheet
+from dashboard.domain import accounts, editing, vocab
+from dashboard.domain.permissions import OPERATOR
+from dashboard.store.db import make_engine
+from dashboard.store.models import ProposalVersion, WorkGroup
+from dashboard.web import auth
 from pages.shared import auth_form
 from tests import databases
 from tests.pagetest import APP, build_store, serving

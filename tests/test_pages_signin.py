@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit import config as st_config
 from streamlit.runtime.secrets import Secrets
 
-from dashboard import auth
+from dashboard.web import auth
 from pages.shared import auth_form
 from tests.pagetest import APP, sign_in
 

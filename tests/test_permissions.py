@@ -2,9 +2,17 @@
 group's lead also its sub-groups'), the secretariat everything."""
 import pytest
 
-from dashboard import vocab
-from dashboard.models import Proposal
-from dashboard.permissions import OPERATOR, READER, Actor, PermissionDenied, may_edit, require_edit, require_secretariat
+from dashboard.domain import vocab
+from dashboard.domain.permissions import (
+    OPERATOR,
+    READER,
+    Actor,
+    PermissionDenied,
+    may_edit,
+    require_edit,
+    require_secretariat,
+)
+from dashboard.store.models import Proposal
 
 TRANSPORT = Proposal(id="112-J05", group_id="transport", subgroup_id=None, title="t")
 EDUCATION = Proposal(id="111-01", group_id="culture-education", subgroup_id="education", title="t")

@@ -13,12 +13,13 @@ the data functions (a negative result cannot pass for want of a working replay).
 import pytest
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, select
-
-from dashboard import accounts, auth, editing, permissions, vocab
-from dashboard.db import make_engine
-from dashboard.models import Account, Decision, MeetingRecord, Proposal, ProposalVersion, WorkGroup
-from pages.shared.auth_form import SESSION_KEY
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from dashboard.domain import accounts, editing, permissions, vocab
+from dashboard.store.db import make_engine
+from dashboard.store.models import Account, Decision, MeetingRecord, Proposal, ProposalVersion, WorkGroup
+from dashboard.web import auth
+from pages.shared.auth_form import SESSION_KEY
 from tests import databases
 from tests.browser.conftest import start_server, stop_server
 from tests.protocol import Session as Tab

@@ -1,13 +1,14 @@
 """Store queries: the proposals frame with the decision in force, headline counts, cards, mutual aid."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 import pytest
 from sqlmodel import Session, select
 
-from dashboard import frames, queries, store, vocab
-from dashboard.models import Decision, Meeting
+from dashboard.datafiles import build
+from dashboard.domain import dates, frames, queries, vocab
+from dashboard.store.models import Decision, Meeting
 
-TAIPEI = timezone(timedelta(hours=8))
+TAIPEI = dates.TAIPEI
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def test_headline_counts(session, frame):
 
 
 def test_decisions_latest_in_force(fresh_engine):
-    store.load(fresh_engine)
+    build.load(fresh_engine)
     with Session(fresh_engine) as s:
         s.add(Decision(proposal_id="112-J02", resolution="保留", recorded_at=datetime(2023, 8, 8, 14, tzinfo=TAIPEI),
                        recorded_by="a"))
@@ -49,7 +50,7 @@ def test_headline_years_come_from_the_meeting(session, frame):
 
 def test_headline_years_follow_a_later_meeting(fresh_engine):
     """Next year's meeting relabels the overview: no year is written in the code."""
-    store.load(fresh_engine)
+    build.load(fresh_engine)
     with Session(fresh_engine) as s:
         m = s.exec(select(Meeting)).one()
         m.date = m.date.replace(year=m.date.year + 1)

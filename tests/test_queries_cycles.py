@@ -5,12 +5,12 @@ from collections import Counter
 import pytest
 from sqlmodel import Session
 
-from dashboard import meeting, minutes, queries, vocab
-from dashboard.dates import roc_year
-from dashboard.yearly import cycles_summary
+from dashboard.documents import minutes
+from dashboard.domain import meeting, queries, vocab
+from dashboard.domain.dates import roc_year
+from dashboard.domain.yearly import cycles_summary
 from tests.test_fidelity import MUTUAL_AID
 from tests.two_cycles import add_next_cycle
-
 
 
 def packet_counts(packet: int) -> dict:

@@ -9,13 +9,12 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from sqlmodel import Session, func, select
 
-from dashboard import decisions, meeting, queries
-from dashboard.db import make_engine
-from dashboard.models import Decision, StoreBuild
-from dashboard.permissions import Actor
+from dashboard.domain import decisions, meeting, queries
+from dashboard.domain.permissions import Actor
+from dashboard.store.db import make_engine
+from dashboard.store.models import Decision, StoreBuild
 from tests import databases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +48,7 @@ def test_replicas_starting_together_on_an_empty_database_build_it_once(db_url):
     """Each replica builds a missing store at its first page run; started together they must not
     collide (one failed with a duplicate key) nor build it twice."""
     require_postgres()
-    script = "from dashboard import db, store; print(store.ensure_built(db.make_engine()))"
+    script = "from dashboard.datafiles import build; from dashboard.store import db; print(build.ensure_built(db.make_engine()))"
     starts = [subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True) for _ in range(3)]
     results = [(p.wait(120), *p.communicate()) for p in starts]

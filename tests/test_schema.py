@@ -9,8 +9,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlmodel import Session, SQLModel, select
 
-from dashboard import schema, store
-from dashboard.models import Decision, Proposal
+from dashboard.datafiles import build
+from dashboard.store import schema
+from dashboard.store.models import Decision, Proposal
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def downgrade(engine, revision: str) -> None:
 @pytest.fixture
 def previous_release(engine):
     """A store as the release at the baseline revision made it, with a recorded decision."""
-    store.load(engine)
+    build.load(engine)
     downgrade(engine, schema.BASELINE)
     with Session(engine) as s:  # as decisions.record wrote it (which reads today's columns of Proposal)
         s.add(Decision(proposal_id="111-01", resolution="保留", note="待補資料", recorded_at=datetime.now(UTC),
@@ -87,7 +88,7 @@ def test_upgrading_a_store_of_the_previous_release_keeps_every_row(previous_rele
 
 
 def test_upgrading_twice_changes_nothing(engine):
-    store.load(engine)
+    build.load(engine)
     before = _rows(engine)
     schema.upgrade(engine)
     schema.upgrade(engine)
@@ -97,7 +98,7 @@ def test_upgrading_twice_changes_nothing(engine):
 def test_upgrading_a_store_without_lineage_keeps_every_row_and_knows_no_lineage(engine):
     """0005 adds Proposal.previous_id: a store made before it (at 0003) keeps every row, none of
     which continues another."""
-    store.load(engine)
+    build.load(engine)
     downgrade(engine, "0003")
     columns = _columns(engine)
     assert "previous_id" not in columns["proposal"]

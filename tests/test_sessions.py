@@ -1,13 +1,15 @@
-"""Session tokens of password sign-ins (dashboard/sessions.py): a token signs in its account until it
+"""Session tokens of password sign-ins (dashboard/web/sessions.py): a token signs in its account until it
 idles out, reaches its maximum age, is revoked, or its account is disabled or gets a new password;
 a token that was altered, or only its stored hash, signs nobody in."""
 import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from dashboard import accounts, auth, schema, sessions, vocab
-from dashboard.models import SignInSession
-from dashboard.permissions import OPERATOR
+from dashboard.domain import accounts, vocab
+from dashboard.domain.permissions import OPERATOR
+from dashboard.store import schema
+from dashboard.store.models import SignInSession
+from dashboard.web import auth, sessions
 
 
 class Clock:

@@ -8,8 +8,10 @@ import openpyxl
 import pytest
 from sqlmodel import Session
 
-from dashboard import decisions, export, queries, sheets, store, vocab
-from dashboard.permissions import Actor
+from dashboard.datafiles import build
+from dashboard.documents import export, sheets
+from dashboard.domain import decisions, queries, vocab
+from dashboard.domain.permissions import Actor
 from tests.xlsxcheck import assert_prints_on_a4_landscape_with_its_header
 
 RISKY = ["=1+1", "+886-2-2960-3456", "-5", "@SUM(A1:A2)", "\tx", "\rx", "=HYPERLINK(\"http://x\",\"點我\")"]
@@ -50,7 +52,7 @@ def test_the_excel_download_prints_on_a4_landscape_with_the_header_on_every_page
 
 
 def test_the_cli_export_guards_a_note_too(fresh_engine, tmp_path):
-    store.load(fresh_engine)
+    build.load(fresh_engine)
     with Session(fresh_engine) as s:
         decisions.record(s, proposal_id="111-01", resolution="保留", note="=1+1", actor=Actor.secretariat("祕書甲"),
                          now=datetime(2023, 8, 8, tzinfo=UTC))

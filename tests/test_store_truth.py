@@ -9,14 +9,22 @@ import pytest
 import yaml
 from sqlmodel import Session, func, select
 
-from dashboard import cycles, decisions, documents, editing, new_year, store, vocab
 from dashboard.cli import main
-from dashboard.data_layout import export_data_layout
-from dashboard.db import make_engine
-from dashboard.models import (
-    Account, Decision, GroupMeeting, Meeting, MeetingRecord, Proposal, ProposalVersion, WorkGroup,
+from dashboard.datafiles import build
+from dashboard.datafiles.data_layout import export_data_layout
+from dashboard.domain import cycles, decisions, editing, new_year, proposal_yaml, vocab
+from dashboard.domain.permissions import OPERATOR, Actor
+from dashboard.store.db import make_engine
+from dashboard.store.models import (
+    Account,
+    Decision,
+    GroupMeeting,
+    Meeting,
+    MeetingRecord,
+    Proposal,
+    ProposalVersion,
+    WorkGroup,
 )
-from dashboard.permissions import Actor, OPERATOR
 from tests.storetools import add_account, cli_url, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
 
 EDITED = "112-J02"
@@ -50,7 +58,7 @@ def counts(engine) -> dict:
 
 def document(engine, proposal_id: str) -> dict:
     with Session(engine) as session:
-        return documents.proposal_document(session, session.get(Proposal, proposal_id))
+        return proposal_yaml.proposal_document(session, session.get(Proposal, proposal_id))
 
 
 def history(engine, proposal_id: str) -> list[tuple]:
@@ -62,14 +70,14 @@ def history(engine, proposal_id: str) -> list[tuple]:
 def rewrite(path, change) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     change(data)
-    path.write_text(documents.to_yaml(data), encoding="utf-8")
+    path.write_text(proposal_yaml.to_yaml(data), encoding="utf-8")
 
 
 def test_load_refuses_a_store_with_edits_and_leaves_it_byte_for_byte(edited, store_file):
     before = store_file.read_bytes()
     result = run_cli("load")
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines() == [str(store.StoreHasEdits(1, 1))]
+    assert result.stderr.strip().splitlines() == [str(build.StoreHasEdits(1, 1))]
     assert "線上修改" in result.stderr and "load --as-versions" in result.stderr
     assert store_file.read_bytes() == before
 
@@ -101,7 +109,7 @@ def test_load_as_versions_imports_changes_as_versions_and_loses_nothing(edited, 
     assert document(edited, "112-J03")["contact"] == "data/ 改的聯絡人"
     # the online edit is not discarded: data/'s value comes as a newer version, revertible
     assert history(edited, EDITED) == [(2, "import", "祕書", ["contact"]), (1, "edit", OPERATOR.name, ["contact"])]
-    assert history(edited, "112-J35")[0][:3] == (1, store.CREATE, "祕書")
+    assert history(edited, "112-J35")[0][:3] == (1, build.CREATE, "祕書")
     assert document(edited, "112-J35") == yaml.safe_load(new.read_text(encoding="utf-8"))
     assert document(edited, "112-J34") == only_in_store
     assert history(edited, "112-J34") == []
@@ -202,7 +210,7 @@ def test_a_two_cycle_folder_imports_as_versions_keeping_lineage_and_both_meeting
         assert sorted(session.exec(select(Meeting.id))) == sorted([f"{year}-vice-mayors", started.meeting_id])
         for new_id, source_id in started.carried:
             assert session.get(Proposal, new_id).previous_id == source_id
-            assert history(edited, new_id)[0][:3] == (1, store.CREATE, "祕書")
+            assert history(edited, new_id)[0][:3] == (1, build.CREATE, "祕書")
         assert cycles.current_cycle(session) == year + 1
     assert history(edited, EDITED)[-1] == (1, "edit", OPERATOR.name, ["contact"])  # kept, data/'s value comes after
     assert counts(edited)["Decision"] == before["Decision"]

@@ -12,10 +12,11 @@ import yaml
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from dashboard import documents, editing, export, sheet_import, update_sheet, vocab
-from dashboard.config import DATA_DIR
-from dashboard.models import Proposal, ProposalVersion, WorkGroup
-from dashboard.permissions import READER, Actor, PermissionDenied
+from dashboard.documents import export, sheet_import, update_sheet
+from dashboard.domain import editing, proposal_yaml, vocab
+from dashboard.domain.permissions import READER, Actor, PermissionDenied
+from dashboard.store.config import DATA_DIR
+from dashboard.store.models import Proposal, ProposalVersion, WorkGroup
 from tests.xlsxcheck import assert_prints_on_a4_landscape_with_its_header
 
 GROUP = "transport"
@@ -198,7 +199,7 @@ def test_edits_are_previewed_then_applied_as_versions_by_the_uploader_and_a_seco
         [version] = editing.history(s, second)
         assert (version.recorded_by, version.reason, version.kind) == (LEAD.name, f"試算表更新：{FILE}", editing.EDIT)
         assert {"field": "contact", "old": old_second.get("contact"), "new": "王小明 02-29603456"} in version.changes
-        assert documents.proposal_document(s, s.get(Proposal, first))["progress_status"] == new_status
+        assert proposal_yaml.proposal_document(s, s.get(Proposal, first))["progress_status"] == new_status
     count = len(all_versions(writable_engine))
 
     again = plan(writable_engine, data)
@@ -227,7 +228,7 @@ def test_a_row_based_on_an_older_version_applies_other_fields_and_refuses_a_fiel
     assert other.problems == []
     assert apply(writable_engine, other) == [(target, 2)]
     with Session(writable_engine) as s:
-        saved = documents.proposal_document(s, s.get(Proposal, target))
+        saved = proposal_yaml.proposal_document(s, s.get(Proposal, target))
     assert (saved["contact"], saved["progress_status"]) == ("線上改的聯絡人", vocab.DONE)
 
 

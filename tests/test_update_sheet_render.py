@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from dashboard import sheet_import, update_sheet
-from dashboard.db import make_engine
-from dashboard.permissions import Actor
+from dashboard.documents import sheet_import, update_sheet
+from dashboard.domain.permissions import Actor
+from dashboard.store.db import make_engine
 from tests import databases
 from tests.test_documents_render import A4, _pages, _require
 from tests.test_update_sheet import cycle_of_data, data_proposals

@@ -1,15 +1,15 @@
-"""dashboard/vocab.py is the one place for statuses, tracks, resolutions and the neutral colour,
+"""dashboard/domain/vocab.py is the one place for statuses, tracks, resolutions and the neutral colour,
 and no year is written in the code: both are checked on the sources of dashboard/ and pages/."""
 import ast
 import re
 
 import pytest
 
-from dashboard import vocab
+from dashboard.domain import vocab
 from tests.conftest import ROOT
 
 SOURCES = sorted([*(ROOT / "dashboard").rglob("*.py"), *(ROOT / "pages").rglob("*.py")])
-VOCAB_FILE = ROOT / "dashboard" / "vocab.py"
+VOCAB_FILE = ROOT / "dashboard" / "domain" / "vocab.py"
 
 # Every value the code compares against or shows as a fixed term of the vocabulary.
 LITERALS = {
@@ -50,7 +50,7 @@ def test_status_and_track_literals_appear_only_in_vocab():
     found = [f"{path.relative_to(ROOT)}:{line}: {value!r}"
              for path in SOURCES if path != VOCAB_FILE
              for line, value in string_literals(path) if value in LITERALS]
-    assert found == [], "import these from dashboard/vocab.py instead:\n" + "\n".join(found)
+    assert found == [], "import these from dashboard/domain/vocab.py instead:\n" + "\n".join(found)
 
 
 def test_no_year_is_written_in_the_code():

@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import Session, select
 
-from dashboard import editing, vocab, worklist
-from dashboard.models import Proposal, ProposalVersion
-from dashboard.permissions import READER, Actor, PermissionDenied
+from dashboard.domain import editing, vocab, worklist
+from dashboard.domain.permissions import READER, Actor, PermissionDenied
+from dashboard.store.models import Proposal, ProposalVersion
 
 SECRETARIAT = Actor(name="祕書甲", role=vocab.SECRETARIAT)
 TRANSPORT_LEAD = Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({"transport"}))

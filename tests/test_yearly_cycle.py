@@ -10,11 +10,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from dashboard import cycles, decisions, editing, vocab
 from dashboard.cli import main
-from dashboard.db import make_engine
-from dashboard.models import City, Proposal, ProposalVersion
-from dashboard.permissions import Actor
+from dashboard.domain import cycles, decisions, editing, vocab
+from dashboard.domain.permissions import Actor
+from dashboard.store.db import make_engine
+from dashboard.store.models import City, Proposal, ProposalVersion
 from tests.storetools import add_account
 
 SECRETARIAT = "祕書甲"

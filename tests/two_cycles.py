@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dashboard import cycles, editing, vocab
-from dashboard.models import AgendaItem, Meeting, Organiser, Proposal, ProposalLead
-from dashboard.permissions import Actor
+from dashboard.domain import cycles, editing, vocab
+from dashboard.domain.permissions import Actor
+from dashboard.store.models import AgendaItem, Meeting, Organiser, Proposal, ProposalLead
 
 SECRETARIAT = Actor(name="祕書甲", role=vocab.SECRETARIAT)
 CARRIED_FROM = "J17"  # the packet's 跨區通報支援 (its mutual-aid figures stay with the packet's cycle)

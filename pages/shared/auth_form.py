@@ -1,15 +1,15 @@
 """Who is signed in, and the sign-in panel: accounts in the store (group leads and the secretariat,
-dashboard/accounts.py), secretariat users of secrets.toml, or an OIDC login.
+dashboard/domain/accounts.py), secretariat users of secrets.toml, or an OIDC login.
 
 Password users are the store's enabled accounts with a password and `[secretariat.users]` of
 secrets.toml (name = bcrypt hash); a name in both signs in with the store's. When an `[auth]`
 section is configured, Streamlit's OIDC login (st.login) is offered too: its e-mail maps to a store
 account, or counts as secretariat when listed in `[secretariat] oidc_emails`. Without any of these
 the pages are read-only; a secrets file that is broken is reported on the form and in the log
-instead. Failed attempts are slowed per client address (dashboard/throttle.py). Not a page:
+instead. Failed attempts are slowed per client address (dashboard/web/throttle.py). Not a page:
 imported by the card page, the meeting page and the presenter view.
 
-A password sign-in lasts beyond its tab: it gets a session token (dashboard/sessions.py) that this
+A password sign-in lasts beyond its tab: it gets a session token (dashboard/web/sessions.py) that this
 tab keeps in st.session_state and the browser in a cookie (COOKIE: path /, SameSite=Strict, Secure
 over https), written by a few lines of JavaScript since Streamlit sets no cookies of its own for us.
 A reload or a new tab sends the cookie with its connection (st.context.cookies) and is signed in
@@ -26,9 +26,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard import accounts, auth, sessions, throttle, vocab
-from dashboard.models import Account
-from dashboard.permissions import READER, Actor
+from dashboard.domain import accounts, vocab
+from dashboard.domain.permissions import READER, Actor
+from dashboard.store.models import Account
+from dashboard.web import auth, sessions, throttle
 from pages.shared import cached
 
 SESSION_KEY = "secretariat_user"  # the password-signed-in name in this tab

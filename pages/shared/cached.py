@@ -5,11 +5,11 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from dashboard import cycles as store_cycles
-from dashboard import editing, meeting, meeting_record, queries
-from dashboard import store as builder
-from dashboard.db import make_engine
-from dashboard.models import Proposal
+from dashboard.datafiles import build as builder
+from dashboard.domain import cycles as store_cycles
+from dashboard.domain import editing, meeting, meeting_record, queries
+from dashboard.store.db import make_engine
+from dashboard.store.models import Proposal
 
 
 @st.cache_resource(show_spinner="正在準備資料庫…")
@@ -75,7 +75,7 @@ def _cycle_lists(version_key: tuple, year: int | None) -> dict:
 
 
 def cycles(version_key: tuple) -> list[int]:
-    """Every cycle the store holds, oldest first (dashboard/cycles.py)."""
+    """Every cycle the store holds, oldest first (dashboard/domain/cycles.py)."""
     return _store_lists(version_key)["cycles"]
 
 

@@ -1,14 +1,13 @@
 """A proposal's versions as the card shows them: 最後更新 and the 修改紀錄 table (one row per field
 changed, newest first). Values are shown as text: lists joined with 、, lead units as 單位（縣市）."""
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import editing, vocab
-from dashboard.agenda import TAIPEI
-from dashboard.dates import roc_datetime
-from dashboard.models import ProposalVersion
+from dashboard.domain import editing, vocab
+from dashboard.domain.dates import in_taipei, roc_datetime
+from dashboard.store.models import ProposalVersion
 from pages.shared import cached
 
 HISTORY_COLUMNS = ["版本", "時間", "修改者", "欄位", "原值", "新值", "原因"]
@@ -36,7 +35,7 @@ def value_text(field: str, value) -> str:
 def when(version: ProposalVersion) -> str:
     """112年8月8日 15:12, Taipei time (SQLite hands back naive UTC)."""
     at: datetime = version.recorded_at
-    return roc_datetime((at.replace(tzinfo=UTC) if at.tzinfo is None else at).astimezone(TAIPEI))
+    return roc_datetime(in_taipei(at))
 
 
 def change_rows(versions: list[ProposalVersion], *, reason: bool = True) -> pd.DataFrame:

@@ -3,11 +3,10 @@
 The page script runs anew on every rerun; functions defined there would be re-created each time."""
 import streamlit as st
 
-from dashboard import queries, vocab
-from dashboard.dates import roc_date, roc_period
-from dashboard.decisions import recorded_label
+from dashboard.domain import queries, vocab
+from dashboard.domain.dates import roc_date, roc_period
+from dashboard.domain.decisions import recorded_label
 from pages.shared import cached, list_filter, styling
-
 
 CARD_VALUES = dict(roc_date=roc_date, roc_period=roc_period, recorded_label=recorded_label,
                    proposal_types=vocab.PROPOSAL_TYPES, city_scopes=vocab.CITY_SCOPES, central=vocab.CENTRAL,

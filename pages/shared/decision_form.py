@@ -6,10 +6,10 @@ Notes are user text: they are shown with st.text or inside st.dataframe, never a
 import pyarrow as pa
 import streamlit as st
 
-from dashboard import decisions, vocab
-from dashboard.meeting import Entry
-from dashboard.models import Decision
-from dashboard.permissions import PermissionDenied
+from dashboard.domain import decisions, vocab
+from dashboard.domain.meeting import Entry
+from dashboard.domain.permissions import PermissionDenied
+from dashboard.store.models import Decision
 from pages.shared import auth_form, cached, styling
 
 

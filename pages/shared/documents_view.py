@@ -2,7 +2,8 @@
 files themselves (built on the first download, then kept until the store changes)."""
 import streamlit as st
 
-from dashboard import bundles, city_summary, cycles
+from dashboard.documents import bundles, city_summary
+from dashboard.domain import cycles
 from pages.shared import cached
 
 GROUP, CITY = "group", "city"

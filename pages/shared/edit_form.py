@@ -12,9 +12,9 @@ opened, or after a save), which is the only time typed values are replaced.
 import pandas as pd
 import streamlit as st
 
-from dashboard import documents, editing, vocab
-from dashboard.permissions import Actor, PermissionDenied, may_edit
-from dashboard.problems import Problem
+from dashboard.domain import editing, proposal_yaml, vocab
+from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
+from dashboard.domain.problems import Problem
 from pages.shared import cached, card_history
 
 TEXTS = ("progress", "progress_basis", "tracking_reason", "contact")
@@ -37,7 +37,7 @@ def _widget_key(proposal_id: str, field: str) -> str:
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _document(version_key: tuple, proposal_id: str) -> dict:
     with cached.session() as s:
-        return documents.proposal_document(s, cached.card(version_key, proposal_id).proposal)
+        return proposal_yaml.proposal_document(s, cached.card(version_key, proposal_id).proposal)
 
 
 def form_values(document: dict) -> dict:
@@ -139,7 +139,7 @@ def _fields(pid: str, seed: dict, *, has_card: bool) -> tuple[dict, str, bool]:
                                placeholder="例：依第3次工作會議結論更新進度")
         submitted = st.form_submit_button("儲存修改", type="primary")
     typed["cities"] = sorted(typed["cities"], key=lambda c: city_names.index(c) if c in city_names else len(city_names))
-    typed["types"] = documents.in_card_order(typed["types"])
+    typed["types"] = proposal_yaml.in_card_order(typed["types"])
     return typed, reason, submitted
 
 

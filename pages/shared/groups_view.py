@@ -5,9 +5,9 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from dashboard import figures, frames
+from dashboard.charts import figures
+from dashboard.domain import frames
 from pages.shared import cached, list_filter, tables, year_choice
-
 
 ALL_YEARS = "全部"
 

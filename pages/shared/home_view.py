@@ -7,9 +7,10 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from dashboard import figures, frames, vocab
-from dashboard.yearly import cycles_summary
-from dashboard.dates import roc_period
+from dashboard.charts import figures
+from dashboard.domain import frames, vocab
+from dashboard.domain.dates import roc_period
+from dashboard.domain.yearly import cycles_summary
 from pages.shared import cached, list_filter, styling, tables, year_choice
 
 

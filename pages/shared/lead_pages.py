@@ -2,8 +2,8 @@
 what a reader is told instead of the page."""
 import streamlit as st
 
-from dashboard import vocab
-from dashboard.permissions import Actor
+from dashboard.domain import vocab
+from dashboard.domain.permissions import Actor
 from pages.shared import auth_form
 
 SIGN_IN_NOTE = "請先以議題組窗口或祕書處帳號登入，才能{what}。"

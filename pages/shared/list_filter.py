@@ -4,9 +4,8 @@ from urllib.parse import parse_qs, urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import frames, vocab
+from dashboard.domain import frames, vocab
 from pages.shared.page_list import PAGES
-
 
 # --- The proposal-list filter, shared by the list (widgets bound to the URL) and the card -------
 # (previous/next within the same filter). URL values are the labels the widgets show.

@@ -8,9 +8,10 @@ import pyarrow as pa
 import pydeck as pdk
 import streamlit as st
 
-from dashboard import flows as fl
-from dashboard import figures, maps, queries
-from dashboard.models import Proposal
+from dashboard.charts import figures, maps
+from dashboard.domain import flows as fl
+from dashboard.domain import queries
+from dashboard.store.models import Proposal
 from pages.shared import cached
 
 

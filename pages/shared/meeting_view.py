@@ -8,10 +8,10 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from dashboard import agenda, meeting, minutes, packet
-from dashboard.dates import roc_date
+from dashboard.documents import minutes, packet
+from dashboard.domain import agenda, meeting
+from dashboard.domain.dates import roc_date
 from pages.shared import cached, decision_form, styling
-
 
 AGENDA_COLUMNS = ["狀態", "時間", "分鐘", "議程"]
 

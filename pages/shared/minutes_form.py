@@ -8,10 +8,11 @@ Not a page: called by pages/meeting.py.
 import pandas as pd
 import streamlit as st
 
-from dashboard import meeting_record, minutes
-from dashboard.meeting import MeetingData
-from dashboard.models import MeetingRecord
-from dashboard.permissions import PermissionDenied
+from dashboard.documents import minutes
+from dashboard.domain import meeting_record
+from dashboard.domain.meeting import MeetingData
+from dashboard.domain.permissions import PermissionDenied
+from dashboard.store.models import MeetingRecord
 from pages.shared import auth_form, cached, meeting_view
 
 FORM_KEY = "meeting-record"

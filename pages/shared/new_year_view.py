@@ -1,15 +1,15 @@
 """What the 開始新年度 page shows and sends, as plain functions: the preview of the cycle's outcomes
 (dashboard/new_year.outcomes), the form's defaults taken from the last meeting, the values
-start_year takes, and the lines that report a start. The rules themselves live in dashboard/new_year.py."""
+start_year takes, and the lines that report a start. The rules themselves live in dashboard/domain/new_year.py."""
 from dataclasses import dataclass
 from datetime import date, time
 
 import pandas as pd
 from sqlmodel import Session, select
 
-from dashboard import meeting, new_year, vocab
-from dashboard.dates import ROC_OFFSET, roc_date, roc_year
-from dashboard.models import Meeting, Proposal, WorkGroup
+from dashboard.domain import meeting, new_year, vocab
+from dashboard.domain.dates import ROC_OFFSET, roc_date, roc_year
+from dashboard.store.models import Meeting, Proposal, WorkGroup
 from pages.shared.list_filter import card_url
 
 PREVIEW_COLUMNS = ["url", "title", "group", "resolution", "reason"]  # the reason names the tracking status

@@ -1,7 +1,7 @@
 """The app's pages: titles, icons and URL paths, in navigation order, and who sees them listed."""
 from dataclasses import dataclass
 
-from dashboard.permissions import Actor
+from dashboard.domain.permissions import Actor
 
 SIGNED_IN, SECRETARIAT_ONLY = "signed-in", "secretariat"  # PageSpec.listed_for
 

@@ -10,11 +10,10 @@ from datetime import time
 
 import streamlit as st
 
-from dashboard import agenda, meeting, vocab
-from dashboard.dates import roc_date
-from pages.shared import auth_form, cached, decision_form, page_list, styling, url, year_choice
+from dashboard.domain import agenda, dates, meeting, presenting, vocab
+from dashboard.domain.dates import roc_date
+from pages.shared import auth_form, cached, decision_form, page_list, styling, url
 
-PRESENT_PARAM = "present"
 CLOCK_PARAM = "clock"
 
 # Fixed CSS, no user text: hide the sidebar, its toggle, the header and toolbar; enlarge type.
@@ -59,10 +58,6 @@ PREVIOUS_KEYS = ("PageUp", "Left", "Up")
 LIVE_EVERY = "3s"  # how soon a decision recorded elsewhere shows on the presenter's screen
 
 
-def is_presenting() -> bool:
-    return st.query_params.get(PRESENT_PARAM) == "1"
-
-
 def hide_chrome() -> None:
     st.html(CHROME_CSS)
 
@@ -89,8 +84,8 @@ def url_value_message(template: str, value: str) -> str:
     return template.format(value=f"「{url.plain(value)}」")
 
 
-def link_params(step: agenda.Step, clock: time | None) -> dict[str, str]:
-    params = year_choice.carry({PRESENT_PARAM: "1", **step.params})
+def link_params(step: presenting.Step, clock: time | None) -> dict[str, str]:
+    params = url.carry({url.PRESENT_PARAM: "1", **step.params})
     if clock is not None:
         params[CLOCK_PARAM] = agenda.format_clock(clock)
     return params
@@ -104,12 +99,12 @@ def render(data: meeting.MeetingData) -> None:
     sign_in = auth_form.settings()
     user = auth_form.current_user(sign_in)
     clock, clock_error = url_clock(), clock_problem()
-    steps = data.steps
-    running = agenda.status_at(info.agenda, clock or agenda.now_taipei().time()).current
+    steps = presenting.presenter_steps(data.info.agenda, data.sections)
+    running = agenda.status_at(info.agenda, clock or dates.now_taipei().time()).current
     try:
-        step = agenda.find_step(steps, step=st.query_params.get("step"), item=st.query_params.get("item"),
+        step = presenting.find_step(steps, step=st.query_params.get("step"), item=st.query_params.get("item"),
                                 fallback=running)
-    except agenda.StepNotFound as problem:
+    except presenting.StepNotFound as problem:
         # Say so and offer the way on; the URL keeps what was typed, so nothing is lost.
         st.error(url_value_message(problem.template, problem.value))
         _footer(None, steps, clock, user, sign_in)
@@ -136,10 +131,10 @@ def render(data: meeting.MeetingData) -> None:
 
 def _go(params: dict[str, str]) -> None:
     """A button's callback: open the step (or page) of `params`; the address bar follows."""
-    st.query_params.from_dict(year_choice.carry(params))
+    st.query_params.from_dict(url.carry(params))
 
 
-def _navigation(steps: list[agenda.Step], step: agenda.Step, clock: time | None) -> None:
+def _navigation(steps: list[presenting.Step], step: presenting.Step, clock: time | None) -> None:
     # Buttons rather than links: a button takes a keyboard shortcut (clickers send PageDown and
     # PageUp), and its callback sets the address bar. One horizontal container keeps the run short;
     # 下一步 stays at the right edge from step to step, 上一步 stays put (disabled on the first).
@@ -156,13 +151,13 @@ def _navigation(steps: list[agenda.Step], step: agenda.Step, clock: time | None)
         _step_button(keys, f"下一步（{key}）", None, key, following, clock)
 
 
-def _step_button(where, label: str, icon: str | None, shortcut: str, target: agenda.Step | None,
+def _step_button(where, label: str, icon: str | None, shortcut: str, target: presenting.Step | None,
                  clock: time | None) -> None:
     where.button(label, icon=icon, shortcut=shortcut, key=f"present-{shortcut}", disabled=target is None,
                  on_click=_go, args=(link_params(target, clock),) if target else None)
 
 
-def _where(step: agenda.Step, total: int) -> str:
+def _where(step: presenting.Step, total: int) -> str:
     if step.section is not None:
         return f"第 {step.number}／{total} 步｜{step.section.title}　第 {step.position}／{len(step.section.entries)} 案"
     return f"第 {step.number}／{total} 步｜議程 {step.item.position}"
@@ -170,7 +165,7 @@ def _where(step: agenda.Step, total: int) -> str:
 
 @st.fragment(run_every="30s")
 def _live_clock(info: meeting.MeetingInfo) -> None:
-    _clock_caption(info, agenda.now_taipei().time(), simulated=False)
+    _clock_caption(info, dates.now_taipei().time(), simulated=False)
 
 
 def _clock_line(info: meeting.MeetingInfo, clock: time | None) -> None:
@@ -192,7 +187,7 @@ def _clock_caption(info: meeting.MeetingInfo, at: time, *, simulated: bool) -> N
     st.caption(text)
 
 
-def _agenda_step(info: meeting.MeetingInfo, step: agenda.Step) -> None:
+def _agenda_step(info: meeting.MeetingInfo, step: presenting.Step) -> None:
     item = step.item
     index = info.agenda.index(item)
     end = agenda.item_end(info.agenda, index)
@@ -236,7 +231,7 @@ def _decision_overview(step, steps, sections, decided, clock) -> None:
                              query_params=link_params(first_step[section.entries[0].id], clock))
 
 
-def _proposal_step(step: agenda.Step, user: str | None) -> None:
+def _proposal_step(step: presenting.Step, user: str | None) -> None:
     entry = step.entry
     st.title(f"{entry.id}　{entry.title}")
     facts = [f"議題組：{entry.group_label}", f"主辦：{'、'.join(entry.lead_units)}"]
@@ -271,13 +266,13 @@ def _shorten(text: str) -> str:
     return text if len(text) <= SHORT_TEXT else text[:SHORT_TEXT].rstrip() + "…（詳見提案單）"
 
 
-def _footer(step: agenda.Step | None, steps: list[agenda.Step], clock: time | None, user: str | None,
+def _footer(step: presenting.Step | None, steps: list[presenting.Step], clock: time | None, user: str | None,
             sign_in: auth_form.Settings) -> None:
     """回第一步, the jump list, 離開簡報模式 and the sign-in; `step` is None when the URL named none."""
     clock_param = {CLOCK_PARAM: agenda.format_clock(clock)} if clock else {}
     row = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="top", gap="small")
     row.page_link(page_list.page_path("meeting"), label="回第一步", icon=":material/first_page:",
-                  query_params=year_choice.carry({PRESENT_PARAM: "1", "step": "1", **clock_param}))
+                  query_params=url.carry({url.PRESENT_PARAM: "1", "step": "1", **clock_param}))
     _jump_list(row, steps, step, clock)
     # A button, not a link: its callback takes present=1 out of the address bar as well, so that
     # reloading the page does not bring presentation mode back.
@@ -290,9 +285,9 @@ def _footer(step: agenda.Step | None, steps: list[agenda.Step], clock: time | No
 JUMP_KEY = "present-jump"
 
 
-def _jump_list(where, steps: list[agenda.Step], step: agenda.Step | None, clock: time | None) -> None:
+def _jump_list(where, steps: list[presenting.Step], step: presenting.Step | None, clock: time | None) -> None:
     """Any agenda item, section of the decision list or proposal, by typing part of its name."""
-    targets = agenda.jump_targets(steps)
+    targets = presenting.jump_targets(steps)
     # Show the step on screen (a proposal by its own line, not its section's)
     st.session_state[JUMP_KEY] = next(
         (label for label, target in reversed(targets.items()) if target is step), None)
@@ -300,7 +295,7 @@ def _jump_list(where, steps: list[agenda.Step], step: agenda.Step | None, clock:
                     placeholder="選擇議程、議題組或提案", on_change=_jump, args=(targets, clock))
 
 
-def _jump(targets: dict[str, agenda.Step], clock: time | None) -> None:
+def _jump(targets: dict[str, presenting.Step], clock: time | None) -> None:
     label = st.session_state.get(JUMP_KEY)
     if label in targets:
         _go(link_params(targets[label], clock))

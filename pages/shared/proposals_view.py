@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from dashboard import vocab
+from dashboard.domain import vocab
 from pages.shared import cached, list_filter
 
 

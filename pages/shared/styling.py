@@ -5,8 +5,7 @@ from pathlib import Path
 import jinja2
 import streamlit as st
 
-from dashboard import vocab
-
+from dashboard.domain import vocab
 
 # --- Page markup from Jinja2 templates (pages/shared/templates/), autoescaped: store text needs no esc() there.
 

@@ -4,9 +4,8 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from dashboard import vocab
+from dashboard.domain import vocab
 from pages.shared.list_filter import card_url
-
 
 LIST_COLUMNS = {  # column of a proposal list (proposals_list, the list page) -> how it is drawn
     "url": st.column_config.LinkColumn("編號", display_text=r"id=([^&]+)", width=72, pinned=True),

@@ -3,8 +3,7 @@ import re
 
 import streamlit as st
 
-from dashboard import agenda, lookup
-
+from dashboard.domain import lookup
 
 # --- URL state: the address bar is the truth -------------------------------------------------
 # Every page reads its parameters by hand, resolves variant spellings, says which values name
@@ -29,7 +28,7 @@ def plain(text: str) -> str:
     """A URL value for a markdown message (st.error): one line, cut when long, in a code span, where
     it shows exactly as typed and never becomes a link, a heading or a colour (backslash escapes
     do not stop the bare-link detection of Streamlit's markdown)."""
-    value = agenda.shown_value(text)
+    value = lookup.shown_value(text)
     fence = "`" * (max((len(run) for run in re.findall(r"`+", value)), default=0) + 1)
     return f"{fence} {value} {fence}"
 
@@ -44,13 +43,31 @@ def show_in_url(params: dict[str, str | list[str] | None]) -> None:
 
     A page link to the page already open hands its parameters to the script but leaves the address
     bar as it was; a reloaded or shared link would then open something else. Sent every run, since
-    the script cannot see what the address bar shows. The chosen year (year_choice.PARAM) stays
+    the script cannot see what the address bar shows. The chosen year (CYCLE_PARAM) stays
     unless `params` says otherwise.
     """
-    from pages.shared import year_choice  # it draws through this module
-
-    params = {**year_choice.kept(), **params}
+    params = {**kept(), **params}
     st.query_params.from_dict({key: value for key, value in params.items() if value})
+
+
+# --- parameters every page shares ----------------------------------------------------------
+CYCLE_PARAM = "cycle"  # the chosen cycle (pages/shared/year_choice.py); none for the current one
+PRESENT_PARAM = "present"  # ?present=1: the presenter view, without sidebar or chrome
+
+
+def is_presenting() -> bool:
+    return st.query_params.get(PRESENT_PARAM) == "1"
+
+
+def kept() -> dict[str, str]:
+    """The cycle parameter as the URL holds it now ({} for the current cycle)."""
+    raw = st.query_params.get(CYCLE_PARAM)
+    return {CYCLE_PARAM: raw} if raw else {}
+
+
+def carry(params: dict | None = None) -> dict:
+    """A link's query parameters with the chosen cycle added (page links stay in the year)."""
+    return {**(params or {}), **kept()}
 
 
 def seed_widget(key: str, value) -> None:

@@ -1,4 +1,4 @@
-"""The year chooser every page shares: which cycle (dashboard/cycles.py: one year's round of
+"""The year chooser every page shares: which cycle (dashboard/domain/cycles.py: one year's round of
 proposals, ending in that year's vice-mayors' meeting) the page shows.
 
 A page calls it once, near the top of render(), and reads everything of that cycle:
@@ -16,14 +16,14 @@ A page calls it once, near the top of render(), and reads everything of that cyc
 - An unknown or malformed year gets a clear notice and the current cycle is shown.
 - A store of one cycle shows the year as text (nothing to choose); an empty store shows nothing.
 - In presenter mode (`?present=1`) nothing is drawn; the cycle still applies.
-- url.show_in_url keeps the parameter, and carry() adds it to a link's query parameters, so that
+- url.show_in_url keeps the parameter, and url.carry() adds it to a link's query parameters, so that
   moving within the app stays in the chosen year.
 """
 import streamlit as st
 
 from pages.shared import cached, url
 
-PARAM = "cycle"
+PARAM = url.CYCLE_PARAM
 KEY = "year-choice"
 STICKY = "year-choice-session"  # the year this tab's session chose, when not the current one
 
@@ -61,8 +61,6 @@ def _to_url(current: int) -> None:
 def chosen_year(version: tuple | None = None) -> int | None:
     """The cycle the page shows, from the URL; draws the chooser (see the module's docstring).
     None only for an empty store."""
-    from pages.shared import presenter  # presenter imports this module
-
     held = cached.cycles(version or cached.version())
     raw = st.query_params.get(PARAM)
     sticky = st.session_state.get(STICKY)
@@ -81,7 +79,7 @@ def chosen_year(version: tuple | None = None) -> int | None:
                            + "、".join(map(year_label, held)) + "。")
     elif raw and raw != str(year):
         st.query_params[PARAM] = str(year)  # one spelling in shared links
-    if presenter.is_presenting():
+    if url.is_presenting():
         return year
     with st.sidebar:
         if len(held) == 1:
@@ -98,13 +96,3 @@ def link_suffix(version: tuple, cycle: int | None) -> str:
     """`&cycle=112` for a link in cached markup or tables, '' for the current cycle (the default)."""
     return "" if cycle is None or cycle == cached.current_cycle(version) else f"&{PARAM}={cycle}"
 
-
-def kept() -> dict[str, str]:
-    """The cycle parameter as the URL holds it now ({} for the current cycle)."""
-    raw = st.query_params.get(PARAM)
-    return {PARAM: raw} if raw else {}
-
-
-def carry(params: dict | None = None) -> dict:
-    """A link's query parameters with the chosen cycle added (page links stay in the year)."""
-    return {**(params or {}), **kept()}

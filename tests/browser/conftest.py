@@ -102,8 +102,9 @@ def store_server(folder: Path, *extra_args: str, people=(), prepare=None):
     signing in with SIGN_IN_PASSWORD; `prepare(session)`: anything else to store first."""
     from sqlmodel import Session
 
-    from dashboard import accounts, auth, permissions
-    from dashboard.db import make_engine
+    from dashboard.domain import accounts, permissions
+    from dashboard.store.db import make_engine
+    from dashboard.web import auth
 
     database_url = databases.new_url(folder / "live.db", loaded=True)
     engine = make_engine(database_url)

@@ -5,7 +5,7 @@ No fixed waits: every check is a retrying `expect`."""
 import pytest
 from playwright.sync_api import expect
 
-from dashboard import vocab
+from dashboard.domain import vocab
 from tests.browser.conftest import DONE, EXCEPTION, LOCAL, MAIN, RUN_TIMEOUT, SIGN_IN_PASSWORD, store_server
 from tests.test_update_sheet import data_document
 

@@ -11,7 +11,7 @@ import docx
 import pytest
 from playwright.sync_api import expect
 
-from dashboard import auth
+from dashboard.web import auth
 from pages.shared import presenter
 from tests.browser.conftest import DONE, LOCAL, start_server, stop_server
 

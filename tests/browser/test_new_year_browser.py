@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from dashboard import cycles, vocab
-from dashboard.dates import ROC_OFFSET
+from dashboard.domain import cycles, vocab
+from dashboard.domain.dates import ROC_OFFSET
 from tests.browser.conftest import DONE, EXCEPTION, LOCAL, MAIN, RUN_TIMEOUT, SIGN_IN_PASSWORD, store_server
 from tests.test_new_year import NEXT, data_documents, still_tracked
 

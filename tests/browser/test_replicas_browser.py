@@ -23,7 +23,7 @@ from types import SimpleNamespace
 import pytest
 from playwright.sync_api import expect
 
-from dashboard import auth
+from dashboard.web import auth
 from tests import databases
 from tests.browser.conftest import DONE, LOCAL, MAIN, RUN_TIMEOUT
 

@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from dashboard import editing, vocab
+from dashboard.domain import editing, vocab
 from tests.browser.conftest import DONE, EXCEPTION, LOCAL, MAIN, RUN_TIMEOUT, SIGN_IN_PASSWORD, store_server
 from tests.test_update_sheet import column, expected_ids, label, new_proposal_id, row_of
 

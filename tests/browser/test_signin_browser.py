@@ -9,9 +9,10 @@ import secrets
 import pytest
 from sqlmodel import Session, select
 
-from dashboard import accounts, auth, permissions, vocab
-from dashboard.db import make_engine
-from dashboard.models import Proposal
+from dashboard.domain import accounts, permissions, vocab
+from dashboard.store.db import make_engine
+from dashboard.store.models import Proposal
+from dashboard.web import auth
 from pages.shared import auth_form
 from tests import databases
 from tests.browser import conftest

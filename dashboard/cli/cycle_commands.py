@@ -1,0 +1,75 @@
+"""The command line's yearly-cycle commands: `new-year YEAR --meeting-date D --user NAME` starts the
+next cycle (dashboard/domain/new_year.py), with the same role check as the app."""
+import sys
+from datetime import date
+
+from dashboard.cli import store_commands
+from dashboard.domain import accounts, new_year
+from dashboard.domain.agenda import parse_clock
+from dashboard.domain.dates import roc_date
+from dashboard.domain.permissions import OPERATOR
+
+REFUSED = store_commands.REFUSED
+
+
+def register(commands) -> None:
+    """Add the cycle commands to the CLI's subparsers."""
+    start = commands.add_parser("new-year", help="開始下一個年度：仍列管的提案成為新年度的列管案，並依上一次會議建立新年度的會議（限祕書處）")
+    start.add_argument("year", metavar="YEAR", help="新年度（民國年，須為目前年度的下一年）")
+    start.add_argument("--meeting-date", required=True, help="新年度副首長會議的日期（西元 YYYY-MM-DD）")
+    start.add_argument("--user", help="以哪個祕書處帳號的身分開始（預設為命令列操作者）")
+    start.add_argument("--chair", help="主持人（預設沿用上一次會議）")
+    start.add_argument("--chair-org", help="主持機關（預設沿用上一次會議）")
+    start.add_argument("--venue", help="地點（預設沿用上一次會議）")
+    start.add_argument("--url", help="會議連結（預設沿用上一次會議）")
+    start.add_argument("--start-time", help="開始時間 HH:MM（預設沿用上一次會議）")
+    start.set_defaults(handler=_new_year)
+
+
+@store_commands.refusing
+def _new_year(args) -> int:
+    values = _values(args)
+    if values is None:
+        return REFUSED
+    with store_commands._session(args) as session:
+        actor = accounts.actor_for(session, args.user) if args.user else OPERATOR
+        try:
+            result = new_year.start_year(session, actor=actor, **values)
+        except new_year.NewYearError as error:
+            print(error, file=sys.stderr)
+            return REFUSED
+    _print(result, values["meeting_date"])
+    return 0
+
+
+def _values(args) -> dict | None:
+    """The arguments as start_year takes them; None (and a message) when one is malformed."""
+    year = args.year.strip()
+    if not year.isdigit():
+        print(f"年度應為民國年的整數，不是「{args.year}」；未變更。", file=sys.stderr)
+        return None
+    try:
+        day = date.fromisoformat(args.meeting_date.strip())
+    except ValueError:
+        print(f"--meeting-date「{args.meeting_date}」不是有效的日期，請用西元 YYYY-MM-DD；未變更。", file=sys.stderr)
+        return None
+    start_time = None
+    if args.start_time is not None:
+        start_time = parse_clock(args.start_time)
+        if start_time is None:
+            print(f"--start-time「{args.start_time}」不是有效的時間，請用 HH:MM（例如 14:30）；未變更。", file=sys.stderr)
+            return None
+    return dict(year=int(year), meeting_date=day, start_time=start_time, chair=args.chair, chair_org=args.chair_org,
+                venue=args.venue, url=args.url)
+
+
+def _print(result: new_year.YearStarted, day: date) -> None:
+    print(f"已開始{result.year}年度：{result.previous}年度的提案中，持續列管 {len(result.carried)} 案、"
+          f"解除列管 {len(result.left)} 案；會議「{result.meeting_id}」訂於{roc_date(day)}。")
+    for new_id, source in result.carried:
+        print(f"  列管 {new_id} ← {source}")
+    for pid, why in result.left:
+        print(f"  離開 {pid}：{why}")
+    if result.undecided:
+        print(f"注意：{len(result.undecided)} 案尚未記錄決議，已依其列管狀態處理："
+              f"{'、'.join(result.undecided)}", file=sys.stderr)

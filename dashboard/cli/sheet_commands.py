@@ -1,0 +1,91 @@
+"""The spreadsheet round trip on the command line: export-sheet writes a group's update workbook,
+import-sheet previews (and with --apply applies) an uploaded one, with the same checks as the app."""
+import sys
+from pathlib import Path
+
+from sqlmodel import select
+
+from dashboard.cli import store_commands
+from dashboard.documents import sheet_import, update_sheet
+from dashboard.domain import accounts, cycles, lookup
+from dashboard.store.models import WorkGroup
+
+REFUSED = store_commands.REFUSED
+
+
+def register(commands) -> None:
+    """Add export-sheet and import-sheet to the CLI's subparsers."""
+    out = commands.add_parser("export-sheet", help="輸出一個議題組（含分組）某年度的提案更新試算表（.xlsx）")
+    out.add_argument("output", type=Path, metavar="OUT.xlsx")
+    out.add_argument("--group", help="議題組代碼或名稱（預設：全部議題組）")
+    out.add_argument("--year", type=int, help="年度（預設：目前年度）")
+    out.set_defaults(handler=_export_sheet)
+    read = commands.add_parser("import-sheet", help="讀入更新試算表（.xlsx 或匯出的 CSV）：列出每一項變更；加 --apply 才寫入")
+    read.add_argument("file", type=Path, metavar="FILE")
+    read.add_argument("--user", required=True, help="以哪個帳號的身分更新（依其角色檢查權限，版本記為此帳號）")
+    read.add_argument("--apply", action="store_true", help="套用變更（全部成功或全部不套用）；未加時只預覽")
+    read.set_defaults(handler=_import_sheet)
+
+
+@store_commands.refusing
+def _export_sheet(args) -> int:
+    with store_commands._session(args) as session:
+        held = cycles.cycles(session)
+        cycle = args.year if args.year is not None else cycles.current_cycle(session)
+        if cycle not in held:
+            print(f"資料庫沒有 {cycle} 年度；可用：{'、'.join(map(str, held)) or '（無）'}", file=sys.stderr)
+            return REFUSED
+        group = None
+        if args.group is not None:
+            groups = list(session.exec(select(WorkGroup).order_by(WorkGroup.sort_order)))
+            group = session.get(WorkGroup, lookup.group_id(args.group, groups) or "")
+            if group is None:
+                print(f"找不到議題組「{args.group}」；可用：{'、'.join(g.name for g in groups)}", file=sys.stderr)
+                return REFUSED
+        scope = update_sheet.Scope(cycle, group)
+        count = len(update_sheet.proposals_in(session, scope=scope))
+        data = update_sheet.workbook(session, scope=scope)
+    args.output.write_bytes(data)
+    print(f"已寫出 {args.output}：{scope.label}，{count} 案。")
+    return 0
+
+
+@store_commands.refusing
+def _import_sheet(args) -> int:
+    size = args.file.stat().st_size
+    if size > sheet_import.MAX_BYTES:
+        print(f"{args.file.name}｜（檔案）｜欄位「-」：檔案 {size // 1024 // 1024} MB，超過上限 "
+              f"{sheet_import.MAX_BYTES // 1024 // 1024} MB，未變更任何資料。", file=sys.stderr)
+        return REFUSED
+    data = args.file.read_bytes()
+    with store_commands._session(args) as session:
+        actor = accounts.actor_for(session, args.user)
+        plan = sheet_import.plan(session, actor=actor, name=args.file.name, data=data)
+        if plan.problems:
+            print(f"{args.file.name} 有 {len(plan.problems)} 個問題，未變更任何資料：", file=sys.stderr)
+            for problem in plan.problems:
+                print(f"  - {problem}", file=sys.stderr)
+            return REFUSED
+        for note in plan.notes:
+            print(f"注意：{note}")
+        if not plan.rows:
+            print(f"{args.file.name} 與資料庫的內容相同，沒有任何變更。")
+            return 0
+        changes = plan.changes
+        print(f"{args.file.name}：{len(plan.rows)} 案、{len(changes)} 項變更（編號｜欄位：原值 → 新值）")
+        for proposal_id, _title, label, old, new in changes:
+            print(f"  {proposal_id}｜{label}：{_one_line(old)} → {_one_line(new)}")
+        if not args.apply:
+            print("以上為預覽，未變更任何資料；確認後加上 --apply 套用。")
+            return 0
+        try:
+            versions = sheet_import.apply(session, actor=actor, plan=plan)
+        except sheet_import.SheetRefused as error:
+            print(error, file=sys.stderr)
+            return REFUSED
+        print(f"已套用：{len(versions)} 案各新增一個版本，記錄者「{actor.name}」，原因「{plan.reason}」。")
+    return 0
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\n", "⏎")

@@ -1,0 +1,316 @@
+"""The command line's store commands (python -m dashboard …): accounts, edits, history, revert,
+load as versions and the data/ layout export. Every write goes through the same functions and
+role checks as the app; a refusal prints one clear line (or the list of problems) and exits 1."""
+import functools
+import getpass
+import json
+import re
+import sys
+import unicodedata
+
+from sqlmodel import Session, select
+
+from dashboard.datafiles import build
+from dashboard.datafiles.data_layout import ExportError, export_data_layout
+from dashboard.domain import accounts, dates, editing, new_year, proposal_yaml, vocab
+from dashboard.domain.accounts import AccountError
+from dashboard.domain.editing import EditError, StaleEdit
+from dashboard.domain.permissions import OPERATOR, PermissionDenied
+from dashboard.store.db import make_engine
+from dashboard.store.models import Proposal, WorkGroup
+from dashboard.web import auth
+
+REFUSED = 1
+LIST_FIELDS = ("cities", "types")  # given as 臺北市、新北市 or 臺北市,新北市
+INTEGER_FIELDS = ("year", "item_no")
+KIND_LABELS = {editing.EDIT: "修改", editing.REVERT: "還原", editing.IMPORT: "自 data/ 匯入", build.CREATE: "新增",
+               new_year.CARRY: new_year.CARRY_LABEL}
+
+
+def register(commands) -> None:
+    """Add the store commands to the CLI's subparsers."""
+    user = commands.add_parser("user", help="管理帳號（以命令列操作者身分，即祕書處權限）")
+    users = user.add_subparsers(dest="user_command", required=True)
+    add = users.add_parser("add", help="新增帳號；密碼以互動方式輸入兩次，或用 --password-stdin 從標準輸入讀取")
+    add.add_argument("name", help="帳號名稱（登入時使用，也是修改紀錄上的名字）")
+    add.add_argument("--role", required=True, choices=list(vocab.ROLES),
+                     help="、".join(f"{k}：{v}" for k, v in vocab.ROLES.items()))
+    add.add_argument("--group", action="append", default=[], help="議題組窗口負責的議題組（代碼或名稱，可重複）")
+    add.add_argument("--email", help="OIDC 登入使用的電子郵件")
+    add.add_argument("--password-stdin", action="store_true", help="從標準輸入讀取密碼（供自動化使用）")
+    add.set_defaults(handler=_user_add)
+    users.add_parser("list", help="列出所有帳號").set_defaults(handler=_user_list)
+    disable = users.add_parser("disable", help="停用帳號（帳號不刪除，修改紀錄仍指向它）")
+    disable.add_argument("name")
+    disable.set_defaults(handler=_user_disable)
+
+    edit = commands.add_parser("edit", help="修改一案提案（與儀表板相同的檢查），成為新的版本")
+    edit.add_argument("proposal_id", metavar="ID")
+    edit.add_argument("--user", required=True, help="以哪個帳號的身分修改（依其角色檢查權限）")
+    edit.add_argument("--set", dest="assignments", action="append", required=True, metavar="FIELD=VALUE",
+                      help="欄位=新值；cities、types 以「、」或「,」分隔；lead_units 用 JSON；空值表示清除")
+    edit.add_argument("--base-version", type=int, help="修改所依據的版本（預設為目前版本）")
+    edit.add_argument("--reason", help="修改原因")
+    edit.set_defaults(handler=_edit)
+
+    history = commands.add_parser("history", help="列出一案提案的所有版本（新到舊）與欄位變更")
+    history.add_argument("proposal_id", metavar="ID")
+    history.set_defaults(handler=_history)
+
+    revert = commands.add_parser("revert", help="還原某一版的變更（成為新的版本；限祕書處）")
+    revert.add_argument("proposal_id", metavar="ID")
+    revert.add_argument("version", type=int, metavar="VERSION")
+    revert.add_argument("--user", required=True, help="以哪個帳號的身分還原")
+    revert.add_argument("--reason", help="還原原因")
+    revert.set_defaults(handler=_revert)
+
+
+def refusing(handler):
+    """Print a refusal as one line (or its problems) instead of a traceback, and exit 1."""
+    @functools.wraps(handler)
+    def run(args) -> int:
+        try:
+            return handler(args)
+        except StaleEdit as error:
+            print(f"未儲存：{error}", file=sys.stderr)
+            for version in error.newer:
+                print(f"  {_version_line(version)}", file=sys.stderr)
+                for line in _change_lines(version):
+                    print(f"    {line}", file=sys.stderr)
+            return REFUSED
+        except EditError as error:
+            if len(error.problems) == 1:
+                print(f"未儲存：{error.problems[0]}", file=sys.stderr)
+            else:
+                print(f"未儲存，有 {len(error.problems)} 個問題：", file=sys.stderr)
+                for problem in error.problems:
+                    print(f"  - {problem}", file=sys.stderr)
+            return REFUSED
+        except (PermissionDenied, AccountError, build.StoreHasEdits, build.ImportInterrupted, ExportError) as error:
+            print(error, file=sys.stderr)
+            return REFUSED
+    return run
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+@refusing
+def _user_add(args) -> int:
+    password = _new_password(args)
+    if password is False:
+        return REFUSED
+    try:
+        hashed = auth.hash_password(password) if password else None
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return REFUSED
+    with _session(args) as session:
+        account = accounts.add(session, actor=OPERATOR, name=args.name, role=args.role, groups=tuple(args.group),
+                               password_hash=hashed, email=args.email)
+        print(f"已新增{vocab.ROLES[account.role]}帳號「{account.name}」。")
+    return 0
+
+
+def _new_password(args) -> str | None | bool:
+    """The password typed (None: none, for an OIDC-only account with --email); False when refused."""
+    if args.password_stdin:
+        password = sys.stdin.read().rstrip("\r\n")
+    else:
+        hint = "（留空表示只用 OIDC 登入）" if args.email else ""
+        password = getpass.getpass(f"密碼{hint}：")
+        if getpass.getpass("再輸入一次：") != password:
+            print("兩次輸入的密碼不同，未新增帳號。", file=sys.stderr)
+            return False
+    if not password and not args.email:
+        print("密碼不可為空白（只用 OIDC 登入的帳號請加 --email），未新增帳號。", file=sys.stderr)
+        return False
+    return password or None
+
+
+@refusing
+def _user_list(args) -> int:
+    with _session(args) as session:
+        names = {g.id: g.name for g in session.exec(select(WorkGroup))}
+        rows = [(a.name, vocab.ROLES.get(a.role, a.role), "、".join(names.get(g, g) for g in a.groups) or "—",
+                 a.email or "—", "是" if a.disabled else "")
+                for a in accounts.listing(session)]
+    if not rows:
+        print("尚無帳號；以 python -m dashboard user add 新增。")
+        return 0
+    print(table(["帳號", "角色", "議題組", "電子郵件", "停用"], rows))
+    return 0
+
+
+@refusing
+def _user_disable(args) -> int:
+    with _session(args) as session:
+        accounts.set_disabled(session, actor=OPERATOR, name=args.name)
+    print(f"已停用帳號「{args.name.strip()}」。")
+    return 0
+
+
+def table(header: list[str], rows: list[tuple]) -> str:
+    """Columns aligned for a terminal, counting a CJK character as two columns."""
+    widths = [max(_width(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    lines = [header, ["-" * w for w in widths], *rows]
+    return "\n".join("  ".join(_pad(str(cell), w) for cell, w in zip(line, widths)).rstrip() for line in lines)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+# --- edits --------------------------------------------------------------------------------------
+
+@refusing
+def _edit(args) -> int:
+    changes = parse_assignments(args.assignments)
+    with _session(args) as session:
+        actor = accounts.actor_for(session, args.user)
+        base = editing.current_version(session, args.proposal_id) if args.base_version is None else args.base_version
+        version = editing.edit(session, actor=actor, proposal_id=args.proposal_id, changes=changes,
+                               base_version=base, reason=args.reason)
+        _print_saved(args.proposal_id, base, version)
+    return 0
+
+
+@refusing
+def _revert(args) -> int:
+    with _session(args) as session:
+        actor = accounts.actor_for(session, args.user)
+        base = editing.current_version(session, args.proposal_id)
+        version = editing.revert(session, actor=actor, proposal_id=args.proposal_id, version=args.version,
+                                 reason=args.reason)
+        _print_saved(args.proposal_id, base, version)
+    return 0
+
+
+def _print_saved(proposal_id: str, base: int, version) -> None:
+    if version is None:
+        print(f"提案 {proposal_id} 沒有變更（內容與第 {base} 版相同），未新增版本。")
+        return
+    print(f"已儲存提案 {proposal_id} 第 {version.version} 版：")
+    for line in _change_lines(version):
+        print(f"  {line}")
+
+
+@refusing
+def _history(args) -> int:
+    with _session(args) as session:
+        if session.get(Proposal, args.proposal_id) is None:
+            raise EditError([f"找不到提案「{args.proposal_id}」。"])
+        versions = editing.history(session, args.proposal_id)
+        if not versions:
+            print(f"提案 {args.proposal_id} 尚無修改紀錄（第 0 版：自 data/ 載入的內容）。")
+            return 0
+        print(f"提案 {args.proposal_id} 目前為第 {versions[0].version} 版（新到舊）：")
+        for version in versions:
+            print(_version_line(version))
+            for line in _change_lines(version):
+                print(f"  {line}")
+    return 0
+
+
+def _version_line(version) -> str:
+    parts = [f"第 {version.version} 版", dates.roc_datetime(dates.in_taipei(version.recorded_at)), version.recorded_by,
+             KIND_LABELS.get(version.kind, version.kind)]
+    if version.reason:
+        parts.append(f"原因：{version.reason}")
+    return "｜".join(parts)
+
+
+def _change_lines(version) -> list[str]:
+    return [f"{c.label}：{shown(c.old)} → {shown(c.new)}" for c in editing.changes_of(version)]
+
+
+def shown(value) -> str:
+    """A document value as one readable piece of text."""
+    if value is None or value == [] or value == "":
+        return "（空白）"
+    if isinstance(value, list):
+        return "、".join(f"{v.get('unit')}（{v.get('city')}）" if isinstance(v, dict) else str(v) for v in value)
+    if isinstance(value, str):
+        return f"「{value}」"
+    return str(value)
+
+
+def parse_assignments(assignments: list[str]) -> dict:
+    """FIELD=VALUE pairs as document values; EditError names every bad one."""
+    changes, problems = {}, []
+    for assignment in assignments:
+        name, sep, text = assignment.partition("=")
+        name = name.strip()
+        if not sep:
+            problems.append(f"「{assignment}」應寫成 欄位=新值，例如 --set contact=王小明")
+        elif name not in proposal_yaml.KEYS:
+            problems.append(f"沒有欄位「{name}」；欄位名稱同 data/proposals/*.yaml，例如 {'、'.join(editing.EDITABLE)}")
+        elif name in changes:
+            problems.append(f"欄位「{name}」指定了兩次")
+        else:
+            try:
+                changes[name] = _value(name, text.strip())
+            except ValueError as error:
+                problems.append(f"欄位「{name}」：{error}")
+    if problems:
+        raise EditError(problems)
+    return changes
+
+
+def _value(name: str, text: str):
+    if not text:
+        return None  # clears an optional value; the rules refuse clearing a required one
+    if name in LIST_FIELDS:
+        return [item.strip() for item in re.split(r"[、,，]", text) if item.strip()]
+    if name == "lead_units":
+        try:
+            units = json.loads(text)
+        except json.JSONDecodeError:
+            units = None
+        if not isinstance(units, list) or not all(isinstance(u, dict) for u in units):
+            raise ValueError('須為 JSON 清單，例如 [{"unit": "新北市政府教育局", "city": "新北市"}]')
+        return units
+    if name in INTEGER_FIELDS:
+        if not text.isdigit():
+            raise ValueError(f"「{text}」不是整數")
+        return int(text)
+    return text
+
+
+# --- load as versions, data/ layout export ----------------------------------------------------
+
+@refusing
+def load_as_versions(args) -> int:
+    engine = make_engine()
+    actor = OPERATOR
+    if args.user:
+        with Session(engine) as session:
+            actor = accounts.actor_for(session, args.user)
+    result = build.import_versions(engine, args.data, actor=actor)
+    ds = result.dataset
+    print(f"已把 {args.data} 匯入資料庫：提案 {len(ds.proposals)} 案中，更新為新版本 {len(result.changed)} 案、"
+          f"新增 {len(result.created)} 案；資料庫獨有而保留 {len(result.kept)} 案；"
+          f"跨區支援 {len(ds.mutual_aid)} 筆、指標 {len(ds.indicators)} 筆已更新。決議、會議紀錄、帳號與既有版本均保留。")
+    for label, ids in (("更新", result.changed), ("新增", result.created), ("資料庫獨有", result.kept)):
+        if ids:
+            print(f"  {label}：{'、'.join(ids)}")
+    return 0
+
+
+@refusing
+def export_layout(args) -> int:
+    engine = make_engine()
+    build.ensure_built(engine, args.data)
+    for path in export_data_layout(engine, args.directory, args.data / "geo"):
+        print(path)
+    return 0
+
+
+def _session(args) -> Session:
+    """A session on the store, built from data/ first when it is missing (as the app does)."""
+    engine = make_engine()
+    build.ensure_built(engine, args.data)
+    return Session(engine)

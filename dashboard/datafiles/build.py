@@ -1,0 +1,250 @@
+"""Build the store from data/: validate first, then replace the curated tables in one transaction.
+
+Once proposals have been edited in the dashboard, the store is the source of truth: a plain load
+would overwrite those edits and is refused (StoreHasEdits); `import_versions` brings data/ in as
+new versions instead, keeping every edit, decision, minutes record and account.
+"""
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import delete, func, inspect
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from dashboard.datafiles.loading import DataError, Dataset, Problem, ProposalRows, _sort_proposals, load_dataset
+from dashboard.domain import editing, proposal_yaml
+from dashboard.domain.permissions import OPERATOR, Actor, require_secretariat
+from dashboard.store.config import DATA_DIR
+from dashboard.store.db import build_lock, create_tables
+from dashboard.store.models import (
+    CURATED_TABLES,
+    AgendaItem,
+    City,
+    GroupMeeting,
+    Indicator,
+    Meeting,
+    MutualAid,
+    Organiser,
+    Proposal,
+    ProposalCity,
+    ProposalLead,
+    ProposalVersion,
+    StoreBuild,
+    WorkGroup,
+)
+
+IMPORT_REASON = None  # the version's kind says where it came from
+CREATE = "create"  # the version that brings a proposal new in data/ into a store that holds edits
+
+
+class StoreHasEdits(Exception):
+    """A plain load would overwrite proposals edited in the dashboard; the message says how to import instead."""
+
+    def __init__(self, versions: int, proposals: int):
+        self.versions, self.proposals = versions, proposals
+        super().__init__(f"資料庫已有 {proposals} 案提案的 {versions} 筆線上修改，重新載入 data/ 會蓋掉這些修改，"
+                         "因此未載入，資料庫未變更；若要把 data/ 的內容匯入為新版本（保留所有修改與決議），"
+                         "請執行 python -m dashboard load --as-versions。")
+
+
+def load(engine: Engine, data_dir: Path = DATA_DIR) -> Dataset:
+    """Validate data_dir and (re)write the curated tables; recorded decisions are kept.
+
+    Raises StoreHasEdits when proposals have been edited in the store, and loading.DataError
+    when data_dir has problems, both before touching the database.
+    """
+    _refuse_if_edited(engine)
+    dataset = load_dataset(data_dir)
+    with build_lock(engine):
+        _write(engine, dataset)
+    return dataset
+
+
+def _write(engine: Engine, dataset: Dataset) -> None:
+    create_tables(engine)
+    with Session(engine) as session, session.begin():
+        for table in CURATED_TABLES:
+            session.exec(delete(table))
+        for batch in dataset.batches():
+            session.add_all(batch)
+            session.flush()
+        session.add(StoreBuild(built_at=datetime.now(UTC)))
+
+
+def is_built(engine: Engine) -> bool:
+    if not inspect(engine).has_table("proposal"):
+        return False
+    with Session(engine) as session:
+        return session.exec(select(Proposal.id).limit(1)).first() is not None
+
+
+def ensure_built(engine: Engine, data_dir: Path = DATA_DIR) -> bool:
+    """Build the store when it is missing or empty; True when it was built now."""
+    with build_lock(engine):  # replicas starting together: the first builds, the others wait and find it built
+        if is_built(engine):
+            create_tables(engine)  # adds tables introduced since the store was built
+            return False
+        _write(engine, load_dataset(data_dir))
+    return True
+
+
+def edit_counts(engine: Engine) -> tuple[int, int]:
+    """(versions, proposals with versions) recorded in the store; (0, 0) before the table exists."""
+    if not inspect(engine).has_table(ProposalVersion.__tablename__):
+        return 0, 0
+    with Session(engine) as session:
+        return session.exec(select(func.count(ProposalVersion.id),
+                                   func.count(func.distinct(ProposalVersion.proposal_id)))).one()
+
+
+def _refuse_if_edited(engine: Engine) -> None:
+    versions, proposals = edit_counts(engine)
+    if versions:
+        raise StoreHasEdits(versions, proposals)
+
+
+class ImportInterrupted(Exception):
+    """The store refused a write of the import, most likely a version saved in the dashboard
+    meanwhile (possible on PostgreSQL; SQLite locks the store for the import); nothing was imported."""
+
+    def __init__(self):
+        super().__init__("匯入時與資料庫中的資料衝突（例如匯入期間有人在儀表板儲存了修改），未匯入，資料庫未變更；請重新執行。")
+
+
+@dataclass
+class Imported:
+    """What import_versions did: the new versions, and the proposals kept that data/ lacks."""
+    dataset: Dataset
+    versions: list[ProposalVersion] = field(default_factory=list)  # kind import or create
+    kept: list[str] = field(default_factory=list)
+
+    @property
+    def created(self) -> list[str]:
+        return [v.proposal_id for v in self.versions if v.kind == CREATE]
+
+    @property
+    def changed(self) -> list[str]:
+        return [v.proposal_id for v in self.versions if v.kind == editing.IMPORT]
+
+
+def import_versions(engine: Engine, data_dir: Path = DATA_DIR, *, actor: Actor = OPERATOR) -> Imported:
+    """Bring data/ into a store that may hold edits, all or nothing, losing nothing:
+
+    - a proposal whose document in data/ differs from the store's gets a new version (kind
+      "import"), checked like any edit (so a stale base or a bad value cannot slip in);
+    - a proposal new in data/ is added with a first version of kind "create" listing its fields,
+      so that its history says where it came from;
+    - a proposal only in the store is kept as it is;
+    - cities and groups are updated by key, the other curated tables (group meetings, the
+      meeting, its agenda and organisers, mutual aid, indicators) replaced by data/'s;
+    - decisions, minutes records, versions and accounts are not touched.
+
+    The secretariat only. Raises DataError (data/ has problems, or the store's proposals would
+    lose a city or group they use) before anything is written.
+    """
+    require_secretariat(actor, "把 data/ 匯入為新版本")
+    dataset = load_dataset(data_dir)
+    if not is_built(engine):  # nothing to keep: a plain build
+        load(engine, data_dir)
+        return Imported(dataset)
+    create_tables(engine)
+    with Session(engine, expire_on_commit=False) as session:  # the result's versions are read after
+        try:
+            result = _import(session, dataset, actor)
+            session.commit()
+        except IntegrityError as error:  # a version number taken by a save made meanwhile
+            session.rollback()
+            raise ImportInterrupted() from error
+        except BaseException:
+            session.rollback()
+            raise
+    return result
+
+
+def _import(session: Session, ds: Dataset, actor: Actor) -> Imported:
+    data_ids = [p.id for p in ds.proposals]
+    kept = [p for p in session.exec(select(Proposal).order_by(Proposal.sort_order)) if p.id not in set(data_ids)]
+    _check_references(session, ds, kept)
+    for table in (Indicator, MutualAid, GroupMeeting, AgendaItem, Organiser, Meeting):
+        session.exec(delete(table))
+    for city in ds.cities:
+        session.merge(city)
+    for group in sorted(ds.groups, key=lambda g: g.parent_id is not None):  # parents first
+        session.merge(group)
+    session.flush()
+    result = Imported(ds, kept=[p.id for p in kept])
+    for rows in _rows_by_proposal(ds):
+        version = _import_proposal(session, rows, ds.cities, actor)
+        if version is not None:
+            result.versions.append(version)
+    session.flush()
+    _sort_proposals(list(session.exec(select(Proposal))))
+    _remove_unlisted(session, ds)
+    for batch in (ds.group_meetings, ds.mutual_aid, ds.indicators, ds.meetings, ds.agenda, ds.organisers):
+        session.add_all(batch)
+        session.flush()
+    session.add(StoreBuild(built_at=datetime.now(UTC)))
+    return result
+
+
+def _rows_by_proposal(ds: Dataset) -> list[ProposalRows]:
+    def of(items):
+        grouped = {}
+        for item in items:
+            grouped.setdefault(item.proposal_id, []).append(item)
+        return grouped
+    leads, types, cities = of(ds.leads), of(ds.types), of(ds.proposal_cities)
+    return [ProposalRows(p, leads.get(p.id, []), types.get(p.id, []), cities.get(p.id, [])) for p in ds.proposals]
+
+
+def _import_proposal(session: Session, rows: ProposalRows, all_cities: list[City], actor: Actor):
+    pid = rows.proposal.id
+    document = proposal_yaml.rows_document(rows.proposal, rows.leads, [t.type for t in rows.types],
+                                       [c.city_code for c in rows.cities], all_cities)
+    base = editing.current_version(session, pid)
+    if session.get(Proposal, pid) is not None:
+        return editing.stage(session, actor=actor, proposal_id=pid, base_version=base, reason=IMPORT_REASON,
+                             changes={key: document.get(key) for key in proposal_yaml.KEYS},
+                             kind=editing.IMPORT, fields=proposal_yaml.KEYS)
+    session.add(rows.proposal)
+    session.flush()
+    session.add_all([*rows.leads, *rows.types, *rows.cities])
+    version = ProposalVersion(proposal_id=pid, version=base + 1, kind=CREATE, reason=IMPORT_REASON,
+                              changes=[{"field": k, "old": None, "new": v} for k, v in document.items()],
+                              recorded_at=datetime.now(UTC), recorded_by=actor.name)
+    session.add(version)
+    return version
+
+
+def _check_references(session: Session, ds: Dataset, kept: list[Proposal]) -> None:
+    """The proposals only in the store must still find their cities and groups in data/."""
+    codes = {c.code for c in ds.cities}
+    groups = {g.id for g in ds.groups}
+    kept_ids = [p.id for p in kept]
+    problems = []
+    for proposal in kept:
+        for gid in filter(None, (proposal.group_id, proposal.subgroup_id)):
+            if gid not in groups:
+                problems.append(Problem("data/groups.csv", f"組別 {gid}", "id",
+                                        f"資料庫中的提案 {proposal.id}（不在 data/ 中）仍屬於此組別，不可刪除"))
+    used = [*session.exec(select(ProposalLead.proposal_id, ProposalLead.city_code)
+                          .where(ProposalLead.proposal_id.in_(kept_ids))),
+            *session.exec(select(ProposalCity.proposal_id, ProposalCity.city_code)
+                          .where(ProposalCity.proposal_id.in_(kept_ids)))]
+    for pid, code in dict.fromkeys(used):
+        if code not in codes:
+            problems.append(Problem("data/cities.csv", f"縣市 {code}", "code",
+                                    f"資料庫中的提案 {pid}（不在 data/ 中）仍使用此縣市，不可刪除"))
+    if problems:
+        raise DataError(problems)
+
+
+def _remove_unlisted(session: Session, ds: Dataset) -> None:
+    """Cities and groups that data/ no longer lists (checked unused by _check_references)."""
+    session.exec(delete(WorkGroup).where(WorkGroup.id.not_in([g.id for g in ds.groups]),
+                                         WorkGroup.parent_id.is_not(None)))
+    session.exec(delete(WorkGroup).where(WorkGroup.id.not_in([g.id for g in ds.groups])))
+    session.exec(delete(City).where(City.code.not_in([c.code for c in ds.cities])))
+    session.flush()

@@ -1,0 +1,1 @@
+"""Documents: the packet, cards, bundles, city summaries, minutes, workbooks and exports."""

@@ -1,0 +1,220 @@
+"""Card bundles for each reader: every 合作提案單 of a working group (with its sub-groups) or of a
+city (the proposals it leads or joins, as the app's city lens decides) in one cycle, as one .docx
+with a cover line and a contents list.
+
+The readers' names (a group's id or name, a city's code, name or English name, 台/臺 alike) are
+resolved here, once, for the CLI and the page; an unknown one raises BundleError with the choices.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from sqlmodel import Session
+
+from dashboard.documents import card_docx, minutes
+from dashboard.domain import cycles, dates, frames, lookup, queries, vocab
+from dashboard.domain.dates import roc_datetime
+from dashboard.store.models import City, WorkGroup
+
+CONTENTS_WIDTHS_CM = [1.3, 1.9, 3.0, 3.8, 5.7, 1.3]
+CONTENTS_SIZE = Pt(10.5)  # 八縣市共同合作 and 文化教育組／教育組 on one line each
+CONTENTS_HEADER = ["序號", "編號", "類別", "議題組", "提案名稱", "頁次"]
+
+
+class BundleError(ValueError):
+    """A reader's choice the store does not know (group, city, year); the message says which."""
+
+
+def resolve_year(session: Session, year: int | None) -> int:
+    """`year`, or the current cycle; BundleError when the store holds no such cycle."""
+    held = cycles.cycles(session)
+    if not held:
+        raise BundleError("資料庫中沒有任何年度的提案或會議。")
+    if year is None:
+        return held[-1]
+    if year not in held:
+        raise BundleError(f"沒有 {year} 年度的資料；可用的年度：{'、'.join(str(y) for y in held)}")
+    return year
+
+
+def bundle_groups(session: Session) -> list[WorkGroup]:
+    """The groups that own proposals (not the staff group), in their official order."""
+    return [g for g in queries.groups(session) if g.kind != "staff"]
+
+
+def resolve_group(session: Session, value: str) -> WorkGroup:
+    groups = bundle_groups(session)
+    found = lookup.group_id(value, groups)
+    if found is None:
+        raise BundleError(f"未知的議題組「{value}」；可用：{'、'.join(g.name for g in groups)}")
+    return next(g for g in groups if g.id == found)
+
+
+def resolve_city(session: Session, value: str) -> City:
+    cities = queries.cities(session)
+    found = lookup.city_code(value, cities)
+    if found is None:
+        raise BundleError(f"未知的縣市「{value}」；可用：{'、'.join(c.name for c in cities)}")
+    return next(c for c in cities if c.code == found)
+
+
+def group_label(group: WorkGroup, groups: list[WorkGroup]) -> str:
+    """文化教育組／文化組 for a sub-group, the name for a top-level group."""
+    parent = next((g for g in groups if g.id == group.parent_id), None)
+    return f"{parent.name}／{group.name}" if parent else group.name
+
+
+def cycle_frame(session: Session, *, year: int) -> pd.DataFrame:
+    """queries.proposals_frame of cycle `year`, in packet order."""
+    return queries.proposals_frame(session, year=year)
+
+
+def group_rows(frame: pd.DataFrame, *, group_id: str) -> pd.DataFrame:
+    """The rows of a group and its sub-groups, as the proposal list's group filter picks them."""
+    return frames.filter_proposals(frame, spec=frames.ProposalFilter(groups=(group_id,)))
+
+
+def city_rows(frame: pd.DataFrame, *, city: str) -> pd.DataFrame:
+    """The rows a city leads or joins, with their `role` (frames.city_involvement, the city lens)."""
+    return frames.city_involvement(frame, city=city)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    title: str  # 文化教育組 / 臺北市
+    scope: str  # what "every card" means here, for the cover
+    year: int
+    rows: pd.DataFrame  # proposals frame rows, in packet order (city bundles: with `role`)
+
+    @property
+    def ids(self) -> list[str]:
+        return self.rows["id"].tolist()
+
+
+def group_bundle(session: Session, *, group: str, year: int | None = None) -> Bundle:
+    g = resolve_group(session, group)
+    year = resolve_year(session, year)
+    groups = queries.groups(session)
+    family = [x.name for x in frames.group_family(groups, group_id=g.id) if x.id != g.id]
+    scope = f"{group_label(g, groups)}" + (f"（含{'、'.join(family)}）" if family else "") + "之提案"
+    return Bundle(group_label(g, groups), scope, year, group_rows(cycle_frame(session, year=year), group_id=g.id))
+
+
+def city_bundle(session: Session, *, city: str, year: int | None = None) -> Bundle:
+    c = resolve_city(session, city)
+    year = resolve_year(session, year)
+    return Bundle(c.name, f"{c.name}主辦或參與合作之提案", year, city_rows(cycle_frame(session, year=year), city=c.name))
+
+
+def _contents_rows(bundle: Bundle) -> list[list[str]]:
+    rows = []
+    for number, r in enumerate(bundle.rows.itertuples(), start=1):
+        group = f"{r.group}／{r.subgroup}" if isinstance(r.subgroup, str) else r.group
+        title = r.title + (f"（{r.role}）" if hasattr(r, "role") else "")
+        rows.append([str(number), r.id, r.track_label, group, title, ""])
+    return rows
+
+
+def _bookmark_name(number: int) -> str:
+    return f"card_{number}"
+
+
+def _bookmark(paragraph, number: int) -> None:
+    """Mark a card's heading, so that the contents list can name its page."""
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), _bookmark_name(number))
+    end.set(qn("w:id"), str(number))
+    properties = paragraph._p.pPr  # w:pPr must stay the paragraph's first child
+    if properties is None:
+        paragraph._p.insert(0, start)
+    else:
+        properties.addnext(start)
+    paragraph._p.append(end)
+
+
+def _page_ref(paragraph, number: int) -> None:
+    """A PAGEREF field: the page of the card's heading, filled in when the document is laid out
+    (LibreOffice does so itself; Word on opening, as the settings ask it to update fields)."""
+    for kind, text in (("begin", None), ("instr", f" PAGEREF {_bookmark_name(number)} \\h "), ("separate", None),
+                       ("text", ""), ("end", None)):
+        run = paragraph.add_run()
+        if kind == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+            run._r.append(element)
+        elif kind == "text":
+            run.text = text
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+            run._r.append(element)
+
+
+# The elements that follow w:updateFields in w:settings (ECMA-376 CT_Settings is a sequence; Word
+# refuses a file whose settings are out of order).
+_AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+                        "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+                        "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
+                        "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
+                        "listSeparator")
+
+
+def _update_fields_on_open(document) -> None:
+    """Ask Word to fill in the page references when it opens the file."""
+    settings = document.settings.element
+    element = OxmlElement("w:updateFields")
+    element.set(qn("w:val"), "true")
+    later = next((child for child in settings if child.tag in {qn(f"w:{name}") for name in _AFTER_UPDATE_FIELDS}), None)
+    if later is None:
+        settings.append(element)
+    else:
+        later.addprevious(element)
+
+
+def track_summary(rows: pd.DataFrame) -> str:
+    """「111年度列管案 13 案、請求中央協助 8 案、八縣市共同合作 34 案」 (tracks present only)."""
+    counts = frames.track_counts(rows)
+    labels = frames.track_choices(rows)
+    return "、".join(f"{labels[t]} {counts[t]} 案" for t in vocab.TRACKS if counts[t])
+
+
+def bundle_docx(session: Session, bundle: Bundle, *, now: datetime | None = None) -> bytes:
+    """Cover line, contents list, then every card on a page of its own (card_docx)."""
+    document = card_docx.new_document()
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(f"{bundle.year}年度「北臺區域發展推動委員會」\n{bundle.title}　合作提案單彙編")
+    run.bold, run.font.size = True, Pt(16)
+    count = len(bundle.rows)
+    summary = f"（{track_summary(bundle.rows)}）" if count else ""
+    document.add_paragraph(f"收錄{bundle.year}年度{bundle.scope}，共 {count} 案{summary}。")
+    stamp = document.add_paragraph(f"北臺合作儀表板於 {roc_datetime(dates.now_taipei(now))} 依資料庫內容產生。")
+    stamp.runs[0].font.size = Pt(9)
+    heading = document.add_paragraph()
+    heading.add_run("目錄").bold = True
+    if count:
+        contents = minutes._table(document, CONTENTS_HEADER, _contents_rows(bundle), CONTENTS_WIDTHS_CM)
+        for number, row in enumerate(contents.rows[1:], start=1):
+            _page_ref(row.cells[-1].paragraphs[0], number)
+        for row in contents.rows:
+            for cell in row.cells:
+                for run in cell.paragraphs[0].runs:
+                    run.font.size = CONTENTS_SIZE
+        _update_fields_on_open(document)
+    else:
+        document.add_paragraph("本年度沒有符合的提案。")
+    for number, heading in enumerate(card_docx.add_cards(document, session, proposal_ids=bundle.ids), start=1):
+        _bookmark(heading, number)
+    return card_docx.to_bytes(document)
+
+
+def file_name(bundle: Bundle) -> str:
+    """112年度_文化教育組_合作提案單.docx (no characters a file system refuses)."""
+    plain = "".join(ch for ch in bundle.title if ch not in "／/\\:*?\"<>|")
+    return f"{bundle.year}年度_{plain}_合作提案單.docx"

@@ -1,0 +1,480 @@
+"""The meeting packet (會議資料, .docx) of one cycle, built from the store in the layout of the
+printed packet: a cover; 壹 會議議程; 貳 執行進度說明 (the working groups' meeting log); 參 討論事項
+(the carried-over proposals to de-list and to keep tracking, with their reasons; the year's new
+proposals per track with 說明/進度, the cross-border statistics and indicator tables inside the
+rows they belong to); every 合作提案單; and the organisers on the back page.
+
+Which proposals and which meeting belong to the cycle is dashboard/domain/cycles.py's business; no year
+is written here. A cycle the store does not hold raises PacketError with a one-line reason.
+"""
+import io
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.shared import Cm, Pt
+from sqlmodel import Session, select
+
+from dashboard.documents import card_docx
+from dashboard.documents.minutes import _row_property, numeral
+from dashboard.domain import agenda, cycles, vocab
+from dashboard.domain.dates import roc_date, roc_period, roc_year
+from dashboard.store.models import (
+    AgendaItem,
+    City,
+    GroupMeeting,
+    Indicator,
+    Meeting,
+    MutualAid,
+    Organiser,
+    Proposal,
+    ProposalLead,
+    WorkGroup,
+)
+
+
+class PacketError(ValueError):
+    """The packet cannot be built (a cycle the store does not hold); the message is for the user."""
+
+
+# --- what the packet holds ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Row:
+    """One proposal as the packet's tables print it."""
+    proposal: Proposal
+    group_label: str  # 文化教育組-教育組
+    units: tuple[str, ...]  # 主辦／提案單位
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One line of a meeting-log table: a group (or one of its sub-groups) and its meetings."""
+    group: str
+    host: str  # the host agency without its city government's name: 城鄉發展局
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LogTable:
+    heading: str  # 發展推動組工作辦理情形
+    host_city: str  # 新北市: whose agencies host the groups
+    rows: tuple[LogRow, ...]
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    """A table printed inside a proposal's row: a caption, a header and rows of text."""
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths_cm: tuple[float, ...]
+
+
+@dataclass
+class PacketData:
+    year: int
+    meeting: Meeting
+    agenda: list[AgendaItem]
+    organisers: dict[str, list[str]]  # role -> names, in role order
+    log: list[LogTable]
+    delist: list[Row]
+    keep: list[Row]
+    carried_year: int
+    new: dict[str, list[Row]]  # track -> rows, tracks in vocab order
+    figures: dict[str, list[FigureTable]] = field(default_factory=dict)  # proposal id -> tables in its row
+    figure_notes: dict[str, str] = field(default_factory=dict)  # proposal id -> a line above its tables
+    card_ids: list[str] = field(default_factory=list)  # the 合作提案單, in the order they are printed
+
+    @property
+    def carried(self) -> list[Row]:
+        return self.delist + self.keep
+
+
+ORGANISER_ROLES = ["主辦單位", "承辦單位", "執行單位"]
+LOG_HEADINGS = {"topic": "各議題組會議辦理情形", "staff": "幕僚會議辦理情形"}  # development: 〈name〉工作辦理情形
+LOG_KINDS = ["development", "topic", "staff"]
+
+
+def collect(session: Session, *, year: int) -> PacketData:
+    """Everything the packet of cycle `year` prints, read from the store."""
+    meeting = cycles.meeting_of(session, year)
+    proposals = list(session.exec(select(Proposal).where(cycles.in_cycle(year)).order_by(Proposal.sort_order)))
+    if meeting is None or not proposals:
+        missing = "會議" if meeting is None else "提案"
+        held = "、".join(str(y) for y in cycles.cycles(session)) or "（無）"
+        raise PacketError(f"資料庫中沒有 {year} 年度的{missing}，無法產生會議資料；資料庫中的年度：{held}。")
+    groups = {g.id: g for g in session.exec(select(WorkGroup))}
+    leads: dict[str, list[str]] = {}
+    ids = [p.id for p in proposals]
+    for lead in session.exec(select(ProposalLead).where(ProposalLead.proposal_id.in_(ids))
+                             .order_by(ProposalLead.position)):
+        leads.setdefault(lead.proposal_id, []).append(lead.unit)
+    rows = [Row(p, group_label(groups, p), tuple(leads.get(p.id, []))) for p in proposals]
+    carried = [r for r in rows if r.proposal.track == vocab.CARRIED]
+    cities = list(session.exec(select(City).order_by(City.sort_order)))
+    data = PacketData(
+        year=year, meeting=meeting, agenda=_agenda(session, meeting), organisers=_organisers(session, meeting),
+        log=_log(session, groups, year),
+        delist=[r for r in carried if r.proposal.tracking_status in vocab.DELIST_STATUSES],
+        keep=[r for r in carried if r.proposal.tracking_status not in vocab.DELIST_STATUSES],
+        carried_year=year - 1 if not carried else carried[0].proposal.year,
+        new={track: [r for r in rows if r.proposal.track == track] for track in vocab.NEW_TRACKS},
+        card_ids=card_order(groups, [r.proposal for r in rows if r.proposal.track != vocab.CARRIED]),
+    )
+    _add_mutual_aid(session, data, ids, cities)
+    _add_indicator_tables(session, data, ids, cities)
+    return data
+
+
+def group_label(groups: dict[str, WorkGroup], p: Proposal) -> str:
+    name = groups[p.group_id].name
+    return f"{name}-{groups[p.subgroup_id].name}" if p.subgroup_id else name
+
+
+def card_order(groups: dict[str, WorkGroup], proposals: list[Proposal]) -> list[str]:
+    """The cards as the packet binds them: the topic groups in order, then the development group."""
+    def key(p: Proposal):
+        group = groups[p.group_id]
+        sub = groups[p.subgroup_id].sort_order if p.subgroup_id else 0
+        return (group.kind != "topic", group.sort_order, sub, p.sort_order)
+    return [p.id for p in sorted(proposals, key=key)]
+
+
+def _agenda(session: Session, meeting: Meeting) -> list[AgendaItem]:
+    return list(session.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+                             .order_by(AgendaItem.position)))
+
+
+def _organisers(session: Session, meeting: Meeting) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for row in session.exec(select(Organiser).where(Organiser.meeting_id == meeting.id)
+                            .order_by(Organiser.role, Organiser.position)):
+        found.setdefault(row.role, []).append(row.name)
+    order = [role for role in ORGANISER_ROLES if role in found] + sorted(set(found) - set(ORGANISER_ROLES))
+    return {role: found[role] for role in order}
+
+
+def split_agency(agency: str) -> tuple[str, str]:
+    """新北市政府城鄉發展局 -> (新北市, 城鄉發展局); an agency without 政府 is kept whole."""
+    city, sep, unit = agency.partition("政府")
+    return (city, unit) if sep and unit else ("", agency)
+
+
+def log_date(day: date) -> str:
+    """112年01月17日, as the packet's meeting log prints dates (months and days in two digits)."""
+    return f"{roc_year(day.year)}年{day.month:02d}月{day.day:02d}日"
+
+
+def _log(session: Session, groups: dict[str, WorkGroup], year: int) -> list[LogTable]:
+    """The working groups' meetings held in the cycle's ROC year, one table per kind of group."""
+    held: dict[str, list[GroupMeeting]] = {}
+    for m in session.exec(select(GroupMeeting).order_by(GroupMeeting.date, GroupMeeting.id)):
+        if roc_year(m.date.year) == year:
+            held.setdefault(m.group_id, []).append(m)
+    ordered = sorted(groups.values(), key=lambda g: g.sort_order)
+    tables = []
+    for kind in LOG_KINDS:
+        tops = [g for g in ordered if g.kind == kind and g.parent_id is None]
+        if not tops:
+            continue
+        rows, host_cities = [], []
+        for top in tops:
+            children = [g for g in ordered if g.parent_id == top.id]
+            for group in children or [top]:
+                city, host = split_agency(group.host_agency or "")
+                host_cities.append(city)
+                prefix = f"{group.name}：" if children else ""
+                lines = tuple(f"{prefix}{log_date(m.date)} {m.name}" for m in held.get(group.id, []))
+                rows.append(LogRow(top.name, host, lines or ("（本年度無會議紀錄）",)))
+        heading = LOG_HEADINGS.get(kind) or f"{tops[0].name}工作辦理情形"
+        city = max(set(host_cities), key=host_cities.count) if host_cities else ""
+        tables.append(LogTable(heading, city, tuple(rows)))
+    return tables
+
+
+MUTUAL_AID_HEADER = ("項次", "縣市", "火警", "救護", "轉報")
+MUTUAL_AID_WIDTHS = (1.0, 1.8, 1.2, 1.2, 1.4)
+
+
+def _add_mutual_aid(session: Session, data: PacketData, ids: list[str], cities: list[City]) -> None:
+    """Per requesting city, the cities it asked for help, as the packet prints them in the row."""
+    names = {c.code: c.name for c in cities}
+    by_proposal: dict[str, dict[str, list[MutualAid]]] = {}
+    for m in session.exec(select(MutualAid).where(MutualAid.proposal_id.in_(ids)).order_by(MutualAid.id)):
+        by_proposal.setdefault(m.proposal_id, {}).setdefault(m.from_city, []).append(m)
+    for pid, by_city in by_proposal.items():
+        periods = {(m.period_start, m.period_end) for rows in by_city.values() for m in rows}
+        if len(periods) == 1:
+            data.figure_notes[pid] = f"統計區間：{roc_period(*next(iter(periods)))}"
+        for code, rows in by_city.items():
+            own = {(m.period_start, m.period_end) for m in rows}
+            period = f"（{roc_period(*next(iter(own)))}）" if len(periods) > 1 and len(own) == 1 else ""
+            data.figures.setdefault(pid, []).append(FigureTable(
+                f"{names[code]}協請其他縣市支援之數量{period}", MUTUAL_AID_HEADER,
+                tuple((str(m.item_no), names[m.to_city], str(m.fire), str(m.ambulance), str(m.relay)) for m in rows),
+                MUTUAL_AID_WIDTHS))
+
+
+TOTAL_LABEL = "合計"
+
+
+def _add_indicator_tables(session: Session, data: PacketData, ids: list[str], cities: list[City]) -> None:
+    """The indicators the packet prints as a table: per-city figures with a printed total
+    (kind='total'), one column per indicator. Figures the progress text states in words stay there."""
+    names = {c.code: c.name for c in cities}
+    by_proposal: dict[str, list[Indicator]] = {}
+    for i in session.exec(select(Indicator).where(Indicator.proposal_id.in_(ids)).order_by(Indicator.id)):
+        by_proposal.setdefault(i.proposal_id, []).append(i)
+    for pid, rows in by_proposal.items():
+        tabled = list(dict.fromkeys(
+            i.indicator for i in rows
+            if i.kind == "total" and i.city_code is None and i.counterpart_code is None
+            and any(v.indicator == i.indicator and v.kind == "value" and v.city_code and not v.counterpart_code
+                    for v in rows)))
+        if not tabled:
+            continue
+        labels = {i.indicator: i.label for i in rows}
+        values = {(i.indicator, i.city_code): i.value for i in rows if i.kind == "value" and i.city_code}
+        totals = {i.indicator: i.value for i in rows if i.kind == "total" and i.city_code is None
+                  and i.counterpart_code is None}
+        shown = [c.code for c in cities if any((name, c.code) in values for name in tabled)]
+        body = [(names[code], *(_number(values.get((name, code))) for name in tabled)) for code in shown]
+        body.append((TOTAL_LABEL, *(_number(totals[name]) for name in tabled)))
+        width = round(6.8 / (len(tabled) + 1), 2)
+        data.figures.setdefault(pid, []).append(FigureTable(
+            "", ("縣市", *(labels[name] for name in tabled)), tuple(body), (width,) * (len(tabled) + 1)))
+
+
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+# --- the document ---------------------------------------------------------------------------
+
+TABLE_FONT_PT = 11
+FIGURE_FONT_PT = 9
+AGENDA_WIDTHS = (3.0, 2.0, 12.0)
+LOG_WIDTHS = (3.0, 2.6, 11.4)
+CARRIED_WIDTHS = (1.2, 2.6, 2.8, 3.6, 6.8)
+CENTRAL_WIDTHS = (1.2, 2.3, 2.5, 3.2, 1.9, 5.9)
+JOINT_WIDTHS = (1.2, 2.3, 2.5, 3.2, 7.8)
+PROGRESS = "說明/進度"
+
+
+def clock_label(at: time) -> str:
+    """14:30 -> 下午2時30分 (the packet's way of writing the meeting's time)."""
+    period = "上午" if at.hour < 12 else "下午"
+    hour = at.hour if at.hour <= 12 else at.hour - 12
+    return f"{period}{hour}時" + (f"{at.minute}分" if at.minute else "")
+
+
+def _paragraph(container, text: str = "", *, bold: bool = False, size: float | None = None,
+               center: bool = False, indent_cm: float = 0.0):
+    paragraph = container.add_paragraph()
+    if center:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if indent_cm:
+        paragraph.paragraph_format.left_indent = Cm(indent_cm)
+    run = paragraph.add_run(text)
+    run.bold = bold
+    if size:
+        run.font.size = Pt(size)
+    return paragraph
+
+
+def _page_break(document) -> None:
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _fill(cell, text: str, *, size: float, bold: bool = False) -> None:
+    """A cell's text, one paragraph per line."""
+    lines = (text or "").split("\n")
+    cell.text = ""
+    for index, line in enumerate(lines):
+        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+        paragraph.paragraph_format.space_before = Pt(0)
+        run = paragraph.add_run(line)
+        run.font.size = Pt(size)
+        run.bold = bold
+
+
+def _grid(container, header, rows, widths_cm, *, size: float = TABLE_FONT_PT):
+    """A grid table with fixed widths and the header repeated on every page; rows may break across
+    pages, as the long progress texts do in the printed packet."""
+    table = container.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for cell, text in zip(table.rows[0].cells, header):
+        _fill(cell, text, size=size, bold=True)
+    _row_property(table.rows[0], "w:tblHeader")
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, values):
+            _fill(cell, text, size=size)
+    for column, width in zip(table.columns, widths_cm):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
+    return table
+
+
+def _figures(cell, note: str | None, figures: list[FigureTable]) -> None:
+    """The statistics tables printed inside a row's progress cell."""
+    if note:
+        _paragraph(cell, note, size=FIGURE_FONT_PT + 1)
+    for figure in figures:
+        if figure.caption:
+            _paragraph(cell, figure.caption, size=FIGURE_FONT_PT + 1)
+        _grid(cell, figure.header, figure.rows, figure.widths_cm, size=FIGURE_FONT_PT)
+        spacer = cell.add_paragraph()  # a cell must end with a paragraph; it also spaces the tables
+        spacer.paragraph_format.space_before = Pt(0)
+        spacer.add_run().font.size = Pt(FIGURE_FONT_PT - 3)
+
+
+def title_lines(name: str) -> list[str]:
+    """112年度「北臺區域發展推動委員會」副首長會議 -> [112年度北臺區域發展推動委員會, 副首長會議],
+    the two lines at the head of the packet's first page."""
+    head, sep, tail = name.rpartition("」")
+    lines = [head, tail] if sep and tail else [name]
+    return [line.replace("「", "").replace("」", "").strip() for line in lines]
+
+
+def _title(document, data: PacketData) -> None:
+    for line in title_lines(data.meeting.name):
+        _paragraph(document, line, bold=True, size=20, center=True)
+
+
+def _meeting_day(m: Meeting) -> str:
+    return f"{roc_date(m.date)}（{agenda.weekday_label(m.date)}）{clock_label(m.start_time)}"
+
+
+def _agenda_section(document, data: PacketData) -> None:
+    m = data.meeting
+    _paragraph(document, "壹、會議議程", bold=True, size=16)
+    venue = f"{m.venue}（網址：{m.url}）" if m.url else m.venue
+    for index, (label, value) in enumerate([("會議名稱", m.name), ("會議主持人", f"{m.chair_org} {m.chair}"),
+                                            ("會議時間", _meeting_day(m)), ("會議地點", venue)], start=1):
+        _paragraph(document, f"{numeral(index)}、{label}：{value}")
+    _paragraph(document, f"{numeral(5)}、會議議程：")
+    rows = []
+    for index, item in enumerate(data.agenda):
+        end = agenda.item_end(data.agenda, index)
+        span = f"{item.start:%H:%M}-{end:%H:%M}" if end else f"{item.start:%H:%M} -"
+        title = "\n".join(line.strip() for line in item.title.splitlines() if line.strip())
+        rows.append((span, f"{item.minutes} mins" if item.minutes else "",
+                     title + (f"\n{item.note}" if item.note else "")))
+    table = _grid(document, ("時間", "", "主題（內容）"), rows, AGENDA_WIDTHS)
+    heading = table.cell(0, 0).merge(table.cell(0, 1))  # 時間 spans the time and the length
+    _fill(heading, "時間", size=TABLE_FONT_PT, bold=True)
+
+
+def _log_section(document, data: PacketData) -> None:
+    _paragraph(document, f"貳、{data.year}年度北臺執行進度說明", bold=True, size=16)
+    for index, log in enumerate(data.log, start=1):
+        _paragraph(document, f"{numeral(index)}、{log.heading}", bold=True).paragraph_format.keep_with_next = True
+        host = f"主辦單位\n({log.host_city})" if log.host_city else "主辦單位"
+        table = _grid(document, ("組別", host, "進度說明"),
+                      [(r.group, r.host, "\n".join(r.lines)) for r in log.rows], LOG_WIDTHS)
+        _merge_repeats(table, 0)
+
+
+def _merge_repeats(table, column: int) -> None:
+    """Merge runs of equal cells down a column (a group printed once beside its sub-groups)."""
+    rows = table.rows[1:]
+    start = 0
+    for index in range(1, len(rows) + 1):
+        if index == len(rows) or rows[index].cells[column].text != rows[start].cells[column].text:
+            if index - start > 1:
+                text = rows[start].cells[column].text
+                merged = rows[start].cells[column].merge(rows[index - 1].cells[column])
+                _fill(merged, text, size=TABLE_FONT_PT)
+            start = index
+
+
+def _carried_table(document, rows: list[Row], reason_label: str) -> None:
+    _grid(document, ("項次", "議題組別", "主辦單位", "提案名稱", reason_label),
+          [(str(r.proposal.item_no), r.group_label, "\n".join(r.units), r.proposal.title,
+            r.proposal.tracking_reason or r.proposal.tracking_basis) for r in rows], CARRIED_WIDTHS)
+
+
+def _new_table(document, data: PacketData, track: str) -> None:
+    rows = data.new[track]
+    central = track == vocab.CENTRAL
+    header = ("項次", "議題組別", "提案\n單位", "提案名稱", *(("對應\n中央部會",) if central else ()), PROGRESS)
+    body = [(str(r.proposal.item_no), r.group_label, "\n".join(r.units), r.proposal.title,
+             *((r.proposal.central_ministry or "",) if central else ()), r.proposal.progress or "") for r in rows]
+    table = _grid(document, header, body, CENTRAL_WIDTHS if central else JOINT_WIDTHS)
+    for row, r in zip(table.rows[1:], rows):
+        if r.proposal.id in data.figures:
+            _figures(row.cells[-1], data.figure_notes.get(r.proposal.id), data.figures[r.proposal.id])
+
+
+def _discussion_section(document, data: PacketData) -> None:
+    _paragraph(document, "參、討論事項", bold=True, size=16)
+    heading = 1
+    before = data.carried_year
+    if data.carried:
+        _paragraph(document, f"{numeral(heading)}、{before}年度合作方案擬解除列管", bold=True)
+        _paragraph(document, f"{before}年度列管合作方案共計{len(data.carried)}案；今年度依各議題組會議決議，"
+                             f"解除列管 {len(data.delist)} 案，持續列管 {len(data.keep)} 案。", indent_cm=0.8)
+        parts = [(data.delist, "擬解除列管", vocab.DELIST_REASON), (data.keep, "擬持續列管", vocab.KEEP_REASON)]
+        for sub, (rows, label, reason) in enumerate([p for p in parts if p[0]], start=1):
+            _paragraph(document, f"（{numeral(sub)}）{label} {before} 年度合作方案，共 {len(rows)} 案",
+                       bold=True).paragraph_format.keep_with_next = True
+            _carried_table(document, rows, reason)
+        heading += 1
+        _page_break(document)
+    new_count = sum(len(rows) for rows in data.new.values())
+    _paragraph(document, f"{numeral(heading)}、{data.year}年度新增合作提案：", bold=True)
+    counts = "，".join(f"{vocab.TRACKS[t]}共 {len(rows)} 案" for t, rows in data.new.items())
+    _paragraph(document, f"{data.year}年度新增合作提案共計 {new_count} 案。其中，依各議題組內部會議決議，{counts}。",
+               indent_cm=0.8)
+    for sub, track in enumerate([t for t, rows in data.new.items() if rows], start=1):
+        if sub > 1:
+            _page_break(document)  # each track's table from a new page, as printed
+        _paragraph(document, f"（{numeral(sub)}）{data.year}年度新增合作提案，{vocab.TRACKS[track]}"
+                             f"（共 {len(data.new[track])} 案）", bold=True).paragraph_format.keep_with_next = True
+        _new_table(document, data, track)
+
+
+def _back_page(document, data: PacketData) -> None:
+    _page_break(document)
+    for _ in range(18):
+        document.add_paragraph()
+    for role, names in data.organisers.items():
+        head, *rest = names
+        _paragraph(document, f"{role}：{head}", size=14)
+        if rest:
+            _paragraph(document, "、".join(rest), size=14, indent_cm=2.8)
+
+
+def packet_docx(session: Session, *, year: int) -> bytes:
+    """The packet of cycle `year` as a .docx (A4 portrait, page numbers in the footer)."""
+    data = collect(session, year=year)
+    document = card_docx.new_document()  # A4 portrait, 標楷體, page numbers: as the minutes and the cards
+    _title(document, data)
+    _agenda_section(document, data)
+    _page_break(document)
+    _log_section(document, data)
+    _page_break(document)
+    _discussion_section(document, data)
+    card_docx.add_cards(document, session, proposal_ids=data.card_ids)  # each from a new page
+    _back_page(document, data)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def file_name(meeting_name: str) -> str:
+    """112年度北臺區域發展推動委員會副首長會議_會議資料.docx"""
+    plain = "".join(ch for ch in meeting_name if ch not in "「」『』\"'/\\:*?<>|")
+    return f"{plain}_會議資料.docx"
+
+
+def docx_from(engine, *, year: int) -> bytes:
+    with Session(engine) as session:
+        return packet_docx(session, year=year)

@@ -1,0 +1,209 @@
+"""The update workbook a group lead downloads: one row per proposal of their group (and its
+sub-groups) in a cycle, the fields of the card's edit form (editing.EDITABLE) to fill in, and the
+version each row was written from, so that an upload based on an old download is caught
+(dashboard/documents/sheet_import.py reads it back).
+
+The id and context columns are locked by sheet protection (no password: it guards against slips,
+not against anyone) while the editable cells stay unlocked; statuses are drop-down lists of
+dashboard/domain/vocab.py; typed text never becomes a formula and the sheet prints on A4 (sheets.py).
+How a value is written in a cell, and read back, is defined here once (cell_text / parse_cell).
+"""
+import io
+import re
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlmodel import Session, or_, select
+
+from dashboard.documents import sheets
+from dashboard.domain import cycles, dates, editing, proposal_yaml, vocab
+from dashboard.store.models import Proposal, WorkGroup
+
+DATA_SHEET = "提案更新"
+HELP_SHEET = "說明"
+ID, BASE = "編號", "目前版本"
+# Read-only context: what a lead needs to recognise the row; not read back (only ID and BASE are).
+CONTEXT = (ID, "年度", "類別", "議題組", "提案名稱", BASE)
+EDIT_FIELDS = tuple(editing.EDITABLE)
+HEADERS = (*CONTEXT, *(editing.FIELD_LABELS[f] for f in EDIT_FIELDS))
+# Column widths in characters: about 220 in all, so that A4 landscape prints the sheet at ~60 %.
+WIDTHS = {ID: 8, "年度": 5, "類別": 10, "議題組": 8, "提案名稱": 18, BASE: 8,
+          "progress": 36, "progress_status": 10, "progress_basis": 20, "tracking_status": 16,
+          "tracking_reason": 20, "contact": 12, "lead_units": 18, "cities": 14, "types": 14}
+CHOICES = {"progress_status": vocab.PROGRESS_STATUSES, "tracking_status": vocab.TRACKING_STATUSES}
+LIST_FIELDS = ("cities", "types")
+LIST_SPLIT = re.compile(r"[、,，;；\n]")  # how a list may be typed; written with 、
+LEAD_SPLIT = re.compile(r"[\n;；]")  # one lead unit a line, written 單位（縣市）
+LEAD_PATTERN = re.compile(r"^(.+?)\s*[（(]\s*([^（）()]+?)\s*[）)]$")
+LOCKED_FILL = PatternFill("solid", fgColor="EEEEEE")  # grey: cannot be changed
+
+
+class CellError(ValueError):
+    """A cell value that cannot be read as the field's value; the message is in Chinese."""
+
+
+def cell_text(field: str, value) -> str:
+    """A document value as its cell shows it: lists joined with 、, lead units one a line."""
+    if value is None or value == []:
+        return ""
+    if field == "lead_units":
+        return "\n".join(f"{lead.get('unit')}（{lead.get('city')}）" for lead in value)
+    if isinstance(value, list):
+        return "、".join(str(item) for item in value)
+    return str(value).replace("\r\n", "\n").strip()
+
+
+def parse_cell(field: str, text: str):
+    """A cell's text as the document value editing.edit takes (None clears). Lead units come back as
+    (unit, city) pairs, city None where the cell names the unit only (an export CSV does)."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        return None
+    if field in LIST_FIELDS:
+        return [item.strip() for item in LIST_SPLIT.split(text) if item.strip()]
+    if field == "lead_units":
+        leads = []
+        for line in (part.strip() for part in LEAD_SPLIT.split(text)):
+            if line:
+                match = LEAD_PATTERN.match(line)
+                leads.append((match.group(1).strip(), match.group(2).strip()) if match else (line, None))
+        return leads
+    return text
+
+
+def canonical(field: str, value, city_order: list[str]) -> str:
+    """The cell text of a value in the card's order, for comparing what a cell says with the store."""
+    if isinstance(value, list) and field == "cities":
+        value = sorted(dict.fromkeys(value), key=lambda c: city_order.index(c) if c in city_order else len(city_order))
+    elif isinstance(value, list) and field == "types":
+        value = proposal_yaml.in_card_order(list(dict.fromkeys(value)))
+    return cell_text(field, value)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which proposals a workbook holds: a cycle, and a group (None: every group)."""
+    cycle: int
+    group: WorkGroup | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.group.name if self.group else '全部議題組'} {self.cycle}年度"
+
+
+def proposals_in(session: Session, *, scope: Scope) -> list[Proposal]:
+    """The proposals of the cycle in the group or its sub-groups (a sub-group: its own), in packet order."""
+    query = select(Proposal).where(cycles.in_cycle(scope.cycle)).order_by(Proposal.sort_order)
+    if scope.group is not None:
+        query = query.where(or_(Proposal.group_id == scope.group.id, Proposal.subgroup_id == scope.group.id))
+    return list(session.exec(query))
+
+
+def workbook(session: Session, *, scope: Scope) -> bytes:
+    """The update workbook of `scope` as .xlsx bytes."""
+    names = {g.id: g.name for g in session.exec(select(WorkGroup))}
+    rows = []
+    for proposal in proposals_in(session, scope=scope):
+        document = proposal_yaml.proposal_document(session, proposal)
+        context = [proposal.id, proposal.year, vocab.track_label(proposal.track, year=proposal.year),
+                   names.get(proposal.subgroup_id) or names.get(proposal.group_id, ""), proposal.title,
+                   editing.current_version(session, proposal.id)]
+        rows.append(context + [cell_text(f, document.get(f)) or None for f in EDIT_FIELDS])
+    book = Workbook()
+    data = book.active
+    data.title = DATA_SHEET
+    _fill_data(data, rows)
+    _fill_help(book.create_sheet(HELP_SHEET), scope, len(rows))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill_data(sheet, rows: list[list]) -> None:
+    sheet.append(list(HEADERS))
+    for values in rows:
+        sheet.append(values)
+    for index, header in enumerate(HEADERS, start=1):
+        field = EDIT_FIELDS[index - len(CONTEXT) - 1] if index > len(CONTEXT) else header
+        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS[field]
+    editable_from = len(CONTEXT) + 1
+    for row in sheet.iter_rows(min_row=1):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if cell.row == 1:
+                cell.font = Font(bold=True)
+            if cell.row == 1 or cell.column < editable_from:
+                cell.fill = LOCKED_FILL
+            else:
+                cell.protection = Protection(locked=False)
+    last = max(2, len(rows) + 1)
+    for field, choices in CHOICES.items():
+        column = get_column_letter(len(CONTEXT) + 1 + EDIT_FIELDS.index(field))
+        rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                              showErrorMessage=True, errorStyle="stop", errorTitle="不在清單中",
+                              error=f"請從清單選擇：{'、'.join(choices)}",
+                              showInputMessage=True, promptTitle=editing.FIELD_LABELS[field], prompt="請從清單選擇")
+        rule.add(f"{column}2:{column}{last}")
+        sheet.add_data_validation(rule)
+    # Locked cells guard the id and version (no password: see the 說明 sheet); widths, heights and
+    # filters stay free to change.
+    protection = sheet.protection
+    protection.sheet = True
+    protection.formatColumns = protection.formatRows = protection.formatCells = False
+    protection.autoFilter = False
+    protection.selectLockedCells = protection.selectUnlockedCells = False
+    sheets.print_setup(sheet)
+
+
+def _fill_help(sheet, scope: Scope, count: int) -> None:
+    today = dates.now_taipei().date()
+    lines = [
+        f"北臺合作提案進度更新：{scope.label}（{count} 案）",
+        f"下載日期：{dates.roc_date(today)}",
+        "",
+        "怎麼填",
+        f"1. 在「{DATA_SHEET}」工作表修改白色的欄位；灰色欄位（{'、'.join(CONTEXT)}）已鎖定，請勿更動。",
+        "2. 「進度狀態」與「列管狀態（建議）」請從下拉清單選擇。",
+        "3. 「合作縣市」「提案類型」可填多項，以「、」分隔（例如：臺北市、新北市）；縣市請用正式名稱（臺北市，不是台北市）。",
+        "4. 「提案單位」一行一個單位，寫成「單位（縣市）」，例如：新北市政府交通局（新北市）。",
+        "5. 「進度狀態依據」須逐字出現在「進度說明」或「列管原因」中（可從中複製一句貼上）。",
+        "6. 清空一格表示刪除該欄的內容；必填欄位（例如進度狀態）不可清空。",
+        "7. 存檔後在儀表板「試算表更新」頁上傳（或由祕書處以 import-sheet 指令匯入）。上傳後先列出每一項變更"
+        "（提案、欄位、原值 → 新值），確認後才套用；有任何問題時全部不套用，並指出工作表、列與欄位。",
+        "",
+        "注意",
+        f"・「{BASE}」是下載時各案的版本。下載後若有人在儀表板修改了同一欄位，上傳時該列會被拒絕，"
+        "請重新下載後再填；修改其他欄位則照常套用。",
+        "・同一個檔案上傳兩次，第二次不會有任何變更。",
+        "・請勿在儲存格中輸入公式；以 = + - @ 開頭的文字會被當成文字保存。",
+        "・請保持 .xlsx 格式（Excel 或 LibreOffice 皆可）；也可上傳由本檔另存的 CSV（UTF-8）。",
+        "・工作表保護未設密碼，只為避免誤改編號與版本；請勿解除保護後修改灰色欄位。",
+        "",
+        "欄位說明",
+        *(f"・{editing.FIELD_LABELS[f]}：{_field_help(f)}" for f in EDIT_FIELDS),
+    ]
+    sheet.column_dimensions["A"].width = 110
+    for line in lines:
+        sheet.append([line or None])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for row in sheet.iter_rows(min_row=2):
+        cell = row[0]
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if cell.value in ("怎麼填", "注意", "欄位說明"):
+            cell.font = Font(bold=True)
+    sheets.print_setup(sheet)
+    sheet.print_title_rows = None  # one page of prose: no header row to repeat
+    sheet.freeze_panes = None
+
+
+def _field_help(field: str) -> str:
+    if field in CHOICES:
+        return "可選：" + "、".join(CHOICES[field])
+    if field == "types":
+        return "可填：" + "、".join(vocab.PROPOSAL_TYPES)
+    return {"progress": "辦理情形（可多行）", "progress_basis": "說明進度狀態從何而來的一句話",
+            "tracking_reason": "解除或持續列管的原因", "contact": "聯絡人姓名與電話",
+            "lead_units": "單位（縣市），一行一個", "cities": "合作的縣市，以「、」分隔"}.get(field, "")

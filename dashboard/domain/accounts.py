@@ -1,0 +1,141 @@
+"""Accounts in the store: who may sign in, with which role and groups. Managed by the secretariat
+(in the app or through the CLI as the operator); never deleted, only disabled."""
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlmodel import Session, select
+
+from dashboard.domain import vocab
+from dashboard.domain.permissions import Actor, require_secretariat
+from dashboard.store.models import Account, AccountGroup, WorkGroup
+
+NAME_MAX_CHARS = 40
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class AccountError(ValueError):
+    """Bad account data or an unknown/disabled account; the message says which, in Chinese."""
+
+
+@dataclass(frozen=True)
+class AccountView:
+    name: str
+    role: str
+    groups: tuple[str, ...]
+    email: str | None
+    disabled: bool
+    has_password: bool
+
+
+def add(session: Session, *, actor: Actor, name: str, role: str, groups: tuple[str, ...] = (),
+        password_hash: str | None = None, email: str | None = None) -> Account:
+    require_secretariat(actor, "管理帳號")
+    name = _valid_name(name)
+    if session.get(Account, name) is not None:
+        raise AccountError(f"帳號「{name}」已存在。")
+    if role not in vocab.ROLES:
+        raise AccountError(f"角色「{role}」不存在；可用：{'、'.join(f'{k}（{v}）' for k, v in vocab.ROLES.items())}。")
+    groups = _valid_groups(session, role, groups)
+    email = _valid_email(session, email)
+    if password_hash is None and email is None:
+        raise AccountError(f"帳號「{name}」須有密碼或 OIDC 電子郵件，否則無法登入。")
+    account = Account(name=name, role=role, password_hash=password_hash, email=email,
+                      created_at=datetime.now(UTC))
+    session.add(account)
+    session.add_all(AccountGroup(account=name, group_id=group) for group in groups)
+    session.commit()
+    return account
+
+
+def set_disabled(session: Session, *, actor: Actor, name: str, disabled: bool = True) -> None:
+    require_secretariat(actor, "管理帳號")
+    account = _existing(session, name)
+    account.disabled = disabled
+    session.add(account)
+    session.commit()
+
+
+def set_password(session: Session, *, actor: Actor, name: str, password_hash: str) -> None:
+    require_secretariat(actor, "管理帳號")
+    account = _existing(session, name)
+    account.password_hash = password_hash
+    session.add(account)
+    session.commit()
+
+
+def listing(session: Session) -> list[AccountView]:
+    groups: dict[str, list[str]] = {}
+    for row in session.exec(select(AccountGroup).order_by(AccountGroup.group_id)):
+        groups.setdefault(row.account, []).append(row.group_id)
+    return [AccountView(a.name, a.role, tuple(groups.get(a.name, ())), a.email, a.disabled, a.password_hash is not None)
+            for a in session.exec(select(Account).order_by(Account.name))]
+
+
+def actor_for(session: Session, name: str) -> Actor:
+    """The enabled account called name, as the Actor its writes are checked and recorded as."""
+    account = _existing(session, name)
+    if account.disabled:
+        raise AccountError(f"帳號「{account.name}」已停用。")
+    groups = session.exec(select(AccountGroup.group_id).where(AccountGroup.account == account.name)).all()
+    return Actor(name=account.name, role=account.role, groups=frozenset(groups))
+
+
+def actor_for_email(session: Session, email: str) -> Actor | None:
+    """The enabled account an OIDC sign-in with this e-mail address maps to, if any."""
+    folded = (email or "").strip().casefold()
+    account = next((a for a in session.exec(select(Account).where(Account.email.is_not(None)))
+                    if a.email.casefold() == folded), None)
+    return None if account is None or account.disabled else actor_for(session, account.name)
+
+
+def password_hashes(session: Session) -> dict[str, str]:
+    """name -> bcrypt hash of the enabled accounts that sign in with a password."""
+    return {a.name: a.password_hash for a in session.exec(select(Account).where(Account.disabled == False))  # noqa: E712
+            if a.password_hash}
+
+
+def _existing(session: Session, name: str) -> Account:
+    account = session.get(Account, (name or "").strip())
+    if account is None:
+        raise AccountError(f"找不到帳號「{(name or '').strip()}」。")
+    return account
+
+
+def _valid_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise AccountError("帳號名稱不可空白。")
+    if len(name) > NAME_MAX_CHARS or _CONTROL.search(name):
+        raise AccountError(f"帳號名稱須為 {NAME_MAX_CHARS} 字以內、不含控制字元的文字。")
+    return name
+
+
+def _valid_groups(session: Session, role: str, groups: tuple[str, ...]) -> tuple[str, ...]:
+    groups = tuple(dict.fromkeys(g.strip() for g in groups if g and g.strip()))
+    if role == vocab.SECRETARIAT:
+        if groups:
+            raise AccountError("祕書處帳號可修改所有議題組，不需指定議題組。")
+        return ()
+    if not groups:
+        raise AccountError("議題組窗口帳號須指定至少一個議題組（--group）。")
+    known = {g.id: g.name for g in session.exec(select(WorkGroup))}
+    by_name = {name: gid for gid, name in known.items()}
+    resolved = []
+    for group in groups:
+        if group not in known and group not in by_name:
+            raise AccountError(f"找不到議題組「{group}」；可用：{'、'.join(f'{k}（{v}）' for k, v in known.items())}。")
+        resolved.append(group if group in known else by_name[group])
+    return tuple(resolved)
+
+
+def _valid_email(session: Session, email: str | None) -> str | None:
+    if email is None or not email.strip():
+        return None
+    email = email.strip()
+    if not _EMAIL.fullmatch(email):
+        raise AccountError(f"電子郵件「{email}」格式不正確。")
+    if any(a.email and a.email.casefold() == email.casefold() for a in session.exec(select(Account))):
+        raise AccountError(f"電子郵件「{email}」已用於其他帳號。")
+    return email

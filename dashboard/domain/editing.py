@@ -1,0 +1,414 @@
+"""Changing a proposal in the store: every change is a version (who, when, which fields old -> new,
+why), checked by the loader's own rules, allowed by the actor's role, and refused when it was based
+on an older version than the one in force, so that nobody overwrites a change they have not seen.
+
+A change is given as document values (dashboard/proposal_yaml.py: the keys of data/proposals/*.yaml);
+None removes an optional value.
+"""
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import FlushError
+from sqlmodel import Session, select
+
+from dashboard.datafiles.loading import ID_PATTERN, Problem, packet_key, proposal_record, proposal_rows
+from dashboard.datafiles.reading import MAX_BYTES, text_problem
+from dashboard.domain import dates, proposal_yaml, vocab
+from dashboard.domain.permissions import Actor, PermissionDenied, may_edit, require_edit, require_secretariat
+from dashboard.store.models import City, Proposal, ProposalCity, ProposalLead, ProposalType, ProposalVersion, WorkGroup
+
+# What a group lead (and the secretariat) changes on the card, with the labels users see.
+EDITABLE = {
+    "progress": "進度說明",
+    "progress_status": "進度狀態",
+    "progress_basis": "進度狀態依據",
+    "tracking_status": "列管狀態（建議）",
+    "tracking_reason": "列管原因",
+    "contact": "聯絡人",
+    "lead_units": "提案單位",
+    "cities": "合作縣市",
+    "types": "提案類型",
+}
+REASON_MAX_CHARS = 500
+EDIT, REVERT, IMPORT = "edit", "revert", "import"
+EDIT_FILE = "（線上修改）"  # where a problem of an edit is, in place of a data/ file name
+
+
+class EditError(ValueError):
+    """A change that breaks the rules; `problems` say which field and why, in Chinese."""
+
+    def __init__(self, problems: list[Problem] | list[str]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class StaleEdit(Exception):
+    """The change was based on an older version: `newer` are the versions saved since, newest last."""
+
+    def __init__(self, proposal_id: str, base_version: int, newer: list[ProposalVersion]):
+        self.proposal_id, self.base_version, self.newer = proposal_id, base_version, newer
+        who = "、".join(dict.fromkeys(v.recorded_by for v in newer)) or "其他人"
+        super().__init__(f"提案 {proposal_id} 已由{who}更新為第 {self.current} 版（您的修改依據第 {base_version} 版），"
+                         "未儲存；請先檢視對方的修改，再決定是否重新送出。")
+
+    @property
+    def current(self) -> int:
+        return self.newer[-1].version if self.newer else self.base_version
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    label: str
+    old: object
+    new: object
+
+
+def current_version(session: Session, proposal_id: str) -> int:
+    """The version in force: 0 for a proposal never changed since it was loaded."""
+    return session.exec(select(func.coalesce(func.max(ProposalVersion.version), 0))
+                        .where(ProposalVersion.proposal_id == proposal_id)).one()
+
+
+def history(session: Session, proposal_id: str) -> list[ProposalVersion]:
+    """Every version of a proposal, newest first."""
+    return list(session.exec(select(ProposalVersion).where(ProposalVersion.proposal_id == proposal_id)
+                             .order_by(ProposalVersion.version.desc())))
+
+
+def changes_of(version: ProposalVersion) -> list[Change]:
+    return [Change(c["field"], field_label(c["field"]), c["old"], c["new"]) for c in version.changes]
+
+
+# Every document key as users read it (history rows of a new or imported proposal name them all).
+FIELD_LABELS = {
+    "id": "提案編號", "year": "年度", "track": "類別", "item_no": "項次", "group": "議題組", "subgroup": "分組",
+    "previous": "延續自",
+    "title": "提案名稱", "card_title": "提案單上的名稱", "card_unit": "提案單位（提案單）", "cities_scope": "合作縣市範圍",
+    "description": "說明", "approach": "具體作法", "benefits": "合作效益", "central_ministry": "對應中央部會",
+    "tracking_basis": "列管狀態依據", "notes": "備註", **EDITABLE,
+}
+
+
+def field_label(field: str) -> str:
+    return FIELD_LABELS.get(field, field)
+
+
+def edit(session: Session, *, actor: Actor, proposal_id: str, changes: dict, base_version: int,
+         reason: str | None = None, kind: str = EDIT, fields: dict | None = None) -> ProposalVersion | None:
+    """Apply changes to the proposal as one new version; None when nothing actually changes.
+
+    Raises PermissionDenied, EditError (unknown proposal or field, values the loader would
+    refuse) or StaleEdit (base_version is not the version in force). Nothing is written then."""
+    version = stage(session, actor=actor, proposal_id=proposal_id, changes=changes, base_version=base_version,
+                    reason=reason, kind=kind, fields=fields)
+    if version is None:
+        return None
+    try:
+        session.commit()
+    except IntegrityError:  # another save took this version number between our check and commit
+        session.rollback()
+        _check_base(session, proposal_id, base_version)
+        raise
+    session.refresh(version)
+    return version
+
+
+def stage(session: Session, *, actor: Actor, proposal_id: str, changes: dict, base_version: int,
+          reason: str | None = None, kind: str = EDIT, fields: dict | None = None) -> ProposalVersion | None:
+    """edit() without the commit, for a caller that applies many changes in one transaction
+    (store.import_versions); the caller commits or rolls back."""
+    proposal = _proposal(session, proposal_id)
+    require_edit(actor, proposal)
+    if not isinstance(changes, dict):
+        raise EditError([f"提案 {proposal_id} 的修改應為「欄位: 新值」的對應。"])
+    if isinstance(base_version, bool) or not isinstance(base_version, int):
+        raise EditError([f"依據的版本應為整數，不是「{base_version}」。"])
+    allowed = EDITABLE if fields is None else fields
+    unknown = [f for f in changes if f not in allowed]
+    if unknown:
+        raise EditError([f"提案 {proposal_id} 沒有可修改的欄位「{f}」；可修改：{'、'.join(allowed)}" for f in unknown])
+    reason = _valid_reason(reason)
+    _check_base(session, proposal_id, base_version)
+    before = proposal_yaml.proposal_document(session, proposal)
+    after = _apply(before, changes, list(session.exec(select(City.name).order_by(City.sort_order))))
+    if after == before:
+        return None
+    rows = _validated(session, after, changed=list(changes))
+    _replace(session, proposal, rows)
+    # The version records what the store now holds (a number typed as a contact is kept as text).
+    stored = proposal_yaml.proposal_document(session, proposal)
+    diff = [{"field": f, "old": before.get(f), "new": stored.get(f)} for f in proposal_yaml.KEYS
+            if before.get(f) != stored.get(f)]
+    if not diff:
+        session.rollback()
+        return None
+    version = ProposalVersion(proposal_id=proposal_id, version=base_version + 1, changes=diff, reason=reason,
+                              kind=kind, recorded_at=datetime.now(UTC), recorded_by=actor.name)
+    session.add(version)
+    return version
+
+
+def revert(session: Session, *, actor: Actor, proposal_id: str, version: int, base_version: int | None = None,
+           reason: str | None = None) -> ProposalVersion | None:
+    """Undo what `version` changed, as a new version (the secretariat only)."""
+    require_secretariat(actor, "還原提案版本")
+    target = session.exec(select(ProposalVersion).where(ProposalVersion.proposal_id == proposal_id,
+                                                        ProposalVersion.version == version)).first()
+    if target is None:
+        _proposal(session, proposal_id)
+        raise EditError([f"提案 {proposal_id} 沒有第 {version} 版。"])
+    base = current_version(session, proposal_id) if base_version is None else base_version
+    undo = {c["field"]: c["old"] for c in target.changes}
+    return edit(session, actor=actor, proposal_id=proposal_id, changes=undo, base_version=base,
+                reason=reason or f"還原第 {version} 版", kind=REVERT, fields=proposal_yaml.KEYS)
+
+
+def _proposal(session: Session, proposal_id: str) -> Proposal:
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None:
+        raise EditError([f"找不到提案「{proposal_id}」。"])
+    return proposal
+
+
+def _check_base(session: Session, proposal_id: str, base_version: int) -> None:
+    if base_version != current_version(session, proposal_id):
+        newer = session.exec(select(ProposalVersion).where(ProposalVersion.proposal_id == proposal_id,
+                                                           ProposalVersion.version > base_version)
+                             .order_by(ProposalVersion.version)).all()
+        raise StaleEdit(proposal_id, base_version, list(newer))
+
+
+def _valid_reason(reason: str | None) -> str | None:
+    if reason is not None and not isinstance(reason, str):
+        raise EditError(["修改原因應為一段文字。"])
+    reason = (reason or "").strip() or None
+    if reason and text_problem(reason):
+        raise EditError([f"修改原因{text_problem(reason)}。"])
+    if reason and len(reason) > REASON_MAX_CHARS:
+        raise EditError([f"修改原因不可超過 {REASON_MAX_CHARS} 字（目前 {len(reason)} 字）。"])
+    return reason
+
+
+def _apply(before: dict, changes: dict, all_cities: list[str]) -> dict:
+    """before with changes applied, lists in the card's order so that only real changes differ."""
+    after = dict(before)
+    for field, value in changes.items():
+        if isinstance(value, str):
+            value = value.strip() or None
+        if value is None or value == []:
+            after.pop(field, None)
+        else:
+            after[field] = value
+    if _texts(after.get("cities")):
+        after["cities"] = sorted(dict.fromkeys(after["cities"]), key=lambda c: _rank(all_cities, c))
+        if "cities_scope" in before:  # the card's box follows the cities ticked
+            after["cities_scope"] = "all" if set(after["cities"]) == set(all_cities) else "partial"
+    if _texts(after.get("types")):
+        after["types"] = proposal_yaml.in_card_order(list(dict.fromkeys(after["types"])))
+    return after
+
+
+def _texts(value) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _rank(order: list, value) -> int:
+    return order.index(value) if value in order else len(order)
+
+
+def _validated(session: Session, document: dict, changed: list[str]):
+    """The document's rows by the loader's rules; and, like a data/ file, no larger than the loader
+    reads, so that an export of the store loads again."""
+    problems: list[Problem] = []
+    cities = {c.name: c.code for c in session.exec(select(City))}
+    groups = {g.id: g for g in session.exec(select(WorkGroup))}
+    rows = proposal_rows(document, file=EDIT_FILE, problems=problems, city_by_name=cities, groups=groups)
+    if problems or rows is None:
+        raise EditError(problems or [f"提案 {document.get('id')} 無法儲存。"])
+    size = len(proposal_yaml.to_yaml(document).encode())
+    if size > MAX_BYTES:
+        longest = max(changed, key=lambda f: len(str(document.get(f, ""))))
+        raise EditError([Problem(EDIT_FILE, f"提案 {document.get('id')}", longest,
+                                 f"內容過長：整份提案約 {size // 1024} KB，超過資料檔上限 {MAX_BYTES // 1024} KB；請縮短此欄位")])
+    return rows
+
+
+def _replace(session: Session, proposal: Proposal, rows) -> None:
+    """Write the validated rows over the proposal's, keeping its place in the packet's order."""
+    for table in (ProposalLead, ProposalType, ProposalCity):
+        session.exec(delete(table).where(table.proposal_id == proposal.id))
+    rows.proposal.sort_order = proposal.sort_order
+    for column in Proposal.model_fields:
+        setattr(proposal, column, getattr(rows.proposal, column))
+    session.add(proposal)
+    session.add_all([*rows.leads, *rows.types, *rows.cities])
+
+
+# --- a new proposal, from the fields of the paper card (合作提案單) ---------------------------
+
+CREATE = "create"
+# What the card's form gives; id, item_no and cities_scope are derived, and sort_order follows.
+CREATE_FIELDS = ("year", "track", "group", "subgroup", "title", "lead_units", "card_title", "card_unit", "types",
+                 "cities", "description", "approach", "benefits", "contact", "central_ministry", "progress",
+                 "tracking_status", "tracking_reason", "tracking_basis", "progress_status", "progress_basis", "notes")
+ID_LETTER = {vocab.CENTRAL: "C", vocab.JOINT: "J"}  # 112-C01, 112-J01: the tracks a new card can be in
+ID_MAX = 99  # ids have two digits (loading.ID_PATTERN)
+NEW_LABEL = "新提案"  # the record problems of a proposal not yet numbered are reported under
+PLACEHOLDER_ID = "000-X00"  # while year or track is not valid; never stored
+# progress_basis must quote progress or the reason (the loader's rule): without a progress text yet,
+# the card says so and the basis quotes it.
+NO_PROGRESS_YET = "新提案，尚未填報辦理情形。"
+# Valid values for the fields whose absence makes the loader stop, to find the card's other problems.
+_STAND_INS = {"title": "-", "year": 100, "track": vocab.JOINT, "group": "", "tracking_status": vocab.TRACKED,
+              "progress_status": vocab.PLANNING, "tracking_basis": "-"}
+_ID_ATTEMPTS = 3  # a save that lost its id to another at the same moment takes the next one
+
+
+def create(session: Session, *, actor: Actor, document: dict, reason: str | None = None) -> ProposalVersion:
+    """A new proposal from the card's fields (CREATE_FIELDS), numbered after the others of its year
+    and track, recorded as its version 1 (kind "create") with every field as a change from None.
+
+    The secretariat may create in any group, a lead only in their own groups. Defaults: tracking
+    status 列管中 and progress status 規劃中; the bases say where the proposal came from. Raises
+    PermissionDenied or EditError (every problem, by field); nothing is written then."""
+    if actor.name is None or actor.role not in vocab.ROLES:
+        raise PermissionDenied(f"{actor.label}不能新增提案：只有議題組窗口或祕書處可以新增。")
+    if not isinstance(document, dict):
+        raise EditError(["新提案的內容應為「欄位: 值」的對應。"])
+    unknown = [f for f in document if f not in CREATE_FIELDS]
+    if unknown:
+        raise EditError([Problem(EDIT_FILE, NEW_LABEL, str(f), f"不是提案單的欄位；可填：{'、'.join(CREATE_FIELDS)}")
+                         for f in unknown])
+    _require_group(session, actor, document)
+    reason = _valid_reason(reason)
+    for attempt in range(_ID_ATTEMPTS):
+        rows = _validated_new(session, _draft(session, actor, document))
+        try:
+            version = _insert(session, actor, rows, reason)
+        except (IntegrityError, FlushError):  # another save took this id since we counted
+            session.rollback()
+            if attempt == _ID_ATTEMPTS - 1:
+                raise
+            continue
+        session.refresh(version)
+        return version
+    raise AssertionError("unreachable")
+
+
+def _insert(session: Session, actor: Actor, rows, reason: str | None) -> ProposalVersion:
+    rows.proposal.sort_order = _make_room(session, rows.proposal)
+    session.add(rows.proposal)
+    session.flush()  # the proposal before the rows that refer to it
+    session.add_all([*rows.leads, *rows.types, *rows.cities])
+    stored = proposal_yaml.proposal_document(session, rows.proposal)
+    version = ProposalVersion(proposal_id=rows.proposal.id, version=1, kind=CREATE, reason=reason,
+                              changes=[{"field": f, "old": None, "new": stored[f]} for f in proposal_yaml.KEYS if f in stored],
+                              recorded_at=datetime.now(UTC), recorded_by=actor.name)
+    session.add(version)
+    session.commit()
+    return version
+
+
+def _require_group(session: Session, actor: Actor, document: dict) -> None:
+    """A lead creates only in their own groups: said before any other problem, since the rest of
+    the card does not matter then. A missing or unknown group is a problem of the card instead."""
+    group, subgroup = document.get("group"), document.get("subgroup")
+    if actor.is_secretariat or not isinstance(group, str) or session.get(WorkGroup, group.strip()) is None:
+        return
+    subgroup = subgroup.strip() if isinstance(subgroup, str) else None
+    if not may_edit(actor, Proposal(group_id=group.strip(), subgroup_id=subgroup or None)):
+        names = {g.id: g.name for g in session.exec(select(WorkGroup))}
+        where = names.get(subgroup) or names.get(group.strip())
+        own = "、".join(names.get(g, g) for g in sorted(actor.groups)) or "（無）"
+        raise PermissionDenied(f"{actor.label}不能在「{where}」新增提案：議題組窗口只能新增自己議題組（{own}）的提案。")
+
+
+def _draft(session: Session, actor: Actor, document: dict) -> dict:
+    """The card's fields as a proposal document: stripped, numbered, with the derived fields and defaults."""
+    draft = {}
+    for field in CREATE_FIELDS:
+        value = document.get(field)
+        if isinstance(value, str):
+            value = value.strip() or None
+        if value is not None and value != []:
+            draft[field] = value
+    if isinstance(draft.get("year"), str) and draft["year"].isdigit():  # as typed in a file or a command
+        draft["year"] = int(draft["year"])
+    all_cities = list(session.exec(select(City.name).order_by(City.sort_order)))
+    if _texts(draft.get("cities")):
+        draft["cities"] = sorted(dict.fromkeys(draft["cities"]), key=lambda c: _rank(all_cities, c))
+    draft["cities_scope"] = "all" if set(draft.get("cities") or ()) == set(all_cities) else "partial"
+    if _texts(draft.get("types")):
+        draft["types"] = proposal_yaml.in_card_order(list(dict.fromkeys(draft["types"])))
+    draft.setdefault("tracking_status", vocab.TRACKED)
+    draft.setdefault("progress_status", vocab.PLANNING)
+    today = dates.now_taipei().date()
+    draft.setdefault("tracking_basis", f"{dates.roc_date(today)}由{actor.label}以線上合作提案單新增。")
+    if "progress_basis" not in draft:
+        draft.setdefault("progress", NO_PROGRESS_YET)
+        draft["progress_basis"] = draft["progress"]
+    draft["id"], draft["item_no"] = _next_number(session, draft.get("year"), draft.get("track"))
+    return {key: draft[key] for key in proposal_yaml.KEYS if key in draft}
+
+
+def _next_number(session: Session, year, track) -> tuple[str, int]:
+    """The next free id and item number of the year and track; a placeholder when either is not
+    valid (the validation reports it)."""
+    letter = ID_LETTER.get(track)
+    if isinstance(year, bool) or not isinstance(year, int) or letter is None or not 100 <= year <= 999:
+        return PLACEHOLDER_ID, 1
+    prefix = f"{year}-{letter}"
+    taken = session.exec(select(Proposal.id, Proposal.item_no).where(Proposal.year == year, Proposal.track == track)).all()
+    numbers = [int(pid[len(prefix):]) for pid, _ in taken if pid.startswith(prefix) and pid[len(prefix):].isdigit()]
+    number = max(numbers, default=0) + 1
+    item_no = max((item for _, item in taken), default=0) + 1
+    return f"{prefix}{number:02d}", item_no
+
+
+def _validated_new(session: Session, draft: dict):
+    """The draft's rows by the loader's rules, and the rules of a new card: a track a new card can
+    be in, and a free two-digit number."""
+    problems: list[Problem] = []
+    record = proposal_record(draft, EDIT_FILE, NEW_LABEL, problems)
+    if draft.get("track") is not None and draft.get("track") not in ID_LETTER and draft.get("track") in vocab.TRACKS:
+        record.problem("track", f"新提案單的類別只能是{'或'.join(vocab.TRACKS[t] for t in ID_LETTER)}")
+    elif draft["id"] != PLACEHOLDER_ID and not ID_PATTERN.match(draft["id"]):
+        record.problem("track", f"{draft['year']}年度此類別已有 {ID_MAX} 案，編號已用完；請洽祕書處")
+    cities = {c.name: c.code for c in session.exec(select(City))}
+    groups = {g.id: g for g in session.exec(select(WorkGroup))}
+    rows = proposal_rows(draft, file=EDIT_FILE, problems=problems, record=record, city_by_name=cities, groups=groups)
+    if rows is None:  # the loader stops at a missing title, group…: a form shows the card's other problems too
+        stand_in = {**draft, **{f: v for f, v in _STAND_INS.items() if f in {p.field for p in problems}}}
+        if "group" in stand_in and stand_in["group"] not in groups:
+            stand_in["group"], stand_in["subgroup"] = next(g for g in groups.values() if not g.parent_id).id, None
+        more: list[Problem] = []
+        proposal_rows(stand_in, file=EDIT_FILE, problems=more, city_by_name=cities, groups=groups,
+                      record=proposal_record(stand_in, EDIT_FILE, NEW_LABEL, more))
+        problems += [p for p in more if p.field not in {q.field for q in problems}]
+    if not problems and draft["id"] == PLACEHOLDER_ID:  # a year or track the loader took but ids cannot
+        record.problem("year", f"無法為年度「{draft.get('year')}」編號；請填 3 位數的民國年")
+    if problems or rows is None:
+        raise EditError(problems or [Problem(EDIT_FILE, NEW_LABEL, "-", "無法儲存")])
+    size = len(proposal_yaml.to_yaml(draft).encode())
+    if size > MAX_BYTES:
+        longest = max(CREATE_FIELDS, key=lambda f: len(str(draft.get(f, ""))))
+        raise EditError([Problem(EDIT_FILE, NEW_LABEL, longest,
+                                 f"內容過長：整份提案約 {size // 1024} KB，超過資料檔上限 {MAX_BYTES // 1024} KB；請縮短此欄位")])
+    return rows
+
+
+def _make_room(session: Session, proposal: Proposal) -> int:
+    """The packet position of a new proposal (the loader's order: loading.packet_key), moving the
+    proposals after it down by one."""
+    later = [p for p in session.exec(select(Proposal).order_by(Proposal.sort_order))
+             if packet_key(p) > packet_key(proposal)]
+    if not later:
+        return session.exec(select(func.coalesce(func.max(Proposal.sort_order), 0))).one() + 1
+    position = later[0].sort_order
+    for p in reversed(later):
+        p.sort_order += 1
+        session.add(p)
+    return position

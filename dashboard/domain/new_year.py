@@ -1,0 +1,262 @@
+"""Starting the next cycle (`new-year 113`): the proposals still tracked become the new year's
+carried-over list, those de-listed by decision leave it, and the new year's meeting is set up from
+the last one. All or nothing; the secretariat only.
+
+Which proposals carry over (`outcome`): the meeting decides on each proposal's recommendation,
+which is its tracking status (建議解除列管 / 解除列管: de-list; 列管中 / 持續列管: keep tracking).
+
+- 照案通過 / 修正後通過 adopt the recommendation: a proposal recommended for de-listing leaves,
+  any other stays tracked;
+- 保留 decides nothing yet: the proposal stays tracked, to be decided again next year;
+- 不通過 rejects the recommendation: a de-listing rejected keeps the proposal tracked, while a
+  new proposal (or a keep-tracking recommendation) rejected is not tracked any further;
+- no decision recorded: the recommendation stands as if adopted (vocab.STILL_TRACKED stay, the
+  others leave). Starting is allowed then, since the minutes are sometimes typed in later, but the
+  undecided proposals are returned as a warning: a decision recorded after the start does not
+  change the carried-over list (edit the carried row, e.g. its tracking status, instead).
+
+A carried row (112-01, 112-02, … for cycle 113, in the order of the packet) copies the card of the
+proposal it continues (`previous`) and starts the new cycle 列管中, its progress as it stood and no
+tracking reason yet; it is recorded as version 1 of kind "carry" by the actor.
+"""
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from dashboard.datafiles import loading
+from dashboard.datafiles.reading import text_problem
+from dashboard.domain import cycles, dates, decisions, editing, meeting, proposal_yaml, vocab
+from dashboard.domain.dates import ROC_OFFSET, roc_date, roc_year
+from dashboard.domain.permissions import Actor, require_secretariat
+from dashboard.domain.problems import Problem
+from dashboard.store.models import (
+    AgendaItem,
+    City,
+    Decision,
+    Meeting,
+    Organiser,
+    Proposal,
+    ProposalVersion,
+    StoreBuild,
+    WorkGroup,
+)
+
+CARRY = "carry"  # the kind of the version that creates a carried-over row
+CARRY_LABEL = "延續列管"  # how that kind is named to users
+# What a carried row takes over from the proposal it continues: the card and the work's state.
+# Not the notes, which are the secretariat's remarks on the source packet's row.
+CARRIED_KEYS = ("group", "subgroup", "title", "lead_units", "card_title", "card_unit", "types", "cities_scope",
+                "cities", "description", "approach", "benefits", "contact", "central_ministry", "progress",
+                "progress_status", "progress_basis")
+ID_MAX = 99  # carried ids have two digits (loading.ID_PATTERN: 112-01)
+TEXT_MAX_CHARS = 200  # chair, venue and the like
+
+
+class NewYearError(ValueError):
+    """The year cannot be started; the message says why, in Chinese. Nothing was written."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the previous cycle's decision means for one proposal."""
+    proposal_id: str
+    stays: bool  # carried over into the next cycle
+    reason: str  # why, for people
+    resolution: str | None  # the decision in force; None when none is recorded
+
+
+def outcome(proposal: Proposal, decision: Decision | None) -> Outcome:
+    """Whether `proposal` is still tracked after its cycle's meeting (the rule in the module's doc)."""
+    recommends_delist = proposal.tracking_status in vocab.DELIST_STATUSES
+    status = proposal.tracking_status
+    if decision is None:
+        stays = status in vocab.STILL_TRACKED
+        verdict = vocab.KEEP_TRACKING if stays else vocab.DELISTED
+        return Outcome(proposal.id, stays, f"{vocab.UNDECIDED}，依列管狀態「{status}」{verdict}", None)
+    resolution = decision.resolution
+    if resolution in (vocab.ADOPTED, vocab.ADOPTED_AMENDED):
+        stays = not recommends_delist
+    elif resolution == vocab.RESERVED:
+        stays = True
+    else:  # rejected: the opposite of the recommendation
+        stays = recommends_delist
+    verdict = vocab.KEEP_TRACKING if stays else vocab.DELISTED
+    return Outcome(proposal.id, stays, f"決議{resolution}（列管狀態「{status}」），{verdict}", resolution)
+
+
+def outcomes(session: Session, cycle: int) -> list[tuple[Proposal, Outcome]]:
+    """Every proposal of `cycle` in packet order with its outcome."""
+    proposals = list(session.exec(select(Proposal).where(cycles.in_cycle(cycle)).order_by(Proposal.sort_order)))
+    decided = meeting.decisions_in_force(session, proposal_ids=[p.id for p in proposals])
+    return [(p, outcome(p, decided.get(p.id))) for p in proposals]
+
+
+def carried_id(previous: int, number: int) -> str:
+    """The id of the `number`-th row carried out of cycle `previous` (112-01, 112-02, …), as the
+    packet numbers the year before's tracked proposals."""
+    return f"{previous}-{number:02d}"
+
+
+@dataclass
+class YearStarted:
+    """What start_year did."""
+    year: int
+    previous: int
+    meeting_id: str
+    carried: list[tuple[str, str]] = field(default_factory=list)  # (new id, the id it continues)
+    left: list[tuple[str, str]] = field(default_factory=list)  # (id, why it leaves)
+    undecided: list[str] = field(default_factory=list)  # the previous cycle's proposals without a decision
+
+
+def start_year(session: Session, *, year: int, meeting_date: date, actor: Actor, chair: str | None = None,
+               chair_org: str | None = None, venue: str | None = None, url: str | None = None,
+               start_time: time | None = None, now: datetime | None = None) -> YearStarted:
+    """Start cycle `year`: the carried-over rows and the meeting, committed together.
+
+    The meeting copies the previous meeting's name (its year replaced), agenda with its times,
+    organisers, start time, chair, chair's organisation, venue and link, except those given.
+    Raises PermissionDenied (not the secretariat) or NewYearError (the year is not the next one
+    or was started already, the date is not in that year, a bad value); nothing is written then."""
+    require_secretariat(actor, "開始新年度")
+    texts = _texts(chair=chair, chair_org=chair_org, venue=venue, url=url)
+    previous_meeting = _check(session, year, meeting_date, start_time)
+    previous = meeting.meeting_year(previous_meeting)
+    now = now or datetime.now(UTC)
+    try:
+        result = YearStarted(year=year, previous=previous, meeting_id="")
+        _carry(session, result, actor, now)
+        result.meeting_id = _new_meeting(session, previous_meeting, year, meeting_date, start_time, texts).id
+        loading._sort_proposals(list(session.exec(select(Proposal))))
+        session.add(StoreBuild(built_at=now))  # page caches key on the store's version
+        session.commit()
+    except IntegrityError as error:  # PostgreSQL: someone else started the year at the same moment
+        session.rollback()
+        raise NewYearError(f"{year}年度已由其他人同時開始（編號或會議識別碼已被使用）；未變更。") from error
+    except BaseException:
+        session.rollback()
+        raise
+    return result
+
+
+def _texts(**values: str | None) -> dict[str, str]:
+    """The meeting details given, stripped; NewYearError for an empty or unstorable one."""
+    labels = {"chair": "主持人", "chair_org": "主持機關", "venue": "地點", "url": "會議連結"}
+    given = {}
+    for name, value in values.items():
+        if value is None:
+            continue
+        text = value.strip() if isinstance(value, str) else ""
+        if not text:
+            raise NewYearError(f"{labels[name]}不可空白；未變更。")
+        if text_problem(text) or decisions.CONTROL_CHARS.search(text) or "\n" in text:
+            raise NewYearError(f"{labels[name]}含有無法儲存的字元（換行或控制字元）；未變更。")
+        if len(text) > TEXT_MAX_CHARS:
+            raise NewYearError(f"{labels[name]}不可超過 {TEXT_MAX_CHARS} 字（目前 {len(text)} 字）；未變更。")
+        given[name] = text
+    return given
+
+
+def started(session: Session, year: int) -> bool:
+    """Cycle `year` has begun: its meeting or its carried-over rows are in the store."""
+    if cycles.meeting_of(session, year) is not None:
+        return True
+    carried = select(Proposal.id).where(Proposal.track == vocab.CARRIED, Proposal.year == year - 1)
+    return session.exec(carried.limit(1)).first() is not None
+
+
+def _check(session: Session, year, meeting_date, start_time) -> Meeting:
+    """The previous cycle's meeting, after every check of the request."""
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise NewYearError(f"年度應為民國年的整數（例如下一個年度），不是「{year}」；未變更。")
+    latest = meeting.latest_meeting(session)
+    if latest is None:
+        raise NewYearError("資料庫沒有任何會議，無法開始新年度；請先載入 data/。未變更。")
+    current = meeting.meeting_year(latest)
+    if started(session, year):
+        raise NewYearError(f"{year}年度已經開始（資料庫已有{year}年度的會議或列管案）；未變更。")
+    if year != current + 1:
+        raise NewYearError(f"只能開始下一個年度：目前為{current}年度，下一個是{current + 1}年度，不是{year}年度；未變更。")
+    later = [c for c in cycles.cycles(session) if c > year]
+    if later:
+        raise NewYearError(f"資料庫已有{later[0]}年度的提案，晚於{year}年度；未變更。")
+    if not isinstance(meeting_date, date) or isinstance(meeting_date, datetime):
+        raise NewYearError(f"會議日期應為日期（西元 YYYY-MM-DD），不是「{meeting_date}」；未變更。")
+    if roc_year(meeting_date.year) != year:
+        raise NewYearError(f"會議日期 {meeting_date.isoformat()}（{roc_date(meeting_date)}）不在{year}年度"
+                           f"（西元 {year + ROC_OFFSET} 年）；未變更。")
+    if start_time is not None and not isinstance(start_time, time):
+        raise NewYearError(f"開始時間應為 HH:MM，不是「{start_time}」；未變更。")
+    return latest
+
+
+def _carry(session: Session, result: YearStarted, actor: Actor, now: datetime) -> None:
+    """Add the carried-over rows of result.year; fills result's carried, left and undecided."""
+    pairs = outcomes(session, result.previous)
+    staying = [(p, o) for p, o in pairs if o.stays]
+    result.left = [(p.id, o.reason) for p, o in pairs if not o.stays]
+    result.undecided = [p.id for p, o in pairs if o.resolution is None]
+    if len(staying) > ID_MAX:
+        raise NewYearError(f"持續列管的提案有 {len(staying)} 案，超過編號上限 {ID_MAX} 案；未變更。")
+    cities = {c.name: c.code for c in session.exec(select(City))}
+    groups = {g.id: g for g in session.exec(select(WorkGroup))}
+    where = f"（{result.year}年度列管案）"
+    for number, (source, why) in enumerate(staying, start=1):
+        new_id = carried_id(result.previous, number)
+        if session.get(Proposal, new_id) is not None:
+            raise NewYearError(f"提案編號 {new_id} 已被使用，無法建立{result.year}年度的列管案；未變更。")
+        document = carried_document(session, source, new_id=new_id, item_no=number, why=why.reason,
+                                    actor=actor, year=result.year, today=now)
+        problems: list[Problem] = []
+        rows = loading.proposal_rows(document, file=where, problems=problems, city_by_name=cities, groups=groups)
+        if problems or rows is None:
+            raise NewYearError(f"無法延續提案 {source.id}：{'；'.join(str(p) for p in problems)}；未變更。")
+        session.add(rows.proposal)
+        session.flush()  # the proposal before the rows that refer to it
+        session.add_all([*rows.leads, *rows.types, *rows.cities])
+        stored = proposal_yaml.proposal_document(session, rows.proposal)
+        session.add(ProposalVersion(
+            proposal_id=new_id, version=editing.current_version(session, new_id) + 1, kind=CARRY,
+            reason=f"{result.year}年度開始，自 {source.id} 延續列管",
+            changes=[{"field": f, "old": None, "new": stored[f]} for f in proposal_yaml.KEYS if f in stored],
+            recorded_at=now, recorded_by=actor.name))
+        result.carried.append((new_id, source.id))
+    session.flush()
+
+
+def carried_document(session: Session, source: Proposal, *, new_id: str, item_no: int, why: str, actor: Actor,
+                     year: int, today: datetime) -> dict:
+    """The document of the row that carries `source` into cycle `year`."""
+    before = proposal_yaml.proposal_document(session, source)
+    document = {key: before[key] for key in CARRIED_KEYS if key in before}
+    progress, basis = before.get("progress"), before.get("progress_basis", "")
+    if basis not in (progress or ""):  # the basis quoted the tracking reason, which held the state of the work
+        progress = "\n".join(filter(None, (progress, before.get("tracking_reason"))))
+    document.update(
+        id=new_id, year=year - 1, track=vocab.CARRIED, item_no=item_no, previous=source.id, progress=progress,
+        tracking_status=vocab.TRACKED,
+        tracking_basis=f"{roc_date(dates.now_taipei(today).date())}由{actor.label}開始{year}年度時，"
+                       f"自 {source.id} 延續列管：{why}。")
+    return {key: document[key] for key in proposal_yaml.KEYS if document.get(key) is not None}
+
+
+def _new_meeting(session: Session, previous: Meeting, year: int, day: date, start_time: time | None,
+                 texts: dict[str, str]) -> Meeting:
+    """The meeting of `year`, set up from `previous` (its agenda, times and organisers)."""
+    before = meeting.meeting_year(previous)
+    meeting_id = previous.id.replace(str(before), str(year)) if str(before) in previous.id else f"{year}-{previous.id}"
+    name = previous.name.replace(str(before), str(year)) if str(before) in previous.name else f"{year}{previous.name}"
+    if session.get(Meeting, meeting_id) is not None:
+        raise NewYearError(f"會議識別碼 {meeting_id} 已被使用；未變更。")
+    new = Meeting(id=meeting_id, name=name, date=day, start_time=start_time or previous.start_time,
+                  chair_org=texts.get("chair_org", previous.chair_org), chair=texts.get("chair", previous.chair),
+                  venue=texts.get("venue", previous.venue), url=texts.get("url", previous.url))
+    session.add(new)
+    session.flush()
+    for item in session.exec(select(AgendaItem).where(AgendaItem.meeting_id == previous.id)):
+        session.add(AgendaItem(**{**item.model_dump(), "meeting_id": meeting_id}))
+    for row in session.exec(select(Organiser).where(Organiser.meeting_id == previous.id)):
+        session.add(Organiser(**{**row.model_dump(), "meeting_id": meeting_id}))
+    session.flush()
+    return new

@@ -1,0 +1,285 @@
+"""Store queries: each function takes a session, keyword-only arguments after it, and reads the store.
+
+Whatever belongs to a yearly cycle (dashboard/domain/cycles.py) takes `year=`, the cycle: None (the
+default) is the current cycle, ALL_CYCLES the whole store (exports).
+
+Pure helpers over the frames these return live in dashboard/domain/frames.py; the meeting (its details,
+decision list and the decisions in force) in dashboard/domain/meeting.py.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, select
+
+from dashboard.domain import cycles, frames, meeting, vocab
+from dashboard.domain.dates import roc_year
+from dashboard.store.models import (
+    City,
+    Decision,
+    GroupMeeting,
+    Indicator,
+    MeetingRecord,
+    MutualAid,
+    Proposal,
+    ProposalCity,
+    ProposalLead,
+    ProposalType,
+    ProposalVersion,
+    StoreBuild,
+    WorkGroup,
+)
+
+PROPOSAL_COLUMNS = [
+    "id", "year", "track", "track_label", "item_no", "group_id", "group", "subgroup_id", "subgroup",
+    "title", "card_title", "lead_units", "lead_cities", "types", "cities", "cities_scope",
+    "tracking_status", "progress_status", "central_ministry", "resolution", "search_text",
+]
+
+
+def store_version(session: Session) -> tuple:
+    """Changes whenever the store's content changes; use it as a cache key."""
+    return connection_version(session.connection())
+
+
+# One round trip, no ORM: pages ask for the version on every script run. Rebuilds, decisions,
+# meeting records and proposal versions (every edit of a proposal adds one) are append-only. Counts as well as the highest ids: on PostgreSQL ids are handed
+# out at insert but become visible at commit, so a row with a lower id can appear after a higher one
+# (two sessions, or two replicas, saving at once); the highest id would not change then, the count does.
+_APPEND_ONLY = (Decision, MeetingRecord, ProposalVersion)
+_VERSION_QUERY = sa_select(sa_select(func.max(StoreBuild.id)).scalar_subquery(),
+                           *(sa_select(func.max(t.id)).scalar_subquery() for t in _APPEND_ONLY),
+                           *(sa_select(func.count(t.id)).scalar_subquery() for t in _APPEND_ONLY))
+
+
+def connection_version(connection: Connection) -> tuple:
+    """store_version on a plain SQLAlchemy connection."""
+    return tuple(value or 0 for value in connection.execute(_VERSION_QUERY).one())
+
+
+ALL_CYCLES = "all"  # year= for every cycle the store holds
+
+
+def chosen_cycle(session: Session, year: int | str | None) -> int | str | None:
+    """The cycle `year=` names: the current one for None; ALL_CYCLES as it is."""
+    return cycles.current_cycle(session) if year is None else year
+
+
+def _in_cycle(query, column, cycle):
+    """`query` narrowed to the proposals (by `column`, a proposal id) of `cycle`."""
+    if cycle is None or cycle == ALL_CYCLES:
+        return query
+    return query.where(column.in_(select(Proposal.id).where(cycles.in_cycle(cycle))))
+
+
+def cities(session: Session) -> list[City]:
+    return list(session.exec(select(City).order_by(City.sort_order)))
+
+
+def city_names(session: Session) -> dict[str, str]:
+    return {c.code: c.name for c in cities(session)}
+
+
+def groups(session: Session) -> list[WorkGroup]:
+    return list(session.exec(select(WorkGroup).order_by(WorkGroup.sort_order)))
+
+
+def proposals_frame(session: Session, *, year: int | str | None = None) -> pd.DataFrame:
+    """One row per proposal of cycle `year`, in packet order, with list columns for units, types and cities."""
+    cycle = chosen_cycle(session, year)
+    names = city_names(session)
+    group_names = {g.id: g.name for g in groups(session)}
+    leads: dict[str, list[ProposalLead]] = {}
+    for lead in session.exec(select(ProposalLead).order_by(ProposalLead.position)):
+        leads.setdefault(lead.proposal_id, []).append(lead)
+    types: dict[str, list[str]] = {}
+    for row in session.exec(select(ProposalType)):
+        types.setdefault(row.proposal_id, []).append(row.type)
+    order = {code: i for i, code in enumerate(names)}
+    joined: dict[str, list[str]] = {}
+    for row in session.exec(select(ProposalCity)):
+        joined.setdefault(row.proposal_id, []).append(row.city_code)
+    decisions = meeting.decisions_in_force(session)
+    records = []
+    for p in session.exec(_in_cycle(select(Proposal), Proposal.id, cycle).order_by(Proposal.sort_order)):
+        units = [lead.unit for lead in leads.get(p.id, [])]
+        lead_cities = list(dict.fromkeys(names[lead.city_code] for lead in leads.get(p.id, [])))
+        city_list = [names[c] for c in sorted(joined.get(p.id, []), key=order.get)]
+        type_list = [t for t in vocab.PROPOSAL_TYPES if t in types.get(p.id, [])]
+        decision = decisions.get(p.id)
+        text = " ".join(filter(None, [p.id, p.title, p.card_title, p.card_unit, *units, p.description,
+                                      p.approach, p.benefits, p.progress, p.tracking_reason,
+                                      p.central_ministry, p.contact]))
+        records.append({
+            "id": p.id, "year": p.year, "track": p.track, "track_label": vocab.track_label(p.track, year=p.year),
+            "item_no": p.item_no, "group_id": p.group_id, "group": group_names[p.group_id],
+            "subgroup_id": p.subgroup_id, "subgroup": group_names.get(p.subgroup_id),
+            "title": p.title, "card_title": p.card_title, "lead_units": units, "lead_cities": lead_cities,
+            "types": type_list, "cities": city_list, "cities_scope": p.cities_scope,
+            "tracking_status": p.tracking_status, "progress_status": p.progress_status,
+            "central_ministry": p.central_ministry,
+            "resolution": decision.resolution if decision else None,
+            "search_text": frames.normalise_search(text),
+        })
+    return pd.DataFrame.from_records(records, columns=PROPOSAL_COLUMNS)
+
+
+@dataclass
+class Card:
+    proposal: Proposal
+    group: WorkGroup
+    subgroup: WorkGroup | None
+    leads: list[tuple[str, str]]  # (unit, city name)
+    types: list[str]
+    cities: list[str]
+    card_cities: list[City]  # the eight, in the paper card's grid order
+    indicators: list[Indicator]
+    mutual_aid: list[MutualAid]
+    decisions: list[Decision] = field(default_factory=list)  # oldest first
+    continues: str | None = None  # the proposal of the cycle before that this one carries over
+    continued_as: list[str] = field(default_factory=list)  # its carried-over rows in later cycles
+
+    @property
+    def cycle(self) -> int:
+        """The cycle (meeting year) the proposal is decided in."""
+        return cycles.cycle_of(year=self.proposal.year, track=self.proposal.track)
+
+    @property
+    def decision(self) -> Decision | None:
+        return self.decisions[-1] if self.decisions else None
+
+
+def proposal_card(session: Session, *, proposal_id: str) -> Card | None:
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None:
+        return None
+    names = city_names(session)
+    leads = session.exec(select(ProposalLead).where(ProposalLead.proposal_id == proposal_id)
+                         .order_by(ProposalLead.position))
+    joined = {row.city_code for row in session.exec(select(ProposalCity).where(ProposalCity.proposal_id == proposal_id))}
+    types = {row.type for row in session.exec(select(ProposalType).where(ProposalType.proposal_id == proposal_id))}
+    all_cities = cities(session)
+    return Card(
+        proposal=proposal,
+        group=session.get(WorkGroup, proposal.group_id),
+        subgroup=session.get(WorkGroup, proposal.subgroup_id) if proposal.subgroup_id else None,
+        leads=[(lead.unit, names[lead.city_code]) for lead in leads],
+        types=[t for t in vocab.PROPOSAL_TYPES if t in types],
+        cities=[c.name for c in all_cities if c.code in joined],
+        card_cities=sorted(all_cities, key=lambda c: c.card_order),
+        indicators=list(session.exec(select(Indicator).where(Indicator.proposal_id == proposal_id).order_by(Indicator.id))),
+        mutual_aid=list(session.exec(select(MutualAid).where(MutualAid.proposal_id == proposal_id).order_by(MutualAid.id))),
+        decisions=list(session.exec(select(Decision).where(Decision.proposal_id == proposal_id)
+                                    .order_by(Decision.recorded_at, Decision.id))),
+        **lineage(session, proposal),
+    )
+
+
+def lineage(session: Session, proposal: Proposal) -> dict:
+    """{continues, continued_as}: the proposal's carried-over links across cycles (Proposal.previous_id)."""
+    later = session.exec(select(Proposal.id).where(Proposal.previous_id == proposal.id).order_by(Proposal.sort_order))
+    return {"continues": proposal.previous_id, "continued_as": list(later)}
+
+
+def group_meetings(session: Session, *, group_ids: list[str] | None = None,
+                   year: int | str | None = None) -> pd.DataFrame:
+    """The working-group meetings of cycle `year`: those held in that ROC year."""
+    cycle = chosen_cycle(session, year)
+    names = {g.id: g.name for g in groups(session)}
+    query = select(GroupMeeting).order_by(GroupMeeting.date, GroupMeeting.id)
+    if group_ids:
+        query = query.where(GroupMeeting.group_id.in_(group_ids))
+    rows = [{"date": m.date, "group_id": m.group_id, "group": names[m.group_id], "name": m.name}
+            for m in session.exec(query) if cycle in (None, ALL_CYCLES) or roc_year(m.date.year) == cycle]
+    return pd.DataFrame(rows, columns=["date", "group_id", "group", "name"])
+
+
+def mutual_aid_frame(session: Session, *, year: int | str | None = None) -> pd.DataFrame:
+    """One row per (requesting city → supporting city), with names and a total; the rows of cycle
+    `year`'s proposals (mutual aid is reported under a proposal)."""
+    names = city_names(session)
+    query = _in_cycle(select(MutualAid), MutualAid.proposal_id, chosen_cycle(session, year))
+    rows = [{"proposal_id": m.proposal_id, "from_code": m.from_city, "to_code": m.to_city, "from_city": names[m.from_city],
+             "to_city": names[m.to_city], "fire": m.fire, "ambulance": m.ambulance, "relay": m.relay,
+             "total": m.fire + m.ambulance + m.relay, "period_start": m.period_start,
+             "period_end": m.period_end}
+            for m in session.exec(query.order_by(MutualAid.id))]
+    return pd.DataFrame(rows, columns=["proposal_id", "from_code", "to_code", "from_city", "to_city", "fire", "ambulance",
+                                       "relay", "total", "period_start", "period_end"])
+
+
+def indicators_frame(session: Session, *, proposal_id: str | None = None,
+                     year: int | str | None = None) -> pd.DataFrame:
+    """The indicators of one proposal, or of cycle `year`'s proposals."""
+    names = city_names(session)
+    query = select(Indicator).order_by(Indicator.id)
+    if not proposal_id:
+        query = _in_cycle(query, Indicator.proposal_id, chosen_cycle(session, year))
+    if proposal_id:
+        query = query.where(Indicator.proposal_id == proposal_id)
+    rows = [{"proposal_id": i.proposal_id, "indicator": i.indicator, "label": i.label, "kind": i.kind,
+             "city": names.get(i.city_code), "counterpart_city": names.get(i.counterpart_code),
+             "value": i.value, "unit": i.unit, "period_start": i.period_start, "period_end": i.period_end,
+             "as_of": i.as_of, "note": i.note}
+            for i in session.exec(query)]
+    return pd.DataFrame(rows, columns=["proposal_id", "indicator", "label", "kind", "city", "counterpart_city",
+                                       "value", "unit", "period_start", "period_end", "as_of", "note"])
+
+
+@dataclass(frozen=True)
+class Headline:
+    total: int
+    carried: int
+    carried_delist: int
+    carried_keep: int
+    new: int
+    central: int
+    joint: int
+    tracked: int  # still followed after this meeting if every recommendation is adopted
+    meeting_date: date | None
+    meeting_year: int | None  # ROC year of the meeting (else of the latest proposals)
+    carried_year: int | None  # the year whose tracked proposals are carried over (the year before)
+
+    @property
+    def carried_label(self) -> str:
+        """111年度列管案"""
+        return vocab.track_label(vocab.CARRIED, year=self.carried_year)
+
+
+def headline(session: Session, *, year: int | None = None, frame: pd.DataFrame | None = None) -> Headline:
+    """Cycle `year`'s counts (`frame`: its proposals_frame, when the caller has it)."""
+    year = chosen_cycle(session, year)
+    frame = proposals_frame(session, year=year) if frame is None else frame
+    carried = frame[frame["track"] == vocab.CARRIED]
+    tracks = frames.track_counts(frame)
+    info = meeting.meeting_info(session, year=year) if year is not None else None
+    return Headline(
+        total=len(frame), carried=len(carried),
+        carried_delist=int((carried["tracking_status"] == vocab.PROPOSE_DELIST).sum()),
+        carried_keep=int((carried["tracking_status"] == vocab.KEEP_TRACKING).sum()),
+        new=len(frame) - len(carried), central=tracks[vocab.CENTRAL], joint=tracks[vocab.JOINT],
+        tracked=int(frame["tracking_status"].isin(vocab.STILL_TRACKED).sum()),
+        meeting_date=info.meeting.date if info else None,
+        meeting_year=year, carried_year=meeting.carried_year(year) if year is not None else None,
+    )
+
+
+SOCIAL_WORKER_TRAINING = "social_worker_training"
+
+
+def social_worker_training_frame(session: Session, *, year: int | str | None = None) -> pd.DataFrame:
+    """Social workers who attended another city's course: one row per (home city → host city), as
+    reported under cycle `year`'s proposals."""
+    names = city_names(session)
+    query = (select(Indicator).where(Indicator.indicator == SOCIAL_WORKER_TRAINING, Indicator.kind == "value")
+             .order_by(Indicator.id))
+    query = _in_cycle(query, Indicator.proposal_id, chosen_cycle(session, year))
+    rows = [{"proposal_id": i.proposal_id, "from_code": i.city_code, "to_code": i.counterpart_code, "from_city": names[i.city_code],
+             "to_city": names[i.counterpart_code], "count": i.value, "period_start": i.period_start,
+             "period_end": i.period_end}
+            for i in session.exec(query)]
+    return pd.DataFrame(rows, columns=["proposal_id", "from_code", "to_code", "from_city", "to_city", "count",
+                                       "period_start", "period_end"])

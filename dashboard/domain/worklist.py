@@ -1,0 +1,71 @@
+"""A work list: the proposals someone keeps current (a lead's groups; for the secretariat, all),
+each with its last update and whether it is stale, i.e. not updated in this calendar quarter."""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, func
+from sqlmodel import Session, select
+
+from dashboard.domain import dates, vocab
+from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
+from dashboard.store.models import Proposal, ProposalVersion, WorkGroup
+
+STALE = "本季未更新"
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    id: str
+    title: str
+    group: str  # the sub-group's name where there is one, else the group's
+    track: str  # the track's label
+    tracking_status: str
+    progress_status: str
+    version: int  # 0: never changed since it was loaded
+    updated_at: datetime | None  # the latest version, in Taipei time
+    updated_by: str | None
+    stale: bool
+
+
+def quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def quarter_label(day: date) -> str:
+    """115年第4季 for a day of October to December 2026."""
+    return f"{dates.roc_year(day.year)}年第{(day.month - 1) // 3 + 1}季"
+
+
+def work_list(session: Session, *, actor: Actor, today: date) -> list[WorkItem]:
+    """The proposals `actor` may edit, in packet order; `today` is the Taipei date the quarter is
+    taken from. Readers have no work list (PermissionDenied)."""
+    if actor.name is None or actor.role not in vocab.ROLES:
+        raise PermissionDenied(f"{actor.label}沒有提案工作清單：請先以議題組窗口或祕書處帳號登入。")
+    names = {g.id: g.name for g in session.exec(select(WorkGroup))}
+    latest = _latest_versions(session)
+    since = quarter_start(today)
+    items = []
+    for p in session.exec(select(Proposal).order_by(Proposal.sort_order)):
+        if not may_edit(actor, p):
+            continue
+        last = latest.get(p.id)
+        when = _taipei(last.recorded_at) if last else None
+        items.append(WorkItem(id=p.id, title=p.title, group=names.get(p.subgroup_id) or names[p.group_id],
+                              track=vocab.track_label(p.track, year=p.year), tracking_status=p.tracking_status,
+                              progress_status=p.progress_status, version=last.version if last else 0,
+                              updated_at=when, updated_by=last.recorded_by if last else None,
+                              stale=when is None or when.date() < since))
+    return items
+
+
+def _latest_versions(session: Session) -> dict[str, ProposalVersion]:
+    newest = (select(ProposalVersion.proposal_id, func.max(ProposalVersion.version).label("version"))
+              .group_by(ProposalVersion.proposal_id).subquery())
+    query = select(ProposalVersion).join(newest, and_(ProposalVersion.proposal_id == newest.c.proposal_id,
+                                                      ProposalVersion.version == newest.c.version))
+    return {v.proposal_id: v for v in session.exec(query)}
+
+
+def _taipei(moment: datetime) -> datetime:
+    """A stored time (UTC; SQLite gives it back without a zone) in Taipei time."""
+    return dates.in_taipei(moment)

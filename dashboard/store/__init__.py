@@ -1,0 +1,1 @@
+"""The store: tables, engine, schema and its migrations."""

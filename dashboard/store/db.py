@@ -1,0 +1,60 @@
+"""Engine and sessions for the store."""
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, create_engine
+
+from dashboard.store import models  # noqa: F401  (registers the tables)
+from dashboard.store.config import database_url
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = url or database_url()
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    if parsed.drivername.startswith("sqlite"):
+        event.listen(engine, "connect", _sqlite_foreign_keys)
+    return engine
+
+
+def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+# Any fixed 64-bit number works: it only has to be the same in every process building this store.
+BUILD_LOCK_KEY = 0x6265_6974_6169  # "beitai"
+
+
+@contextmanager
+def build_lock(engine: Engine):
+    """Hold while (re)building the store, so that replicas starting together on one empty PostgreSQL
+    database build it once instead of colliding (one of them failed with a duplicate key).
+
+    A PostgreSQL session-level advisory lock, on a connection of its own; SQLite needs none here
+    (one process per file)."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": BUILD_LOCK_KEY})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": BUILD_LOCK_KEY})
+
+
+def create_tables(engine: Engine) -> None:
+    """Create or upgrade the schema through the migrations (never create_all: a table made
+    outside them would not match the revision recorded in the store)."""
+    from dashboard.store import schema  # imported here: the migrations' env imports this module
+    schema.upgrade(engine)
+
+
+def session(engine: Engine) -> Session:
+    return Session(engine)

@@ -1,0 +1,1 @@
+"""The web server's side: sign-in, session tokens, throttle and socket settings."""

@@ -1,0 +1,149 @@
+"""Secretariat sign-in: bcrypt password hashes from a mapping, checked one at a time, behind a throttle.
+
+The hashes come from the `[secretariat.users]` section of .streamlit/secrets.toml (made with
+`python -m dashboard hash-password`); no password is ever stored or logged. Failed attempts are
+slowed by dashboard/web/throttle.py, which keeps its counts in the database. A bcrypt check takes a core
+for about a quarter of a second, so a process checks one password at a time: sessions guessing
+passwords cannot take the CPU that other viewers' pages need, and a throttled attempt is refused
+before any hashing.
+"""
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import bcrypt
+
+from dashboard.web.throttle import Throttle
+
+MAX_PASSWORD_BYTES = 72  # bcrypt's limit; longer passwords are refused, never silently truncated
+DEFAULT_ROUNDS = 12
+BUSY_TIMEOUT = 5.0  # seconds an attempt waits for its turn at the password check before giving up
+_BCRYPT = threading.BoundedSemaphore(1)  # password checks at a time, per process
+_BCRYPT_HASH = re.compile(r"\$2[abxy]?\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}")
+
+
+def hash_password(password: str, *, rounds: int = DEFAULT_ROUNDS) -> str:
+    """A salted bcrypt hash of password, as text for secrets.toml."""
+    data = password.encode("utf-8")
+    if not data:
+        raise ValueError("密碼不可為空白。")
+    if len(data) > MAX_PASSWORD_BYTES:
+        raise ValueError(f"密碼不可超過 {MAX_PASSWORD_BYTES} 位元組。")
+    return bcrypt.hashpw(data, bcrypt.gensalt(rounds=rounds)).decode("ascii")
+
+
+def is_bcrypt_hash(text: object) -> bool:
+    return isinstance(text, str) and _BCRYPT_HASH.fullmatch(text) is not None
+
+
+def verify_password(password: str, hashed: str) -> bool:
+    data = (password or "").encode("utf-8")
+    if not data or len(data) > MAX_PASSWORD_BYTES:
+        return False
+    try:
+        return bcrypt.checkpw(data, hashed.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):  # not a bcrypt hash
+        return False
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in secrets.toml. `message` says what and where without naming an account (it
+    is shown on the sign-in form to anyone); `account` is added in the server's log."""
+    message: str
+    account: str | None = None
+
+
+@dataclass(frozen=True)
+class Accounts:
+    users: dict[str, str]  # name -> bcrypt hash, only the valid ones
+    oidc_emails: frozenset[str]  # casefolded
+    problems: tuple[Problem, ...] = ()
+
+
+USERS_SECTION = "secrets.toml 的 [secretariat.users]"
+
+
+def read_accounts(secretariat: object) -> Accounts:
+    """The accounts in a parsed `[secretariat]` section, keeping the valid ones and naming every
+    problem: a wrong shape or a value that is not a bcrypt hash is reported, never skipped silently."""
+    if secretariat is None:
+        return Accounts({}, frozenset())
+    if not isinstance(secretariat, Mapping):
+        return Accounts({}, frozenset(), (Problem("secrets.toml 的 secretariat 應為區段 [secretariat]，目前是單一值。"),))
+    problems: list[Problem] = []
+    users: dict[str, str] = {}
+    section = secretariat.get("users", {})
+    if not isinstance(section, Mapping):
+        problems.append(Problem(f"{USERS_SECTION} 應為「帳號 = \"密碼雜湊\"」的區段，目前是單一值。"))
+        section = {}
+    for position, (name, hashed) in enumerate(section.items(), start=1):
+        where = f"{USERS_SECTION} 第 {position} 個帳號"
+        if not str(name).strip():
+            problems.append(Problem(f"{where}：帳號名稱是空白。"))
+        elif not isinstance(hashed, str):
+            problems.append(Problem(f"{where}：值應為一段文字（密碼雜湊），目前是 {_kind(hashed)}。", str(name)))
+        elif not is_bcrypt_hash(hashed):
+            problems.append(Problem(f"{where}：值不是 bcrypt 密碼雜湊，此帳號無法登入；請以 "
+                                    f"python -m dashboard hash-password 重新產生。", str(name)))
+        else:
+            users[str(name)] = hashed
+    emails = secretariat.get("oidc_emails", [])
+    if isinstance(emails, str) or not isinstance(emails, list | tuple):
+        problems.append(Problem("secrets.toml 的 [secretariat] oidc_emails 應為電子郵件的清單，例如 [\"a@example.org\"]。"))
+        emails = []
+    return Accounts(users, frozenset(str(e).strip().casefold() for e in emails), tuple(problems))
+
+
+def _kind(value: object) -> str:
+    return "區段" if isinstance(value, Mapping) else "清單" if isinstance(value, list) else type(value).__name__
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    user: str | None = None  # the signed-in name on success
+    wait_seconds: float = 0.0  # > 0 when the client must wait before its next attempt
+    refused: bool = False  # True when the attempt came too soon and the password was not checked
+    busy: bool = False  # True when the server was too busy checking other passwords
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None
+
+
+_DUMMY_HASHES: dict[int, str] = {}
+
+
+def _dummy_hash(users: Mapping[str, str]) -> str:
+    """A hash to check unknown names against, at the cost of the configured ones, so that unknown
+    names take as long as known ones and cannot be told apart by timing."""
+    costs = [int(h.split("$")[2]) for h in users.values() if is_bcrypt_hash(h)]
+    rounds = max(costs, default=DEFAULT_ROUNDS)
+    if rounds not in _DUMMY_HASHES:
+        _DUMMY_HASHES[rounds] = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds=rounds)).decode("ascii")
+    return _DUMMY_HASHES[rounds]
+
+
+def sign_in(users: Mapping[str, str], name: str, password: str, *, client: str, throttle: Throttle,
+            busy_timeout: float | None = None) -> SignInResult:
+    """Check name and password against users (name -> bcrypt hash) for an attempt from client.
+
+    The throttle is asked before waiting for the password check and again once it is this attempt's
+    turn, so that attempts queued together from one client are not all checked."""
+    name = (name or "").strip()
+    if (wait := throttle.wait_seconds(client, name)) > 0:
+        return SignInResult(wait_seconds=wait, refused=True)
+    if not _BCRYPT.acquire(timeout=BUSY_TIMEOUT if busy_timeout is None else busy_timeout):
+        return SignInResult(busy=True)
+    try:
+        if (wait := throttle.wait_seconds(client, name)) > 0:
+            return SignInResult(wait_seconds=wait, refused=True)
+        hashed = users.get(name)
+        valid = verify_password(password, hashed if isinstance(hashed, str) else _dummy_hash(users))
+        if valid and isinstance(hashed, str):
+            throttle.record_success(client, name)
+            return SignInResult(user=name)
+        return SignInResult(wait_seconds=throttle.record_failure(client, name))
+    finally:
+        _BCRYPT.release()

@@ -1,0 +1,77 @@
+"""Password sign-ins that survive a reload, a new tab and a server restart.
+
+After a successful password check the page gets a random token (256 bits) and keeps it in a cookie;
+the store keeps only the token's sha256, with the account, a fingerprint of the password hash it was
+issued under and its times, so every replica and restart knows it and a leaked table signs nobody
+in. A token stops working when:
+
+- it has not been used for IDLE (12 hours), or MAX_AGE (7 days) has passed since sign-in;
+- its holder signs out (the row is deleted: revoke);
+- the account is disabled or removed, or its password changes (the caller passes the current
+  name -> bcrypt hash of everyone who may sign in; a missing name or another hash ends it).
+
+Use is recorded at most every TOUCH_EVERY seconds, so reruns do not each write to the store.
+"""
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Callable, Mapping
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.engine import Engine
+
+from dashboard.store.models import SignInSession
+
+TABLE = SignInSession.__table__
+IDLE = 12 * 3600.0
+MAX_AGE = 7 * 24 * 3600.0
+TOUCH_EVERY = 60.0
+TOKEN_BYTES = 32
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def issue(engine: Engine, name: str, password_hash: str, *, clock: Callable[[], float] = time.time) -> str:
+    """A new token for `name`, signed in just now with the password whose hash is `password_hash`.
+    Expired sessions of everyone are pruned on the way, so the table stays bounded."""
+    now = clock()
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    with engine.begin() as connection:
+        connection.execute(delete(TABLE).where(or_(TABLE.c.last_seen < now - IDLE, TABLE.c.created_at < now - MAX_AGE)))
+        connection.execute(TABLE.insert().values(token_hash=_digest(token), account=name, credential=_digest(password_hash),
+                                                 created_at=now, last_seen=now))
+    return token
+
+
+def resolve(engine: Engine, token: str | None, users: Mapping[str, str], *,
+            clock: Callable[[], float] = time.time) -> str | None:
+    """The account name `token` signs in, or None when it is unknown, expired, revoked, or its
+    account may no longer sign in with that password (`users`: name -> current bcrypt hash)."""
+    if not token or not isinstance(token, str) or len(token) > 200:
+        return None
+    now, key = clock(), _digest(token)
+    with engine.connect() as connection:
+        row = connection.execute(select(TABLE).where(TABLE.c.token_hash == key)).first()
+    if row is None:
+        return None
+    current = users.get(row.account)
+    valid = (row.last_seen >= now - IDLE and row.created_at >= now - MAX_AGE
+             and isinstance(current, str) and hmac.compare_digest(_digest(current), row.credential))
+    if not valid:  # ended for good: no later password change or clock can bring it back
+        revoke(engine, token)
+        return None
+    if now - row.last_seen >= TOUCH_EVERY:
+        with engine.begin() as connection:
+            connection.execute(update(TABLE).where(TABLE.c.token_hash == key).values(last_seen=now))
+    return row.account
+
+
+def revoke(engine: Engine, token: str | None) -> None:
+    """End the session of `token` (signing out); unknown tokens are ignored."""
+    if token and isinstance(token, str):
+        with engine.begin() as connection:
+            connection.execute(delete(TABLE).where(TABLE.c.token_hash == _digest(token)))
+

@@ -1,0 +1,247 @@
+"""Slowing down password guessing, kept in the database so that restarts and replicas share it.
+
+Why no lockout: a hard account lockout lets anyone who knows an account name lock its owner out
+(OWASP Authentication Cheat Sheet, "Account Lockout"). This follows OWASP's "Slow Down Online
+Guessing Attacks with Device Cookies" instead, with the client's address standing in for the device
+cookie, which a Streamlit page cannot set. Failed attempts are counted in four buckets:
+
+- pair (client + account): one address guessing one name. The delay starts at 1 s and doubles with
+  each failure, up to 5 minutes. Only that address is slowed.
+- client: one address spraying many names. After a few free failures, the same growth.
+- account: many addresses guessing one name. The delay grows to at most 30 s, so an owner at a new
+  address is slowed, never locked out.
+- global: everyone's failures together, so spraying from many addresses is slowed as well.
+
+A client from which an account signed in before (a "known" pair, remembered for 30 days) is held
+only to its own pair bucket: other people's failures never delay the owner at their usual address.
+While any bucket's delay runs, attempts are refused before the password is checked, so a refused
+attempt costs no bcrypt and is not counted. A bucket is forgotten after an hour without failures
+and its row pruned, so the table stays bounded; since the global delay caps the failure rate, so is
+the number of rows a spray can create. Keys are hashes: names typed at the form (perhaps a
+password) are never stored.
+
+Limits, accepted: people sharing one address (an office behind NAT) share its pair and client
+buckets, so a colleague guessing at that address can slow the owner there up to the pair's cap;
+and during a spray an owner at an unknown address competes with the attackers for the global
+budget's turns. Both are delays, not lockouts, and signing in once makes an address known.
+"""
+import hashlib
+import ipaddress
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import case, delete, insert, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from dashboard.store.models import SignInThrottle
+
+TABLE = SignInThrottle.__table__
+TRUSTED_PROXIES_ENV = "DASHBOARD_TRUSTED_PROXIES"  # comma-separated addresses or networks
+WRITE_TRIES = 5
+
+
+class _Pruned(Exception):
+    """A row vanished between its insert and its update (another session pruned it)."""
+
+
+def _contended(error: OperationalError) -> bool:
+    text = str(error.orig).lower()
+    return "locked" in text or "busy" in text or "deadlock" in text
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Delay after n consecutive failures: none for the first `free`, then base, 2×base, … ≤ cap."""
+    free: int
+    base: float
+    cap: float
+
+    def delay(self, failures: int) -> float:
+        over = failures - self.free
+        return min(self.base * 2.0 ** min(over - 1, 64), self.cap) if over > 0 else 0.0  # no float overflow
+
+
+@dataclass(frozen=True)
+class Policy:
+    pair: Rule = Rule(free=0, base=1.0, cap=300.0)
+    client: Rule = Rule(free=5, base=1.0, cap=300.0)
+    account: Rule = Rule(free=5, base=1.0, cap=30.0)
+    global_: Rule = Rule(free=100, base=1.0, cap=10.0)
+    forget_after: float = 3600.0  # a bucket's failures are forgotten after this long without one
+    known_for: float = 30 * 86400.0  # how long a successful sign-in makes its pair known
+
+    def rule(self, kind: str) -> Rule:
+        return self.global_ if kind == "global" else getattr(self, kind)
+
+
+def account_key(name: str) -> str:
+    """The name under which failures are counted: trimmed, case-folded."""
+    return (name or "").strip().casefold()
+
+
+def _key(kind: str, client: str, account: str) -> str:
+    return hashlib.sha256(f"{kind}\0{client}\0{account}".encode()).hexdigest()
+
+
+def _buckets(client: str, name: str) -> dict[str, str]:
+    """kind -> row key for an attempt from client on name."""
+    account = account_key(name)
+    return {"pair": _key("pair", client, account), "client": _key("client", client, ""),
+            "account": _key("account", "", account), "global": _key("global", "", "")}
+
+
+class Throttle:
+    """The four buckets of the module docstring, in the store's `sign_in_throttle` table."""
+
+    def __init__(self, engine: Engine, *, policy: Policy = Policy(), clock: Callable[[], float] = time.time):
+        self.engine, self.policy, self.clock = engine, policy, clock  # wall clock: shared by replicas
+
+    def wait_seconds(self, client: str, name: str) -> float:
+        """How long client must wait before its next attempt on name (0 when it may try now)."""
+        now = self.clock()
+        buckets = _buckets(client, name)
+        with self.engine.connect() as connection:
+            rows = {row.kind: row for row in connection.execute(
+                select(TABLE.c.kind, TABLE.c.blocked_until, TABLE.c.known_until)
+                .where(TABLE.c.key.in_(buckets.values())))}
+        pair = rows.get("pair")
+        kinds = ["pair"] if pair is not None and pair.known_until > now else list(rows)
+        return max([rows[kind].blocked_until - now for kind in kinds if kind in rows] + [0.0])
+
+    def is_known(self, client: str, name: str) -> bool:
+        with self.engine.connect() as connection:
+            known_until = connection.execute(select(TABLE.c.known_until).where(
+                TABLE.c.key == _buckets(client, name)["pair"])).scalar()
+        return known_until is not None and known_until > self.clock()
+
+    def record_failure(self, client: str, name: str) -> float:
+        """Count a failed attempt in every bucket; returns how long client must now wait on name."""
+        now = self.clock()
+        buckets = _buckets(client, name)
+        stale = now - self.policy.forget_after
+
+        def count(connection) -> None:  # each update locks its row until commit
+            for kind, key in buckets.items():  # always in this order, so transactions cannot deadlock
+                if not connection.execute(update(TABLE).where(TABLE.c.key == key).values(
+                        failures=case((TABLE.c.last_failure < stale, 1), else_=TABLE.c.failures + 1),
+                        last_failure=now)).rowcount:
+                    raise _Pruned
+                failures, blocked = connection.execute(
+                    select(TABLE.c.failures, TABLE.c.blocked_until).where(TABLE.c.key == key)).one()
+                until = max(blocked, now + self.policy.rule(kind).delay(failures))
+                connection.execute(update(TABLE).where(TABLE.c.key == key).values(blocked_until=until))
+            connection.execute(delete(TABLE).where(TABLE.c.last_failure < stale, TABLE.c.known_until < now))
+
+        self._write(buckets, now, count)
+        return self.wait_seconds(client, name)
+
+    def record_success(self, client: str, name: str) -> None:
+        """Forget the pair's failures and remember the client as known for this account."""
+        now = self.clock()
+        key = _buckets(client, name)["pair"]
+        with self.engine.connect() as connection:
+            row = connection.execute(select(TABLE.c.failures, TABLE.c.known_until).where(TABLE.c.key == key)).first()
+        if row is not None and row.failures == 0 and row.known_until > now + self.policy.known_for / 2:
+            return  # known and recently renewed: no write, so signing in takes no write lock
+
+        def trust(connection) -> None:
+            if not connection.execute(update(TABLE).where(TABLE.c.key == key).values(
+                    failures=0, blocked_until=0.0, known_until=now + self.policy.known_for)).rowcount:
+                raise _Pruned
+
+        self._write({"pair": key}, now, trust)
+
+    def _write(self, buckets: dict[str, str], now: float, work: Callable) -> None:
+        """Run work in a transaction on rows that exist, trying again when another session pruned a
+        row in between or SQLite was too busy to take the write lock (it answers at once rather
+        than wait when waiting could deadlock)."""
+        for attempt in range(WRITE_TRIES):
+            try:
+                self._ensure_rows(buckets, now)
+                with self.engine.begin() as connection:
+                    work(connection)
+                return
+            except _Pruned:
+                continue
+            except OperationalError as error:
+                if attempt == WRITE_TRIES - 1 or not _contended(error):
+                    raise
+                time.sleep(0.05 * 2 ** attempt)
+        raise RuntimeError("The sign-in throttle's rows kept being pruned while written")
+
+    def _ensure_rows(self, buckets: dict[str, str], now: float) -> None:
+        """Insert the missing rows. A concurrent insert of the same key (another session or replica)
+        fails on the primary key, and on PostgreSQL aborts its transaction: then the rows are
+        inserted one per transaction, skipping those that now exist."""
+        with self.engine.connect() as connection:
+            present = set(connection.execute(select(TABLE.c.key).where(TABLE.c.key.in_(buckets.values()))).scalars())
+        rows = [dict(key=key, kind=kind, failures=0, last_failure=now, blocked_until=0.0, known_until=0.0)
+                for kind, key in buckets.items() if key not in present]
+        if not rows:
+            return
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(insert(TABLE), rows)
+        except IntegrityError:
+            for row in rows:
+                try:
+                    with self.engine.begin() as connection:
+                        connection.execute(insert(TABLE), [row])
+                except IntegrityError:
+                    pass
+
+
+def trusted_proxies(value: str | None = None) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """The proxies whose X-Forwarded-For is believed: loopback always, plus DASHBOARD_TRUSTED_PROXIES."""
+    value = os.environ.get(TRUSTED_PROXIES_ENV, "") if value is None else value
+    entries = ["127.0.0.0/8", "::1/128"] + [e.strip() for e in value.split(",") if e.strip()]
+    return [ipaddress.ip_network(e, strict=False) for e in entries]
+
+
+def client_id(peer: str | None, forwarded_for: Iterable[str] = (), *, proxies=None) -> str:
+    """The address that attempts are counted under.
+
+    `peer` is the TCP peer (st.context.ip_address: None for loopback), which cannot be forged. Only
+    when it is a trusted proxy is X-Forwarded-For read, and then from the right: each proxy appends
+    the address it received the request from, so the rightmost entry that is not a trusted proxy is
+    the real client. The first (leftmost) hop is whatever the client chose to send, so counting by
+    it would let an attacker take a fresh bucket with every attempt. IPv6 clients are counted per
+    /64, the block one subscriber usually holds.
+    """
+    proxies = trusted_proxies() if proxies is None else proxies
+    address = _parse(peer) if peer else ipaddress.ip_address("127.0.0.1")
+    if address is None:
+        return _group(peer)
+    hops = [hop.strip() for header in forwarded_for for hop in header.split(",") if hop.strip()]
+    while _is_proxy(address, proxies) and hops:
+        hop = hops.pop()
+        parsed = _parse(hop)
+        if parsed is None:
+            return _group(hop)
+        address = parsed
+    return _group(str(address))
+
+
+def _parse(text: str):
+    try:
+        return ipaddress.ip_address(text.strip("[]"))
+    except ValueError:
+        return None
+
+
+def _is_proxy(address, proxies) -> bool:
+    return any(address.version == network.version and address in network for network in proxies)
+
+
+def _group(address: str) -> str:
+    parsed = _parse(address)
+    if parsed is None:
+        return address[:100]  # not an address: counted as given (bounded)
+    if parsed.version == 6 and parsed.ipv4_mapped:
+        return str(parsed.ipv4_mapped)
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
