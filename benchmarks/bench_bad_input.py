@@ -9,6 +9,7 @@ the same on the intact data, so that the difference is what the bad file costs. 
 0.5 s and 50 MB of the intact run.
 Not part of the tests.
 """
+
 import argparse
 import os
 import platform
@@ -24,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboard.datafiles.loading import DataError, load_dataset  # noqa: E402
-from tests.test_loading_bad_input import alias_bomb, garbage, write  # noqa: E402
+from dashboard.datafiles.loading import DataError, load_dataset
+from tests.test_loading_bad_input import alias_bomb, garbage, write
 
 CASES = {
     "intact data": lambda data: None,
@@ -39,8 +40,12 @@ CASES = {
 def run_once(data: Path) -> tuple[float, float, int]:
     """Wall seconds, peak MB (max RSS of that very process) and exit code of one `check`."""
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "--data", str(data), "check"],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dashboard.cli", "--data", str(data), "check"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
@@ -59,8 +64,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     runs = parser.parse_args().runs
-    print(f"{platform.node()} · {platform.processor() or platform.machine()} · Python {platform.python_version()}"
-          f" · {runs} runs per case, median wall time, peak memory of the process")
+    print(
+        f"{platform.node()} · {platform.processor() or platform.machine()} · Python {platform.python_version()}"
+        f" · {runs} runs per case, median wall time, peak memory of the process"
+    )
     with tempfile.TemporaryDirectory() as scratch:
         for name, breaks in CASES.items():
             data = Path(scratch) / "data"
@@ -71,8 +78,10 @@ def main() -> None:
             wall = statistics.median(r[0] for r in results)
             codes = sorted({r[2] for r in results})
             inside = statistics.median(validate_once(data) for _ in range(runs))
-            print(f"  {name:44} {wall:6.2f} s  ≤{max(r[1] for r in results):6.0f} MB  exit {codes}"
-                  f"  · load_dataset {inside * 1000:5.0f} ms")
+            print(
+                f"  {name:44} {wall:6.2f} s  ≤{max(r[1] for r in results):6.0f} MB  exit {codes}"
+                f"  · load_dataset {inside * 1000:5.0f} ms"
+            )
 
 
 if __name__ == "__main__":

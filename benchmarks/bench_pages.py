@@ -12,6 +12,7 @@ AppTest compiles every script anew on each run (a fresh ScriptCache per run, wit
 AST pass), which a server does once per page; the benchmark hands AppTest one shared ScriptCache, as
 a server has, so that it times what a server runs on each rerun.
 """
+
 import argparse
 import json
 import os
@@ -43,6 +44,7 @@ RATIO_BUDGET, SYNTHETIC_BUDGET_S = 4.0, 1.0
 def pad(text: str, width: int) -> str:
     """Left-justify for a terminal, counting CJK characters as two columns."""
     import unicodedata
+
     shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
     return text + " " * max(0, width - shown)
 
@@ -99,8 +101,9 @@ def measure(runs: int) -> dict:
 
 def run_scale(label: str, database_url: str, runs: int) -> dict:
     env = dict(os.environ, DATABASE_URL=database_url)
-    out = subprocess.run([sys.executable, __file__, "--worker", "--runs", str(runs)], env=env, cwd=ROOT,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", "--runs", str(runs)], env=env, cwd=ROOT, capture_output=True, text=True
+    )
     if out.returncode:
         raise SystemExit(f"{label} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -114,6 +117,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.worker:
         import logging
+
         logging.disable(logging.WARNING)
         print(json.dumps(measure(args.runs)))
         return
@@ -122,21 +126,27 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         document = run_scale("document", f"sqlite:///{Path(tmp) / 'document.db'}", args.runs)
-        big_url = synthetic.build(Path(tmp) / "synthetic.db", args.factor)
+        big_url = synthetic.write_store(Path(tmp) / "synthetic.db", args.factor)
         big = run_scale(f"{args.factor}x", big_url, args.runs)
 
-    print(f"\nMedian warm run, {args.runs} runs each, page and empty page interleaved "
-          f"({platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()})")
+    print(
+        f"\nMedian warm run, {args.runs} runs each, page and empty page interleaved "
+        f"({platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()})"
+    )
     print(f"{pad('page', 46)}{'document':>10}{'empty':>9}{'ratio':>7}{f'{args.factor}×':>11}  budget")
     failures = 0
     for label, (page, empty) in document.items():
         ratio = page / empty
         ok = ratio <= RATIO_BUDGET and big[label][0] < SYNTHETIC_BUDGET_S
         failures += not ok
-        print(f"{pad(label, 46)}{page * 1000:>8.1f}ms{empty * 1000:>7.1f}ms{ratio:>6.1f}×{big[label][0] * 1000:>9.1f}ms  "
-              f"{'ok' if ok else 'OVER'}")
-    print(f"\nbudget: ≤{RATIO_BUDGET:g}× empty at document scale, <{SYNTHETIC_BUDGET_S:g} s at {args.factor}×: "
-          + ("all within" if not failures else f"{failures} over"))
+        print(
+            f"{pad(label, 46)}{page * 1000:>8.1f}ms{empty * 1000:>7.1f}ms{ratio:>6.1f}×{big[label][0] * 1000:>9.1f}ms  "
+            f"{'ok' if ok else 'OVER'}"
+        )
+    print(
+        f"\nbudget: ≤{RATIO_BUDGET:g}× empty at document scale, <{SYNTHETIC_BUDGET_S:g} s at {args.factor}×: "
+        + ("all within" if not failures else f"{failures} over")
+    )
     sys.exit(1 if failures else 0)
 
 

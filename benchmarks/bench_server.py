@@ -20,6 +20,7 @@ and prints each figure beside its target. Exit status 1 when a target is missed.
 tests. Client, servers and nginx share the machine's CPUs: on 2 cores the client's own work is
 part of every figure (the same for the project and the empty app).
 """
+
 import argparse
 import asyncio
 import contextlib
@@ -42,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: the message is built as the tests build it
     sys.path.insert(0, str(ROOT))
 
-from tests.protocol import RUN_TIMEOUT_S, rerun_message  # noqa: E402
+from tests.protocol import RUN_TIMEOUT_S, rerun_message
 
 APP = ROOT / "dashboard" / "app.py"
 NGINX_TEMPLATE = Path(__file__).with_name("nginx.conf.in")
@@ -63,6 +64,7 @@ TARGET_PAGE_RATIO, TARGET_P95_RATIO, TARGET_THROUGHPUT_RATIO, TARGET_REPLICAS = 
 
 # --- servers ---------------------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -72,6 +74,7 @@ def free_port() -> int:
 @dataclass
 class Server:
     """One `streamlit run` process on a free port; cwd is the project, so its config applies."""
+
     script: Path
     env: dict
     log: Path
@@ -79,10 +82,22 @@ class Server:
     process: subprocess.Popen | None = None
 
     def start(self) -> "Server":
-        cmd = [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.port", str(self.port),
-               "--server.address", "127.0.0.1", "--server.headless", "true"]
-        self.process = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=self.log.open("w"),
-                                        stderr=subprocess.STDOUT)
+        cmd = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(self.script),
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ]
+        self.process = subprocess.Popen(
+            cmd, cwd=ROOT, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT
+        )
         return self
 
     def wait(self, timeout: float = 120) -> None:
@@ -116,6 +131,7 @@ def children(pid: int) -> list[int]:
 
 def wait_healthy(port: int, timeout: float, server: Server | None = None) -> None:
     import urllib.request
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server and server.process.poll() is not None:
@@ -138,11 +154,17 @@ def nginx(tmp: Path, upstream_ports: list[int]):
     prefix = tmp / f"nginx-{port}"
     (prefix / "logs").mkdir(parents=True)
     conf = prefix / "nginx.conf"
-    conf.write_text(NGINX_TEMPLATE.read_text()
-                    .replace("@PREFIX@", str(prefix)).replace("@PORT@", str(port))
-                    .replace("@UPSTREAMS@", "\n".join(f"        server 127.0.0.1:{p};" for p in upstream_ports)))
-    process = subprocess.Popen([binary, "-p", str(prefix), "-c", str(conf)], stdout=subprocess.DEVNULL,
-                               stderr=(prefix / "logs" / "stderr").open("w"))
+    conf.write_text(
+        NGINX_TEMPLATE.read_text()
+        .replace("@PREFIX@", str(prefix))
+        .replace("@PORT@", str(port))
+        .replace("@UPSTREAMS@", "\n".join(f"        server 127.0.0.1:{p};" for p in upstream_ports))
+    )
+    process = subprocess.Popen(
+        [binary, "-p", str(prefix), "-c", str(conf)],
+        stdout=subprocess.DEVNULL,
+        stderr=(prefix / "logs" / "stderr").open("w"),
+    )
     try:
         wait_healthy(port, 30)
         yield port, [process.pid, *children(process.pid)]
@@ -152,6 +174,7 @@ def nginx(tmp: Path, upstream_ports: list[int]):
 
 
 # --- the browser's side of the protocol ---------------------------------------------------------
+
 
 class Session:
     """One browser tab: a websocket on /_stcore/stream and the hashes of the messages it holds."""
@@ -164,8 +187,13 @@ class Session:
     async def __aenter__(self) -> "Session":
         # The browser offers "streamlit" as subprotocol (then the XSRF token, then a session id to
         # resume); and permessage-deflate, as browsers do (websockets' default).
-        self.ws = await websockets.connect(f"ws://127.0.0.1:{self.port}/_stcore/stream", subprotocols=["streamlit"],
-                                           max_size=None, open_timeout=RUN_TIMEOUT_S, ping_interval=None)
+        self.ws = await websockets.connect(
+            f"ws://127.0.0.1:{self.port}/_stcore/stream",
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=RUN_TIMEOUT_S,
+            ping_interval=None,
+        )
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -198,6 +226,7 @@ class Session:
 
 
 # --- measurements ------------------------------------------------------------------------------
+
 
 async def paired_medians(project_port: int, empty_port: int, runs: int) -> dict:
     """Per case: (page median, empty median), runs interleaved page, empty, page, empty, ..."""
@@ -269,9 +298,9 @@ async def load(port: int, cases: list, sessions: int, session_runs: int, watched
                     _, page, query = cases[(i + k) % len(cases)]
                     try:
                         latencies.append(await session.run(page, query))
-                    except (RuntimeError, asyncio.TimeoutError) as e:
+                    except (TimeoutError, RuntimeError) as e:
                         errors.append(str(e)[:200])
-        except (OSError, websockets.WebSocketException, asyncio.TimeoutError) as e:
+        except (TimeoutError, OSError, websockets.WebSocketException) as e:
             errors.append(f"session {i}: {type(e).__name__}: {e}"[:200])
 
     watched = watched or {}
@@ -285,14 +314,22 @@ async def load(port: int, cases: list, sessions: int, session_runs: int, watched
     stop.set()
     await probe
     runs = max(1, len(latencies))
-    return Load(sessions * session_runs, errors, latencies, seconds, health,
-                {name: (cpu_after[name] - cpu_before[name]) / runs for name in cpu_after})
+    return Load(
+        sessions * session_runs,
+        errors,
+        latencies,
+        seconds,
+        health,
+        {name: (cpu_after[name] - cpu_before[name]) / runs for name in cpu_after},
+    )
 
 
 # --- report ------------------------------------------------------------------------------------
 
+
 def pad(text: str, width: int) -> str:
     import unicodedata
+
     shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
     return text + " " * max(0, width - shown)
 
@@ -311,15 +348,17 @@ def cpu_model() -> str:
 
 
 def build_store(env: dict) -> None:
-    out = subprocess.run([sys.executable, "-m", "dashboard.cli", "load"], cwd=ROOT, env=env,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", "load"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     if out.returncode:
         raise SystemExit(f"load failed:\n{out.stdout[-2000:]}{out.stderr[-2000:]}")
 
 
 async def main_async(args, tmp: Path) -> bool:
-    env = dict(os.environ, DATABASE_URL=args.database_url or f"sqlite:///{tmp / 'bench.db'}",
-               PYTHONDONTWRITEBYTECODE="1")
+    env = dict(
+        os.environ, DATABASE_URL=args.database_url or f"sqlite:///{tmp / 'bench.db'}", PYTHONDONTWRITEBYTECODE="1"
+    )
     build_store(env)
     empty_script = tmp / "empty_app.py"
     # One line, drawing nothing, with the project's socket fix (dashboard/web/nodelay.py): without it,
@@ -331,38 +370,58 @@ async def main_async(args, tmp: Path) -> bool:
     try:
         project.wait()
         empty.wait()
-        print(f"\n{time.strftime('%Y-%m-%d %H:%M %Z')}, {cpu_model()}, nproc {os.cpu_count()}, "
-              f"Python {platform.python_version()}, store {env['DATABASE_URL'].split(':')[0]}")
+        print(
+            f"\n{time.strftime('%Y-%m-%d %H:%M %Z')}, {cpu_model()}, nproc {os.cpu_count()}, "
+            f"Python {platform.python_version()}, store {env['DATABASE_URL'].split(':')[0]}"
+        )
 
         medians = await paired_medians(project.port, empty.port, args.runs)
         print(f"\n1. Median run, {args.runs} runs each, interleaved with the empty app's")
         for label, (page, blank) in medians.items():
             ratio = page / blank
-            ok &= row(label, f"{page * 1000:.1f} ms / {blank * 1000:.1f} ms = {ratio:.2f}×",
-                      f"≤ {TARGET_PAGE_RATIO:g}× empty", ratio <= TARGET_PAGE_RATIO)
+            ok &= row(
+                label,
+                f"{page * 1000:.1f} ms / {blank * 1000:.1f} ms = {ratio:.2f}×",
+                f"≤ {TARGET_PAGE_RATIO:g}× empty",
+                ratio <= TARGET_PAGE_RATIO,
+            )
 
         print(f"\n2. {args.sessions} concurrent sessions × {args.session_runs} runs")
         loads = {}
         for name, server, cases in (("empty app", empty, [EMPTY]), ("project", project, CASES)):
-            loads[name] = result = await load(server.port, cases, args.sessions, args.session_runs,
-                                              {"server": [server.process.pid]})
-            print(f"  {name}: {len(result.errors)} errors, p50 {result.p(0.5):.2f} s, p95 {result.p(0.95):.2f} s, "
-                  f"{result.throughput:.1f} runs/s, health p50 {quantile(result.health, 0.5) * 1000:.0f} ms "
-                  f"max {max(result.health, default=float('nan')) * 1000:.0f} ms; "
-                  f"CPU ms per run: {result.cpu_text()}")
+            loads[name] = result = await load(
+                server.port, cases, args.sessions, args.session_runs, {"server": [server.process.pid]}
+            )
+            print(
+                f"  {name}: {len(result.errors)} errors, p50 {result.p(0.5):.2f} s, p95 {result.p(0.95):.2f} s, "
+                f"{result.throughput:.1f} runs/s, health p50 {quantile(result.health, 0.5) * 1000:.0f} ms "
+                f"max {max(result.health, default=float('nan')) * 1000:.0f} ms; "
+                f"CPU ms per run: {result.cpu_text()}"
+            )
             for error in result.errors[:3]:
                 print(f"    error: {error}")
         mine, blank = loads["project"], loads["empty app"]
         ok &= row("errors (project)", f"{len(mine.errors)}", "0", not mine.errors)
-        ok &= row("p95 latency, project / empty", f"{mine.p(0.95):.2f} s / {blank.p(0.95):.2f} s = "
-                  f"{mine.p(0.95) / blank.p(0.95):.2f}×", f"≤ {TARGET_P95_RATIO:g}×",
-                  mine.p(0.95) / blank.p(0.95) <= TARGET_P95_RATIO)
-        ok &= row("throughput, project / empty", f"{mine.throughput:.1f} / {blank.throughput:.1f} runs/s = "
-                  f"{mine.throughput / blank.throughput:.2f}×", f"≥ {TARGET_THROUGHPUT_RATIO:g}×",
-                  mine.throughput / blank.throughput >= TARGET_THROUGHPUT_RATIO)
+        ok &= row(
+            "p95 latency, project / empty",
+            f"{mine.p(0.95):.2f} s / {blank.p(0.95):.2f} s = {mine.p(0.95) / blank.p(0.95):.2f}×",
+            f"≤ {TARGET_P95_RATIO:g}×",
+            mine.p(0.95) / blank.p(0.95) <= TARGET_P95_RATIO,
+        )
+        ok &= row(
+            "throughput, project / empty",
+            f"{mine.throughput:.1f} / {blank.throughput:.1f} runs/s = {mine.throughput / blank.throughput:.2f}×",
+            f"≥ {TARGET_THROUGHPUT_RATIO:g}×",
+            mine.throughput / blank.throughput >= TARGET_THROUGHPUT_RATIO,
+        )
         row("health check during load, project max", f"{max(mine.health) * 1000:.0f} ms", "(reported)", None)
-        row("server CPU per run, project / empty", f"{mine.cpu['server'] * 1000:.1f} / {blank.cpu['server'] * 1000:.1f} ms"
-            f" = {mine.cpu['server'] / blank.cpu['server']:.2f}×", "(bounds throughput)", None)
+        row(
+            "server CPU per run, project / empty",
+            f"{mine.cpu['server'] * 1000:.1f} / {blank.cpu['server'] * 1000:.1f} ms"
+            f" = {mine.cpu['server'] / blank.cpu['server']:.2f}×",
+            "(bounds throughput)",
+            None,
+        )
 
         if args.replicas:
             empty.stop()  # frees its CPU for the replicas
@@ -375,20 +434,31 @@ async def main_async(args, tmp: Path) -> bool:
                 through = {}
                 for n, servers in ((1, [project]), (2, [project, second])):
                     with nginx(tmp, [s.port for s in servers]) as (port, nginx_pids):
-                        through[n] = await load(port, CASES, args.sessions, args.session_runs,
-                                                {"servers": [s.process.pid for s in servers], "nginx": nginx_pids})
+                        through[n] = await load(
+                            port,
+                            CASES,
+                            args.sessions,
+                            args.session_runs,
+                            {"servers": [s.process.pid for s in servers], "nginx": nginx_pids},
+                        )
                 print(f"\n3. Replicas behind nginx, {args.sessions} sessions × {args.session_runs} runs")
                 for n, result in through.items():
-                    print(f"  {n} server(s): {len(result.errors)} errors, p95 {result.p(0.95):.2f} s, "
-                          f"{result.throughput:.1f} runs/s; CPU ms per run: {result.cpu_text()}")
+                    print(
+                        f"  {n} server(s): {len(result.errors)} errors, p95 {result.p(0.95):.2f} s, "
+                        f"{result.throughput:.1f} runs/s; CPU ms per run: {result.cpu_text()}"
+                    )
                 ratio = through[2].throughput / through[1].throughput
                 # One server uses at most one CPU (one GIL); two servers, the client and nginx share
                 # the machine's CPUs: the best ratio this machine allows, from measured CPU per run.
                 one = through[1].cpu
                 bound = min(2.0, (os.cpu_count() or 1) * one["servers"] / sum(one.values()))
                 row("best ratio these CPUs allow", f"{bound:.2f}×", "(bound)", None)
-                ok &= row("throughput, two replicas / one", f"{ratio:.2f}×", f"≥ {TARGET_REPLICAS:g}×",
-                          ratio >= TARGET_REPLICAS and not through[1].errors and not through[2].errors)
+                ok &= row(
+                    "throughput, two replicas / one",
+                    f"{ratio:.2f}×",
+                    f"≥ {TARGET_REPLICAS:g}×",
+                    ratio >= TARGET_REPLICAS and not through[1].errors and not through[2].errors,
+                )
             finally:
                 second.stop()
     finally:
@@ -403,8 +473,10 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--session-runs", type=int, default=3)
     parser.add_argument("--no-replicas", dest="replicas", action="store_false", help="skip the nginx part")
-    parser.add_argument("--database-url", help="a store to use instead of a fresh SQLite file; "
-                                               "it is (re)built with `dashboard.cli load`")
+    parser.add_argument(
+        "--database-url",
+        help="a store to use instead of a fresh SQLite file; it is (re)built with `dashboard.cli load`",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         ok = asyncio.run(main_async(args, Path(tmp)))

@@ -14,6 +14,7 @@ speed, each from its own address on ever new names (a spray), with the project's
 Prints, per case, the viewer's median and 95th-percentile run time and the attackers' checks per
 second. Not part of the tests.
 """
+
 import argparse
 import os
 import platform
@@ -22,24 +23,21 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import bcrypt  # noqa: E402
-from sqlalchemy import delete  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
+import bcrypt
+from sqlalchemy import delete
+from streamlit.testing.v1 import AppTest
 
 from dashboard.datafiles import build
-from dashboard.store.db import make_engine  # noqa: E402
-from dashboard.store.models import SignInThrottle  # noqa: E402
-from dashboard.web import (
-    auth,  # noqa: E402
-    throttle,
-)
+from dashboard.store.db import make_engine
+from dashboard.store.models import SignInThrottle
+from dashboard.web import auth, throttle
 
 APP = str(ROOT / "dashboard" / "app.py")
 UNLIMITED = throttle.Rule(free=10**9, base=0.0, cap=0.0)
@@ -64,6 +62,7 @@ def _attack(attempt, attackers: int, stop: threading.Event, counts: list[int]) -
             if attempt(index, n):
                 counts[index] += 1
             n += 1
+
     threads = [threading.Thread(target=loop, args=(i,), daemon=True) for i in range(attackers)]
     for t in threads:
         t.start()
@@ -93,14 +92,20 @@ def main() -> None:
         def attempt(index: int, n: int) -> bool:
             result = auth.sign_in(users, f"name-{index}-{n}", "guess", client=f"10.0.{index}.{n % 250}", throttle=gate)
             return not result.refused and not result.busy
+
         return attempt
 
     unlimited = throttle.Policy(pair=UNLIMITED, client=UNLIMITED, account=UNLIMITED, global_=UNLIMITED)
-    cases = [("idle", None), ("raw bcrypt, no limit", raw),
-             ("sign_in, one check at a time", signing_in(throttle.Throttle(engine, policy=unlimited))),
-             ("sign_in, shipped throttle", signing_in(throttle.Throttle(make_engine(url))))]
-    print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}; page {args.page!r}, {args.attackers} attackers, {args.seconds:.0f} s a case")
+    cases = [
+        ("idle", None),
+        ("raw bcrypt, no limit", raw),
+        ("sign_in, one check at a time", signing_in(throttle.Throttle(engine, policy=unlimited))),
+        ("sign_in, shipped throttle", signing_in(throttle.Throttle(make_engine(url)))),
+    ]
+    print(
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}; page {args.page!r}, {args.attackers} attackers, {args.seconds:.0f} s a case"
+    )
     print(f"{'case':32} {'runs':>5} {'median ms':>10} {'p95 ms':>8} {'checks/s':>9}")
     for name, attempt in cases:
         with engine.begin() as connection:  # each case starts with no failures on record
@@ -114,8 +119,11 @@ def main() -> None:
         for t in threads:
             t.join()
         p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 2 else times[0]
-        print(f"{name:32} {len(times):5d} {statistics.median(times) * 1000:10.0f} {p95 * 1000:8.0f} "
-              f"{sum(counts) / elapsed:9.1f}", flush=True)
+        print(
+            f"{name:32} {len(times):5d} {statistics.median(times) * 1000:10.0f} {p95 * 1000:8.0f} "
+            f"{sum(counts) / elapsed:9.1f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

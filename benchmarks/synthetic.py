@@ -7,6 +7,7 @@ group meetings are repeated one year earlier per copy, and every other proposal 
 
     .venv/bin/python benchmarks/synthetic.py /tmp/bench100.db --factor 100
 """
+
 import argparse
 import sys
 from datetime import date, datetime
@@ -16,12 +17,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-import pandas as pd  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+import pandas as pd
+from sqlalchemy import text
 
-from dashboard.datafiles import build  # noqa: E402
+from dashboard.datafiles import build
 from dashboard.domain import vocab
-from dashboard.store.db import make_engine  # noqa: E402
+from dashboard.store.db import make_engine
 
 PROPOSAL_CHILDREN = ["proposal_lead", "proposal_type", "proposal_city", "indicator"]
 
@@ -40,7 +41,7 @@ def half_year_back(start: date, k: int) -> tuple[date, date]:
     return begin, end
 
 
-def build(path: Path, factor: int = 100) -> str:
+def write_store(path: Path, factor: int = 100) -> str:
     """Write a store `factor` times the document's size at path; returns its database URL."""
     path.unlink(missing_ok=True)
     url = f"sqlite:///{path}"
@@ -66,8 +67,11 @@ def build(path: Path, factor: int = 100) -> str:
                 copies[name].append(c)
             a = aid.drop(columns="id")
             start, end = half_year_back(date(2023, 1, 1), k)
-            a = a.assign(period_start=start.isoformat(), period_end=end.isoformat(),
-                         proposal_id=a["proposal_id"].map(lambda i: copy_id(i, k)))
+            a = a.assign(
+                period_start=start.isoformat(),
+                period_end=end.isoformat(),
+                proposal_id=a["proposal_id"].map(lambda i: copy_id(i, k)),
+            )
             copies["mutual_aid"].append(a)
             m = meetings.drop(columns="id")
             m["date"] = pd.to_datetime(m["date"]) - pd.DateOffset(years=k)
@@ -82,8 +86,10 @@ def build(path: Path, factor: int = 100) -> str:
         decisions["recorded_at"] = datetime(2023, 8, 8, 15, 0).isoformat(sep=" ")
         decisions["recorded_by"] = "基準測試"
         decisions.to_sql("decision", conn, if_exists="append", index=False)
-        counts = {t: conn.execute(text(f"select count(*) from {t}")).scalar()
-                  for t in ["proposal", "mutual_aid", "indicator", "group_meeting", "decision"]}
+        counts = {
+            t: conn.execute(text(f"select count(*) from {t}")).scalar()
+            for t in ["proposal", "mutual_aid", "indicator", "group_meeting", "decision"]
+        }
     print(f"synthetic store at {path}: {counts}")
     return url
 
@@ -93,4 +99,4 @@ if __name__ == "__main__":
     parser.add_argument("path", type=Path)
     parser.add_argument("--factor", type=int, default=100)
     args = parser.parse_args()
-    build(args.path, args.factor)
+    write_store(args.path, args.factor)

@@ -3,6 +3,7 @@
 It sits outside pages/ on purpose: a pages/ folder beside the entrypoint would put Streamlit in
 its legacy folder mode, and a deep link opened first on a fresh server would bypass st.navigation.
 """
+
 import logging
 import sys
 from pathlib import Path
@@ -47,17 +48,29 @@ def navigation_actor() -> Actor:
     try:
         return auth_form.current_actor()
     except Exception:
-        logging.getLogger("dashboard.app").warning("Navigation listed for a reader: the signed-in user is unknown",
-                                                   exc_info=True)
+        logging.getLogger("dashboard.app").warning(
+            "Navigation listed for a reader: the signed-in user is unknown", exc_info=True
+        )
         return READER
 
 
 st.set_page_config(page_title="北臺合作儀表板", page_icon="🤝", layout="wide")
 presenting = url.is_presenting()  # ?present=1: no sidebar or chrome, for a shared screen
 actor = READER if presenting else navigation_actor()
-navigation = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default,
-                                    visibility="visible" if page_list.listed(p, actor) else "hidden")
-                            for p in PAGES.values()], position="hidden" if presenting else "sidebar")
+navigation = st.navigation(
+    [
+        st.Page(
+            p.path,
+            title=p.title,
+            icon=p.icon,
+            url_path=p.url_path,
+            default=p.default,
+            visibility="visible" if page_list.listed(p, actor) else "hidden",
+        )
+        for p in PAGES.values()
+    ],
+    position="hidden" if presenting else "sidebar",
+)
 if presenting:
     presenter.hide_chrome()
 run_page(navigation)

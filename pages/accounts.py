@@ -1,5 +1,6 @@
 """帳號管理 (the secretariat only): who may sign in, with which role and groups; add an account,
 disable or enable one. Accounts are never deleted, so every recorded change keeps its author."""
+
 import pandas as pd
 import streamlit as st
 
@@ -13,14 +14,16 @@ GENERATION_KEY = "accounts-generation"  # part of the add form's widget keys: a 
 
 
 def account_table(views: list[accounts.AccountView], group_names: dict[str, str]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "帳號": [v.name for v in views],
-        "角色": [vocab.ROLES.get(v.role, v.role) for v in views],
-        "議題組": ["、".join(group_names.get(g, g) for g in v.groups) or "（全部）" for v in views],
-        "電子郵件（OIDC）": [v.email or "" for v in views],
-        "密碼登入": ["是" if v.has_password else "否" for v in views],
-        "狀態": ["停用" if v.disabled else "啟用" for v in views],
-    })
+    return pd.DataFrame(
+        {
+            "帳號": [v.name for v in views],
+            "角色": [vocab.ROLES.get(v.role, v.role) for v in views],
+            "議題組": ["、".join(group_names.get(g, g) for g in v.groups) or "（全部）" for v in views],
+            "電子郵件（OIDC）": [v.email or "" for v in views],
+            "密碼登入": ["是" if v.has_password else "否" for v in views],
+            "狀態": ["停用" if v.disabled else "啟用" for v in views],
+        }
+    )
 
 
 def add_form(actor: Actor, group_names: dict[str, str]) -> None:
@@ -29,10 +32,21 @@ def add_form(actor: Actor, group_names: dict[str, str]) -> None:
         st.markdown("**新增帳號**")
         row = st.container(horizontal=True, gap="medium")
         name = row.text_input("帳號名稱", key=f"accounts-name-{gen}", width=220)
-        role = row.radio("角色", list(vocab.ROLES), format_func=vocab.ROLES.get, horizontal=True,
-                         key=f"accounts-role-{gen}", width="content")
-        groups = st.multiselect("議題組（議題組窗口必選；祕書處不選）", list(group_names), format_func=group_names.get,
-                                key=f"accounts-groups-{gen}", placeholder="選擇議題組")
+        role = row.radio(
+            "角色",
+            list(vocab.ROLES),
+            format_func=vocab.ROLES.get,
+            horizontal=True,
+            key=f"accounts-role-{gen}",
+            width="content",
+        )
+        groups = st.multiselect(
+            "議題組（議題組窗口必選；祕書處不選）",
+            list(group_names),
+            format_func=group_names.get,
+            key=f"accounts-groups-{gen}",
+            placeholder="選擇議題組",
+        )
         email = st.text_input("電子郵件（以機關帳號 OIDC 登入時使用，選填）", key=f"accounts-email-{gen}")
         row = st.container(horizontal=True, gap="medium")
         password = row.text_input("密碼", type="password", key=f"accounts-password-{gen}", width=260)
@@ -46,8 +60,9 @@ def add_form(actor: Actor, group_names: dict[str, str]) -> None:
     try:
         hashed = auth.hash_password(password) if password else None
         with cached.session() as s:
-            accounts.add(s, actor=actor, name=name, role=role, groups=tuple(groups), password_hash=hashed,
-                         email=email or None)
+            accounts.add(
+                s, actor=actor, name=name, role=role, groups=tuple(groups), password_hash=hashed, email=email or None
+            )
     except (accounts.AccountError, PermissionDenied, ValueError) as error:
         st.error(f"未新增：{url.md_text(error)}")
         return
@@ -61,9 +76,15 @@ def disable_form(actor: Actor, views: list[accounts.AccountView]) -> None:
     with st.form("accounts-disable", border=True):
         st.markdown("**停用或重新啟用帳號**")
         row = st.container(horizontal=True, gap="medium", vertical_alignment="bottom")
-        name = row.selectbox("帳號", list(state), index=None, placeholder="選擇帳號",
-                             format_func=lambda n: f"{n}（{'停用' if state[n] else '啟用'}中）", key="accounts-which",
-                             width=260)
+        name = row.selectbox(
+            "帳號",
+            list(state),
+            index=None,
+            placeholder="選擇帳號",
+            format_func=lambda n: f"{n}（{'停用' if state[n] else '啟用'}中）",
+            key="accounts-which",
+            width=260,
+        )
         disable = row.form_submit_button("停用", icon=":material/person_off:")
         enable = row.form_submit_button("重新啟用", icon=":material/person_check:")
     if not (disable or enable):

@@ -7,6 +7,7 @@ the list the user came from (in the proposal's own year). Any proposal of any ye
 the year chooser picks the proposals the 「選擇提案」 box offers. The card says which year it
 belongs to, and links the proposal it continues and the one it continued as (Proposal.previous_id).
 """
+
 import streamlit as st
 
 from dashboard.domain import frames, lookup
@@ -66,15 +67,23 @@ def pick_card(frame) -> None:
             st.query_params["id"] = st.session_state["card_pick"]
 
     titles = dict(zip(frame["id"], frame["title"]))
-    st.selectbox("選擇提案", list(titles), index=None, format_func=lambda i: f"{i}　{titles[i]}",
-                 placeholder="輸入編號或名稱，例如 112-J02 或 賃居", key="card_pick", on_change=changed)
+    st.selectbox(
+        "選擇提案",
+        list(titles),
+        index=None,
+        format_func=lambda i: f"{i}　{titles[i]}",
+        placeholder="輸入編號或名稱，例如 112-J02 或 賃居",
+        key="card_pick",
+        on_change=changed,
+    )
 
 
 def lineage_links(card) -> None:
     """延續自 111-13 / 延續為 113-01: links to the proposal this one continues and to its carried-over
     rows in later years (in this tab; not printed)."""
     links = ([("延續自", card.continues, ":material/history:")] if card.continues else []) + [
-        ("延續為", later, ":material/redo:") for later in card.continued_as]
+        ("延續為", later, ":material/redo:") for later in card.continued_as
+    ]
     if not links:
         return
     row = st.container(horizontal=True, gap="medium")
@@ -120,15 +129,29 @@ def render() -> None:
         ids, scope = cached.proposals(version, own)["id"].tolist(), "全部提案"
     around = frames.neighbours(ids, current=proposal_id)
     nav = st.columns([1.6, 1.5, 1.5, 2.2], vertical_alignment="center")
-    nav[0].page_link(page_list.page_path("proposals"), label="回到提案列表", icon=":material/arrow_back:", query_params=params)
+    nav[0].page_link(
+        page_list.page_path("proposals"), label="回到提案列表", icon=":material/arrow_back:", query_params=params
+    )
     if around.previous:
-        nav[1].page_link(page_list.page_path("card"), label=f"上一案 {around.previous}", icon=":material/chevron_left:",
-                         query_params=list_filter.card_params(around.previous, params))
+        nav[1].page_link(
+            page_list.page_path("card"),
+            label=f"上一案 {around.previous}",
+            icon=":material/chevron_left:",
+            query_params=list_filter.card_params(around.previous, params),
+        )
     if around.next:
-        nav[2].page_link(page_list.page_path("card"), label=f"下一案 {around.next}", icon=":material/chevron_right:",
-                         icon_position="right", query_params=list_filter.card_params(around.next, params))
-    nav[3].markdown(f'<div class="bt-no-print bt-muted" style="text-align:right">第 {around.position}／{around.total} 案（{scope}）<br>'
-                    '列印成A4提案單：Ctrl+P</div>', unsafe_allow_html=True)
+        nav[2].page_link(
+            page_list.page_path("card"),
+            label=f"下一案 {around.next}",
+            icon=":material/chevron_right:",
+            icon_position="right",
+            query_params=list_filter.card_params(around.next, params),
+        )
+    nav[3].markdown(
+        f'<div class="bt-no-print bt-muted" style="text-align:right">第 {around.position}／{around.total} 案（{scope}）<br>'
+        "列印成A4提案單：Ctrl+P</div>",
+        unsafe_allow_html=True,
+    )
     versions, _ = card_history.history_view(version, proposal_id)
     st.caption(f"{year_choice.year_label(own)}副首長會議提案｜{card_history.last_updated(versions)}")
     lineage_links(card)

@@ -4,6 +4,7 @@ Group and year are read from the URL by hand (see url.show_in_url), so that the 
 the id (`?group=transport`, also accepted: the name or another case), an unknown group or year is
 told to the user instead of silently dropped, and `?group=transport&year=112` narrows the list.
 """
+
 import streamlit as st
 
 from dashboard.domain import lookup
@@ -22,13 +23,21 @@ GROUP_COLUMNS = {
 
 def pick_group(group_ids: list[str], labels: dict[str, str], current: str | None) -> None:
     """A select box that writes the chosen group id into the URL (a new group starts on all years)."""
+
     def changed():
         chosen = st.session_state["group_pick"]
         st.query_params.from_dict(url.carry({"group": chosen} if chosen else {}))
 
     url.seed_widget("group_pick", current if current in group_ids else None)
-    st.selectbox("議題組", group_ids, index=None, format_func=labels.get, placeholder="選擇議題組", key="group_pick",
-                 on_change=changed)
+    st.selectbox(
+        "議題組",
+        group_ids,
+        index=None,
+        format_func=labels.get,
+        placeholder="選擇議題組",
+        key="group_pick",
+        on_change=changed,
+    )
 
 
 def resolve_year(raw: str | None, years: list[str]) -> str | None:
@@ -54,8 +63,10 @@ def render() -> None:
     if not raw_group:
         url.show_in_url({})  # 回到議題組總覽 from a group leaves ?group= in the bar otherwise
         view = overview_view(version, cycle)
-        st.caption(f"{year_choice.year_label(cycle)}各議題組（含分組）的主辦機關、工作會議與提案數。"
-                   "選擇一組或點組名，即可看到該組的提案與進度。")
+        st.caption(
+            f"{year_choice.year_label(cycle)}各議題組（含分組）的主辦機關、工作會議與提案數。"
+            "選擇一組或點組名，即可看到該組的提案與進度。"
+        )
         st.dataframe(view["table"], hide_index=True, height="content", column_config=GROUP_COLUMNS, key="groups_table")
         st.subheader("工作會議時間軸")
         st.plotly_chart(view["timeline"], config={"displayModeBar": False}, key="all_timeline")
@@ -63,16 +74,21 @@ def render() -> None:
 
     if group_id is None:
         url.unknown_in_url("議題組", raw_group, "請從上方選單選擇議題組，或回到議題組總覽。")
-        st.page_link(page_list.page_path("groups"), label="回到議題組總覽", icon=":material/arrow_back:",
-                     query_params=url.carry())
+        st.page_link(
+            page_list.page_path("groups"),
+            label="回到議題組總覽",
+            icon=":material/arrow_back:",
+            query_params=url.carry(),
+        )
         return
     view = group_view(version, group_id, cycle)
 
     raw_year = st.query_params.get("year")
     year = resolve_year(raw_year, view["years"])
     if year is None:
-        url.unknown_in_url("年度", raw_year, f"{view['group'].name}有提案的年度："
-                              + "、".join(view["years"]) + "；以下列出全部年度。")
+        url.unknown_in_url(
+            "年度", raw_year, f"{view['group'].name}有提案的年度：" + "、".join(view["years"]) + "；以下列出全部年度。"
+        )
         year = ALL_YEARS
     else:
         url.show_in_url({"group": group_id, "year": None if year == ALL_YEARS else year})
@@ -85,8 +101,14 @@ def render() -> None:
         st.markdown("**分組**：" + url.md_text("、".join(g.name for g in view["subgroups"])))
 
     url.seed_widget("year", year)
-    st.segmented_control("年度", [ALL_YEARS, *view["years"]], required=True, key="year",
-                         on_change=url.widget_to_url, args=("year", "year", ALL_YEARS))
+    st.segmented_control(
+        "年度",
+        [ALL_YEARS, *view["years"]],
+        required=True,
+        key="year",
+        on_change=url.widget_to_url,
+        args=("year", "year", ALL_YEARS),
+    )
     rows, table = year_rows(version, group_id, year, cycle)
     # 全部 is every proposal year within the chosen year's round (its own and those carried in)
     whole = "全部年度" if len(cached.cycles(version)) < 2 else f"{year_choice.year_label(cycle)}全部"
@@ -97,18 +119,27 @@ def render() -> None:
     else:
         tables.show_proposals(table, key="group_proposals")
         list_params = {"group": [view["list_label"]], **({"year": [year]} if year != ALL_YEARS else {})}
-        st.page_link(page_list.page_path("proposals"), label=f"在提案列表開啟這 {len(rows)} 案（可篩選、下載 Excel）",
-                     query_params=url.carry(list_params), icon=":material/table_rows:")
+        st.page_link(
+            page_list.page_path("proposals"),
+            label=f"在提案列表開啟這 {len(rows)} 案（可篩選、下載 Excel）",
+            query_params=url.carry(list_params),
+            icon=":material/table_rows:",
+        )
 
     st.subheader(f"工作會議（{len(view['meetings'])} 次）")
     if view["meetings"].empty:
         st.info("尚無工作會議紀錄。")
     else:
         st.plotly_chart(view["timeline"], config={"displayModeBar": False}, key="group_timeline")
-        st.markdown("、".join(f"{roc_date(d)} {url.md_text(g)}{url.md_text(n)}" for d, g, n in
-                             zip(view["meetings"]["date"], view["meetings"]["group"], view["meetings"]["name"])))
-    st.page_link(page_list.page_path("groups"), label="回到議題組總覽", icon=":material/arrow_back:",
-                 query_params=url.carry())
+        st.markdown(
+            "、".join(
+                f"{roc_date(d)} {url.md_text(g)}{url.md_text(n)}"
+                for d, g, n in zip(view["meetings"]["date"], view["meetings"]["group"], view["meetings"]["name"])
+            )
+        )
+    st.page_link(
+        page_list.page_path("groups"), label="回到議題組總覽", icon=":material/arrow_back:", query_params=url.carry()
+    )
 
 
 if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts

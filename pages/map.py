@@ -4,6 +4,7 @@ The URL carries every choice: ?flow=aid|social, ?metric=all|fire|ambulance|relay
 and the year (pages/shared/year_choice.py): the flows reported under that year's proposals.
 Everything drawn is built once per (store version, choice) and cached; a run only looks it up.
 """
+
 import functools
 
 import streamlit as st
@@ -42,16 +43,35 @@ def render() -> None:
     flow_key = raw[FLOW].strip().lower() or fl.AID.key
     metric = raw[METRIC].strip().lower() or "all"
     selected = fl.resolve_city(raw[CITY], cities)
-    problems = [(what, raw[param], hint) for what, param, ok, hint in (
-        ("資料類別", FLOW, flow_key in fl.KINDS, "可用：" + "、".join(f"{k}（{v.label}）" for k, v in fl.KINDS.items())),
-        ("件數類別", METRIC, metric in fl.METRICS, "可用：" + "、".join(f"{k}（{v[0]}）" for k, v in fl.METRICS.items())),
-        ("縣市", CITY, not raw[CITY] or selected, "可用：" + "、".join(f"{c.name}（{c.code}）" for c in cities)),
-    ) if not ok]
+    problems = [
+        (what, raw[param], hint)
+        for what, param, ok, hint in (
+            (
+                "資料類別",
+                FLOW,
+                flow_key in fl.KINDS,
+                "可用：" + "、".join(f"{k}（{v.label}）" for k, v in fl.KINDS.items()),
+            ),
+            (
+                "件數類別",
+                METRIC,
+                metric in fl.METRICS,
+                "可用：" + "、".join(f"{k}（{v[0]}）" for k, v in fl.METRICS.items()),
+            ),
+            ("縣市", CITY, not raw[CITY] or selected, "可用：" + "、".join(f"{c.name}（{c.code}）" for c in cities)),
+        )
+        if not ok
+    ]
     flow_key = flow_key if flow_key in fl.KINDS else fl.AID.key
     metric = metric if metric in fl.METRICS else "all"
     if not problems:  # one spelling in shared links (taipei, not 臺北市 or TAIPEI); a wrong value stays visible
-        url.show_in_url({FLOW: None if flow_key == fl.AID.key else flow_key,
-                            METRIC: None if metric == "all" else metric, CITY: selected})
+        url.show_in_url(
+            {
+                FLOW: None if flow_key == fl.AID.key else flow_key,
+                METRIC: None if metric == "all" else metric,
+                CITY: selected,
+            }
+        )
     url.seed_widget(widget_key(FLOW), flow_key)
     url.seed_widget(widget_key(METRIC), metric)
     url.seed_widget(widget_key(CITY), selected or ALL_CITIES)
@@ -61,8 +81,10 @@ def render() -> None:
     if view is None:
         for what, value, hint in problems:
             url.unknown_in_url(what, value, f"目前顯示預設（全部）。{hint}。")
-        st.info(f"{year_choice.year_label(cycle)}的提案尚未提報{fl.KINDS[flow_key].title}資料。"
-                "請從側欄選擇其他年度。", icon=":material/info:")
+        st.info(
+            f"{year_choice.year_label(cycle)}的提案尚未提報{fl.KINDS[flow_key].title}資料。請從側欄選擇其他年度。",
+            icon=":material/info:",
+        )
         return
     flows, kind, unit = view.flows, view.flows.kind, view.flows.kind.unit
 
@@ -74,35 +96,67 @@ def render() -> None:
 
     with side_col:
         st.segmented_control(
-            "資料", list(fl.KINDS), format_func=lambda k: fl.KINDS[k].label, key=widget_key(FLOW), required=True,
-            on_change=url.widget_to_url, args=(widget_key(FLOW), FLOW, fl.AID.key), label_visibility="collapsed")
+            "資料",
+            list(fl.KINDS),
+            format_func=lambda k: fl.KINDS[k].label,
+            key=widget_key(FLOW),
+            required=True,
+            on_change=url.widget_to_url,
+            args=(widget_key(FLOW), FLOW, fl.AID.key),
+            label_visibility="collapsed",
+        )
         if kind == fl.AID:
             st.segmented_control(
-                "件數", list(fl.METRICS), format_func=lambda m: fl.METRICS[m][0], key=widget_key(METRIC),
-                required=True, on_change=url.widget_to_url, args=(widget_key(METRIC), METRIC, "all"), label_visibility="collapsed")
+                "件數",
+                list(fl.METRICS),
+                format_func=lambda m: fl.METRICS[m][0],
+                key=widget_key(METRIC),
+                required=True,
+                on_change=url.widget_to_url,
+                args=(widget_key(METRIC), METRIC, "all"),
+                label_visibility="collapsed",
+            )
         st.selectbox(
-            "縣市（也可點選地圖上的縣市）", [ALL_CITIES, *names], format_func=lambda c: names.get(c, "全部縣市"),
-            key=widget_key(CITY), on_change=url.widget_to_url, args=(widget_key(CITY), CITY, ALL_CITIES))
+            "縣市（也可點選地圖上的縣市）",
+            [ALL_CITIES, *names],
+            format_func=lambda c: names.get(c, "全部縣市"),
+            key=widget_key(CITY),
+            on_change=url.widget_to_url,
+            args=(widget_key(CITY), CITY, ALL_CITIES),
+        )
         st.markdown(view.legend, unsafe_allow_html=True)
         st.markdown(view.summary)
 
     with map_col:
         map_key = f"flow_map_{st.session_state.get('map_nonce', 0)}"
-        st.pydeck_chart(view.deck, height=maps.MAP_HEIGHT, key=map_key,
-                        on_select=functools.partial(on_map_select, map_key), selection_mode="single-object",
-                        alt=f"{kind.title}地圖：弧線由{kind.source_role}指向{kind.target_role}，線寬表示{flows.measure}")
+        st.pydeck_chart(
+            view.deck,
+            height=maps.MAP_HEIGHT,
+            key=map_key,
+            on_select=functools.partial(on_map_select, map_key),
+            selection_mode="single-object",
+            alt=f"{kind.title}地圖：弧線由{kind.source_role}指向{kind.target_role}，線寬表示{flows.measure}",
+        )
         st.caption(f"縣市界線：{geo.ATLAS_CREDIT}；原始資料：{geo.MOI_CREDIT}。")
 
-    heading(f"起訖矩陣：{flows.measure}（{unit}）",
-            f"列＝{kind.source_role}，欄＝{kind.target_role}；空白＝資料未列此組合；{flows.period}")
+    heading(
+        f"起訖矩陣：{flows.measure}（{unit}）",
+        f"列＝{kind.source_role}，欄＝{kind.target_role}；空白＝資料未列此組合；{flows.period}",
+    )
     st.plotly_chart(view.matrix, key="od_matrix", config={"displayModeBar": False})
 
     title = f"{names[selected]} 的往來" if selected else "全部往來"
     heading(f"{title}（依{flows.measure}排序）", f"{flows.period}；含件數為 0 的組合")
     widths = {c: st.column_config.TextColumn(c, width=120) for c in view.table.column_names[:2]}
     widths |= {c: st.column_config.NumberColumn(c, format="localized", width=90) for c in view.table.column_names[2:]}
-    st.dataframe(view.table, hide_index=True, key="flow_table", column_config=widths, width="content",
-                 height=view.table.num_rows * 35 + 38)
+    st.dataframe(
+        view.table,
+        hide_index=True,
+        key="flow_table",
+        column_config=widths,
+        width="content",
+        height=view.table.num_rows * 35 + 38,
+    )
 
 
 if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts

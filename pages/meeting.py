@@ -5,6 +5,7 @@ reads from the store and the tables it shows are built once per store version (r
 decision makes a new version), so that a warm run only lays out elements; every element costs
 run time, which is why headings share a markdown element with the line below them.
 """
+
 from datetime import time, timedelta
 
 import streamlit as st
@@ -39,6 +40,7 @@ def meeting_of_year(version: tuple, cycle: int | None):
 
 # --- the agenda against the clock -------------------------------------------------------------
 
+
 def show_agenda(view: PageView, at: time, *, simulated: bool) -> None:
     items = view.data.info.agenda
     status = agenda.status_at(items, at)
@@ -62,6 +64,7 @@ def live_agenda(view: PageView) -> None:
 
 
 # --- the page ---------------------------------------------------------------------------------
+
 
 def render() -> None:
     version = cached.version()
@@ -96,12 +99,22 @@ def render() -> None:
     # in session_state before the widget is drawn (set by the URL above, or by the user).
     clock: time | None = st.session_state.get("clock-input")
     clock_param = {presenter.CLOCK_PARAM: agenda.format_clock(clock)} if clock else {}
-    controls.page_link(page_list.page_path("meeting"), label="開啟簡報模式（分享螢幕用，隱藏側欄、放大字體）",
-                       icon=":material/slideshow:", query_params=url.carry({url.PRESENT_PARAM: "1", **clock_param}))
+    controls.page_link(
+        page_list.page_path("meeting"),
+        label="開啟簡報模式（分享螢幕用，隱藏側欄、放大字體）",
+        icon=":material/slideshow:",
+        query_params=url.carry({url.PRESENT_PARAM: "1", **clock_param}),
+    )
     controls.time_input(
-        "彩排時鐘（空白時為現在的臺北時間）", value=None, key="clock-input", step=timedelta(minutes=1), width=360,
+        "彩排時鐘（空白時為現在的臺北時間）",
+        value=None,
+        key="clock-input",
+        step=timedelta(minutes=1),
+        width=360,
         help="輸入如 15:12 的時刻，以該時刻對照議程；網址會帶 ?clock=15:12，可分享給彩排的同仁。",
-        on_change=url.widget_to_url, args=("clock-input", presenter.CLOCK_PARAM, None, agenda.format_clock))
+        on_change=url.widget_to_url,
+        args=("clock-input", presenter.CLOCK_PARAM, None, agenda.format_clock),
+    )
 
     if clock is None:
         live_agenda(view)
@@ -123,21 +136,35 @@ def one_proposal(view: PageView, user: str | None, clock_param: dict[str, str]) 
     # 112-j03 is 112-J03; without ?item= the list's first proposal
     chosen = lookup.proposal_id(wanted, view.labels) if wanted else next(iter(view.labels), None)
     if wanted and chosen is None:  # say so, rather than show another proposal
-        st.error(presenter.url_value_message("網址中的提案編號（item）{value}不在本次會議的決議清單中；請從下方選擇提案。",
-                                             wanted))
+        st.error(
+            presenter.url_value_message(
+                "網址中的提案編號（item）{value}不在本次會議的決議清單中；請從下方選擇提案。", wanted
+            )
+        )
     elif chosen and chosen != wanted:
         st.query_params["item"] = chosen  # one spelling in shared links
     url.seed_widget("item-select", chosen)
-    st.selectbox("提案", list(view.labels), format_func=view.labels.get, key="item-select", index=None,
-                 placeholder="選擇提案（可輸入編號或名稱搜尋）", on_change=url.widget_to_url,
-                 args=("item-select", "item"))
+    st.selectbox(
+        "提案",
+        list(view.labels),
+        format_func=view.labels.get,
+        key="item-select",
+        index=None,
+        placeholder="選擇提案（可輸入編號或名稱搜尋）",
+        on_change=url.widget_to_url,
+        args=("item-select", "item"),
+    )
     if chosen is None:
         return
     entry = view.entries[chosen]
     with st.container(border=True):
         st.markdown(proposal_markup(entry), unsafe_allow_html=True)
-        st.page_link(page_list.page_path("meeting"), label="在簡報模式顯示此案", icon=":material/slideshow:",
-                     query_params=url.carry({url.PRESENT_PARAM: "1", "item": entry.id, **clock_param}))
+        st.page_link(
+            page_list.page_path("meeting"),
+            label="在簡報模式顯示此案",
+            icon=":material/slideshow:",
+            query_params=url.carry({url.PRESENT_PARAM: "1", "item": entry.id, **clock_param}),
+        )
         decision_form.current_decision(view.data.decided.get(entry.id))
         if user:
             decision_form.record_form(entry, user, key="page")
@@ -150,14 +177,18 @@ def proposal_markup(entry: meeting.Entry) -> str:
     """The proposal's title, group and leads, 說明 and the reason for the recommendation, as one
     element (escaped store text; long texts keep their line breaks)."""
     esc = styling.esc
-    parts = [f"<b>{esc(entry.id)}　{esc(entry.title)}</b>",
-             f'<div style="font-size:.875rem;opacity:.65;margin-bottom:.5rem">議題組：{esc(entry.group_label)}'
-             f"｜主辦：{esc('、'.join(entry.lead_units))}</div>"]
+    parts = [
+        f"<b>{esc(entry.id)}　{esc(entry.title)}</b>",
+        f'<div style="font-size:.875rem;opacity:.65;margin-bottom:.5rem">議題組：{esc(entry.group_label)}'
+        f"｜主辦：{esc('、'.join(entry.lead_units))}</div>",
+    ]
     if entry.description and not entry.carried:
         parts.append(f'<div style="white-space:pre-wrap;margin-bottom:.5rem">說明：{esc(entry.description)}</div>')
     if entry.reason:
-        parts.append(f'<div style="white-space:pre-wrap;margin-bottom:.5rem">{esc(entry.reason_label)}：'
-                     f'{esc(entry.reason)}</div>')
+        parts.append(
+            f'<div style="white-space:pre-wrap;margin-bottom:.5rem">{esc(entry.reason_label)}：'
+            f"{esc(entry.reason)}</div>"
+        )
     return "".join(parts)
 
 

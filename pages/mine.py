@@ -1,6 +1,7 @@
 """我的提案: the proposals a signed-in lead keeps current (the secretariat: all), when each was last
 updated, and which are not updated this quarter, in the chosen year (pages/shared/year_choice.py).
 Readers are asked to sign in."""
+
 import pandas as pd
 import streamlit as st
 
@@ -22,16 +23,19 @@ NEVER = "尚無線上更新"
 
 
 def table(items: list[worklist.WorkItem]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "url": [card_url(i.id) for i in items],
-        "title": [i.title for i in items],
-        "group": [i.group for i in items],
-        "progress_status": [i.progress_status for i in items],
-        "tracking_status": [i.tracking_status for i in items],
-        "updated": [dates.roc_datetime(i.updated_at) if i.updated_at else NEVER for i in items],
-        "updated_by": [i.updated_by or "" for i in items],
-        "stale": ["⚠ " + worklist.STALE if i.stale else "" for i in items],
-    }, columns=list(COLUMNS))
+    return pd.DataFrame(
+        {
+            "url": [card_url(i.id) for i in items],
+            "title": [i.title for i in items],
+            "group": [i.group for i in items],
+            "progress_status": [i.progress_status for i in items],
+            "tracking_status": [i.tracking_status for i in items],
+            "updated": [dates.roc_datetime(i.updated_at) if i.updated_at else NEVER for i in items],
+            "updated_by": [i.updated_by or "" for i in items],
+            "stale": ["⚠ " + worklist.STALE if i.stale else "" for i in items],
+        },
+        columns=list(COLUMNS),
+    )
 
 
 def render() -> None:
@@ -48,9 +52,11 @@ def render() -> None:
     in_year = set(cached.proposals(version, cycle)["id"])
     items = [i for i in items if i.id in in_year]
     stale = [i for i in items if i.stale]
-    scope = (f"{year_choice.year_label(cycle)}" + ("所有提案" if actor.is_secretariat else "您負責議題組的提案"))
-    st.markdown(f"**{scope}：{len(items)} 案**，其中 **{len(stale)} 案{worklist.quarter_label(today)}尚未更新**"
-                f"（自 {dates.roc_date(worklist.quarter_start(today))}起沒有線上修改）。點選編號開啟提案單更新進度。")
+    scope = f"{year_choice.year_label(cycle)}" + ("所有提案" if actor.is_secretariat else "您負責議題組的提案")
+    st.markdown(
+        f"**{scope}：{len(items)} 案**，其中 **{len(stale)} 案{worklist.quarter_label(today)}尚未更新**"
+        f"（自 {dates.roc_date(worklist.quarter_start(today))}起沒有線上修改）。點選編號開啟提案單更新進度。"
+    )
     bar = st.container(horizontal=True, vertical_alignment="center", gap="medium")
     only_stale = bar.toggle(f"只顯示{worklist.STALE}", key="mine-stale")
     bar.page_link(page_list.page_path("new"), label="新增提案", icon=":material/note_add:")

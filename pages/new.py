@@ -1,5 +1,6 @@
 """新增提案: a new proposal through a form that follows the paper 合作提案單. A lead picks among
 their own groups; every problem is listed by field and what was typed stays in the form."""
+
 import pandas as pd
 import streamlit as st
 
@@ -10,11 +11,26 @@ from pages.shared import cached, lead_pages, page_list, styling, url, year_choic
 
 # The form's labels of the fields a problem can name (the loader's keys, and a lead unit's).
 FIELD_LABELS = {
-    "year": "年度", "track": "類別", "group": "議題組", "subgroup": "議題組（分組）", "title": "提案名稱",
-    "lead_units": "提案單位", "unit": "單位", "city": "縣市", "types": "提案類型", "cities": "合作縣市",
-    "description": "說明", "approach": "具體作法", "benefits": "合作效益", "contact": "聯絡人",
-    "central_ministry": "對應中央部會", "progress": "辦理情形", "tracking_status": "列管狀態",
-    "progress_status": "進度狀態", "progress_basis": "進度狀態依據", "tracking_basis": "列管狀態依據",
+    "year": "年度",
+    "track": "類別",
+    "group": "議題組",
+    "subgroup": "議題組（分組）",
+    "title": "提案名稱",
+    "lead_units": "提案單位",
+    "unit": "單位",
+    "city": "縣市",
+    "types": "提案類型",
+    "cities": "合作縣市",
+    "description": "說明",
+    "approach": "具體作法",
+    "benefits": "合作效益",
+    "contact": "聯絡人",
+    "central_ministry": "對應中央部會",
+    "progress": "辦理情形",
+    "tracking_status": "列管狀態",
+    "progress_status": "進度狀態",
+    "progress_basis": "進度狀態依據",
+    "tracking_basis": "列管狀態依據",
 }
 CREATED_KEY = "new-created"  # the id of the proposal just created, shown after the form is cleared
 GENERATION_KEY = "new-generation"  # part of every widget key: a new value clears the form
@@ -70,25 +86,47 @@ def form(actor: Actor, version: tuple, cycle: int | None = None) -> None:
     with st.form(key("form"), border=True):
         st.markdown("**北臺區域發展推動委員會　合作提案單**")
         top = st.container(horizontal=True, gap="medium")
-        year = top.number_input("年度（民國）", min_value=100, max_value=999, step=1, width=140,
-                                value=cycle if cycle is not None else 100, key=key("year"))
-        track = top.radio("類別", list(vocab.NEW_TRACKS), format_func=vocab.TRACKS.get, horizontal=True,
-                          index=vocab.NEW_TRACKS.index(vocab.JOINT), key=key("track"), width="content")
+        year = top.number_input(
+            "年度（民國）",
+            min_value=100,
+            max_value=999,
+            step=1,
+            width=140,
+            value=cycle if cycle is not None else 100,
+            key=key("year"),
+        )
+        track = top.radio(
+            "類別",
+            list(vocab.NEW_TRACKS),
+            format_func=vocab.TRACKS.get,
+            horizontal=True,
+            index=vocab.NEW_TRACKS.index(vocab.JOINT),
+            key=key("track"),
+            width="content",
+        )
         group = top.selectbox("議題組", list(choices), format_func=choices.get, key=key("group"), width=260)
         st.caption("提案單位（每列一個單位；可新增多列）")
         units = st.data_editor(
-            pd.DataFrame({"unit": [""], "city": [""]}), num_rows="dynamic", hide_index=True, key=key("units"),
-            column_config={"unit": st.column_config.TextColumn("單位", width="large"),
-                           "city": st.column_config.SelectboxColumn("縣市", options=[c.name for c in cities],
-                                                                    width="small")})
+            pd.DataFrame({"unit": [""], "city": [""]}),
+            num_rows="dynamic",
+            hide_index=True,
+            key=key("units"),
+            column_config={
+                "unit": st.column_config.TextColumn("單位", width="large"),
+                "city": st.column_config.SelectboxColumn("縣市", options=[c.name for c in cities], width="small"),
+            },
+        )
         title = st.text_input("提案名稱", key=key("title"))
         st.markdown("提案類型")
         box = st.container(horizontal=True, gap="medium")
         types = [t for t in vocab.PROPOSAL_TYPES if box.checkbox(t, key=key(f"type-{t}"))]
         st.markdown("合作縣市（勾選全部八縣市即為「北臺八縣市」）")
         grid = st.container(horizontal=True, gap="medium")
-        ticked = [c.name for c in sorted(cities, key=lambda c: c.card_order)
-                  if grid.checkbox(c.name, key=key(f"city-{c.code}"))]
+        ticked = [
+            c.name
+            for c in sorted(cities, key=lambda c: c.card_order)
+            if grid.checkbox(c.name, key=key(f"city-{c.code}"))
+        ]
         description = st.text_area("說明", key=key("description"))
         approach = st.text_area("具體作法", key=key("approach"))
         benefits = st.text_area("合作效益", key=key("benefits"))
@@ -100,16 +138,31 @@ def form(actor: Actor, version: tuple, cycle: int | None = None) -> None:
     if not submitted:
         return
     group_id, _, subgroup_id = group.partition("/")
-    document = {"year": int(year), "track": track, "group": group_id, "subgroup": subgroup_id or None, "title": title,
-                "lead_units": lead_units(units), "types": types, "cities": ticked, "description": description,
-                "approach": approach, "benefits": benefits, "contact": contact, "central_ministry": ministry,
-                "progress": progress}
+    document = {
+        "year": int(year),
+        "track": track,
+        "group": group_id,
+        "subgroup": subgroup_id or None,
+        "title": title,
+        "lead_units": lead_units(units),
+        "types": types,
+        "cities": ticked,
+        "description": description,
+        "approach": approach,
+        "benefits": benefits,
+        "contact": contact,
+        "central_ministry": ministry,
+        "progress": progress,
+    }
     try:
         with cached.session() as s:
             created = editing.create(s, actor=actor, document=document, reason=reason)
     except editing.EditError as error:
-        st.error("未新增，請修正以下欄位（已填的內容都保留在表單中）：\n\n"
-                 + "\n".join(f"- {url.md_text(line)}" for line in problem_lines(error)), icon=":material/error:")
+        st.error(
+            "未新增，請修正以下欄位（已填的內容都保留在表單中）：\n\n"
+            + "\n".join(f"- {url.md_text(line)}" for line in problem_lines(error)),
+            icon=":material/error:",
+        )
         return
     except PermissionDenied as error:
         st.error(str(error), icon=":material/block:")
@@ -130,10 +183,16 @@ def render() -> None:
     created = st.session_state.pop(CREATED_KEY, None)
     if created:
         st.success(f"已新增提案 {created}（第 1 版）。", icon=":material/check_circle:")
-        st.page_link(page_list.page_path("card"), label=f"開啟提案單 {created}", icon=":material/description:",
-                     query_params={"id": created})
-    st.caption("依紙本合作提案單的欄位填寫；編號與項次於送出時依年度與類別自動編定。"
-               f"列管狀態預設為「{vocab.TRACKED}」，進度狀態預設為「{vocab.PLANNING}」，之後可在提案單上更新。")
+        st.page_link(
+            page_list.page_path("card"),
+            label=f"開啟提案單 {created}",
+            icon=":material/description:",
+            query_params={"id": created},
+        )
+    st.caption(
+        "依紙本合作提案單的欄位填寫；編號與項次於送出時依年度與類別自動編定。"
+        f"列管狀態預設為「{vocab.TRACKED}」，進度狀態預設為「{vocab.PLANNING}」，之後可在提案單上更新。"
+    )
     form(actor, version, cycle)
 
 

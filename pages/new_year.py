@@ -2,6 +2,7 @@
 which leave, with the reason of each and a warning for those without a decision; then the new
 year's meeting (date, time, chair, venue, link; prefilled from the last meeting) and 「開始」, which
 runs dashboard/new_year.start_year (all or nothing; the rules and the role check are there)."""
+
 import streamlit as st
 
 from dashboard.domain import new_year
@@ -53,8 +54,12 @@ def _done() -> bool:
         return False
     line, carried, year = done
     st.success(line, icon=":material/check_circle:")
-    st.page_link(page_list.page_path("home"), label=f"前往{year}年度總覽", icon=":material/dashboard:",
-                 query_params={"cycle": str(year)})
+    st.page_link(
+        page_list.page_path("home"),
+        label=f"前往{year}年度總覽",
+        icon=":material/dashboard:",
+        query_params={"cycle": str(year)},
+    )
     if len(carried):
         with st.expander(f"新建立的 {len(carried)} 案列管案"):
             st.dataframe(carried, hide_index=True, column_config=CARRIED_CONFIG, key=f"{KEY}-carried")
@@ -63,12 +68,17 @@ def _done() -> bool:
 
 def _preview(p: view.Preview) -> None:
     st.subheader(f"1. 確認{p.current}年度提案的去留")
-    st.markdown(f"依{p.current}年度會議的決議（未記錄決議者依其列管狀態），開始{p.year}年度時："
-                f"**持續列管 {len(p.stays)} 案**（成為{p.year}年度的列管案，編號 {p.current}-01 起依序編排）、"
-                f"**解除列管 {len(p.leaves)} 案**。")
+    st.markdown(
+        f"依{p.current}年度會議的決議（未記錄決議者依其列管狀態），開始{p.year}年度時："
+        f"**持續列管 {len(p.stays)} 案**（成為{p.year}年度的列管案，編號 {p.current}-01 起依序編排）、"
+        f"**解除列管 {len(p.leaves)} 案**。"
+    )
     if p.undecided:
-        st.warning(f"尚有 {len(p.undecided)} 案未記錄決議，將依其列管狀態處理；開始後補登的決議不會改變延續名單：\n\n"
-                   + "、".join(p.undecided), icon=":material/warning:")
+        st.warning(
+            f"尚有 {len(p.undecided)} 案未記錄決議，將依其列管狀態處理；開始後補登的決議不會改變延續名單：\n\n"
+            + "、".join(p.undecided),
+            icon=":material/warning:",
+        )
     st.markdown(f"**持續列管（{len(p.stays)} 案）**")
     st.dataframe(p.stays, hide_index=True, column_config=STAYS_CONFIG, key=f"{KEY}-stays")
     st.markdown(f"**解除列管（{len(p.leaves)} 案）**")
@@ -81,10 +91,13 @@ def _form(actor: Actor, p: view.Preview) -> None:
     runs in the button's callback with the year the user saw (not one recomputed after a concurrent start)."""
     st.subheader(f"2. {p.year}年度的副首長會議")
     last, k = p.last_meeting, f"{KEY}-{p.year}"
-    st.markdown(f"新年度：**{p.year}年度**（只能開始目前年度的下一年）。以下預設沿用上一次會議「{url.md_text(last.name)}」。")
+    st.markdown(
+        f"新年度：**{p.year}年度**（只能開始目前年度的下一年）。以下預設沿用上一次會議「{url.md_text(last.name)}」。"
+    )
     row = st.container(horizontal=True, gap="medium", vertical_alignment="bottom")
-    day = row.date_input("會議日期", value=view.default_date(last.date, p.year), format="YYYY-MM-DD",
-                         key=f"{k}-date", width=180)
+    day = row.date_input(
+        "會議日期", value=view.default_date(last.date, p.year), format="YYYY-MM-DD", key=f"{k}-date", width=180
+    )
     row.time_input("開始時間", value=last.start_time, step=300, key=f"{k}-time", width=140)
     row.markdown(view.date_note(day, p.year))
     defaults = view.defaults(last)
@@ -94,8 +107,14 @@ def _form(actor: Actor, p: view.Preview) -> None:
     st.text_input(view.TEXT_LABELS["venue"], value=defaults["venue"], key=f"{k}-venue")
     st.text_input(view.TEXT_LABELS["url"], value=defaults["url"], key=f"{k}-url")
     st.checkbox(CONFIRM, key=f"{k}-confirm")
-    st.button(f"開始{p.year}年度", type="primary", icon=":material/event_repeat:", key=f"{k}-start",
-              on_click=_start, args=(actor, p.year, k, defaults))
+    st.button(
+        f"開始{p.year}年度",
+        type="primary",
+        icon=":material/event_repeat:",
+        key=f"{k}-start",
+        on_click=_start,
+        args=(actor, p.year, k, defaults),
+    )
     refused = st.session_state.pop(REFUSED_KEY, None)
     if refused:
         st.error(refused, icon=":material/block:")
@@ -110,8 +129,13 @@ def _start(actor: Actor, year: int, k: str, defaults: dict[str, str]) -> None:
     if state.get(f"{k}-date") is None:
         state[REFUSED_KEY] = "請選擇會議日期；未變更。"
         return
-    values = view.arguments(year=year, day=state.get(f"{k}-date"), start_time=state.get(f"{k}-time"),
-                            texts={name: state.get(f"{k}-{name}") for name in view.TEXT_FIELDS}, defaults=defaults)
+    values = view.arguments(
+        year=year,
+        day=state.get(f"{k}-date"),
+        start_time=state.get(f"{k}-time"),
+        texts={name: state.get(f"{k}-{name}") for name in view.TEXT_FIELDS},
+        defaults=defaults,
+    )
     try:
         with cached.session() as s:
             result = new_year.start_year(s, actor=actor, **values)
@@ -134,9 +158,11 @@ def render() -> None:
     if p is None:
         st.info("資料庫沒有任何會議，無法開始新年度；請先載入 data/。")
         return
-    st.caption(f"目前為{p.current}年度（最近一次會議：{url.md_text(p.last_meeting.name)}）。開始新年度後，"
-               "延續的提案成為新年度的列管案，並依上一次會議建立新年度的會議（議程與主辦單位沿用）；"
-               "全部完成或全部不變。")
+    st.caption(
+        f"目前為{p.current}年度（最近一次會議：{url.md_text(p.last_meeting.name)}）。開始新年度後，"
+        "延續的提案成為新年度的列管案，並依上一次會議建立新年度的會議（議程與主辦單位沿用）；"
+        "全部完成或全部不變。"
+    )
     _preview(p)
     _form(actor, p)
 

@@ -9,25 +9,54 @@ from pages.shared.proposals_view import filtered, list_view
 
 LIST_ORDER = ["url", "title", "tracking_status", "progress_status", "resolution", "lead", "group", "track"]
 MORE_KEYS = ["tracking", "progress", "type", "decision", "city", "role"]
-DEFAULTS = {"q": "", "year": [], "track": [], "group": [], "tracking": [], "progress": [], "type": [],
-            "decision": [], "city": None, "role": "any"}
+DEFAULTS = {
+    "q": "",
+    "year": [],
+    "track": [],
+    "group": [],
+    "tracking": [],
+    "progress": [],
+    "type": [],
+    "decision": [],
+    "city": None,
+    "role": "any",
+}
 
 
 def multi(container, key: str, label: str, choices: dict[str, dict], width: int | str = "stretch") -> None:
     options = choices[key]
-    container.multiselect(label, list(options), format_func=options.get, key=key, placeholder="全部", width=width,
-                          wrap=True, on_change=widgets_to_url, args=(choices,))
+    container.multiselect(
+        label,
+        list(options),
+        format_func=options.get,
+        key=key,
+        placeholder="全部",
+        width=width,
+        wrap=True,
+        on_change=widgets_to_url,
+        args=(choices,),
+    )
 
 
 def fold_choice(raw: str, options: dict) -> object | None:
     """The option (a widget value) a URL value names: its label or key, whatever the case or width."""
     wanted = lookup.fold(raw)
-    return next((value for value, label in options.items() if wanted in {lookup.fold(label), lookup.fold(str(value))}),
-                None)
+    return next(
+        (value for value, label in options.items() if wanted in {lookup.fold(label), lookup.fold(str(value))}), None
+    )
 
 
-FILTER_NAMES = {"year": "年度", "track": "類別", "group": "議題組", "tracking": "列管狀態", "progress": "進度狀態",
-                "type": "提案類型", "decision": "會議決議", "city": "縣市", "role": "縣市角色"}
+FILTER_NAMES = {
+    "year": "年度",
+    "track": "類別",
+    "group": "議題組",
+    "tracking": "列管狀態",
+    "progress": "進度狀態",
+    "type": "提案類型",
+    "decision": "會議決議",
+    "city": "縣市",
+    "role": "縣市角色",
+}
 
 
 def read_url(choices: dict[str, dict], cities: list) -> tuple[dict, list[tuple[str, str, str]]]:
@@ -37,8 +66,11 @@ def read_url(choices: dict[str, dict], cities: list) -> tuple[dict, list[tuple[s
     for key, options in choices.items():
         raw = st.query_params.get_all(key)
         found = [fold_choice(value, options) for value in raw]
-        problems += [(FILTER_NAMES[key], value, "、".join(map(str, options.values())))
-                     for value, hit in zip(raw, found) if hit is None]
+        problems += [
+            (FILTER_NAMES[key], value, "、".join(map(str, options.values())))
+            for value, hit in zip(raw, found)
+            if hit is None
+        ]
         values[key] = list(dict.fromkeys(hit for hit in found if hit is not None))
     values["q"] = " ".join(st.query_params.get_all("q"))
     raw_city = st.query_params.get("city")
@@ -57,8 +89,11 @@ def url_params(choices: dict[str, dict]) -> dict[str, list[str]]:
     """The filter as URL parameters (the labels the widgets show), from the widgets' values."""
     state = st.session_state
     params = {key: [choices[key][v] for v in state.get(key) or []] for key in choices}
-    params.update(q=[state.get("q") or ""], city=[state.get("city") or ""],
-                  role=[list_filter.ROLE_LABELS[state.get("role") or DEFAULTS["role"]]])
+    params.update(
+        q=[state.get("q") or ""],
+        city=[state.get("city") or ""],
+        role=[list_filter.ROLE_LABELS[state.get("role") or DEFAULTS["role"]]],
+    )
     return {k: v for k, v in params.items() if any(v) and not (k == "role" and v == [list_filter.ROLE_LABELS["any"]])}
 
 
@@ -91,20 +126,29 @@ def render() -> None:
     top = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
     to_url = {"on_change": widgets_to_url, "args": (choices,)}
     top.text_input("搜尋（提案名稱與提案單內容）", key="q", placeholder="例如：月票、長照、臺北港", width=240, **to_url)
-    top.pills("年度", list(choices["year"]), format_func=choices["year"].get, selection_mode="multi", key="year",
-              **to_url)
+    top.pills(
+        "年度", list(choices["year"]), format_func=choices["year"].get, selection_mode="multi", key="year", **to_url
+    )
     multi(top, "track", "類別", choices, width=170)
     multi(top, "group", "議題組", choices)
-    with st.expander("更多篩選條件：列管狀態、進度狀態、提案類型、會議決議、縣市",
-                     expanded=any(k in st.query_params for k in MORE_KEYS)):
+    with st.expander(
+        "更多篩選條件：列管狀態、進度狀態、提案類型、會議決議、縣市",
+        expanded=any(k in st.query_params for k in MORE_KEYS),
+    ):
         more = st.container(horizontal=True, gap="medium")
         multi(more, "tracking", "列管狀態", choices, width=240)
         multi(more, "progress", "進度狀態", choices, width=240)
         multi(more, "type", "提案類型", choices, width=240)
         multi(more, "decision", "會議決議", choices, width=240)
         more.selectbox("縣市", view["cities"], index=None, placeholder="全部縣市", key="city", width=150, **to_url)
-        more.segmented_control("縣市角色", list(list_filter.ROLE_LABELS), format_func=list_filter.ROLE_LABELS.get,
-                               required=True, key="role", **to_url)
+        more.segmented_control(
+            "縣市角色",
+            list(list_filter.ROLE_LABELS),
+            format_func=list_filter.ROLE_LABELS.get,
+            required=True,
+            key="role",
+            **to_url,
+        )
 
     params = url_params(choices)
     if not problems:  # one spelling in shared links; a value that names nothing stays visible with its message
@@ -113,26 +157,46 @@ def render() -> None:
 
     bar = st.container(horizontal=True, vertical_alignment="center", gap="medium")
     hint = "<br><small>點選列首方格或編號，開啟提案單</small>" if len(rows) else ""
-    bar.markdown(f"**符合條件：{len(rows)} 案**（{year_choice.year_label(cycle)}共 {len(frame)} 案）{hint}",
-                 width="content", unsafe_allow_html=True)
+    bar.markdown(
+        f"**符合條件：{len(rows)} 案**（{year_choice.year_label(cycle)}共 {len(frame)} 案）{hint}",
+        width="content",
+        unsafe_allow_html=True,
+    )
     bar.button("清除篩選", on_click=clear_filters, disabled=not params, icon=":material/filter_alt_off:")
     if rows.empty:
         st.info("沒有符合條件的提案。請放寬篩選條件，或清除搜尋文字後再試。")
         return
 
-    bar.download_button("下載 Excel", lambda: export.xlsx_bytes(export.proposals_download(rows)),
-                        file_name=f"北臺合作提案_{year_choice.year_label(cycle)}.xlsx", icon=":material/download:",
-                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
-    bar.download_button("下載 CSV", lambda: export.csv_bytes(export.proposals_download(rows)),
-                        file_name=f"北臺合作提案_{year_choice.year_label(cycle)}.csv", mime="text/csv", icon=":material/download:", on_click="ignore")
+    bar.download_button(
+        "下載 Excel",
+        lambda: export.xlsx_bytes(export.proposals_download(rows)),
+        file_name=f"北臺合作提案_{year_choice.year_label(cycle)}.xlsx",
+        icon=":material/download:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+    )
+    bar.download_button(
+        "下載 CSV",
+        lambda: export.csv_bytes(export.proposals_download(rows)),
+        file_name=f"北臺合作提案_{year_choice.year_label(cycle)}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
     opened = keyboard.enter_on_row(key="list_enter", table_key="table")  # Enter on a focused row opens its card
     if opened in ids:
         st.switch_page(page_list.page_path("card"), query_params=list_filter.card_params(opened, params))
     event = st.dataframe(
-        table, hide_index=True, on_select="rerun", selection_mode="single-row", key="table",
+        table,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="table",
         height=min(38 + 35 * len(ids), 560),
-        column_order=LIST_ORDER, column_config={name: tables.LIST_COLUMNS[name] for name in LIST_ORDER})
+        column_order=LIST_ORDER,
+        column_config={name: tables.LIST_COLUMNS[name] for name in LIST_ORDER},
+    )
     selected = event.selection.rows if event and event.selection else []
     if selected:
         st.switch_page(page_list.page_path("card"), query_params=list_filter.card_params(ids[selected[0]], params))

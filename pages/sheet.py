@@ -2,6 +2,7 @@
 LibreOffice and uploads it; every problem is listed by sheet, row and column, or every change is
 previewed (field, old -> new) before 「套用」 writes them as versions by the uploader, all or nothing.
 The checks (roles included) are in dashboard/documents/sheet_import.py, not here."""
+
 import pandas as pd
 import streamlit as st
 from sqlmodel import select
@@ -31,7 +32,9 @@ def preview_table(plan: sheet_import.Plan) -> pd.DataFrame:
 
 def _workbook(cycle: int, group_id: str) -> bytes:
     with cached.session() as s:
-        return update_sheet.workbook(s, scope=update_sheet.Scope(cycle, s.get(WorkGroup, group_id) if group_id else None))
+        return update_sheet.workbook(
+            s, scope=update_sheet.Scope(cycle, s.get(WorkGroup, group_id) if group_id else None)
+        )
 
 
 def _download(actor: Actor, cycle: int | None) -> None:
@@ -45,11 +48,19 @@ def _download(actor: Actor, cycle: int | None) -> None:
     row = st.container(horizontal=True, vertical_alignment="bottom")
     group_id = row.selectbox("議題組", list(choices), format_func=choices.get, key="sheet-group", width=220)
     scope = f"{choices[group_id]}-{cycle}年度"
-    row.download_button("下載試算表（.xlsx）", data=lambda: _workbook(cycle, group_id), on_click="ignore",
-                        file_name=f"提案更新-{scope}.xlsx", mime=XLSX_MIME, icon=":material/download:",
-                        key="sheet-download")
-    st.caption(f"{year_choice.year_label(cycle)}的提案（於側欄「年度」切換），每案一列；灰色欄位（{'、'.join(update_sheet.CONTEXT)}）已鎖定，白色欄位可修改，"
-               "狀態欄有下拉清單，填寫方式見活頁簿的「說明」工作表。")
+    row.download_button(
+        "下載試算表（.xlsx）",
+        data=lambda: _workbook(cycle, group_id),
+        on_click="ignore",
+        file_name=f"提案更新-{scope}.xlsx",
+        mime=XLSX_MIME,
+        icon=":material/download:",
+        key="sheet-download",
+    )
+    st.caption(
+        f"{year_choice.year_label(cycle)}的提案（於側欄「年度」切換），每案一列；灰色欄位（{'、'.join(update_sheet.CONTEXT)}）已鎖定，白色欄位可修改，"
+        "狀態欄有下拉清單，填寫方式見活頁簿的「說明」工作表。"
+    )
 
 
 def _upload(actor: Actor) -> None:
@@ -58,8 +69,12 @@ def _upload(actor: Actor) -> None:
     if done:
         st.success(done, icon=":material/check_circle:")
     gen = st.session_state.setdefault(UPLOAD_GEN, 0)
-    uploaded = st.file_uploader("更新試算表（.xlsx，或由它另存、或由匯出取得的 CSV）", type=["xlsx", "csv"],
-                                key=f"sheet-upload-{gen}", max_upload_size=sheet_import.MAX_BYTES // 1024 // 1024)
+    uploaded = st.file_uploader(
+        "更新試算表（.xlsx，或由它另存、或由匯出取得的 CSV）",
+        type=["xlsx", "csv"],
+        key=f"sheet-upload-{gen}",
+        max_upload_size=sheet_import.MAX_BYTES // 1024 // 1024,
+    )
     if uploaded is None:
         return
     try:
@@ -69,9 +84,11 @@ def _upload(actor: Actor) -> None:
         st.error(str(error), icon=":material/block:")
         return
     if plan.problems:
-        st.error(f"「{plan.file_name}」有 {len(plan.problems)} 個問題，未套用任何變更；請修正後重新上傳：\n\n"
-                 + "\n".join(f"- {p.record}｜{p.field}：{p.message}" for p in plan.problems),
-                 icon=":material/error:")
+        st.error(
+            f"「{plan.file_name}」有 {len(plan.problems)} 個問題，未套用任何變更；請修正後重新上傳：\n\n"
+            + "\n".join(f"- {p.record}｜{p.field}：{p.message}" for p in plan.problems),
+            icon=":material/error:",
+        )
         return
     for note in plan.notes:
         st.warning(note, icon=":material/info:")
@@ -79,10 +96,18 @@ def _upload(actor: Actor) -> None:
         st.info(f"「{plan.file_name}」與目前的資料相同，沒有任何變更。", icon=":material/info:")
         return
     st.markdown(f"**預覽：{len(plan.rows)} 案、{len(plan.changes)} 項變更**（尚未套用）")
-    st.dataframe(preview_table(plan), hide_index=True, key="sheet-preview", column_config={
-        "編號": st.column_config.TextColumn(width=80), "提案名稱": st.column_config.TextColumn(width=220),
-        "欄位": st.column_config.TextColumn(width=110), "原值": st.column_config.TextColumn(width=260),
-        "新值": st.column_config.TextColumn(width=260)})
+    st.dataframe(
+        preview_table(plan),
+        hide_index=True,
+        key="sheet-preview",
+        column_config={
+            "編號": st.column_config.TextColumn(width=80),
+            "提案名稱": st.column_config.TextColumn(width=220),
+            "欄位": st.column_config.TextColumn(width=110),
+            "原值": st.column_config.TextColumn(width=260),
+            "新值": st.column_config.TextColumn(width=260),
+        },
+    )
     if st.button(f"套用 {len(plan.changes)} 項變更", type="primary", key="sheet-apply", icon=":material/done_all:"):
         _apply(actor, plan, gen)
 
@@ -95,8 +120,9 @@ def _apply(actor: Actor, plan: sheet_import.Plan, gen: int) -> None:
         st.error(str(error), icon=":material/block:")
         return
     ids = "、".join(v.proposal_id for v in versions)
-    st.session_state[DONE_KEY] = (f"已套用「{plan.file_name}」：{len(versions)} 案各新增一個版本（{ids}），"
-                                  f"記錄者「{actor.name}」。")
+    st.session_state[DONE_KEY] = (
+        f"已套用「{plan.file_name}」：{len(versions)} 案各新增一個版本（{ids}），記錄者「{actor.name}」。"
+    )
     st.session_state[UPLOAD_GEN] = gen + 1  # a cleared uploader: the applied file is not previewed again
     st.rerun()
 
@@ -108,8 +134,10 @@ def render() -> None:
     actor = lead_pages.signed_in("以試算表更新提案", key="sheet-sign-in")
     if actor is None:
         return
-    st.markdown("下載議題組的更新試算表，在 Excel 或 LibreOffice 填寫後上傳：先列出每一項變更（原值 → 新值），"
-                "確認後才套用，每案成為一個新版本；有任何問題時全部不套用。")
+    st.markdown(
+        "下載議題組的更新試算表，在 Excel 或 LibreOffice 填寫後上傳：先列出每一項變更（原值 → 新值），"
+        "確認後才套用，每案成為一個新版本；有任何問題時全部不套用。"
+    )
     _download(actor, year_choice.chosen_year(version))
     _upload(actor)
 

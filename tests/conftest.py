@@ -2,6 +2,7 @@
 
 Stores are SQLite unless TEST_DATABASE_URL names a PostgreSQL server (see tests/databases.py).
 """
+
 import shutil
 from pathlib import Path
 
@@ -22,6 +23,7 @@ def _page_errors_show_in_tests():
     """The shipped config shows viewers a friendly note instead of an error (dashboard/app.py);
     tests need the error itself, so that `at.exception` catches a crashing page."""
     from streamlit import config as st_config
+
     st_config.get_option("client.showErrorDetails")  # parse config.toml first, so it cannot override
     st_config.set_option("client.showErrorDetails", "full")
 
@@ -99,6 +101,7 @@ APP = ROOT / "dashboard" / "app.py"
 def app(db_url):
     """An AppTest of the entrypoint on a fresh, empty store; call .run() (or switch_page first)."""
     from streamlit.testing.v1 import AppTest
+
     return AppTest.from_file(str(APP), default_timeout=30)
 
 
@@ -106,6 +109,7 @@ def app(db_url):
 def store_url(request, tmp_path_factory):
     """A store in a file shared by one test module, with that module's DECISIONS recorded."""
     from tests.pagetest import build_store, serving
+
     url = build_store(tmp_path_factory.mktemp("store") / "build.db", getattr(request.module, "DECISIONS", ()))
     with serving(url):
         yield url
@@ -116,6 +120,7 @@ def store_url(request, tmp_path_factory):
 def accounts_url(tmp_path):
     """A store of its own (the test writes) with pagetest's LEAD and SECRETARIAT accounts, served."""
     from tests.pagetest import serving, store_with_accounts
+
     url = store_with_accounts(tmp_path / "build.db")
     with serving(url):
         yield url
@@ -125,12 +130,14 @@ def accounts_url(tmp_path):
 @pytest.fixture
 def cities(session):
     from dashboard.domain import queries
+
     return queries.cities(session)
 
 
 @pytest.fixture
 def mutual_aid(session):
     from dashboard.domain import queries
+
     return queries.mutual_aid_frame(session)
 
 
@@ -138,6 +145,7 @@ def mutual_aid(session):
 def training(session):
     """Social-worker training: one row per (home city → host city)."""
     from dashboard.domain import queries
+
     return queries.social_worker_training_frame(session)
 
 
@@ -145,6 +153,7 @@ def training(session):
 def info(session):
     """The meeting in the store built from data/."""
     from dashboard.domain import meeting
+
     return meeting.meeting_info(session)
 
 
@@ -152,4 +161,5 @@ def info(session):
 def sections(session):
     """The meeting's decision list, in sections."""
     from dashboard.domain import meeting
+
     return meeting.decision_sections(session)

@@ -11,6 +11,7 @@ Stores built from data/ are copied from one loaded template database (CREATE DAT
 which takes a fraction of the time of loading data/ again. Databases are named dashboard_test_<pid>_…;
 a run that was killed leaves its own behind, to drop by that name.
 """
+
 import atexit
 import os
 import uuid
@@ -72,8 +73,13 @@ def _drop(name: str) -> None:
     seconds for them to go and stops an autovacuum worker itself."""
     engine = _admin()
     with engine.connect() as connection:
-        connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name "
-                                "AND usename = current_user AND pid <> pg_backend_pid()"), {"name": name})
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name "
+                "AND usename = current_user AND pid <> pg_backend_pid()"
+            ),
+            {"name": name},
+        )
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
     engine.dispose()
     if name in _created:

@@ -1,4 +1,5 @@
 """Helpers for AppTest page tests: a store in a file with chosen decisions, and a page opened by URL."""
+
 import os
 from contextlib import contextmanager
 from datetime import datetime
@@ -18,8 +19,9 @@ TAIPEI = dates.TAIPEI
 MEETING_TIME = datetime(2023, 8, 8, 15, tzinfo=TAIPEI)
 
 
-def decision(proposal_id: str, resolution: str, *, at: datetime = MEETING_TIME, note: str | None = None,
-             by: str = "秘書處") -> Decision:
+def decision(
+    proposal_id: str, resolution: str, *, at: datetime = MEETING_TIME, note: str | None = None, by: str = "秘書處"
+) -> Decision:
     return Decision(proposal_id=proposal_id, resolution=resolution, note=note, recorded_at=at, recorded_by=by)
 
 
@@ -90,6 +92,7 @@ def store_with_accounts(path: Path) -> str:
     Pages read who is signed in from session_state (open_as), so the passwords are never typed."""
     from dashboard.domain import vocab
     from tests.storetools import add_account
+
     url = build_store(path)
     engine = make_engine(url)
     add_account(engine, LEAD, vocab.LEAD, "transport")
@@ -101,6 +104,7 @@ def store_with_accounts(path: Path) -> str:
 def open_as(user: str | None, page: str, *, timeout: float = 60) -> AppTest:
     """Run pages/<page>.py in a session where `user` is signed in (None: a reader)."""
     from pages.shared import auth_form
+
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=timeout)
     if user:

@@ -6,6 +6,7 @@ module builds that message (also for benchmarks/bench_server.py) and gives tests
 session that records the widgets a run drew (their ids, labels and forms) and sends chosen widget
 states back, as a browser does when a form is submitted, or as anyone may craft by hand.
 """
+
 import time
 from dataclasses import dataclass, field
 
@@ -38,6 +39,7 @@ def rerun_message(port: int, page_name: str, query: str = "", *, cached=(), widg
 @dataclass(frozen=True)
 class Widget:
     """One widget a run drew: enough to send a value for it later, from any session."""
+
     kind: str  # the Element oneof name: text_input, button, selectbox, …
     id: str
     label: str
@@ -68,6 +70,7 @@ class Widget:
 @dataclass
 class Run:
     """What one script run sent: its elements, widgets and how it finished."""
+
     elements: list = field(default_factory=list)  # Element protos, in the order sent
     exceptions: list[str] = field(default_factory=list)
     status: int | None = None  # ForwardMsg.ScriptFinishedStatus
@@ -135,8 +138,14 @@ class Session:
 
     def __enter__(self) -> "Session":
         from websockets.sync.client import connect
-        self._connection = connect(f"ws://127.0.0.1:{self.port}/_stcore/stream", subprotocols=["streamlit"],
-                                   max_size=None, open_timeout=RUN_TIMEOUT_S, compression=None)
+
+        self._connection = connect(
+            f"ws://127.0.0.1:{self.port}/_stcore/stream",
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=RUN_TIMEOUT_S,
+            compression=None,
+        )
         self.ws = self._connection.__enter__()
         return self
 
@@ -159,8 +168,11 @@ class Session:
     def sign_in(self, page_name: str, query: str, name: str, password: str) -> Run:
         """Sign in through the page's password form, as typed into the browser; the run after it."""
         form = self.run(page_name, query)
-        states = [form.widget("帳號", "text_input").set(name), form.widget("密碼", "text_input").set(password),
-                  form.widget("登入", "button").press()]
+        states = [
+            form.widget("帳號", "text_input").set(name),
+            form.widget("密碼", "text_input").set(password),
+            form.widget("登入", "button").press(),
+        ]
         after = self.run(page_name, query, states)
         if name not in after.texts() or any(w.label == "登入" for w in after.widgets):
             raise AssertionError(f"{name} not signed in: {after.texts()[:500]}")

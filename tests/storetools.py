@@ -6,6 +6,7 @@ TEST_DATABASE_URL, a PostgreSQL database copied from the loaded template. `store
 SQLite file, for the checks that a refused command leaves the file byte for byte as it was; a test
 that asks for it gets `engine` on that same file.
 """
+
 import shutil
 import subprocess
 import sys
@@ -63,11 +64,18 @@ def engine(cli_url):
 
 def add_account(engine, name: str, role: str, *groups: str, password: str = "correct horse") -> None:
     with Session(engine) as session:
-        accounts.add(session, actor=OPERATOR, name=name, role=role, groups=groups,
-                     password_hash=auth.hash_password(password, rounds=FAST_ROUNDS))
+        accounts.add(
+            session,
+            actor=OPERATOR,
+            name=name,
+            role=role,
+            groups=groups,
+            password_hash=auth.hash_password(password, rounds=FAST_ROUNDS),
+        )
 
 
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     """The CLI as an operator runs it, in its own process (DATABASE_URL from the environment)."""
-    return subprocess.run([sys.executable, "-m", "dashboard.cli", *args], cwd=ROOT, input=stdin,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", *args], cwd=ROOT, input=stdin, capture_output=True, text=True
+    )

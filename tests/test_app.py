@@ -1,5 +1,6 @@
 """The entrypoint and home page through AppTest, on a store built at first start, and what a viewer
 sees when a page fails."""
+
 import logging
 import sqlite3
 from pathlib import Path
@@ -27,6 +28,7 @@ def test_first_start_builds_the_store_and_shows_counts(app, db_url):
 
 
 # --- an unexpected error: a short note for the viewer, the details in the log ----------------
+
 
 def _not_a_database(path) -> None:
     path.write_bytes(b"this is not a database\n" * 200)
@@ -62,7 +64,8 @@ def broken_store(request, tmp_path, monkeypatch):
 
 def _everything_shown(at) -> str:
     return "\n".join(str(getattr(e, "value", "")) + str(e.proto) for e in at.main.children.values()) + "\n".join(
-        str(e.proto) for e in at.sidebar.children.values())
+        str(e.proto) for e in at.sidebar.children.values()
+    )
 
 
 @pytest.mark.parametrize("details", ["none"], indirect=True)
@@ -91,5 +94,6 @@ def test_with_full_error_details_a_developer_sees_the_exception(details, broken_
 
 def test_the_shipped_config_hides_error_details_from_viewers():
     import tomllib
+
     shipped = tomllib.loads((APP_DIR.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert shipped["client"]["showErrorDetails"] == "none"

@@ -1,5 +1,6 @@
 """Secretariat sign-in: salted bcrypt hashes, accounts read from secrets, and the sign-in throttle
 kept in the database. The throttle's clock is injected, so no test waits for a real delay."""
+
 import subprocess
 import sys
 import threading
@@ -50,8 +51,10 @@ def gate(engine, clock):
 
 @pytest.fixture(scope="module")
 def users():
-    return {"祕書甲": auth.hash_password("correct horse", rounds=FAST),
-            "clerk": auth.hash_password("battery staple", rounds=FAST)}
+    return {
+        "祕書甲": auth.hash_password("correct horse", rounds=FAST),
+        "clerk": auth.hash_password("battery staple", rounds=FAST),
+    }
 
 
 @pytest.fixture
@@ -74,6 +77,7 @@ def _rows(engine) -> int:
 
 # --- hashes -------------------------------------------------------------------------------
 
+
 def test_hashes_are_salted_bcrypt_and_never_the_password():
     first, second = auth.hash_password("same", rounds=FAST), auth.hash_password("same", rounds=FAST)
     assert first != second  # a fresh salt each time
@@ -82,15 +86,18 @@ def test_hashes_are_salted_bcrypt_and_never_the_password():
     assert auth.is_bcrypt_hash(first)
 
 
-@pytest.mark.parametrize("password, hashed, expected", [
-    ("correct horse", None, True),
-    ("correct hors", None, False),
-    ("Correct horse", None, False),
-    ("", None, False),
-    ("correct horse", "not-a-hash", False),
-    ("correct horse", "", False),
-    ("correct horse", "$2b$04$tooshort", False),
-])
+@pytest.mark.parametrize(
+    "password, hashed, expected",
+    [
+        ("correct horse", None, True),
+        ("correct hors", None, False),
+        ("Correct horse", None, False),
+        ("", None, False),
+        ("correct horse", "not-a-hash", False),
+        ("correct horse", "", False),
+        ("correct horse", "$2b$04$tooshort", False),
+    ],
+)
 def test_verify_password(users, password, hashed, expected):
     assert auth.verify_password(password, users["祕書甲"] if hashed is None else hashed) is expected
 
@@ -110,22 +117,26 @@ def test_empty_password_cannot_be_hashed():
 
 # --- accounts from secrets ----------------------------------------------------------------
 
+
 def test_valid_accounts_are_read(users):
     accounts = auth.read_accounts({"users": users, "oidc_emails": [" A@Example.org "]})
     assert accounts.users == users and accounts.oidc_emails == {"a@example.org"} and not accounts.problems
 
 
-@pytest.mark.parametrize("section, where", [
-    ("not a table", "[secretariat]"),
-    ({"users": "clerk"}, "[secretariat.users]"),
-    ({"users": ["clerk"]}, "[secretariat.users]"),
-    ({"users": {"secret-name": "plain password"}}, "第 1 個帳號"),
-    ({"users": {"secret-name": "$2b$04$short"}}, "第 1 個帳號"),
-    ({"users": {"secret-name": 12345}}, "第 1 個帳號"),
-    ({"users": {"secret-name": {"hash": "x"}}}, "第 1 個帳號"),
-    ({"users": {" ": "x"}}, "第 1 個帳號"),
-    ({"users": {}, "oidc_emails": "a@example.org"}, "oidc_emails"),
-])
+@pytest.mark.parametrize(
+    "section, where",
+    [
+        ("not a table", "[secretariat]"),
+        ({"users": "clerk"}, "[secretariat.users]"),
+        ({"users": ["clerk"]}, "[secretariat.users]"),
+        ({"users": {"secret-name": "plain password"}}, "第 1 個帳號"),
+        ({"users": {"secret-name": "$2b$04$short"}}, "第 1 個帳號"),
+        ({"users": {"secret-name": 12345}}, "第 1 個帳號"),
+        ({"users": {"secret-name": {"hash": "x"}}}, "第 1 個帳號"),
+        ({"users": {" ": "x"}}, "第 1 個帳號"),
+        ({"users": {}, "oidc_emails": "a@example.org"}, "oidc_emails"),
+    ],
+)
 def test_a_broken_secretariat_section_is_reported_with_where_and_without_the_account_name(section, where):
     accounts = auth.read_accounts(section)
     assert accounts.problems and not accounts.users
@@ -141,6 +152,7 @@ def test_one_bad_hash_leaves_the_other_accounts_working(users):
 
 
 # --- the throttle -------------------------------------------------------------------------
+
 
 def test_an_attacker_is_slowed_more_with_each_failure(users, gate, clock):
     waits = []
@@ -221,10 +233,12 @@ def test_an_attacker_cannot_keep_the_owner_out_by_renewing_failures(users, gate,
 def test_spraying_many_names_from_many_addresses_hits_the_global_budget(users, gate, clock, checks):
     assert _try(users, gate, "clerk", "battery staple", OWNER_DESK).ok
     checks.clear()
-    results = [_try(users, gate, f"name-{i}", "guess", f"10.0.{i // 250}.{i % 250}")  # all new: only
-               for i in range(POLICY.global_.free + 20)]  # the global bucket grows
+    results = [
+        _try(users, gate, f"name-{i}", "guess", f"10.0.{i // 250}.{i % 250}")  # all new: only
+        for i in range(POLICY.global_.free + 20)
+    ]  # the global bucket grows
     assert len(checks) == POLICY.global_.free + 1  # then the rest are refused unchecked
-    assert all(r.refused and 0 < r.wait_seconds <= POLICY.global_.cap for r in results[len(checks):])
+    assert all(r.refused and 0 < r.wait_seconds <= POLICY.global_.cap for r in results[len(checks) :])
     assert _try(users, gate, "clerk", "battery staple", OWNER_DESK).ok  # the known owner is not held back
 
 
@@ -254,19 +268,33 @@ def test_the_throttle_survives_a_restart_and_is_shared_with_another_process(user
     wait = gate.wait_seconds(ATTACKER, "clerk")
     restarted = throttle.Throttle(make_engine(str(engine.url)), clock=clock)
     assert restarted.wait_seconds(ATTACKER, "clerk") == wait
-    other = subprocess.run([sys.executable, "-c", (
-        "import sys; from dashboard.web import throttle; from dashboard.store.db import make_engine; "
-        "print(throttle.Throttle(make_engine(sys.argv[1]), clock=lambda: float(sys.argv[2]))"
-        ".wait_seconds(sys.argv[3], 'clerk'))"), str(engine.url), str(clock.now), ATTACKER],
-        cwd=ROOT, capture_output=True, text=True, check=True)
+    other = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys; from dashboard.web import throttle; from dashboard.store.db import make_engine; "
+                "print(throttle.Throttle(make_engine(sys.argv[1]), clock=lambda: float(sys.argv[2]))"
+                ".wait_seconds(sys.argv[3], 'clerk'))"
+            ),
+            str(engine.url),
+            str(clock.now),
+            ATTACKER,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert float(other.stdout) == wait
 
 
 def test_concurrent_failures_are_all_counted(engine, clock):
     """Sessions (or replicas) failing at once lose no count: the update locks the row."""
     gates = [throttle.Throttle(make_engine(str(engine.url)), clock=clock) for _ in range(4)]
-    threads = [threading.Thread(target=lambda g=g: [g.record_failure(ATTACKER, "clerk") for _ in range(5)])
-               for g in gates]
+    threads = [
+        threading.Thread(target=lambda g=g: [g.record_failure(ATTACKER, "clerk") for _ in range(5)]) for g in gates
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -328,6 +356,7 @@ def test_names_typed_at_the_form_are_not_stored(engine, gate):
 
 # --- one password check at a time -----------------------------------------------------------
 
+
 def test_when_the_password_check_is_taken_too_long_the_attempt_is_turned_away_unchecked(users, gate, checks):
     assert auth._BCRYPT.acquire(timeout=5)
     try:
@@ -364,17 +393,21 @@ def test_password_checks_run_one_at_a_time(users, gate, monkeypatch):
 
 # --- the client's address -------------------------------------------------------------------
 
-@pytest.mark.parametrize("peer, forwarded, expected", [
-    ("203.0.113.10", [], "203.0.113.10"),  # direct: the TCP peer
-    ("203.0.113.10", ["1.2.3.4"], "203.0.113.10"),  # a client's own header is ignored without a proxy
-    (None, [], "127.0.0.1"),  # local, no proxy
-    (None, ["203.0.113.10"], "203.0.113.10"),  # behind a local proxy (nginx appends $remote_addr)
-    (None, ["6.6.6.6, 203.0.113.10"], "203.0.113.10"),  # a forged first hop is ignored
-    (None, ["6.6.6.6", "203.0.113.10"], "203.0.113.10"),  # the header given twice
-    (None, ["2001:db8:1:2:aaaa::1"], "2001:db8:1:2::/64"),  # IPv6 counted per /64
-    (None, ["::ffff:203.0.113.10"], "203.0.113.10"),
-    (None, ["not-an-address"], "not-an-address"),
-])
+
+@pytest.mark.parametrize(
+    "peer, forwarded, expected",
+    [
+        ("203.0.113.10", [], "203.0.113.10"),  # direct: the TCP peer
+        ("203.0.113.10", ["1.2.3.4"], "203.0.113.10"),  # a client's own header is ignored without a proxy
+        (None, [], "127.0.0.1"),  # local, no proxy
+        (None, ["203.0.113.10"], "203.0.113.10"),  # behind a local proxy (nginx appends $remote_addr)
+        (None, ["6.6.6.6, 203.0.113.10"], "203.0.113.10"),  # a forged first hop is ignored
+        (None, ["6.6.6.6", "203.0.113.10"], "203.0.113.10"),  # the header given twice
+        (None, ["2001:db8:1:2:aaaa::1"], "2001:db8:1:2::/64"),  # IPv6 counted per /64
+        (None, ["::ffff:203.0.113.10"], "203.0.113.10"),
+        (None, ["not-an-address"], "not-an-address"),
+    ],
+)
 def test_client_id(peer, forwarded, expected):
     assert throttle.client_id(peer, forwarded, proxies=throttle.trusted_proxies("")) == expected
 
@@ -388,27 +421,43 @@ def test_client_id_trusts_a_configured_proxy_and_only_that():
 
 # --- the hash-password command ----------------------------------------------------------------
 
+
 def test_hash_password_command_prints_a_secrets_line_without_the_password():
-    result = subprocess.run([sys.executable, "-m", "dashboard", "hash-password", "祕書 甲", "--stdin"], cwd=ROOT,
-                            input="s3cret pass\n", capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard", "hash-password", "祕書 甲", "--stdin"],
+        cwd=ROOT,
+        input="s3cret pass\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     line = result.stdout.strip()
     assert line.startswith('"祕書 甲" = "$2b$')
     assert "s3cret" not in result.stdout + result.stderr
     import tomllib
+
     users = tomllib.loads(f"[secretariat.users]\n{line}\n")["secretariat"]["users"]
     assert auth.verify_password("s3cret pass", users["祕書 甲"])
     assert auth.read_accounts({"users": users}).users == users
 
 
 def test_hash_password_command_refuses_an_empty_password():
-    result = subprocess.run([sys.executable, "-m", "dashboard", "hash-password", "clerk", "--stdin"], cwd=ROOT,
-                            input="", capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard", "hash-password", "clerk", "--stdin"],
+        cwd=ROOT,
+        input="",
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0 and result.stdout == ""
 
 
 def test_the_example_secrets_file_holds_no_credentials():
     import tomllib
+
     example = tomllib.loads((ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8"))
     assert example == {"secretariat": {"users": {}}}
-    assert not (ROOT / ".streamlit" / "secrets.toml").exists() or ".streamlit/secrets.toml" in (
-        ROOT / ".gitignore").read_text()
+    assert (
+        not (ROOT / ".streamlit" / "secrets.toml").exists()
+        or ".streamlit/secrets.toml" in (ROOT / ".gitignore").read_text()
+    )

@@ -1,6 +1,7 @@
 """A bundle holds exactly the cards its reader expects: a group's (with its sub-groups) or a city's
 (it leads or joins), of one cycle. Expected ids are computed from data/proposals/*.yaml, not from
 the store the bundle is read from."""
+
 import csv
 import io
 import re
@@ -48,8 +49,11 @@ def expected_group(group_id: str, cycle: int) -> set[str]:
 
 
 def expected_city(city: str, cycle: int) -> set[str]:
-    return {p["id"] for p in _proposals() if _in_cycle(p, cycle)
-            and (city in [u["city"] for u in p["lead_units"]] or city in (p.get("cities") or []))}
+    return {
+        p["id"]
+        for p in _proposals()
+        if _in_cycle(p, cycle) and (city in [u["city"] for u in p["lead_units"]] or city in (p.get("cities") or []))
+    }
 
 
 def bundle_ids(content: bytes) -> tuple[list[str], list[str]]:
@@ -58,8 +62,11 @@ def bundle_ids(content: bytes) -> tuple[list[str], list[str]]:
     contents = document.tables[0]
     assert [c.text for c in contents.rows[0].cells] == ["序號", "編號", "類別", "議題組", "提案名稱", "頁次"]
     listed = [row.cells[1].text for row in contents.rows[1:]]
-    cards = [p.text.split("　")[0] for p in document.paragraphs
-             if ID.match(p.text.split("　")[0]) and p.alignment is not None]
+    cards = [
+        p.text.split("　")[0]
+        for p in document.paragraphs
+        if ID.match(p.text.split("　")[0]) and p.alignment is not None
+    ]
     return listed, cards
 
 
@@ -110,12 +117,18 @@ def test_names_are_read_as_people_type_them(session):
     assert bundles.group_bundle(session, group="文化組").year == meeting_cycle(), "default: the current cycle"
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda s: bundles.group_bundle(s, group="不存在組"), "未知的議題組「不存在組」"),
-    (lambda s: bundles.group_bundle(s, group="幕僚組"), "未知的議題組「幕僚組」"),
-    (lambda s: bundles.city_bundle(s, city="高雄市"), "未知的縣市「高雄市」；可用：宜蘭縣"),
-    (lambda s: bundles.city_bundle(s, city="臺北市", year=meeting_cycle() + 5), f"沒有 {meeting_cycle() + 5} 年度的資料"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda s: bundles.group_bundle(s, group="不存在組"), "未知的議題組「不存在組」"),
+        (lambda s: bundles.group_bundle(s, group="幕僚組"), "未知的議題組「幕僚組」"),
+        (lambda s: bundles.city_bundle(s, city="高雄市"), "未知的縣市「高雄市」；可用：宜蘭縣"),
+        (
+            lambda s: bundles.city_bundle(s, city="臺北市", year=meeting_cycle() + 5),
+            f"沒有 {meeting_cycle() + 5} 年度的資料",
+        ),
+    ],
+)
 def test_unknown_readers_and_years_are_refused_by_name(session, call, message):
     with pytest.raises(bundles.BundleError, match=message):
         call(session)
@@ -135,15 +148,28 @@ def test_a_cycle_without_a_citys_proposals_gives_an_empty_bundle(session):
 def test_the_contents_list_names_the_page_each_card_starts_on(session, tmp_path):
     """The page numbers are fields the word processor fills in; LibreOffice's must match the cards."""
     from tests.test_documents_render import A4, _pages, _require
+
     soffice = _require("soffice")
     _require("pdftotext")
     _require("pdfinfo")
     cycle = meeting_cycle()
     bundle = bundles.group_bundle(session, group="culture-education", year=cycle)
     (tmp_path / "bundle.docx").write_bytes(bundles.bundle_docx(session, bundle))
-    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to",
-                    "pdf", "--outdir", str(tmp_path), str(tmp_path / "bundle.docx")],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "bundle.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     pages = _pages(tmp_path / "bundle.pdf")
     assert {size for size, _ in pages} == {A4}
     starts = {}  # id -> the page its card's heading is on
@@ -170,13 +196,25 @@ def test_an_earlier_years_bundle_stays_whole_once_the_next_year_starts(writable_
 
     from dashboard.domain import cycles
     from dashboard.store.models import Meeting
+
     cycle = meeting_cycle()
     with Session(writable_engine) as s:
         current = cycles.meeting_of(s, cycle)
-        s.add(Meeting(id="next-cycle", name="次年度副首長會議", date=date(current.date.year + 1, 10, 23),
-                      start_time=time(14, 30), chair_org=current.chair_org, chair=current.chair, venue="線上會議"))
+        s.add(
+            Meeting(
+                id="next-cycle",
+                name="次年度副首長會議",
+                date=date(current.date.year + 1, 10, 23),
+                start_time=time(14, 30),
+                chair_org=current.chair_org,
+                chair=current.chair,
+                venue="線上會議",
+            )
+        )
         s.commit()
         assert cycles.current_cycle(s) == cycle + 1
         city = _cities()[0]
         assert sorted(bundles.city_bundle(s, city=city, year=cycle).ids) == sorted(expected_city(city, cycle))
-        assert sorted(bundles.group_bundle(s, group="transport", year=cycle).ids) == sorted(expected_group("transport", cycle))
+        assert sorted(bundles.group_bundle(s, group="transport", year=cycle).ids) == sorted(
+            expected_group("transport", cycle)
+        )

@@ -1,5 +1,6 @@
 """A proposal card in a .docx reads like the paper card: its title, every type box, every city box
 and every text field, compared with data/ (not with the store the card is built from)."""
+
 import csv
 import io
 
@@ -11,7 +12,13 @@ from dashboard.documents import card_docx
 from dashboard.store.config import DATA_DIR
 
 CHECKED, UNCHECKED = "■", "☐"
-TYPES = ["跨縣市實質合作議題", "促請中央修正法案", "申請中央補助經費", "縣市治理經驗與成果分享", "其他"]  # the paper's order
+TYPES = [
+    "跨縣市實質合作議題",
+    "促請中央修正法案",
+    "申請中央補助經費",
+    "縣市治理經驗與成果分享",
+    "其他",
+]  # the paper's order
 
 
 def _data(proposal_id: str) -> dict:
@@ -125,8 +132,12 @@ def test_each_card_starts_a_page_and_the_document_is_a4_portrait(session):
     assert [bool(p.paragraph_format.page_break_before) for p in headings] == [False, True, True]
     section = document.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
-    assert document.styles["Normal"].element.rPr.rFonts.get(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "標楷體"
+    assert (
+        document.styles["Normal"].element.rPr.rFonts.get(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+        )
+        == "標楷體"
+    )
 
 
 def test_add_card_after_content_and_an_unknown_id(session):
@@ -145,11 +156,18 @@ def test_the_decision_in_force_and_its_note_are_on_the_card(writable_engine):
 
     from dashboard.domain import decisions
     from dashboard.domain.permissions import Actor
+
     with Session(writable_engine) as s:
         at = datetime(2023, 8, 8, 7, 12, tzinfo=UTC)
         decisions.record(s, proposal_id="112-J02", resolution="保留", actor=Actor.secretariat("祕書甲"), now=at)
-        decisions.record(s, proposal_id="112-J02", resolution="修正後通過", note="第一行\n第二行",
-                         actor=Actor.secretariat("祕書乙"), now=at.replace(minute=20))
+        decisions.record(
+            s,
+            proposal_id="112-J02",
+            resolution="修正後通過",
+            note="第一行\n第二行",
+            actor=Actor.secretariat("祕書乙"),
+            now=at.replace(minute=20),
+        )
         fields = card_fields(_render(s, "112-J02").tables[1])
     assert fields["會議決議"][0].startswith("修正後通過（") and "由祕書乙記錄" in fields["會議決議"][0]
     assert fields["會議決議"][1:] == ["第一行", "第二行"]

@@ -1,5 +1,6 @@
 """A printed card names its proposal on every page: each table's header (repeated by the browser on
 every printed page) starts with the proposal's id and title."""
+
 import re
 
 import pytest

@@ -1,6 +1,7 @@
 """The vice-mayor's one-page summary: its figures are the store's (proposals frame, meeting list,
 decisions in force, mutual-aid and training frames), counted here by hand, and it prints on
 exactly one A4 page for every city in LibreOffice (REQUIRE_LIBREOFFICE=1: must not skip)."""
+
 import io
 import subprocess
 from datetime import UTC, datetime
@@ -98,6 +99,7 @@ def test_a_recorded_decision_shows_in_the_summary(writable_engine):
 
 def test_unknown_city_and_year_are_refused(session):
     from dashboard.documents.bundles import BundleError
+
     with pytest.raises(BundleError, match="未知的縣市「台中市」"):
         city_summary.summary(session, city="台中市")
     with pytest.raises(BundleError, match="年度的資料"):
@@ -110,6 +112,7 @@ def test_every_citys_summary_prints_on_exactly_one_a4_page(tmp_path):
     _require("pdftotext")
     with databases.database(tmp_path / "store.db", loaded=True) as url:
         from dashboard.store.db import make_engine
+
         engine = make_engine(url)
         with Session(engine) as s:
             names = [c.name for c in queries.cities(s)]
@@ -120,9 +123,21 @@ def test_every_citys_summary_prints_on_exactly_one_a4_page(tmp_path):
     for name, content in files.items():
         (tmp_path / name).write_bytes(content)
     profile = (tmp_path / "profile").as_uri()
-    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), *[str(tmp_path / name) for name in files]],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *[str(tmp_path / name) for name in files],
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     for number, city in enumerate(names):
         pages = _pages(tmp_path / f"city{number}.pdf")
         assert [size for size, _ in pages] == [A4], f"{city}: {len(pages)} pages"
@@ -136,11 +151,21 @@ def test_a_new_cycle_without_proposals_yet_has_an_empty_summary_and_bundle(writa
 
     from dashboard.documents import bundles
     from dashboard.store.models import Meeting
+
     cycle = meeting_cycle()
     with Session(writable_engine) as s:
         current = cycles.meeting_of(s, cycle)
-        s.add(Meeting(id="next-cycle", name=f"{cycle + 1}年度副首長會議", date=date(current.date.year + 1, 10, 23),
-                      start_time=time(14, 30), chair_org=current.chair_org, chair=current.chair, venue="線上會議"))
+        s.add(
+            Meeting(
+                id="next-cycle",
+                name=f"{cycle + 1}年度副首長會議",
+                date=date(current.date.year + 1, 10, 23),
+                start_time=time(14, 30),
+                chair_org=current.chair_org,
+                chair=current.chair,
+                venue="線上會議",
+            )
+        )
         s.commit()
         assert cycles.current_cycle(s) == cycle + 1
         data = city_summary.summary(s, city="臺北市")

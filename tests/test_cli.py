@@ -1,4 +1,5 @@
 """The command line from check to load to export, as a clerk would run it."""
+
 import csv
 import subprocess
 import sys
@@ -24,7 +25,9 @@ def test_check_writes_nothing(db_url):
 
 def test_check_on_broken_copy_lists_problems_and_fails(data_copy, capsys):
     path = data_copy / "mutual_aid.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("臺北市,1,新北市,5,", "台北市,1,新北市,-5,"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("臺北市,1,新北市,5,", "台北市,1,新北市,-5,"), encoding="utf-8"
+    )
     assert main(["--data", str(data_copy), "check"]) == 1
     err = capsys.readouterr().err
     assert "資料有 2 個問題" in err
@@ -45,10 +48,32 @@ def test_load_then_export(db_url, tmp_path, capsys):
     assert main(["export", str(out)]) == 0
     proposals = read_csv(out / "proposals.csv")
     assert len(proposals) == 55
-    assert list(proposals[0])[:11] == ["id", "year", "track", "group", "subgroup", "title", "card_title",
-                                       "lead_units", "lead_cities", "types", "cities"][:7] + ["lead_units", "lead_cities", "types", "cities"]
-    for column in ("id", "year", "track", "group", "subgroup", "title", "lead_units", "types", "cities",
-                   "tracking_status", "progress_status"):
+    assert list(proposals[0])[:11] == [
+        "id",
+        "year",
+        "track",
+        "group",
+        "subgroup",
+        "title",
+        "card_title",
+        "lead_units",
+        "lead_cities",
+        "types",
+        "cities",
+    ][:7] + ["lead_units", "lead_cities", "types", "cities"]
+    for column in (
+        "id",
+        "year",
+        "track",
+        "group",
+        "subgroup",
+        "title",
+        "lead_units",
+        "types",
+        "cities",
+        "tracking_status",
+        "progress_status",
+    ):
         assert column in proposals[0]
     j02 = next(p for p in proposals if p["id"] == "112-J02")
     assert j02["cities"] == "基隆市;臺北市;新北市;桃園市"
@@ -56,10 +81,23 @@ def test_load_then_export(db_url, tmp_path, capsys):
     aid = read_csv(out / "mutual_aid.csv")
     assert list(aid[0]) == ["from_city", "to_city", "fire", "ambulance", "relay", "period_start", "period_end"]
     assert len(aid) == 20
-    assert {k: aid[8][k] for k in ("from_city", "to_city", "fire", "ambulance", "relay")} == \
-        {"from_city": "臺北市", "to_city": "新北市", "fire": "5", "ambulance": "32", "relay": "1208"}
-    assert {p.name for p in out.iterdir()} >= {"proposals.csv", "mutual_aid.csv", "indicators.csv", "cities.csv",
-                                               "groups.csv", "group_meetings.csv", "agenda.csv", "decisions.csv"}
+    assert {k: aid[8][k] for k in ("from_city", "to_city", "fire", "ambulance", "relay")} == {
+        "from_city": "臺北市",
+        "to_city": "新北市",
+        "fire": "5",
+        "ambulance": "32",
+        "relay": "1208",
+    }
+    assert {p.name for p in out.iterdir()} >= {
+        "proposals.csv",
+        "mutual_aid.csv",
+        "indicators.csv",
+        "cities.csv",
+        "groups.csv",
+        "group_meetings.csv",
+        "agenda.csv",
+        "decisions.csv",
+    }
 
 
 def test_export_builds_a_missing_store(db_url, tmp_path):

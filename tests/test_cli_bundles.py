@@ -1,4 +1,5 @@
 """`bundle` and `city-summary` on the command line: files written, one clear line for a wrong name."""
+
 import io
 
 import docx
@@ -35,14 +36,17 @@ def test_city_summary_one_and_all(db_url, tmp_path, capsys):
     assert any("新竹縣" in name for name in files)
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["bundle", "OUT", "--group", "不存在組"], "未知的議題組「不存在組」；可用：發展推動組"),
-    (["bundle", "OUT", "--city", "高雄市"], "未知的縣市「高雄市」；可用：宜蘭縣"),
-    (["bundle", "OUT", "--city", "臺北市", "--year", "1"], "沒有 1 年度的資料；可用的年度："),
-    (["city-summary", "高雄市", "OUT"], "未知的縣市「高雄市」"),
-    (["city-summary", "臺北市"], "請指定縣市與輸出檔"),
-    (["city-summary", "臺北市", "OUT", "--all", "DIR"], "--all 不可與縣市、輸出檔同時指定"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["bundle", "OUT", "--group", "不存在組"], "未知的議題組「不存在組」；可用：發展推動組"),
+        (["bundle", "OUT", "--city", "高雄市"], "未知的縣市「高雄市」；可用：宜蘭縣"),
+        (["bundle", "OUT", "--city", "臺北市", "--year", "1"], "沒有 1 年度的資料；可用的年度："),
+        (["city-summary", "高雄市", "OUT"], "未知的縣市「高雄市」"),
+        (["city-summary", "臺北市"], "請指定縣市與輸出檔"),
+        (["city-summary", "臺北市", "OUT", "--all", "DIR"], "--all 不可與縣市、輸出檔同時指定"),
+    ],
+)
 def test_wrong_names_print_one_line_and_write_nothing(db_url, tmp_path, monkeypatch, capsys, argv, message):
     monkeypatch.chdir(tmp_path)
     assert main(argv) == 1

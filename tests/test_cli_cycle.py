@@ -1,6 +1,7 @@
 """`new-year YEAR --meeting-date D --user NAME` from the command line: the secretariat starts the
 next year and sees what carried over and what left; every refusal is one line, exit 1, the store
 file untouched."""
+
 import pytest
 import yaml
 from sqlmodel import Session, select
@@ -36,14 +37,17 @@ def test_the_secretariat_starts_the_next_year(engine, people, capsys):
     assert f"祕書｜延續列管｜原因：{NEXT}年度開始，自 {carried[0].previous_id} 延續列管" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--user", "交通窗口"], "只有祕書處可以開始新年度"),
-    (["--user", "無此人"], "找不到帳號「無此人」"),
-    (["--meeting-date", "2024-13-01"], "不是有效的日期"),
-    (["--meeting-date", f"{NEXT + 1912}-01-05"], f"不在{NEXT}年度"),
-    (["--start-time", "25:00"], "不是有效的時間"),
-    (["--chair", " "], "主持人不可空白"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--user", "交通窗口"], "只有祕書處可以開始新年度"),
+        (["--user", "無此人"], "找不到帳號「無此人」"),
+        (["--meeting-date", "2024-13-01"], "不是有效的日期"),
+        (["--meeting-date", f"{NEXT + 1912}-01-05"], f"不在{NEXT}年度"),
+        (["--start-time", "25:00"], "不是有效的時間"),
+        (["--chair", " "], "主持人不可空白"),
+    ],
+)
 def test_a_refusal_is_one_line_and_leaves_the_store_as_it_was(engine, people, store_file, capsys, args, message):
     before = store_file.read_bytes()
     assert main(["new-year", str(NEXT), "--meeting-date", DAY, *args]) == 1

@@ -1,5 +1,6 @@
 """Editing from the command line: `edit`, `history` and `revert` apply the app's checks (the
 named account's role, the loader's rules, no silent overwrite) and refuse with a clear line."""
+
 import pytest
 from sqlmodel import Session
 
@@ -40,9 +41,23 @@ def test_a_lead_edits_their_own_proposal_and_sees_the_new_version(engine, people
 
 
 def test_list_values_take_either_separator_and_lead_units_take_json(engine, people, capsys):
-    assert main(["edit", OWN, "--user", "教育窗口", "--set", "cities=桃園市、臺北市,基隆市",
-                 "--set", "types=縣市治理經驗與成果分享,跨縣市實質合作議題",
-                 "--set", 'lead_units=[{"unit": "臺北市政府教育局", "city": "臺北市"}]']) == 0
+    assert (
+        main(
+            [
+                "edit",
+                OWN,
+                "--user",
+                "教育窗口",
+                "--set",
+                "cities=桃園市、臺北市,基隆市",
+                "--set",
+                "types=縣市治理經驗與成果分享,跨縣市實質合作議題",
+                "--set",
+                'lead_units=[{"unit": "臺北市政府教育局", "city": "臺北市"}]',
+            ]
+        )
+        == 0
+    )
     saved = document(engine, OWN)
     assert saved["cities"] == ["基隆市", "臺北市", "桃園市"]  # the card's order
     assert saved["types"] == ["跨縣市實質合作議題", "縣市治理經驗與成果分享"]
@@ -74,16 +89,19 @@ def test_a_save_based_on_an_older_version_is_refused_showing_the_other_change(en
     assert main(["edit", OWN, "--user", "教育窗口", "--set", "contact=窗口改的", "--base-version", "1"]) == 0
 
 
-@pytest.mark.parametrize("assignments, expected", [
-    (["progress=全新的文字"], "欄位「progress_basis」：依據句須逐字出現在「progress」或「tracking_reason」中"),
-    (["progress_status=完成了"], "未知的進度狀態「完成了」"),
-    (["title=新名稱"], f"提案 {OWN} 沒有可修改的欄位「title」"),
-    (["colour=red"], "沒有欄位「colour」"),
-    (["contact"], "「contact」應寫成 欄位=新值"),
-    (["lead_units=新北市政府教育局"], "欄位「lead_units」：須為 JSON 清單"),
-    (["cities=臺北市、台中市"], "未知的縣市「台中市」"),
-    (["contact=a", "contact=b"], "欄位「contact」指定了兩次"),
-])
+@pytest.mark.parametrize(
+    "assignments, expected",
+    [
+        (["progress=全新的文字"], "欄位「progress_basis」：依據句須逐字出現在「progress」或「tracking_reason」中"),
+        (["progress_status=完成了"], "未知的進度狀態「完成了」"),
+        (["title=新名稱"], f"提案 {OWN} 沒有可修改的欄位「title」"),
+        (["colour=red"], "沒有欄位「colour」"),
+        (["contact"], "「contact」應寫成 欄位=新值"),
+        (["lead_units=新北市政府教育局"], "欄位「lead_units」：須為 JSON 清單"),
+        (["cities=臺北市、台中市"], "未知的縣市「台中市」"),
+        (["contact=a", "contact=b"], "欄位「contact」指定了兩次"),
+    ],
+)
 def test_a_change_that_breaks_the_rules_is_refused_and_nothing_is_saved(engine, people, capsys, assignments, expected):
     before = document(engine, OWN)
     args = [part for a in assignments for part in ("--set", a)]
@@ -145,7 +163,8 @@ def test_a_refusal_in_its_own_process_is_one_line_and_a_non_zero_exit(engine, pe
     result = run_cli("edit", OTHER, "--user", "教育窗口", "--set", "contact=x")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        f"議題組窗口「教育窗口」不能修改提案 {OTHER}：只有該議題組的窗口或祕書處可以修改。"]
+        f"議題組窗口「教育窗口」不能修改提案 {OTHER}：只有該議題組的窗口或祕書處可以修改。"
+    ]
     ok = run_cli("edit", OWN, "--user", "教育窗口", "--set", "contact=王小明")
     assert ok.returncode == 0, ok.stderr
     assert "第 1 版" in ok.stdout

@@ -1,6 +1,7 @@
 """export-sheet and import-sheet: a group's workbook written from the store; an edited one previewed
 without --apply (nothing changes), applied with it as versions by the named account, and a second
 run that changes nothing; refusals exit non-zero with the problem's sheet, row and column."""
+
 import io
 
 import pytest
@@ -41,10 +42,13 @@ def test_export_sheet_writes_the_groups_workbook(store_file, tmp_path, capsys):
     assert {sheet.cell(r, 1).value for r in range(2, sheet.max_row + 1)} == expected_ids("transport")
 
 
-@pytest.mark.parametrize("args, words", [
-    (["--group", "不存在組"], "找不到議題組「不存在組」"),
-    (["--year", "99"], "資料庫沒有 99 年度"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--group", "不存在組"], "找不到議題組「不存在組」"),
+        (["--year", "99"], "資料庫沒有 99 年度"),
+    ],
+)
 def test_export_sheet_refuses_an_unknown_group_or_year(store_file, tmp_path, capsys, args, words):
     out = tmp_path / "x.xlsx"
     assert main(["export-sheet", str(out), *args]) == 1

@@ -1,5 +1,6 @@
 """Accounts from the command line: the operator adds, lists and disables them; a password is
 typed twice or read from standard input, never given as an argument."""
+
 import io
 import unicodedata
 
@@ -23,8 +24,19 @@ def hashes(engine) -> dict:
 
 
 def test_add_a_lead_with_the_password_from_stdin_in_its_own_process(engine):
-    result = run_cli("user", "add", "教育窗口", "--role", "lead", "--group", "education", "--group", "文化組",
-                     "--password-stdin", stdin="s3cret pass\n")
+    result = run_cli(
+        "user",
+        "add",
+        "教育窗口",
+        "--role",
+        "lead",
+        "--group",
+        "education",
+        "--group",
+        "文化組",
+        "--password-stdin",
+        stdin="s3cret pass\n",
+    )
     assert result.returncode == 0, result.stderr
     assert "已新增議題組窗口帳號「教育窗口」" in result.stdout
     account = listing(engine)["教育窗口"]
@@ -49,8 +61,23 @@ def test_two_different_passwords_add_nothing(engine, monkeypatch, capsys):
 
 def test_an_account_signing_in_by_oidc_only_needs_no_password(engine, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    assert main(["user", "add", "王小明", "--role", "lead", "--group", "transport", "--email", "wang@example.org",
-                 "--password-stdin"]) == 0
+    assert (
+        main(
+            [
+                "user",
+                "add",
+                "王小明",
+                "--role",
+                "lead",
+                "--group",
+                "transport",
+                "--email",
+                "wang@example.org",
+                "--password-stdin",
+            ]
+        )
+        == 0
+    )
     assert listing(engine)["王小明"].email == "wang@example.org"
     assert "王小明" not in hashes(engine)
 
@@ -62,13 +89,16 @@ def test_a_password_is_never_taken_from_the_command_line(engine, capsys):
     assert listing(engine) == {}
 
 
-@pytest.mark.parametrize("args, expected", [
-    (["新人", "--role", "lead"], "議題組窗口帳號須指定至少一個議題組（--group）"),
-    (["新人", "--role", "lead", "--group", "水利組"], "找不到議題組「水利組」"),
-    (["新人", "--role", "secretariat", "--group", "education"], "祕書處帳號可修改所有議題組，不需指定議題組"),
-    (["新人", "--role", "secretariat", "--email", "not-an-address"], "電子郵件「not-an-address」格式不正確"),
-    (["  ", "--role", "secretariat"], "帳號名稱不可空白"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["新人", "--role", "lead"], "議題組窗口帳號須指定至少一個議題組（--group）"),
+        (["新人", "--role", "lead", "--group", "水利組"], "找不到議題組「水利組」"),
+        (["新人", "--role", "secretariat", "--group", "education"], "祕書處帳號可修改所有議題組，不需指定議題組"),
+        (["新人", "--role", "secretariat", "--email", "not-an-address"], "電子郵件「not-an-address」格式不正確"),
+        (["  ", "--role", "secretariat"], "帳號名稱不可空白"),
+    ],
+)
 def test_bad_account_data_is_refused_with_one_line(engine, monkeypatch, capsys, args, expected):
     monkeypatch.setattr("sys.stdin", io.StringIO("pw"))
     assert main(["user", "add", *args, "--password-stdin"]) == 1
@@ -86,8 +116,10 @@ def test_an_existing_name_is_refused(engine, monkeypatch, capsys):
 
 
 def test_list_shows_name_role_groups_email_and_disabled(engine, monkeypatch, capsys):
-    for args in (["祕書", "--role", "secretariat"],
-                 ["教育窗口", "--role", "lead", "--group", "education", "--email", "edu@example.org"]):
+    for args in (
+        ["祕書", "--role", "secretariat"],
+        ["教育窗口", "--role", "lead", "--group", "education", "--email", "edu@example.org"],
+    ):
         monkeypatch.setattr("sys.stdin", io.StringIO("pw"))
         assert main(["user", "add", *args, "--password-stdin"]) == 0
     assert main(["user", "disable", "教育窗口"]) == 0

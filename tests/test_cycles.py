@@ -29,6 +29,7 @@ def test_empty_store_has_no_cycle(fresh_engine):
     from sqlmodel import Session
 
     from dashboard.store import db
+
     db.create_tables(fresh_engine)
     with Session(fresh_engine) as s:
         assert cycles.current_cycle(s) is None

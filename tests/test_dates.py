@@ -5,9 +5,15 @@ import pytest
 from dashboard.domain.dates import roc_date, roc_datetime, roc_period
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (date(2023, 8, 8), "112年8月8日"), (date(2023, 1, 17), "112年1月17日"), (date(1912, 1, 1), "1年1月1日"), (None, ""),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (date(2023, 8, 8), "112年8月8日"),
+        (date(2023, 1, 17), "112年1月17日"),
+        (date(1912, 1, 1), "1年1月1日"),
+        (None, ""),
+    ],
+)
 def test_roc_date(value, expected):
     assert roc_date(value) == expected
 

@@ -1,5 +1,6 @@
 """A proposal read back from the store as a document is exactly its file in data/proposals:
 same values, and written out, the same bytes."""
+
 import pytest
 import yaml
 from sqlmodel import select

@@ -4,6 +4,7 @@ orientation, a sane number of pages, page numbers filled in, table headers on ev
 Needs LibreOffice (`soffice`) and poppler-utils (`pdfinfo`, `pdftotext`). Skipped without them,
 unless REQUIRE_LIBREOFFICE=1 or REQUIRE_BROWSER=1 (CI), in which case the test fails.
 """
+
 import os
 import re
 import shutil
@@ -47,9 +48,21 @@ def pdfs(tmp_path_factory) -> dict[str, list[str]]:
     for name, content in files.items():
         (folder / name).write_bytes(content)
     profile = (folder / "profile").as_uri()  # a private profile: parallel runs do not clash
-    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(folder), *[str(folder / name) for name in files]],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            *[str(folder / name) for name in files],
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return {name: _pages(folder / (name.rsplit(".", 1)[0] + ".pdf")) for name in files}
 
 
@@ -58,24 +71,42 @@ def _documents(engine) -> dict[str, bytes]:
     with Session(engine) as s:
         cities = queries.cities(s)
         for proposal_id in ("111-01", "112-J03", "112-J34"):
-            decisions.record(s, proposal_id=proposal_id, resolution="修正後通過", actor=Actor.secretariat("祕書甲"), now=T0,
-                             note="請主辦機關依與會意見修正後辦理，並於下次會議報告辦理情形。" * 3)
-        meeting_record.record(s, meeting_id=meeting.meeting_info(s).meeting.id, actor=Actor.secretariat("祕書甲"), now=T0,
-                              minutes_taker="王小明", attendance={c.code: "副首長 ○○○" for c in cities},
-                              conclusions="一、各案依決議辦理。\n二、下次會議由桃園市主辦。")
+            decisions.record(
+                s,
+                proposal_id=proposal_id,
+                resolution="修正後通過",
+                actor=Actor.secretariat("祕書甲"),
+                now=T0,
+                note="請主辦機關依與會意見修正後辦理，並於下次會議報告辦理情形。" * 3,
+            )
+        meeting_record.record(
+            s,
+            meeting_id=meeting.meeting_info(s).meeting.id,
+            actor=Actor.secretariat("祕書甲"),
+            now=T0,
+            minutes_taker="王小明",
+            attendance={c.code: "副首長 ○○○" for c in cities},
+            conclusions="一、各案依決議辦理。\n二、下次會議由桃園市主辦。",
+        )
         frame = queries.proposals_frame(s)
-    return {"minutes.docx": minutes.docx_from(engine), "decisions.xlsx": minutes.xlsx_from(engine),
-            "proposals.xlsx": export.xlsx_bytes(export.proposals_download(frame))}
+    return {
+        "minutes.docx": minutes.docx_from(engine),
+        "decisions.xlsx": minutes.xlsx_from(engine),
+        "proposals.xlsx": export.xlsx_bytes(export.proposals_download(frame)),
+    }
 
 
 def _pages(pdf) -> list[tuple[tuple[int, int], str]]:
     """(page size in points, text) for each page."""
-    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], check=True, capture_output=True,
-                          text=True, timeout=60).stdout
-    sizes = [(round(float(w)), round(float(h)))
-             for w, h in re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+) pts", info)]
-    texts = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True,
-                           timeout=60).stdout.split("\f")[:len(sizes)]
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "999", str(pdf)], check=True, capture_output=True, text=True, timeout=60
+    ).stdout
+    sizes = [
+        (round(float(w)), round(float(h))) for w, h in re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+) pts", info)
+    ]
+    texts = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True, timeout=60
+    ).stdout.split("\f")[: len(sizes)]
     return list(zip(sizes, texts))
 
 

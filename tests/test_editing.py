@@ -1,5 +1,6 @@
 """Editing a proposal: each change is a version with its field diffs, checked by the loader's rules
 and by the actor's role, and refused when based on an older version. Nothing is written on refusal."""
+
 from datetime import date
 
 import pytest
@@ -22,8 +23,11 @@ def s(writable_engine):
 
 @pytest.fixture
 def transport(s) -> Proposal:
-    return s.exec(select(Proposal).where(Proposal.group_id == "transport", Proposal.cities_scope.is_not(None))
-                  .order_by(Proposal.sort_order)).first()
+    return s.exec(
+        select(Proposal)
+        .where(Proposal.group_id == "transport", Proposal.cities_scope.is_not(None))
+        .order_by(Proposal.sort_order)
+    ).first()
 
 
 def _document(s, proposal_id: str) -> dict:
@@ -33,12 +37,19 @@ def _document(s, proposal_id: str) -> dict:
 def test_a_lead_updates_progress_and_the_change_is_a_version(s, transport):
     before = _document(s, transport.id)
     new_progress = before["progress"] + "\n另於第3季完成跨市聯合稽查。"
-    version = editing.edit(s, actor=TRANSPORT_LEAD, proposal_id=transport.id, base_version=0,
-                           changes={"progress": new_progress, "progress_status": vocab.RUNNING}, reason="季報更新")
+    version = editing.edit(
+        s,
+        actor=TRANSPORT_LEAD,
+        proposal_id=transport.id,
+        base_version=0,
+        changes={"progress": new_progress, "progress_status": vocab.RUNNING},
+        reason="季報更新",
+    )
     assert (version.version, version.recorded_by, version.reason, version.kind) == (1, "交通窗口", "季報更新", "edit")
     assert [(c.field, c.label, c.old, c.new) for c in editing.changes_of(version)] == [
         ("progress", "進度說明", before["progress"], new_progress),
-        ("progress_status", "進度狀態", before["progress_status"], vocab.RUNNING)]
+        ("progress_status", "進度狀態", before["progress_status"], vocab.RUNNING),
+    ]
     after = _document(s, transport.id)
     assert after == {**before, "progress": new_progress, "progress_status": vocab.RUNNING}
     assert editing.current_version(s, transport.id) == 1
@@ -47,8 +58,16 @@ def test_a_lead_updates_progress_and_the_change_is_a_version(s, transport):
 
 def test_saving_the_same_values_makes_no_version(s, transport):
     before = _document(s, transport.id)
-    assert editing.edit(s, actor=TRANSPORT_LEAD, proposal_id=transport.id, base_version=0,
-                        changes={"progress": before["progress"] + "  ", "cities": list(reversed(before["cities"]))}) is None
+    assert (
+        editing.edit(
+            s,
+            actor=TRANSPORT_LEAD,
+            proposal_id=transport.id,
+            base_version=0,
+            changes={"progress": before["progress"] + "  ", "cities": list(reversed(before["cities"]))},
+        )
+        is None
+    )
     assert editing.history(s, transport.id) == []
 
 
@@ -63,8 +82,10 @@ def test_a_save_based_on_an_older_version_is_refused_and_names_the_other_change(
     assert editing.current_version(s, transport.id) == 1
 
 
-@pytest.mark.parametrize("actor", [READER, Actor(name="教育窗口", role=vocab.LEAD, groups=frozenset({"education"})),
-                                   Actor(name="無角色", role=None)])
+@pytest.mark.parametrize(
+    "actor",
+    [READER, Actor(name="教育窗口", role=vocab.LEAD, groups=frozenset({"education"})), Actor(name="無角色", role=None)],
+)
 def test_who_may_not_edit_writes_nothing(s, transport, actor):
     before = _document(s, transport.id)
     with pytest.raises(PermissionDenied):
@@ -72,29 +93,32 @@ def test_who_may_not_edit_writes_nothing(s, transport, actor):
     assert _document(s, transport.id) == before and editing.history(s, transport.id) == []
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    ({"tracking_status": "已結案"}, "tracking_status", "列管狀態"),
-    ({"progress_status": "進行中"}, "progress_status", "進度狀態"),
-    ({"cities": ["台北市"]}, "cities", "未知的縣市「台北市」"),
-    ({"types": ["其他合作"]}, "types", "未知的提案類型"),
-    ({"lead_units": [{"unit": "交通局"}]}, "city", ""),
-    ({"progress_basis": "不在說明中的一句話"}, "progress_basis", "逐字出現"),
-    # what the defensive loader refuses in a file is refused in an edit, by the same rules
-    ({"contact": "交通局\x00"}, "contact", "NUL"),
-    ({"contact": "交通局\ud800"}, "contact", "Unicode"),
-    ({"lead_units": [{"unit": "交通局\x00", "city": "臺北市"}]}, "lead_units 第 1 筆的 unit", "NUL"),
-    ({"lead_units": [{"unit": "交通局", "city": "臺北市", "phone": "02-1234"}]}, "phone", "未知的欄位"),
-    ({"contact": ["交通局", "祕書處"]}, "contact", "應為一段文字"),
-    ({"progress_status": {"status": "執行中"}}, "progress_status", "應為一段文字"),
-    ({"cities": [None, "臺北市"]}, "cities", "第 1 項應為一段文字"),
-    ({"cities": [{"臺北市": True}]}, "cities", "第 1 項應為一段文字"),
-    ({"cities": "臺北市"}, "cities", "應為清單"),
-    ({"types": [["交通運輸"]]}, "types", "第 1 項應為一段文字"),
-    ({"lead_units": ["交通局"]}, "lead_units", "第 1 項應為提案單位"),
-    ({"lead_units": {"unit": "交通局", "city": "臺北市"}}, "lead_units", "應為清單"),
-    ({"lead_units": [{"unit": ["交通局"], "city": "臺北市"}]}, "unit", "應為一段文字"),
-    ({"contact": "很" * (MAX_BYTES // 3 + 1)}, "contact", "內容過長"),  # the export would not load again
-])
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"tracking_status": "已結案"}, "tracking_status", "列管狀態"),
+        ({"progress_status": "進行中"}, "progress_status", "進度狀態"),
+        ({"cities": ["台北市"]}, "cities", "未知的縣市「台北市」"),
+        ({"types": ["其他合作"]}, "types", "未知的提案類型"),
+        ({"lead_units": [{"unit": "交通局"}]}, "city", ""),
+        ({"progress_basis": "不在說明中的一句話"}, "progress_basis", "逐字出現"),
+        # what the defensive loader refuses in a file is refused in an edit, by the same rules
+        ({"contact": "交通局\x00"}, "contact", "NUL"),
+        ({"contact": "交通局\ud800"}, "contact", "Unicode"),
+        ({"lead_units": [{"unit": "交通局\x00", "city": "臺北市"}]}, "lead_units 第 1 筆的 unit", "NUL"),
+        ({"lead_units": [{"unit": "交通局", "city": "臺北市", "phone": "02-1234"}]}, "phone", "未知的欄位"),
+        ({"contact": ["交通局", "祕書處"]}, "contact", "應為一段文字"),
+        ({"progress_status": {"status": "執行中"}}, "progress_status", "應為一段文字"),
+        ({"cities": [None, "臺北市"]}, "cities", "第 1 項應為一段文字"),
+        ({"cities": [{"臺北市": True}]}, "cities", "第 1 項應為一段文字"),
+        ({"cities": "臺北市"}, "cities", "應為清單"),
+        ({"types": [["交通運輸"]]}, "types", "第 1 項應為一段文字"),
+        ({"lead_units": ["交通局"]}, "lead_units", "第 1 項應為提案單位"),
+        ({"lead_units": {"unit": "交通局", "city": "臺北市"}}, "lead_units", "應為清單"),
+        ({"lead_units": [{"unit": ["交通局"], "city": "臺北市"}]}, "unit", "應為一段文字"),
+        ({"contact": "很" * (MAX_BYTES // 3 + 1)}, "contact", "內容過長"),  # the export would not load again
+    ],
+)
 def test_values_the_loader_would_refuse_are_refused_naming_the_field(s, transport, changes, field, message):
     before = _document(s, transport.id)
     with pytest.raises(editing.EditError) as refused:
@@ -110,11 +134,18 @@ def test_fields_outside_the_card_form_and_unknown_proposals_are_refused(s, trans
     with pytest.raises(editing.EditError, match="找不到提案「112-X99」"):
         editing.edit(s, actor=SECRETARIAT, proposal_id="112-X99", base_version=0, changes={"contact": "x"})
     with pytest.raises(editing.EditError, match="不可超過"):
-        editing.edit(s, actor=SECRETARIAT, proposal_id=transport.id, base_version=0, changes={"contact": "x"},
-                     reason="很" * (editing.REASON_MAX_CHARS + 1))
+        editing.edit(
+            s,
+            actor=SECRETARIAT,
+            proposal_id=transport.id,
+            base_version=0,
+            changes={"contact": "x"},
+            reason="很" * (editing.REASON_MAX_CHARS + 1),
+        )
     with pytest.raises(editing.EditError, match="修改原因含有 NUL"):
-        editing.edit(s, actor=SECRETARIAT, proposal_id=transport.id, base_version=0, changes={"contact": "x"},
-                     reason="季報\x00")
+        editing.edit(
+            s, actor=SECRETARIAT, proposal_id=transport.id, base_version=0, changes={"contact": "x"}, reason="季報\x00"
+        )
     with pytest.raises(editing.EditError, match="應為「欄位: 新值」"):
         editing.edit(s, actor=SECRETARIAT, proposal_id=transport.id, base_version=0, changes=["contact", "x"])
     with pytest.raises(editing.EditError, match="版本應為整數"):
@@ -123,8 +154,9 @@ def test_fields_outside_the_card_form_and_unknown_proposals_are_refused(s, trans
 
 
 def test_a_value_given_as_a_number_or_date_is_recorded_as_the_text_stored(s, transport):
-    version = editing.edit(s, actor=SECRETARIAT, proposal_id=transport.id, base_version=0,
-                           changes={"contact": date(2024, 5, 1)})
+    version = editing.edit(
+        s, actor=SECRETARIAT, proposal_id=transport.id, base_version=0, changes={"contact": date(2024, 5, 1)}
+    )
     assert [(c.field, c.new) for c in editing.changes_of(version)] == [("contact", "2024-05-01")]
     assert _document(s, transport.id)["contact"] == "2024-05-01"
 
@@ -134,7 +166,10 @@ def test_ticking_cities_sets_the_cards_scope_box(s, transport):
     cities = ["臺北市", "新北市"]
     editing.edit(s, actor=TRANSPORT_LEAD, proposal_id=transport.id, base_version=0, changes={"cities": cities})
     assert s.get(Proposal, transport.id).cities_scope == "partial"
-    assert set(s.exec(select(ProposalCity.city_code).where(ProposalCity.proposal_id == transport.id))) == {"taipei", "new-taipei"}
+    assert set(s.exec(select(ProposalCity.city_code).where(ProposalCity.proposal_id == transport.id))) == {
+        "taipei",
+        "new-taipei",
+    }
     if everyone:
         editing.edit(s, actor=TRANSPORT_LEAD, proposal_id=transport.id, base_version=1, changes={"cities": everyone})
         assert s.get(Proposal, transport.id).cities_scope == "all"
@@ -158,9 +193,12 @@ def test_versions_are_numbered_per_proposal(s, transport):
     editing.edit(s, actor=SECRETARIAT, proposal_id=transport.id, base_version=0, changes={"contact": "a"})
     editing.edit(s, actor=SECRETARIAT, proposal_id=other.id, base_version=0, changes={"contact": "b"})
     assert s.exec(select(ProposalVersion.proposal_id, ProposalVersion.version).order_by(ProposalVersion.id)).all() == [
-        (transport.id, 1), (other.id, 1)]
+        (transport.id, 1),
+        (other.id, 1),
+    ]
 
 
 def test_every_document_field_has_a_label_for_the_history():
     from dashboard.domain import proposal_yaml
+
     assert [k for k in proposal_yaml.KEYS if editing.field_label(k) == k] == []

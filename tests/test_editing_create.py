@@ -36,11 +36,17 @@ def cities(s) -> list[str]:
 def card(year, cities) -> dict:
     """A joint proposal of the transport group, as the form would send it."""
     return {
-        "year": year, "track": vocab.JOINT, "group": "transport", "title": "北臺公車轉乘優惠整合",
+        "year": year,
+        "track": vocab.JOINT,
+        "group": "transport",
+        "title": "北臺公車轉乘優惠整合",
         "lead_units": [{"unit": "新北市政府交通局", "city": "新北市"}],
-        "types": [vocab.PROPOSAL_TYPES[3], vocab.PROPOSAL_TYPES[0]], "cities": [cities[3], cities[2]],
-        "description": "跨市通勤族轉乘成本高。", "approach": "1.盤點轉乘路線。\n2.協調票價。",
-        "benefits": "減少通勤成本。", "contact": "交通局 王科長 02-1234567",
+        "types": [vocab.PROPOSAL_TYPES[3], vocab.PROPOSAL_TYPES[0]],
+        "cities": [cities[3], cities[2]],
+        "description": "跨市通勤族轉乘成本高。",
+        "approach": "1.盤點轉乘路線。\n2.協調票價。",
+        "benefits": "減少通勤成本。",
+        "contact": "交通局 王科長 02-1234567",
     }
 
 
@@ -59,10 +65,17 @@ def test_the_secretariat_creates_a_proposal_numbered_after_its_track(s, card, ye
     version = editing.create(s, actor=SECRETARIAT, document=card, reason="第3次工作會議提出")
     new_id = f"{year}-J{highest + 1:02d}"
     assert (version.proposal_id, version.version, version.kind, version.recorded_by, version.reason) == (
-        new_id, 1, "create", "祕書甲", "第3次工作會議提出")
+        new_id,
+        1,
+        "create",
+        "祕書甲",
+        "第3次工作會議提出",
+    )
     document = proposal_yaml.proposal_document(s, s.get(Proposal, new_id))
     assert document["item_no"] == item + 1
-    assert {k: document[k] for k in card if k not in ("types", "cities")} == {k: card[k] for k in card if k not in ("types", "cities")}
+    assert {k: document[k] for k in card if k not in ("types", "cities")} == {
+        k: card[k] for k in card if k not in ("types", "cities")
+    }
     assert document["types"] == [vocab.PROPOSAL_TYPES[0], vocab.PROPOSAL_TYPES[3]]  # the card's box order
     assert document["cities"] == [cities[2], cities[3]] and document["cities_scope"] == "partial"
     assert (document["tracking_status"], document["progress_status"]) == (vocab.TRACKED, vocab.PLANNING)
@@ -74,10 +87,12 @@ def test_the_secretariat_creates_a_proposal_numbered_after_its_track(s, card, ye
 
 def test_the_new_proposal_sits_after_its_track_in_the_packet_order(s, card, year):
     before = [p.id for p in s.exec(select(Proposal).order_by(Proposal.sort_order))]
-    central = editing.create(s, actor=SECRETARIAT, document={**card, "track": vocab.CENTRAL, "central_ministry": "交通部"})
+    central = editing.create(
+        s, actor=SECRETARIAT, document={**card, "track": vocab.CENTRAL, "central_ministry": "交通部"}
+    )
     after = [p.id for p in s.exec(select(Proposal).order_by(Proposal.sort_order))]
     last_central = max(i for i, pid in enumerate(before) if pid.startswith(f"{year}-C"))
-    assert after == before[:last_central + 1] + [central.proposal_id] + before[last_central + 1:]
+    assert after == before[: last_central + 1] + [central.proposal_id] + before[last_central + 1 :]
     orders = list(s.exec(select(Proposal.sort_order)))
     assert len(set(orders)) == len(orders)
     assert list(queries.proposals_frame(s)["id"]) == after
@@ -100,37 +115,45 @@ def test_all_eight_cities_tick_the_whole_region_box(s, card, cities):
 
 
 def test_a_progress_text_is_the_basis_of_the_progress_status(s, card):
-    version = editing.create(s, actor=SECRETARIAT, document={**card, "progress": "已召開協調會。",
-                                                             "progress_status": vocab.RUNNING})
+    version = editing.create(
+        s, actor=SECRETARIAT, document={**card, "progress": "已召開協調會。", "progress_status": vocab.RUNNING}
+    )
     proposal = s.get(Proposal, version.proposal_id)
-    assert (proposal.progress, proposal.progress_basis, proposal.progress_status) == ("已召開協調會。", "已召開協調會。", vocab.RUNNING)
+    assert (proposal.progress, proposal.progress_basis, proposal.progress_status) == (
+        "已召開協調會。",
+        "已召開協調會。",
+        vocab.RUNNING,
+    )
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"title": "  "}, "title"),
-    ({"lead_units": []}, "lead_units"),
-    ({"lead_units": [{"unit": "交通局", "city": "台北市"}]}, "city"),
-    ({"lead_units": [{"unit": "", "city": "新北市"}]}, "unit"),
-    ({"types": []}, "types"),
-    ({"types": ["合作"]}, "types"),
-    ({"cities": []}, "cities"),
-    ({"cities": ["台北市"]}, "cities"),
-    ({"group": None}, "group"),
-    ({"group": "no-such-group"}, "group"),
-    ({"subgroup": "education"}, "subgroup"),
-    ({"track": vocab.CARRIED}, "track"),
-    ({"track": "other"}, "track"),
-    ({"track": vocab.CENTRAL}, "central_ministry"),
-    ({"year": 99}, "year"),
-    ({"year": "明年"}, "year"),
-    ({"year": 1234}, "year"),
-    ({"tracking_status": "待辦"}, "tracking_status"),
-    ({"progress_status": "進行"}, "progress_status"),
-    ({"progress": "已開會。", "progress_basis": "未曾出現的句子"}, "progress_basis"),
-    ({"contact": "a\x00b"}, "contact"),
-    ({"id": "112-J99"}, "id"),
-    ({"sort_order": 1}, "sort_order"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"title": "  "}, "title"),
+        ({"lead_units": []}, "lead_units"),
+        ({"lead_units": [{"unit": "交通局", "city": "台北市"}]}, "city"),
+        ({"lead_units": [{"unit": "", "city": "新北市"}]}, "unit"),
+        ({"types": []}, "types"),
+        ({"types": ["合作"]}, "types"),
+        ({"cities": []}, "cities"),
+        ({"cities": ["台北市"]}, "cities"),
+        ({"group": None}, "group"),
+        ({"group": "no-such-group"}, "group"),
+        ({"subgroup": "education"}, "subgroup"),
+        ({"track": vocab.CARRIED}, "track"),
+        ({"track": "other"}, "track"),
+        ({"track": vocab.CENTRAL}, "central_ministry"),
+        ({"year": 99}, "year"),
+        ({"year": "明年"}, "year"),
+        ({"year": 1234}, "year"),
+        ({"tracking_status": "待辦"}, "tracking_status"),
+        ({"progress_status": "進行"}, "progress_status"),
+        ({"progress": "已開會。", "progress_basis": "未曾出現的句子"}, "progress_basis"),
+        ({"contact": "a\x00b"}, "contact"),
+        ({"id": "112-J99"}, "id"),
+        ({"sort_order": 1}, "sort_order"),
+    ],
+)
 def test_each_rule_is_refused_naming_the_field_and_nothing_is_written(s, card, change, field):
     before = _counts(s)
     with pytest.raises(editing.EditError) as refused:
@@ -154,15 +177,33 @@ def test_a_too_long_reason_is_refused(s, card):
     assert _counts(s) == before
 
 
-@pytest.mark.parametrize("actor, group, subgroup, allowed", [
-    (TRANSPORT_LEAD, "transport", None, True),
-    (TRANSPORT_LEAD, "environment", None, False),
-    (Actor(name="教育窗口", role=vocab.LEAD, groups=frozenset({"education"})), "culture-education", "education", True),
-    (Actor(name="教育窗口", role=vocab.LEAD, groups=frozenset({"education"})), "culture-education", "culture", False),
-    (Actor(name="教育窗口", role=vocab.LEAD, groups=frozenset({"education"})), "culture-education", None, False),
-    (Actor(name="文教窗口", role=vocab.LEAD, groups=frozenset({"culture-education"})), "culture-education", "culture", True),
-    (OPERATOR, "environment", None, True),
-])
+@pytest.mark.parametrize(
+    "actor, group, subgroup, allowed",
+    [
+        (TRANSPORT_LEAD, "transport", None, True),
+        (TRANSPORT_LEAD, "environment", None, False),
+        (
+            Actor(name="教育窗口", role=vocab.LEAD, groups=frozenset({"education"})),
+            "culture-education",
+            "education",
+            True,
+        ),
+        (
+            Actor(name="教育窗口", role=vocab.LEAD, groups=frozenset({"education"})),
+            "culture-education",
+            "culture",
+            False,
+        ),
+        (Actor(name="教育窗口", role=vocab.LEAD, groups=frozenset({"education"})), "culture-education", None, False),
+        (
+            Actor(name="文教窗口", role=vocab.LEAD, groups=frozenset({"culture-education"})),
+            "culture-education",
+            "culture",
+            True,
+        ),
+        (OPERATOR, "environment", None, True),
+    ],
+)
 def test_a_lead_creates_only_in_their_own_groups(s, card, actor, group, subgroup, allowed):
     document = {**card, "group": group, "subgroup": subgroup}
     before = _counts(s)

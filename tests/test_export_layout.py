@@ -1,6 +1,7 @@
 """`export DIR --layout data` writes the store as data/ lays it out: from a store built from
 data/ the same bytes, and after edits a folder that `check` accepts and a fresh `load` turns
 back into the same build."""
+
 from datetime import date
 
 import pytest
@@ -43,24 +44,45 @@ def test_each_file_is_byte_for_byte_as_in_data(exported, name):
 def test_meeting_yaml_differs_only_in_its_opening_comment(exported):
     """The comment that opens data/meeting.yaml is the clerk's and is not kept in the store; the
     export writes its own comment there, and everything after it is the same bytes."""
+
     def body(path):
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         assert lines[0].startswith("# ")
         return "".join(lines[1:])
+
     assert body(exported / "meeting.yaml") == body(DATA_DIR / "meeting.yaml")
-    assert yaml.safe_load((exported / "meeting.yaml").read_text(encoding="utf-8")) == \
-        yaml.safe_load((DATA_DIR / "meeting.yaml").read_text(encoding="utf-8"))
+    assert yaml.safe_load((exported / "meeting.yaml").read_text(encoding="utf-8")) == yaml.safe_load(
+        (DATA_DIR / "meeting.yaml").read_text(encoding="utf-8")
+    )
 
 
 def test_after_edits_export_check_and_a_fresh_load_give_the_same_store(engine, tmp_path, monkeypatch):
     with Session(engine) as session:
-        editing.edit(session, actor=OPERATOR, proposal_id="112-J02", base_version=0,
-                     changes={"contact": "王小明\n02-2960-3456", "cities": ["臺北市", "新北市"],
-                              "lead_units": [{"unit": "臺北市政府教育局", "city": "臺北市"},
-                                             {"unit": "新北市政府教育局", "city": "新北市"}]})
-        editing.edit(session, actor=OPERATOR, proposal_id="111-01", base_version=0,
-                     changes={"progress_status": "已完成", "tracking_reason": "已完成，解除列管",
-                              "progress_basis": "已完成，解除列管"})
+        editing.edit(
+            session,
+            actor=OPERATOR,
+            proposal_id="112-J02",
+            base_version=0,
+            changes={
+                "contact": "王小明\n02-2960-3456",
+                "cities": ["臺北市", "新北市"],
+                "lead_units": [
+                    {"unit": "臺北市政府教育局", "city": "臺北市"},
+                    {"unit": "新北市政府教育局", "city": "新北市"},
+                ],
+            },
+        )
+        editing.edit(
+            session,
+            actor=OPERATOR,
+            proposal_id="111-01",
+            base_version=0,
+            changes={
+                "progress_status": "已完成",
+                "tracking_reason": "已完成，解除列管",
+                "progress_basis": "已完成，解除列管",
+            },
+        )
         edited = {p.id: proposal_yaml.proposal_document(session, p) for p in session.exec(select(Proposal))}
     out = tmp_path / "export"
     assert main(["export", str(out), "--layout", "data"]) == 0
@@ -111,18 +133,21 @@ def test_the_default_layout_is_still_one_csv_per_table(engine, tmp_path):
 
 def test_export_builds_a_missing_store_first(db_url, tmp_path):
     assert main(["export", str(tmp_path / "out"), "--layout", "data"]) == 0
-    assert (tmp_path / "out" / "proposals" / "112-J02.yaml").read_bytes() == \
-        (DATA_DIR / "proposals" / "112-J02.yaml").read_bytes()
+    assert (tmp_path / "out" / "proposals" / "112-J02.yaml").read_bytes() == (
+        DATA_DIR / "proposals" / "112-J02.yaml"
+    ).read_bytes()
     assert build.is_built(make_engine(db_url))
 
 
 # --- a store of two cycles: meetings/<id>.yaml, and `previous` on the carried rows ---------------
 
+
 def start_next_year(engine) -> new_year.YearStarted:
     """The store's next year, started after a decision that keeps one de-listing proposal tracked."""
     with Session(engine) as session:
-        kept = session.exec(select(Proposal.id).where(Proposal.tracking_status == vocab.PROPOSE_DELIST)
-                            .order_by(Proposal.sort_order)).first()
+        kept = session.exec(
+            select(Proposal.id).where(Proposal.tracking_status == vocab.PROPOSE_DELIST).order_by(Proposal.sort_order)
+        ).first()
         decisions.record(session, actor=OPERATOR, proposal_id=kept, resolution=vocab.REJECTED)
         year = cycles.current_cycle(session)
         return new_year.start_year(session, year=year + 1, meeting_date=date(year + 1 + 1911, 10, 23), actor=OPERATOR)
@@ -131,8 +156,10 @@ def start_next_year(engine) -> new_year.YearStarted:
 def store_contents(engine) -> dict:
     with Session(engine) as session:
         return {
-            "proposals": {p.id: (proposal_yaml.proposal_document(session, p), p.sort_order)
-                          for p in session.exec(select(Proposal))},
+            "proposals": {
+                p.id: (proposal_yaml.proposal_document(session, p), p.sort_order)
+                for p in session.exec(select(Proposal))
+            },
             "meetings": {m.id: m.model_dump() for m in session.exec(select(Meeting))},
             "agenda": {(a.meeting_id, a.position): a.model_dump() for a in session.exec(select(AgendaItem))},
             "organisers": {(o.meeting_id, o.role, o.position): o.name for o in session.exec(select(Organiser))},
@@ -147,13 +174,16 @@ def test_a_two_cycle_store_round_trips_through_the_data_layout(engine, tmp_path,
     assert not (out / "meeting.yaml").exists()
     assert sorted(p.name for p in (out / "meetings").iterdir()) == sorted(f"{m}.yaml" for m in before["meetings"])
     first_new, first_source = started.carried[0]
-    assert yaml.safe_load((out / "proposals" / f"{first_new}.yaml").read_text(encoding="utf-8"))["previous"] == \
-        first_source
+    assert (
+        yaml.safe_load((out / "proposals" / f"{first_new}.yaml").read_text(encoding="utf-8"))["previous"]
+        == first_source
+    )
     assert "previous" not in yaml.safe_load((out / "proposals" / f"{first_source}.yaml").read_text(encoding="utf-8"))
     # the old meeting's file is data/meeting.yaml's, byte for byte after the opening comment
     old = next(m for m in before["meetings"] if m != started.meeting_id)
-    assert (out / "meetings" / f"{old}.yaml").read_text(encoding="utf-8").split("\n", 1)[1] == \
-        (DATA_DIR / "meeting.yaml").read_text(encoding="utf-8").split("\n", 1)[1]
+    assert (out / "meetings" / f"{old}.yaml").read_text(encoding="utf-8").split("\n", 1)[1] == (
+        DATA_DIR / "meeting.yaml"
+    ).read_text(encoding="utf-8").split("\n", 1)[1]
 
     checked = run_cli("--data", str(out), "check")
     assert checked.returncode == 0, checked.stderr

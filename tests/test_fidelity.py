@@ -2,6 +2,7 @@
 
 Expected values are copied from the source document (../shared/seeds), not from data/.
 """
+
 from collections import Counter
 
 import pytest
@@ -27,26 +28,51 @@ def test_carried_over_split_into_twelve_delistings_and_one_continuation(session)
     assert Counter(carried["tracking_status"]) == {"建議解除列管": 12, "持續列管": 1}
 
 
-@pytest.mark.parametrize(("group", "year", "expected"), [
-    ("文化教育組", 111, 2), ("交通運輸組", 111, 1), ("休閒遊憩組", 111, 2), ("防災治安組", 111, 2),
-    ("原客新移組", 111, 1), ("健康社福組", 111, 1), ("產業發展組", 111, 3), ("環境資源組", 111, 1),
-    ("文化教育組", 112, 6), ("交通運輸組", 112, 8), ("休閒遊憩組", 112, 3), ("防災治安組", 112, 5),
-    ("原客新移組", 112, 1), ("健康社福組", 112, 6), ("產業發展組", 112, 7), ("環境資源組", 112, 3),
-    ("發展推動組", 112, 3),
-])
+@pytest.mark.parametrize(
+    ("group", "year", "expected"),
+    [
+        ("文化教育組", 111, 2),
+        ("交通運輸組", 111, 1),
+        ("休閒遊憩組", 111, 2),
+        ("防災治安組", 111, 2),
+        ("原客新移組", 111, 1),
+        ("健康社福組", 111, 1),
+        ("產業發展組", 111, 3),
+        ("環境資源組", 111, 1),
+        ("文化教育組", 112, 6),
+        ("交通運輸組", 112, 8),
+        ("休閒遊憩組", 112, 3),
+        ("防災治安組", 112, 5),
+        ("原客新移組", 112, 1),
+        ("健康社福組", 112, 6),
+        ("產業發展組", 112, 7),
+        ("環境資源組", 112, 3),
+        ("發展推動組", 112, 3),
+    ],
+)
 def test_counts_by_group_and_year(session, group, year, expected):
     f = frame(session)
     assert len(f[(f["group"] == group) & (f["year"] == year)]) == expected
 
 
-@pytest.mark.parametrize(("subgroup", "expected"), [
-    ("文化組", 1), ("教育組", 7), ("防災組", 5), ("治安組", 2), ("健康組", 4), ("社福組", 3),
-])
+@pytest.mark.parametrize(
+    ("subgroup", "expected"),
+    [
+        ("文化組", 1),
+        ("教育組", 7),
+        ("防災組", 5),
+        ("治安組", 2),
+        ("健康組", 4),
+        ("社福組", 3),
+    ],
+)
 def test_counts_by_subgroup(session, subgroup, expected):
     assert (frame(session)["subgroup"] == subgroup).sum() == expected
 
 
-@pytest.mark.parametrize(("ministry", "expected"), [("交通部", 4), ("農委會", 1), ("內政部", 2), ("內政部國家住都中心", 1)])
+@pytest.mark.parametrize(
+    ("ministry", "expected"), [("交通部", 4), ("農委會", 1), ("內政部", 2), ("內政部國家住都中心", 1)]
+)
 def test_central_proposals_name_their_ministry(session, ministry, expected):
     f = frame(session).query("track == 'central'")
     assert (f["central_ministry"] == ministry).sum() == expected
@@ -67,40 +93,50 @@ def test_card_titles_kept_where_they_differ_from_the_table(session, pid, card_ti
 
 def test_only_the_seven_listed_new_proposals_have_a_differing_card_title(session):
     f = frame(session).query("year == 112")
-    assert set(f.loc[f["card_title"].notna(), "id"]) == {
-        pid for pid, _ in CARD_TITLES}
+    assert set(f.loc[f["card_title"].notna(), "id"]) == {pid for pid, _ in CARD_TITLES}
 
 
-@pytest.mark.parametrize(("pid", "scope", "cities"), [
-    ("112-J02", "partial", ["基隆市", "臺北市", "新北市", "桃園市"]),
-    ("112-J19", "partial", ["宜蘭縣", "基隆市", "臺北市", "新北市", "桃園市", "新竹縣", "苗栗縣"]),
-    ("112-J28", "partial", ["宜蘭縣", "基隆市", "臺北市", "新北市", "新竹縣", "新竹市", "苗栗縣"]),
-    ("112-J34", "partial", ["基隆市", "臺北市", "新北市", "桃園市", "新竹縣", "新竹市", "苗栗縣"]),
-    ("112-J01", "all", ["宜蘭縣", "基隆市", "臺北市", "新北市", "桃園市", "新竹縣", "新竹市", "苗栗縣"]),
-])
+@pytest.mark.parametrize(
+    ("pid", "scope", "cities"),
+    [
+        ("112-J02", "partial", ["基隆市", "臺北市", "新北市", "桃園市"]),
+        ("112-J19", "partial", ["宜蘭縣", "基隆市", "臺北市", "新北市", "桃園市", "新竹縣", "苗栗縣"]),
+        ("112-J28", "partial", ["宜蘭縣", "基隆市", "臺北市", "新北市", "新竹縣", "新竹市", "苗栗縣"]),
+        ("112-J34", "partial", ["基隆市", "臺北市", "新北市", "桃園市", "新竹縣", "新竹市", "苗栗縣"]),
+        ("112-J01", "all", ["宜蘭縣", "基隆市", "臺北市", "新北市", "桃園市", "新竹縣", "新竹市", "苗栗縣"]),
+    ],
+)
 def test_cooperating_cities_including_lost_check_marks(session, pid, scope, cities):
     card = queries.proposal_card(session, proposal_id=pid)
     assert card.proposal.cities_scope == scope
     assert card.cities == cities
 
 
-@pytest.mark.parametrize(("pid", "types"), [
-    ("112-J02", ["跨縣市實質合作議題"]),  # its ■ was lost in the text dump
-    ("112-J03", ["跨縣市實質合作議題", "縣市治理經驗與成果分享"]),
-    ("112-C01", ["跨縣市實質合作議題", "申請中央補助經費"]),
-    ("112-C07", ["促請中央修正法案", "縣市治理經驗與成果分享"]),
-    ("112-J22", ["其他"]),
-    ("112-J14", ["縣市治理經驗與成果分享"]),
-    ("112-C05", ["申請中央補助經費"]),
-])
+@pytest.mark.parametrize(
+    ("pid", "types"),
+    [
+        ("112-J02", ["跨縣市實質合作議題"]),  # its ■ was lost in the text dump
+        ("112-J03", ["跨縣市實質合作議題", "縣市治理經驗與成果分享"]),
+        ("112-C01", ["跨縣市實質合作議題", "申請中央補助經費"]),
+        ("112-C07", ["促請中央修正法案", "縣市治理經驗與成果分享"]),
+        ("112-J22", ["其他"]),
+        ("112-J14", ["縣市治理經驗與成果分享"]),
+        ("112-C05", ["申請中央補助經費"]),
+    ],
+)
 def test_proposal_types_as_checked_on_the_card(session, pid, types):
     assert queries.proposal_card(session, proposal_id=pid).types == types
 
 
 def test_type_totals_over_all_cards(session):
     counts = Counter(t for types in frame(session)["types"] for t in types)
-    assert counts == {"跨縣市實質合作議題": 31, "促請中央修正法案": 4, "申請中央補助經費": 3,
-                      "縣市治理經驗與成果分享": 8, "其他": 1}
+    assert counts == {
+        "跨縣市實質合作議題": 31,
+        "促請中央修正法案": 4,
+        "申請中央補助經費": 3,
+        "縣市治理經驗與成果分享": 8,
+        "其他": 1,
+    }
 
 
 @pytest.mark.parametrize(("pid", "units", "cities"), facts.LEAD_UNITS)
@@ -132,14 +168,17 @@ def test_delisting_reasons_kept(session):
     assert p.progress_status == "已取消"
 
 
-@pytest.mark.parametrize(("pid", "tracking", "progress"), [
-    ("111-13", "持續列管", "執行中"),
-    ("112-C04", "列管中", "待中央回應"),
-    ("112-C05", "建議解除列管", "已完成"),
-    ("112-J23", "建議解除列管", "已完成"),
-    ("112-J30", "列管中", "已完成"),
-    ("112-J29", "列管中", "規劃中"),
-])
+@pytest.mark.parametrize(
+    ("pid", "tracking", "progress"),
+    [
+        ("111-13", "持續列管", "執行中"),
+        ("112-C04", "列管中", "待中央回應"),
+        ("112-C05", "建議解除列管", "已完成"),
+        ("112-J23", "建議解除列管", "已完成"),
+        ("112-J30", "列管中", "已完成"),
+        ("112-J29", "列管中", "規劃中"),
+    ],
+)
 def test_status_set_from_the_document_with_its_basis(session, pid, tracking, progress):
     p = session.get(Proposal, pid)
     assert (p.tracking_status, p.progress_status) == (tracking, progress)
@@ -215,18 +254,41 @@ def test_group_meetings_log(session):
     meetings = session.exec(select(GroupMeeting)).all()
     assert len(meetings) == 34
     by_group = Counter(m.group_id for m in meetings)
-    assert by_group == {"development": 5, "culture": 1, "education": 5, "transport": 2, "recreation": 2,
-                        "disaster": 2, "police": 2, "indigenous-hakka": 1, "health": 2, "welfare": 2,
-                        "industry": 3, "environment": 2, "staff": 5}
+    assert by_group == {
+        "development": 5,
+        "culture": 1,
+        "education": 5,
+        "transport": 2,
+        "recreation": 2,
+        "disaster": 2,
+        "police": 2,
+        "indigenous-hakka": 1,
+        "health": 2,
+        "welfare": 2,
+        "industry": 3,
+        "environment": 2,
+        "staff": 5,
+    }
 
 
-@pytest.mark.parametrize(("group", "host"), [
-    ("development", "新北市政府城鄉發展局"), ("culture", "新北市政府文化局"), ("education", "新北市政府教育局"),
-    ("transport", "新北市政府交通局"), ("recreation", "新北市政府觀光旅遊局"), ("disaster", "新北市政府消防局"),
-    ("police", "新北市政府警察局"), ("indigenous-hakka", "新北市政府民政局"), ("health", "新北市政府衛生局"),
-    ("welfare", "新北市政府社會局"), ("industry", "新北市政府經濟發展局"), ("environment", "新北市政府環境保護局"),
-    ("staff", "新北市政府城鄉發展局"),
-])
+@pytest.mark.parametrize(
+    ("group", "host"),
+    [
+        ("development", "新北市政府城鄉發展局"),
+        ("culture", "新北市政府文化局"),
+        ("education", "新北市政府教育局"),
+        ("transport", "新北市政府交通局"),
+        ("recreation", "新北市政府觀光旅遊局"),
+        ("disaster", "新北市政府消防局"),
+        ("police", "新北市政府警察局"),
+        ("indigenous-hakka", "新北市政府民政局"),
+        ("health", "新北市政府衛生局"),
+        ("welfare", "新北市政府社會局"),
+        ("industry", "新北市政府經濟發展局"),
+        ("environment", "新北市政府環境保護局"),
+        ("staff", "新北市政府城鄉發展局"),
+    ],
+)
 def test_host_agencies(session, group, host):
     assert session.get(WorkGroup, group).host_agency == host
 

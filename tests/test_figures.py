@@ -1,4 +1,5 @@
 """The plotly figures: vocabulary colours, counts as text, group ids for navigation, ROC ticks."""
+
 from datetime import date
 
 import pytest
@@ -12,8 +13,9 @@ def frame(session):
     return queries.proposals_frame(session)
 
 
-@pytest.mark.parametrize("axis, colours", [("progress_status", vocab.PROGRESS_COLORS),
-                                           ("tracking_status", vocab.TRACKING_COLORS)])
+@pytest.mark.parametrize(
+    "axis, colours", [("progress_status", vocab.PROGRESS_COLORS), ("tracking_status", vocab.TRACKING_COLORS)]
+)
 def test_status_bars_use_vocabulary_colours_and_show_counts(frame, axis, colours):
     fig = figures.group_status_bars(frames.status_counts(frame, axis=axis), axis=axis)
     assert fig.data, "one trace per status present"
@@ -54,10 +56,13 @@ def test_empty_timeline_is_a_figure(session):
     assert not fig.data
 
 
-@pytest.mark.parametrize("start, end, first, count", [
-    (date(2023, 3, 2), date(2023, 3, 21), "112年3月", 2),
-    (date(2023, 1, 17), date(2023, 7, 7), "112年1月", 8),
-])
+@pytest.mark.parametrize(
+    "start, end, first, count",
+    [
+        (date(2023, 3, 2), date(2023, 3, 21), "112年3月", 2),
+        (date(2023, 1, 17), date(2023, 7, 7), "112年1月", 8),
+    ],
+)
 def test_month_ticks(start, end, first, count):
     ticks = figures.month_ticks(start, end)
     assert ticks[0][1] == first and len(ticks) == count
@@ -70,6 +75,7 @@ def test_long_spans_get_yearly_ticks():
 
 def test_a_frozen_figure_serialises_exactly_like_the_figure_it_was(frame):
     import plotly.io
+
     build = lambda: figures.group_status_bars(frames.status_counts(frame))  # noqa: E731
     original, frozen = build(), figures.frozen(build())
     assert frozen.to_dict() == original.to_dict()

@@ -1,4 +1,5 @@
 """dashboard.flows: the two cross-border flows in one shape, their wording, matrix and table."""
+
 import json
 from datetime import date
 
@@ -18,6 +19,7 @@ def pair(flows: fl.Flows, from_city: str, to_city: str) -> pd.Series:
 
 # --- the store's two flows, as the packet states them
 
+
 def test_social_worker_training_rows_are_home_to_host(training):
     row = training[(training["from_city"] == "宜蘭縣") & (training["to_city"] == "新北市")].iloc[0]
     assert row["count"] == 18
@@ -29,7 +31,9 @@ def test_social_worker_training_sums_to_the_packets_total(session, training):
     totals = totals[(totals["indicator"] == queries.SOCIAL_WORKER_TRAINING) & (totals["kind"] == "total")]
     grand = totals[totals["counterpart_city"].isna()]["value"].item()
     assert training["count"].sum() == grand == 57
-    for host, value in totals.dropna(subset=["counterpart_city"])[["counterpart_city", "value"]].itertuples(index=False):
+    for host, value in totals.dropna(subset=["counterpart_city"])[["counterpart_city", "value"]].itertuples(
+        index=False
+    ):
         assert training[training["to_city"] == host]["count"].sum() == value
 
 
@@ -46,12 +50,15 @@ def test_unknown_metric_is_refused(mutual_aid):
         fl.aid_flows(mutual_aid, metric="flood")
 
 
-@pytest.mark.parametrize("metric, sentence", [
-    ("relay", "臺北市 請 新北市 支援：轉報 1,208 件"),
-    ("fire", "臺北市 請 新北市 支援：火警 5 件"),
-    ("ambulance", "臺北市 請 新北市 支援：救護 32 件"),
-    ("all", "臺北市 請 新北市 支援：合計 1,245 件"),
-])
+@pytest.mark.parametrize(
+    "metric, sentence",
+    [
+        ("relay", "臺北市 請 新北市 支援：轉報 1,208 件"),
+        ("fire", "臺北市 請 新北市 支援：火警 5 件"),
+        ("ambulance", "臺北市 請 新北市 支援：救護 32 件"),
+        ("all", "臺北市 請 新北市 支援：合計 1,245 件"),
+    ],
+)
 def test_aid_sentences_word_the_packets_tables(mutual_aid, metric, sentence):
     row = pair(fl.aid_flows(mutual_aid, metric=metric), "臺北市", "新北市")
     assert row["sentence"] == sentence
@@ -64,11 +71,14 @@ def test_social_sentence(training):
     assert row["detail"] == ""
 
 
-@pytest.mark.parametrize("kind, start, end, text", [
-    (fl.AID, date(2023, 1, 1), date(2023, 6, 30), "112年1月1日至112年6月30日"),
-    (fl.SOCIAL, date(2023, 1, 1), date(2023, 5, 31), "112年1月至5月"),
-    (fl.SOCIAL, date(2022, 11, 1), date(2023, 2, 28), "111年11月至112年2月"),
-])
+@pytest.mark.parametrize(
+    "kind, start, end, text",
+    [
+        (fl.AID, date(2023, 1, 1), date(2023, 6, 30), "112年1月1日至112年6月30日"),
+        (fl.SOCIAL, date(2023, 1, 1), date(2023, 5, 31), "112年1月至5月"),
+        (fl.SOCIAL, date(2022, 11, 1), date(2023, 2, 28), "111年11月至112年2月"),
+    ],
+)
 def test_period_text(kind, start, end, text):
     assert fl.period_text(kind, start, end) == text
 
@@ -78,7 +88,9 @@ def test_periods_come_from_the_store(mutual_aid, training):
     assert fl.social_flows(training).period == "112年1月至5月"
 
 
-@pytest.mark.parametrize("metric, text", [("all", "合計 1,245 件"), ("relay", "轉報 1,245 件"), ("fire", "火警 1,245 件")])
+@pytest.mark.parametrize(
+    "metric, text", [("all", "合計 1,245 件"), ("relay", "轉報 1,245 件"), ("fire", "火警 1,245 件")]
+)
 def test_amount_names_the_metric(mutual_aid, metric, text):
     assert fl.aid_flows(mutual_aid, metric=metric).amount(1245) == text
 
@@ -87,7 +99,9 @@ def test_amount_for_social_workers(training):
     assert fl.social_flows(training).amount(18) == "18 位"
 
 
-@pytest.mark.parametrize("metric, measure", [("all", "合計"), ("fire", "火警"), ("ambulance", "救護"), ("relay", "轉報")])
+@pytest.mark.parametrize(
+    "metric, measure", [("all", "合計"), ("fire", "火警"), ("ambulance", "救護"), ("relay", "轉報")]
+)
 def test_measure_names_what_a_count_is(mutual_aid, training, metric, measure):
     assert fl.aid_flows(mutual_aid, metric=metric).measure == measure
     assert fl.social_flows(training).measure == "人數"
@@ -99,6 +113,7 @@ def test_short_breakdown():
 
 
 # --- filtering and totals
+
 
 def test_drawn_leaves_out_zero_counts_but_frame_keeps_them(mutual_aid):
     flows = fl.aid_flows(mutual_aid, metric="fire")
@@ -131,16 +146,28 @@ def test_city_totals_list_partners_largest_first(mutual_aid, cities):
     assert counts == sorted(counts, reverse=True) and len(counts) == 4
 
 
-@pytest.mark.parametrize("value, code", [
-    ("taipei", "taipei"), ("臺北市", "taipei"), ("台北市", "taipei"), (" Taipei City ", "taipei"),
-    ("new-taipei", "new-taipei"), ("新竹市", "hsinchu-city"), ("ＴＡＩＰＥＩ", "taipei"),
-    ("atlantis", None), ("", None), (None, None), ("臺中市", None),
-])
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        ("taipei", "taipei"),
+        ("臺北市", "taipei"),
+        ("台北市", "taipei"),
+        (" Taipei City ", "taipei"),
+        ("new-taipei", "new-taipei"),
+        ("新竹市", "hsinchu-city"),
+        ("ＴＡＩＰＥＩ", "taipei"),
+        ("atlantis", None),
+        ("", None),
+        (None, None),
+        ("臺中市", None),
+    ],
+)
 def test_resolve_city(cities, value, code):
     assert fl.resolve_city(value, cities) == code
 
 
 # --- matrix and table
+
 
 def test_matrix_holds_every_pair_and_nothing_else(mutual_aid, cities):
     flows = fl.aid_flows(mutual_aid, metric="relay")

@@ -1,4 +1,5 @@
 """Pure helpers over the proposals frame: decisions, neighbours, waiting lists, city lens, groups."""
+
 import pandas as pd
 import pytest
 
@@ -14,12 +15,15 @@ def test_filter_by_decision_without_wanted_keeps_all(frame):
     assert len(frames.filter_by_decision(frame, wanted=())) == len(frame)
 
 
-@pytest.mark.parametrize("current, expected", [
-    ("b", frames.Neighbours("a", "c", 2, 3)),
-    ("a", frames.Neighbours(None, "b", 1, 3)),
-    ("c", frames.Neighbours("b", None, 3, 3)),
-    ("z", frames.Neighbours(None, None, None, 3)),
-])
+@pytest.mark.parametrize(
+    "current, expected",
+    [
+        ("b", frames.Neighbours("a", "c", 2, 3)),
+        ("a", frames.Neighbours(None, "b", 1, 3)),
+        ("c", frames.Neighbours("b", None, 3, 3)),
+        ("z", frames.Neighbours(None, None, None, 3)),
+    ],
+)
 def test_neighbours(current, expected):
     assert frames.neighbours(["a", "b", "c"], current=current) == expected
 
@@ -49,10 +53,16 @@ def test_mutual_aid_totals_of_a_city_without_rows():
 
 def test_group_family_and_hosts(session):
     groups = queries.groups(session)
-    assert [g.id for g in frames.group_family(groups, group_id="public-safety")] == ["public-safety", "disaster", "police"]
+    assert [g.id for g in frames.group_family(groups, group_id="public-safety")] == [
+        "public-safety",
+        "disaster",
+        "police",
+    ]
     assert frames.group_family(groups, group_id="nope") == []
-    assert frames.host_agencies(groups, group_id="public-safety") == [("防災組", "新北市政府消防局"),
-                                                                       ("治安組", "新北市政府警察局")]
+    assert frames.host_agencies(groups, group_id="public-safety") == [
+        ("防災組", "新北市政府消防局"),
+        ("治安組", "新北市政府警察局"),
+    ]
     assert frames.host_agencies(groups, group_id="transport") == [("交通運輸組", "新北市政府交通局")]
 
 
@@ -60,7 +70,9 @@ def test_groups_table(session, frame):
     groups = queries.groups(session)
     table = frames.groups_table(groups, frame, queries.group_meetings(session)).set_index("id")
     assert table.loc["transport", "proposals"] == 9
-    assert table.loc["public-safety", "proposals"] == table.loc["disaster", "proposals"] + table.loc["police", "proposals"]
+    assert (
+        table.loc["public-safety", "proposals"] == table.loc["disaster", "proposals"] + table.loc["police", "proposals"]
+    )
     assert table.loc["public-safety", "meetings"] == 4
 
 
@@ -81,4 +93,3 @@ def test_track_choices_name_the_carried_year_of_the_frame(frame):
 def test_the_keep_tracking_explanation_names_the_carried_year(frame):
     explanations = {label: explanation for label, explanation, _, _ in frames.waiting(frame)}
     assert explanations[vocab.KEEP_TRACKING] == "111年度列管案中建議持續追蹤者"
-

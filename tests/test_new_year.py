@@ -1,6 +1,7 @@
 """Starting the next year: the proposals still tracked after the meeting's decisions become the new
 year's carried-over rows (with their lineage), the de-listed ones leave, the new meeting copies the
 last one's agenda; only the secretariat may start it, once, all or nothing."""
+
 from datetime import date, time
 
 import pytest
@@ -96,6 +97,7 @@ def snapshot(s) -> dict:
 
 # --- who carries over ---------------------------------------------------------------------------
 
+
 def test_the_carried_list_is_exactly_the_proposals_still_tracked(started, decided):
     expected = [d["id"] for d in data_documents() if still_tracked(d["tracking_status"], decided.get(d["id"]))]
     assert [source for _, source in started.carried] == expected
@@ -121,11 +123,26 @@ def test_a_carried_row_copies_the_card_and_starts_tracked(s, started):
         assert (new.tracking_status, new.tracking_reason) == (vocab.TRACKED, None)
         before = proposal_yaml.proposal_document(s, source)
         after = proposal_yaml.proposal_document(s, new)
-        for key in ("group", "subgroup", "title", "lead_units", "card_title", "card_unit", "types", "cities_scope",
-                    "cities", "description", "approach", "benefits", "contact", "central_ministry",
-                    "progress_status", "progress_basis"):
+        for key in (
+            "group",
+            "subgroup",
+            "title",
+            "lead_units",
+            "card_title",
+            "card_unit",
+            "types",
+            "cities_scope",
+            "cities",
+            "description",
+            "approach",
+            "benefits",
+            "contact",
+            "central_ministry",
+            "progress_status",
+            "progress_basis",
+        ):
             assert after.get(key) == before.get(key), (new_id, key)
-        for text in filter(None, (before.get("progress"), )):
+        for text in filter(None, (before.get("progress"),)):
             assert text in after["progress"]
         assert after["progress_basis"] in after["progress"]
     item_numbers = [s.get(Proposal, new_id).item_no for new_id, _ in started.carried]
@@ -142,11 +159,12 @@ def test_every_carried_row_is_recorded_as_a_version_by_the_actor(s, started):
 
 def test_carried_rows_come_after_the_previous_cycle_in_packet_order(s, started):
     order = [p.id for p in s.exec(select(Proposal).order_by(Proposal.sort_order))]
-    assert order[-len(started.carried):] == [new for new, _ in started.carried]
+    assert order[-len(started.carried) :] == [new for new, _ in started.carried]
     assert sorted(p.sort_order for p in s.exec(select(Proposal))) == list(range(1, len(order) + 1))
 
 
 # --- lineage and the cycles ---------------------------------------------------------------------
+
 
 def test_lineage_runs_both_ways(s, started):
     for new_id, source_id in started.carried:
@@ -203,33 +221,58 @@ def test_the_summary_forecasts_the_current_cycle_before_the_start(s, decided):
 
 # --- the meeting of the new year ----------------------------------------------------------------
 
+
 def test_the_new_meeting_copies_the_last_one_with_the_year_replaced(s, started):
     old, new = cycles.meeting_of(s, YEAR), cycles.meeting_of(s, NEXT)
     assert new.id == started.meeting_id and new.date == MEETING_DAY
     assert new.name == old.name.replace(str(YEAR), str(NEXT)) and new.name != old.name
-    assert (new.start_time, new.chair_org, new.chair, new.venue, new.url) == \
-        (old.start_time, old.chair_org, old.chair, old.venue, old.url)
+    assert (new.start_time, new.chair_org, new.chair, new.venue, new.url) == (
+        old.start_time,
+        old.chair_org,
+        old.chair,
+        old.venue,
+        old.url,
+    )
 
     def agenda(m):
-        return [(a.position, a.start, a.end, a.minutes, a.title, a.note, a.key)
-                for a in s.exec(select(AgendaItem).where(AgendaItem.meeting_id == m.id).order_by(AgendaItem.position))]
+        return [
+            (a.position, a.start, a.end, a.minutes, a.title, a.note, a.key)
+            for a in s.exec(select(AgendaItem).where(AgendaItem.meeting_id == m.id).order_by(AgendaItem.position))
+        ]
 
     def organisers(m):
-        return sorted((o.role, o.position, o.name) for o in s.exec(select(Organiser).where(Organiser.meeting_id == m.id)))
+        return sorted(
+            (o.role, o.position, o.name) for o in s.exec(select(Organiser).where(Organiser.meeting_id == m.id))
+        )
+
     assert agenda(new) == agenda(old) and agenda(new)
     assert organisers(new) == organisers(old) and organisers(new)
     assert meeting.meeting_info(s).meeting.id == new.id  # the latest meeting is the new year's
 
 
 def test_chair_venue_and_start_time_may_be_given(s):
-    new_year.start_year(s, year=NEXT, meeting_date=MEETING_DAY, actor=SECRETARIAT, chair="  李副市長四川 ",
-                        venue="新北市政府 28 樓", start_time=time(9, 30), chair_org="新北市政府", url="https://example.org/m")
+    new_year.start_year(
+        s,
+        year=NEXT,
+        meeting_date=MEETING_DAY,
+        actor=SECRETARIAT,
+        chair="  李副市長四川 ",
+        venue="新北市政府 28 樓",
+        start_time=time(9, 30),
+        chair_org="新北市政府",
+        url="https://example.org/m",
+    )
     new = cycles.meeting_of(s, NEXT)
-    assert (new.chair, new.venue, new.start_time, new.url) == ("李副市長四川", "新北市政府 28 樓", time(9, 30),
-                                                               "https://example.org/m")
+    assert (new.chair, new.venue, new.start_time, new.url) == (
+        "李副市長四川",
+        "新北市政府 28 樓",
+        time(9, 30),
+        "https://example.org/m",
+    )
 
 
 # --- refusals: nothing written ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("actor", [READER, LEAD, Actor(name=None, role=vocab.SECRETARIAT)])
 def test_only_the_secretariat_starts_a_year(s, actor):
@@ -239,15 +282,18 @@ def test_only_the_secretariat_starts_a_year(s, actor):
     assert snapshot(s) == before
 
 
-@pytest.mark.parametrize("year, day, message", [
-    (NEXT + 1, date(NEXT + 1 + 1911, 3, 1), f"只能開始下一個年度：目前為{YEAR}年度"),
-    (YEAR, date(YEAR + 1911, 9, 1), f"{YEAR}年度已經開始"),
-    (YEAR - 1, date(YEAR + 1910, 9, 1), f"只能開始下一個年度：目前為{YEAR}年度"),
-    (NEXT, date(NEXT + 1912, 1, 5), f"不在{NEXT}年度"),
-    (NEXT, date(YEAR + 1911, 12, 31), f"不在{NEXT}年度"),
-    ("abc", MEETING_DAY, "年度應為民國年的整數"),
-    (NEXT, "2024-10-23", "會議日期應為日期"),
-])
+@pytest.mark.parametrize(
+    "year, day, message",
+    [
+        (NEXT + 1, date(NEXT + 1 + 1911, 3, 1), f"只能開始下一個年度：目前為{YEAR}年度"),
+        (YEAR, date(YEAR + 1911, 9, 1), f"{YEAR}年度已經開始"),
+        (YEAR - 1, date(YEAR + 1910, 9, 1), f"只能開始下一個年度：目前為{YEAR}年度"),
+        (NEXT, date(NEXT + 1912, 1, 5), f"不在{NEXT}年度"),
+        (NEXT, date(YEAR + 1911, 12, 31), f"不在{NEXT}年度"),
+        ("abc", MEETING_DAY, "年度應為民國年的整數"),
+        (NEXT, "2024-10-23", "會議日期應為日期"),
+    ],
+)
 def test_a_request_that_is_not_the_next_year_is_refused(s, year, day, message):
     before = snapshot(s)
     with pytest.raises(new_year.NewYearError, match=message):
@@ -255,11 +301,14 @@ def test_a_request_that_is_not_the_next_year_is_refused(s, year, day, message):
     assert snapshot(s) == before
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("chair", "   ", "主持人不可空白"),
-    ("venue", "第一行\n第二行", "地點含有無法儲存的字元"),
-    ("chair_org", "機" * 201, "主持機關不可超過 200 字"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("chair", "   ", "主持人不可空白"),
+        ("venue", "第一行\n第二行", "地點含有無法儲存的字元"),
+        ("chair_org", "機" * 201, "主持機關不可超過 200 字"),
+    ],
+)
 def test_bad_meeting_details_are_refused(s, field, value, message):
     before = snapshot(s)
     with pytest.raises(new_year.NewYearError, match=message):
@@ -279,6 +328,7 @@ def test_a_failure_half_way_writes_nothing(s, monkeypatch):
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
+
     monkeypatch.setattr(new_year, "_new_meeting", broken)  # after the carried rows were added
     with pytest.raises(RuntimeError):
         new_year.start_year(s, year=NEXT, meeting_date=MEETING_DAY, actor=SECRETARIAT)
@@ -305,11 +355,19 @@ def test_decisions_recorded_after_the_start_do_not_change_the_carried_rows(s, st
 
 # --- the new year's own proposals ---------------------------------------------------------------
 
+
 @pytest.mark.parametrize("track, letter", [(vocab.CENTRAL, "C"), (vocab.JOINT, "J")])
 def test_new_proposals_of_the_new_year_come_by_the_card_form(s, started, track, letter):
-    card = {"year": NEXT, "track": track, "group": "transport", "title": "北臺公車轉乘優惠整合",
-            "lead_units": [{"unit": "新北市政府交通局", "city": "新北市"}], "types": [vocab.PROPOSAL_TYPES[0]],
-            "cities": ["臺北市", "新北市"], "description": "跨市通勤族轉乘成本高。"}
+    card = {
+        "year": NEXT,
+        "track": track,
+        "group": "transport",
+        "title": "北臺公車轉乘優惠整合",
+        "lead_units": [{"unit": "新北市政府交通局", "city": "新北市"}],
+        "types": [vocab.PROPOSAL_TYPES[0]],
+        "cities": ["臺北市", "新北市"],
+        "description": "跨市通勤族轉乘成本高。",
+    }
     if track == vocab.CENTRAL:
         card["central_ministry"] = "交通部"
     version = editing.create(s, actor=SECRETARIAT, document=card)

@@ -1,4 +1,5 @@
 """dashboard.nodelay: the server's connections send each small message at once."""
+
 import asyncio
 import socket
 from concurrent.futures import ThreadPoolExecutor
@@ -8,6 +9,7 @@ from dashboard.web import nodelay
 
 def accepted_nodelay() -> int:
     """TCP_NODELAY of a connection accepted on a socket bound the way Streamlit 1.67 binds it."""
+
     async def main() -> int:
         listener = socket.socket(socket.AF_INET)  # protocol 0, as Streamlit creates it
         listener.bind(("127.0.0.1", 0))
@@ -33,4 +35,3 @@ def accepted_nodelay() -> int:
 def test_connections_accepted_after_enable_have_nagle_off():
     nodelay.enable()
     assert accepted_nodelay()
-

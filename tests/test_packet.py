@@ -4,6 +4,7 @@ Expected values are the source's (tests/packet_facts.py, shared with test_fideli
 one-row-per-proposal checks, the curated data/ files the store is loaded from; nothing is taken
 from the generated document itself.
 """
+
 import io
 import re
 from datetime import date, time
@@ -28,6 +29,7 @@ NEW_COUNT = facts.CENTRAL_COUNT + facts.JOINT_COUNT
 
 
 # --- reading a .docx back -------------------------------------------------------------------
+
 
 def flat(text: str) -> str:
     """Text without whitespace: the source's PDF dump spaces and breaks lines at random."""
@@ -80,8 +82,12 @@ def row_of(table: Table, item_no: int):
 
 def curated() -> dict[str, dict]:
     """data/proposals/*.yaml by id: what the store was loaded from."""
-    return {p["id"]: p for p in (yaml.safe_load(f.read_text(encoding="utf-8"))
-                                 for f in sorted((DATA_DIR / "proposals").glob("*.yaml")))}
+    return {
+        p["id"]: p
+        for p in (
+            yaml.safe_load(f.read_text(encoding="utf-8")) for f in sorted((DATA_DIR / "proposals").glob("*.yaml"))
+        )
+    }
 
 
 @pytest.fixture(scope="module")
@@ -98,14 +104,25 @@ def data_files():
 
 # --- the order of the sections --------------------------------------------------------------
 
+
 def test_sections_in_the_order_of_the_source(docx):
     c = facts.CARRIED_YEAR
-    headings = [*(flat(line) for line in facts.TITLE_LINES), "壹、會議議程", "五、會議議程：", f"貳、{YEAR}年度北臺執行進度說明", "一、發展推動組工作辦理情形",
-                "二、各議題組會議辦理情形", "三、幕僚會議辦理情形", "參、討論事項", f"一、{c}年度合作方案擬解除列管",
-                f"（一）擬解除列管{c}年度合作方案，共{facts.DELIST_COUNT}案",
-                f"（二）擬持續列管{c}年度合作方案，共{facts.KEEP_COUNT}案", f"二、{YEAR}年度新增合作提案：",
-                f"（一）{YEAR}年度新增合作提案，請求中央協助（共{facts.CENTRAL_COUNT}案）",
-                f"（二）{YEAR}年度新增合作提案，八縣市共同合作（共{facts.JOINT_COUNT}案）"]
+    headings = [
+        *(flat(line) for line in facts.TITLE_LINES),
+        "壹、會議議程",
+        "五、會議議程：",
+        f"貳、{YEAR}年度北臺執行進度說明",
+        "一、發展推動組工作辦理情形",
+        "二、各議題組會議辦理情形",
+        "三、幕僚會議辦理情形",
+        "參、討論事項",
+        f"一、{c}年度合作方案擬解除列管",
+        f"（一）擬解除列管{c}年度合作方案，共{facts.DELIST_COUNT}案",
+        f"（二）擬持續列管{c}年度合作方案，共{facts.KEEP_COUNT}案",
+        f"二、{YEAR}年度新增合作提案：",
+        f"（一）{YEAR}年度新增合作提案，請求中央協助（共{facts.CENTRAL_COUNT}案）",
+        f"（二）{YEAR}年度新增合作提案，八縣市共同合作（共{facts.JOINT_COUNT}案）",
+    ]
     texts = paragraph_texts(docx)
     positions = [texts.index(h) for h in headings]
     assert positions == sorted(positions)
@@ -113,18 +130,23 @@ def test_sections_in_the_order_of_the_source(docx):
     assert len(cards) == NEW_COUNT and cards[0] > positions[-1]
     organisers = [i for i, t in enumerate(texts) if t.startswith("主辦單位：")]
     assert organisers and organisers[-1] > cards[-1]  # the back page
-    intro = f"{c}年度列管合作方案共計{facts.DELIST_COUNT + facts.KEEP_COUNT}案；今年度依各議題組會議決議，" \
-            f"解除列管{facts.DELIST_COUNT}案，持續列管{facts.KEEP_COUNT}案。"
+    intro = (
+        f"{c}年度列管合作方案共計{facts.DELIST_COUNT + facts.KEEP_COUNT}案；今年度依各議題組會議決議，"
+        f"解除列管{facts.DELIST_COUNT}案，持續列管{facts.KEEP_COUNT}案。"
+    )
     assert intro in texts
 
 
 # --- 壹 會議議程 ----------------------------------------------------------------------------
 
+
 def test_meeting_name_chair_time_and_venue(docx):
     texts = paragraph_texts(docx)
     assert flat(f"一、會議名稱：{facts.MEETING_NAME}") in texts
     assert flat(f"二、會議主持人：{' '.join(facts.MEETING_CHAIR)}") in texts
-    assert flat(f"三、會議時間：{facts.MEETING_DATE_ROC}（{facts.MEETING_WEEKDAY}）{facts.MEETING_START_WORDS}") in texts
+    assert (
+        flat(f"三、會議時間：{facts.MEETING_DATE_ROC}（{facts.MEETING_WEEKDAY}）{facts.MEETING_START_WORDS}") in texts
+    )
     assert flat(f"四、會議地點：{facts.MEETING_VENUE}（網址：{facts.MEETING_URL}）") in texts
 
 
@@ -133,8 +155,9 @@ def test_agenda_times_and_topics(docx):
     assert header(table) == ["時間", "時間", "主題（內容）"]  # 時間 spans two columns
     body = rows(table)
     assert len(body) == len(facts.AGENDA_TIMES)
-    for (when, length, _), (start, minutes), following in zip(body, facts.AGENDA_TIMES,
-                                                              [*facts.AGENDA_TIMES[1:], None]):
+    for (when, length, _), (start, minutes), following in zip(
+        body, facts.AGENDA_TIMES, [*facts.AGENDA_TIMES[1:], None]
+    ):
         assert when == (f"{start}-{following[0]}" if following else f"{start} -")
         assert length == (f"{minutes} mins" if minutes else "")
     topics = flat("".join(topic for _, _, topic in body))
@@ -148,6 +171,7 @@ def test_organisers_on_the_back_page(docx):
 
 
 # --- 貳 執行進度說明 ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(("heading", "group", "host", "line"), facts.MEETING_LOG)
 def test_meeting_log_line(docx, heading, group, host, line):
@@ -168,10 +192,14 @@ def test_meeting_log_holds_every_meeting_once(docx):
 
 # --- 參 討論事項 ----------------------------------------------------------------------------
 
+
 def carried_table(docx, delist: bool) -> Table:
     c = facts.CARRIED_YEAR
-    heading = (f"（一）擬解除列管{c}年度合作方案，共{facts.DELIST_COUNT}案" if delist
-               else f"（二）擬持續列管{c}年度合作方案，共{facts.KEEP_COUNT}案")
+    heading = (
+        f"（一）擬解除列管{c}年度合作方案，共{facts.DELIST_COUNT}案"
+        if delist
+        else f"（二）擬持續列管{c}年度合作方案，共{facts.KEEP_COUNT}案"
+    )
     (table,) = tables_after(docx, heading)
     return table
 
@@ -191,8 +219,14 @@ def table_of(docx, p: dict) -> Table:
 def test_table_headers_as_in_the_source(docx):
     assert header(carried_table(docx, True)) == ["項次", "議題組別", "主辦單位", "提案名稱", "解除列管原因"]
     assert header(carried_table(docx, False)) == ["項次", "議題組別", "主辦單位", "提案名稱", "持續列管原因"]
-    assert header(new_table(docx, vocab.CENTRAL)) == ["項次", "議題組別", "提案單位", "提案名稱", "對應中央部會",
-                                                      "說明/進度"]
+    assert header(new_table(docx, vocab.CENTRAL)) == [
+        "項次",
+        "議題組別",
+        "提案單位",
+        "提案名稱",
+        "對應中央部會",
+        "說明/進度",
+    ]
     assert header(new_table(docx, vocab.JOINT)) == ["項次", "議題組別", "提案單位", "提案名稱", "說明/進度"]
 
 
@@ -246,8 +280,12 @@ def test_every_mutual_aid_figure_in_the_row_of_its_proposal(docx, data_files):
     assert len(cell.tables) == len(requesting)
     for city, table in zip(requesting, cell.tables):
         assert header(table) == ["項次", "縣市", "火警", "救護", "轉報"]
-        expected = [[str(n), to, str(fire), str(ambulance), str(relay)] for n, (_, to, fire, ambulance, relay)
-                    in enumerate([row for row in facts.MUTUAL_AID if row[0] == city], start=1)]
+        expected = [
+            [str(n), to, str(fire), str(ambulance), str(relay)]
+            for n, (_, to, fire, ambulance, relay) in enumerate(
+                [row for row in facts.MUTUAL_AID if row[0] == city], start=1
+            )
+        ]
         assert rows(table) == expected
 
 
@@ -277,11 +315,15 @@ def test_indicator_figures_stated_in_the_progress_texts(docx, data_files):
 
 # --- 合作提案單 -----------------------------------------------------------------------------
 
+
 def test_every_new_proposal_has_its_card_after_the_tables(docx, data_files):
     texts = [flat(b.text) if isinstance(b, Paragraph) else b for b in blocks(docx)]
     start = texts.index(flat(f"（二）{YEAR}年度新增合作提案，八縣市共同合作（共{facts.JOINT_COUNT}案）"))
-    card_titles = [flat(t.rows[0].cells[1].text) for t in texts[start + 2:]
-                   if isinstance(t, Table) and flat(t.rows[0].cells[0].text) == "合作提案"]
+    card_titles = [
+        flat(t.rows[0].cells[1].text)
+        for t in texts[start + 2 :]
+        if isinstance(t, Table) and flat(t.rows[0].cells[0].text) == "合作提案"
+    ]
     expected = [flat(p.get("card_title") or p["title"]) for p in data_files.values() if p["track"] != vocab.CARRIED]
     assert sorted(card_titles) == sorted(expected)
     for _, card_title in facts.CARD_TITLES:
@@ -289,6 +331,7 @@ def test_every_new_proposal_has_its_card_after_the_tables(docx, data_files):
 
 
 # --- other cycles ---------------------------------------------------------------------------
+
 
 def test_a_cycle_the_store_does_not_hold_is_refused(session):
     for year in (YEAR + 1, facts.CARRIED_YEAR):
@@ -298,6 +341,7 @@ def test_a_cycle_the_store_does_not_hold_is_refused(session):
 
 def test_an_empty_store_is_refused(fresh_engine):
     from dashboard.store import db
+
     db.create_tables(fresh_engine)
     with Session(fresh_engine) as s, pytest.raises(packet.PacketError, match="資料庫中的年度：（無）"):
         packet.packet_docx(s, year=YEAR)
@@ -310,12 +354,33 @@ def test_a_later_cycle_prints_its_own_year(writable_engine):
         source = s.get(Proposal, kept)
         lead = s.exec(select(ProposalLead).where(ProposalLead.proposal_id == kept)).first()
         title, unit = source.title, lead.unit
-        s.add(Meeting(id="later", name=f"{later}年度副首長會議", date=date(2024, 10, 23), start_time=time(9, 30),
-                      chair_org="桃園市政府", chair="副市長", venue="桃園市政府大禮堂"))
-        s.add(Proposal(id=f"{later}-T01", year=YEAR, track=vocab.CARRIED, item_no=1, sort_order=1,
-                       group_id=source.group_id, title=source.title, tracking_status=vocab.KEEP_TRACKING,
-                       tracking_reason="賡續辦理。", tracking_basis="賡續辦理。", progress_status=vocab.RUNNING,
-                       progress_basis="賡續辦理。"))
+        s.add(
+            Meeting(
+                id="later",
+                name=f"{later}年度副首長會議",
+                date=date(2024, 10, 23),
+                start_time=time(9, 30),
+                chair_org="桃園市政府",
+                chair="副市長",
+                venue="桃園市政府大禮堂",
+            )
+        )
+        s.add(
+            Proposal(
+                id=f"{later}-T01",
+                year=YEAR,
+                track=vocab.CARRIED,
+                item_no=1,
+                sort_order=1,
+                group_id=source.group_id,
+                title=source.title,
+                tracking_status=vocab.KEEP_TRACKING,
+                tracking_reason="賡續辦理。",
+                tracking_basis="賡續辦理。",
+                progress_status=vocab.RUNNING,
+                progress_basis="賡續辦理。",
+            )
+        )
         s.add(ProposalLead(proposal_id=f"{later}-T01", position=0, unit=lead.unit, city_code=lead.city_code))
         s.add(GroupMeeting(group_id="industry", date=date(2024, 3, 5), name="第1次工作會議"))
         s.commit()
@@ -333,6 +398,7 @@ def test_a_later_cycle_prints_its_own_year(writable_engine):
 
 # --- the command line -----------------------------------------------------------------------
 
+
 def test_cli_writes_the_packet(db_url, tmp_path, capsys):
     out = tmp_path / "packet.docx"
     assert main(["packet", str(YEAR), str(out)]) == 0
@@ -340,12 +406,15 @@ def test_cli_writes_the_packet(db_url, tmp_path, capsys):
     assert flat(f"一、會議名稱：{facts.MEETING_NAME}") in paragraph_texts(Document(str(out)))
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["packet", str(YEAR + 1), "{tmp}/p.docx"], f"資料庫中沒有 {YEAR + 1} 年度的會議"),
-    (["packet", str(YEAR), "{tmp}/p.pdf"], "須以 .docx 結尾"),
-    (["packet", str(YEAR), "{tmp}/missing/p.docx"], "不存在"),
-    (["packet", str(YEAR), "{tmp}/folder.docx"], "這是資料夾"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["packet", str(YEAR + 1), "{tmp}/p.docx"], f"資料庫中沒有 {YEAR + 1} 年度的會議"),
+        (["packet", str(YEAR), "{tmp}/p.pdf"], "須以 .docx 結尾"),
+        (["packet", str(YEAR), "{tmp}/missing/p.docx"], "不存在"),
+        (["packet", str(YEAR), "{tmp}/folder.docx"], "這是資料夾"),
+    ],
+)
 def test_cli_refuses_with_one_line(db_url, tmp_path, capsys, args, message):
     (tmp_path / "folder.docx").mkdir()
     assert main([a.format(tmp=tmp_path) for a in args]) == 1
@@ -363,36 +432,57 @@ def test_cli_refuses_a_year_that_is_not_a_number(db_url, capsys):
 
 # --- printed by LibreOffice -----------------------------------------------------------------
 
+
 def test_libreoffice_prints_the_packet_on_a4_with_every_section(loaded_engine, tmp_path):
     """Skipped without LibreOffice, unless REQUIRE_LIBREOFFICE=1 or REQUIRE_BROWSER=1 (CI)."""
     import subprocess
 
     from tests.test_documents_render import A4, _pages, _require
+
     soffice = _require("soffice")
     _require("pdfinfo")
     _require("pdftotext")
     with Session(loaded_engine) as s:
         (tmp_path / "packet.docx").write_bytes(packet.packet_docx(s, year=YEAR))
-    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "packet.docx")],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "packet.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     pages = _pages(tmp_path / "packet.pdf")
     assert {size for size, _ in pages} == {A4}
     assert NEW_COUNT < len(pages) < 3 * NEW_COUNT  # a card a page or so, and the tables before them
     for number, (_, text) in enumerate(pages, start=1):
         assert re.search(rf"第 {number} 頁，共 {len(pages)} 頁", text), f"page {number} has its number"
     printed = flat("".join(text for _, text in pages))
-    for heading in ("壹、會議議程", f"貳、{YEAR}年度北臺執行進度說明", "參、討論事項", "合作提案單",
-                    f"執行單位：{facts.EXECUTING_ORGANISER}"):
+    for heading in (
+        "壹、會議議程",
+        f"貳、{YEAR}年度北臺執行進度說明",
+        "參、討論事項",
+        "合作提案單",
+        f"執行單位：{facts.EXECUTING_ORGANISER}",
+    ):
         assert flat(heading) in printed
     assert flat(facts.MUTUAL_AID_PERIOD_ROC) in printed
 
 
 # --- the meeting page's download ------------------------------------------------------------
 
+
 def test_the_meeting_page_offers_the_packet_beside_the_minutes(store_url):
     from pages.shared import cached, meeting_view
     from tests.pagetest import open_page
+
     at = open_page("meeting")
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]

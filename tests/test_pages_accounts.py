@@ -1,5 +1,6 @@
 """帳號管理 through AppTest: the secretariat lists, adds (password hashed) and disables accounts;
 a lead and a reader cannot manage accounts."""
+
 import pytest
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
@@ -33,8 +34,15 @@ def _form(at: AppTest, kind: str, name: str):
     return next(w for w in getattr(at, kind) if w.key and w.key.startswith(f"accounts-{name}"))
 
 
-def _add(at: AppTest, name: str, *, role: str = vocab.LEAD, groups=("transport",), password: str = PASSWORD,
-         again: str | None = None) -> AppTest:
+def _add(
+    at: AppTest,
+    name: str,
+    *,
+    role: str = vocab.LEAD,
+    groups=("transport",),
+    password: str = PASSWORD,
+    again: str | None = None,
+) -> AppTest:
     _form(at, "text_input", "name").input(name)
     _form(at, "radio", "role").set_value(role)
     _form(at, "multiselect", "groups").set_value(list(groups))

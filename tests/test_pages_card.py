@@ -1,4 +1,5 @@
 """AppTest of the proposal card: the paper layout, 111 cases without a card, decisions, prev/next."""
+
 from datetime import datetime
 from urllib.parse import parse_qs
 
@@ -25,7 +26,18 @@ def test_card_reads_like_the_paper_card(store_url):
     at = open_card({"id": "112-J02"})
     assert not at.exception
     html = card_html(at)
-    for field in ["提案單位", "提案名稱", "提案類型", "合作縣市", "說明", "具體作法", "合作效益", "聯絡人", "列管狀態", "進度狀態"]:
+    for field in [
+        "提案單位",
+        "提案名稱",
+        "提案類型",
+        "合作縣市",
+        "說明",
+        "具體作法",
+        "合作效益",
+        "聯絡人",
+        "列管狀態",
+        "進度狀態",
+    ]:
         assert f"<th>{field}</th>" in html
     assert "跨縣市高中職賃居生安全維護合作方案" in html
     assert "☑</span>跨縣市實質合作議題" in html and "☐</span>促請中央修正法案" in html
@@ -36,7 +48,7 @@ def test_card_reads_like_the_paper_card(store_url):
 
 def test_card_city_grid_follows_the_paper_order(store_url):
     html = card_html(open_card({"id": "112-J02"}))
-    grid = html[html.index('class="bt-grid"'):]
+    grid = html[html.index('class="bt-grid"') :]
     order = ["宜蘭縣", "基隆市", "臺北市", "新北市", "新竹縣", "新竹市", "苗栗縣", "桃園市"]  # City.card_order
     positions = [grid.index(name) for name in order]
     assert positions == sorted(positions)
@@ -45,7 +57,7 @@ def test_card_city_grid_follows_the_paper_order(store_url):
 def test_line_breaks_are_kept(store_url):
     html = card_html(open_card({"id": "112-J02"}))
     assert "一、透過跨縣市高中職學生校外租屋安全合作，即時協助危機處理。\n二、" in html
-    assert 'class=text' in html  # pre-wrap cell
+    assert "class=text" in html  # pre-wrap cell
 
 
 def test_figures_of_the_proposal(store_url):
@@ -80,11 +92,19 @@ def test_central_ministry_on_central_cards(store_url):
     assert "<th>中央部會</th>" in html and "交通部" in html
 
 
-@pytest.mark.parametrize("params, prev_label, next_label, position", [
-    ({"id": "112-C02"}, "上一案 112-C01", "下一案 112-C03", "第 15／55 案（全部提案）"),
-    ({"id": "112-C04", "group": "交通運輸組", "year": "112"}, "上一案 112-C03", "下一案 112-J07", "第 4／8 案（目前篩選）"),
-    ({"id": "112-J10", "group": "交通運輸組", "year": "112"}, "上一案 112-J09", None, "第 8／8 案（目前篩選）"),
-])
+@pytest.mark.parametrize(
+    "params, prev_label, next_label, position",
+    [
+        ({"id": "112-C02"}, "上一案 112-C01", "下一案 112-C03", "第 15／55 案（全部提案）"),
+        (
+            {"id": "112-C04", "group": "交通運輸組", "year": "112"},
+            "上一案 112-C03",
+            "下一案 112-J07",
+            "第 4／8 案（目前篩選）",
+        ),
+        ({"id": "112-J10", "group": "交通運輸組", "year": "112"}, "上一案 112-J09", None, "第 8／8 案（目前篩選）"),
+    ],
+)
 def test_previous_next_within_the_filter(store_url, params, prev_label, next_label, position):
     at = open_card(params)
     labels = {p.proto.label: p.proto for p in at.get("page_link")}

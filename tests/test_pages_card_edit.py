@@ -2,6 +2,7 @@
 updates progress and sees it on the card, the proposal list and the group page; others get no
 form; every save is in the history; a save based on an older version is refused without losing
 what was typed; only the secretariat reverts."""
+
 import pytest
 from sqlmodel import Session
 
@@ -25,8 +26,12 @@ def store(tmp_path):
         group = s.get(Proposal, OWN).subgroup_id
         assert group and group != s.get(Proposal, OTHER).group_id
         hashed = auth.hash_password(PASSWORD, rounds=4)
-        accounts.add(s, actor=permissions.OPERATOR, name="教育窗口", role=vocab.LEAD, groups=(group,), password_hash=hashed)
-        accounts.add(s, actor=permissions.OPERATOR, name="另一窗口", role=vocab.LEAD, groups=(group,), password_hash=hashed)
+        accounts.add(
+            s, actor=permissions.OPERATOR, name="教育窗口", role=vocab.LEAD, groups=(group,), password_hash=hashed
+        )
+        accounts.add(
+            s, actor=permissions.OPERATOR, name="另一窗口", role=vocab.LEAD, groups=(group,), password_hash=hashed
+        )
         accounts.add(s, actor=permissions.OPERATOR, name="祕書乙", role=vocab.SECRETARIAT, password_hash=hashed)
     with serving(url):
         yield engine
@@ -55,8 +60,11 @@ def has_form(at) -> bool:
 def save(at, **typed):
     """Type into the form (label -> value) and press 儲存修改."""
     for label, value in typed.items():
-        kind = "text_area" if any(w.label == label for w in at.text_area) else (
-            "selectbox" if any(w.label == label for w in at.selectbox) else "text_input")
+        kind = (
+            "text_area"
+            if any(w.label == label for w in at.text_area)
+            else ("selectbox" if any(w.label == label for w in at.selectbox) else "text_input")
+        )
         field = widget(at, kind, label)
         field.select(value) if kind == "selectbox" else field.input(value)
     next(b for b in at.button if b.label == "儲存修改").click()
@@ -129,7 +137,11 @@ def test_two_edits_are_two_versions_in_the_history_newest_first(store):
     assert not errors(at), errors(at)
     rows = history_table(at)
     assert [r["版本"] for r in rows] == ["第 2 版", "第 1 版"]
-    assert rows[0]["欄位"] == "聯絡人" and rows[0]["新值"] == "教育局 王小明 02-1234-5678" and rows[0]["原因"] == "換聯絡窗口"
+    assert (
+        rows[0]["欄位"] == "聯絡人"
+        and rows[0]["新值"] == "教育局 王小明 02-1234-5678"
+        and rows[0]["原因"] == "換聯絡窗口"
+    )
     assert rows[1]["欄位"] == "進度說明" and rows[1]["新值"] == text and rows[1]["修改者"] == "教育窗口"
     assert open_page("card", {"id": OWN}).dataframe, "readers see the history too"
 
@@ -212,24 +224,39 @@ def test_a_disabled_account_stops_editing_at_the_next_run(store):
 
 def test_a_refused_lead_unit_is_named_by_its_row_and_column(writable_engine):
     from pages.shared import edit_form
+
     rows = [("臺北市", "臺北市政府教育局"), (None, "沒有縣市的單位")]
     with Session(writable_engine) as s, pytest.raises(editing.EditError) as refused:
-        editing.edit(s, actor=permissions.OPERATOR, proposal_id=OWN, base_version=0,
-                     changes={"lead_units": edit_form.document_value("lead_units", rows)})
+        editing.edit(
+            s,
+            actor=permissions.OPERATOR,
+            proposal_id=OWN,
+            base_version=0,
+            changes={"lead_units": edit_form.document_value("lead_units", rows)},
+        )
     assert [edit_form.problem_text(p) for p in refused.value.problems] == ["提案單位第 2 筆的縣市：必填欄位，不可空白"]
 
 
 def test_the_history_shows_lead_units_as_unit_and_city_and_lists_joined(writable_engine):
     from pages.shared import card_history
+
     with Session(writable_engine) as s:
         before = proposal_yaml.proposal_document(s, s.get(Proposal, OWN))
         units = [{"unit": "臺北市政府教育局", "city": "臺北市"}, {"unit": "基隆市政府教育處", "city": "基隆市"}]
         cities = before["cities"][1:]  # one city fewer
-        editing.edit(s, actor=permissions.OPERATOR, proposal_id=OWN, base_version=0,
-                     changes={"lead_units": units, "cities": cities}, reason="新增主辦單位")
+        editing.edit(
+            s,
+            actor=permissions.OPERATOR,
+            proposal_id=OWN,
+            base_version=0,
+            changes={"lead_units": units, "cities": cities},
+            reason="新增主辦單位",
+        )
         rows = card_history.change_rows(editing.history(s, OWN)).set_index("欄位")
         stored = proposal_yaml.proposal_document(s, s.get(Proposal, OWN))
     assert rows.loc["提案單位", "新值"] == "臺北市政府教育局（臺北市）、基隆市政府教育處（基隆市）"
     assert rows.loc["提案單位", "原值"] == "、".join(f"{u['unit']}（{u['city']}）" for u in before["lead_units"])
     assert rows.loc["合作縣市", "原值"] == "、".join(before["cities"]) and len(before["cities"]) > 1
-    assert rows.loc["合作縣市", "新值"] == "、".join(stored["cities"]) and rows.loc["合作縣市", "原因"] == "新增主辦單位"
+    assert (
+        rows.loc["合作縣市", "新值"] == "、".join(stored["cities"]) and rows.loc["合作縣市", "原因"] == "新增主辦單位"
+    )

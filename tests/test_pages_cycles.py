@@ -1,6 +1,7 @@
 """AppTest of every page on a store of two cycles: each opens on the current cycle, `?cycle=`
 opens another (the packet's shows exactly the packet's figures), an unknown year says so and shows
 the current one, and the chooser writes the year into the URL."""
+
 import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -27,8 +28,13 @@ def made(tmp_path_factory):
     engine = make_engine(url)
     with Session(engine) as s:
         two = add_next_cycle(s)
-        accounts.add(s, actor=OPERATOR, name="祕書甲", role=vocab.SECRETARIAT,
-                     password_hash=auth.hash_password("unused pass", rounds=4))
+        accounts.add(
+            s,
+            actor=OPERATOR,
+            name="祕書甲",
+            role=vocab.SECRETARIAT,
+            password_hash=auth.hash_password("unused pass", rounds=4),
+        )
     engine.dispose()
     with serving(url):
         yield two
@@ -44,6 +50,7 @@ def tiles(at: AppTest) -> str:
 
 
 # --- the chooser -----------------------------------------------------------------------------
+
 
 def test_the_chooser_opens_on_the_current_cycle_and_offers_every_year(made):
     at = open_page("home")
@@ -78,6 +85,7 @@ def test_a_year_spelled_with_its_suffix_is_that_year(made):
 
 # --- each page, current and packet cycle ------------------------------------------------------
 
+
 def test_home_tiles_per_cycle(made):
     at = open_page("home")
     text = tiles(at)
@@ -107,7 +115,8 @@ def test_proposals_per_cycle(made):
 def test_the_list_filter_by_proposal_year_keeps_working_within_a_cycle(made):
     at = open_page("proposals", {PARAM: str(made.packet), "group": "交通運輸組", "year": str(made.packet)})
     assert at.dataframe[0].value["id"].tolist() == [f"{made.packet}-C0{i}" for i in range(1, 5)] + [
-        f"{made.packet}-J{i:02d}" for i in range(7, 11)]
+        f"{made.packet}-J{i:02d}" for i in range(7, 11)
+    ]
     assert at.query_params[PARAM] == str(made.packet)  # the filter's URL keeps the year
 
 
@@ -201,6 +210,7 @@ def test_a_new_proposal_goes_into_the_year_shown(made):
 
 # --- a year without a meeting ------------------------------------------------------------------
 
+
 @pytest.fixture
 def started(tmp_path):
     """The packet's store and one proposal of the next year, whose meeting is not set up yet."""
@@ -249,7 +259,6 @@ def test_the_chosen_year_stays_for_the_session_across_pages(made):
     at.query_params.clear()
     at.switch_page("../pages/home.py").run()
     assert chooser(at).value == made.next and PARAM not in at.query_params
-
 
 
 @pytest.fixture

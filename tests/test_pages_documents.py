@@ -1,5 +1,6 @@
 """AppTest of 文件下載: listed for everyone, a bundle per group or city with its count, a summary per
 city; the files it hands out are the documents of dashboard/documents/bundles.py and city_summary.py."""
+
 import io
 
 import docx
@@ -42,6 +43,7 @@ def test_a_group_bundle_by_default_then_a_city(store_url):
 
 def test_the_files_handed_out_are_the_bundle_and_the_summary(store_url):
     from pages.shared import cached
+
     cycle = meeting_cycle()
     version = cached.version()
     title, ids, name = documents_view.bundle_info(version, documents_view.CITY, "臺北市", cycle)

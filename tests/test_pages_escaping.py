@@ -4,6 +4,7 @@ A copy of data/ gets a hostile string in every kind of text field a page shows: 
 units, group names and host agencies, meeting log entries, indicator labels, units and notes, the
 meeting's name and venue; decisions and the meeting record get one in their notes and names.
 """
+
 import csv
 import re
 import shutil
@@ -22,8 +23,17 @@ from tests.pagetest import decision, open_page, serving
 
 HOSTILE = '<img src=x onerror="alert(1)">北管'
 ESCAPED = "&lt;img src=x"
-PROPOSAL_TEXTS = ["title", "card_title", "description", "approach", "benefits", "contact", "card_unit",
-                  "central_ministry", "tracking_reason"]
+PROPOSAL_TEXTS = [
+    "title",
+    "card_title",
+    "description",
+    "approach",
+    "benefits",
+    "contact",
+    "card_unit",
+    "central_ministry",
+    "tracking_reason",
+]
 
 
 def _hostile_proposal(path) -> None:
@@ -63,8 +73,10 @@ def hostile_store(tmp_path_factory):
         _hostile_proposal(data / "proposals" / f"{pid}.yaml")
     _hostile_csv(data / "groups.csv", {"name": ("id", "disaster"), "host_agency": ("id", "disaster")})
     _hostile_csv(data / "group_meetings.csv", {"name": ("group", "disaster")})
-    _hostile_csv(data / "indicators.csv", {"label": ("proposal", "112-J01"), "unit": ("proposal", "112-J01"),
-                                           "note": ("proposal", "112-J01")})
+    _hostile_csv(
+        data / "indicators.csv",
+        {"label": ("proposal", "112-J01"), "unit": ("proposal", "112-J01"), "note": ("proposal", "112-J01")},
+    )
     meeting = yaml.safe_load((data / "meeting.yaml").read_text(encoding="utf-8"))
     meeting["venue"] = HOSTILE
     meeting["name"] = HOSTILE + meeting["name"]
@@ -76,28 +88,37 @@ def hostile_store(tmp_path_factory):
     with Session(engine) as s:
         s.add(decision("112-J01", "保留", note=HOSTILE, by=HOSTILE[:40]))
         s.commit()
-        meeting_record.record(s, meeting_id=meeting["id"], actor=Actor.secretariat("祕書處"), minutes_taker=HOSTILE[:40],
-                              attendance={"taipei": HOSTILE}, conclusions=HOSTILE)
+        meeting_record.record(
+            s,
+            meeting_id=meeting["id"],
+            actor=Actor.secretariat("祕書處"),
+            minutes_taker=HOSTILE[:40],
+            attendance={"taipei": HOSTILE},
+            conclusions=HOSTILE,
+        )
     engine.dispose()
     with serving(url):
         yield url
     databases.drop(url)
 
 
-@pytest.mark.parametrize(("page", "params"), [
-    ("card", {"id": "112-J01"}),
-    ("card", {"id": "112-J17"}),
-    ("card", {"id": "112-C01"}),
-    ("card", {"id": "111-13"}),
-    ("groups", {}),
-    ("groups", {"group": "disaster"}),
-    ("groups", {"group": "public-safety"}),
-    ("home", {}),
-    ("home", {"city": "新北市"}),
-    ("meeting", {"item": "112-J01"}),
-    ("meeting", {"present": "1", "item": "112-J01"}),
-    ("map", {}),
-])
+@pytest.mark.parametrize(
+    ("page", "params"),
+    [
+        ("card", {"id": "112-J01"}),
+        ("card", {"id": "112-J17"}),
+        ("card", {"id": "112-C01"}),
+        ("card", {"id": "111-13"}),
+        ("groups", {}),
+        ("groups", {"group": "disaster"}),
+        ("groups", {"group": "public-safety"}),
+        ("home", {}),
+        ("home", {"city": "新北市"}),
+        ("meeting", {"item": "112-J01"}),
+        ("meeting", {"present": "1", "item": "112-J01"}),
+        ("map", {}),
+    ],
+)
 def test_store_text_in_html_is_escaped(hostile_store, page, params):
     at = open_page(page, params)
     assert not at.exception
@@ -108,9 +129,12 @@ def test_store_text_in_html_is_escaped(hostile_store, page, params):
     assert plain == []
 
 
-@pytest.mark.parametrize(("page", "params", "shown"), [
-    ("card", {"id": "112-J01"}, ["title", "units", "texts", "indicators", "decision note"]),
-])
+@pytest.mark.parametrize(
+    ("page", "params", "shown"),
+    [
+        ("card", {"id": "112-J01"}, ["title", "units", "texts", "indicators", "decision note"]),
+    ],
+)
 def test_hostile_text_is_there_as_text(hostile_store, page, params, shown):
     """The escaping test above is not vacuous: the hostile text reaches these pages, escaped."""
     at = open_page(page, params)
@@ -118,11 +142,14 @@ def test_hostile_text_is_there_as_text(hostile_store, page, params, shown):
     assert html.count(ESCAPED) >= len(shown)
 
 
-@pytest.mark.parametrize(("page", "params", "shown"), [
-    ("groups", {}, ["group name", "host agency"]),
-    ("groups", {"group": "disaster"}, ["title", "units"]),
-    ("home", {"city": "新北市"}, ["title"]),
-])
+@pytest.mark.parametrize(
+    ("page", "params", "shown"),
+    [
+        ("groups", {}, ["group name", "host agency"]),
+        ("groups", {"group": "disaster"}, ["title", "units"]),
+        ("home", {"city": "新北市"}, ["title"]),
+    ],
+)
 def test_hostile_text_is_there_as_data(hostile_store, page, params, shown):
     """Lists are data frames: the hostile text is there as a cell value, drawn as text by the grid."""
     at = open_page(page, params)

@@ -1,4 +1,5 @@
 """AppTest of the groups page: the overview, one group by `?group=<id>`, its year filter, unknown ids."""
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -16,8 +17,14 @@ def test_overview_lists_every_group_with_host_and_link(store_url):
     at = open_groups()
     assert not at.exception
     table = at.dataframe[0].value
-    rows = {name.removeprefix("　└ "): (host, url) for name, host, url in zip(table["name"], table["host"], table["url"])}
-    for name, host in [("交通運輸組", "新北市政府交通局"), ("防災組", "新北市政府消防局"), ("幕僚組", "新北市政府城鄉發展局")]:
+    rows = {
+        name.removeprefix("　└ "): (host, url) for name, host, url in zip(table["name"], table["host"], table["url"])
+    }
+    for name, host in [
+        ("交通運輸組", "新北市政府交通局"),
+        ("防災組", "新北市政府消防局"),
+        ("幕僚組", "新北市政府城鄉發展局"),
+    ]:
         assert rows[name][0] == host
     assert rows["防災治安組"][0] == "（由分組主辦）" and rows["交通運輸組"][1] == "./groups?group=transport"
     assert "　└ 治安組" in table["name"].tolist()  # sub-groups indented under their parent

@@ -1,4 +1,5 @@
 """AppTest of the overview page: headline tiles, status chart, waiting lists, city lens, decisions."""
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -17,8 +18,14 @@ def test_headline_tiles_are_computed_from_the_store(store_url):
     at = open_home()
     assert not at.exception
     text = text_of(at)
-    for expected in ["55 案", "13 案", "擬解除列管 12、持續列管 1", "42 案", "請求中央協助 8、八縣市共同合作 34",
-                     "0／55 案"]:
+    for expected in [
+        "55 案",
+        "13 案",
+        "擬解除列管 12、持續列管 1",
+        "42 案",
+        "請求中央協助 8、八縣市共同合作 34",
+        "0／55 案",
+    ]:
         assert expected in text
 
 
@@ -59,7 +66,12 @@ def test_city_lens_lists_leads_joins_and_mutual_aid(store_url):
     # 桃園市 asked others 1 + 10 + 243 = 254 times and supported others 3 + 7 + 360 = 370 times (112 H1)
     assert "254 件" in text and "370 件" in text
     aid = at.dataframe[1].value.set_index("direction")
-    assert aid.loc["向他縣市請求支援"].tolist() == [1, 10, 243, 254] and aid.loc["支援他縣市"].tolist() == [3, 7, 360, 370]
+    assert aid.loc["向他縣市請求支援"].tolist() == [1, 10, 243, 254] and aid.loc["支援他縣市"].tolist() == [
+        3,
+        7,
+        360,
+        370,
+    ]
 
 
 def test_unknown_city_in_url_is_ignored(store_url):

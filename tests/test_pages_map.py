@@ -1,4 +1,5 @@
 """pages/map.py through AppTest: every number shown equals the store; choices live in the URL."""
+
 import json
 
 import pytest
@@ -14,6 +15,7 @@ def open_map(store_url):
         at = open_page("map", params)
         assert not at.exception, at.exception
         return at
+
     return _open
 
 
@@ -50,6 +52,7 @@ def param(at, name):
 
 # --- the default view
 
+
 def test_matrix_cells_equal_the_store(open_map, mutual_aid):
     cells = heatmap_cells(open_map())
     for row in mutual_aid.itertuples():
@@ -63,7 +66,9 @@ def test_table_equals_the_store_largest_first(open_map, mutual_aid):
     assert shown["合計"].tolist() == sorted(mutual_aid["total"], reverse=True)
     for row in mutual_aid.itertuples():
         match = shown[(shown["請求支援縣市"] == row.from_city) & (shown["提供支援縣市"] == row.to_city)]
-        assert match[["火警", "救護", "轉報", "合計"]].values.tolist() == [[row.fire, row.ambulance, row.relay, row.total]]
+        assert match[["火警", "救護", "轉報", "合計"]].values.tolist() == [
+            [row.fire, row.ambulance, row.relay, row.total]
+        ]
 
 
 def test_map_draws_every_nonzero_pair(open_map, mutual_aid):
@@ -88,6 +93,7 @@ def test_period_and_credits_are_stated(open_map):
 
 
 # --- choosing a city
+
 
 @pytest.mark.parametrize("value", ["taipei", "臺北市", "台北市"])
 def test_city_from_the_url_shows_only_its_flows_and_totals(open_map, mutual_aid, value):
@@ -117,6 +123,7 @@ def test_choosing_a_city_in_the_select_box_puts_it_in_the_url(open_map):
 
 
 # --- clicking the map
+
 
 def map_chart(at):
     charts = at.get("deck_gl_json_chart")
@@ -154,10 +161,13 @@ def taipei_numbers(mutual_aid) -> tuple[str, str]:
     return f"臺北市 請他市支援：合計 {out:,} 件", f"他市請 臺北市 支援：合計 {into:,} 件"
 
 
-@pytest.mark.parametrize("layer_id, pick", [
-    ("counties", lambda feature: feature["properties"]["code"] == "taipei"),
-    ("cities", lambda marker: marker["code"] == "taipei"),
-])
+@pytest.mark.parametrize(
+    "layer_id, pick",
+    [
+        ("counties", lambda feature: feature["properties"]["code"] == "taipei"),
+        ("cities", lambda marker: marker["code"] == "taipei"),
+    ],
+)
 def test_clicking_a_county_or_its_marker_chooses_the_city(open_map, mutual_aid, layer_id, pick):
     at = open_map()
     before = map_chart(at).key
@@ -203,6 +213,7 @@ def test_markup_in_an_unknown_city_is_not_echoed(open_map):
 
 # --- metric and flow switches
 
+
 @pytest.mark.parametrize("metric", ["fire", "ambulance", "relay"])
 def test_metric_from_the_url(open_map, mutual_aid, metric):
     at = open_map(metric=metric)
@@ -210,8 +221,9 @@ def test_metric_from_the_url(open_map, mutual_aid, metric):
     cells = heatmap_cells(at)
     for row in mutual_aid.itertuples():
         assert cells[(row.from_city, row.to_city)] == f"{getattr(row, column):,}"
-    assert arcs(at) == {(r.from_code, r.to_code): getattr(r, column)
-                        for r in mutual_aid.itertuples() if getattr(r, column) > 0}
+    assert arcs(at) == {
+        (r.from_code, r.to_code): getattr(r, column) for r in mutual_aid.itertuples() if getattr(r, column) > 0
+    }
     assert at.segmented_control(key="map_metric").value == metric
 
 

@@ -1,5 +1,6 @@
 """The meeting page and its presenter view through AppTest: read-only for everyone, recording for
 the signed-in secretariat, notes shown as text."""
+
 import pytest
 import streamlit as st
 from sqlmodel import Session
@@ -48,8 +49,11 @@ def secretariat(meeting, users):
 
 
 def _texts(at) -> str:
-    parts = [e.value for kind in ("title", "markdown", "caption", "text", "info", "success", "error", "warning")
-             for e in getattr(at, kind)]
+    parts = [
+        e.value
+        for kind in ("title", "markdown", "caption", "text", "info", "success", "error", "warning")
+        for e in getattr(at, kind)
+    ]
     return "\n".join(str(p) for p in parts)
 
 
@@ -61,7 +65,9 @@ def _record(db_url: str, proposal_id: str, resolution: str, note: str | None = N
     engine = make_engine(db_url)
     build.ensure_built(engine)
     with Session(engine) as s:
-        decisions.record(s, proposal_id=proposal_id, resolution=resolution, note=note, actor=Actor.secretariat("祕書甲"))
+        decisions.record(
+            s, proposal_id=proposal_id, resolution=resolution, note=note, actor=Actor.secretariat("祕書甲")
+        )
 
 
 def _history(db_url: str, proposal_id: str) -> list:
@@ -117,7 +123,9 @@ def test_a_signed_in_secretariat_user_records_and_history_is_kept(secretariat, d
         assert [m.value for m in at.main.success] == [f"已記錄 111-01：{resolution}"]  # said once, inline
     rows = _history(db_url, "111-01")
     assert [(d.resolution, d.note, d.recorded_by) for d in rows] == [
-        ("保留", "待補資料", "祕書甲"), ("修正後通過", HTML_NOTE, "祕書甲")]
+        ("保留", "待補資料", "祕書甲"),
+        ("修正後通過", HTML_NOTE, "祕書甲"),
+    ]
     history = next(d.value for d in at.dataframe if "記錄者" in d.value.columns)
     assert list(history["決議"]) == ["修正後通過", "保留"]  # newest first, the older one kept
 
@@ -170,10 +178,17 @@ def test_presenter_view_steps_through_the_proposals_and_the_address_bar_follows(
     assert at.query_params == {"present": "1", "item": "111-03", "clock": "15:12"}
 
 
-@pytest.mark.parametrize("shortcut, title", [
-    ("PageDown", "111-04"), ("Right", "111-04"), ("Down", "111-04"),
-    ("PageUp", "111-02"), ("Left", "111-02"), ("Up", "111-02"),
-])
+@pytest.mark.parametrize(
+    "shortcut, title",
+    [
+        ("PageDown", "111-04"),
+        ("Right", "111-04"),
+        ("Down", "111-04"),
+        ("PageUp", "111-02"),
+        ("Left", "111-02"),
+        ("Up", "111-02"),
+    ],
+)
 def test_clicker_and_arrow_keys_each_step_once(meeting, shortcut, title):
     meeting.query_params.update({"present": "1", "item": "111-03"})
     at = meeting.run()
@@ -194,13 +209,16 @@ def test_the_first_and_last_steps_keep_their_buttons_but_go_nowhere(meeting):
     assert _step_button(at, "PageDown").disabled and not _step_button(at, "PageUp").disabled
 
 
-@pytest.mark.parametrize("params, title", [
-    ({"step": "1"}, "開放登入"),
-    ({"step": "5"}, "年度合作方案決議"),
-    ({"item": "112-J03"}, "112-J03"),
-    ({"step": "62"}, "會議結束"),
-    ({"clock": "15:12"}, "年度合作方案決議"),  # without a step: the item running now
-])
+@pytest.mark.parametrize(
+    "params, title",
+    [
+        ({"step": "1"}, "開放登入"),
+        ({"step": "5"}, "年度合作方案決議"),
+        ({"item": "112-J03"}, "112-J03"),
+        ({"step": "62"}, "會議結束"),
+        ({"clock": "15:12"}, "年度合作方案決議"),  # without a step: the item running now
+    ],
+)
 def test_presenter_view_opens_any_step_from_its_url(meeting, params, title):
     meeting.query_params.update({"present": "1", **params})
     at = meeting.run()
@@ -208,13 +226,16 @@ def test_presenter_view_opens_any_step_from_its_url(meeting, params, title):
     assert at.title[0].value.startswith(title)
 
 
-@pytest.mark.parametrize("params, shown", [
-    ({"step": "999"}, "` 999 `"),
-    ({"step": "abc", "clock": "15:12"}, "` abc `"),
-    ({"item": "999-X"}, "` 999-X `"),
-    ({"item": "[連結](https://example.com)"}, "` [連結](https://example.com) `"),
-    ({"item": "`x`"}, "`` `x` ``"),
-])
+@pytest.mark.parametrize(
+    "params, shown",
+    [
+        ({"step": "999"}, "` 999 `"),
+        ({"step": "abc", "clock": "15:12"}, "` abc `"),
+        ({"item": "999-X"}, "` 999-X `"),
+        ({"item": "[連結](https://example.com)"}, "` [連結](https://example.com) `"),
+        ({"item": "`x`"}, "`` `x` ``"),
+    ],
+)
 def test_a_step_the_url_names_wrongly_is_reported_not_replaced(meeting, params, shown):
     meeting.query_params.update({"present": "1", **params})
     at = meeting.run()
@@ -361,11 +382,14 @@ def test_a_proposal_step_shows_the_recommendation_and_links_the_card(meeting):
     assert "id=112-J23" in link.proto.query_string
 
 
-@pytest.mark.parametrize("proposal_id, label", [
-    ("111-01", "解除列管原因"),  # carried over, proposed for de-listing
-    ("111-13", "持續列管原因"),  # carried over, to keep tracking
-    ("112-C05", "解除列管原因"),  # a new proposal its group proposes to de-list: named like the others
-])
+@pytest.mark.parametrize(
+    "proposal_id, label",
+    [
+        ("111-01", "解除列管原因"),  # carried over, proposed for de-listing
+        ("111-13", "持續列管原因"),  # carried over, to keep tracking
+        ("112-C05", "解除列管原因"),  # a new proposal its group proposes to de-list: named like the others
+    ],
+)
 def test_the_presenter_and_the_meeting_page_name_the_reason_alike(meeting, db_url, proposal_id, label):
     from dashboard.domain import meeting as meeting_store
     from pages import meeting as meeting_view

@@ -1,6 +1,7 @@
 """我的提案 through AppTest: a signed-in lead sees their groups' proposals with the last update and
 the stale flag, the secretariat all of them, a reader a note to sign in; and the navigation lists
 the page only for those signed in."""
+
 import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
@@ -20,8 +21,13 @@ def url(tmp_path_factory):
     url = store_with_accounts(tmp_path_factory.mktemp("mine") / "store.db")
     with Session(make_engine(url)) as s:
         first = s.exec(select(Proposal).where(Proposal.group_id == "transport").order_by(Proposal.sort_order)).first()
-        editing.edit(s, actor=Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({"transport"})),
-                     proposal_id=first.id, base_version=0, changes={"contact": "交通局 王科長"})
+        editing.edit(
+            s,
+            actor=Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({"transport"})),
+            proposal_id=first.id,
+            base_version=0,
+            changes={"contact": "交通局 王科長"},
+        )
     with serving(url):
         yield url
     databases.drop(url)
@@ -77,11 +83,14 @@ def test_the_secretariat_sees_every_proposal(url):
     assert len(_rows(at)) == len(_ids(url))
 
 
-@pytest.mark.parametrize("actor, shown", [
-    (READER, set()),
-    (Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({"transport"})), {"mine", "new", "sheet"}),
-    (Actor(name="祕書甲", role=vocab.SECRETARIAT), {"mine", "new", "sheet", "accounts", "new_year"}),
-])
+@pytest.mark.parametrize(
+    "actor, shown",
+    [
+        (READER, set()),
+        (Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({"transport"})), {"mine", "new", "sheet"}),
+        (Actor(name="祕書甲", role=vocab.SECRETARIAT), {"mine", "new", "sheet", "accounts", "new_year"}),
+    ],
+)
 def test_the_navigation_lists_the_pages_of_signed_in_users_only_to_them(actor, shown):
     restricted = {name for name, spec in page_list.PAGES.items() if spec.listed_for}
     assert {name for name in restricted if page_list.listed(page_list.PAGES[name], actor)} == shown

@@ -1,5 +1,6 @@
 """The meeting page's 會議紀錄 section through AppTest: the secretariat saves 紀錄, attendance and
 主席結論 in the store, a reload keeps them, readers see them as text only."""
+
 from sqlmodel import Session
 
 from dashboard.datafiles import build
@@ -17,8 +18,7 @@ def _saved(db_url: str):
     engine = make_engine(db_url)
     build.ensure_built(engine)
     with Session(engine) as s:
-        return (meeting_record.history(s, meeting_id=meeting_info(s).meeting.id),
-                queries.cities(s))
+        return (meeting_record.history(s, meeting_id=meeting_info(s).meeting.id), queries.cities(s))
 
 
 def _fill(at, *, taker: str, city_code: str, who: str, conclusions: str):
@@ -38,7 +38,8 @@ def test_the_secretariat_saves_the_record_and_a_reload_keeps_it(secretariat, db_
     assert [m.value for m in at.main.success] == ["已儲存會議紀錄"]
     rows, _ = _saved(db_url)
     assert [(r.minutes_taker, r.attendance, r.conclusions, r.recorded_by) for r in rows] == [
-        ("王小明", {city.code: "副市長 ○○○"}, HTML, "祕書甲")]
+        ("王小明", {city.code: "副市長 ○○○"}, HTML, "祕書甲")
+    ]
     # The form now shows what the store holds (keys carry the saved record's id).
     assert at.text_area(key=f"mr-{rows[0].id}-conclusions").value == HTML
     assert at.text_input(key=f"mr-{rows[0].id}-city-{city.code}").value == "副市長 ○○○"
@@ -47,8 +48,14 @@ def test_the_secretariat_saves_the_record_and_a_reload_keeps_it(secretariat, db_
 def test_a_reader_sees_the_saved_record_as_text_without_a_form(meeting, db_url):
     _, cities = _saved(db_url)
     with Session(make_engine(db_url)) as s:
-        meeting_record.record(s, meeting_id=meeting_info(s).meeting.id, actor=Actor.secretariat("祕書甲"),
-                              minutes_taker="王小明", attendance={cities[0].code: "縣長 ○○○"}, conclusions=HTML)
+        meeting_record.record(
+            s,
+            meeting_id=meeting_info(s).meeting.id,
+            actor=Actor.secretariat("祕書甲"),
+            minutes_taker="王小明",
+            attendance={cities[0].code: "縣長 ○○○"},
+            conclusions=HTML,
+        )
     at = meeting.run()
     assert not at.exception
     assert "儲存會議紀錄" not in [b.label for b in at.button]

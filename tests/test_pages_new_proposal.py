@@ -1,5 +1,6 @@
 """新增提案 through AppTest: a lead fills in the paper card's fields and gets a numbered proposal in
 their group; problems are listed by field and what was typed stays; readers are asked to sign in."""
+
 import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
@@ -25,7 +26,9 @@ def _widget(at: AppTest, kind: str, name: str):
     return next(w for w in getattr(at, kind) if w.key and w.key.endswith(f"-{name}"))
 
 
-def _fill(at: AppTest, *, title: str = "北臺公車轉乘優惠整合", cities: tuple[str, ...] = ("taipei", "new-taipei")) -> None:
+def _fill(
+    at: AppTest, *, title: str = "北臺公車轉乘優惠整合", cities: tuple[str, ...] = ("taipei", "new-taipei")
+) -> None:
     _widget(at, "text_input", "title").input(title)
     _widget(at, "checkbox", f"type-{vocab.PROPOSAL_TYPES[0]}").check()
     for code in cities:
@@ -47,8 +50,11 @@ def _proposals(url: str, **where) -> list[Proposal]:
 
 
 def _text(at: AppTest) -> str:
-    return "\n".join(str(e.value) for kind in ("error", "success", "info", "warning", "markdown", "caption")
-                     for e in getattr(at, kind))
+    return "\n".join(
+        str(e.value)
+        for kind in ("error", "success", "info", "warning", "markdown", "caption")
+        for e in getattr(at, kind)
+    )
 
 
 def test_a_reader_is_asked_to_sign_in_and_gets_no_form(url):
@@ -92,12 +98,14 @@ def test_problems_are_listed_by_field_and_the_typed_values_stay(url):
     assert _widget(at, "checkbox", f"type-{vocab.PROPOSAL_TYPES[0]}").value is True
 
 
-
 def _type_unit(at: AppTest, unit: str, city: str) -> None:
     """Type one lead unit into the editor's first row, as the browser sends it (the form is at its
     first generation)."""
-    at.session_state["new-0-units"] = {"edited_rows": {0: {"unit": unit, "city": city}}, "added_rows": [],
-                                       "deleted_rows": []}
+    at.session_state["new-0-units"] = {
+        "edited_rows": {0: {"unit": unit, "city": city}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
 
 
 def test_a_lead_creates_a_proposal_numbered_in_its_track_with_a_link_to_its_card(url):
@@ -114,7 +122,11 @@ def test_a_lead_creates_a_proposal_numbered_in_its_track_with_a_link_to_its_card
     assert new_id in "\n".join(s.value for s in at.success)
     assert any(link.label.endswith(new_id) for link in at.get("page_link"))
     created = _proposals(url, id=new_id)[0]
-    assert (created.group_id, created.title, created.tracking_status) == ("transport", "北臺公車轉乘優惠整合", vocab.TRACKED)
+    assert (created.group_id, created.title, created.tracking_status) == (
+        "transport",
+        "北臺公車轉乘優惠整合",
+        vocab.TRACKED,
+    )
     with Session(make_engine(url)) as s:
         version = s.exec(select(ProposalVersion).where(ProposalVersion.proposal_id == new_id)).one()
     assert (version.version, version.kind, version.recorded_by) == (1, "create", "交通窗口")

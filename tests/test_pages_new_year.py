@@ -2,6 +2,7 @@
 who leaves (expected from data/ and the decisions recorded, by the rule of dashboard/domain/new_year.py as
 tests/test_new_year.py states it); starting writes the new meeting and the carried-over rows; a
 refusal (the year started already, a date outside the year) is shown and changes nothing."""
+
 from datetime import date
 
 import pytest
@@ -44,8 +45,11 @@ def ids(frame) -> list[str]:
 
 def snapshot(url: str) -> dict:
     with Session(make_engine(url)) as s:
-        return {"proposals": sorted(s.exec(select(Proposal.id))), "meetings": sorted(s.exec(select(Meeting.id))),
-                "versions": s.exec(select(func.count(ProposalVersion.id))).one()}
+        return {
+            "proposals": sorted(s.exec(select(Proposal.id))),
+            "meetings": sorted(s.exec(select(Meeting.id))),
+            "versions": s.exec(select(func.count(ProposalVersion.id))).one(),
+        }
 
 
 def widget(at: AppTest, kind: str, suffix: str):
@@ -104,12 +108,17 @@ def test_the_secretariat_starts_the_year(url):
     with Session(make_engine(url)) as s:
         new = cycles.meeting_of(s, NEXT)
         assert new is not None and new.date == MEETING_DAY and new.venue == "臺北市政府 1 樓"
-        carried = s.exec(select(Proposal).where(Proposal.track == vocab.CARRIED, Proposal.year == NEXT - 1)
-                         .order_by(Proposal.item_no)).all()
+        carried = s.exec(
+            select(Proposal)
+            .where(Proposal.track == vocab.CARRIED, Proposal.year == NEXT - 1)
+            .order_by(Proposal.item_no)
+        ).all()
         assert [p.previous_id for p in carried] == stays
         assert [p.id for p in carried] == preview_ids, "each row got the id the preview showed"
-        assert {v.recorded_by for v in s.exec(select(ProposalVersion).where(
-            ProposalVersion.proposal_id.in_([p.id for p in carried])))} == {SECRETARIAT}
+        assert {
+            v.recorded_by
+            for v in s.exec(select(ProposalVersion).where(ProposalVersion.proposal_id.in_([p.id for p in carried])))
+        } == {SECRETARIAT}
 
 
 def test_starting_a_year_already_started_shows_the_refusal(url):
@@ -146,6 +155,7 @@ def test_starting_needs_the_confirmation(url):
 def test_the_navigation_lists_the_page_for_the_secretariat_only():
     from dashboard.domain.permissions import READER, Actor
     from pages.shared import page_list
+
     spec = page_list.PAGES["new_year"]
     assert page_list.listed(spec, Actor(name=SECRETARIAT, role=vocab.SECRETARIAT))
     assert not page_list.listed(spec, Actor(name=LEAD, role=vocab.LEAD, groups=frozenset({"transport"})))

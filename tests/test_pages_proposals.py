@@ -1,4 +1,5 @@
 """AppTest of the proposal list: every filter from the URL, search, empty result, decisions, downloads."""
+
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -30,18 +31,23 @@ def test_all_proposals_without_filters(store_url):
     assert "55 案" in summary(at)
 
 
-@pytest.mark.parametrize("params, expected", [
-    ({"group": "交通運輸組", "year": "112"}, ["112-C01", "112-C02", "112-C03", "112-C04", "112-J07", "112-J08",
-                                             "112-J09", "112-J10"]),
-    ({"track": "請求中央協助"}, [f"112-C0{i}" for i in range(1, 9)]),
-    ({"year": "111", "tracking": "持續列管"}, ["111-13"]),
-    ({"progress": "待中央回應"}, ["112-C04"]),
-    ({"group": "防災治安組／治安組"}, ["111-06", "112-J18"]),
-    ({"type": "促請中央修正法案", "year": "112"}, None),
-    ({"city": "桃園市", "role": "主辦"}, ["111-02", "111-10", "111-11", "111-12"]),
-    ({"decision": "照案通過"}, ["112-C01"]),
-    ({"decision": "保留"}, ["112-J07"]),
-])
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        (
+            {"group": "交通運輸組", "year": "112"},
+            ["112-C01", "112-C02", "112-C03", "112-C04", "112-J07", "112-J08", "112-J09", "112-J10"],
+        ),
+        ({"track": "請求中央協助"}, [f"112-C0{i}" for i in range(1, 9)]),
+        ({"year": "111", "tracking": "持續列管"}, ["111-13"]),
+        ({"progress": "待中央回應"}, ["112-C04"]),
+        ({"group": "防災治安組／治安組"}, ["111-06", "112-J18"]),
+        ({"type": "促請中央修正法案", "year": "112"}, None),
+        ({"city": "桃園市", "role": "主辦"}, ["111-02", "111-10", "111-11", "111-12"]),
+        ({"decision": "照案通過"}, ["112-C01"]),
+        ({"decision": "保留"}, ["112-J07"]),
+    ],
+)
 def test_filters_from_the_url(store_url, params, expected):
     at = open_list(params)
     assert not at.exception
@@ -60,8 +66,9 @@ def test_city_joins_excludes_111_proposals_without_a_card(store_url):
     assert "112-J28" not in ids  # 桃園市 does not join J28
 
 
-@pytest.mark.parametrize("query, expected", [("月票", "112-C01"), ("台北港", "112-J17"), ("臺北港", "112-J17"),
-                                             ("跨區 通報", "112-J17")])
+@pytest.mark.parametrize(
+    "query, expected", [("月票", "112-C01"), ("台北港", "112-J17"), ("臺北港", "112-J17"), ("跨區 通報", "112-J17")]
+)
 def test_search_folds_variants(store_url, query, expected):
     ids = shown_ids(open_list({"q": query}))
     assert expected in ids and len(ids) < 55

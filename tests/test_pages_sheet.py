@@ -1,6 +1,7 @@
 """試算表更新 through AppTest: a reader is asked to sign in; a lead downloads only their own groups,
 uploads an edited workbook, sees the preview table, applies it (one version by them) and sees the
 same file change nothing the second time; a bad file lists its problems by row and column."""
+
 import pytest
 import streamlit as st
 from sqlmodel import Session, select

@@ -1,5 +1,6 @@
 """The sign-in form on the meeting page through AppTest: what a visitor is told after a wrong
 password, a refused attempt or a busy server, and how a broken secrets.toml is reported."""
+
 import logging
 
 import pytest
@@ -83,13 +84,16 @@ def test_a_busy_server_says_so_and_counts_no_failure(meeting, users, monkeypatch
     assert _can_record(sign_in(at, PASSWORD))  # and may try again at once
 
 
-@pytest.mark.parametrize("section, expected", [
-    ("users", "應為區段 [secretariat]"),
-    ({"users": "祕書甲"}, "[secretariat.users] 應為"),
-    ({"users": {"祕書甲": "rehearsal pass"}}, "第 1 個帳號：值不是 bcrypt 密碼雜湊"),
-    ({"users": {"祕書甲": 42}}, "第 1 個帳號：值應為一段文字"),
-    ({"users": {}, "oidc_emails": "a@example.org"}, "oidc_emails 應為電子郵件的清單"),
-])
+@pytest.mark.parametrize(
+    "section, expected",
+    [
+        ("users", "應為區段 [secretariat]"),
+        ({"users": "祕書甲"}, "[secretariat.users] 應為"),
+        ({"users": {"祕書甲": "rehearsal pass"}}, "第 1 個帳號：值不是 bcrypt 密碼雜湊"),
+        ({"users": {"祕書甲": 42}}, "第 1 個帳號：值應為一段文字"),
+        ({"users": {}, "oidc_emails": "a@example.org"}, "oidc_emails 應為電子郵件的清單"),
+    ],
+)
 def test_a_broken_secretariat_section_is_reported_on_the_form_and_in_the_log(meeting, section, expected, caplog):
     meeting.secrets["secretariat"] = section
     with caplog.at_level(logging.ERROR):
@@ -124,7 +128,9 @@ def secrets_file(tmp_path, monkeypatch):
 
 
 def test_a_secrets_file_that_is_not_valid_toml_is_reported(meeting, secrets_file, users, caplog):
-    secrets_file.write_text(f'[secretariat.users]\n"祕書甲" = "{users["祕書甲"]}\n', encoding="utf-8")  # no closing quote
+    secrets_file.write_text(
+        f'[secretariat.users]\n"祕書甲" = "{users["祕書甲"]}\n', encoding="utf-8"
+    )  # no closing quote
     with caplog.at_level(logging.ERROR):
         at = meeting.run()
     assert not at.exception
@@ -155,6 +161,7 @@ def _cookie_scripts(at) -> list[str]:
 def _reopened(meeting, users, monkeypatch, cookie: str | None):
     """The page opened again in a new tab (a new session) whose browser sends `cookie`."""
     from streamlit.testing.v1 import AppTest
+
     monkeypatch.setattr(auth_form, "cookie_token", lambda: cookie)
     at = AppTest.from_file(APP, default_timeout=30)
     at.secrets["secretariat"] = {"users": users}
@@ -206,8 +213,13 @@ def test_a_made_up_cookie_signs_nobody_in(meeting, users, monkeypatch):
     assert not _can_record(at) and not at.exception
 
 
-OIDC = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "dashboard",
-        "client_secret": "y" * 16, "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+OIDC = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "x" * 32,
+    "client_id": "dashboard",
+    "client_secret": "y" * 16,
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
 
 
 def test_an_oidc_section_offers_the_oidc_sign_in(meeting):

@@ -1,5 +1,6 @@
 """The URL is the truth: every page resolves variant spellings to one canonical URL, says so when a
 URL names nothing (as plain text), and its links carry their context to the next page."""
+
 from urllib.parse import parse_qs
 
 import pytest
@@ -15,6 +16,7 @@ def link(at, label_part: str):
 
 
 # --- card --------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("typed", ["112-j02", "１１２－Ｊ０２", " 112-J02 "])
 def test_card_accepts_any_case_or_width_and_shows_the_stored_id_in_the_url(store_url, typed):
@@ -41,6 +43,7 @@ def test_card_names_an_unknown_id_as_plain_text(store_url, raw):
 
 
 # --- groups ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("typed", ["TRANSPORT", "交通運輸組", "Transport"])
 def test_group_accepts_its_name_or_any_case(store_url, typed):
@@ -70,6 +73,7 @@ def test_groups_overview_clears_the_url(store_url):
 
 # --- home's city lens ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("typed", ["桃園市", "taoyuan", "TAOYUAN"])
 def test_city_lens_accepts_code_or_name_and_links_keep_the_city(store_url, typed):
     at = open_page("home", {"city": typed})
@@ -95,6 +99,7 @@ def test_unknown_city_in_the_lens_says_so(store_url):
 
 # --- proposal list -----------------------------------------------------------------------------
 
+
 def test_list_rewrites_variant_spellings_to_its_labels(store_url):
     at = open_page("proposals", {"city": "台北市", "track": "JOINT", "group": "transport"})
     assert not at.error
@@ -103,15 +108,22 @@ def test_list_rewrites_variant_spellings_to_its_labels(store_url):
     assert at.selectbox(key="city").value == "臺北市"
 
 
-@pytest.mark.parametrize("key, raw, name", [
-    ("group", "nope", "議題組"), ("year", "999", "年度"), ("city", "台中市", "縣市"), ("decision", "通過", "會議決議"),
-])
+@pytest.mark.parametrize(
+    "key, raw, name",
+    [
+        ("group", "nope", "議題組"),
+        ("year", "999", "年度"),
+        ("city", "台中市", "縣市"),
+        ("decision", "通過", "會議決議"),
+    ],
+)
 def test_list_says_which_filter_value_it_ignored(store_url, key, raw, name):
     at = open_page("proposals", {key: raw})
     assert any(f"篩選條件「{name}」的值「` {raw} `」不存在" in e.value for e in at.error)
 
 
 # --- map -----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("key, raw, what", [("metric", "bogus", "件數類別"), ("flow", "people", "資料類別")])
 def test_map_says_which_choice_it_ignored(store_url, key, raw, what):

@@ -1,5 +1,6 @@
 """Who may edit which proposal: readers nothing, a lead their own groups' proposals (a parent
 group's lead also its sub-groups'), the secretariat everything."""
+
 import pytest
 
 from dashboard.domain import vocab
@@ -22,17 +23,20 @@ def lead(*groups: str) -> Actor:
     return Actor(name="窗口", role=vocab.LEAD, groups=frozenset(groups))
 
 
-@pytest.mark.parametrize("actor, proposal, allowed", [
-    (READER, TRANSPORT, False),
-    (lead("transport"), TRANSPORT, True),
-    (lead("transport"), EDUCATION, False),
-    (lead("education"), EDUCATION, True),
-    (lead("culture-education"), EDUCATION, True),
-    (lead("culture"), EDUCATION, False),
-    (Actor(name=None, role=vocab.SECRETARIAT), TRANSPORT, False),  # a role without a signed-in name
-    (Actor(name="祕書甲", role=vocab.SECRETARIAT), EDUCATION, True),
-    (OPERATOR, TRANSPORT, True),
-])
+@pytest.mark.parametrize(
+    "actor, proposal, allowed",
+    [
+        (READER, TRANSPORT, False),
+        (lead("transport"), TRANSPORT, True),
+        (lead("transport"), EDUCATION, False),
+        (lead("education"), EDUCATION, True),
+        (lead("culture-education"), EDUCATION, True),
+        (lead("culture"), EDUCATION, False),
+        (Actor(name=None, role=vocab.SECRETARIAT), TRANSPORT, False),  # a role without a signed-in name
+        (Actor(name="祕書甲", role=vocab.SECRETARIAT), EDUCATION, True),
+        (OPERATOR, TRANSPORT, True),
+    ],
+)
 def test_who_may_edit_a_proposal(actor, proposal, allowed):
     assert may_edit(actor, proposal) is allowed
     if allowed:

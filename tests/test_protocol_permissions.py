@@ -10,6 +10,7 @@ a forged sign-in state) leave every table of the store as it was and are sent no
 widgets; the same replay from an allowed session does write, so the technique is proven to reach
 the data functions (a negative result cannot pass for want of a working replay).
 """
+
 import pytest
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, select
@@ -28,7 +29,10 @@ PASSWORD = "protocol test pass"
 LEAD, SECRETARIAT = "交通窗口", "祕書甲"  # accounts in the store
 FILE_SECRETARIAT = "祕書乙"  # a secretariat user of secrets.toml ([secretariat.users])
 OWN, OTHER = "112-J07", "112-J32"  # the lead's group's proposal, and one of another group
-UNTRACKED = {"sign_in_throttle", "sign_in_session"}  # sign-in bookkeeping (failures, remembered sign-ins), not the store's content
+UNTRACKED = {
+    "sign_in_throttle",
+    "sign_in_session",
+}  # sign-in bookkeeping (failures, remembered sign-ins), not the store's content
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +60,11 @@ def live(tmp_path_factory):
 def snapshot(engine) -> dict[str, list[tuple]]:
     """Every row of every table of the store (sign-in bookkeeping aside), in a stable order."""
     with engine.connect() as connection:
-        return {table.name: sorted(map(tuple, connection.execute(sa_select(table))), key=repr)
-                for table in SQLModel.metadata.sorted_tables if table.name not in UNTRACKED}
+        return {
+            table.name: sorted(map(tuple, connection.execute(sa_select(table))), key=repr)
+            for table in SQLModel.metadata.sorted_tables
+            if table.name not in UNTRACKED
+        }
 
 
 def count(engine, model, **where) -> int:
@@ -74,8 +81,9 @@ def recorded(base: str, name: str, page: str, query: str, submit: str):
         return tab.sign_in(page, query, name, PASSWORD).form(submit)
 
 
-def replay(base: str, page: str, query: str, states, *, as_user: str | None = None, first: bool = False,
-           check: bool = True):
+def replay(
+    base: str, page: str, query: str, states, *, as_user: str | None = None, first: bool = False, check: bool = True
+):
     """The run a session gets for `states`: a fresh reader's (or `as_user`'s) tab. `first`: the states
     come with the tab's very first message, before any run drew the page in this session."""
     with Tab(base) as tab:
@@ -102,6 +110,7 @@ def by_label(form) -> dict:
 
 # --- the card's edit form and the secretariat's revert -----------------------------------------
 
+
 def edit_states(form, contact: str):
     widgets = by_label(form)
     return [widgets["聯絡人"].set(contact), widgets["儲存修改"].press()]
@@ -116,8 +125,9 @@ def edit_form(live):
 @pytest.mark.parametrize("first", [False, True], ids=["after-a-run", "first-message"])
 def test_a_reader_replaying_the_lead_s_save_on_the_card_writes_nothing(live, edit_form, first):
     base, engine = live
-    run = assert_refused(engine, base, "card", f"id={OWN}", edit_states(edit_form, "讀者偽造的聯絡人"), edit_form,
-                         first=first)
+    run = assert_refused(
+        engine, base, "card", f"id={OWN}", edit_states(edit_form, "讀者偽造的聯絡人"), edit_form, first=first
+    )
     assert not any(w.label == "儲存修改" for w in run.widgets)
 
 
@@ -151,8 +161,13 @@ def test_only_the_secretariat_s_replayed_revert_is_recorded(live):
     is drawn and no version is added; replayed by the secretariat, the revert is a new version."""
     base, engine = live
     with Session(engine) as s:
-        editing.edit(s, actor=permissions.OPERATOR, proposal_id=OWN, changes={"contact": "待還原的聯絡人"},
-                     base_version=editing.current_version(s, OWN))
+        editing.edit(
+            s,
+            actor=permissions.OPERATOR,
+            proposal_id=OWN,
+            changes={"contact": "待還原的聯絡人"},
+            base_version=editing.current_version(s, OWN),
+        )
     with Tab(base) as tab:
         opened = tab.sign_in("card", f"id={OWN}", SECRETARIAT, PASSWORD)
         ask = opened.widget("還原此版本", "button")
@@ -176,6 +191,7 @@ def test_only_the_secretariat_s_replayed_revert_is_recorded(live):
 
 
 # --- the meeting page: decisions and the minutes (the secretariat only) ------------------------
+
 
 def decision_states(form, note: str):
     widgets = by_label(form)
@@ -213,10 +229,16 @@ def test_only_the_secretariat_s_replayed_minutes_are_saved(live, who):
 
 # --- account management (the secretariat only) -------------------------------------------------
 
+
 def account_states(form, name: str):
     widgets = by_label(form)
-    return [widgets["帳號名稱"].set(name), widgets["角色"].set(vocab.ROLES[vocab.SECRETARIAT]),
-            widgets["密碼"].set(PASSWORD), widgets["再次輸入密碼"].set(PASSWORD), widgets["新增帳號"].press()]
+    return [
+        widgets["帳號名稱"].set(name),
+        widgets["角色"].set(vocab.ROLES[vocab.SECRETARIAT]),
+        widgets["密碼"].set(PASSWORD),
+        widgets["再次輸入密碼"].set(PASSWORD),
+        widgets["新增帳號"].press(),
+    ]
 
 
 @pytest.mark.parametrize("who", [None, LEAD], ids=["reader", "lead"])
@@ -248,13 +270,22 @@ def test_only_the_secretariat_s_replayed_disable_stops_an_account(live):
 
 # --- a new proposal (signed-in users only) ----------------------------------------------------
 
+
 def new_proposal_states(form, title: str):
     widgets = by_label(form)
     units = next(w for w in form if w.kind == "dataframe")  # the lead-unit editor has no label
-    edited = '{"edited_rows": {"0": {"unit": "新北市政府交通局", "city": "新北市"}}, "added_rows": [], "deleted_rows": []}'
-    return [widgets["提案名稱"].set(title), widgets[vocab.PROPOSAL_TYPES[0]].set(True),
-            widgets["臺北市"].set(True), widgets["新北市"].set(True), widgets["說明"].set("跨市通勤族轉乘成本高。"),
-            units.set(edited), widgets["送出新增"].press()]
+    edited = (
+        '{"edited_rows": {"0": {"unit": "新北市政府交通局", "city": "新北市"}}, "added_rows": [], "deleted_rows": []}'
+    )
+    return [
+        widgets["提案名稱"].set(title),
+        widgets[vocab.PROPOSAL_TYPES[0]].set(True),
+        widgets["臺北市"].set(True),
+        widgets["新北市"].set(True),
+        widgets["說明"].set("跨市通勤族轉乘成本高。"),
+        units.set(edited),
+        widgets["送出新增"].press(),
+    ]
 
 
 def test_a_reader_s_replayed_new_proposal_is_not_created_and_the_lead_s_is(live):
@@ -286,9 +317,17 @@ def test_a_lead_replaying_the_secretariat_s_new_proposal_cannot_file_it_in_anoth
 
 # --- crafted URLs and a forged sign-in ----------------------------------------------------------
 
-@pytest.mark.parametrize("page, query, submit", [
-    ("card", f"id={OWN}&edit=1", "儲存修改"), ("card", f"id={OTHER}", "儲存修改"), ("new", f"id={OWN}", "送出新增"),
-    ("accounts", f"id={OWN}&role=secretariat", "新增帳號"), ("mine", f"id={OWN}", None)])
+
+@pytest.mark.parametrize(
+    "page, query, submit",
+    [
+        ("card", f"id={OWN}&edit=1", "儲存修改"),
+        ("card", f"id={OTHER}", "儲存修改"),
+        ("new", f"id={OWN}", "送出新增"),
+        ("accounts", f"id={OWN}&role=secretariat", "新增帳號"),
+        ("mine", f"id={OWN}", None),
+    ],
+)
 def test_a_reader_s_crafted_query_strings_get_no_form(live, page, query, submit):
     base, engine = live
     before = snapshot(engine)
@@ -307,6 +346,7 @@ def test_a_reader_cannot_forge_the_signed_in_state_with_a_widget_id(live, forged
     base, engine = live
     form = recorded(base, SECRETARIAT, "accounts", "", "新增帳號")
     forged = WidgetState(id=forged_id, string_value=SECRETARIAT)
-    run = assert_refused(engine, base, "accounts", "", [forged, *account_states(form, "偽造登入的祕書")], form,
-                         first=True, check=False)
+    run = assert_refused(
+        engine, base, "accounts", "", [forged, *account_states(form, "偽造登入的祕書")], form, first=True, check=False
+    )
     assert "請先" in run.texts() and "目前登入" not in run.texts()

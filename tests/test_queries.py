@@ -1,4 +1,5 @@
 """Store queries: the proposals frame with the decision in force, headline counts, cards, mutual aid."""
+
 from datetime import datetime
 
 import pytest
@@ -25,10 +26,22 @@ def test_headline_counts(session, frame):
 def test_decisions_latest_in_force(fresh_engine):
     build.load(fresh_engine)
     with Session(fresh_engine) as s:
-        s.add(Decision(proposal_id="112-J02", resolution="保留", recorded_at=datetime(2023, 8, 8, 14, tzinfo=TAIPEI),
-                       recorded_by="a"))
-        s.add(Decision(proposal_id="112-J02", resolution="照案通過",
-                       recorded_at=datetime(2023, 8, 8, 15, tzinfo=TAIPEI), recorded_by="b"))
+        s.add(
+            Decision(
+                proposal_id="112-J02",
+                resolution="保留",
+                recorded_at=datetime(2023, 8, 8, 14, tzinfo=TAIPEI),
+                recorded_by="a",
+            )
+        )
+        s.add(
+            Decision(
+                proposal_id="112-J02",
+                resolution="照案通過",
+                recorded_at=datetime(2023, 8, 8, 15, tzinfo=TAIPEI),
+                recorded_by="b",
+            )
+        )
         s.commit()
         frame = queries.proposals_frame(s)
         assert frame.set_index("id").loc["112-J02", "resolution"] == "照案通過"
@@ -63,4 +76,3 @@ def test_headline_years_follow_a_later_meeting(fresh_engine):
 def test_track_labels_carry_the_proposals_own_year(frame):
     labels = frame.drop_duplicates("track").set_index("track")["track_label"].to_dict()
     assert labels == {vocab.CARRIED: "111年度列管案", vocab.CENTRAL: "請求中央協助", vocab.JOINT: "八縣市共同合作"}
-

@@ -1,5 +1,6 @@
 """Queries of a store of two cycles: each reads the chosen cycle, the current one by default, and
 the packet's cycle still gives exactly the packet's figures (test_fidelity's expected values)."""
+
 from collections import Counter
 
 import pytest
@@ -39,7 +40,13 @@ def test_the_packet_cycle_gives_the_packet_figures(two):
     assert list(zip(aid["from_city"], aid["to_city"], aid["fire"], aid["ambulance"], aid["relay"])) == MUTUAL_AID
     head = queries.headline(s, year=made.packet)
     assert (head.total, head.carried, head.carried_delist, head.carried_keep, head.central, head.joint) == (
-        55, 13, 12, 1, 8, 34)
+        55,
+        13,
+        12,
+        1,
+        8,
+        34,
+    )
     assert head.meeting_year == made.packet and roc_year(head.meeting_date.year) == made.packet
 
 
@@ -47,7 +54,12 @@ def test_the_current_cycle_headline(two):
     s, made = two
     head = queries.headline(s)
     assert (head.meeting_year, head.carried_year, head.total, head.carried, head.new) == (
-        made.next, made.packet, 2, 1, 1)
+        made.next,
+        made.packet,
+        2,
+        1,
+        1,
+    )
     assert head.carried_label == vocab.track_label(vocab.CARRIED, year=made.packet)
 
 
@@ -84,7 +96,10 @@ def test_minutes_of_the_chosen_cycle(two):
 
 def test_a_card_shows_its_cycle_and_lineage(two):
     s, made = two
-    old, carried = queries.proposal_card(s, proposal_id=made.carried_from), queries.proposal_card(s, proposal_id=made.carried_id)
+    old, carried = (
+        queries.proposal_card(s, proposal_id=made.carried_from),
+        queries.proposal_card(s, proposal_id=made.carried_id),
+    )
     assert (old.cycle, carried.cycle) == (made.packet, made.next)
     assert carried.continues == made.carried_from and old.continued_as == [made.carried_id]
     assert old.continues is None and carried.continued_as == []

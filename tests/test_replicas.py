@@ -4,6 +4,7 @@ A page caches what it reads per store version (pages/shared/cached.py), so a rep
 recorded on another one exactly when that decision changes the version it reads at its next run.
 The browser test through nginx is tests/browser/test_replicas_browser.py.
 """
+
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -35,7 +36,9 @@ def test_a_decision_committed_after_a_later_one_still_changes_the_version(writab
         slow.add(Decision(proposal_id="111-01", resolution="保留", recorded_at=T0, recorded_by="祕書甲"))
         slow.flush()  # its id is taken, not yet visible to anyone else
         with Session(writable_engine) as fast:
-            decisions.record(fast, proposal_id="111-02", resolution="照案通過", actor=Actor.secretariat("祕書乙"), now=T0)
+            decisions.record(
+                fast, proposal_id="111-02", resolution="照案通過", actor=Actor.secretariat("祕書乙"), now=T0
+            )
         between = queries.store_version(reader)
         reader.rollback()  # a replica's next run reads afresh
         slow.commit()
@@ -49,8 +52,12 @@ def test_replicas_starting_together_on_an_empty_database_build_it_once(db_url):
     collide (one failed with a duplicate key) nor build it twice."""
     require_postgres()
     script = "from dashboard.datafiles import build; from dashboard.store import db; print(build.ensure_built(db.make_engine()))"
-    starts = [subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    starts = [
+        subprocess.Popen(
+            [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
     results = [(p.wait(120), *p.communicate()) for p in starts]
     assert [code for code, _, _ in results] == [0, 0, 0], [err[-2000:] for _, _, err in results]
     assert sorted(out.strip() for _, out, _ in results) == ["False", "False", "True"]

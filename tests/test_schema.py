@@ -1,5 +1,6 @@
 """Migrations: a new store is made by them, the models match the newest revision, and upgrading
 a store made by an earlier release keeps every row."""
+
 from datetime import UTC, datetime
 
 import pytest
@@ -23,15 +24,24 @@ def _rows(engine, columns: dict[str, list[str]] | None = None) -> dict[str, list
     """Every table's rows; of `columns` only, when given (a newer revision may add columns)."""
     tables = columns or _columns(engine)
     with engine.connect() as connection:
-        return {table: sorted(map(tuple, connection.execute(text(
-                    "SELECT " + ", ".join(f'"{c}"' for c in names) + f' FROM "{table}"'))), key=repr)
-                for table, names in tables.items()}
+        return {
+            table: sorted(
+                map(
+                    tuple, connection.execute(text("SELECT " + ", ".join(f'"{c}"' for c in names) + f' FROM "{table}"'))
+                ),
+                key=repr,
+            )
+            for table, names in tables.items()
+        }
 
 
 def _columns(engine) -> dict[str, list[str]]:
     with engine.connect() as connection:
-        return {table: [c["name"] for c in inspect(connection).get_columns(table)]
-                for table in inspect(connection).get_table_names() if table != "alembic_version"}
+        return {
+            table: [c["name"] for c in inspect(connection).get_columns(table)]
+            for table in inspect(connection).get_table_names()
+            if table != "alembic_version"
+        }
 
 
 def test_a_new_store_is_at_the_newest_revision(engine):
@@ -43,8 +53,7 @@ def test_the_models_and_the_newest_revision_agree(engine):
     """A model change without its migration fails here."""
     schema.upgrade(engine)
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
-                                SQLModel.metadata)
+        diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), SQLModel.metadata)
     assert diff == []
 
 
@@ -63,8 +72,15 @@ def previous_release(engine):
     build.load(engine)
     downgrade(engine, schema.BASELINE)
     with Session(engine) as s:  # as decisions.record wrote it (which reads today's columns of Proposal)
-        s.add(Decision(proposal_id="111-01", resolution="保留", note="待補資料", recorded_at=datetime.now(UTC),
-                       recorded_by="祕書甲"))
+        s.add(
+            Decision(
+                proposal_id="111-01",
+                resolution="保留",
+                note="待補資料",
+                recorded_at=datetime.now(UTC),
+                recorded_by="祕書甲",
+            )
+        )
         s.commit()
     return engine
 

@@ -1,6 +1,7 @@
 """Session tokens of password sign-ins (dashboard/web/sessions.py): a token signs in its account until it
 idles out, reaches its maximum age, is revoked, or its account is disabled or gets a new password;
 a token that was altered, or only its stored hash, signs nobody in."""
+
 import pytest
 from sqlalchemy import select
 from sqlmodel import Session
@@ -51,14 +52,17 @@ def test_each_sign_in_gets_its_own_token(engine, clock):
     assert sessions.resolve(engine, second, USERS, clock=clock) == "祕書甲"  # another browser stays signed in
 
 
-@pytest.mark.parametrize("tampered", [
-    lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # one character changed
-    lambda t: t + "x",
-    lambda t: t[:20],
-    lambda t: "",
-    lambda t: None,
-    lambda t: "x" * 10_000,
-])
+@pytest.mark.parametrize(
+    "tampered",
+    [
+        lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # one character changed
+        lambda t: t + "x",
+        lambda t: t[:20],
+        lambda t: "",
+        lambda t: None,
+        lambda t: "x" * 10_000,
+    ],
+)
 def test_an_altered_or_missing_token_signs_nobody_in(engine, clock, tampered):
     token = sessions.issue(engine, "祕書甲", HASH, clock=clock)
     assert sessions.resolve(engine, tampered(token), USERS, clock=clock) is None
@@ -135,4 +139,3 @@ def test_disabling_an_account_or_changing_its_password_in_the_store_ends_its_ses
         assert sessions.resolve(writable_engine, second, users(), clock=clock) is None
         accounts.set_disabled(s, actor=OPERATOR, name="窗口甲", disabled=False)
         assert sessions.resolve(writable_engine, first, users(), clock=clock) is None  # re-enabling needs a new sign-in
-

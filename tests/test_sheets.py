@@ -1,5 +1,6 @@
 """Downloads of the proposal list and the CLI's CSV export: typed text never runs as a formula,
 a proposal without a decision reads 未決議, and the workbook prints on A4 landscape."""
+
 import csv
 import io
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from dashboard.domain import decisions, queries, vocab
 from dashboard.domain.permissions import Actor
 from tests.xlsxcheck import assert_prints_on_a4_landscape_with_its_header
 
-RISKY = ["=1+1", "+886-2-2960-3456", "-5", "@SUM(A1:A2)", "\tx", "\rx", "=HYPERLINK(\"http://x\",\"點我\")"]
+RISKY = ["=1+1", "+886-2-2960-3456", "-5", "@SUM(A1:A2)", "\tx", "\rx", '=HYPERLINK("http://x","點我")']
 
 
 @pytest.fixture
@@ -54,13 +55,21 @@ def test_the_excel_download_prints_on_a4_landscape_with_the_header_on_every_page
 def test_the_cli_export_guards_a_note_too(fresh_engine, tmp_path):
     build.load(fresh_engine)
     with Session(fresh_engine) as s:
-        decisions.record(s, proposal_id="111-01", resolution="保留", note="=1+1", actor=Actor.secretariat("祕書甲"),
-                         now=datetime(2023, 8, 8, tzinfo=UTC))
+        decisions.record(
+            s,
+            proposal_id="111-01",
+            resolution="保留",
+            note="=1+1",
+            actor=Actor.secretariat("祕書甲"),
+            now=datetime(2023, 8, 8, tzinfo=UTC),
+        )
     export.export_csv(fresh_engine, tmp_path)
     rows = list(csv.DictReader(io.StringIO((tmp_path / "decisions.csv").read_text("utf-8-sig"), newline="")))
     assert rows[0]["note"] == "'=1+1"
 
 
-@pytest.mark.parametrize("value, safe", [("=1", "'=1"), ("臺北市", "臺北市"), ("a=b", "a=b"), (5, 5), (-5, -5), ("", "")])
+@pytest.mark.parametrize(
+    "value, safe", [("=1", "'=1"), ("臺北市", "臺北市"), ("a=b", "a=b"), (5, 5), (-5, -5), ("", "")]
+)
 def test_csv_safe_touches_only_text_that_starts_like_a_formula(value, safe):
     assert sheets.csv_safe(value) == safe

@@ -1,6 +1,7 @@
 """The database is the source of truth: `load` refuses to overwrite a store holding edits, and
 `load --as-versions` brings data/ in as new versions, all or nothing, never losing an edit, a
 decision, a minutes record or an account."""
+
 import csv
 import shutil
 from datetime import UTC, date, datetime
@@ -32,8 +33,13 @@ EDITED = "112-J02"
 
 def edit_contact(engine, proposal_id: str, contact: str) -> None:
     with Session(engine) as session:
-        editing.edit(session, actor=OPERATOR, proposal_id=proposal_id, changes={"contact": contact},
-                     base_version=editing.current_version(session, proposal_id))
+        editing.edit(
+            session,
+            actor=OPERATOR,
+            proposal_id=proposal_id,
+            changes={"contact": contact},
+            base_version=editing.current_version(session, proposal_id),
+        )
 
 
 @pytest.fixture
@@ -42,8 +48,11 @@ def edited(engine):
     edit_contact(engine, EDITED, "線上改的聯絡人")
     with Session(engine) as session:
         decisions.record(session, proposal_id=EDITED, resolution=vocab.RESOLUTIONS[0], actor=Actor.secretariat("祕書"))
-        session.add(MeetingRecord(meeting_id="112-vice-mayors", minutes_taker="紀錄者", recorded_at=datetime.now(UTC),
-                                  recorded_by="祕書"))
+        session.add(
+            MeetingRecord(
+                meeting_id="112-vice-mayors", minutes_taker="紀錄者", recorded_at=datetime.now(UTC), recorded_by="祕書"
+            )
+        )
         session.commit()
     add_account(engine, "祕書", vocab.SECRETARIAT)
     add_account(engine, "交通窗口", vocab.LEAD, "transport")
@@ -52,8 +61,10 @@ def edited(engine):
 
 def counts(engine) -> dict:
     with Session(engine) as session:
-        return {model.__name__: session.exec(select(func.count()).select_from(model)).one()
-                for model in (Decision, MeetingRecord, ProposalVersion, Account)}
+        return {
+            model.__name__: session.exec(select(func.count()).select_from(model)).one()
+            for model in (Decision, MeetingRecord, ProposalVersion, Account)
+        }
 
 
 def document(engine, proposal_id: str) -> dict:
@@ -63,8 +74,10 @@ def document(engine, proposal_id: str) -> dict:
 
 def history(engine, proposal_id: str) -> list[tuple]:
     with Session(engine) as session:
-        return [(v.version, v.kind, v.recorded_by, [c["field"] for c in v.changes])
-                for v in editing.history(session, proposal_id)]
+        return [
+            (v.version, v.kind, v.recorded_by, [c["field"] for c in v.changes])
+            for v in editing.history(session, proposal_id)
+        ]
 
 
 def rewrite(path, change) -> None:
@@ -94,12 +107,16 @@ def test_load_as_versions_imports_changes_as_versions_and_loses_nothing(edited, 
     before = counts(edited)
     rewrite(data_copy / "proposals" / "112-J03.yaml", lambda d: d.update(contact="data/ 改的聯絡人"))
     new = data_copy / "proposals" / "112-J35.yaml"
-    new.write_text((data_copy / "proposals" / "112-J34.yaml").read_text(encoding="utf-8").replace("112-J34", "112-J35"),
-                   encoding="utf-8")
+    new.write_text(
+        (data_copy / "proposals" / "112-J34.yaml").read_text(encoding="utf-8").replace("112-J34", "112-J35"),
+        encoding="utf-8",
+    )
     only_in_store = document(edited, "112-J34")
     (data_copy / "proposals" / "112-J34.yaml").unlink()
     meetings = data_copy / "group_meetings.csv"
-    meetings.write_text(meetings.read_text(encoding="utf-8").replace("第1次工作會議", "第一次工作會議"), encoding="utf-8")
+    meetings.write_text(
+        meetings.read_text(encoding="utf-8").replace("第1次工作會議", "第一次工作會議"), encoding="utf-8"
+    )
 
     assert main(["--data", str(data_copy), "load", "--as-versions", "--user", "祕書"]) == 0
     out = capsys.readouterr().out
@@ -114,8 +131,9 @@ def test_load_as_versions_imports_changes_as_versions_and_loses_nothing(edited, 
     assert document(edited, "112-J34") == only_in_store
     assert history(edited, "112-J34") == []
     after = counts(edited)
-    assert {k: after[k] for k in ("Decision", "MeetingRecord", "Account")} == \
-        {k: before[k] for k in ("Decision", "MeetingRecord", "Account")}
+    assert {k: after[k] for k in ("Decision", "MeetingRecord", "Account")} == {
+        k: before[k] for k in ("Decision", "MeetingRecord", "Account")
+    }
     assert after["ProposalVersion"] == before["ProposalVersion"] + 3
     with Session(edited) as session:
         names = {m.name for m in session.exec(select(GroupMeeting))}
@@ -147,9 +165,11 @@ def test_a_group_still_used_by_a_proposal_only_in_the_store_is_not_removed(edite
     """112-J01 is the culture group's only proposal: dropping both from data/ would leave the
     store's 112-J01 without its group, so the whole import is refused."""
     (data_copy / "proposals" / "112-J01.yaml").unlink()
-    for name, keep in (("indicators.csv", lambda row: row["proposal"] != "112-J01"),
-                       ("group_meetings.csv", lambda row: row["group"] != "culture"),
-                       ("groups.csv", lambda row: row["id"] != "culture")):
+    for name, keep in (
+        ("indicators.csv", lambda row: row["proposal"] != "112-J01"),
+        ("group_meetings.csv", lambda row: row["group"] != "culture"),
+        ("groups.csv", lambda row: row["id"] != "culture"),
+    ):
         path = data_copy / name
         with path.open(encoding="utf-8", newline="") as handle:
             reader = csv.DictReader(handle)
@@ -187,8 +207,9 @@ def test_as_versions_on_an_empty_store_builds_it(db_url, capsys):
     assert "提案 55 案" in capsys.readouterr().out
 
 
-def test_a_two_cycle_folder_imports_as_versions_keeping_lineage_and_both_meetings(edited, template_store, tmp_path,
-                                                                                    capsys):
+def test_a_two_cycle_folder_imports_as_versions_keeping_lineage_and_both_meetings(
+    edited, template_store, tmp_path, capsys
+):
     """A folder exported from a store where the next year was started (meetings/<id>.yaml, carried
     rows with `previous`) imports into a one-cycle store in use: the carried rows are created with
     their lineage, both meetings are there, the edits (as earlier versions) and decisions stay."""
@@ -197,8 +218,9 @@ def test_a_two_cycle_folder_imports_as_versions_keeping_lineage_and_both_meeting
     source = make_engine(f"sqlite:///{other}")
     with Session(source) as session:
         year = cycles.current_cycle(session)
-        started = new_year.start_year(session, year=year + 1, meeting_date=date(year + 1 + 1911, 10, 23),
-                                      actor=OPERATOR)
+        started = new_year.start_year(
+            session, year=year + 1, meeting_date=date(year + 1 + 1911, 10, 23), actor=OPERATOR
+        )
     folder = tmp_path / "two-cycles"
     export_data_layout(source, folder)
     source.dispose()

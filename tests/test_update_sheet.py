@@ -2,6 +2,7 @@
 instructions, A4), read back into a previewed change set that applies as versions by the
 uploader, all or nothing, and changes nothing the second time; every problem by sheet, row and
 column. Expected proposals come from data/, not from the workbook under test."""
+
 import csv
 import datetime as dt
 import io
@@ -37,8 +38,12 @@ def cycle_of_data() -> int:
 
 def expected_ids(group: str) -> set[str]:
     cycle = cycle_of_data()
-    return {p["id"] for p in data_proposals() if group in (p["group"], p.get("subgroup"))
-            and p["year"] == (cycle - 1 if p["track"] == vocab.CARRIED else cycle)}
+    return {
+        p["id"]
+        for p in data_proposals()
+        if group in (p["group"], p.get("subgroup"))
+        and p["year"] == (cycle - 1 if p["track"] == vocab.CARRIED else cycle)
+    }
 
 
 def data_document(proposal_id: str) -> dict:
@@ -104,13 +109,21 @@ def new_proposal_id() -> str:
 
 # --- the workbook ---------------------------------------------------------------------------------
 
+
 def test_the_workbook_has_one_row_per_proposal_of_the_group_with_the_edit_form_fields(loaded_engine):
     book = open_book(workbook_bytes(loaded_engine))
     assert book.sheetnames == [update_sheet.DATA_SHEET, update_sheet.HELP_SHEET]
     sheet = book[update_sheet.DATA_SHEET]
     header = [c.value for c in sheet[1]]
-    assert header == ["編號", "年度", "類別", "議題組", "提案名稱", "目前版本",
-                      *(editing.FIELD_LABELS[f] for f in editing.EDITABLE)]
+    assert header == [
+        "編號",
+        "年度",
+        "類別",
+        "議題組",
+        "提案名稱",
+        "目前版本",
+        *(editing.FIELD_LABELS[f] for f in editing.EDITABLE),
+    ]
     ids = [sheet.cell(r, 1).value for r in range(2, sheet.max_row + 1)]
     assert set(ids) == expected_ids(GROUP) and len(ids) == len(set(ids))
     some = new_proposal_id()
@@ -166,26 +179,32 @@ def test_the_workbook_prints_on_a4_and_explains_itself_in_chinese(loaded_engine)
 def test_text_that_looks_like_a_formula_is_stored_as_text_and_round_trips(writable_engine):
     target = new_proposal_id()
     with Session(writable_engine) as s:
-        editing.edit(s, actor=LEAD, proposal_id=target, base_version=0, changes={"contact": "=HYPERLINK(\"x\")"})
+        editing.edit(s, actor=LEAD, proposal_id=target, base_version=0, changes={"contact": '=HYPERLINK("x")'})
     data = workbook_bytes(writable_engine)
     sheet = open_book(data)[update_sheet.DATA_SHEET]
     cell = sheet.cell(row_of(sheet, target), column(sheet, label("contact")))
-    assert (cell.value, cell.data_type) == ("=HYPERLINK(\"x\")", "s")
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("x")', "s")
     assert plan(writable_engine, data).rows == []
 
 
 # --- the round trip -------------------------------------------------------------------------------
 
-def test_edits_are_previewed_then_applied_as_versions_by_the_uploader_and_a_second_upload_changes_nothing(writable_engine):
+
+def test_edits_are_previewed_then_applied_as_versions_by_the_uploader_and_a_second_upload_changes_nothing(
+    writable_engine,
+):
     first, second = own_ids()[0], new_proposal_id()
     old_first, old_second = data_document(first), data_document(second)
     new_status = next(s for s in vocab.PROGRESS_STATUSES if s != old_first["progress_status"])
     cities = [c for c in ("基隆市", "臺北市") if c not in old_second["cities"]] + old_second["cities"][:1]
-    data = edited(workbook_bytes(writable_engine), {
-        (first, label("progress_status")): new_status,
-        (second, label("contact")): "王小明 02-29603456",
-        (second, label("cities")): "，".join(cities),
-    })
+    data = edited(
+        workbook_bytes(writable_engine),
+        {
+            (first, label("progress_status")): new_status,
+            (second, label("contact")): "王小明 02-29603456",
+            (second, label("cities")): "，".join(cities),
+        },
+    )
     preview = plan(writable_engine, data)
     assert preview.problems == [] and all_versions(writable_engine) == []  # a preview writes nothing
     changes = {(c[0], c[2]): (c[3], c[4]) for c in preview.changes}
@@ -245,6 +264,7 @@ def test_the_store_changing_between_preview_and_apply_writes_nothing(writable_en
 
 # --- every problem by sheet, row and column --------------------------------------------------------
 
+
 def _move_row_to_end(data: bytes, proposal_id: str) -> bytes:
     book = open_book(data)
     sheet = book[update_sheet.DATA_SHEET]
@@ -269,19 +289,44 @@ def _other_group_id() -> str:
 
 CASES = {  # name: (make the file from the workbook and the target id, where, column, words of the message)
     "unknown id": (lambda d, t: edited(d, {(t, "編號"): "112-J99"}), "row", "編號", "找不到提案「112-J99」"),
-    "another group's id": (lambda d, t: edited(d, {(t, "編號"): _other_group_id()}), "row", "編號", "只能更新自己議題組"),
-    "invalid status": (lambda d, t: edited(d, {(t, label("progress_status")): "快完成了"}), "row", label("progress_status"),
-                       "未知的進度狀態「快完成了」"),
-    "wrong type": (lambda d, t: edited(d, {(t, label("contact")): dt.datetime(2020, 1, 2)}), "row", label("contact"),
-                   "不是日期"),
+    "another group's id": (
+        lambda d, t: edited(d, {(t, "編號"): _other_group_id()}),
+        "row",
+        "編號",
+        "只能更新自己議題組",
+    ),
+    "invalid status": (
+        lambda d, t: edited(d, {(t, label("progress_status")): "快完成了"}),
+        "row",
+        label("progress_status"),
+        "未知的進度狀態「快完成了」",
+    ),
+    "wrong type": (
+        lambda d, t: edited(d, {(t, label("contact")): dt.datetime(2020, 1, 2)}),
+        "row",
+        label("contact"),
+        "不是日期",
+    ),
     "base version typed over": (lambda d, t: edited(d, {(t, "目前版本"): "新版"}), "row", "目前版本", "整數"),
     "formula": (lambda d, t: edited(d, {(t, label("contact")): "=A1&B1"}), "row", label("contact"), "公式"),
-    "unknown city (the loader's rule)": (lambda d, t: edited(d, {(t, label("cities")): "台北市、新北市"}), "row",
-                                         label("cities"), "未知的縣市「台北市」"),
-    "lead unit without a city": (lambda d, t: edited(d, {(t, label("lead_units")): "某新單位"}), "row",
-                                 label("lead_units"), "單位（縣市）"),
-    "cleared required status (the loader's rule)": (lambda d, t: edited(d, {(t, label("progress_status")): None}), "row",
-                                                    label("progress_status"), ""),
+    "unknown city (the loader's rule)": (
+        lambda d, t: edited(d, {(t, label("cities")): "台北市、新北市"}),
+        "row",
+        label("cities"),
+        "未知的縣市「台北市」",
+    ),
+    "lead unit without a city": (
+        lambda d, t: edited(d, {(t, label("lead_units")): "某新單位"}),
+        "row",
+        label("lead_units"),
+        "單位（縣市）",
+    ),
+    "cleared required status (the loader's rule)": (
+        lambda d, t: edited(d, {(t, label("progress_status")): None}),
+        "row",
+        label("progress_status"),
+        "",
+    ),
     "duplicate id": (lambda d, t: _move_row_to_end(d, t), "last row", "編號", "重複出現"),
     "missing required column": (lambda d, t: _header_cleared(d, "目前版本"), "header", "目前版本", "缺少必要的欄位"),
 }
@@ -295,9 +340,13 @@ def test_every_problem_names_sheet_row_and_column_and_nothing_is_applied(writabl
     base = edited(workbook_bytes(writable_engine), {(good, label("contact")): "另一列的正確修改"})
     data = make(base, target)
     sheet = open_book(data)[update_sheet.DATA_SHEET]
-    row = {"row": row_of(sheet, target) if case not in ("unknown id", "another group's id") else
-           row_of(open_book(base)[update_sheet.DATA_SHEET], target),
-           "last row": sheet.max_row, "header": 1}[where]
+    row = {
+        "row": row_of(sheet, target)
+        if case not in ("unknown id", "another group's id")
+        else row_of(open_book(base)[update_sheet.DATA_SHEET], target),
+        "last row": sheet.max_row,
+        "header": 1,
+    }[where]
     result = plan(writable_engine, data)
     matching = [p for p in result.problems if p.field == header and words in p.message]
     assert matching, [str(p) for p in result.problems]
@@ -308,11 +357,14 @@ def test_every_problem_names_sheet_row_and_column_and_nothing_is_applied(writabl
     assert all_versions(writable_engine) == []
 
 
-@pytest.mark.parametrize("name, data, words", [
-    ("notes.xlsx", "這不是活頁簿".encode(), "不是 .xlsx"),
-    ("big.xlsx", b"0" * (sheet_import.MAX_BYTES + 1), "超過上限"),
-    ("old.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 100, "另存為 .xlsx"),
-])
+@pytest.mark.parametrize(
+    "name, data, words",
+    [
+        ("notes.xlsx", "這不是活頁簿".encode(), "不是 .xlsx"),
+        ("big.xlsx", b"0" * (sheet_import.MAX_BYTES + 1), "超過上限"),
+        ("old.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 100, "另存為 .xlsx"),
+    ],
+)
 def test_a_file_that_is_not_an_update_workbook_is_refused_as_a_whole(loaded_engine, name, data, words):
     [problem] = plan(loaded_engine, data, name=name).problems
     assert problem.file == name and problem.record == "（檔案）" and words in problem.message
@@ -335,6 +387,7 @@ def test_the_loaders_basis_rule_is_reported_on_the_row(writable_engine):
 
 
 # --- CSV -------------------------------------------------------------------------------------------
+
 
 def _exported(engine, tmp_path: Path, table: str) -> list[list[str]]:
     export.export_csv(engine, tmp_path)
@@ -370,7 +423,9 @@ def test_a_csv_row_of_another_group_is_refused_by_row_and_column(loaded_engine, 
     other = next(i for i, r in enumerate(rows) if r[0] == _other_group_id())
     rows[other][rows[0].index("tracking_status")] = vocab.PROPOSE_DELIST
     problems = plan(loaded_engine, _csv_bytes(rows), name="proposals.csv").problems
-    assert f"proposals.csv｜第 {other + 1} 列｜欄位「編號」：提案 {_other_group_id()} 屬於" in "\n".join(map(str, problems))
+    assert f"proposals.csv｜第 {other + 1} 列｜欄位「編號」：提案 {_other_group_id()} 屬於" in "\n".join(
+        map(str, problems)
+    )
 
 
 def test_the_workbook_saved_as_csv_keeps_its_base_versions(writable_engine):
@@ -394,6 +449,7 @@ def test_a_csv_in_big5_as_excel_saves_it_is_read(loaded_engine, tmp_path):
 
 # --- permissions ----------------------------------------------------------------------------------
 
+
 def test_a_reader_cannot_upload(loaded_engine):
     with pytest.raises(PermissionDenied):
         plan(loaded_engine, workbook_bytes(loaded_engine), actor=READER)
@@ -414,8 +470,12 @@ def test_a_lead_of_another_group_is_refused_on_every_edited_row_and_the_secretar
 
 def test_one_upload_lists_the_problems_of_every_row_at_once(loaded_engine):
     first, second = own_ids()[0], new_proposal_id()
-    data = edited(workbook_bytes(loaded_engine), {(first, label("contact")): dt.date(2020, 1, 2),
-                                                  (second, label("tracking_status")): "不列管了"})
+    data = edited(
+        workbook_bytes(loaded_engine),
+        {(first, label("contact")): dt.date(2020, 1, 2), (second, label("tracking_status")): "不列管了"},
+    )
     problems = plan(loaded_engine, data).problems
     assert {(p.field, p.message.split("；")[0]) for p in problems} == {
-        (label("contact"), "應為文字，不是日期或時間"), (label("tracking_status"), "未知的列管狀態「不列管了」")}
+        (label("contact"), "應為文字，不是日期或時間"),
+        (label("tracking_status"), "未知的列管狀態「不列管了」"),
+    }

@@ -2,6 +2,7 @@
 instructions on their own page; and saved again by LibreOffice (as a lead using it would), it keeps
 its protection and drop-downs and reads back with no change. Needs LibreOffice and poppler-utils
 (skipped without them unless REQUIRE_LIBREOFFICE=1 or REQUIRE_BROWSER=1)."""
+
 import io
 import re
 import subprocess
@@ -34,9 +35,21 @@ def rendered(tmp_path_factory):
         (folder / "update.xlsx").write_bytes(data)
         profile = (folder / "profile").as_uri()
         for target, out in (("pdf", folder), ("xlsx:Calc MS Excel 2007 XML", folder / "saved")):
-            subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target,
-                            "--outdir", str(out), str(folder / "update.xlsx")], check=True, capture_output=True,
-                           timeout=300)
+            subprocess.run(
+                [
+                    soffice,
+                    f"-env:UserInstallation={profile}",
+                    "--headless",
+                    "--convert-to",
+                    target,
+                    "--outdir",
+                    str(out),
+                    str(folder / "update.xlsx"),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
         yield engine, data, _pages(folder / "update.pdf"), (folder / "saved" / "update.xlsx").read_bytes()
         engine.dispose()
 
@@ -49,8 +62,11 @@ def test_it_prints_on_a4_landscape_with_the_header_on_every_page_and_the_instruc
     assert all("編號" in text and "目前版本" in text for _, text in data_pages)
     assert "怎麼填" in instructions[1] and "未設密碼" in instructions[1]
     cycle = cycle_of_data()
-    ids = {p["id"] for p in data_proposals() if p["year"] in (cycle, cycle - 1)
-           and (p["track"] == "carried") == (p["year"] == cycle - 1)}
+    ids = {
+        p["id"]
+        for p in data_proposals()
+        if p["year"] in (cycle, cycle - 1) and (p["track"] == "carried") == (p["year"] == cycle - 1)
+    }
     printed = set(re.findall(r"\b\d{3}-(?:[CJ]\d\d|\d\d)\b", "".join(text for _, text in data_pages)))
     assert printed == ids
 

@@ -1,5 +1,6 @@
 """dashboard/domain/vocab.py is the one place for statuses, tracks, resolutions and the neutral colour,
 and no year is written in the code: both are checked on the sources of dashboard/ and pages/."""
+
 import ast
 import re
 
@@ -13,8 +14,14 @@ VOCAB_FILE = ROOT / "dashboard" / "domain" / "vocab.py"
 
 # Every value the code compares against or shows as a fixed term of the vocabulary.
 LITERALS = {
-    *vocab.TRACKS, *vocab.TRACKING_STATUSES, *vocab.PROGRESS_STATUSES, *vocab.RESOLUTIONS,
-    vocab.UNDECIDED, vocab.NEUTRAL_COLOR, vocab.DELIST_REASON, vocab.KEEP_REASON,
+    *vocab.TRACKS,
+    *vocab.TRACKING_STATUSES,
+    *vocab.PROGRESS_STATUSES,
+    *vocab.RESOLUTIONS,
+    vocab.UNDECIDED,
+    vocab.NEUTRAL_COLOR,
+    vocab.DELIST_REASON,
+    vocab.KEEP_REASON,
 }
 YEAR = re.compile(r"1\d\d年")  # an ROC year written out, e.g. 111年度
 
@@ -35,36 +42,51 @@ def string_literals(path) -> list[tuple[int, str]]:
     docstrings are not code and are left out."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     docs = _docstrings(tree)
-    return [(node.lineno, node.value) for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs]
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs
+    ]
 
 
 def test_the_check_sees_literals_and_skips_docstrings(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text('"""列管中 in a docstring"""\n# 列管中 in a comment\nx = "列管中"\ny = f"{x}持續列管"\n',
-                      encoding="utf-8")
+    sample.write_text(
+        '"""列管中 in a docstring"""\n# 列管中 in a comment\nx = "列管中"\ny = f"{x}持續列管"\n', encoding="utf-8"
+    )
     assert string_literals(sample) == [(3, "列管中"), (4, "持續列管")]
 
 
 def test_status_and_track_literals_appear_only_in_vocab():
-    found = [f"{path.relative_to(ROOT)}:{line}: {value!r}"
-             for path in SOURCES if path != VOCAB_FILE
-             for line, value in string_literals(path) if value in LITERALS]
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {value!r}"
+        for path in SOURCES
+        if path != VOCAB_FILE
+        for line, value in string_literals(path)
+        if value in LITERALS
+    ]
     assert found == [], "import these from dashboard/domain/vocab.py instead:\n" + "\n".join(found)
 
 
 def test_no_year_is_written_in_the_code():
-    found = [f"{path.relative_to(ROOT)}:{line}: {value!r}"
-             for path in SOURCES for line, value in string_literals(path) if YEAR.search(value)]
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {value!r}"
+        for path in SOURCES
+        for line, value in string_literals(path)
+        if YEAR.search(value)
+    ]
     assert found == [], "derive the year from the store (meeting.meeting_year):\n" + "\n".join(found)
 
 
-@pytest.mark.parametrize("status, label", [
-    (vocab.PROPOSE_DELIST, "解除列管原因"),
-    (vocab.DELISTED, "解除列管原因"),
-    (vocab.KEEP_TRACKING, "持續列管原因"),
-    (vocab.TRACKED, "持續列管原因"),
-])
+@pytest.mark.parametrize(
+    "status, label",
+    [
+        (vocab.PROPOSE_DELIST, "解除列管原因"),
+        (vocab.DELISTED, "解除列管原因"),
+        (vocab.KEEP_TRACKING, "持續列管原因"),
+        (vocab.TRACKED, "持續列管原因"),
+    ],
+)
 def test_one_rule_names_the_reason(status, label):
     assert vocab.reason_label(status) == label
 
@@ -73,5 +95,8 @@ def test_track_labels_take_their_year():
     assert vocab.track_label(vocab.CARRIED, year=111) == "111年度列管案"
     assert vocab.track_label(vocab.CARRIED, year=113) == "113年度列管案"
     assert vocab.track_label(vocab.JOINT, year=112) == "八縣市共同合作"
-    assert vocab.track_labels(carried_year=111) == {vocab.CARRIED: "111年度列管案", vocab.CENTRAL: "請求中央協助",
-                                                    vocab.JOINT: "八縣市共同合作"}
+    assert vocab.track_labels(carried_year=111) == {
+        vocab.CARRIED: "111年度列管案",
+        vocab.CENTRAL: "請求中央協助",
+        vocab.JOINT: "八縣市共同合作",
+    }

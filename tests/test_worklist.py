@@ -1,5 +1,6 @@
 """A lead's work list: their groups' proposals (the secretariat's: all), with the last update and
 a flag for those not updated in the current calendar quarter (Taipei date)."""
+
 from datetime import UTC, date, datetime
 
 import pytest
@@ -30,13 +31,21 @@ def _ids(s, **where) -> list[str]:
 
 def _version(s, proposal_id: str, at: datetime, by: str = "交通窗口") -> None:
     number = editing.current_version(s, proposal_id) + 1
-    s.add(ProposalVersion(proposal_id=proposal_id, version=number, changes=[], kind="edit", recorded_at=at, recorded_by=by))
+    s.add(
+        ProposalVersion(
+            proposal_id=proposal_id, version=number, changes=[], kind="edit", recorded_at=at, recorded_by=by
+        )
+    )
     s.commit()
 
 
 def test_a_lead_sees_their_groups_proposals_and_the_secretariat_all(s):
-    assert [i.id for i in worklist.work_list(s, actor=TRANSPORT_LEAD, today=date(2026, 11, 28))] == _ids(s, group_id="transport")
-    assert [i.id for i in worklist.work_list(s, actor=EDUCATION_LEAD, today=date(2026, 11, 28))] == _ids(s, subgroup_id="education")
+    assert [i.id for i in worklist.work_list(s, actor=TRANSPORT_LEAD, today=date(2026, 11, 28))] == _ids(
+        s, group_id="transport"
+    )
+    assert [i.id for i in worklist.work_list(s, actor=EDUCATION_LEAD, today=date(2026, 11, 28))] == _ids(
+        s, subgroup_id="education"
+    )
     assert [i.id for i in worklist.work_list(s, actor=SECRETARIAT, today=date(2026, 11, 28))] == _ids(s)
 
 
@@ -72,11 +81,14 @@ def test_the_last_update_of_a_real_edit_shows_in_taipei_time(s):
     assert item.updated_at.utcoffset().total_seconds() == 8 * 3600 and item.updated_by == "交通窗口"
 
 
-@pytest.mark.parametrize("day, start, label", [
-    (date(2026, 1, 1), date(2026, 1, 1), "115年第1季"),
-    (date(2026, 3, 31), date(2026, 1, 1), "115年第1季"),
-    (date(2026, 4, 1), date(2026, 4, 1), "115年第2季"),
-    (date(2026, 12, 31), date(2026, 10, 1), "115年第4季"),
-])
+@pytest.mark.parametrize(
+    "day, start, label",
+    [
+        (date(2026, 1, 1), date(2026, 1, 1), "115年第1季"),
+        (date(2026, 3, 31), date(2026, 1, 1), "115年第1季"),
+        (date(2026, 4, 1), date(2026, 4, 1), "115年第2季"),
+        (date(2026, 12, 31), date(2026, 10, 1), "115年第4季"),
+    ],
+)
 def test_quarters(day, start, label):
     assert worklist.quarter_start(day) == start and worklist.quarter_label(day) == label

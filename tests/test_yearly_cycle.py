@@ -2,6 +2,7 @@
 store, load the packet's year, round-trip the transport group's workbook, record two decisions,
 start the next year, add a proposal to it, and write both years' packets. Each step has its own
 focused tests elsewhere; this one checks that they fit together, in order, on one store."""
+
 import io
 from datetime import date
 
@@ -54,10 +55,18 @@ def test_a_year_from_load_to_both_packets(engine, tmp_path, capsys):
     assert main(["load"]) == 0
     with Session(engine) as s:
         year = cycles.current_cycle(s)
-        transport = list(s.exec(select(Proposal).where(cycles.in_cycle(year), Proposal.group_id == "transport",
-                                                       Proposal.track != vocab.CARRIED).order_by(Proposal.sort_order)))
-        to_delist = s.exec(select(Proposal).where(cycles.in_cycle(year), Proposal.track == vocab.CARRIED,
-                                                  Proposal.tracking_status == vocab.PROPOSE_DELIST)).first()
+        transport = list(
+            s.exec(
+                select(Proposal)
+                .where(cycles.in_cycle(year), Proposal.group_id == "transport", Proposal.track != vocab.CARRIED)
+                .order_by(Proposal.sort_order)
+            )
+        )
+        to_delist = s.exec(
+            select(Proposal).where(
+                cycles.in_cycle(year), Proposal.track == vocab.CARRIED, Proposal.tracking_status == vocab.PROPOSE_DELIST
+            )
+        ).first()
         first_city = s.exec(select(City.name).order_by(City.sort_order)).first()
     add_account(engine, SECRETARIAT, vocab.SECRETARIAT)
     add_account(engine, LEAD, vocab.LEAD, "transport")
@@ -73,7 +82,8 @@ def test_a_year_from_load_to_both_packets(engine, tmp_path, capsys):
     assert main(["import-sheet", str(book), "--user", LEAD, "--apply"]) == 0
     applied = versions(engine)
     assert [(v.proposal_id, v.recorded_by, [c["field"] for c in v.changes]) for v in applied] == [
-        (target.id, LEAD, ["contact"])]
+        (target.id, LEAD, ["contact"])
+    ]
     assert main(["import-sheet", str(book), "--user", LEAD, "--apply"]) == 0
     assert versions(engine) == applied, "the same file twice changes nothing"
 
@@ -96,11 +106,23 @@ def test_a_year_from_load_to_both_packets(engine, tmp_path, capsys):
 
     # 5. A new proposal of the next year, by the card form's data function.
     with Session(engine) as s:
-        created = editing.create(s, actor=secretariat, document={
-            "year": next_year, "track": vocab.JOINT, "group": "transport", "title": "北臺公車轉乘優惠整合",
-            "lead_units": [{"unit": "新北市政府交通局", "city": "新北市"}], "types": [vocab.PROPOSAL_TYPES[0]],
-            "cities": [first_city], "description": "跨市通勤族轉乘成本高。", "approach": "盤點轉乘路線。",
-            "benefits": "減少通勤成本。", "contact": "交通局 王科長"})
+        created = editing.create(
+            s,
+            actor=secretariat,
+            document={
+                "year": next_year,
+                "track": vocab.JOINT,
+                "group": "transport",
+                "title": "北臺公車轉乘優惠整合",
+                "lead_units": [{"unit": "新北市政府交通局", "city": "新北市"}],
+                "types": [vocab.PROPOSAL_TYPES[0]],
+                "cities": [first_city],
+                "description": "跨市通勤族轉乘成本高。",
+                "approach": "盤點轉乘路線。",
+                "benefits": "減少通勤成本。",
+                "contact": "交通局 王科長",
+            },
+        )
     with Session(engine) as s:
         assert s.get(Proposal, created.proposal_id) in s.exec(select(Proposal).where(cycles.in_cycle(next_year))).all()
 

@@ -4,6 +4,7 @@ proposal (by the card form's editing.create) and its own meeting (the packet's, 
 
 Years come from the store: `packet` is the loaded cycle, `next` the one after it.
 """
+
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -31,10 +32,17 @@ class TwoCycles:
 def new_card(year: int) -> dict:
     """A joint proposal of the transport group for `year`, as the card form sends it."""
     return {
-        "year": year, "track": vocab.JOINT, "group": "transport", "title": NEW_TITLE,
-        "lead_units": [{"unit": "新北市政府交通局", "city": "新北市"}], "types": [vocab.PROPOSAL_TYPES[0]],
-        "cities": ["臺北市", "新北市"], "description": "跨市通勤族轉乘成本高。", "approach": "盤點轉乘路線。",
-        "benefits": "減少通勤成本。", "contact": "交通局 王科長 02-1234567",
+        "year": year,
+        "track": vocab.JOINT,
+        "group": "transport",
+        "title": NEW_TITLE,
+        "lead_units": [{"unit": "新北市政府交通局", "city": "新北市"}],
+        "types": [vocab.PROPOSAL_TYPES[0]],
+        "cities": ["臺北市", "新北市"],
+        "description": "跨市通勤族轉乘成本高。",
+        "approach": "盤點轉乘路線。",
+        "benefits": "減少通勤成本。",
+        "contact": "交通局 王科長 02-1234567",
     }
 
 
@@ -45,8 +53,15 @@ def add_next_cycle(session: Session) -> TwoCycles:
     source = session.get(Proposal, f"{packet}-{CARRIED_FROM}")
     carried_id = f"{packet}-01"
     order = session.exec(select(func.max(Proposal.sort_order))).one()
-    row = {**source.model_dump(), "id": carried_id, "track": vocab.CARRIED, "item_no": 1, "sort_order": order + 1,
-           "tracking_status": vocab.TRACKED, "previous_id": source.id}
+    row = {
+        **source.model_dump(),
+        "id": carried_id,
+        "track": vocab.CARRIED,
+        "item_no": 1,
+        "sort_order": order + 1,
+        "tracking_status": vocab.TRACKED,
+        "previous_id": source.id,
+    }
     row["previous_id"] = source.id
     session.add(Proposal(**row))
     session.flush()
@@ -54,8 +69,14 @@ def add_next_cycle(session: Session) -> TwoCycles:
         session.add(ProposalLead(**{**lead.model_dump(), "proposal_id": carried_id}))
     old = cycles.meeting_of(session, packet)
     name = old.name.replace(str(packet), str(following))
-    meeting = Meeting(**{**old.model_dump(), "id": f"{following}-vice-mayors", "name": name,
-                         "date": old.date.replace(year=old.date.year + 1)})
+    meeting = Meeting(
+        **{
+            **old.model_dump(),
+            "id": f"{following}-vice-mayors",
+            "name": name,
+            "date": old.date.replace(year=old.date.year + 1),
+        }
+    )
     session.add(meeting)
     session.flush()
     for item in session.exec(select(AgendaItem).where(AgendaItem.meeting_id == old.id)).all():
@@ -64,5 +85,11 @@ def add_next_cycle(session: Session) -> TwoCycles:
         session.add(Organiser(**{**organiser.model_dump(), "meeting_id": meeting.id}))
     session.commit()
     created = editing.create(session, actor=SECRETARIAT, document=new_card(following))
-    return TwoCycles(packet=packet, next=following, carried_id=carried_id, carried_from=source.id,
-                     new_id=created.proposal_id, meeting_name=name)
+    return TwoCycles(
+        packet=packet,
+        next=following,
+        carried_id=carried_id,
+        carried_from=source.id,
+        new_id=created.proposal_id,
+        meeting_name=name,
+    )

@@ -4,6 +4,7 @@ Colours come from vocab.py; every bar also carries its count as text, so colour 
 meaning alone. Figures carry no plotly template (`template=None`): Streamlit's theme styles them
 for light and dark, and the figure stays small to serialise on every script run.
 """
+
 from datetime import date, timedelta
 
 import pandas as pd
@@ -33,8 +34,10 @@ def frozen(fig: go.Figure) -> FrozenFigure:
 
 
 FONT = dict(family="Noto Sans CJK TC, Noto Sans TC, Microsoft JhengHei, PingFang TC, sans-serif", size=15)
-AXES = {"progress_status": ("進度狀態", vocab.PROGRESS_STATUSES, vocab.PROGRESS_COLORS),
-        "tracking_status": ("列管狀態", vocab.TRACKING_STATUSES, vocab.TRACKING_COLORS)}
+AXES = {
+    "progress_status": ("進度狀態", vocab.PROGRESS_STATUSES, vocab.PROGRESS_COLORS),
+    "tracking_status": ("列管狀態", vocab.TRACKING_STATUSES, vocab.TRACKING_COLORS),
+}
 
 
 def group_status_bars(counts: pd.DataFrame, *, axis: str = "progress_status") -> go.Figure:
@@ -54,27 +57,37 @@ def group_status_bars(counts: pd.DataFrame, *, axis: str = "progress_status") ->
         if not any(values):
             continue  # a status nobody has would only add a legend entry
         fig.add_bar(
-            x=values, y=groups, orientation="h", name=status,
+            x=values,
+            y=groups,
+            orientation="h",
+            name=status,
             marker=dict(color=colours[status], line=dict(width=1, color="rgba(255,255,255,0.6)")),
-            text=[str(v) if v else "" for v in values], textposition="inside", insidetextanchor="middle",
+            text=[str(v) if v else "" for v in values],
+            textposition="inside",
+            insidetextanchor="middle",
             textfont=dict(size=15, color=_text_colour(colours[status])),
             customdata=ids,
             hovertemplate="%{y}｜" + status + "：%{x} 案<extra></extra>",
         )
     height = max(260, 44 * len(counts) + 90)
     fig.update_layout(
-        barmode="stack", height=height, font=FONT, template=None, margin=dict(l=10, r=10, t=40, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, title=None, font=dict(size=14),
-                    traceorder="normal"),
-        xaxis=dict(title=None, dtick=2, showgrid=True), yaxis=dict(title=None, automargin=True),
-        clickmode="event+select", dragmode=False,
+        barmode="stack",
+        height=height,
+        font=FONT,
+        template=None,
+        margin=dict(l=10, r=10, t=40, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, title=None, font=dict(size=14), traceorder="normal"),
+        xaxis=dict(title=None, dtick=2, showgrid=True),
+        yaxis=dict(title=None, automargin=True),
+        clickmode="event+select",
+        dragmode=False,
     )
     return fig
 
 
 def _text_colour(background: str) -> str:
     """Black or white, whichever reads better on the given #rrggbb background."""
-    r, g, b = (int(background[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(background[i : i + 2], 16) for i in (1, 3, 5))
     return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#ffffff"
 
 
@@ -90,17 +103,27 @@ def meetings_timeline(meetings: pd.DataFrame, *, order: list[str] | None = None)
     names = order or list(dict.fromkeys(meetings["group"]))
     names = [n for n in names if n in set(meetings["group"])]
     fig.add_scatter(
-        x=[d.isoformat() for d in meetings["date"]], y=meetings["group"].tolist(), mode="markers",
+        x=[d.isoformat() for d in meetings["date"]],
+        y=meetings["group"].tolist(),
+        mode="markers",
         marker=dict(size=14, color="#0072B2", symbol="diamond", line=dict(width=1, color="#ffffff")),
         text=[f"{roc_date(d)}｜{n}" for d, n in zip(meetings["date"], meetings["name"])],
-        hovertemplate="%{y}<br>%{text}<extra></extra>", showlegend=False,
+        hovertemplate="%{y}<br>%{text}<extra></extra>",
+        showlegend=False,
     )
     ticks = month_ticks(min(meetings["date"]), max(meetings["date"]))
     fig.update_layout(
-        height=max(160, 36 * len(names) + 80), font=FONT, template=None, margin=dict(l=10, r=10, t=10, b=10),
-        xaxis=dict(type="date", tickvals=[t.isoformat() for t, _ in ticks], ticktext=[label for _, label in ticks],
-                   showgrid=True, range=[(ticks[0][0] - timedelta(days=5)).isoformat(),
-                                         (ticks[-1][0] + timedelta(days=5)).isoformat()]),
+        height=max(160, 36 * len(names) + 80),
+        font=FONT,
+        template=None,
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis=dict(
+            type="date",
+            tickvals=[t.isoformat() for t, _ in ticks],
+            ticktext=[label for _, label in ticks],
+            showgrid=True,
+            range=[(ticks[0][0] - timedelta(days=5)).isoformat(), (ticks[-1][0] + timedelta(days=5)).isoformat()],
+        ),
         yaxis=dict(categoryorder="array", categoryarray=names[::-1], automargin=True, title=None),
         dragmode=False,
     )

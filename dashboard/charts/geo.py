@@ -2,6 +2,7 @@
 
 The file holds Taiwan's 22 counties; `region` marks the eight members, the rest is backdrop.
 """
+
 import json
 from functools import lru_cache
 from pathlib import Path

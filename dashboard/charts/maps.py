@@ -4,6 +4,7 @@ pydeck reads plain strings in layer arguments as JavaScript expressions (a colum
 every literal string is passed quoted ("'auto'"). No basemap unless MAP_BASEMAP_STYLE names one:
 the map must work offline and behind a firewall.
 """
+
 import html
 import json
 import math
@@ -87,8 +88,7 @@ def width_stops(max_count: int) -> list[int]:
 def _metres(source: tuple[float, float], target: tuple[float, float]) -> tuple[float, float]:
     """Eastward and northward metres from source to target (flat approximation; fine at this scale)."""
     lat = math.radians((source[1] + target[1]) / 2)
-    return ((target[0] - source[0]) * M_PER_DEG_LON_EQUATOR * math.cos(lat),
-            (target[1] - source[1]) * M_PER_DEG_LAT)
+    return ((target[0] - source[0]) * M_PER_DEG_LON_EQUATOR * math.cos(lat), (target[1] - source[1]) * M_PER_DEG_LAT)
 
 
 def arc_height(source: tuple[float, float], target: tuple[float, float]) -> float:
@@ -98,8 +98,9 @@ def arc_height(source: tuple[float, float], target: tuple[float, float]) -> floa
     return round(min(2.5, max(1.0, ARC_RISE_KM / max(km, 1))) * ARC_HEIGHT, 3)
 
 
-def arc_top(source: tuple[float, float], target: tuple[float, float], height: float,
-            tilt: float = ARC_TILT) -> list[float]:
+def arc_top(
+    source: tuple[float, float], target: tuple[float, float], height: float, tilt: float = ARC_TILT
+) -> list[float]:
     """[lon, lat, metres up] of an arc's highest point, as deck.gl's ArcLayer draws it: half the
     length times the height ratio above the midpoint, leaned left of the direction by the tilt."""
     east, north = _metres(source, target)
@@ -108,8 +109,11 @@ def arc_top(source: tuple[float, float], target: tuple[float, float], height: fl
     side = rise * math.sin(math.radians(tilt)) / max(length, 1e-9)  # along the left normal (-north, east)
     lat = math.radians((source[1] + target[1]) / 2)
     lon = (source[0] + target[0]) / 2 + (-north * side) / (M_PER_DEG_LON_EQUATOR * math.cos(lat))
-    return [round(lon, 5), round((source[1] + target[1]) / 2 + east * side / M_PER_DEG_LAT, 5),
-            round(rise * math.cos(math.radians(tilt)), 1)]
+    return [
+        round(lon, 5),
+        round((source[1] + target[1]) / 2 + east * side / M_PER_DEG_LAT, 5),
+        round(rise * math.cos(math.radians(tilt)), 1),
+    ]
 
 
 def bearing_angle(source: tuple[float, float], target: tuple[float, float]) -> float:
@@ -118,8 +122,14 @@ def bearing_angle(source: tuple[float, float], target: tuple[float, float]) -> f
     return round(math.degrees(math.atan2(north, east)), 1)
 
 
-def fit_view(bounds: tuple[float, float, float, float], *, width: int = MAP_WIDTH, height: int = MAP_HEIGHT,
-             pitch: float = PITCH, padding: float = 0.04) -> pdk.ViewState:
+def fit_view(
+    bounds: tuple[float, float, float, float],
+    *,
+    width: int = MAP_WIDTH,
+    height: int = MAP_HEIGHT,
+    pitch: float = PITCH,
+    padding: float = 0.04,
+) -> pdk.ViewState:
     """A Web-Mercator view centred on the bounds with the zoom that fits them in width×height."""
     west, south, east, north = bounds
 
@@ -135,8 +145,15 @@ def fit_view(bounds: tuple[float, float, float, float], *, width: int = MAP_WIDT
     zoom_y = math.log2(height * usable / math.cos(math.radians(pitch)) ** 0.5 * 2 * math.pi / (512 * span_y))
     centre_y = (merc_y(north) + merc_y(south)) / 2
     latitude = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
-    return pdk.ViewState(longitude=round((west + east) / 2, 4), latitude=round(latitude, 4),
-                         zoom=round(min(zoom_x, zoom_y, 10.5), 2), pitch=pitch, bearing=0, min_zoom=6, max_zoom=12)
+    return pdk.ViewState(
+        longitude=round((west + east) / 2, 4),
+        latitude=round(latitude, 4),
+        zoom=round(min(zoom_x, zoom_y, 10.5), 2),
+        pitch=pitch,
+        bearing=0,
+        min_zoom=6,
+        max_zoom=12,
+    )
 
 
 def basemap_style() -> str | None:
@@ -157,19 +174,31 @@ def arc_rows(flows: Flows, positions: dict[str, tuple[float, float]], max_count:
     for r in flows.drawn.itertuples():
         source, target = positions[r.from_code], positions[r.to_code]
         height = arc_height(source, target)
-        rows.append({
-            "from_code": r.from_code, "to_code": r.to_code, "source": list(source), "target": list(target),
-            "count": int(r.count), "label": f"{int(r.count):,}", "arrow": ARROW, "width": arc_width(int(r.count), max_count),
-            "height": height, "top": arc_top(source, target, height), "angle": bearing_angle(source, target),
-            "tooltip": r.sentence if not r.detail else f"{r.sentence}\n（{r.detail}）",
-        })
+        rows.append(
+            {
+                "from_code": r.from_code,
+                "to_code": r.to_code,
+                "source": list(source),
+                "target": list(target),
+                "count": int(r.count),
+                "label": f"{int(r.count):,}",
+                "arrow": ARROW,
+                "width": arc_width(int(r.count), max_count),
+                "height": height,
+                "top": arc_top(source, target, height),
+                "angle": bearing_angle(source, target),
+                "tooltip": r.sentence if not r.detail else f"{r.sentence}\n（{r.detail}）",
+            }
+        )
     return sorted(rows, key=lambda row: -row["count"])
 
 
 def city_tooltip(flows: Flows, totals) -> str:
     kind = flows.kind
-    return (f"{kind.out_label(totals.name)}：{flows.amount(totals.out_count)}\n"
-            f"{kind.in_label(totals.name)}：{flows.amount(totals.in_count)}")
+    return (
+        f"{kind.out_label(totals.name)}：{flows.amount(totals.out_count)}\n"
+        f"{kind.in_label(totals.name)}：{flows.amount(totals.in_count)}"
+    )
 
 
 def label_above(city, cities, *, column_km: float = 10) -> bool:
@@ -193,15 +222,23 @@ def city_rows(flows: Flows, cities, *, selected: str | None, shown: set[str], to
         active = selected is None or city.code in shown
         radius = marker_radius(t.total, max_total)
         above = label_above(city, cities)
-        rows.append({
-            "code": city.code, "name": city.name, "position": [city.lon, city.lat], "total": t.total,
-            "radius": radius, "offset": [0, -round(radius + 3) if above else round(radius + 2)],
-            "baseline": "bottom" if above else "top",
-            "fill": [25, 25, 25, 240] if city.code == selected else ([75, 82, 95, 200] if active else [160, 160, 160, 140]),
-            "line": [255, 190, 0, 255] if city.code == selected else [255, 255, 255, 255],
-            "text_color": [20, 20, 20, 255] if active else [125, 125, 125, 255],
-            "tooltip": city_tooltip(flows, t),
-        })
+        rows.append(
+            {
+                "code": city.code,
+                "name": city.name,
+                "position": [city.lon, city.lat],
+                "total": t.total,
+                "radius": radius,
+                "offset": [0, -round(radius + 3) if above else round(radius + 2)],
+                "baseline": "bottom" if above else "top",
+                "fill": [25, 25, 25, 240]
+                if city.code == selected
+                else ([75, 82, 95, 200] if active else [160, 160, 160, 140]),
+                "line": [255, 190, 0, 255] if city.code == selected else [255, 255, 255, 255],
+                "text_color": [20, 20, 20, 255] if active else [125, 125, 125, 255],
+                "tooltip": city_tooltip(flows, t),
+            }
+        )
     return rows
 
 
@@ -213,11 +250,13 @@ def county_features(flows: Flows, cities, *, selected: str | None, totals: dict 
         city = by_name.get(feature["properties"]["name"])
         if city is None:
             continue
-        feature["properties"].update({
-            "code": city.code,
-            "fill": [*(SELECTED_FILL if city.code == selected else COUNTY_FILL), 255],
-            "tooltip": city_tooltip(flows, totals[city.code]),
-        })
+        feature["properties"].update(
+            {
+                "code": city.code,
+                "fill": [*(SELECTED_FILL if city.code == selected else COUNTY_FILL), 255],
+                "tooltip": city_tooltip(flows, totals[city.code]),
+            }
+        )
         features.append(feature)
     return features
 
@@ -243,42 +282,139 @@ def flow_deck(flows: Flows, cities, *, selected: str | None = None, scale_flows:
     arcs = arc_rows(flows, positions, max_count)
     totals = all_totals(scale_flows, cities)
     markers = city_rows(scale_flows, cities, selected=selected, shown=shown, totals=totals)
-    text = {"font_family": literal(FONT_FAMILY), "character_set": literal("auto"), "size_units": literal("pixels"),
-            "parameters": ON_TOP, "pickable": False}
+    text = {
+        "font_family": literal(FONT_FAMILY),
+        "character_set": literal("auto"),
+        "size_units": literal("pixels"),
+        "parameters": ON_TOP,
+        "pickable": False,
+    }
     layers = [
-        pdk.Layer("GeoJsonLayer", id="backdrop", data={"type": "FeatureCollection", "features": geo.backdrop_features()},
-                  pickable=False, stroked=True, filled=True, get_fill_color=[*BACKDROP_FILL, 255],
-                  get_line_color=[210, 210, 210, 255], line_width_units=literal("pixels"), get_line_width=1),
-        pdk.Layer("GeoJsonLayer", id="counties",
-                  data={"type": "FeatureCollection", "features": county_features(scale_flows, cities, selected=selected, totals=totals)},
-                  pickable=True, stroked=True, filled=True, get_fill_color="properties.fill",
-                  get_line_color=[140, 136, 128, 255], line_width_units=literal("pixels"), get_line_width=1.5),
-        pdk.Layer("ScatterplotLayer", id="cities", data=markers, pickable=True, get_position="position",
-                  get_radius="radius", radius_units=literal("pixels"), get_fill_color="fill", stroked=True,
-                  get_line_color="line", line_width_units=literal("pixels"), get_line_width=2, parameters=ON_TOP),
-        pdk.Layer("ArcLayer", id="arcs", data=arcs, pickable=True, get_source_position="source",
-                  get_target_position="target", get_width="width", width_units=literal("pixels"),
-                  get_source_color=[*SOURCE_COLOR, ARC_ALPHA], get_target_color=[*TARGET_COLOR, ARC_ALPHA],
-                  get_tilt=ARC_TILT, get_height="height", great_circle=False),
-        pdk.Layer("TextLayer", id="arrows", data=arcs, get_position="top", get_text="arrow",
-                  get_angle="angle", get_size=15, billboard=False, get_color=[35, 35, 35, 255],
-                  get_text_anchor=literal("middle"), get_alignment_baseline=literal("center"), **text),
+        pdk.Layer(
+            "GeoJsonLayer",
+            id="backdrop",
+            data={"type": "FeatureCollection", "features": geo.backdrop_features()},
+            pickable=False,
+            stroked=True,
+            filled=True,
+            get_fill_color=[*BACKDROP_FILL, 255],
+            get_line_color=[210, 210, 210, 255],
+            line_width_units=literal("pixels"),
+            get_line_width=1,
+        ),
+        pdk.Layer(
+            "GeoJsonLayer",
+            id="counties",
+            data={
+                "type": "FeatureCollection",
+                "features": county_features(scale_flows, cities, selected=selected, totals=totals),
+            },
+            pickable=True,
+            stroked=True,
+            filled=True,
+            get_fill_color="properties.fill",
+            get_line_color=[140, 136, 128, 255],
+            line_width_units=literal("pixels"),
+            get_line_width=1.5,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="cities",
+            data=markers,
+            pickable=True,
+            get_position="position",
+            get_radius="radius",
+            radius_units=literal("pixels"),
+            get_fill_color="fill",
+            stroked=True,
+            get_line_color="line",
+            line_width_units=literal("pixels"),
+            get_line_width=2,
+            parameters=ON_TOP,
+        ),
+        pdk.Layer(
+            "ArcLayer",
+            id="arcs",
+            data=arcs,
+            pickable=True,
+            get_source_position="source",
+            get_target_position="target",
+            get_width="width",
+            width_units=literal("pixels"),
+            get_source_color=[*SOURCE_COLOR, ARC_ALPHA],
+            get_target_color=[*TARGET_COLOR, ARC_ALPHA],
+            get_tilt=ARC_TILT,
+            get_height="height",
+            great_circle=False,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            id="arrows",
+            data=arcs,
+            get_position="top",
+            get_text="arrow",
+            get_angle="angle",
+            get_size=15,
+            billboard=False,
+            get_color=[35, 35, 35, 255],
+            get_text_anchor=literal("middle"),
+            get_alignment_baseline=literal("center"),
+            **text,
+        ),
     ]
     if selected:
-        layers.append(pdk.Layer(
-            "TextLayer", id="counts", data=arcs, get_position="top", get_text="label", get_size=15,
-            get_color=[20, 20, 20, 255], font_weight=700, get_text_anchor=literal("middle"),
-            get_alignment_baseline=literal("bottom"), get_pixel_offset=[0, -10], background=True,
-            get_background_color=[255, 255, 255, 225], background_padding=[3, 0, 3, 0], **text))
+        layers.append(
+            pdk.Layer(
+                "TextLayer",
+                id="counts",
+                data=arcs,
+                get_position="top",
+                get_text="label",
+                get_size=15,
+                get_color=[20, 20, 20, 255],
+                font_weight=700,
+                get_text_anchor=literal("middle"),
+                get_alignment_baseline=literal("bottom"),
+                get_pixel_offset=[0, -10],
+                background=True,
+                get_background_color=[255, 255, 255, 225],
+                background_padding=[3, 0, 3, 0],
+                **text,
+            )
+        )
     layers.append(  # last, so city names stay readable over arcs and counts
-        pdk.Layer("TextLayer", id="labels", data=markers, get_position="position", get_text="name", get_size=17,
-                  get_color="text_color", font_weight=700, get_text_anchor=literal("middle"),
-                  get_alignment_baseline="baseline", get_pixel_offset="offset", background=True,
-                  get_background_color=[255, 255, 255, 210], background_padding=[4, 1, 4, 1], **text))
+        pdk.Layer(
+            "TextLayer",
+            id="labels",
+            data=markers,
+            get_position="position",
+            get_text="name",
+            get_size=17,
+            get_color="text_color",
+            font_weight=700,
+            get_text_anchor=literal("middle"),
+            get_alignment_baseline="baseline",
+            get_pixel_offset="offset",
+            background=True,
+            get_background_color=[255, 255, 255, 210],
+            background_padding=[4, 1, 4, 1],
+            **text,
+        )
+    )
     return CompactDeck(
-        layers=layers, initial_view_state=view_for(cities, codes=shown if selected else None), **basemap_arguments(),
-        tooltip={"text": "{tooltip}", "style": {"fontSize": "16px", "fontFamily": FONT_FAMILY, "whiteSpace": "pre-line",
-                                                 "backgroundColor": "#1f2937", "color": "#ffffff"}},
+        layers=layers,
+        initial_view_state=view_for(cities, codes=shown if selected else None),
+        **basemap_arguments(),
+        tooltip={
+            "text": "{tooltip}",
+            "style": {
+                "fontSize": "16px",
+                "fontFamily": FONT_FAMILY,
+                "whiteSpace": "pre-line",
+                "backgroundColor": "#1f2937",
+                "color": "#ffffff",
+            },
+        },
     )
 
 
@@ -305,13 +441,17 @@ def legend_html(flows: Flows, *, max_count: int) -> str:
         f'<div style="display:flex;flex-wrap:wrap;align-items:center;gap:2px 6px;white-space:nowrap">'
         f'<span>{source}</span><span style="flex:1;height:10px;border-radius:5px;min-width:40px;'
         f'background:linear-gradient(90deg,{_rgb(SOURCE_COLOR)},{_rgb(TARGET_COLOR)})"></span>'
-        f'<span>{ARROW}</span><span>{target}</span></div>')
+        f"<span>{ARROW}</span><span>{target}</span></div>"
+    )
     widths = "".join(
         f'<span style="display:inline-flex;align-items:center;gap:3px;margin-right:8px;white-space:nowrap">'
         f'<span style="display:inline-block;width:22px;height:{max(arc_width(s, max_count), 1):.0f}px;'
         f'background:{_rgb(TARGET_COLOR)}"></span>{s:,}</span>'
-        for s in width_stops(max_count))
+        for s in width_stops(max_count)
+    )
     unit = html.escape(kind.unit)
-    return (f'<div style="font-size:0.9rem;line-height:1.6">{direction}'
-            f'<div>線寬＝{html.escape(flows.measure)}（{unit}）：{widths}</div>'
-            f'<div style="opacity:.8">{ARROW} 指向終點；兩市互相往來時兩條弧線分走兩側；圓點大小＝往來合計</div></div>')
+    return (
+        f'<div style="font-size:0.9rem;line-height:1.6">{direction}'
+        f"<div>線寬＝{html.escape(flows.measure)}（{unit}）：{widths}</div>"
+        f'<div style="opacity:.8">{ARROW} 指向終點；兩市互相往來時兩條弧線分走兩側；圓點大小＝往來合計</div></div>'
+    )

@@ -1,5 +1,6 @@
 """Command line: python -m dashboard load | check | export | hash-password | user | edit | history | revert |
 new-year | packet | export-sheet | import-sheet | bundle | city-summary (`--help` lists them all)."""
+
 import argparse
 import getpass
 import json
@@ -25,17 +26,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="資料夾（預設 data/）")
     parser.add_argument("--debug", action="store_true", help="發生未預期的錯誤時顯示完整的錯誤追蹤")
     commands = parser.add_subparsers(dest="command", required=True)
-    load = commands.add_parser("load", help="檢查 data/ 後建立或重建資料庫（保留已記錄的決議）；資料庫已有線上修改時拒絕執行")
-    load.add_argument("--as-versions", action="store_true",
-                      help="把 data/ 匯入為新版本：內容不同的提案各成一個新版本、新提案加入、資料庫獨有的提案保留；"
-                           "決議、會議紀錄、帳號與既有版本都不變動")
+    load = commands.add_parser(
+        "load", help="檢查 data/ 後建立或重建資料庫（保留已記錄的決議）；資料庫已有線上修改時拒絕執行"
+    )
+    load.add_argument(
+        "--as-versions",
+        action="store_true",
+        help="把 data/ 匯入為新版本：內容不同的提案各成一個新版本、新提案加入、資料庫獨有的提案保留；"
+        "決議、會議紀錄、帳號與既有版本都不變動",
+    )
     load.add_argument("--user", help="以哪個祕書處帳號的身分匯入（預設為命令列操作者）；須搭配 --as-versions")
     commands.add_parser("check", help="只檢查 data/，不寫入任何資料")
     export = commands.add_parser("export", help="把資料庫各表輸出為 CSV（UTF-8 含 BOM）")
     export.add_argument("directory", type=Path)
-    export.add_argument("--layout", choices=["tables", "data"], default="tables",
-                        help="tables：每表一個 CSV（預設）；data：與 data/ 相同的檔案配置，可再以 check、load 讀回")
-    hashing = commands.add_parser("hash-password", help="產生祕書處帳號的密碼雜湊（一行，寫入 .streamlit/secrets.toml）")
+    export.add_argument(
+        "--layout",
+        choices=["tables", "data"],
+        default="tables",
+        help="tables：每表一個 CSV（預設）；data：與 data/ 相同的檔案配置，可再以 check、load 讀回",
+    )
+    hashing = commands.add_parser(
+        "hash-password", help="產生祕書處帳號的密碼雜湊（一行，寫入 .streamlit/secrets.toml）"
+    )
     hashing.add_argument("name", help="登入帳號（記錄決議時顯示為記錄者）")
     hashing.add_argument("--stdin", action="store_true", help="從標準輸入讀取密碼（供自動化使用）")
     store_commands.register(commands)
@@ -68,8 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # the last resort: a clerk sees one line, --debug shows the rest
         if args.debug:
             raise
-        print(f"發生未預期的錯誤（{type(error).__name__}：{error}），資料庫未變更；"
-              "加上 --debug 可看完整的錯誤追蹤。", file=sys.stderr)
+        print(
+            f"發生未預期的錯誤（{type(error).__name__}：{error}），資料庫未變更；加上 --debug 可看完整的錯誤追蹤。",
+            file=sys.stderr,
+        )
     return 1
 
 
@@ -87,8 +101,10 @@ def _print_problems(problems) -> None:
 
 def _check(args) -> int:
     dataset = load_dataset(args.data)
-    print(f"資料檢查通過：提案 {len(dataset.proposals)} 案、跨區支援 {len(dataset.mutual_aid)} 筆、"
-          f"指標 {len(dataset.indicators)} 筆。")
+    print(
+        f"資料檢查通過：提案 {len(dataset.proposals)} 案、跨區支援 {len(dataset.mutual_aid)} 筆、"
+        f"指標 {len(dataset.indicators)} 筆。"
+    )
     return 0
 
 
@@ -98,8 +114,10 @@ def _load(args) -> int:
         return store_commands.load_as_versions(args)
     engine = make_engine()
     dataset = build.load(engine, args.data)
-    print(f"已建立資料庫（{_safe_url()}）：提案 {len(dataset.proposals)} 案、跨區支援 {len(dataset.mutual_aid)} 筆、"
-          f"指標 {len(dataset.indicators)} 筆。")
+    print(
+        f"已建立資料庫（{_safe_url()}）：提案 {len(dataset.proposals)} 案、跨區支援 {len(dataset.mutual_aid)} 筆、"
+        f"指標 {len(dataset.indicators)} 筆。"
+    )
     return 0
 
 
@@ -109,14 +127,20 @@ def _export(args) -> int:
     engine = make_engine()
     build.ensure_built(engine, args.data)
     from dashboard.documents.export import export_csv  # pandas: only the command that needs it pays for it
+
     for path in export_csv(engine, args.directory):
         print(path)
     return 0
 
 
 def _os_reason(error: OSError) -> str:
-    reasons = {FileExistsError: "已有同名的檔案", NotADirectoryError: "路徑中有一段是檔案而不是資料夾",
-               IsADirectoryError: "這是資料夾", PermissionError: "沒有權限", FileNotFoundError: "找不到"}
+    reasons = {
+        FileExistsError: "已有同名的檔案",
+        NotADirectoryError: "路徑中有一段是檔案而不是資料夾",
+        IsADirectoryError: "這是資料夾",
+        PermissionError: "沒有權限",
+        FileNotFoundError: "找不到",
+    }
     return reasons.get(type(error)) or str(error.strerror or error)
 
 

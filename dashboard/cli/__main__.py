@@ -1,4 +1,5 @@
 """`python -m dashboard.cli`: the command line."""
+
 import sys
 
 from dashboard.cli import main

@@ -1,6 +1,7 @@
 """The command line's reader documents: `bundle` (every card of a group or a city) and
 `city-summary` (the vice-mayor's one-page summary). An unknown group, city or year prints one line
 naming the choices and exits 1; nothing is written then."""
+
 import sys
 from pathlib import Path
 
@@ -16,7 +17,9 @@ REFUSED = 1
 
 def register(commands) -> None:
     """Add the bundle commands to the CLI's subparsers."""
-    bundle = commands.add_parser("bundle", help="把一個議題組（含分組）或一個縣市（主辦或參與合作）的所有提案單輸出為一個 .docx")
+    bundle = commands.add_parser(
+        "bundle", help="把一個議題組（含分組）或一個縣市（主辦或參與合作）的所有提案單輸出為一個 .docx"
+    )
     bundle.add_argument("output", type=Path, metavar="OUT.docx")
     who = bundle.add_mutually_exclusive_group(required=True)
     who.add_argument("--group", help="議題組（代碼或名稱，例如 文化教育組、culture）")
@@ -69,8 +72,13 @@ def _city_summary(args) -> int:
             summaries = [city_summary.summary(session, city=city, year=args.year) for city in cities]
         except bundles.BundleError as error:
             return _refuse(str(error))
-        files = [(args.output or args.directory / city_summary.file_name(data.city.name, data.year),
-                  city_summary.summary_docx(data)) for data in summaries]
+        files = [
+            (
+                args.output or args.directory / city_summary.file_name(data.city.name, data.year),
+                city_summary.summary_docx(data),
+            )
+            for data in summaries
+        ]
     if args.directory is not None:
         args.directory.mkdir(parents=True, exist_ok=True)
     for path, content in files:

@@ -1,5 +1,6 @@
 """The command line's yearly-cycle commands: `new-year YEAR --meeting-date D --user NAME` starts the
 next cycle (dashboard/domain/new_year.py), with the same role check as the app."""
+
 import sys
 from datetime import date
 
@@ -14,7 +15,9 @@ REFUSED = store_commands.REFUSED
 
 def register(commands) -> None:
     """Add the cycle commands to the CLI's subparsers."""
-    start = commands.add_parser("new-year", help="開始下一個年度：仍列管的提案成為新年度的列管案，並依上一次會議建立新年度的會議（限祕書處）")
+    start = commands.add_parser(
+        "new-year", help="開始下一個年度：仍列管的提案成為新年度的列管案，並依上一次會議建立新年度的會議（限祕書處）"
+    )
     start.add_argument("year", metavar="YEAR", help="新年度（民國年，須為目前年度的下一年）")
     start.add_argument("--meeting-date", required=True, help="新年度副首長會議的日期（西元 YYYY-MM-DD）")
     start.add_argument("--user", help="以哪個祕書處帳號的身分開始（預設為命令列操作者）")
@@ -57,19 +60,32 @@ def _values(args) -> dict | None:
     if args.start_time is not None:
         start_time = parse_clock(args.start_time)
         if start_time is None:
-            print(f"--start-time「{args.start_time}」不是有效的時間，請用 HH:MM（例如 14:30）；未變更。", file=sys.stderr)
+            print(
+                f"--start-time「{args.start_time}」不是有效的時間，請用 HH:MM（例如 14:30）；未變更。", file=sys.stderr
+            )
             return None
-    return dict(year=int(year), meeting_date=day, start_time=start_time, chair=args.chair, chair_org=args.chair_org,
-                venue=args.venue, url=args.url)
+    return dict(
+        year=int(year),
+        meeting_date=day,
+        start_time=start_time,
+        chair=args.chair,
+        chair_org=args.chair_org,
+        venue=args.venue,
+        url=args.url,
+    )
 
 
 def _print(result: new_year.YearStarted, day: date) -> None:
-    print(f"已開始{result.year}年度：{result.previous}年度的提案中，持續列管 {len(result.carried)} 案、"
-          f"解除列管 {len(result.left)} 案；會議「{result.meeting_id}」訂於{roc_date(day)}。")
+    print(
+        f"已開始{result.year}年度：{result.previous}年度的提案中，持續列管 {len(result.carried)} 案、"
+        f"解除列管 {len(result.left)} 案；會議「{result.meeting_id}」訂於{roc_date(day)}。"
+    )
     for new_id, source in result.carried:
         print(f"  列管 {new_id} ← {source}")
     for pid, why in result.left:
         print(f"  離開 {pid}：{why}")
     if result.undecided:
-        print(f"注意：{len(result.undecided)} 案尚未記錄決議，已依其列管狀態處理："
-              f"{'、'.join(result.undecided)}", file=sys.stderr)
+        print(
+            f"注意：{len(result.undecided)} 案尚未記錄決議，已依其列管狀態處理：{'、'.join(result.undecided)}",
+            file=sys.stderr,
+        )

@@ -1,5 +1,6 @@
 """The command line's packet command: python -m dashboard packet YEAR OUT.docx writes the meeting
 packet (會議資料) of cycle YEAR from the store. A refusal prints one line and exits 1."""
+
 import argparse
 import sys
 from pathlib import Path
@@ -11,7 +12,9 @@ from dashboard.documents import packet
 def register(commands) -> None:
     """Add the packet command to the CLI's subparsers."""
     command = commands.add_parser("packet", help="由資料庫產生某年度的會議資料（.docx，A4）")
-    command.add_argument("year", type=_year, metavar="YEAR", help="會議年度（民國年，例如會議日期為西元 2023 年者為 112）")
+    command.add_argument(
+        "year", type=_year, metavar="YEAR", help="會議年度（民國年，例如會議日期為西元 2023 年者為 112）"
+    )
     command.add_argument("out", type=Path, metavar="OUT.docx", help="輸出的 .docx 檔案")
     command.set_defaults(handler=_packet)
 

@@ -1,5 +1,6 @@
 """The spreadsheet round trip on the command line: export-sheet writes a group's update workbook,
 import-sheet previews (and with --apply applies) an uploaded one, with the same checks as the app."""
+
 import sys
 from pathlib import Path
 
@@ -20,7 +21,9 @@ def register(commands) -> None:
     out.add_argument("--group", help="議題組代碼或名稱（預設：全部議題組）")
     out.add_argument("--year", type=int, help="年度（預設：目前年度）")
     out.set_defaults(handler=_export_sheet)
-    read = commands.add_parser("import-sheet", help="讀入更新試算表（.xlsx 或匯出的 CSV）：列出每一項變更；加 --apply 才寫入")
+    read = commands.add_parser(
+        "import-sheet", help="讀入更新試算表（.xlsx 或匯出的 CSV）：列出每一項變更；加 --apply 才寫入"
+    )
     read.add_argument("file", type=Path, metavar="FILE")
     read.add_argument("--user", required=True, help="以哪個帳號的身分更新（依其角色檢查權限，版本記為此帳號）")
     read.add_argument("--apply", action="store_true", help="套用變更（全部成功或全部不套用）；未加時只預覽")
@@ -54,8 +57,11 @@ def _export_sheet(args) -> int:
 def _import_sheet(args) -> int:
     size = args.file.stat().st_size
     if size > sheet_import.MAX_BYTES:
-        print(f"{args.file.name}｜（檔案）｜欄位「-」：檔案 {size // 1024 // 1024} MB，超過上限 "
-              f"{sheet_import.MAX_BYTES // 1024 // 1024} MB，未變更任何資料。", file=sys.stderr)
+        print(
+            f"{args.file.name}｜（檔案）｜欄位「-」：檔案 {size // 1024 // 1024} MB，超過上限 "
+            f"{sheet_import.MAX_BYTES // 1024 // 1024} MB，未變更任何資料。",
+            file=sys.stderr,
+        )
         return REFUSED
     data = args.file.read_bytes()
     with store_commands._session(args) as session:

@@ -1,6 +1,7 @@
 """The command line's store commands (python -m dashboard …): accounts, edits, history, revert,
 load as versions and the data/ layout export. Every write goes through the same functions and
 role checks as the app; a refusal prints one clear line (or the list of problems) and exits 1."""
+
 import functools
 import getpass
 import json
@@ -23,8 +24,13 @@ from dashboard.web import auth
 REFUSED = 1
 LIST_FIELDS = ("cities", "types")  # given as 臺北市、新北市 or 臺北市,新北市
 INTEGER_FIELDS = ("year", "item_no")
-KIND_LABELS = {editing.EDIT: "修改", editing.REVERT: "還原", editing.IMPORT: "自 data/ 匯入", build.CREATE: "新增",
-               new_year.CARRY: new_year.CARRY_LABEL}
+KIND_LABELS = {
+    editing.EDIT: "修改",
+    editing.REVERT: "還原",
+    editing.IMPORT: "自 data/ 匯入",
+    build.CREATE: "新增",
+    new_year.CARRY: new_year.CARRY_LABEL,
+}
 
 
 def register(commands) -> None:
@@ -33,8 +39,9 @@ def register(commands) -> None:
     users = user.add_subparsers(dest="user_command", required=True)
     add = users.add_parser("add", help="新增帳號；密碼以互動方式輸入兩次，或用 --password-stdin 從標準輸入讀取")
     add.add_argument("name", help="帳號名稱（登入時使用，也是修改紀錄上的名字）")
-    add.add_argument("--role", required=True, choices=list(vocab.ROLES),
-                     help="、".join(f"{k}：{v}" for k, v in vocab.ROLES.items()))
+    add.add_argument(
+        "--role", required=True, choices=list(vocab.ROLES), help="、".join(f"{k}：{v}" for k, v in vocab.ROLES.items())
+    )
     add.add_argument("--group", action="append", default=[], help="議題組窗口負責的議題組（代碼或名稱，可重複）")
     add.add_argument("--email", help="OIDC 登入使用的電子郵件")
     add.add_argument("--password-stdin", action="store_true", help="從標準輸入讀取密碼（供自動化使用）")
@@ -47,8 +54,14 @@ def register(commands) -> None:
     edit = commands.add_parser("edit", help="修改一案提案（與儀表板相同的檢查），成為新的版本")
     edit.add_argument("proposal_id", metavar="ID")
     edit.add_argument("--user", required=True, help="以哪個帳號的身分修改（依其角色檢查權限）")
-    edit.add_argument("--set", dest="assignments", action="append", required=True, metavar="FIELD=VALUE",
-                      help="欄位=新值；cities、types 以「、」或「,」分隔；lead_units 用 JSON；空值表示清除")
+    edit.add_argument(
+        "--set",
+        dest="assignments",
+        action="append",
+        required=True,
+        metavar="FIELD=VALUE",
+        help="欄位=新值；cities、types 以「、」或「,」分隔；lead_units 用 JSON；空值表示清除",
+    )
     edit.add_argument("--base-version", type=int, help="修改所依據的版本（預設為目前版本）")
     edit.add_argument("--reason", help="修改原因")
     edit.set_defaults(handler=_edit)
@@ -67,6 +80,7 @@ def register(commands) -> None:
 
 def refusing(handler):
     """Print a refusal as one line (or its problems) instead of a traceback, and exit 1."""
+
     @functools.wraps(handler)
     def run(args) -> int:
         try:
@@ -89,10 +103,12 @@ def refusing(handler):
         except (PermissionDenied, AccountError, build.StoreHasEdits, build.ImportInterrupted, ExportError) as error:
             print(error, file=sys.stderr)
             return REFUSED
+
     return run
 
 
 # --- accounts ----------------------------------------------------------------------------------
+
 
 @refusing
 def _user_add(args) -> int:
@@ -105,8 +121,15 @@ def _user_add(args) -> int:
         print(error, file=sys.stderr)
         return REFUSED
     with _session(args) as session:
-        account = accounts.add(session, actor=OPERATOR, name=args.name, role=args.role, groups=tuple(args.group),
-                               password_hash=hashed, email=args.email)
+        account = accounts.add(
+            session,
+            actor=OPERATOR,
+            name=args.name,
+            role=args.role,
+            groups=tuple(args.group),
+            password_hash=hashed,
+            email=args.email,
+        )
         print(f"已新增{vocab.ROLES[account.role]}帳號「{account.name}」。")
     return 0
 
@@ -131,9 +154,16 @@ def _new_password(args) -> str | None | bool:
 def _user_list(args) -> int:
     with _session(args) as session:
         names = {g.id: g.name for g in session.exec(select(WorkGroup))}
-        rows = [(a.name, vocab.ROLES.get(a.role, a.role), "、".join(names.get(g, g) for g in a.groups) or "—",
-                 a.email or "—", "是" if a.disabled else "")
-                for a in accounts.listing(session)]
+        rows = [
+            (
+                a.name,
+                vocab.ROLES.get(a.role, a.role),
+                "、".join(names.get(g, g) for g in a.groups) or "—",
+                a.email or "—",
+                "是" if a.disabled else "",
+            )
+            for a in accounts.listing(session)
+        ]
     if not rows:
         print("尚無帳號；以 python -m dashboard user add 新增。")
         return 0
@@ -166,14 +196,16 @@ def _pad(text: str, width: int) -> str:
 
 # --- edits --------------------------------------------------------------------------------------
 
+
 @refusing
 def _edit(args) -> int:
     changes = parse_assignments(args.assignments)
     with _session(args) as session:
         actor = accounts.actor_for(session, args.user)
         base = editing.current_version(session, args.proposal_id) if args.base_version is None else args.base_version
-        version = editing.edit(session, actor=actor, proposal_id=args.proposal_id, changes=changes,
-                               base_version=base, reason=args.reason)
+        version = editing.edit(
+            session, actor=actor, proposal_id=args.proposal_id, changes=changes, base_version=base, reason=args.reason
+        )
         _print_saved(args.proposal_id, base, version)
     return 0
 
@@ -183,8 +215,9 @@ def _revert(args) -> int:
     with _session(args) as session:
         actor = accounts.actor_for(session, args.user)
         base = editing.current_version(session, args.proposal_id)
-        version = editing.revert(session, actor=actor, proposal_id=args.proposal_id, version=args.version,
-                                 reason=args.reason)
+        version = editing.revert(
+            session, actor=actor, proposal_id=args.proposal_id, version=args.version, reason=args.reason
+        )
         _print_saved(args.proposal_id, base, version)
     return 0
 
@@ -216,8 +249,12 @@ def _history(args) -> int:
 
 
 def _version_line(version) -> str:
-    parts = [f"第 {version.version} 版", dates.roc_datetime(dates.in_taipei(version.recorded_at)), version.recorded_by,
-             KIND_LABELS.get(version.kind, version.kind)]
+    parts = [
+        f"第 {version.version} 版",
+        dates.roc_datetime(dates.in_taipei(version.recorded_at)),
+        version.recorded_by,
+        KIND_LABELS.get(version.kind, version.kind),
+    ]
     if version.reason:
         parts.append(f"原因：{version.reason}")
     return "｜".join(parts)
@@ -282,6 +319,7 @@ def _value(name: str, text: str):
 
 # --- load as versions, data/ layout export ----------------------------------------------------
 
+
 @refusing
 def load_as_versions(args) -> int:
     engine = make_engine()
@@ -291,9 +329,11 @@ def load_as_versions(args) -> int:
             actor = accounts.actor_for(session, args.user)
     result = build.import_versions(engine, args.data, actor=actor)
     ds = result.dataset
-    print(f"已把 {args.data} 匯入資料庫：提案 {len(ds.proposals)} 案中，更新為新版本 {len(result.changed)} 案、"
-          f"新增 {len(result.created)} 案；資料庫獨有而保留 {len(result.kept)} 案；"
-          f"跨區支援 {len(ds.mutual_aid)} 筆、指標 {len(ds.indicators)} 筆已更新。決議、會議紀錄、帳號與既有版本均保留。")
+    print(
+        f"已把 {args.data} 匯入資料庫：提案 {len(ds.proposals)} 案中，更新為新版本 {len(result.changed)} 案、"
+        f"新增 {len(result.created)} 案；資料庫獨有而保留 {len(result.kept)} 案；"
+        f"跨區支援 {len(ds.mutual_aid)} 筆、指標 {len(ds.indicators)} 筆已更新。決議、會議紀錄、帳號與既有版本均保留。"
+    )
     for label, ids in (("更新", result.changed), ("新增", result.created), ("資料庫獨有", result.kept)):
         if ids:
             print(f"  {label}：{'、'.join(ids)}")

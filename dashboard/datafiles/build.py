@@ -4,6 +4,7 @@ Once proposals have been edited in the dashboard, the store is the source of tru
 would overwrite those edits and is refused (StoreHasEdits); `import_versions` brings data/ in as
 new versions instead, keeping every edit, decision, minutes record and account.
 """
+
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,9 +45,11 @@ class StoreHasEdits(Exception):
 
     def __init__(self, versions: int, proposals: int):
         self.versions, self.proposals = versions, proposals
-        super().__init__(f"資料庫已有 {proposals} 案提案的 {versions} 筆線上修改，重新載入 data/ 會蓋掉這些修改，"
-                         "因此未載入，資料庫未變更；若要把 data/ 的內容匯入為新版本（保留所有修改與決議），"
-                         "請執行 python -m dashboard load --as-versions。")
+        super().__init__(
+            f"資料庫已有 {proposals} 案提案的 {versions} 筆線上修改，重新載入 data/ 會蓋掉這些修改，"
+            "因此未載入，資料庫未變更；若要把 data/ 的內容匯入為新版本（保留所有修改與決議），"
+            "請執行 python -m dashboard load --as-versions。"
+        )
 
 
 def load(engine: Engine, data_dir: Path = DATA_DIR) -> Dataset:
@@ -95,8 +98,9 @@ def edit_counts(engine: Engine) -> tuple[int, int]:
     if not inspect(engine).has_table(ProposalVersion.__tablename__):
         return 0, 0
     with Session(engine) as session:
-        return session.exec(select(func.count(ProposalVersion.id),
-                                   func.count(func.distinct(ProposalVersion.proposal_id)))).one()
+        return session.exec(
+            select(func.count(ProposalVersion.id), func.count(func.distinct(ProposalVersion.proposal_id)))
+        ).one()
 
 
 def _refuse_if_edited(engine: Engine) -> None:
@@ -110,12 +114,15 @@ class ImportInterrupted(Exception):
     meanwhile (possible on PostgreSQL; SQLite locks the store for the import); nothing was imported."""
 
     def __init__(self):
-        super().__init__("匯入時與資料庫中的資料衝突（例如匯入期間有人在儀表板儲存了修改），未匯入，資料庫未變更；請重新執行。")
+        super().__init__(
+            "匯入時與資料庫中的資料衝突（例如匯入期間有人在儀表板儲存了修改），未匯入，資料庫未變更；請重新執行。"
+        )
 
 
 @dataclass
 class Imported:
     """What import_versions did: the new versions, and the proposals kept that data/ lacks."""
+
     dataset: Dataset
     versions: list[ProposalVersion] = field(default_factory=list)  # kind import or create
     kept: list[str] = field(default_factory=list)
@@ -195,25 +202,40 @@ def _rows_by_proposal(ds: Dataset) -> list[ProposalRows]:
         for item in items:
             grouped.setdefault(item.proposal_id, []).append(item)
         return grouped
+
     leads, types, cities = of(ds.leads), of(ds.types), of(ds.proposal_cities)
     return [ProposalRows(p, leads.get(p.id, []), types.get(p.id, []), cities.get(p.id, [])) for p in ds.proposals]
 
 
 def _import_proposal(session: Session, rows: ProposalRows, all_cities: list[City], actor: Actor):
     pid = rows.proposal.id
-    document = proposal_yaml.rows_document(rows.proposal, rows.leads, [t.type for t in rows.types],
-                                       [c.city_code for c in rows.cities], all_cities)
+    document = proposal_yaml.rows_document(
+        rows.proposal, rows.leads, [t.type for t in rows.types], [c.city_code for c in rows.cities], all_cities
+    )
     base = editing.current_version(session, pid)
     if session.get(Proposal, pid) is not None:
-        return editing.stage(session, actor=actor, proposal_id=pid, base_version=base, reason=IMPORT_REASON,
-                             changes={key: document.get(key) for key in proposal_yaml.KEYS},
-                             kind=editing.IMPORT, fields=proposal_yaml.KEYS)
+        return editing.stage(
+            session,
+            actor=actor,
+            proposal_id=pid,
+            base_version=base,
+            reason=IMPORT_REASON,
+            changes={key: document.get(key) for key in proposal_yaml.KEYS},
+            kind=editing.IMPORT,
+            fields=proposal_yaml.KEYS,
+        )
     session.add(rows.proposal)
     session.flush()
     session.add_all([*rows.leads, *rows.types, *rows.cities])
-    version = ProposalVersion(proposal_id=pid, version=base + 1, kind=CREATE, reason=IMPORT_REASON,
-                              changes=[{"field": k, "old": None, "new": v} for k, v in document.items()],
-                              recorded_at=datetime.now(UTC), recorded_by=actor.name)
+    version = ProposalVersion(
+        proposal_id=pid,
+        version=base + 1,
+        kind=CREATE,
+        reason=IMPORT_REASON,
+        changes=[{"field": k, "old": None, "new": v} for k, v in document.items()],
+        recorded_at=datetime.now(UTC),
+        recorded_by=actor.name,
+    )
     session.add(version)
     return version
 
@@ -227,24 +249,41 @@ def _check_references(session: Session, ds: Dataset, kept: list[Proposal]) -> No
     for proposal in kept:
         for gid in filter(None, (proposal.group_id, proposal.subgroup_id)):
             if gid not in groups:
-                problems.append(Problem("data/groups.csv", f"組別 {gid}", "id",
-                                        f"資料庫中的提案 {proposal.id}（不在 data/ 中）仍屬於此組別，不可刪除"))
-    used = [*session.exec(select(ProposalLead.proposal_id, ProposalLead.city_code)
-                          .where(ProposalLead.proposal_id.in_(kept_ids))),
-            *session.exec(select(ProposalCity.proposal_id, ProposalCity.city_code)
-                          .where(ProposalCity.proposal_id.in_(kept_ids)))]
+                problems.append(
+                    Problem(
+                        "data/groups.csv",
+                        f"組別 {gid}",
+                        "id",
+                        f"資料庫中的提案 {proposal.id}（不在 data/ 中）仍屬於此組別，不可刪除",
+                    )
+                )
+    used = [
+        *session.exec(
+            select(ProposalLead.proposal_id, ProposalLead.city_code).where(ProposalLead.proposal_id.in_(kept_ids))
+        ),
+        *session.exec(
+            select(ProposalCity.proposal_id, ProposalCity.city_code).where(ProposalCity.proposal_id.in_(kept_ids))
+        ),
+    ]
     for pid, code in dict.fromkeys(used):
         if code not in codes:
-            problems.append(Problem("data/cities.csv", f"縣市 {code}", "code",
-                                    f"資料庫中的提案 {pid}（不在 data/ 中）仍使用此縣市，不可刪除"))
+            problems.append(
+                Problem(
+                    "data/cities.csv",
+                    f"縣市 {code}",
+                    "code",
+                    f"資料庫中的提案 {pid}（不在 data/ 中）仍使用此縣市，不可刪除",
+                )
+            )
     if problems:
         raise DataError(problems)
 
 
 def _remove_unlisted(session: Session, ds: Dataset) -> None:
     """Cities and groups that data/ no longer lists (checked unused by _check_references)."""
-    session.exec(delete(WorkGroup).where(WorkGroup.id.not_in([g.id for g in ds.groups]),
-                                         WorkGroup.parent_id.is_not(None)))
+    session.exec(
+        delete(WorkGroup).where(WorkGroup.id.not_in([g.id for g in ds.groups]), WorkGroup.parent_id.is_not(None))
+    )
     session.exec(delete(WorkGroup).where(WorkGroup.id.not_in([g.id for g in ds.groups])))
     session.exec(delete(City).where(City.code.not_in([c.code for c in ds.cities])))
     session.flush()

@@ -5,6 +5,7 @@ comment that opens meeting.yaml (a comment is not kept in the store).
 
 A store of one meeting writes meeting.yaml as data/ holds it; a store of many (a year started
 with `new-year`) writes meetings/<id>.yaml, one file per meeting, which check and load read too."""
+
 import csv
 import io
 import re
@@ -58,8 +59,10 @@ def export_data_layout(engine: Engine, directory: Path, geo_source: Path = DATA_
             "indicators.csv": _indicators(session, names),
             "mutual_aid.csv": _mutual_aid(session, names),
             **meetings,
-            **{f"proposals/{p.id}.yaml": proposal_yaml.to_yaml(proposal_yaml.proposal_document(session, p))
-               for p in proposals},
+            **{
+                f"proposals/{p.id}.yaml": proposal_yaml.to_yaml(proposal_yaml.proposal_document(session, p))
+                for p in proposals
+            },
         }
     for path in stale:  # an earlier export's layout of the store's own meetings: replaced, not doubled
         path.unlink()
@@ -101,8 +104,9 @@ def _stale_meeting_files(directory: Path, writing: dict[str, str], store_ids: se
     foreign = [p for p in stale if _meeting_id(p) not in store_ids]
     if foreign:
         names = "、".join(p.relative_to(directory).as_posix() for p in foreign)
-        raise ExportError(f"{directory} 已有資料庫中沒有的會議檔：{names}；為免遺失資料，未匯出。"
-                          "請改用空資料夾，或先移走這些檔案。")
+        raise ExportError(
+            f"{directory} 已有資料庫中沒有的會議檔：{names}；為免遺失資料，未匯出。請改用空資料夾，或先移走這些檔案。"
+        )
     return stale
 
 
@@ -118,8 +122,10 @@ def _meeting_id(path: Path) -> str | None:
 def _refuse_foreign_proposals(directory: Path, ids: set[str]) -> None:
     foreign = sorted(p.name for p in (directory / "proposals").glob("*.yaml") if p.stem not in ids)
     if foreign:
-        raise ExportError(f"{directory / 'proposals'} 已有資料庫中沒有的提案檔：{'、'.join(foreign)}；"
-                          "為免遺失資料，未匯出。請改用空資料夾，或先移走這些檔案。")
+        raise ExportError(
+            f"{directory / 'proposals'} 已有資料庫中沒有的提案檔：{'、'.join(foreign)}；"
+            "為免遺失資料，未匯出。請改用空資料夾，或先移走這些檔案。"
+        )
 
 
 def _csv(header: list[str], rows) -> str:
@@ -148,39 +154,90 @@ def _coordinate(value: float) -> str:
 
 
 def _cities(session: Session) -> str:
-    return _csv(["code", "name", "name_en", "lon", "lat", "color", "sort_order", "card_order"],
-                [(c.code, c.name, c.name_en, c.lon, c.lat, c.color, c.sort_order, c.card_order)
-                 for c in session.exec(select(City).order_by(City.sort_order))])
+    return _csv(
+        ["code", "name", "name_en", "lon", "lat", "color", "sort_order", "card_order"],
+        [
+            (c.code, c.name, c.name_en, c.lon, c.lat, c.color, c.sort_order, c.card_order)
+            for c in session.exec(select(City).order_by(City.sort_order))
+        ],
+    )
 
 
 def _groups(session: Session) -> str:
-    return _csv(["id", "name", "parent", "host_agency", "kind", "sort_order"],
-                [(g.id, g.name, g.parent_id, g.host_agency, g.kind, g.sort_order)
-                 for g in session.exec(select(WorkGroup).order_by(WorkGroup.sort_order))])
+    return _csv(
+        ["id", "name", "parent", "host_agency", "kind", "sort_order"],
+        [
+            (g.id, g.name, g.parent_id, g.host_agency, g.kind, g.sort_order)
+            for g in session.exec(select(WorkGroup).order_by(WorkGroup.sort_order))
+        ],
+    )
 
 
 def _group_meetings(session: Session) -> str:
-    return _csv(["date", "group", "name"],
-                [(m.date, m.group_id, m.name) for m in session.exec(select(GroupMeeting).order_by(GroupMeeting.id))])
+    return _csv(
+        ["date", "group", "name"],
+        [(m.date, m.group_id, m.name) for m in session.exec(select(GroupMeeting).order_by(GroupMeeting.id))],
+    )
 
 
 def _indicators(session: Session, names: dict[str, str]) -> str:
-    return _csv(["proposal", "indicator", "label", "kind", "city", "counterpart_city", "value", "unit",
-                 "period_start", "period_end", "as_of", "note"],
-                [(i.proposal_id, i.indicator, i.label, i.kind, names.get(i.city_code), names.get(i.counterpart_code),
-                  i.value, i.unit, i.period_start, i.period_end, i.as_of, i.note)
-                 for i in session.exec(select(Indicator).order_by(Indicator.id))])
+    return _csv(
+        [
+            "proposal",
+            "indicator",
+            "label",
+            "kind",
+            "city",
+            "counterpart_city",
+            "value",
+            "unit",
+            "period_start",
+            "period_end",
+            "as_of",
+            "note",
+        ],
+        [
+            (
+                i.proposal_id,
+                i.indicator,
+                i.label,
+                i.kind,
+                names.get(i.city_code),
+                names.get(i.counterpart_code),
+                i.value,
+                i.unit,
+                i.period_start,
+                i.period_end,
+                i.as_of,
+                i.note,
+            )
+            for i in session.exec(select(Indicator).order_by(Indicator.id))
+        ],
+    )
 
 
 def _mutual_aid(session: Session, names: dict[str, str]) -> str:
-    return _csv(["from_city", "item_no", "to_city", "fire", "ambulance", "relay", "period_start", "period_end",
-                 "proposal"],
-                [(names[m.from_city], m.item_no, names[m.to_city], m.fire, m.ambulance, m.relay, m.period_start,
-                  m.period_end, m.proposal_id)
-                 for m in session.exec(select(MutualAid).order_by(MutualAid.id))])
+    return _csv(
+        ["from_city", "item_no", "to_city", "fire", "ambulance", "relay", "period_start", "period_end", "proposal"],
+        [
+            (
+                names[m.from_city],
+                m.item_no,
+                names[m.to_city],
+                m.fire,
+                m.ambulance,
+                m.relay,
+                m.period_start,
+                m.period_end,
+                m.proposal_id,
+            )
+            for m in session.exec(select(MutualAid).order_by(MutualAid.id))
+        ],
+    )
 
 
 # --- meeting.yaml: the hand-written file's style, so that a diff shows only what changed ----------
+
 
 class _Clock(str):
     """An HH:MM time, written in double quotes as data/meeting.yaml does (YAML 1.1 would read 14:30 as a number)."""
@@ -197,10 +254,13 @@ class _Dumper(yaml.SafeDumper):
 
 _Dumper.add_representer(_Clock, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style='"'))
 _Dumper.add_representer(_Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True))
-_Dumper.add_representer(str, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v,
-                                                             style='"' if "\n" in v else None))
-_Dumper.add_representer(list, lambda d, v: d.represent_sequence(
-    "tag:yaml.org,2002:seq", v, flow_style=all(isinstance(item, str) for item in v)))
+_Dumper.add_representer(
+    str, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style='"' if "\n" in v else None)
+)
+_Dumper.add_representer(
+    list,
+    lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=all(isinstance(item, str) for item in v)),
+)
 
 
 def _clock(value: time | None) -> _Clock | None:
@@ -217,21 +277,39 @@ def meeting_yaml(session: Session, meeting: Meeting | None = None) -> str | None
     if meeting is None:
         return None
     agenda = []
-    for item in session.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-                             .order_by(AgendaItem.position)):
-        values = _present(dict(start=_clock(item.start), end=_clock(item.end), minutes=item.minutes,
-                               title=item.title, note=item.note, key=item.key))
+    for item in session.exec(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position)
+    ):
+        values = _present(
+            dict(
+                start=_clock(item.start),
+                end=_clock(item.end),
+                minutes=item.minutes,
+                title=item.title,
+                note=item.note,
+                key=item.key,
+            )
+        )
         multiline = any(isinstance(v, str) and "\n" in v for v in values.values())
         agenda.append(values if multiline else _Flow(values))
     organisers: dict[str, list[str]] = {}
-    for row in session.exec(select(Organiser).where(Organiser.meeting_id == meeting.id)
-                            .order_by(Organiser.position)):
+    for row in session.exec(select(Organiser).where(Organiser.meeting_id == meeting.id).order_by(Organiser.position)):
         organisers.setdefault(row.role, []).append(row.name)
     rank = {role: i for i, role in enumerate(ORGANISER_ROLES)}
     organisers = dict(sorted(organisers.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])))
-    document = _present(dict(id=meeting.id, name=meeting.name, date=meeting.date,
-                             start_time=_clock(meeting.start_time), chair_org=meeting.chair_org,
-                             chair=meeting.chair, venue=meeting.venue, url=meeting.url, agenda=agenda,
-                             organisers=organisers))
+    document = _present(
+        dict(
+            id=meeting.id,
+            name=meeting.name,
+            date=meeting.date,
+            start_time=_clock(meeting.start_time),
+            chair_org=meeting.chair_org,
+            chair=meeting.chair,
+            venue=meeting.venue,
+            url=meeting.url,
+            agenda=agenda,
+            organisers=organisers,
+        )
+    )
     header = f"# {meeting.name}：議程與主辦資訊（由資料庫匯出）\n"
     return header + yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)

@@ -3,14 +3,16 @@
 Nothing is written here. Every problem found is collected with its file, record and field,
 so that a clerk can fix all of them in one pass; `DataError` carries the whole list.
 """
+
 import difflib
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from dashboard.datafiles.reading import check_yaml_text, read_csv, read_text, read_yaml, rel_path, text_problem
 from dashboard.domain import cycles, vocab
@@ -34,21 +36,66 @@ __all__ = ["DataError", "Dataset", "Problem", "load_dataset"]
 
 ID_PATTERN = re.compile(r"^[0-9]{3}-[A-Z]?[0-9]{2}$")
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
-INT_MIN, INT_MAX = -2**31, 2**31 - 1  # the store's Integer columns are 32-bit on PostgreSQL
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # the store's Integer columns are 32-bit on PostgreSQL
 
 COLUMNS = {
     "cities.csv": ("code", "name", "name_en", "lon", "lat", "color", "sort_order", "card_order"),
     "groups.csv": ("id", "name", "parent", "host_agency", "kind", "sort_order"),
     "group_meetings.csv": ("date", "group", "name"),
-    "mutual_aid.csv": ("from_city", "item_no", "to_city", "fire", "ambulance", "relay",
-                       "period_start", "period_end", "proposal"),
-    "indicators.csv": ("proposal", "indicator", "label", "kind", "city", "counterpart_city", "value",
-                       "unit", "period_start", "period_end", "as_of", "note"),
+    "mutual_aid.csv": (
+        "from_city",
+        "item_no",
+        "to_city",
+        "fire",
+        "ambulance",
+        "relay",
+        "period_start",
+        "period_end",
+        "proposal",
+    ),
+    "indicators.csv": (
+        "proposal",
+        "indicator",
+        "label",
+        "kind",
+        "city",
+        "counterpart_city",
+        "value",
+        "unit",
+        "period_start",
+        "period_end",
+        "as_of",
+        "note",
+    ),
 }
-PROPOSAL_KEYS = ("id", "year", "track", "item_no", "previous", "group", "subgroup", "title", "card_title", "card_unit",
-                 "lead_units", "types", "cities_scope", "cities", "description", "approach", "benefits",
-                 "contact", "central_ministry", "progress", "tracking_status", "tracking_reason",
-                 "tracking_basis", "progress_status", "progress_basis", "notes")
+PROPOSAL_KEYS = (
+    "id",
+    "year",
+    "track",
+    "item_no",
+    "previous",
+    "group",
+    "subgroup",
+    "title",
+    "card_title",
+    "card_unit",
+    "lead_units",
+    "types",
+    "cities_scope",
+    "cities",
+    "description",
+    "approach",
+    "benefits",
+    "contact",
+    "central_ministry",
+    "progress",
+    "tracking_status",
+    "tracking_reason",
+    "tracking_basis",
+    "progress_status",
+    "progress_basis",
+    "notes",
+)
 LEAD_KEYS = ("unit", "city")
 MEETING_KEYS = ("id", "name", "date", "start_time", "chair_org", "chair", "venue", "url", "agenda", "organisers")
 AGENDA_KEYS = ("start", "end", "minutes", "title", "note", "key")
@@ -77,9 +124,20 @@ class Dataset:
 
     def batches(self) -> list[list]:
         """The objects, parents before children, so that each batch can be flushed in turn."""
-        return [self.cities, self.groups, self.group_meetings, self.proposals, self.leads,
-                self.types, self.proposal_cities, self.mutual_aid, self.indicators,
-                self.meetings, self.agenda, self.organisers]
+        return [
+            self.cities,
+            self.groups,
+            self.group_meetings,
+            self.proposals,
+            self.leads,
+            self.types,
+            self.proposal_cities,
+            self.mutual_aid,
+            self.indicators,
+            self.meetings,
+            self.agenda,
+            self.organisers,
+        ]
 
 
 MISSING = object()
@@ -167,8 +225,15 @@ class Record:
             self.problem(name, f"時間「{value}」無效，請用 HH:MM 格式（例如 14:30）")
             return None
 
-    def choice(self, name: str, allowed, what: str, required: bool = True, labels: dict | None = None,
-               where_listed: str | None = None) -> str | None:
+    def choice(
+        self,
+        name: str,
+        allowed,
+        what: str,
+        required: bool = True,
+        labels: dict | None = None,
+        where_listed: str | None = None,
+    ) -> str | None:
         """A value from `allowed`; `labels` are shown beside the allowed values in the message."""
         value = self.text(name, required)
         if value is not None and value not in allowed:
@@ -258,9 +323,16 @@ def _cities(root: Path, problems: list[Problem]) -> tuple[list[City], dict[str, 
     for label, row in rows:
         r = Record(row, file, label, problems)
         before = len(problems)
-        city = City(code=r.text("code"), name=r.text("name"), name_en=r.text("name_en"),
-                    lon=_float(r, "lon", 118, 123), lat=_float(r, "lat", 21, 27), color=r.text("color"),
-                    sort_order=r.integer("sort_order"), card_order=r.integer("card_order"))
+        city = City(
+            code=r.text("code"),
+            name=r.text("name"),
+            name_en=r.text("name_en"),
+            lon=_float(r, "lon", 118, 123),
+            lat=_float(r, "lat", 21, 27),
+            color=r.text("color"),
+            sort_order=r.integer("sort_order"),
+            card_order=r.integer("card_order"),
+        )
         if len(problems) == before:
             cities.append(city)
     _unique(cities, lambda c: c.code, file, "code", problems, lambda c: c.name)
@@ -290,17 +362,25 @@ def _groups(root: Path, problems: list[Problem]) -> list[WorkGroup]:
         gid = r.text("id")
         if gid and not SLUG_PATTERN.match(gid):
             r.problem("id", f"識別碼「{gid}」只能用小寫英文字母、數字與連字號")
-        groups.append(WorkGroup(id=gid, name=r.text("name"), parent_id=r.text("parent", False),
-                                host_agency=r.text("host_agency", False),
-                                kind=r.choice("kind", ["topic", "development", "staff"], "組別類型"),
-                                sort_order=r.integer("sort_order")))
+        groups.append(
+            WorkGroup(
+                id=gid,
+                name=r.text("name"),
+                parent_id=r.text("parent", False),
+                host_agency=r.text("host_agency", False),
+                kind=r.choice("kind", ["topic", "development", "staff"], "組別類型"),
+                sort_order=r.integer("sort_order"),
+            )
+        )
     ids = {g.id for g in groups}
     with_children = {g.parent_id for g in groups if g.parent_id}
     for g in groups:
         if g.parent_id and g.parent_id not in ids:
             problems.append(Problem(file, g.name or "?", "parent", f"未知的上層組別「{g.parent_id}」"))
         if not g.host_agency and g.id not in with_children:
-            problems.append(Problem(file, g.name or "?", "host_agency", "必填欄位，不可空白（沒有分組的組別須有主辦單位）"))
+            problems.append(
+                Problem(file, g.name or "?", "host_agency", "必填欄位，不可空白（沒有分組的組別須有主辦單位）")
+            )
     _unique(groups, lambda g: g.id, file, "id", problems, lambda g: g.name or "?")
     _unique(groups, lambda g: g.name, file, "name", problems, lambda g: g.name or "?")
     return groups
@@ -311,8 +391,11 @@ def _group_meetings(root: Path, problems: list[Problem], group_ids: dict) -> lis
     meetings = []
     for label, row in read_csv(root / "group_meetings.csv", root, COLUMNS["group_meetings.csv"], problems) or []:
         r = Record(row, file, label, problems)
-        meetings.append(GroupMeeting(date=r.day("date"), group_id=r.choice("group", group_ids, "組別", labels=group_ids),
-                                     name=r.text("name")))
+        meetings.append(
+            GroupMeeting(
+                date=r.day("date"), group_id=r.choice("group", group_ids, "組別", labels=group_ids), name=r.text("name")
+            )
+        )
     return meetings
 
 
@@ -361,16 +444,26 @@ def _check_lineage(proposals: list[Proposal], files: dict[str, str], problems: l
             continue
         label, before = f"提案 {p.id}", by_id.get(p.previous_id)
         if p.previous_id not in files:
-            problems.append(Problem(files[p.id], label, "previous",
-                                    f"未知的提案編號「{p.previous_id}」；請對照 proposals/ 資料夾的檔名"))
+            problems.append(
+                Problem(
+                    files[p.id], label, "previous", f"未知的提案編號「{p.previous_id}」；請對照 proposals/ 資料夾的檔名"
+                )
+            )
         elif p.track != vocab.CARRIED:
             problems.append(Problem(files[p.id], label, "previous", "只有列管案（track: carried）延續前一年度的提案"))
         elif before is not None and cycles.cycle_of(year=before.year, track=before.track) != p.year:
-            problems.append(Problem(files[p.id], label, "previous",
-                                    f"{p.previous_id} 不是 {p.year} 年度的提案，{p.id} 不能延續它"))
+            problems.append(
+                Problem(files[p.id], label, "previous", f"{p.previous_id} 不是 {p.year} 年度的提案，{p.id} 不能延續它")
+            )
         elif p.previous_id in continued:
-            problems.append(Problem(files[p.id], label, "previous",
-                                    f"{p.previous_id} 已由 {continued[p.previous_id]} 延續，一案只能延續一次"))
+            problems.append(
+                Problem(
+                    files[p.id],
+                    label,
+                    "previous",
+                    f"{p.previous_id} 已由 {continued[p.previous_id]} 延續，一案只能延續一次",
+                )
+            )
         else:
             continued[p.previous_id] = p.id
 
@@ -378,6 +471,7 @@ def _check_lineage(proposals: list[Proposal], files: dict[str, str], problems: l
 @dataclass
 class ProposalRows:
     """One proposal document validated into its rows."""
+
     proposal: Proposal
     leads: list[ProposalLead]
     types: list[ProposalType]
@@ -392,8 +486,9 @@ def proposal_record(data: dict, file: str, label: str, problems: list[Problem]) 
     return r
 
 
-def proposal_rows(data: dict, *, file: str, problems: list[Problem], city_by_name: dict, groups: dict,
-                  record: Record | None = None) -> ProposalRows | None:
+def proposal_rows(
+    data: dict, *, file: str, problems: list[Problem], city_by_name: dict, groups: dict, record: Record | None = None
+) -> ProposalRows | None:
     """Validate one proposal document (a data/proposals file, or a proposal after an edit): the
     one set of rules for the loader and for every change made in the dashboard. Problems are added
     to `problems`; None when the proposal row itself cannot be made. `record`, when given, is the
@@ -410,8 +505,7 @@ def proposal_rows(data: dict, *, file: str, problems: list[Problem], city_by_nam
         city = lr.choice("city", city_by_name, "縣市")
         unit = lr.text("unit")
         if city and unit:
-            rows.leads.append(ProposalLead(proposal_id=pid, position=position, unit=unit,
-                                           city_code=city_by_name[city]))
+            rows.leads.append(ProposalLead(proposal_id=pid, position=position, unit=unit, city_code=city_by_name[city]))
     for kind in r.texts("types", required=proposal.cities_scope is not None):
         if kind not in vocab.PROPOSAL_TYPES:
             r.problem("types", f"未知的提案類型「{kind}」；可用：{'、'.join(vocab.PROPOSAL_TYPES)}")
@@ -456,19 +550,42 @@ def _proposal(r: Record, pid: str, groups: dict) -> Proposal | None:
     elif previous is not None and previous == pid:
         r.problem("previous", "不可延續自己")
     fields = dict(
-        id=pid, year=year, track=track, item_no=r.integer("item_no", minimum=1), sort_order=0,
+        id=pid,
+        year=year,
+        track=track,
+        item_no=r.integer("item_no", minimum=1),
+        sort_order=0,
         previous_id=previous,
-        group_id=group, subgroup_id=subgroup, title=r.text("title"), card_title=r.text("card_title", False),
-        card_unit=r.text("card_unit", False), cities_scope=scope, description=r.text("description", False),
-        approach=r.text("approach", False), benefits=r.text("benefits", False), contact=r.text("contact", False),
-        central_ministry=r.text("central_ministry", False), progress=progress,
+        group_id=group,
+        subgroup_id=subgroup,
+        title=r.text("title"),
+        card_title=r.text("card_title", False),
+        card_unit=r.text("card_unit", False),
+        cities_scope=scope,
+        description=r.text("description", False),
+        approach=r.text("approach", False),
+        benefits=r.text("benefits", False),
+        contact=r.text("contact", False),
+        central_ministry=r.text("central_ministry", False),
+        progress=progress,
         tracking_status=r.choice("tracking_status", vocab.TRACKING_STATUSES, "列管狀態"),
-        tracking_reason=reason, tracking_basis=r.text("tracking_basis"),
+        tracking_reason=reason,
+        tracking_basis=r.text("tracking_basis"),
         progress_status=r.choice("progress_status", vocab.PROGRESS_STATUSES, "進度狀態"),
-        progress_basis=basis, notes=r.text("notes", False),
+        progress_basis=basis,
+        notes=r.text("notes", False),
     )
-    required = ("year", "track", "item_no", "group_id", "title", "tracking_status", "tracking_basis",
-                "progress_status", "progress_basis")
+    required = (
+        "year",
+        "track",
+        "item_no",
+        "group_id",
+        "title",
+        "tracking_status",
+        "tracking_basis",
+        "progress_status",
+        "progress_basis",
+    )
     if any(fields[name] is None for name in required):
         return None
     return Proposal(**fields)
@@ -478,8 +595,11 @@ def packet_key(proposal: Proposal) -> tuple:
     """Packet order, cycle by cycle: the carried-over proposals (111-01…, de-list table then keep
     table), then the year's central, then its joint proposals."""
     track_rank = {t: i for i, t in enumerate(vocab.TRACKS)}
-    return (cycles.cycle_of(year=proposal.year, track=proposal.track), track_rank.get(proposal.track, len(track_rank)),
-            proposal.id)
+    return (
+        cycles.cycle_of(year=proposal.year, track=proposal.track),
+        track_rank.get(proposal.track, len(track_rank)),
+        proposal.id,
+    )
 
 
 def _sort_proposals(proposals: list[Proposal]) -> None:
@@ -500,13 +620,24 @@ def _mutual_aid(root: Path, problems: list[Problem], city_by_name: dict, proposa
         to_city = r.choice("to_city", city_by_name, "縣市")
         if from_city and from_city == to_city:
             r.problem("to_city", "支援縣市不可與請求縣市相同")
-        values = dict(item_no=r.integer("item_no", minimum=1), fire=r.count("fire"),
-                      ambulance=r.count("ambulance"), relay=r.count("relay"),
-                      proposal_id=r.choice("proposal", proposal_ids, "提案編號", where_listed="proposals/ 資料夾的檔名"))
+        values = dict(
+            item_no=r.integer("item_no", minimum=1),
+            fire=r.count("fire"),
+            ambulance=r.count("ambulance"),
+            relay=r.count("relay"),
+            proposal_id=r.choice("proposal", proposal_ids, "提案編號", where_listed="proposals/ 資料夾的檔名"),
+        )
         if None in (from_city, to_city, start, end) or None in values.values():
             continue
-        rows.append(MutualAid(from_city=city_by_name[from_city], to_city=city_by_name[to_city],
-                              period_start=start, period_end=end, **values))
+        rows.append(
+            MutualAid(
+                from_city=city_by_name[from_city],
+                to_city=city_by_name[to_city],
+                period_start=start,
+                period_end=end,
+                **values,
+            )
+        )
     seen = Counter((m.from_city, m.to_city, m.period_start) for m in rows)
     for m in rows:
         if seen[(m.from_city, m.to_city, m.period_start)] > 1:
@@ -522,11 +653,19 @@ def _indicators(root: Path, problems: list[Problem], city_by_name: dict, proposa
         city = r.choice("city", city_by_name, "縣市", required=False)
         counterpart = r.choice("counterpart_city", city_by_name, "縣市", required=False)
         item = Indicator(
-            proposal_id=r.choice("proposal", proposal_ids, "提案編號", where_listed="proposals/ 資料夾的檔名"), indicator=r.text("indicator"),
-            label=r.text("label"), kind=r.choice("kind", ["value", "total"], "數值種類"),
-            city_code=city_by_name.get(city), counterpart_code=city_by_name.get(counterpart),
-            value=r.count("value"), unit=r.text("unit"), period_start=r.day("period_start", False),
-            period_end=r.day("period_end", False), as_of=r.day("as_of", False), note=r.text("note", False))
+            proposal_id=r.choice("proposal", proposal_ids, "提案編號", where_listed="proposals/ 資料夾的檔名"),
+            indicator=r.text("indicator"),
+            label=r.text("label"),
+            kind=r.choice("kind", ["value", "total"], "數值種類"),
+            city_code=city_by_name.get(city),
+            counterpart_code=city_by_name.get(counterpart),
+            value=r.count("value"),
+            unit=r.text("unit"),
+            period_start=r.day("period_start", False),
+            period_end=r.day("period_end", False),
+            as_of=r.day("as_of", False),
+            note=r.text("note", False),
+        )
         if None not in (item.proposal_id, item.indicator, item.label, item.kind, item.value, item.unit):
             rows.append(item)
     _check_totals(rows, file, problems)
@@ -536,13 +675,24 @@ def _indicators(root: Path, problems: list[Problem], city_by_name: dict, proposa
 def _check_totals(rows: list[Indicator], file: str, problems: list[Problem]) -> None:
     """A stated total must equal the sum of the detail rows it covers."""
     for total in (row for row in rows if row.kind == "total"):
-        parts = [row for row in rows if row.kind == "value" and row.indicator == total.indicator
-                 and row.proposal_id == total.proposal_id
-                 and (total.city_code is None or row.city_code == total.city_code)
-                 and (total.counterpart_code is None or row.counterpart_code == total.counterpart_code)]
+        parts = [
+            row
+            for row in rows
+            if row.kind == "value"
+            and row.indicator == total.indicator
+            and row.proposal_id == total.proposal_id
+            and (total.city_code is None or row.city_code == total.city_code)
+            and (total.counterpart_code is None or row.counterpart_code == total.counterpart_code)
+        ]
         if parts and sum(p.value for p in parts) != total.value:
-            problems.append(Problem(file, f"{total.proposal_id} {total.indicator}", "value",
-                                    f"合計 {total.value} 與明細加總 {sum(p.value for p in parts)} 不符"))
+            problems.append(
+                Problem(
+                    file,
+                    f"{total.proposal_id} {total.indicator}",
+                    "value",
+                    f"合計 {total.value} 與明細加總 {sum(p.value for p in parts)} 不符",
+                )
+            )
 
 
 MEETING_FILE = "meeting.yaml"  # a store of one meeting (one cycle)
@@ -565,7 +715,9 @@ def _meetings(root: Path, problems: list[Problem], ds: Dataset) -> None:
             continue
         file = rel_path(path, root)
         if meeting.id in seen:
-            problems.append(Problem(file, "會議", "id", f"重複的會議識別碼「{meeting.id}」（已用於 {seen[meeting.id]}）"))
+            problems.append(
+                Problem(file, "會議", "id", f"重複的會議識別碼「{meeting.id}」（已用於 {seen[meeting.id]}）")
+            )
         elif path.parent.name == MEETINGS_DIR and path.stem != meeting.id:
             problems.append(Problem(file, "會議", "id", f"檔名應與會議識別碼相同（{meeting.id}.yaml）"))
         seen.setdefault(meeting.id, file)
@@ -581,9 +733,16 @@ def _meeting(root: Path, path: Path, problems: list[Problem], ds: Dataset) -> Me
     check_yaml_text(data, file, "會議", problems)
     r = Record(data, file, "會議", problems)
     r.only(MEETING_KEYS)
-    meeting = Meeting(id=r.text("id"), name=r.text("name"), date=r.day("date"), start_time=r.clock("start_time"),
-                      chair_org=r.text("chair_org"), chair=r.text("chair"), venue=r.text("venue"),
-                      url=r.text("url", False))
+    meeting = Meeting(
+        id=r.text("id"),
+        name=r.text("name"),
+        date=r.day("date"),
+        start_time=r.clock("start_time"),
+        chair_org=r.text("chair_org"),
+        chair=r.text("chair"),
+        venue=r.text("venue"),
+        url=r.text("url", False),
+    )
     ds.meetings.append(meeting)
     previous_end = None
     for position, item in r.records("agenda", "議程項目（start、title 等）"):
@@ -597,9 +756,18 @@ def _meeting(root: Path, path: Path, problems: list[Problem], ds: Dataset) -> Me
         if start and previous_end and start < previous_end:
             ir.problem("start", "開始時間早於前一項的結束時間")
         previous_end = end or start
-        ds.agenda.append(AgendaItem(meeting_id=meeting.id, position=position, start=start, end=end,
-                                    minutes=minutes, title=ir.text("title"), note=ir.text("note", False),
-                                    key=ir.text("key", False)))
+        ds.agenda.append(
+            AgendaItem(
+                meeting_id=meeting.id,
+                position=position,
+                start=start,
+                end=end,
+                minutes=minutes,
+                title=ir.text("title"),
+                note=ir.text("note", False),
+                key=ir.text("key", False),
+            )
+        )
     organisers = r.raw("organisers")
     if organisers is not MISSING and not isinstance(organisers, dict):
         r.problem("organisers", "應為各角色（如「主辦單位」）與其單位清單的對應")
@@ -634,11 +802,22 @@ def _geo(root: Path, problems: list[Problem], city_names: set[str]) -> None:
     for position, feature in enumerate(features, start=1):
         properties = feature.get("properties") if isinstance(feature, dict) else None
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
-        if not (isinstance(properties, dict) and isinstance(properties.get("name"), str)
-                and isinstance(properties.get("region"), bool) and isinstance(geometry, dict)
-                and geometry.get("type") in ("Polygon", "MultiPolygon") and isinstance(geometry.get("coordinates"), list)):
-            problems.append(Problem(file, f"第 {position} 個縣市", "-",
-                                    "應有 properties（name、region）與 Polygon 或 MultiPolygon 的 geometry"))
+        if not (
+            isinstance(properties, dict)
+            and isinstance(properties.get("name"), str)
+            and isinstance(properties.get("region"), bool)
+            and isinstance(geometry, dict)
+            and geometry.get("type") in ("Polygon", "MultiPolygon")
+            and isinstance(geometry.get("coordinates"), list)
+        ):
+            problems.append(
+                Problem(
+                    file,
+                    f"第 {position} 個縣市",
+                    "-",
+                    "應有 properties（name、region）與 Polygon 或 MultiPolygon 的 geometry",
+                )
+            )
             malformed = True
         elif properties["region"]:
             region.add(properties["name"])

@@ -6,6 +6,7 @@ the file (and line and field where there is one). YAML is read without aliases, 
 "alias bomb" expands exponentially, and with repeated keys refused, which PyYAML would
 otherwise resolve silently by keeping the last.
 """
+
 import codecs
 import csv
 import io
@@ -46,6 +47,7 @@ def text_problem(value: str) -> str | None:
 
 def read_text(path: Path, file: str, problems: list[Problem]) -> str | None:
     """The file's text, or None with the reason added to problems."""
+
     def fail(message: str, record: str = WHOLE_FILE) -> None:
         problems.append(Problem(file, record, "-", message))
 
@@ -86,8 +88,9 @@ def _is_big5(raw: bytes) -> bool:
     return True
 
 
-def read_csv(path: Path, root: Path, columns: tuple[str, ...], problems: list[Problem],
-             rows_required: bool = False) -> list[tuple[str, dict]] | None:
+def read_csv(
+    path: Path, root: Path, columns: tuple[str, ...], problems: list[Problem], rows_required: bool = False
+) -> list[tuple[str, dict]] | None:
     """Rows labelled by their line, as a spreadsheet user counts lines; None when the file as a
     whole is unusable (unreadable, empty, header without the expected columns)."""
     file = rel_path(path, root)
@@ -117,15 +120,21 @@ def _header_ok(header: list[str], columns: tuple[str, ...], file: str, problems:
     before = len(problems)
     missing = [name for name in columns if name not in header]
     if missing:
-        problems.append(Problem(file, "第 1 行（標題列）", "-",
-                                f"缺少欄位：{'、'.join(missing)}（標題列應為：{','.join(columns)}）"))
+        problems.append(
+            Problem(
+                file, "第 1 行（標題列）", "-", f"缺少欄位：{'、'.join(missing)}（標題列應為：{','.join(columns)}）"
+            )
+        )
     for position, name in enumerate(header, start=1):
         trouble = text_problem(name)
         if trouble:
             problems.append(Problem(file, "第 1 行（標題列）", f"第 {position} 欄", trouble))
         elif name not in columns:
-            problems.append(Problem(file, "第 1 行（標題列）", name or f"第 {position} 欄",
-                                    f"未知的欄位；可用：{','.join(columns)}"))
+            problems.append(
+                Problem(
+                    file, "第 1 行（標題列）", name or f"第 {position} 欄", f"未知的欄位；可用：{','.join(columns)}"
+                )
+            )
         elif header.index(name) != position - 1:
             problems.append(Problem(file, "第 1 行（標題列）", name, "欄位重複出現"))
     return not missing and len(problems) == before
@@ -150,9 +159,9 @@ def _rows(reader, header: list[str], file: str, problems: list[Problem]) -> list
 
 def _cell_count(cells: list[str], header: list[str]) -> str:
     if len(cells) > len(header):
-        extra = "、".join(f"「{cell[:20]}」" for cell in cells[len(header):][:3])
+        extra = "、".join(f"「{cell[:20]}」" for cell in cells[len(header) :][:3])
         return f"這一行有 {len(cells)} 格，比標題列的 {len(header)} 欄多（多出：{extra}）；請檢查是否多了逗號"
-    missing = "、".join(header[len(cells):])
+    missing = "、".join(header[len(cells) :])
     cause = "引號沒有成對" if any("\n" in cell for cell in cells) else "少了逗號"
     return f"這一行只有 {len(cells)} 格，標題列有 {len(header)} 欄（缺少：{missing}）；請檢查是否{cause}"
 
@@ -165,7 +174,9 @@ def _csv_error(error: csv.Error) -> str:
 
 class _DuplicateKey(ConstructorError):
     def __init__(self, key: str, first, again):
-        super().__init__(None, None, f"欄位「{key}」重複出現（第 {first.line + 1} 行與第 {again.line + 1} 行）；請只保留一個", again)
+        super().__init__(
+            None, None, f"欄位「{key}」重複出現（第 {first.line + 1} 行與第 {again.line + 1} 行）；請只保留一個", again
+        )
         self.key = key
 
 
@@ -174,7 +185,9 @@ class StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
 
     def construct_object(self, node, deep=False):
         if node in self.constructed_objects or node in self.recursive_objects:
-            raise ConstructorError(None, None, "不接受 YAML 別名（*名稱）與錨點（&名稱）；請把內容直接寫出", node.start_mark)
+            raise ConstructorError(
+                None, None, "不接受 YAML 別名（*名稱）與錨點（&名稱）；請把內容直接寫出", node.start_mark
+            )
         return super().construct_object(node, deep)
 
     def construct_mapping(self, node, deep=False):
@@ -216,7 +229,9 @@ def _yaml_problem(error: yaml.YAMLError, text: str, file: str) -> Problem:
         return Problem(file, f"第 {line} 行", "-", f"含有不允許的控制字元（U+{code:04X}），請刪除該字元")
     mark = getattr(error, "problem_mark", None)
     where = f"第 {mark.line + 1} 行" if mark else WHOLE_FILE
-    return Problem(file, where, getattr(error, "key", "-"), f"YAML 格式錯誤：{getattr(error, 'problem', None) or error}")
+    return Problem(
+        file, where, getattr(error, "key", "-"), f"YAML 格式錯誤：{getattr(error, 'problem', None) or error}"
+    )
 
 
 def check_yaml_text(data, file: str, label: str, problems: list[Problem]) -> None:

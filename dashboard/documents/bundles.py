@@ -5,6 +5,7 @@ with a cover line and a contents list.
 The readers' names (a group's id or name, a city's code, name or English name, 台/臺 alike) are
 resolved here, once, for the CLI and the page; an unknown one raises BundleError with the choices.
 """
+
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -107,7 +108,9 @@ def group_bundle(session: Session, *, group: str, year: int | None = None) -> Bu
 def city_bundle(session: Session, *, city: str, year: int | None = None) -> Bundle:
     c = resolve_city(session, city)
     year = resolve_year(session, year)
-    return Bundle(c.name, f"{c.name}主辦或參與合作之提案", year, city_rows(cycle_frame(session, year=year), city=c.name))
+    return Bundle(
+        c.name, f"{c.name}主辦或參與合作之提案", year, city_rows(cycle_frame(session, year=year), city=c.name)
+    )
 
 
 def _contents_rows(bundle: Bundle) -> list[list[str]]:
@@ -140,8 +143,13 @@ def _bookmark(paragraph, number: int) -> None:
 def _page_ref(paragraph, number: int) -> None:
     """A PAGEREF field: the page of the card's heading, filled in when the document is laid out
     (LibreOffice does so itself; Word on opening, as the settings ask it to update fields)."""
-    for kind, text in (("begin", None), ("instr", f" PAGEREF {_bookmark_name(number)} \\h "), ("separate", None),
-                       ("text", ""), ("end", None)):
+    for kind, text in (
+        ("begin", None),
+        ("instr", f" PAGEREF {_bookmark_name(number)} \\h "),
+        ("separate", None),
+        ("text", ""),
+        ("end", None),
+    ):
         run = paragraph.add_run()
         if kind == "instr":
             element = OxmlElement("w:instrText")
@@ -158,11 +166,29 @@ def _page_ref(paragraph, number: int) -> None:
 
 # The elements that follow w:updateFields in w:settings (ECMA-376 CT_Settings is a sequence; Word
 # refuses a file whose settings are out of order).
-_AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
-                        "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
-                        "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
-                        "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
-                        "listSeparator")
+_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+)
 
 
 def _update_fields_on_open(document) -> None:
@@ -216,5 +242,5 @@ def bundle_docx(session: Session, bundle: Bundle, *, now: datetime | None = None
 
 def file_name(bundle: Bundle) -> str:
     """112年度_文化教育組_合作提案單.docx (no characters a file system refuses)."""
-    plain = "".join(ch for ch in bundle.title if ch not in "／/\\:*?\"<>|")
+    plain = "".join(ch for ch in bundle.title if ch not in '／/\\:*?"<>|')
     return f"{bundle.year}年度_{plain}_合作提案單.docx"

@@ -15,6 +15,7 @@ The paper card (as in the 112 meeting packet) is a two-column table: 合作提�
 proposal has no paper card; it gets the same heading and the rows the tracking list holds.
 add_card raises LookupError for an unknown proposal id.
 """
+
 import io
 
 from docx import Document
@@ -62,7 +63,7 @@ def city_lines(card: queries.Card) -> list[str]:
     scope = "　".join(box(label, p.cities_scope == key) for key, label in vocab.CITY_SCOPES.items())
     partial = p.cities_scope == "partial"
     boxes = [box(c.name, partial and c.name in card.cities) for c in card.card_cities]
-    grid = ["　".join(boxes[i:i + GRID_COLUMNS]) for i in range(0, len(boxes), GRID_COLUMNS)]
+    grid = ["　".join(boxes[i : i + GRID_COLUMNS]) for i in range(0, len(boxes), GRID_COLUMNS)]
     return [scope, *grid]
 
 
@@ -81,9 +82,14 @@ def card_rows(card: queries.Card) -> list[tuple[str, list[str]]]:
     p = card.proposal
     rows = [("合作提案", [p.card_title or p.title]), ("提案單位", [unit_text(card)])]
     if p.cities_scope is not None:
-        rows += [("提案類型", type_lines(card)), ("合作縣市", city_lines(card)),
-                 ("說明", _lines(p.description)), ("具體作法", _lines(p.approach)),
-                 ("合作效益\n(以條列式)", _lines(p.benefits)), ("提案聯絡窗口", _lines(p.contact))]
+        rows += [
+            ("提案類型", type_lines(card)),
+            ("合作縣市", city_lines(card)),
+            ("說明", _lines(p.description)),
+            ("具體作法", _lines(p.approach)),
+            ("合作效益\n(以條列式)", _lines(p.benefits)),
+            ("提案聯絡窗口", _lines(p.contact)),
+        ]
     if p.central_ministry or p.track == vocab.CENTRAL:
         rows.append(("中央部會", _lines(p.central_ministry)))
     return rows
@@ -103,8 +109,15 @@ def progress_rows(card: queries.Card) -> list[tuple[str, list[str]]]:
     if decision is None:
         rows.append(("會議決議", [vocab.UNDECIDED]))
     else:
-        rows.append(("會議決議", [f"{decision.resolution}（{recorded_label(decision)} 由{decision.recorded_by}記錄）",
-                                *(decision.note.splitlines() if decision.note else [])]))
+        rows.append(
+            (
+                "會議決議",
+                [
+                    f"{decision.resolution}（{recorded_label(decision)} 由{decision.recorded_by}記錄）",
+                    *(decision.note.splitlines() if decision.note else []),
+                ],
+            )
+        )
     return rows
 
 
@@ -136,16 +149,26 @@ def _figure_tables(document, card: queries.Card) -> None:
     names = {c.code: c.name for c in card.card_cities}
     if card.indicators:
         _heading(document, "相關數據")
-        rows = [[i.label, names.get(i.city_code, ""), names.get(i.counterpart_code, ""), f"{i.value:,} {i.unit}",
-                 roc_period(i.period_start, i.period_end) or roc_date(i.as_of), i.note or ""]
-                for i in card.indicators]
-        minutes._table(document, ["項目", "縣市", "對方縣市", "數值", "期間／日期", "備註"], rows,
-                       [4.0, 1.8, 1.8, 2.6, 3.6, 3.2])
+        rows = [
+            [
+                i.label,
+                names.get(i.city_code, ""),
+                names.get(i.counterpart_code, ""),
+                f"{i.value:,} {i.unit}",
+                roc_period(i.period_start, i.period_end) or roc_date(i.as_of),
+                i.note or "",
+            ]
+            for i in card.indicators
+        ]
+        minutes._table(
+            document, ["項目", "縣市", "對方縣市", "數值", "期間／日期", "備註"], rows, [4.0, 1.8, 1.8, 2.6, 3.6, 3.2]
+        )
     if card.mutual_aid:
         first = card.mutual_aid[0]
         _heading(document, f"跨區救災救護支援及轉報統計（{roc_period(first.period_start, first.period_end)}）")
-        rows = [[names[m.from_city], names[m.to_city], str(m.fire), str(m.ambulance), str(m.relay)]
-                for m in card.mutual_aid]
+        rows = [
+            [names[m.from_city], names[m.to_city], str(m.fire), str(m.ambulance), str(m.relay)] for m in card.mutual_aid
+        ]
         minutes._table(document, ["請求縣市", "支援縣市", *AID_KINDS.values()], rows, [3.4, 3.4, 3.4, 3.4, 3.4])
 
 
@@ -166,8 +189,9 @@ def add_card(document, session: Session, *, proposal_id: str, page_break_before:
     sub.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     sub.runs[0].font.size = Pt(10)
     if p.cities_scope is None:
-        note = document.add_paragraph(f"此案為{vocab.track_label(p.track, year=p.year)}，會議資料未附提案單；"
-                                      "以下為列管表所列內容。")
+        note = document.add_paragraph(
+            f"此案為{vocab.track_label(p.track, year=p.year)}，會議資料未附提案單；以下為列管表所列內容。"
+        )
         note.runs[0].font.size = Pt(10)
     _label_table(document, card_rows(card))
     _heading(document, "辦理情形")
@@ -183,8 +207,10 @@ def _has_content(document) -> bool:
 def add_cards(document, session: Session, *, proposal_ids: list[str]) -> list:
     """Append each card on a page of its own (the first too, when the document already has content);
     returns their heading paragraphs."""
-    return [add_card(document, session, proposal_id=proposal_id, page_break_before=index > 0 or _has_content(document))
-            for index, proposal_id in enumerate(proposal_ids)]
+    return [
+        add_card(document, session, proposal_id=proposal_id, page_break_before=index > 0 or _has_content(document))
+        for index, proposal_id in enumerate(proposal_ids)
+    ]
 
 
 def to_bytes(document) -> bytes:

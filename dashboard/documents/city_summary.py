@@ -8,6 +8,7 @@
 Everything comes from the store through the app's own queries (queries, frames, meeting, flows);
 summary() gathers it, summary_docx() lays it out to fit one page.
 """
+
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -82,10 +83,15 @@ def decision_lines(session: Session, *, year: int, ids: list[str]) -> list[Decis
     result = []
     for label, entries in lines.items():
         groups = Counter(group for _, group in entries)
-        result.append(DecisionLine(
-            label=label, ids=[e.id for e, _ in entries], titles=[e.title for e, _ in entries],
-            groups=list(groups.items()),
-            resolutions=meeting.resolution_counts(decided, [e.id for e, _ in entries])))
+        result.append(
+            DecisionLine(
+                label=label,
+                ids=[e.id for e, _ in entries],
+                titles=[e.title for e, _ in entries],
+                groups=list(groups.items()),
+                resolutions=meeting.resolution_counts(decided, [e.id for e, _ in entries]),
+            )
+        )
     return result
 
 
@@ -101,10 +107,18 @@ def summary(session: Session, *, city: str, year: int | None = None) -> CitySumm
     training = queries.social_worker_training_frame(session, year=year)
     social = flows.social_flows(training)
     return CitySummary(
-        city=c, year=year, meeting=cycles.meeting_of(session, year), rows=rows, counts=count_table(rows),
-        decisions=decision_lines(session, year=year, ids=ids), waiting=waiting,
-        aid=frames.mutual_aid_totals(aid, city=c.name), aid_period=flows.aid_flows(aid).period if len(aid) else "",
-        social=flows.city_totals(social, c) if len(training) else None, social_period=social.period)
+        city=c,
+        year=year,
+        meeting=cycles.meeting_of(session, year),
+        rows=rows,
+        counts=count_table(rows),
+        decisions=decision_lines(session, year=year, ids=ids),
+        waiting=waiting,
+        aid=frames.mutual_aid_totals(aid, city=c.name),
+        aid_period=flows.aid_flows(aid).period if len(aid) else "",
+        social=flows.city_totals(social, c) if len(training) else None,
+        social_period=social.period,
+    )
 
 
 # --- the page ---------------------------------------------------------------------------------
@@ -165,42 +179,63 @@ def summary_docx(data: CitySummary, *, now: datetime | None = None) -> bytes:
     run = title.add_run(f"{data.city.name}　{data.year}年度北臺區域合作摘要")
     run.bold, run.font.size = True, Pt(16)
     when = f"{data.meeting.name}（{roc_date(data.meeting.date)}）" if data.meeting else f"{data.year}年度副首長會議"
-    sub = document.add_paragraph(f"供{when}參閱；北臺合作儀表板於 {roc_datetime(dates.now_taipei(now))} 依資料庫內容產生。")
+    sub = document.add_paragraph(
+        f"供{when}參閱；北臺合作儀表板於 {roc_datetime(dates.now_taipei(now))} 依資料庫內容產生。"
+    )
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     sub.runs[0].font.size = Pt(9)
 
     counts = data.counts
     total = counts.loc[TOTAL]
     _heading(document, "一、提案概況")
-    _line(document, f"本年度{data.city.name}主辦或參與合作之提案共 {total['案數']} 案：主辦 {total[LEAD]} 案、"
-                    f"參與合作 {total[JOINS]} 案（依各案之主辦單位與提案單勾選之合作縣市）。")
-    _small_table(document, ["類別", *COUNT_COLUMNS],
-                 [[label, *(str(v) for v in values)] for label, values in zip(counts.index, counts.values.tolist())],
-                 COUNT_WIDTHS_CM)
+    _line(
+        document,
+        f"本年度{data.city.name}主辦或參與合作之提案共 {total['案數']} 案：主辦 {total[LEAD]} 案、"
+        f"參與合作 {total[JOINS]} 案（依各案之主辦單位與提案單勾選之合作縣市）。",
+    )
+    _small_table(
+        document,
+        ["類別", *COUNT_COLUMNS],
+        [[label, *(str(v) for v in values)] for label, values in zip(counts.index, counts.values.tolist())],
+        COUNT_WIDTHS_CM,
+    )
 
     _heading(document, "二、本次會議決議事項")
     if data.decisions:
-        _small_table(document, ["項目", "案數", "提案", "決議情形"],
-                     [[d.label, str(len(d.ids)), _decision_text(d), _resolution_text(d.resolutions)] for d in data.decisions],
-                     [2.4, 1.2, 10.0, 3.4])
+        _small_table(
+            document,
+            ["項目", "案數", "提案", "決議情形"],
+            [[d.label, str(len(d.ids)), _decision_text(d), _resolution_text(d.resolutions)] for d in data.decisions],
+            [2.4, 1.2, 10.0, 3.4],
+        )
     else:
         _line(document, f"本年度會議沒有涉及{data.city.name}之待決議提案。")
 
     _heading(document, "三、待處理事項")
-    _small_table(document, ["項目", "案數", "提案編號"],
-                 [[label, str(len(ids)), _ids_text(ids)] for label, _, ids in data.waiting], [4.6, 1.2, 11.2])
+    _small_table(
+        document,
+        ["項目", "案數", "提案編號"],
+        [[label, str(len(ids)), _ids_text(ids)] for label, _, ids in data.waiting],
+        [4.6, 1.2, 11.2],
+    )
 
     _heading(document, "四、跨區合作數據" + (f"（{data.aid_period}）" if data.aid_period else ""))
     aid = data.aid
     if data.aid_period:
-        _small_table(document, ["救災救護支援", *frames.AID_KINDS.values(), TOTAL],
-                     [[label, *(f"{int(v):,}" for v in values)] for label, values in zip(aid.index, aid.values.tolist())],
-                     [4.6, 3.1, 3.1, 3.1, 3.1])
+        _small_table(
+            document,
+            ["救災救護支援", *frames.AID_KINDS.values(), TOTAL],
+            [[label, *(f"{int(v):,}" for v in values)] for label, values in zip(aid.index, aid.values.tolist())],
+            [4.6, 3.1, 3.1, 3.1, 3.1],
+        )
     else:
         _line(document, "本年度沒有跨區救災救護支援統計。")
     if data.social is not None:
-        _line(document, f"社工跨市受訓（{data.social_period}）：{data.city.name}社工參加他縣市課程 {data.social.out_count} 位；"
-                        f"他縣市社工參加{data.city.name}開設之課程 {data.social.in_count} 位。")
+        _line(
+            document,
+            f"社工跨市受訓（{data.social_period}）：{data.city.name}社工參加他縣市課程 {data.social.out_count} 位；"
+            f"他縣市社工參加{data.city.name}開設之課程 {data.social.in_count} 位。",
+        )
     _line(document, f"提案清單與各案提案單見「{data.city.name}合作提案單彙編」（儀表板「文件下載」頁）。")
     return card_docx.to_bytes(document)
 

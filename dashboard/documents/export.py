@@ -1,4 +1,5 @@
 """Write the store as CSV files: one per table, UTF-8 with BOM so that Excel shows the Chinese."""
+
 import csv
 from pathlib import Path
 
@@ -26,16 +27,35 @@ LINE_END = "\r\n"  # RFC 4180; a field holding a line break of either kind is th
 
 def _flatten_lists(frame: pd.DataFrame) -> pd.DataFrame:
     """The list columns of a proposals frame joined with ';', one cell each."""
-    return frame.assign(**{column: frame[column].map(LIST_SEPARATOR.join)
-                           for column in ("lead_units", "lead_cities", "types", "cities")})
+    return frame.assign(
+        **{
+            column: frame[column].map(LIST_SEPARATOR.join)
+            for column in ("lead_units", "lead_cities", "types", "cities")
+        }
+    )
 
 
 def proposals_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The proposals as flat columns, lists joined with ';' (the CSV export)."""
     flat = _flatten_lists(frame).assign(subgroup=frame["subgroup"].fillna(""))
-    columns = ["id", "year", "track", "group", "subgroup", "title", "card_title", "lead_units", "lead_cities",
-               "types", "cities", "cities_scope", "tracking_status", "progress_status", "central_ministry",
-               "resolution"]
+    columns = [
+        "id",
+        "year",
+        "track",
+        "group",
+        "subgroup",
+        "title",
+        "card_title",
+        "lead_units",
+        "lead_cities",
+        "types",
+        "cities",
+        "cities_scope",
+        "tracking_status",
+        "progress_status",
+        "central_ministry",
+        "resolution",
+    ]
     return flat[columns]
 
 
@@ -68,15 +88,27 @@ def export_csv(engine: Engine, directory: Path) -> list[Path]:
     written = []
     for name, table in tables.items():
         path = directory / f"{name}.csv"
-        sheets.csv_safe_frame(table).to_csv(path, index=False, encoding=ENCODING, quoting=csv.QUOTE_MINIMAL,
-                                              lineterminator=LINE_END)
+        sheets.csv_safe_frame(table).to_csv(
+            path, index=False, encoding=ENCODING, quoting=csv.QUOTE_MINIMAL, lineterminator=LINE_END
+        )
         written.append(path)
     return written
 
 
 def _proposal_texts(session: Session) -> pd.DataFrame:
-    columns = ["id", "card_unit", "description", "approach", "benefits", "contact", "progress",
-               "tracking_reason", "tracking_basis", "progress_basis", "notes"]
+    columns = [
+        "id",
+        "card_unit",
+        "description",
+        "approach",
+        "benefits",
+        "contact",
+        "progress",
+        "tracking_reason",
+        "tracking_basis",
+        "progress_basis",
+        "notes",
+    ]
     rows = [{c: getattr(p, c) for c in columns} for p in session.exec(select(Proposal).order_by(Proposal.sort_order))]
     return pd.DataFrame(rows, columns=columns)
 
@@ -84,17 +116,31 @@ def _proposal_texts(session: Session) -> pd.DataFrame:
 # --- Downloads of the proposal list (issue 3) ---------------------------------------------------
 
 DOWNLOAD_HEADERS = {
-    "id": "編號", "year": "年度", "track_label": "類別", "group": "議題組", "subgroup": "分組",
-    "title": "提案名稱", "card_title": "提案單名稱", "lead_units": "提案單位", "lead_cities": "主辦縣市",
-    "types": "提案類型", "cities": "合作縣市", "cities_scope": "合作範圍", "tracking_status": "列管狀態",
-    "progress_status": "進度狀態", "central_ministry": "中央部會", "resolution": "會議決議",
+    "id": "編號",
+    "year": "年度",
+    "track_label": "類別",
+    "group": "議題組",
+    "subgroup": "分組",
+    "title": "提案名稱",
+    "card_title": "提案單名稱",
+    "lead_units": "提案單位",
+    "lead_cities": "主辦縣市",
+    "types": "提案類型",
+    "cities": "合作縣市",
+    "cities_scope": "合作範圍",
+    "tracking_status": "列管狀態",
+    "progress_status": "進度狀態",
+    "central_ministry": "中央部會",
+    "resolution": "會議決議",
 }
 
 
 def proposals_download(frame: pd.DataFrame) -> pd.DataFrame:
     """The given proposal rows (e.g. a filtered list) as flat columns with Chinese headers."""
-    flat = _flatten_lists(frame).assign(cities_scope=frame["cities_scope"].map(vocab.CITY_SCOPES).fillna(""),
-                                        resolution=frame["resolution"].fillna(vocab.UNDECIDED))  # never a blank
+    flat = _flatten_lists(frame).assign(
+        cities_scope=frame["cities_scope"].map(vocab.CITY_SCOPES).fillna(""),
+        resolution=frame["resolution"].fillna(vocab.UNDECIDED),
+    )  # never a blank
     flat = flat[list(DOWNLOAD_HEADERS)].astype(object).where(flat[list(DOWNLOAD_HEADERS)].notna(), "")
     return flat.rename(columns=DOWNLOAD_HEADERS).reset_index(drop=True)
 
@@ -107,4 +153,6 @@ def csv_bytes(table: pd.DataFrame) -> bytes:
 
 def xlsx_bytes(table: pd.DataFrame, *, sheet: str = "提案列表") -> bytes:
     """An .xlsx workbook with one sheet, columns sized to their text, set up to print (sheets.workbook_bytes)."""
-    return sheets.workbook_bytes(sheets.Sheet(sheet, list(table.columns), [list(row) for row in table.itertuples(index=False)]))
+    return sheets.workbook_bytes(
+        sheets.Sheet(sheet, list(table.columns), [list(row) for row in table.itertuples(index=False)])
+    )

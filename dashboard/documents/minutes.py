@@ -3,6 +3,7 @@
 Every proposal on the decision list appears in the minutes, with the decision in force or
 「未決議」; the workbook also carries every earlier change.
 """
+
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -51,9 +52,15 @@ def collect(session: Session, *, now: datetime | None = None, year: int | None =
     if data is None:
         raise ValueError("資料庫中沒有會議資料。")
     record = meeting_record.latest(session, meeting_id=data.info.meeting.id)
-    return MinutesData(info=data.info, sections=data.sections, decided=data.decided, history=data.history,
-                       generated_at=dates.now_taipei(now), record=record,
-                       attendance=meeting_record.attendance_lines(session, record))
+    return MinutesData(
+        info=data.info,
+        sections=data.sections,
+        decided=data.decided,
+        history=data.history,
+        generated_at=dates.now_taipei(now),
+        record=record,
+        attendance=meeting_record.attendance_lines(session, record),
+    )
 
 
 # --- .docx ----------------------------------------------------------------------------------
@@ -172,9 +179,16 @@ def _decision_rows(section: meeting.Section, decided: dict[str, Decision]) -> li
     rows = []
     for position, entry in enumerate(section.entries, start=1):
         decision = decided.get(entry.id)
-        rows.append([str(position), entry.id, entry.group_label, entry.title,
-                     decision.resolution if decision else vocab.UNDECIDED,
-                     (decision.note or "") if decision else ""])
+        rows.append(
+            [
+                str(position),
+                entry.id,
+                entry.group_label,
+                entry.title,
+                decision.resolution if decision else vocab.UNDECIDED,
+                (decision.note or "") if decision else "",
+            ]
+        )
     return rows
 
 
@@ -224,8 +238,12 @@ def minutes_docx(data: MinutesData) -> bytes:
             document.add_paragraph(f"（{numeral(len(parts))}）{section.part}（共 {count} 案）")
         heading = document.add_paragraph(f"{section.label}（{len(section.entries)} 案）")
         heading.paragraph_format.keep_with_next = True
-        _table(document, ["項次", "編號", "議題組", "提案名稱", "決議", "備註"],
-               _decision_rows(section, data.decided), DECISION_WIDTHS_CM)
+        _table(
+            document,
+            ["項次", "編號", "議題組", "提案名稱", "決議", "備註"],
+            _decision_rows(section, data.decided),
+            DECISION_WIDTHS_CM,
+        )
 
     document.add_paragraph(f"{next(headings)}、主席結論：").paragraph_format.keep_with_next = True
     conclusions = record.conclusions if record else ""
@@ -237,7 +255,8 @@ def minutes_docx(data: MinutesData) -> bytes:
     document.add_paragraph(f"{next(headings)}、散會：" + (f"（預定 {end.hour}時{end.minute:02d}分）" if end else ""))
     footer = document.add_paragraph(
         f"本草案由北臺合作儀表板於 {roc_datetime(data.generated_at)} 產生；{_recorded_note(record)}"
-        "各案決議以最後一次紀錄為準，歷次變更見決議紀錄試算表。")
+        "各案決議以最後一次紀錄為準，歷次變更見決議紀錄試算表。"
+    )
     footer.runs[0].font.size = Pt(9)
 
     buffer = io.BytesIO()
@@ -261,17 +280,45 @@ def decisions_xlsx(data: MinutesData) -> bytes:
     for section in data.sections:
         for position, entry in enumerate(section.entries, start=1):
             d = data.decided.get(entry.id)
-            rows.append([section.title, position, entry.id, entry.group_label, entry.title,
-                         d.resolution if d else vocab.UNDECIDED, (d.note or "") if d else "",
-                         decisions.recorded_label(d) if d else "", d.recorded_by if d else "",
-                         counts.get(entry.id, 0)])
-    current = sheets.Sheet(DECISION_SHEET, ["分類", "項次", "提案編號", "議題組", "提案名稱", "決議", "備註", "記錄時間",
-                                            "記錄者", "變更次數"], rows, [28, 6, 10, 18, 40, 12, 30, 20, 12, 10],
-                           grid_lines=True)
-    changes = sheets.Sheet(HISTORY_SHEET, ["序號", "記錄時間", "提案編號", "提案名稱", "決議", "備註", "記錄者"],
-                           [[d.id, decisions.recorded_label(d), d.proposal_id, titles.get(d.proposal_id, ""),
-                             d.resolution, d.note or "", d.recorded_by] for d in data.history],
-                           [8, 20, 10, 40, 12, 30, 12], grid_lines=True)
+            rows.append(
+                [
+                    section.title,
+                    position,
+                    entry.id,
+                    entry.group_label,
+                    entry.title,
+                    d.resolution if d else vocab.UNDECIDED,
+                    (d.note or "") if d else "",
+                    decisions.recorded_label(d) if d else "",
+                    d.recorded_by if d else "",
+                    counts.get(entry.id, 0),
+                ]
+            )
+    current = sheets.Sheet(
+        DECISION_SHEET,
+        ["分類", "項次", "提案編號", "議題組", "提案名稱", "決議", "備註", "記錄時間", "記錄者", "變更次數"],
+        rows,
+        [28, 6, 10, 18, 40, 12, 30, 20, 12, 10],
+        grid_lines=True,
+    )
+    changes = sheets.Sheet(
+        HISTORY_SHEET,
+        ["序號", "記錄時間", "提案編號", "提案名稱", "決議", "備註", "記錄者"],
+        [
+            [
+                d.id,
+                decisions.recorded_label(d),
+                d.proposal_id,
+                titles.get(d.proposal_id, ""),
+                d.resolution,
+                d.note or "",
+                d.recorded_by,
+            ]
+            for d in data.history
+        ],
+        [8, 20, 10, 40, 12, 30, 12],
+        grid_lines=True,
+    )
     return sheets.workbook_bytes(current, changes)
 
 

@@ -7,6 +7,7 @@ rows they belong to); every 合作提案單; and the organisers on the back page
 Which proposals and which meeting belong to the cycle is dashboard/domain/cycles.py's business; no year
 is written here. A cycle the store does not hold raises PacketError with a one-line reason.
 """
+
 import io
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -40,9 +41,11 @@ class PacketError(ValueError):
 
 # --- what the packet holds ------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Row:
     """One proposal as the packet's tables print it."""
+
     proposal: Proposal
     group_label: str  # 文化教育組-教育組
     units: tuple[str, ...]  # 主辦／提案單位
@@ -51,6 +54,7 @@ class Row:
 @dataclass(frozen=True)
 class LogRow:
     """One line of a meeting-log table: a group (or one of its sub-groups) and its meetings."""
+
     group: str
     host: str  # the host agency without its city government's name: 城鄉發展局
     lines: tuple[str, ...]
@@ -66,6 +70,7 @@ class LogTable:
 @dataclass(frozen=True)
 class FigureTable:
     """A table printed inside a proposal's row: a caption, a header and rows of text."""
+
     caption: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
@@ -108,14 +113,18 @@ def collect(session: Session, *, year: int) -> PacketData:
     groups = {g.id: g for g in session.exec(select(WorkGroup))}
     leads: dict[str, list[str]] = {}
     ids = [p.id for p in proposals]
-    for lead in session.exec(select(ProposalLead).where(ProposalLead.proposal_id.in_(ids))
-                             .order_by(ProposalLead.position)):
+    for lead in session.exec(
+        select(ProposalLead).where(ProposalLead.proposal_id.in_(ids)).order_by(ProposalLead.position)
+    ):
         leads.setdefault(lead.proposal_id, []).append(lead.unit)
     rows = [Row(p, group_label(groups, p), tuple(leads.get(p.id, []))) for p in proposals]
     carried = [r for r in rows if r.proposal.track == vocab.CARRIED]
     cities = list(session.exec(select(City).order_by(City.sort_order)))
     data = PacketData(
-        year=year, meeting=meeting, agenda=_agenda(session, meeting), organisers=_organisers(session, meeting),
+        year=year,
+        meeting=meeting,
+        agenda=_agenda(session, meeting),
+        organisers=_organisers(session, meeting),
         log=_log(session, groups, year),
         delist=[r for r in carried if r.proposal.tracking_status in vocab.DELIST_STATUSES],
         keep=[r for r in carried if r.proposal.tracking_status not in vocab.DELIST_STATUSES],
@@ -135,22 +144,26 @@ def group_label(groups: dict[str, WorkGroup], p: Proposal) -> str:
 
 def card_order(groups: dict[str, WorkGroup], proposals: list[Proposal]) -> list[str]:
     """The cards as the packet binds them: the topic groups in order, then the development group."""
+
     def key(p: Proposal):
         group = groups[p.group_id]
         sub = groups[p.subgroup_id].sort_order if p.subgroup_id else 0
         return (group.kind != "topic", group.sort_order, sub, p.sort_order)
+
     return [p.id for p in sorted(proposals, key=key)]
 
 
 def _agenda(session: Session, meeting: Meeting) -> list[AgendaItem]:
-    return list(session.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-                             .order_by(AgendaItem.position)))
+    return list(
+        session.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position))
+    )
 
 
 def _organisers(session: Session, meeting: Meeting) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for row in session.exec(select(Organiser).where(Organiser.meeting_id == meeting.id)
-                            .order_by(Organiser.role, Organiser.position)):
+    for row in session.exec(
+        select(Organiser).where(Organiser.meeting_id == meeting.id).order_by(Organiser.role, Organiser.position)
+    ):
         found.setdefault(row.role, []).append(row.name)
     order = [role for role in ORGANISER_ROLES if role in found] + sorted(set(found) - set(ORGANISER_ROLES))
     return {role: found[role] for role in order}
@@ -211,10 +224,16 @@ def _add_mutual_aid(session: Session, data: PacketData, ids: list[str], cities: 
         for code, rows in by_city.items():
             own = {(m.period_start, m.period_end) for m in rows}
             period = f"（{roc_period(*next(iter(own)))}）" if len(periods) > 1 and len(own) == 1 else ""
-            data.figures.setdefault(pid, []).append(FigureTable(
-                f"{names[code]}協請其他縣市支援之數量{period}", MUTUAL_AID_HEADER,
-                tuple((str(m.item_no), names[m.to_city], str(m.fire), str(m.ambulance), str(m.relay)) for m in rows),
-                MUTUAL_AID_WIDTHS))
+            data.figures.setdefault(pid, []).append(
+                FigureTable(
+                    f"{names[code]}協請其他縣市支援之數量{period}",
+                    MUTUAL_AID_HEADER,
+                    tuple(
+                        (str(m.item_no), names[m.to_city], str(m.fire), str(m.ambulance), str(m.relay)) for m in rows
+                    ),
+                    MUTUAL_AID_WIDTHS,
+                )
+            )
 
 
 TOTAL_LABEL = "合計"
@@ -228,23 +247,35 @@ def _add_indicator_tables(session: Session, data: PacketData, ids: list[str], ci
     for i in session.exec(select(Indicator).where(Indicator.proposal_id.in_(ids)).order_by(Indicator.id)):
         by_proposal.setdefault(i.proposal_id, []).append(i)
     for pid, rows in by_proposal.items():
-        tabled = list(dict.fromkeys(
-            i.indicator for i in rows
-            if i.kind == "total" and i.city_code is None and i.counterpart_code is None
-            and any(v.indicator == i.indicator and v.kind == "value" and v.city_code and not v.counterpart_code
-                    for v in rows)))
+        tabled = list(
+            dict.fromkeys(
+                i.indicator
+                for i in rows
+                if i.kind == "total"
+                and i.city_code is None
+                and i.counterpart_code is None
+                and any(
+                    v.indicator == i.indicator and v.kind == "value" and v.city_code and not v.counterpart_code
+                    for v in rows
+                )
+            )
+        )
         if not tabled:
             continue
         labels = {i.indicator: i.label for i in rows}
         values = {(i.indicator, i.city_code): i.value for i in rows if i.kind == "value" and i.city_code}
-        totals = {i.indicator: i.value for i in rows if i.kind == "total" and i.city_code is None
-                  and i.counterpart_code is None}
+        totals = {
+            i.indicator: i.value
+            for i in rows
+            if i.kind == "total" and i.city_code is None and i.counterpart_code is None
+        }
         shown = [c.code for c in cities if any((name, c.code) in values for name in tabled)]
         body = [(names[code], *(_number(values.get((name, code))) for name in tabled)) for code in shown]
         body.append((TOTAL_LABEL, *(_number(totals[name]) for name in tabled)))
         width = round(6.8 / (len(tabled) + 1), 2)
-        data.figures.setdefault(pid, []).append(FigureTable(
-            "", ("縣市", *(labels[name] for name in tabled)), tuple(body), (width,) * (len(tabled) + 1)))
+        data.figures.setdefault(pid, []).append(
+            FigureTable("", ("縣市", *(labels[name] for name in tabled)), tuple(body), (width,) * (len(tabled) + 1))
+        )
 
 
 def _number(value: int | None) -> str:
@@ -270,8 +301,15 @@ def clock_label(at: time) -> str:
     return f"{period}{hour}時" + (f"{at.minute}分" if at.minute else "")
 
 
-def _paragraph(container, text: str = "", *, bold: bool = False, size: float | None = None,
-               center: bool = False, indent_cm: float = 0.0):
+def _paragraph(
+    container,
+    text: str = "",
+    *,
+    bold: bool = False,
+    size: float | None = None,
+    center: bool = False,
+    indent_cm: float = 0.0,
+):
     paragraph = container.add_paragraph()
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -356,8 +394,15 @@ def _agenda_section(document, data: PacketData) -> None:
     m = data.meeting
     _paragraph(document, "壹、會議議程", bold=True, size=16)
     venue = f"{m.venue}（網址：{m.url}）" if m.url else m.venue
-    for index, (label, value) in enumerate([("會議名稱", m.name), ("會議主持人", f"{m.chair_org} {m.chair}"),
-                                            ("會議時間", _meeting_day(m)), ("會議地點", venue)], start=1):
+    for index, (label, value) in enumerate(
+        [
+            ("會議名稱", m.name),
+            ("會議主持人", f"{m.chair_org} {m.chair}"),
+            ("會議時間", _meeting_day(m)),
+            ("會議地點", venue),
+        ],
+        start=1,
+    ):
         _paragraph(document, f"{numeral(index)}、{label}：{value}")
     _paragraph(document, f"{numeral(5)}、會議議程：")
     rows = []
@@ -365,8 +410,9 @@ def _agenda_section(document, data: PacketData) -> None:
         end = agenda.item_end(data.agenda, index)
         span = f"{item.start:%H:%M}-{end:%H:%M}" if end else f"{item.start:%H:%M} -"
         title = "\n".join(line.strip() for line in item.title.splitlines() if line.strip())
-        rows.append((span, f"{item.minutes} mins" if item.minutes else "",
-                     title + (f"\n{item.note}" if item.note else "")))
+        rows.append(
+            (span, f"{item.minutes} mins" if item.minutes else "", title + (f"\n{item.note}" if item.note else ""))
+        )
     table = _grid(document, ("時間", "", "主題（內容）"), rows, AGENDA_WIDTHS)
     heading = table.cell(0, 0).merge(table.cell(0, 1))  # 時間 spans the time and the length
     _fill(heading, "時間", size=TABLE_FONT_PT, bold=True)
@@ -377,8 +423,9 @@ def _log_section(document, data: PacketData) -> None:
     for index, log in enumerate(data.log, start=1):
         _paragraph(document, f"{numeral(index)}、{log.heading}", bold=True).paragraph_format.keep_with_next = True
         host = f"主辦單位\n({log.host_city})" if log.host_city else "主辦單位"
-        table = _grid(document, ("組別", host, "進度說明"),
-                      [(r.group, r.host, "\n".join(r.lines)) for r in log.rows], LOG_WIDTHS)
+        table = _grid(
+            document, ("組別", host, "進度說明"), [(r.group, r.host, "\n".join(r.lines)) for r in log.rows], LOG_WIDTHS
+        )
         _merge_repeats(table, 0)
 
 
@@ -396,17 +443,38 @@ def _merge_repeats(table, column: int) -> None:
 
 
 def _carried_table(document, rows: list[Row], reason_label: str) -> None:
-    _grid(document, ("項次", "議題組別", "主辦單位", "提案名稱", reason_label),
-          [(str(r.proposal.item_no), r.group_label, "\n".join(r.units), r.proposal.title,
-            r.proposal.tracking_reason or r.proposal.tracking_basis) for r in rows], CARRIED_WIDTHS)
+    _grid(
+        document,
+        ("項次", "議題組別", "主辦單位", "提案名稱", reason_label),
+        [
+            (
+                str(r.proposal.item_no),
+                r.group_label,
+                "\n".join(r.units),
+                r.proposal.title,
+                r.proposal.tracking_reason or r.proposal.tracking_basis,
+            )
+            for r in rows
+        ],
+        CARRIED_WIDTHS,
+    )
 
 
 def _new_table(document, data: PacketData, track: str) -> None:
     rows = data.new[track]
     central = track == vocab.CENTRAL
     header = ("項次", "議題組別", "提案\n單位", "提案名稱", *(("對應\n中央部會",) if central else ()), PROGRESS)
-    body = [(str(r.proposal.item_no), r.group_label, "\n".join(r.units), r.proposal.title,
-             *((r.proposal.central_ministry or "",) if central else ()), r.proposal.progress or "") for r in rows]
+    body = [
+        (
+            str(r.proposal.item_no),
+            r.group_label,
+            "\n".join(r.units),
+            r.proposal.title,
+            *((r.proposal.central_ministry or "",) if central else ()),
+            r.proposal.progress or "",
+        )
+        for r in rows
+    ]
     table = _grid(document, header, body, CENTRAL_WIDTHS if central else JOINT_WIDTHS)
     for row, r in zip(table.rows[1:], rows):
         if r.proposal.id in data.figures:
@@ -419,25 +487,36 @@ def _discussion_section(document, data: PacketData) -> None:
     before = data.carried_year
     if data.carried:
         _paragraph(document, f"{numeral(heading)}、{before}年度合作方案擬解除列管", bold=True)
-        _paragraph(document, f"{before}年度列管合作方案共計{len(data.carried)}案；今年度依各議題組會議決議，"
-                             f"解除列管 {len(data.delist)} 案，持續列管 {len(data.keep)} 案。", indent_cm=0.8)
+        _paragraph(
+            document,
+            f"{before}年度列管合作方案共計{len(data.carried)}案；今年度依各議題組會議決議，"
+            f"解除列管 {len(data.delist)} 案，持續列管 {len(data.keep)} 案。",
+            indent_cm=0.8,
+        )
         parts = [(data.delist, "擬解除列管", vocab.DELIST_REASON), (data.keep, "擬持續列管", vocab.KEEP_REASON)]
         for sub, (rows, label, reason) in enumerate([p for p in parts if p[0]], start=1):
-            _paragraph(document, f"（{numeral(sub)}）{label} {before} 年度合作方案，共 {len(rows)} 案",
-                       bold=True).paragraph_format.keep_with_next = True
+            _paragraph(
+                document, f"（{numeral(sub)}）{label} {before} 年度合作方案，共 {len(rows)} 案", bold=True
+            ).paragraph_format.keep_with_next = True
             _carried_table(document, rows, reason)
         heading += 1
         _page_break(document)
     new_count = sum(len(rows) for rows in data.new.values())
     _paragraph(document, f"{numeral(heading)}、{data.year}年度新增合作提案：", bold=True)
     counts = "，".join(f"{vocab.TRACKS[t]}共 {len(rows)} 案" for t, rows in data.new.items())
-    _paragraph(document, f"{data.year}年度新增合作提案共計 {new_count} 案。其中，依各議題組內部會議決議，{counts}。",
-               indent_cm=0.8)
+    _paragraph(
+        document,
+        f"{data.year}年度新增合作提案共計 {new_count} 案。其中，依各議題組內部會議決議，{counts}。",
+        indent_cm=0.8,
+    )
     for sub, track in enumerate([t for t, rows in data.new.items() if rows], start=1):
         if sub > 1:
             _page_break(document)  # each track's table from a new page, as printed
-        _paragraph(document, f"（{numeral(sub)}）{data.year}年度新增合作提案，{vocab.TRACKS[track]}"
-                             f"（共 {len(data.new[track])} 案）", bold=True).paragraph_format.keep_with_next = True
+        _paragraph(
+            document,
+            f"（{numeral(sub)}）{data.year}年度新增合作提案，{vocab.TRACKS[track]}（共 {len(data.new[track])} 案）",
+            bold=True,
+        ).paragraph_format.keep_with_next = True
         _new_table(document, data, track)
 
 

@@ -8,6 +8,7 @@ top of the newer version; a field the row leaves as it was downloaded is not a c
 same file uploaded twice changes nothing. The values are checked by the loader's rules through
 editing.stage (the one validation), and every problem names the sheet, row and column.
 """
+
 import csv
 import datetime as dt
 import io
@@ -35,8 +36,9 @@ REASON = "試算表更新：{name}"
 # (English keys in proposals.csv / proposal_texts.csv, Chinese in the proposal list's download).
 ID_HEADERS = (ID, "id", editing.FIELD_LABELS["id"])
 BASE_HEADERS = (BASE, "base_version")
-FIELD_HEADERS = {f: {editing.FIELD_LABELS[f], f, export.DOWNLOAD_HEADERS.get(f, editing.FIELD_LABELS[f])}
-                 for f in EDIT_FIELDS}
+FIELD_HEADERS = {
+    f: {editing.FIELD_LABELS[f], f, export.DOWNLOAD_HEADERS.get(f, editing.FIELD_LABELS[f])} for f in EDIT_FIELDS
+}
 
 
 class SheetRefused(Exception):
@@ -78,8 +80,11 @@ class Plan:
     @property
     def changes(self) -> list[tuple[str, str, str, str, str]]:
         """Every change as (編號, 提案名稱, 欄位, 原值, 新值), in the file's row order."""
-        return [(r.proposal_id, r.title, editing.field_label(c["field"]), shown(c["old"]), shown(c["new"]))
-                for r in self.rows for c in r.diff]
+        return [
+            (r.proposal_id, r.title, editing.field_label(c["field"]), shown(c["old"]), shown(c["new"]))
+            for r in self.rows
+            for c in r.diff
+        ]
 
     @property
     def reason(self) -> str:
@@ -97,13 +102,17 @@ def shown(value) -> str:
 
 # --- reading the file ---------------------------------------------------------------------------
 
+
 def read_table(name: str, data: bytes, problems: list[Problem]) -> Table | None:
     """The data sheet (or the CSV) as a header and rows, or None with the reason in problems."""
+
     def fail(message: str) -> None:
         problems.append(Problem(name, WHOLE_FILE, "-", message))
 
     if len(data) > MAX_BYTES:
-        return fail(f"檔案 {len(data) // 1024 // 1024} MB，超過上限 {MAX_BYTES // 1024 // 1024} MB；請上傳下載的更新試算表")
+        return fail(
+            f"檔案 {len(data) // 1024 // 1024} MB，超過上限 {MAX_BYTES // 1024 // 1024} MB；請上傳下載的更新試算表"
+        )
     if name.lower().endswith(".csv"):
         return _read_csv(name, data, fail)
     if not zipfile.is_zipfile(io.BytesIO(data)):
@@ -116,7 +125,9 @@ def read_table(name: str, data: bytes, problems: list[Problem]) -> Table | None:
     except Exception:  # openpyxl raises many kinds for a damaged or foreign file
         return fail("無法讀取為 .xlsx 活頁簿（檔案損壞或不是 Excel 格式）")
     if DATA_SHEET not in book.sheetnames:
-        return fail(f"找不到工作表「{DATA_SHEET}」；請使用儀表板下載的更新試算表（目前的工作表：{'、'.join(book.sheetnames)}）")
+        return fail(
+            f"找不到工作表「{DATA_SHEET}」；請使用儀表板下載的更新試算表（目前的工作表：{'、'.join(book.sheetnames)}）"
+        )
     sheet = book[DATA_SHEET]
     if sheet.max_row > MAX_ROWS + 1:
         return fail(f"工作表「{DATA_SHEET}」有 {sheet.max_row} 列，超過上限 {MAX_ROWS} 列")
@@ -162,6 +173,7 @@ def _header_text(value) -> str:
 
 # --- planning -----------------------------------------------------------------------------------
 
+
 def plan(session: Session, *, actor: Actor, name: str, data: bytes) -> Plan:
     """Read and check the file and preview its changes; writes nothing. Problems are in plan.problems."""
     if actor.name is None:
@@ -200,19 +212,30 @@ def _columns(table: Table, problems: list[Problem], name: str) -> dict | None:
     columns, before = {}, len(problems)
     record = _where(name, table.sheet, 1) + "（標題列）"
     for index, header in enumerate(table.header):
-        key = (ID if header in ID_HEADERS else BASE if header in BASE_HEADERS else
-               next((f for f, names in FIELD_HEADERS.items() if header in names), None))
+        key = (
+            ID
+            if header in ID_HEADERS
+            else BASE
+            if header in BASE_HEADERS
+            else next((f for f, names in FIELD_HEADERS.items() if header in names), None)
+        )
         if key is None:
             continue  # context columns (年度, 提案名稱…) are not read back
         if key in columns:
-            problems.append(Problem(name, record, header, f"欄位重複出現（第 {columns[key] + 1} 欄與第 {index + 1} 欄）"))
+            problems.append(
+                Problem(name, record, header, f"欄位重複出現（第 {columns[key] + 1} 欄與第 {index + 1} 欄）")
+            )
         columns[key] = index
     required = [ID] if table.is_csv else [ID, BASE]
     for key in required:
         if key not in columns:
-            problems.append(Problem(name, record, key, "缺少必要的欄位；請使用儀表板下載的更新試算表，不要刪除或改名標題列"))
+            problems.append(
+                Problem(name, record, key, "缺少必要的欄位；請使用儀表板下載的更新試算表，不要刪除或改名標題列")
+            )
     if not any(f in columns for f in EDIT_FIELDS):
-        problems.append(Problem(name, record, "-", "沒有任何可更新的欄位；可更新：" + "、".join(editing.EDITABLE.values())))
+        problems.append(
+            Problem(name, record, "-", "沒有任何可更新的欄位；可更新：" + "、".join(editing.EDITABLE.values()))
+        )
     return None if len(problems) > before else columns
 
 
@@ -225,8 +248,16 @@ class _Context:
         self.group_names = {g.id: g.name for g in session.exec(select(WorkGroup))}
 
 
-def _plan_row(session, context: _Context, actor: Actor, columns: dict, cells: list[Cell], place: tuple[str, str],
-              seen: dict, problems: list[Problem]) -> RowPlan | None:
+def _plan_row(
+    session,
+    context: _Context,
+    actor: Actor,
+    columns: dict,
+    cells: list[Cell],
+    place: tuple[str, str],
+    seen: dict,
+    problems: list[Problem],
+) -> RowPlan | None:
     name, where = place
     row = cells[0].row
 
@@ -280,15 +311,23 @@ def _plan_row(session, context: _Context, actor: Actor, columns: dict, cells: li
         if key == "lead_units" and new is not None:
             new, missing = _with_cities(new, document.get("lead_units") or [])
             if missing:
-                problem(key, f"提案單位「{'、'.join(missing)}」沒有縣市；請寫成「單位（縣市）」，例如：新北市政府交通局（新北市）")
+                problem(
+                    key,
+                    f"提案單位「{'、'.join(missing)}」沒有縣市；請寫成「單位（縣市）」，例如：新北市政府交通局（新北市）",
+                )
                 continue
         text = canonical(key, new, context.city_order)
-        if text in (canonical(key, at_base.get(key), context.city_order),
-                    canonical(key, document.get(key), context.city_order)):
+        if text in (
+            canonical(key, at_base.get(key), context.city_order),
+            canonical(key, document.get(key), context.city_order),
+        ):
             continue  # as downloaded, or already what the store holds
         if key in changed_since:
-            problem(key, f"此列依據第 {base} 版，之後{by_whom[key]}已修改此欄（目前為「{shown(document.get(key))}」）；"
-                         "為免覆蓋他人的修改，請重新下載試算表後再填")
+            problem(
+                key,
+                f"此列依據第 {base} 版，之後{by_whom[key]}已修改此欄（目前為「{shown(document.get(key))}」）；"
+                "為免覆蓋他人的修改，請重新下載試算表後再填",
+            )
             continue
         changes[key] = new
     if len(problems) > before or not changes:
@@ -359,9 +398,11 @@ def _with_cities(leads: list[tuple], current: list[dict]) -> tuple[list[dict], l
 
 def _at_version(session: Session, proposal_id: str, base: int, document: dict) -> tuple[dict, set, dict]:
     """The document as it was at version `base`, the fields changed since, and who changed each."""
-    newer = session.exec(select(ProposalVersion).where(ProposalVersion.proposal_id == proposal_id,
-                                                       ProposalVersion.version > base)
-                         .order_by(ProposalVersion.version)).all()
+    newer = session.exec(
+        select(ProposalVersion)
+        .where(ProposalVersion.proposal_id == proposal_id, ProposalVersion.version > base)
+        .order_by(ProposalVersion.version)
+    ).all()
     at_base, by_whom = dict(document), {}
     for version in reversed(newer):  # newest first: the oldest version's "old" is the value at base
         for change in version.changes:
@@ -378,8 +419,14 @@ def _stage_all(session: Session, actor: Actor, result: Plan) -> None:
     staged = []
     for planned in result.rows:
         try:
-            version = editing.stage(session, actor=actor, proposal_id=planned.proposal_id, changes=planned.changes,
-                                    base_version=planned.base_version, reason=result.reason)
+            version = editing.stage(
+                session,
+                actor=actor,
+                proposal_id=planned.proposal_id,
+                changes=planned.changes,
+                base_version=planned.base_version,
+                reason=result.reason,
+            )
             if version is not None:
                 planned.diff = [dict(c) for c in version.changes]
                 staged.append(planned)
@@ -403,6 +450,7 @@ def _row_problem(name: str, planned: RowPlan, problem) -> Problem:
 
 # --- applying -----------------------------------------------------------------------------------
 
+
 def apply(session: Session, *, actor: Actor, plan: Plan) -> list[ProposalVersion]:
     """Write the previewed plan: one version per proposal, by `actor`, with the file's name as the
     reason; all in one transaction. Refused (SheetRefused) when the plan has problems or a proposal
@@ -412,16 +460,23 @@ def apply(session: Session, *, actor: Actor, plan: Plan) -> list[ProposalVersion
     versions = []
     try:
         for planned in plan.rows:
-            version = editing.stage(session, actor=actor, proposal_id=planned.proposal_id, changes=planned.changes,
-                                    base_version=planned.base_version, reason=plan.reason)
+            version = editing.stage(
+                session,
+                actor=actor,
+                proposal_id=planned.proposal_id,
+                changes=planned.changes,
+                base_version=planned.base_version,
+                reason=plan.reason,
+            )
             if version is None or [dict(c) for c in version.changes] != planned.diff:
                 raise SheetRefused(f"提案 {planned.proposal_id} 在預覽後已有變動，未套用任何變更；請重新上傳檢查。")
             versions.append(version)
         session.commit()
     except StaleEdit as error:
         session.rollback()
-        raise SheetRefused(f"預覽後已有人更新提案 {error.proposal_id}（目前第 {error.current} 版），"
-                           "未套用任何變更；請重新上傳檢查。") from error
+        raise SheetRefused(
+            f"預覽後已有人更新提案 {error.proposal_id}（目前第 {error.current} 版），未套用任何變更；請重新上傳檢查。"
+        ) from error
     except Exception:
         session.rollback()
         raise

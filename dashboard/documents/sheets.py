@@ -7,6 +7,7 @@ return may be run as a formula by a spreadsheet. In .xlsx the cell is stored as 
 as typed. CSV has no cell types, so there the text gets a leading apostrophe, the mark spreadsheets
 themselves use for "this is text"; it is visible, but the rest of the value stays readable.
 """
+
 import io
 import math
 import unicodedata
@@ -64,8 +65,9 @@ def fit_row_heights(sheet) -> None:
                 continue
             width = sheet.column_dimensions[cell.column_letter].width or 8.43
             usable = max(1.0, width - 1)
-            lines = max(lines, sum(max(1, math.ceil(text_width(part) / usable))
-                                   for part in str(cell.value).split("\n")))
+            lines = max(
+                lines, sum(max(1, math.ceil(text_width(part) / usable)) for part in str(cell.value).split("\n"))
+            )
         if lines > 1:
             sheet.row_dimensions[row[0].row].height = lines * LINE_HEIGHT_PT
 
@@ -95,6 +97,7 @@ MAX_AUTO_WIDTH = 26  # characters: longer texts wrap, so the page printed at its
 class Sheet:
     """One sheet of a workbook: a bold header row, then the rows. `widths` in characters; None sizes
     each column to its longest text (up to MAX_AUTO_WIDTH)."""
+
     title: str
     header: list[str]
     rows: list[list]
@@ -125,8 +128,10 @@ def workbook_bytes(*sheets: Sheet) -> bytes:
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=isinstance(cell.value, str), vertical="top")
-        widths = spec.widths or [min(MAX_AUTO_WIDTH, max(text_width(str(v)) for v in column if v is not None) + 2)
-                                 for column in zip(spec.header, *spec.rows)]
+        widths = spec.widths or [
+            min(MAX_AUTO_WIDTH, max(text_width(str(v)) for v in column if v is not None) + 2)
+            for column in zip(spec.header, *spec.rows)
+        ]
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.print_options.gridLines = spec.grid_lines

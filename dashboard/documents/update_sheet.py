@@ -8,6 +8,7 @@ not against anyone) while the editable cells stay unlocked; statuses are drop-do
 dashboard/domain/vocab.py; typed text never becomes a formula and the sheet prints on A4 (sheets.py).
 How a value is written in a cell, and read back, is defined here once (cell_text / parse_cell).
 """
+
 import io
 import re
 from dataclasses import dataclass
@@ -30,9 +31,23 @@ CONTEXT = (ID, "年度", "類別", "議題組", "提案名稱", BASE)
 EDIT_FIELDS = tuple(editing.EDITABLE)
 HEADERS = (*CONTEXT, *(editing.FIELD_LABELS[f] for f in EDIT_FIELDS))
 # Column widths in characters: about 220 in all, so that A4 landscape prints the sheet at ~60 %.
-WIDTHS = {ID: 8, "年度": 5, "類別": 10, "議題組": 8, "提案名稱": 18, BASE: 8,
-          "progress": 36, "progress_status": 10, "progress_basis": 20, "tracking_status": 16,
-          "tracking_reason": 20, "contact": 12, "lead_units": 18, "cities": 14, "types": 14}
+WIDTHS = {
+    ID: 8,
+    "年度": 5,
+    "類別": 10,
+    "議題組": 8,
+    "提案名稱": 18,
+    BASE: 8,
+    "progress": 36,
+    "progress_status": 10,
+    "progress_basis": 20,
+    "tracking_status": 16,
+    "tracking_reason": 20,
+    "contact": 12,
+    "lead_units": 18,
+    "cities": 14,
+    "types": 14,
+}
 CHOICES = {"progress_status": vocab.PROGRESS_STATUSES, "tracking_status": vocab.TRACKING_STATUSES}
 LIST_FIELDS = ("cities", "types")
 LIST_SPLIT = re.compile(r"[、,，;；\n]")  # how a list may be typed; written with 、
@@ -86,6 +101,7 @@ def canonical(field: str, value, city_order: list[str]) -> str:
 @dataclass(frozen=True)
 class Scope:
     """Which proposals a workbook holds: a cycle, and a group (None: every group)."""
+
     cycle: int
     group: WorkGroup | None
 
@@ -108,9 +124,14 @@ def workbook(session: Session, *, scope: Scope) -> bytes:
     rows = []
     for proposal in proposals_in(session, scope=scope):
         document = proposal_yaml.proposal_document(session, proposal)
-        context = [proposal.id, proposal.year, vocab.track_label(proposal.track, year=proposal.year),
-                   names.get(proposal.subgroup_id) or names.get(proposal.group_id, ""), proposal.title,
-                   editing.current_version(session, proposal.id)]
+        context = [
+            proposal.id,
+            proposal.year,
+            vocab.track_label(proposal.track, year=proposal.year),
+            names.get(proposal.subgroup_id) or names.get(proposal.group_id, ""),
+            proposal.title,
+            editing.current_version(session, proposal.id),
+        ]
         rows.append(context + [cell_text(f, document.get(f)) or None for f in EDIT_FIELDS])
     book = Workbook()
     data = book.active
@@ -142,10 +163,18 @@ def _fill_data(sheet, rows: list[list]) -> None:
     last = max(2, len(rows) + 1)
     for field, choices in CHOICES.items():
         column = get_column_letter(len(CONTEXT) + 1 + EDIT_FIELDS.index(field))
-        rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
-                              showErrorMessage=True, errorStyle="stop", errorTitle="不在清單中",
-                              error=f"請從清單選擇：{'、'.join(choices)}",
-                              showInputMessage=True, promptTitle=editing.FIELD_LABELS[field], prompt="請從清單選擇")
+        rule = DataValidation(
+            type="list",
+            formula1='"' + ",".join(choices) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="stop",
+            errorTitle="不在清單中",
+            error=f"請從清單選擇：{'、'.join(choices)}",
+            showInputMessage=True,
+            promptTitle=editing.FIELD_LABELS[field],
+            prompt="請從清單選擇",
+        )
         rule.add(f"{column}2:{column}{last}")
         sheet.add_data_validation(rule)
     # Locked cells guard the id and version (no password: see the 說明 sheet); widths, heights and
@@ -204,6 +233,11 @@ def _field_help(field: str) -> str:
         return "可選：" + "、".join(CHOICES[field])
     if field == "types":
         return "可填：" + "、".join(vocab.PROPOSAL_TYPES)
-    return {"progress": "辦理情形（可多行）", "progress_basis": "說明進度狀態從何而來的一句話",
-            "tracking_reason": "解除或持續列管的原因", "contact": "聯絡人姓名與電話",
-            "lead_units": "單位（縣市），一行一個", "cities": "合作的縣市，以「、」分隔"}.get(field, "")
+    return {
+        "progress": "辦理情形（可多行）",
+        "progress_basis": "說明進度狀態從何而來的一句話",
+        "tracking_reason": "解除或持續列管的原因",
+        "contact": "聯絡人姓名與電話",
+        "lead_units": "單位（縣市），一行一個",
+        "cities": "合作的縣市，以「、」分隔",
+    }.get(field, "")

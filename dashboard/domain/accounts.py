@@ -1,5 +1,6 @@
 """Accounts in the store: who may sign in, with which role and groups. Managed by the secretariat
 (in the app or through the CLI as the operator); never deleted, only disabled."""
+
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,8 +30,16 @@ class AccountView:
     has_password: bool
 
 
-def add(session: Session, *, actor: Actor, name: str, role: str, groups: tuple[str, ...] = (),
-        password_hash: str | None = None, email: str | None = None) -> Account:
+def add(
+    session: Session,
+    *,
+    actor: Actor,
+    name: str,
+    role: str,
+    groups: tuple[str, ...] = (),
+    password_hash: str | None = None,
+    email: str | None = None,
+) -> Account:
     require_secretariat(actor, "管理帳號")
     name = _valid_name(name)
     if session.get(Account, name) is not None:
@@ -41,8 +50,7 @@ def add(session: Session, *, actor: Actor, name: str, role: str, groups: tuple[s
     email = _valid_email(session, email)
     if password_hash is None and email is None:
         raise AccountError(f"帳號「{name}」須有密碼或 OIDC 電子郵件，否則無法登入。")
-    account = Account(name=name, role=role, password_hash=password_hash, email=email,
-                      created_at=datetime.now(UTC))
+    account = Account(name=name, role=role, password_hash=password_hash, email=email, created_at=datetime.now(UTC))
     session.add(account)
     session.add_all(AccountGroup(account=name, group_id=group) for group in groups)
     session.commit()
@@ -69,8 +77,10 @@ def listing(session: Session) -> list[AccountView]:
     groups: dict[str, list[str]] = {}
     for row in session.exec(select(AccountGroup).order_by(AccountGroup.group_id)):
         groups.setdefault(row.account, []).append(row.group_id)
-    return [AccountView(a.name, a.role, tuple(groups.get(a.name, ())), a.email, a.disabled, a.password_hash is not None)
-            for a in session.exec(select(Account).order_by(Account.name))]
+    return [
+        AccountView(a.name, a.role, tuple(groups.get(a.name, ())), a.email, a.disabled, a.password_hash is not None)
+        for a in session.exec(select(Account).order_by(Account.name))
+    ]
 
 
 def actor_for(session: Session, name: str) -> Actor:
@@ -85,15 +95,20 @@ def actor_for(session: Session, name: str) -> Actor:
 def actor_for_email(session: Session, email: str) -> Actor | None:
     """The enabled account an OIDC sign-in with this e-mail address maps to, if any."""
     folded = (email or "").strip().casefold()
-    account = next((a for a in session.exec(select(Account).where(Account.email.is_not(None)))
-                    if a.email.casefold() == folded), None)
+    account = next(
+        (a for a in session.exec(select(Account).where(Account.email.is_not(None))) if a.email.casefold() == folded),
+        None,
+    )
     return None if account is None or account.disabled else actor_for(session, account.name)
 
 
 def password_hashes(session: Session) -> dict[str, str]:
     """name -> bcrypt hash of the enabled accounts that sign in with a password."""
-    return {a.name: a.password_hash for a in session.exec(select(Account).where(Account.disabled == False))  # noqa: E712
-            if a.password_hash}
+    return {
+        a.name: a.password_hash
+        for a in session.exec(select(Account).where(Account.disabled == False))  # noqa: E712
+        if a.password_hash
+    }
 
 
 def _existing(session: Session, name: str) -> Account:

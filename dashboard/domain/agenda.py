@@ -6,6 +6,7 @@ Times of day are compared without the date, so that a rehearsal on another day f
 same agenda. The presenter's steps walk the agenda and, at the decision item, each proposal of
 the decision list in turn.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,6 +20,7 @@ CLOCK_PATTERN = re.compile(r"^\s*([01]?[0-9]|2[0-3])[:：]([0-5][0-9])\s*$")
 
 
 # --- the clock ------------------------------------------------------------------------------
+
 
 def parse_clock(text: str | None) -> time | None:
     """'15:12' -> 15:12; None for anything that is not a time of day."""
@@ -37,6 +39,7 @@ def weekday_label(value: date) -> str:
 
 
 # --- where the clock stands -----------------------------------------------------------------
+
 
 def item_end(agenda: list[AgendaItem], index: int) -> time | None:
     """An item ends at its own end, else where the next one starts; the last marker never ends."""

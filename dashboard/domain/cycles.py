@@ -8,6 +8,7 @@ is kept tracking reappears in the next cycle as a carried-over row of its own, w
 The meeting of cycle Y is the meeting dated in ROC year Y. The current cycle is the latest one the
 store holds (its proposals or its meeting), so a year just started opens before it has proposals.
 """
+
 from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
@@ -23,14 +24,18 @@ def cycle_of(*, year: int, track: str) -> int:
 
 def in_cycle(cycle: int):
     """A SQL condition on Proposal: the proposal belongs to `cycle`."""
-    return or_(and_(Proposal.track == vocab.CARRIED, Proposal.year == cycle - 1),
-               and_(Proposal.track != vocab.CARRIED, Proposal.year == cycle))
+    return or_(
+        and_(Proposal.track == vocab.CARRIED, Proposal.year == cycle - 1),
+        and_(Proposal.track != vocab.CARRIED, Proposal.year == cycle),
+    )
 
 
 def cycles(session: Session) -> list[int]:
     """Every cycle the store holds, oldest first."""
-    years = {cycle_of(year=year, track=track)
-             for year, track in session.exec(select(Proposal.year, Proposal.track).distinct())}
+    years = {
+        cycle_of(year=year, track=track)
+        for year, track in session.exec(select(Proposal.year, Proposal.track).distinct())
+    }
     years |= {roc_year(day.year) for day in session.exec(select(Meeting.date))}
     return sorted(years)
 
@@ -43,5 +48,7 @@ def current_cycle(session: Session) -> int | None:
 
 def meeting_of(session: Session, cycle: int) -> Meeting | None:
     """The meeting of `cycle` (the latest, should a year hold two)."""
-    meetings = [m for m in session.exec(select(Meeting).order_by(Meeting.date.desc())) if roc_year(m.date.year) == cycle]
+    meetings = [
+        m for m in session.exec(select(Meeting).order_by(Meeting.date.desc())) if roc_year(m.date.year) == cycle
+    ]
     return meetings[0] if meetings else None

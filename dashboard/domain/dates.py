@@ -1,5 +1,6 @@
 """Dates and times: stored ISO (Gregorian) and in UTC, shown in the Republic of China calendar
 and in Taipei time. The one owner of the time zone: every conversion goes through here."""
+
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 

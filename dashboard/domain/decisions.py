@@ -4,6 +4,7 @@ A change is a new Decision row; nothing here updates or deletes one. The latest 
 is the decision in force (meeting.in_force). `recorded_at` is an aware datetime (the
 store keeps UTC and returns it aware); show it with `recorded_label`, in Taipei time.
 """
+
 import re
 from datetime import datetime
 
@@ -25,8 +26,15 @@ class DecisionError(ValueError):
     """A decision that cannot be recorded; the message is shown to the user as is."""
 
 
-def record(session: Session, *, actor: Actor, proposal_id: str, resolution: str,
-           note: str | None = None, now: datetime | None = None) -> Decision:
+def record(
+    session: Session,
+    *,
+    actor: Actor,
+    proposal_id: str,
+    resolution: str,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> Decision:
     """Validate and append one decision recorded by actor (the secretariat only); returns the row.
     Raises PermissionDenied for any other actor, DecisionError for bad values."""
     require_secretariat(actor, "記錄決議")
@@ -42,16 +50,22 @@ def record(session: Session, *, actor: Actor, proposal_id: str, resolution: str,
         raise DecisionError(f"備註不可超過 {NOTE_MAX_CHARS} 字（目前 {len(text)} 字）。")
     if CONTROL_CHARS.search(text):
         raise DecisionError("備註含有無法儲存的控制字元，請重新輸入。")
-    decision = Decision(proposal_id=proposal_id, resolution=resolution, note=text or None,
-                        recorded_at=aware_utc(now), recorded_by=recorder)
+    decision = Decision(
+        proposal_id=proposal_id,
+        resolution=resolution,
+        note=text or None,
+        recorded_at=aware_utc(now),
+        recorded_by=recorder,
+    )
     session.add(decision)
     session.commit()
     session.refresh(decision)
     return decision
 
 
-def history(session: Session, *, proposal_id: str | None = None,
-            proposal_ids: list[str] | None = None) -> list[Decision]:
+def history(
+    session: Session, *, proposal_id: str | None = None, proposal_ids: list[str] | None = None
+) -> list[Decision]:
     """Every recorded change, oldest first (for one proposal, for some, or for all)."""
     query = select(Decision).order_by(Decision.recorded_at, Decision.id)
     if proposal_id is not None:
@@ -77,6 +91,16 @@ HISTORY_COLUMNS = ["序號", "記錄時間", "提案編號", "決議", "備註",
 def history_frame(rows: list[Decision]) -> pd.DataFrame:
     """Decisions as a display table (text only; times in Taipei, ROC dates)."""
     return pd.DataFrame(
-        [{"序號": d.id, "記錄時間": recorded_label(d), "提案編號": d.proposal_id, "決議": d.resolution,
-          "備註": d.note or "", "記錄者": d.recorded_by} for d in rows],
-        columns=HISTORY_COLUMNS)
+        [
+            {
+                "序號": d.id,
+                "記錄時間": recorded_label(d),
+                "提案編號": d.proposal_id,
+                "決議": d.resolution,
+                "備註": d.note or "",
+                "記錄者": d.recorded_by,
+            }
+            for d in rows
+        ],
+        columns=HISTORY_COLUMNS,
+    )

@@ -5,6 +5,7 @@ on an older version than the one in force, so that nobody overwrites a change th
 A change is given as document values (dashboard/proposal_yaml.py: the keys of data/proposals/*.yaml);
 None removes an optional value.
 """
+
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -50,8 +51,10 @@ class StaleEdit(Exception):
     def __init__(self, proposal_id: str, base_version: int, newer: list[ProposalVersion]):
         self.proposal_id, self.base_version, self.newer = proposal_id, base_version, newer
         who = "、".join(dict.fromkeys(v.recorded_by for v in newer)) or "其他人"
-        super().__init__(f"提案 {proposal_id} 已由{who}更新為第 {self.current} 版（您的修改依據第 {base_version} 版），"
-                         "未儲存；請先檢視對方的修改，再決定是否重新送出。")
+        super().__init__(
+            f"提案 {proposal_id} 已由{who}更新為第 {self.current} 版（您的修改依據第 {base_version} 版），"
+            "未儲存；請先檢視對方的修改，再決定是否重新送出。"
+        )
 
     @property
     def current(self) -> int:
@@ -68,14 +71,20 @@ class Change:
 
 def current_version(session: Session, proposal_id: str) -> int:
     """The version in force: 0 for a proposal never changed since it was loaded."""
-    return session.exec(select(func.coalesce(func.max(ProposalVersion.version), 0))
-                        .where(ProposalVersion.proposal_id == proposal_id)).one()
+    return session.exec(
+        select(func.coalesce(func.max(ProposalVersion.version), 0)).where(ProposalVersion.proposal_id == proposal_id)
+    ).one()
 
 
 def history(session: Session, proposal_id: str) -> list[ProposalVersion]:
     """Every version of a proposal, newest first."""
-    return list(session.exec(select(ProposalVersion).where(ProposalVersion.proposal_id == proposal_id)
-                             .order_by(ProposalVersion.version.desc())))
+    return list(
+        session.exec(
+            select(ProposalVersion)
+            .where(ProposalVersion.proposal_id == proposal_id)
+            .order_by(ProposalVersion.version.desc())
+        )
+    )
 
 
 def changes_of(version: ProposalVersion) -> list[Change]:
@@ -84,11 +93,24 @@ def changes_of(version: ProposalVersion) -> list[Change]:
 
 # Every document key as users read it (history rows of a new or imported proposal name them all).
 FIELD_LABELS = {
-    "id": "提案編號", "year": "年度", "track": "類別", "item_no": "項次", "group": "議題組", "subgroup": "分組",
+    "id": "提案編號",
+    "year": "年度",
+    "track": "類別",
+    "item_no": "項次",
+    "group": "議題組",
+    "subgroup": "分組",
     "previous": "延續自",
-    "title": "提案名稱", "card_title": "提案單上的名稱", "card_unit": "提案單位（提案單）", "cities_scope": "合作縣市範圍",
-    "description": "說明", "approach": "具體作法", "benefits": "合作效益", "central_ministry": "對應中央部會",
-    "tracking_basis": "列管狀態依據", "notes": "備註", **EDITABLE,
+    "title": "提案名稱",
+    "card_title": "提案單上的名稱",
+    "card_unit": "提案單位（提案單）",
+    "cities_scope": "合作縣市範圍",
+    "description": "說明",
+    "approach": "具體作法",
+    "benefits": "合作效益",
+    "central_ministry": "對應中央部會",
+    "tracking_basis": "列管狀態依據",
+    "notes": "備註",
+    **EDITABLE,
 }
 
 
@@ -96,14 +118,31 @@ def field_label(field: str) -> str:
     return FIELD_LABELS.get(field, field)
 
 
-def edit(session: Session, *, actor: Actor, proposal_id: str, changes: dict, base_version: int,
-         reason: str | None = None, kind: str = EDIT, fields: dict | None = None) -> ProposalVersion | None:
+def edit(
+    session: Session,
+    *,
+    actor: Actor,
+    proposal_id: str,
+    changes: dict,
+    base_version: int,
+    reason: str | None = None,
+    kind: str = EDIT,
+    fields: dict | None = None,
+) -> ProposalVersion | None:
     """Apply changes to the proposal as one new version; None when nothing actually changes.
 
     Raises PermissionDenied, EditError (unknown proposal or field, values the loader would
     refuse) or StaleEdit (base_version is not the version in force). Nothing is written then."""
-    version = stage(session, actor=actor, proposal_id=proposal_id, changes=changes, base_version=base_version,
-                    reason=reason, kind=kind, fields=fields)
+    version = stage(
+        session,
+        actor=actor,
+        proposal_id=proposal_id,
+        changes=changes,
+        base_version=base_version,
+        reason=reason,
+        kind=kind,
+        fields=fields,
+    )
     if version is None:
         return None
     try:
@@ -116,8 +155,17 @@ def edit(session: Session, *, actor: Actor, proposal_id: str, changes: dict, bas
     return version
 
 
-def stage(session: Session, *, actor: Actor, proposal_id: str, changes: dict, base_version: int,
-          reason: str | None = None, kind: str = EDIT, fields: dict | None = None) -> ProposalVersion | None:
+def stage(
+    session: Session,
+    *,
+    actor: Actor,
+    proposal_id: str,
+    changes: dict,
+    base_version: int,
+    reason: str | None = None,
+    kind: str = EDIT,
+    fields: dict | None = None,
+) -> ProposalVersion | None:
     """edit() without the commit, for a caller that applies many changes in one transaction
     (store.import_versions); the caller commits or rolls back."""
     proposal = _proposal(session, proposal_id)
@@ -140,30 +188,56 @@ def stage(session: Session, *, actor: Actor, proposal_id: str, changes: dict, ba
     _replace(session, proposal, rows)
     # The version records what the store now holds (a number typed as a contact is kept as text).
     stored = proposal_yaml.proposal_document(session, proposal)
-    diff = [{"field": f, "old": before.get(f), "new": stored.get(f)} for f in proposal_yaml.KEYS
-            if before.get(f) != stored.get(f)]
+    diff = [
+        {"field": f, "old": before.get(f), "new": stored.get(f)}
+        for f in proposal_yaml.KEYS
+        if before.get(f) != stored.get(f)
+    ]
     if not diff:
         session.rollback()
         return None
-    version = ProposalVersion(proposal_id=proposal_id, version=base_version + 1, changes=diff, reason=reason,
-                              kind=kind, recorded_at=datetime.now(UTC), recorded_by=actor.name)
+    version = ProposalVersion(
+        proposal_id=proposal_id,
+        version=base_version + 1,
+        changes=diff,
+        reason=reason,
+        kind=kind,
+        recorded_at=datetime.now(UTC),
+        recorded_by=actor.name,
+    )
     session.add(version)
     return version
 
 
-def revert(session: Session, *, actor: Actor, proposal_id: str, version: int, base_version: int | None = None,
-           reason: str | None = None) -> ProposalVersion | None:
+def revert(
+    session: Session,
+    *,
+    actor: Actor,
+    proposal_id: str,
+    version: int,
+    base_version: int | None = None,
+    reason: str | None = None,
+) -> ProposalVersion | None:
     """Undo what `version` changed, as a new version (the secretariat only)."""
     require_secretariat(actor, "還原提案版本")
-    target = session.exec(select(ProposalVersion).where(ProposalVersion.proposal_id == proposal_id,
-                                                        ProposalVersion.version == version)).first()
+    target = session.exec(
+        select(ProposalVersion).where(ProposalVersion.proposal_id == proposal_id, ProposalVersion.version == version)
+    ).first()
     if target is None:
         _proposal(session, proposal_id)
         raise EditError([f"提案 {proposal_id} 沒有第 {version} 版。"])
     base = current_version(session, proposal_id) if base_version is None else base_version
     undo = {c["field"]: c["old"] for c in target.changes}
-    return edit(session, actor=actor, proposal_id=proposal_id, changes=undo, base_version=base,
-                reason=reason or f"還原第 {version} 版", kind=REVERT, fields=proposal_yaml.KEYS)
+    return edit(
+        session,
+        actor=actor,
+        proposal_id=proposal_id,
+        changes=undo,
+        base_version=base,
+        reason=reason or f"還原第 {version} 版",
+        kind=REVERT,
+        fields=proposal_yaml.KEYS,
+    )
 
 
 def _proposal(session: Session, proposal_id: str) -> Proposal:
@@ -175,9 +249,11 @@ def _proposal(session: Session, proposal_id: str) -> Proposal:
 
 def _check_base(session: Session, proposal_id: str, base_version: int) -> None:
     if base_version != current_version(session, proposal_id):
-        newer = session.exec(select(ProposalVersion).where(ProposalVersion.proposal_id == proposal_id,
-                                                           ProposalVersion.version > base_version)
-                             .order_by(ProposalVersion.version)).all()
+        newer = session.exec(
+            select(ProposalVersion)
+            .where(ProposalVersion.proposal_id == proposal_id, ProposalVersion.version > base_version)
+            .order_by(ProposalVersion.version)
+        ).all()
         raise StaleEdit(proposal_id, base_version, list(newer))
 
 
@@ -231,8 +307,16 @@ def _validated(session: Session, document: dict, changed: list[str]):
     size = len(proposal_yaml.to_yaml(document).encode())
     if size > MAX_BYTES:
         longest = max(changed, key=lambda f: len(str(document.get(f, ""))))
-        raise EditError([Problem(EDIT_FILE, f"提案 {document.get('id')}", longest,
-                                 f"內容過長：整份提案約 {size // 1024} KB，超過資料檔上限 {MAX_BYTES // 1024} KB；請縮短此欄位")])
+        raise EditError(
+            [
+                Problem(
+                    EDIT_FILE,
+                    f"提案 {document.get('id')}",
+                    longest,
+                    f"內容過長：整份提案約 {size // 1024} KB，超過資料檔上限 {MAX_BYTES // 1024} KB；請縮短此欄位",
+                )
+            ]
+        )
     return rows
 
 
@@ -251,9 +335,30 @@ def _replace(session: Session, proposal: Proposal, rows) -> None:
 
 CREATE = "create"
 # What the card's form gives; id, item_no and cities_scope are derived, and sort_order follows.
-CREATE_FIELDS = ("year", "track", "group", "subgroup", "title", "lead_units", "card_title", "card_unit", "types",
-                 "cities", "description", "approach", "benefits", "contact", "central_ministry", "progress",
-                 "tracking_status", "tracking_reason", "tracking_basis", "progress_status", "progress_basis", "notes")
+CREATE_FIELDS = (
+    "year",
+    "track",
+    "group",
+    "subgroup",
+    "title",
+    "lead_units",
+    "card_title",
+    "card_unit",
+    "types",
+    "cities",
+    "description",
+    "approach",
+    "benefits",
+    "contact",
+    "central_ministry",
+    "progress",
+    "tracking_status",
+    "tracking_reason",
+    "tracking_basis",
+    "progress_status",
+    "progress_basis",
+    "notes",
+)
 ID_LETTER = {vocab.CENTRAL: "C", vocab.JOINT: "J"}  # 112-C01, 112-J01: the tracks a new card can be in
 ID_MAX = 99  # ids have two digits (loading.ID_PATTERN)
 NEW_LABEL = "新提案"  # the record problems of a proposal not yet numbered are reported under
@@ -262,8 +367,15 @@ PLACEHOLDER_ID = "000-X00"  # while year or track is not valid; never stored
 # the card says so and the basis quotes it.
 NO_PROGRESS_YET = "新提案，尚未填報辦理情形。"
 # Valid values for the fields whose absence makes the loader stop, to find the card's other problems.
-_STAND_INS = {"title": "-", "year": 100, "track": vocab.JOINT, "group": "", "tracking_status": vocab.TRACKED,
-              "progress_status": vocab.PLANNING, "tracking_basis": "-"}
+_STAND_INS = {
+    "title": "-",
+    "year": 100,
+    "track": vocab.JOINT,
+    "group": "",
+    "tracking_status": vocab.TRACKED,
+    "progress_status": vocab.PLANNING,
+    "tracking_basis": "-",
+}
 _ID_ATTEMPTS = 3  # a save that lost its id to another at the same moment takes the next one
 
 
@@ -280,8 +392,12 @@ def create(session: Session, *, actor: Actor, document: dict, reason: str | None
         raise EditError(["新提案的內容應為「欄位: 值」的對應。"])
     unknown = [f for f in document if f not in CREATE_FIELDS]
     if unknown:
-        raise EditError([Problem(EDIT_FILE, NEW_LABEL, str(f), f"不是提案單的欄位；可填：{'、'.join(CREATE_FIELDS)}")
-                         for f in unknown])
+        raise EditError(
+            [
+                Problem(EDIT_FILE, NEW_LABEL, str(f), f"不是提案單的欄位；可填：{'、'.join(CREATE_FIELDS)}")
+                for f in unknown
+            ]
+        )
     _require_group(session, actor, document)
     reason = _valid_reason(reason)
     for attempt in range(_ID_ATTEMPTS):
@@ -304,9 +420,15 @@ def _insert(session: Session, actor: Actor, rows, reason: str | None) -> Proposa
     session.flush()  # the proposal before the rows that refer to it
     session.add_all([*rows.leads, *rows.types, *rows.cities])
     stored = proposal_yaml.proposal_document(session, rows.proposal)
-    version = ProposalVersion(proposal_id=rows.proposal.id, version=1, kind=CREATE, reason=reason,
-                              changes=[{"field": f, "old": None, "new": stored[f]} for f in proposal_yaml.KEYS if f in stored],
-                              recorded_at=datetime.now(UTC), recorded_by=actor.name)
+    version = ProposalVersion(
+        proposal_id=rows.proposal.id,
+        version=1,
+        kind=CREATE,
+        reason=reason,
+        changes=[{"field": f, "old": None, "new": stored[f]} for f in proposal_yaml.KEYS if f in stored],
+        recorded_at=datetime.now(UTC),
+        recorded_by=actor.name,
+    )
     session.add(version)
     session.commit()
     return version
@@ -361,8 +483,10 @@ def _next_number(session: Session, year, track) -> tuple[str, int]:
     if isinstance(year, bool) or not isinstance(year, int) or letter is None or not 100 <= year <= 999:
         return PLACEHOLDER_ID, 1
     prefix = f"{year}-{letter}"
-    taken = session.exec(select(Proposal.id, Proposal.item_no).where(Proposal.year == year, Proposal.track == track)).all()
-    numbers = [int(pid[len(prefix):]) for pid, _ in taken if pid.startswith(prefix) and pid[len(prefix):].isdigit()]
+    taken = session.exec(
+        select(Proposal.id, Proposal.item_no).where(Proposal.year == year, Proposal.track == track)
+    ).all()
+    numbers = [int(pid[len(prefix) :]) for pid, _ in taken if pid.startswith(prefix) and pid[len(prefix) :].isdigit()]
     number = max(numbers, default=0) + 1
     item_no = max((item for _, item in taken), default=0) + 1
     return f"{prefix}{number:02d}", item_no
@@ -385,8 +509,14 @@ def _validated_new(session: Session, draft: dict):
         if "group" in stand_in and stand_in["group"] not in groups:
             stand_in["group"], stand_in["subgroup"] = next(g for g in groups.values() if not g.parent_id).id, None
         more: list[Problem] = []
-        proposal_rows(stand_in, file=EDIT_FILE, problems=more, city_by_name=cities, groups=groups,
-                      record=proposal_record(stand_in, EDIT_FILE, NEW_LABEL, more))
+        proposal_rows(
+            stand_in,
+            file=EDIT_FILE,
+            problems=more,
+            city_by_name=cities,
+            groups=groups,
+            record=proposal_record(stand_in, EDIT_FILE, NEW_LABEL, more),
+        )
         problems += [p for p in more if p.field not in {q.field for q in problems}]
     if not problems and draft["id"] == PLACEHOLDER_ID:  # a year or track the loader took but ids cannot
         record.problem("year", f"無法為年度「{draft.get('year')}」編號；請填 3 位數的民國年")
@@ -395,16 +525,25 @@ def _validated_new(session: Session, draft: dict):
     size = len(proposal_yaml.to_yaml(draft).encode())
     if size > MAX_BYTES:
         longest = max(CREATE_FIELDS, key=lambda f: len(str(draft.get(f, ""))))
-        raise EditError([Problem(EDIT_FILE, NEW_LABEL, longest,
-                                 f"內容過長：整份提案約 {size // 1024} KB，超過資料檔上限 {MAX_BYTES // 1024} KB；請縮短此欄位")])
+        raise EditError(
+            [
+                Problem(
+                    EDIT_FILE,
+                    NEW_LABEL,
+                    longest,
+                    f"內容過長：整份提案約 {size // 1024} KB，超過資料檔上限 {MAX_BYTES // 1024} KB；請縮短此欄位",
+                )
+            ]
+        )
     return rows
 
 
 def _make_room(session: Session, proposal: Proposal) -> int:
     """The packet position of a new proposal (the loader's order: loading.packet_key), moving the
     proposals after it down by one."""
-    later = [p for p in session.exec(select(Proposal).order_by(Proposal.sort_order))
-             if packet_key(p) > packet_key(proposal)]
+    later = [
+        p for p in session.exec(select(Proposal).order_by(Proposal.sort_order)) if packet_key(p) > packet_key(proposal)
+    ]
     if not later:
         return session.exec(select(func.coalesce(func.max(Proposal.sort_order), 0))).one() + 1
     position = later[0].sort_order

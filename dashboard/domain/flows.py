@@ -6,6 +6,7 @@ ambulance and relayed 119 calls) and social workers attending another city's tra
 proposal_id), so each year's figures name their own. Both become a `Flows`: one row per directed pair, with its count under the
 chosen metric and the sentence a reader would say for it.
 """
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,24 +36,49 @@ class FlowKind:
 
 
 AID = FlowKind(
-    key="aid", label="救災救護支援", title="各縣市跨區救災、救護案件及轉報",
-    source_role="請求支援縣市", target_role="提供支援縣市", unit="件",
-    out_phrase="{city} 請他市支援", in_phrase="他市請 {city} 支援",
+    key="aid",
+    label="救災救護支援",
+    title="各縣市跨區救災、救護案件及轉報",
+    source_role="請求支援縣市",
+    target_role="提供支援縣市",
+    unit="件",
+    out_phrase="{city} 請他市支援",
+    in_phrase="他市請 {city} 支援",
 )
 SOCIAL = FlowKind(
-    key="social", label="社工跨市受訓", title="參與他縣市課程之社工師（員）",
-    source_role="社工所屬縣市", target_role="開課縣市", unit="位",
-    out_phrase="{city} 社工參加他市課程", in_phrase="他市社工參加 {city} 開設之課程",
+    key="social",
+    label="社工跨市受訓",
+    title="參與他縣市課程之社工師（員）",
+    source_role="社工所屬縣市",
+    target_role="開課縣市",
+    unit="位",
+    out_phrase="{city} 社工參加他市課程",
+    in_phrase="他市社工參加 {city} 開設之課程",
 )
 KINDS = {kind.key: kind for kind in (AID, SOCIAL)}
 
 # Mutual-aid metrics: URL value -> (label, column of queries.mutual_aid_frame).
-METRICS = {"all": ("全部", "total"), "fire": ("火警", "fire"), "ambulance": ("救護", "ambulance"),
-           "relay": ("轉報", "relay")}
+METRICS = {
+    "all": ("全部", "total"),
+    "fire": ("火警", "fire"),
+    "ambulance": ("救護", "ambulance"),
+    "relay": ("轉報", "relay"),
+}
 AID_PARTS = ["fire", "ambulance", "relay"]
 
-COLUMNS = ["from_code", "to_code", "from_city", "to_city", "count", "fire", "ambulance", "relay", "total",
-           "sentence", "detail"]
+COLUMNS = [
+    "from_code",
+    "to_code",
+    "from_city",
+    "to_city",
+    "count",
+    "fire",
+    "ambulance",
+    "relay",
+    "total",
+    "sentence",
+    "detail",
+]
 
 
 @dataclass(frozen=True)
@@ -179,8 +205,9 @@ def city_totals(flows: Flows, city) -> CityTotals:
     frame = flows.frame
     out_flows = frame[frame["from_code"] == city.code].sort_values("count", ascending=False, kind="stable")
     in_flows = frame[frame["to_code"] == city.code].sort_values("count", ascending=False, kind="stable")
-    return CityTotals(city.code, city.name, int(out_flows["count"].sum()), int(in_flows["count"].sum()),
-                      out_flows, in_flows)
+    return CityTotals(
+        city.code, city.name, int(out_flows["count"].sum()), int(in_flows["count"].sum()), out_flows, in_flows
+    )
 
 
 def part_totals(frame: pd.DataFrame) -> str:
@@ -195,8 +222,12 @@ def all_totals(flows: Flows, cities) -> dict[str, CityTotals]:
 def od_matrix(flows: Flows, cities) -> pd.DataFrame:
     """Rows: source cities, columns: target cities, in city order; <NA> where the packet lists no pair."""
     names = [city.name for city in cities]
-    matrix = pd.DataFrame(pd.NA, index=pd.Index(names, name=flows.kind.source_role),
-                          columns=pd.Index(names, name=flows.kind.target_role), dtype="Int64")
+    matrix = pd.DataFrame(
+        pd.NA,
+        index=pd.Index(names, name=flows.kind.source_role),
+        columns=pd.Index(names, name=flows.kind.target_role),
+        dtype="Int64",
+    )
     for row in flows.frame.itertuples():
         matrix.loc[row.from_city, row.to_city] = row.count
     return matrix
@@ -225,28 +256,52 @@ def od_heatmap(flows: Flows, cities, *, selected: str | None = None) -> go.Figur
     matrix = od_matrix(flows, cities)
     counts = [[None if pd.isna(v) else int(v) for v in row] for row in matrix.itertuples(index=False)]
     # Square-root colour so that 1 and 1,208 both show; the written number is what counts.
-    z = [[None if v is None else v ** 0.5 for v in row] for row in counts]
+    z = [[None if v is None else v**0.5 for v in row] for row in counts]
     text = [["" if v is None else f"{v:,}" for v in row] for row in counts]
     unit = flows.kind.unit
     if flows.kind == AID:
         hover = f"%{{y}} 請 %{{x}} 支援：{flows.measure} %{{customdata}} {unit}<extra></extra>"
     else:
         hover = f"%{{y}} 社工 參加 %{{x}} 開設之課程：%{{customdata}} {unit}<extra></extra>"
-    figure = go.Figure(go.Heatmap(
-        z=z, x=list(matrix.columns), y=list(matrix.index), text=text, texttemplate="%{text}",
-        textfont={"size": 16}, customdata=text, hovertemplate=hover, colorscale="Blues", showscale=False,
-        xgap=2, ygap=2, zmin=0,
-    ))
+    figure = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=list(matrix.columns),
+            y=list(matrix.index),
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 16},
+            customdata=text,
+            hovertemplate=hover,
+            colorscale="Blues",
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            zmin=0,
+        )
+    )
     # No colours for text or background: Streamlit's light or dark theme supplies them. automargin
     # keeps the city names whole; plotly turns them on a narrow (phone) chart.
     axis_font = {"size": 14}
     figure.update_layout(
-        template=None, margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=430,
+        template=None,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=430,
         font={"family": "Noto Sans CJK TC, Noto Sans TC, sans-serif", "size": 14},
-        xaxis={"title": {"text": f"{flows.kind.target_role} →"}, "side": "top",
-               "tickfont": axis_font, "showgrid": False, "automargin": True},
-        yaxis={"title": {"text": f"↓ {flows.kind.source_role}"}, "autorange": "reversed", "tickfont": axis_font,
-               "showgrid": False, "automargin": True},
+        xaxis={
+            "title": {"text": f"{flows.kind.target_role} →"},
+            "side": "top",
+            "tickfont": axis_font,
+            "showgrid": False,
+            "automargin": True,
+        },
+        yaxis={
+            "title": {"text": f"↓ {flows.kind.source_role}"},
+            "autorange": "reversed",
+            "tickfont": axis_font,
+            "showgrid": False,
+            "automargin": True,
+        },
     )
     names = list(matrix.index)
     if selected in names:

@@ -2,6 +2,7 @@
 counts, neighbours, waiting lists, a city's involvement, group tables. No session, no Streamlit;
 the pages call them on cached frames so that they stay thin.
 """
+
 from dataclasses import dataclass
 
 import pandas as pd
@@ -13,7 +14,6 @@ from dashboard.store.models import WorkGroup
 def normalise_search(text: str) -> str:
     """Fold the variants people type: 台/臺, full-width letters and digits, case, spaces."""
     return lookup.fold(text)
-
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,6 @@ def status_counts(frame: pd.DataFrame, *, axis: str = "progress_status") -> pd.D
     return table.reindex(columns=statuses, fill_value=0).reset_index()
 
 
-
 def filter_by_decision(frame: pd.DataFrame, *, wanted: tuple[str, ...]) -> pd.DataFrame:
     """Rows whose resolution in force is one of `wanted`; vocab.UNDECIDED matches rows without one."""
     if not wanted:
@@ -93,6 +92,7 @@ def neighbours(ids: list[str], *, current: str) -> Neighbours:
 @dataclass(frozen=True)
 class Overview:
     """The home page's headline counts beyond `Headline`."""
+
     decided: int
     undecided: int
     by_resolution: dict[str, int]
@@ -101,16 +101,22 @@ class Overview:
 def overview(frame: pd.DataFrame) -> Overview:
     resolution = frame["resolution"].dropna()
     counts = resolution.value_counts()
-    return Overview(decided=len(resolution), undecided=len(frame) - len(resolution),
-                    by_resolution={r: int(counts.get(r, 0)) for r in vocab.RESOLUTIONS if counts.get(r, 0)})
+    return Overview(
+        decided=len(resolution),
+        undecided=len(frame) - len(resolution),
+        by_resolution={r: int(counts.get(r, 0)) for r in vocab.RESOLUTIONS if counts.get(r, 0)},
+    )
 
 
 WAITING = [
     # (label, explanation, criteria for filter_proposals / filter_by_decision); {carried} is the
     # carried-over track's label, with its year from the store.
     (vocab.WAITING_CENTRAL, "已向中央反映，尚待部會回應", {"progress": (vocab.WAITING_CENTRAL,)}),
-    (f"{vocab.PROPOSE_DELIST}，待會議決議", f"各組{vocab.PROPOSE_DELIST}，尚待副首長會議決議",
-     {"tracking": (vocab.PROPOSE_DELIST,), "decision": (vocab.UNDECIDED,)}),
+    (
+        f"{vocab.PROPOSE_DELIST}，待會議決議",
+        f"各組{vocab.PROPOSE_DELIST}，尚待副首長會議決議",
+        {"tracking": (vocab.PROPOSE_DELIST,), "decision": (vocab.UNDECIDED,)},
+    ),
     (vocab.KEEP_TRACKING, "{carried}中建議持續追蹤者", {"tracking": (vocab.KEEP_TRACKING,)}),
     (vocab.PLANNING, "尚未進入執行階段", {"progress": (vocab.PLANNING,)}),
 ]
@@ -175,9 +181,16 @@ def groups_table(all_groups: list[WorkGroup], frame: pd.DataFrame, meetings: pd.
     rows = []
     for g in all_groups:
         family = [x.id for x in group_family(all_groups, group_id=g.id)]
-        rows.append({"id": g.id, "name": g.name, "parent": names.get(g.parent_id), "host_agency": g.host_agency,
-                     "proposals": int(proposal_counts.get(g.id, 0)),
-                     "meetings": int(meeting_counts.reindex(family).fillna(0).sum())})
+        rows.append(
+            {
+                "id": g.id,
+                "name": g.name,
+                "parent": names.get(g.parent_id),
+                "host_agency": g.host_agency,
+                "proposals": int(proposal_counts.get(g.id, 0)),
+                "meetings": int(meeting_counts.reindex(family).fillna(0).sum()),
+            }
+        )
     return pd.DataFrame(rows, columns=["id", "name", "parent", "host_agency", "proposals", "meetings"])
 
 

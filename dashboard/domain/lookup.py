@@ -4,6 +4,7 @@ People write 台北市 for 臺北市, full-width letters, lower-case ids and str
 codes or names. These functions fold those variants and return the one canonical key, or None
 when nothing matches, so that the page can say so instead of silently showing something else.
 """
+
 import unicodedata
 
 

@@ -5,6 +5,7 @@ minutes all read it from here (meeting_data); nothing here knows about the clock
 The meeting year is the ROC year of the meeting's date; the carried-over proposals are those of
 the year before. Neither is ever written in code.
 """
+
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from dashboard.domain.dates import roc_year
 from dashboard.store.models import AgendaItem, Decision, Meeting, Organiser, Proposal, ProposalLead, WorkGroup
 
 # --- the meeting ----------------------------------------------------------------------------
+
 
 @dataclass
 class MeetingInfo:
@@ -35,11 +37,13 @@ def meeting_info(session: Session, *, year: int | None = None) -> MeetingInfo | 
     meeting = latest_meeting(session) if year is None else cycles.meeting_of(session, year)
     if meeting is None:
         return None
-    items = list(session.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-                              .order_by(AgendaItem.position)))
+    items = list(
+        session.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position))
+    )
     organisers: dict[str, list[str]] = {}
-    for row in session.exec(select(Organiser).where(Organiser.meeting_id == meeting.id)
-                            .order_by(Organiser.role, Organiser.position)):
+    for row in session.exec(
+        select(Organiser).where(Organiser.meeting_id == meeting.id).order_by(Organiser.role, Organiser.position)
+    ):
         organisers.setdefault(row.role, []).append(row.name)
     return MeetingInfo(meeting=meeting, agenda=items, organisers=organisers)
 
@@ -56,9 +60,11 @@ def carried_year(year: int) -> int:
 
 # --- the list to decide ---------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Entry:
     """One proposal as the meeting sees it."""
+
     id: str
     year: int
     track: str
@@ -104,15 +110,26 @@ def _entries(session: Session, years: tuple[int, ...]) -> list[Entry]:
     names = {g.id: g.name for g in session.exec(select(WorkGroup))}
     proposals = list(session.exec(select(Proposal).where(Proposal.year.in_(years)).order_by(Proposal.sort_order)))
     leads: dict[str, list[str]] = {}
-    for lead in session.exec(select(ProposalLead).join(Proposal).where(Proposal.year.in_(years))
-                             .order_by(ProposalLead.position)):
+    for lead in session.exec(
+        select(ProposalLead).join(Proposal).where(Proposal.year.in_(years)).order_by(ProposalLead.position)
+    ):
         leads.setdefault(lead.proposal_id, []).append(lead.unit)
     return [
-        Entry(id=p.id, year=p.year, track=p.track, title=p.title, group_id=p.group_id, group=names[p.group_id],
-              subgroup=names.get(p.subgroup_id), lead_units=tuple(leads.get(p.id, [])),
-              tracking_status=p.tracking_status, progress_status=p.progress_status, description=p.description,
-              reason=p.tracking_reason or (p.tracking_basis if p.track == vocab.CARRIED
-                                           or p.tracking_status in vocab.DELIST_STATUSES else None))
+        Entry(
+            id=p.id,
+            year=p.year,
+            track=p.track,
+            title=p.title,
+            group_id=p.group_id,
+            group=names[p.group_id],
+            subgroup=names.get(p.subgroup_id),
+            lead_units=tuple(leads.get(p.id, [])),
+            tracking_status=p.tracking_status,
+            progress_status=p.progress_status,
+            description=p.description,
+            reason=p.tracking_reason
+            or (p.tracking_basis if p.track == vocab.CARRIED or p.tracking_status in vocab.DELIST_STATUSES else None),
+        )
         for p in proposals
     ]
 
@@ -145,11 +162,17 @@ def decision_sections(session: Session, *, year: int | None = None) -> list[Sect
         keep = tuple(e for e in carried if not e.delisting)
         part = f"{before}年度列管合作方案"
         if delist:
-            sections.append(Section("delist", part, "擬解除列管", f"{before}年度合作方案擬解除列管", delist,
-                                    f"{before}年度擬解除列管"))
+            sections.append(
+                Section(
+                    "delist", part, "擬解除列管", f"{before}年度合作方案擬解除列管", delist, f"{before}年度擬解除列管"
+                )
+            )
         if keep:
-            sections.append(Section("continue", part, "擬持續列管", f"{before}年度合作方案擬持續列管", keep,
-                                    f"{before}年度擬持續列管"))
+            sections.append(
+                Section(
+                    "continue", part, "擬持續列管", f"{before}年度合作方案擬持續列管", keep, f"{before}年度擬持續列管"
+                )
+            )
     if new:
         part = f"{year}年度新增合作提案"
         for group_id, name in _top_group_order(session):
@@ -164,6 +187,7 @@ def all_entries(sections: list[Section]) -> list[Entry]:
 
 
 # --- the decision in force ------------------------------------------------------------------
+
 
 def in_force(history: Iterable[Decision]) -> dict[str, Decision]:
     """The decision in force per proposal: the latest recorded, `history` being oldest first."""
@@ -194,18 +218,28 @@ def decision_list_frame(sections: list[Section], decided: dict[str, Decision]) -
     for section in sections:
         for entry in section.entries:
             d = decided.get(entry.id)
-            rows.append({"編號": entry.id, "分類": section.category, "議題組": entry.group_label,
-                         "提案名稱": entry.title, "主辦單位": "、".join(entry.lead_units),
-                         "決議": d.resolution if d else vocab.UNDECIDED, "備註": (d.note or "") if d else "",
-                         "記錄時間": decisions.recorded_label(d) if d else ""})
+            rows.append(
+                {
+                    "編號": entry.id,
+                    "分類": section.category,
+                    "議題組": entry.group_label,
+                    "提案名稱": entry.title,
+                    "主辦單位": "、".join(entry.lead_units),
+                    "決議": d.resolution if d else vocab.UNDECIDED,
+                    "備註": (d.note or "") if d else "",
+                    "記錄時間": decisions.recorded_label(d) if d else "",
+                }
+            )
     return pd.DataFrame(rows, columns=DECISION_LIST_COLUMNS)
 
 
 # --- everything the meeting's screens and documents read ------------------------------------
 
+
 @dataclass(frozen=True)
 class MeetingData:
     """The latest meeting, its decision list and the decisions in force (shared: read-only)."""
+
     info: MeetingInfo
     sections: list[Section]  # the meeting's decision list, in order
     entries: list[Entry]  # the same proposals in one list
@@ -230,5 +264,4 @@ def meeting_data(session: Session, *, year: int | None = None) -> MeetingData | 
     sections = decision_sections(session, year=meeting_year(info.meeting))
     entries = all_entries(sections)
     history = decisions.history(session, proposal_ids=[e.id for e in entries])
-    return MeetingData(info=info, sections=sections, entries=entries, decided=in_force(history),
-                       history=history)
+    return MeetingData(info=info, sections=sections, entries=entries, decided=in_force(history), history=history)

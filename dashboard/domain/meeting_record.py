@@ -3,6 +3,7 @@
 time and recorder, the latest row per meeting is in force, nothing is updated or deleted, and a
 rebuild of the store keeps the rows (MeetingRecord is not a curated table).
 """
+
 from datetime import datetime
 
 from sqlmodel import Session, select
@@ -31,9 +32,16 @@ def _checked(label: str, value: str | None, limit: int, *, multiline: bool = Fal
     return text
 
 
-def record(session: Session, *, actor: Actor, meeting_id: str, minutes_taker: str = "",
-           attendance: dict[str, str] | None = None, conclusions: str = "",
-           now: datetime | None = None) -> MeetingRecord:
+def record(
+    session: Session,
+    *,
+    actor: Actor,
+    meeting_id: str,
+    minutes_taker: str = "",
+    attendance: dict[str, str] | None = None,
+    conclusions: str = "",
+    now: datetime | None = None,
+) -> MeetingRecord:
     """Validate and append one record of the meeting, saved by actor (the secretariat only);
     returns the stored row. Raises PermissionDenied for any other actor, RecordError for bad values.
 
@@ -54,10 +62,13 @@ def record(session: Session, *, actor: Actor, meeting_id: str, minutes_taker: st
         if checked:
             lines[code] = checked
     row = MeetingRecord(
-        meeting_id=meeting_id, minutes_taker=_checked("紀錄", minutes_taker, MINUTES_TAKER_MAX_CHARS),
+        meeting_id=meeting_id,
+        minutes_taker=_checked("紀錄", minutes_taker, MINUTES_TAKER_MAX_CHARS),
         attendance={code: lines[code] for code in names if code in lines},  # in the store's city order
         conclusions=_checked("主席結論", conclusions, CONCLUSIONS_MAX_CHARS, multiline=True),
-        recorded_at=aware_utc(now), recorded_by=recorder)
+        recorded_at=aware_utc(now),
+        recorded_by=recorder,
+    )
     session.add(row)
     session.commit()
     session.refresh(row)
@@ -66,14 +77,22 @@ def record(session: Session, *, actor: Actor, meeting_id: str, minutes_taker: st
 
 def history(session: Session, *, meeting_id: str) -> list[MeetingRecord]:
     """Every save for the meeting, oldest first."""
-    return list(session.exec(select(MeetingRecord).where(MeetingRecord.meeting_id == meeting_id)
-                             .order_by(MeetingRecord.recorded_at, MeetingRecord.id)))
+    return list(
+        session.exec(
+            select(MeetingRecord)
+            .where(MeetingRecord.meeting_id == meeting_id)
+            .order_by(MeetingRecord.recorded_at, MeetingRecord.id)
+        )
+    )
 
 
 def latest(session: Session, *, meeting_id: str) -> MeetingRecord | None:
     """The record in force (the latest save), or None when nothing was saved."""
-    return session.exec(select(MeetingRecord).where(MeetingRecord.meeting_id == meeting_id)
-                        .order_by(MeetingRecord.recorded_at.desc(), MeetingRecord.id.desc())).first()
+    return session.exec(
+        select(MeetingRecord)
+        .where(MeetingRecord.meeting_id == meeting_id)
+        .order_by(MeetingRecord.recorded_at.desc(), MeetingRecord.id.desc())
+    ).first()
 
 
 def recorded_local(record: MeetingRecord) -> datetime:

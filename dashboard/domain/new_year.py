@@ -19,6 +19,7 @@ A carried row (112-01, 112-02, … for cycle 113, in the order of the packet) co
 proposal it continues (`previous`) and starts the new cycle 列管中, its progress as it stood and no
 tracking reason yet; it is recorded as version 1 of kind "carry" by the actor.
 """
+
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
@@ -47,9 +48,25 @@ CARRY = "carry"  # the kind of the version that creates a carried-over row
 CARRY_LABEL = "延續列管"  # how that kind is named to users
 # What a carried row takes over from the proposal it continues: the card and the work's state.
 # Not the notes, which are the secretariat's remarks on the source packet's row.
-CARRIED_KEYS = ("group", "subgroup", "title", "lead_units", "card_title", "card_unit", "types", "cities_scope",
-                "cities", "description", "approach", "benefits", "contact", "central_ministry", "progress",
-                "progress_status", "progress_basis")
+CARRIED_KEYS = (
+    "group",
+    "subgroup",
+    "title",
+    "lead_units",
+    "card_title",
+    "card_unit",
+    "types",
+    "cities_scope",
+    "cities",
+    "description",
+    "approach",
+    "benefits",
+    "contact",
+    "central_ministry",
+    "progress",
+    "progress_status",
+    "progress_basis",
+)
 ID_MAX = 99  # carried ids have two digits (loading.ID_PATTERN: 112-01)
 TEXT_MAX_CHARS = 200  # chair, venue and the like
 
@@ -61,6 +78,7 @@ class NewYearError(ValueError):
 @dataclass(frozen=True)
 class Outcome:
     """What the previous cycle's decision means for one proposal."""
+
     proposal_id: str
     stays: bool  # carried over into the next cycle
     reason: str  # why, for people
@@ -102,6 +120,7 @@ def carried_id(previous: int, number: int) -> str:
 @dataclass
 class YearStarted:
     """What start_year did."""
+
     year: int
     previous: int
     meeting_id: str
@@ -110,9 +129,19 @@ class YearStarted:
     undecided: list[str] = field(default_factory=list)  # the previous cycle's proposals without a decision
 
 
-def start_year(session: Session, *, year: int, meeting_date: date, actor: Actor, chair: str | None = None,
-               chair_org: str | None = None, venue: str | None = None, url: str | None = None,
-               start_time: time | None = None, now: datetime | None = None) -> YearStarted:
+def start_year(
+    session: Session,
+    *,
+    year: int,
+    meeting_date: date,
+    actor: Actor,
+    chair: str | None = None,
+    chair_org: str | None = None,
+    venue: str | None = None,
+    url: str | None = None,
+    start_time: time | None = None,
+    now: datetime | None = None,
+) -> YearStarted:
     """Start cycle `year`: the carried-over rows and the meeting, committed together.
 
     The meeting copies the previous meeting's name (its year replaced), agenda with its times,
@@ -177,15 +206,19 @@ def _check(session: Session, year, meeting_date, start_time) -> Meeting:
     if started(session, year):
         raise NewYearError(f"{year}年度已經開始（資料庫已有{year}年度的會議或列管案）；未變更。")
     if year != current + 1:
-        raise NewYearError(f"只能開始下一個年度：目前為{current}年度，下一個是{current + 1}年度，不是{year}年度；未變更。")
+        raise NewYearError(
+            f"只能開始下一個年度：目前為{current}年度，下一個是{current + 1}年度，不是{year}年度；未變更。"
+        )
     later = [c for c in cycles.cycles(session) if c > year]
     if later:
         raise NewYearError(f"資料庫已有{later[0]}年度的提案，晚於{year}年度；未變更。")
     if not isinstance(meeting_date, date) or isinstance(meeting_date, datetime):
         raise NewYearError(f"會議日期應為日期（西元 YYYY-MM-DD），不是「{meeting_date}」；未變更。")
     if roc_year(meeting_date.year) != year:
-        raise NewYearError(f"會議日期 {meeting_date.isoformat()}（{roc_date(meeting_date)}）不在{year}年度"
-                           f"（西元 {year + ROC_OFFSET} 年）；未變更。")
+        raise NewYearError(
+            f"會議日期 {meeting_date.isoformat()}（{roc_date(meeting_date)}）不在{year}年度"
+            f"（西元 {year + ROC_OFFSET} 年）；未變更。"
+        )
     if start_time is not None and not isinstance(start_time, time):
         raise NewYearError(f"開始時間應為 HH:MM，不是「{start_time}」；未變更。")
     return latest
@@ -206,8 +239,9 @@ def _carry(session: Session, result: YearStarted, actor: Actor, now: datetime) -
         new_id = carried_id(result.previous, number)
         if session.get(Proposal, new_id) is not None:
             raise NewYearError(f"提案編號 {new_id} 已被使用，無法建立{result.year}年度的列管案；未變更。")
-        document = carried_document(session, source, new_id=new_id, item_no=number, why=why.reason,
-                                    actor=actor, year=result.year, today=now)
+        document = carried_document(
+            session, source, new_id=new_id, item_no=number, why=why.reason, actor=actor, year=result.year, today=now
+        )
         problems: list[Problem] = []
         rows = loading.proposal_rows(document, file=where, problems=problems, city_by_name=cities, groups=groups)
         if problems or rows is None:
@@ -216,17 +250,24 @@ def _carry(session: Session, result: YearStarted, actor: Actor, now: datetime) -
         session.flush()  # the proposal before the rows that refer to it
         session.add_all([*rows.leads, *rows.types, *rows.cities])
         stored = proposal_yaml.proposal_document(session, rows.proposal)
-        session.add(ProposalVersion(
-            proposal_id=new_id, version=editing.current_version(session, new_id) + 1, kind=CARRY,
-            reason=f"{result.year}年度開始，自 {source.id} 延續列管",
-            changes=[{"field": f, "old": None, "new": stored[f]} for f in proposal_yaml.KEYS if f in stored],
-            recorded_at=now, recorded_by=actor.name))
+        session.add(
+            ProposalVersion(
+                proposal_id=new_id,
+                version=editing.current_version(session, new_id) + 1,
+                kind=CARRY,
+                reason=f"{result.year}年度開始，自 {source.id} 延續列管",
+                changes=[{"field": f, "old": None, "new": stored[f]} for f in proposal_yaml.KEYS if f in stored],
+                recorded_at=now,
+                recorded_by=actor.name,
+            )
+        )
         result.carried.append((new_id, source.id))
     session.flush()
 
 
-def carried_document(session: Session, source: Proposal, *, new_id: str, item_no: int, why: str, actor: Actor,
-                     year: int, today: datetime) -> dict:
+def carried_document(
+    session: Session, source: Proposal, *, new_id: str, item_no: int, why: str, actor: Actor, year: int, today: datetime
+) -> dict:
     """The document of the row that carries `source` into cycle `year`."""
     before = proposal_yaml.proposal_document(session, source)
     document = {key: before[key] for key in CARRIED_KEYS if key in before}
@@ -234,24 +275,38 @@ def carried_document(session: Session, source: Proposal, *, new_id: str, item_no
     if basis not in (progress or ""):  # the basis quoted the tracking reason, which held the state of the work
         progress = "\n".join(filter(None, (progress, before.get("tracking_reason"))))
     document.update(
-        id=new_id, year=year - 1, track=vocab.CARRIED, item_no=item_no, previous=source.id, progress=progress,
+        id=new_id,
+        year=year - 1,
+        track=vocab.CARRIED,
+        item_no=item_no,
+        previous=source.id,
+        progress=progress,
         tracking_status=vocab.TRACKED,
         tracking_basis=f"{roc_date(dates.now_taipei(today).date())}由{actor.label}開始{year}年度時，"
-                       f"自 {source.id} 延續列管：{why}。")
+        f"自 {source.id} 延續列管：{why}。",
+    )
     return {key: document[key] for key in proposal_yaml.KEYS if document.get(key) is not None}
 
 
-def _new_meeting(session: Session, previous: Meeting, year: int, day: date, start_time: time | None,
-                 texts: dict[str, str]) -> Meeting:
+def _new_meeting(
+    session: Session, previous: Meeting, year: int, day: date, start_time: time | None, texts: dict[str, str]
+) -> Meeting:
     """The meeting of `year`, set up from `previous` (its agenda, times and organisers)."""
     before = meeting.meeting_year(previous)
     meeting_id = previous.id.replace(str(before), str(year)) if str(before) in previous.id else f"{year}-{previous.id}"
     name = previous.name.replace(str(before), str(year)) if str(before) in previous.name else f"{year}{previous.name}"
     if session.get(Meeting, meeting_id) is not None:
         raise NewYearError(f"會議識別碼 {meeting_id} 已被使用；未變更。")
-    new = Meeting(id=meeting_id, name=name, date=day, start_time=start_time or previous.start_time,
-                  chair_org=texts.get("chair_org", previous.chair_org), chair=texts.get("chair", previous.chair),
-                  venue=texts.get("venue", previous.venue), url=texts.get("url", previous.url))
+    new = Meeting(
+        id=meeting_id,
+        name=name,
+        date=day,
+        start_time=start_time or previous.start_time,
+        chair_org=texts.get("chair_org", previous.chair_org),
+        chair=texts.get("chair", previous.chair),
+        venue=texts.get("venue", previous.venue),
+        url=texts.get("url", previous.url),
+    )
     session.add(new)
     session.flush()
     for item in session.exec(select(AgendaItem).where(AgendaItem.meeting_id == previous.id)):

@@ -6,6 +6,7 @@ CLI or a script cannot write more than the role allows.
   sub-group; a group's lead, all of the group's proposals).
 - Secretariat: everything, including decisions, meeting data and accounts.
 """
+
 from dataclasses import dataclass, field
 
 from dashboard.domain import vocab

@@ -1,5 +1,6 @@
 """The presenter's steps through the meeting: every agenda item and, at the decision item, each
 proposal of the decision list in turn; finding the step a URL names, and the jump list."""
+
 from dataclasses import dataclass
 
 from dashboard.domain import lookup
@@ -45,8 +46,9 @@ class StepNotFound(LookupError):
         super().__init__(template.format(value=f"「{self.value}」"))
 
 
-def find_step(steps: list[Step], *, step: str | None = None, item: str | None = None,
-              fallback: AgendaItem | None = None) -> Step | None:
+def find_step(
+    steps: list[Step], *, step: str | None = None, item: str | None = None, fallback: AgendaItem | None = None
+) -> Step | None:
     """The step a URL names: `item` (a proposal id, any case) first, then `step` (its number);
     without either, the step of `fallback` (the item running now), else the first.
 
@@ -64,8 +66,9 @@ def find_step(steps: list[Step], *, step: str | None = None, item: str | None = 
     if step is not None:
         text = step.strip()
         if not (text.isascii() and text.isdigit() and 1 <= int(text) <= len(steps)):
-            raise StepNotFound(f"網址中的步驟（step）{{value}}不存在：簡報共 {len(steps)} 步，請用 1 到 {len(steps)}。",
-                               step)
+            raise StepNotFound(
+                f"網址中的步驟（step）{{value}}不存在：簡報共 {len(steps)} 步，請用 1 到 {len(steps)}。", step
+            )
         return steps[int(text) - 1]
     if fallback is not None:
         found = next((s for s in steps if s.entry is None and s.item.position == fallback.position), None)

@@ -1,4 +1,5 @@
 """A problem found in data/, named by file, record and field, and the error that carries them all."""
+
 from dataclasses import dataclass
 
 WHOLE_FILE = "（檔案）"  # the record of a problem that concerns the file as a whole

@@ -6,6 +6,7 @@ default) is the current cycle, ALL_CYCLES the whole store (exports).
 Pure helpers over the frames these return live in dashboard/domain/frames.py; the meeting (its details,
 decision list and the decisions in force) in dashboard/domain/meeting.py.
 """
+
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -34,9 +35,27 @@ from dashboard.store.models import (
 )
 
 PROPOSAL_COLUMNS = [
-    "id", "year", "track", "track_label", "item_no", "group_id", "group", "subgroup_id", "subgroup",
-    "title", "card_title", "lead_units", "lead_cities", "types", "cities", "cities_scope",
-    "tracking_status", "progress_status", "central_ministry", "resolution", "search_text",
+    "id",
+    "year",
+    "track",
+    "track_label",
+    "item_no",
+    "group_id",
+    "group",
+    "subgroup_id",
+    "subgroup",
+    "title",
+    "card_title",
+    "lead_units",
+    "lead_cities",
+    "types",
+    "cities",
+    "cities_scope",
+    "tracking_status",
+    "progress_status",
+    "central_ministry",
+    "resolution",
+    "search_text",
 ]
 
 
@@ -50,9 +69,11 @@ def store_version(session: Session) -> tuple:
 # out at insert but become visible at commit, so a row with a lower id can appear after a higher one
 # (two sessions, or two replicas, saving at once); the highest id would not change then, the count does.
 _APPEND_ONLY = (Decision, MeetingRecord, ProposalVersion)
-_VERSION_QUERY = sa_select(sa_select(func.max(StoreBuild.id)).scalar_subquery(),
-                           *(sa_select(func.max(t.id)).scalar_subquery() for t in _APPEND_ONLY),
-                           *(sa_select(func.count(t.id)).scalar_subquery() for t in _APPEND_ONLY))
+_VERSION_QUERY = sa_select(
+    sa_select(func.max(StoreBuild.id)).scalar_subquery(),
+    *(sa_select(func.max(t.id)).scalar_subquery() for t in _APPEND_ONLY),
+    *(sa_select(func.count(t.id)).scalar_subquery() for t in _APPEND_ONLY),
+)
 
 
 def connection_version(connection: Connection) -> tuple:
@@ -110,20 +131,50 @@ def proposals_frame(session: Session, *, year: int | str | None = None) -> pd.Da
         city_list = [names[c] for c in sorted(joined.get(p.id, []), key=order.get)]
         type_list = [t for t in vocab.PROPOSAL_TYPES if t in types.get(p.id, [])]
         decision = decisions.get(p.id)
-        text = " ".join(filter(None, [p.id, p.title, p.card_title, p.card_unit, *units, p.description,
-                                      p.approach, p.benefits, p.progress, p.tracking_reason,
-                                      p.central_ministry, p.contact]))
-        records.append({
-            "id": p.id, "year": p.year, "track": p.track, "track_label": vocab.track_label(p.track, year=p.year),
-            "item_no": p.item_no, "group_id": p.group_id, "group": group_names[p.group_id],
-            "subgroup_id": p.subgroup_id, "subgroup": group_names.get(p.subgroup_id),
-            "title": p.title, "card_title": p.card_title, "lead_units": units, "lead_cities": lead_cities,
-            "types": type_list, "cities": city_list, "cities_scope": p.cities_scope,
-            "tracking_status": p.tracking_status, "progress_status": p.progress_status,
-            "central_ministry": p.central_ministry,
-            "resolution": decision.resolution if decision else None,
-            "search_text": frames.normalise_search(text),
-        })
+        text = " ".join(
+            filter(
+                None,
+                [
+                    p.id,
+                    p.title,
+                    p.card_title,
+                    p.card_unit,
+                    *units,
+                    p.description,
+                    p.approach,
+                    p.benefits,
+                    p.progress,
+                    p.tracking_reason,
+                    p.central_ministry,
+                    p.contact,
+                ],
+            )
+        )
+        records.append(
+            {
+                "id": p.id,
+                "year": p.year,
+                "track": p.track,
+                "track_label": vocab.track_label(p.track, year=p.year),
+                "item_no": p.item_no,
+                "group_id": p.group_id,
+                "group": group_names[p.group_id],
+                "subgroup_id": p.subgroup_id,
+                "subgroup": group_names.get(p.subgroup_id),
+                "title": p.title,
+                "card_title": p.card_title,
+                "lead_units": units,
+                "lead_cities": lead_cities,
+                "types": type_list,
+                "cities": city_list,
+                "cities_scope": p.cities_scope,
+                "tracking_status": p.tracking_status,
+                "progress_status": p.progress_status,
+                "central_ministry": p.central_ministry,
+                "resolution": decision.resolution if decision else None,
+                "search_text": frames.normalise_search(text),
+            }
+        )
     return pd.DataFrame.from_records(records, columns=PROPOSAL_COLUMNS)
 
 
@@ -157,9 +208,12 @@ def proposal_card(session: Session, *, proposal_id: str) -> Card | None:
     if proposal is None:
         return None
     names = city_names(session)
-    leads = session.exec(select(ProposalLead).where(ProposalLead.proposal_id == proposal_id)
-                         .order_by(ProposalLead.position))
-    joined = {row.city_code for row in session.exec(select(ProposalCity).where(ProposalCity.proposal_id == proposal_id))}
+    leads = session.exec(
+        select(ProposalLead).where(ProposalLead.proposal_id == proposal_id).order_by(ProposalLead.position)
+    )
+    joined = {
+        row.city_code for row in session.exec(select(ProposalCity).where(ProposalCity.proposal_id == proposal_id))
+    }
     types = {row.type for row in session.exec(select(ProposalType).where(ProposalType.proposal_id == proposal_id))}
     all_cities = cities(session)
     return Card(
@@ -170,10 +224,17 @@ def proposal_card(session: Session, *, proposal_id: str) -> Card | None:
         types=[t for t in vocab.PROPOSAL_TYPES if t in types],
         cities=[c.name for c in all_cities if c.code in joined],
         card_cities=sorted(all_cities, key=lambda c: c.card_order),
-        indicators=list(session.exec(select(Indicator).where(Indicator.proposal_id == proposal_id).order_by(Indicator.id))),
-        mutual_aid=list(session.exec(select(MutualAid).where(MutualAid.proposal_id == proposal_id).order_by(MutualAid.id))),
-        decisions=list(session.exec(select(Decision).where(Decision.proposal_id == proposal_id)
-                                    .order_by(Decision.recorded_at, Decision.id))),
+        indicators=list(
+            session.exec(select(Indicator).where(Indicator.proposal_id == proposal_id).order_by(Indicator.id))
+        ),
+        mutual_aid=list(
+            session.exec(select(MutualAid).where(MutualAid.proposal_id == proposal_id).order_by(MutualAid.id))
+        ),
+        decisions=list(
+            session.exec(
+                select(Decision).where(Decision.proposal_id == proposal_id).order_by(Decision.recorded_at, Decision.id)
+            )
+        ),
         **lineage(session, proposal),
     )
 
@@ -184,16 +245,20 @@ def lineage(session: Session, proposal: Proposal) -> dict:
     return {"continues": proposal.previous_id, "continued_as": list(later)}
 
 
-def group_meetings(session: Session, *, group_ids: list[str] | None = None,
-                   year: int | str | None = None) -> pd.DataFrame:
+def group_meetings(
+    session: Session, *, group_ids: list[str] | None = None, year: int | str | None = None
+) -> pd.DataFrame:
     """The working-group meetings of cycle `year`: those held in that ROC year."""
     cycle = chosen_cycle(session, year)
     names = {g.id: g.name for g in groups(session)}
     query = select(GroupMeeting).order_by(GroupMeeting.date, GroupMeeting.id)
     if group_ids:
         query = query.where(GroupMeeting.group_id.in_(group_ids))
-    rows = [{"date": m.date, "group_id": m.group_id, "group": names[m.group_id], "name": m.name}
-            for m in session.exec(query) if cycle in (None, ALL_CYCLES) or roc_year(m.date.year) == cycle]
+    rows = [
+        {"date": m.date, "group_id": m.group_id, "group": names[m.group_id], "name": m.name}
+        for m in session.exec(query)
+        if cycle in (None, ALL_CYCLES) or roc_year(m.date.year) == cycle
+    ]
     return pd.DataFrame(rows, columns=["date", "group_id", "group", "name"])
 
 
@@ -202,17 +267,43 @@ def mutual_aid_frame(session: Session, *, year: int | str | None = None) -> pd.D
     `year`'s proposals (mutual aid is reported under a proposal)."""
     names = city_names(session)
     query = _in_cycle(select(MutualAid), MutualAid.proposal_id, chosen_cycle(session, year))
-    rows = [{"proposal_id": m.proposal_id, "from_code": m.from_city, "to_code": m.to_city, "from_city": names[m.from_city],
-             "to_city": names[m.to_city], "fire": m.fire, "ambulance": m.ambulance, "relay": m.relay,
-             "total": m.fire + m.ambulance + m.relay, "period_start": m.period_start,
-             "period_end": m.period_end}
-            for m in session.exec(query.order_by(MutualAid.id))]
-    return pd.DataFrame(rows, columns=["proposal_id", "from_code", "to_code", "from_city", "to_city", "fire", "ambulance",
-                                       "relay", "total", "period_start", "period_end"])
+    rows = [
+        {
+            "proposal_id": m.proposal_id,
+            "from_code": m.from_city,
+            "to_code": m.to_city,
+            "from_city": names[m.from_city],
+            "to_city": names[m.to_city],
+            "fire": m.fire,
+            "ambulance": m.ambulance,
+            "relay": m.relay,
+            "total": m.fire + m.ambulance + m.relay,
+            "period_start": m.period_start,
+            "period_end": m.period_end,
+        }
+        for m in session.exec(query.order_by(MutualAid.id))
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "proposal_id",
+            "from_code",
+            "to_code",
+            "from_city",
+            "to_city",
+            "fire",
+            "ambulance",
+            "relay",
+            "total",
+            "period_start",
+            "period_end",
+        ],
+    )
 
 
-def indicators_frame(session: Session, *, proposal_id: str | None = None,
-                     year: int | str | None = None) -> pd.DataFrame:
+def indicators_frame(
+    session: Session, *, proposal_id: str | None = None, year: int | str | None = None
+) -> pd.DataFrame:
     """The indicators of one proposal, or of cycle `year`'s proposals."""
     names = city_names(session)
     query = select(Indicator).order_by(Indicator.id)
@@ -220,13 +311,40 @@ def indicators_frame(session: Session, *, proposal_id: str | None = None,
         query = _in_cycle(query, Indicator.proposal_id, chosen_cycle(session, year))
     if proposal_id:
         query = query.where(Indicator.proposal_id == proposal_id)
-    rows = [{"proposal_id": i.proposal_id, "indicator": i.indicator, "label": i.label, "kind": i.kind,
-             "city": names.get(i.city_code), "counterpart_city": names.get(i.counterpart_code),
-             "value": i.value, "unit": i.unit, "period_start": i.period_start, "period_end": i.period_end,
-             "as_of": i.as_of, "note": i.note}
-            for i in session.exec(query)]
-    return pd.DataFrame(rows, columns=["proposal_id", "indicator", "label", "kind", "city", "counterpart_city",
-                                       "value", "unit", "period_start", "period_end", "as_of", "note"])
+    rows = [
+        {
+            "proposal_id": i.proposal_id,
+            "indicator": i.indicator,
+            "label": i.label,
+            "kind": i.kind,
+            "city": names.get(i.city_code),
+            "counterpart_city": names.get(i.counterpart_code),
+            "value": i.value,
+            "unit": i.unit,
+            "period_start": i.period_start,
+            "period_end": i.period_end,
+            "as_of": i.as_of,
+            "note": i.note,
+        }
+        for i in session.exec(query)
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "proposal_id",
+            "indicator",
+            "label",
+            "kind",
+            "city",
+            "counterpart_city",
+            "value",
+            "unit",
+            "period_start",
+            "period_end",
+            "as_of",
+            "note",
+        ],
+    )
 
 
 @dataclass(frozen=True)
@@ -257,13 +375,17 @@ def headline(session: Session, *, year: int | None = None, frame: pd.DataFrame |
     tracks = frames.track_counts(frame)
     info = meeting.meeting_info(session, year=year) if year is not None else None
     return Headline(
-        total=len(frame), carried=len(carried),
+        total=len(frame),
+        carried=len(carried),
         carried_delist=int((carried["tracking_status"] == vocab.PROPOSE_DELIST).sum()),
         carried_keep=int((carried["tracking_status"] == vocab.KEEP_TRACKING).sum()),
-        new=len(frame) - len(carried), central=tracks[vocab.CENTRAL], joint=tracks[vocab.JOINT],
+        new=len(frame) - len(carried),
+        central=tracks[vocab.CENTRAL],
+        joint=tracks[vocab.JOINT],
         tracked=int(frame["tracking_status"].isin(vocab.STILL_TRACKED).sum()),
         meeting_date=info.meeting.date if info else None,
-        meeting_year=year, carried_year=meeting.carried_year(year) if year is not None else None,
+        meeting_year=year,
+        carried_year=meeting.carried_year(year) if year is not None else None,
     )
 
 
@@ -274,12 +396,26 @@ def social_worker_training_frame(session: Session, *, year: int | str | None = N
     """Social workers who attended another city's course: one row per (home city → host city), as
     reported under cycle `year`'s proposals."""
     names = city_names(session)
-    query = (select(Indicator).where(Indicator.indicator == SOCIAL_WORKER_TRAINING, Indicator.kind == "value")
-             .order_by(Indicator.id))
+    query = (
+        select(Indicator)
+        .where(Indicator.indicator == SOCIAL_WORKER_TRAINING, Indicator.kind == "value")
+        .order_by(Indicator.id)
+    )
     query = _in_cycle(query, Indicator.proposal_id, chosen_cycle(session, year))
-    rows = [{"proposal_id": i.proposal_id, "from_code": i.city_code, "to_code": i.counterpart_code, "from_city": names[i.city_code],
-             "to_city": names[i.counterpart_code], "count": i.value, "period_start": i.period_start,
-             "period_end": i.period_end}
-            for i in session.exec(query)]
-    return pd.DataFrame(rows, columns=["proposal_id", "from_code", "to_code", "from_city", "to_city", "count",
-                                       "period_start", "period_end"])
+    rows = [
+        {
+            "proposal_id": i.proposal_id,
+            "from_code": i.city_code,
+            "to_code": i.counterpart_code,
+            "from_city": names[i.city_code],
+            "to_city": names[i.counterpart_code],
+            "count": i.value,
+            "period_start": i.period_start,
+            "period_end": i.period_end,
+        }
+        for i in session.exec(query)
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=["proposal_id", "from_code", "to_code", "from_city", "to_city", "count", "period_start", "period_end"],
+    )

@@ -1,5 +1,6 @@
 """A work list: the proposals someone keeps current (a lead's groups; for the secretariat, all),
 each with its last update and whether it is stale, i.e. not updated in this calendar quarter."""
+
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -50,19 +51,32 @@ def work_list(session: Session, *, actor: Actor, today: date) -> list[WorkItem]:
             continue
         last = latest.get(p.id)
         when = _taipei(last.recorded_at) if last else None
-        items.append(WorkItem(id=p.id, title=p.title, group=names.get(p.subgroup_id) or names[p.group_id],
-                              track=vocab.track_label(p.track, year=p.year), tracking_status=p.tracking_status,
-                              progress_status=p.progress_status, version=last.version if last else 0,
-                              updated_at=when, updated_by=last.recorded_by if last else None,
-                              stale=when is None or when.date() < since))
+        items.append(
+            WorkItem(
+                id=p.id,
+                title=p.title,
+                group=names.get(p.subgroup_id) or names[p.group_id],
+                track=vocab.track_label(p.track, year=p.year),
+                tracking_status=p.tracking_status,
+                progress_status=p.progress_status,
+                version=last.version if last else 0,
+                updated_at=when,
+                updated_by=last.recorded_by if last else None,
+                stale=when is None or when.date() < since,
+            )
+        )
     return items
 
 
 def _latest_versions(session: Session) -> dict[str, ProposalVersion]:
-    newest = (select(ProposalVersion.proposal_id, func.max(ProposalVersion.version).label("version"))
-              .group_by(ProposalVersion.proposal_id).subquery())
-    query = select(ProposalVersion).join(newest, and_(ProposalVersion.proposal_id == newest.c.proposal_id,
-                                                      ProposalVersion.version == newest.c.version))
+    newest = (
+        select(ProposalVersion.proposal_id, func.max(ProposalVersion.version).label("version"))
+        .group_by(ProposalVersion.proposal_id)
+        .subquery()
+    )
+    query = select(ProposalVersion).join(
+        newest, and_(ProposalVersion.proposal_id == newest.c.proposal_id, ProposalVersion.version == newest.c.version)
+    )
     return {v.proposal_id: v for v in session.exec(query)}
 
 

@@ -1,5 +1,6 @@
 """Across the years: a proposal's lineage (112-J01 → 112-01 → 113-…), and for each cycle what
 joined it and what left it, for the overview."""
+
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
@@ -22,8 +23,9 @@ def lineage(session: Session, proposal_id: str) -> list[Proposal]:
         chain.insert(0, before)
         seen.add(before.id)
     while True:
-        after = session.exec(select(Proposal).where(Proposal.previous_id == chain[-1].id)
-                             .order_by(Proposal.sort_order)).first()
+        after = session.exec(
+            select(Proposal).where(Proposal.previous_id == chain[-1].id).order_by(Proposal.sort_order)
+        ).first()
         if after is None or after.id in seen:
             break
         chain.append(after)
@@ -34,6 +36,7 @@ def lineage(session: Session, proposal_id: str) -> list[Proposal]:
 @dataclass
 class CycleSummary:
     """One cycle's comings and goings: the ids (every list in packet order) and their counts."""
+
     year: int
     new_ids: list[str] = field(default_factory=list)  # the year's own proposals (central, joint)
     carried_in_ids: list[str] = field(default_factory=list)  # carried-over rows (111-01…, 112-01…)
@@ -77,7 +80,9 @@ def cycles_summary(session: Session) -> list[CycleSummary]:
     keep them, were not carried on (`not_carried`: a decision recorded after the start, say). For the
     latest cycle the rule gives a forecast from the decisions recorded so far: what starting the
     next year would do."""
-    continued_by = {p.previous_id: p.id for p in session.exec(select(Proposal).where(Proposal.previous_id.is_not(None)))}
+    continued_by = {
+        p.previous_id: p.id for p in session.exec(select(Proposal).where(Proposal.previous_id.is_not(None)))
+    }
     summaries = []
     for year in cycles.cycles(session):
         summary = CycleSummary(year=year, settled=new_year.started(session, year + 1))

@@ -1,4 +1,5 @@
 """Where things live: the curated data folder and the database URL."""
+
 import os
 from pathlib import Path
 

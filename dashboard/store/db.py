@@ -1,4 +1,5 @@
 """Engine and sessions for the store."""
+
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -53,6 +54,7 @@ def create_tables(engine: Engine) -> None:
     """Create or upgrade the schema through the migrations (never create_all: a table made
     outside them would not match the revision recorded in the store)."""
     from dashboard.store import schema  # imported here: the migrations' env imports this module
+
     schema.upgrade(engine)
 
 

@@ -3,6 +3,7 @@
 Curated tables are rebuilt from data/ by the loader; `Decision` and `MeetingRecord` rows are
 written by users during the meeting and are never touched by a rebuild.
 """
+
 from datetime import date, datetime, time
 
 from sqlalchemy import JSON, Column, UniqueConstraint
@@ -90,6 +91,7 @@ class ProposalCity(SQLModel, table=True):
 
 class MutualAid(SQLModel, table=True):
     """Cross-border fire/ambulance support and relayed 119 calls: from_city asked to_city for help."""
+
     __tablename__ = "mutual_aid"
     id: int | None = Field(default=None, primary_key=True)
     from_city: str = Field(foreign_key="city.code", index=True)
@@ -105,6 +107,7 @@ class MutualAid(SQLModel, table=True):
 
 class Indicator(SQLModel, table=True):
     """A figure from a proposal's progress text; `kind='total'` rows restate a sum of value rows."""
+
     id: int | None = Field(default=None, primary_key=True)
     proposal_id: str = Field(foreign_key="proposal.id", index=True)
     indicator: str = Field(index=True)
@@ -152,6 +155,7 @@ class Organiser(SQLModel, table=True):
 
 class Decision(SQLModel, table=True):
     """One recorded resolution; history is append-only, the latest row per proposal counts."""
+
     id: int | None = Field(default=None, primary_key=True)
     proposal_id: str = Field(index=True)  # no FK: decisions must survive a rebuild of curated tables
     resolution: str
@@ -163,6 +167,7 @@ class Decision(SQLModel, table=True):
 class MeetingRecord(SQLModel, table=True):
     """What the secretariat typed for the minutes (紀錄, attendance, 主席結論); append-only like
     Decision: each save is a new row, the latest per meeting counts."""
+
     __tablename__ = "meeting_record"
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: str = Field(index=True)  # no FK: records must survive a rebuild of curated tables
@@ -176,6 +181,7 @@ class MeetingRecord(SQLModel, table=True):
 class ProposalVersion(SQLModel, table=True):
     """One change of a proposal made in the dashboard (or an import as new versions): who, when,
     which fields old -> new, and why. Append-only like Decision; a revert is a new version."""
+
     __tablename__ = "proposal_version"
     __table_args__ = (UniqueConstraint("proposal_id", "version"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -191,6 +197,7 @@ class ProposalVersion(SQLModel, table=True):
 class Account(SQLModel, table=True):
     """A user who may sign in: a group lead or the secretariat (vocab.ROLES). Never deleted, only
     disabled, so that every recorded change keeps naming a known account."""
+
     name: str = Field(primary_key=True)
     role: str
     password_hash: str | None = None  # bcrypt; None for an account that signs in by OIDC only
@@ -201,6 +208,7 @@ class Account(SQLModel, table=True):
 
 class AccountGroup(SQLModel, table=True):
     """The working groups a lead account edits."""
+
     __tablename__ = "account_group"
     account: str = Field(foreign_key="account.name", primary_key=True)
     group_id: str = Field(primary_key=True)  # no FK: kept across rebuilds of the curated tables
@@ -208,20 +216,32 @@ class AccountGroup(SQLModel, table=True):
 
 class StoreBuild(SQLModel, table=True):
     """One row per (re)build of the curated tables, so that caches can tell a rebuild happened."""
+
     __tablename__ = "store_build"
     id: int | None = Field(default=None, primary_key=True)
     built_at: datetime
 
 
 CURATED_TABLES = [
-    ProposalType, ProposalCity, ProposalLead, Indicator, MutualAid, GroupMeeting,
-    AgendaItem, Organiser, Meeting, Proposal, WorkGroup, City,
+    ProposalType,
+    ProposalCity,
+    ProposalLead,
+    Indicator,
+    MutualAid,
+    GroupMeeting,
+    AgendaItem,
+    Organiser,
+    Meeting,
+    Proposal,
+    WorkGroup,
+    City,
 ]  # child tables first, so deleting in this order respects foreign keys
 
 
 class SignInThrottle(SQLModel, table=True):
     """Failed sign-ins counted per bucket (dashboard/web/throttle.py), shared by every server process.
     The key is a hash, so names typed at the sign-in form (perhaps a password) are never stored."""
+
     __tablename__ = "sign_in_throttle"
     key: str = Field(primary_key=True, max_length=64)  # sha256 hex of the bucket's kind, client and account
     kind: str = Field(max_length=16)  # pair / client / account / global
@@ -235,6 +255,7 @@ class SignInSession(SQLModel, table=True):
     """A password sign-in that outlives its browser tab (dashboard/web/sessions.py): the browser keeps a
     random token in a cookie, the store keeps only its hash, so every replica and restart shares it
     and a copy of the table signs nobody in."""
+
     __tablename__ = "sign_in_session"
     token_hash: str = Field(primary_key=True, max_length=64)  # sha256 hex of the cookie's token
     account: str = Field(index=True)  # no FK: secrets.toml users have no Account row

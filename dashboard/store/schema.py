@@ -1,5 +1,6 @@
 """The store's schema, versioned with Alembic: every schema change is a migration in
 dashboard/store/migrations/versions that keeps every row."""
+
 from pathlib import Path
 
 from alembic import command

@@ -7,6 +7,7 @@ for about a quarter of a second, so a process checks one password at a time: ses
 passwords cannot take the CPU that other viewers' pages need, and a throttled attempt is refused
 before any hashing.
 """
+
 import re
 import threading
 from collections.abc import Mapping
@@ -51,6 +52,7 @@ def verify_password(password: str, hashed: str) -> bool:
 class Problem:
     """Something wrong in secrets.toml. `message` says what and where without naming an account (it
     is shown on the sign-in form to anyone); `account` is added in the server's log."""
+
     message: str
     account: str | None = None
 
@@ -71,12 +73,14 @@ def read_accounts(secretariat: object) -> Accounts:
     if secretariat is None:
         return Accounts({}, frozenset())
     if not isinstance(secretariat, Mapping):
-        return Accounts({}, frozenset(), (Problem("secrets.toml 的 secretariat 應為區段 [secretariat]，目前是單一值。"),))
+        return Accounts(
+            {}, frozenset(), (Problem("secrets.toml 的 secretariat 應為區段 [secretariat]，目前是單一值。"),)
+        )
     problems: list[Problem] = []
     users: dict[str, str] = {}
     section = secretariat.get("users", {})
     if not isinstance(section, Mapping):
-        problems.append(Problem(f"{USERS_SECTION} 應為「帳號 = \"密碼雜湊\"」的區段，目前是單一值。"))
+        problems.append(Problem(f'{USERS_SECTION} 應為「帳號 = "密碼雜湊"」的區段，目前是單一值。'))
         section = {}
     for position, (name, hashed) in enumerate(section.items(), start=1):
         where = f"{USERS_SECTION} 第 {position} 個帳號"
@@ -85,13 +89,20 @@ def read_accounts(secretariat: object) -> Accounts:
         elif not isinstance(hashed, str):
             problems.append(Problem(f"{where}：值應為一段文字（密碼雜湊），目前是 {_kind(hashed)}。", str(name)))
         elif not is_bcrypt_hash(hashed):
-            problems.append(Problem(f"{where}：值不是 bcrypt 密碼雜湊，此帳號無法登入；請以 "
-                                    f"python -m dashboard hash-password 重新產生。", str(name)))
+            problems.append(
+                Problem(
+                    f"{where}：值不是 bcrypt 密碼雜湊，此帳號無法登入；請以 "
+                    f"python -m dashboard hash-password 重新產生。",
+                    str(name),
+                )
+            )
         else:
             users[str(name)] = hashed
     emails = secretariat.get("oidc_emails", [])
     if isinstance(emails, str) or not isinstance(emails, list | tuple):
-        problems.append(Problem("secrets.toml 的 [secretariat] oidc_emails 應為電子郵件的清單，例如 [\"a@example.org\"]。"))
+        problems.append(
+            Problem('secrets.toml 的 [secretariat] oidc_emails 應為電子郵件的清單，例如 ["a@example.org"]。')
+        )
         emails = []
     return Accounts(users, frozenset(str(e).strip().casefold() for e in emails), tuple(problems))
 
@@ -125,8 +136,15 @@ def _dummy_hash(users: Mapping[str, str]) -> str:
     return _DUMMY_HASHES[rounds]
 
 
-def sign_in(users: Mapping[str, str], name: str, password: str, *, client: str, throttle: Throttle,
-            busy_timeout: float | None = None) -> SignInResult:
+def sign_in(
+    users: Mapping[str, str],
+    name: str,
+    password: str,
+    *,
+    client: str,
+    throttle: Throttle,
+    busy_timeout: float | None = None,
+) -> SignInResult:
     """Check name and password against users (name -> bcrypt hash) for an attempt from client.
 
     The throttle is asked before waiting for the password check and again once it is this attempt's

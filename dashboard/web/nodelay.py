@@ -6,6 +6,7 @@ server accepts keeps Nagle on. A script run sends several small messages in a ro
 waits for the browser's delayed acknowledgement of the first, about 40 ms on Linux, on every run
 that draws anything (measured with benchmarks/bench_server.py: 48 ms -> 7 ms for a two-line page).
 """
+
 import asyncio.base_events
 import os
 import socket

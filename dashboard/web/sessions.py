@@ -12,6 +12,7 @@ in. A token stops working when:
 
 Use is recorded at most every TOUCH_EVERY seconds, so reruns do not each write to the store.
 """
+
 import hashlib
 import hmac
 import secrets
@@ -41,13 +42,21 @@ def issue(engine: Engine, name: str, password_hash: str, *, clock: Callable[[], 
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with engine.begin() as connection:
         connection.execute(delete(TABLE).where(or_(TABLE.c.last_seen < now - IDLE, TABLE.c.created_at < now - MAX_AGE)))
-        connection.execute(TABLE.insert().values(token_hash=_digest(token), account=name, credential=_digest(password_hash),
-                                                 created_at=now, last_seen=now))
+        connection.execute(
+            TABLE.insert().values(
+                token_hash=_digest(token),
+                account=name,
+                credential=_digest(password_hash),
+                created_at=now,
+                last_seen=now,
+            )
+        )
     return token
 
 
-def resolve(engine: Engine, token: str | None, users: Mapping[str, str], *,
-            clock: Callable[[], float] = time.time) -> str | None:
+def resolve(
+    engine: Engine, token: str | None, users: Mapping[str, str], *, clock: Callable[[], float] = time.time
+) -> str | None:
     """The account name `token` signs in, or None when it is unknown, expired, revoked, or its
     account may no longer sign in with that password (`users`: name -> current bcrypt hash)."""
     if not token or not isinstance(token, str) or len(token) > 200:
@@ -58,8 +67,12 @@ def resolve(engine: Engine, token: str | None, users: Mapping[str, str], *,
     if row is None:
         return None
     current = users.get(row.account)
-    valid = (row.last_seen >= now - IDLE and row.created_at >= now - MAX_AGE
-             and isinstance(current, str) and hmac.compare_digest(_digest(current), row.credential))
+    valid = (
+        row.last_seen >= now - IDLE
+        and row.created_at >= now - MAX_AGE
+        and isinstance(current, str)
+        and hmac.compare_digest(_digest(current), row.credential)
+    )
     if not valid:  # ended for good: no later password change or clock can bring it back
         revoke(engine, token)
         return None
@@ -74,4 +87,3 @@ def revoke(engine: Engine, token: str | None) -> None:
     if token and isinstance(token, str):
         with engine.begin() as connection:
             connection.execute(delete(TABLE).where(TABLE.c.token_hash == _digest(token)))
-

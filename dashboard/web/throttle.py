@@ -25,6 +25,7 @@ buckets, so a colleague guessing at that address can slow the owner there up to 
 and during a spray an owner at an unknown address competes with the attackers for the global
 budget's turns. Both are delays, not lockouts, and signing in once makes an address known.
 """
+
 import hashlib
 import ipaddress
 import os
@@ -55,6 +56,7 @@ def _contended(error: OperationalError) -> bool:
 @dataclass(frozen=True)
 class Rule:
     """Delay after n consecutive failures: none for the first `free`, then base, 2×base, … ≤ cap."""
+
     free: int
     base: float
     cap: float
@@ -89,8 +91,12 @@ def _key(kind: str, client: str, account: str) -> str:
 def _buckets(client: str, name: str) -> dict[str, str]:
     """kind -> row key for an attempt from client on name."""
     account = account_key(name)
-    return {"pair": _key("pair", client, account), "client": _key("client", client, ""),
-            "account": _key("account", "", account), "global": _key("global", "", "")}
+    return {
+        "pair": _key("pair", client, account),
+        "client": _key("client", client, ""),
+        "account": _key("account", "", account),
+        "global": _key("global", "", ""),
+    }
 
 
 class Throttle:
@@ -104,17 +110,23 @@ class Throttle:
         now = self.clock()
         buckets = _buckets(client, name)
         with self.engine.connect() as connection:
-            rows = {row.kind: row for row in connection.execute(
-                select(TABLE.c.kind, TABLE.c.blocked_until, TABLE.c.known_until)
-                .where(TABLE.c.key.in_(buckets.values())))}
+            rows = {
+                row.kind: row
+                for row in connection.execute(
+                    select(TABLE.c.kind, TABLE.c.blocked_until, TABLE.c.known_until).where(
+                        TABLE.c.key.in_(buckets.values())
+                    )
+                )
+            }
         pair = rows.get("pair")
         kinds = ["pair"] if pair is not None and pair.known_until > now else list(rows)
         return max([rows[kind].blocked_until - now for kind in kinds if kind in rows] + [0.0])
 
     def is_known(self, client: str, name: str) -> bool:
         with self.engine.connect() as connection:
-            known_until = connection.execute(select(TABLE.c.known_until).where(
-                TABLE.c.key == _buckets(client, name)["pair"])).scalar()
+            known_until = connection.execute(
+                select(TABLE.c.known_until).where(TABLE.c.key == _buckets(client, name)["pair"])
+            ).scalar()
         return known_until is not None and known_until > self.clock()
 
     def record_failure(self, client: str, name: str) -> float:
@@ -125,12 +137,17 @@ class Throttle:
 
         def count(connection) -> None:  # each update locks its row until commit
             for kind, key in buckets.items():  # always in this order, so transactions cannot deadlock
-                if not connection.execute(update(TABLE).where(TABLE.c.key == key).values(
-                        failures=case((TABLE.c.last_failure < stale, 1), else_=TABLE.c.failures + 1),
-                        last_failure=now)).rowcount:
+                if not connection.execute(
+                    update(TABLE)
+                    .where(TABLE.c.key == key)
+                    .values(
+                        failures=case((TABLE.c.last_failure < stale, 1), else_=TABLE.c.failures + 1), last_failure=now
+                    )
+                ).rowcount:
                     raise _Pruned
                 failures, blocked = connection.execute(
-                    select(TABLE.c.failures, TABLE.c.blocked_until).where(TABLE.c.key == key)).one()
+                    select(TABLE.c.failures, TABLE.c.blocked_until).where(TABLE.c.key == key)
+                ).one()
                 until = max(blocked, now + self.policy.rule(kind).delay(failures))
                 connection.execute(update(TABLE).where(TABLE.c.key == key).values(blocked_until=until))
             connection.execute(delete(TABLE).where(TABLE.c.last_failure < stale, TABLE.c.known_until < now))
@@ -148,8 +165,11 @@ class Throttle:
             return  # known and recently renewed: no write, so signing in takes no write lock
 
         def trust(connection) -> None:
-            if not connection.execute(update(TABLE).where(TABLE.c.key == key).values(
-                    failures=0, blocked_until=0.0, known_until=now + self.policy.known_for)).rowcount:
+            if not connection.execute(
+                update(TABLE)
+                .where(TABLE.c.key == key)
+                .values(failures=0, blocked_until=0.0, known_until=now + self.policy.known_for)
+            ).rowcount:
                 raise _Pruned
 
         self._write({"pair": key}, now, trust)
@@ -169,7 +189,7 @@ class Throttle:
             except OperationalError as error:
                 if attempt == WRITE_TRIES - 1 or not _contended(error):
                     raise
-                time.sleep(0.05 * 2 ** attempt)
+                time.sleep(0.05 * 2**attempt)
         raise RuntimeError("The sign-in throttle's rows kept being pruned while written")
 
     def _ensure_rows(self, buckets: dict[str, str], now: float) -> None:
@@ -178,8 +198,11 @@ class Throttle:
         inserted one per transaction, skipping those that now exist."""
         with self.engine.connect() as connection:
             present = set(connection.execute(select(TABLE.c.key).where(TABLE.c.key.in_(buckets.values()))).scalars())
-        rows = [dict(key=key, kind=kind, failures=0, last_failure=now, blocked_until=0.0, known_until=0.0)
-                for kind, key in buckets.items() if key not in present]
+        rows = [
+            dict(key=key, kind=kind, failures=0, last_failure=now, blocked_until=0.0, known_until=0.0)
+            for kind, key in buckets.items()
+            if key not in present
+        ]
         if not rows:
             return
         try:

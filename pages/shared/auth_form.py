@@ -16,6 +16,7 @@ A reload or a new tab sends the cookie with its connection (st.context.cookies) 
 again. The token never goes into the URL: presenters share deep links. OIDC sign-ins persist through
 Streamlit's own cookie.
 """
+
 import importlib.util
 import json
 import logging
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Settings:
     """The sign-in settings from st.secrets."""
+
     users: dict[str, str]  # name -> bcrypt hash, from [secretariat.users]
     oidc: bool  # an [auth] section is configured
     oidc_emails: frozenset[str]  # casefolded, from [secretariat] oidc_emails
@@ -65,7 +67,9 @@ def settings() -> Settings:
         if getattr(error, "error_id", None) == "no-secrets-found":
             return Settings(users={}, oidc=False, oidc_emails=frozenset())
         cause = error.__cause__  # tomllib's error names line and column; Streamlit's adds the server's path
-        problem = auth.Problem(f"secrets.toml 不是有效的 TOML 檔：{cause}" if cause else f"無法讀取 secrets.toml：{error}")
+        problem = auth.Problem(
+            f"secrets.toml 不是有效的 TOML 檔：{cause}" if cause else f"無法讀取 secrets.toml：{error}"
+        )
         _log_problems((problem,))
         return Settings(users={}, oidc=False, oidc_emails=frozenset(), problems=(problem,))
     accounts = auth.read_accounts(secretariat)
@@ -90,7 +94,9 @@ _logged: set[auth.Problem] = set()  # each problem is logged once per process, n
 def _log_problems(problems) -> None:
     for problem in set(problems) - _logged:
         _logged.add(problem)
-        log.error("Sign-in settings: %s%s", problem.message, f" (account {problem.account!r})" if problem.account else "")
+        log.error(
+            "Sign-in settings: %s%s", problem.message, f" (account {problem.account!r})" if problem.account else ""
+        )
 
 
 def _oidc_email(config: Settings) -> str | None:
@@ -166,8 +172,11 @@ def cookie_token() -> str | None:
 def _cookie_script(token: str | None) -> str:
     """JavaScript that stores `token` in the session cookie, or deletes the cookie when None."""
     value, age = (token, int(sessions.MAX_AGE)) if token else ("", 0)
-    return ("<script>document.cookie = " + json.dumps(f"{COOKIE}={value}; Path=/; Max-Age={age}; SameSite=Strict")
-            + " + (location.protocol === 'https:' ? '; Secure' : '');</script>")
+    return (
+        "<script>document.cookie = "
+        + json.dumps(f"{COOKIE}={value}; Path=/; Max-Age={age}; SameSite=Strict")
+        + " + (location.protocol === 'https:' ? '; Secure' : '');</script>"
+    )
 
 
 def _keep_cookie() -> None:
@@ -238,10 +247,13 @@ def _password_form(key: str, users: dict[str, str]) -> None:
         submitted = st.form_submit_button("登入")
     if not submitted:
         return
-    result = auth.sign_in(users, name, password, client=client(),
-                          throttle=throttle.Throttle(cached.engine(), clock=CLOCK))
+    result = auth.sign_in(
+        users, name, password, client=client(), throttle=throttle.Throttle(cached.engine(), clock=CLOCK)
+    )
     if result.ok:
-        st.session_state[TOKEN_KEY] = sessions.issue(cached.engine(), result.user, users[result.user], clock=SESSION_CLOCK)
+        st.session_state[TOKEN_KEY] = sessions.issue(
+            cached.engine(), result.user, users[result.user], clock=SESSION_CLOCK
+        )
         st.session_state[SESSION_KEY] = result.user
         st.rerun()
     st.error(failure_message(result))
@@ -266,8 +278,9 @@ def client() -> str:
         peer, forwarded = None, []
     if not isinstance(peer, str):  # None on loopback; AppTest's stand-in is not an address either
         peer = None
-    return throttle.client_id(peer, [hop for hop in forwarded if isinstance(hop, str)]
-                              if isinstance(forwarded, list) else [])
+    return throttle.client_id(
+        peer, [hop for hop in forwarded if isinstance(hop, str)] if isinstance(forwarded, list) else []
+    )
 
 
 def _sign_out(config: Settings) -> None:

@@ -40,6 +40,7 @@ def version() -> tuple:
 # Whatever belongs to a cycle takes `year`, the cycle (pages/shared/year_choice.py); None is the
 # current one, resolved here so that both spellings share one cache entry.
 
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _proposals(version_key: tuple, year: int | None) -> pd.DataFrame:
     with session() as s:
@@ -146,5 +147,8 @@ def meeting_record_view(version_key: tuple, meeting_id: str) -> tuple:
     is a new row, which changes the store version."""
     with session() as s:
         record = meeting_record.latest(s, meeting_id=meeting_id)
-        return (record, meeting_record.attendance_lines(s, record),
-                len(meeting_record.history(s, meeting_id=meeting_id)))
+        return (
+            record,
+            meeting_record.attendance_lines(s, record),
+            len(meeting_record.history(s, meeting_id=meeting_id)),
+        )

@@ -1,5 +1,6 @@
 """A proposal's versions as the card shows them: 最後更新 and the 修改紀錄 table (one row per field
 changed, newest first). Values are shown as text: lists joined with 、, lead units as 單位（縣市）."""
+
 from datetime import datetime
 
 import pandas as pd
@@ -27,8 +28,10 @@ def value_text(field: str, value) -> str:
     if field == "cities_scope":
         return vocab.CITY_SCOPES.get(value, str(value))
     if isinstance(value, list):
-        return "、".join(f"{item.get('unit', '')}（{item.get('city', '')}）" if isinstance(item, dict) else str(item)
-                        for item in value)
+        return "、".join(
+            f"{item.get('unit', '')}（{item.get('city', '')}）" if isinstance(item, dict) else str(item)
+            for item in value
+        )
     return str(value)
 
 
@@ -39,9 +42,19 @@ def when(version: ProposalVersion) -> str:
 
 
 def change_rows(versions: list[ProposalVersion], *, reason: bool = True) -> pd.DataFrame:
-    rows = [{"版本": f"第 {v.version} 版", "時間": when(v), "修改者": v.recorded_by, "欄位": label(c["field"]),
-             "原值": value_text(c["field"], c["old"]), "新值": value_text(c["field"], c["new"]), "原因": v.reason or ""}
-            for v in versions for c in v.changes]
+    rows = [
+        {
+            "版本": f"第 {v.version} 版",
+            "時間": when(v),
+            "修改者": v.recorded_by,
+            "欄位": label(c["field"]),
+            "原值": value_text(c["field"], c["old"]),
+            "新值": value_text(c["field"], c["new"]),
+            "原因": v.reason or "",
+        }
+        for v in versions
+        for c in v.changes
+    ]
     return pd.DataFrame(rows, columns=HISTORY_COLUMNS if reason else CHANGE_COLUMNS)
 
 

@@ -1,6 +1,7 @@
 """What the card page shows, built once per store version (cached), so that a page run only lays it out.
 
 The page script runs anew on every rerun; functions defined there would be re-created each time."""
+
 import streamlit as st
 
 from dashboard.domain import queries, vocab
@@ -8,18 +9,32 @@ from dashboard.domain.dates import roc_date, roc_period
 from dashboard.domain.decisions import recorded_label
 from pages.shared import cached, list_filter, styling
 
-CARD_VALUES = dict(roc_date=roc_date, roc_period=roc_period, recorded_label=recorded_label,
-                   proposal_types=vocab.PROPOSAL_TYPES, city_scopes=vocab.CITY_SCOPES, central=vocab.CENTRAL,
-                   reason_label=vocab.reason_label, neutral_color=vocab.NEUTRAL_COLOR)
+CARD_VALUES = dict(
+    roc_date=roc_date,
+    roc_period=roc_period,
+    recorded_label=recorded_label,
+    proposal_types=vocab.PROPOSAL_TYPES,
+    city_scopes=vocab.CITY_SCOPES,
+    central=vocab.CENTRAL,
+    reason_label=vocab.reason_label,
+    neutral_color=vocab.NEUTRAL_COLOR,
+)
 
 
 def card_markup(card: queries.Card) -> str:
     """The paper card as one HTML block: the proposal, its status, the meeting's decision and figures."""
     p = card.proposal
     return styling.render(
-        "card.html.j2", **CARD_VALUES, card=card, p=p, has_card=p.cities_scope is not None, track=vocab.track_label(p.track, year=p.year),
+        "card.html.j2",
+        **CARD_VALUES,
+        card=card,
+        p=p,
+        has_card=p.cities_scope is not None,
+        track=vocab.track_label(p.track, year=p.year),
         group=f"{card.group.name}／{card.subgroup.name}" if card.subgroup else card.group.name,
-        lead_units=[unit for unit, _ in card.leads], city_names={c.code: c.name for c in card.card_cities})
+        lead_units=[unit for unit, _ in card.leads],
+        city_names={c.code: c.name for c in card.card_cities},
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -32,5 +47,7 @@ def card_view(version_key: tuple, proposal_id: str) -> str | None:
 def filtered_ids(version_key: tuple, params_key: tuple, cycle: int | None = None) -> list[str]:
     frame = cached.proposals(version_key, cycle)
     choices = list_filter.filter_choices(frame, cached.groups(version_key))
-    spec, decisions = list_filter.filter_from_params(dict(params_key), choices, [c.name for c in cached.cities(version_key)])
+    spec, decisions = list_filter.filter_from_params(
+        dict(params_key), choices, [c.name for c in cached.cities(version_key)]
+    )
     return list_filter.apply_filter(frame, spec, decisions)["id"].tolist()

@@ -3,6 +3,7 @@ its history, and the recording form (shown to the signed-in secretariat only).
 
 Notes are user text: they are shown with st.text or inside st.dataframe, never as markup.
 """
+
 import pyarrow as pa
 import streamlit as st
 
@@ -24,7 +25,8 @@ def counts_markup(counts) -> str:
     """Chips with the number of proposals per resolution (escaped HTML; labels from vocab)."""
     return "　".join(
         f"{styling.chip(label, vocab.RESOLUTION_COLORS.get(label, vocab.NEUTRAL_COLOR))} {int(counts[label])} 案"
-        for label in [*vocab.RESOLUTIONS, vocab.UNDECIDED])
+        for label in [*vocab.RESOLUTIONS, vocab.UNDECIDED]
+    )
 
 
 def current_decision(decision: Decision | None) -> None:
@@ -40,8 +42,7 @@ def history_tables(rows: list[Decision]) -> dict[str, pa.Table]:
     Built together, once per store version: converting a frame on every run costs more than
     showing it, and one conversion for all proposals costs less than one each."""
     newest_first = list(reversed(rows))
-    table = pa.Table.from_pandas(decisions.history_frame(newest_first).drop(columns=["提案編號"]),
-                                 preserve_index=False)
+    table = pa.Table.from_pandas(decisions.history_frame(newest_first).drop(columns=["提案編號"]), preserve_index=False)
     positions: dict[str, list[int]] = {}
     for index, decision in enumerate(newest_first):
         positions.setdefault(decision.proposal_id, []).append(index)
@@ -67,8 +68,12 @@ def record_form(entry: Entry, user: str | None, *, key: str, compact: bool = Fal
         # Nothing preselected: each change is a deliberate choice, and a cleared form never
         # shows a resolution other than the one in force.
         resolution = row.radio("決議", vocab.RESOLUTIONS, index=None, horizontal=True, key=f"{key}-res-{entry.id}")
-        note = row.text_input("備註（選填）", max_chars=decisions.NOTE_MAX_CHARS, key=f"{key}-note-{entry.id}",
-                              placeholder="例：請主辦機關依與會意見修正後辦理")
+        note = row.text_input(
+            "備註（選填）",
+            max_chars=decisions.NOTE_MAX_CHARS,
+            key=f"{key}-note-{entry.id}",
+            placeholder="例：請主辦機關依與會意見修正後辦理",
+        )
         submitted = row.form_submit_button("記錄決議", type="primary")
     if submitted:
         save(entry, user, resolution, note, flash_key=f"{key}-saved-{entry.id}")

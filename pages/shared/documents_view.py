@@ -1,5 +1,6 @@
 """What the documents page offers, cached per store version: the cycles, each bundle's size, and the
 files themselves (built on the first download, then kept until the store changes)."""
+
 import streamlit as st
 
 from dashboard.documents import bundles, city_summary

@@ -9,6 +9,7 @@ the base to the version in force (fields not typed in take the new values) so th
 applies. Widget keys carry a generation number: a new generation is a form seeded afresh (first
 opened, or after a save), which is the only time typed values are replaced.
 """
+
 import pandas as pd
 import streamlit as st
 
@@ -20,11 +21,13 @@ from pages.shared import cached, card_history
 TEXTS = ("progress", "progress_basis", "tracking_reason", "contact")
 LISTS = ("cities", "types")
 LEAD_COLUMNS = {"city": "縣市", "unit": "單位"}
-BASIS_HELP = ("進度狀態的依據：須逐字出現在「進度說明」或「列管原因」中的一句話"
-              "（可從中複製貼上），讓讀者看得出狀態從何而來。")
+BASIS_HELP = (
+    "進度狀態的依據：須逐字出現在「進度說明」或「列管原因」中的一句話（可從中複製貼上），讓讀者看得出狀態從何而來。"
+)
 
 
 # --- session state of one proposal's form -----------------------------------------------------
+
 
 def _state_key(proposal_id: str, name: str) -> str:
     return f"edit-{proposal_id}-{name}"
@@ -75,13 +78,16 @@ def _seed(version_key: tuple, proposal_id: str, base: int) -> None:
 
 def _lead_rows(value) -> list[tuple]:
     """The data editor's rows as (city, unit) pairs, blanks stripped, empty rows left out."""
+
     def clean(cell):
         return cell.strip() if isinstance(cell, str) and cell.strip() else None
+
     pairs = [(clean(city), clean(unit)) for city, unit in zip(value["city"], value["unit"])]
     return [pair for pair in pairs if pair != (None, None)]
 
 
 # --- the form ---------------------------------------------------------------------------------
+
 
 def render(version_key: tuple, card, actor: Actor, versions: list) -> None:
     """The form for an actor who may edit the proposal; nothing for anyone else."""
@@ -110,33 +116,59 @@ def _fields(pid: str, seed: dict, *, has_card: bool) -> tuple[dict, str, bool]:
     label = editing.EDITABLE
     city_names = [c.name for c in cached.cities(cached.version())]
     with st.form(key("form"), border=True):
-        typed = {"progress": st.text_area(label["progress"], key=key("progress"), height=160,
-                                          help="這一期的辦理情形；讀者在提案單的「說明／進度」看到的文字。")}
+        typed = {
+            "progress": st.text_area(
+                label["progress"],
+                key=key("progress"),
+                height=160,
+                help="這一期的辦理情形；讀者在提案單的「說明／進度」看到的文字。",
+            )
+        }
         row = st.columns(2)
-        typed["progress_status"] = row[0].selectbox(label["progress_status"], vocab.PROGRESS_STATUSES,
-                                                    key=key("progress_status"), placeholder="選擇進度狀態")
-        typed["tracking_status"] = row[1].selectbox(label["tracking_status"], vocab.TRACKING_STATUSES,
-                                                    key=key("tracking_status"), placeholder="選擇列管狀態")
+        typed["progress_status"] = row[0].selectbox(
+            label["progress_status"], vocab.PROGRESS_STATUSES, key=key("progress_status"), placeholder="選擇進度狀態"
+        )
+        typed["tracking_status"] = row[1].selectbox(
+            label["tracking_status"], vocab.TRACKING_STATUSES, key=key("tracking_status"), placeholder="選擇列管狀態"
+        )
         typed["progress_basis"] = st.text_input(label["progress_basis"], key=key("progress_basis"), help=BASIS_HELP)
         shown_status = st.session_state.get(key("tracking_status")) or seed["tracking_status"]
-        typed["tracking_reason"] = st.text_area(vocab.reason_label(shown_status), key=key("tracking_reason"),
-                                                height=110, help="列管原因的標題隨列管狀態而定（解除列管原因／持續列管原因）。")
+        typed["tracking_reason"] = st.text_area(
+            vocab.reason_label(shown_status),
+            key=key("tracking_reason"),
+            height=110,
+            help="列管原因的標題隨列管狀態而定（解除列管原因／持續列管原因）。",
+        )
         typed["contact"] = st.text_input(label["contact"], key=key("contact"))
         st.markdown(f'<div class="bt-field-label">{label["lead_units"]}</div>', unsafe_allow_html=True)
         leads = st.data_editor(
-            pd.DataFrame(seed["lead_units"] or [], columns=list(LEAD_COLUMNS)), key=key("lead_units"),
-            num_rows="dynamic", hide_index=True, width="stretch",
-            column_config={"city": st.column_config.SelectboxColumn(LEAD_COLUMNS["city"], options=city_names, required=True),
-                           "unit": st.column_config.TextColumn(LEAD_COLUMNS["unit"], required=True, width="large")})
-        st.caption("每列一個單位與其縣市。點表格最下方的空白列可新增一列；選取列首的方格後，按表格右上角的垃圾桶可刪除。")
+            pd.DataFrame(seed["lead_units"] or [], columns=list(LEAD_COLUMNS)),
+            key=key("lead_units"),
+            num_rows="dynamic",
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "city": st.column_config.SelectboxColumn(LEAD_COLUMNS["city"], options=city_names, required=True),
+                "unit": st.column_config.TextColumn(LEAD_COLUMNS["unit"], required=True, width="large"),
+            },
+        )
+        st.caption(
+            "每列一個單位與其縣市。點表格最下方的空白列可新增一列；選取列首的方格後，按表格右上角的垃圾桶可刪除。"
+        )
         typed["lead_units"] = _lead_rows(leads)
         if has_card:
             typed["cities"] = st.multiselect(label["cities"], city_names, key=key("cities"), placeholder="選擇縣市")
-            typed["types"] = st.multiselect(label["types"], vocab.PROPOSAL_TYPES, key=key("types"), placeholder="選擇提案類型")
+            typed["types"] = st.multiselect(
+                label["types"], vocab.PROPOSAL_TYPES, key=key("types"), placeholder="選擇提案類型"
+            )
         else:  # a carried proposal without a card lists no cities or types
             typed.update({field: seed[field] for field in LISTS})
-        reason = st.text_input("修改原因（選填）", key=key("reason"), max_chars=editing.REASON_MAX_CHARS,
-                               placeholder="例：依第3次工作會議結論更新進度")
+        reason = st.text_input(
+            "修改原因（選填）",
+            key=key("reason"),
+            max_chars=editing.REASON_MAX_CHARS,
+            placeholder="例：依第3次工作會議結論更新進度",
+        )
         submitted = st.form_submit_button("儲存修改", type="primary")
     typed["cities"] = sorted(typed["cities"], key=lambda c: city_names.index(c) if c in city_names else len(city_names))
     typed["types"] = proposal_yaml.in_card_order(typed["types"])
@@ -177,7 +209,7 @@ def problem_text(problem: Problem | str) -> str:
     if not isinstance(problem, Problem):
         return str(problem)
     if problem.field in ("city", "unit") and "提案單位第" in problem.record:
-        where = problem.record[problem.record.index("提案單位第"):]
+        where = problem.record[problem.record.index("提案單位第") :]
         return f"{where}的{LEAD_COLUMNS[problem.field]}：{problem.message}"
     message = problem.message
     for field, label in editing.EDITABLE.items():  # the loader names the file's keys
@@ -227,13 +259,17 @@ def _apply_pending(pid: str) -> None:
 
 # --- the secretariat's revert -----------------------------------------------------------------
 
+
 def revert_section(card, actor: Actor, versions: list) -> None:
     """Undo one version as a new version, after a confirmation (the secretariat only)."""
     if not actor.is_secretariat or not versions:
         return
     pid, state = card.proposal.id, st.session_state
-    labels = {v.version: f"第 {v.version} 版｜{card_history.when(v)}｜{v.recorded_by}｜"
-                         + "、".join(card_history.label(c["field"]) for c in v.changes) for v in versions}
+    labels = {
+        v.version: f"第 {v.version} 版｜{card_history.when(v)}｜{v.recorded_by}｜"
+        + "、".join(card_history.label(c["field"]) for c in v.changes)
+        for v in versions
+    }
     st.subheader("還原版本")
     row = st.container(horizontal=True, vertical_alignment="bottom")
     chosen = row.selectbox("選擇要還原的版本", list(labels), format_func=labels.get, key=_state_key(pid, "revert-pick"))
@@ -262,7 +298,10 @@ def _revert(pid: str, actor: Actor, version: int) -> None:
         problems = getattr(error, "problems", None) or [str(error)]
         st.error("無法還原：\n\n" + "\n".join(f"- {problem_text(p)}" for p in problems))
         return
-    state[_state_key(pid, "revert-flash")] = (f"已還原第 {version} 版，記錄為第 {saved.version} 版。" if saved
-                                              else f"第 {version} 版修改的欄位已是修改前的值，不需還原。")
+    state[_state_key(pid, "revert-flash")] = (
+        f"已還原第 {version} 版，記錄為第 {saved.version} 版。"
+        if saved
+        else f"第 {version} 版修改的欄位已是修改前的值，不需還原。"
+    )
     state.pop(_state_key(pid, "seed"), None)  # the form reopens on the new version
     st.rerun()

@@ -1,6 +1,7 @@
 """What the groups page shows, built once per store version (cached), so that a page run only lays it out.
 
 The page script runs anew on every rerun; functions defined there would be re-created each time."""
+
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
@@ -18,18 +19,27 @@ def overview_view(version_key: tuple, cycle: int | None = None) -> dict:
     meetings = cached.group_meetings(version_key, cycle)
     table = frames.groups_table(all_groups, cached.proposals(version_key, cycle), meetings)
     names = [g.name for g in all_groups]
-    return {"table": groups_list(table, year_choice.link_suffix(version_key, cycle)), "timeline": figures.frozen(figures.meetings_timeline(meetings, order=names))}
+    return {
+        "table": groups_list(table, year_choice.link_suffix(version_key, cycle)),
+        "timeline": figures.frozen(figures.meetings_timeline(meetings, order=names)),
+    }
 
 
 def groups_list(table: pd.DataFrame, suffix: str = "") -> pa.Table:
     """Every group and sub-group (indented under its parent), each with a link to its own view."""
     is_sub = table["parent"].map(lambda parent: isinstance(parent, str))
-    return pa.Table.from_pandas(pd.DataFrame({
-        "name": ["　└ " + n if sub else n for n, sub in zip(table["name"], is_sub)],
-        "url": "./groups?group=" + table["id"] + suffix,
-        "host": table["host_agency"].map(lambda host: host if isinstance(host, str) else "（由分組主辦）"),
-        "proposals": table["proposals"].astype(int), "meetings": table["meetings"].astype(int),
-    }), preserve_index=False)
+    return pa.Table.from_pandas(
+        pd.DataFrame(
+            {
+                "name": ["　└ " + n if sub else n for n, sub in zip(table["name"], is_sub)],
+                "url": "./groups?group=" + table["id"] + suffix,
+                "host": table["host_agency"].map(lambda host: host if isinstance(host, str) else "（由分組主辦）"),
+                "proposals": table["proposals"].astype(int),
+                "meetings": table["meetings"].astype(int),
+            }
+        ),
+        preserve_index=False,
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -44,11 +54,15 @@ def group_view(version_key: tuple, group_id: str, cycle: int | None = None) -> d
     meetings = meetings[meetings["group_id"].isin([g.id for g in family])]
     names = {g.id: g.name for g in all_groups}
     return {
-        "group": family[0], "parent": names.get(family[0].parent_id), "subgroups": family[1:],
+        "group": family[0],
+        "parent": names.get(family[0].parent_id),
+        "subgroups": family[1:],
         "hosts": frames.host_agencies(all_groups, group_id=group_id),
-        "years": [str(y) for y in sorted(rows["year"].unique())], "rows": rows,
+        "years": [str(y) for y in sorted(rows["year"].unique())],
+        "rows": rows,
         "list_label": list_filter.filter_choices(frame, all_groups)["group"].get(group_id),
-        "meetings": meetings, "timeline": figures.frozen(figures.meetings_timeline(meetings, order=[g.name for g in family])),
+        "meetings": meetings,
+        "timeline": figures.frozen(figures.meetings_timeline(meetings, order=[g.name for g in family])),
     }
 
 

@@ -1,6 +1,7 @@
 """What the home page shows, built once per store version (cached), so that a page run only lays it out.
 
 The page script runs anew on every rerun; functions defined there would be re-created each time."""
+
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -26,12 +27,23 @@ def home_view(version_key: tuple, cycle: int | None = None) -> dict:
     top_groups = [g for g in cached.groups(version_key) if g.parent_id is None and g.kind != "staff"]
     counts = frame["group_id"].value_counts()
     waiting = frames.waiting(frame)
-    return {"overview": frames.overview(frame), "waiting": waiting, "top_groups": top_groups,
-            "waiting_html": [waiting_markup(explanation, criteria, rows, suffix=year_choice.link_suffix(version_key, cycle))
-                             for _, explanation, criteria, rows in waiting],
-            "group_links": str(overview_macros().group_links(
-                [(g.id + year_choice.link_suffix(version_key, cycle), g.name, int(counts.get(g.id, 0)))
-                 for g in top_groups]))}
+    return {
+        "overview": frames.overview(frame),
+        "waiting": waiting,
+        "top_groups": top_groups,
+        "waiting_html": [
+            waiting_markup(explanation, criteria, rows, suffix=year_choice.link_suffix(version_key, cycle))
+            for _, explanation, criteria, rows in waiting
+        ],
+        "group_links": str(
+            overview_macros().group_links(
+                [
+                    (g.id + year_choice.link_suffix(version_key, cycle), g.name, int(counts.get(g.id, 0)))
+                    for g in top_groups
+                ]
+            )
+        ),
+    }
 
 
 def overview_macros():
@@ -41,7 +53,9 @@ def overview_macros():
 def waiting_markup(explanation: str, criteria: dict, rows: pd.DataFrame, *, shown: int = 8, suffix: str = "") -> str:
     """One waiting category: its explanation, the first proposals (links to cards), a link to all."""
     items = [(list_filter.card_url(i), i, t) for i, t in zip(rows["id"][:shown], rows["title"][:shown])]
-    query = urlencode({key: list(values) for key, values in criteria.items()}, doseq=True) + suffix  # labels = values here
+    query = (
+        urlencode({key: list(values) for key, values in criteria.items()}, doseq=True) + suffix
+    )  # labels = values here
     return str(overview_macros().waiting(explanation, items, query, len(rows)))
 
 
@@ -55,8 +69,11 @@ def city_view(version_key: tuple, city: str, cycle: int | None = None) -> dict:
         "rows": len(involved),
         "leads": int(involved["role"].isin([frames.CITY_ROLES["lead"], frames.CITY_ROLES["both"]]).sum()),
         "joins": int(involved["role"].isin([frames.CITY_ROLES["joins"], frames.CITY_ROLES["both"]]).sum()),
-        "carried_leads": int(((involved["track"] == vocab.CARRIED) & (involved["role"] != frames.CITY_ROLES["joins"])).sum()),
-        "aid": totals, "aid_table": aid_list(totals),
+        "carried_leads": int(
+            ((involved["track"] == vocab.CARRIED) & (involved["role"] != frames.CITY_ROLES["joins"])).sum()
+        ),
+        "aid": totals,
+        "aid_table": aid_list(totals),
         "aid_period": roc_period(aid["period_start"].min(), aid["period_end"].max()) if len(aid) else "",
     }
 
@@ -66,11 +83,22 @@ def yearly_table(version_key: tuple) -> pa.Table:
     """Every cycle's joined and left counts (cycles_summary), newest first."""
     with cached.session() as s:
         rows = cycles_summary(s)
-    frame = pd.DataFrame([{"year": f"{r.year}年度", "total": r.total, "new": r.new, "carried_in": r.carried_in,
-                           "delisted": r.delisted, "not_carried": r.not_carried, "left": r.left,
-                           "settled": "已開始下一年度" if r.settled else "依目前決議預估"}
-                          for r in reversed(rows)],
-                         columns=["year", "total", "new", "carried_in", "delisted", "not_carried", "left", "settled"])
+    frame = pd.DataFrame(
+        [
+            {
+                "year": f"{r.year}年度",
+                "total": r.total,
+                "new": r.new,
+                "carried_in": r.carried_in,
+                "delisted": r.delisted,
+                "not_carried": r.not_carried,
+                "left": r.left,
+                "settled": "已開始下一年度" if r.settled else "依目前決議預估",
+            }
+            for r in reversed(rows)
+        ],
+        columns=["year", "total", "new", "carried_in", "delisted", "not_carried", "left", "settled"],
+    )
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 

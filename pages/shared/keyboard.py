@@ -4,6 +4,7 @@ st.dataframe's grid opens a cell viewer on Enter; in the proposal list a person 
 row to open that proposal, as a click on its id does. The script only reads the grid's accessible
 cells (the id column holds the card link), so it adds nothing to the page and loads nothing.
 """
+
 import streamlit as st
 
 ENTER_ON_ROW_JS = """

@@ -1,5 +1,6 @@
 """What the pages for signed-in users (我的提案, 新增提案, 帳號管理) share: who is signed in, and
 what a reader is told instead of the page."""
+
 import streamlit as st
 
 from dashboard.domain import vocab

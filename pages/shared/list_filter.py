@@ -1,4 +1,5 @@
 """The proposal-list filter, shared by the list (its widgets) and the card (previous/next)."""
+
 from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
@@ -20,8 +21,11 @@ def filter_choices(frame: pd.DataFrame, all_groups: list) -> dict[str, dict]:
     return {
         "year": {int(y): str(int(y)) for y in sorted(frame["year"].unique())},
         "track": frames.track_choices(frame),
-        "group": {g.id: (f"{parents[g.parent_id].name}／{g.name}" if g.parent_id else g.name)
-                  for g in all_groups if g.kind != "staff"},
+        "group": {
+            g.id: (f"{parents[g.parent_id].name}／{g.name}" if g.parent_id else g.name)
+            for g in all_groups
+            if g.kind != "staff"
+        },
         "tracking": {s: s for s in vocab.TRACKING_STATUSES},
         "progress": {s: s for s in vocab.PROGRESS_STATUSES},
         "type": {t: t for t in vocab.PROPOSAL_TYPES},
@@ -29,9 +33,11 @@ def filter_choices(frame: pd.DataFrame, all_groups: list) -> dict[str, dict]:
     }
 
 
-def filter_from_params(params: dict[str, list[str]], choices: dict[str, dict],
-                       city_names: list[str]) -> tuple[frames.ProposalFilter, tuple[str, ...]]:
+def filter_from_params(
+    params: dict[str, list[str]], choices: dict[str, dict], city_names: list[str]
+) -> tuple[frames.ProposalFilter, tuple[str, ...]]:
     """(ProposalFilter, wanted decisions) from URL parameters; unknown values are ignored."""
+
     def values(key: str) -> tuple:
         by_label = {label: value for value, label in choices[key].items()}
         return tuple(by_label[v] for v in params.get(key, []) if v in by_label)
@@ -40,8 +46,14 @@ def filter_from_params(params: dict[str, list[str]], choices: dict[str, dict],
     role_by_label = {label: role for role, label in ROLE_LABELS.items()}
     role = next((role_by_label[r] for r in params.get("role", []) if r in role_by_label), "any")
     spec = frames.ProposalFilter(
-        years=values("year"), tracks=values("track"), groups=values("group"), tracking=values("tracking"),
-        progress=values("progress"), types=values("type"), city=city, city_role=role,
+        years=values("year"),
+        tracks=values("track"),
+        groups=values("group"),
+        tracking=values("tracking"),
+        progress=values("progress"),
+        types=values("type"),
+        city=city,
+        city_role=role,
         text=" ".join(params.get("q", [])),
     )
     return spec, values("decision")

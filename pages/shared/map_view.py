@@ -1,6 +1,7 @@
 """What the map page shows, built once per store version (cached), so that a page run only lays it out.
 
 The page script runs anew on every rerun; functions defined there would be re-created each time."""
+
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -18,6 +19,7 @@ from pages.shared import cached
 @dataclass(frozen=True)
 class MapView:
     """What the page shows for one choice; shared between sessions, so read-only."""
+
     cities: list
     flows: fl.Flows  # all pairs under the chosen metric
     shown: fl.Flows  # the pairs drawn and tabled (one city's, if one is chosen)
@@ -38,9 +40,12 @@ def city_summary(flows: fl.Flows, city) -> str:
         (flows.kind.in_label(city.name), totals.in_count, totals.in_flows, "from_city"),
     ):
         blocks.append(f"**{heading}：{flows.amount(count)}**")
-        lines = [f"- {getattr(r, partner)}：{flows.amount(r.count)}"
-                 + (f"（{parts}）" if (parts := fl.short_breakdown(r.fire, r.ambulance, r.relay)) else "")
-                 for r in rows.itertuples() if r.count > 0]
+        lines = [
+            f"- {getattr(r, partner)}：{flows.amount(r.count)}"
+            + (f"（{parts}）" if (parts := fl.short_breakdown(r.fire, r.ambulance, r.relay)) else "")
+            for r in rows.itertuples()
+            if r.count > 0
+        ]
         zero = "（資料所列組合皆為 0）" if not rows.empty else ""
         blocks.append("\n".join(lines) if lines else f"- 無{zero}")
     return "\n\n".join(blocks)
@@ -49,18 +54,23 @@ def city_summary(flows: fl.Flows, city) -> str:
 def overall_summary(flows: fl.Flows) -> str:
     label = "合計" if flows.kind == fl.SOCIAL else flows.measure
     top = flows.drawn.sort_values("count", ascending=False, kind="stable").head(5)
-    return (f"**八縣市{label}：{int(flows.frame['count'].sum()):,} {flows.kind.unit}**；往來最多：\n\n"
-            + "\n".join(f"{i}. {r.sentence}" for i, r in enumerate(top.itertuples(), 1)))
+    return f"**八縣市{label}：{int(flows.frame['count'].sum()):,} {flows.kind.unit}**；往來最多：\n\n" + "\n".join(
+        f"{i}. {r.sentence}" for i, r in enumerate(top.itertuples(), 1)
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def map_view(version_key: tuple, flow_key: str, metric: str, selected: str | None,
-             cycle: int | None = None) -> MapView | None:
+def map_view(
+    version_key: tuple, flow_key: str, metric: str, selected: str | None, cycle: int | None = None
+) -> MapView | None:
     """None when cycle `cycle` reports no such flows."""
     with cached.session() as s:
         cities = queries.cities(s)
-        source = (queries.mutual_aid_frame(s, year=cycle) if flow_key == fl.AID.key
-                  else queries.social_worker_training_frame(s, year=cycle))
+        source = (
+            queries.mutual_aid_frame(s, year=cycle)
+            if flow_key == fl.AID.key
+            else queries.social_worker_training_frame(s, year=cycle)
+        )
     if source.empty:
         return None
     with cached.session() as s:
@@ -74,7 +84,11 @@ def map_view(version_key: tuple, flow_key: str, metric: str, selected: str | Non
     matrix = figures.frozen(fl.od_heatmap(flows, cities, selected=chosen.name if chosen else None))
     max_count = int(flows.frame["count"].max()) if not flows.frame.empty else 0
     return MapView(
-        cities=cities, flows=flows, shown=shown, deck=deck, matrix=matrix,
+        cities=cities,
+        flows=flows,
+        shown=shown,
+        deck=deck,
+        matrix=matrix,
         table=pa.Table.from_pandas(fl.ranked_table(shown), preserve_index=False),
         legend=maps.legend_html(flows, max_count=max_count),
         summary=city_summary(flows, chosen) if chosen else overall_summary(flows),

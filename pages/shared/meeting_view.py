@@ -1,6 +1,7 @@
 """What the meeting page shows, built once per store version (cached), so that a page run only lays it out.
 
 The page script runs anew on every rerun; functions defined there would be re-created each time."""
+
 from dataclasses import dataclass
 from datetime import time
 
@@ -22,6 +23,7 @@ ClockState = tuple[str, int | None, int | None]  # phase, positions of the curre
 @dataclass(frozen=True)
 class PageView:
     """The meeting page's store-derived pieces for one store version (shared: read-only)."""
+
     data: meeting.MeetingData
     header: str  # markup: the title and the meeting's details
     decision_heading: str  # markup: heading, proposals per resolution and per section
@@ -33,8 +35,11 @@ class PageView:
 
 
 def clock_state(status: agenda.AgendaStatus) -> ClockState:
-    return (status.phase, status.current.position if status.current else None,
-            status.next.position if status.next else None)
+    return (
+        status.phase,
+        status.current.position if status.current else None,
+        status.next.position if status.next else None,
+    )
 
 
 def agenda_frame(items: list, state: ClockState) -> pd.DataFrame:
@@ -43,17 +48,33 @@ def agenda_frame(items: list, state: ClockState) -> pd.DataFrame:
     rows = []
     for index, item in enumerate(items):
         end = agenda.item_end(items, index)
-        mark = ("進行中" if item.position == current and phase == "running"
-                else "會議已結束" if item.position == current else "下一項" if item.position == following else "")
-        rows.append([mark, f"{item.start:%H:%M}–{end:%H:%M}" if end else f"{item.start:%H:%M}",
-                     str(item.minutes or ""), agenda.title_line(item) + (item.note or "")])
+        mark = (
+            "進行中"
+            if item.position == current and phase == "running"
+            else "會議已結束"
+            if item.position == current
+            else "下一項"
+            if item.position == following
+            else ""
+        )
+        rows.append(
+            [
+                mark,
+                f"{item.start:%H:%M}–{end:%H:%M}" if end else f"{item.start:%H:%M}",
+                str(item.minutes or ""),
+                agenda.title_line(item) + (item.note or ""),
+            ]
+        )
     return pd.DataFrame(rows, columns=AGENDA_COLUMNS)
 
 
 def clock_states(items: list) -> set[ClockState]:
     """Every state the clock can put the agenda in: it changes only where an item starts or ends."""
-    times = {time(0, 0), *(item.start for item in items),
-             *(end for index in range(len(items)) if (end := agenda.item_end(items, index)) is not None)}
+    times = {
+        time(0, 0),
+        *(item.start for item in items),
+        *(end for index in range(len(items)) if (end := agenda.item_end(items, index)) is not None),
+    }
     return {clock_state(agenda.status_at(items, at)) for at in times}
 
 
@@ -78,15 +99,21 @@ def page_view(version_key: tuple, cycle: int | None = None) -> PageView | None:
     if data is None:
         return None
     m, items = data.info.meeting, data.info.agenda
-    details = (f"{m.name}｜{roc_date(m.date)}（{agenda.weekday_label(m.date)}）"
-               f"{m.start_time:%H:%M}｜{m.venue}｜主席：{m.chair_org} {m.chair}")
+    details = (
+        f"{m.name}｜{roc_date(m.date)}（{agenda.weekday_label(m.date)}）"
+        f"{m.start_time:%H:%M}｜{m.venue}｜主席：{m.chair_org} {m.chair}"
+    )
     counts = meeting.resolution_counts(data.decided, data.ids)
     return PageView(
         data=data,
-        header=(f'# 副首長會議\n\n<div style="font-size:.875rem;opacity:.65;margin-bottom:.75rem">'
-                f"{styling.esc(details)}</div>"),
-        decision_heading=(f"### 年度合作方案決議\n\n共 {len(data.entries)} 案：{decision_form.counts_markup(counts)}"
-                          f"<br>{styling.esc(section_counts(data.sections))}"),
+        header=(
+            f'# 副首長會議\n\n<div style="font-size:.875rem;opacity:.65;margin-bottom:.75rem">'
+            f"{styling.esc(details)}</div>"
+        ),
+        decision_heading=(
+            f"### 年度合作方案決議\n\n共 {len(data.entries)} 案：{decision_form.counts_markup(counts)}"
+            f"<br>{styling.esc(section_counts(data.sections))}"
+        ),
         decision_list=arrow(meeting.decision_list_frame(data.sections, data.decided)),
         agenda_tables={state: arrow(agenda_frame(items, state)) for state in clock_states(items)},
         labels={e.id: f"{e.id}　{e.title}" for e in data.entries},
@@ -105,6 +132,11 @@ def packet_docx(version_key: tuple, year: int) -> bytes:
 def packet_download(container, meeting_name: str, year: int) -> None:
     """The 會議資料 download beside the minutes' (built when clicked, then cached)."""
     version = cached.version()
-    container.download_button("下載會議資料（.docx）", data=lambda: packet_docx(version, year),
-                              file_name=packet.file_name(meeting_name), mime=minutes.DOCX_MIME, on_click="ignore",
-                              icon=":material/menu_book:")
+    container.download_button(
+        "下載會議資料（.docx）",
+        data=lambda: packet_docx(version, year),
+        file_name=packet.file_name(meeting_name),
+        mime=minutes.DOCX_MIME,
+        on_click="ignore",
+        icon=":material/menu_book:",
+    )

@@ -5,6 +5,7 @@ Only the signed-in secretariat gets the form; everyone else sees what was saved,
 Typed text is user text: shown with st.text or inside st.dataframe, never as markup.
 Not a page: called by pages/meeting.py.
 """
+
 import pandas as pd
 import streamlit as st
 
@@ -26,8 +27,10 @@ def render(data: MeetingData, user: str | None, version: tuple | None = None) ->
     record, lines, saves = cached.meeting_record_view(version, meeting.id)
     cities = cached.cities(version)
     if record is not None:
-        st.caption(f"{meeting_record.recorded_label(record)} 由{record.recorded_by}儲存（共儲存 {saves} 次，"
-                   "舊紀錄保留，最新一次為準）；下載的會議紀錄草案使用這些內容。")
+        st.caption(
+            f"{meeting_record.recorded_label(record)} 由{record.recorded_by}儲存（共儲存 {saves} 次，"
+            "舊紀錄保留，最新一次為準）；下載的會議紀錄草案使用這些內容。"
+        )
     if user:
         record_form(meeting.id, record, cities, user)
     else:
@@ -52,18 +55,31 @@ def record_form(meeting_id: str, record: MeetingRecord | None, cities: list, use
     version = record.id if record else 0
     given = record.attendance if record else {}
     with st.form(FORM_KEY, border=True):
-        taker = st.text_input("紀錄（會議紀錄人員）", value=record.minutes_taker if record else "",
-                              max_chars=meeting_record.MINUTES_TAKER_MAX_CHARS, key=f"mr-{version}-taker",
-                              placeholder="例：新北市政府研究發展考核委員會 王小明")
+        taker = st.text_input(
+            "紀錄（會議紀錄人員）",
+            value=record.minutes_taker if record else "",
+            max_chars=meeting_record.MINUTES_TAKER_MAX_CHARS,
+            key=f"mr-{version}-taker",
+            placeholder="例：新北市政府研究發展考核委員會 王小明",
+        )
         st.caption("出席人員（各縣市代表，例：副市長 ○○○；未填的縣市在紀錄中留白）")
         columns = st.columns(2)
         attendance = {
             city.code: columns[index % 2].text_input(
-                city.name, value=given.get(city.code, ""), max_chars=meeting_record.ATTENDANCE_MAX_CHARS,
-                key=f"mr-{version}-city-{city.code}")
-            for index, city in enumerate(cities)}
-        conclusions = st.text_area("主席結論", value=record.conclusions if record else "", height=150,
-                                   max_chars=meeting_record.CONCLUSIONS_MAX_CHARS, key=f"mr-{version}-conclusions")
+                city.name,
+                value=given.get(city.code, ""),
+                max_chars=meeting_record.ATTENDANCE_MAX_CHARS,
+                key=f"mr-{version}-city-{city.code}",
+            )
+            for index, city in enumerate(cities)
+        }
+        conclusions = st.text_area(
+            "主席結論",
+            value=record.conclusions if record else "",
+            height=150,
+            max_chars=meeting_record.CONCLUSIONS_MAX_CHARS,
+            key=f"mr-{version}-conclusions",
+        )
         submitted = st.form_submit_button("儲存會議紀錄", type="primary")
     if submitted:
         save(meeting_id, user, taker, attendance, conclusions)
@@ -74,8 +90,14 @@ def record_form(meeting_id: str, record: MeetingRecord | None, cities: list, use
 def save(meeting_id: str, user: str, taker: str, attendance: dict[str, str], conclusions: str) -> None:
     try:
         with cached.session() as s:
-            meeting_record.record(s, actor=auth_form.current_actor(), meeting_id=meeting_id, minutes_taker=taker,
-                                  attendance=attendance, conclusions=conclusions)
+            meeting_record.record(
+                s,
+                actor=auth_form.current_actor(),
+                meeting_id=meeting_id,
+                minutes_taker=taker,
+                attendance=attendance,
+                conclusions=conclusions,
+            )
     except (meeting_record.RecordError, PermissionDenied) as error:
         st.error(str(error))  # the form keeps what was typed
         return
@@ -89,12 +111,20 @@ def downloads(meeting_name: str, year: int | None = None, *, packet: bool = Fals
     engine = cached.engine()
     row = st.container(horizontal=True, gap="large")
     row.download_button(
-        "下載會議紀錄草案（.docx）", data=lambda: minutes.docx_from(engine, year=year),
-        file_name=minutes.file_name(meeting_name, "會議紀錄草案", ".docx"), mime=minutes.DOCX_MIME,
-        on_click="ignore", icon=":material/description:")
+        "下載會議紀錄草案（.docx）",
+        data=lambda: minutes.docx_from(engine, year=year),
+        file_name=minutes.file_name(meeting_name, "會議紀錄草案", ".docx"),
+        mime=minutes.DOCX_MIME,
+        on_click="ignore",
+        icon=":material/description:",
+    )
     row.download_button(
-        "下載決議紀錄（.xlsx，含歷次變更）", data=lambda: minutes.xlsx_from(engine, year=year),
-        file_name=minutes.file_name(meeting_name, "決議紀錄", ".xlsx"), mime=minutes.XLSX_MIME,
-        on_click="ignore", icon=":material/table_view:")
+        "下載決議紀錄（.xlsx，含歷次變更）",
+        data=lambda: minutes.xlsx_from(engine, year=year),
+        file_name=minutes.file_name(meeting_name, "決議紀錄", ".xlsx"),
+        mime=minutes.XLSX_MIME,
+        on_click="ignore",
+        icon=":material/table_view:",
+    )
     if packet and year is not None:
         meeting_view.packet_download(row, meeting_name, year)

@@ -1,6 +1,7 @@
 """What the 開始新年度 page shows and sends, as plain functions: the preview of the cycle's outcomes
 (dashboard/new_year.outcomes), the form's defaults taken from the last meeting, the values
 start_year takes, and the lines that report a start. The rules themselves live in dashboard/domain/new_year.py."""
+
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -20,6 +21,7 @@ TEXT_FIELDS = tuple(TEXT_LABELS)  # the meeting's details the form may change
 @dataclass(frozen=True)
 class Preview:
     """The cycle `current` as the start of `year` would leave it."""
+
     current: int  # the cycle of the latest meeting
     year: int  # the one to start: current + 1
     last_meeting: Meeting
@@ -44,13 +46,16 @@ def preview(session: Session) -> Preview | None:
 
 
 def _frame(pairs: list[tuple[Proposal, new_year.Outcome]], groups: dict[str, str]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "url": [card_url(p.id) for p, _ in pairs],
-        "title": [p.title for p, _ in pairs],
-        "group": [groups.get(p.group_id, p.group_id) for p, _ in pairs],
-        "resolution": [o.resolution or vocab.UNDECIDED for _, o in pairs],
-        "reason": [o.reason for _, o in pairs],
-    }, columns=PREVIEW_COLUMNS)
+    return pd.DataFrame(
+        {
+            "url": [card_url(p.id) for p, _ in pairs],
+            "title": [p.title for p, _ in pairs],
+            "group": [groups.get(p.group_id, p.group_id) for p, _ in pairs],
+            "resolution": [o.resolution or vocab.UNDECIDED for _, o in pairs],
+            "reason": [o.reason for _, o in pairs],
+        },
+        columns=PREVIEW_COLUMNS,
+    )
 
 
 def default_date(last: date, year: int) -> date:
@@ -77,8 +82,9 @@ def defaults(last: Meeting) -> dict[str, str]:
     return {name: getattr(last, name) or "" for name in TEXT_FIELDS}
 
 
-def arguments(*, year: int, day: date | None, start_time: time | None, texts: dict[str, str | None],
-              defaults: dict[str, str]) -> dict:
+def arguments(
+    *, year: int, day: date | None, start_time: time | None, texts: dict[str, str | None], defaults: dict[str, str]
+) -> dict:
     """start_year's keyword arguments from the form. A field left empty where the last meeting had no
     value is not sent (nothing to change); one emptied is sent, so start_year says it may not be blank."""
     given = {name: value or "" for name, value in texts.items() if (value or "").strip() or defaults.get(name)}
@@ -87,11 +93,14 @@ def arguments(*, year: int, day: date | None, start_time: time | None, texts: di
 
 def success_text(result: new_year.YearStarted, day: date) -> str:
     """The line that reports a start: the new year, its meeting and the counts."""
-    return (f"已開始{result.year}年度：{result.previous}年度的提案中，持續列管 {len(result.carried)} 案、"
-            f"解除列管 {len(result.left)} 案；會議「{result.meeting_id}」訂於{roc_date(day)}。")
+    return (
+        f"已開始{result.year}年度：{result.previous}年度的提案中，持續列管 {len(result.carried)} 案、"
+        f"解除列管 {len(result.left)} 案；會議「{result.meeting_id}」訂於{roc_date(day)}。"
+    )
 
 
 def carried_frame(result: new_year.YearStarted) -> pd.DataFrame:
     """The carried-over rows just created: their new id (a link to the card) and the id they continue."""
-    return pd.DataFrame({"url": [card_url(new) for new, _ in result.carried],
-                         "source": [source for _, source in result.carried]})
+    return pd.DataFrame(
+        {"url": [card_url(new) for new, _ in result.carried], "source": [source for _, source in result.carried]}
+    )

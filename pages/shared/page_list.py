@@ -1,4 +1,5 @@
 """The app's pages: titles, icons and URL paths, in navigation order, and who sees them listed."""
+
 from dataclasses import dataclass
 
 from dashboard.domain.permissions import Actor
@@ -27,10 +28,12 @@ PAGES = {
     "mine": PageSpec("../pages/mine.py", "我的提案", ":material/assignment_ind:", "mine", listed_for=SIGNED_IN),
     "new": PageSpec("../pages/new.py", "新增提案", ":material/note_add:", "new", listed_for=SIGNED_IN),
     "sheet": PageSpec("../pages/sheet.py", "試算表更新", ":material/upload_file:", "sheet", listed_for=SIGNED_IN),
-    "accounts": PageSpec("../pages/accounts.py", "帳號管理", ":material/manage_accounts:", "accounts",
-                         listed_for=SECRETARIAT_ONLY),
-    "new_year": PageSpec("../pages/new_year.py", "開始新年度", ":material/event_repeat:", "new_year",
-                         listed_for=SECRETARIAT_ONLY),
+    "accounts": PageSpec(
+        "../pages/accounts.py", "帳號管理", ":material/manage_accounts:", "accounts", listed_for=SECRETARIAT_ONLY
+    ),
+    "new_year": PageSpec(
+        "../pages/new_year.py", "開始新年度", ":material/event_repeat:", "new_year", listed_for=SECRETARIAT_ONLY
+    ),
 }
 
 

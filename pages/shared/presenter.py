@@ -6,6 +6,7 @@ proposal), kept in the address bar, so a second presenter can open the same plac
 names no step says so. A clicker or the keyboard steps the view, a jump list reaches any step,
 and a proposal's decision is read again every few seconds. Not a page in the navigation.
 """
+
 from datetime import time
 
 import streamlit as st
@@ -73,8 +74,9 @@ def clock_problem() -> str | None:
     text = st.query_params.get(CLOCK_PARAM)
     if not text or agenda.parse_clock(text) is not None:
         return None
-    return url_value_message("網址中的彩排時鐘（clock）{value}不是時刻（例：15:12）；以下以現在的臺北時間對照議程。",
-                             text)
+    return url_value_message(
+        "網址中的彩排時鐘（clock）{value}不是時刻（例：15:12）；以下以現在的臺北時間對照議程。", text
+    )
 
 
 def url_value_message(template: str, value: str) -> str:
@@ -93,6 +95,7 @@ def link_params(step: presenting.Step, clock: time | None) -> dict[str, str]:
 
 # --- the view -------------------------------------------------------------------------------
 
+
 def render(data: meeting.MeetingData) -> None:
     """The presenter's current step, from the meeting's data (cached.meeting_data)."""
     info, sections, decided = data.info, data.sections, data.decided
@@ -102,8 +105,9 @@ def render(data: meeting.MeetingData) -> None:
     steps = presenting.presenter_steps(data.info.agenda, data.sections)
     running = agenda.status_at(info.agenda, clock or dates.now_taipei().time()).current
     try:
-        step = presenting.find_step(steps, step=st.query_params.get("step"), item=st.query_params.get("item"),
-                                fallback=running)
+        step = presenting.find_step(
+            steps, step=st.query_params.get("step"), item=st.query_params.get("item"), fallback=running
+        )
     except presenting.StepNotFound as problem:
         # Say so and offer the way on; the URL keeps what was typed, so nothing is lost.
         st.error(url_value_message(problem.template, problem.value))
@@ -151,10 +155,18 @@ def _navigation(steps: list[presenting.Step], step: presenting.Step, clock: time
         _step_button(keys, f"下一步（{key}）", None, key, following, clock)
 
 
-def _step_button(where, label: str, icon: str | None, shortcut: str, target: presenting.Step | None,
-                 clock: time | None) -> None:
-    where.button(label, icon=icon, shortcut=shortcut, key=f"present-{shortcut}", disabled=target is None,
-                 on_click=_go, args=(link_params(target, clock),) if target else None)
+def _step_button(
+    where, label: str, icon: str | None, shortcut: str, target: presenting.Step | None, clock: time | None
+) -> None:
+    where.button(
+        label,
+        icon=icon,
+        shortcut=shortcut,
+        key=f"present-{shortcut}",
+        disabled=target is None,
+        on_click=_go,
+        args=(link_params(target, clock),) if target else None,
+    )
 
 
 def _where(step: presenting.Step, total: int) -> str:
@@ -197,9 +209,11 @@ def _agenda_step(info: meeting.MeetingInfo, step: presenting.Step) -> None:
     if index == 0:
         m = info.meeting
         st.markdown(f"{m.name}")
-        st.markdown(f"{roc_date(m.date)}（{agenda.weekday_label(m.date)}）{m.start_time:%H:%M}｜{m.venue}｜"
-                    f"主席：{m.chair_org}{m.chair}")
-    following = info.agenda[index + 1:index + 3]
+        st.markdown(
+            f"{roc_date(m.date)}（{agenda.weekday_label(m.date)}）{m.start_time:%H:%M}｜{m.venue}｜"
+            f"主席：{m.chair_org}{m.chair}"
+        )
+    following = info.agenda[index + 1 : index + 3]
     if following:
         st.caption("接下來：" + "；".join(f"{i.start:%H:%M} {agenda.title_line(i)}" for i in following))
 
@@ -226,9 +240,11 @@ def _decision_overview(step, steps, sections, decided, clock) -> None:
         column.markdown(f"**{part}（{sum(len(s.entries) for s in mine)} 案）**")
         for section in mine:
             done = sum(1 for e in section.entries if e.id in decided)
-            column.page_link(page_list.page_path("meeting"),
-                             label=f"{section.label}：{len(section.entries)} 案，已決 {done}",
-                             query_params=link_params(first_step[section.entries[0].id], clock))
+            column.page_link(
+                page_list.page_path("meeting"),
+                label=f"{section.label}：{len(section.entries)} 案，已決 {done}",
+                query_params=link_params(first_step[section.entries[0].id], clock),
+            )
 
 
 def _proposal_step(step: presenting.Step, user: str | None) -> None:
@@ -244,8 +260,12 @@ def _proposal_step(step: presenting.Step, user: str | None) -> None:
         st.text(f"說明：{_shorten(entry.description)}")
     if entry.reason:
         st.text(f"{entry.reason_label}：{_shorten(entry.reason)}")
-    st.page_link(page_list.page_path("card"), label="開啟完整提案單", icon=":material/description:",
-                 query_params={"id": entry.id})
+    st.page_link(
+        page_list.page_path("card"),
+        label="開啟完整提案單",
+        icon=":material/description:",
+        query_params={"id": entry.id},
+    )
     _live_decision(entry.id)
     decision_form.record_form(entry, user, key="present", compact=True)
 
@@ -266,18 +286,32 @@ def _shorten(text: str) -> str:
     return text if len(text) <= SHORT_TEXT else text[:SHORT_TEXT].rstrip() + "…（詳見提案單）"
 
 
-def _footer(step: presenting.Step | None, steps: list[presenting.Step], clock: time | None, user: str | None,
-            sign_in: auth_form.Settings) -> None:
+def _footer(
+    step: presenting.Step | None,
+    steps: list[presenting.Step],
+    clock: time | None,
+    user: str | None,
+    sign_in: auth_form.Settings,
+) -> None:
     """回第一步, the jump list, 離開簡報模式 and the sign-in; `step` is None when the URL named none."""
     clock_param = {CLOCK_PARAM: agenda.format_clock(clock)} if clock else {}
     row = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="top", gap="small")
-    row.page_link(page_list.page_path("meeting"), label="回第一步", icon=":material/first_page:",
-                  query_params=url.carry({url.PRESENT_PARAM: "1", "step": "1", **clock_param}))
+    row.page_link(
+        page_list.page_path("meeting"),
+        label="回第一步",
+        icon=":material/first_page:",
+        query_params=url.carry({url.PRESENT_PARAM: "1", "step": "1", **clock_param}),
+    )
     _jump_list(row, steps, step, clock)
     # A button, not a link: its callback takes present=1 out of the address bar as well, so that
     # reloading the page does not bring presentation mode back.
-    row.button("離開簡報模式", icon=":material/close_fullscreen:", key="present-leave", on_click=_go,
-               args=({**({"item": step.entry.id} if step and step.entry else {}), **clock_param},))
+    row.button(
+        "離開簡報模式",
+        icon=":material/close_fullscreen:",
+        key="present-leave",
+        on_click=_go,
+        args=({**({"item": step.entry.id} if step and step.entry else {}), **clock_param},),
+    )
     with row.expander("祕書處" if user else "祕書處登入", width=320):
         auth_form.sign_in_panel(key="present-sign-in", config=sign_in)
 
@@ -289,10 +323,16 @@ def _jump_list(where, steps: list[presenting.Step], step: presenting.Step | None
     """Any agenda item, section of the decision list or proposal, by typing part of its name."""
     targets = presenting.jump_targets(steps)
     # Show the step on screen (a proposal by its own line, not its section's)
-    st.session_state[JUMP_KEY] = next(
-        (label for label, target in reversed(targets.items()) if target is step), None)
-    where.selectbox("跳至（可輸入編號或名稱搜尋）", list(targets), key=JUMP_KEY, width=400,
-                    placeholder="選擇議程、議題組或提案", on_change=_jump, args=(targets, clock))
+    st.session_state[JUMP_KEY] = next((label for label, target in reversed(targets.items()) if target is step), None)
+    where.selectbox(
+        "跳至（可輸入編號或名稱搜尋）",
+        list(targets),
+        key=JUMP_KEY,
+        width=400,
+        placeholder="選擇議程、議題組或提案",
+        on_change=_jump,
+        args=(targets, clock),
+    )
 
 
 def _jump(targets: dict[str, presenting.Step], clock: time | None) -> None:

@@ -1,6 +1,7 @@
 """What the proposals page shows, built once per store version (cached), so that a page run only lays it out.
 
 The page script runs anew on every rerun; functions defined there would be re-created each time."""
+
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -15,19 +16,31 @@ from pages.shared import cached, list_filter
 def list_view(version_key: tuple, cycle: int | None = None) -> dict:
     frame = cached.proposals(version_key, cycle)
     groups = cached.groups(version_key)
-    display = pd.DataFrame({
-        "id": frame["id"], "year": frame["year"], "track": frame["track_label"],
-        "group": [f"{g}／{s}" if isinstance(s, str) else g for g, s in zip(frame["group"], frame["subgroup"])],
-        "title": frame["title"], "lead": frame["lead_cities"].map("、".join),
-        "tracking_status": frame["tracking_status"], "progress_status": frame["progress_status"],
-        "resolution": frame["resolution"].fillna(vocab.UNDECIDED),
-    }, index=frame.index)
-    return {"choices": list_filter.filter_choices(frame, groups), "display": display,
-            "cities": [c.name for c in cached.cities(version_key)]}
+    display = pd.DataFrame(
+        {
+            "id": frame["id"],
+            "year": frame["year"],
+            "track": frame["track_label"],
+            "group": [f"{g}／{s}" if isinstance(s, str) else g for g, s in zip(frame["group"], frame["subgroup"])],
+            "title": frame["title"],
+            "lead": frame["lead_cities"].map("、".join),
+            "tracking_status": frame["tracking_status"],
+            "progress_status": frame["progress_status"],
+            "resolution": frame["resolution"].fillna(vocab.UNDECIDED),
+        },
+        index=frame.index,
+    )
+    return {
+        "choices": list_filter.filter_choices(frame, groups),
+        "display": display,
+        "cities": [c.name for c in cached.cities(version_key)],
+    }
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def filtered(version_key: tuple, params_key: tuple, cycle: int | None = None) -> tuple[pd.DataFrame, pa.Table, list[str]]:
+def filtered(
+    version_key: tuple, params_key: tuple, cycle: int | None = None
+) -> tuple[pd.DataFrame, pa.Table, list[str]]:
     """(matching proposal rows, the table to show as Arrow, their ids) for one set of filter params.
 
     The Arrow table is built once per filter: converting the frame on every rerun would cost more

@@ -1,4 +1,5 @@
 """Shared look: the page CSS, and markup from the Jinja2 templates in templates/ (autoescaped): status chips, tiles."""
+
 import html
 from pathlib import Path
 
@@ -20,10 +21,16 @@ def _joined_lines(name: str):
     return source, str(path), lambda: True
 
 
-TEMPLATES = jinja2.Environment(loader=jinja2.FunctionLoader(_joined_lines), autoescape=True,
-                               undefined=jinja2.StrictUndefined)
-TEMPLATES.globals.update(grey=vocab.NEUTRAL_COLOR, undecided=vocab.UNDECIDED, tracking_colors=vocab.TRACKING_COLORS,
-                         progress_colors=vocab.PROGRESS_COLORS, resolution_colors=vocab.RESOLUTION_COLORS)
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.FunctionLoader(_joined_lines), autoescape=True, undefined=jinja2.StrictUndefined
+)
+TEMPLATES.globals.update(
+    grey=vocab.NEUTRAL_COLOR,
+    undecided=vocab.UNDECIDED,
+    tracking_colors=vocab.TRACKING_COLORS,
+    progress_colors=vocab.PROGRESS_COLORS,
+    resolution_colors=vocab.RESOLUTION_COLORS,
+)
 
 
 def render(template: str, **values) -> str:

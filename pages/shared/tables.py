@@ -38,5 +38,10 @@ def proposals_list(rows: pd.DataFrame, *, units: bool = False, role: bool = Fals
 
 def show_proposals(table: pa.Table, *, key: str) -> None:
     """A proposals_list table, as tall as its rows (no scrolling inside a short list)."""
-    st.dataframe(table, hide_index=True, height="content", key=key,
-                 column_config={name: LIST_COLUMNS[name] for name in table.column_names})
+    st.dataframe(
+        table,
+        hide_index=True,
+        height="content",
+        key=key,
+        column_config={name: LIST_COLUMNS[name] for name in table.column_names},
+    )

@@ -1,4 +1,5 @@
 """URL state: the address bar is the truth (see show_in_url), and URL values in messages."""
+
 import re
 
 import streamlit as st

@@ -19,6 +19,7 @@ A page calls it once, near the top of render(), and reads everything of that cyc
 - url.show_in_url keeps the parameter, and url.carry() adds it to a link's query parameters, so that
   moving within the app stays in the chosen year.
 """
+
 import streamlit as st
 
 from pages.shared import cached, url
@@ -75,8 +76,9 @@ def chosen_year(version: tuple | None = None) -> int | None:
         else:
             st.session_state[STICKY] = year
     if unknown:
-        url.unknown_in_url("年度", raw, f"以下顯示目前的{year_label(year)}；資料庫中的年度："
-                           + "、".join(map(year_label, held)) + "。")
+        url.unknown_in_url(
+            "年度", raw, f"以下顯示目前的{year_label(year)}；資料庫中的年度：" + "、".join(map(year_label, held)) + "。"
+        )
     elif raw and raw != str(year):
         st.query_params[PARAM] = str(year)  # one spelling in shared links
     if url.is_presenting():
@@ -86,13 +88,18 @@ def chosen_year(version: tuple | None = None) -> int | None:
             st.markdown(f"**年度**：{year_label(year)}")
         else:
             url.seed_widget(KEY, year)
-            st.selectbox("年度", list(reversed(held)), format_func=year_label, key=KEY,
-                         on_change=_to_url, args=(held[-1],),
-                         help="每一年度：當年新增的提案、前一年度延續列管的提案，以及當年的副首長會議。")
+            st.selectbox(
+                "年度",
+                list(reversed(held)),
+                format_func=year_label,
+                key=KEY,
+                on_change=_to_url,
+                args=(held[-1],),
+                help="每一年度：當年新增的提案、前一年度延續列管的提案，以及當年的副首長會議。",
+            )
     return year
 
 
 def link_suffix(version: tuple, cycle: int | None) -> str:
     """`&cycle=112` for a link in cached markup or tables, '' for the current cycle (the default)."""
     return "" if cycle is None or cycle == cached.current_cycle(version) else f"&{PARAM}={cycle}"
-

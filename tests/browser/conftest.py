@@ -9,6 +9,7 @@ retrying `expect(...)` (RUN_TIMEOUT), and only then read once. The script-state 
 not enough after an action: between the click and the rerun's start the app still says
 "notRunning", so `finished()` waits for the expected content first and for the finished run after.
 """
+
 import os
 import shutil
 import socket
@@ -30,8 +31,16 @@ except ImportError:
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-quic", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--no-sandbox"]
+ARGS = [
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--no-sandbox",
+]
 DONE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
 MAIN = '[data-testid="stMain"]'
 EXCEPTION = '[data-testid="stException"]'
@@ -64,10 +73,31 @@ def start_server(folder: Path, *extra_args: str, database_url: str | None = None
     database_url = database_url or databases.new_url(folder / "live.db")
     env = dict(os.environ, DATABASE_URL=database_url)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--client.showErrorDetails", "full", *extra_args],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard/app.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+            "--client.showErrorDetails",
+            "full",
+            *extra_args,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     proc.own_database = database_url if own else None
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -80,7 +110,7 @@ def start_server(folder: Path, *extra_args: str, database_url: str | None = None
                 proc.kill()
                 if own:
                     databases.drop(database_url)
-                raise RuntimeError(proc.stdout.read().decode(errors="replace")[-3000:])
+                raise RuntimeError(proc.stdout.read().decode(errors="replace")[-3000:]) from None
             time.sleep(0.2)
 
 
@@ -112,8 +142,14 @@ def store_server(folder: Path, *extra_args: str, people=(), prepare=None):
         with Session(engine) as session:
             hashed = auth.hash_password(SIGN_IN_PASSWORD, rounds=BCRYPT_ROUNDS)
             for name, role, groups in people:
-                accounts.add(session, actor=permissions.OPERATOR, name=name, role=role, groups=tuple(groups),
-                             password_hash=hashed)
+                accounts.add(
+                    session,
+                    actor=permissions.OPERATOR,
+                    name=name,
+                    role=role,
+                    groups=tuple(groups),
+                    password_hash=hashed,
+                )
             if prepare:
                 prepare(session)
         proc, url = start_server(folder, *extra_args, database_url=database_url)
@@ -218,8 +254,9 @@ def open_page(browser, server):
 
     def _open(path: str, viewport=(1280, 720), color_scheme=None) -> Visit:
         # color_scheme "dark"/"light" emulates the browser's preference; None keeps Playwright's default
-        ctx = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-TW",
-                                  color_scheme=color_scheme)
+        ctx = browser.new_context(
+            viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-TW", color_scheme=color_scheme
+        )
         contexts.append(ctx)
         outside, console = [], []
 
@@ -237,7 +274,8 @@ def open_page(browser, server):
         # The first run has drawn something and finished ("initial" until the session's first run,
         # so this cannot match the empty page). Tests then wait for their own content with `shows`.
         expect(page.locator(MAIN).locator('[data-testid="stElementContainer"]').first).to_be_attached(
-            timeout=RUN_TIMEOUT)
+            timeout=RUN_TIMEOUT
+        )
         expect(page.locator(DONE)).to_be_attached(timeout=RUN_TIMEOUT)
         return Visit(page, outside, console)
 

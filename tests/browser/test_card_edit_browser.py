@@ -2,6 +2,7 @@
 version both opened, is refused naming the first one's change and keeps what was typed; after
 「以最新版本為基礎」 it applies. The server's store has the two accounts, made before it starts.
 No fixed waits: every check is a retrying `expect`."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -46,7 +47,8 @@ def _signed_in(browser, url: str, name: str):
 
 
 def test_the_second_of_two_saves_on_one_version_is_refused_keeps_its_text_and_applies_on_the_latest(
-        browser, leads_server):
+    browser, leads_server
+):
     url, basis = leads_server
     first_context, first = _signed_in(browser, url, "窗口甲")
     second_context, second = _signed_in(browser, url, "窗口乙")  # both forms opened on version 0

@@ -1,5 +1,6 @@
 """A long card printed to A4 by Chromium: every page names the proposal, and the mutual-aid table's
 header comes back on the page it continues on."""
+
 import shutil
 import subprocess
 
@@ -12,8 +13,9 @@ pytestmark = pytest.mark.browser
 
 def _page_texts(pdf) -> list[str]:
     _require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
-    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
-                           text=True, timeout=60).stdout.split("\f")
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True, timeout=60
+    ).stdout.split("\f")
     return [page for page in pages if page.strip()]
 
 

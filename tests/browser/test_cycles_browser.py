@@ -1,6 +1,7 @@
 """The year chooser in a browser, on a store of two cycles: a `?cycle=` deep link opened as the
 first request of a fresh browser shows that year (chooser, counts and list), and choosing the other
 year in the sidebar puts it into the address bar. No fixed waits: every check is a retrying expect."""
+
 import re
 
 import pytest

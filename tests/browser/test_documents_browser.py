@@ -1,5 +1,6 @@
 """文件下載 in a real browser: choose a city, download its card bundle and its one-page summary, on a
 desktop and a phone screen."""
+
 import io
 import os
 import re

@@ -1,4 +1,5 @@
 """Keyboard users see where they are on every page: each control reached with Tab has an outline."""
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -14,7 +15,8 @@ FOCUSED = """() => { const e = document.activeElement;
 def test_every_control_reached_with_tab_shows_an_outline(open_page, path):
     page = open_page(path).page
     page.wait_for_function(  # the focus styles have arrived (a retrying wait, not a fixed one)
-        "() => [...document.querySelectorAll('style')].some(s => s.textContent.includes('#ffd400'))")
+        "() => [...document.querySelectorAll('style')].some(s => s.textContent.includes('#ffd400'))"
+    )
     seen = set()
     for _ in range(12):
         page.keyboard.press("Tab")

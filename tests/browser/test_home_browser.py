@@ -1,4 +1,5 @@
 """The home page on a fresh server, as a newcomer's first request."""
+
 import pytest
 
 pytestmark = pytest.mark.browser

@@ -4,6 +4,7 @@ Sizes from issue 8: 1280×720 shared screen, 1024×768 iPad, 390×844 phone. Mea
 in the page with JS (element boxes, scroll widths, computed colours) inside Playwright's retrying
 waits, so a chart or table that is still drawing gets time to settle.
 """
+
 import re
 
 import pytest
@@ -35,13 +36,17 @@ OVERFLOW = """(() => {
     .slice(0, 5).map(e => e.tagName + ' ' + (e.innerText || '').slice(0, 40));
   return {main: [main.scrollWidth, main.clientWidth], page: [document.scrollingElement.scrollWidth, innerWidth], wide};
 })()"""
-NO_OVERFLOW = ("(() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
-               " return m.scrollWidth <= m.clientWidth && document.scrollingElement.scrollWidth <= innerWidth; })()")
+NO_OVERFLOW = (
+    "(() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+    " return m.scrollWidth <= m.clientWidth && document.scrollingElement.scrollWidth <= innerWidth; })()"
+)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, IPAD], ids=["phone", "ipad"])
-@pytest.mark.parametrize("path", ["/?city=桃園市", "/groups?group=transport&year=112", "/card?id=112-J17",
-                                  "/card?id=112-J02", "/map", "/proposals"])
+@pytest.mark.parametrize(
+    "path",
+    ["/?city=桃園市", "/groups?group=transport&year=112", "/card?id=112-J17", "/card?id=112-J02", "/map", "/proposals"],
+)
 def test_no_page_is_wider_than_the_screen(open_page, path, viewport):
     visit = open_page(path, viewport=viewport)
     assert not visit.exceptions()
@@ -54,17 +59,23 @@ def test_wide_tables_scroll_sideways_in_their_own_box_on_a_phone(open_page):
     # by scrolling its own box
     expect(page.locator('[data-testid="stDataFrame"] .dvn-scroller')).to_have_count(2, timeout=60_000)
     grids = "[...document.querySelectorAll('[data-testid=\"stDataFrame\"] .dvn-scroller')]"
-    settled(page, f"""{grids}.every(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX)
+    settled(
+        page,
+        f"""{grids}.every(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX)
                           && e.scrollWidth > e.clientWidth && e.getBoundingClientRect().right <= innerWidth)""",
-            f"{grids}.map(e => [getComputedStyle(e).overflowX, e.scrollWidth, e.clientWidth, e.getBoundingClientRect().right])")
+        f"{grids}.map(e => [getComputedStyle(e).overflowX, e.scrollWidth, e.clientWidth, e.getBoundingClientRect().right])",
+    )
 
 
 def test_short_lists_show_every_row_without_scrolling_inside(open_page):
     page = open_page("/groups?group=transport&year=112").page
     expect(page.locator('[data-testid="stDataFrame"] .dvn-scroller')).to_have_count(1, timeout=60_000)
     grid = "document.querySelector('[data-testid=\"stDataFrame\"] .dvn-scroller')"
-    settled(page, f"{grid}.scrollHeight <= {grid}.clientHeight + 1 && {grid}.clientHeight > 8 * 30",
-            f"[{grid}.scrollHeight, {grid}.clientHeight]")
+    settled(
+        page,
+        f"{grid}.scrollHeight <= {grid}.clientHeight + 1 && {grid}.clientHeight > 8 * 30",
+        f"[{grid}.scrollHeight, {grid}.clientHeight]",
+    )
 
 
 def test_headline_numbers_stay_on_one_line_on_a_phone(open_page):
@@ -176,8 +187,11 @@ def assert_grids_dark_and_readable(page, count: int):
     grids = page.locator('[data-testid="stDataFrame"] canvas[data-testid="data-grid-canvas"]')
     expect(grids).to_have_count(count, timeout=60_000)
     grids.first.scroll_into_view_if_needed()
-    settled(page, f"({GRID_CONTRAST})().every(([width, best, bg]) => width > 0 && bg < 0.05 && best >= 4.5)",
-            f"({GRID_CONTRAST})()")
+    settled(
+        page,
+        f"({GRID_CONTRAST})().every(([width, best, bg]) => width > 0 && bg < 0.05 && best >= 4.5)",
+        f"({GRID_CONTRAST})()",
+    )
 
 
 def assert_dark_and_readable(page, selectors: list[str]):
@@ -215,9 +229,14 @@ def test_dark_preference_gives_a_readable_map_legend_and_matrix(open_page):
     page = open_page("/map", viewport=IPAD, color_scheme="dark").page
     page.locator('[data-testid="stPlotlyChart"]').scroll_into_view_if_needed()  # drawn once in view
     expect(page.locator('[data-testid="stPlotlyChart"] .ytick text')).to_have_count(8, timeout=20_000)
-    assert_dark_and_readable(page, ['[data-testid="stMarkdownContainer"] div[style*="opacity"]',
-                                    '[data-testid="stPlotlyChart"] .ytick text',
-                                    '[data-testid="stPlotlyChart"] .xtick text'])
+    assert_dark_and_readable(
+        page,
+        [
+            '[data-testid="stMarkdownContainer"] div[style*="opacity"]',
+            '[data-testid="stPlotlyChart"] .ytick text',
+            '[data-testid="stPlotlyChart"] .xtick text',
+        ],
+    )
 
 
 def test_light_preference_keeps_the_light_theme(open_page):

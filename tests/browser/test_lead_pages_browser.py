@@ -1,5 +1,6 @@
 """The pages of signed-in users, opened by a reader by URL: a note to sign in, no form or list, and
 the navigation does not list them."""
+
 import pytest
 
 from tests.browser.conftest import expect

@@ -1,5 +1,6 @@
 """Links keep their place: the address bar always shows what is on screen, and a link from one page
 to another carries its context (city, group, year), as a person following it would check."""
+
 import re
 
 import pytest
@@ -32,11 +33,15 @@ def test_back_to_the_groups_overview_clears_the_group_from_the_url(open_page):
     expect(page).to_have_url(re.compile(r"/groups$"), timeout=WAIT)
 
 
-@pytest.mark.parametrize("start, link, shown, in_url", [
-    ("/?city=桃園市", "在提案列表開啟桃園市", "符合條件：45 案", r"city="),  # the city lens keeps the city
-    ("/?city=桃園市", "在地圖上查看桃園市", "桃園市 請他市支援", r"city=taoyuan"),
-    ("/groups?group=transport&year=112", "在提案列表開啟這 8 案", "符合條件：8 案", r"year=112"),  # group and year
-], ids=["city-to-list", "city-to-map", "group-to-list"])
+@pytest.mark.parametrize(
+    "start, link, shown, in_url",
+    [
+        ("/?city=桃園市", "在提案列表開啟桃園市", "符合條件：45 案", r"city="),  # the city lens keeps the city
+        ("/?city=桃園市", "在地圖上查看桃園市", "桃園市 請他市支援", r"city=taoyuan"),
+        ("/groups?group=transport&year=112", "在提案列表開啟這 8 案", "符合條件：8 案", r"year=112"),  # group and year
+    ],
+    ids=["city-to-list", "city-to-map", "group-to-list"],
+)
 def test_a_link_to_another_page_keeps_its_context(open_page, start, link, shown, in_url):
     page = open_page(start).page
     page.get_by_role("link", name=re.compile(link)).click()

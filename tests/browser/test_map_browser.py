@@ -5,6 +5,7 @@ That a click on a county or marker reaches the selection handler is tested with 
 (tests/test_pages_map.py), not here: deck.gl takes a click for a short tap, which a loaded machine
 running software WebGL does not reliably deliver, while hovering (the same picking) is reliable.
 """
+
 import io
 import re
 
@@ -44,8 +45,11 @@ def county_mask(pixels) -> np.ndarray:
 
 def wait_for_arcs(visit) -> tuple[int, int]:
     """Software WebGL takes seconds to draw the first frame: re-shoot until both arc colours show."""
-    return poll(lambda: arc_pixels(canvas_shot(visit)[1]), lambda counts: min(counts) >= ENOUGH,
-                what=f"at least {ENOUGH} pixels of each arc colour")
+    return poll(
+        lambda: arc_pixels(canvas_shot(visit)[1]),
+        lambda counts: min(counts) >= ENOUGH,
+        what=f"at least {ENOUGH} pixels of each arc colour",
+    )
 
 
 def inside_a_county(pixels, margin: int = 12) -> tuple[int, int]:
@@ -100,8 +104,11 @@ def test_choosing_a_city_shows_its_view_and_puts_it_in_the_url(open_page):
 
 def test_city_view_draws_its_arcs_and_states_its_numbers(open_page):
     visit = open_page("/map?city=taipei")
-    visit.shows("臺北市 請他市支援：合計 1,245 件", "新北市：合計 1,245 件（火警 5・救護 32・轉報 1,208）",
-                "112年1月1日至112年6月30日")
+    visit.shows(
+        "臺北市 請他市支援：合計 1,245 件",
+        "新北市：合計 1,245 件（火警 5・救護 32・轉報 1,208）",
+        "112年1月1日至112年6月30日",
+    )
     wait_for_arcs(visit)
     assert visit.exceptions() == [] and visit.outside == []
 
@@ -118,8 +125,9 @@ def test_a_map_without_arcs_stays_under_the_threshold(open_page):
     visit = open_page("/map?metric=fire&city=keelung")
     visit.shows("基隆市 請他市支援：火警 0 件")
     # wait until the counties are drawn, so the canvas is not merely blank
-    pixels = poll(lambda: canvas_shot(visit)[1], lambda shot: county_mask(shot).sum() > 20_000,
-                  what="the counties drawn")
+    pixels = poll(
+        lambda: canvas_shot(visit)[1], lambda shot: county_mask(shot).sum() > 20_000, what="the counties drawn"
+    )
     orange, blue = arc_pixels(pixels)
     assert orange < ENOUGH and blue < ENOUGH, (orange, blue)
     assert visit.outside == []

@@ -4,6 +4,7 @@ Most tests use the shared fresh `server` (no secrets: read-only). The recording 
 server whose secrets file lives in a temporary folder, with a test account made for the run.
 No fixed waits: every check is a retrying `expect`, and a run has finished when DONE is present.
 """
+
 import io
 import re
 
@@ -42,9 +43,9 @@ def _step(page, label: str):
 
 def _ready(page) -> None:
     """The presenter view is drawn whole: its hidden shortcut buttons exist and their CSS applies."""
-    expect(page.locator(".st-key-present-keys button")).to_have_count(len(presenter.NEXT_KEYS)
-                                                                      + len(presenter.PREVIOUS_KEYS) - 2,
-                                                                      timeout=60_000)
+    expect(page.locator(".st-key-present-keys button")).to_have_count(
+        len(presenter.NEXT_KEYS) + len(presenter.PREVIOUS_KEYS) - 2, timeout=60_000
+    )
     expect(page.locator(".st-key-present-keys")).to_be_hidden(timeout=60_000)
     _settle(page)
 
@@ -68,7 +69,8 @@ def test_presenter_view_hides_the_sidebar_and_the_chrome(open_page):
     assert not page.locator('[data-testid="stToolbar"]').is_visible()
     size = page.locator('[data-testid="stMain"] h1').first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     body = page.locator('[data-testid="stMain"] p', has_text="35 分鐘").first.evaluate(
-        "e => parseFloat(getComputedStyle(e).fontSize)")
+        "e => parseFloat(getComputedStyle(e).fontSize)"
+    )
     assert size >= 36 and body >= 20  # enlarged for a shared screen
     assert visit.outside == []
 
@@ -121,8 +123,12 @@ def test_a_long_proposal_fits_a_1280x720_screen(open_page):
     visit = open_page(f"/meeting?present=1&item={LONGEST_TITLE}")
     page = visit.page
     assert visit.exceptions() == []
-    for locator in (_step(page, "下一步"), _step(page, "上一步"),
-                    page.locator('[data-testid="stMain"] h1').first, page.get_by_text("決議：").first):
+    for locator in (
+        _step(page, "下一步"),
+        _step(page, "上一步"),
+        page.locator('[data-testid="stMain"] h1').first,
+        page.get_by_text("決議：").first,
+    ):
         box = locator.bounding_box()
         assert box and box["y"] >= 0 and box["y"] + box["height"] <= 720, locator
 
@@ -135,10 +141,15 @@ def _in_view(locator, height: int = 720) -> bool:
 def test_a_clicker_and_the_arrow_keys_step_the_presenter_view(open_page):
     page = open_page("/meeting?present=1&step=5&clock=15:10").page
     _ready(page)
-    for key, param, title in [("PageDown", "item=111-01", "111-01"), ("ArrowRight", "item=111-02", "111-02"),
-                              ("ArrowDown", "item=111-03", "111-03"), ("ArrowDown", "item=111-04", "111-04"),
-                              ("PageUp", "item=111-03", "111-03"), ("ArrowLeft", "item=111-02", "111-02"),
-                              ("ArrowUp", "item=111-01", "111-01")]:
+    for key, param, title in [
+        ("PageDown", "item=111-01", "111-01"),
+        ("ArrowRight", "item=111-02", "111-02"),
+        ("ArrowDown", "item=111-03", "111-03"),
+        ("ArrowDown", "item=111-04", "111-04"),
+        ("PageUp", "item=111-03", "111-03"),
+        ("ArrowLeft", "item=111-02", "111-02"),
+        ("ArrowUp", "item=111-01", "111-01"),
+    ]:
         page.keyboard.press(key)
         _arrive(page, param, title)
     assert "clock=15" in page.url
@@ -197,7 +208,8 @@ def test_every_control_shows_where_the_keyboard_focus_is(open_page, path):
     page = open_page(path).page
     _ready(page) if "present=1" in path else _settle(page)  # every control drawn before tabbing through
     page.wait_for_function(  # the focus styles have arrived (a retrying wait, not a fixed one)
-        "() => [...document.querySelectorAll('style')].some(s => s.textContent.includes('#ffd400'))")
+        "() => [...document.querySelectorAll('style')].some(s => s.textContent.includes('#ffd400'))"
+    )
     seen = set()
     for _ in range(14):  # the presenter view's controls, or the first ones of the meeting page
         page.keyboard.press("Tab")
@@ -206,7 +218,8 @@ def test_every_control_shows_where_the_keyboard_focus_is(open_page, path):
                        const shown = e.type === 'radio' ? e.closest('label') : e;  // the input is hidden
                        const cs = getComputedStyle(shown);
                        return [e.tagName + ' ' + (e.getAttribute('aria-label') || e.innerText || '').slice(0, 20),
-                               cs.outlineStyle === 'none' ? 0 : parseFloat(cs.outlineWidth)]; }""")
+                               cs.outlineStyle === 'none' ? 0 : parseFloat(cs.outlineWidth)]; }"""
+        )
         if name.startswith("BODY"):  # past the last control
             break
         assert outline >= 2, name
@@ -216,12 +229,14 @@ def test_every_control_shows_where_the_keyboard_focus_is(open_page, path):
 
 # --- recording, with an account configured for this run only ---------------------------------
 
+
 @pytest.fixture(scope="module")
 def secretariat_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("secretariat")
     secrets = folder / "secrets.toml"
-    secrets.write_text(f'[secretariat.users]\n"測試祕書" = "{auth.hash_password(PASSWORD, rounds=4)}"\n',
-                       encoding="utf-8")
+    secrets.write_text(
+        f'[secretariat.users]\n"測試祕書" = "{auth.hash_password(PASSWORD, rounds=4)}"\n', encoding="utf-8"
+    )
     proc, url = start_server(folder, "--secrets.files", str(secrets))
     yield url
     stop_server(proc)
@@ -230,8 +245,10 @@ def secretariat_server(tmp_path_factory):
 def test_the_secretariat_records_from_the_presenter_view_and_the_minutes_list_it(browser, secretariat_server):
     context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-TW", accept_downloads=True)
     outside, dialogs = [], []
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL)
-                  else (outside.append(r.request.url), r.abort()))
+    context.route(
+        "**/*",
+        lambda r: r.continue_() if r.request.url.startswith(LOCAL) else (outside.append(r.request.url), r.abort()),
+    )
     try:
         page = context.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -265,8 +282,11 @@ def test_the_secretariat_records_from_the_presenter_view_and_the_minutes_list_it
         with page.expect_download() as download:
             page.get_by_text("下載會議紀錄草案（.docx）").click()
         minutes = docx.Document(io.BytesIO(open(download.value.path(), "rb").read()))
-        rows = {cells[1]: cells for cells in ([c.text for c in row.cells] for table in minutes.tables
-                                              for row in table.rows) if len(cells) == 6}
+        rows = {
+            cells[1]: cells
+            for cells in ([c.text for c in row.cells] for table in minutes.tables for row in table.rows)
+            if len(cells) == 6
+        }
         rows.pop("編號")
         assert len(rows) == 55
         assert rows["111-03"][4:] == ["保留", HTML_NOTE]
@@ -300,9 +320,11 @@ def test_recording_on_the_longest_proposal_keeps_the_step_buttons_on_screen(brow
             button = page.get_by_role("button", name=name)
             expect(button).to_be_visible()
             assert _in_view(button), name
-            assert button.evaluate("e => { const r = e.getBoundingClientRect();"
-                                   " return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)"
-                                   "  ?.closest('button') === e; }"), f"{name} is covered"
+            assert button.evaluate(
+                "e => { const r = e.getBoundingClientRect();"
+                " return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)"
+                "  ?.closest('button') === e; }"
+            ), f"{name} is covered"
     finally:
         context.close()
 

@@ -1,6 +1,7 @@
 """開始新年度 in Chromium at 1280×720 and 390×844: a reader is told the page is the secretariat's and
 gets the sign-in form; the secretariat signs in, sees the preview, has a date outside the year refused
 (the ROC date beside the field says so first) and starts the year. Retrying `expect` only."""
+
 import re
 
 import pytest

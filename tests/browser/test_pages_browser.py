@@ -1,4 +1,5 @@
 """Each page and three cards opened by URL as the first request of a fresh browser context."""
+
 import re
 
 import pytest
@@ -10,21 +11,24 @@ pytestmark = pytest.mark.browser
 NAV = ["總覽", "議題組", "提案列表", "提案單", "跨區支援地圖", "副首長會議"]
 
 
-@pytest.mark.parametrize("path, expected", [
-    ("/", ["各議題組提案狀態", "待辦與待決事項", "縣市視角", "42 案"]),
-    ("/?city=桃園市", ["主辦提案", "254 件", "111-10"]),
-    ("/groups", ["議題組", "新北市政府交通局", "工作會議時間軸"]),
-    ("/groups?group=transport&year=112", ["交通運輸組", "提案（112年度，8 案）", "112-C04"]),
-    ("/groups?group=nope", ["網址中的議題組「nope」不存在"]),
-    ("/proposals", ["提案列表", "符合條件：55 案"]),
-    ("/proposals?group=交通運輸組&year=112", ["符合條件：8 案"]),
-    ("/proposals?q=不存在的字串xyz", ["沒有符合條件的提案"]),
-    ("/card?id=112-J02", ["跨縣市高中職賃居生安全維護合作方案", "具體作法", "部分縣市"]),
-    ("/card?id=112-J17", ["跨區通報支援", "跨區救災救護支援及轉報統計"]),
-    ("/card?id=111-13&year=111", ["會議資料未附提案單", "持續列管原因"]),
-    ("/card?id=999-Z99", ["網址中的提案編號「999-Z99」不存在"]),
-    ("/card", ["請選擇一個提案"]),
-])
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("/", ["各議題組提案狀態", "待辦與待決事項", "縣市視角", "42 案"]),
+        ("/?city=桃園市", ["主辦提案", "254 件", "111-10"]),
+        ("/groups", ["議題組", "新北市政府交通局", "工作會議時間軸"]),
+        ("/groups?group=transport&year=112", ["交通運輸組", "提案（112年度，8 案）", "112-C04"]),
+        ("/groups?group=nope", ["網址中的議題組「nope」不存在"]),
+        ("/proposals", ["提案列表", "符合條件：55 案"]),
+        ("/proposals?group=交通運輸組&year=112", ["符合條件：8 案"]),
+        ("/proposals?q=不存在的字串xyz", ["沒有符合條件的提案"]),
+        ("/card?id=112-J02", ["跨縣市高中職賃居生安全維護合作方案", "具體作法", "部分縣市"]),
+        ("/card?id=112-J17", ["跨區通報支援", "跨區救災救護支援及轉報統計"]),
+        ("/card?id=111-13&year=111", ["會議資料未附提案單", "持續列管原因"]),
+        ("/card?id=999-Z99", ["網址中的提案編號「999-Z99」不存在"]),
+        ("/card", ["請選擇一個提案"]),
+    ],
+)
 def test_page_opens_from_its_url(open_page, path, expected):
     visit = open_page(path)
     visit.shows(*expected)

@@ -8,6 +8,7 @@ its download files live in that process.
 
 Needs PostgreSQL (TEST_DATABASE_URL) and Debian's nginx; skipped without them unless REQUIRE_POSTGRES=1.
 """
+
 import os
 import re
 import shutil
@@ -61,16 +62,30 @@ def replicas(tmp_path_factory):
     databases.require(Path(nginx).exists(), "nginx is not installed (apt-get install nginx)")
     folder = tmp_path_factory.mktemp("replicas")
     secrets = folder / "secrets.toml"
-    secrets.write_text(f'[secretariat.users]\n"測試祕書" = "{auth.hash_password(PASSWORD, rounds=4)}"\n',
-                       encoding="utf-8")
+    secrets.write_text(
+        f'[secretariat.users]\n"測試祕書" = "{auth.hash_password(PASSWORD, rounds=4)}"\n', encoding="utf-8"
+    )
     proxy, *ports = _free_ports(3)
     url = databases.new_url(folder / "store.db")
-    env = dict(os.environ, DATABASE_URL=url, PORT=str(proxy), REPLICA_PORTS=" ".join(map(str, ports)),
-               RUN_DIR=str(folder / "run"), PYTHON=sys.executable)
-    proc = subprocess.Popen([str(ROOT / "deploy" / "replicas.sh"), "--secrets.files", str(secrets)], cwd=ROOT,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    running = SimpleNamespace(proxy=f"http://127.0.0.1:{proxy}", direct=[f"http://127.0.0.1:{p}" for p in ports],
-                              run=folder / "run")
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        PORT=str(proxy),
+        REPLICA_PORTS=" ".join(map(str, ports)),
+        RUN_DIR=str(folder / "run"),
+        PYTHON=sys.executable,
+    )
+    proc = subprocess.Popen(
+        [str(ROOT / "deploy" / "replicas.sh"), "--secrets.files", str(secrets)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    running = SimpleNamespace(
+        proxy=f"http://127.0.0.1:{proxy}", direct=[f"http://127.0.0.1:{p}" for p in ports], run=folder / "run"
+    )
     try:
         deadline = time.monotonic() + 90
         # The replicas first, directly: health checks through nginx before they listen would mark

@@ -1,6 +1,7 @@
 """試算表更新 in Chromium: a group lead signs in, downloads the workbook, edits it as a spreadsheet
 program would save it, uploads it, sees the preview and applies it; at 1280×720 and 390×844. No
 fixed waits: every check is a retrying `expect`."""
+
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -24,8 +25,9 @@ def sheet_server(tmp_path_factory):
 
 
 def _signed_in(browser, url: str, viewport: tuple[int, int]):
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-TW",
-                                  accept_downloads=True)
+    context = browser.new_context(
+        viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-TW", accept_downloads=True
+    )
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort())
     page = context.new_page()
     page.goto(f"{url}/sheet")
@@ -70,8 +72,9 @@ def test_a_lead_downloads_edits_uploads_previews_and_applies(browser, sheet_serv
         page.screenshot(path=tmp_path / "preview.png", full_page=True)
 
         main.get_by_role("button", name="套用 1 項變更").click()
-        expect(main.locator('[data-testid="stAlertContentSuccess"]')).to_contain_text("已套用「交通.xlsx」：1 案",
-                                                                                     timeout=RUN_TIMEOUT)
+        expect(main.locator('[data-testid="stAlertContentSuccess"]')).to_contain_text(
+            "已套用「交通.xlsx」：1 案", timeout=RUN_TIMEOUT
+        )
         _settled(page)
         page.screenshot(path=tmp_path / "applied.png", full_page=True)
         with Session(engine) as s:

@@ -3,6 +3,7 @@
 and end on signing out. The store has one group lead, 窗口甲, of PROPOSAL's sub-group, with a password
 and the e-mail address LEAD_EMAIL; the role of an OIDC sign-in comes from that address.
 No fixed waits: every check is a retrying `expect`."""
+
 import contextlib
 import secrets
 
@@ -37,8 +38,15 @@ def site(tmp_path_factory):
     engine = make_engine(database_url)
     with Session(engine) as s:
         mine = s.get(Proposal, PROPOSAL)
-        accounts.add(s, actor=permissions.OPERATOR, name=LEAD, role=vocab.LEAD, groups=(mine.subgroup_id,),
-                     password_hash=auth.hash_password(PASSWORD, rounds=4), email=LEAD_EMAIL)
+        accounts.add(
+            s,
+            actor=permissions.OPERATOR,
+            name=LEAD,
+            role=vocab.LEAD,
+            groups=(mine.subgroup_id,),
+            password_hash=auth.hash_password(PASSWORD, rounds=4),
+            email=LEAD_EMAIL,
+        )
         other = next(p.id for p in s.exec(select(Proposal).where(Proposal.group_id != mine.group_id)))
     engine.dispose()
     with contextlib.ExitStack() as stack, pytest.MonkeyPatch.context() as patch:
@@ -53,7 +61,9 @@ def site(tmp_path_factory):
             f'cookie_secret = "{secrets.token_hex(32)}"\n'
             'client_id = "beitai-dashboard"\n'
             f'client_secret = "{secrets.token_hex(16)}"\n'
-            f'server_metadata_url = "{provider_url}/.well-known/openid-configuration"\n', encoding="utf-8")
+            f'server_metadata_url = "{provider_url}/.well-known/openid-configuration"\n',
+            encoding="utf-8",
+        )
         proc, url = start_server(folder, "--secrets.files", str(secrets_file), database_url=database_url)
         patch.undo()
         try:
@@ -68,8 +78,7 @@ def context(browser, site):
     """A browser that reaches the dashboard and the provider, nothing else."""
     _, provider_url, _ = site
     context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-TW")
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith((*LOCAL, provider_url))
-                  else r.abort())
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith((*LOCAL, provider_url)) else r.abort())
     yield context
     context.close()
 

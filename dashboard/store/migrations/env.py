@@ -1,5 +1,6 @@
 """Alembic environment: migrations run on the connection `dashboard.schema` hands over, or on
 DATABASE_URL when an operator runs the `alembic` command."""
+
 from alembic import context
 from sqlalchemy import DateTime
 from sqlmodel import SQLModel
@@ -22,8 +23,13 @@ def render_item(kind: str, item, autogen_context):
 
 def run(connection) -> None:
     # render_as_batch: SQLite can only change a table by copying it, which batch mode does.
-    context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=True, compare_type=True, render_item=render_item)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_item,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
