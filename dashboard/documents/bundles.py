@@ -11,18 +11,16 @@ from datetime import datetime
 
 import pandas as pd
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Pt
 from sqlmodel import Session
 
-from dashboard.documents import card_docx, minutes
+from dashboard.documents import card_docx, word
 from dashboard.domain import cycles, dates, frames, lookup, queries, vocab
 from dashboard.domain.dates import roc_datetime
 from dashboard.store.models import City, WorkGroup
 
 CONTENTS_WIDTHS_CM = [1.3, 1.9, 3.0, 3.8, 5.7, 1.3]
-CONTENTS_SIZE = Pt(10.5)  # 八縣市共同合作 and 文化教育組／教育組 on one line each
+CONTENTS_PT = 10.5  # 八縣市共同合作 and 文化教育組／教育組 on one line each
 CONTENTS_HEADER = ["序號", "編號", "類別", "議題組", "提案名稱", "頁次"]
 
 
@@ -126,83 +124,6 @@ def _bookmark_name(number: int) -> str:
     return f"card_{number}"
 
 
-def _bookmark(paragraph, number: int) -> None:
-    """Mark a card's heading, so that the contents list can name its page."""
-    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
-    start.set(qn("w:id"), str(number))
-    start.set(qn("w:name"), _bookmark_name(number))
-    end.set(qn("w:id"), str(number))
-    properties = paragraph._p.pPr  # w:pPr must stay the paragraph's first child
-    if properties is None:
-        paragraph._p.insert(0, start)
-    else:
-        properties.addnext(start)
-    paragraph._p.append(end)
-
-
-def _page_ref(paragraph, number: int) -> None:
-    """A PAGEREF field: the page of the card's heading, filled in when the document is laid out
-    (LibreOffice does so itself; Word on opening, as the settings ask it to update fields)."""
-    for kind, text in (
-        ("begin", None),
-        ("instr", f" PAGEREF {_bookmark_name(number)} \\h "),
-        ("separate", None),
-        ("text", ""),
-        ("end", None),
-    ):
-        run = paragraph.add_run()
-        if kind == "instr":
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = text
-            run._r.append(element)
-        elif kind == "text":
-            run.text = text
-        else:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-            run._r.append(element)
-
-
-# The elements that follow w:updateFields in w:settings (ECMA-376 CT_Settings is a sequence; Word
-# refuses a file whose settings are out of order).
-_AFTER_UPDATE_FIELDS = (
-    "hdrShapeDefaults",
-    "footnotePr",
-    "endnotePr",
-    "compat",
-    "docVars",
-    "rsids",
-    "mathPr",
-    "attachedSchema",
-    "themeFontLang",
-    "clrSchemeMapping",
-    "doNotIncludeSubdocsInStats",
-    "doNotAutoCompressPictures",
-    "forceUpgrade",
-    "captions",
-    "readModeInkLockDown",
-    "smartTagType",
-    "schemaLibrary",
-    "shapeDefaults",
-    "doNotEmbedSmartTags",
-    "decimalSymbol",
-    "listSeparator",
-)
-
-
-def _update_fields_on_open(document) -> None:
-    """Ask Word to fill in the page references when it opens the file."""
-    settings = document.settings.element
-    element = OxmlElement("w:updateFields")
-    element.set(qn("w:val"), "true")
-    later = next((child for child in settings if child.tag in {qn(f"w:{name}") for name in _AFTER_UPDATE_FIELDS}), None)
-    if later is None:
-        settings.append(element)
-    else:
-        later.addprevious(element)
-
-
 def track_summary(rows: pd.DataFrame) -> str:
     """「111年度列管案 13 案、請求中央協助 8 案、八縣市共同合作 34 案」 (tracks present only)."""
     counts = frames.track_counts(rows)
@@ -212,7 +133,7 @@ def track_summary(rows: pd.DataFrame) -> str:
 
 def bundle_docx(session: Session, bundle: Bundle, *, now: datetime | None = None) -> bytes:
     """Cover line, contents list, then every card on a page of its own (card_docx)."""
-    document = card_docx.new_document()
+    document = word.new_document()
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = title.add_run(f"{bundle.year}年度「北臺區域發展推動委員會」\n{bundle.title}　合作提案單彙編")
@@ -225,19 +146,20 @@ def bundle_docx(session: Session, bundle: Bundle, *, now: datetime | None = None
     heading = document.add_paragraph()
     heading.add_run("目錄").bold = True
     if count:
-        contents = minutes._table(document, CONTENTS_HEADER, _contents_rows(bundle), CONTENTS_WIDTHS_CM)
+        rows = _contents_rows(bundle)
+        widths = word.fit_column(CONTENTS_WIDTHS_CM, 1, [r[1] for r in rows], CONTENTS_PT, taking_from=4)
+        contents = word.grid(document, CONTENTS_HEADER, rows, widths, size_pt=CONTENTS_PT)
         for number, row in enumerate(contents.rows[1:], start=1):
-            _page_ref(row.cells[-1].paragraphs[0], number)
-        for row in contents.rows:
-            for cell in row.cells:
-                for run in cell.paragraphs[0].runs:
-                    run.font.size = CONTENTS_SIZE
-        _update_fields_on_open(document)
+            page = row.cells[-1].paragraphs[0]
+            word.page_ref(page, _bookmark_name(number))
+            for run in page.runs:
+                run.font.size = Pt(CONTENTS_PT)
+        word.update_fields_on_open(document)
     else:
         document.add_paragraph("本年度沒有符合的提案。")
     for number, heading in enumerate(card_docx.add_cards(document, session, proposal_ids=bundle.ids), start=1):
-        _bookmark(heading, number)
-    return card_docx.to_bytes(document)
+        word.bookmark(heading, _bookmark_name(number), number)  # the contents list names its page
+    return word.to_bytes(document)
 
 
 def file_name(bundle: Bundle) -> str:

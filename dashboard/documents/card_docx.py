@@ -2,7 +2,7 @@
 
 API (stable; other documents build on it):
 
-    document = card_docx.new_document()          # A4 portrait, 標楷體, page numbers (as the minutes)
+    document = card_docx.new_document()          # word.new_document: A4 portrait, 標楷體, page numbers
     card_docx.add_card(document, session, *, proposal_id, page_break_before=False)  -> heading paragraph
     card_docx.add_cards(document, session, *, proposal_ids)   # each card on a page of its own -> headings
     card_docx.cards_docx(session, *, proposal_ids) -> bytes   # the three above, saved
@@ -16,14 +16,11 @@ proposal has no paper card; it gets the same heading and the rows the tracking l
 add_card raises LookupError for an unknown proposal id.
 """
 
-import io
-
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 from sqlmodel import Session
 
-from dashboard.documents import minutes
+from dashboard.documents import word
 from dashboard.domain import queries, vocab
 from dashboard.domain.dates import roc_date, roc_period
 from dashboard.domain.decisions import recorded_label
@@ -31,17 +28,12 @@ from dashboard.domain.frames import AID_KINDS
 
 CHECKED, UNCHECKED = "■", "☐"
 LABEL_WIDTH_CM = 3.2
-CARD_WIDTHS_CM = [LABEL_WIDTH_CM, minutes.TEXT_WIDTH_CM - LABEL_WIDTH_CM]
+CARD_WIDTHS_CM = [LABEL_WIDTH_CM, word.TEXT_WIDTH_CM - LABEL_WIDTH_CM]
 GRID_COLUMNS = 4  # the paper's 2×4 city grid
 NOT_FILLED = "（未填）"
 
 
-def new_document():
-    """An empty A4 portrait document with the minutes' fonts and page numbers."""
-    document = Document()
-    minutes._set_fonts(document)
-    minutes._set_page(document)
-    return document
+new_document = word.new_document  # part of this module's API: an empty A4 document to add cards to
 
 
 def box(label: str, checked: bool) -> str:
@@ -122,33 +114,22 @@ def progress_rows(card: queries.Card) -> list[tuple[str, list[str]]]:
 
 
 def _label_table(document, rows: list[tuple[str, list[str]]]):
-    table = minutes._table(document, ["", ""], [], CARD_WIDTHS_CM)
-    table._tbl.remove(table.rows[0]._tr)  # no header row: the paper card is label | content
+    """The paper card's label | content table, with no header row; a long field may continue on the
+    next page."""
+    table = word.grid(document, None, [], CARD_WIDTHS_CM, rows_may_split=True)
     for label, lines in rows:
         cells = table.add_row().cells
-        cells[0].text = label
-        cells[0].paragraphs[0].runs[0].bold = True
-        cells[1].text = lines[0] if lines else ""
-        for line in lines[1:]:
-            cells[1].add_paragraph(line)
-        for cell, width in zip(cells, CARD_WIDTHS_CM):
-            cell.width = Cm(width)
-            for paragraph in cell.paragraphs:
-                paragraph.paragraph_format.space_before = Pt(0)
+        word.fill(cells[0], label, bold=True)
+        word.fill(cells[1], "\n".join(lines))
+    word.set_widths(table, CARD_WIDTHS_CM)
     return table
-
-
-def _heading(document, text: str) -> None:
-    paragraph = document.add_paragraph()
-    paragraph.add_run(text).bold = True
-    paragraph.paragraph_format.keep_with_next = True
 
 
 def _figure_tables(document, card: queries.Card) -> None:
     """The proposal's figures (indicators, cross-border mutual aid), as on the dashboard's card."""
     names = {c.code: c.name for c in card.card_cities}
     if card.indicators:
-        _heading(document, "相關數據")
+        word.heading(document, "相關數據")
         rows = [
             [
                 i.label,
@@ -160,16 +141,16 @@ def _figure_tables(document, card: queries.Card) -> None:
             ]
             for i in card.indicators
         ]
-        minutes._table(
+        word.grid(
             document, ["項目", "縣市", "對方縣市", "數值", "期間／日期", "備註"], rows, [4.0, 1.8, 1.8, 2.6, 3.6, 3.2]
         )
     if card.mutual_aid:
         first = card.mutual_aid[0]
-        _heading(document, f"跨區救災救護支援及轉報統計（{roc_period(first.period_start, first.period_end)}）")
+        word.heading(document, f"跨區救災救護支援及轉報統計（{roc_period(first.period_start, first.period_end)}）")
         rows = [
             [names[m.from_city], names[m.to_city], str(m.fire), str(m.ambulance), str(m.relay)] for m in card.mutual_aid
         ]
-        minutes._table(document, ["請求縣市", "支援縣市", *AID_KINDS.values()], rows, [3.4, 3.4, 3.4, 3.4, 3.4])
+        word.grid(document, ["請求縣市", "支援縣市", *AID_KINDS.values()], rows, [3.4, 3.4, 3.4, 3.4, 3.4])
 
 
 def add_card(document, session: Session, *, proposal_id: str, page_break_before: bool = False):
@@ -194,7 +175,7 @@ def add_card(document, session: Session, *, proposal_id: str, page_break_before:
         )
         note.runs[0].font.size = Pt(10)
     _label_table(document, card_rows(card))
-    _heading(document, "辦理情形")
+    word.heading(document, "辦理情形")
     _label_table(document, progress_rows(card))
     _figure_tables(document, card)
     return head
@@ -213,13 +194,7 @@ def add_cards(document, session: Session, *, proposal_ids: list[str]) -> list:
     ]
 
 
-def to_bytes(document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def cards_docx(session: Session, *, proposal_ids: list[str]) -> bytes:
     document = new_document()
     add_cards(document, session, proposal_ids=proposal_ids)
-    return to_bytes(document)
+    return word.to_bytes(document)

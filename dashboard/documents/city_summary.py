@@ -18,7 +18,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 from sqlmodel import Session
 
-from dashboard.documents import bundles, card_docx, minutes
+from dashboard.documents import bundles, word
 from dashboard.domain import cycles, dates, flows, frames, meeting, queries, vocab
 from dashboard.domain.dates import roc_date, roc_datetime
 from dashboard.store.models import City, Meeting
@@ -123,14 +123,20 @@ def summary(session: Session, *, city: str, year: int | None = None) -> CitySumm
 
 # --- the page ---------------------------------------------------------------------------------
 
-SMALL = Pt(9.5)
+SMALL_PT = 9.5
+SMALL = Pt(SMALL_PT)
+DECISION_WIDTHS_CM = [2.4, 1.2, 10.0, 3.4]
+WAITING_WIDTHS_CM = [4.6, 1.2, 11.2]
 
 
 def _ids_text(ids: list[str]) -> str:
+    """The ids, a line of them at a time: a line ends between two ids, never inside one."""
     if not ids:
         return "—"
-    shown = "、".join(ids[:IDS_SHOWN])
-    return shown + (f" 等 {len(ids)} 案" if len(ids) > IDS_SHOWN else "")
+    shown = ids[:IDS_SHOWN]
+    if len(ids) > IDS_SHOWN:
+        shown[-1] += f" 等 {len(ids)} 案"
+    return "\n".join(word.lines_within(shown, "、", WAITING_WIDTHS_CM[2], SMALL_PT))
 
 
 def _resolution_text(counts: Counter) -> str:
@@ -142,25 +148,13 @@ def _decision_text(line: DecisionLine) -> str:
         return "—"
     if line.groups and line.label == "新增提案":
         return "、".join(f"{group} {n}" for group, n in line.groups)
-    pairs = [f"{i} {t}" for i, t in zip(line.ids, line.titles)]
-    text = "；".join(pairs[:TITLES_SHOWN])
-    return text + (f"；等 {len(pairs)} 案" if len(pairs) > TITLES_SHOWN else "")
+    pairs = [f"{i} {t}" for i, t in zip(line.ids, line.titles)]  # each on a line of its own: ids start lines
+    text = "；\n".join(pairs[:TITLES_SHOWN])
+    return text + (f"；\n等 {len(pairs)} 案" if len(pairs) > TITLES_SHOWN else "")
 
 
 def _small_table(document, header, rows, widths):
-    table = minutes._table(document, header, rows, widths)
-    for row in table.rows:
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size = SMALL
-    return table
-
-
-def _heading(document, text: str) -> None:
-    paragraph = document.add_paragraph()
-    paragraph.add_run(text).bold = True
-    paragraph.paragraph_format.keep_with_next = True
+    return word.grid(document, header, rows, widths, size_pt=SMALL_PT)
 
 
 def _line(document, text: str) -> None:
@@ -171,7 +165,7 @@ def _line(document, text: str) -> None:
 
 def summary_docx(data: CitySummary, *, now: datetime | None = None) -> bytes:
     """The summary on one A4 portrait page."""
-    document = card_docx.new_document()
+    document = word.new_document()
     for section in document.sections:
         section.top_margin = section.bottom_margin = Cm(1.6)
     title = document.add_paragraph()
@@ -187,7 +181,7 @@ def summary_docx(data: CitySummary, *, now: datetime | None = None) -> bytes:
 
     counts = data.counts
     total = counts.loc[TOTAL]
-    _heading(document, "一、提案概況")
+    word.heading(document, "一、提案概況")
     _line(
         document,
         f"本年度{data.city.name}主辦或參與合作之提案共 {total['案數']} 案：主辦 {total[LEAD]} 案、"
@@ -200,26 +194,26 @@ def summary_docx(data: CitySummary, *, now: datetime | None = None) -> bytes:
         COUNT_WIDTHS_CM,
     )
 
-    _heading(document, "二、本次會議決議事項")
+    word.heading(document, "二、本次會議決議事項")
     if data.decisions:
         _small_table(
             document,
             ["項目", "案數", "提案", "決議情形"],
             [[d.label, str(len(d.ids)), _decision_text(d), _resolution_text(d.resolutions)] for d in data.decisions],
-            [2.4, 1.2, 10.0, 3.4],
+            DECISION_WIDTHS_CM,
         )
     else:
         _line(document, f"本年度會議沒有涉及{data.city.name}之待決議提案。")
 
-    _heading(document, "三、待處理事項")
+    word.heading(document, "三、待處理事項")
     _small_table(
         document,
         ["項目", "案數", "提案編號"],
         [[label, str(len(ids)), _ids_text(ids)] for label, _, ids in data.waiting],
-        [4.6, 1.2, 11.2],
+        WAITING_WIDTHS_CM,
     )
 
-    _heading(document, "四、跨區合作數據" + (f"（{data.aid_period}）" if data.aid_period else ""))
+    word.heading(document, "四、跨區合作數據" + (f"（{data.aid_period}）" if data.aid_period else ""))
     aid = data.aid
     if data.aid_period:
         _small_table(
@@ -237,7 +231,7 @@ def summary_docx(data: CitySummary, *, now: datetime | None = None) -> bytes:
             f"他縣市社工參加{data.city.name}開設之課程 {data.social.in_count} 位。",
         )
     _line(document, f"提案清單與各案提案單見「{data.city.name}合作提案單彙編」（儀表板「文件下載」頁）。")
-    return card_docx.to_bytes(document)
+    return word.to_bytes(document)
 
 
 def file_name(city: str, year: int) -> str:

@@ -4,26 +4,18 @@ Every proposal on the decision list appears in the minutes, with the decision in
 「未決議」; the workbook also carries every earlier change.
 """
 
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 from sqlmodel import Session
 
-from dashboard.documents import sheets
+from dashboard.documents import sheets, word
 from dashboard.domain import agenda, dates, decisions, meeting, meeting_record, vocab
 from dashboard.domain.dates import roc_date, roc_datetime
 from dashboard.store.models import Decision, MeetingRecord
 
-FONT_EAST_ASIA = "標楷體"  # the customary face of Taiwanese official documents
-FONT_LATIN = "Times New Roman"
 CHINESE_NUMERALS = "一二三四五六七八九十"
 CONCLUSION_LINES = 6  # empty lines left for the chair's conclusions when none are given
 
@@ -65,93 +57,9 @@ def collect(session: Session, *, now: datetime | None = None, year: int | None =
 
 # --- .docx ----------------------------------------------------------------------------------
 
-PAGE_WIDTH_CM, PAGE_HEIGHT_CM = 21.0, 29.7  # A4 portrait
-MARGIN_CM = 2.0
-TEXT_WIDTH_CM = PAGE_WIDTH_CM - 2 * MARGIN_CM  # every table's widths add up to this
 AGENDA_WIDTHS_CM = [3.0, 1.4, 12.6]
 DECISION_WIDTHS_CM = [1.4, 1.9, 2.6, 5.9, 2.2, 3.0]
 ATTENDANCE_WIDTHS_CM = [3.0, 14.0]
-
-
-def _set_fonts(document) -> None:
-    style = document.styles["Normal"]
-    style.font.name = FONT_LATIN
-    style.font.size = Pt(12)
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT_EAST_ASIA)
-    style.paragraph_format.space_before = Pt(6)  # air between a table and the heading below it
-    style.paragraph_format.space_after = Pt(0)
-
-
-def _set_page(document) -> None:
-    for section in document.sections:
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Cm(PAGE_WIDTH_CM), Cm(PAGE_HEIGHT_CM)
-        section.left_margin = section.right_margin = Cm(MARGIN_CM)
-        section.top_margin = section.bottom_margin = Cm(2.2)
-        _page_numbers(section.footer.paragraphs[0])
-
-
-def _field(paragraph, instruction: str) -> None:
-    """A Word field (PAGE, NUMPAGES) whose value the word processor fills in when it lays out pages."""
-    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"), ("end", None)):
-        run = paragraph.add_run()
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        elif text == instruction:
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = f" {instruction} "
-        else:
-            run.text = text
-            continue
-        run._r.append(element)
-
-
-def _page_numbers(paragraph) -> None:
-    """「第 3 頁，共 7 頁」, centred in the footer."""
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.add_run("第 ")
-    _field(paragraph, "PAGE")
-    paragraph.add_run(" 頁，共 ")
-    _field(paragraph, "NUMPAGES")
-    paragraph.add_run(" 頁")
-    for run in paragraph.runs:
-        run.font.size = Pt(10)
-
-
-def _row_property(row, name: str) -> None:
-    element = OxmlElement(name)
-    element.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(element)
-
-
-def _table(document, header: list[str], rows: list[list[str]], widths_cm: list[float]):
-    """A grid table with fixed column widths; the header row repeats on every page and no row
-    breaks across pages."""
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False  # fixed layout: the widths below, not the longest text, decide
-    for cell, text in zip(table.rows[0].cells, header):
-        cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
-    _row_property(table.rows[0], "w:tblHeader")
-    for values in rows:
-        row = table.add_row()
-        _row_property(row, "w:cantSplit")
-        for cell, text in zip(row.cells, values):
-            cell.text = text
-    for row in table.rows:
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                paragraph.paragraph_format.space_before = Pt(0)
-    for column, width in zip(table.columns, widths_cm):
-        column.width = Cm(width)  # the grid, read by LibreOffice
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_cm):
-            cell.width = Cm(width)  # each cell, read by Word
-    return table
 
 
 def _organisers(info: meeting.MeetingInfo) -> str:
@@ -209,9 +117,7 @@ def minutes_docx(data: MinutesData) -> bytes:
     """The draft minutes as a .docx file: A4 portrait, page numbers in the footer."""
     m = data.info.meeting
     record = data.record
-    document = Document()
-    _set_fonts(document)
-    _set_page(document)
+    document = word.new_document()
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = title.add_run(f"{m.name}\n會議紀錄（草案）")
@@ -224,12 +130,17 @@ def minutes_docx(data: MinutesData) -> bytes:
     document.add_paragraph(f"{next(headings)}、主席：{m.chair_org} {m.chair}　　　　　　紀錄：{taker}")
     document.add_paragraph(f"{next(headings)}、{_organisers(data.info)}")
     document.add_paragraph(f"{next(headings)}、出（列）席單位及人員：各縣市代表如下表，其餘詳簽到表")
-    _table(document, ["縣市", "出席人員"], [[city, who] for city, who in data.attendance], ATTENDANCE_WIDTHS_CM)
+    word.grid(document, ["縣市", "出席人員"], [[city, who] for city, who in data.attendance], ATTENDANCE_WIDTHS_CM)
     document.add_paragraph(f"{next(headings)}、會議議程：")
-    _table(document, ["時間", "分鐘", "議程"], _agenda_rows(data.info), AGENDA_WIDTHS_CM)
+    agenda_rows = _agenda_rows(data.info)
+    widths = word.fit_column(AGENDA_WIDTHS_CM, 0, [r[0] for r in agenda_rows], word.BODY_PT, taking_from=2)
+    word.grid(document, ["時間", "分鐘", "議程"], agenda_rows, widths)
 
     document.add_paragraph(f"{next(headings)}、年度合作方案決議：")
     document.add_paragraph(_summary(data))
+    decision_widths = word.fit_column(  # the 編號 column: every id on one line
+        DECISION_WIDTHS_CM, 1, [e.id for e in meeting.all_entries(data.sections)], word.BODY_PT, taking_from=3
+    )
     parts: list[str] = []
     for section in data.sections:
         if section.part not in parts:
@@ -238,19 +149,17 @@ def minutes_docx(data: MinutesData) -> bytes:
             document.add_paragraph(f"（{numeral(len(parts))}）{section.part}（共 {count} 案）")
         heading = document.add_paragraph(f"{section.label}（{len(section.entries)} 案）")
         heading.paragraph_format.keep_with_next = True
-        _table(
+        word.grid(
             document,
             ["項次", "編號", "議題組", "提案名稱", "決議", "備註"],
             _decision_rows(section, data.decided),
-            DECISION_WIDTHS_CM,
+            decision_widths,
         )
 
     document.add_paragraph(f"{next(headings)}、主席結論：").paragraph_format.keep_with_next = True
     conclusions = record.conclusions if record else ""
-    box = _table(document, [conclusions if conclusions else "\n" * (CONCLUSION_LINES - 1)], [], [TEXT_WIDTH_CM])
-    for run in box.cell(0, 0).paragraphs[0].runs:
-        run.bold = False
-    box.rows[0]._tr.trPr.remove(box.rows[0]._tr.trPr[0])  # one cell of text, not a header
+    box_text = conclusions if conclusions else "\n" * (CONCLUSION_LINES - 1)
+    word.grid(document, None, [[box_text]], [word.TEXT_WIDTH_CM], rows_may_split=True)  # a box to write in
     end = data.info.agenda[-1].start if data.info.agenda else None
     document.add_paragraph(f"{next(headings)}、散會：" + (f"（預定 {end.hour}時{end.minute:02d}分）" if end else ""))
     footer = document.add_paragraph(
@@ -258,10 +167,7 @@ def minutes_docx(data: MinutesData) -> bytes:
         "各案決議以最後一次紀錄為準，歷次變更見決議紀錄試算表。"
     )
     footer.runs[0].font.size = Pt(9)
-
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return word.to_bytes(document)
 
 
 # --- .xlsx ----------------------------------------------------------------------------------

@@ -8,17 +8,15 @@ Which proposals and which meeting belong to the cycle is dashboard/domain/cycles
 is written here. A cycle the store does not hold raises PacketError with a one-line reason.
 """
 
-import io
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Cm, Pt
 from sqlmodel import Session, select
 
-from dashboard.documents import card_docx
-from dashboard.documents.minutes import _row_property, numeral
+from dashboard.documents import card_docx, word
+from dashboard.documents.minutes import numeral
 from dashboard.domain import agenda, cycles, vocab
 from dashboard.domain.dates import roc_date, roc_period, roc_year
 from dashboard.store.models import (
@@ -326,38 +324,9 @@ def _page_break(document) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _fill(cell, text: str, *, size: float, bold: bool = False) -> None:
-    """A cell's text, one paragraph per line."""
-    lines = (text or "").split("\n")
-    cell.text = ""
-    for index, line in enumerate(lines):
-        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-        paragraph.paragraph_format.space_before = Pt(0)
-        run = paragraph.add_run(line)
-        run.font.size = Pt(size)
-        run.bold = bold
-
-
 def _grid(container, header, rows, widths_cm, *, size: float = TABLE_FONT_PT):
-    """A grid table with fixed widths and the header repeated on every page; rows may break across
-    pages, as the long progress texts do in the printed packet."""
-    table = container.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for cell, text in zip(table.rows[0].cells, header):
-        _fill(cell, text, size=size, bold=True)
-    _row_property(table.rows[0], "w:tblHeader")
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, values):
-            _fill(cell, text, size=size)
-    for column, width in zip(table.columns, widths_cm):
-        column.width = Cm(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_cm):
-            cell.width = Cm(width)
-    return table
+    """The packet's tables: rows may break across pages, as the long progress texts do when printed."""
+    return word.grid(container, header, rows, widths_cm, size_pt=size, rows_may_split=True)
 
 
 def _figures(cell, note: str | None, figures: list[FigureTable]) -> None:
@@ -413,9 +382,10 @@ def _agenda_section(document, data: PacketData) -> None:
         rows.append(
             (span, f"{item.minutes} mins" if item.minutes else "", title + (f"\n{item.note}" if item.note else ""))
         )
-    table = _grid(document, ("時間", "", "主題（內容）"), rows, AGENDA_WIDTHS)
+    widths = word.fit_column(AGENDA_WIDTHS, 0, [r[0] for r in rows], TABLE_FONT_PT, taking_from=2)
+    table = _grid(document, ("時間", "", "主題（內容）"), rows, widths)
     heading = table.cell(0, 0).merge(table.cell(0, 1))  # 時間 spans the time and the length
-    _fill(heading, "時間", size=TABLE_FONT_PT, bold=True)
+    word.fill(heading, "時間", size_pt=TABLE_FONT_PT, bold=True)
 
 
 def _log_section(document, data: PacketData) -> None:
@@ -438,7 +408,7 @@ def _merge_repeats(table, column: int) -> None:
             if index - start > 1:
                 text = rows[start].cells[column].text
                 merged = rows[start].cells[column].merge(rows[index - 1].cells[column])
-                _fill(merged, text, size=TABLE_FONT_PT)
+                word.fill(merged, text, size_pt=TABLE_FONT_PT)
             start = index
 
 
@@ -534,7 +504,7 @@ def _back_page(document, data: PacketData) -> None:
 def packet_docx(session: Session, *, year: int) -> bytes:
     """The packet of cycle `year` as a .docx (A4 portrait, page numbers in the footer)."""
     data = collect(session, year=year)
-    document = card_docx.new_document()  # A4 portrait, 標楷體, page numbers: as the minutes and the cards
+    document = word.new_document()  # A4 portrait, 標楷體, page numbers: as the minutes and the cards
     _title(document, data)
     _agenda_section(document, data)
     _page_break(document)
@@ -543,9 +513,7 @@ def packet_docx(session: Session, *, year: int) -> bytes:
     _discussion_section(document, data)
     card_docx.add_cards(document, session, proposal_ids=data.card_ids)  # each from a new page
     _back_page(document, data)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return word.to_bytes(document)
 
 
 def file_name(meeting_name: str) -> str:
