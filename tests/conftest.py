@@ -14,6 +14,7 @@ from dashboard.datafiles import build
 from dashboard.store.config import DATA_DIR
 from dashboard.store.db import make_engine
 from tests import databases
+from tests.rendering import printed  # noqa: F401  (the documents LibreOffice prints, once a session)
 
 ROOT = Path(__file__).resolve().parent.parent
 

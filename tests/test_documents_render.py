@@ -1,113 +1,24 @@
-"""The minutes (.docx) and the workbooks (.xlsx) as LibreOffice prints them: A4 paper in the intended
-orientation, a sane number of pages, page numbers filled in, table headers on every page.
+"""The generated documents as LibreOffice prints them (tests/rendering.py: one conversion per
+session): the minutes and the workbooks on A4 paper in the intended orientation, a sane number of
+pages, page numbers filled in, table headers on every page; in every Word document, ids and times
+on one line and the office's faces.
 
-Needs LibreOffice (`soffice`) and poppler-utils (`pdfinfo`, `pdftotext`). Skipped without them,
-unless REQUIRE_LIBREOFFICE=1 or REQUIRE_BROWSER=1 (CI), in which case the test fails.
+Needs LibreOffice (`soffice`) and poppler-utils (`pdfinfo`, `pdftotext`, `pdffonts`). Skipped without
+them, unless REQUIRE_LIBREOFFICE=1 or REQUIRE_BROWSER=1 (CI), in which case the test fails.
 """
 
-import os
 import re
-import shutil
-import subprocess
-from datetime import UTC, datetime
 
 import pytest
-from sqlmodel import Session
 
-from dashboard.documents import export, minutes
-from dashboard.domain import decisions, meeting, meeting_record, queries
-from dashboard.domain.permissions import Actor
-from dashboard.store.db import make_engine
-from tests import databases
+from tests.rendering import A4, fonts
 
-A4 = (595, 842)  # points
 ID = re.compile(r"\b11[12]-(?:[CJ]\d\d|\d\d)\b")
-T0 = datetime(2023, 8, 8, 7, 12, tzinfo=UTC)
-
-
-def _require(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        if "1" in (os.environ.get("REQUIRE_LIBREOFFICE"), os.environ.get("REQUIRE_BROWSER")):
-            pytest.fail(f"{tool} is required but not installed")
-        pytest.skip(f"{tool} is not installed")
-    return path
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory) -> dict[str, list[str]]:
-    """name -> the text of each printed page, for the minutes, the decisions workbook and the list."""
-    soffice = _require("soffice")
-    _require("pdfinfo")
-    _require("pdftotext")
-    folder = tmp_path_factory.mktemp("render")
-    with databases.database(folder / "store.db", loaded=True) as url:
-        engine = make_engine(url)
-        files = _documents(engine)
-        engine.dispose()
-    for name, content in files.items():
-        (folder / name).write_bytes(content)
-    profile = (folder / "profile").as_uri()  # a private profile: parallel runs do not clash
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            *[str(folder / name) for name in files],
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return {name: _pages(folder / (name.rsplit(".", 1)[0] + ".pdf")) for name in files}
-
-
-def _documents(engine) -> dict[str, bytes]:
-    """The three documents, from a store with three decisions and a meeting record."""
-    with Session(engine) as s:
-        cities = queries.cities(s)
-        for proposal_id in ("111-01", "112-J03", "112-J34"):
-            decisions.record(
-                s,
-                proposal_id=proposal_id,
-                resolution="修正後通過",
-                actor=Actor.secretariat("祕書甲"),
-                now=T0,
-                note="請主辦機關依與會意見修正後辦理，並於下次會議報告辦理情形。" * 3,
-            )
-        meeting_record.record(
-            s,
-            meeting_id=meeting.meeting_info(s).meeting.id,
-            actor=Actor.secretariat("祕書甲"),
-            now=T0,
-            minutes_taker="王小明",
-            attendance={c.code: "副首長 ○○○" for c in cities},
-            conclusions="一、各案依決議辦理。\n二、下次會議由桃園市主辦。",
-        )
-        frame = queries.proposals_frame(s)
-    return {
-        "minutes.docx": minutes.docx_from(engine),
-        "decisions.xlsx": minutes.xlsx_from(engine),
-        "proposals.xlsx": export.xlsx_bytes(export.proposals_download(frame)),
-    }
-
-
-def _pages(pdf) -> list[tuple[tuple[int, int], str]]:
-    """(page size in points, text) for each page."""
-    info = subprocess.run(
-        ["pdfinfo", "-f", "1", "-l", "999", str(pdf)], check=True, capture_output=True, text=True, timeout=60
-    ).stdout
-    sizes = [
-        (round(float(w)), round(float(h))) for w, h in re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+) pts", info)
-    ]
-    texts = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True, timeout=60
-    ).stdout.split("\f")[: len(sizes)]
-    return list(zip(sizes, texts))
+def pdfs(printed) -> dict[str, list[tuple[tuple[int, int], str]]]:
+    return printed.pages
 
 
 def test_the_minutes_print_on_a4_portrait_with_page_numbers_and_repeated_headers(pdfs):
@@ -130,3 +41,41 @@ def test_the_workbooks_print_on_a4_landscape_with_the_header_on_every_page(pdfs,
     assert {size for size, _ in pages} == {(A4[1], A4[0])}
     assert all(header in text for _, text in pages)
     assert all(re.search(rf"第 \d+ 頁，共 {len(pages)} 頁", text) for _, text in pages)
+
+
+# A line that ends inside an id (「112-」, 「111-」) or a time span (「14:00–」), or that starts with an id's
+# tail (「C06」, 「J17」): word processors may break after a hyphen or a dash, so ids and times must sit
+# in columns wide enough for them and lists of ids must break between ids.
+BROKEN = re.compile(r"(?<![\w-])1\d\d-(?=\s|$)|(?<![\w-])[CJ]\d\d\b|\d:\d\d[-–](?=\s|$)")
+WORD_DOCUMENTS = ["minutes.docx", "packet.docx", "bundle.docx", "city summaries"]
+
+
+def _word_documents(printed, kind: str) -> dict[str, list[tuple[tuple[int, int], str]]]:
+    if kind == "city summaries":
+        return {name: pages for name, pages in printed.pages.items() if name.startswith("city")}
+    return {kind: printed.pages[kind]}
+
+
+@pytest.mark.parametrize("kind", WORD_DOCUMENTS)
+def test_no_id_or_time_breaks_across_lines(printed, kind):
+    documents = _word_documents(printed, kind)
+    broken = [
+        f"{name} p.{number}: {line.strip()}"
+        for name, pages in documents.items()
+        for number, (_, text) in enumerate(pages, start=1)
+        for line in text.splitlines()
+        if BROKEN.search(line)
+    ]
+    assert broken == []
+    whole = "".join(text for pages in documents.values() for _, text in pages)
+    assert ID.search(whole), "the document prints ids at all"
+
+
+@pytest.mark.parametrize("kind", WORD_DOCUMENTS)
+def test_the_documents_print_in_kai_for_chinese_and_times_for_latin(printed, kind):
+    """標楷體 prints as AR PL KaitiM Big5 (PostScript name ZenKai-Medium), Times New Roman as
+    Liberation Serif (deploy/fonts.conf); another face for either means the widths the columns are
+    sized for are not the printed ones. (A symbol the Kai face lacks, such as ☐, may come from another.)"""
+    for name in _word_documents(printed, kind):
+        faces = fonts(printed.pdf(name))
+        assert {"ZenKai-Medium", "LiberationSerif"} <= faces, f"{name}: {sorted(faces)}"

@@ -5,7 +5,6 @@ its protection and drop-downs and reads back with no change. Needs LibreOffice a
 
 import io
 import re
-import subprocess
 
 import pytest
 from openpyxl import load_workbook
@@ -14,8 +13,8 @@ from sqlmodel import Session
 from dashboard.documents import sheet_import, update_sheet
 from dashboard.domain.permissions import Actor
 from dashboard.store.db import make_engine
-from tests import databases
-from tests.test_documents_render import A4, _pages, _require
+from tests import databases, rendering
+from tests.rendering import A4
 from tests.test_update_sheet import cycle_of_data, data_proposals
 
 SECRETARIAT = Actor(name="祕書甲", role="secretariat")
@@ -24,33 +23,17 @@ SECRETARIAT = Actor(name="祕書甲", role="secretariat")
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """(the store's URL, the workbook of every group, its PDF pages, the workbook as LibreOffice saves it)."""
-    soffice = _require("soffice")
-    _require("pdfinfo")
-    _require("pdftotext")
+    for tool in ("soffice", "pdfinfo", "pdftotext"):
+        rendering.require(tool)
     folder = tmp_path_factory.mktemp("sheet-render")
     with databases.database(folder / "store.db", loaded=True) as url:
         engine = make_engine(url)
         with Session(engine) as s:
             data = update_sheet.workbook(s, scope=update_sheet.Scope(cycle_of_data(), None))
         (folder / "update.xlsx").write_bytes(data)
-        profile = (folder / "profile").as_uri()
         for target, out in (("pdf", folder), ("xlsx:Calc MS Excel 2007 XML", folder / "saved")):
-            subprocess.run(
-                [
-                    soffice,
-                    f"-env:UserInstallation={profile}",
-                    "--headless",
-                    "--convert-to",
-                    target,
-                    "--outdir",
-                    str(out),
-                    str(folder / "update.xlsx"),
-                ],
-                check=True,
-                capture_output=True,
-                timeout=300,
-            )
-        yield engine, data, _pages(folder / "update.pdf"), (folder / "saved" / "update.xlsx").read_bytes()
+            rendering.convert([folder / "update.xlsx"], out, target=target, profile=folder / "profile")
+        yield engine, data, rendering.pages(folder / "update.pdf"), (folder / "saved" / "update.xlsx").read_bytes()
         engine.dispose()
 
 

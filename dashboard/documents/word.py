@@ -191,8 +191,9 @@ _TIMES_WIDTHS = {
         )
     ),
 }
-# Headroom over the measure: bold, rounding, and a stand-in face a little off Times's widths.
-SAFETY = 1.1
+# Headroom over the measure, so that ids fit even where Times New Roman has no metric-compatible
+# stand-in: LibreOffice then falls back to DejaVu Serif, whose digits are a quarter wider.
+SAFETY = 1.25
 
 
 def text_width_cm(text: str, size_pt: float) -> float:

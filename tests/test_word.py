@@ -1,0 +1,60 @@
+"""The Word toolkit's measures: ids and times fit the columns sized for them, lists of ids break
+between ids. The measure is checked against Liberation Serif, the face LibreOffice prints Times New
+Roman with (deploy/fonts.conf; fonts-liberation2, which .ci/run installs)."""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from dashboard.documents import word
+from tests.rendering import FONTS_CONF
+
+IDS = ["111-01", "112-C06", "112-J34", "113-J100"]
+TIMES = ["14:00–14:30", "15:45-15:55"]
+
+
+def _times_face() -> str:
+    """The file fontconfig prints Times New Roman with, through deploy/fonts.conf."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        pytest.skip("fc-match (fontconfig) is not installed")
+    found = subprocess.run(
+        [fc_match, "--format=%{file}", "Times New Roman"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)},
+    ).stdout
+    if "LiberationSerif" not in found:
+        pytest.fail(f"Times New Roman is printed with {found}, not Liberation Serif (install fonts-liberation2)")
+    return found
+
+
+@pytest.mark.parametrize("text", IDS + TIMES)
+def test_the_measure_is_the_printed_width_with_headroom(text):
+    """Never short of the printed width (with kerning, e.g. 「11」, the print is a little narrower)."""
+    from PIL import ImageFont
+
+    face = ImageFont.truetype(_times_face(), 1000)
+    printed_cm = face.getlength(text) / 1000 * 12 / 72 * 2.54  # at 12 pt
+    assert printed_cm * word.SAFETY <= word.text_width_cm(text, 12) <= printed_cm * word.SAFETY * 1.05
+
+
+def test_a_column_widens_for_its_widest_id_and_the_table_keeps_its_width():
+    widths = [1.4, 1.5, 2.6, 5.9, 2.2, 3.4]
+    fitted = word.fit_column(widths, 1, IDS, 12, taking_from=3)
+    assert fitted[1] >= word.text_width_cm("113-J100", 12) + word.CELL_PADDING_CM
+    assert sum(fitted) == pytest.approx(sum(widths))
+    assert [w for i, w in enumerate(fitted) if i not in (1, 3)] == [1.4, 2.6, 2.2, 3.4]
+    assert word.fit_column(fitted, 1, IDS, 12, taking_from=3) == fitted  # wide enough: unchanged
+
+
+def test_a_list_of_ids_breaks_only_between_ids():
+    ids = [f"112-J{n:02d}" for n in range(1, 35)]
+    lines = word.lines_within(ids, "、", 6.0, 9.5)
+    assert len(lines) > 1
+    assert "".join(lines) == "、".join(ids)
+    assert all(line.endswith("、") for line in lines[:-1])
+    assert all(word.text_width_cm(line, 9.5) <= 6.0 - word.CELL_PADDING_CM for line in lines)
