@@ -120,8 +120,8 @@ def _form(actor: Actor, p: view.Preview) -> None:
         st.error(refused, icon=":material/block:")
 
 
-def _start(actor: Actor, year: int, k: str, defaults: dict[str, str]) -> None:
-    """The button's callback: start `year` with the widgets' values; the outcome goes to session_state."""
+def _start(actor: Actor, cycle: int, k: str, defaults: dict[str, str]) -> None:
+    """The button's callback: start `cycle` with the widgets' values; the outcome goes to session_state."""
     state = st.session_state
     if not state.get(f"{k}-confirm"):
         state[REFUSED_KEY] = f"請先勾選「{CONFIRM}」；未變更。"
@@ -130,7 +130,7 @@ def _start(actor: Actor, year: int, k: str, defaults: dict[str, str]) -> None:
         state[REFUSED_KEY] = "請選擇會議日期；未變更。"
         return
     values = view.arguments(
-        year=year,
+        cycle=cycle,
         day=state.get(f"{k}-date"),
         start_time=state.get(f"{k}-time"),
         texts={name: state.get(f"{k}-{name}") for name in view.TEXT_FIELDS},

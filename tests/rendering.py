@@ -120,17 +120,17 @@ def _documents(engine) -> tuple[dict[str, bytes], list[str]]:
             conclusions="一、各案依決議辦理。\n二、下次會議由桃園市主辦。",
         )
         frame = queries.proposals_frame(s)
-        year = cycles.current_cycle(s)
+        cycle = cycles.current_cycle(s)
         files = {
             "minutes.docx": minutes.docx_from(engine),
             "decisions.xlsx": minutes.xlsx_from(engine),
             "proposals.xlsx": export.xlsx_bytes(export.proposals_download(frame)),
-            "packet.docx": packet.packet_docx(s, year=year),
-            "bundle.docx": bundles.bundle_docx(s, bundles.group_bundle(s, group="culture-education", year=year)),
+            "packet.docx": packet.packet_docx(s, cycle=cycle),
+            "bundle.docx": bundles.bundle_docx(s, bundles.group_bundle(s, group="culture-education", cycle=cycle)),
         }
         names = [c.name for c in cities]
         for number, city in enumerate(names):
-            files[f"city{number}.docx"] = city_summary.summary_docx(city_summary.summary(s, city=city, year=year))
+            files[f"city{number}.docx"] = city_summary.summary_docx(city_summary.summary(s, city=city, cycle=cycle))
     return files, names
 
 

@@ -72,7 +72,7 @@ def bundle_ids(content: bytes) -> tuple[list[str], list[str]]:
 @pytest.mark.parametrize("group_id", [g["id"] for g in _groups() if g["kind"] != "staff"])
 def test_a_group_bundle_holds_its_and_its_sub_groups_cards(session, group_id):
     cycle = meeting_cycle()
-    bundle = bundles.group_bundle(session, group=group_id, year=cycle)
+    bundle = bundles.group_bundle(session, group=group_id, cycle=cycle)
     expected = expected_group(group_id, cycle)
     assert expected, "every group has proposals in data/"
     listed, cards = bundle_ids(bundles.bundle_docx(session, bundle))
@@ -85,14 +85,14 @@ def test_a_parent_group_includes_its_sub_groups(session):
     parents = {g["parent"] for g in _groups() if g["parent"]}
     for parent in parents:
         children = [g["id"] for g in _groups() if g["parent"] == parent]
-        ids = set(bundles.group_bundle(session, group=parent, year=cycle).ids)
+        ids = set(bundles.group_bundle(session, group=parent, cycle=cycle).ids)
         assert ids == set().union(*(expected_group(c, cycle) for c in children)) | expected_group(parent, cycle)
 
 
 @pytest.mark.parametrize("city", _cities())
 def test_a_city_bundle_holds_every_proposal_it_leads_or_joins(session, city):
     cycle = meeting_cycle()
-    bundle = bundles.city_bundle(session, city=city, year=cycle)
+    bundle = bundles.city_bundle(session, city=city, cycle=cycle)
     listed, cards = bundle_ids(bundles.bundle_docx(session, bundle))
     expected = expected_city(city, cycle)
     assert sorted(listed) == sorted(expected) and len(listed) == len(expected)
@@ -101,7 +101,7 @@ def test_a_city_bundle_holds_every_proposal_it_leads_or_joins(session, city):
 
 def test_the_cover_names_the_reader_the_year_and_the_count(session):
     cycle = meeting_cycle()
-    bundle = bundles.group_bundle(session, group="文化教育組", year=cycle)
+    bundle = bundles.group_bundle(session, group="文化教育組", cycle=cycle)
     document = docx.Document(io.BytesIO(bundles.bundle_docx(session, bundle)))
     cover = "\n".join(p.text for p in document.paragraphs[:3])
     expected = expected_group("culture-education", cycle)
@@ -123,7 +123,7 @@ def test_names_are_read_as_people_type_them(session):
         (lambda s: bundles.group_bundle(s, group="幕僚組"), "未知的議題組「幕僚組」"),
         (lambda s: bundles.city_bundle(s, city="高雄市"), "未知的縣市「高雄市」；可用：宜蘭縣"),
         (
-            lambda s: bundles.city_bundle(s, city="臺北市", year=meeting_cycle() + 5),
+            lambda s: bundles.city_bundle(s, city="臺北市", cycle=meeting_cycle() + 5),
             f"沒有 {meeting_cycle() + 5} 年度的資料",
         ),
     ],
@@ -136,7 +136,7 @@ def test_unknown_readers_and_years_are_refused_by_name(session, call, message):
 def test_a_cycle_without_a_citys_proposals_gives_an_empty_bundle(session):
     """The year before the data's cycle holds no proposals of its own; a bundle of it says so."""
     cycle = meeting_cycle()
-    frame = bundles.cycle_frame(session, year=cycle - 1)
+    frame = bundles.cycle_frame(session, cycle=cycle - 1)
     assert frame.empty
     bundle = bundles.Bundle("臺北市", "臺北市主辦或參與合作之提案", cycle - 1, bundles.city_rows(frame, city="臺北市"))
     document = docx.Document(io.BytesIO(bundles.bundle_docx(session, bundle)))
@@ -194,7 +194,7 @@ def test_an_earlier_years_bundle_stays_whole_once_the_next_year_starts(writable_
         s.commit()
         assert cycles.current_cycle(s) == cycle + 1
         city = _cities()[0]
-        assert sorted(bundles.city_bundle(s, city=city, year=cycle).ids) == sorted(expected_city(city, cycle))
-        assert sorted(bundles.group_bundle(s, group="transport", year=cycle).ids) == sorted(
+        assert sorted(bundles.city_bundle(s, city=city, cycle=cycle).ids) == sorted(expected_city(city, cycle))
+        assert sorted(bundles.group_bundle(s, group="transport", cycle=cycle).ids) == sorted(
             expected_group("transport", cycle)
         )

@@ -40,7 +40,7 @@ def _text(content: bytes) -> str:
 def test_the_summary_figures_are_the_stores(session, city):
     cycle = meeting_cycle()
     rows = _city_frame(session, city, cycle)
-    data = city_summary.summary(session, city=city, year=cycle)
+    data = city_summary.summary(session, city=city, cycle=cycle)
     content = city_summary.summary_docx(data)
     counts, decided, waiting, aid = _tables(content)
 
@@ -90,7 +90,7 @@ def test_a_recorded_decision_shows_in_the_summary(writable_engine):
         carried = rows[(rows["track"] == vocab.CARRIED) & rows["tracking_status"].isin(vocab.DELIST_STATUSES)]
         first = carried["id"].iloc[0]
         decisions.record(s, proposal_id=first, resolution=vocab.ADOPTED, actor=Actor.secretariat("祕書甲"), now=T0)
-        content = city_summary.summary_docx(city_summary.summary(s, city="新竹縣", year=cycle))
+        content = city_summary.summary_docx(city_summary.summary(s, city="新竹縣", cycle=cycle))
     row = next(r for r in _tables(content)[1] if r[0] == "擬解除列管")
     assert row[3] == f"{vocab.ADOPTED} 1、{vocab.UNDECIDED} {len(carried) - 1}"
 
@@ -101,7 +101,7 @@ def test_unknown_city_and_year_are_refused(session):
     with pytest.raises(BundleError, match="未知的縣市「台中市」"):
         city_summary.summary(session, city="台中市")
     with pytest.raises(BundleError, match="年度的資料"):
-        city_summary.summary(session, city="臺北市", year=meeting_cycle() + 1)
+        city_summary.summary(session, city="臺北市", cycle=meeting_cycle() + 1)
 
 
 def test_every_citys_summary_prints_on_exactly_one_a4_page(printed):

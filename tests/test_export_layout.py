@@ -150,7 +150,7 @@ def start_next_year(engine) -> new_year.YearStarted:
         ).first()
         decisions.record(session, actor=OPERATOR, proposal_id=kept, resolution=vocab.REJECTED)
         year = cycles.current_cycle(session)
-        return new_year.start_year(session, year=year + 1, meeting_date=date(year + 1 + 1911, 10, 23), actor=OPERATOR)
+        return new_year.start_year(session, cycle=year + 1, meeting_date=date(year + 1 + 1911, 10, 23), actor=OPERATOR)
 
 
 def store_contents(engine) -> dict:

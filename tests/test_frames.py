@@ -87,7 +87,7 @@ def test_mutual_aid_totals(session):
 def test_track_choices_name_the_carried_year_of_the_frame(frame):
     choices = frames.track_choices(frame)
     assert list(choices) == list(vocab.TRACKS)
-    assert choices[vocab.CARRIED] == f"{frames.carried_year(frame)}年度列管案" == "111年度列管案"
+    assert choices[vocab.CARRIED] == f"{frames.carried_rows_year(frame)}年度列管案" == "111年度列管案"
 
 
 def test_the_keep_tracking_explanation_names_the_carried_year(frame):

@@ -79,7 +79,7 @@ def test_a_store_of_many_years_lists_only_the_meetings_own_proposals(many_years)
 
 def test_the_list_of_another_year_holds_that_years_proposals(many_years):
     with Session(many_years) as s:
-        sections = meeting.decision_sections(s, year=114)
+        sections = meeting.decision_sections(s, cycle=114)
     assert [e.id for e in meeting.all_entries(sections)] == ["113-01", "114-J01"]
     assert [s.part for s in sections] == ["113年度列管合作方案", "114年度新增合作提案"]
     assert [s.category for s in sections] == ["113年度擬解除列管", "114年度新增"]

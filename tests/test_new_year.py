@@ -79,7 +79,7 @@ def decided(s) -> dict[str, str]:
 
 @pytest.fixture
 def started(s, decided) -> new_year.YearStarted:
-    return new_year.start_year(s, year=NEXT, meeting_date=MEETING_DAY, actor=SECRETARIAT)
+    return new_year.start_year(s, cycle=NEXT, meeting_date=MEETING_DAY, actor=SECRETARIAT)
 
 
 def snapshot(s) -> dict:
@@ -152,7 +152,7 @@ def test_a_carried_row_copies_the_card_and_starts_tracked(s, started):
 def test_every_carried_row_is_recorded_as_a_version_by_the_actor(s, started):
     for new_id, source_id in started.carried:
         [version] = editing.history(s, new_id)
-        assert (version.version, version.kind, version.recorded_by) == (1, new_year.CARRY, SECRETARIAT.name)
+        assert (version.version, version.kind, version.recorded_by) == (1, vocab.VersionKind.CARRY, SECRETARIAT.name)
         assert source_id in version.reason
         assert {"field": "previous", "old": None, "new": source_id} in version.changes
 
@@ -182,7 +182,7 @@ def test_the_new_cycle_is_current_and_holds_the_carried_rows(s, started):
     assert cycles.current_cycle(s) == NEXT
     held = s.exec(select(Proposal.id).where(cycles.in_cycle(NEXT)).order_by(Proposal.sort_order)).all()
     assert held == [new for new, _ in started.carried]
-    listed = meeting.all_entries(meeting.decision_sections(s, year=NEXT))
+    listed = meeting.all_entries(meeting.decision_sections(s, cycle=NEXT))
     assert [e.id for e in listed] == held
 
 
@@ -253,7 +253,7 @@ def test_the_new_meeting_copies_the_last_one_with_the_year_replaced(s, started):
 def test_chair_venue_and_start_time_may_be_given(s):
     new_year.start_year(
         s,
-        year=NEXT,
+        cycle=NEXT,
         meeting_date=MEETING_DAY,
         actor=SECRETARIAT,
         chair="  李副市長四川 ",
@@ -278,7 +278,7 @@ def test_chair_venue_and_start_time_may_be_given(s):
 def test_only_the_secretariat_starts_a_year(s, actor):
     before = snapshot(s)
     with pytest.raises(PermissionDenied, match="只有祕書處可以開始新年度"):
-        new_year.start_year(s, year=NEXT, meeting_date=MEETING_DAY, actor=actor)
+        new_year.start_year(s, cycle=NEXT, meeting_date=MEETING_DAY, actor=actor)
     assert snapshot(s) == before
 
 
@@ -297,7 +297,7 @@ def test_only_the_secretariat_starts_a_year(s, actor):
 def test_a_request_that_is_not_the_next_year_is_refused(s, year, day, message):
     before = snapshot(s)
     with pytest.raises(new_year.NewYearError, match=message):
-        new_year.start_year(s, year=year, meeting_date=day, actor=SECRETARIAT)
+        new_year.start_year(s, cycle=year, meeting_date=day, actor=SECRETARIAT)
     assert snapshot(s) == before
 
 
@@ -312,14 +312,14 @@ def test_a_request_that_is_not_the_next_year_is_refused(s, year, day, message):
 def test_bad_meeting_details_are_refused(s, field, value, message):
     before = snapshot(s)
     with pytest.raises(new_year.NewYearError, match=message):
-        new_year.start_year(s, year=NEXT, meeting_date=MEETING_DAY, actor=SECRETARIAT, **{field: value})
+        new_year.start_year(s, cycle=NEXT, meeting_date=MEETING_DAY, actor=SECRETARIAT, **{field: value})
     assert snapshot(s) == before
 
 
 def test_a_second_start_is_refused_and_changes_nothing(s, started):
     before = snapshot(s)
     with pytest.raises(new_year.NewYearError, match=f"{NEXT}年度已經開始"):
-        new_year.start_year(s, year=NEXT, meeting_date=MEETING_DAY, actor=SECRETARIAT)
+        new_year.start_year(s, cycle=NEXT, meeting_date=MEETING_DAY, actor=SECRETARIAT)
     assert snapshot(s) == before
 
 
@@ -331,7 +331,7 @@ def test_a_failure_half_way_writes_nothing(s, monkeypatch):
 
     monkeypatch.setattr(new_year, "_new_meeting", broken)  # after the carried rows were added
     with pytest.raises(RuntimeError):
-        new_year.start_year(s, year=NEXT, meeting_date=MEETING_DAY, actor=SECRETARIAT)
+        new_year.start_year(s, cycle=NEXT, meeting_date=MEETING_DAY, actor=SECRETARIAT)
     assert snapshot(s) == before
 
 
@@ -342,7 +342,7 @@ def test_a_store_without_a_meeting_cannot_start_a_year(s):
             s.delete(row)
     s.commit()
     with pytest.raises(new_year.NewYearError, match="資料庫沒有任何會議"):
-        new_year.start_year(s, year=NEXT, meeting_date=MEETING_DAY, actor=SECRETARIAT)
+        new_year.start_year(s, cycle=NEXT, meeting_date=MEETING_DAY, actor=SECRETARIAT)
 
 
 def test_decisions_recorded_after_the_start_do_not_change_the_carried_rows(s, started):
@@ -375,5 +375,5 @@ def test_new_proposals_of_the_new_year_come_by_the_card_form(s, started, track, 
     held = s.exec(select(Proposal.id).where(cycles.in_cycle(NEXT)).order_by(Proposal.sort_order)).all()
     assert held == [new for new, _ in started.carried] + [version.proposal_id]
     assert cycles.cycles(s) == [YEAR, NEXT]
-    listed = meeting.all_entries(meeting.decision_sections(s, year=NEXT))
+    listed = meeting.all_entries(meeting.decision_sections(s, cycle=NEXT))
     assert version.proposal_id in [e.id for e in listed]

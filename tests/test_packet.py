@@ -93,7 +93,7 @@ def curated() -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def docx(loaded_engine):
     with Session(loaded_engine) as s:
-        content = packet.packet_docx(s, year=YEAR)
+        content = packet.packet_docx(s, cycle=YEAR)
     return Document(io.BytesIO(content))
 
 
@@ -336,7 +336,7 @@ def test_every_new_proposal_has_its_card_after_the_tables(docx, data_files):
 def test_a_cycle_the_store_does_not_hold_is_refused(session):
     for year in (YEAR + 1, facts.CARRIED_YEAR):
         with pytest.raises(packet.PacketError, match=f"沒有 {year} 年度的會議.*資料庫中的年度：{YEAR}"):
-            packet.packet_docx(session, year=year)
+            packet.packet_docx(session, cycle=year)
 
 
 def test_an_empty_store_is_refused(fresh_engine):
@@ -344,7 +344,7 @@ def test_an_empty_store_is_refused(fresh_engine):
 
     db.create_tables(fresh_engine)
     with Session(fresh_engine) as s, pytest.raises(packet.PacketError, match="資料庫中的年度：（無）"):
-        packet.packet_docx(s, year=YEAR)
+        packet.packet_docx(s, cycle=YEAR)
 
 
 def test_a_later_cycle_prints_its_own_year(writable_engine):
@@ -384,7 +384,7 @@ def test_a_later_cycle_prints_its_own_year(writable_engine):
         s.add(ProposalLead(proposal_id=f"{later}-T01", position=0, unit=lead.unit, city_code=lead.city_code))
         s.add(GroupMeeting(group_id="industry", date=date(2024, 3, 5), name="第1次工作會議"))
         s.commit()
-        document = Document(io.BytesIO(packet.packet_docx(s, year=later)))
+        document = Document(io.BytesIO(packet.packet_docx(s, cycle=later)))
     texts = paragraph_texts(document)
     assert f"貳、{later}年度北臺執行進度說明" in texts
     assert f"（一）擬持續列管{YEAR}年度合作方案，共1案" in texts

@@ -194,7 +194,7 @@ def test_only_the_secretariat_reverts_a_version(store):
     assert not clerk.exception and any("已還原第 1 版" in s.value for s in clerk.success)
     with Session(store) as s:
         assert s.get(Proposal, OWN).contact == before
-        assert [v.kind for v in editing.history(s, OWN)] == [editing.REVERT, editing.EDIT]
+        assert [v.kind for v in editing.history(s, OWN)] == [vocab.VersionKind.REVERT, vocab.VersionKind.EDIT]
     assert history_table(clerk)[0]["原值"] == "要被還原的聯絡人"
 
 

@@ -34,11 +34,11 @@ def test_proposals_default_to_the_current_cycle(two):
 
 def test_the_packet_cycle_gives_the_packet_figures(two):
     s, made = two
-    frame = queries.proposals_frame(s, year=made.packet)
+    frame = queries.proposals_frame(s, cycle=made.packet)
     assert Counter(zip(frame["year"], frame["track"])) == packet_counts(made.packet)
-    aid = queries.mutual_aid_frame(s, year=made.packet)
+    aid = queries.mutual_aid_frame(s, cycle=made.packet)
     assert list(zip(aid["from_city"], aid["to_city"], aid["fire"], aid["ambulance"], aid["relay"])) == MUTUAL_AID
-    head = queries.headline(s, year=made.packet)
+    head = queries.headline(s, cycle=made.packet)
     assert (head.total, head.carried, head.carried_delist, head.carried_keep, head.central, head.joint) == (
         55,
         13,
@@ -65,31 +65,31 @@ def test_the_current_cycle_headline(two):
 
 def test_whole_store_reads(two):
     s, made = two
-    assert len(queries.proposals_frame(s, year=queries.ALL_CYCLES)) == 57
-    assert len(queries.mutual_aid_frame(s, year=queries.ALL_CYCLES)) == len(MUTUAL_AID)
+    assert len(queries.proposals_frame(s, cycle=queries.ALL_CYCLES)) == 57
+    assert len(queries.mutual_aid_frame(s, cycle=queries.ALL_CYCLES)) == len(MUTUAL_AID)
 
 
 def test_flows_and_meetings_belong_to_their_cycle(two):
     s, made = two
     assert queries.mutual_aid_frame(s).empty and queries.social_worker_training_frame(s).empty
-    assert not queries.social_worker_training_frame(s, year=made.packet).empty
+    assert not queries.social_worker_training_frame(s, cycle=made.packet).empty
     assert queries.group_meetings(s).empty  # none held yet in the new year
-    assert len(queries.group_meetings(s, year=made.packet)) == len(queries.group_meetings(s, year=queries.ALL_CYCLES))
+    assert len(queries.group_meetings(s, cycle=made.packet)) == len(queries.group_meetings(s, cycle=queries.ALL_CYCLES))
 
 
 def test_each_cycle_has_its_meeting(two):
     s, made = two
     assert meeting.meeting_info(s).meeting.name == made.meeting_name
-    assert meeting.meeting_info(s, year=made.next).meeting.name == made.meeting_name
-    assert str(made.packet) in meeting.meeting_info(s, year=made.packet).meeting.name
-    assert meeting.meeting_info(s, year=made.next + 1) is None
+    assert meeting.meeting_info(s, cycle=made.next).meeting.name == made.meeting_name
+    assert str(made.packet) in meeting.meeting_info(s, cycle=made.packet).meeting.name
+    assert meeting.meeting_info(s, cycle=made.next + 1) is None
     assert [e.id for e in meeting.meeting_data(s).entries] == [made.carried_id, made.new_id]
-    assert len(meeting.meeting_data(s, year=made.packet).entries) == 55
+    assert len(meeting.meeting_data(s, cycle=made.packet).entries) == 55
 
 
 def test_minutes_of_the_chosen_cycle(two):
     s, made = two
-    assert len(minutes.collect(s, year=made.packet).sections) == len(meeting.decision_sections(s, year=made.packet))
+    assert len(minutes.collect(s, cycle=made.packet).sections) == len(meeting.decision_sections(s, cycle=made.packet))
     ids = [e.id for section in minutes.collect(s).sections for e in section.entries]
     assert ids == [made.carried_id, made.new_id]
 

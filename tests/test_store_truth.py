@@ -126,7 +126,7 @@ def test_load_as_versions_imports_changes_as_versions_and_loses_nothing(edited, 
     assert document(edited, "112-J03")["contact"] == "data/ 改的聯絡人"
     # the online edit is not discarded: data/'s value comes as a newer version, revertible
     assert history(edited, EDITED) == [(2, "import", "祕書", ["contact"]), (1, "edit", OPERATOR.name, ["contact"])]
-    assert history(edited, "112-J35")[0][:3] == (1, build.CREATE, "祕書")
+    assert history(edited, "112-J35")[0][:3] == (1, vocab.VersionKind.CREATE, "祕書")
     assert document(edited, "112-J35") == yaml.safe_load(new.read_text(encoding="utf-8"))
     assert document(edited, "112-J34") == only_in_store
     assert history(edited, "112-J34") == []
@@ -219,7 +219,7 @@ def test_a_two_cycle_folder_imports_as_versions_keeping_lineage_and_both_meeting
     with Session(source) as session:
         year = cycles.current_cycle(session)
         started = new_year.start_year(
-            session, year=year + 1, meeting_date=date(year + 1 + 1911, 10, 23), actor=OPERATOR
+            session, cycle=year + 1, meeting_date=date(year + 1 + 1911, 10, 23), actor=OPERATOR
         )
     folder = tmp_path / "two-cycles"
     export_data_layout(source, folder)
@@ -232,7 +232,7 @@ def test_a_two_cycle_folder_imports_as_versions_keeping_lineage_and_both_meeting
         assert sorted(session.exec(select(Meeting.id))) == sorted([f"{year}-vice-mayors", started.meeting_id])
         for new_id, source_id in started.carried:
             assert session.get(Proposal, new_id).previous_id == source_id
-            assert history(edited, new_id)[0][:3] == (1, build.CREATE, "祕書")
+            assert history(edited, new_id)[0][:3] == (1, vocab.VersionKind.CREATE, "祕書")
         assert cycles.current_cycle(session) == year + 1
     assert history(edited, EDITED)[-1] == (1, "edit", OPERATOR.name, ["contact"])  # kept, data/'s value comes after
     assert counts(edited)["Decision"] == before["Decision"]

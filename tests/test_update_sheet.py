@@ -216,7 +216,11 @@ def test_edits_are_previewed_then_applied_as_versions_by_the_uploader_and_a_seco
     assert sorted(apply(writable_engine, preview)) == sorted([(first, 1), (second, 1)])
     with Session(writable_engine) as s:
         [version] = editing.history(s, second)
-        assert (version.recorded_by, version.reason, version.kind) == (LEAD.name, f"試算表更新：{FILE}", editing.EDIT)
+        assert (version.recorded_by, version.reason, version.kind) == (
+            LEAD.name,
+            f"試算表更新：{FILE}",
+            vocab.VersionKind.EDIT,
+        )
         assert {"field": "contact", "old": old_second.get("contact"), "new": "王小明 02-29603456"} in version.changes
         assert proposal_yaml.proposal_document(s, s.get(Proposal, first))["progress_status"] == new_status
     count = len(all_versions(writable_engine))

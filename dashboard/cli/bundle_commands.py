@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from dashboard.cli.cycle_commands import cycle_option
 from dashboard.datafiles import build
 from dashboard.documents import bundles, city_summary
 from dashboard.domain import queries
@@ -24,14 +25,14 @@ def register(commands) -> None:
     who = bundle.add_mutually_exclusive_group(required=True)
     who.add_argument("--group", help="議題組（代碼或名稱，例如 文化教育組、culture）")
     who.add_argument("--city", help="縣市（名稱或代碼，例如 臺北市、taipei）")
-    bundle.add_argument("--year", type=int, help="年度（民國年；預設為目前年度）")
+    cycle_option(bundle)
     bundle.set_defaults(handler=_bundle)
 
     summary = commands.add_parser("city-summary", help="縣市副首長一頁摘要（A4 .docx）；--all 目錄 則輸出八縣市各一份")
     summary.add_argument("city", nargs="?", metavar="CITY")
     summary.add_argument("output", nargs="?", type=Path, metavar="OUT.docx")
     summary.add_argument("--all", dest="directory", type=Path, metavar="DIR", help="輸出每個縣市的摘要到此資料夾")
-    summary.add_argument("--year", type=int, help="年度（民國年；預設為目前年度）")
+    cycle_option(summary)
     summary.set_defaults(handler=_city_summary)
 
 
@@ -50,9 +51,9 @@ def _bundle(args) -> int:
     with Session(_engine()) as session:
         try:
             if args.group is not None:
-                bundle = bundles.group_bundle(session, group=args.group, year=args.year)
+                bundle = bundles.group_bundle(session, group=args.group, cycle=args.cycle)
             else:
-                bundle = bundles.city_bundle(session, city=args.city, year=args.year)
+                bundle = bundles.city_bundle(session, city=args.city, cycle=args.cycle)
         except bundles.BundleError as error:
             return _refuse(str(error))
         content = bundles.bundle_docx(session, bundle)
@@ -69,7 +70,7 @@ def _city_summary(args) -> int:
     with Session(_engine()) as session:
         try:
             cities = [args.city] if args.directory is None else [c.name for c in queries.cities(session)]
-            summaries = [city_summary.summary(session, city=city, year=args.year) for city in cities]
+            summaries = [city_summary.summary(session, city=city, cycle=args.cycle) for city in cities]
         except bundles.BundleError as error:
             return _refuse(str(error))
         files = [

@@ -1,16 +1,34 @@
 """The command line's yearly-cycle commands: `new-year YEAR --meeting-date D --user NAME` starts the
-next cycle (dashboard/domain/new_year.py), with the same role check as the app."""
+next cycle (dashboard/domain/new_year.py), with the same role check as the app. Also the one way
+every command takes a year (`cycle_option`, `cycle_argument`): read by dashboard/domain/cycles.py,
+so that each says the same of a year that is not one."""
 
+import argparse
 import sys
 from datetime import date
 
 from dashboard.cli import store_commands
-from dashboard.domain import accounts, new_year
+from dashboard.domain import accounts, cycles, new_year
 from dashboard.domain.agenda import parse_clock
 from dashboard.domain.dates import roc_date
 from dashboard.domain.permissions import OPERATOR
 
 REFUSED = store_commands.REFUSED
+CYCLE_HELP = "年度（民國年；預設為目前年度）"
+
+
+def cycle_argument(text: str) -> cycles.Cycle:
+    """An argparse `type`: the year typed, as cycles.parse reads it (its message on a refusal)."""
+    try:
+        return cycles.parse(text)
+    except cycles.CycleError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def cycle_option(parser, help: str = CYCLE_HELP) -> None:
+    """`--cycle 113` (or `--year 113`, as the commands were first written) into args.cycle, as
+    typed: the command resolves it among the store's cycles (cycles.resolve), the current by default."""
+    parser.add_argument("--cycle", "--year", dest="cycle", metavar="YEAR", help=help)
 
 
 def register(commands) -> None:
@@ -18,7 +36,7 @@ def register(commands) -> None:
     start = commands.add_parser(
         "new-year", help="開始下一個年度：仍列管的提案成為新年度的列管案，並依上一次會議建立新年度的會議（限祕書處）"
     )
-    start.add_argument("year", metavar="YEAR", help="新年度（民國年，須為目前年度的下一年）")
+    start.add_argument("cycle", metavar="YEAR", help="新年度（民國年，須為目前年度的下一年）")
     start.add_argument("--meeting-date", required=True, help="新年度副首長會議的日期（西元 YYYY-MM-DD）")
     start.add_argument("--user", help="以哪個祕書處帳號的身分開始（預設為命令列操作者）")
     start.add_argument("--chair", help="主持人（預設沿用上一次會議）")
@@ -47,9 +65,10 @@ def _new_year(args) -> int:
 
 def _values(args) -> dict | None:
     """The arguments as start_year takes them; None (and a message) when one is malformed."""
-    year = args.year.strip()
-    if not year.isdigit():
-        print(f"年度應為民國年的整數，不是「{args.year}」；未變更。", file=sys.stderr)
+    try:
+        cycle = cycles.parse(args.cycle)
+    except cycles.CycleError as error:
+        print(f"{error}；未變更。", file=sys.stderr)
         return None
     try:
         day = date.fromisoformat(args.meeting_date.strip())
@@ -65,7 +84,7 @@ def _values(args) -> dict | None:
             )
             return None
     return dict(
-        year=int(year),
+        cycle=cycle,
         meeting_date=day,
         start_time=start_time,
         chair=args.chair,

@@ -1,11 +1,11 @@
 """The command line's packet command: python -m dashboard packet YEAR OUT.docx writes the meeting
 packet (會議資料) of cycle YEAR from the store. A refusal prints one line and exits 1."""
 
-import argparse
 import sys
 from pathlib import Path
 
 from dashboard.cli import store_commands
+from dashboard.cli.cycle_commands import cycle_argument
 from dashboard.documents import packet
 
 
@@ -13,16 +13,10 @@ def register(commands) -> None:
     """Add the packet command to the CLI's subparsers."""
     command = commands.add_parser("packet", help="由資料庫產生某年度的會議資料（.docx，A4）")
     command.add_argument(
-        "year", type=_year, metavar="YEAR", help="會議年度（民國年，例如會議日期為西元 2023 年者為 112）"
+        "cycle", type=cycle_argument, metavar="YEAR", help="會議年度（民國年，例如會議日期為西元 2023 年者為 112）"
     )
     command.add_argument("out", type=Path, metavar="OUT.docx", help="輸出的 .docx 檔案")
     command.set_defaults(handler=_packet)
-
-
-def _year(text: str) -> int:
-    if not text.strip().isdigit():
-        raise argparse.ArgumentTypeError(f"年度須為民國年的數字，收到「{text}」")
-    return int(text)
 
 
 def _packet(args) -> int:
@@ -38,10 +32,10 @@ def _packet(args) -> int:
         return 1
     with store_commands._session(args) as session:
         try:
-            content = packet.packet_docx(session, year=args.year)
+            content = packet.packet_docx(session, cycle=args.cycle)
         except packet.PacketError as error:
             print(error, file=sys.stderr)
             return 1
     out.write_bytes(content)  # an OSError (no permission, …) is reported by cli.main in one line
-    print(f"已寫入 {args.year} 年度會議資料：{out}（{len(content) // 1024} KB）")
+    print(f"已寫入 {args.cycle} 年度會議資料：{out}（{len(content) // 1024} KB）")
     return 0

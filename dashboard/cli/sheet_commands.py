@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from dashboard.cli import store_commands
+from dashboard.cli.cycle_commands import cycle_option
 from dashboard.documents import sheet_import, update_sheet
 from dashboard.domain import accounts, cycles, lookup
 from dashboard.store.models import WorkGroup
@@ -19,7 +20,7 @@ def register(commands) -> None:
     out = commands.add_parser("export-sheet", help="輸出一個議題組（含分組）某年度的提案更新試算表（.xlsx）")
     out.add_argument("output", type=Path, metavar="OUT.xlsx")
     out.add_argument("--group", help="議題組代碼或名稱（預設：全部議題組）")
-    out.add_argument("--year", type=int, help="年度（預設：目前年度）")
+    cycle_option(out)
     out.set_defaults(handler=_export_sheet)
     read = commands.add_parser(
         "import-sheet", help="讀入更新試算表（.xlsx 或匯出的 CSV）：列出每一項變更；加 --apply 才寫入"
@@ -33,10 +34,10 @@ def register(commands) -> None:
 @store_commands.refusing
 def _export_sheet(args) -> int:
     with store_commands._session(args) as session:
-        held = cycles.cycles(session)
-        cycle = args.year if args.year is not None else cycles.current_cycle(session)
-        if cycle not in held:
-            print(f"資料庫沒有 {cycle} 年度；可用：{'、'.join(map(str, held)) or '（無）'}", file=sys.stderr)
+        try:
+            cycle = cycles.resolve(args.cycle, held=cycles.cycles(session))
+        except cycles.CycleError as error:
+            print(error, file=sys.stderr)
             return REFUSED
         group = None
         if args.group is not None:

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from dashboard.datafiles import build
 from dashboard.datafiles.data_layout import ExportError, export_data_layout
-from dashboard.domain import accounts, dates, editing, new_year, proposal_yaml, vocab
+from dashboard.domain import accounts, dates, editing, proposal_yaml, vocab
 from dashboard.domain.accounts import AccountError
 from dashboard.domain.editing import EditError, StaleEdit
 from dashboard.domain.permissions import OPERATOR, PermissionDenied
@@ -24,13 +24,6 @@ from dashboard.web import auth
 REFUSED = 1
 LIST_FIELDS = ("cities", "types")  # given as 臺北市、新北市 or 臺北市,新北市
 INTEGER_FIELDS = ("year", "item_no")
-KIND_LABELS = {
-    editing.EDIT: "修改",
-    editing.REVERT: "還原",
-    editing.IMPORT: "自 data/ 匯入",
-    build.CREATE: "新增",
-    new_year.CARRY: new_year.CARRY_LABEL,
-}
 
 
 def register(commands) -> None:
@@ -253,7 +246,7 @@ def _version_line(version) -> str:
         f"第 {version.version} 版",
         dates.roc_datetime(dates.in_taipei(version.recorded_at)),
         version.recorded_by,
-        KIND_LABELS.get(version.kind, version.kind),
+        vocab.version_kind_label(version.kind),
     ]
     if version.reason:
         parts.append(f"原因：{version.reason}")

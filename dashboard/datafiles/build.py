@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from dashboard.datafiles.loading import DataError, Dataset, Problem, ProposalRows, _sort_proposals, load_dataset
-from dashboard.domain import editing, proposal_yaml
+from dashboard.domain import editing, proposal_yaml, vocab
 from dashboard.domain.permissions import OPERATOR, Actor, require_secretariat
 from dashboard.store.config import DATA_DIR
 from dashboard.store.db import build_lock, create_tables
@@ -37,7 +37,6 @@ from dashboard.store.models import (
 )
 
 IMPORT_REASON = None  # the version's kind says where it came from
-CREATE = "create"  # the version that brings a proposal new in data/ into a store that holds edits
 
 
 class StoreHasEdits(Exception):
@@ -129,19 +128,19 @@ class Imported:
 
     @property
     def created(self) -> list[str]:
-        return [v.proposal_id for v in self.versions if v.kind == CREATE]
+        return [v.proposal_id for v in self.versions if v.kind == vocab.VersionKind.CREATE]
 
     @property
     def changed(self) -> list[str]:
-        return [v.proposal_id for v in self.versions if v.kind == editing.IMPORT]
+        return [v.proposal_id for v in self.versions if v.kind == vocab.VersionKind.IMPORT]
 
 
 def import_versions(engine: Engine, data_dir: Path = DATA_DIR, *, actor: Actor = OPERATOR) -> Imported:
     """Bring data/ into a store that may hold edits, all or nothing, losing nothing:
 
     - a proposal whose document in data/ differs from the store's gets a new version (kind
-      "import"), checked like any edit (so a stale base or a bad value cannot slip in);
-    - a proposal new in data/ is added with a first version of kind "create" listing its fields,
+      import), checked like any edit (so a stale base or a bad value cannot slip in);
+    - a proposal new in data/ is added with a first version of kind create listing its fields,
       so that its history says where it came from;
     - a proposal only in the store is kept as it is;
     - cities and groups are updated by key, the other curated tables (group meetings, the
@@ -209,35 +208,21 @@ def _rows_by_proposal(ds: Dataset) -> list[ProposalRows]:
 
 def _import_proposal(session: Session, rows: ProposalRows, all_cities: list[City], actor: Actor):
     pid = rows.proposal.id
+    if session.get(Proposal, pid) is None:  # its sort_order is the dataset's until the import sorts all
+        return editing.add_proposal(session, rows, kind=vocab.VersionKind.CREATE, actor=actor, reason=IMPORT_REASON)
     document = proposal_yaml.rows_document(
         rows.proposal, rows.leads, [t.type for t in rows.types], [c.city_code for c in rows.cities], all_cities
     )
-    base = editing.current_version(session, pid)
-    if session.get(Proposal, pid) is not None:
-        return editing.stage(
-            session,
-            actor=actor,
-            proposal_id=pid,
-            base_version=base,
-            reason=IMPORT_REASON,
-            changes={key: document.get(key) for key in proposal_yaml.KEYS},
-            kind=editing.IMPORT,
-            fields=proposal_yaml.KEYS,
-        )
-    session.add(rows.proposal)
-    session.flush()
-    session.add_all([*rows.leads, *rows.types, *rows.cities])
-    version = ProposalVersion(
+    return editing.stage(
+        session,
+        actor=actor,
         proposal_id=pid,
-        version=base + 1,
-        kind=CREATE,
+        base_version=editing.current_version(session, pid),
         reason=IMPORT_REASON,
-        changes=[{"field": k, "old": None, "new": v} for k, v in document.items()],
-        recorded_at=datetime.now(UTC),
-        recorded_by=actor.name,
+        changes={key: document.get(key) for key in proposal_yaml.KEYS},
+        kind=vocab.VersionKind.IMPORT,
+        fields=proposal_yaml.KEYS,
     )
-    session.add(version)
-    return version
 
 
 def _check_references(session: Session, ds: Dataset, kept: list[Proposal]) -> None:

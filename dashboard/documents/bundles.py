@@ -28,16 +28,13 @@ class BundleError(ValueError):
     """A reader's choice the store does not know (group, city, year); the message says which."""
 
 
-def resolve_year(session: Session, year: int | None) -> int:
-    """`year`, or the current cycle; BundleError when the store holds no such cycle."""
-    held = cycles.cycles(session)
-    if not held:
-        raise BundleError("資料庫中沒有任何年度的提案或會議。")
-    if year is None:
-        return held[-1]
-    if year not in held:
-        raise BundleError(f"沒有 {year} 年度的資料；可用的年度：{'、'.join(str(y) for y in held)}")
-    return year
+def resolve_cycle(session: Session, requested: int | str | None) -> cycles.Cycle:
+    """The cycle asked for (cycles.resolve: the current one for None); BundleError with
+    cycles.resolve's message when the store holds no such cycle."""
+    try:
+        return cycles.resolve(requested, held=cycles.cycles(session))
+    except cycles.CycleError as error:
+        raise BundleError(str(error)) from error
 
 
 def bundle_groups(session: Session) -> list[WorkGroup]:
@@ -67,9 +64,9 @@ def group_label(group: WorkGroup, groups: list[WorkGroup]) -> str:
     return f"{parent.name}／{group.name}" if parent else group.name
 
 
-def cycle_frame(session: Session, *, year: int) -> pd.DataFrame:
-    """queries.proposals_frame of cycle `year`, in packet order."""
-    return queries.proposals_frame(session, year=year)
+def cycle_frame(session: Session, *, cycle: int) -> pd.DataFrame:
+    """queries.proposals_frame of `cycle`, in packet order."""
+    return queries.proposals_frame(session, cycle=cycle)
 
 
 def group_rows(frame: pd.DataFrame, *, group_id: str) -> pd.DataFrame:
@@ -94,20 +91,20 @@ class Bundle:
         return self.rows["id"].tolist()
 
 
-def group_bundle(session: Session, *, group: str, year: int | None = None) -> Bundle:
+def group_bundle(session: Session, *, group: str, cycle: int | str | None = None) -> Bundle:
     g = resolve_group(session, group)
-    year = resolve_year(session, year)
+    cycle = resolve_cycle(session, cycle)
     groups = queries.groups(session)
     family = [x.name for x in frames.group_family(groups, group_id=g.id) if x.id != g.id]
     scope = f"{group_label(g, groups)}" + (f"（含{'、'.join(family)}）" if family else "") + "之提案"
-    return Bundle(group_label(g, groups), scope, year, group_rows(cycle_frame(session, year=year), group_id=g.id))
+    return Bundle(group_label(g, groups), scope, cycle, group_rows(cycle_frame(session, cycle=cycle), group_id=g.id))
 
 
-def city_bundle(session: Session, *, city: str, year: int | None = None) -> Bundle:
+def city_bundle(session: Session, *, city: str, cycle: int | str | None = None) -> Bundle:
     c = resolve_city(session, city)
-    year = resolve_year(session, year)
+    cycle = resolve_cycle(session, cycle)
     return Bundle(
-        c.name, f"{c.name}主辦或參與合作之提案", year, city_rows(cycle_frame(session, year=year), city=c.name)
+        c.name, f"{c.name}主辦或參與合作之提案", cycle, city_rows(cycle_frame(session, cycle=cycle), city=c.name)
     )
 
 

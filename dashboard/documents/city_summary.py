@@ -70,12 +70,12 @@ def count_table(rows: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(int)
 
 
-def decision_lines(session: Session, *, year: int, ids: list[str]) -> list[DecisionLine]:
+def decision_lines(session: Session, *, cycle: int, ids: list[str]) -> list[DecisionLine]:
     """The meeting's decision list (meeting.decision_sections) limited to the city's proposals."""
     mine = set(ids)
     decided = meeting.decisions_in_force(session, proposal_ids=ids)
     lines: dict[str, list] = {}
-    for section in meeting.decision_sections(session, year=year):
+    for section in meeting.decision_sections(session, cycle=cycle):
         entries = [e for e in section.entries if e.id in mine]
         label = section.label if section.key in ("delist", "continue") else "新增提案"
         lines.setdefault(label, [])
@@ -95,24 +95,23 @@ def decision_lines(session: Session, *, year: int, ids: list[str]) -> list[Decis
     return result
 
 
-def summary(session: Session, *, city: str, year: int | None = None) -> CitySummary:
-    """The summary of `city` (code, name or English name) in cycle `year` (default: the current one)."""
+def summary(session: Session, *, city: str, cycle: int | str | None = None) -> CitySummary:
+    """The summary of `city` (code, name or English name) in `cycle` (default: the current one)."""
     c = bundles.resolve_city(session, city)
-    year = bundles.resolve_year(session, year)
-    cycle = bundles.cycle_frame(session, year=year)
-    rows = bundles.city_rows(cycle, city=c.name)
+    cycle = bundles.resolve_cycle(session, cycle)
+    rows = bundles.city_rows(bundles.cycle_frame(session, cycle=cycle), city=c.name)
     ids = rows["id"].tolist()
     waiting = [(label, explanation, found["id"].tolist()) for label, explanation, _, found in frames.waiting(rows)]
-    aid = queries.mutual_aid_frame(session, year=year)
-    training = queries.social_worker_training_frame(session, year=year)
+    aid = queries.mutual_aid_frame(session, cycle=cycle)
+    training = queries.social_worker_training_frame(session, cycle=cycle)
     social = flows.social_flows(training)
     return CitySummary(
         city=c,
-        year=year,
-        meeting=cycles.meeting_of(session, year),
+        year=cycle,
+        meeting=cycles.meeting_of(session, cycle),
         rows=rows,
         counts=count_table(rows),
-        decisions=decision_lines(session, year=year, ids=ids),
+        decisions=decision_lines(session, cycle=cycle, ids=ids),
         waiting=waiting,
         aid=frames.mutual_aid_totals(aid, city=c.name),
         aid_period=flows.aid_flows(aid).period if len(aid) else "",
@@ -234,6 +233,6 @@ def summary_docx(data: CitySummary, *, now: datetime | None = None) -> bytes:
     return word.to_bytes(document)
 
 
-def file_name(city: str, year: int) -> str:
+def file_name(city: str, cycle: int) -> str:
     """112年度_臺北市_副首長摘要.docx"""
-    return f"{year}年度_{city}_副首長摘要.docx"
+    return f"{cycle}年度_{city}_副首長摘要.docx"

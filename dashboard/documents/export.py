@@ -73,10 +73,10 @@ def export_csv(engine: Engine, directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     with Session(engine) as session:
         tables = {
-            "proposals": proposals_table(queries.proposals_frame(session, year=queries.ALL_CYCLES)),
+            "proposals": proposals_table(queries.proposals_frame(session, cycle=queries.ALL_CYCLES)),
             "proposal_texts": _proposal_texts(session),
-            "mutual_aid": mutual_aid_table(queries.mutual_aid_frame(session, year=queries.ALL_CYCLES)),
-            "indicators": queries.indicators_frame(session, year=queries.ALL_CYCLES),
+            "mutual_aid": mutual_aid_table(queries.mutual_aid_frame(session, cycle=queries.ALL_CYCLES)),
+            "indicators": queries.indicators_frame(session, cycle=queries.ALL_CYCLES),
             "cities": _model_table(session, City),
             "groups": _model_table(session, WorkGroup),
             "group_meetings": _model_table(session, GroupMeeting),

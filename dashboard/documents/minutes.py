@@ -39,8 +39,8 @@ class MinutesData:
     attendance: list[tuple[str, str]] = field(default_factory=list)  # (city, who attended), every city
 
 
-def collect(session: Session, *, now: datetime | None = None, year: int | None = None) -> MinutesData:
-    data = meeting.meeting_data(session, year=year)  # the meeting's own proposals, not the whole store
+def collect(session: Session, *, now: datetime | None = None, cycle: int | None = None) -> MinutesData:
+    data = meeting.meeting_data(session, cycle=cycle)  # the meeting's own proposals, not the whole store
     if data is None:
         raise ValueError("資料庫中沒有會議資料。")
     record = meeting_record.latest(session, meeting_id=data.info.meeting.id)
@@ -238,12 +238,12 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def docx_from(engine, *, year: int | None = None) -> bytes:
-    """The draft minutes of cycle `year`'s meeting from the store as it is now (for a deferred download)."""
+def docx_from(engine, *, cycle: int | None = None) -> bytes:
+    """The draft minutes of `cycle`'s meeting from the store as it is now (for a deferred download)."""
     with Session(engine) as session:
-        return minutes_docx(collect(session, year=year))
+        return minutes_docx(collect(session, cycle=cycle))
 
 
-def xlsx_from(engine, *, year: int | None = None) -> bytes:
+def xlsx_from(engine, *, cycle: int | None = None) -> bytes:
     with Session(engine) as session:
-        return decisions_xlsx(collect(session, year=year))
+        return decisions_xlsx(collect(session, cycle=cycle))

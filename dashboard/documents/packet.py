@@ -100,14 +100,14 @@ LOG_HEADINGS = {"topic": "各議題組會議辦理情形", "staff": "幕僚會�
 LOG_KINDS = ["development", "topic", "staff"]
 
 
-def collect(session: Session, *, year: int) -> PacketData:
-    """Everything the packet of cycle `year` prints, read from the store."""
-    meeting = cycles.meeting_of(session, year)
-    proposals = list(session.exec(select(Proposal).where(cycles.in_cycle(year)).order_by(Proposal.sort_order)))
+def collect(session: Session, *, cycle: int) -> PacketData:
+    """Everything the packet of `cycle` prints, read from the store."""
+    meeting = cycles.meeting_of(session, cycle)
+    proposals = list(session.exec(select(Proposal).where(cycles.in_cycle(cycle)).order_by(Proposal.sort_order)))
     if meeting is None or not proposals:
         missing = "會議" if meeting is None else "提案"
         held = "、".join(str(y) for y in cycles.cycles(session)) or "（無）"
-        raise PacketError(f"資料庫中沒有 {year} 年度的{missing}，無法產生會議資料；資料庫中的年度：{held}。")
+        raise PacketError(f"資料庫中沒有 {cycle} 年度的{missing}，無法產生會議資料；資料庫中的年度：{held}。")
     groups = {g.id: g for g in session.exec(select(WorkGroup))}
     leads: dict[str, list[str]] = {}
     ids = [p.id for p in proposals]
@@ -119,14 +119,14 @@ def collect(session: Session, *, year: int) -> PacketData:
     carried = [r for r in rows if r.proposal.track == vocab.CARRIED]
     cities = list(session.exec(select(City).order_by(City.sort_order)))
     data = PacketData(
-        year=year,
+        year=cycle,
         meeting=meeting,
         agenda=_agenda(session, meeting),
         organisers=_organisers(session, meeting),
-        log=_log(session, groups, year),
+        log=_log(session, groups, cycle),
         delist=[r for r in carried if r.proposal.tracking_status in vocab.DELIST_STATUSES],
         keep=[r for r in carried if r.proposal.tracking_status not in vocab.DELIST_STATUSES],
-        carried_year=year - 1 if not carried else carried[0].proposal.year,
+        carried_year=cycles.Cycle(cycle).previous if not carried else carried[0].proposal.year,
         new={track: [r for r in rows if r.proposal.track == track] for track in vocab.NEW_TRACKS},
         card_ids=card_order(groups, [r.proposal for r in rows if r.proposal.track != vocab.CARRIED]),
     )
@@ -178,11 +178,11 @@ def log_date(day: date) -> str:
     return f"{roc_year(day.year)}年{day.month:02d}月{day.day:02d}日"
 
 
-def _log(session: Session, groups: dict[str, WorkGroup], year: int) -> list[LogTable]:
+def _log(session: Session, groups: dict[str, WorkGroup], cycle: int) -> list[LogTable]:
     """The working groups' meetings held in the cycle's ROC year, one table per kind of group."""
     held: dict[str, list[GroupMeeting]] = {}
     for m in session.exec(select(GroupMeeting).order_by(GroupMeeting.date, GroupMeeting.id)):
-        if roc_year(m.date.year) == year:
+        if roc_year(m.date.year) == cycle:
             held.setdefault(m.group_id, []).append(m)
     ordered = sorted(groups.values(), key=lambda g: g.sort_order)
     tables = []
@@ -501,9 +501,9 @@ def _back_page(document, data: PacketData) -> None:
             _paragraph(document, "、".join(rest), size=14, indent_cm=2.8)
 
 
-def packet_docx(session: Session, *, year: int) -> bytes:
-    """The packet of cycle `year` as a .docx (A4 portrait, page numbers in the footer)."""
-    data = collect(session, year=year)
+def packet_docx(session: Session, *, cycle: int) -> bytes:
+    """The packet of `cycle` as a .docx (A4 portrait, page numbers in the footer)."""
+    data = collect(session, cycle=cycle)
     document = word.new_document()  # A4 portrait, 標楷體, page numbers: as the minutes and the cards
     _title(document, data)
     _agenda_section(document, data)
@@ -522,6 +522,6 @@ def file_name(meeting_name: str) -> str:
     return f"{plain}_會議資料.docx"
 
 
-def docx_from(engine, *, year: int) -> bytes:
+def docx_from(engine, *, cycle: int) -> bytes:
     with Session(engine) as session:
-        return packet_docx(session, year=year)
+        return packet_docx(session, cycle=cycle)

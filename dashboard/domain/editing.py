@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import FlushError
 from sqlmodel import Session, select
 
-from dashboard.datafiles.loading import ID_PATTERN, Problem, packet_key, proposal_record, proposal_rows
+from dashboard.datafiles.loading import ID_PATTERN, Problem, ProposalRows, packet_key, proposal_record, proposal_rows
 from dashboard.datafiles.reading import MAX_BYTES, text_problem
 from dashboard.domain import dates, proposal_yaml, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit, require_edit, require_secretariat
@@ -33,7 +33,6 @@ EDITABLE = {
     "types": "提案類型",
 }
 REASON_MAX_CHARS = 500
-EDIT, REVERT, IMPORT = "edit", "revert", "import"
 EDIT_FILE = "（線上修改）"  # where a problem of an edit is, in place of a data/ file name
 
 
@@ -126,7 +125,7 @@ def edit(
     changes: dict,
     base_version: int,
     reason: str | None = None,
-    kind: str = EDIT,
+    kind: vocab.VersionKind = vocab.VersionKind.EDIT,
     fields: dict | None = None,
 ) -> ProposalVersion | None:
     """Apply changes to the proposal as one new version; None when nothing actually changes.
@@ -163,7 +162,7 @@ def stage(
     changes: dict,
     base_version: int,
     reason: str | None = None,
-    kind: str = EDIT,
+    kind: vocab.VersionKind = vocab.VersionKind.EDIT,
     fields: dict | None = None,
 ) -> ProposalVersion | None:
     """edit() without the commit, for a caller that applies many changes in one transaction
@@ -235,7 +234,7 @@ def revert(
         changes=undo,
         base_version=base,
         reason=reason or f"還原第 {version} 版",
-        kind=REVERT,
+        kind=vocab.VersionKind.REVERT,
         fields=proposal_yaml.KEYS,
     )
 
@@ -331,9 +330,43 @@ def _replace(session: Session, proposal: Proposal, rows) -> None:
     session.add_all([*rows.leads, *rows.types, *rows.cities])
 
 
+# --- a new proposal and its first version -----------------------------------------------------
+
+
+def add_proposal(
+    session: Session,
+    rows: ProposalRows,
+    *,
+    kind: vocab.VersionKind,
+    actor: Actor,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> ProposalVersion:
+    """Add a proposal's validated rows and the version that records its arrival: every field as a
+    change from None, as the store now holds it. The one way a proposal comes into a store that
+    keeps versions: the card form (kind create), data/ brought in as versions (create) and the start
+    of a cycle (carry). The caller gives the proposal its sort_order and commits or rolls back."""
+    proposal_id = rows.proposal.id
+    number = current_version(session, proposal_id) + 1  # versions of a proposal removed before stay
+    session.add(rows.proposal)
+    session.flush()  # the proposal before the rows that refer to it
+    session.add_all([*rows.leads, *rows.types, *rows.cities])
+    stored = proposal_yaml.proposal_document(session, rows.proposal)
+    version = ProposalVersion(
+        proposal_id=proposal_id,
+        version=number,
+        kind=kind,
+        reason=reason,
+        changes=[{"field": f, "old": None, "new": stored[f]} for f in proposal_yaml.KEYS if f in stored],
+        recorded_at=now or datetime.now(UTC),
+        recorded_by=actor.name,
+    )
+    session.add(version)
+    return version
+
+
 # --- a new proposal, from the fields of the paper card (合作提案單) ---------------------------
 
-CREATE = "create"
 # What the card's form gives; id, item_no and cities_scope are derived, and sort_order follows.
 CREATE_FIELDS = (
     "year",
@@ -381,7 +414,7 @@ _ID_ATTEMPTS = 3  # a save that lost its id to another at the same moment takes 
 
 def create(session: Session, *, actor: Actor, document: dict, reason: str | None = None) -> ProposalVersion:
     """A new proposal from the card's fields (CREATE_FIELDS), numbered after the others of its year
-    and track, recorded as its version 1 (kind "create") with every field as a change from None.
+    and track, recorded as its version 1 (kind create) with every field as a change from None.
 
     The secretariat may create in any group, a lead only in their own groups. Defaults: tracking
     status 列管中 and progress status 規劃中; the bases say where the proposal came from. Raises
@@ -403,7 +436,9 @@ def create(session: Session, *, actor: Actor, document: dict, reason: str | None
     for attempt in range(_ID_ATTEMPTS):
         rows = _validated_new(session, _draft(session, actor, document))
         try:
-            version = _insert(session, actor, rows, reason)
+            rows.proposal.sort_order = _make_room(session, rows.proposal)
+            version = add_proposal(session, rows, kind=vocab.VersionKind.CREATE, actor=actor, reason=reason)
+            session.commit()
         except (IntegrityError, FlushError):  # another save took this id since we counted
             session.rollback()
             if attempt == _ID_ATTEMPTS - 1:
@@ -412,26 +447,6 @@ def create(session: Session, *, actor: Actor, document: dict, reason: str | None
         session.refresh(version)
         return version
     raise AssertionError("unreachable")
-
-
-def _insert(session: Session, actor: Actor, rows, reason: str | None) -> ProposalVersion:
-    rows.proposal.sort_order = _make_room(session, rows.proposal)
-    session.add(rows.proposal)
-    session.flush()  # the proposal before the rows that refer to it
-    session.add_all([*rows.leads, *rows.types, *rows.cities])
-    stored = proposal_yaml.proposal_document(session, rows.proposal)
-    version = ProposalVersion(
-        proposal_id=rows.proposal.id,
-        version=1,
-        kind=CREATE,
-        reason=reason,
-        changes=[{"field": f, "old": None, "new": stored[f]} for f in proposal_yaml.KEYS if f in stored],
-        recorded_at=datetime.now(UTC),
-        recorded_by=actor.name,
-    )
-    session.add(version)
-    session.commit()
-    return version
 
 
 def _require_group(session: Session, actor: Actor, document: dict) -> None:

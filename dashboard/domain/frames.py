@@ -194,15 +194,16 @@ def groups_table(all_groups: list[WorkGroup], frame: pd.DataFrame, meetings: pd.
     return pd.DataFrame(rows, columns=["id", "name", "parent", "host_agency", "proposals", "meetings"])
 
 
-def carried_year(frame: pd.DataFrame) -> int | None:
-    """The year of the carried-over proposals in the frame (the latest, should there be several)."""
+def carried_rows_year(frame: pd.DataFrame) -> int | None:
+    """The own year of the frame's carried-over rows (the latest, should there be several): the year
+    before their cycle."""
     years = frame.loc[frame["track"] == vocab.CARRIED, "year"]
     return int(years.max()) if len(years) else None
 
 
 def track_choices(frame: pd.DataFrame) -> dict[str, str]:
     """{track key: label} in track order, the carried-over track named with its year in the frame."""
-    return vocab.track_labels(carried_year=carried_year(frame))
+    return vocab.track_labels(carried_year=carried_rows_year(frame))
 
 
 def track_counts(frame: pd.DataFrame) -> dict[str, int]:

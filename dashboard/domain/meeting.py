@@ -31,10 +31,10 @@ def latest_meeting(session: Session) -> Meeting | None:
     return session.exec(select(Meeting).order_by(Meeting.date.desc())).first()
 
 
-def meeting_info(session: Session, *, year: int | None = None) -> MeetingInfo | None:
-    """The meeting of cycle `year` with its agenda and organisers; None when that cycle has no
-    meeting. Without `year`, the latest meeting (the current cycle's, once it has one)."""
-    meeting = latest_meeting(session) if year is None else cycles.meeting_of(session, year)
+def meeting_info(session: Session, *, cycle: int | None = None) -> MeetingInfo | None:
+    """The meeting of `cycle` with its agenda and organisers; None when that cycle has no
+    meeting. Without `cycle`, the latest meeting (the current cycle's, once it has one)."""
+    meeting = latest_meeting(session) if cycle is None else cycles.meeting_of(session, cycle)
     if meeting is None:
         return None
     items = list(
@@ -48,14 +48,9 @@ def meeting_info(session: Session, *, year: int | None = None) -> MeetingInfo | 
     return MeetingInfo(meeting=meeting, agenda=items, organisers=organisers)
 
 
-def meeting_year(meeting: Meeting) -> int:
+def meeting_year(meeting: Meeting) -> cycles.Cycle:
     """The ROC year a meeting decides on: 2023-08-08 -> 112."""
-    return roc_year(meeting.date.year)
-
-
-def carried_year(year: int) -> int:
-    """The year whose tracked proposals the meeting of `year` decides again (the year before)."""
-    return year - 1
+    return cycles.Cycle(roc_year(meeting.date.year))
 
 
 # --- the list to decide ---------------------------------------------------------------------
@@ -140,19 +135,20 @@ def _top_group_order(session: Session) -> list[tuple[str, str]]:
     return [(g.id, g.name) for g in session.exec(query)]
 
 
-def decision_sections(session: Session, *, year: int | None = None) -> list[Section]:
-    """What the meeting of ROC `year` decides, in order: the previous year's tracked proposals to
-    de-list, then those to keep tracking, then the year's new proposals group by group.
+def decision_sections(session: Session, *, cycle: int | None = None) -> list[Section]:
+    """What the meeting of `cycle` decides, in order: the previous cycle's tracked proposals to
+    de-list, then those to keep tracking, then the cycle's new proposals group by group.
 
-    `year` defaults to the year of the latest meeting in the store; without a meeting there is
-    nothing to decide. Proposals of other years (a store that spans many) are not on the list.
+    `cycle` defaults to the cycle of the latest meeting in the store; without a meeting there is
+    nothing to decide. Proposals of other cycles (a store that spans many) are not on the list.
     """
-    if year is None:
+    if cycle is None:
         meeting = latest_meeting(session)
         if meeting is None:
             return []
-        year = meeting_year(meeting)
-    before = carried_year(year)
+        cycle = meeting_year(meeting)
+    year = cycles.Cycle(cycle)  # the own year of the cycle's new proposals
+    before = year.previous  # and of its carried-over rows
     entries = _entries(session, (before, year))
     carried = [e for e in entries if e.carried and e.year == before]
     new = [e for e in entries if not e.carried and e.year == year]
@@ -255,13 +251,13 @@ class MeetingData:
         return [e.id for e in self.entries]
 
 
-def meeting_data(session: Session, *, year: int | None = None) -> MeetingData | None:
-    """The data of cycle `year`'s meeting (default: the latest meeting); None when there is none.
+def meeting_data(session: Session, *, cycle: int | None = None) -> MeetingData | None:
+    """The data of `cycle`'s meeting (default: the latest meeting); None when there is none.
     Only the meeting's own proposals, not the whole store."""
-    info = meeting_info(session, year=year)
+    info = meeting_info(session, cycle=cycle)
     if info is None:
         return None
-    sections = decision_sections(session, year=meeting_year(info.meeting))
+    sections = decision_sections(session, cycle=meeting_year(info.meeting))
     entries = all_entries(sections)
     history = decisions.history(session, proposal_ids=[e.id for e in entries])
     return MeetingData(info=info, sections=sections, entries=entries, decided=in_force(history), history=history)

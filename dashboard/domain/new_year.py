@@ -39,13 +39,10 @@ from dashboard.store.models import (
     Meeting,
     Organiser,
     Proposal,
-    ProposalVersion,
     StoreBuild,
     WorkGroup,
 )
 
-CARRY = "carry"  # the kind of the version that creates a carried-over row
-CARRY_LABEL = "延續列管"  # how that kind is named to users
 # What a carried row takes over from the proposal it continues: the card and the work's state.
 # Not the notes, which are the secretariat's remarks on the source packet's row.
 CARRIED_KEYS = (
@@ -117,6 +114,60 @@ def carried_id(previous: int, number: int) -> str:
     return f"{previous}-{number:02d}"
 
 
+def started(session: Session, cycle: int) -> bool:
+    """`cycle` has begun: its meeting or its carried-over rows are in the store."""
+    if cycles.meeting_of(session, cycle) is not None:
+        return True
+    carried = select(Proposal.id).where(Proposal.track == vocab.CARRIED, Proposal.year == cycles.Cycle(cycle).previous)
+    return session.exec(carried.limit(1)).first() is not None
+
+
+def next_cycle(session: Session) -> cycles.Cycle | None:
+    """The cycle a start would begin: the one after the current cycle, or the current one itself
+    while it has not begun (its new proposals were entered before the start). None for an empty store."""
+    current = cycles.current_cycle(session)
+    if current is None:
+        return None
+    return current.next if started(session, current) else current
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What starting the next cycle would do now: the page previews it, start_year carries it out."""
+
+    cycle: cycles.Cycle  # the one to start
+    last_meeting: Meeting  # the previous cycle's meeting, which the new one is set up from
+    outcomes: list[tuple[Proposal, Outcome]]  # every proposal of the previous cycle, packet order
+
+    @property
+    def previous(self) -> cycles.Cycle:
+        return self.cycle.previous
+
+    @property
+    def staying(self) -> list[tuple[str, Proposal, Outcome]]:
+        """(the id of its carried row, proposal, outcome) of those carried over, packet order."""
+        kept = [(p, o) for p, o in self.outcomes if o.stays]
+        return [(carried_id(self.previous, number), p, o) for number, (p, o) in enumerate(kept, start=1)]
+
+    @property
+    def leaving(self) -> list[tuple[Proposal, Outcome]]:
+        return [(p, o) for p, o in self.outcomes if not o.stays]
+
+    @property
+    def undecided(self) -> list[str]:
+        """The previous cycle's proposals without a decision in force, packet order."""
+        return [p.id for p, o in self.outcomes if o.resolution is None]
+
+
+def plan(session: Session) -> Plan | None:
+    """The plan of the next start; None when the store holds no meeting of the cycle before it."""
+    cycle = next_cycle(session)
+    last = cycles.meeting_of(session, cycle.previous) if cycle is not None else None
+    if last is None:
+        return None
+    return Plan(cycle, last, outcomes(session, cycle.previous))
+
+
 @dataclass
 class YearStarted:
     """What start_year did."""
@@ -132,7 +183,7 @@ class YearStarted:
 def start_year(
     session: Session,
     *,
-    year: int,
+    cycle: int,
     meeting_date: date,
     actor: Actor,
     chair: str | None = None,
@@ -142,7 +193,7 @@ def start_year(
     start_time: time | None = None,
     now: datetime | None = None,
 ) -> YearStarted:
-    """Start cycle `year`: the carried-over rows and the meeting, committed together.
+    """Start `cycle`: the carried-over rows and the meeting, committed together, as plan() says.
 
     The meeting copies the previous meeting's name (its year replaced), agenda with its times,
     organisers, start time, chair, chair's organisation, venue and link, except those given.
@@ -150,19 +201,20 @@ def start_year(
     or was started already, the date is not in that year, a bad value); nothing is written then."""
     require_secretariat(actor, "開始新年度")
     texts = _texts(chair=chair, chair_org=chair_org, venue=venue, url=url)
-    previous_meeting = _check(session, year, meeting_date, start_time)
-    previous = meeting.meeting_year(previous_meeting)
+    the_plan = _check(session, cycle, meeting_date, start_time)
     now = now or datetime.now(UTC)
     try:
-        result = YearStarted(year=year, previous=previous, meeting_id="")
-        _carry(session, result, actor, now)
-        result.meeting_id = _new_meeting(session, previous_meeting, year, meeting_date, start_time, texts).id
+        result = YearStarted(year=the_plan.cycle, previous=the_plan.previous, meeting_id="")
+        _carry(session, the_plan, result, actor, now)
+        result.meeting_id = _new_meeting(
+            session, the_plan.last_meeting, the_plan.cycle, meeting_date, start_time, texts
+        ).id
         loading._sort_proposals(list(session.exec(select(Proposal))))
         session.add(StoreBuild(built_at=now))  # page caches key on the store's version
         session.commit()
     except IntegrityError as error:  # PostgreSQL: someone else started the year at the same moment
         session.rollback()
-        raise NewYearError(f"{year}年度已由其他人同時開始（編號或會議識別碼已被使用）；未變更。") from error
+        raise NewYearError(f"{cycle}年度已由其他人同時開始（編號或會議識別碼已被使用）；未變更。") from error
     except BaseException:
         session.rollback()
         raise
@@ -187,88 +239,83 @@ def _texts(**values: str | None) -> dict[str, str]:
     return given
 
 
-def started(session: Session, year: int) -> bool:
-    """Cycle `year` has begun: its meeting or its carried-over rows are in the store."""
-    if cycles.meeting_of(session, year) is not None:
-        return True
-    carried = select(Proposal.id).where(Proposal.track == vocab.CARRIED, Proposal.year == year - 1)
-    return session.exec(carried.limit(1)).first() is not None
-
-
-def _check(session: Session, year, meeting_date, start_time) -> Meeting:
-    """The previous cycle's meeting, after every check of the request."""
-    if isinstance(year, bool) or not isinstance(year, int):
-        raise NewYearError(f"年度應為民國年的整數（例如下一個年度），不是「{year}」；未變更。")
-    latest = meeting.latest_meeting(session)
-    if latest is None:
+def _check(session: Session, requested, meeting_date, start_time) -> Plan:
+    """The plan of the start, after every check of the request."""
+    try:
+        cycle = cycles.parse(requested)
+    except cycles.CycleError as error:
+        raise NewYearError(f"{error}；未變更。") from error
+    if meeting.latest_meeting(session) is None:
         raise NewYearError("資料庫沒有任何會議，無法開始新年度；請先載入 data/。未變更。")
-    current = meeting.meeting_year(latest)
-    if started(session, year):
-        raise NewYearError(f"{year}年度已經開始（資料庫已有{year}年度的會議或列管案）；未變更。")
-    if year != current + 1:
+    the_plan = plan(session)
+    if started(session, cycle):
+        raise NewYearError(f"{cycle}年度已經開始（資料庫已有{cycle}年度的會議或列管案）；未變更。")
+    if the_plan is None:
+        expected = next_cycle(session)
+        raise NewYearError(f"資料庫沒有{expected.previous}年度的會議，無法開始{expected}年度；未變更。")
+    if cycle != the_plan.cycle:
         raise NewYearError(
-            f"只能開始下一個年度：目前為{current}年度，下一個是{current + 1}年度，不是{year}年度；未變更。"
+            f"只能開始下一個年度：目前為{the_plan.previous}年度，下一個是{the_plan.cycle}年度，不是{cycle}年度；未變更。"
         )
-    later = [c for c in cycles.cycles(session) if c > year]
+    later = [c for c in cycles.cycles(session) if c > cycle]
     if later:
-        raise NewYearError(f"資料庫已有{later[0]}年度的提案，晚於{year}年度；未變更。")
+        raise NewYearError(f"資料庫已有{later[0]}年度的提案，晚於{cycle}年度；未變更。")
     if not isinstance(meeting_date, date) or isinstance(meeting_date, datetime):
         raise NewYearError(f"會議日期應為日期（西元 YYYY-MM-DD），不是「{meeting_date}」；未變更。")
-    if roc_year(meeting_date.year) != year:
+    if roc_year(meeting_date.year) != cycle:
         raise NewYearError(
-            f"會議日期 {meeting_date.isoformat()}（{roc_date(meeting_date)}）不在{year}年度"
-            f"（西元 {year + ROC_OFFSET} 年）；未變更。"
+            f"會議日期 {meeting_date.isoformat()}（{roc_date(meeting_date)}）不在{cycle}年度"
+            f"（西元 {cycle + ROC_OFFSET} 年）；未變更。"
         )
     if start_time is not None and not isinstance(start_time, time):
         raise NewYearError(f"開始時間應為 HH:MM，不是「{start_time}」；未變更。")
-    return latest
+    return the_plan
 
 
-def _carry(session: Session, result: YearStarted, actor: Actor, now: datetime) -> None:
-    """Add the carried-over rows of result.year; fills result's carried, left and undecided."""
-    pairs = outcomes(session, result.previous)
-    staying = [(p, o) for p, o in pairs if o.stays]
-    result.left = [(p.id, o.reason) for p, o in pairs if not o.stays]
-    result.undecided = [p.id for p, o in pairs if o.resolution is None]
+def _carry(session: Session, the_plan: Plan, result: YearStarted, actor: Actor, now: datetime) -> None:
+    """Add the carried-over rows the plan lists; fills result's carried, left and undecided."""
+    staying = the_plan.staying
+    result.left = [(p.id, o.reason) for p, o in the_plan.leaving]
+    result.undecided = the_plan.undecided
     if len(staying) > ID_MAX:
         raise NewYearError(f"持續列管的提案有 {len(staying)} 案，超過編號上限 {ID_MAX} 案；未變更。")
     cities = {c.name: c.code for c in session.exec(select(City))}
     groups = {g.id: g for g in session.exec(select(WorkGroup))}
-    where = f"（{result.year}年度列管案）"
-    for number, (source, why) in enumerate(staying, start=1):
-        new_id = carried_id(result.previous, number)
+    where = f"（{the_plan.cycle}年度列管案）"
+    for number, (new_id, source, why) in enumerate(staying, start=1):
         if session.get(Proposal, new_id) is not None:
-            raise NewYearError(f"提案編號 {new_id} 已被使用，無法建立{result.year}年度的列管案；未變更。")
+            raise NewYearError(f"提案編號 {new_id} 已被使用，無法建立{the_plan.cycle}年度的列管案；未變更。")
         document = carried_document(
-            session, source, new_id=new_id, item_no=number, why=why.reason, actor=actor, year=result.year, today=now
+            session, source, new_id=new_id, item_no=number, why=why.reason, actor=actor, cycle=the_plan.cycle, today=now
         )
         problems: list[Problem] = []
         rows = loading.proposal_rows(document, file=where, problems=problems, city_by_name=cities, groups=groups)
         if problems or rows is None:
             raise NewYearError(f"無法延續提案 {source.id}：{'；'.join(str(p) for p in problems)}；未變更。")
-        session.add(rows.proposal)
-        session.flush()  # the proposal before the rows that refer to it
-        session.add_all([*rows.leads, *rows.types, *rows.cities])
-        stored = proposal_yaml.proposal_document(session, rows.proposal)
-        session.add(
-            ProposalVersion(
-                proposal_id=new_id,
-                version=editing.current_version(session, new_id) + 1,
-                kind=CARRY,
-                reason=f"{result.year}年度開始，自 {source.id} 延續列管",
-                changes=[{"field": f, "old": None, "new": stored[f]} for f in proposal_yaml.KEYS if f in stored],
-                recorded_at=now,
-                recorded_by=actor.name,
-            )
+        editing.add_proposal(
+            session,
+            rows,
+            kind=vocab.VersionKind.CARRY,
+            actor=actor,
+            reason=f"{the_plan.cycle}年度開始，自 {source.id} 延續列管",
+            now=now,
         )
         result.carried.append((new_id, source.id))
     session.flush()
 
 
 def carried_document(
-    session: Session, source: Proposal, *, new_id: str, item_no: int, why: str, actor: Actor, year: int, today: datetime
+    session: Session,
+    source: Proposal,
+    *,
+    new_id: str,
+    item_no: int,
+    why: str,
+    actor: Actor,
+    cycle: int,
+    today: datetime,
 ) -> dict:
-    """The document of the row that carries `source` into cycle `year`."""
+    """The document of the row that carries `source` into `cycle`."""
     before = proposal_yaml.proposal_document(session, source)
     document = {key: before[key] for key in CARRIED_KEYS if key in before}
     progress, basis = before.get("progress"), before.get("progress_basis", "")
@@ -276,25 +323,27 @@ def carried_document(
         progress = "\n".join(filter(None, (progress, before.get("tracking_reason"))))
     document.update(
         id=new_id,
-        year=year - 1,
+        year=cycles.Cycle(cycle).previous,  # a carried row keeps the year of the cycle it comes from
         track=vocab.CARRIED,
         item_no=item_no,
         previous=source.id,
         progress=progress,
         tracking_status=vocab.TRACKED,
-        tracking_basis=f"{roc_date(dates.now_taipei(today).date())}由{actor.label}開始{year}年度時，"
+        tracking_basis=f"{roc_date(dates.now_taipei(today).date())}由{actor.label}開始{cycle}年度時，"
         f"自 {source.id} 延續列管：{why}。",
     )
     return {key: document[key] for key in proposal_yaml.KEYS if document.get(key) is not None}
 
 
 def _new_meeting(
-    session: Session, previous: Meeting, year: int, day: date, start_time: time | None, texts: dict[str, str]
+    session: Session, previous: Meeting, cycle: int, day: date, start_time: time | None, texts: dict[str, str]
 ) -> Meeting:
-    """The meeting of `year`, set up from `previous` (its agenda, times and organisers)."""
+    """The meeting of `cycle`, set up from `previous` (its agenda, times and organisers)."""
     before = meeting.meeting_year(previous)
-    meeting_id = previous.id.replace(str(before), str(year)) if str(before) in previous.id else f"{year}-{previous.id}"
-    name = previous.name.replace(str(before), str(year)) if str(before) in previous.name else f"{year}{previous.name}"
+    meeting_id = (
+        previous.id.replace(str(before), str(cycle)) if str(before) in previous.id else f"{cycle}-{previous.id}"
+    )
+    name = previous.name.replace(str(before), str(cycle)) if str(before) in previous.name else f"{cycle}{previous.name}"
     if session.get(Meeting, meeting_id) is not None:
         raise NewYearError(f"會議識別碼 {meeting_id} 已被使用；未變更。")
     new = Meeting(

@@ -1,7 +1,7 @@
 """Store queries: each function takes a session, keyword-only arguments after it, and reads the store.
 
-Whatever belongs to a yearly cycle (dashboard/domain/cycles.py) takes `year=`, the cycle: None (the
-default) is the current cycle, ALL_CYCLES the whole store (exports).
+Whatever belongs to a yearly cycle (dashboard/domain/cycles.py) takes `cycle=`: None (the default) is
+the current cycle, ALL_CYCLES the whole store (exports).
 
 Pure helpers over the frames these return live in dashboard/domain/frames.py; the meeting (its details,
 decision list and the decisions in force) in dashboard/domain/meeting.py.
@@ -81,12 +81,12 @@ def connection_version(connection: Connection) -> tuple:
     return tuple(value or 0 for value in connection.execute(_VERSION_QUERY).one())
 
 
-ALL_CYCLES = "all"  # year= for every cycle the store holds
+ALL_CYCLES = "all"  # cycle= for every cycle the store holds
 
 
-def chosen_cycle(session: Session, year: int | str | None) -> int | str | None:
-    """The cycle `year=` names: the current one for None; ALL_CYCLES as it is."""
-    return cycles.current_cycle(session) if year is None else year
+def chosen_cycle(session: Session, cycle: int | str | None) -> int | str | None:
+    """The cycle `cycle=` names: the current one for None; ALL_CYCLES as it is."""
+    return cycles.current_cycle(session) if cycle is None else cycle
 
 
 def _in_cycle(query, column, cycle):
@@ -108,9 +108,9 @@ def groups(session: Session) -> list[WorkGroup]:
     return list(session.exec(select(WorkGroup).order_by(WorkGroup.sort_order)))
 
 
-def proposals_frame(session: Session, *, year: int | str | None = None) -> pd.DataFrame:
-    """One row per proposal of cycle `year`, in packet order, with list columns for units, types and cities."""
-    cycle = chosen_cycle(session, year)
+def proposals_frame(session: Session, *, cycle: int | str | None = None) -> pd.DataFrame:
+    """One row per proposal of `cycle`, in packet order, with list columns for units, types and cities."""
+    cycle = chosen_cycle(session, cycle)
     names = city_names(session)
     group_names = {g.id: g.name for g in groups(session)}
     leads: dict[str, list[ProposalLead]] = {}
@@ -246,10 +246,10 @@ def lineage(session: Session, proposal: Proposal) -> dict:
 
 
 def group_meetings(
-    session: Session, *, group_ids: list[str] | None = None, year: int | str | None = None
+    session: Session, *, group_ids: list[str] | None = None, cycle: int | str | None = None
 ) -> pd.DataFrame:
-    """The working-group meetings of cycle `year`: those held in that ROC year."""
-    cycle = chosen_cycle(session, year)
+    """The working-group meetings of `cycle`: those held in that ROC year."""
+    cycle = chosen_cycle(session, cycle)
     names = {g.id: g.name for g in groups(session)}
     query = select(GroupMeeting).order_by(GroupMeeting.date, GroupMeeting.id)
     if group_ids:
@@ -262,11 +262,11 @@ def group_meetings(
     return pd.DataFrame(rows, columns=["date", "group_id", "group", "name"])
 
 
-def mutual_aid_frame(session: Session, *, year: int | str | None = None) -> pd.DataFrame:
+def mutual_aid_frame(session: Session, *, cycle: int | str | None = None) -> pd.DataFrame:
     """One row per (requesting city → supporting city), with names and a total; the rows of cycle
-    `year`'s proposals (mutual aid is reported under a proposal)."""
+    `cycle`'s proposals (mutual aid is reported under a proposal)."""
     names = city_names(session)
-    query = _in_cycle(select(MutualAid), MutualAid.proposal_id, chosen_cycle(session, year))
+    query = _in_cycle(select(MutualAid), MutualAid.proposal_id, chosen_cycle(session, cycle))
     rows = [
         {
             "proposal_id": m.proposal_id,
@@ -302,13 +302,13 @@ def mutual_aid_frame(session: Session, *, year: int | str | None = None) -> pd.D
 
 
 def indicators_frame(
-    session: Session, *, proposal_id: str | None = None, year: int | str | None = None
+    session: Session, *, proposal_id: str | None = None, cycle: int | str | None = None
 ) -> pd.DataFrame:
-    """The indicators of one proposal, or of cycle `year`'s proposals."""
+    """The indicators of one proposal, or of `cycle`'s proposals."""
     names = city_names(session)
     query = select(Indicator).order_by(Indicator.id)
     if not proposal_id:
-        query = _in_cycle(query, Indicator.proposal_id, chosen_cycle(session, year))
+        query = _in_cycle(query, Indicator.proposal_id, chosen_cycle(session, cycle))
     if proposal_id:
         query = query.where(Indicator.proposal_id == proposal_id)
     rows = [
@@ -367,13 +367,13 @@ class Headline:
         return vocab.track_label(vocab.CARRIED, year=self.carried_year)
 
 
-def headline(session: Session, *, year: int | None = None, frame: pd.DataFrame | None = None) -> Headline:
-    """Cycle `year`'s counts (`frame`: its proposals_frame, when the caller has it)."""
-    year = chosen_cycle(session, year)
-    frame = proposals_frame(session, year=year) if frame is None else frame
+def headline(session: Session, *, cycle: int | None = None, frame: pd.DataFrame | None = None) -> Headline:
+    """`cycle`'s counts (`frame`: its proposals_frame, when the caller has it)."""
+    cycle = chosen_cycle(session, cycle)
+    frame = proposals_frame(session, cycle=cycle) if frame is None else frame
     carried = frame[frame["track"] == vocab.CARRIED]
     tracks = frames.track_counts(frame)
-    info = meeting.meeting_info(session, year=year) if year is not None else None
+    info = meeting.meeting_info(session, cycle=cycle) if cycle is not None else None
     return Headline(
         total=len(frame),
         carried=len(carried),
@@ -384,24 +384,24 @@ def headline(session: Session, *, year: int | None = None, frame: pd.DataFrame |
         joint=tracks[vocab.JOINT],
         tracked=int(frame["tracking_status"].isin(vocab.STILL_TRACKED).sum()),
         meeting_date=info.meeting.date if info else None,
-        meeting_year=year,
-        carried_year=meeting.carried_year(year) if year is not None else None,
+        meeting_year=cycle,
+        carried_year=cycles.Cycle(cycle).previous if cycle is not None else None,
     )
 
 
 SOCIAL_WORKER_TRAINING = "social_worker_training"
 
 
-def social_worker_training_frame(session: Session, *, year: int | str | None = None) -> pd.DataFrame:
+def social_worker_training_frame(session: Session, *, cycle: int | str | None = None) -> pd.DataFrame:
     """Social workers who attended another city's course: one row per (home city → host city), as
-    reported under cycle `year`'s proposals."""
+    reported under `cycle`'s proposals."""
     names = city_names(session)
     query = (
         select(Indicator)
         .where(Indicator.indicator == SOCIAL_WORKER_TRAINING, Indicator.kind == "value")
         .order_by(Indicator.id)
     )
-    query = _in_cycle(query, Indicator.proposal_id, chosen_cycle(session, year))
+    query = _in_cycle(query, Indicator.proposal_id, chosen_cycle(session, cycle))
     rows = [
         {
             "proposal_id": i.proposal_id,

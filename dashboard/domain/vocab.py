@@ -7,6 +7,8 @@ Colours come from the Okabe-Ito palette, which readers with the common colour-vi
 deficiencies can tell apart; every use of a colour also carries the label as text.
 """
 
+from enum import StrEnum
+
 # Tracks (類別). The carried-over track is labelled with its year, which comes from the store
 # (the proposal's own year, or the year before the meeting's): see track_label.
 CARRIED = "carried"  # the previous year's tracked proposals, decided again this year
@@ -104,3 +106,28 @@ NEUTRAL_COLOR = "#777777"  # a chip without a colour of its own (未決議, an u
 LEAD = "lead"  # edits the proposals of their own working groups
 SECRETARIAT = "secretariat"  # everything: decisions, meeting data, accounts, any proposal
 ROLES = {LEAD: "議題組窗口", SECRETARIAT: "祕書處"}
+
+
+class VersionKind(StrEnum):
+    """What recorded a proposal's version (ProposalVersion.kind holds these strings as they are)."""
+
+    EDIT = "edit"  # changed in the dashboard, on the command line or by a spreadsheet
+    REVERT = "revert"  # a version undone
+    IMPORT = "import"  # data/ brought in over a proposal the store holds
+    CREATE = "create"  # a new proposal: by the card form, or new in data/ brought into a store with edits
+    CARRY = "carry"  # a carried-over row, made by starting the next cycle
+
+
+# How a proposal's history names each kind, wherever it is shown.
+VERSION_KIND_LABELS = {
+    VersionKind.EDIT: "修改",
+    VersionKind.REVERT: "還原",
+    VersionKind.IMPORT: "自 data/ 匯入",
+    VersionKind.CREATE: "新增",
+    VersionKind.CARRY: "延續列管",
+}
+
+
+def version_kind_label(kind: str) -> str:
+    """The label of a version's kind; an unknown kind (a newer store) as it is stored."""
+    return VERSION_KIND_LABELS.get(kind, kind)

@@ -84,9 +84,9 @@ def cycles_summary(session: Session) -> list[CycleSummary]:
         p.previous_id: p.id for p in session.exec(select(Proposal).where(Proposal.previous_id.is_not(None)))
     }
     summaries = []
-    for year in cycles.cycles(session):
-        summary = CycleSummary(year=year, settled=new_year.started(session, year + 1))
-        for proposal, fate in new_year.outcomes(session, year):
+    for cycle in cycles.cycles(session):
+        summary = CycleSummary(year=cycle, settled=new_year.started(session, cycle.next))
+        for proposal, fate in new_year.outcomes(session, cycle):
             if proposal.track == vocab.CARRIED:
                 summary.carried_in_ids.append(proposal.id)
                 if proposal.previous_id:

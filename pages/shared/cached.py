@@ -37,20 +37,20 @@ def version() -> tuple:
 # (proposal list 21 ms -> 206 ms). The version is a hashed argument, so recording a decision, an edit of a
 # proposal or a rebuild refreshes every view.
 
-# Whatever belongs to a cycle takes `year`, the cycle (pages/shared/year_choice.py); None is the
-# current one, resolved here so that both spellings share one cache entry.
+# Whatever belongs to a cycle takes `cycle` (pages/shared/year_choice.py); None is the current one,
+# resolved here so that both spellings share one cache entry.
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _proposals(version_key: tuple, year: int | None) -> pd.DataFrame:
+def _proposals(version_key: tuple, cycle: int | None) -> pd.DataFrame:
     with session() as s:
-        return queries.proposals_frame(s, year=year)
+        return queries.proposals_frame(s, cycle=cycle)
 
 
-def proposals(version_key: tuple | None = None, year: int | None = None) -> pd.DataFrame:
-    """Cycle `year`'s proposals frame, recomputed only when the store changes (shared: do not modify in place)."""
+def proposals(version_key: tuple | None = None, cycle: int | None = None) -> pd.DataFrame:
+    """`cycle`'s proposals frame, recomputed only when the store changes (shared: do not modify in place)."""
     version_key = version_key or version()
-    return _proposals(version_key, _cycle(version_key, year))
+    return _proposals(version_key, _cycle(version_key, cycle))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -65,13 +65,13 @@ def _store_lists(version_key: tuple) -> dict:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _cycle_lists(version_key: tuple, year: int | None) -> dict:
+def _cycle_lists(version_key: tuple, cycle: int | None) -> dict:
     with session() as s:
         return {
-            "meetings": queries.group_meetings(s, year=year),
-            "mutual_aid": queries.mutual_aid_frame(s, year=year),
-            "headline": queries.headline(s, year=year, frame=_proposals(version_key, year)),
-            "meeting_info": meeting.meeting_info(s, year=year) if year is not None else None,
+            "meetings": queries.group_meetings(s, cycle=cycle),
+            "mutual_aid": queries.mutual_aid_frame(s, cycle=cycle),
+            "headline": queries.headline(s, cycle=cycle, frame=_proposals(version_key, cycle)),
+            "meeting_info": meeting.meeting_info(s, cycle=cycle) if cycle is not None else None,
         }
 
 
@@ -81,12 +81,12 @@ def cycles(version_key: tuple) -> list[int]:
 
 
 def current_cycle(version_key: tuple) -> int | None:
-    held = cycles(version_key)
-    return held[-1] if held else None
+    """The current cycle (dashboard/domain/cycles.py's definition, on the cached list)."""
+    return store_cycles.latest(cycles(version_key))
 
 
-def _cycle(version_key: tuple, year: int | None) -> int | None:
-    return current_cycle(version_key) if year is None else year
+def _cycle(version_key: tuple, cycle: int | None) -> int | None:
+    return current_cycle(version_key) if cycle is None else cycle
 
 
 def proposal_ids(version_key: tuple) -> set[str]:
@@ -103,21 +103,21 @@ def cities(version_key: tuple) -> list:
     return _store_lists(version_key)["cities"]
 
 
-def group_meetings(version_key: tuple, year: int | None = None) -> pd.DataFrame:
-    return _cycle_lists(version_key, _cycle(version_key, year))["meetings"]
+def group_meetings(version_key: tuple, cycle: int | None = None) -> pd.DataFrame:
+    return _cycle_lists(version_key, _cycle(version_key, cycle))["meetings"]
 
 
-def mutual_aid(version_key: tuple, year: int | None = None) -> pd.DataFrame:
-    return _cycle_lists(version_key, _cycle(version_key, year))["mutual_aid"]
+def mutual_aid(version_key: tuple, cycle: int | None = None) -> pd.DataFrame:
+    return _cycle_lists(version_key, _cycle(version_key, cycle))["mutual_aid"]
 
 
-def headline(version_key: tuple, year: int | None = None) -> queries.Headline:
-    return _cycle_lists(version_key, _cycle(version_key, year))["headline"]
+def headline(version_key: tuple, cycle: int | None = None) -> queries.Headline:
+    return _cycle_lists(version_key, _cycle(version_key, cycle))["headline"]
 
 
-def meeting_info(version_key: tuple, year: int | None = None) -> meeting.MeetingInfo | None:
-    """Cycle `year`'s meeting; None when it has none."""
-    return _cycle_lists(version_key, _cycle(version_key, year))["meeting_info"]
+def meeting_info(version_key: tuple, cycle: int | None = None) -> meeting.MeetingInfo | None:
+    """`cycle`'s meeting; None when it has none."""
+    return _cycle_lists(version_key, _cycle(version_key, cycle))["meeting_info"]
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -134,11 +134,11 @@ def proposal_history(version_key: tuple, proposal_id: str) -> list:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def meeting_data(version_key: tuple, year: int | None = None) -> meeting.MeetingData | None:
-    """Cycle `year`'s meeting (None: the latest meeting), its decision list and the decisions in
+def meeting_data(version_key: tuple, cycle: int | None = None) -> meeting.MeetingData | None:
+    """`cycle`'s meeting (None: the latest meeting), its decision list and the decisions in
     force; None without a meeting."""
     with session() as s:
-        return meeting.meeting_data(s, year=year)
+        return meeting.meeting_data(s, cycle=cycle)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

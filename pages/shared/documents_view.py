@@ -17,28 +17,28 @@ def years(version_key: tuple) -> list[int]:
         return list(reversed(cycles.cycles(s)))
 
 
-def _bundle(session, kind: str, key: str, year: int) -> bundles.Bundle:
+def _bundle(session, kind: str, key: str, cycle: int) -> bundles.Bundle:
     if kind == GROUP:
-        return bundles.group_bundle(session, group=key, year=year)
-    return bundles.city_bundle(session, city=key, year=year)
+        return bundles.group_bundle(session, group=key, cycle=cycle)
+    return bundles.city_bundle(session, city=key, cycle=cycle)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def bundle_info(version_key: tuple, kind: str, key: str, year: int) -> tuple[str, list[str], str]:
+def bundle_info(version_key: tuple, kind: str, key: str, cycle: int) -> tuple[str, list[str], str]:
     """(title, proposal ids, file name) of a group's or city's bundle."""
     with cached.session() as s:
-        bundle = _bundle(s, kind, key, year)
+        bundle = _bundle(s, kind, key, cycle)
         return bundle.title, bundle.ids, bundles.file_name(bundle)
 
 
 @st.cache_resource(show_spinner="正在產生提案單彙編…", max_entries=16)
-def bundle_bytes(version_key: tuple, kind: str, key: str, year: int) -> bytes:
+def bundle_bytes(version_key: tuple, kind: str, key: str, cycle: int) -> bytes:
     with cached.session() as s:
-        return bundles.bundle_docx(s, _bundle(s, kind, key, year))
+        return bundles.bundle_docx(s, _bundle(s, kind, key, cycle))
 
 
 @st.cache_resource(show_spinner="正在產生一頁摘要…", max_entries=32)
-def summary_bytes(version_key: tuple, city: str, year: int) -> bytes:
+def summary_bytes(version_key: tuple, city: str, cycle: int) -> bytes:
     """A city's one-page summary (.docx)."""
     with cached.session() as s:
-        return city_summary.summary_docx(city_summary.summary(s, city=city, year=year))
+        return city_summary.summary_docx(city_summary.summary(s, city=city, cycle=cycle))

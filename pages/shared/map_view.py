@@ -67,9 +67,9 @@ def map_view(
     with cached.session() as s:
         cities = queries.cities(s)
         source = (
-            queries.mutual_aid_frame(s, year=cycle)
+            queries.mutual_aid_frame(s, cycle=cycle)
             if flow_key == fl.AID.key
-            else queries.social_worker_training_frame(s, year=cycle)
+            else queries.social_worker_training_frame(s, cycle=cycle)
         )
     if source.empty:
         return None

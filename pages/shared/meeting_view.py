@@ -123,18 +123,18 @@ def page_view(version_key: tuple, cycle: int | None = None) -> PageView | None:
 
 
 @st.cache_resource(show_spinner="正在產生會議資料…", max_entries=2)
-def packet_docx(version_key: tuple, year: int) -> bytes:
-    """The meeting packet of `year`, built once per store version (a decision or an edit rebuilds it)."""
+def packet_docx(version_key: tuple, cycle: int) -> bytes:
+    """The meeting packet of `cycle`, built once per store version (a decision or an edit rebuilds it)."""
     with cached.session() as s:
-        return packet.packet_docx(s, year=year)
+        return packet.packet_docx(s, cycle=cycle)
 
 
-def packet_download(container, meeting_name: str, year: int) -> None:
+def packet_download(container, meeting_name: str, cycle: int) -> None:
     """The 會議資料 download beside the minutes' (built when clicked, then cached)."""
     version = cached.version()
     container.download_button(
         "下載會議資料（.docx）",
-        data=lambda: packet_docx(version, year),
+        data=lambda: packet_docx(version, cycle),
         file_name=packet.file_name(meeting_name),
         mime=minutes.DOCX_MIME,
         on_click="ignore",

@@ -105,14 +105,14 @@ def save(meeting_id: str, user: str, taker: str, attendance: dict[str, str], con
     st.rerun()
 
 
-def downloads(meeting_name: str, year: int | None = None, *, packet: bool = False) -> None:
-    """The minutes and the decision list of cycle `year`'s meeting (the one shown), and with `packet`
-    the year's meeting packet."""
+def downloads(meeting_name: str, cycle: int | None = None, *, packet: bool = False) -> None:
+    """The minutes and the decision list of `cycle`'s meeting (the one shown), and with `packet`
+    the cycle's meeting packet."""
     engine = cached.engine()
     row = st.container(horizontal=True, gap="large")
     row.download_button(
         "下載會議紀錄草案（.docx）",
-        data=lambda: minutes.docx_from(engine, year=year),
+        data=lambda: minutes.docx_from(engine, cycle=cycle),
         file_name=minutes.file_name(meeting_name, "會議紀錄草案", ".docx"),
         mime=minutes.DOCX_MIME,
         on_click="ignore",
@@ -120,11 +120,11 @@ def downloads(meeting_name: str, year: int | None = None, *, packet: bool = Fals
     )
     row.download_button(
         "下載決議紀錄（.xlsx，含歷次變更）",
-        data=lambda: minutes.xlsx_from(engine, year=year),
+        data=lambda: minutes.xlsx_from(engine, cycle=cycle),
         file_name=minutes.file_name(meeting_name, "決議紀錄", ".xlsx"),
         mime=minutes.XLSX_MIME,
         on_click="ignore",
         icon=":material/table_view:",
     )
-    if packet and year is not None:
-        meeting_view.packet_download(row, meeting_name, year)
+    if packet and cycle is not None:
+        meeting_view.packet_download(row, meeting_name, cycle)

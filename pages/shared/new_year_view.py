@@ -1,5 +1,5 @@
-"""What the 開始新年度 page shows and sends, as plain functions: the preview of the cycle's outcomes
-(dashboard/new_year.outcomes), the form's defaults taken from the last meeting, the values
+"""What the 開始新年度 page shows and sends, as plain functions: the preview of the start's plan
+(dashboard/domain/new_year.plan, which start_year carries out), the form's defaults taken from the last meeting, the values
 start_year takes, and the lines that report a start. The rules themselves live in dashboard/domain/new_year.py."""
 
 from dataclasses import dataclass
@@ -8,7 +8,7 @@ from datetime import date, time
 import pandas as pd
 from sqlmodel import Session, select
 
-from dashboard.domain import meeting, new_year, vocab
+from dashboard.domain import new_year, vocab
 from dashboard.domain.dates import ROC_OFFSET, roc_date, roc_year
 from dashboard.store.models import Meeting, Proposal, WorkGroup
 from pages.shared.list_filter import card_url
@@ -20,10 +20,10 @@ TEXT_FIELDS = tuple(TEXT_LABELS)  # the meeting's details the form may change
 
 @dataclass(frozen=True)
 class Preview:
-    """The cycle `current` as the start of `year` would leave it."""
+    """The cycle `current` as the start of `year` would leave it (new_year.Plan, as tables)."""
 
-    current: int  # the cycle of the latest meeting
-    year: int  # the one to start: current + 1
+    current: int  # the cycle whose meeting decides who carries over
+    year: int  # the one to start: the cycle after `current`
     last_meeting: Meeting
     stays: pd.DataFrame  # the id each will get (new_id) and PREVIEW_COLUMNS, packet order
     leaves: pd.DataFrame
@@ -31,18 +31,15 @@ class Preview:
 
 
 def preview(session: Session) -> Preview | None:
-    """What starting the next cycle would do now; None for a store without a meeting."""
-    last = meeting.latest_meeting(session)
-    if last is None:
+    """What starting the next cycle would do now; None for a store without the previous cycle's meeting."""
+    plan = new_year.plan(session)
+    if plan is None:
         return None
-    current = meeting.meeting_year(last)
-    pairs = new_year.outcomes(session, current)
     groups = {g.id: g.name for g in session.exec(select(WorkGroup))}
-    stays = _frame([(p, o) for p, o in pairs if o.stays], groups)
-    stays.insert(0, "new_id", [new_year.carried_id(current, n) for n in range(1, len(stays) + 1)])
-    leaves = _frame([(p, o) for p, o in pairs if not o.stays], groups)
-    undecided = [p.id for p, o in pairs if o.resolution is None]
-    return Preview(current, current + 1, last, stays, leaves, undecided)
+    stays = _frame([(p, o) for _, p, o in plan.staying], groups)
+    stays.insert(0, "new_id", [new_id for new_id, _, _ in plan.staying])
+    leaves = _frame(plan.leaving, groups)
+    return Preview(plan.previous, plan.cycle, plan.last_meeting, stays, leaves, plan.undecided)
 
 
 def _frame(pairs: list[tuple[Proposal, new_year.Outcome]], groups: dict[str, str]) -> pd.DataFrame:
@@ -58,22 +55,22 @@ def _frame(pairs: list[tuple[Proposal, new_year.Outcome]], groups: dict[str, str
     )
 
 
-def default_date(last: date, year: int) -> date:
-    """The last meeting's month and day in `year` (ROC), the 28th for a 29 February."""
-    western = year + ROC_OFFSET
+def default_date(last: date, cycle: int) -> date:
+    """The last meeting's month and day in `cycle`'s year, the 28th for a 29 February."""
+    western = cycle + ROC_OFFSET
     try:
         return last.replace(year=western)
     except ValueError:
         return last.replace(year=western, day=28)
 
 
-def date_note(day: date | None, year: int) -> str:
-    """The chosen date in ROC form, with a warning when it is outside `year`."""
+def date_note(day: date | None, cycle: int) -> str:
+    """The chosen date in ROC form, with a warning when it is outside `cycle`'s year."""
     if day is None:
         return "請選擇會議日期。"
     shown = f"民國{roc_date(day)}（{day.isoformat()}）"
-    if roc_year(day.year) != year:
-        return f"{shown}：不在{year}年度（西元 {year + ROC_OFFSET} 年），將無法開始。"
+    if roc_year(day.year) != cycle:
+        return f"{shown}：不在{cycle}年度（西元 {cycle + ROC_OFFSET} 年），將無法開始。"
     return shown
 
 
@@ -83,12 +80,12 @@ def defaults(last: Meeting) -> dict[str, str]:
 
 
 def arguments(
-    *, year: int, day: date | None, start_time: time | None, texts: dict[str, str | None], defaults: dict[str, str]
+    *, cycle: int, day: date | None, start_time: time | None, texts: dict[str, str | None], defaults: dict[str, str]
 ) -> dict:
     """start_year's keyword arguments from the form. A field left empty where the last meeting had no
     value is not sent (nothing to change); one emptied is sent, so start_year says it may not be blank."""
     given = {name: value or "" for name, value in texts.items() if (value or "").strip() or defaults.get(name)}
-    return dict(year=year, meeting_date=day, start_time=start_time, **given)
+    return dict(cycle=cycle, meeting_date=day, start_time=start_time, **given)
 
 
 def success_text(result: new_year.YearStarted, day: date) -> str:

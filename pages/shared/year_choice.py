@@ -22,6 +22,7 @@ A page calls it once, near the top of render(), and reads everything of that cyc
 
 import streamlit as st
 
+from dashboard.domain import cycles
 from pages.shared import cached, url
 
 PARAM = url.CYCLE_PARAM
@@ -29,23 +30,19 @@ KEY = "year-choice"
 STICKY = "year-choice-session"  # the year this tab's session chose, when not the current one
 
 
-def year_label(year: int | None) -> str:
-    return f"{year}年度" if year is not None else ""
-
-
-def parse(raw: str | None) -> int | None:
-    """113, ' 113 ', 113年度, 113年 -> 113; anything else None."""
-    text = (raw or "").strip().removesuffix("年度").removesuffix("年").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else None
+def year_label(cycle: int | None) -> str:
+    return cycles.Cycle(cycle).label if cycle is not None else ""
 
 
 def resolve(raw: str | None, held: list[int]) -> tuple[int | None, bool]:
-    """(the cycle to show, whether the URL's value names none): the current cycle by default."""
-    current = held[-1] if held else None
+    """(the cycle to show, whether the URL's value names none): the current cycle by default.
+    The URL's value is read as every year a user gives (cycles.resolve: 113, 113年度, 113年)."""
     if not raw:
-        return current, False
-    year = parse(raw)
-    return (year, False) if year in held else (current, True)
+        return cycles.latest(held), False
+    try:
+        return cycles.resolve(raw, held=held), False
+    except cycles.CycleError:
+        return cycles.latest(held), True
 
 
 def _to_url(current: int) -> None:
@@ -71,7 +68,7 @@ def chosen_year(version: tuple | None = None) -> int | None:
     if year is None:
         return None
     if raw and not unknown:
-        if year == held[-1]:
+        if year == cycles.latest(held):
             st.session_state.pop(STICKY, None)
         else:
             st.session_state[STICKY] = year
@@ -94,7 +91,7 @@ def chosen_year(version: tuple | None = None) -> int | None:
                 format_func=year_label,
                 key=KEY,
                 on_change=_to_url,
-                args=(held[-1],),
+                args=(cycles.latest(held),),
                 help="每一年度：當年新增的提案、前一年度延續列管的提案，以及當年的副首長會議。",
             )
     return year
