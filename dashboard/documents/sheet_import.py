@@ -12,10 +12,17 @@ editing.stage (the one validation), and every problem names the sheet, row and c
 import csv
 import datetime as dt
 import io
+import itertools
+import os
+import posixpath
+import stat
 import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from sqlmodel import Session, select
 
@@ -29,8 +36,17 @@ from dashboard.domain.problems import WHOLE_FILE, Problem
 from dashboard.store.models import City, Proposal, ProposalVersion, WorkGroup
 
 MAX_BYTES = 5 * 1024 * 1024  # a group's workbook is tens of KB
-MAX_UNPACKED = 50 * 1024 * 1024  # an .xlsx is a zip: refuse one that unpacks to far more than a workbook
+# An .xlsx is a zip: refuse one that unpacks to far more than a workbook of MAX_ROWS long rows
+# (about 4 MB), or holds a member that shrank more than text does (a "zip bomb").
+MAX_UNPACKED = 20 * 1024 * 1024
+MAX_MEMBERS = 200
+MAX_RATIO, RATIO_FROM = 100, 1024 * 1024
 MAX_ROWS = 2000
+MAX_COLUMNS = 64  # the workbook has 15; cells further right are not read
+# What Excel shows for a formula that failed; a CSV saved from Excel holds them as text.
+EXCEL_ERRORS = frozenset(
+    ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!", "#GETTING_DATA")
+)
 REASON = "試算表更新：{name}"
 # Headers read back, besides the editable fields' labels: the workbook's, and the export's CSV
 # (English keys in proposals.csv / proposal_texts.csv, Chinese in the proposal list's download).
@@ -50,6 +66,13 @@ class Cell:
     row: int  # as the spreadsheet numbers it (the header is row 1)
     value: object
     formula: bool = False
+    error: bool = False  # an error value (#N/A…) rather than what was typed
+    column: int = 0  # from 0
+
+    @property
+    def address(self) -> str:
+        """As Excel names it: D5."""
+        return f"{get_column_letter(self.column + 1)}{self.row}"
 
 
 @dataclass
@@ -58,6 +81,7 @@ class Table:
     header: list[str]
     rows: list[list[Cell]]
     is_csv: bool
+    merged: list[str] = field(default_factory=list)  # merged ranges of the data sheet, as D5:D7
 
 
 @dataclass
@@ -101,6 +125,52 @@ def shown(value) -> str:
 
 
 # --- reading the file ---------------------------------------------------------------------------
+# Everything about the file's size is checked before it is parsed, and the data sheet is streamed
+# (openpyxl's read-only mode) with a row and column cap: a hostile or mistaken file costs at most
+# the limits below, never memory or minutes in proportion to what it claims to hold.
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file read once: its data sheet (or CSV) as a table, or why it cannot be read. The page
+    keeps it per uploaded file, so that reruns plan from it without parsing the file again."""
+
+    name: str
+    table: Table | None
+    problems: tuple[Problem, ...] = ()
+
+
+def read_upload(name: str, data: bytes) -> Upload:
+    """The file's table, or the reasons it is refused as a whole."""
+    problems: list[Problem] = []
+    table = read_table(name, data, problems)
+    return Upload(name, table, tuple(problems))
+
+
+def read_path(path: Path) -> Upload:
+    """A file named on the command line, read as an upload: never more than MAX_BYTES + 1 bytes,
+    and only a regular file (/dev/zero, a FIFO or a directory is refused without reading it)."""
+    try:
+        # O_NONBLOCK: opening a FIFO does not wait for a writer; fstat then says what was opened.
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return _refused(path.name, "找不到檔案")
+    except OSError as error:
+        return _refused(path.name, f"無法讀取檔案（{error.strerror or error}）")
+    mode = os.fstat(handle).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(handle)
+        return _refused(
+            path.name,
+            "這是資料夾，不是檔案" if stat.S_ISDIR(mode) else "不是一般檔案（例如裝置或管線）；請指定下載的更新試算表",
+        )
+    with os.fdopen(handle, "rb") as file:
+        data = file.read(MAX_BYTES + 1)
+    return read_upload(path.name, data)
+
+
+def _refused(name: str, message: str) -> Upload:
+    return Upload(name, None, (Problem(name, WHOLE_FILE, "-", message),))
 
 
 def read_table(name: str, data: bytes, problems: list[Problem]) -> Table | None:
@@ -110,32 +180,115 @@ def read_table(name: str, data: bytes, problems: list[Problem]) -> Table | None:
         problems.append(Problem(name, WHOLE_FILE, "-", message))
 
     if len(data) > MAX_BYTES:
-        return fail(
-            f"檔案 {len(data) // 1024 // 1024} MB，超過上限 {MAX_BYTES // 1024 // 1024} MB；請上傳下載的更新試算表"
-        )
+        return fail(f"檔案超過上限 {MAX_BYTES // 1024 // 1024} MB；請上傳下載的更新試算表")
     if name.lower().endswith(".csv"):
         return _read_csv(name, data, fail)
     if not zipfile.is_zipfile(io.BytesIO(data)):
         return fail("不是 .xlsx 活頁簿（或 .csv）；舊版 .xls 請在 Excel 或 LibreOffice 另存為 .xlsx 後再上傳")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
-                return fail("活頁簿解壓後過大，不像是更新試算表")
-        book = load_workbook(io.BytesIO(data), data_only=False)
-    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
+            too_big = _unpacked_problem(archive)
+            if too_big:
+                return fail(too_big)
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            try:
+                return _read_sheet(archive, book, fail, problems)
+            finally:
+                book.close()
+    except Exception:  # openpyxl and zipfile raise many kinds for a damaged or foreign file
         return fail("無法讀取為 .xlsx 活頁簿（檔案損壞或不是 Excel 格式）")
+
+
+def _unpacked_problem(archive: zipfile.ZipFile) -> str | None:
+    """Why the archive unpacks to far more than an update workbook (a "zip bomb"), from its
+    directory alone: the total size, and a member that shrank suspiciously well."""
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        return f"活頁簿含有 {len(members)} 個檔案，不像是更新試算表"
+    total = sum(info.file_size for info in members)
+    if total > MAX_UNPACKED:
+        return (
+            f"活頁簿解壓後約 {total // 1024 // 1024} MB，超過上限 {MAX_UNPACKED // 1024 // 1024} MB，"
+            "不像是更新試算表；請上傳下載的更新試算表"
+        )
+    for info in members:
+        if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            return f"活頁簿中的「{info.filename}」壓縮比異常（解壓後 {info.file_size // 1024 // 1024} MB），不像是更新試算表"
+    return None
+
+
+def _read_sheet(archive: zipfile.ZipFile, book, fail, problems: list[Problem]) -> Table | None:
     if DATA_SHEET not in book.sheetnames:
         return fail(
             f"找不到工作表「{DATA_SHEET}」；請使用儀表板下載的更新試算表（目前的工作表：{'、'.join(book.sheetnames)}）"
         )
     sheet = book[DATA_SHEET]
-    if sheet.max_row > MAX_ROWS + 1:
-        return fail(f"工作表「{DATA_SHEET}」有 {sheet.max_row} 列，超過上限 {MAX_ROWS} 列")
-    lines = [[Cell(cell.row, cell.value, _is_formula(cell)) for cell in row] for row in sheet.iter_rows()]
+    sheet.reset_dimensions()  # the file's own claim of its size is not trusted: rows are counted as read
+    lines: list[list[Cell]] = []
+    for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+        cells = [_cell(number, index, cell) for index, cell in enumerate(row)]
+        if number > MAX_ROWS + 1 and any(c.value is not None for c in cells):
+            return fail(
+                f"工作表「{DATA_SHEET}」超過上限 {MAX_ROWS} 列（第 {number} 列仍有資料）；請只上傳一個議題組的試算表"
+            )
+        if number <= MAX_ROWS + 1:
+            lines.append(cells)
     if not lines:
         return fail(f"工作表「{DATA_SHEET}」是空的")
     header = [_header_text(c.value) for c in lines[0]]
-    return Table(DATA_SHEET, header, lines[1:], is_csv=False)
+    return Table(DATA_SHEET, header, lines[1:], is_csv=False, merged=_merged_ranges(archive, DATA_SHEET))
+
+
+def _cell(row: int, index: int, cell) -> Cell:
+    error = cell.data_type == "e"
+    return Cell(row, cell.value, _is_formula(cell), error=error, column=index)
+
+
+SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+PACKAGE_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def _merged_ranges(archive: zipfile.ZipFile, title: str) -> list[str]:
+    """The merged ranges of sheet `title` (read-only mode does not read them): a second, streamed
+    pass over the sheet's XML that keeps nothing but the ranges."""
+    path = _sheet_part(archive, title)
+    if path is None:  # openpyxl found the sheet, so this does not happen with a workbook it read
+        return []
+    ranges = []
+    with archive.open(path) as source:
+        for _, element in ElementTree.iterparse(source):
+            if element.tag == SPREADSHEET_NS + "mergeCell" and element.get("ref"):
+                ranges.append(element.get("ref"))
+            element.clear()
+    return ranges
+
+
+def _sheet_part(archive: zipfile.ZipFile, title: str) -> str | None:
+    """The archive path of a sheet, as the package's relationships give it."""
+
+    def target(rels_path: str, wanted) -> str | None:
+        rels = ElementTree.fromstring(archive.read(rels_path))
+        return next((r.get("Target") for r in rels.iter(PACKAGE_RELATIONSHIP) if wanted(r)), None)
+
+    def resolved(base: str, path: str) -> str:
+        return path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(base, path))
+
+    workbook = target("_rels/.rels", lambda r: r.get("Type", "").endswith("/officeDocument"))
+    if workbook is None:
+        return None
+    workbook = resolved("", workbook)
+    folder, name = posixpath.split(workbook)
+    sheet_id = next(
+        (
+            s.get(RELATIONSHIP_ID)
+            for s in ElementTree.fromstring(archive.read(workbook)).iter(SPREADSHEET_NS + "sheet")
+            if s.get("name") == title
+        ),
+        None,
+    )
+    sheet = target(posixpath.join(folder, "_rels", name + ".rels"), lambda r: r.get("Id") == sheet_id)
+    return None if sheet is None else resolved(folder, sheet)
 
 
 def _read_csv(name: str, data: bytes, fail) -> Table | None:
@@ -148,15 +301,18 @@ def _read_csv(name: str, data: bytes, fail) -> Table | None:
     else:
         return fail("CSV 不是 UTF-8（或 Big5）編碼；請以「CSV UTF-8」另存")
     try:
-        lines = list(csv.reader(io.StringIO(text, newline="")))
+        lines = list(itertools.islice(csv.reader(io.StringIO(text, newline="")), MAX_ROWS + 2))
     except csv.Error as error:
         return fail(f"CSV 格式有誤：{error}")
     if not lines:
         return fail("CSV 是空的")
     if len(lines) > MAX_ROWS + 1:
-        return fail(f"CSV 有 {len(lines)} 列，超過上限 {MAX_ROWS} 列")
+        return fail(f"CSV 超過上限 {MAX_ROWS} 列")
     header = [_header_text(v) for v in lines[0]]
-    rows = [[Cell(number, _csv_value(v)) for v in line] for number, line in enumerate(lines[1:], start=2)]
+    rows = [
+        [Cell(number, _csv_value(v), error=v.strip() in EXCEL_ERRORS, column=index) for index, v in enumerate(line)]
+        for number, line in enumerate(lines[1:], start=2)
+    ]
     return Table(name, header, rows, is_csv=True)
 
 
@@ -176,15 +332,21 @@ def _header_text(value) -> str:
 
 def plan(session: Session, *, actor: Actor, name: str, data: bytes) -> Plan:
     """Read and check the file and preview its changes; writes nothing. Problems are in plan.problems."""
-    if actor.name is None:
-        raise PermissionDenied(f"{actor.label}不能上傳更新試算表：請先以議題組窗口或祕書處帳號登入。")
-    result = Plan(file_name=name)
-    table = read_table(name, data, result.problems)
+    _require_uploader(actor)
+    return plan_upload(session, actor=actor, upload=read_upload(name, data))
+
+
+def plan_upload(session: Session, *, actor: Actor, upload: Upload) -> Plan:
+    """plan() of a file already read (read_upload, read_path)."""
+    _require_uploader(actor)
+    name, table = upload.name, upload.table
+    result = Plan(file_name=name, problems=list(upload.problems))
     if table is None:
         return result
     columns = _columns(table, result.problems, name)
     if columns is None:
         return result
+    _check_merged(table, columns, result.problems, name)
     if BASE not in columns and table.is_csv:
         result.notes.append(f"檔案沒有「{BASE}」欄，無法得知依據的版本：以資料庫目前的內容比較，請確認預覽中的原值。")
     context = _Context(session)
@@ -201,6 +363,32 @@ def plan(session: Session, *, actor: Actor, name: str, data: bytes) -> Plan:
     if result.problems:
         result.rows = []
     return result
+
+
+def _require_uploader(actor: Actor) -> None:
+    if actor.name is None:
+        raise PermissionDenied(f"{actor.label}不能上傳更新試算表：請先以議題組窗口或祕書處帳號登入。")
+
+
+def _check_merged(table: Table, columns: dict, problems: list[Problem], name: str) -> None:
+    """A merged range keeps its first cell's value only: merged over three rows, the other two rows
+    would read as cleared. Refused in every column read back, naming the range."""
+    read = {index: key for key, index in columns.items()}
+    for ref in table.merged:
+        first_column, first_row, last_column, last_row = range_boundaries(ref)
+        for index in range(first_column - 1, last_column):
+            if index in read:
+                problems.append(
+                    Problem(
+                        name,
+                        _where(name, table.sheet, first_row),
+                        _label(read[index]),
+                        f"儲存格 {ref} 已合併：合併後只有第一格有內容，第 {first_row + 1}–{last_row} 列的此欄會被當成清空；"
+                        "請取消合併儲存格，每列各自填寫"
+                        if last_row > first_row
+                        else f"儲存格 {ref} 已合併；請取消合併儲存格，每格各自填寫",
+                    )
+                )
 
 
 def _where(name: str, sheet: str, row: int) -> str:
@@ -272,9 +460,14 @@ def _plan_row(
         problems.append(Problem(name, where, _label(key), message))
 
     before = len(problems)
-    for key in columns:  # a formula in any column read
+    for key in columns:  # a formula or an error value in any column read
         if cell(key).formula:
             problem(key, f"儲存格含公式「{_formula_text(value(key))}」；請直接輸入文字，不要用公式")
+        elif cell(key).error:
+            problem(
+                key,
+                f"儲存格 {cell(key).address} 是錯誤值「{value(key)}」，不是填寫的內容；請改為正確的文字，或清空",
+            )
     if len(problems) > before:
         return None
     raw_id = value(ID)
