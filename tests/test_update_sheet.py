@@ -538,13 +538,22 @@ def test_a_member_that_shrank_like_a_zip_bomb_is_refused_before_it_is_parsed(loa
     assert "壓縮比異常" in problem.message and SHEET_PART in problem.message
 
 
-def test_a_sheet_of_more_rows_than_the_limit_is_refused_while_streaming(loaded_engine):
+def test_a_sheet_of_more_rows_than_the_limit_is_refused_before_it_is_parsed(loaded_engine, never_parsed):
     data = with_sheet_xml(workbook_bytes(loaded_engine), sheet_rows(100_001))
     started = time.perf_counter()
     [problem] = plan(loaded_engine, data).problems
     assert f"超過上限 {sheet_import.MAX_ROWS} 列" in problem.message
-    assert f"第 {sheet_import.MAX_ROWS + 2} 列" in problem.message  # reading stopped there
+    assert f"第 {sheet_import.MAX_ROWS + 2} 列" in problem.message  # the scan stopped there
     assert time.perf_counter() - started < 10  # generous under load; parsing the whole sheet takes far longer
+
+
+def test_a_far_row_number_is_refused_without_walking_every_row_up_to_it(loaded_engine, never_parsed):
+    *start, end = sheet_rows(1)
+    far = b'<row r="99999999"><c r="A99999999" t="inlineStr"><is><t>x</t></is></c></row>'
+    started = time.perf_counter()
+    [problem] = plan(loaded_engine, with_sheet_xml(workbook_bytes(loaded_engine), [*start, far, end])).problems
+    assert "第 99999999 列仍有資料" in problem.message
+    assert time.perf_counter() - started < 10  # walking 99,999,999 rows would take minutes
 
 
 def test_a_csv_of_more_rows_than_the_limit_is_refused(loaded_engine):

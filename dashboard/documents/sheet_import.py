@@ -125,9 +125,11 @@ def shown(value) -> str:
 
 
 # --- reading the file ---------------------------------------------------------------------------
-# Everything about the file's size is checked before it is parsed, and the data sheet is streamed
-# (openpyxl's read-only mode) with a row and column cap: a hostile or mistaken file costs at most
-# the limits below, never memory or minutes in proportion to what it claims to hold.
+# Everything about the file's size is checked before it is parsed: its bytes, its unpacked size
+# and compression (from the zip's directory), and its rows (one streamed scan of the sheet's XML);
+# then the data sheet is streamed (openpyxl's read-only mode) with a row and column cap. A hostile
+# or mistaken file costs at most the limits above, never memory or minutes in proportion to what
+# it claims to hold.
 
 
 @dataclass(frozen=True)
@@ -190,9 +192,16 @@ def read_table(name: str, data: bytes, problems: list[Problem]) -> Table | None:
             too_big = _unpacked_problem(archive)
             if too_big:
                 return fail(too_big)
+            part = _sheet_part(archive, DATA_SHEET)
+            scan = _scan_sheet(archive, part) if part else None
+            if scan and scan.last_row > MAX_ROWS + 1:
+                return fail(
+                    f"工作表「{DATA_SHEET}」超過上限 {MAX_ROWS} 列（第 {scan.last_row} 列仍有資料）；"
+                    "請只上傳一個議題組的試算表"
+                )
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
             try:
-                return _read_sheet(archive, book, fail, problems)
+                return _read_sheet(book, scan, fail)
             finally:
                 book.close()
     except Exception:  # openpyxl and zipfile raise many kinds for a damaged or foreign file
@@ -217,26 +226,21 @@ def _unpacked_problem(archive: zipfile.ZipFile) -> str | None:
     return None
 
 
-def _read_sheet(archive: zipfile.ZipFile, book, fail, problems: list[Problem]) -> Table | None:
+def _read_sheet(book, scan: "SheetScan | None", fail) -> Table | None:
     if DATA_SHEET not in book.sheetnames:
         return fail(
             f"找不到工作表「{DATA_SHEET}」；請使用儀表板下載的更新試算表（目前的工作表：{'、'.join(book.sheetnames)}）"
         )
+    if scan is None:  # openpyxl found the sheet where the package's relationships do not lead
+        return fail("無法讀取為 .xlsx 活頁簿（檔案損壞或不是 Excel 格式）")
     sheet = book[DATA_SHEET]
-    sheet.reset_dimensions()  # the file's own claim of its size is not trusted: rows are counted as read
-    lines: list[list[Cell]] = []
-    for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
-        cells = [_cell(number, index, cell) for index, cell in enumerate(row)]
-        if number > MAX_ROWS + 1 and any(c.value is not None for c in cells):
-            return fail(
-                f"工作表「{DATA_SHEET}」超過上限 {MAX_ROWS} 列（第 {number} 列仍有資料）；請只上傳一個議題組的試算表"
-            )
-        if number <= MAX_ROWS + 1:
-            lines.append(cells)
+    sheet.reset_dimensions()  # the size the file states is not trusted; the scan counted the rows
+    rows = sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS)
+    lines = [[_cell(number, index, cell) for index, cell in enumerate(row)] for number, row in enumerate(rows, 1)]
     if not lines:
         return fail(f"工作表「{DATA_SHEET}」是空的")
     header = [_header_text(c.value) for c in lines[0]]
-    return Table(DATA_SHEET, header, lines[1:], is_csv=False, merged=_merged_ranges(archive, DATA_SHEET))
+    return Table(DATA_SHEET, header, lines[1:], is_csv=False, merged=scan.merged)
 
 
 def _cell(row: int, index: int, cell) -> Cell:
@@ -247,21 +251,37 @@ def _cell(row: int, index: int, cell) -> Cell:
 SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 PACKAGE_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+VALUE_TAGS = frozenset(SPREADSHEET_NS + tag for tag in ("v", "is", "f"))  # what a cell holds beyond its style
 
 
-def _merged_ranges(archive: zipfile.ZipFile, title: str) -> list[str]:
-    """The merged ranges of sheet `title` (read-only mode does not read them): a second, streamed
-    pass over the sheet's XML that keeps nothing but the ranges."""
-    path = _sheet_part(archive, title)
-    if path is None:  # openpyxl found the sheet, so this does not happen with a workbook it read
-        return []
-    ranges = []
-    with archive.open(path) as source:
-        for _, element in ElementTree.iterparse(source):
-            if element.tag == SPREADSHEET_NS + "mergeCell" and element.get("ref"):
-                ranges.append(element.get("ref"))
-            element.clear()
-    return ranges
+@dataclass(frozen=True)
+class SheetScan:
+    merged: list[str]  # merged ranges, as D5:D7 (read-only mode does not read them)
+    last_row: int  # the last row holding a value: a row number, not a count of rows read
+
+
+def _scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
+    """One streamed pass over the sheet's XML that keeps only its merged ranges and the number of
+    its last row with a value, at a cost in proportion to its (bounded) size: openpyxl's reader would
+    walk every row number up to the last one, so `<row r="99999999">` would cost minutes."""
+    merged, last_row, number, parent = [], 0, 0, None
+    with archive.open(part) as source:
+        for event, element in ElementTree.iterparse(source, events=("start", "end")):
+            if event == "start":
+                if element.tag == SPREADSHEET_NS + "sheetData":
+                    parent = element
+                continue
+            if element.tag == SPREADSHEET_NS + "row":
+                number = int(element.get("r") or number + 1)
+                if any(child.tag in VALUE_TAGS for cell in element for child in cell):
+                    last_row = number
+                if parent is not None:
+                    parent.remove(element)  # nothing read is kept
+                if last_row > MAX_ROWS + 1:
+                    break  # refused: the rest does not matter
+            elif element.tag == SPREADSHEET_NS + "mergeCell" and element.get("ref"):
+                merged.append(element.get("ref"))
+    return SheetScan(merged, last_row)
 
 
 def _sheet_part(archive: zipfile.ZipFile, title: str) -> str | None:
