@@ -46,12 +46,14 @@ def show_agenda(view: PageView, at: time, *, simulated: bool) -> None:
     status = agenda.status_at(items, at)
     when = f"**{at:%H:%M}**" + ("（彩排時鐘）" if simulated else f"（臺北時間，{roc_date(dates.now_taipei().date())}）")
     if status.phase == "running":
-        now_text = f"進行中：**{agenda.title_line(status.current)}**，剩 {status.minutes_left} 分鐘"
+        now_text = f"進行中：**{url.md_text(agenda.title_line(status.current))}**，剩 {status.minutes_left} 分鐘"
     elif status.phase == "ended":
         now_text = "會議已結束"
     else:
         now_text = "尚未開始" if status.phase == "before" else "休息中"
-    next_text = f"下一項：{status.next.start:%H:%M} {agenda.title_line(status.next)}" if status.next else ""
+    next_text = (
+        f"下一項：{status.next.start:%H:%M} {url.md_text(agenda.title_line(status.next))}" if status.next else ""
+    )
     st.markdown("### 會議議程\n\n" + "　｜　".join(filter(None, [when, now_text, next_text])))
     state = clock_state(status)
     table = view.agenda_tables.get(state)
@@ -175,7 +177,8 @@ def one_proposal(view: PageView, user: str | None, clock_param: dict[str, str]) 
 
 def proposal_markup(entry: meeting.Entry) -> str:
     """The proposal's title, group and leads, 說明 and the reason for the recommendation, as one
-    element (escaped store text; long texts keep their line breaks)."""
+    element: one HTML block (it starts with a <div>, and esc() leaves no line break in it), so that
+    store text shows as text, never as markdown."""
     esc = styling.esc
     parts = [
         f"<b>{esc(entry.id)}　{esc(entry.title)}</b>",
@@ -189,7 +192,7 @@ def proposal_markup(entry: meeting.Entry) -> str:
             f'<div style="white-space:pre-wrap;margin-bottom:.5rem">{esc(entry.reason_label)}：'
             f"{esc(entry.reason)}</div>"
         )
-    return "".join(parts)
+    return "<div>" + "".join(parts) + "</div>"
 
 
 def minutes_downloads(data: meeting.MeetingData, user: str | None, version: tuple | None = None) -> None:

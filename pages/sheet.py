@@ -3,6 +3,8 @@ LibreOffice and uploads it; every problem is listed by sheet, row and column, or
 previewed (field, old -> new) before 「套用」 writes them as versions by the uploader, all or nothing.
 The checks (roles included) are in dashboard/documents/sheet_import.py, not here."""
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 from sqlmodel import select
@@ -17,6 +19,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_COLUMNS = ["編號", "提案名稱", "欄位", "原值", "新值"]
 DONE_KEY = "sheet-done"  # the success line of the last apply, shown once after the rerun
 UPLOAD_GEN = "sheet-upload-gen"  # part of the uploader's key: a new value clears it after an apply
+READ_KEY = "sheet-read"  # (name and sha256, the file as read) of the latest upload
 
 
 def group_choices(groups: list[WorkGroup], actor: Actor) -> dict[str, str]:
@@ -28,6 +31,17 @@ def group_choices(groups: list[WorkGroup], actor: Actor) -> dict[str, str]:
 
 def preview_table(plan: sheet_import.Plan) -> pd.DataFrame:
     return pd.DataFrame(plan.changes, columns=PREVIEW_COLUMNS)
+
+
+def read_once(name: str, data: bytes) -> sheet_import.Upload:
+    """The uploaded file read (parsed) once: every rerun of the page (a widget, the apply button)
+    plans from the same read, found by the file's content; only the latest file is kept."""
+    key = (name, hashlib.sha256(data).hexdigest())
+    kept = st.session_state.get(READ_KEY)
+    if kept is None or kept[0] != key:
+        kept = (key, sheet_import.read_upload(name, data))
+        st.session_state[READ_KEY] = kept
+    return kept[1]
 
 
 def _workbook(cycle: int, group_id: str) -> bytes:
@@ -76,10 +90,11 @@ def _upload(actor: Actor) -> None:
         max_upload_size=sheet_import.MAX_BYTES // 1024 // 1024,
     )
     if uploaded is None:
+        st.session_state.pop(READ_KEY, None)  # nothing kept for a file no longer there
         return
     try:
         with cached.session() as s:
-            plan = sheet_import.plan(s, actor=actor, name=uploaded.name, data=uploaded.getvalue())
+            plan = sheet_import.plan_upload(s, actor=actor, upload=read_once(uploaded.name, uploaded.getvalue()))
     except PermissionDenied as error:
         st.error(str(error), icon=":material/block:")
         return

@@ -101,3 +101,9 @@ def test_import_sheet_refuses_a_missing_file_or_account_in_one_line(store_file, 
     assert main(["export-sheet", str(path)]) == 0
     nobody = run_cli("import-sheet", str(path), "--user", "沒有這個人")
     assert nobody.returncode == 1 and "沒有這個人" in nobody.stderr and "Traceback" not in nobody.stderr
+
+
+def test_import_sheet_refuses_a_device_without_reading_it(store_file, people):
+    refused = run_cli("import-sheet", "/dev/zero", "--user", "交通窗口")
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "zero｜（檔案）｜欄位「-」：不是一般檔案" in refused.stderr and "未變更任何資料" in refused.stderr

@@ -305,7 +305,7 @@ def test_a_request_that_is_not_the_next_year_is_refused(s, year, day, message):
     "field, value, message",
     [
         ("chair", "   ", "主持人不可空白"),
-        ("venue", "第一行\n第二行", "地點含有無法儲存的字元"),
+        ("venue", "第一行\n第二行", "地點只能有一行"),
         ("chair_org", "機" * 201, "主持機關不可超過 200 字"),
     ],
 )

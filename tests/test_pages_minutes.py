@@ -74,6 +74,6 @@ def test_bad_input_shows_a_chinese_error_and_keeps_what_was_typed(secretariat, d
     at = sign_in(secretariat.run(), PASSWORD)
     at = _fill(at, taker="王\n小明", city_code=cities[0].code, who="縣長 ○○○", conclusions="結論草稿")
     assert not at.exception
-    assert any("紀錄含有無法儲存的控制字元或換行" in e.value for e in at.error)
+    assert any("紀錄只能有一行" in e.value for e in at.error)
     assert _saved(db_url)[0] == []
     assert at.text_area(key="mr-0-conclusions").value == "結論草稿"

@@ -7,7 +7,7 @@ import streamlit as st
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from dashboard.documents import update_sheet
+from dashboard.documents import sheet_import, update_sheet
 from dashboard.domain import accounts, editing, vocab
 from dashboard.domain.permissions import OPERATOR
 from dashboard.store.db import make_engine
@@ -107,3 +107,22 @@ def test_a_bad_file_lists_its_problems_by_row_and_column_and_offers_no_apply(url
     [error] = at.error
     assert "工作表「提案更新」第" in error.value and "進度狀態：未知的進度狀態「差不多了」" in error.value
     assert all(b.key != "sheet-apply" for b in at.button)
+
+
+def test_an_upload_is_parsed_once_however_often_the_page_reruns(url, monkeypatch):
+    reads = []
+    original = sheet_import.read_upload
+
+    def counted(name, data):
+        reads.append(name)
+        return original(name, data)
+
+    monkeypatch.setattr(sheet_import, "read_upload", counted)
+    data = edited(_workbook(url), {(new_proposal_id(), label("progress_status")): "差不多了"})
+    at = _upload(_open("交通窗口"), "壞.xlsx", data)
+    assert at.error and reads == ["壞.xlsx"]
+    at.run()  # reruns of the page, as any widget makes
+    at.run()
+    assert at.error and reads == ["壞.xlsx"]
+    _upload(at, "好.xlsx", _workbook(url))  # another file is read
+    assert reads == ["壞.xlsx", "好.xlsx"]

@@ -6,11 +6,16 @@ column. Expected proposals come from data/, not from the workbook under test."""
 import csv
 import datetime as dt
 import io
+import os
+import re
+import time
+import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from sqlmodel import Session, select
 
 from dashboard.documents import export, sheet_import, update_sheet
@@ -483,3 +488,155 @@ def test_one_upload_lists_the_problems_of_every_row_at_once(loaded_engine):
         (label("contact"), "應為文字，不是日期或時間"),
         (label("tracking_status"), "未知的列管狀態「不列管了」"),
     }
+
+
+# --- bounded input: sizes, rows and the unpacked size are checked before the sheet is parsed -------
+
+SHEET_PART = "xl/worksheets/sheet1.xml"
+
+
+def with_sheet_xml(data: bytes, chunks) -> bytes:
+    """The workbook with its data sheet's XML replaced by `chunks` (bytes, written one at a time,
+    so that a big sheet is never held whole), as a hostile tool would write it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        assert SHEET_PART in source.namelist()
+        for info in source.infolist():
+            if info.filename != SHEET_PART:
+                target.writestr(info, source.read(info))
+        with target.open(SHEET_PART, "w", force_zip64=True) as sheet:
+            for chunk in chunks:
+                sheet.write(chunk)
+    return out.getvalue()
+
+
+def sheet_rows(count: int, filler: str = ""):
+    """A data sheet of `count` rows, each one cell, as XML chunks."""
+    yield b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    for number in range(1, count + 1):
+        yield f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t>{number}{filler}</t></is></c></row>'.encode()
+    yield b"</sheetData></worksheet>"
+
+
+@pytest.fixture
+def never_parsed(monkeypatch):
+    """Fails the test if the workbook is handed to openpyxl."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr(sheet_import, "load_workbook", refuse)
+
+
+def test_a_workbook_that_unpacks_to_a_huge_sheet_is_refused_before_it_is_parsed(loaded_engine, never_parsed):
+    filler = b"<!--" + b"0" * (1024 * 1024 - 7) + b"-->"
+    data = with_sheet_xml(workbook_bytes(loaded_engine), [next(sheet_rows(0)), *[filler] * 45, b"</worksheet>"])
+    assert len(data) < sheet_import.MAX_BYTES  # it passes the size check: only the unpacked size tells
+    [problem] = plan(loaded_engine, data).problems
+    assert problem.record == "（檔案）" and "解壓後" in problem.message and "上限" in problem.message
+
+
+def test_a_member_that_shrank_like_a_zip_bomb_is_refused_before_it_is_parsed(loaded_engine, never_parsed):
+    data = with_sheet_xml(workbook_bytes(loaded_engine), [b" " * (5 * 1024 * 1024)])
+    [problem] = plan(loaded_engine, data).problems
+    assert "壓縮比異常" in problem.message and SHEET_PART in problem.message
+
+
+def test_a_sheet_of_more_rows_than_the_limit_is_refused_before_it_is_parsed(loaded_engine, never_parsed):
+    data = with_sheet_xml(workbook_bytes(loaded_engine), sheet_rows(100_001))
+    started = time.perf_counter()
+    [problem] = plan(loaded_engine, data).problems
+    assert f"超過上限 {sheet_import.MAX_ROWS} 列" in problem.message
+    assert f"第 {sheet_import.MAX_ROWS + 2} 列" in problem.message  # the scan stopped there
+    assert time.perf_counter() - started < 10  # generous under load; parsing the whole sheet takes far longer
+
+
+def test_a_far_row_number_is_refused_without_walking_every_row_up_to_it(loaded_engine, never_parsed):
+    *start, end = sheet_rows(1)
+    far = b'<row r="99999999"><c r="A99999999" t="inlineStr"><is><t>x</t></is></c></row>'
+    started = time.perf_counter()
+    [problem] = plan(loaded_engine, with_sheet_xml(workbook_bytes(loaded_engine), [*start, far, end])).problems
+    assert "第 99999999 列仍有資料" in problem.message
+    assert time.perf_counter() - started < 10  # walking 99,999,999 rows would take minutes
+
+
+def test_a_csv_of_more_rows_than_the_limit_is_refused(loaded_engine):
+    rows = [["編號", label("contact")]] + [[f"112-J{n:02d}", "x"] for n in range(sheet_import.MAX_ROWS + 1)]
+    [problem] = plan(loaded_engine, _csv_bytes(rows), name="many.csv").problems
+    assert f"超過上限 {sheet_import.MAX_ROWS} 列" in problem.message
+
+
+def test_a_sheet_claiming_a_small_size_is_read_to_its_last_row(loaded_engine):
+    """The dimension the file states is not trusted: rows past it are read (and counted)."""
+    target = new_proposal_id()
+    data = edited(workbook_bytes(loaded_engine), {(target, label("contact")): "改過的聯絡人"})
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read(SHEET_PART)
+    lying = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:B2"', xml)
+    result = plan(loaded_engine, with_sheet_xml(data, [lying]))
+    assert result.problems == [] and [(c[0], c[4]) for c in result.changes] == [(target, "改過的聯絡人")]
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "directory", "sparse"])
+def test_a_file_on_the_command_line_is_read_bounded_and_only_if_regular(tmp_path, kind):
+    if kind == "device":
+        path = Path("/dev/zero")
+    elif kind == "fifo":
+        path = tmp_path / "pipe.xlsx"
+        os.mkfifo(path)  # no writer: opening it to read would wait for ever
+    elif kind == "directory":
+        path = tmp_path
+    else:
+        path = tmp_path / "big.xlsx"
+        with path.open("wb") as handle:
+            handle.truncate(100 * sheet_import.MAX_BYTES)
+    upload = sheet_import.read_path(path)
+    [problem] = upload.problems
+    assert upload.table is None and problem.record == "（檔案）"
+    assert {"device": "不是一般檔案", "fifo": "不是一般檔案", "directory": "資料夾", "sparse": "超過上限"}[
+        kind
+    ] in problem.message
+
+
+# --- what the workbook means is what gets stored ----------------------------------------------------
+
+
+def test_merged_cells_in_a_column_read_back_are_refused_naming_the_range(writable_engine):
+    ids = own_ids()
+    data = edited(workbook_bytes(writable_engine), {(ids[0], label("contact")): "三列共用的聯絡人"})
+    book = open_book(data)
+    sheet = book[update_sheet.DATA_SHEET]
+    first, contact = row_of(sheet, ids[0]), column(sheet, label("contact"))
+    letter = get_column_letter(contact)
+    sheet.merge_cells(f"{letter}{first}:{letter}{first + 2}")
+    title = column(sheet, "提案名稱")  # context columns are not read back: merging them is harmless
+    sheet.merge_cells(f"{get_column_letter(title)}{first}:{get_column_letter(title)}{first + 1}")
+    out = io.BytesIO()
+    book.save(out)
+    result = plan(writable_engine, out.getvalue())
+    [problem] = result.problems
+    assert str(problem).startswith(f"{FILE}｜工作表「提案更新」第 {first} 列｜欄位「{label('contact')}」")
+    assert f"{letter}{first}:{letter}{first + 2}" in problem.message and "合併" in problem.message
+    assert result.rows == []
+    with pytest.raises(sheet_import.SheetRefused):
+        apply(writable_engine, result)
+    assert all_versions(writable_engine) == []
+
+
+def test_an_error_value_is_refused_naming_the_cell_not_stored_as_text(loaded_engine):
+    target = new_proposal_id()
+    data = edited(workbook_bytes(loaded_engine), {(target, label("contact")): "#N/A"})
+    sheet = open_book(data)[update_sheet.DATA_SHEET]
+    address = f"{get_column_letter(column(sheet, label('contact')))}{row_of(sheet, target)}"
+    assert sheet[address].data_type == "e"  # as Excel writes a failed lookup
+    [problem] = plan(loaded_engine, data).problems
+    assert problem.field == label("contact") and address in problem.message and "#N/A" in problem.message
+
+
+def test_an_error_value_saved_in_a_csv_is_refused(loaded_engine):
+    target = new_proposal_id()
+    sheet = open_book(workbook_bytes(loaded_engine))[update_sheet.DATA_SHEET]
+    rows = [["" if c.value is None else str(c.value) for c in row] for row in sheet.iter_rows()]
+    rows[row_of(sheet, target) - 1][column(sheet, label("contact")) - 1] = "#REF!"
+    [problem] = plan(loaded_engine, _csv_bytes(rows), name="交通.csv").problems
+    assert problem.field == label("contact") and "錯誤值「#REF!」" in problem.message

@@ -56,18 +56,10 @@ def _export_sheet(args) -> int:
 
 @store_commands.refusing
 def _import_sheet(args) -> int:
-    size = args.file.stat().st_size
-    if size > sheet_import.MAX_BYTES:
-        print(
-            f"{args.file.name}｜（檔案）｜欄位「-」：檔案 {size // 1024 // 1024} MB，超過上限 "
-            f"{sheet_import.MAX_BYTES // 1024 // 1024} MB，未變更任何資料。",
-            file=sys.stderr,
-        )
-        return REFUSED
-    data = args.file.read_bytes()
+    upload = sheet_import.read_path(args.file)  # bounded: never more than the size limit is read
     with store_commands._session(args) as session:
         actor = accounts.actor_for(session, args.user)
-        plan = sheet_import.plan(session, actor=actor, name=args.file.name, data=data)
+        plan = sheet_import.plan_upload(session, actor=actor, upload=upload)
         if plan.problems:
             print(f"{args.file.name} 有 {len(plan.problems)} 個問題，未變更任何資料：", file=sys.stderr)
             for problem in plan.problems:

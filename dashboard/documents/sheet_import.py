@@ -12,25 +12,41 @@ editing.stage (the one validation), and every problem names the sheet, row and c
 import csv
 import datetime as dt
 import io
+import itertools
+import os
+import posixpath
+import stat
 import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from sqlmodel import Session, select
 
-from dashboard.datafiles.reading import text_problem
 from dashboard.documents import export, sheets
 from dashboard.documents.update_sheet import BASE, DATA_SHEET, EDIT_FIELDS, ID, CellError, canonical, parse_cell
 from dashboard.domain import editing, lookup, proposal_yaml
 from dashboard.domain.editing import EditError, StaleEdit
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.domain.problems import WHOLE_FILE, Problem
+from dashboard.domain.text import text_problem
 from dashboard.store.models import City, Proposal, ProposalVersion, WorkGroup
 
 MAX_BYTES = 5 * 1024 * 1024  # a group's workbook is tens of KB
-MAX_UNPACKED = 50 * 1024 * 1024  # an .xlsx is a zip: refuse one that unpacks to far more than a workbook
+# An .xlsx is a zip: refuse one that unpacks to far more than a workbook of MAX_ROWS long rows
+# (about 4 MB), or holds a member that shrank more than text does (a "zip bomb").
+MAX_UNPACKED = 20 * 1024 * 1024
+MAX_MEMBERS = 200
+MAX_RATIO, RATIO_FROM = 100, 1024 * 1024
 MAX_ROWS = 2000
+MAX_COLUMNS = 64  # the workbook has 15; cells further right are not read
+# What Excel shows for a formula that failed; a CSV saved from Excel holds them as text.
+EXCEL_ERRORS = frozenset(
+    ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!", "#GETTING_DATA")
+)
 REASON = "試算表更新：{name}"
 # Headers read back, besides the editable fields' labels: the workbook's, and the export's CSV
 # (English keys in proposals.csv / proposal_texts.csv, Chinese in the proposal list's download).
@@ -50,6 +66,13 @@ class Cell:
     row: int  # as the spreadsheet numbers it (the header is row 1)
     value: object
     formula: bool = False
+    error: bool = False  # an error value (#N/A…) rather than what was typed
+    column: int = 0  # from 0
+
+    @property
+    def address(self) -> str:
+        """As Excel names it: D5."""
+        return f"{get_column_letter(self.column + 1)}{self.row}"
 
 
 @dataclass
@@ -58,6 +81,7 @@ class Table:
     header: list[str]
     rows: list[list[Cell]]
     is_csv: bool
+    merged: list[str] = field(default_factory=list)  # merged ranges of the data sheet, as D5:D7
 
 
 @dataclass
@@ -101,6 +125,54 @@ def shown(value) -> str:
 
 
 # --- reading the file ---------------------------------------------------------------------------
+# Everything about the file's size is checked before it is parsed: its bytes, its unpacked size
+# and compression (from the zip's directory), and its rows (one streamed scan of the sheet's XML);
+# then the data sheet is streamed (openpyxl's read-only mode) with a row and column cap. A hostile
+# or mistaken file costs at most the limits above, never memory or minutes in proportion to what
+# it claims to hold.
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file read once: its data sheet (or CSV) as a table, or why it cannot be read. The page
+    keeps it per uploaded file, so that reruns plan from it without parsing the file again."""
+
+    name: str
+    table: Table | None
+    problems: tuple[Problem, ...] = ()
+
+
+def read_upload(name: str, data: bytes) -> Upload:
+    """The file's table, or the reasons it is refused as a whole."""
+    problems: list[Problem] = []
+    table = read_table(name, data, problems)
+    return Upload(name, table, tuple(problems))
+
+
+def read_path(path: Path) -> Upload:
+    """A file named on the command line, read as an upload: never more than MAX_BYTES + 1 bytes,
+    and only a regular file (/dev/zero, a FIFO or a directory is refused without reading it)."""
+    try:
+        # O_NONBLOCK: opening a FIFO does not wait for a writer; fstat then says what was opened.
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return _refused(path.name, "找不到檔案")
+    except OSError as error:
+        return _refused(path.name, f"無法讀取檔案（{error.strerror or error}）")
+    mode = os.fstat(handle).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(handle)
+        return _refused(
+            path.name,
+            "這是資料夾，不是檔案" if stat.S_ISDIR(mode) else "不是一般檔案（例如裝置或管線）；請指定下載的更新試算表",
+        )
+    with os.fdopen(handle, "rb") as file:
+        data = file.read(MAX_BYTES + 1)
+    return read_upload(path.name, data)
+
+
+def _refused(name: str, message: str) -> Upload:
+    return Upload(name, None, (Problem(name, WHOLE_FILE, "-", message),))
 
 
 def read_table(name: str, data: bytes, problems: list[Problem]) -> Table | None:
@@ -110,32 +182,133 @@ def read_table(name: str, data: bytes, problems: list[Problem]) -> Table | None:
         problems.append(Problem(name, WHOLE_FILE, "-", message))
 
     if len(data) > MAX_BYTES:
-        return fail(
-            f"檔案 {len(data) // 1024 // 1024} MB，超過上限 {MAX_BYTES // 1024 // 1024} MB；請上傳下載的更新試算表"
-        )
+        return fail(f"檔案超過上限 {MAX_BYTES // 1024 // 1024} MB；請上傳下載的更新試算表")
     if name.lower().endswith(".csv"):
         return _read_csv(name, data, fail)
     if not zipfile.is_zipfile(io.BytesIO(data)):
         return fail("不是 .xlsx 活頁簿（或 .csv）；舊版 .xls 請在 Excel 或 LibreOffice 另存為 .xlsx 後再上傳")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
-                return fail("活頁簿解壓後過大，不像是更新試算表")
-        book = load_workbook(io.BytesIO(data), data_only=False)
-    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
+            too_big = _unpacked_problem(archive)
+            if too_big:
+                return fail(too_big)
+            part = _sheet_part(archive, DATA_SHEET)
+            scan = _scan_sheet(archive, part) if part else None
+            if scan and scan.last_row > MAX_ROWS + 1:
+                return fail(
+                    f"工作表「{DATA_SHEET}」超過上限 {MAX_ROWS} 列（第 {scan.last_row} 列仍有資料）；"
+                    "請只上傳一個議題組的試算表"
+                )
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            try:
+                return _read_sheet(book, scan, fail)
+            finally:
+                book.close()
+    except Exception:  # openpyxl and zipfile raise many kinds for a damaged or foreign file
         return fail("無法讀取為 .xlsx 活頁簿（檔案損壞或不是 Excel 格式）")
+
+
+def _unpacked_problem(archive: zipfile.ZipFile) -> str | None:
+    """Why the archive unpacks to far more than an update workbook (a "zip bomb"), from its
+    directory alone: the total size, and a member that shrank suspiciously well."""
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        return f"活頁簿含有 {len(members)} 個檔案，不像是更新試算表"
+    total = sum(info.file_size for info in members)
+    if total > MAX_UNPACKED:
+        return (
+            f"活頁簿解壓後約 {total // 1024 // 1024} MB，超過上限 {MAX_UNPACKED // 1024 // 1024} MB，"
+            "不像是更新試算表；請上傳下載的更新試算表"
+        )
+    for info in members:
+        if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            return f"活頁簿中的「{info.filename}」壓縮比異常（解壓後 {info.file_size // 1024 // 1024} MB），不像是更新試算表"
+    return None
+
+
+def _read_sheet(book, scan: "SheetScan | None", fail) -> Table | None:
     if DATA_SHEET not in book.sheetnames:
         return fail(
             f"找不到工作表「{DATA_SHEET}」；請使用儀表板下載的更新試算表（目前的工作表：{'、'.join(book.sheetnames)}）"
         )
+    if scan is None:  # openpyxl found the sheet where the package's relationships do not lead
+        return fail("無法讀取為 .xlsx 活頁簿（檔案損壞或不是 Excel 格式）")
     sheet = book[DATA_SHEET]
-    if sheet.max_row > MAX_ROWS + 1:
-        return fail(f"工作表「{DATA_SHEET}」有 {sheet.max_row} 列，超過上限 {MAX_ROWS} 列")
-    lines = [[Cell(cell.row, cell.value, _is_formula(cell)) for cell in row] for row in sheet.iter_rows()]
+    sheet.reset_dimensions()  # the size the file states is not trusted; the scan counted the rows
+    rows = sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS)
+    lines = [[_cell(number, index, cell) for index, cell in enumerate(row)] for number, row in enumerate(rows, 1)]
     if not lines:
         return fail(f"工作表「{DATA_SHEET}」是空的")
     header = [_header_text(c.value) for c in lines[0]]
-    return Table(DATA_SHEET, header, lines[1:], is_csv=False)
+    return Table(DATA_SHEET, header, lines[1:], is_csv=False, merged=scan.merged)
+
+
+def _cell(row: int, index: int, cell) -> Cell:
+    error = cell.data_type == "e"
+    return Cell(row, cell.value, _is_formula(cell), error=error, column=index)
+
+
+SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+PACKAGE_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+VALUE_TAGS = frozenset(SPREADSHEET_NS + tag for tag in ("v", "is", "f"))  # what a cell holds beyond its style
+
+
+@dataclass(frozen=True)
+class SheetScan:
+    merged: list[str]  # merged ranges, as D5:D7 (read-only mode does not read them)
+    last_row: int  # the last row holding a value: a row number, not a count of rows read
+
+
+def _scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
+    """One streamed pass over the sheet's XML that keeps only its merged ranges and the number of
+    its last row with a value, at a cost in proportion to its (bounded) size: openpyxl's reader would
+    walk every row number up to the last one, so `<row r="99999999">` would cost minutes."""
+    merged, last_row, number, parent = [], 0, 0, None
+    with archive.open(part) as source:
+        for event, element in ElementTree.iterparse(source, events=("start", "end")):
+            if event == "start":
+                if element.tag == SPREADSHEET_NS + "sheetData":
+                    parent = element
+                continue
+            if element.tag == SPREADSHEET_NS + "row":
+                number = int(element.get("r") or number + 1)
+                if any(child.tag in VALUE_TAGS for cell in element for child in cell):
+                    last_row = number
+                if parent is not None:
+                    parent.remove(element)  # nothing read is kept
+                if last_row > MAX_ROWS + 1:
+                    break  # refused: the rest does not matter
+            elif element.tag == SPREADSHEET_NS + "mergeCell" and element.get("ref"):
+                merged.append(element.get("ref"))
+    return SheetScan(merged, last_row)
+
+
+def _sheet_part(archive: zipfile.ZipFile, title: str) -> str | None:
+    """The archive path of a sheet, as the package's relationships give it."""
+
+    def target(rels_path: str, wanted) -> str | None:
+        rels = ElementTree.fromstring(archive.read(rels_path))
+        return next((r.get("Target") for r in rels.iter(PACKAGE_RELATIONSHIP) if wanted(r)), None)
+
+    def resolved(base: str, path: str) -> str:
+        return path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(base, path))
+
+    workbook = target("_rels/.rels", lambda r: r.get("Type", "").endswith("/officeDocument"))
+    if workbook is None:
+        return None
+    workbook = resolved("", workbook)
+    folder, name = posixpath.split(workbook)
+    sheet_id = next(
+        (
+            s.get(RELATIONSHIP_ID)
+            for s in ElementTree.fromstring(archive.read(workbook)).iter(SPREADSHEET_NS + "sheet")
+            if s.get("name") == title
+        ),
+        None,
+    )
+    sheet = target(posixpath.join(folder, "_rels", name + ".rels"), lambda r: r.get("Id") == sheet_id)
+    return None if sheet is None else resolved(folder, sheet)
 
 
 def _read_csv(name: str, data: bytes, fail) -> Table | None:
@@ -148,15 +321,18 @@ def _read_csv(name: str, data: bytes, fail) -> Table | None:
     else:
         return fail("CSV 不是 UTF-8（或 Big5）編碼；請以「CSV UTF-8」另存")
     try:
-        lines = list(csv.reader(io.StringIO(text, newline="")))
+        lines = list(itertools.islice(csv.reader(io.StringIO(text, newline="")), MAX_ROWS + 2))
     except csv.Error as error:
         return fail(f"CSV 格式有誤：{error}")
     if not lines:
         return fail("CSV 是空的")
     if len(lines) > MAX_ROWS + 1:
-        return fail(f"CSV 有 {len(lines)} 列，超過上限 {MAX_ROWS} 列")
+        return fail(f"CSV 超過上限 {MAX_ROWS} 列")
     header = [_header_text(v) for v in lines[0]]
-    rows = [[Cell(number, _csv_value(v)) for v in line] for number, line in enumerate(lines[1:], start=2)]
+    rows = [
+        [Cell(number, _csv_value(v), error=v.strip() in EXCEL_ERRORS, column=index) for index, v in enumerate(line)]
+        for number, line in enumerate(lines[1:], start=2)
+    ]
     return Table(name, header, rows, is_csv=True)
 
 
@@ -176,15 +352,21 @@ def _header_text(value) -> str:
 
 def plan(session: Session, *, actor: Actor, name: str, data: bytes) -> Plan:
     """Read and check the file and preview its changes; writes nothing. Problems are in plan.problems."""
-    if actor.name is None:
-        raise PermissionDenied(f"{actor.label}不能上傳更新試算表：請先以議題組窗口或祕書處帳號登入。")
-    result = Plan(file_name=name)
-    table = read_table(name, data, result.problems)
+    _require_uploader(actor)
+    return plan_upload(session, actor=actor, upload=read_upload(name, data))
+
+
+def plan_upload(session: Session, *, actor: Actor, upload: Upload) -> Plan:
+    """plan() of a file already read (read_upload, read_path)."""
+    _require_uploader(actor)
+    name, table = upload.name, upload.table
+    result = Plan(file_name=name, problems=list(upload.problems))
     if table is None:
         return result
     columns = _columns(table, result.problems, name)
     if columns is None:
         return result
+    _check_merged(table, columns, result.problems, name)
     if BASE not in columns and table.is_csv:
         result.notes.append(f"檔案沒有「{BASE}」欄，無法得知依據的版本：以資料庫目前的內容比較，請確認預覽中的原值。")
     context = _Context(session)
@@ -201,6 +383,32 @@ def plan(session: Session, *, actor: Actor, name: str, data: bytes) -> Plan:
     if result.problems:
         result.rows = []
     return result
+
+
+def _require_uploader(actor: Actor) -> None:
+    if actor.name is None:
+        raise PermissionDenied(f"{actor.label}不能上傳更新試算表：請先以議題組窗口或祕書處帳號登入。")
+
+
+def _check_merged(table: Table, columns: dict, problems: list[Problem], name: str) -> None:
+    """A merged range keeps its first cell's value only: merged over three rows, the other two rows
+    would read as cleared. Refused in every column read back, naming the range."""
+    read = {index: key for key, index in columns.items()}
+    for ref in table.merged:
+        first_column, first_row, last_column, last_row = range_boundaries(ref)
+        for index in range(first_column - 1, last_column):
+            if index in read:
+                problems.append(
+                    Problem(
+                        name,
+                        _where(name, table.sheet, first_row),
+                        _label(read[index]),
+                        f"儲存格 {ref} 已合併：合併後只有第一格有內容，第 {first_row + 1}–{last_row} 列的此欄會被當成清空；"
+                        "請取消合併儲存格，每列各自填寫"
+                        if last_row > first_row
+                        else f"儲存格 {ref} 已合併；請取消合併儲存格，每格各自填寫",
+                    )
+                )
 
 
 def _where(name: str, sheet: str, row: int) -> str:
@@ -272,9 +480,14 @@ def _plan_row(
         problems.append(Problem(name, where, _label(key), message))
 
     before = len(problems)
-    for key in columns:  # a formula in any column read
+    for key in columns:  # a formula or an error value in any column read
         if cell(key).formula:
             problem(key, f"儲存格含公式「{_formula_text(value(key))}」；請直接輸入文字，不要用公式")
+        elif cell(key).error:
+            problem(
+                key,
+                f"儲存格 {cell(key).address} 是錯誤值「{value(key)}」，不是填寫的內容；請改為正確的文字，或清空",
+            )
     if len(problems) > before:
         return None
     raw_id = value(ID)

@@ -5,7 +5,6 @@ is the decision in force (meeting.in_force). `recorded_at` is an aware datetime 
 store keeps UTC and returns it aware); show it with `recorded_label`, in Taipei time.
 """
 
-import re
 from datetime import datetime
 
 import pandas as pd
@@ -14,12 +13,11 @@ from sqlmodel import Session, select
 from dashboard.domain import vocab
 from dashboard.domain.dates import aware_utc, in_taipei, roc_datetime
 from dashboard.domain.permissions import Actor, require_secretariat
+from dashboard.domain.text import text_problem
 from dashboard.store.models import Decision, Proposal
 
 NOTE_MAX_CHARS = 500
 RECORDER_MAX_CHARS = 100
-# Characters that XML (the .docx and .xlsx minutes) cannot hold; tab and line breaks are fine.
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class DecisionError(ValueError):
@@ -48,8 +46,8 @@ def record(
     text = (note or "").strip()
     if len(text) > NOTE_MAX_CHARS:
         raise DecisionError(f"備註不可超過 {NOTE_MAX_CHARS} 字（目前 {len(text)} 字）。")
-    if CONTROL_CHARS.search(text):
-        raise DecisionError("備註含有無法儲存的控制字元，請重新輸入。")
+    if problem := text_problem(text):
+        raise DecisionError(f"備註{problem}。")
     decision = Decision(
         proposal_id=proposal_id,
         resolution=resolution,

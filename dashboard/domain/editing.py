@@ -15,9 +15,10 @@ from sqlalchemy.orm.exc import FlushError
 from sqlmodel import Session, select
 
 from dashboard.datafiles.loading import ID_PATTERN, Problem, ProposalRows, packet_key, proposal_record, proposal_rows
-from dashboard.datafiles.reading import MAX_BYTES, text_problem
+from dashboard.datafiles.reading import MAX_BYTES
 from dashboard.domain import dates, proposal_yaml, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit, require_edit, require_secretariat
+from dashboard.domain.text import text_problem
 from dashboard.store.models import City, Proposal, ProposalCity, ProposalLead, ProposalType, ProposalVersion, WorkGroup
 
 # What a group lead (and the secretariat) changes on the card, with the labels users see.

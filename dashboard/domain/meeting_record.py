@@ -10,8 +10,9 @@ from sqlmodel import Session, select
 
 from dashboard.domain import queries
 from dashboard.domain.dates import aware_utc, in_taipei, roc_datetime
-from dashboard.domain.decisions import CONTROL_CHARS, RECORDER_MAX_CHARS
+from dashboard.domain.decisions import RECORDER_MAX_CHARS
 from dashboard.domain.permissions import Actor, require_secretariat
+from dashboard.domain.text import text_problem
 from dashboard.store.models import Meeting, MeetingRecord
 
 MINUTES_TAKER_MAX_CHARS = 50
@@ -27,8 +28,10 @@ def _checked(label: str, value: str | None, limit: int, *, multiline: bool = Fal
     text = (value or "").strip()
     if len(text) > limit:
         raise RecordError(f"{label}不可超過 {limit} 字（目前 {len(text)} 字）。")
-    if CONTROL_CHARS.search(text) or (not multiline and ("\n" in text or "\r" in text)):
-        raise RecordError(f"{label}含有無法儲存的控制字元或換行，請重新輸入。")
+    if problem := text_problem(text):
+        raise RecordError(f"{label}{problem}。")
+    if not multiline and ("\n" in text or "\r" in text):
+        raise RecordError(f"{label}只能有一行，請刪除換行後重新輸入。")
     return text
 
 

@@ -27,11 +27,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from dashboard.datafiles import loading
-from dashboard.datafiles.reading import text_problem
-from dashboard.domain import cycles, dates, decisions, editing, meeting, proposal_yaml, vocab
+from dashboard.domain import cycles, dates, editing, meeting, proposal_yaml, vocab
 from dashboard.domain.dates import ROC_OFFSET, roc_date, roc_year
 from dashboard.domain.permissions import Actor, require_secretariat
 from dashboard.domain.problems import Problem
+from dashboard.domain.text import text_problem
 from dashboard.store.models import (
     AgendaItem,
     City,
@@ -231,8 +231,10 @@ def _texts(**values: str | None) -> dict[str, str]:
         text = value.strip() if isinstance(value, str) else ""
         if not text:
             raise NewYearError(f"{labels[name]}不可空白；未變更。")
-        if text_problem(text) or decisions.CONTROL_CHARS.search(text) or "\n" in text:
-            raise NewYearError(f"{labels[name]}含有無法儲存的字元（換行或控制字元）；未變更。")
+        if problem := text_problem(text):
+            raise NewYearError(f"{labels[name]}{problem}；未變更。")
+        if "\n" in text or "\r" in text:
+            raise NewYearError(f"{labels[name]}只能有一行，請刪除換行；未變更。")
         if len(text) > TEXT_MAX_CHARS:
             raise NewYearError(f"{labels[name]}不可超過 {TEXT_MAX_CHARS} 字（目前 {len(text)} 字）；未變更。")
         given[name] = text

@@ -111,8 +111,8 @@ def page_view(version_key: tuple, cycle: int | None = None) -> PageView | None:
             f"{styling.esc(details)}</div>"
         ),
         decision_heading=(
-            f"### 年度合作方案決議\n\n共 {len(data.entries)} 案：{decision_form.counts_markup(counts)}"
-            f"<br>{styling.esc(section_counts(data.sections))}"
+            f"### 年度合作方案決議\n\n<div>共 {len(data.entries)} 案：{decision_form.counts_markup(counts)}"
+            f"<br>{styling.esc(section_counts(data.sections))}</div>"
         ),
         decision_list=arrow(meeting.decision_list_frame(data.sections, data.decided)),
         agenda_tables={state: arrow(agenda_frame(items, state)) for state in clock_states(items)},

@@ -171,7 +171,7 @@ def _step_button(
 
 def _where(step: presenting.Step, total: int) -> str:
     if step.section is not None:
-        return f"第 {step.number}／{total} 步｜{step.section.title}　第 {step.position}／{len(step.section.entries)} 案"
+        return f"第 {step.number}／{total} 步｜{url.md_text(step.section.title)}　第 {step.position}／{len(step.section.entries)} 案"
     return f"第 {step.number}／{total} 步｜議程 {step.item.position}"
 
 
@@ -191,11 +191,11 @@ def _clock_caption(info: meeting.MeetingInfo, at: time, *, simulated: bool) -> N
     status = agenda.status_at(info.agenda, at)
     label = f"{agenda.format_clock(at)}{'（彩排時鐘）' if simulated else ''}"
     if status.phase == "running" and status.current is not None:
-        text = f"{label}　進行中：{agenda.title_line(status.current)}（剩 {status.minutes_left} 分鐘）"
+        text = f"{label}　進行中：{url.md_text(agenda.title_line(status.current))}（剩 {status.minutes_left} 分鐘）"
     elif status.phase == "ended":
         text = f"{label}　會議已結束"
     else:
-        text = f"{label}　下一項：{agenda.title_line(status.next)}（{status.next.start:%H:%M} 開始）"
+        text = f"{label}　下一項：{url.md_text(agenda.title_line(status.next))}（{status.next.start:%H:%M} 開始）"
     st.caption(text)
 
 
@@ -203,19 +203,19 @@ def _agenda_step(info: meeting.MeetingInfo, step: presenting.Step) -> None:
     item = step.item
     index = info.agenda.index(item)
     end = agenda.item_end(info.agenda, index)
-    st.title(agenda.title_line(item))
+    st.title(url.md_text(agenda.title_line(item)))
     span = f"{item.start:%H:%M}–{end:%H:%M}" if end else f"{item.start:%H:%M}"
-    st.markdown(f"**{span}**" + (f"（{item.minutes} 分鐘）" if item.minutes else "") + (item.note or ""))
+    st.markdown(f"**{span}**" + (f"（{item.minutes} 分鐘）" if item.minutes else "") + url.md_text(item.note or ""))
     if index == 0:
         m = info.meeting
-        st.markdown(f"{m.name}")
+        st.markdown(url.md_text(m.name))
         st.markdown(
-            f"{roc_date(m.date)}（{agenda.weekday_label(m.date)}）{m.start_time:%H:%M}｜{m.venue}｜"
-            f"主席：{m.chair_org}{m.chair}"
+            f"{roc_date(m.date)}（{agenda.weekday_label(m.date)}）{m.start_time:%H:%M}｜{url.md_text(m.venue)}｜"
+            f"主席：{url.md_text(m.chair_org)}{url.md_text(m.chair)}"
         )
     following = info.agenda[index + 1 : index + 3]
     if following:
-        st.caption("接下來：" + "；".join(f"{i.start:%H:%M} {agenda.title_line(i)}" for i in following))
+        st.caption("接下來：" + "；".join(f"{i.start:%H:%M} {url.md_text(agenda.title_line(i))}" for i in following))
 
 
 def _after_decisions(info: meeting.MeetingInfo, item) -> bool:
@@ -249,13 +249,16 @@ def _decision_overview(step, steps, sections, decided, clock) -> None:
 
 def _proposal_step(step: presenting.Step, user: str | None) -> None:
     entry = step.entry
-    st.title(f"{entry.id}　{entry.title}")
+    st.title(url.md_text(f"{entry.id}　{entry.title}"))
     facts = [f"議題組：{entry.group_label}", f"主辦：{'、'.join(entry.lead_units)}"]
     if not entry.carried:
         facts.append(vocab.track_label(entry.track, year=entry.year))
     # The group's recommendation and where the work stands: what the vice-mayors decide on.
     chips = styling.tracking_chip(entry.tracking_status) + " " + styling.progress_chip(entry.progress_status)
-    st.markdown("　｜　".join(styling.esc(f) for f in facts) + "　" + chips, unsafe_allow_html=True)
+    # One HTML block (a <div>, no line break): the group and unit names show as text, not markdown.
+    st.markdown(
+        "<div>" + "　｜　".join(styling.esc(f) for f in facts) + "　" + chips + "</div>", unsafe_allow_html=True
+    )
     if entry.description and not entry.carried:
         st.text(f"說明：{_shorten(entry.description)}")
     if entry.reason:

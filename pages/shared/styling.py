@@ -1,9 +1,11 @@
 """Shared look: the page CSS, and markup from the Jinja2 templates in templates/ (autoescaped): status chips, tiles."""
 
 import html
+import re
 from pathlib import Path
 
 import jinja2
+import markupsafe
 import streamlit as st
 
 from dashboard.domain import vocab
@@ -15,14 +17,38 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 def _joined_lines(name: str):
     """A template's source with its line breaks and indentation dropped: Streamlit's markdown would
-    end an HTML block at a blank line and show indented lines as code. Values keep their own."""
+    end an HTML block at a blank line and show indented lines as code. Values' own line breaks
+    become <br> (_lines_as_breaks), so that a rendered template is always one line."""
     path = TEMPLATE_DIR / name
     source = "".join(line.strip(" \t") for line in path.read_text(encoding="utf-8").splitlines())
     return source, str(path), lambda: True
 
 
+# A line ending as CommonMark counts one: a blank line ends an HTML block, and whatever follows is
+# markdown again (an image from another site, fetched by every viewer, or a link).
+LINE_ENDING = re.compile(r"\r\n|\r|\n")
+
+
+def esc(text) -> str:
+    """Store or user text for unsafe_allow_html markup: escaped, its line breaks as <br>. Inside an
+    HTML block (markup that starts with a <div>, as every such element here does) it then shows
+    literally: no blank line can end the block and let markdown render."""
+    return LINE_ENDING.sub("<br>", html.escape("" if text is None else str(text)))
+
+
+def _lines_as_breaks(value):
+    """Jinja's finalize: a text value with line breaks is shown with <br> (escaped, as autoescape
+    would); markup from macros and every other value pass unchanged."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup) and LINE_ENDING.search(value):
+        return markupsafe.Markup(esc(value))
+    return value
+
+
 TEMPLATES = jinja2.Environment(
-    loader=jinja2.FunctionLoader(_joined_lines), autoescape=True, undefined=jinja2.StrictUndefined
+    loader=jinja2.FunctionLoader(_joined_lines),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    finalize=_lines_as_breaks,
 )
 TEMPLATES.globals.update(
     grey=vocab.NEUTRAL_COLOR,
@@ -58,11 +84,6 @@ def tracking_chip(status: str) -> str:
 def resolution_chip(resolution: str | None) -> str:
     """The resolution's chip, or 未決議 when there is none (None, or NaN from a frame column)."""
     return str(_chips().resolution_chip(resolution))
-
-
-def esc(text) -> str:
-    """Store or user text for unsafe_allow_html markup."""
-    return html.escape("" if text is None else str(text))
 
 
 def tiles(items: list[tuple[str, str, str]]) -> str:

@@ -19,10 +19,17 @@ from dashboard.domain import lookup
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>:~|$@])")
 
 
+# GFM finds web and e-mail addresses in the parsed text, after the escapes are resolved, so an
+# escape cannot stop them; an empty HTML comment can: it splits the text where an address would
+# start, and plain markdown drops it, so the text shows exactly as stored.
+AUTOLINK_SPLIT = re.compile(r"(?i)(?=\\[:@])|(?<=www)(?=\\\.)")
+
+
 def md_text(text) -> str:
     """Store text inside plain st.markdown: escaped, so that it never becomes HTML (which plain
-    markdown drops), an icon, a colour or formatting. For values from a URL use plain()."""
-    return re.sub(r"(?i)www\.", r"www\\.", MARKDOWN_SPECIAL.sub(r"\\\1", str(text)))
+    markdown drops), a link, an image, an icon, a colour or formatting. For values from a URL use plain()."""
+    escaped = re.sub(r"(?i)www\.", r"www\\.", MARKDOWN_SPECIAL.sub(r"\\\1", str(text)))
+    return AUTOLINK_SPLIT.sub("<!-- -->", escaped)
 
 
 def plain(text: str) -> str:

@@ -1,0 +1,32 @@
+"""Which characters a stored text may hold: one rule for every entry (data/ files, the card's
+form, the edit command, update workbooks and CSV, new proposals, decisions and the meeting record).
+
+A store takes almost anything, but the documents made from it do not: the .docx and .xlsx are XML,
+which has no place for control characters (tab and line breaks aside), U+FFFE, U+FFFF or a lone
+surrogate, and PostgreSQL refuses NUL. One such character in one field would make every packet,
+bundle and workbook fail for everyone until someone found and cleared it; so it is refused where
+it is typed, naming the field and the character.
+"""
+
+import re
+import unicodedata
+
+# Stands in for a raw NUL while a data/ file is parsed, so that the field holding it can be named.
+NUL_STAND_IN = "\U0010fffd"
+# C0 and C1 control characters but tab, line feed and carriage return; DEL; the two non-characters
+# XML refuses; and surrogates, which are never characters on their own.
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\U0010fffd]")
+
+
+def text_problem(value: str) -> str | None:
+    """Why a text cannot be stored, in Chinese, naming the character and where it is; None when it can."""
+    match = UNSTORABLE.search(value)
+    if match is None:
+        return None
+    char, position = match.group(), f"第 {match.start() + 1} 個字元"
+    if char in ("\x00", NUL_STAND_IN):
+        return f"含有 NUL 控制字元（U+0000，{position}），資料庫無法儲存；請刪除該字元"
+    if "\ud800" <= char <= "\udfff":
+        return f"含有無效的 Unicode 字元（U+{ord(char):04X}，{position}），請刪除該字元"
+    kind = "控制字元" if unicodedata.category(char) == "Cc" else "無法儲存的字元"
+    return f"含有{kind}（U+{ord(char):04X}，{position}），文件無法收錄；請刪除該字元"
