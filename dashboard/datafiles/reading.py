@@ -10,21 +10,13 @@ otherwise resolve silently by keeping the last.
 import codecs
 import csv
 import io
-import re
 from pathlib import Path
 
 import yaml
 from yaml.constructor import ConstructorError
 
 from dashboard.domain.problems import WHOLE_FILE, Problem
-
-# The curated files are a few kB; anything this large is the wrong file, and refusing it before
-# reading keeps a mistaken multi-MB file from costing seconds and memory.
-MAX_BYTES = 2 * 1024 * 1024
-
-NUL_MESSAGE = "含有 NUL 字元（\\x00），資料庫無法儲存；請刪除該字元"
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_NUL_STAND_IN = "\U0010fffd"  # lets a raw NUL through the YAML parser so its field can be named
+from dashboard.domain.text import MAX_BYTES, NUL_STAND_IN, text_problem
 
 
 def rel_path(path: Path, root: Path) -> str:
@@ -33,16 +25,6 @@ def rel_path(path: Path, root: Path) -> str:
         return str(Path(root.name) / path.relative_to(root))
     except ValueError:
         return str(path)
-
-
-def text_problem(value: str) -> str | None:
-    """Why a text cannot be stored (PostgreSQL refuses NUL; no engine takes lone surrogates)."""
-    if "\x00" in value or _NUL_STAND_IN in value:
-        return NUL_MESSAGE
-    match = _SURROGATE.search(value)
-    if match:
-        return f"含有無效的 Unicode 字元（U+{ord(match.group()):04X}），請刪除該字元"
-    return None
 
 
 def read_text(path: Path, file: str, problems: list[Problem]) -> str | None:
@@ -208,7 +190,7 @@ def read_yaml(path: Path, root: Path, problems: list[Problem]) -> dict | None:
     if text is None:
         return None
     try:
-        data = yaml.load(text.replace("\x00", _NUL_STAND_IN), Loader=StrictLoader)
+        data = yaml.load(text.replace("\x00", NUL_STAND_IN), Loader=StrictLoader)
     except yaml.YAMLError as error:
         problems.append(_yaml_problem(error, text, file))
         return None
@@ -232,22 +214,3 @@ def _yaml_problem(error: yaml.YAMLError, text: str, file: str) -> Problem:
     return Problem(
         file, where, getattr(error, "key", "-"), f"YAML 格式錯誤：{getattr(error, 'problem', None) or error}"
     )
-
-
-def check_yaml_text(data, file: str, label: str, problems: list[Problem]) -> None:
-    """Report every text in a YAML document (keys too) that no store can hold, by its field path."""
-    stack = [(data, "")]
-    while stack:
-        value, where = stack.pop()
-        pending = []
-        if isinstance(value, dict):
-            for key, item in value.items():
-                name = f"{where}的 {key}" if where else str(key)
-                if isinstance(key, str) and text_problem(key):
-                    problems.append(Problem(file, label, name, text_problem(key)))
-                pending.append((item, name))
-        elif isinstance(value, list):
-            pending = [(item, f"{where} 第 {position} 筆") for position, item in enumerate(value, start=1)]
-        elif isinstance(value, str) and text_problem(value):
-            problems.append(Problem(file, label, where or "-", text_problem(value)))
-        stack.extend(reversed(pending))  # reversed, so problems come in the file's order

@@ -19,13 +19,13 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from sqlmodel import Session, select
 
-from dashboard.datafiles.reading import text_problem
 from dashboard.documents import export, sheets
 from dashboard.documents.update_sheet import BASE, DATA_SHEET, EDIT_FIELDS, ID, CellError, canonical, parse_cell
 from dashboard.domain import editing, lookup, proposal_yaml
 from dashboard.domain.editing import EditError, StaleEdit
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.domain.problems import WHOLE_FILE, Problem
+from dashboard.domain.text import text_problem
 from dashboard.store.models import City, Proposal, ProposalVersion, WorkGroup
 
 MAX_BYTES = 5 * 1024 * 1024  # a group's workbook is tens of KB

@@ -14,10 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import FlushError
 from sqlmodel import Session, select
 
-from dashboard.datafiles.loading import ID_PATTERN, Problem, packet_key, proposal_record, proposal_rows
-from dashboard.datafiles.reading import MAX_BYTES, text_problem
 from dashboard.domain import dates, proposal_yaml, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit, require_edit, require_secretariat
+from dashboard.domain.problems import Problem
+from dashboard.domain.proposal_rules import ID_PATTERN, packet_key, proposal_record, proposal_rows
+from dashboard.domain.text import MAX_BYTES, text_problem
 from dashboard.store.models import City, Proposal, ProposalCity, ProposalLead, ProposalType, ProposalVersion, WorkGroup
 
 # What a group lead (and the secretariat) changes on the card, with the labels users see.
@@ -360,7 +361,7 @@ CREATE_FIELDS = (
     "notes",
 )
 ID_LETTER = {vocab.CENTRAL: "C", vocab.JOINT: "J"}  # 112-C01, 112-J01: the tracks a new card can be in
-ID_MAX = 99  # ids have two digits (loading.ID_PATTERN)
+ID_MAX = 99  # ids have two digits (proposal_rules.ID_PATTERN)
 NEW_LABEL = "新提案"  # the record problems of a proposal not yet numbered are reported under
 PLACEHOLDER_ID = "000-X00"  # while year or track is not valid; never stored
 # progress_basis must quote progress or the reason (the loader's rule): without a progress text yet,
@@ -539,7 +540,7 @@ def _validated_new(session: Session, draft: dict):
 
 
 def _make_room(session: Session, proposal: Proposal) -> int:
-    """The packet position of a new proposal (the loader's order: loading.packet_key), moving the
+    """The packet position of a new proposal (the loader's order: proposal_rules.packet_key), moving the
     proposals after it down by one."""
     later = [
         p for p in session.exec(select(Proposal).order_by(Proposal.sort_order)) if packet_key(p) > packet_key(proposal)

@@ -26,12 +26,11 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from dashboard.datafiles import loading
-from dashboard.datafiles.reading import text_problem
-from dashboard.domain import cycles, dates, decisions, editing, meeting, proposal_yaml, vocab
+from dashboard.domain import cycles, dates, decisions, editing, meeting, proposal_rules, proposal_yaml, vocab
 from dashboard.domain.dates import ROC_OFFSET, roc_date, roc_year
 from dashboard.domain.permissions import Actor, require_secretariat
 from dashboard.domain.problems import Problem
+from dashboard.domain.text import text_problem
 from dashboard.store.models import (
     AgendaItem,
     City,
@@ -67,7 +66,7 @@ CARRIED_KEYS = (
     "progress_status",
     "progress_basis",
 )
-ID_MAX = 99  # carried ids have two digits (loading.ID_PATTERN: 112-01)
+ID_MAX = 99  # carried ids have two digits (proposal_rules.ID_PATTERN: 112-01)
 TEXT_MAX_CHARS = 200  # chair, venue and the like
 
 
@@ -157,7 +156,7 @@ def start_year(
         result = YearStarted(year=year, previous=previous, meeting_id="")
         _carry(session, result, actor, now)
         result.meeting_id = _new_meeting(session, previous_meeting, year, meeting_date, start_time, texts).id
-        loading._sort_proposals(list(session.exec(select(Proposal))))
+        proposal_rules.sort_proposals(list(session.exec(select(Proposal))))
         session.add(StoreBuild(built_at=now))  # page caches key on the store's version
         session.commit()
     except IntegrityError as error:  # PostgreSQL: someone else started the year at the same moment
@@ -243,7 +242,7 @@ def _carry(session: Session, result: YearStarted, actor: Actor, now: datetime) -
             session, source, new_id=new_id, item_no=number, why=why.reason, actor=actor, year=result.year, today=now
         )
         problems: list[Problem] = []
-        rows = loading.proposal_rows(document, file=where, problems=problems, city_by_name=cities, groups=groups)
+        rows = proposal_rules.proposal_rows(document, file=where, problems=problems, city_by_name=cities, groups=groups)
         if problems or rows is None:
             raise NewYearError(f"無法延續提案 {source.id}：{'；'.join(str(p) for p in problems)}；未變更。")
         session.add(rows.proposal)
