@@ -5,9 +5,9 @@ The checks (roles included) are in dashboard/documents/sheet_import.py, not here
 
 import pandas as pd
 import streamlit as st
-from sqlmodel import select
 
 from dashboard.documents import sheet_import, update_sheet
+from dashboard.domain import queries
 from dashboard.domain.permissions import Actor, PermissionDenied
 from dashboard.store.models import WorkGroup
 from pages.shared import cached, lead_pages, styling, year_choice
@@ -33,14 +33,14 @@ def preview_table(plan: sheet_import.Plan) -> pd.DataFrame:
 def _workbook(cycle: int, group_id: str) -> bytes:
     with cached.session() as s:
         return update_sheet.workbook(
-            s, scope=update_sheet.Scope(cycle, s.get(WorkGroup, group_id) if group_id else None)
+            s, scope=update_sheet.Scope(cycle, queries.group(s, group_id) if group_id else None)
         )
 
 
 def _download(actor: Actor, cycle: int | None) -> None:
     st.subheader("1. 下載更新試算表")
     with cached.session() as s:
-        groups = list(s.exec(select(WorkGroup).order_by(WorkGroup.sort_order)))
+        groups = queries.groups(s)
     choices = group_choices(groups, actor)
     if not choices or cycle is None:
         st.info("您的帳號沒有負責的議題組，無法下載更新試算表；請洽祕書處。")

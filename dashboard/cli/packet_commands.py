@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from dashboard.cli import store_commands
+from dashboard.cli import common
 from dashboard.documents import packet
 
 
@@ -36,7 +36,7 @@ def _packet(args) -> int:
     if not out.parent.is_dir():
         print(f"無法寫入「{out}」：資料夾「{out.parent}」不存在。", file=sys.stderr)
         return 1
-    with store_commands._session(args) as session:
+    with common.open_session(args) as session:
         try:
             content = packet.packet_docx(session, year=args.year)
         except packet.PacketError as error:

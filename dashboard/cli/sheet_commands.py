@@ -6,12 +6,12 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from dashboard.cli import store_commands
+from dashboard.cli import common
 from dashboard.documents import sheet_import, update_sheet
 from dashboard.domain import accounts, cycles, lookup
 from dashboard.store.models import WorkGroup
 
-REFUSED = store_commands.REFUSED
+REFUSED = common.REFUSED
 
 
 def register(commands) -> None:
@@ -30,9 +30,9 @@ def register(commands) -> None:
     read.set_defaults(handler=_import_sheet)
 
 
-@store_commands.refusing
+@common.refusing
 def _export_sheet(args) -> int:
-    with store_commands._session(args) as session:
+    with common.open_session(args) as session:
         held = cycles.cycles(session)
         cycle = args.year if args.year is not None else cycles.current_cycle(session)
         if cycle not in held:
@@ -53,7 +53,7 @@ def _export_sheet(args) -> int:
     return 0
 
 
-@store_commands.refusing
+@common.refusing
 def _import_sheet(args) -> int:
     size = args.file.stat().st_size
     if size > sheet_import.MAX_BYTES:
@@ -64,7 +64,7 @@ def _import_sheet(args) -> int:
         )
         return REFUSED
     data = args.file.read_bytes()
-    with store_commands._session(args) as session:
+    with common.open_session(args) as session:
         actor = accounts.actor_for(session, args.user)
         plan = sheet_import.plan(session, actor=actor, name=args.file.name, data=data)
         if plan.problems:

@@ -108,6 +108,19 @@ def groups(session: Session) -> list[WorkGroup]:
     return list(session.exec(select(WorkGroup).order_by(WorkGroup.sort_order)))
 
 
+def group(session: Session, group_id: str) -> WorkGroup | None:
+    return session.get(WorkGroup, group_id)
+
+
+def proposal(session: Session, proposal_id: str) -> Proposal | None:
+    return session.get(Proposal, proposal_id)
+
+
+def proposal_ids(session: Session) -> set[str]:
+    """The id of every proposal of every cycle."""
+    return set(session.exec(select(Proposal.id)))
+
+
 def proposals_frame(session: Session, *, year: int | str | None = None) -> pd.DataFrame:
     """One row per proposal of cycle `year`, in packet order, with list columns for units, types and cities."""
     cycle = chosen_cycle(session, year)

@@ -29,7 +29,6 @@ import streamlit as st
 
 from dashboard.domain import accounts, vocab
 from dashboard.domain.permissions import READER, Actor
-from dashboard.store.models import Account
 from dashboard.web import auth, sessions, throttle
 from pages.shared import cached
 
@@ -126,7 +125,7 @@ def current_actor(config: Settings | None = None) -> Actor:
     name = _password_user(config)
     email = _oidc_email(config)
     with cached.session() as s:
-        if name and s.get(Account, name) is not None:
+        if name and accounts.exists(s, name):
             try:
                 return accounts.actor_for(s, name)
             except accounts.AccountError:  # disabled

@@ -3,13 +3,12 @@
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from dashboard.datafiles import build as builder
 from dashboard.domain import cycles as store_cycles
 from dashboard.domain import editing, meeting, meeting_record, queries
 from dashboard.store.db import make_engine
-from dashboard.store.models import Proposal
 
 
 @st.cache_resource(show_spinner="正在準備資料庫…")
@@ -60,7 +59,7 @@ def _store_lists(version_key: tuple) -> dict:
             "groups": queries.groups(s),
             "cities": queries.cities(s),
             "cycles": store_cycles.cycles(s),
-            "ids": set(s.exec(select(Proposal.id))),
+            "ids": queries.proposal_ids(s),
         }
 
 

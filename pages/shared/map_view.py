@@ -12,7 +12,6 @@ import streamlit as st
 from dashboard.charts import figures, maps
 from dashboard.domain import flows as fl
 from dashboard.domain import queries
-from dashboard.store.models import Proposal
 from pages.shared import cached
 
 
@@ -74,7 +73,7 @@ def map_view(
     if source.empty:
         return None
     with cached.session() as s:
-        reported = [s.get(Proposal, pid) for pid in dict.fromkeys(source["proposal_id"])]
+        reported = [queries.proposal(s, pid) for pid in dict.fromkeys(source["proposal_id"])]
     reported_by = "、".join(f"{p.id} {p.title}" for p in reported if p is not None)
     flows = fl.aid_flows(source, metric=metric) if flow_key == fl.AID.key else fl.social_flows(source)
     shown = fl.for_city(flows, selected) if selected else flows

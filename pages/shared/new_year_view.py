@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date, time
 
 import pandas as pd
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from dashboard.domain import meeting, new_year, vocab
+from dashboard.domain import meeting, new_year, queries, vocab
 from dashboard.domain.dates import ROC_OFFSET, roc_date, roc_year
-from dashboard.store.models import Meeting, Proposal, WorkGroup
+from dashboard.store.models import Meeting, Proposal
 from pages.shared.list_filter import card_url
 
 PREVIEW_COLUMNS = ["url", "title", "group", "resolution", "reason"]  # the reason names the tracking status
@@ -37,7 +37,7 @@ def preview(session: Session) -> Preview | None:
         return None
     current = meeting.meeting_year(last)
     pairs = new_year.outcomes(session, current)
-    groups = {g.id: g.name for g in session.exec(select(WorkGroup))}
+    groups = {g.id: g.name for g in queries.groups(session)}
     stays = _frame([(p, o) for p, o in pairs if o.stays], groups)
     stays.insert(0, "new_id", [new_year.carried_id(current, n) for n in range(1, len(stays) + 1)])
     leaves = _frame([(p, o) for p, o in pairs if not o.stays], groups)
