@@ -4,7 +4,7 @@ their own groups; every problem is listed by field and what was typed stays in t
 import pandas as pd
 import streamlit as st
 
-from dashboard.domain import editing, vocab
+from dashboard.domain import editing, proposal_rules, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.store.models import Proposal
 from pages.shared import cached, lead_pages, page_list, styling, url, year_choice
@@ -58,7 +58,7 @@ def problem_lines(error: editing.EditError) -> list[str]:
         if isinstance(problem, str):
             lines.append(problem)
             continue
-        where = problem.record.removeprefix(editing.NEW_LABEL).strip()
+        where = proposal_rules.lead_label(problem.position) if problem.part == proposal_rules.LEADS else ""
         label = FIELD_LABELS.get(problem.field, problem.field)
         lines.append(f"{where}（{label}）：{problem.message}" if where else f"{label}：{problem.message}")
     return lines

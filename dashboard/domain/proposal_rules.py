@@ -39,6 +39,7 @@ PROPOSAL_KEYS = (
     "progress_basis",
     "notes",
 )
+LEADS = "lead_units"  # the list field of a proposal's lead units; Problem.part of their problems
 LEAD_KEYS = ("unit", "city")
 
 
@@ -60,6 +61,11 @@ def proposal_record(data: dict, file: str, label: str, problems: list[Problem]) 
     return r
 
 
+def lead_label(position: int) -> str:
+    """How the clerk counts a lead unit: 提案單位第 2 筆."""
+    return f"提案單位第 {position} 筆"
+
+
 def proposal_rows(
     data: dict, *, file: str, problems: list[Problem], city_by_name: dict, groups: dict, record: Record | None = None
 ) -> ProposalRows | None:
@@ -74,7 +80,7 @@ def proposal_rows(
         return None
     rows = ProposalRows(proposal, [], [], [])
     for position, lead in r.records("lead_units", "提案單位（city 與 unit）"):
-        lr = Record(lead, file, f"{r.label} 提案單位第 {position} 筆", problems)
+        lr = Record(lead, file, f"{r.label} {lead_label(position)}", problems, LEADS, position)
         lr.only(LEAD_KEYS)
         city = lr.choice("city", city_by_name, "縣市")
         unit = lr.text("unit")

@@ -23,11 +23,21 @@ SCALARS = (str, int, float, date)  # what YAML gives for a plain value; sets, by
 class Record:
     """One record of a source file, with typed accessors that report instead of raising."""
 
-    def __init__(self, data: dict, file: str, label: str, problems: list[Problem]):
+    def __init__(
+        self,
+        data: dict,
+        file: str,
+        label: str,
+        problems: list[Problem],
+        part: str | None = None,
+        position: int | None = None,
+    ):
+        """`part` and `position` place an item of a list field (see Problem)."""
         self.data, self.file, self.label, self.problems = data, file, label, problems
+        self.part, self.position = part, position
 
     def problem(self, field_name: str, message: str) -> None:
-        self.problems.append(Problem(self.file, self.label, field_name, message))
+        self.problems.append(Problem(self.file, self.label, field_name, message, self.part, self.position))
 
     def only(self, allowed: tuple[str, ...]) -> None:
         """Report the keys nobody reads: a misspelt optional field would otherwise vanish silently."""

@@ -13,7 +13,7 @@ opened, or after a save), which is the only time typed values are replaced.
 import pandas as pd
 import streamlit as st
 
-from dashboard.domain import editing, proposal_yaml, vocab
+from dashboard.domain import editing, proposal_rules, proposal_yaml, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.domain.problems import Problem
 from pages.shared import cached, card_history
@@ -208,9 +208,8 @@ def problem_text(problem: Problem | str) -> str:
     """One refusal, named by the form's label of its field."""
     if not isinstance(problem, Problem):
         return str(problem)
-    if problem.field in ("city", "unit") and "提案單位第" in problem.record:
-        where = problem.record[problem.record.index("提案單位第") :]
-        return f"{where}的{LEAD_COLUMNS[problem.field]}：{problem.message}"
+    if problem.part == proposal_rules.LEADS and problem.field in LEAD_COLUMNS:
+        return f"{proposal_rules.lead_label(problem.position)}的{LEAD_COLUMNS[problem.field]}：{problem.message}"
     message = problem.message
     for field, label in editing.EDITABLE.items():  # the loader names the file's keys
         message = message.replace(f"「{field}」", f"「{label}」")
