@@ -128,7 +128,7 @@ def _apply(actor: Actor, plan: sheet_import.Plan, gen: int) -> None:
 
 
 def render() -> None:
-    version = cached.version()
+    stamp = cached.store_stamp()
     styling.style()
     st.title("試算表更新")
     actor = lead_pages.signed_in("以試算表更新提案", key="sheet-sign-in")
@@ -138,7 +138,7 @@ def render() -> None:
         "下載議題組的更新試算表，在 Excel 或 LibreOffice 填寫後上傳：先列出每一項變更（原值 → 新值），"
         "確認後才套用，每案成為一個新版本；有任何問題時全部不套用。"
     )
-    _download(actor, year_choice.chosen_year(version))
+    _download(actor, year_choice.chosen_year(stamp))
     _upload(actor)
 
 

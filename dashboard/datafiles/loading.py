@@ -13,6 +13,7 @@ from pathlib import Path
 from dashboard.datafiles.meeting_files import read_meetings
 from dashboard.datafiles.outlines import check_outlines
 from dashboard.datafiles.reading import read_csv, read_yaml, rel_path
+from dashboard.domain import vocab
 from dashboard.domain.problems import WHOLE_FILE, DataError, Problem
 from dashboard.domain.proposal_rules import (
     ID_PATTERN,
@@ -195,7 +196,7 @@ def _groups(root: Path, problems: list[Problem]) -> list[WorkGroup]:
                 name=r.text("name"),
                 parent_id=r.text("parent", False),
                 host_agency=r.text("host_agency", False),
-                kind=r.choice("kind", ["topic", "development", "staff"], "組別類型"),
+                kind=r.choice("kind", vocab.GROUP_KINDS, "組別類型"),
                 sort_order=r.integer("sort_order"),
             )
         )

@@ -282,7 +282,7 @@ def _apply(before: dict, changes: dict, all_cities: list[str]) -> dict:
     if _texts(after.get("cities")):
         after["cities"] = sorted(dict.fromkeys(after["cities"]), key=lambda c: _rank(all_cities, c))
         if "cities_scope" in before:  # the card's box follows the cities ticked
-            after["cities_scope"] = "all" if set(after["cities"]) == set(all_cities) else "partial"
+            after["cities_scope"] = vocab.ALL_CITIES if set(after["cities"]) == set(all_cities) else vocab.SOME_CITIES
     if _texts(after.get("types")):
         after["types"] = proposal_yaml.in_card_order(list(dict.fromkeys(after["types"])))
     return after
@@ -463,7 +463,7 @@ def _draft(session: Session, actor: Actor, document: dict) -> dict:
     all_cities = list(session.exec(select(City.name).order_by(City.sort_order)))
     if _texts(draft.get("cities")):
         draft["cities"] = sorted(dict.fromkeys(draft["cities"]), key=lambda c: _rank(all_cities, c))
-    draft["cities_scope"] = "all" if set(draft.get("cities") or ()) == set(all_cities) else "partial"
+    draft["cities_scope"] = vocab.ALL_CITIES if set(draft.get("cities") or ()) == set(all_cities) else vocab.SOME_CITIES
     if _texts(draft.get("types")):
         draft["types"] = proposal_yaml.in_card_order(list(dict.fromkeys(draft["types"])))
     draft.setdefault("tracking_status", vocab.TRACKED)

@@ -157,7 +157,7 @@ def start_year(
         _carry(session, result, actor, now)
         result.meeting_id = _new_meeting(session, previous_meeting, year, meeting_date, start_time, texts).id
         proposal_rules.sort_proposals(list(session.exec(select(Proposal))))
-        session.add(StoreBuild(built_at=now))  # page caches key on the store's version
+        session.add(StoreBuild(built_at=now))  # page caches key on the store's stamp
         session.commit()
     except IntegrityError as error:  # PostgreSQL: someone else started the year at the same moment
         session.rollback()

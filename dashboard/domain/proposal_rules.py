@@ -97,9 +97,9 @@ def proposal_rows(
             r.problem("cities", f"未知的縣市「{name}」；請用正式名稱，例如「臺北市」")
         else:
             rows.cities.append(ProposalCity(proposal_id=pid, city_code=city_by_name[name]))
-    if proposal.cities_scope == "all" and set(cities) != set(city_by_name):
+    if proposal.cities_scope == vocab.ALL_CITIES and set(cities) != set(city_by_name):
         r.problem("cities", "合作縣市勾選「北臺八縣市」時，應列出全部八縣市")
-    if proposal.cities_scope == "partial" and len(set(cities)) >= len(city_by_name):
+    if proposal.cities_scope == vocab.SOME_CITIES and len(set(cities)) >= len(city_by_name):
         r.problem("cities", "勾選「部分縣市」時，不應列出全部八縣市")
     return rows
 

@@ -201,7 +201,7 @@ def role_line(actor: Actor) -> str:
     """「議題組窗口：王小明」 and, for a lead, the groups they edit (names from the store)."""
     line = f"{vocab.ROLES.get(actor.role, actor.role)}：{actor.name}"
     if actor.role == vocab.LEAD and actor.groups:
-        names = {g.id: g.name for g in cached.groups(cached.version())}
+        names = {g.id: g.name for g in cached.groups(cached.store_stamp())}
         line += "\n\n負責議題組：" + "、".join(sorted(names.get(g, g) for g in actor.groups))
     return line
 

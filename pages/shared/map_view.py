@@ -1,4 +1,4 @@
-"""What the map page shows, built once per store version (cached), so that a page run only lays it out.
+"""What the map page shows, built once per store stamp (cached), so that a page run only lays it out.
 
 The page script runs anew on every rerun; functions defined there would be re-created each time."""
 
@@ -60,7 +60,7 @@ def overall_summary(flows: fl.Flows) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def map_view(
-    version_key: tuple, flow_key: str, metric: str, selected: str | None, cycle: int | None = None
+    stamp: tuple, flow_key: str, metric: str, selected: str | None, cycle: int | None = None
 ) -> MapView | None:
     """None when cycle `cycle` reports no such flows."""
     with cached.session() as s:
