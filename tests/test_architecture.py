@@ -111,12 +111,12 @@ def test_every_module_is_in_a_wing():
     assert not homeless, f"modules outside every wing (add them to WINGS): {homeless}"
 
 
-def test_no_import_cycles():
-    edges, cycles, state = graph(), [], {}
+def find_cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    cycles, state = [], {}
 
     def visit(module: str, path: list[str]) -> None:
         state[module] = "open"
-        for target in sorted(edges[module]):
+        for target in sorted(edges.get(module, ())):
             if state.get(target) == "open":
                 cycles.append(path[path.index(target) :] + [target])
             elif target not in state:
@@ -126,12 +126,17 @@ def test_no_import_cycles():
     for module in sorted(edges):
         if module not in state:
             visit(module, [module])
+    return cycles
+
+
+def test_no_import_cycles():
+    cycles = find_cycles(graph())
     assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
 
 
-def test_no_wing_imports_a_higher_or_a_neighbouring_one():
+def wrong_imports(edges: dict[str, set[str]]) -> list[str]:
     wrong = []
-    for module, targets in graph().items():
+    for module, targets in edges.items():
         for target in targets:
             if _wing(module) is None or _wing(target) is None:
                 continue  # the package dashboard/__init__.py holds nothing
@@ -140,7 +145,30 @@ def test_no_wing_imports_a_higher_or_a_neighbouring_one():
                 wrong.append(f"{module} ({wing}) imports {target} of the higher {target_wing}")
             elif target_level == level and target_wing != wing:
                 wrong.append(f"{module} ({wing}) imports {target} of its neighbour {target_wing}")
-    assert not wrong, "\n".join(sorted(wrong))
+    return sorted(wrong)
+
+
+def test_no_wing_imports_a_higher_or_a_neighbouring_one():
+    wrong = wrong_imports(graph())
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_graph_checks_see_what_they_forbid():
+    """Cycles, an upward import and a neighbour's import are each reported (the checks are not blind)."""
+    assert find_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
+    assert find_cycles({"a": {"b"}, "b": set()}) == []
+    assert wrong_imports(
+        {
+            "dashboard.domain.x": {"dashboard.datafiles.y", "dashboard.store.z"},
+            "dashboard.charts.c": {"dashboard.documents.d"},
+            "pages.p": {"dashboard.cli.common", "pages.shared.q"},
+        }
+    ) == [
+        "dashboard.charts.c (charts) imports dashboard.documents.d of its neighbour documents",
+        "dashboard.domain.x (domain) imports dashboard.datafiles.y of the higher datafiles",
+        "pages.p (pages) imports dashboard.cli.common of its neighbour cli",
+    ]
+    assert "pages.shared.edit_form" in graph()["pages.card"]  # `from package import module` is an edge
 
 
 def test_no_streamlit_below_the_pages():
