@@ -117,8 +117,8 @@ def render() -> None:
     done = st.session_state.pop(ADDED_KEY, None)
     if done:
         st.success(done, icon=":material/check_circle:")
-    version = cached.version()
-    group_names = {g.id: g.name for g in cached.groups(version)}
+    stamp = cached.store_stamp()
+    group_names = {g.id: g.name for g in cached.groups(stamp)}
     with cached.session() as s:
         views = accounts.listing(s)
     if views:

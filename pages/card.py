@@ -92,10 +92,10 @@ def lineage_links(card) -> None:
 
 
 def render() -> None:
-    version = cached.version()
+    stamp = cached.store_stamp()
     styling.style()
-    cycle = year_choice.chosen_year(version)
-    frame = cached.proposals(version, cycle)
+    cycle = year_choice.chosen_year(stamp)
+    frame = cached.proposals(stamp, cycle)
     st.markdown(CARD_CSS, unsafe_allow_html=True)
     raw_id = st.query_params.get("id")
     params = list_filter.list_params_of_card()
@@ -110,7 +110,7 @@ def render() -> None:
         st.page_link(page_list.page_path("proposals"), label="前往提案列表", icon=":material/table_rows:")
         return
 
-    proposal_id = lookup.proposal_id(raw_id, sorted(cached.proposal_ids(version)))
+    proposal_id = lookup.proposal_id(raw_id, sorted(cached.proposal_ids(stamp)))
     if proposal_id is None:
         st.title("提案單")
         url.unknown_in_url("提案編號", raw_id, "編號格式如 112-J02、112-C01、111-01；請從下方選擇提案。")
@@ -119,14 +119,14 @@ def render() -> None:
         return
     # 上一案／下一案 link to this same page: the bar would keep the card it was opened on.
     url.show_in_url(list_filter.card_params(proposal_id, params))
-    markup = card_view(version, proposal_id)
-    card = cached.card(version, proposal_id)
+    markup = card_view(stamp, proposal_id)
+    card = cached.card(stamp, proposal_id)
     own = card.cycle  # previous/next within the proposal's own year, whichever year is chosen
 
-    ids = filtered_ids(version, tuple(sorted((k, tuple(v)) for k, v in params.items())), own)
+    ids = filtered_ids(stamp, tuple(sorted((k, tuple(v)) for k, v in params.items())), own)
     scope = "目前篩選" if params else "全部提案"
     if proposal_id not in ids:
-        ids, scope = cached.proposals(version, own)["id"].tolist(), "全部提案"
+        ids, scope = cached.proposals(stamp, own)["id"].tolist(), "全部提案"
     around = frames.neighbours(ids, current=proposal_id)
     nav = st.columns([1.6, 1.5, 1.5, 2.2], vertical_alignment="center")
     nav[0].page_link(
@@ -152,16 +152,16 @@ def render() -> None:
         "列印成A4提案單：Ctrl+P</div>",
         unsafe_allow_html=True,
     )
-    versions, _ = card_history.history_view(version, proposal_id)
+    versions, _ = card_history.history_view(stamp, proposal_id)
     st.caption(f"{year_choice.year_label(own)}副首長會議提案｜{card_history.last_updated(versions)}")
     lineage_links(card)
     st.markdown(markup, unsafe_allow_html=True)
     # Not printed: the form, the history table and the revert are for the screen.
     with st.container(key="card-edit"):
         actor = auth_form.current_actor(sign_in)
-        edit_form.render(version, cached.card(version, proposal_id), actor, versions)
-        card_history.show(version, proposal_id)
-        edit_form.revert_section(cached.card(version, proposal_id), actor, versions)
+        edit_form.render(stamp, cached.card(stamp, proposal_id), actor, versions)
+        card_history.show(stamp, proposal_id)
+        edit_form.revert_section(cached.card(stamp, proposal_id), actor, versions)
 
 
 if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts

@@ -1,5 +1,5 @@
 """文件下載: documents for each reader, for everyone: every proposal card of a working group or a
-city in one .docx, and a city vice-mayor's one-page summary. Files are cached per store version.
+city in one .docx, and a city vice-mayor's one-page summary. Files are cached per store stamp.
 
 The choices live in the URL (see pages/shared/url.py): the year as on every page (`?cycle=`, see
 pages/shared/year_choice.py), `?group=transport` or `?city=臺北市` for the bundle, `&summary=新竹縣`
@@ -9,16 +9,16 @@ that names nothing is reported instead of silently replaced."""
 import streamlit as st
 
 from dashboard.documents import city_summary, minutes
-from dashboard.domain import lookup
+from dashboard.domain import lookup, vocab
 from pages.shared import cached, styling, url, year_choice
 from pages.shared.documents_view import CITY, GROUP, bundle_bytes, bundle_info, summary_bytes
 
 KINDS = {GROUP: "議題組", CITY: "縣市"}
 
 
-def _group_labels(version) -> dict[str, str]:
+def _group_labels(stamp) -> dict[str, str]:
     """Bundle groups (not the staff group), sub-groups indented under their parent."""
-    return {g.id: (f"　└ {g.name}" if g.parent_id else g.name) for g in cached.groups(version) if g.kind != "staff"}
+    return {g.id: (f"　└ {g.name}" if g.parent_id else g.name) for g in cached.groups(stamp) if g.kind != vocab.STAFF}
 
 
 def _from_url(param: str, what: str, resolve, choices: list, hint: str):
@@ -42,21 +42,21 @@ def _kind_changed() -> None:
 
 
 def render() -> None:
-    version = cached.version()
+    stamp = cached.store_stamp()
     styling.style()
     st.title("文件下載")
-    year = year_choice.chosen_year(version)
+    year = year_choice.chosen_year(stamp)
     if year is None:
         st.info("資料庫中還沒有任何年度的提案。")
         return
-    labels = _group_labels(version)
+    labels = _group_labels(stamp)
     group_ids = list(labels)
-    all_cities = cached.cities(version)
+    all_cities = cached.cities(stamp)
     cities = [c.name for c in all_cities]
     st.session_state["doc_first_city"] = cities[0]
 
     group = _from_url(
-        "group", "議題組", lambda raw: lookup.group_id(raw, cached.groups(version)), group_ids, "請從下方選單選擇。"
+        "group", "議題組", lambda raw: lookup.group_id(raw, cached.groups(stamp)), group_ids, "請從下方選單選擇。"
     )
     city = _from_url("city", "縣市", lambda raw: url.resolve_city(raw, all_cities), cities, "請從下方選單選擇。")
     summary_city = (
@@ -90,11 +90,11 @@ def render() -> None:
     else:
         url.seed_widget("doc_city", city)
         key = st.selectbox("縣市", cities, key="doc_city", on_change=url.widget_to_url, args=("doc_city", "city"))
-    title, ids, file_name = bundle_info(version, kind, key, year)
+    title, ids, file_name = bundle_info(stamp, kind, key, year)
     st.markdown(f"**{url.md_text(title)}**：{year}年度共 {len(ids)} 案")
     st.download_button(
         f"下載 {title} 提案單彙編（.docx）",
-        data=lambda: bundle_bytes(version, kind, key, year),
+        data=lambda: bundle_bytes(stamp, kind, key, year),
         file_name=file_name,
         mime=minutes.DOCX_MIME,
         on_click="ignore",
@@ -115,7 +115,7 @@ def render() -> None:
     )
     st.download_button(
         f"下載 {summary_city} 一頁摘要（.docx）",
-        data=lambda: summary_bytes(version, summary_city, year),
+        data=lambda: summary_bytes(stamp, summary_city, year),
         file_name=city_summary.file_name(summary_city, year),
         mime=minutes.DOCX_MIME,
         on_click="ignore",

@@ -49,10 +49,10 @@ def resolve_year(raw: str | None, years: list[str]) -> str | None:
 
 
 def render() -> None:
-    version = cached.version()
+    stamp = cached.store_stamp()
     styling.style()
-    cycle = year_choice.chosen_year(version)
-    all_groups = cached.groups(version)
+    cycle = year_choice.chosen_year(stamp)
+    all_groups = cached.groups(stamp)
     labels = {g.id: (f"　└ {g.name}" if g.parent_id else g.name) for g in all_groups}
     raw_group = st.query_params.get("group")
     group_id = lookup.group_id(raw_group, all_groups)
@@ -62,7 +62,7 @@ def render() -> None:
 
     if not raw_group:
         url.show_in_url({})  # 回到議題組總覽 from a group leaves ?group= in the bar otherwise
-        view = overview_view(version, cycle)
+        view = overview_view(stamp, cycle)
         st.caption(
             f"{year_choice.year_label(cycle)}各議題組（含分組）的主辦機關、工作會議與提案數。"
             "選擇一組或點組名，即可看到該組的提案與進度。"
@@ -81,7 +81,7 @@ def render() -> None:
             query_params=url.carry(),
         )
         return
-    view = group_view(version, group_id, cycle)
+    view = group_view(stamp, group_id, cycle)
 
     raw_year = st.query_params.get("year")
     year = resolve_year(raw_year, view["years"])
@@ -109,9 +109,9 @@ def render() -> None:
         on_change=url.widget_to_url,
         args=("year", "year", ALL_YEARS),
     )
-    rows, table = year_rows(version, group_id, year, cycle)
+    rows, table = year_rows(stamp, group_id, year, cycle)
     # 全部 is every proposal year within the chosen year's round (its own and those carried in)
-    whole = "全部年度" if len(cached.cycles(version)) < 2 else f"{year_choice.year_label(cycle)}全部"
+    whole = "全部年度" if len(cached.cycles(stamp)) < 2 else f"{year_choice.year_label(cycle)}全部"
     year_label = f"{year}年度" if year != ALL_YEARS else whole
     st.subheader(f"提案（{year_label}，{len(rows)} 案）")
     if rows.empty:

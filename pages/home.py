@@ -22,12 +22,12 @@ AID_COLUMNS = {
 
 
 def render() -> None:
-    version = cached.version()
+    stamp = cached.store_stamp()
     styling.style()
-    cycle = year_choice.chosen_year(version)
-    head = cached.headline(version, cycle)
-    info = cached.meeting_info(version, cycle)
-    view = home_view(version, cycle)
+    cycle = year_choice.chosen_year(stamp)
+    head = cached.headline(stamp, cycle)
+    info = cached.meeting_info(stamp, cycle)
+    view = home_view(stamp, cycle)
 
     st.title("北臺區域發展推動委員會 合作提案總覽")
     if info:
@@ -87,7 +87,7 @@ def render() -> None:
         )
         axis = axis or DEFAULT_AXIS
         event = st.plotly_chart(
-            status_figure(version, axis or "progress_status", cycle),
+            status_figure(stamp, axis or "progress_status", cycle),
             on_select="rerun",
             selection_mode="points",
             key="group_chart",
@@ -109,7 +109,7 @@ def render() -> None:
                 st.markdown(view["waiting_html"][n], unsafe_allow_html=True)
 
     st.subheader("縣市視角")
-    all_cities = cached.cities(version)
+    all_cities = cached.cities(stamp)
     raw = st.query_params.get("city")
     city = url.resolve_city(raw, all_cities)
     if raw and city is None:
@@ -128,10 +128,10 @@ def render() -> None:
     )
     if city is None:
         st.info("選擇一個縣市，即可看到它主辦與參與合作的提案、各案進度，以及跨區救災救護支援的合計。")
-        yearly(version)
+        yearly(stamp)
         return
     code = next(c.code for c in all_cities if c.name == city)
-    cv = city_view(version, city, cycle)
+    cv = city_view(stamp, city, cycle)
     st.markdown(
         styling.tiles(
             [
@@ -164,7 +164,7 @@ def render() -> None:
         )
     else:
         st.caption(f"{year_choice.year_label(cycle)}尚無跨區救災救護支援資料。")
-    yearly(version)
+    yearly(stamp)
 
 
 YEARLY_COLUMNS = {
@@ -184,10 +184,10 @@ YEARLY_COLUMNS = {
 }
 
 
-def yearly(version: tuple) -> None:
+def yearly(stamp: tuple) -> None:
     """What joined and what left each year (every cycle, whichever is chosen); nothing to compare
     in a store of one year."""
-    if len(cached.cycles(version)) < 2:
+    if len(cached.cycles(stamp)) < 2:
         return
     st.subheader("各年度提案增減")
     st.caption(
@@ -195,7 +195,7 @@ def yearly(version: tuple) -> None:
         "解除；未延續＝應持續列管但未列入下一年度。最新年度尚未開始下一年度時，離開數為依目前決議的預估。"
     )
     st.dataframe(
-        yearly_table(version), hide_index=True, height="content", column_config=YEARLY_COLUMNS, key="yearly_table"
+        yearly_table(stamp), hide_index=True, height="content", column_config=YEARLY_COLUMNS, key="yearly_table"
     )
 
 

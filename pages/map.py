@@ -2,7 +2,7 @@
 
 The URL carries every choice: ?flow=aid|social, ?metric=all|fire|ambulance|relay, ?city=<code or name>,
 and the year (pages/shared/year_choice.py): the flows reported under that year's proposals.
-Everything drawn is built once per (store version, choice) and cached; a run only looks it up.
+Everything drawn is built once per (store stamp, choice) and cached; a run only looks it up.
 """
 
 import functools
@@ -33,15 +33,15 @@ def on_map_select(key: str) -> None:
 
 
 def render() -> None:
-    version = cached.version()
+    stamp = cached.store_stamp()
     styling.style()  # shared styles, among them the wrapping of the segmented controls
-    cycle = year_choice.chosen_year(version)
-    cities = cached.cities(version)
+    cycle = year_choice.chosen_year(stamp)
+    cities = cached.cities(stamp)
     names = {city.code: city.name for city in cities}
 
     raw = {param: st.query_params.get(param, "") for param in (FLOW, METRIC, CITY)}
     flow_key = raw[FLOW].strip().lower() or fl.AID.key
-    metric = raw[METRIC].strip().lower() or "all"
+    metric = raw[METRIC].strip().lower() or fl.ALL_METRICS
     selected = fl.resolve_city(raw[CITY], cities)
     problems = [
         (what, raw[param], hint)
@@ -63,12 +63,12 @@ def render() -> None:
         if not ok
     ]
     flow_key = flow_key if flow_key in fl.KINDS else fl.AID.key
-    metric = metric if metric in fl.METRICS else "all"
+    metric = metric if metric in fl.METRICS else fl.ALL_METRICS
     if not problems:  # one spelling in shared links (taipei, not 臺北市 or TAIPEI); a wrong value stays visible
         url.show_in_url(
             {
                 FLOW: None if flow_key == fl.AID.key else flow_key,
-                METRIC: None if metric == "all" else metric,
+                METRIC: None if metric == fl.ALL_METRICS else metric,
                 CITY: selected,
             }
         )
@@ -76,7 +76,7 @@ def render() -> None:
     url.seed_widget(widget_key(METRIC), metric)
     url.seed_widget(widget_key(CITY), selected or ALL_CITIES)
 
-    view = map_view(version, flow_key, metric if flow_key == fl.AID.key else "all", selected, cycle)
+    view = map_view(stamp, flow_key, metric if flow_key == fl.AID.key else fl.ALL_METRICS, selected, cycle)
     st.title("跨區支援地圖")
     if view is None:
         for what, value, hint in problems:
@@ -113,7 +113,7 @@ def render() -> None:
                 key=widget_key(METRIC),
                 required=True,
                 on_change=url.widget_to_url,
-                args=(widget_key(METRIC), METRIC, "all"),
+                args=(widget_key(METRIC), METRIC, fl.ALL_METRICS),
                 label_visibility="collapsed",
             )
         st.selectbox(

@@ -1,8 +1,8 @@
 """副首長會議: the agenda against the clock, the list to decide, recording, and the minutes.
 
 With `?present=1` the same page becomes the presenter view (pages/presenter.py). What the page
-reads from the store and the tables it shows are built once per store version (recording a
-decision makes a new version), so that a warm run only lays out elements; every element costs
+reads from the store and the tables it shows are built once per store stamp (recording a
+decision makes a new stamp), so that a warm run only lays out elements; every element costs
 run time, which is why headings share a markdown element with the line below them.
 """
 
@@ -20,19 +20,19 @@ NO_MEETING_OF_YEAR = "{year}尚未建立副首長會議（議程、日期與地�
 SHOWING_LATEST = "{year}尚未建立副首長會議；以下為最近一次會議（{latest}）。"
 
 
-def meeting_of_year(version: tuple, cycle: int | None):
+def meeting_of_year(stamp: tuple, cycle: int | None):
     """(the meeting's data to show, a notice or None). The chosen year's meeting; a year chosen in
     the URL without one says so; the current year without one yet (just started) shows the latest
     meeting, saying so."""
     if cycle is None:
         return None, NO_MEETING
-    data = cached.meeting_data(version, cycle)
+    data = cached.meeting_data(stamp, cycle)
     if data is not None:
         return data, None
     label = year_choice.year_label(cycle)
     if url.kept():
         return None, NO_MEETING_OF_YEAR.format(year=label)
-    latest = cached.meeting_data(version)
+    latest = cached.meeting_data(stamp)
     if latest is None:
         return None, NO_MEETING_OF_YEAR.format(year=label)
     return latest, SHOWING_LATEST.format(year=label, latest=year_choice.year_label(latest.year))
@@ -69,10 +69,10 @@ def live_agenda(view: PageView) -> None:
 
 
 def render() -> None:
-    version = cached.version()
+    stamp = cached.store_stamp()
     styling.style()
-    cycle = year_choice.chosen_year(version)
-    data, notice = meeting_of_year(version, cycle)
+    cycle = year_choice.chosen_year(stamp)
+    data, notice = meeting_of_year(stamp, cycle)
     if url.is_presenting():
         if data is None:
             st.warning(notice)
@@ -83,7 +83,7 @@ def render() -> None:
         st.title("副首長會議")
         st.warning(notice, icon=":material/event_busy:")
         return
-    view = page_view(version, data.year)
+    view = page_view(stamp, data.year)
     sign_in = auth_form.settings()
     user = auth_form.current_user(sign_in)
     with st.sidebar:
@@ -129,7 +129,7 @@ def render() -> None:
     st.dataframe(view.decision_list, hide_index=True, width="stretch")
 
     one_proposal(view, user, clock_param)
-    minutes_downloads(view.data, user, version)
+    minutes_downloads(view.data, user, stamp)
 
 
 def one_proposal(view: PageView, user: str | None, clock_param: dict[str, str]) -> None:
@@ -195,8 +195,8 @@ def proposal_markup(entry: meeting.Entry) -> str:
     return "<div>" + "".join(parts) + "</div>"
 
 
-def minutes_downloads(data: meeting.MeetingData, user: str | None, version: tuple | None = None) -> None:
-    minutes_form.render(data, user, version)
+def minutes_downloads(data: meeting.MeetingData, user: str | None, stamp: tuple | None = None) -> None:
+    minutes_form.render(data, user, stamp)
 
 
 if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts

@@ -40,8 +40,8 @@ def table(items: list[worklist.WorkItem]) -> pd.DataFrame:
 
 def render() -> None:
     styling.style()
-    version = cached.version()
-    cycle = year_choice.chosen_year(version)
+    stamp = cached.store_stamp()
+    cycle = year_choice.chosen_year(stamp)
     st.title("我的提案")
     actor = lead_pages.signed_in("檢視自己負責的提案", key="mine-sign-in")
     if actor is None:
@@ -49,7 +49,7 @@ def render() -> None:
     today = dates.now_taipei().date()
     with cached.session() as s:
         items = worklist.work_list(s, actor=actor, today=today)
-    in_year = set(cached.proposals(version, cycle)["id"])
+    in_year = set(cached.proposals(stamp, cycle)["id"])
     items = [i for i in items if i.id in in_year]
     stale = [i for i in items if i.stale]
     scope = f"{year_choice.year_label(cycle)}" + ("所有提案" if actor.is_secretariat else "您負責議題組的提案")

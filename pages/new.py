@@ -4,7 +4,7 @@ their own groups; every problem is listed by field and what was typed stays in t
 import pandas as pd
 import streamlit as st
 
-from dashboard.domain import editing, vocab
+from dashboard.domain import editing, proposal_rules, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.store.models import Proposal
 from pages.shared import cached, lead_pages, page_list, styling, url, year_choice
@@ -58,7 +58,7 @@ def problem_lines(error: editing.EditError) -> list[str]:
         if isinstance(problem, str):
             lines.append(problem)
             continue
-        where = problem.record.removeprefix(editing.NEW_LABEL).strip()
+        where = proposal_rules.lead_label(problem.position) if problem.part == proposal_rules.LEADS else ""
         label = FIELD_LABELS.get(problem.field, problem.field)
         lines.append(f"{where}（{label}）：{problem.message}" if where else f"{label}：{problem.message}")
     return lines
@@ -75,8 +75,8 @@ def lead_units(table: pd.DataFrame) -> list[dict]:
     return units
 
 
-def form(actor: Actor, version: tuple, cycle: int | None = None) -> None:
-    groups, cities = cached.groups(version), cached.cities(version)
+def form(actor: Actor, stamp: tuple, cycle: int | None = None) -> None:
+    groups, cities = cached.groups(stamp), cached.cities(stamp)
     choices = group_choices(groups, actor)
     if not choices:
         st.warning("您的帳號沒有可新增提案的議題組，請洽祕書處。")
@@ -174,8 +174,8 @@ def form(actor: Actor, version: tuple, cycle: int | None = None) -> None:
 
 def render() -> None:
     styling.style()
-    version = cached.version()
-    cycle = year_choice.chosen_year(version)  # a new proposal of the year shown
+    stamp = cached.store_stamp()
+    cycle = year_choice.chosen_year(stamp)  # a new proposal of the year shown
     st.title("新增提案")
     actor = lead_pages.signed_in("新增提案", key="new-sign-in")
     if actor is None:
@@ -193,7 +193,7 @@ def render() -> None:
         "依紙本合作提案單的欄位填寫；編號與項次於送出時依年度與類別自動編定。"
         f"列管狀態預設為「{vocab.TRACKED}」，進度狀態預設為「{vocab.PLANNING}」，之後可在提案單上更新。"
     )
-    form(actor, version, cycle)
+    form(actor, stamp, cycle)
 
 
 if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts

@@ -109,15 +109,15 @@ def clear_filters() -> None:
 
 
 def render() -> None:
-    version = cached.version()
+    stamp = cached.store_stamp()
     styling.style()
-    cycle = year_choice.chosen_year(version)
-    frame = cached.proposals(version, cycle)
-    view = list_view(version, cycle)
+    cycle = year_choice.chosen_year(stamp)
+    frame = cached.proposals(stamp, cycle)
+    view = list_view(stamp, cycle)
     choices = view["choices"]
 
     st.title("提案列表")
-    values, problems = read_url(choices, cached.cities(version))
+    values, problems = read_url(choices, cached.cities(stamp))
     for name, value, accepted in problems:
         url.unknown_in_url(f"篩選條件「{name}」的值", value, f"已略過這個條件。可用的值：{accepted}。")
     for key, value in values.items():  # the URL is the truth: widgets show what it asks for
@@ -153,7 +153,7 @@ def render() -> None:
     params = url_params(choices)
     if not problems:  # one spelling in shared links; a value that names nothing stays visible with its message
         url.show_in_url(params)
-    rows, table, ids = filtered(version, tuple((k, tuple(v)) for k, v in params.items()), cycle)
+    rows, table, ids = filtered(stamp, tuple((k, tuple(v)) for k, v in params.items()), cycle)
 
     bar = st.container(horizontal=True, vertical_alignment="center", gap="medium")
     hint = "<br><small>點選列首方格或編號，開啟提案單</small>" if len(rows) else ""

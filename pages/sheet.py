@@ -7,9 +7,9 @@ import hashlib
 
 import pandas as pd
 import streamlit as st
-from sqlmodel import select
 
 from dashboard.documents import sheet_import, update_sheet
+from dashboard.domain import queries
 from dashboard.domain.permissions import Actor, PermissionDenied
 from dashboard.store.models import WorkGroup
 from pages.shared import cached, lead_pages, styling, year_choice
@@ -47,14 +47,14 @@ def read_once(name: str, data: bytes) -> sheet_import.Upload:
 def _workbook(cycle: int, group_id: str) -> bytes:
     with cached.session() as s:
         return update_sheet.workbook(
-            s, scope=update_sheet.Scope(cycle, s.get(WorkGroup, group_id) if group_id else None)
+            s, scope=update_sheet.Scope(cycle, queries.group(s, group_id) if group_id else None)
         )
 
 
 def _download(actor: Actor, cycle: int | None) -> None:
     st.subheader("1. 下載更新試算表")
     with cached.session() as s:
-        groups = list(s.exec(select(WorkGroup).order_by(WorkGroup.sort_order)))
+        groups = queries.groups(s)
     choices = group_choices(groups, actor)
     if not choices or cycle is None:
         st.info("您的帳號沒有負責的議題組，無法下載更新試算表；請洽祕書處。")
@@ -143,7 +143,7 @@ def _apply(actor: Actor, plan: sheet_import.Plan, gen: int) -> None:
 
 
 def render() -> None:
-    version = cached.version()
+    stamp = cached.store_stamp()
     styling.style()
     st.title("試算表更新")
     actor = lead_pages.signed_in("以試算表更新提案", key="sheet-sign-in")
@@ -153,7 +153,7 @@ def render() -> None:
         "下載議題組的更新試算表，在 Excel 或 LibreOffice 填寫後上傳：先列出每一項變更（原值 → 新值），"
         "確認後才套用，每案成為一個新版本；有任何問題時全部不套用。"
     )
-    _download(actor, year_choice.chosen_year(version))
+    _download(actor, year_choice.chosen_year(stamp))
     _upload(actor)
 
 

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from dashboard.datafiles.reading import MAX_BYTES
 from dashboard.domain import editing, proposal_yaml, vocab
 from dashboard.domain.permissions import OPERATOR, READER, Actor, PermissionDenied
+from dashboard.domain.text import MAX_BYTES
 from dashboard.store.models import Proposal, ProposalCity, ProposalVersion
 
 TRANSPORT_LEAD = Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({"transport"}))

@@ -466,7 +466,7 @@ def test_the_meeting_page_offers_the_packet_beside_the_minutes(store_url):
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert "下載會議資料（.docx）" in labels and "下載會議紀錄草案（.docx）" in labels
-    version = cached.version()
-    content = meeting_view.packet_docx(version, YEAR)
-    assert meeting_view.packet_docx(version, YEAR) is content  # built once per store version
+    stamp = cached.store_stamp()
+    content = meeting_view.packet_docx(stamp, YEAR)
+    assert meeting_view.packet_docx(stamp, YEAR) is content  # built once per store stamp
     assert flat(f"一、會議名稱：{facts.MEETING_NAME}") in paragraph_texts(Document(io.BytesIO(content)))

@@ -45,14 +45,14 @@ def test_the_files_handed_out_are_the_bundle_and_the_summary(store_url):
     from pages.shared import cached
 
     cycle = meeting_cycle()
-    version = cached.version()
-    title, ids, name = documents_view.bundle_info(version, documents_view.CITY, "臺北市", cycle)
+    stamp = cached.store_stamp()
+    title, ids, name = documents_view.bundle_info(stamp, documents_view.CITY, "臺北市", cycle)
     assert sorted(ids) == sorted(expected_city("臺北市", cycle)) and name == f"{cycle}年度_臺北市_合作提案單.docx"
-    content = documents_view.bundle_bytes(version, documents_view.CITY, "臺北市", cycle)
-    assert documents_view.bundle_bytes(version, documents_view.CITY, "臺北市", cycle) is content, "cached per version"
+    content = documents_view.bundle_bytes(stamp, documents_view.CITY, "臺北市", cycle)
+    assert documents_view.bundle_bytes(stamp, documents_view.CITY, "臺北市", cycle) is content, "cached per stamp"
     contents = docx.Document(io.BytesIO(content)).tables[0]
     assert [row.cells[1].text for row in contents.rows[1:]] == ids
-    summary = docx.Document(io.BytesIO(documents_view.summary_bytes(version, "臺北市", cycle)))
+    summary = docx.Document(io.BytesIO(documents_view.summary_bytes(stamp, "臺北市", cycle)))
     assert summary.paragraphs[0].text.startswith("臺北市")
 
 

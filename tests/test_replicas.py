@@ -1,6 +1,6 @@
 """Several server processes on one PostgreSQL database act as one app.
 
-A page caches what it reads per store version (pages/shared/cached.py), so a replica shows a decision
+A page caches what it reads per store stamp (pages/shared/cached.py), so a replica shows a decision
 recorded on another one exactly when that decision changes the version it reads at its next run.
 The browser test through nginx is tests/browser/test_replicas_browser.py.
 """
@@ -39,10 +39,10 @@ def test_a_decision_committed_after_a_later_one_still_changes_the_version(writab
             decisions.record(
                 fast, proposal_id="111-02", resolution="照案通過", actor=Actor.secretariat("祕書乙"), now=T0
             )
-        between = queries.store_version(reader)
+        between = queries.store_stamp(reader)
         reader.rollback()  # a replica's next run reads afresh
         slow.commit()
-        after = queries.store_version(reader)
+        after = queries.store_stamp(reader)
         assert meeting.decisions_in_force(reader)["111-01"].resolution == "保留"
     assert after != between
 

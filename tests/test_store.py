@@ -75,12 +75,12 @@ def test_ensure_built_only_builds_once(fresh_engine):
     assert counts(fresh_engine)[0] == 55
 
 
-def test_every_rebuild_changes_the_store_version(fresh_engine):
-    from dashboard.domain.queries import store_version
+def test_every_rebuild_changes_the_store_stamp(fresh_engine):
+    from dashboard.domain.queries import store_stamp
 
     build.load(fresh_engine)
     with Session(fresh_engine) as s:
-        first = store_version(s)
+        first = store_stamp(s)
     build.load(fresh_engine)
     with Session(fresh_engine) as s:
-        assert store_version(s) != first
+        assert store_stamp(s) != first

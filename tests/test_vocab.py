@@ -1,5 +1,6 @@
-"""dashboard/domain/vocab.py is the one place for statuses, tracks, resolutions and the neutral colour,
-and no year is written in the code: both are checked on the sources of dashboard/ and pages/."""
+"""dashboard/domain/vocab.py is the one place for statuses, tracks, resolutions, group kinds, city
+scopes and the neutral colour, and no year is written in the code: both are checked on the sources
+of dashboard/ and pages/."""
 
 import ast
 import re
@@ -22,7 +23,12 @@ LITERALS = {
     vocab.NEUTRAL_COLOR,
     vocab.DELIST_REASON,
     vocab.KEEP_REASON,
+    *vocab.GROUP_KINDS,
+    vocab.SOME_CITIES,
 }
+# "all" means every city (vocab.ALL_CITIES), every cycle (queries.ALL_CYCLES) and every kind of
+# help on the map (flows.ALL_METRICS): a word that common is only ever spelt as a named constant.
+NAMED_ONLY = {vocab.ALL_CITIES}
 YEAR = re.compile(r"1\d\d年")  # an ROC year written out, e.g. 111年度
 
 
@@ -66,6 +72,33 @@ def test_status_and_track_literals_appear_only_in_vocab():
         if value in LITERALS
     ]
     assert found == [], "import these from dashboard/domain/vocab.py instead:\n" + "\n".join(found)
+
+
+def constant_definitions(tree: ast.Module) -> set[int]:
+    """ids of the strings that are a module's named constant, `NAME = "value"`."""
+    return {
+        id(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Constant)
+        and all(isinstance(target, ast.Name) and target.id.isupper() for target in node.targets)
+    }
+
+
+def test_common_words_of_the_vocabulary_are_named_constants():
+    found = []
+    for path in SOURCES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        named, docs = constant_definitions(tree), _docstrings(tree)
+        found += [
+            f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and node.value in NAMED_ONLY
+            and id(node) not in named
+            and id(node) not in docs
+        ]
+    assert found == [], "name the meaning (vocab.ALL_CITIES, queries.ALL_CYCLES, …):\n" + "\n".join(found)
 
 
 def test_no_year_is_written_in_the_code():

@@ -15,7 +15,7 @@ from dashboard.domain.dates import roc_date, roc_year
 
 
 class FrozenFigure(go.Figure):
-    """A figure built once and then only shown, e.g. cached per store version: to_dict() returns one
+    """A figure built once and then only shown, e.g. cached per store stamp: to_dict() returns one
     dict made at its first call, instead of deep-copying every trace and the layout again. Streamlit
     calls to_dict() on every st.plotly_chart run (about 3 ms for the status bars on a 2-core
     machine). Read-only: changes made after the first to_dict() would not show."""

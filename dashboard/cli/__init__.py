@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from dashboard.cli import bundle_commands, cycle_commands, packet_commands, sheet_commands, store_commands
+from dashboard.cli import bundle_commands, common, cycle_commands, packet_commands, sheet_commands, store_commands
 from dashboard.datafiles import build
 from dashboard.datafiles.loading import DataError, load_dataset
 from dashboard.store.config import DATA_DIR, database_url
@@ -108,7 +108,7 @@ def _check(args) -> int:
     return 0
 
 
-@store_commands.refusing
+@common.refusing
 def _load(args) -> int:
     if args.as_versions:
         return store_commands.load_as_versions(args)

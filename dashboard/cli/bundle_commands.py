@@ -2,18 +2,16 @@
 `city-summary` (the vice-mayor's one-page summary). An unknown group, city or year prints one line
 naming the choices and exits 1; nothing is written then."""
 
-import sys
 from pathlib import Path
 
 from sqlmodel import Session
 
+from dashboard.cli import common
 from dashboard.cli.cycle_commands import cycle_option
 from dashboard.datafiles import build
 from dashboard.documents import bundles, city_summary
 from dashboard.domain import queries
 from dashboard.store.db import make_engine
-
-REFUSED = 1
 
 
 def register(commands) -> None:
@@ -42,11 +40,6 @@ def _engine():
     return engine
 
 
-def _refuse(message: str) -> int:
-    print(message, file=sys.stderr)
-    return REFUSED
-
-
 def _bundle(args) -> int:
     with Session(_engine()) as session:
         try:
@@ -55,7 +48,7 @@ def _bundle(args) -> int:
             else:
                 bundle = bundles.city_bundle(session, city=args.city, cycle=args.cycle)
         except bundles.BundleError as error:
-            return _refuse(str(error))
+            return common.refuse(str(error))
         content = bundles.bundle_docx(session, bundle)
     args.output.write_bytes(content)
     print(f"已輸出 {args.output}：{bundle.year}年度 {bundle.title} 提案單 {len(bundle.ids)} 案。")
@@ -64,15 +57,15 @@ def _bundle(args) -> int:
 
 def _city_summary(args) -> int:
     if args.directory is not None and (args.city is not None or args.output is not None):
-        return _refuse("--all 不可與縣市、輸出檔同時指定。")
+        return common.refuse("--all 不可與縣市、輸出檔同時指定。")
     if args.directory is None and (args.city is None or args.output is None):
-        return _refuse("請指定縣市與輸出檔（city-summary 臺北市 OUT.docx），或以 --all 目錄 輸出每個縣市。")
+        return common.refuse("請指定縣市與輸出檔（city-summary 臺北市 OUT.docx），或以 --all 目錄 輸出每個縣市。")
     with Session(_engine()) as session:
         try:
             cities = [args.city] if args.directory is None else [c.name for c in queries.cities(session)]
             summaries = [city_summary.summary(session, city=city, cycle=args.cycle) for city in cities]
         except bundles.BundleError as error:
-            return _refuse(str(error))
+            return common.refuse(str(error))
         files = [
             (
                 args.output or args.directory / city_summary.file_name(data.city.name, data.year),

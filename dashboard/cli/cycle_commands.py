@@ -7,13 +7,13 @@ import argparse
 import sys
 from datetime import date
 
-from dashboard.cli import store_commands
+from dashboard.cli import common
 from dashboard.domain import accounts, cycles, new_year
 from dashboard.domain.agenda import parse_clock
 from dashboard.domain.dates import roc_date
 from dashboard.domain.permissions import OPERATOR
 
-REFUSED = store_commands.REFUSED
+REFUSED = common.REFUSED
 CYCLE_HELP = "年度（民國年；預設為目前年度）"
 
 
@@ -47,12 +47,12 @@ def register(commands) -> None:
     start.set_defaults(handler=_new_year)
 
 
-@store_commands.refusing
+@common.refusing
 def _new_year(args) -> int:
     values = _values(args)
     if values is None:
         return REFUSED
-    with store_commands._session(args) as session:
+    with common.open_session(args) as session:
         actor = accounts.actor_for(session, args.user) if args.user else OPERATOR
         try:
             result = new_year.start_year(session, actor=actor, **values)

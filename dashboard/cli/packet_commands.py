@@ -4,7 +4,7 @@ packet (會議資料) of cycle YEAR from the store. A refusal prints one line an
 import sys
 from pathlib import Path
 
-from dashboard.cli import store_commands
+from dashboard.cli import common
 from dashboard.cli.cycle_commands import cycle_argument
 from dashboard.documents import packet
 
@@ -30,7 +30,7 @@ def _packet(args) -> int:
     if not out.parent.is_dir():
         print(f"無法寫入「{out}」：資料夾「{out.parent}」不存在。", file=sys.stderr)
         return 1
-    with store_commands._session(args) as session:
+    with common.open_session(args) as session:
         try:
             content = packet.packet_docx(session, cycle=args.cycle)
         except packet.PacketError as error:

@@ -6,13 +6,13 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from dashboard.cli import store_commands
+from dashboard.cli import common
 from dashboard.cli.cycle_commands import cycle_option
 from dashboard.documents import sheet_import, update_sheet
 from dashboard.domain import accounts, cycles, lookup
 from dashboard.store.models import WorkGroup
 
-REFUSED = store_commands.REFUSED
+REFUSED = common.REFUSED
 
 
 def register(commands) -> None:
@@ -31,9 +31,9 @@ def register(commands) -> None:
     read.set_defaults(handler=_import_sheet)
 
 
-@store_commands.refusing
+@common.refusing
 def _export_sheet(args) -> int:
-    with store_commands._session(args) as session:
+    with common.open_session(args) as session:
         try:
             cycle = cycles.resolve(args.cycle, held=cycles.cycles(session))
         except cycles.CycleError as error:
@@ -54,10 +54,10 @@ def _export_sheet(args) -> int:
     return 0
 
 
-@store_commands.refusing
+@common.refusing
 def _import_sheet(args) -> int:
     upload = sheet_import.read_path(args.file)  # bounded: never more than the size limit is read
-    with store_commands._session(args) as session:
+    with common.open_session(args) as session:
         actor = accounts.actor_for(session, args.user)
         plan = sheet_import.plan_upload(session, actor=actor, upload=upload)
         if plan.problems:

@@ -2,26 +2,23 @@
 load as versions and the data/ layout export. Every write goes through the same functions and
 role checks as the app; a refusal prints one clear line (or the list of problems) and exits 1."""
 
-import functools
 import getpass
 import json
 import re
 import sys
-import unicodedata
 
 from sqlmodel import Session, select
 
+from dashboard.cli.common import REFUSED, change_lines, open_session, refusing, table, version_line
 from dashboard.datafiles import build
-from dashboard.datafiles.data_layout import ExportError, export_data_layout
-from dashboard.domain import accounts, dates, editing, proposal_yaml, vocab
-from dashboard.domain.accounts import AccountError
-from dashboard.domain.editing import EditError, StaleEdit
-from dashboard.domain.permissions import OPERATOR, PermissionDenied
+from dashboard.datafiles.data_layout import export_data_layout
+from dashboard.domain import accounts, editing, proposal_yaml, vocab
+from dashboard.domain.editing import EditError
+from dashboard.domain.permissions import OPERATOR
 from dashboard.store.db import make_engine
 from dashboard.store.models import Proposal, WorkGroup
 from dashboard.web import auth
 
-REFUSED = 1
 LIST_FIELDS = ("cities", "types")  # given as 臺北市、新北市 or 臺北市,新北市
 INTEGER_FIELDS = ("year", "item_no")
 
@@ -71,35 +68,6 @@ def register(commands) -> None:
     revert.set_defaults(handler=_revert)
 
 
-def refusing(handler):
-    """Print a refusal as one line (or its problems) instead of a traceback, and exit 1."""
-
-    @functools.wraps(handler)
-    def run(args) -> int:
-        try:
-            return handler(args)
-        except StaleEdit as error:
-            print(f"未儲存：{error}", file=sys.stderr)
-            for version in error.newer:
-                print(f"  {_version_line(version)}", file=sys.stderr)
-                for line in _change_lines(version):
-                    print(f"    {line}", file=sys.stderr)
-            return REFUSED
-        except EditError as error:
-            if len(error.problems) == 1:
-                print(f"未儲存：{error.problems[0]}", file=sys.stderr)
-            else:
-                print(f"未儲存，有 {len(error.problems)} 個問題：", file=sys.stderr)
-                for problem in error.problems:
-                    print(f"  - {problem}", file=sys.stderr)
-            return REFUSED
-        except (PermissionDenied, AccountError, build.StoreHasEdits, build.ImportInterrupted, ExportError) as error:
-            print(error, file=sys.stderr)
-            return REFUSED
-
-    return run
-
-
 # --- accounts ----------------------------------------------------------------------------------
 
 
@@ -113,7 +81,7 @@ def _user_add(args) -> int:
     except ValueError as error:
         print(error, file=sys.stderr)
         return REFUSED
-    with _session(args) as session:
+    with open_session(args) as session:
         account = accounts.add(
             session,
             actor=OPERATOR,
@@ -145,7 +113,7 @@ def _new_password(args) -> str | None | bool:
 
 @refusing
 def _user_list(args) -> int:
-    with _session(args) as session:
+    with open_session(args) as session:
         names = {g.id: g.name for g in session.exec(select(WorkGroup))}
         rows = [
             (
@@ -166,25 +134,10 @@ def _user_list(args) -> int:
 
 @refusing
 def _user_disable(args) -> int:
-    with _session(args) as session:
+    with open_session(args) as session:
         accounts.set_disabled(session, actor=OPERATOR, name=args.name)
     print(f"已停用帳號「{args.name.strip()}」。")
     return 0
-
-
-def table(header: list[str], rows: list[tuple]) -> str:
-    """Columns aligned for a terminal, counting a CJK character as two columns."""
-    widths = [max(_width(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
-    lines = [header, ["-" * w for w in widths], *rows]
-    return "\n".join("  ".join(_pad(str(cell), w) for cell, w in zip(line, widths)).rstrip() for line in lines)
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
 
 
 # --- edits --------------------------------------------------------------------------------------
@@ -193,7 +146,7 @@ def _pad(text: str, width: int) -> str:
 @refusing
 def _edit(args) -> int:
     changes = parse_assignments(args.assignments)
-    with _session(args) as session:
+    with open_session(args) as session:
         actor = accounts.actor_for(session, args.user)
         base = editing.current_version(session, args.proposal_id) if args.base_version is None else args.base_version
         version = editing.edit(
@@ -205,7 +158,7 @@ def _edit(args) -> int:
 
 @refusing
 def _revert(args) -> int:
-    with _session(args) as session:
+    with open_session(args) as session:
         actor = accounts.actor_for(session, args.user)
         base = editing.current_version(session, args.proposal_id)
         version = editing.revert(
@@ -220,13 +173,13 @@ def _print_saved(proposal_id: str, base: int, version) -> None:
         print(f"提案 {proposal_id} 沒有變更（內容與第 {base} 版相同），未新增版本。")
         return
     print(f"已儲存提案 {proposal_id} 第 {version.version} 版：")
-    for line in _change_lines(version):
+    for line in change_lines(version):
         print(f"  {line}")
 
 
 @refusing
 def _history(args) -> int:
-    with _session(args) as session:
+    with open_session(args) as session:
         if session.get(Proposal, args.proposal_id) is None:
             raise EditError([f"找不到提案「{args.proposal_id}」。"])
         versions = editing.history(session, args.proposal_id)
@@ -235,37 +188,10 @@ def _history(args) -> int:
             return 0
         print(f"提案 {args.proposal_id} 目前為第 {versions[0].version} 版（新到舊）：")
         for version in versions:
-            print(_version_line(version))
-            for line in _change_lines(version):
+            print(version_line(version))
+            for line in change_lines(version):
                 print(f"  {line}")
     return 0
-
-
-def _version_line(version) -> str:
-    parts = [
-        f"第 {version.version} 版",
-        dates.roc_datetime(dates.in_taipei(version.recorded_at)),
-        version.recorded_by,
-        vocab.version_kind_label(version.kind),
-    ]
-    if version.reason:
-        parts.append(f"原因：{version.reason}")
-    return "｜".join(parts)
-
-
-def _change_lines(version) -> list[str]:
-    return [f"{c.label}：{shown(c.old)} → {shown(c.new)}" for c in editing.changes_of(version)]
-
-
-def shown(value) -> str:
-    """A document value as one readable piece of text."""
-    if value is None or value == [] or value == "":
-        return "（空白）"
-    if isinstance(value, list):
-        return "、".join(f"{v.get('unit')}（{v.get('city')}）" if isinstance(v, dict) else str(v) for v in value)
-    if isinstance(value, str):
-        return f"「{value}」"
-    return str(value)
 
 
 def parse_assignments(assignments: list[str]) -> dict:
@@ -340,10 +266,3 @@ def export_layout(args) -> int:
     for path in export_data_layout(engine, args.directory, args.data / "geo"):
         print(path)
     return 0
-
-
-def _session(args) -> Session:
-    """A session on the store, built from data/ first when it is missing (as the app does)."""
-    engine = make_engine()
-    build.ensure_built(engine, args.data)
-    return Session(engine)

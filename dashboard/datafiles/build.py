@@ -14,9 +14,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from dashboard.datafiles.loading import DataError, Dataset, Problem, ProposalRows, _sort_proposals, load_dataset
+from dashboard.datafiles.loading import DataError, Dataset, Problem, load_dataset
 from dashboard.domain import editing, proposal_yaml, vocab
 from dashboard.domain.permissions import OPERATOR, Actor, require_secretariat
+from dashboard.domain.proposal_rules import ProposalRows, sort_proposals
 from dashboard.store.config import DATA_DIR
 from dashboard.store.db import build_lock, create_tables
 from dashboard.store.models import (
@@ -186,7 +187,7 @@ def _import(session: Session, ds: Dataset, actor: Actor) -> Imported:
         if version is not None:
             result.versions.append(version)
     session.flush()
-    _sort_proposals(list(session.exec(select(Proposal))))
+    sort_proposals(list(session.exec(select(Proposal))))
     _remove_unlisted(session, ds)
     for batch in (ds.group_meetings, ds.mutual_aid, ds.indicators, ds.meetings, ds.agenda, ds.organisers):
         session.add_all(batch)

@@ -17,7 +17,7 @@ import yaml
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from dashboard.datafiles.loading import MEETING_FILE, MEETINGS_DIR
+from dashboard.datafiles.meeting_files import MEETING_FILE, MEETINGS_DIR
 from dashboard.domain import proposal_yaml
 from dashboard.store.config import DATA_DIR
 from dashboard.store.models import (

@@ -16,11 +16,7 @@ import yaml
 from yaml.constructor import ConstructorError
 
 from dashboard.domain.problems import WHOLE_FILE, Problem
-from dashboard.domain.text import NUL_STAND_IN, text_problem  # the one rule of which characters a text may hold
-
-# The curated files are a few kB; anything this large is the wrong file, and refusing it before
-# reading keeps a mistaken multi-MB file from costing seconds and memory.
-MAX_BYTES = 2 * 1024 * 1024
+from dashboard.domain.text import MAX_BYTES, NUL_STAND_IN, text_problem
 
 
 def rel_path(path: Path, root: Path) -> str:
@@ -218,22 +214,3 @@ def _yaml_problem(error: yaml.YAMLError, text: str, file: str) -> Problem:
     return Problem(
         file, where, getattr(error, "key", "-"), f"YAML 格式錯誤：{getattr(error, 'problem', None) or error}"
     )
-
-
-def check_yaml_text(data, file: str, label: str, problems: list[Problem]) -> None:
-    """Report every text in a YAML document (keys too) that no store can hold, by its field path."""
-    stack = [(data, "")]
-    while stack:
-        value, where = stack.pop()
-        pending = []
-        if isinstance(value, dict):
-            for key, item in value.items():
-                name = f"{where}的 {key}" if where else str(key)
-                if isinstance(key, str) and text_problem(key):
-                    problems.append(Problem(file, label, name, text_problem(key)))
-                pending.append((item, name))
-        elif isinstance(value, list):
-            pending = [(item, f"{where} 第 {position} 筆") for position, item in enumerate(value, start=1)]
-        elif isinstance(value, str) and text_problem(value):
-            problems.append(Problem(file, label, where or "-", text_problem(value)))
-        stack.extend(reversed(pending))  # reversed, so problems come in the file's order

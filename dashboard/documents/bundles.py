@@ -39,7 +39,7 @@ def resolve_cycle(session: Session, requested: int | str | None) -> cycles.Cycle
 
 def bundle_groups(session: Session) -> list[WorkGroup]:
     """The groups that own proposals (not the staff group), in their official order."""
-    return [g for g in queries.groups(session) if g.kind != "staff"]
+    return [g for g in queries.groups(session) if g.kind != vocab.STAFF]
 
 
 def resolve_group(session: Session, value: str) -> WorkGroup:

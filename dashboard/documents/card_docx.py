@@ -53,7 +53,7 @@ def city_lines(card: queries.Card) -> list[str]:
     """The scope boxes, then the 2×4 grid of cities (checked only for a partial scope, as on paper)."""
     p = card.proposal
     scope = "　".join(box(label, p.cities_scope == key) for key, label in vocab.CITY_SCOPES.items())
-    partial = p.cities_scope == "partial"
+    partial = p.cities_scope == vocab.SOME_CITIES
     boxes = [box(c.name, partial and c.name in card.cities) for c in card.card_cities]
     grid = ["　".join(boxes[i : i + GRID_COLUMNS]) for i in range(0, len(boxes), GRID_COLUMNS)]
     return [scope, *grid]

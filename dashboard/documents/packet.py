@@ -96,8 +96,11 @@ class PacketData:
 
 
 ORGANISER_ROLES = ["主辦單位", "承辦單位", "執行單位"]
-LOG_HEADINGS = {"topic": "各議題組會議辦理情形", "staff": "幕僚會議辦理情形"}  # development: 〈name〉工作辦理情形
-LOG_KINDS = ["development", "topic", "staff"]
+LOG_HEADINGS = {
+    vocab.TOPIC: "各議題組會議辦理情形",
+    vocab.STAFF: "幕僚會議辦理情形",
+}  # development: 〈name〉工作辦理情形
+LOG_KINDS = [vocab.DEVELOPMENT, vocab.TOPIC, vocab.STAFF]
 
 
 def collect(session: Session, *, cycle: int) -> PacketData:
@@ -146,7 +149,7 @@ def card_order(groups: dict[str, WorkGroup], proposals: list[Proposal]) -> list[
     def key(p: Proposal):
         group = groups[p.group_id]
         sub = groups[p.subgroup_id].sort_order if p.subgroup_id else 0
-        return (group.kind != "topic", group.sort_order, sub, p.sort_order)
+        return (group.kind != vocab.TOPIC, group.sort_order, sub, p.sort_order)
 
     return [p.id for p in sorted(proposals, key=key)]
 

@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 
 from dashboard.documents import export, sheets
 from dashboard.documents.update_sheet import BASE, DATA_SHEET, EDIT_FIELDS, ID, CellError, canonical, parse_cell
-from dashboard.domain import editing, lookup, proposal_yaml
+from dashboard.domain import editing, lookup, proposal_rules, proposal_yaml
 from dashboard.domain.editing import EditError, StaleEdit
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.domain.problems import WHOLE_FILE, Problem
@@ -656,7 +656,7 @@ def _row_problem(name: str, planned: RowPlan, problem) -> Problem:
     if not isinstance(problem, Problem):
         return Problem(name, planned.where, ID, str(problem))
     key = problem.field
-    if key in ("unit", "city") or "提案單位" in problem.record:
+    if problem.part == proposal_rules.LEADS:
         key = "lead_units"
     return Problem(name, planned.where, editing.field_label(key), problem.message)
 

@@ -83,6 +83,11 @@ def listing(session: Session) -> list[AccountView]:
     ]
 
 
+def exists(session: Session, name: str) -> bool:
+    """Whether the store has an account of this name, enabled or not."""
+    return session.get(Account, name) is not None
+
+
 def actor_for(session: Session, name: str) -> Actor:
     """The enabled account called name, as the Actor its writes are checked and recorded as."""
     account = _existing(session, name)

@@ -14,11 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import FlushError
 from sqlmodel import Session, select
 
-from dashboard.datafiles.loading import ID_PATTERN, Problem, ProposalRows, packet_key, proposal_record, proposal_rows
-from dashboard.datafiles.reading import MAX_BYTES
 from dashboard.domain import dates, proposal_yaml, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit, require_edit, require_secretariat
-from dashboard.domain.text import text_problem
+from dashboard.domain.problems import Problem
+from dashboard.domain.proposal_rules import ID_PATTERN, ProposalRows, packet_key, proposal_record, proposal_rows
+from dashboard.domain.text import MAX_BYTES, text_problem
 from dashboard.store.models import City, Proposal, ProposalCity, ProposalLead, ProposalType, ProposalVersion, WorkGroup
 
 # What a group lead (and the secretariat) changes on the card, with the labels users see.
@@ -281,7 +281,7 @@ def _apply(before: dict, changes: dict, all_cities: list[str]) -> dict:
     if _texts(after.get("cities")):
         after["cities"] = sorted(dict.fromkeys(after["cities"]), key=lambda c: _rank(all_cities, c))
         if "cities_scope" in before:  # the card's box follows the cities ticked
-            after["cities_scope"] = "all" if set(after["cities"]) == set(all_cities) else "partial"
+            after["cities_scope"] = vocab.ALL_CITIES if set(after["cities"]) == set(all_cities) else vocab.SOME_CITIES
     if _texts(after.get("types")):
         after["types"] = proposal_yaml.in_card_order(list(dict.fromkeys(after["types"])))
     return after
@@ -394,7 +394,7 @@ CREATE_FIELDS = (
     "notes",
 )
 ID_LETTER = {vocab.CENTRAL: "C", vocab.JOINT: "J"}  # 112-C01, 112-J01: the tracks a new card can be in
-ID_MAX = 99  # ids have two digits (loading.ID_PATTERN)
+ID_MAX = 99  # ids have two digits (proposal_rules.ID_PATTERN)
 NEW_LABEL = "新提案"  # the record problems of a proposal not yet numbered are reported under
 PLACEHOLDER_ID = "000-X00"  # while year or track is not valid; never stored
 # progress_basis must quote progress or the reason (the loader's rule): without a progress text yet,
@@ -478,7 +478,7 @@ def _draft(session: Session, actor: Actor, document: dict) -> dict:
     all_cities = list(session.exec(select(City.name).order_by(City.sort_order)))
     if _texts(draft.get("cities")):
         draft["cities"] = sorted(dict.fromkeys(draft["cities"]), key=lambda c: _rank(all_cities, c))
-    draft["cities_scope"] = "all" if set(draft.get("cities") or ()) == set(all_cities) else "partial"
+    draft["cities_scope"] = vocab.ALL_CITIES if set(draft.get("cities") or ()) == set(all_cities) else vocab.SOME_CITIES
     if _texts(draft.get("types")):
         draft["types"] = proposal_yaml.in_card_order(list(dict.fromkeys(draft["types"])))
     draft.setdefault("tracking_status", vocab.TRACKED)
@@ -555,7 +555,7 @@ def _validated_new(session: Session, draft: dict):
 
 
 def _make_room(session: Session, proposal: Proposal) -> int:
-    """The packet position of a new proposal (the loader's order: loading.packet_key), moving the
+    """The packet position of a new proposal (the loader's order: proposal_rules.packet_key), moving the
     proposals after it down by one."""
     later = [
         p for p in session.exec(select(Proposal).order_by(Proposal.sort_order)) if packet_key(p) > packet_key(proposal)

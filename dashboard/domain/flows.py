@@ -58,8 +58,9 @@ SOCIAL = FlowKind(
 KINDS = {kind.key: kind for kind in (AID, SOCIAL)}
 
 # Mutual-aid metrics: URL value -> (label, column of queries.mutual_aid_frame).
+ALL_METRICS = "all"  # every kind of help together
 METRICS = {
-    "all": ("全部", "total"),
+    ALL_METRICS: ("全部", "total"),
     "fire": ("火警", "fire"),
     "ambulance": ("救護", "ambulance"),
     "relay": ("轉報", "relay"),
@@ -96,7 +97,7 @@ class Flows:
     @property
     def measure(self) -> str:
         """What a count is, in headings: 合計 / 火警 / 救護 / 轉報 / 人數."""
-        return "合計" if self.metric == "all" else self.metric_label
+        return "合計" if self.metric == ALL_METRICS else self.metric_label
 
     def amount(self, count: int) -> str:
         """A count worded for this flow: 「轉報 1,208 件」, 「合計 1,245 件」, 「18 位」."""
@@ -145,7 +146,7 @@ def short_breakdown(fire, ambulance, relay) -> str:
 
 def aid_sentence(from_city: str, to_city: str, metric: str, count: int) -> str:
     """「臺北市 請 新北市 支援：轉報 1,208 件」: the packet's tables are 「X協請其他縣市支援之數量」."""
-    label = "合計" if metric == "all" else METRICS[metric][0]
+    label = "合計" if metric == ALL_METRICS else METRICS[metric][0]
     return f"{from_city} 請 {to_city} 支援：{label} {count:,} 件"
 
 
@@ -153,7 +154,7 @@ def social_sentence(from_city: str, to_city: str, count: int) -> str:
     return f"{from_city} 社工 參加 {to_city} 開設之課程：{count:,} 位"
 
 
-def aid_flows(mutual_aid: pd.DataFrame, *, metric: str = "all") -> Flows:
+def aid_flows(mutual_aid: pd.DataFrame, *, metric: str = ALL_METRICS) -> Flows:
     """Flows from queries.mutual_aid_frame under one metric (a METRICS key)."""
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}")

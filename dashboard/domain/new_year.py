@@ -26,8 +26,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from dashboard.datafiles import loading
-from dashboard.domain import cycles, dates, editing, meeting, proposal_yaml, vocab
+from dashboard.domain import cycles, dates, editing, meeting, proposal_rules, proposal_yaml, vocab
 from dashboard.domain.dates import ROC_OFFSET, roc_date, roc_year
 from dashboard.domain.permissions import Actor, require_secretariat
 from dashboard.domain.problems import Problem
@@ -64,7 +63,7 @@ CARRIED_KEYS = (
     "progress_status",
     "progress_basis",
 )
-ID_MAX = 99  # carried ids have two digits (loading.ID_PATTERN: 112-01)
+ID_MAX = 99  # carried ids have two digits (proposal_rules.ID_PATTERN: 112-01)
 TEXT_MAX_CHARS = 200  # chair, venue and the like
 
 
@@ -209,8 +208,8 @@ def start_year(
         result.meeting_id = _new_meeting(
             session, the_plan.last_meeting, the_plan.cycle, meeting_date, start_time, texts
         ).id
-        loading._sort_proposals(list(session.exec(select(Proposal))))
-        session.add(StoreBuild(built_at=now))  # page caches key on the store's version
+        proposal_rules.sort_proposals(list(session.exec(select(Proposal))))
+        session.add(StoreBuild(built_at=now))  # page caches key on the store's stamp
         session.commit()
     except IntegrityError as error:  # PostgreSQL: someone else started the year at the same moment
         session.rollback()
@@ -291,7 +290,7 @@ def _carry(session: Session, the_plan: Plan, result: YearStarted, actor: Actor, 
             session, source, new_id=new_id, item_no=number, why=why.reason, actor=actor, cycle=the_plan.cycle, today=now
         )
         problems: list[Problem] = []
-        rows = loading.proposal_rows(document, file=where, problems=problems, city_by_name=cities, groups=groups)
+        rows = proposal_rules.proposal_rows(document, file=where, problems=problems, city_by_name=cities, groups=groups)
         if problems or rows is None:
             raise NewYearError(f"無法延續提案 {source.id}：{'；'.join(str(p) for p in problems)}；未變更。")
         editing.add_proposal(

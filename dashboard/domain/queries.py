@@ -59,26 +59,26 @@ PROPOSAL_COLUMNS = [
 ]
 
 
-def store_version(session: Session) -> tuple:
+def store_stamp(session: Session) -> tuple:
     """Changes whenever the store's content changes; use it as a cache key."""
-    return connection_version(session.connection())
+    return connection_stamp(session.connection())
 
 
-# One round trip, no ORM: pages ask for the version on every script run. Rebuilds, decisions,
+# One round trip, no ORM: pages ask for the stamp on every script run. Rebuilds, decisions,
 # meeting records and proposal versions (every edit of a proposal adds one) are append-only. Counts as well as the highest ids: on PostgreSQL ids are handed
 # out at insert but become visible at commit, so a row with a lower id can appear after a higher one
 # (two sessions, or two replicas, saving at once); the highest id would not change then, the count does.
 _APPEND_ONLY = (Decision, MeetingRecord, ProposalVersion)
-_VERSION_QUERY = sa_select(
+_STAMP_QUERY = sa_select(
     sa_select(func.max(StoreBuild.id)).scalar_subquery(),
     *(sa_select(func.max(t.id)).scalar_subquery() for t in _APPEND_ONLY),
     *(sa_select(func.count(t.id)).scalar_subquery() for t in _APPEND_ONLY),
 )
 
 
-def connection_version(connection: Connection) -> tuple:
-    """store_version on a plain SQLAlchemy connection."""
-    return tuple(value or 0 for value in connection.execute(_VERSION_QUERY).one())
+def connection_stamp(connection: Connection) -> tuple:
+    """store_stamp on a plain SQLAlchemy connection."""
+    return tuple(value or 0 for value in connection.execute(_STAMP_QUERY).one())
 
 
 ALL_CYCLES = "all"  # cycle= for every cycle the store holds
@@ -106,6 +106,19 @@ def city_names(session: Session) -> dict[str, str]:
 
 def groups(session: Session) -> list[WorkGroup]:
     return list(session.exec(select(WorkGroup).order_by(WorkGroup.sort_order)))
+
+
+def group(session: Session, group_id: str) -> WorkGroup | None:
+    return session.get(WorkGroup, group_id)
+
+
+def proposal(session: Session, proposal_id: str) -> Proposal | None:
+    return session.get(Proposal, proposal_id)
+
+
+def proposal_ids(session: Session) -> set[str]:
+    """The id of every proposal of every cycle."""
+    return set(session.exec(select(Proposal.id)))
 
 
 def proposals_frame(session: Session, *, cycle: int | str | None = None) -> pd.DataFrame:

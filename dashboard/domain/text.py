@@ -11,6 +11,13 @@ it is typed, naming the field and the character.
 import re
 import unicodedata
 
+from dashboard.domain.problems import Problem
+
+# The curated files are a few kB; anything this large is the wrong file, and refusing it before
+# reading keeps a mistaken multi-MB file from costing seconds and memory. An edited proposal is
+# held to the same limit, so that the export loads again.
+MAX_BYTES = 2 * 1024 * 1024
+
 # Stands in for a raw NUL while a data/ file is parsed, so that the field holding it can be named.
 NUL_STAND_IN = "\U0010fffd"
 # C0 and C1 control characters but tab, line feed and carriage return; DEL; the two non-characters
@@ -30,3 +37,22 @@ def text_problem(value: str) -> str | None:
         return f"含有無效的 Unicode 字元（U+{ord(char):04X}，{position}），請刪除該字元"
     kind = "控制字元" if unicodedata.category(char) == "Cc" else "無法儲存的字元"
     return f"含有{kind}（U+{ord(char):04X}，{position}），文件無法收錄；請刪除該字元"
+
+
+def check_yaml_text(data, file: str, label: str, problems: list[Problem]) -> None:
+    """Report every text in a YAML document (keys too) that no store can hold, by its field path."""
+    stack = [(data, "")]
+    while stack:
+        value, where = stack.pop()
+        pending = []
+        if isinstance(value, dict):
+            for key, item in value.items():
+                name = f"{where}的 {key}" if where else str(key)
+                if isinstance(key, str) and text_problem(key):
+                    problems.append(Problem(file, label, name, text_problem(key)))
+                pending.append((item, name))
+        elif isinstance(value, list):
+            pending = [(item, f"{where} 第 {position} 筆") for position, item in enumerate(value, start=1)]
+        elif isinstance(value, str) and text_problem(value):
+            problems.append(Problem(file, label, where or "-", text_problem(value)))
+        stack.extend(reversed(pending))  # reversed, so problems come in the file's order

@@ -83,7 +83,17 @@ PROPOSAL_TYPES = [
     "其他",
 ]
 
-CITY_SCOPES = {"all": "北臺八縣市", "partial": "部分縣市"}
+# How many of the cities a proposal involves (合作縣市); the store keeps it beside the city list.
+ALL_CITIES = "all"
+SOME_CITIES = "partial"
+CITY_SCOPES = {ALL_CITIES: "北臺八縣市", SOME_CITIES: "部分縣市"}
+
+# Kinds of working group (groups.csv `kind`): the topic groups (議題組), the development group
+# (發展推動組) and the staff group (幕僚組), which the lists of groups leave out.
+TOPIC = "topic"
+DEVELOPMENT = "development"
+STAFF = "staff"
+GROUP_KINDS = (TOPIC, DEVELOPMENT, STAFF)
 
 # Resolutions the vice-mayors' meeting can record for an item.
 ADOPTED = "照案通過"

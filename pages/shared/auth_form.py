@@ -29,7 +29,6 @@ import streamlit as st
 
 from dashboard.domain import accounts, vocab
 from dashboard.domain.permissions import READER, Actor
-from dashboard.store.models import Account
 from dashboard.web import auth, sessions, throttle
 from pages.shared import cached
 
@@ -126,7 +125,7 @@ def current_actor(config: Settings | None = None) -> Actor:
     name = _password_user(config)
     email = _oidc_email(config)
     with cached.session() as s:
-        if name and s.get(Account, name) is not None:
+        if name and accounts.exists(s, name):
             try:
                 return accounts.actor_for(s, name)
             except accounts.AccountError:  # disabled
@@ -202,7 +201,7 @@ def role_line(actor: Actor) -> str:
     """「議題組窗口：王小明」 and, for a lead, the groups they edit (names from the store)."""
     line = f"{vocab.ROLES.get(actor.role, actor.role)}：{actor.name}"
     if actor.role == vocab.LEAD and actor.groups:
-        names = {g.id: g.name for g in cached.groups(cached.version())}
+        names = {g.id: g.name for g in cached.groups(cached.store_stamp())}
         line += "\n\n負責議題組：" + "、".join(sorted(names.get(g, g) for g in actor.groups))
     return line
 

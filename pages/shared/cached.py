@@ -1,15 +1,14 @@
-"""Store reads as pages use them: one engine per server, and reads cached per store version."""
+"""Store reads as pages use them: one engine per server, and reads cached per store stamp."""
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from dashboard.datafiles import build as builder
 from dashboard.domain import cycles as store_cycles
 from dashboard.domain import editing, meeting, meeting_record, queries
 from dashboard.store.db import make_engine
-from dashboard.store.models import Proposal
 
 
 @st.cache_resource(show_spinner="正在準備資料庫…")
@@ -24,17 +23,17 @@ def session() -> Session:
     return Session(engine())
 
 
-def version() -> tuple:
-    """The store's version (queries.store_version), the key of every per-version cache below."""
+def store_stamp() -> tuple:
+    """The store's stamp (queries.store_stamp), the key of every per-stamp cache below."""
     with engine().connect() as connection:
-        return queries.connection_version(connection)
+        return queries.connection_stamp(connection)
 
 
-# Per-version caches: everything read from the store, and the views built from it, is cached per
-# store version with st.cache_resource, which hands out the cached object itself: treat it as
+# Per-stamp caches: everything read from the store, and the views built from it, is cached per
+# store stamp with st.cache_resource, which hands out the cached object itself: treat it as
 # read-only. st.cache_data would copy it on every call; measured with benchmarks/bench_pages.py
 # (2026-11-28), that made page runs 1.5-2x slower at the document's scale and up to 10x at 100x
-# (proposal list 21 ms -> 206 ms). The version is a hashed argument, so recording a decision, an edit of a
+# (proposal list 21 ms -> 206 ms). The stamp is a hashed argument, so recording a decision, an edit of a
 # proposal or a rebuild refreshes every view.
 
 # Whatever belongs to a cycle takes `cycle` (pages/shared/year_choice.py); None is the current one,
@@ -42,99 +41,99 @@ def version() -> tuple:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _proposals(version_key: tuple, cycle: int | None) -> pd.DataFrame:
+def _proposals(stamp: tuple, cycle: int | None) -> pd.DataFrame:
     with session() as s:
         return queries.proposals_frame(s, cycle=cycle)
 
 
-def proposals(version_key: tuple | None = None, cycle: int | None = None) -> pd.DataFrame:
+def proposals(stamp: tuple | None = None, cycle: int | None = None) -> pd.DataFrame:
     """`cycle`'s proposals frame, recomputed only when the store changes (shared: do not modify in place)."""
-    version_key = version_key or version()
-    return _proposals(version_key, _cycle(version_key, cycle))
+    stamp = stamp or store_stamp()
+    return _proposals(stamp, _cycle(stamp, cycle))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _store_lists(version_key: tuple) -> dict:
+def _store_lists(stamp: tuple) -> dict:
     with session() as s:
         return {
             "groups": queries.groups(s),
             "cities": queries.cities(s),
             "cycles": store_cycles.cycles(s),
-            "ids": set(s.exec(select(Proposal.id))),
+            "ids": queries.proposal_ids(s),
         }
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _cycle_lists(version_key: tuple, cycle: int | None) -> dict:
+def _cycle_lists(stamp: tuple, cycle: int | None) -> dict:
     with session() as s:
         return {
             "meetings": queries.group_meetings(s, cycle=cycle),
             "mutual_aid": queries.mutual_aid_frame(s, cycle=cycle),
-            "headline": queries.headline(s, cycle=cycle, frame=_proposals(version_key, cycle)),
+            "headline": queries.headline(s, cycle=cycle, frame=_proposals(stamp, cycle)),
             "meeting_info": meeting.meeting_info(s, cycle=cycle) if cycle is not None else None,
         }
 
 
-def cycles(version_key: tuple) -> list[int]:
+def cycles(stamp: tuple) -> list[int]:
     """Every cycle the store holds, oldest first (dashboard/domain/cycles.py)."""
-    return _store_lists(version_key)["cycles"]
+    return _store_lists(stamp)["cycles"]
 
 
-def current_cycle(version_key: tuple) -> int | None:
+def current_cycle(stamp: tuple) -> int | None:
     """The current cycle (dashboard/domain/cycles.py's definition, on the cached list)."""
-    return store_cycles.latest(cycles(version_key))
+    return store_cycles.latest(cycles(stamp))
 
 
-def _cycle(version_key: tuple, cycle: int | None) -> int | None:
-    return current_cycle(version_key) if cycle is None else cycle
+def _cycle(stamp: tuple, cycle: int | None) -> int | None:
+    return current_cycle(stamp) if cycle is None else cycle
 
 
-def proposal_ids(version_key: tuple) -> set[str]:
+def proposal_ids(stamp: tuple) -> set[str]:
     """The id of every proposal of every cycle (a card opens any of them)."""
-    return _store_lists(version_key)["ids"]
+    return _store_lists(stamp)["ids"]
 
 
-def groups(version_key: tuple) -> list:
+def groups(stamp: tuple) -> list:
     """Every WorkGroup in sort order."""
-    return _store_lists(version_key)["groups"]
+    return _store_lists(stamp)["groups"]
 
 
-def cities(version_key: tuple) -> list:
-    return _store_lists(version_key)["cities"]
+def cities(stamp: tuple) -> list:
+    return _store_lists(stamp)["cities"]
 
 
-def group_meetings(version_key: tuple, cycle: int | None = None) -> pd.DataFrame:
-    return _cycle_lists(version_key, _cycle(version_key, cycle))["meetings"]
+def group_meetings(stamp: tuple, cycle: int | None = None) -> pd.DataFrame:
+    return _cycle_lists(stamp, _cycle(stamp, cycle))["meetings"]
 
 
-def mutual_aid(version_key: tuple, cycle: int | None = None) -> pd.DataFrame:
-    return _cycle_lists(version_key, _cycle(version_key, cycle))["mutual_aid"]
+def mutual_aid(stamp: tuple, cycle: int | None = None) -> pd.DataFrame:
+    return _cycle_lists(stamp, _cycle(stamp, cycle))["mutual_aid"]
 
 
-def headline(version_key: tuple, cycle: int | None = None) -> queries.Headline:
-    return _cycle_lists(version_key, _cycle(version_key, cycle))["headline"]
+def headline(stamp: tuple, cycle: int | None = None) -> queries.Headline:
+    return _cycle_lists(stamp, _cycle(stamp, cycle))["headline"]
 
 
-def meeting_info(version_key: tuple, cycle: int | None = None) -> meeting.MeetingInfo | None:
+def meeting_info(stamp: tuple, cycle: int | None = None) -> meeting.MeetingInfo | None:
     """`cycle`'s meeting; None when it has none."""
-    return _cycle_lists(version_key, _cycle(version_key, cycle))["meeting_info"]
+    return _cycle_lists(stamp, _cycle(stamp, cycle))["meeting_info"]
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def card(version_key: tuple, proposal_id: str) -> queries.Card | None:
+def card(stamp: tuple, proposal_id: str) -> queries.Card | None:
     with session() as s:
         return queries.proposal_card(s, proposal_id=proposal_id)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def proposal_history(version_key: tuple, proposal_id: str) -> list:
-    """Every ProposalVersion of one proposal, newest first: an edit adds one, which changes the store version."""
+def proposal_history(stamp: tuple, proposal_id: str) -> list:
+    """Every ProposalVersion of one proposal, newest first: an edit adds one, which changes the store stamp."""
     with session() as s:
         return editing.history(s, proposal_id)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def meeting_data(version_key: tuple, cycle: int | None = None) -> meeting.MeetingData | None:
+def meeting_data(stamp: tuple, cycle: int | None = None) -> meeting.MeetingData | None:
     """`cycle`'s meeting (None: the latest meeting), its decision list and the decisions in
     force; None without a meeting."""
     with session() as s:
@@ -142,9 +141,9 @@ def meeting_data(version_key: tuple, cycle: int | None = None) -> meeting.Meetin
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def meeting_record_view(version_key: tuple, meeting_id: str) -> tuple:
+def meeting_record_view(stamp: tuple, meeting_id: str) -> tuple:
     """(latest record or None, attendance lines, number of saves) of one meeting's minutes: a save
-    is a new row, which changes the store version."""
+    is a new row, which changes the store stamp."""
     with session() as s:
         record = meeting_record.latest(s, meeting_id=meeting_id)
         return (

@@ -59,9 +59,9 @@ def change_rows(versions: list[ProposalVersion], *, reason: bool = True) -> pd.D
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def history_view(version_key: tuple, proposal_id: str) -> tuple[list[ProposalVersion], pd.DataFrame]:
-    """(versions newest first, the 修改紀錄 table), once per store version: an edit is a new row."""
-    versions = cached.proposal_history(version_key, proposal_id)
+def history_view(stamp: tuple, proposal_id: str) -> tuple[list[ProposalVersion], pd.DataFrame]:
+    """(versions newest first, the 修改紀錄 table), once per store stamp: an edit is a new row."""
+    versions = cached.proposal_history(stamp, proposal_id)
     return versions, change_rows(versions)
 
 
@@ -72,8 +72,8 @@ def last_updated(versions: list[ProposalVersion]) -> str:
     return f"最後更新：{when(latest)}　{latest.recorded_by}　第 {latest.version} 版"
 
 
-def show(version_key: tuple, proposal_id: str) -> None:
-    versions, table = history_view(version_key, proposal_id)
+def show(stamp: tuple, proposal_id: str) -> None:
+    versions, table = history_view(stamp, proposal_id)
     st.subheader("修改紀錄")
     if not versions:
         st.caption("尚無修改紀錄：內容為會議資料載入時的版本。")

@@ -1,4 +1,4 @@
-"""What the card page shows, built once per store version (cached), so that a page run only lays it out.
+"""What the card page shows, built once per store stamp (cached), so that a page run only lays it out.
 
 The page script runs anew on every rerun; functions defined there would be re-created each time."""
 
@@ -38,16 +38,14 @@ def card_markup(card: queries.Card) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def card_view(version_key: tuple, proposal_id: str) -> str | None:
-    card = cached.card(version_key, proposal_id)
+def card_view(stamp: tuple, proposal_id: str) -> str | None:
+    card = cached.card(stamp, proposal_id)
     return None if card is None else card_markup(card)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def filtered_ids(version_key: tuple, params_key: tuple, cycle: int | None = None) -> list[str]:
-    frame = cached.proposals(version_key, cycle)
-    choices = list_filter.filter_choices(frame, cached.groups(version_key))
-    spec, decisions = list_filter.filter_from_params(
-        dict(params_key), choices, [c.name for c in cached.cities(version_key)]
-    )
+def filtered_ids(stamp: tuple, params_key: tuple, cycle: int | None = None) -> list[str]:
+    frame = cached.proposals(stamp, cycle)
+    choices = list_filter.filter_choices(frame, cached.groups(stamp))
+    spec, decisions = list_filter.filter_from_params(dict(params_key), choices, [c.name for c in cached.cities(stamp)])
     return list_filter.apply_filter(frame, spec, decisions)["id"].tolist()

@@ -39,7 +39,7 @@ def current_decision(decision: Decision | None) -> None:
 
 def history_tables(rows: list[Decision]) -> dict[str, pa.Table]:
     """Each proposal's recorded changes (rows: oldest first), newest first, as tables to show.
-    Built together, once per store version: converting a frame on every run costs more than
+    Built together, once per store stamp: converting a frame on every run costs more than
     showing it, and one conversion for all proposals costs less than one each."""
     newest_first = list(reversed(rows))
     table = pa.Table.from_pandas(decisions.history_frame(newest_first).drop(columns=["提案編號"]), preserve_index=False)

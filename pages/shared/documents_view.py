@@ -1,4 +1,4 @@
-"""What the documents page offers, cached per store version: the cycles, each bundle's size, and the
+"""What the documents page offers, cached per store stamp: the cycles, each bundle's size, and the
 files themselves (built on the first download, then kept until the store changes)."""
 
 import streamlit as st
@@ -11,7 +11,7 @@ GROUP, CITY = "group", "city"
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def years(version_key: tuple) -> list[int]:
+def years(stamp: tuple) -> list[int]:
     """Every cycle the store holds, newest first (the first is the current one)."""
     with cached.session() as s:
         return list(reversed(cycles.cycles(s)))
@@ -24,7 +24,7 @@ def _bundle(session, kind: str, key: str, cycle: int) -> bundles.Bundle:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def bundle_info(version_key: tuple, kind: str, key: str, cycle: int) -> tuple[str, list[str], str]:
+def bundle_info(stamp: tuple, kind: str, key: str, cycle: int) -> tuple[str, list[str], str]:
     """(title, proposal ids, file name) of a group's or city's bundle."""
     with cached.session() as s:
         bundle = _bundle(s, kind, key, cycle)
@@ -32,13 +32,13 @@ def bundle_info(version_key: tuple, kind: str, key: str, cycle: int) -> tuple[st
 
 
 @st.cache_resource(show_spinner="正在產生提案單彙編…", max_entries=16)
-def bundle_bytes(version_key: tuple, kind: str, key: str, cycle: int) -> bytes:
+def bundle_bytes(stamp: tuple, kind: str, key: str, cycle: int) -> bytes:
     with cached.session() as s:
         return bundles.bundle_docx(s, _bundle(s, kind, key, cycle))
 
 
 @st.cache_resource(show_spinner="正在產生一頁摘要…", max_entries=32)
-def summary_bytes(version_key: tuple, city: str, cycle: int) -> bytes:
+def summary_bytes(stamp: tuple, city: str, cycle: int) -> bytes:
     """A city's one-page summary (.docx)."""
     with cached.session() as s:
         return city_summary.summary_docx(city_summary.summary(s, city=city, cycle=cycle))

@@ -13,7 +13,7 @@ opened, or after a save), which is the only time typed values are replaced.
 import pandas as pd
 import streamlit as st
 
-from dashboard.domain import editing, proposal_yaml, vocab
+from dashboard.domain import editing, proposal_rules, proposal_yaml, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.domain.problems import Problem
 from pages.shared import cached, card_history
@@ -38,9 +38,9 @@ def _widget_key(proposal_id: str, field: str) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _document(version_key: tuple, proposal_id: str) -> dict:
+def _document(stamp: tuple, proposal_id: str) -> dict:
     with cached.session() as s:
-        return proposal_yaml.proposal_document(s, cached.card(version_key, proposal_id).proposal)
+        return proposal_yaml.proposal_document(s, cached.card(stamp, proposal_id).proposal)
 
 
 def form_values(document: dict) -> dict:
@@ -62,14 +62,14 @@ def document_value(field: str, value):
     return value if value not in ("", None) else None
 
 
-def _seed(version_key: tuple, proposal_id: str, base: int) -> None:
+def _seed(stamp: tuple, proposal_id: str, base: int) -> None:
     """Open the form afresh at version `base`: a new generation of widgets holding its values."""
     state = st.session_state
     state[_state_key(proposal_id, "gen")] = state.get(_state_key(proposal_id, "gen"), 0) + 1
     state[_state_key(proposal_id, "base")] = base
     for name in ("problems", "refused"):  # said of the form that was left
         state.pop(_state_key(proposal_id, name), None)
-    seed = form_values(_document(version_key, proposal_id))
+    seed = form_values(_document(stamp, proposal_id))
     state[_state_key(proposal_id, "seed")] = seed
     for field, value in seed.items():
         if field != "lead_units":  # the data editor takes its rows as data, not through session_state
@@ -89,7 +89,7 @@ def _lead_rows(value) -> list[tuple]:
 # --- the form ---------------------------------------------------------------------------------
 
 
-def render(version_key: tuple, card, actor: Actor, versions: list) -> None:
+def render(stamp: tuple, card, actor: Actor, versions: list) -> None:
     """The form for an actor who may edit the proposal; nothing for anyone else."""
     proposal = card.proposal
     if not may_edit(actor, proposal):
@@ -97,13 +97,13 @@ def render(version_key: tuple, card, actor: Actor, versions: list) -> None:
     pid, state = proposal.id, st.session_state
     current = versions[0].version if versions else 0
     if _widget_key(pid, "progress") not in state or _state_key(pid, "seed") not in state:
-        _seed(version_key, pid, current)  # first opened in this session, or opened again after leaving
+        _seed(stamp, pid, current)  # first opened in this session, or opened again after leaving
     _apply_pending(pid)
     base, seed = state[_state_key(pid, "base")], state[_state_key(pid, "seed")]
     st.subheader("更新提案")
     typed, reason, submitted = _fields(pid, seed, has_card=proposal.cities_scope is not None)
     if submitted:
-        _save(version_key, pid, actor, typed, reason, base, seed)
+        _save(stamp, pid, actor, typed, reason, base, seed)
     if flash := state.pop(_state_key(pid, "flash"), None):  # inline: a toast would cover buttons
         st.success(flash, icon=":material/check_circle:")
     _show_problems(pid)
@@ -114,7 +114,7 @@ def render(version_key: tuple, card, actor: Actor, versions: list) -> None:
 def _fields(pid: str, seed: dict, *, has_card: bool) -> tuple[dict, str, bool]:
     key = lambda field: _widget_key(pid, field)  # noqa: E731
     label = editing.EDITABLE
-    city_names = [c.name for c in cached.cities(cached.version())]
+    city_names = [c.name for c in cached.cities(cached.store_stamp())]
     with st.form(key("form"), border=True):
         typed = {
             "progress": st.text_area(
@@ -175,7 +175,7 @@ def _fields(pid: str, seed: dict, *, has_card: bool) -> tuple[dict, str, bool]:
     return typed, reason, submitted
 
 
-def _save(version_key: tuple, pid: str, actor: Actor, typed: dict, reason: str, base: int, seed: dict) -> None:
+def _save(stamp: tuple, pid: str, actor: Actor, typed: dict, reason: str, base: int, seed: dict) -> None:
     state = st.session_state
     for name in ("problems", "refused"):
         state.pop(_state_key(pid, name), None)
@@ -208,9 +208,8 @@ def problem_text(problem: Problem | str) -> str:
     """One refusal, named by the form's label of its field."""
     if not isinstance(problem, Problem):
         return str(problem)
-    if problem.field in ("city", "unit") and "提案單位第" in problem.record:
-        where = problem.record[problem.record.index("提案單位第") :]
-        return f"{where}的{LEAD_COLUMNS[problem.field]}：{problem.message}"
+    if problem.part == proposal_rules.LEADS and problem.field in LEAD_COLUMNS:
+        return f"{proposal_rules.lead_label(problem.position)}的{LEAD_COLUMNS[problem.field]}：{problem.message}"
     message = problem.message
     for field, label in editing.EDITABLE.items():  # the loader names the file's keys
         message = message.replace(f"「{field}」", f"「{label}」")
@@ -242,7 +241,7 @@ def _show_newer(pid: str, versions: list, base: int, current: int, typed: dict, 
 def _rebase(pid: str, current: int, typed: dict, seed: dict) -> None:
     """Base the form on `current`: untouched fields take its values (on the next run, before the
     widgets exist); typed fields keep what was typed, and stay changes against the old value."""
-    latest = form_values(_document(cached.version(), pid))
+    latest = form_values(_document(cached.store_stamp(), pid))
     untouched = {field for field in seed if typed.get(field) == seed[field]}
     state = st.session_state
     state[_state_key(pid, "seed")] = {**seed, **{field: latest[field] for field in untouched}}

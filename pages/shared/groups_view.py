@@ -1,4 +1,4 @@
-"""What the groups page shows, built once per store version (cached), so that a page run only lays it out.
+"""What the groups page shows, built once per store stamp (cached), so that a page run only lays it out.
 
 The page script runs anew on every rerun; functions defined there would be re-created each time."""
 
@@ -14,13 +14,13 @@ ALL_YEARS = "全部"
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def overview_view(version_key: tuple, cycle: int | None = None) -> dict:
-    all_groups = cached.groups(version_key)
-    meetings = cached.group_meetings(version_key, cycle)
-    table = frames.groups_table(all_groups, cached.proposals(version_key, cycle), meetings)
+def overview_view(stamp: tuple, cycle: int | None = None) -> dict:
+    all_groups = cached.groups(stamp)
+    meetings = cached.group_meetings(stamp, cycle)
+    table = frames.groups_table(all_groups, cached.proposals(stamp, cycle), meetings)
     names = [g.name for g in all_groups]
     return {
-        "table": groups_list(table, year_choice.link_suffix(version_key, cycle)),
+        "table": groups_list(table, year_choice.link_suffix(stamp, cycle)),
         "timeline": figures.frozen(figures.meetings_timeline(meetings, order=names)),
     }
 
@@ -43,14 +43,14 @@ def groups_list(table: pd.DataFrame, suffix: str = "") -> pa.Table:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def group_view(version_key: tuple, group_id: str, cycle: int | None = None) -> dict | None:
-    all_groups = cached.groups(version_key)
+def group_view(stamp: tuple, group_id: str, cycle: int | None = None) -> dict | None:
+    all_groups = cached.groups(stamp)
     family = frames.group_family(all_groups, group_id=group_id)
     if not family:
         return None
-    frame = cached.proposals(version_key, cycle)
+    frame = cached.proposals(stamp, cycle)
     rows = frames.filter_proposals(frame, spec=frames.ProposalFilter(groups=(group_id,)))
-    meetings = cached.group_meetings(version_key, cycle)
+    meetings = cached.group_meetings(stamp, cycle)
     meetings = meetings[meetings["group_id"].isin([g.id for g in family])]
     names = {g.id: g.name for g in all_groups}
     return {
@@ -67,8 +67,8 @@ def group_view(version_key: tuple, group_id: str, cycle: int | None = None) -> d
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def year_rows(version_key: tuple, group_id: str, year: str, cycle: int | None = None) -> tuple[pd.DataFrame, pa.Table]:
-    rows = group_view(version_key, group_id, cycle)["rows"]
+def year_rows(stamp: tuple, group_id: str, year: str, cycle: int | None = None) -> tuple[pd.DataFrame, pa.Table]:
+    rows = group_view(stamp, group_id, cycle)["rows"]
     if year != ALL_YEARS:
         rows = rows[rows["year"] == int(year)]
     return rows, tables.proposals_list(rows, units=True)

@@ -1,4 +1,4 @@
-"""What the home page shows, built once per store version (cached), so that a page run only lays it out.
+"""What the home page shows, built once per store stamp (cached), so that a page run only lays it out.
 
 The page script runs anew on every rerun; functions defined there would be re-created each time."""
 
@@ -16,15 +16,15 @@ from pages.shared import cached, list_filter, styling, tables, year_choice
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def status_figure(version_key: tuple, axis: str, cycle: int | None = None):
-    counts = frames.status_counts(cached.proposals(version_key, cycle), axis=axis)
+def status_figure(stamp: tuple, axis: str, cycle: int | None = None):
+    counts = frames.status_counts(cached.proposals(stamp, cycle), axis=axis)
     return figures.frozen(figures.group_status_bars(counts, axis=axis))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def home_view(version_key: tuple, cycle: int | None = None) -> dict:
-    frame = cached.proposals(version_key, cycle)
-    top_groups = [g for g in cached.groups(version_key) if g.parent_id is None and g.kind != "staff"]
+def home_view(stamp: tuple, cycle: int | None = None) -> dict:
+    frame = cached.proposals(stamp, cycle)
+    top_groups = [g for g in cached.groups(stamp) if g.parent_id is None and g.kind != vocab.STAFF]
     counts = frame["group_id"].value_counts()
     waiting = frames.waiting(frame)
     return {
@@ -32,15 +32,12 @@ def home_view(version_key: tuple, cycle: int | None = None) -> dict:
         "waiting": waiting,
         "top_groups": top_groups,
         "waiting_html": [
-            waiting_markup(explanation, criteria, rows, suffix=year_choice.link_suffix(version_key, cycle))
+            waiting_markup(explanation, criteria, rows, suffix=year_choice.link_suffix(stamp, cycle))
             for _, explanation, criteria, rows in waiting
         ],
         "group_links": str(
             overview_macros().group_links(
-                [
-                    (g.id + year_choice.link_suffix(version_key, cycle), g.name, int(counts.get(g.id, 0)))
-                    for g in top_groups
-                ]
+                [(g.id + year_choice.link_suffix(stamp, cycle), g.name, int(counts.get(g.id, 0))) for g in top_groups]
             )
         ),
     }
@@ -60,9 +57,9 @@ def waiting_markup(explanation: str, criteria: dict, rows: pd.DataFrame, *, show
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def city_view(version_key: tuple, city: str, cycle: int | None = None) -> dict:
-    involved = frames.city_involvement(cached.proposals(version_key, cycle), city=city)
-    aid = cached.mutual_aid(version_key, cycle)
+def city_view(stamp: tuple, city: str, cycle: int | None = None) -> dict:
+    involved = frames.city_involvement(cached.proposals(stamp, cycle), city=city)
+    aid = cached.mutual_aid(stamp, cycle)
     totals = frames.mutual_aid_totals(aid, city=city)
     return {
         "table": tables.proposals_list(involved, role=True),
@@ -79,7 +76,7 @@ def city_view(version_key: tuple, city: str, cycle: int | None = None) -> dict:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def yearly_table(version_key: tuple) -> pa.Table:
+def yearly_table(stamp: tuple) -> pa.Table:
     """Every cycle's joined and left counts (cycles_summary), newest first."""
     with cached.session() as s:
         rows = cycles_summary(s)

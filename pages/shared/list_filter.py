@@ -24,7 +24,7 @@ def filter_choices(frame: pd.DataFrame, all_groups: list) -> dict[str, dict]:
         "group": {
             g.id: (f"{parents[g.parent_id].name}／{g.name}" if g.parent_id else g.name)
             for g in all_groups
-            if g.kind != "staff"
+            if g.kind != vocab.STAFF
         },
         "tracking": {s: s for s in vocab.TRACKING_STATUSES},
         "progress": {s: s for s in vocab.PROGRESS_STATUSES},

@@ -1,4 +1,4 @@
-"""What the map page shows, built once per store version (cached), so that a page run only lays it out.
+"""What the map page shows, built once per store stamp (cached), so that a page run only lays it out.
 
 The page script runs anew on every rerun; functions defined there would be re-created each time."""
 
@@ -12,7 +12,6 @@ import streamlit as st
 from dashboard.charts import figures, maps
 from dashboard.domain import flows as fl
 from dashboard.domain import queries
-from dashboard.store.models import Proposal
 from pages.shared import cached
 
 
@@ -61,7 +60,7 @@ def overall_summary(flows: fl.Flows) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def map_view(
-    version_key: tuple, flow_key: str, metric: str, selected: str | None, cycle: int | None = None
+    stamp: tuple, flow_key: str, metric: str, selected: str | None, cycle: int | None = None
 ) -> MapView | None:
     """None when cycle `cycle` reports no such flows."""
     with cached.session() as s:
@@ -74,7 +73,7 @@ def map_view(
     if source.empty:
         return None
     with cached.session() as s:
-        reported = [s.get(Proposal, pid) for pid in dict.fromkeys(source["proposal_id"])]
+        reported = [queries.proposal(s, pid) for pid in dict.fromkeys(source["proposal_id"])]
     reported_by = "、".join(f"{p.id} {p.title}" for p in reported if p is not None)
     flows = fl.aid_flows(source, metric=metric) if flow_key == fl.AID.key else fl.social_flows(source)
     shown = fl.for_city(flows, selected) if selected else flows

@@ -1,4 +1,4 @@
-"""What the meeting page shows, built once per store version (cached), so that a page run only lays it out.
+"""What the meeting page shows, built once per store stamp (cached), so that a page run only lays it out.
 
 The page script runs anew on every rerun; functions defined there would be re-created each time."""
 
@@ -22,7 +22,7 @@ ClockState = tuple[str, int | None, int | None]  # phase, positions of the curre
 
 @dataclass(frozen=True)
 class PageView:
-    """The meeting page's store-derived pieces for one store version (shared: read-only)."""
+    """The meeting page's store-derived pieces for one store stamp (shared: read-only)."""
 
     data: meeting.MeetingData
     header: str  # markup: the title and the meeting's details
@@ -94,8 +94,8 @@ def section_counts(sections: list) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def page_view(version_key: tuple, cycle: int | None = None) -> PageView | None:
-    data = cached.meeting_data(version_key, cycle)
+def page_view(stamp: tuple, cycle: int | None = None) -> PageView | None:
+    data = cached.meeting_data(stamp, cycle)
     if data is None:
         return None
     m, items = data.info.meeting, data.info.agenda
@@ -123,18 +123,18 @@ def page_view(version_key: tuple, cycle: int | None = None) -> PageView | None:
 
 
 @st.cache_resource(show_spinner="正在產生會議資料…", max_entries=2)
-def packet_docx(version_key: tuple, cycle: int) -> bytes:
-    """The meeting packet of `cycle`, built once per store version (a decision or an edit rebuilds it)."""
+def packet_docx(stamp: tuple, cycle: int) -> bytes:
+    """The meeting packet of `cycle`, built once per store stamp (a decision or an edit rebuilds it)."""
     with cached.session() as s:
         return packet.packet_docx(s, cycle=cycle)
 
 
 def packet_download(container, meeting_name: str, cycle: int) -> None:
     """The 會議資料 download beside the minutes' (built when clicked, then cached)."""
-    version = cached.version()
+    stamp = cached.store_stamp()
     container.download_button(
         "下載會議資料（.docx）",
-        data=lambda: packet_docx(version, cycle),
+        data=lambda: packet_docx(stamp, cycle),
         file_name=packet.file_name(meeting_name),
         mime=minutes.DOCX_MIME,
         on_click="ignore",

@@ -20,12 +20,12 @@ FORM_KEY = "meeting-record"
 SAVED_KEY = "meeting-record-saved"
 
 
-def render(data: MeetingData, user: str | None, version: tuple | None = None) -> None:
+def render(data: MeetingData, user: str | None, stamp: tuple | None = None) -> None:
     meeting = data.info.meeting
     st.subheader("會議紀錄")
-    version = version or cached.version()  # a save adds a row, which changes the version
-    record, lines, saves = cached.meeting_record_view(version, meeting.id)
-    cities = cached.cities(version)
+    stamp = stamp or cached.store_stamp()  # a save adds a row, which changes the stamp
+    record, lines, saves = cached.meeting_record_view(stamp, meeting.id)
+    cities = cached.cities(stamp)
     if record is not None:
         st.caption(
             f"{meeting_record.recorded_label(record)} 由{record.recorded_by}儲存（共儲存 {saves} 次，"

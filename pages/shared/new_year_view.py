@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date, time
 
 import pandas as pd
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from dashboard.domain import new_year, vocab
+from dashboard.domain import new_year, queries, vocab
 from dashboard.domain.dates import ROC_OFFSET, roc_date, roc_year
-from dashboard.store.models import Meeting, Proposal, WorkGroup
+from dashboard.store.models import Meeting, Proposal
 from pages.shared.list_filter import card_url
 
 PREVIEW_COLUMNS = ["url", "title", "group", "resolution", "reason"]  # the reason names the tracking status
@@ -35,7 +35,7 @@ def preview(session: Session) -> Preview | None:
     plan = new_year.plan(session)
     if plan is None:
         return None
-    groups = {g.id: g.name for g in session.exec(select(WorkGroup))}
+    groups = {g.id: g.name for g in queries.groups(session)}
     stays = _frame([(p, o) for _, p, o in plan.staying], groups)
     stays.insert(0, "new_id", [new_id for new_id, _, _ in plan.staying])
     leaves = _frame(plan.leaving, groups)

@@ -1,4 +1,4 @@
-"""What the proposals page shows, built once per store version (cached), so that a page run only lays it out.
+"""What the proposals page shows, built once per store stamp (cached), so that a page run only lays it out.
 
 The page script runs anew on every rerun; functions defined there would be re-created each time."""
 
@@ -13,9 +13,9 @@ from pages.shared import cached, list_filter
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def list_view(version_key: tuple, cycle: int | None = None) -> dict:
-    frame = cached.proposals(version_key, cycle)
-    groups = cached.groups(version_key)
+def list_view(stamp: tuple, cycle: int | None = None) -> dict:
+    frame = cached.proposals(stamp, cycle)
+    groups = cached.groups(stamp)
     display = pd.DataFrame(
         {
             "id": frame["id"],
@@ -33,23 +33,21 @@ def list_view(version_key: tuple, cycle: int | None = None) -> dict:
     return {
         "choices": list_filter.filter_choices(frame, groups),
         "display": display,
-        "cities": [c.name for c in cached.cities(version_key)],
+        "cities": [c.name for c in cached.cities(stamp)],
     }
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def filtered(
-    version_key: tuple, params_key: tuple, cycle: int | None = None
-) -> tuple[pd.DataFrame, pa.Table, list[str]]:
+def filtered(stamp: tuple, params_key: tuple, cycle: int | None = None) -> tuple[pd.DataFrame, pa.Table, list[str]]:
     """(matching proposal rows, the table to show as Arrow, their ids) for one set of filter params.
 
     The Arrow table is built once per filter: converting the frame on every rerun would cost more
     than everything else on the page.
     """
-    view = list_view(version_key, cycle)
+    view = list_view(stamp, cycle)
     params = dict((k, list(v)) for k, v in params_key)
     spec, decisions = list_filter.filter_from_params(params, view["choices"], view["cities"])
-    rows = list_filter.apply_filter(cached.proposals(version_key, cycle), spec, decisions)
+    rows = list_filter.apply_filter(cached.proposals(stamp, cycle), spec, decisions)
     suffix = ("&" + urlencode({list_filter.LIST_KEY: urlencode(params, doseq=True)})) if params else ""
     table = view["display"].loc[rows.index].assign(url=lambda d: "./card?id=" + d["id"] + suffix)
     return rows, pa.Table.from_pandas(table, preserve_index=False), rows["id"].tolist()

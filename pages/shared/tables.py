@@ -1,4 +1,4 @@
-"""Proposal lists as st.dataframe: one Arrow table per store version, drawn with column_config."""
+"""Proposal lists as st.dataframe: one Arrow table per store stamp, drawn with column_config."""
 
 import pandas as pd
 import pyarrow as pa
@@ -24,7 +24,7 @@ LIST_COLUMNS = {  # column of a proposal list (proposals_list, the list page) ->
 def proposals_list(rows: pd.DataFrame, *, units: bool = False, role: bool = False) -> pa.Table:
     """Proposals as the table show_proposals draws: id (link to the card), title, lead units, the
     city's role (a `role` column, see frames.city_involvement), statuses and the decision in words.
-    Build it once per store version (in a cached view): converting to Arrow on every run is slow."""
+    Build it once per store stamp (in a cached view): converting to Arrow on every run is slow."""
     table = pd.DataFrame({"url": rows["id"].map(card_url), "title": rows["title"]}, index=rows.index)
     if units:
         table["units"] = rows["lead_units"].map("、".join)

@@ -3,7 +3,7 @@ proposals, ending in that year's vice-mayors' meeting) the page shows.
 
 A page calls it once, near the top of render(), and reads everything of that cycle:
 
-    year = year_choice.chosen_year(version)   # one line; draws the chooser in the sidebar
+    year = year_choice.chosen_year(stamp)   # one line; draws the chooser in the sidebar
 
 - Opens on the current cycle (the latest the store holds). The choice lives in the URL as
   `?cycle=113`, so a link opens on the year it was shared from; the current cycle keeps the URL
@@ -56,10 +56,10 @@ def _to_url(current: int) -> None:
         st.session_state[STICKY] = chosen
 
 
-def chosen_year(version: tuple | None = None) -> int | None:
+def chosen_year(stamp: tuple | None = None) -> int | None:
     """The cycle the page shows, from the URL; draws the chooser (see the module's docstring).
     None only for an empty store."""
-    held = cached.cycles(version or cached.version())
+    held = cached.cycles(stamp or cached.store_stamp())
     raw = st.query_params.get(PARAM)
     sticky = st.session_state.get(STICKY)
     if not raw and sticky in held[:-1]:  # opened from the navigation: the session's year
@@ -97,6 +97,6 @@ def chosen_year(version: tuple | None = None) -> int | None:
     return year
 
 
-def link_suffix(version: tuple, cycle: int | None) -> str:
+def link_suffix(stamp: tuple, cycle: int | None) -> str:
     """`&cycle=112` for a link in cached markup or tables, '' for the current cycle (the default)."""
-    return "" if cycle is None or cycle == cached.current_cycle(version) else f"&{PARAM}={cycle}"
+    return "" if cycle is None or cycle == cached.current_cycle(stamp) else f"&{PARAM}={cycle}"

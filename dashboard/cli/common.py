@@ -1,0 +1,102 @@
+"""The plumbing every command shares: the store session, the refusal (one line or the list of
+problems, exit 1) and text laid out for a terminal."""
+
+import functools
+import sys
+import unicodedata
+
+from sqlmodel import Session
+
+from dashboard.datafiles import build
+from dashboard.datafiles.data_layout import ExportError
+from dashboard.domain import dates, editing, vocab
+from dashboard.domain.accounts import AccountError
+from dashboard.domain.editing import EditError, StaleEdit
+from dashboard.domain.permissions import PermissionDenied
+from dashboard.store.db import make_engine
+
+REFUSED = 1
+
+
+def open_session(args) -> Session:
+    """A session on the store, built from data/ first when it is missing (as the app does)."""
+    engine = make_engine()
+    build.ensure_built(engine, args.data)
+    return Session(engine)
+
+
+def refuse(message: str) -> int:
+    print(message, file=sys.stderr)
+    return REFUSED
+
+
+def refusing(handler):
+    """Print a refusal as one line (or its problems) instead of a traceback, and exit 1."""
+
+    @functools.wraps(handler)
+    def run(args) -> int:
+        try:
+            return handler(args)
+        except StaleEdit as error:
+            print(f"未儲存：{error}", file=sys.stderr)
+            for version in error.newer:
+                print(f"  {version_line(version)}", file=sys.stderr)
+                for line in change_lines(version):
+                    print(f"    {line}", file=sys.stderr)
+            return REFUSED
+        except EditError as error:
+            if len(error.problems) == 1:
+                print(f"未儲存：{error.problems[0]}", file=sys.stderr)
+            else:
+                print(f"未儲存，有 {len(error.problems)} 個問題：", file=sys.stderr)
+                for problem in error.problems:
+                    print(f"  - {problem}", file=sys.stderr)
+            return REFUSED
+        except (PermissionDenied, AccountError, build.StoreHasEdits, build.ImportInterrupted, ExportError) as error:
+            print(error, file=sys.stderr)
+            return REFUSED
+
+    return run
+
+
+def table(header: list[str], rows: list[tuple]) -> str:
+    """Columns aligned for a terminal, counting a CJK character as two columns."""
+    widths = [max(display_width(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    lines = [header, ["-" * w for w in widths], *rows]
+    return "\n".join("  ".join(pad(str(cell), w) for cell, w in zip(line, widths)).rstrip() for line in lines)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of `text`: a CJK character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def version_line(version) -> str:
+    parts = [
+        f"第 {version.version} 版",
+        dates.roc_datetime(dates.in_taipei(version.recorded_at)),
+        version.recorded_by,
+        vocab.version_kind_label(version.kind),
+    ]
+    if version.reason:
+        parts.append(f"原因：{version.reason}")
+    return "｜".join(parts)
+
+
+def change_lines(version) -> list[str]:
+    return [f"{c.label}：{shown(c.old)} → {shown(c.new)}" for c in editing.changes_of(version)]
+
+
+def shown(value) -> str:
+    """A document value as one readable piece of text."""
+    if value is None or value == [] or value == "":
+        return "（空白）"
+    if isinstance(value, list):
+        return "、".join(f"{v.get('unit')}（{v.get('city')}）" if isinstance(v, dict) else str(v) for v in value)
+    if isinstance(value, str):
+        return f"「{value}」"
+    return str(value)

@@ -1,0 +1,221 @@
+"""The rules of a proposal document: the one set for the loader and for every change made in the
+dashboard (edits, new proposals, carried rows of a new cycle), and the packet order."""
+
+import re
+from dataclasses import dataclass
+
+from dashboard.domain import cycles, vocab
+from dashboard.domain.problems import Problem
+from dashboard.domain.records import Record, shorten
+from dashboard.domain.text import check_yaml_text
+from dashboard.store.models import Proposal, ProposalCity, ProposalLead, ProposalType
+
+ID_PATTERN = re.compile(r"^[0-9]{3}-[A-Z]?[0-9]{2}$")
+PROPOSAL_KEYS = (
+    "id",
+    "year",
+    "track",
+    "item_no",
+    "previous",
+    "group",
+    "subgroup",
+    "title",
+    "card_title",
+    "card_unit",
+    "lead_units",
+    "types",
+    "cities_scope",
+    "cities",
+    "description",
+    "approach",
+    "benefits",
+    "contact",
+    "central_ministry",
+    "progress",
+    "tracking_status",
+    "tracking_reason",
+    "tracking_basis",
+    "progress_status",
+    "progress_basis",
+    "notes",
+)
+LEADS = "lead_units"  # the list field of a proposal's lead units; Problem.part of their problems
+LEAD_KEYS = ("unit", "city")
+
+
+@dataclass
+class ProposalRows:
+    """One proposal document validated into its rows."""
+
+    proposal: Proposal
+    leads: list[ProposalLead]
+    types: list[ProposalType]
+    cities: list[ProposalCity]
+
+
+def proposal_record(data: dict, file: str, label: str, problems: list[Problem]) -> Record:
+    """The checks of a proposal document as a whole: texts a store can hold, no unknown keys."""
+    check_yaml_text(data, file, label, problems)
+    r = Record(data, file, label, problems)
+    r.only(PROPOSAL_KEYS)
+    return r
+
+
+def lead_label(position: int) -> str:
+    """How the clerk counts a lead unit: 提案單位第 2 筆."""
+    return f"提案單位第 {position} 筆"
+
+
+def proposal_rows(
+    data: dict, *, file: str, problems: list[Problem], city_by_name: dict, groups: dict, record: Record | None = None
+) -> ProposalRows | None:
+    """Validate one proposal document (a data/proposals file, or a proposal after an edit): the
+    one set of rules for the loader and for every change made in the dashboard. Problems are added
+    to `problems`; None when the proposal row itself cannot be made. `record`, when given, is the
+    document's proposal_record (the loader checks the file's id with it first)."""
+    r = record or proposal_record(data, file, f"提案 {shorten(data.get('id'))}", problems)
+    pid = r.text("id")
+    proposal = _proposal(r, pid, groups) if pid else None
+    if proposal is None:
+        return None
+    rows = ProposalRows(proposal, [], [], [])
+    for position, lead in r.records("lead_units", "提案單位（city 與 unit）"):
+        lr = Record(lead, file, f"{r.label} {lead_label(position)}", problems, LEADS, position)
+        lr.only(LEAD_KEYS)
+        city = lr.choice("city", city_by_name, "縣市")
+        unit = lr.text("unit")
+        if city and unit:
+            rows.leads.append(ProposalLead(proposal_id=pid, position=position, unit=unit, city_code=city_by_name[city]))
+    for kind in r.texts("types", required=proposal.cities_scope is not None):
+        if kind not in vocab.PROPOSAL_TYPES:
+            r.problem("types", f"未知的提案類型「{kind}」；可用：{'、'.join(vocab.PROPOSAL_TYPES)}")
+        else:
+            rows.types.append(ProposalType(proposal_id=pid, type=kind))
+    cities = r.texts("cities", required=proposal.cities_scope is not None)
+    for name in cities:
+        if name not in city_by_name:
+            r.problem("cities", f"未知的縣市「{name}」；請用正式名稱，例如「臺北市」")
+        else:
+            rows.cities.append(ProposalCity(proposal_id=pid, city_code=city_by_name[name]))
+    if proposal.cities_scope == vocab.ALL_CITIES and set(cities) != set(city_by_name):
+        r.problem("cities", "合作縣市勾選「北臺八縣市」時，應列出全部八縣市")
+    if proposal.cities_scope == vocab.SOME_CITIES and len(set(cities)) >= len(city_by_name):
+        r.problem("cities", "勾選「部分縣市」時，不應列出全部八縣市")
+    return rows
+
+
+def _proposal(r: Record, pid: str, groups: dict) -> Proposal | None:
+    top = {g: v.name for g, v in groups.items() if not v.parent_id}
+    group = r.choice("group", top, "組別", labels=top)
+    subgroup = r.text("subgroup", False)
+    if subgroup is not None:
+        if subgroup not in groups:
+            r.problem("subgroup", f"未知的分組「{subgroup}」")
+            subgroup = None
+        elif groups[subgroup].parent_id != group:
+            r.problem("subgroup", f"分組「{subgroup}」不屬於組別「{group}」")
+    scope = r.choice("cities_scope", list(vocab.CITY_SCOPES), "合作縣市範圍", required=False)
+    progress = r.text("progress", False)
+    reason = r.text("tracking_reason", False)
+    basis = r.text("progress_basis")
+    if basis and basis not in (progress or "") + (reason or ""):
+        r.problem("progress_basis", "依據句須逐字出現在「progress」或「tracking_reason」中")
+    track = r.choice("track", list(vocab.TRACKS), "類別")
+    year = r.integer("year", minimum=100)
+    if track == vocab.CENTRAL and not r.text("central_ministry", False):
+        r.problem("central_ministry", "請求中央協助的提案須填對應中央部會")
+    previous = r.text("previous", False)
+    if previous is not None and not ID_PATTERN.match(previous):
+        r.problem("previous", f"提案編號「{shorten(previous)}」格式應如 112-J01 或 111-01")
+    elif previous is not None and previous == pid:
+        r.problem("previous", "不可延續自己")
+    fields = dict(
+        id=pid,
+        year=year,
+        track=track,
+        item_no=r.integer("item_no", minimum=1),
+        sort_order=0,
+        previous_id=previous,
+        group_id=group,
+        subgroup_id=subgroup,
+        title=r.text("title"),
+        card_title=r.text("card_title", False),
+        card_unit=r.text("card_unit", False),
+        cities_scope=scope,
+        description=r.text("description", False),
+        approach=r.text("approach", False),
+        benefits=r.text("benefits", False),
+        contact=r.text("contact", False),
+        central_ministry=r.text("central_ministry", False),
+        progress=progress,
+        tracking_status=r.choice("tracking_status", vocab.TRACKING_STATUSES, "列管狀態"),
+        tracking_reason=reason,
+        tracking_basis=r.text("tracking_basis"),
+        progress_status=r.choice("progress_status", vocab.PROGRESS_STATUSES, "進度狀態"),
+        progress_basis=basis,
+        notes=r.text("notes", False),
+    )
+    required = (
+        "year",
+        "track",
+        "item_no",
+        "group_id",
+        "title",
+        "tracking_status",
+        "tracking_basis",
+        "progress_status",
+        "progress_basis",
+    )
+    if any(fields[name] is None for name in required):
+        return None
+    return Proposal(**fields)
+
+
+def packet_key(proposal: Proposal) -> tuple:
+    """Packet order, cycle by cycle: the carried-over proposals (111-01…, de-list table then keep
+    table), then the year's central, then its joint proposals."""
+    track_rank = {t: i for i, t in enumerate(vocab.TRACKS)}
+    return (
+        cycles.cycle_of(year=proposal.year, track=proposal.track),
+        track_rank.get(proposal.track, len(track_rank)),
+        proposal.id,
+    )
+
+
+def sort_proposals(proposals: list[Proposal]) -> None:
+    proposals.sort(key=packet_key)
+    for order, p in enumerate(proposals, start=1):
+        p.sort_order = order
+
+
+def check_lineage(proposals: list[Proposal], files: dict[str, str], problems: list[Problem]) -> None:
+    """`previous` names a proposal of the cycle before, and each proposal is continued at most once."""
+    by_id = {p.id: p for p in proposals}
+    continued: dict[str, str] = {}
+    for p in proposals:
+        if p.previous_id is None:
+            continue
+        label, before = f"提案 {p.id}", by_id.get(p.previous_id)
+        if p.previous_id not in files:
+            problems.append(
+                Problem(
+                    files[p.id], label, "previous", f"未知的提案編號「{p.previous_id}」；請對照 proposals/ 資料夾的檔名"
+                )
+            )
+        elif p.track != vocab.CARRIED:
+            problems.append(Problem(files[p.id], label, "previous", "只有列管案（track: carried）延續前一年度的提案"))
+        elif before is not None and cycles.cycle_of(year=before.year, track=before.track) != p.year:
+            problems.append(
+                Problem(files[p.id], label, "previous", f"{p.previous_id} 不是 {p.year} 年度的提案，{p.id} 不能延續它")
+            )
+        elif p.previous_id in continued:
+            problems.append(
+                Problem(
+                    files[p.id],
+                    label,
+                    "previous",
+                    f"{p.previous_id} 已由 {continued[p.previous_id]} 延續，一案只能延續一次",
+                )
+            )
+        else:
+            continued[p.previous_id] = p.id
