@@ -11,7 +11,18 @@ belongs to, and links the proposal it continues and the one it continued as (Pro
 import streamlit as st
 
 from dashboard.domain import frames, lookup
-from pages.shared import auth_form, cached, card_history, edit_form, list_filter, page_list, styling, url, year_choice
+from pages.shared import (
+    auth_form,
+    cached,
+    card_history,
+    edit_form,
+    list_filter,
+    page_list,
+    run_context,
+    styling,
+    url,
+    year_choice,
+)
 from pages.shared.card_view import card_view, filtered_ids
 
 CARD_CSS = """
@@ -92,16 +103,16 @@ def lineage_links(card) -> None:
 
 
 def render() -> None:
-    version = cached.version()
+    run = run_context.get()
+    version = run.version
     styling.style()
     cycle = year_choice.chosen_year(version)
     frame = cached.proposals(version, cycle)
     st.markdown(CARD_CSS, unsafe_allow_html=True)
     raw_id = st.query_params.get("id")
     params = list_filter.list_params_of_card()
-    sign_in = auth_form.settings()
     with st.sidebar:
-        auth_form.sign_in_panel(config=sign_in)
+        auth_form.sign_in_panel(run)
 
     if not raw_id:
         st.title("提案單")
@@ -158,10 +169,9 @@ def render() -> None:
     st.markdown(markup, unsafe_allow_html=True)
     # Not printed: the form, the history table and the revert are for the screen.
     with st.container(key="card-edit"):
-        actor = auth_form.current_actor(sign_in)
-        edit_form.render(version, cached.card(version, proposal_id), actor, versions)
+        edit_form.render(version, card, run.actor, versions)
         card_history.show(version, proposal_id)
-        edit_form.revert_section(cached.card(version, proposal_id), actor, versions)
+        edit_form.revert_section(card, run.actor, versions)
 
 
 if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard.domain import lookup
 from dashboard.domain.dates import roc_date
-from pages.shared import cached, page_list, styling, tables, url, year_choice
+from pages.shared import cached, page_list, run_context, styling, tables, url, year_choice
 from pages.shared.groups_view import ALL_YEARS, group_view, overview_view, year_rows
 
 GROUP_COLUMNS = {
@@ -49,7 +49,7 @@ def resolve_year(raw: str | None, years: list[str]) -> str | None:
 
 
 def render() -> None:
-    version = cached.version()
+    version = run_context.get().version
     styling.style()
     cycle = year_choice.chosen_year(version)
     all_groups = cached.groups(version)

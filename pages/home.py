@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard.domain import frames, vocab
 from dashboard.domain.dates import roc_date
-from pages.shared import cached, page_list, styling, tables, url, year_choice
+from pages.shared import cached, page_list, run_context, styling, tables, url, year_choice
 from pages.shared.home_view import city_view, home_view, status_figure, yearly_table
 
 AXIS_LABELS = {"progress_status": "進度狀態", "tracking_status": "列管狀態"}
@@ -22,7 +22,7 @@ AID_COLUMNS = {
 
 
 def render() -> None:
-    version = cached.version()
+    version = run_context.get().version
     styling.style()
     cycle = year_choice.chosen_year(version)
     head = cached.headline(version, cycle)

@@ -12,7 +12,18 @@ import streamlit as st
 
 from dashboard.domain import agenda, dates, lookup, meeting
 from dashboard.domain.dates import roc_date
-from pages.shared import auth_form, cached, decision_form, minutes_form, page_list, presenter, styling, url, year_choice
+from pages.shared import (
+    auth_form,
+    cached,
+    decision_form,
+    minutes_form,
+    page_list,
+    presenter,
+    run_context,
+    styling,
+    url,
+    year_choice,
+)
 from pages.shared.meeting_view import PageView, agenda_frame, clock_state, page_view
 
 NO_MEETING = "資料庫中沒有會議資料：請確認 data/meeting.yaml 後執行 `python -m dashboard load`。"
@@ -67,7 +78,8 @@ def live_agenda(view: PageView) -> None:
 
 
 def render() -> None:
-    version = cached.version()
+    run = run_context.get()
+    version = run.version
     styling.style()
     cycle = year_choice.chosen_year(version)
     data, notice = meeting_of_year(version, cycle)
@@ -75,17 +87,16 @@ def render() -> None:
         if data is None:
             st.warning(notice)
         else:
-            presenter.render(data)
+            presenter.render(data, run)
         return
     if data is None:
         st.title("副首長會議")
         st.warning(notice, icon=":material/event_busy:")
         return
     view = page_view(version, data.year)
-    sign_in = auth_form.settings()
-    user = auth_form.current_user(sign_in)
+    user = run.user
     with st.sidebar:
-        auth_form.sign_in_panel(config=sign_in)
+        auth_form.sign_in_panel(run)
 
     st.markdown(view.header, unsafe_allow_html=True)
     if notice:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.domain import dates, worklist
-from pages.shared import cached, lead_pages, page_list, styling, tables, year_choice
+from pages.shared import cached, lead_pages, page_list, run_context, styling, tables, year_choice
 from pages.shared.list_filter import card_url
 
 COLUMNS = {  # what a lead looks for first (stale, progress, last update) before the narrow screen cuts off
@@ -40,15 +40,14 @@ def table(items: list[worklist.WorkItem]) -> pd.DataFrame:
 
 def render() -> None:
     styling.style()
-    version = cached.version()
+    version = run_context.get().version
     cycle = year_choice.chosen_year(version)
     st.title("我的提案")
     actor = lead_pages.signed_in("檢視自己負責的提案", key="mine-sign-in")
     if actor is None:
         return
     today = dates.now_taipei().date()
-    with cached.session() as s:
-        items = worklist.work_list(s, actor=actor, today=today)
+    items = cached.work_list(version, actor, today)
     in_year = set(cached.proposals(version, cycle)["id"])
     items = [i for i in items if i.id in in_year]
     stale = [i for i in items if i.stale]

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.domain import editing, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.store.models import Proposal
-from pages.shared import cached, lead_pages, page_list, styling, url, year_choice
+from pages.shared import cached, lead_pages, page_list, run_context, styling, url, year_choice
 
 # The form's labels of the fields a problem can name (the loader's keys, and a lead unit's).
 FIELD_LABELS = {
@@ -156,7 +156,7 @@ def form(actor: Actor, version: tuple, cycle: int | None = None) -> None:
     }
     try:
         with cached.session() as s:
-            created = editing.create(s, actor=actor, document=document, reason=reason)
+            created = editing.create(s, actor=run_context.writer(), document=document, reason=reason)
     except editing.EditError as error:
         st.error(
             "未新增，請修正以下欄位（已填的內容都保留在表單中）：\n\n"
@@ -174,7 +174,7 @@ def form(actor: Actor, version: tuple, cycle: int | None = None) -> None:
 
 def render() -> None:
     styling.style()
-    version = cached.version()
+    version = run_context.get().version
     cycle = year_choice.chosen_year(version)  # a new proposal of the year shown
     st.title("新增提案")
     actor = lead_pages.signed_in("新增提案", key="new-sign-in")

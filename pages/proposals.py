@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.documents import export
 from dashboard.domain import lookup
-from pages.shared import cached, keyboard, list_filter, page_list, styling, tables, url, year_choice
+from pages.shared import cached, keyboard, list_filter, page_list, run_context, styling, tables, url, year_choice
 from pages.shared.proposals_view import filtered, list_view
 
 LIST_ORDER = ["url", "title", "tracking_status", "progress_status", "resolution", "lead", "group", "track"]
@@ -109,7 +109,7 @@ def clear_filters() -> None:
 
 
 def render() -> None:
-    version = cached.version()
+    version = run_context.get().version
     styling.style()
     cycle = year_choice.chosen_year(version)
     frame = cached.proposals(version, cycle)

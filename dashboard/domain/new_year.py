@@ -111,6 +111,25 @@ def outcomes(session: Session, cycle: int) -> list[tuple[Proposal, Outcome]]:
     return [(p, outcome(p, decided.get(p.id))) for p in proposals]
 
 
+@dataclass(frozen=True)
+class Outlook:
+    """What starting the next cycle would do now (what the 開始新年度 page previews)."""
+
+    current: int  # the cycle of the latest meeting
+    year: int  # the one to start: current + 1
+    last_meeting: Meeting
+    outcomes: list[tuple[Proposal, Outcome]]  # every proposal of `current`, packet order
+
+
+def outlook(session: Session) -> Outlook | None:
+    """What starting the next cycle would do now; None for a store without a meeting."""
+    last = meeting.latest_meeting(session)
+    if last is None:
+        return None
+    current = meeting.meeting_year(last)
+    return Outlook(current, current + 1, last, outcomes(session, current))
+
+
 def carried_id(previous: int, number: int) -> str:
     """The id of the `number`-th row carried out of cycle `previous` (112-01, 112-02, …), as the
     packet numbers the year before's tracked proposals."""

@@ -1,15 +1,17 @@
 """Store reads as pages use them: one engine per server, and reads cached per store version."""
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from dashboard.datafiles import build as builder
 from dashboard.domain import cycles as store_cycles
-from dashboard.domain import editing, meeting, meeting_record, queries
+from dashboard.domain import editing, meeting, meeting_record, new_year, queries, worklist
+from dashboard.domain.permissions import Actor
 from dashboard.store.db import make_engine
-from dashboard.store.models import Proposal
 
 
 @st.cache_resource(show_spinner="正在準備資料庫…")
@@ -60,7 +62,7 @@ def _store_lists(version_key: tuple) -> dict:
             "groups": queries.groups(s),
             "cities": queries.cities(s),
             "cycles": store_cycles.cycles(s),
-            "ids": set(s.exec(select(Proposal.id))),
+            "ids": queries.proposal_ids(s),
         }
 
 
@@ -152,3 +154,38 @@ def meeting_record_view(version_key: tuple, meeting_id: str) -> tuple:
             meeting_record.attendance_lines(s, record),
             len(meeting_record.history(s, meeting_id=meeting_id)),
         )
+
+
+# --- reads of single pages, per store version ---------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def new_year_outlook(version_key: tuple) -> new_year.Outlook | None:
+    """What starting the next cycle would do now (the 開始新年度 page's preview)."""
+    with session() as s:
+        return new_year.outlook(s)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def social_training(version_key: tuple, cycle: int | None = None) -> pd.DataFrame:
+    """Cycle `cycle`'s social-worker training between cities (the map's second kind of flows)."""
+    with session() as s:
+        return queries.social_worker_training_frame(s, year=_cycle(version_key, cycle))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def proposal_titles(version_key: tuple, proposal_ids: tuple[str, ...]) -> dict[str, str]:
+    """id -> title of the given proposals that exist (of any cycle)."""
+    with session() as s:
+        return queries.proposal_titles(s, proposal_ids)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _work_list(version_key: tuple, name: str, role: str, groups: tuple[str, ...], today: date) -> list:
+    with session() as s:
+        return worklist.work_list(s, actor=Actor(name=name, role=role, groups=frozenset(groups)), today=today)
+
+
+def work_list(version_key: tuple, actor: Actor, today: date) -> list[worklist.WorkItem]:
+    """The proposals `actor` keeps current (worklist.work_list) as of `today`."""
+    return _work_list(version_key, actor.name, actor.role, tuple(sorted(actor.groups)), today)

@@ -11,8 +11,6 @@ import streamlit as st
 
 from dashboard.charts import figures, maps
 from dashboard.domain import flows as fl
-from dashboard.domain import queries
-from dashboard.store.models import Proposal
 from pages.shared import cached
 
 
@@ -64,19 +62,14 @@ def map_view(
     version_key: tuple, flow_key: str, metric: str, selected: str | None, cycle: int | None = None
 ) -> MapView | None:
     """None when cycle `cycle` reports no such flows."""
-    with cached.session() as s:
-        cities = queries.cities(s)
-        source = (
-            queries.mutual_aid_frame(s, year=cycle)
-            if flow_key == fl.AID.key
-            else queries.social_worker_training_frame(s, year=cycle)
-        )
+    cities = cached.cities(version_key)
+    aid = flow_key == fl.AID.key
+    source = cached.mutual_aid(version_key, cycle) if aid else cached.social_training(version_key, cycle)
     if source.empty:
         return None
-    with cached.session() as s:
-        reported = [s.get(Proposal, pid) for pid in dict.fromkeys(source["proposal_id"])]
-    reported_by = "、".join(f"{p.id} {p.title}" for p in reported if p is not None)
-    flows = fl.aid_flows(source, metric=metric) if flow_key == fl.AID.key else fl.social_flows(source)
+    titles = cached.proposal_titles(version_key, tuple(dict.fromkeys(source["proposal_id"])))
+    reported_by = "、".join(f"{pid} {title}" for pid, title in titles.items())
+    flows = fl.aid_flows(source, metric=metric) if aid else fl.social_flows(source)
     shown = fl.for_city(flows, selected) if selected else flows
     chosen = next((c for c in cities if c.code == selected), None)
     deck = maps.flow_deck(shown, cities, selected=selected, scale_flows=flows)

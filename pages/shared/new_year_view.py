@@ -1,14 +1,13 @@
 """What the 開始新年度 page shows and sends, as plain functions: the preview of the cycle's outcomes
-(dashboard/new_year.outcomes), the form's defaults taken from the last meeting, the values
+(dashboard/domain/new_year.outlook, read through cached.py), the form's defaults taken from the last meeting, the values
 start_year takes, and the lines that report a start. The rules themselves live in dashboard/domain/new_year.py."""
 
 from dataclasses import dataclass
 from datetime import date, time
 
 import pandas as pd
-from sqlmodel import Session, select
 
-from dashboard.domain import meeting, new_year, vocab
+from dashboard.domain import new_year, vocab
 from dashboard.domain.dates import ROC_OFFSET, roc_date, roc_year
 from dashboard.store.models import Meeting, Proposal, WorkGroup
 from pages.shared.list_filter import card_url
@@ -30,19 +29,18 @@ class Preview:
     undecided: list[str]  # ids of the proposals without a decision in force
 
 
-def preview(session: Session) -> Preview | None:
-    """What starting the next cycle would do now; None for a store without a meeting."""
-    last = meeting.latest_meeting(session)
-    if last is None:
+def preview(outlook: new_year.Outlook | None, all_groups: list[WorkGroup]) -> Preview | None:
+    """What starting the next cycle would do now (`outlook`, None for a store without a meeting),
+    laid out for the page; `all_groups` name the groups."""
+    if outlook is None:
         return None
-    current = meeting.meeting_year(last)
-    pairs = new_year.outcomes(session, current)
-    groups = {g.id: g.name for g in session.exec(select(WorkGroup))}
+    current, pairs = outlook.current, outlook.outcomes
+    groups = {g.id: g.name for g in all_groups}
     stays = _frame([(p, o) for p, o in pairs if o.stays], groups)
     stays.insert(0, "new_id", [new_year.carried_id(current, n) for n in range(1, len(stays) + 1)])
     leaves = _frame([(p, o) for p, o in pairs if not o.stays], groups)
     undecided = [p.id for p, o in pairs if o.resolution is None]
-    return Preview(current, current + 1, last, stays, leaves, undecided)
+    return Preview(current, outlook.year, outlook.last_meeting, stays, leaves, undecided)
 
 
 def _frame(pairs: list[tuple[Proposal, new_year.Outcome]], groups: dict[str, str]) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard.domain import agenda, dates, meeting, presenting, vocab
 from dashboard.domain.dates import roc_date
-from pages.shared import auth_form, cached, decision_form, page_list, styling, url
+from pages.shared import auth_form, cached, decision_form, page_list, run_context, styling, url
 
 CLOCK_PARAM = "clock"
 
@@ -96,11 +96,11 @@ def link_params(step: presenting.Step, clock: time | None) -> dict[str, str]:
 # --- the view -------------------------------------------------------------------------------
 
 
-def render(data: meeting.MeetingData) -> None:
-    """The presenter's current step, from the meeting's data (cached.meeting_data)."""
+def render(data: meeting.MeetingData, run: run_context.RunContext) -> None:
+    """The presenter's current step, from the meeting's data (cached.meeting_data), for the page
+    run `run` (who is signed in)."""
     info, sections, decided = data.info, data.sections, data.decided
-    sign_in = auth_form.settings()
-    user = auth_form.current_user(sign_in)
+    user = run.user
     clock, clock_error = url_clock(), clock_problem()
     steps = presenting.presenter_steps(data.info.agenda, data.sections)
     running = agenda.status_at(info.agenda, clock or dates.now_taipei().time()).current
@@ -111,7 +111,7 @@ def render(data: meeting.MeetingData) -> None:
     except presenting.StepNotFound as problem:
         # Say so and offer the way on; the URL keeps what was typed, so nothing is lost.
         st.error(url_value_message(problem.template, problem.value))
-        _footer(None, steps, clock, user, sign_in)
+        _footer(None, steps, clock, run)
         return
     if step is None:
         st.warning("議程資料不完整，無法進入簡報模式。")
@@ -130,7 +130,7 @@ def render(data: meeting.MeetingData) -> None:
         if _after_decisions(info, step.item):
             _decision_summary(data)
     st.divider()
-    _footer(step, steps, clock, user, sign_in)
+    _footer(step, steps, clock, run)
 
 
 def _go(params: dict[str, str]) -> None:
@@ -290,8 +290,7 @@ def _footer(
     step: presenting.Step | None,
     steps: list[presenting.Step],
     clock: time | None,
-    user: str | None,
-    sign_in: auth_form.Settings,
+    run: run_context.RunContext,
 ) -> None:
     """回第一步, the jump list, 離開簡報模式 and the sign-in; `step` is None when the URL named none."""
     clock_param = {CLOCK_PARAM: agenda.format_clock(clock)} if clock else {}
@@ -312,8 +311,8 @@ def _footer(
         on_click=_go,
         args=({**({"item": step.entry.id} if step and step.entry else {}), **clock_param},),
     )
-    with row.expander("祕書處" if user else "祕書處登入", width=320):
-        auth_form.sign_in_panel(key="present-sign-in", config=sign_in)
+    with row.expander("祕書處" if run.user else "祕書處登入", width=320):
+        auth_form.sign_in_panel(run, key="present-sign-in")
 
 
 JUMP_KEY = "present-jump"
