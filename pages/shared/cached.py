@@ -189,3 +189,10 @@ def _work_list(version_key: tuple, name: str, role: str, groups: tuple[str, ...]
 def work_list(version_key: tuple, actor: Actor, today: date) -> list[worklist.WorkItem]:
     """The proposals `actor` keeps current (worklist.work_list) as of `today`."""
     return _work_list(version_key, actor.name, actor.role, tuple(sorted(actor.groups)), today)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def decision_in_force(version_key: tuple, proposal_id: str):
+    """The decision in force on one proposal (None when undecided): a decision changes the version."""
+    with session() as s:
+        return meeting.decisions_in_force(s, proposal_ids=[proposal_id]).get(proposal_id)

@@ -272,10 +272,10 @@ def _proposal_step(step: presenting.Step, user: str | None) -> None:
 
 @st.fragment(run_every=LIVE_EVERY)
 def _live_decision(proposal_id: str) -> None:
-    """The decision in force, read again every few seconds (one proposal's few rows): the
-    secretariat may record it from another window while this screen is shared."""
-    with cached.session() as s:
-        decision_form.current_decision(meeting.decisions_in_force(s, proposal_ids=[proposal_id]).get(proposal_id))
+    """The decision in force, checked again every few seconds: the secretariat may record it from
+    another window while this screen is shared. A decision changes the store's version, which the
+    fragment's own rerun reads (one statement); the page's run has it already."""
+    decision_form.current_decision(cached.decision_in_force(run_context.version(), proposal_id))
 
 
 SHORT_TEXT = 140  # characters of a long text that fit a shared screen beside the form

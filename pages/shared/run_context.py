@@ -61,6 +61,13 @@ def get() -> RunContext:
     return context if isinstance(context, RunContext) else read()
 
 
+def version() -> queries.StoreVersion:
+    """This run's store version; read now outside a page run (a fragment's own rerun), where
+    reading who is signed in as well would cost more than the fragment needs."""
+    context = st.session_state.get(KEY)
+    return context.version if isinstance(context, RunContext) else cached.version()
+
+
 def writer() -> Actor:
     """Who acts, read from the store now: for a write, so that an account disabled or signed out
     since the run began cannot write (the domain's write function checks its role)."""
