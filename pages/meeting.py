@@ -17,7 +17,6 @@ from pages.shared import (
     cached,
     decision_form,
     minutes_form,
-    page_list,
     presenter,
     run_context,
     styling,
@@ -109,12 +108,12 @@ def render() -> None:
     # The link comes first on screen and carries the clock chosen beside it: the widget's value is
     # in session_state before the widget is drawn (set by the URL above, or by the user).
     clock: time | None = st.session_state.get("clock-input")
-    clock_param = {presenter.CLOCK_PARAM: agenda.format_clock(clock)} if clock else {}
-    controls.page_link(
-        page_list.page_path("meeting"),
+    clock_text = agenda.format_clock(clock) if clock else None
+    url.page_link(
+        controls,
+        url.meeting_link(present=True, clock=clock_text, cycle=url.cycle_in_url()),
         label="開啟簡報模式（分享螢幕用，隱藏側欄、放大字體）",
         icon=":material/slideshow:",
-        query_params=url.carry({url.PRESENT_PARAM: "1", **clock_param}),
     )
     controls.time_input(
         "彩排時鐘（空白時為現在的臺北時間）",
@@ -124,7 +123,7 @@ def render() -> None:
         width=360,
         help="輸入如 15:12 的時刻，以該時刻對照議程；網址會帶 ?clock=15:12，可分享給彩排的同仁。",
         on_change=url.widget_to_url,
-        args=("clock-input", presenter.CLOCK_PARAM, None, agenda.format_clock),
+        args=("clock-input", url.CLOCK_PARAM, None, agenda.format_clock),
     )
 
     if clock is None:
@@ -137,13 +136,13 @@ def render() -> None:
     st.markdown(view.decision_heading, unsafe_allow_html=True)
     st.dataframe(view.decision_list, hide_index=True, width="stretch")
 
-    one_proposal(view, user, clock_param)
+    one_proposal(view, user, clock_text)
     minutes_downloads(view.data, user, version)
 
 
-def one_proposal(view: PageView, user: str | None, clock_param: dict[str, str]) -> None:
+def one_proposal(view: PageView, user: str | None, clock: str | None) -> None:
     st.subheader("逐案檢視與記錄")
-    wanted = st.query_params.get("item")
+    wanted = st.query_params.get(url.ITEM_PARAM)
     # 112-j03 is 112-J03; without ?item= the list's first proposal
     chosen = lookup.proposal_id(wanted, view.labels) if wanted else next(iter(view.labels), None)
     if wanted and chosen is None:  # say so, rather than show another proposal
@@ -153,7 +152,7 @@ def one_proposal(view: PageView, user: str | None, clock_param: dict[str, str]) 
             )
         )
     elif chosen and chosen != wanted:
-        st.query_params["item"] = chosen  # one spelling in shared links
+        st.query_params[url.ITEM_PARAM] = chosen  # one spelling in shared links
     url.seed_widget("item-select", chosen)
     st.selectbox(
         "提案",
@@ -163,18 +162,18 @@ def one_proposal(view: PageView, user: str | None, clock_param: dict[str, str]) 
         index=None,
         placeholder="選擇提案（可輸入編號或名稱搜尋）",
         on_change=url.widget_to_url,
-        args=("item-select", "item"),
+        args=("item-select", url.ITEM_PARAM),
     )
     if chosen is None:
         return
     entry = view.entries[chosen]
     with st.container(border=True):
         st.markdown(proposal_markup(entry), unsafe_allow_html=True)
-        st.page_link(
-            page_list.page_path("meeting"),
+        url.page_link(
+            st,
+            url.meeting_link(present=True, item=entry.id, clock=clock, cycle=url.cycle_in_url()),
             label="在簡報模式顯示此案",
             icon=":material/slideshow:",
-            query_params=url.carry({url.PRESENT_PARAM: "1", "item": entry.id, **clock_param}),
         )
         decision_form.current_decision(view.data.decided.get(entry.id))
         if user:

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.domain import editing, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.store.models import Proposal
-from pages.shared import cached, lead_pages, page_list, run_context, styling, url, year_choice
+from pages.shared import cached, lead_pages, run_context, styling, url, year_choice
 
 # The form's labels of the fields a problem can name (the loader's keys, and a lead unit's).
 FIELD_LABELS = {
@@ -183,12 +183,7 @@ def render() -> None:
     created = st.session_state.pop(CREATED_KEY, None)
     if created:
         st.success(f"已新增提案 {created}（第 1 版）。", icon=":material/check_circle:")
-        st.page_link(
-            page_list.page_path("card"),
-            label=f"開啟提案單 {created}",
-            icon=":material/description:",
-            query_params={"id": created},
-        )
+        url.page_link(st, url.card_link(created), label=f"開啟提案單 {created}", icon=":material/description:")
     st.caption(
         "依紙本合作提案單的欄位填寫；編號與項次於送出時依年度與類別自動編定。"
         f"列管狀態預設為「{vocab.TRACKED}」，進度狀態預設為「{vocab.PLANNING}」，之後可在提案單上更新。"

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.domain import new_year
 from dashboard.domain.permissions import Actor, PermissionDenied
-from pages.shared import auth_form, cached, page_list, run_context, styling, url
+from pages.shared import auth_form, cached, run_context, styling, url
 from pages.shared import new_year_view as view
 
 KEY = "new-year"
@@ -54,12 +54,7 @@ def _done() -> bool:
         return False
     line, carried, year = done
     st.success(line, icon=":material/check_circle:")
-    st.page_link(
-        page_list.page_path("home"),
-        label=f"前往{year}年度總覽",
-        icon=":material/dashboard:",
-        query_params={"cycle": str(year)},
-    )
+    url.page_link(st, url.home_link(cycle=year), label=f"前往{year}年度總覽", icon=":material/dashboard:")
     if len(carried):
         with st.expander(f"新建立的 {len(carried)} 案列管案"):
             st.dataframe(carried, hide_index=True, column_config=CARRIED_CONFIG, key=f"{KEY}-carried")

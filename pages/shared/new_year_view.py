@@ -10,7 +10,7 @@ import pandas as pd
 from dashboard.domain import new_year, vocab
 from dashboard.domain.dates import ROC_OFFSET, roc_date, roc_year
 from dashboard.store.models import Meeting, Proposal, WorkGroup
-from pages.shared.list_filter import card_url
+from pages.shared import url
 
 PREVIEW_COLUMNS = ["url", "title", "group", "resolution", "reason"]  # the reason names the tracking status
 TEXT_LABELS = {"chair": "主持人", "chair_org": "主持機關", "venue": "地點", "url": "會議連結"}
@@ -46,7 +46,7 @@ def preview(outlook: new_year.Outlook | None, all_groups: list[WorkGroup]) -> Pr
 def _frame(pairs: list[tuple[Proposal, new_year.Outcome]], groups: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "url": [card_url(p.id) for p, _ in pairs],
+            "url": [url.card_link(p.id).href for p, _ in pairs],
             "title": [p.title for p, _ in pairs],
             "group": [groups.get(p.group_id, p.group_id) for p, _ in pairs],
             "resolution": [o.resolution or vocab.UNDECIDED for _, o in pairs],
@@ -100,5 +100,8 @@ def success_text(result: new_year.YearStarted, day: date) -> str:
 def carried_frame(result: new_year.YearStarted) -> pd.DataFrame:
     """The carried-over rows just created: their new id (a link to the card) and the id they continue."""
     return pd.DataFrame(
-        {"url": [card_url(new) for new, _ in result.carried], "source": [source for _, source in result.carried]}
+        {
+            "url": [url.card_link(new).href for new, _ in result.carried],
+            "source": [source for _, source in result.carried],
+        }
     )
