@@ -56,24 +56,37 @@ def start_run() -> Actor:
         return READER
 
 
+PAGES_KEY = "navigation-pages"  # this tab's st.Page objects, per set of pages listed
+
+
+def pages(listed: tuple[bool, ...]) -> list:
+    """The navigation's st.Page objects, `listed[i]` saying whether PAGES' i-th is listed. Built once
+    per tab and set of listed pages, not on every run: st.Page resolves its file on the disk (a
+    fifth of the entrypoint's run). Not shared between tabs: the navigation marks the object of
+    the page it chose as the one that may run, and two tabs' runs may overlap."""
+    built = st.session_state.setdefault(PAGES_KEY, {})
+    if listed not in built:
+        built[listed] = [
+            st.Page(
+                p.path,
+                title=p.title,
+                icon=p.icon,
+                url_path=p.url_path,
+                default=p.default,
+                visibility="visible" if shown else "hidden",
+            )
+            for p, shown in zip(PAGES.values(), listed)
+        ]
+    return built[listed]
+
+
 st.set_page_config(page_title="北臺合作儀表板", page_icon="🤝", layout="wide")
 presenting = url.is_presenting()  # ?present=1: no sidebar or chrome, for a shared screen
 actor = start_run()
 if presenting:
     actor = READER  # the presenter's screen lists nothing
 navigation = st.navigation(
-    [
-        st.Page(
-            p.path,
-            title=p.title,
-            icon=p.icon,
-            url_path=p.url_path,
-            default=p.default,
-            visibility="visible" if page_list.listed(p, actor) else "hidden",
-        )
-        for p in PAGES.values()
-    ],
-    position="hidden" if presenting else "sidebar",
+    pages(tuple(page_list.listed(p, actor) for p in PAGES.values())), position="hidden" if presenting else "sidebar"
 )
 if presenting:
     presenter.hide_chrome()
