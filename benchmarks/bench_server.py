@@ -59,7 +59,7 @@ CASES = [
     ("presenter step", "meeting", "present=1&step=5"),
 ]
 EMPTY = ("empty app", "", "")
-TARGET_PAGE_RATIO, TARGET_P95_RATIO, TARGET_THROUGHPUT_RATIO, TARGET_REPLICAS = 1.5, 1.5, 0.67, 1.8
+TARGET_PAGE_RATIO, TARGET_P95_RATIO, TARGET_THROUGHPUT_RATIO, TARGET_REPLICAS = 2.0, 2.0, 0.5, 1.8
 
 
 # --- servers ---------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from streamlit.errors import FragmentHandledException  # noqa: E402
 
 from dashboard.domain.permissions import READER, Actor  # noqa: E402
 from dashboard.web import nodelay  # noqa: E402
-from pages.shared import auth_form, page_list, presenter, url  # noqa: E402
+from pages.shared import page_list, presenter, run_context, url  # noqa: E402
 from pages.shared.page_list import PAGES  # noqa: E402
 
 nodelay.enable()  # Streamlit's sockets keep Nagle's algorithm on: ~40 ms per run (dashboard/web/nodelay.py)
@@ -42,11 +42,13 @@ def run_page(page) -> None:
         st.error(PAGE_ERROR, icon="⚠️")
 
 
-def navigation_actor() -> Actor:
-    """Whom the navigation lists pages for. Only a convenience (the pages and data functions check
-    the role), so a store that cannot be read lists the reader's pages and the page says why."""
+def start_run() -> Actor:
+    """Read this run's context (the store's stamp, who is signed in: pages/shared/run_context.py)
+    and return whom the navigation lists pages for. The navigation is only a convenience (the pages
+    and data functions check the role), so a store that cannot be read lists the reader's pages,
+    and the page, reading the context again, says why."""
     try:
-        return auth_form.current_actor()
+        return run_context.start().actor
     except Exception:
         logging.getLogger("dashboard.app").warning(
             "Navigation listed for a reader: the signed-in user is unknown", exc_info=True
@@ -54,23 +56,41 @@ def navigation_actor() -> Actor:
         return READER
 
 
+PAGES_KEY = "navigation-pages"  # this tab's st.Page objects, per set of pages listed
+
+
+def pages(listed: tuple[bool, ...]) -> list:
+    """The navigation's st.Page objects, `listed[i]` saying whether PAGES' i-th is listed. Built once
+    per tab and set of listed pages, not on every run: st.Page resolves its file on the disk (a
+    fifth of the entrypoint's run). Not shared between tabs: the navigation marks the object of
+    the page it chose as the one that may run, and two tabs' runs may overlap."""
+    built = st.session_state.setdefault(PAGES_KEY, {})
+    if listed not in built:
+        built[listed] = [
+            st.Page(
+                p.path,
+                title=p.title,
+                icon=p.icon,
+                url_path=p.url_path,
+                default=p.default,
+                visibility="visible" if shown else "hidden",
+            )
+            for p, shown in zip(PAGES.values(), listed)
+        ]
+    return built[listed]
+
+
 st.set_page_config(page_title="北臺合作儀表板", page_icon="🤝", layout="wide")
 presenting = url.is_presenting()  # ?present=1: no sidebar or chrome, for a shared screen
-actor = READER if presenting else navigation_actor()
+actor = start_run()
+if presenting:
+    actor = READER  # the presenter's screen lists nothing
 navigation = st.navigation(
-    [
-        st.Page(
-            p.path,
-            title=p.title,
-            icon=p.icon,
-            url_path=p.url_path,
-            default=p.default,
-            visibility="visible" if page_list.listed(p, actor) else "hidden",
-        )
-        for p in PAGES.values()
-    ],
-    position="hidden" if presenting else "sidebar",
+    pages(tuple(page_list.listed(p, actor) for p in PAGES.values())), position="hidden" if presenting else "sidebar"
 )
 if presenting:
     presenter.hide_chrome()
-run_page(navigation)
+try:
+    run_page(navigation)
+finally:  # also when the page stops or reruns: the next run reads its own context
+    run_context.end()

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.domain import accounts, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied
 from dashboard.web import auth
-from pages.shared import cached, lead_pages, styling, url
+from pages.shared import cached, lead_pages, run_context, styling, url
 
 ADDED_KEY = "accounts-added"  # what the last action did, shown after the form is cleared
 GENERATION_KEY = "accounts-generation"  # part of the add form's widget keys: a new value clears it
@@ -61,7 +61,13 @@ def add_form(actor: Actor, group_names: dict[str, str]) -> None:
         hashed = auth.hash_password(password) if password else None
         with cached.session() as s:
             accounts.add(
-                s, actor=actor, name=name, role=role, groups=tuple(groups), password_hash=hashed, email=email or None
+                s,
+                actor=run_context.writer(),
+                name=name,
+                role=role,
+                groups=tuple(groups),
+                password_hash=hashed,
+                email=email or None,
             )
     except (accounts.AccountError, PermissionDenied, ValueError) as error:
         st.error(f"未新增：{url.md_text(error)}")
@@ -97,7 +103,7 @@ def disable_form(actor: Actor, views: list[accounts.AccountView]) -> None:
         return
     try:
         with cached.session() as s:
-            accounts.set_disabled(s, actor=actor, name=name, disabled=bool(disable))
+            accounts.set_disabled(s, actor=run_context.writer(), name=name, disabled=bool(disable))
     except (accounts.AccountError, PermissionDenied) as error:
         st.error(url.md_text(error))
         return
@@ -117,7 +123,7 @@ def render() -> None:
     done = st.session_state.pop(ADDED_KEY, None)
     if done:
         st.success(done, icon=":material/check_circle:")
-    stamp = cached.store_stamp()
+    stamp = run_context.get().stamp
     group_names = {g.id: g.name for g in cached.groups(stamp)}
     with cached.session() as s:
         views = accounts.listing(s)

@@ -11,7 +11,17 @@ belongs to, and links the proposal it continues and the one it continued as (Pro
 import streamlit as st
 
 from dashboard.domain import frames, lookup
-from pages.shared import auth_form, cached, card_history, edit_form, list_filter, page_list, styling, url, year_choice
+from pages.shared import (
+    auth_form,
+    cached,
+    card_history,
+    edit_form,
+    list_filter,
+    run_context,
+    styling,
+    url,
+    year_choice,
+)
 from pages.shared.card_view import card_view, filtered_ids
 
 CARD_CSS = """
@@ -88,26 +98,26 @@ def lineage_links(card) -> None:
         return
     row = st.container(horizontal=True, gap="medium")
     for label, target, icon in links:
-        row.page_link(page_list.page_path("card"), label=f"{label} {target}", icon=icon, query_params={"id": target})
+        url.page_link(row, url.card_link(target), label=f"{label} {target}", icon=icon)
 
 
 def render() -> None:
-    stamp = cached.store_stamp()
+    run = run_context.get()
+    stamp = run.stamp
     styling.style()
     cycle = year_choice.chosen_year(stamp)
     frame = cached.proposals(stamp, cycle)
     st.markdown(CARD_CSS, unsafe_allow_html=True)
     raw_id = st.query_params.get("id")
     params = list_filter.list_params_of_card()
-    sign_in = auth_form.settings()
     with st.sidebar:
-        auth_form.sign_in_panel(config=sign_in)
+        auth_form.sign_in_panel(run)
 
     if not raw_id:
         st.title("提案單")
         pick_card(frame)
         st.info("請選擇一個提案，或從提案列表點選一列開啟提案單。")
-        st.page_link(page_list.page_path("proposals"), label="前往提案列表", icon=":material/table_rows:")
+        url.page_link(st, url.list_link(), label="前往提案列表", icon=":material/table_rows:")
         return
 
     proposal_id = lookup.proposal_id(raw_id, sorted(cached.proposal_ids(stamp)))
@@ -115,10 +125,10 @@ def render() -> None:
         st.title("提案單")
         url.unknown_in_url("提案編號", raw_id, "編號格式如 112-J02、112-C01、111-01；請從下方選擇提案。")
         pick_card(frame)
-        st.page_link(page_list.page_path("proposals"), label="回到提案列表", icon=":material/arrow_back:")
+        url.page_link(st, url.list_link(), label="回到提案列表", icon=":material/arrow_back:")
         return
     # 上一案／下一案 link to this same page: the bar would keep the card it was opened on.
-    url.show_in_url(list_filter.card_params(proposal_id, params))
+    url.show_in_url(url.card_link(proposal_id, list_filter=params).query)
     markup = card_view(stamp, proposal_id)
     card = cached.card(stamp, proposal_id)
     own = card.cycle  # previous/next within the proposal's own year, whichever year is chosen
@@ -129,23 +139,21 @@ def render() -> None:
         ids, scope = cached.proposals(stamp, own)["id"].tolist(), "全部提案"
     around = frames.neighbours(ids, current=proposal_id)
     nav = st.columns([1.6, 1.5, 1.5, 2.2], vertical_alignment="center")
-    nav[0].page_link(
-        page_list.page_path("proposals"), label="回到提案列表", icon=":material/arrow_back:", query_params=params
-    )
+    url.page_link(nav[0], url.list_link(params), label="回到提案列表", icon=":material/arrow_back:")
     if around.previous:
-        nav[1].page_link(
-            page_list.page_path("card"),
+        url.page_link(
+            nav[1],
+            url.card_link(around.previous, list_filter=params),
             label=f"上一案 {around.previous}",
             icon=":material/chevron_left:",
-            query_params=list_filter.card_params(around.previous, params),
         )
     if around.next:
-        nav[2].page_link(
-            page_list.page_path("card"),
+        url.page_link(
+            nav[2],
+            url.card_link(around.next, list_filter=params),
             label=f"下一案 {around.next}",
             icon=":material/chevron_right:",
             icon_position="right",
-            query_params=list_filter.card_params(around.next, params),
         )
     nav[3].markdown(
         f'<div class="bt-no-print bt-muted" style="text-align:right">第 {around.position}／{around.total} 案（{scope}）<br>'
@@ -158,10 +166,9 @@ def render() -> None:
     st.markdown(markup, unsafe_allow_html=True)
     # Not printed: the form, the history table and the revert are for the screen.
     with st.container(key="card-edit"):
-        actor = auth_form.current_actor(sign_in)
-        edit_form.render(stamp, cached.card(stamp, proposal_id), actor, versions)
+        edit_form.render(stamp, card, run.actor, versions)
         card_history.show(stamp, proposal_id)
-        edit_form.revert_section(cached.card(stamp, proposal_id), actor, versions)
+        edit_form.revert_section(card, run.actor, versions)
 
 
 if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts

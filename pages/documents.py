@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard.documents import city_summary, minutes
 from dashboard.domain import lookup, vocab
-from pages.shared import cached, styling, url, year_choice
+from pages.shared import cached, run_context, styling, url, year_choice
 from pages.shared.documents_view import CITY, GROUP, bundle_bytes, bundle_info, summary_bytes
 
 KINDS = {GROUP: "議題組", CITY: "縣市"}
@@ -42,7 +42,7 @@ def _kind_changed() -> None:
 
 
 def render() -> None:
-    stamp = cached.store_stamp()
+    stamp = run_context.get().stamp
     styling.style()
     st.title("文件下載")
     year = year_choice.chosen_year(stamp)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard.domain import lookup
 from dashboard.domain.dates import roc_date
-from pages.shared import cached, page_list, styling, tables, url, year_choice
+from pages.shared import cached, run_context, styling, tables, url, year_choice
 from pages.shared.groups_view import ALL_YEARS, group_view, overview_view, year_rows
 
 GROUP_COLUMNS = {
@@ -26,7 +26,7 @@ def pick_group(group_ids: list[str], labels: dict[str, str], current: str | None
 
     def changed():
         chosen = st.session_state["group_pick"]
-        st.query_params.from_dict(url.carry({"group": chosen} if chosen else {}))
+        st.query_params.from_dict(url.group_link(chosen, cycle=url.cycle_in_url()).query)
 
     url.seed_widget("group_pick", current if current in group_ids else None)
     st.selectbox(
@@ -49,7 +49,7 @@ def resolve_year(raw: str | None, years: list[str]) -> str | None:
 
 
 def render() -> None:
-    stamp = cached.store_stamp()
+    stamp = run_context.get().stamp
     styling.style()
     cycle = year_choice.chosen_year(stamp)
     all_groups = cached.groups(stamp)
@@ -74,11 +74,8 @@ def render() -> None:
 
     if group_id is None:
         url.unknown_in_url("議題組", raw_group, "請從上方選單選擇議題組，或回到議題組總覽。")
-        st.page_link(
-            page_list.page_path("groups"),
-            label="回到議題組總覽",
-            icon=":material/arrow_back:",
-            query_params=url.carry(),
+        url.page_link(
+            st, url.group_link(cycle=url.cycle_in_url()), label="回到議題組總覽", icon=":material/arrow_back:"
         )
         return
     view = group_view(stamp, group_id, cycle)
@@ -119,10 +116,10 @@ def render() -> None:
     else:
         tables.show_proposals(table, key="group_proposals")
         list_params = {"group": [view["list_label"]], **({"year": [year]} if year != ALL_YEARS else {})}
-        st.page_link(
-            page_list.page_path("proposals"),
+        url.page_link(
+            st,
+            url.list_link(list_params, cycle=url.cycle_in_url()),
             label=f"在提案列表開啟這 {len(rows)} 案（可篩選、下載 Excel）",
-            query_params=url.carry(list_params),
             icon=":material/table_rows:",
         )
 
@@ -137,9 +134,7 @@ def render() -> None:
                 for d, g, n in zip(view["meetings"]["date"], view["meetings"]["group"], view["meetings"]["name"])
             )
         )
-    st.page_link(
-        page_list.page_path("groups"), label="回到議題組總覽", icon=":material/arrow_back:", query_params=url.carry()
-    )
+    url.page_link(st, url.group_link(cycle=url.cycle_in_url()), label="回到議題組總覽", icon=":material/arrow_back:")
 
 
 if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts

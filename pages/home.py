@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard.domain import frames, vocab
 from dashboard.domain.dates import roc_date
-from pages.shared import cached, page_list, styling, tables, url, year_choice
+from pages.shared import cached, run_context, styling, tables, url, year_choice
 from pages.shared.home_view import city_view, home_view, status_figure, yearly_table
 
 AXIS_LABELS = {"progress_status": "進度狀態", "tracking_status": "列管狀態"}
@@ -22,7 +22,7 @@ AID_COLUMNS = {
 
 
 def render() -> None:
-    stamp = cached.store_stamp()
+    stamp = run_context.get().stamp
     styling.style()
     cycle = year_choice.chosen_year(stamp)
     head = cached.headline(stamp, cycle)
@@ -98,7 +98,7 @@ def render() -> None:
             names = {g.name: g.id for g in view["top_groups"]}
             picked = points[0].get("customdata") or names.get(points[0].get("y"))
             if picked:
-                st.switch_page(page_list.page_path("groups"), query_params=url.carry({"group": picked}))
+                url.switch_to(url.group_link(picked, cycle=url.cycle_in_url()))
         st.caption("點選長條或下方組名，開啟該組頁面。")
         st.markdown(view["group_links"], unsafe_allow_html=True)
 
@@ -147,20 +147,20 @@ def render() -> None:
         f"{head.carried_label}沒有提案單，只知道主辦縣市，無合作縣市資料；參與合作僅計{head.meeting_year}年度提案。"
     )
     tables.show_proposals(cv["table"], key="city_proposals")
-    st.page_link(
-        page_list.page_path("proposals"),
+    url.page_link(
+        st,
+        url.list_link({url.CITY_PARAM: city}, cycle=url.cycle_in_url()),
         label=f"在提案列表開啟{city}的 {cv['rows']} 案（可篩選、下載）",
-        query_params=url.carry({"city": city}),
         icon=":material/table_rows:",
     )
     if cv["aid_period"]:
         st.markdown(f"**跨區救災救護支援（件，{cv['aid_period']}）**")
         st.dataframe(cv["aid_table"], hide_index=True, height="content", column_config=AID_COLUMNS, key="city_aid")
-        st.page_link(
-            page_list.page_path("map"),
+        url.page_link(
+            st,
+            url.map_link(city_code=code, cycle=url.cycle_in_url()),
             label=f"在地圖上查看{city}的跨區支援",
             icon=":material/map:",
-            query_params=url.carry({"city": code}),
         )
     else:
         st.caption(f"{year_choice.year_label(cycle)}尚無跨區救災救護支援資料。")

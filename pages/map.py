@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard.charts import geo, maps
 from dashboard.domain import flows as fl
-from pages.shared import cached, styling, url, year_choice
+from pages.shared import cached, run_context, styling, url, year_choice
 from pages.shared.map_view import heading, map_view
 
 FLOW, METRIC, CITY = "flow", "metric", "city"
@@ -33,7 +33,7 @@ def on_map_select(key: str) -> None:
 
 
 def render() -> None:
-    stamp = cached.store_stamp()
+    stamp = run_context.get().stamp
     styling.style()  # shared styles, among them the wrapping of the segmented controls
     cycle = year_choice.chosen_year(stamp)
     cities = cached.cities(stamp)

@@ -12,7 +12,17 @@ import streamlit as st
 
 from dashboard.domain import agenda, dates, lookup, meeting
 from dashboard.domain.dates import roc_date
-from pages.shared import auth_form, cached, decision_form, minutes_form, page_list, presenter, styling, url, year_choice
+from pages.shared import (
+    auth_form,
+    cached,
+    decision_form,
+    minutes_form,
+    presenter,
+    run_context,
+    styling,
+    url,
+    year_choice,
+)
 from pages.shared.meeting_view import PageView, agenda_frame, clock_state, page_view
 
 NO_MEETING = "資料庫中沒有會議資料：請確認 data/meeting.yaml 後執行 `python -m dashboard load`。"
@@ -69,7 +79,8 @@ def live_agenda(view: PageView) -> None:
 
 
 def render() -> None:
-    stamp = cached.store_stamp()
+    run = run_context.get()
+    stamp = run.stamp
     styling.style()
     cycle = year_choice.chosen_year(stamp)
     data, notice = meeting_of_year(stamp, cycle)
@@ -77,17 +88,16 @@ def render() -> None:
         if data is None:
             st.warning(notice)
         else:
-            presenter.render(data)
+            presenter.render(data, run)
         return
     if data is None:
         st.title("副首長會議")
         st.warning(notice, icon=":material/event_busy:")
         return
     view = page_view(stamp, data.year)
-    sign_in = auth_form.settings()
-    user = auth_form.current_user(sign_in)
+    user = run.user
     with st.sidebar:
-        auth_form.sign_in_panel(config=sign_in)
+        auth_form.sign_in_panel(run)
 
     st.markdown(view.header, unsafe_allow_html=True)
     if notice:
@@ -100,12 +110,12 @@ def render() -> None:
     # The link comes first on screen and carries the clock chosen beside it: the widget's value is
     # in session_state before the widget is drawn (set by the URL above, or by the user).
     clock: time | None = st.session_state.get("clock-input")
-    clock_param = {presenter.CLOCK_PARAM: agenda.format_clock(clock)} if clock else {}
-    controls.page_link(
-        page_list.page_path("meeting"),
+    clock_text = agenda.format_clock(clock) if clock else None
+    url.page_link(
+        controls,
+        url.meeting_link(present=True, clock=clock_text, cycle=url.cycle_in_url()),
         label="開啟簡報模式（分享螢幕用，隱藏側欄、放大字體）",
         icon=":material/slideshow:",
-        query_params=url.carry({url.PRESENT_PARAM: "1", **clock_param}),
     )
     controls.time_input(
         "彩排時鐘（空白時為現在的臺北時間）",
@@ -115,7 +125,7 @@ def render() -> None:
         width=360,
         help="輸入如 15:12 的時刻，以該時刻對照議程；網址會帶 ?clock=15:12，可分享給彩排的同仁。",
         on_change=url.widget_to_url,
-        args=("clock-input", presenter.CLOCK_PARAM, None, agenda.format_clock),
+        args=("clock-input", url.CLOCK_PARAM, None, agenda.format_clock),
     )
 
     if clock is None:
@@ -128,13 +138,13 @@ def render() -> None:
     st.markdown(view.decision_heading, unsafe_allow_html=True)
     st.dataframe(view.decision_list, hide_index=True, width="stretch")
 
-    one_proposal(view, user, clock_param)
+    one_proposal(view, user, clock_text)
     minutes_downloads(view.data, user, stamp)
 
 
-def one_proposal(view: PageView, user: str | None, clock_param: dict[str, str]) -> None:
+def one_proposal(view: PageView, user: str | None, clock: str | None) -> None:
     st.subheader("逐案檢視與記錄")
-    wanted = st.query_params.get("item")
+    wanted = st.query_params.get(url.ITEM_PARAM)
     # 112-j03 is 112-J03; without ?item= the list's first proposal
     chosen = lookup.proposal_id(wanted, view.labels) if wanted else next(iter(view.labels), None)
     if wanted and chosen is None:  # say so, rather than show another proposal
@@ -144,7 +154,7 @@ def one_proposal(view: PageView, user: str | None, clock_param: dict[str, str]) 
             )
         )
     elif chosen and chosen != wanted:
-        st.query_params["item"] = chosen  # one spelling in shared links
+        st.query_params[url.ITEM_PARAM] = chosen  # one spelling in shared links
     url.seed_widget("item-select", chosen)
     st.selectbox(
         "提案",
@@ -154,18 +164,18 @@ def one_proposal(view: PageView, user: str | None, clock_param: dict[str, str]) 
         index=None,
         placeholder="選擇提案（可輸入編號或名稱搜尋）",
         on_change=url.widget_to_url,
-        args=("item-select", "item"),
+        args=("item-select", url.ITEM_PARAM),
     )
     if chosen is None:
         return
     entry = view.entries[chosen]
     with st.container(border=True):
         st.markdown(proposal_markup(entry), unsafe_allow_html=True)
-        st.page_link(
-            page_list.page_path("meeting"),
+        url.page_link(
+            st,
+            url.meeting_link(present=True, item=entry.id, clock=clock, cycle=url.cycle_in_url()),
             label="在簡報模式顯示此案",
             icon=":material/slideshow:",
-            query_params=url.carry({url.PRESENT_PARAM: "1", "item": entry.id, **clock_param}),
         )
         decision_form.current_decision(view.data.decided.get(entry.id))
         if user:

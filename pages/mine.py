@@ -6,8 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.domain import dates, worklist
-from pages.shared import cached, lead_pages, page_list, styling, tables, year_choice
-from pages.shared.list_filter import card_url
+from pages.shared import cached, lead_pages, run_context, styling, tables, url, year_choice
 
 COLUMNS = {  # what a lead looks for first (stale, progress, last update) before the narrow screen cuts off
     "url": tables.LIST_COLUMNS["url"],
@@ -25,7 +24,7 @@ NEVER = "尚無線上更新"
 def table(items: list[worklist.WorkItem]) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "url": [card_url(i.id) for i in items],
+            "url": [url.card_link(i.id).href for i in items],
             "title": [i.title for i in items],
             "group": [i.group for i in items],
             "progress_status": [i.progress_status for i in items],
@@ -40,15 +39,14 @@ def table(items: list[worklist.WorkItem]) -> pd.DataFrame:
 
 def render() -> None:
     styling.style()
-    stamp = cached.store_stamp()
+    stamp = run_context.get().stamp
     cycle = year_choice.chosen_year(stamp)
     st.title("我的提案")
     actor = lead_pages.signed_in("檢視自己負責的提案", key="mine-sign-in")
     if actor is None:
         return
     today = dates.now_taipei().date()
-    with cached.session() as s:
-        items = worklist.work_list(s, actor=actor, today=today)
+    items = cached.work_list(stamp, actor, today)
     in_year = set(cached.proposals(stamp, cycle)["id"])
     items = [i for i in items if i.id in in_year]
     stale = [i for i in items if i.stale]
@@ -59,7 +57,7 @@ def render() -> None:
     )
     bar = st.container(horizontal=True, vertical_alignment="center", gap="medium")
     only_stale = bar.toggle(f"只顯示{worklist.STALE}", key="mine-stale")
-    bar.page_link(page_list.page_path("new"), label="新增提案", icon=":material/note_add:")
+    url.page_link(bar, url.page_of("new"), label="新增提案", icon=":material/note_add:")
     shown = stale if only_stale else items
     if not shown:
         st.success("所有提案本季都已更新。" if items else "您的議題組目前沒有提案。")

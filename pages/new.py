@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.domain import editing, proposal_rules, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.store.models import Proposal
-from pages.shared import cached, lead_pages, page_list, styling, url, year_choice
+from pages.shared import cached, lead_pages, run_context, styling, url, year_choice
 
 # The form's labels of the fields a problem can name (the loader's keys, and a lead unit's).
 FIELD_LABELS = {
@@ -156,7 +156,7 @@ def form(actor: Actor, stamp: tuple, cycle: int | None = None) -> None:
     }
     try:
         with cached.session() as s:
-            created = editing.create(s, actor=actor, document=document, reason=reason)
+            created = editing.create(s, actor=run_context.writer(), document=document, reason=reason)
     except editing.EditError as error:
         st.error(
             "未新增，請修正以下欄位（已填的內容都保留在表單中）：\n\n"
@@ -174,7 +174,7 @@ def form(actor: Actor, stamp: tuple, cycle: int | None = None) -> None:
 
 def render() -> None:
     styling.style()
-    stamp = cached.store_stamp()
+    stamp = run_context.get().stamp
     cycle = year_choice.chosen_year(stamp)  # a new proposal of the year shown
     st.title("新增提案")
     actor = lead_pages.signed_in("新增提案", key="new-sign-in")
@@ -183,12 +183,7 @@ def render() -> None:
     created = st.session_state.pop(CREATED_KEY, None)
     if created:
         st.success(f"已新增提案 {created}（第 1 版）。", icon=":material/check_circle:")
-        st.page_link(
-            page_list.page_path("card"),
-            label=f"開啟提案單 {created}",
-            icon=":material/description:",
-            query_params={"id": created},
-        )
+        url.page_link(st, url.card_link(created), label=f"開啟提案單 {created}", icon=":material/description:")
     st.caption(
         "依紙本合作提案單的欄位填寫；編號與項次於送出時依年度與類別自動編定。"
         f"列管狀態預設為「{vocab.TRACKED}」，進度狀態預設為「{vocab.PLANNING}」，之後可在提案單上更新。"

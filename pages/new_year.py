@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.domain import new_year
 from dashboard.domain.permissions import Actor, PermissionDenied
-from pages.shared import auth_form, cached, page_list, styling, url
+from pages.shared import auth_form, cached, run_context, styling, url
 from pages.shared import new_year_view as view
 
 KEY = "new-year"
@@ -32,8 +32,8 @@ CARRIED_CONFIG = {
 
 def _secretariat() -> Actor | None:
     """The signed-in secretariat, or None after saying the page is theirs (with the sign-in panel)."""
-    config = auth_form.settings()
-    actor = auth_form.current_actor(config)
+    run = run_context.get()
+    actor = run.actor
     if actor.is_secretariat:
         st.caption(f"目前登入：{actor.label}")
         return actor
@@ -42,7 +42,7 @@ def _secretariat() -> Actor | None:
     else:
         st.warning(f"{NOTE}您目前以{actor.label}登入，無法開始新年度。", icon=":material/block:")
     with st.container(width=440):
-        auth_form.sign_in_panel(key=f"{KEY}-sign-in", config=config)
+        auth_form.sign_in_panel(run, key=f"{KEY}-sign-in")
     return None
 
 
@@ -54,12 +54,7 @@ def _done() -> bool:
         return False
     line, carried, year = done
     st.success(line, icon=":material/check_circle:")
-    st.page_link(
-        page_list.page_path("home"),
-        label=f"前往{year}年度總覽",
-        icon=":material/dashboard:",
-        query_params={"cycle": str(year)},
-    )
+    url.page_link(st, url.home_link(cycle=year), label=f"前往{year}年度總覽", icon=":material/dashboard:")
     if len(carried):
         with st.expander(f"新建立的 {len(carried)} 案列管案"):
             st.dataframe(carried, hide_index=True, column_config=CARRIED_CONFIG, key=f"{KEY}-carried")
@@ -113,15 +108,16 @@ def _form(actor: Actor, p: view.Preview) -> None:
         icon=":material/event_repeat:",
         key=f"{k}-start",
         on_click=_start,
-        args=(actor, p.year, k, defaults),
+        args=(p.year, k, defaults),
     )
     refused = st.session_state.pop(REFUSED_KEY, None)
     if refused:
         st.error(refused, icon=":material/block:")
 
 
-def _start(actor: Actor, cycle: int, k: str, defaults: dict[str, str]) -> None:
-    """The button's callback: start `cycle` with the widgets' values; the outcome goes to session_state."""
+def _start(cycle: int, k: str, defaults: dict[str, str]) -> None:
+    """The button's callback: start `cycle` with the widgets' values, as whoever is signed in now
+    (start_year checks the role); the outcome goes to session_state."""
     state = st.session_state
     if not state.get(f"{k}-confirm"):
         state[REFUSED_KEY] = f"請先勾選「{CONFIRM}」；未變更。"
@@ -138,7 +134,7 @@ def _start(actor: Actor, cycle: int, k: str, defaults: dict[str, str]) -> None:
     )
     try:
         with cached.session() as s:
-            result = new_year.start_year(s, actor=actor, **values)
+            result = new_year.start_year(s, actor=run_context.writer(), **values)
     except (new_year.NewYearError, PermissionDenied) as error:
         state[REFUSED_KEY] = f"未開始新年度：{url.md_text(error)}"
         return
@@ -153,8 +149,8 @@ def render() -> None:
         return
     if _done():
         return
-    with cached.session() as s:
-        p = view.preview(s)
+    stamp = run_context.get().stamp
+    p = view.preview(cached.new_year_plan(stamp), cached.groups(stamp))
     if p is None:
         st.info("資料庫沒有任何會議，無法開始新年度；請先載入 data/。")
         return

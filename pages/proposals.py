@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.documents import export
 from dashboard.domain import lookup
-from pages.shared import cached, keyboard, list_filter, page_list, styling, tables, url, year_choice
+from pages.shared import cached, keyboard, list_filter, run_context, styling, tables, url, year_choice
 from pages.shared.proposals_view import filtered, list_view
 
 LIST_ORDER = ["url", "title", "tracking_status", "progress_status", "resolution", "lead", "group", "track"]
@@ -109,7 +109,7 @@ def clear_filters() -> None:
 
 
 def render() -> None:
-    stamp = cached.store_stamp()
+    stamp = run_context.get().stamp
     styling.style()
     cycle = year_choice.chosen_year(stamp)
     frame = cached.proposals(stamp, cycle)
@@ -186,7 +186,7 @@ def render() -> None:
 
     opened = keyboard.enter_on_row(key="list_enter", table_key="table")  # Enter on a focused row opens its card
     if opened in ids:
-        st.switch_page(page_list.page_path("card"), query_params=list_filter.card_params(opened, params))
+        url.switch_to(url.card_link(opened, list_filter=params))
     event = st.dataframe(
         table,
         hide_index=True,
@@ -199,7 +199,7 @@ def render() -> None:
     )
     selected = event.selection.rows if event and event.selection else []
     if selected:
-        st.switch_page(page_list.page_path("card"), query_params=list_filter.card_params(ids[selected[0]], params))
+        url.switch_to(url.card_link(ids[selected[0]], list_filter=params))
 
 
 if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts

@@ -9,10 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.documents import sheet_import, update_sheet
-from dashboard.domain import queries
 from dashboard.domain.permissions import Actor, PermissionDenied
 from dashboard.store.models import WorkGroup
-from pages.shared import cached, lead_pages, styling, year_choice
+from pages.shared import cached, lead_pages, run_context, styling, year_choice
 
 ALL = ""  # the secretariat's choice of every group
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,17 +43,14 @@ def read_once(name: str, data: bytes) -> sheet_import.Upload:
     return kept[1]
 
 
-def _workbook(cycle: int, group_id: str) -> bytes:
+def _workbook(cycle: int, group: WorkGroup | None) -> bytes:
     with cached.session() as s:
-        return update_sheet.workbook(
-            s, scope=update_sheet.Scope(cycle, queries.group(s, group_id) if group_id else None)
-        )
+        return update_sheet.workbook(s, scope=update_sheet.Scope(cycle, group))
 
 
-def _download(actor: Actor, cycle: int | None) -> None:
+def _download(actor: Actor, stamp: tuple, cycle: int | None) -> None:
     st.subheader("1. 下載更新試算表")
-    with cached.session() as s:
-        groups = queries.groups(s)
+    groups = cached.groups(stamp)
     choices = group_choices(groups, actor)
     if not choices or cycle is None:
         st.info("您的帳號沒有負責的議題組，無法下載更新試算表；請洽祕書處。")
@@ -64,7 +60,7 @@ def _download(actor: Actor, cycle: int | None) -> None:
     scope = f"{choices[group_id]}-{cycle}年度"
     row.download_button(
         "下載試算表（.xlsx）",
-        data=lambda: _workbook(cycle, group_id),
+        data=lambda: _workbook(cycle, next((g for g in groups if g.id == group_id), None)),
         on_click="ignore",
         file_name=f"提案更新-{scope}.xlsx",
         mime=XLSX_MIME,
@@ -130,7 +126,7 @@ def _upload(actor: Actor) -> None:
 def _apply(actor: Actor, plan: sheet_import.Plan, gen: int) -> None:
     try:
         with cached.session() as s:
-            versions = sheet_import.apply(s, actor=actor, plan=plan)
+            versions = sheet_import.apply(s, actor=run_context.writer(), plan=plan)
     except (sheet_import.SheetRefused, PermissionDenied) as error:
         st.error(str(error), icon=":material/block:")
         return
@@ -143,7 +139,7 @@ def _apply(actor: Actor, plan: sheet_import.Plan, gen: int) -> None:
 
 
 def render() -> None:
-    stamp = cached.store_stamp()
+    stamp = run_context.get().stamp
     styling.style()
     st.title("試算表更新")
     actor = lead_pages.signed_in("以試算表更新提案", key="sheet-sign-in")
@@ -153,7 +149,7 @@ def render() -> None:
         "下載議題組的更新試算表，在 Excel 或 LibreOffice 填寫後上傳：先列出每一項變更（原值 → 新值），"
         "確認後才套用，每案成為一個新版本；有任何問題時全部不套用。"
     )
-    _download(actor, year_choice.chosen_year(stamp))
+    _download(actor, stamp, year_choice.chosen_year(stamp))
     _upload(actor)
 
 

@@ -139,3 +139,20 @@ def test_disabling_an_account_or_changing_its_password_in_the_store_ends_its_ses
         assert sessions.resolve(writable_engine, second, users(), clock=clock) is None
         accounts.set_disabled(s, actor=OPERATOR, name="窗口甲", disabled=False)
         assert sessions.resolve(writable_engine, first, users(), clock=clock) is None  # re-enabling needs a new sign-in
+
+
+def test_a_page_run_reads_the_token_with_its_account_and_groups_in_one_go(writable_engine, clock):
+    """holder(): what resolve() says, with the store's account as it is now (role, groups), so that
+    a page run learns who is signed in from one statement; a secrets.toml user has no account."""
+    schema.upgrade(writable_engine)
+    with Session(writable_engine) as s:
+        accounts.add(s, actor=OPERATOR, name="交通窗口", role=vocab.LEAD, groups=("transport",), password_hash=HASH)
+        lead = sessions.issue(writable_engine, "交通窗口", HASH, clock=clock)
+        held = sessions.holder(writable_engine, lead, {}, clock=clock)
+        assert held.name == "交通窗口" and held.account.actor.groups == {"transport"}
+        assert held.account.actor.role == vocab.LEAD
+        from_file = sessions.issue(writable_engine, "祕書甲", HASH, clock=clock)
+        assert sessions.holder(writable_engine, from_file, USERS, clock=clock) == sessions.Holder("祕書甲", None)
+        accounts.set_password(s, actor=OPERATOR, name="交通窗口", password_hash=auth.hash_password("new", rounds=4))
+        assert sessions.holder(writable_engine, lead, {}, clock=clock) is None
+        assert sessions.resolve(writable_engine, lead, {"交通窗口": HASH}, clock=clock) is None, "ended for good"

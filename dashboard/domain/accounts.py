@@ -2,9 +2,12 @@
 (in the app or through the CLI as the operator); never deleted, only disabled."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from dashboard.domain import vocab
@@ -107,13 +110,80 @@ def actor_for_email(session: Session, email: str) -> Actor | None:
     return None if account is None or account.disabled else actor_for(session, account.name)
 
 
+# Enabled accounts that sign in with a password (those the password form checks against).
+SIGNS_IN_WITH_PASSWORD = (Account.disabled == False) & Account.password_hash.is_not(None)  # noqa: E712
+
+
 def password_hashes(session: Session) -> dict[str, str]:
     """name -> bcrypt hash of the enabled accounts that sign in with a password."""
+    return {a.name: a.password_hash for a in session.exec(select(Account).where(SIGNS_IN_WITH_PASSWORD))}
+
+
+# --- who is signed in, read on every page run ----------------------------------------------------
+# A page run reads its signed-in account once, in one statement (account and its groups joined),
+# so that a disabled account stops acting at its next run without costing a run several queries.
+
+
+@dataclass(frozen=True)
+class Standing:
+    """An account as a page run reads it: enough to check a sign-in session and to act."""
+
+    name: str
+    role: str
+    disabled: bool
+    password_hash: str | None
+    email: str | None
+    groups: frozenset[str]
+
+    @property
+    def actor(self) -> Actor | None:
+        """Who the account acts as; None once it is disabled."""
+        return None if self.disabled else Actor(name=self.name, role=self.role, groups=self.groups)
+
+
+# The columns standings() reads, last in a row: one row per group of the account (or one with none).
+STANDING_COLUMNS = (Account.name, Account.role, Account.disabled, Account.password_hash, Account.email)
+STANDING_GROUP = AccountGroup.group_id
+
+
+def with_groups(joined):
+    """`joined` (a selectable holding `account`) outer-joined with the account's groups."""
+    return joined.outerjoin(AccountGroup, AccountGroup.account == Account.name)
+
+
+def standings(rows: Iterable) -> dict[str, Standing]:
+    """name -> Standing from rows ending in STANDING_COLUMNS and STANDING_GROUP; rows without an
+    account (an outer join that found none) are left out."""
+    found: dict[str, tuple] = {}
+    groups: dict[str, set[str]] = {}
+    width = len(STANDING_COLUMNS) + 1
+    for row in rows:
+        *fields, group = tuple(row)[-width:]
+        if fields[0] is None:
+            continue
+        found.setdefault(fields[0], fields)
+        groups.setdefault(fields[0], set()).update([group] if group else [])
     return {
-        a.name: a.password_hash
-        for a in session.exec(select(Account).where(Account.disabled == False))  # noqa: E712
-        if a.password_hash
+        name: Standing(name, role, bool(disabled), password_hash, email, frozenset(groups[name]))
+        for name, (_, role, disabled, password_hash, email) in found.items()
     }
+
+
+_STANDINGS = sa_select(*STANDING_COLUMNS, STANDING_GROUP).select_from(with_groups(Account.__table__))
+
+
+def standing(connection: Connection, name: str) -> Standing | None:
+    """The account called `name` as it is now (None when the store has none), in one statement."""
+    name = (name or "").strip()
+    return standings(connection.execute(_STANDINGS.where(Account.name == name))).get(name)
+
+
+def standing_by_email(connection: Connection, email: str) -> Standing | None:
+    """The account an OIDC sign-in with this e-mail address maps to (matched case-folded), as it is
+    now, in one statement; None when no account has that address."""
+    folded = (email or "").strip().casefold()
+    found = standings(connection.execute(_STANDINGS.where(Account.email.is_not(None))))
+    return next((s for s in found.values() if s.email.casefold() == folded), None)
 
 
 def _existing(session: Session, name: str) -> Account:

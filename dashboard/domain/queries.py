@@ -9,6 +9,7 @@ decision list and the decisions in force) in dashboard/domain/meeting.py.
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 import pandas as pd
 from sqlalchemy import func
@@ -16,9 +17,10 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
-from dashboard.domain import cycles, frames, meeting, vocab
+from dashboard.domain import accounts, cycles, frames, meeting, vocab
 from dashboard.domain.dates import roc_year
 from dashboard.store.models import (
+    Account,
     City,
     Decision,
     GroupMeeting,
@@ -59,26 +61,43 @@ PROPOSAL_COLUMNS = [
 ]
 
 
-def store_stamp(session: Session) -> tuple:
+class StoreStamp(NamedTuple):
+    """What store_stamp returns: a tuple (a cache key) whose parts have names."""
+
+    build: int  # the latest (re)build of the curated tables
+    last_decision: int  # the highest id of each append-only table
+    last_record: int
+    last_proposal_version: int
+    decisions: int  # the rows of each append-only table
+    records: int
+    proposal_versions: int
+    # Enabled accounts that sign in with a password: whether pages offer the password form. Part
+    # of the version so that a page run learns it in the same round trip; accounts change rarely.
+    password_accounts: int
+
+
+def store_stamp(session: Session) -> StoreStamp:
     """Changes whenever the store's content changes; use it as a cache key."""
     return connection_stamp(session.connection())
 
 
-# One round trip, no ORM: pages ask for the stamp on every script run. Rebuilds, decisions,
-# meeting records and proposal versions (every edit of a proposal adds one) are append-only. Counts as well as the highest ids: on PostgreSQL ids are handed
-# out at insert but become visible at commit, so a row with a lower id can appear after a higher one
-# (two sessions, or two replicas, saving at once); the highest id would not change then, the count does.
+# One round trip, no ORM: pages ask for the version on every script run. Rebuilds, decisions,
+# meeting records and proposal versions (every edit of a proposal adds one) are append-only. Counts
+# as well as the highest ids: on PostgreSQL ids are handed out at insert but become visible at
+# commit, so a row with a lower id can appear after a higher one (two sessions, or two replicas,
+# saving at once); the highest id would not change then, the count does.
 _APPEND_ONLY = (Decision, MeetingRecord, ProposalVersion)
 _STAMP_QUERY = sa_select(
     sa_select(func.max(StoreBuild.id)).scalar_subquery(),
     *(sa_select(func.max(t.id)).scalar_subquery() for t in _APPEND_ONLY),
     *(sa_select(func.count(t.id)).scalar_subquery() for t in _APPEND_ONLY),
+    sa_select(func.count()).select_from(Account).where(accounts.SIGNS_IN_WITH_PASSWORD).scalar_subquery(),
 )
 
 
-def connection_stamp(connection: Connection) -> tuple:
+def connection_stamp(connection: Connection) -> StoreStamp:
     """store_stamp on a plain SQLAlchemy connection."""
-    return tuple(value or 0 for value in connection.execute(_STAMP_QUERY).one())
+    return StoreStamp(*(value or 0 for value in connection.execute(_STAMP_QUERY).one()))
 
 
 ALL_CYCLES = "all"  # cycle= for every cycle the store holds
@@ -98,6 +117,17 @@ def _in_cycle(query, column, cycle):
 
 def cities(session: Session) -> list[City]:
     return list(session.exec(select(City).order_by(City.sort_order)))
+
+
+def proposal_ids(session: Session) -> set[str]:
+    """The id of every proposal of every cycle."""
+    return set(session.exec(select(Proposal.id)))
+
+
+def proposal_titles(session: Session, proposal_ids) -> dict[str, str]:
+    """id -> title of those of `proposal_ids` that exist, in the order given."""
+    titles = dict(session.exec(select(Proposal.id, Proposal.title).where(Proposal.id.in_(list(proposal_ids)))).all())
+    return {pid: titles[pid] for pid in proposal_ids if pid in titles}
 
 
 def city_names(session: Session) -> dict[str, str]:

@@ -18,11 +18,13 @@ import hmac
 import secrets
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.engine import Engine
 
-from dashboard.store.models import SignInSession
+from dashboard.domain import accounts
+from dashboard.store.models import Account, SignInSession
 
 TABLE = SignInSession.__table__
 IDLE = 12 * 3600.0
@@ -59,14 +61,62 @@ def resolve(
 ) -> str | None:
     """The account name `token` signs in, or None when it is unknown, expired, revoked, or its
     account may no longer sign in with that password (`users`: name -> current bcrypt hash)."""
-    if not token or not isinstance(token, str) or len(token) > 200:
+    if not _plausible(token):
         return None
-    now, key = clock(), _digest(token)
     with engine.connect() as connection:
-        row = connection.execute(select(TABLE).where(TABLE.c.token_hash == key)).first()
-    if row is None:
+        row = connection.execute(select(TABLE).where(TABLE.c.token_hash == _digest(token))).first()
+    if row is None or not _still_valid(engine, token, row, users.get(row.account), clock()):
         return None
-    current = users.get(row.account)
+    return row.account
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Whom a token signs in: their name, and their account in the store as it is now."""
+
+    name: str
+    account: accounts.Standing | None  # None: not a store account (a user of secrets.toml)
+
+
+# The token's row with its account and the account's groups: one statement per page run.
+_HOLDER = select(
+    TABLE.c.account,
+    TABLE.c.credential,
+    TABLE.c.created_at,
+    TABLE.c.last_seen,
+    *accounts.STANDING_COLUMNS,
+    accounts.STANDING_GROUP,
+).select_from(accounts.with_groups(TABLE.outerjoin(Account, Account.name == TABLE.c.account)))
+
+
+def holder(
+    engine: Engine, token: str | None, other_users: Mapping[str, str], *, clock: Callable[[], float] = time.time
+) -> Holder | None:
+    """resolve() and the holder's store account, read together in one statement. The password
+    hash the token is checked against is the store's for its enabled accounts, else
+    `other_users`' (name -> bcrypt hash: secrets.toml's), as resolve() gets them merged."""
+    if not _plausible(token):
+        return None
+    with engine.connect() as connection:
+        rows = connection.execute(_HOLDER.where(TABLE.c.token_hash == _digest(token))).all()
+    if not rows:
+        return None
+    name = rows[0].account
+    account = accounts.standings(rows).get(name)
+    signs_in = account is not None and not account.disabled and account.password_hash
+    current = account.password_hash if signs_in else other_users.get(name)
+    if not _still_valid(engine, token, rows[0], current, clock()):
+        return None
+    return Holder(name, account)
+
+
+def _plausible(token) -> bool:
+    return bool(token) and isinstance(token, str) and len(token) <= 200
+
+
+def _still_valid(engine: Engine, token: str, row, current: str | None, now: float) -> bool:
+    """Whether the session `row` of `token` still signs in, its account's password hash being
+    `current` now: an ended one is deleted, a used one touched (at most every TOUCH_EVERY)."""
     valid = (
         row.last_seen >= now - IDLE
         and row.created_at >= now - MAX_AGE
@@ -75,11 +125,11 @@ def resolve(
     )
     if not valid:  # ended for good: no later password change or clock can bring it back
         revoke(engine, token)
-        return None
+        return False
     if now - row.last_seen >= TOUCH_EVERY:
         with engine.begin() as connection:
-            connection.execute(update(TABLE).where(TABLE.c.token_hash == key).values(last_seen=now))
-    return row.account
+            connection.execute(update(TABLE).where(TABLE.c.token_hash == _digest(token)).values(last_seen=now))
+    return True
 
 
 def revoke(engine: Engine, token: str | None) -> None:

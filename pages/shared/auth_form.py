@@ -24,13 +24,17 @@ import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from dashboard.domain import accounts, vocab
+from dashboard.domain import accounts, queries, vocab
 from dashboard.domain.permissions import READER, Actor
 from dashboard.web import auth, sessions, throttle
 from pages.shared import cached
+
+if TYPE_CHECKING:  # the panel is handed the page run's context; run_context reads who is signed in here
+    from pages.shared import run_context
 
 SESSION_KEY = "secretariat_user"  # the password-signed-in name in this tab
 TOKEN_KEY = "sign_in_token"  # its session token, checked against the store on every run
@@ -110,28 +114,21 @@ def _oidc_email(config: Settings) -> str | None:
         return None
 
 
-def current_user(config: Settings | None = None) -> str | None:
-    """The signed-in secretariat user's name (who may record decisions), or None. Pass `config`
-    (settings()) when the page has read it already."""
-    actor = current_actor(config)
-    return actor.name if actor.is_secretariat else None
-
-
-def current_actor(config: Settings | None = None) -> Actor:
-    """Who this session acts as: an account in the store (its role and groups), a secretariat user
-    of secrets.toml or its OIDC list, or READER when nobody is signed in. Read on every run, so a
-    disabled account stops acting at once (even when secrets.toml has the same name)."""
-    config = config or settings()
-    name = _password_user(config)
+def read_actor(config: Settings) -> Actor:
+    """Who this session acts as, read from the store now: an account in the store (its role and
+    groups), a secretariat user of secrets.toml or its OIDC list, or READER when nobody is signed
+    in. A page run reads it once (pages/shared/run_context.py), so a disabled account stops acting
+    at its next run (even when secrets.toml has the same name); a write reads it again. One
+    statement for a password sign-in, none for a reader."""
+    name, account = _password_account(config)
+    if account is not None:
+        return account.actor or READER  # disabled: no longer acts, whatever secrets.toml says
     email = _oidc_email(config)
-    with cached.session() as s:
-        if name and accounts.exists(s, name):
-            try:
-                return accounts.actor_for(s, name)
-            except accounts.AccountError:  # disabled
-                return READER
-        if email and (actor := accounts.actor_for_email(s, email)):
-            return actor
+    if email:
+        with cached.engine().connect() as connection:
+            found = accounts.standing_by_email(connection, email)
+        if found is not None and found.actor is not None:
+            return found.actor
     if name and name in config.users:  # the account may have been removed since sign-in
         return Actor(name=name, role=vocab.SECRETARIAT)
     if email and email.casefold() in config.oidc_emails:
@@ -139,24 +136,28 @@ def current_actor(config: Settings | None = None) -> Actor:
     return READER
 
 
-def _password_user(config: Settings) -> str | None:
-    """The name this tab is signed in as with a password: by its own token, or else by the token in
-    the browser's cookie (a reload or a new tab). A token that has ended (signed out anywhere, expired,
-    account disabled or password changed) signs the tab out."""
+def _password_account(config: Settings) -> tuple[str | None, accounts.Standing | None]:
+    """The name this tab is signed in as with a password, and its account in the store now (None
+    for a user of secrets.toml): by the tab's own token, or else by the token in the browser's
+    cookie (a reload or a new tab). A token that has ended (signed out anywhere, expired, account
+    disabled or password changed) signs the tab out."""
     name, token = st.session_state.get(SESSION_KEY), st.session_state.get(TOKEN_KEY)
     if token is None:
         cookie = cookie_token()
         if name or not cookie or cookie == st.session_state.get(ENDED_KEY):
-            return name
+            if not name:
+                return None, None
+            with cached.engine().connect() as connection:
+                return name, accounts.standing(connection, name)
         token = cookie
-    user = sessions.resolve(cached.engine(), token, password_users(config), clock=SESSION_CLOCK)
-    if user is None:
+    holder = sessions.holder(cached.engine(), token, config.users, clock=SESSION_CLOCK)
+    if holder is None:
         st.session_state.pop(SESSION_KEY, None)
         st.session_state.pop(TOKEN_KEY, None)
         st.session_state[ENDED_KEY] = token
-        return None
-    st.session_state[SESSION_KEY], st.session_state[TOKEN_KEY] = user, token
-    return user
+        return None, None
+    st.session_state[SESSION_KEY], st.session_state[TOKEN_KEY] = holder.name, token
+    return holder.name, holder.account
 
 
 def cookie_token() -> str | None:
@@ -191,38 +192,40 @@ def password_users(config: Settings) -> dict[str, str]:
         return {**config.users, **accounts.password_hashes(s)}
 
 
-def is_configured(config: Settings | None = None, users: dict[str, str] | None = None) -> bool:
-    config = config or settings()
-    users = password_users(config) if users is None else users
-    return bool(users) or config.oidc or bool(config.problems)
+def offers_sign_in(config: Settings, stamp: queries.StoreStamp) -> bool:
+    """Whether anyone can sign in at all (else the pages say they are read-only)."""
+    return offers_password(config, stamp) or config.oidc or bool(config.problems)
 
 
-def role_line(actor: Actor) -> str:
+def offers_password(config: Settings, stamp: queries.StoreStamp) -> bool:
+    return bool(config.users) or stamp.password_accounts > 0
+
+
+def role_line(actor: Actor, stamp: queries.StoreStamp) -> str:
     """「議題組窗口：王小明」 and, for a lead, the groups they edit (names from the store)."""
     line = f"{vocab.ROLES.get(actor.role, actor.role)}：{actor.name}"
     if actor.role == vocab.LEAD and actor.groups:
-        names = {g.id: g.name for g in cached.groups(cached.store_stamp())}
+        names = {g.id: g.name for g in cached.groups(stamp)}
         line += "\n\n負責議題組：" + "、".join(sorted(names.get(g, g) for g in actor.groups))
     return line
 
 
-def sign_in_panel(*, key: str = "sign-in", config: Settings | None = None) -> None:
-    """Sign-in (or the signed-in user, their role and a sign-out button) in the current container."""
-    config = config or settings()
-    _panel(key, config)
+def sign_in_panel(run: "run_context.RunContext", *, key: str = "sign-in") -> None:
+    """Sign-in (or the signed-in user, their role and a sign-out button) in the current container,
+    for the page run `run` (run_context.get())."""
+    _panel(key, run)
     _keep_cookie()  # last, so its (empty) element adds no gap above the panel
 
 
-def _panel(key: str, config: Settings) -> None:
-    actor = current_actor(config)
+def _panel(key: str, run: "run_context.RunContext") -> None:
+    actor, config = run.actor, run.settings
     if actor.name:
-        st.success(role_line(actor))
+        st.success(role_line(actor, run.stamp))
         st.caption("可記錄決議、修改所有提案。" if actor.is_secretariat else "可更新所屬議題組的提案。")
         if st.button("登出", key=f"{key}-out"):
             _sign_out(config)
         return
-    users = password_users(config)
-    if not is_configured(config, users):
+    if not offers_sign_in(config, run.stamp):
         st.caption(READ_ONLY_NOTE)
         return
     if config.problems:
@@ -234,11 +237,11 @@ def _panel(key: str, config: Settings) -> None:
             st.logout()
     elif config.oidc and st.button("以機關帳號登入（OIDC）", key=f"{key}-oidc"):
         st.login()
-    if users:
-        _password_form(key, users)
+    if offers_password(config, run.stamp):
+        _password_form(key, config)
 
 
-def _password_form(key: str, users: dict[str, str]) -> None:
+def _password_form(key: str, config: Settings) -> None:
     with st.form(f"{key}-form", clear_on_submit=True):
         st.caption("議題組窗口登入後可更新所屬提案；祕書處登入後可記錄決議。")
         name = st.text_input("帳號", key=f"{key}-name")
@@ -246,6 +249,7 @@ def _password_form(key: str, users: dict[str, str]) -> None:
         submitted = st.form_submit_button("登入")
     if not submitted:
         return
+    users = password_users(config)  # read at the attempt, not from the run's start
     result = auth.sign_in(
         users, name, password, client=client(), throttle=throttle.Throttle(cached.engine(), clock=CLOCK)
     )

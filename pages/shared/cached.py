@@ -1,5 +1,7 @@
 """Store reads as pages use them: one engine per server, and reads cached per store stamp."""
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -7,7 +9,8 @@ from sqlmodel import Session
 
 from dashboard.datafiles import build as builder
 from dashboard.domain import cycles as store_cycles
-from dashboard.domain import editing, meeting, meeting_record, queries
+from dashboard.domain import editing, meeting, meeting_record, new_year, queries, worklist
+from dashboard.domain.permissions import Actor
 from dashboard.store.db import make_engine
 
 
@@ -151,3 +154,45 @@ def meeting_record_view(stamp: tuple, meeting_id: str) -> tuple:
             meeting_record.attendance_lines(s, record),
             len(meeting_record.history(s, meeting_id=meeting_id)),
         )
+
+
+# --- reads of single pages, per store stamp ---------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def new_year_plan(stamp: tuple) -> new_year.Plan | None:
+    """What starting the next cycle would do now (the 開始新年度 page's preview)."""
+    with session() as s:
+        return new_year.plan(s)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def social_training(stamp: tuple, cycle: int | None = None) -> pd.DataFrame:
+    """Cycle `cycle`'s social-worker training between cities (the map's second kind of flows)."""
+    with session() as s:
+        return queries.social_worker_training_frame(s, cycle=_cycle(stamp, cycle))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def proposal_titles(stamp: tuple, proposal_ids: tuple[str, ...]) -> dict[str, str]:
+    """id -> title of the given proposals that exist (of any cycle)."""
+    with session() as s:
+        return queries.proposal_titles(s, proposal_ids)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _work_list(stamp: tuple, name: str, role: str, groups: tuple[str, ...], today: date) -> list:
+    with session() as s:
+        return worklist.work_list(s, actor=Actor(name=name, role=role, groups=frozenset(groups)), today=today)
+
+
+def work_list(stamp: tuple, actor: Actor, today: date) -> list[worklist.WorkItem]:
+    """The proposals `actor` keeps current (worklist.work_list) as of `today`."""
+    return _work_list(stamp, actor.name, actor.role, tuple(sorted(actor.groups)), today)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def decision_in_force(stamp: tuple, proposal_id: str):
+    """The decision in force on one proposal (None when undecided): a decision changes the stamp."""
+    with session() as s:
+        return meeting.decisions_in_force(s, proposal_ids=[proposal_id]).get(proposal_id)

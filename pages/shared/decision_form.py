@@ -11,7 +11,7 @@ from dashboard.domain import decisions, vocab
 from dashboard.domain.meeting import Entry
 from dashboard.domain.permissions import PermissionDenied
 from dashboard.store.models import Decision
-from pages.shared import auth_form, cached, styling
+from pages.shared import cached, run_context, styling
 
 
 def resolution_chip(decision: Decision | None) -> str:
@@ -89,7 +89,7 @@ def save(entry: Entry, user: str, resolution: str | None, note: str, *, flash_ke
     try:
         with cached.session() as s:
             # The session's own identity, read now: the data function checks its role.
-            decisions.record(s, actor=auth_form.current_actor(), proposal_id=entry.id, resolution=resolution, note=note)
+            decisions.record(s, actor=run_context.writer(), proposal_id=entry.id, resolution=resolution, note=note)
     except (decisions.DecisionError, PermissionDenied) as error:
         st.error(str(error))
         return

@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard.domain import editing, proposal_rules, proposal_yaml, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.domain.problems import Problem
-from pages.shared import cached, card_history
+from pages.shared import cached, card_history, run_context
 
 TEXTS = ("progress", "progress_basis", "tracking_reason", "contact")
 LISTS = ("cities", "types")
@@ -101,20 +101,20 @@ def render(stamp: tuple, card, actor: Actor, versions: list) -> None:
     _apply_pending(pid)
     base, seed = state[_state_key(pid, "base")], state[_state_key(pid, "seed")]
     st.subheader("更新提案")
-    typed, reason, submitted = _fields(pid, seed, has_card=proposal.cities_scope is not None)
+    typed, reason, submitted = _fields(stamp, pid, seed, has_card=proposal.cities_scope is not None)
     if submitted:
         _save(stamp, pid, actor, typed, reason, base, seed)
     if flash := state.pop(_state_key(pid, "flash"), None):  # inline: a toast would cover buttons
         st.success(flash, icon=":material/check_circle:")
     _show_problems(pid)
     if base != current:
-        _show_newer(pid, versions, base, current, typed, seed)
+        _show_newer(stamp, pid, versions, base, current, typed, seed)
 
 
-def _fields(pid: str, seed: dict, *, has_card: bool) -> tuple[dict, str, bool]:
+def _fields(stamp: tuple, pid: str, seed: dict, *, has_card: bool) -> tuple[dict, str, bool]:
     key = lambda field: _widget_key(pid, field)  # noqa: E731
     label = editing.EDITABLE
-    city_names = [c.name for c in cached.cities(cached.store_stamp())]
+    city_names = [c.name for c in cached.cities(stamp)]
     with st.form(key("form"), border=True):
         typed = {
             "progress": st.text_area(
@@ -185,7 +185,9 @@ def _save(stamp: tuple, pid: str, actor: Actor, typed: dict, reason: str, base: 
         return
     try:
         with cached.session() as s:
-            saved = editing.edit(s, actor=actor, proposal_id=pid, changes=changes, base_version=base, reason=reason)
+            saved = editing.edit(
+                s, actor=run_context.writer(), proposal_id=pid, changes=changes, base_version=base, reason=reason
+            )
     except editing.StaleEdit:  # the newer versions are shown below the form; nothing typed is touched
         state[_state_key(pid, "refused")] = True
         return
@@ -222,7 +224,7 @@ def _show_problems(pid: str) -> None:
         st.error("未儲存，請修正後再送出（您輸入的內容仍在表單中）：\n\n" + "\n".join(f"- {p}" for p in problems))
 
 
-def _show_newer(pid: str, versions: list, base: int, current: int, typed: dict, seed: dict) -> None:
+def _show_newer(stamp: tuple, pid: str, versions: list, base: int, current: int, typed: dict, seed: dict) -> None:
     """The versions saved since the form was opened, and the button that moves the form onto them."""
     newer = [v for v in versions if v.version > base]
     who = "、".join(dict.fromkeys(v.recorded_by for v in reversed(newer)))
@@ -234,14 +236,14 @@ def _show_newer(pid: str, versions: list, base: int, current: int, typed: dict, 
         st.info(f"{what}{then}")
     st.dataframe(card_history.change_rows(list(reversed(newer)), reason=False), hide_index=True, width="stretch")
     if st.button("以最新版本為基礎", key=_state_key(pid, f"rebase-{current}"), icon=":material/sync:"):
-        _rebase(pid, current, typed, seed)
+        _rebase(stamp, pid, current, typed, seed)
         st.rerun()
 
 
-def _rebase(pid: str, current: int, typed: dict, seed: dict) -> None:
+def _rebase(stamp: tuple, pid: str, current: int, typed: dict, seed: dict) -> None:
     """Base the form on `current`: untouched fields take its values (on the next run, before the
     widgets exist); typed fields keep what was typed, and stay changes against the old value."""
-    latest = form_values(_document(cached.store_stamp(), pid))
+    latest = form_values(_document(stamp, pid))  # this run's version: `current` is its newest
     untouched = {field for field in seed if typed.get(field) == seed[field]}
     state = st.session_state
     state[_state_key(pid, "seed")] = {**seed, **{field: latest[field] for field in untouched}}
@@ -292,7 +294,7 @@ def _revert(pid: str, actor: Actor, version: int) -> None:
     state.pop(_state_key(pid, "revert-confirm"), None)
     try:
         with cached.session() as s:
-            saved = editing.revert(s, actor=actor, proposal_id=pid, version=version)
+            saved = editing.revert(s, actor=run_context.writer(), proposal_id=pid, version=version)
     except (editing.EditError, editing.StaleEdit, PermissionDenied) as error:
         problems = getattr(error, "problems", None) or [str(error)]
         st.error("無法還原：\n\n" + "\n".join(f"- {problem_text(p)}" for p in problems))

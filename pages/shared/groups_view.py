@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.charts import figures
 from dashboard.domain import frames
-from pages.shared import cached, list_filter, tables, year_choice
+from pages.shared import cached, list_filter, tables, url, year_choice
 
 ALL_YEARS = "全部"
 
@@ -20,19 +20,20 @@ def overview_view(stamp: tuple, cycle: int | None = None) -> dict:
     table = frames.groups_table(all_groups, cached.proposals(stamp, cycle), meetings)
     names = [g.name for g in all_groups]
     return {
-        "table": groups_list(table, year_choice.link_suffix(stamp, cycle)),
+        "table": groups_list(table, year_choice.link_cycle(stamp, cycle)),
         "timeline": figures.frozen(figures.meetings_timeline(meetings, order=names)),
     }
 
 
-def groups_list(table: pd.DataFrame, suffix: str = "") -> pa.Table:
-    """Every group and sub-group (indented under its parent), each with a link to its own view."""
+def groups_list(table: pd.DataFrame, cycle: int | None = None) -> pa.Table:
+    """Every group and sub-group (indented under its parent), each with a link to its own view
+    (in cycle `cycle`; None: the current one)."""
     is_sub = table["parent"].map(lambda parent: isinstance(parent, str))
     return pa.Table.from_pandas(
         pd.DataFrame(
             {
                 "name": ["　└ " + n if sub else n for n, sub in zip(table["name"], is_sub)],
-                "url": "./groups?group=" + table["id"] + suffix,
+                "url": [url.group_link(group_id, cycle=cycle).href for group_id in table["id"]],
                 "host": table["host_agency"].map(lambda host: host if isinstance(host, str) else "（由分組主辦）"),
                 "proposals": table["proposals"].astype(int),
                 "meetings": table["meetings"].astype(int),

@@ -2,8 +2,6 @@
 
 The page script runs anew on every rerun; functions defined there would be re-created each time."""
 
-from urllib.parse import urlencode
-
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
@@ -12,7 +10,7 @@ from dashboard.charts import figures
 from dashboard.domain import frames, vocab
 from dashboard.domain.dates import roc_period
 from dashboard.domain.yearly import cycles_summary
-from pages.shared import cached, list_filter, styling, tables, year_choice
+from pages.shared import cached, styling, tables, url, year_choice
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -27,17 +25,17 @@ def home_view(stamp: tuple, cycle: int | None = None) -> dict:
     top_groups = [g for g in cached.groups(stamp) if g.parent_id is None and g.kind != vocab.STAFF]
     counts = frame["group_id"].value_counts()
     waiting = frames.waiting(frame)
+    cycle_param = year_choice.link_cycle(stamp, cycle)
     return {
         "overview": frames.overview(frame),
         "waiting": waiting,
         "top_groups": top_groups,
         "waiting_html": [
-            waiting_markup(explanation, criteria, rows, suffix=year_choice.link_suffix(stamp, cycle))
-            for _, explanation, criteria, rows in waiting
+            waiting_markup(explanation, criteria, rows, cycle=cycle_param) for _, explanation, criteria, rows in waiting
         ],
         "group_links": str(
             overview_macros().group_links(
-                [(g.id + year_choice.link_suffix(stamp, cycle), g.name, int(counts.get(g.id, 0))) for g in top_groups]
+                [(url.group_link(g.id, cycle=cycle_param).href, g.name, int(counts.get(g.id, 0))) for g in top_groups]
             )
         ),
     }
@@ -47,13 +45,14 @@ def overview_macros():
     return styling.TEMPLATES.get_template("overview.html.j2").module
 
 
-def waiting_markup(explanation: str, criteria: dict, rows: pd.DataFrame, *, shown: int = 8, suffix: str = "") -> str:
-    """One waiting category: its explanation, the first proposals (links to cards), a link to all."""
-    items = [(list_filter.card_url(i), i, t) for i, t in zip(rows["id"][:shown], rows["title"][:shown])]
-    query = (
-        urlencode({key: list(values) for key, values in criteria.items()}, doseq=True) + suffix
-    )  # labels = values here
-    return str(overview_macros().waiting(explanation, items, query, len(rows)))
+def waiting_markup(
+    explanation: str, criteria: dict, rows: pd.DataFrame, *, shown: int = 8, cycle: int | None = None
+) -> str:
+    """One waiting category: its explanation, the first proposals (links to cards), a link to all
+    of them in the proposal list (its filter's labels are the criteria's values here)."""
+    items = [(url.card_link(i).href, i, t) for i, t in zip(rows["id"][:shown], rows["title"][:shown])]
+    everything = url.list_link({key: list(values) for key, values in criteria.items()}, cycle=cycle)
+    return str(overview_macros().waiting(explanation, items, everything.href, len(rows)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

@@ -1,17 +1,17 @@
 """The proposal-list filter, shared by the list (its widgets) and the card (previous/next)."""
 
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.domain import frames, vocab
-from pages.shared.page_list import PAGES
+from pages.shared import url
 
 # --- The proposal-list filter, shared by the list (widgets bound to the URL) and the card -------
 # (previous/next within the same filter). URL values are the labels the widgets show.
 
-FILTER_KEYS = ["q", "year", "track", "group", "tracking", "progress", "type", "decision", "city", "role"]
+FILTER_KEYS = url.LIST_FILTER_PARAMS
 ROLE_LABELS = {"any": "主辦或參與", "lead": "主辦", "joins": "參與合作"}
 
 
@@ -63,29 +63,10 @@ def apply_filter(frame: pd.DataFrame, spec: frames.ProposalFilter, decisions: tu
     return frames.filter_by_decision(frames.filter_proposals(frame, spec=spec), wanted=decisions)
 
 
-LIST_KEY = "list"  # on a card: the proposal list's own query string, e.g. list=year%3D112%26group%3D…
-
-
-def card_params(proposal_id: str, params: dict[str, list[str]] | None = None) -> dict[str, str]:
-    """Query parameters of a card link that remembers the list's filter.
-
-    The filter travels packed into one `list` parameter rather than under its own names:
-    st.switch_page may not set parameters that widgets on the current page are bound to.
-    """
-    query = {"id": proposal_id}
-    if params:
-        query[LIST_KEY] = urlencode(params, doseq=True)
-    return query
-
-
-def card_url(proposal_id: str, params: dict[str, list[str]] | None = None) -> str:
-    """A relative link to a card (see card_params)."""
-    return f"./{PAGES['card'].url_path}?{urlencode(card_params(proposal_id, params))}"
-
-
 def list_params_of_card() -> dict[str, list[str]]:
-    """On a card: the list filter it came from (`list=`), or filter keys given directly in its URL."""
-    packed = st.query_params.get(LIST_KEY)
+    """On a card: the list filter it came from (`list=`, url.card_link), or filter keys given
+    directly in its URL."""
+    packed = st.query_params.get(url.LIST_PARAM)
     if packed:
         return {k: v for k, v in parse_qs(packed).items() if k in FILTER_KEYS}
     return {k: st.query_params.get_all(k) for k in FILTER_KEYS if st.query_params.get_all(k)}

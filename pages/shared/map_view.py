@@ -11,7 +11,6 @@ import streamlit as st
 
 from dashboard.charts import figures, maps
 from dashboard.domain import flows as fl
-from dashboard.domain import queries
 from pages.shared import cached
 
 
@@ -63,19 +62,14 @@ def map_view(
     stamp: tuple, flow_key: str, metric: str, selected: str | None, cycle: int | None = None
 ) -> MapView | None:
     """None when cycle `cycle` reports no such flows."""
-    with cached.session() as s:
-        cities = queries.cities(s)
-        source = (
-            queries.mutual_aid_frame(s, cycle=cycle)
-            if flow_key == fl.AID.key
-            else queries.social_worker_training_frame(s, cycle=cycle)
-        )
+    cities = cached.cities(stamp)
+    aid = flow_key == fl.AID.key
+    source = cached.mutual_aid(stamp, cycle) if aid else cached.social_training(stamp, cycle)
     if source.empty:
         return None
-    with cached.session() as s:
-        reported = [queries.proposal(s, pid) for pid in dict.fromkeys(source["proposal_id"])]
-    reported_by = "、".join(f"{p.id} {p.title}" for p in reported if p is not None)
-    flows = fl.aid_flows(source, metric=metric) if flow_key == fl.AID.key else fl.social_flows(source)
+    titles = cached.proposal_titles(stamp, tuple(dict.fromkeys(source["proposal_id"])))
+    reported_by = "、".join(f"{pid} {title}" for pid, title in titles.items())
+    flows = fl.aid_flows(source, metric=metric) if aid else fl.social_flows(source)
     shown = fl.for_city(flows, selected) if selected else flows
     chosen = next((c for c in cities if c.code == selected), None)
     deck = maps.flow_deck(shown, cities, selected=selected, scale_flows=flows)

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard.documents import minutes, packet
 from dashboard.domain import agenda, meeting
 from dashboard.domain.dates import roc_date
-from pages.shared import cached, decision_form, styling
+from pages.shared import cached, decision_form, run_context, styling
 
 AGENDA_COLUMNS = ["狀態", "時間", "分鐘", "議程"]
 
@@ -131,7 +131,7 @@ def packet_docx(stamp: tuple, cycle: int) -> bytes:
 
 def packet_download(container, meeting_name: str, cycle: int) -> None:
     """The 會議資料 download beside the minutes' (built when clicked, then cached)."""
-    stamp = cached.store_stamp()
+    stamp = run_context.get().stamp
     container.download_button(
         "下載會議資料（.docx）",
         data=lambda: packet_docx(stamp, cycle),

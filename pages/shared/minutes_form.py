@@ -14,7 +14,7 @@ from dashboard.domain import meeting_record
 from dashboard.domain.meeting import MeetingData
 from dashboard.domain.permissions import PermissionDenied
 from dashboard.store.models import MeetingRecord
-from pages.shared import auth_form, cached, meeting_view
+from pages.shared import cached, meeting_view, run_context
 
 FORM_KEY = "meeting-record"
 SAVED_KEY = "meeting-record-saved"
@@ -92,7 +92,7 @@ def save(meeting_id: str, user: str, taker: str, attendance: dict[str, str], con
         with cached.session() as s:
             meeting_record.record(
                 s,
-                actor=auth_form.current_actor(),
+                actor=run_context.writer(),  # the session's own identity, read now
                 meeting_id=meeting_id,
                 minutes_taker=taker,
                 attendance=attendance,

@@ -1,17 +1,16 @@
-"""What the 開始新年度 page shows and sends, as plain functions: the preview of the start's plan
-(dashboard/domain/new_year.plan, which start_year carries out), the form's defaults taken from the last meeting, the values
+"""What the 開始新年度 page shows and sends, as plain functions: the preview of the cycle's outcomes
+(dashboard/domain/new_year.plan, which start_year carries out, read through cached.py), the form's defaults taken from the last meeting, the values
 start_year takes, and the lines that report a start. The rules themselves live in dashboard/domain/new_year.py."""
 
 from dataclasses import dataclass
 from datetime import date, time
 
 import pandas as pd
-from sqlmodel import Session
 
-from dashboard.domain import new_year, queries, vocab
+from dashboard.domain import new_year, vocab
 from dashboard.domain.dates import ROC_OFFSET, roc_date, roc_year
-from dashboard.store.models import Meeting, Proposal
-from pages.shared.list_filter import card_url
+from dashboard.store.models import Meeting, Proposal, WorkGroup
+from pages.shared import url
 
 PREVIEW_COLUMNS = ["url", "title", "group", "resolution", "reason"]  # the reason names the tracking status
 TEXT_LABELS = {"chair": "主持人", "chair_org": "主持機關", "venue": "地點", "url": "會議連結"}
@@ -30,12 +29,13 @@ class Preview:
     undecided: list[str]  # ids of the proposals without a decision in force
 
 
-def preview(session: Session) -> Preview | None:
-    """What starting the next cycle would do now; None for a store without the previous cycle's meeting."""
-    plan = new_year.plan(session)
+def preview(plan: new_year.Plan | None, all_groups: list[WorkGroup]) -> Preview | None:
+    """What starting the next cycle would do now (`plan`: dashboard/domain/new_year.plan, which
+    start_year carries out; None for a store without the previous cycle's meeting), laid out for
+    the page; `all_groups` name the groups."""
     if plan is None:
         return None
-    groups = {g.id: g.name for g in queries.groups(session)}
+    groups = {g.id: g.name for g in all_groups}
     stays = _frame([(p, o) for _, p, o in plan.staying], groups)
     stays.insert(0, "new_id", [new_id for new_id, _, _ in plan.staying])
     leaves = _frame(plan.leaving, groups)
@@ -45,7 +45,7 @@ def preview(session: Session) -> Preview | None:
 def _frame(pairs: list[tuple[Proposal, new_year.Outcome]], groups: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "url": [card_url(p.id) for p, _ in pairs],
+            "url": [url.card_link(p.id).href for p, _ in pairs],
             "title": [p.title for p, _ in pairs],
             "group": [groups.get(p.group_id, p.group_id) for p, _ in pairs],
             "resolution": [o.resolution or vocab.UNDECIDED for _, o in pairs],
@@ -99,5 +99,8 @@ def success_text(result: new_year.YearStarted, day: date) -> str:
 def carried_frame(result: new_year.YearStarted) -> pd.DataFrame:
     """The carried-over rows just created: their new id (a link to the card) and the id they continue."""
     return pd.DataFrame(
-        {"url": [card_url(new) for new, _ in result.carried], "source": [source for _, source in result.carried]}
+        {
+            "url": [url.card_link(new).href for new, _ in result.carried],
+            "source": [source for _, source in result.carried],
+        }
     )

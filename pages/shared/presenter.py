@@ -13,9 +13,9 @@ import streamlit as st
 
 from dashboard.domain import agenda, dates, meeting, presenting, vocab
 from dashboard.domain.dates import roc_date
-from pages.shared import auth_form, cached, decision_form, page_list, styling, url
+from pages.shared import auth_form, cached, decision_form, run_context, styling, url
 
-CLOCK_PARAM = "clock"
+CLOCK_PARAM = url.CLOCK_PARAM
 
 # Fixed CSS, no user text: hide the sidebar, its toggle, the header and toolbar; enlarge type.
 CHROME_CSS = """<style>
@@ -86,37 +86,41 @@ def url_value_message(template: str, value: str) -> str:
     return template.format(value=f"「{url.plain(value)}」")
 
 
-def link_params(step: presenting.Step, clock: time | None) -> dict[str, str]:
-    params = url.carry({url.PRESENT_PARAM: "1", **step.params})
-    if clock is not None:
-        params[CLOCK_PARAM] = agenda.format_clock(clock)
-    return params
+def step_link(step: presenting.Step, clock: time | None) -> url.Link:
+    """The presenter view at `step`, with the rehearsal clock and the chosen cycle."""
+    return url.meeting_link(
+        present=True,
+        step=None if step.entry else step.number,
+        item=step.entry.id if step.entry else None,
+        clock=agenda.format_clock(clock) if clock is not None else None,
+        cycle=url.cycle_in_url(),
+    )
 
 
 # --- the view -------------------------------------------------------------------------------
 
 
-def render(data: meeting.MeetingData) -> None:
-    """The presenter's current step, from the meeting's data (cached.meeting_data)."""
+def render(data: meeting.MeetingData, run: run_context.RunContext) -> None:
+    """The presenter's current step, from the meeting's data (cached.meeting_data), for the page
+    run `run` (who is signed in)."""
     info, sections, decided = data.info, data.sections, data.decided
-    sign_in = auth_form.settings()
-    user = auth_form.current_user(sign_in)
+    user = run.user
     clock, clock_error = url_clock(), clock_problem()
     steps = presenting.presenter_steps(data.info.agenda, data.sections)
     running = agenda.status_at(info.agenda, clock or dates.now_taipei().time()).current
     try:
         step = presenting.find_step(
-            steps, step=st.query_params.get("step"), item=st.query_params.get("item"), fallback=running
+            steps, step=st.query_params.get(url.STEP_PARAM), item=st.query_params.get(url.ITEM_PARAM), fallback=running
         )
     except presenting.StepNotFound as problem:
         # Say so and offer the way on; the URL keeps what was typed, so nothing is lost.
         st.error(url_value_message(problem.template, problem.value))
-        _footer(None, steps, clock, user, sign_in)
+        _footer(None, steps, clock, run)
         return
     if step is None:
         st.warning("議程資料不完整，無法進入簡報模式。")
         return
-    url.show_in_url(link_params(step, clock))  # the step's own URL, also after a link to it
+    url.show_in_url(step_link(step, clock).query)  # the step's own URL, also after a link to it
     _navigation(steps, step, clock)
     if clock_error is not None:
         st.warning(clock_error)
@@ -130,12 +134,12 @@ def render(data: meeting.MeetingData) -> None:
         if _after_decisions(info, step.item):
             _decision_summary(data)
     st.divider()
-    _footer(step, steps, clock, user, sign_in)
+    _footer(step, steps, clock, run)
 
 
-def _go(params: dict[str, str]) -> None:
-    """A button's callback: open the step (or page) of `params`; the address bar follows."""
-    st.query_params.from_dict(url.carry(params))
+def _go(link: url.Link) -> None:
+    """A button's callback: open the step (or the meeting page) of `link`; the address bar follows."""
+    st.query_params.from_dict(link.query)
 
 
 def _navigation(steps: list[presenting.Step], step: presenting.Step, clock: time | None) -> None:
@@ -165,7 +169,7 @@ def _step_button(
         key=f"present-{shortcut}",
         disabled=target is None,
         on_click=_go,
-        args=(link_params(target, clock),) if target else None,
+        args=(step_link(target, clock),) if target else None,
     )
 
 
@@ -240,10 +244,10 @@ def _decision_overview(step, steps, sections, decided, clock) -> None:
         column.markdown(f"**{part}（{sum(len(s.entries) for s in mine)} 案）**")
         for section in mine:
             done = sum(1 for e in section.entries if e.id in decided)
-            column.page_link(
-                page_list.page_path("meeting"),
+            url.page_link(
+                column,
+                step_link(first_step[section.entries[0].id], clock),
                 label=f"{section.label}：{len(section.entries)} 案，已決 {done}",
-                query_params=link_params(first_step[section.entries[0].id], clock),
             )
 
 
@@ -263,22 +267,17 @@ def _proposal_step(step: presenting.Step, user: str | None) -> None:
         st.text(f"說明：{_shorten(entry.description)}")
     if entry.reason:
         st.text(f"{entry.reason_label}：{_shorten(entry.reason)}")
-    st.page_link(
-        page_list.page_path("card"),
-        label="開啟完整提案單",
-        icon=":material/description:",
-        query_params={"id": entry.id},
-    )
+    url.page_link(st, url.card_link(entry.id), label="開啟完整提案單", icon=":material/description:")
     _live_decision(entry.id)
     decision_form.record_form(entry, user, key="present", compact=True)
 
 
 @st.fragment(run_every=LIVE_EVERY)
 def _live_decision(proposal_id: str) -> None:
-    """The decision in force, read again every few seconds (one proposal's few rows): the
-    secretariat may record it from another window while this screen is shared."""
-    with cached.session() as s:
-        decision_form.current_decision(meeting.decisions_in_force(s, proposal_ids=[proposal_id]).get(proposal_id))
+    """The decision in force, checked again every few seconds: the secretariat may record it from
+    another window while this screen is shared. A decision changes the store's stamp, which the
+    fragment's own rerun reads (one statement); the page's run has it already."""
+    decision_form.current_decision(cached.decision_in_force(run_context.stamp(), proposal_id))
 
 
 SHORT_TEXT = 140  # characters of a long text that fit a shared screen beside the form
@@ -293,17 +292,16 @@ def _footer(
     step: presenting.Step | None,
     steps: list[presenting.Step],
     clock: time | None,
-    user: str | None,
-    sign_in: auth_form.Settings,
+    run: run_context.RunContext,
 ) -> None:
     """回第一步, the jump list, 離開簡報模式 and the sign-in; `step` is None when the URL named none."""
-    clock_param = {CLOCK_PARAM: agenda.format_clock(clock)} if clock else {}
+    clock_text = agenda.format_clock(clock) if clock else None
     row = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="top", gap="small")
-    row.page_link(
-        page_list.page_path("meeting"),
+    url.page_link(
+        row,
+        url.meeting_link(present=True, step=1, clock=clock_text, cycle=url.cycle_in_url()),
         label="回第一步",
         icon=":material/first_page:",
-        query_params=url.carry({url.PRESENT_PARAM: "1", "step": "1", **clock_param}),
     )
     _jump_list(row, steps, step, clock)
     # A button, not a link: its callback takes present=1 out of the address bar as well, so that
@@ -313,10 +311,14 @@ def _footer(
         icon=":material/close_fullscreen:",
         key="present-leave",
         on_click=_go,
-        args=({**({"item": step.entry.id} if step and step.entry else {}), **clock_param},),
+        args=(
+            url.meeting_link(
+                item=step.entry.id if step and step.entry else None, clock=clock_text, cycle=url.cycle_in_url()
+            ),
+        ),
     )
-    with row.expander("祕書處" if user else "祕書處登入", width=320):
-        auth_form.sign_in_panel(key="present-sign-in", config=sign_in)
+    with row.expander("祕書處" if run.user else "祕書處登入", width=320):
+        auth_form.sign_in_panel(run, key="present-sign-in")
 
 
 JUMP_KEY = "present-jump"
@@ -341,4 +343,4 @@ def _jump_list(where, steps: list[presenting.Step], step: presenting.Step | None
 def _jump(targets: dict[str, presenting.Step], clock: time | None) -> None:
     label = st.session_state.get(JUMP_KEY)
     if label in targets:
-        _go(link_params(targets[label], clock))
+        _go(step_link(targets[label], clock))

@@ -2,14 +2,12 @@
 
 The page script runs anew on every rerun; functions defined there would be re-created each time."""
 
-from urllib.parse import urlencode
-
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
 from dashboard.domain import vocab
-from pages.shared import cached, list_filter
+from pages.shared import cached, list_filter, url
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -48,6 +46,6 @@ def filtered(stamp: tuple, params_key: tuple, cycle: int | None = None) -> tuple
     params = dict((k, list(v)) for k, v in params_key)
     spec, decisions = list_filter.filter_from_params(params, view["choices"], view["cities"])
     rows = list_filter.apply_filter(cached.proposals(stamp, cycle), spec, decisions)
-    suffix = ("&" + urlencode({list_filter.LIST_KEY: urlencode(params, doseq=True)})) if params else ""
-    table = view["display"].loc[rows.index].assign(url=lambda d: "./card?id=" + d["id"] + suffix)
+    table = view["display"].loc[rows.index]
+    table = table.assign(url=[url.card_link(pid, list_filter=params).href for pid in table["id"]])
     return rows, pa.Table.from_pandas(table, preserve_index=False), rows["id"].tolist()

@@ -5,7 +5,7 @@ import pyarrow as pa
 import streamlit as st
 
 from dashboard.domain import vocab
-from pages.shared.list_filter import card_url
+from pages.shared import url
 
 LIST_COLUMNS = {  # column of a proposal list (proposals_list, the list page) -> how it is drawn
     "url": st.column_config.LinkColumn("編號", display_text=r"id=([^&]+)", width=72, pinned=True),
@@ -25,7 +25,8 @@ def proposals_list(rows: pd.DataFrame, *, units: bool = False, role: bool = Fals
     """Proposals as the table show_proposals draws: id (link to the card), title, lead units, the
     city's role (a `role` column, see frames.city_involvement), statuses and the decision in words.
     Build it once per store stamp (in a cached view): converting to Arrow on every run is slow."""
-    table = pd.DataFrame({"url": rows["id"].map(card_url), "title": rows["title"]}, index=rows.index)
+    links = [url.card_link(pid).href for pid in rows["id"]]
+    table = pd.DataFrame({"url": links, "title": rows["title"]}, index=rows.index)
     if units:
         table["units"] = rows["lead_units"].map("、".join)
     if role:

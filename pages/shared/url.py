@@ -1,10 +1,14 @@
-"""URL state: the address bar is the truth (see show_in_url), and URL values in messages."""
+"""URL state: the address bar is the truth (see show_in_url), URL values in messages, and links:
+each page's path and parameters in one place (card_link, group_link, list_link, …)."""
 
 import re
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from dashboard.domain import lookup
+from pages.shared.page_list import PAGES
 
 # --- URL state: the address bar is the truth -------------------------------------------------
 # Every page reads its parameters by hand, resolves variant spellings, says which values name
@@ -73,9 +77,113 @@ def kept() -> dict[str, str]:
     return {CYCLE_PARAM: raw} if raw else {}
 
 
+def cycle_in_url() -> str | None:
+    """The cycle as the URL spells it now (None for the current cycle): pass it as a link's
+    `cycle`, so that moving within the app stays in the chosen year."""
+    return st.query_params.get(CYCLE_PARAM) or None
+
+
 def carry(params: dict | None = None) -> dict:
-    """A link's query parameters with the chosen cycle added (page links stay in the year)."""
+    """Query parameters of this page with the chosen cycle added (the address bar stays in the year)."""
     return {**(params or {}), **kept()}
+
+
+# --- links: each page's path and parameters --------------------------------------------------
+# A link is built here by the page's own helper, never by hand: `Link.page` and `Link.query` for
+# st.page_link and st.switch_page (page_link, switch_to), `Link.href` for markup and LinkColumns.
+# `cycle` is the cycle parameter to carry (None: none, the current cycle): cycle_in_url() on a
+# page, year_choice.link_cycle() in views cached per store stamp.
+
+ID_PARAM = "id"  # 提案單: the proposal
+LIST_PARAM = "list"  # 提案單: the proposal list's filter it was opened from, packed (see card_link)
+LIST_FILTER_PARAMS = ["q", "year", "track", "group", "tracking", "progress", "type", "decision", "city", "role"]
+GROUP_PARAM = "group"  # 議題組: the group
+YEAR_PARAM = "year"  # 議題組, 提案列表: a proposal's own year within the cycle (two in a cycle)
+CITY_PARAM = "city"  # 總覽, 提案列表: a city's name; 跨區支援地圖: a city's code
+STEP_PARAM, ITEM_PARAM, CLOCK_PARAM = "step", "item", "clock"  # 副首長會議's presenter view
+
+
+@dataclass(frozen=True)
+class Link:
+    """One of page_list.PAGES with its query parameters (a value may be a list: a repeated parameter)."""
+
+    name: str
+    query: dict[str, str | list[str]] = field(default_factory=dict)
+
+    @property
+    def page(self) -> str:
+        """The page as st.page_link and st.switch_page take it."""
+        return PAGES[self.name].path
+
+    @property
+    def href(self) -> str:
+        """A relative address that opens the page in this tab, for markup and LinkColumns."""
+        path = f"./{PAGES[self.name].url_path}"
+        return f"{path}?{urlencode(self.query, doseq=True)}" if self.query else path
+
+
+def _link(name: str, params: dict, cycle: int | str | None) -> Link:
+    query = {key: value for key, value in params.items() if value not in (None, "", [], ())}
+    if cycle is not None and cycle != "":
+        query[CYCLE_PARAM] = str(cycle)
+    return Link(name, query)
+
+
+def card_link(proposal_id: str, *, list_filter: dict[str, list[str]] | None = None, cycle=None) -> Link:
+    """A proposal's card. `list_filter` is the proposal list's filter it was opened from, so that
+    previous/next stay in it: packed into one parameter, since st.switch_page may not set
+    parameters that widgets on the current page are bound to (the list's own)."""
+    packed = urlencode(list_filter, doseq=True) if list_filter else None
+    return _link("card", {ID_PARAM: proposal_id, LIST_PARAM: packed}, cycle)
+
+
+def list_link(filters: dict[str, str | list[str]] | None = None, *, cycle=None) -> Link:
+    """The proposal list, filtered by LIST_FILTER_PARAMS (values as its widgets label them)."""
+    unknown = set(filters or {}) - set(LIST_FILTER_PARAMS)
+    if unknown:
+        raise ValueError(f"not a filter of the proposal list: {sorted(unknown)}")
+    return _link("proposals", dict(filters or {}), cycle)
+
+
+def group_link(group_id: str | None = None, *, year: int | str | None = None, cycle=None) -> Link:
+    """A group's view (`year`: only its proposals of that year), or every group without an id."""
+    return _link("groups", {GROUP_PARAM: group_id, YEAR_PARAM: None if year is None else str(year)}, cycle)
+
+
+def home_link(*, cycle=None) -> Link:
+    return _link("home", {}, cycle)
+
+
+def map_link(*, city_code: str | None = None, cycle=None) -> Link:
+    return _link("map", {CITY_PARAM: city_code}, cycle)
+
+
+def meeting_link(
+    *,
+    present: bool = False,
+    step: int | str | None = None,
+    item: str | None = None,
+    clock: str | None = None,
+    cycle=None,
+) -> Link:
+    """The meeting page, or with `present` its presenter view at a step or a proposal (`item`);
+    `clock` a rehearsal time (15:12)."""
+    params = {PRESENT_PARAM: "1" if present else None, STEP_PARAM: None if step is None else str(step)}
+    return _link("meeting", {**params, ITEM_PARAM: item, CLOCK_PARAM: clock}, cycle)
+
+
+def page_of(name: str) -> Link:
+    """A page without parameters (新增提案, …)."""
+    return Link(name)
+
+
+def page_link(where, link: Link, **options) -> None:
+    """st.page_link to `link` in `where` (st, a column or a container); `options` as st.page_link's."""
+    where.page_link(link.page, query_params=link.query, **options)
+
+
+def switch_to(link: Link) -> None:
+    st.switch_page(link.page, query_params=link.query)
 
 
 def seed_widget(key: str, value) -> None:

@@ -16,8 +16,8 @@ A page calls it once, near the top of render(), and reads everything of that cyc
 - An unknown or malformed year gets a clear notice and the current cycle is shown.
 - A store of one cycle shows the year as text (nothing to choose); an empty store shows nothing.
 - In presenter mode (`?present=1`) nothing is drawn; the cycle still applies.
-- url.show_in_url keeps the parameter, and url.carry() adds it to a link's query parameters, so that
-  moving within the app stays in the chosen year.
+- url.show_in_url keeps the parameter, and links carry it (url.card_link(…, cycle=url.cycle_in_url())
+  and the like; link_cycle in cached views), so that moving within the app stays in the chosen year.
 """
 
 import streamlit as st
@@ -97,6 +97,7 @@ def chosen_year(stamp: tuple | None = None) -> int | None:
     return year
 
 
-def link_suffix(stamp: tuple, cycle: int | None) -> str:
-    """`&cycle=112` for a link in cached markup or tables, '' for the current cycle (the default)."""
-    return "" if cycle is None or cycle == cached.current_cycle(stamp) else f"&{PARAM}={cycle}"
+def link_cycle(stamp: tuple, cycle: int | None) -> int | None:
+    """The `cycle` of a link in cached markup or tables (url.card_link, …): None for the current
+    cycle, which keeps links clean."""
+    return None if cycle is None or cycle == cached.current_cycle(stamp) else cycle
