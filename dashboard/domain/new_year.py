@@ -107,7 +107,6 @@ def outcomes(session: Session, cycle: int) -> list[tuple[Proposal, Outcome]]:
     return [(p, outcome(p, decided.get(p.id))) for p in proposals]
 
 
-@dataclass(frozen=True)
 def carried_id(previous: int, number: int) -> str:
     """The id of the `number`-th row carried out of cycle `previous` (112-01, 112-02, …), as the
     packet numbers the year before's tracked proposals."""
