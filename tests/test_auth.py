@@ -4,6 +4,7 @@ kept in the database. The throttle's clock is injected, so no test waits for a r
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import bcrypt
@@ -418,11 +419,11 @@ def test_names_typed_at_the_form_are_not_stored(engine, gate):
 
 
 def test_when_the_password_check_is_taken_too_long_the_attempt_is_turned_away_unchecked(users, gate, checks):
-    assert auth._BCRYPT.acquire(timeout=5)
+    assert auth.CHECKS.acquire(timeout=5)
     try:
         result = auth.sign_in(users, "clerk", "battery staple", client=ATTACKER, throttle=gate, busy_timeout=0.01)
     finally:
-        auth._BCRYPT.release()
+        auth.CHECKS.release()
     assert result.busy and not result.ok and checks == []
     assert gate.wait_seconds(ATTACKER, "clerk") == 0  # not counted as a failure
 
@@ -449,6 +450,42 @@ def test_password_checks_run_one_at_a_time(users, gate, monkeypatch):
     for t in threads:
         t.join()
     assert peak[0] == 1
+
+
+def _until(condition, timeout: float = 10.0) -> None:
+    """Yield to the other threads until condition holds (no fixed sleep)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0)
+
+
+def test_an_owner_waiting_for_the_check_goes_before_the_sprayers_waiting(users, gate, monkeypatch):
+    """Checks are served fewest failures of the address first: however many sprayers queue for
+    the check, an owner at an address that has not failed waits only for the one running."""
+    sprayers = SPRAYERS[:5]
+    for client in sprayers:
+        assert not _try(users, gate, "name-a", "guess", client).refused  # each address has failed once
+    checked, owner = [], []
+    real = bcrypt.checkpw
+    monkeypatch.setattr(bcrypt, "checkpw", lambda password, hashed: checked.append(password) or real(password, hashed))
+    threads = [threading.Thread(target=_try, args=(users, gate, "name-b", "guess", c)) for c in sprayers]
+    threads.append(
+        threading.Thread(target=lambda: owner.append(_try(users, gate, "clerk", "battery staple", ELSEWHERE)))
+    )
+    assert auth.CHECKS.acquire(timeout=5)  # a check is running
+    try:
+        for t in threads[:-1]:
+            t.start()
+        _until(lambda: auth.CHECKS.waiting == len(sprayers))  # the sprayers queue first
+        threads[-1].start()
+        _until(lambda: auth.CHECKS.waiting == len(sprayers) + 1)
+    finally:
+        auth.CHECKS.release()
+    for t in threads:
+        t.join()
+    assert checked[0] == b"battery staple" and owner[0].ok
+    assert len(checked) == len(sprayers) + 1  # the sprayers' turns come after
 
 
 # --- the client's address -------------------------------------------------------------------

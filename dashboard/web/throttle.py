@@ -15,17 +15,18 @@ The pair and client buckets are an address's own budget: only its own failures s
 account and global buckets are shared, and a spray keeps them spent for as long as it lasts (a
 refused attempt costs the sprayer nothing, and each delay's end lets the next failure start
 another). So they hold back only an address that has spent some of its own budget: one with
-`own_budget` or more failures in the last `forget_after`. An address with fewer, such as the owner
-at a new address, is checked on its own budget alone, however many others are failing. A sprayer
-gets at most `own_budget` checks an address that way before the shared buckets slow it too.
+`own_budget` or more failures (counted until `forget_after` passes without one). An address with
+fewer, such as the owner at a new address, is checked on its own budget alone, however many others
+are failing. A sprayer gets at most `own_budget` checks an address that way before the shared
+buckets slow it too.
 
 A client from which an account signed in before (a "known" pair, remembered for 30 days) is held
 only to its own pair bucket: other people's failures never delay the owner at their usual address.
 While a bucket's delay runs, attempts it holds back are refused before the password is checked, so
 a refused attempt costs no bcrypt and is not counted. A bucket is forgotten after an hour without
-failures and its row pruned, so the table stays bounded; since the global delay caps the failure
-rate of addresses past their own budget, so is the number of rows a spray can create. Keys are
-hashes: names typed at the form (perhaps a password) are never stored.
+failures and its row pruned, so the table stays bounded; since rows are written only after a
+password check, and a process checks one at a time, so is the number of rows a spray can create.
+Keys are hashes: names typed at the form (perhaps a password) are never stored.
 
 Limits, accepted: people sharing one address (an office behind NAT) share its pair and client
 buckets, so a colleague guessing at that address can slow the owner there up to the pair's cap, and
@@ -76,13 +77,19 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Standing:
+    wait_seconds: float  # > 0: the attempt is held back this long
+    own_failures: int  # the address's failures that count (0 at an address known for the account)
+
+
+@dataclass(frozen=True)
 class Policy:
     pair: Rule = Rule(free=0, base=1.0, cap=300.0)
     client: Rule = Rule(free=5, base=1.0, cap=300.0)
     account: Rule = Rule(free=5, base=1.0, cap=30.0)
     global_: Rule = Rule(free=100, base=1.0, cap=10.0)
     forget_after: float = 3600.0  # a bucket's failures are forgotten after this long without one
-    # An address with fewer failures than this (in forget_after) is not held back by the shared
+    # An address with fewer failures than this (its client bucket's) is not held back by the shared
     # account and global buckets: other addresses' failures cannot keep it out.
     own_budget: int = 3
     known_for: float = 30 * 86400.0  # how long a successful sign-in makes its pair known
@@ -119,6 +126,10 @@ class Throttle:
 
     def wait_seconds(self, client: str, name: str) -> float:
         """How long client must wait before its next attempt on name (0 when it may try now)."""
+        return self.standing(client, name).wait_seconds
+
+    def standing(self, client: str, name: str) -> "Standing":
+        """Where an attempt from client on name stands: its wait, and its own recent failures."""
         now = self.clock()
         buckets = _buckets(client, name)
         with self.engine.connect() as connection:
@@ -131,13 +142,16 @@ class Throttle:
                 )
             }
         pair = rows.get("pair")
-        if pair is not None and pair.known_until > now:
+        known = pair is not None and pair.known_until > now
+        own_failures = 0 if known else self._failures(rows.get("client"), now)
+        if known:
             kinds = ["pair"]
-        elif self._failures(rows.get("client"), now) < self.policy.own_budget:
+        elif own_failures < self.policy.own_budget:
             kinds = ["pair", "client"]  # its own budget only
         else:
             kinds = list(rows)
-        return max([rows[kind].blocked_until - now for kind in kinds if kind in rows] + [0.0])
+        wait = max([rows[kind].blocked_until - now for kind in kinds if kind in rows] + [0.0])
+        return Standing(wait_seconds=wait, own_failures=own_failures)
 
     def _failures(self, row, now: float) -> int:
         """A bucket's failures that still count (those of the last forget_after)."""
