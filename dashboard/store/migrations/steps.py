@@ -5,7 +5,8 @@ leaves nothing half done. Stores upgraded by earlier releases may be: on SQLite 
 committed on its own, and a process killed between one and the revision's record left the table,
 column or index in place under the older revision, and every later upgrade failed on it ("table
 account already exists", "duplicate column name"). Written with these steps, a migration finds
-what is there and does the rest.
+what is there and does the rest. A new migration needs none of them: no release ran it outside one
+transaction.
 """
 
 import sqlalchemy as sa
