@@ -14,6 +14,7 @@ a run that was killed leaves its own behind, to drop by that name.
 
 import atexit
 import os
+import shutil
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -109,6 +110,16 @@ def new_url(sqlite_path: Path, *, loaded: bool = False) -> str:
             engine.dispose()
         return url
     return _url_of(_create(_loaded_template() if loaded else None))
+
+
+def copy(url: str, sqlite_path: Path) -> str:
+    """URL of a new database holding what the one at `url` holds (which must have no connection open).
+
+    SQLite: the file `sqlite_path`. PostgreSQL: a new database, dropped by `drop` or at exit."""
+    if not on_postgres():
+        shutil.copyfile(make_url(url).database, sqlite_path)
+        return f"sqlite:///{sqlite_path}"
+    return _url_of(_create(make_url(url).database))
 
 
 def drop(url: str) -> None:

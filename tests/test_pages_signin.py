@@ -75,11 +75,11 @@ def test_a_busy_server_says_so_and_counts_no_failure(meeting, users, monkeypatch
     meeting.secrets["secretariat"] = {"users": users}
     at = meeting.run()
     monkeypatch.setattr(auth, "BUSY_TIMEOUT", 0.01)
-    assert auth._BCRYPT.acquire(timeout=5)  # another session's check is running
+    assert auth.CHECKS.acquire(timeout=5)  # another session's check is running
     try:
         at = sign_in(at, PASSWORD)
     finally:
-        auth._BCRYPT.release()
+        auth.CHECKS.release()
     assert "系統正忙" in _sidebar_errors(at) and not _can_record(at)
     assert _can_record(sign_in(at, PASSWORD))  # and may try again at once
 

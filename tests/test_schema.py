@@ -1,18 +1,24 @@
 """Migrations: a new store is made by them, the models match the newest revision, and upgrading
 a store made by an earlier release keeps every row."""
 
+import itertools
+import os
+import signal
 from datetime import UTC, datetime
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel, select
 
 from dashboard.datafiles import build
 from dashboard.store import schema
+from dashboard.store.db import make_engine
 from dashboard.store.models import Decision, Proposal
+from tests import databases
 
 
 @pytest.fixture
@@ -71,6 +77,11 @@ def previous_release(engine):
     """A store as the release at the baseline revision made it, with a recorded decision."""
     build.load(engine)
     downgrade(engine, schema.BASELINE)
+    _record_decision(engine)
+    return engine
+
+
+def _record_decision(engine) -> None:
     with Session(engine) as s:  # as decisions.record wrote it (which reads today's columns of Proposal)
         s.add(
             Decision(
@@ -82,7 +93,6 @@ def previous_release(engine):
             )
         )
         s.commit()
-    return engine
 
 
 @pytest.mark.parametrize("made_by", ["baseline revision", "create_all, before migrations"])
@@ -126,3 +136,130 @@ def test_upgrading_a_store_without_lineage_keeps_every_row_and_knows_no_lineage(
     with Session(engine) as s:
         assert len(s.exec(select(Proposal.id)).all()) == 55
         assert s.exec(select(Proposal.id).where(Proposal.previous_id.is_not(None))).all() == []
+
+
+# A killed upgrade: every statement of it is a point where the process may die (a deploy's restart,
+# the OOM killer, a pulled plug), and the store must come through each one.
+
+EMPTY = "empty"
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory):
+    """One store per revision an upgrade may start from, made once and copied for each kill point:
+    built from data/ at the newest revision, taken back to the older one, with a decision recorded."""
+    made = {}
+    for revision in [schema.BASELINE, "0004"]:
+        url = databases.new_url(tmp_path_factory.mktemp(f"at_{revision}") / "store.db", loaded=True)
+        # Not make_engine: its SQLite foreign keys refuse the DROP TABLE with which a downgrade
+        # recreates a table there (a test-only step: the app never downgrades).
+        engine = create_engine(url, poolclass=NullPool)
+        downgrade(engine, revision)
+        _record_decision(engine)
+        engine.dispose()  # a PostgreSQL template must have no connection while it is copied
+        made[revision] = url
+    yield made
+    for url in made.values():
+        databases.drop(url)
+
+
+def _upgrade_killed_at(url: str, kill_point: int, upgrade=schema.upgrade) -> bool:
+    """Upgrade the store at `url` in a child process that SIGKILLs itself right before the
+    `kill_point`-th SQL statement that writes (its COMMIT counts as the last); True when it was
+    killed, False when the upgrade finished first. Reads are no kill points of their own: a kill
+    before one leaves what a kill before the next write leaves."""
+    pid = os.fork()
+    if pid == 0:  # the child: nothing of pytest's may run here, hence os._exit
+        code = 1
+        try:
+            engine = make_engine(url)
+            writes = itertools.count(1)
+
+            def maybe_die(*_args) -> None:
+                if next(writes) == kill_point:
+                    os.kill(os.getpid(), signal.SIGKILL)
+
+            def before_statement(_connection, _cursor, statement: str, *_args) -> None:
+                if not statement.lstrip().upper().startswith(("SELECT", "PRAGMA")):
+                    maybe_die()
+
+            event.listen(engine, "before_cursor_execute", before_statement)
+            event.listen(engine, "commit", maybe_die)
+            upgrade(engine)
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        assert os.WTERMSIG(status) == signal.SIGKILL
+        return True
+    assert os.WEXITSTATUS(status) == 0, "the upgrade failed without being killed"
+    return False
+
+
+def _kill_at_every_statement(templates, tmp_path, start: str, upgrade, *, kept_revision: bool) -> int:
+    """For each statement of `upgrade` from the store `start`: kill it there, then start the app
+    on what it left. Returns how many kill points there were."""
+    kill_point = 0
+    while True:
+        kill_point += 1
+        path = tmp_path / f"killed_{kill_point}.db"
+        url = databases.new_url(path) if start == EMPTY else databases.copy(templates[start], path)
+        try:
+            killed = _upgrade_killed_at(url, kill_point, upgrade)
+            engine = make_engine(url)
+            try:
+                if killed and kept_revision:
+                    assert schema.current(engine) == (None if start == EMPTY else start), f"kill point {kill_point}"
+                _check_the_store_comes_through(engine, start)
+            finally:
+                engine.dispose()
+        finally:
+            databases.drop(url)
+        if not killed:
+            return kill_point
+
+
+# An empty store's build is killed at every statement on SQLite only: each kill point takes a
+# database of its own, which on PostgreSQL (whose DDL is transactional by itself) costs seconds.
+@pytest.mark.parametrize("start", [schema.BASELINE, "0004"] + ([] if databases.on_postgres() else [EMPTY]))
+def test_an_upgrade_killed_at_any_statement_leaves_a_store_that_upgrades_with_every_row(templates, tmp_path, start):
+    """SQLite used to commit each CREATE and ALTER on its own: killed between `ALTER TABLE proposal
+    ADD COLUMN previous_id` and the revision's record, the store failed every later run with
+    "duplicate column name" and no page could open. Now an upgrade is all or nothing."""
+    kill_points = _kill_at_every_statement(templates, tmp_path, start, schema.upgrade, kept_revision=True)
+    assert kill_points > (4 if start == schema.BASELINE else 1)  # it did die, at each statement
+
+
+def _previous_release_upgrade(engine) -> None:
+    """schema.upgrade as the release before this one had it: on SQLite, every CREATE or ALTER
+    before the first revision's record committed on its own."""
+    cfg = schema.config()
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+
+
+def test_a_store_the_previous_release_left_half_upgraded_is_upgraded_with_every_row(templates, tmp_path):
+    """Stores that the previous release's upgrade left half done when killed (tables, a column or
+    indexes made, the older revision recorded) are upgraded now: the migrations skip what is there.
+    (From the baseline: an empty store's build is not repeated here, for time.)"""
+    _kill_at_every_statement(templates, tmp_path, schema.BASELINE, _previous_release_upgrade, kept_revision=False)
+
+
+def _check_the_store_comes_through(engine, start: str) -> None:
+    """The next start of the app upgrades the store and every row is there; an empty one gets every
+    table (a build from data/ follows, in a transaction of its own)."""
+    if start == EMPTY:
+        schema.upgrade(engine)
+        with engine.connect() as connection:
+            assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
+    else:
+        before = _rows(engine)
+        columns = _columns(engine)
+        assert not build.ensure_built(engine)  # upgraded, not rebuilt from data/
+        assert _rows(engine, columns) == before
+        with Session(engine) as s:
+            assert s.exec(select(Decision.note)).all() == ["待補資料"]
+            assert len(s.exec(select(Proposal.id)).all()) == 55
+    assert schema.current(engine) == schema.head()

@@ -9,6 +9,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
+from dashboard.store.db import schema_transaction
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The schema of the last release made without migrations. Its revision creates only the tables
 # a store lacks, so a store from that release (or an older one) is adopted with every row.
@@ -31,8 +33,9 @@ def current(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the store to `revision`, in one transaction where the database allows it."""
+    """Bring the store to `revision` in one transaction: killed at any point, the store stays at the
+    revision it had and the next run upgrades it."""
     cfg = config()
-    with engine.begin() as connection:
+    with schema_transaction(engine) as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)

@@ -5,11 +5,16 @@ The hashes come from the `[secretariat.users]` section of .streamlit/secrets.tom
 slowed by dashboard/web/throttle.py, which keeps its counts in the database. A bcrypt check takes a core
 for about a quarter of a second, so a process checks one password at a time: sessions guessing
 passwords cannot take the CPU that other viewers' pages need, and a throttled attempt is refused
-before any hashing.
+before any hashing. Attempts waiting for the check are served fewest failures first (of their
+address, in the throttle's count), so that a spray's queue of checks cannot keep out an owner at an
+address that has not failed: the owner waits for the check running, not for the sprayers'.
 """
 
+import heapq
+import itertools
 import re
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -20,7 +25,48 @@ from dashboard.web.throttle import Throttle
 MAX_PASSWORD_BYTES = 72  # bcrypt's limit; longer passwords are refused, never silently truncated
 DEFAULT_ROUNDS = 12
 BUSY_TIMEOUT = 5.0  # seconds an attempt waits for its turn at the password check before giving up
-_BCRYPT = threading.BoundedSemaphore(1)  # password checks at a time, per process
+
+
+class CheckQueue:
+    """One password check at a time (per process); waiting attempts are served lowest priority
+    first, then in arrival order. A plain semaphore wakes waiters in no particular order."""
+
+    def __init__(self):
+        self._changed = threading.Condition()
+        self._running = False
+        self._waiting: list[tuple[int, int]] = []  # a heap of (priority, ticket)
+        self._tickets = itertools.count()
+
+    @property
+    def waiting(self) -> int:
+        with self._changed:
+            return len(self._waiting)
+
+    def acquire(self, priority: int = 0, *, timeout: float) -> bool:
+        """Wait for this attempt's turn; False (and no turn) when timeout seconds pass first."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            entry = (priority, next(self._tickets))
+            heapq.heappush(self._waiting, entry)
+            while self._running or self._waiting[0] != entry:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self._waiting.remove(entry)
+                    heapq.heapify(self._waiting)
+                    self._changed.notify_all()  # the next in line may be free to go now
+                    return False
+                self._changed.wait(remaining)
+            heapq.heappop(self._waiting)
+            self._running = True
+            return True
+
+    def release(self) -> None:
+        with self._changed:
+            self._running = False
+            self._changed.notify_all()
+
+
+CHECKS = CheckQueue()
 _BCRYPT_HASH = re.compile(r"\$2[abxy]?\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}")
 
 
@@ -150,9 +196,10 @@ def sign_in(
     The throttle is asked before waiting for the password check and again once it is this attempt's
     turn, so that attempts queued together from one client are not all checked."""
     name = (name or "").strip()
-    if (wait := throttle.wait_seconds(client, name)) > 0:
-        return SignInResult(wait_seconds=wait, refused=True)
-    if not _BCRYPT.acquire(timeout=BUSY_TIMEOUT if busy_timeout is None else busy_timeout):
+    standing = throttle.standing(client, name)
+    if standing.wait_seconds > 0:
+        return SignInResult(wait_seconds=standing.wait_seconds, refused=True)
+    if not CHECKS.acquire(standing.own_failures, timeout=BUSY_TIMEOUT if busy_timeout is None else busy_timeout):
         return SignInResult(busy=True)
     try:
         if (wait := throttle.wait_seconds(client, name)) > 0:
@@ -164,4 +211,4 @@ def sign_in(
             return SignInResult(user=name)
         return SignInResult(wait_seconds=throttle.record_failure(client, name))
     finally:
-        _BCRYPT.release()
+        CHECKS.release()

@@ -8,22 +8,32 @@ cookie, which a Streamlit page cannot set. Failed attempts are counted in four b
 - pair (client + account): one address guessing one name. The delay starts at 1 s and doubles with
   each failure, up to 5 minutes. Only that address is slowed.
 - client: one address spraying many names. After a few free failures, the same growth.
-- account: many addresses guessing one name. The delay grows to at most 30 s, so an owner at a new
-  address is slowed, never locked out.
+- account: many addresses guessing one name. The delay grows to at most 30 s.
 - global: everyone's failures together, so spraying from many addresses is slowed as well.
+
+The pair and client buckets are an address's own budget: only its own failures spend them. The
+account and global buckets are shared, and a spray keeps them spent for as long as it lasts (a
+refused attempt costs the sprayer nothing, and each delay's end lets the next failure start
+another). So they hold back only an address that has spent some of its own budget: one with
+`own_budget` or more failures (counted until `forget_after` passes without one). An address with
+fewer, such as the owner at a new address, is checked on its own budget alone, however many others
+are failing. A sprayer gets at most `own_budget` checks an address that way before the shared
+buckets slow it too.
 
 A client from which an account signed in before (a "known" pair, remembered for 30 days) is held
 only to its own pair bucket: other people's failures never delay the owner at their usual address.
-While any bucket's delay runs, attempts are refused before the password is checked, so a refused
-attempt costs no bcrypt and is not counted. A bucket is forgotten after an hour without failures
-and its row pruned, so the table stays bounded; since the global delay caps the failure rate, so is
-the number of rows a spray can create. Keys are hashes: names typed at the form (perhaps a
-password) are never stored.
+While a bucket's delay runs, attempts it holds back are refused before the password is checked, so
+a refused attempt costs no bcrypt and is not counted. A bucket is forgotten after an hour without
+failures and its row pruned, so the table stays bounded; since rows are written only after a
+password check, and a process checks one at a time, so is the number of rows a spray can create.
+Keys are hashes: names typed at the form (perhaps a password) are never stored.
 
 Limits, accepted: people sharing one address (an office behind NAT) share its pair and client
-buckets, so a colleague guessing at that address can slow the owner there up to the pair's cap;
-and during a spray an owner at an unknown address competes with the attackers for the global
-budget's turns. Both are delays, not lockouts, and signing in once makes an address known.
+buckets, so a colleague guessing at that address can slow the owner there up to the pair's cap, and
+spend that address's own budget; an attacker with many addresses gets `own_budget` checks at each
+of them an hour on top of the shared budgets (the CPU is still protected: dashboard/web/auth.py
+checks one password at a time). Both are bounded, neither is a lockout, and signing in once makes an
+address known.
 """
 
 import hashlib
@@ -67,12 +77,21 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Standing:
+    wait_seconds: float  # > 0: the attempt is held back this long
+    own_failures: int  # the address's failures that count (0 at an address known for the account)
+
+
+@dataclass(frozen=True)
 class Policy:
     pair: Rule = Rule(free=0, base=1.0, cap=300.0)
     client: Rule = Rule(free=5, base=1.0, cap=300.0)
     account: Rule = Rule(free=5, base=1.0, cap=30.0)
     global_: Rule = Rule(free=100, base=1.0, cap=10.0)
     forget_after: float = 3600.0  # a bucket's failures are forgotten after this long without one
+    # An address with fewer failures than this (its client bucket's) is not held back by the shared
+    # account and global buckets: other addresses' failures cannot keep it out.
+    own_budget: int = 3
     known_for: float = 30 * 86400.0  # how long a successful sign-in makes its pair known
 
     def rule(self, kind: str) -> Rule:
@@ -107,20 +126,38 @@ class Throttle:
 
     def wait_seconds(self, client: str, name: str) -> float:
         """How long client must wait before its next attempt on name (0 when it may try now)."""
+        return self.standing(client, name).wait_seconds
+
+    def standing(self, client: str, name: str) -> "Standing":
+        """Where an attempt from client on name stands: its wait, and its own recent failures."""
         now = self.clock()
         buckets = _buckets(client, name)
         with self.engine.connect() as connection:
             rows = {
                 row.kind: row
                 for row in connection.execute(
-                    select(TABLE.c.kind, TABLE.c.blocked_until, TABLE.c.known_until).where(
-                        TABLE.c.key.in_(buckets.values())
-                    )
+                    select(
+                        TABLE.c.kind, TABLE.c.failures, TABLE.c.last_failure, TABLE.c.blocked_until, TABLE.c.known_until
+                    ).where(TABLE.c.key.in_(buckets.values()))
                 )
             }
         pair = rows.get("pair")
-        kinds = ["pair"] if pair is not None and pair.known_until > now else list(rows)
-        return max([rows[kind].blocked_until - now for kind in kinds if kind in rows] + [0.0])
+        known = pair is not None and pair.known_until > now
+        own_failures = 0 if known else self._failures(rows.get("client"), now)
+        if known:
+            kinds = ["pair"]
+        elif own_failures < self.policy.own_budget:
+            kinds = ["pair", "client"]  # its own budget only
+        else:
+            kinds = list(rows)
+        wait = max([rows[kind].blocked_until - now for kind in kinds if kind in rows] + [0.0])
+        return Standing(wait_seconds=wait, own_failures=own_failures)
+
+    def _failures(self, row, now: float) -> int:
+        """A bucket's failures that still count (those of the last forget_after)."""
+        if row is None or row.last_failure < now - self.policy.forget_after:
+            return 0
+        return row.failures
 
     def is_known(self, client: str, name: str) -> bool:
         with self.engine.connect() as connection:

@@ -6,7 +6,7 @@ from sqlalchemy import DateTime
 from sqlmodel import SQLModel
 
 from dashboard.store import models  # noqa: F401  (registers the tables)
-from dashboard.store.db import make_engine
+from dashboard.store.db import make_engine, schema_transaction
 
 target_metadata = SQLModel.metadata
 
@@ -38,5 +38,5 @@ connection = context.config.attributes.get("connection")
 if connection is not None:
     run(connection)
 else:
-    with make_engine().connect() as fresh:
+    with schema_transaction(make_engine()) as fresh:  # every revision at once, as schema.upgrade does
         run(fresh)

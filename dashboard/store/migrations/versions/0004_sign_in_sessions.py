@@ -10,6 +10,8 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
+from dashboard.store.migrations import steps
+
 
 # revision identifiers, used by Alembic.
 revision: str = '0004'
@@ -20,7 +22,7 @@ depends_on: Union[str, Sequence[str], None] = None
 
 def upgrade() -> None:
     """Upgrade schema."""
-    op.create_table('sign_in_session',
+    steps.create_table('sign_in_session',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('account', sa.String(), nullable=False),
     sa.Column('credential', sa.String(length=64), nullable=False),
@@ -28,9 +30,8 @@ def upgrade() -> None:
     sa.Column('last_seen', sa.Float(), nullable=False),
     sa.PrimaryKeyConstraint('token_hash')
     )
-    with op.batch_alter_table('sign_in_session', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_sign_in_session_account'), ['account'], unique=False)
-        batch_op.create_index(batch_op.f('ix_sign_in_session_last_seen'), ['last_seen'], unique=False)
+    steps.create_index('ix_sign_in_session_account', 'sign_in_session', ['account'], unique=False)
+    steps.create_index('ix_sign_in_session_last_seen', 'sign_in_session', ['last_seen'], unique=False)
 
 
 def downgrade() -> None:

@@ -10,6 +10,8 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
+from dashboard.store.migrations import steps
+
 
 # revision identifiers, used by Alembic.
 revision: str = '0005'
@@ -20,9 +22,8 @@ depends_on: Union[str, Sequence[str], None] = None
 
 def upgrade() -> None:
     """Upgrade schema: a nullable column, so every existing row stays as it is (no lineage)."""
-    with op.batch_alter_table('proposal', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('previous_id', sa.String(), nullable=True))
-        batch_op.create_index(batch_op.f('ix_proposal_previous_id'), ['previous_id'], unique=False)
+    steps.add_column('proposal', sa.Column('previous_id', sa.String(), nullable=True))
+    steps.create_index('ix_proposal_previous_id', 'proposal', ['previous_id'], unique=False)
 
 
 def downgrade() -> None:
