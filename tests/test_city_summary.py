@@ -3,7 +3,6 @@ decisions in force, mutual-aid and training frames), counted here by hand, and i
 exactly one A4 page for every city in LibreOffice (REQUIRE_LIBREOFFICE=1: must not skip)."""
 
 import io
-import subprocess
 from datetime import UTC, datetime
 
 import docx
@@ -15,8 +14,8 @@ from dashboard.domain import cycles, decisions, queries, vocab
 from dashboard.domain.permissions import Actor
 from dashboard.store.models import Proposal
 from tests import databases
+from tests.rendering import A4, convert, pdf_pages, require_tools
 from tests.test_bundles import meeting_cycle
-from tests.test_documents_render import A4, _pages, _require
 
 T0 = datetime(2023, 8, 8, 7, 12, tzinfo=UTC)
 
@@ -107,9 +106,7 @@ def test_unknown_city_and_year_are_refused(session):
 
 
 def test_every_citys_summary_prints_on_exactly_one_a4_page(tmp_path):
-    soffice = _require("soffice")
-    _require("pdfinfo")
-    _require("pdftotext")
+    require_tools()
     with databases.database(tmp_path / "store.db", loaded=True) as url:
         from dashboard.store.db import make_engine
 
@@ -122,24 +119,9 @@ def test_every_citys_summary_prints_on_exactly_one_a4_page(tmp_path):
         engine.dispose()
     for name, content in files.items():
         (tmp_path / name).write_bytes(content)
-    profile = (tmp_path / "profile").as_uri()
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            *[str(tmp_path / name) for name in files],
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    convert([tmp_path / name for name in files], tmp_path)
     for number, city in enumerate(names):
-        pages = _pages(tmp_path / f"city{number}.pdf")
+        pages = pdf_pages(tmp_path / f"city{number}.pdf")
         assert [size for size, _ in pages] == [A4], f"{city}: {len(pages)} pages"
         text = pages[0][1]
         assert city in text and "一、提案概況" in text and "四、跨區合作數據" in text

@@ -5,10 +5,7 @@ Needs LibreOffice (`soffice`) and poppler-utils (`pdfinfo`, `pdftotext`). Skippe
 unless REQUIRE_LIBREOFFICE=1 or REQUIRE_BROWSER=1 (CI), in which case the test fails.
 """
 
-import os
 import re
-import shutil
-import subprocess
 from datetime import UTC, datetime
 
 import pytest
@@ -19,27 +16,16 @@ from dashboard.domain import decisions, meeting, meeting_record, queries
 from dashboard.domain.permissions import Actor
 from dashboard.store.db import make_engine
 from tests import databases
+from tests.rendering import A4, convert, pdf_pages, require_tools
 
-A4 = (595, 842)  # points
 ID = re.compile(r"\b11[12]-(?:[CJ]\d\d|\d\d)\b")
 T0 = datetime(2023, 8, 8, 7, 12, tzinfo=UTC)
-
-
-def _require(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        if "1" in (os.environ.get("REQUIRE_LIBREOFFICE"), os.environ.get("REQUIRE_BROWSER")):
-            pytest.fail(f"{tool} is required but not installed")
-        pytest.skip(f"{tool} is not installed")
-    return path
 
 
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory) -> dict[str, list[str]]:
     """name -> the text of each printed page, for the minutes, the decisions workbook and the list."""
-    soffice = _require("soffice")
-    _require("pdfinfo")
-    _require("pdftotext")
+    require_tools()
     folder = tmp_path_factory.mktemp("render")
     with databases.database(folder / "store.db", loaded=True) as url:
         engine = make_engine(url)
@@ -47,23 +33,8 @@ def pdfs(tmp_path_factory) -> dict[str, list[str]]:
         engine.dispose()
     for name, content in files.items():
         (folder / name).write_bytes(content)
-    profile = (folder / "profile").as_uri()  # a private profile: parallel runs do not clash
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            *[str(folder / name) for name in files],
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return {name: _pages(folder / (name.rsplit(".", 1)[0] + ".pdf")) for name in files}
+    convert([folder / name for name in files], folder)
+    return {name: pdf_pages(folder / (name.rsplit(".", 1)[0] + ".pdf")) for name in files}
 
 
 def _documents(engine) -> dict[str, bytes]:
@@ -94,20 +65,6 @@ def _documents(engine) -> dict[str, bytes]:
         "decisions.xlsx": minutes.xlsx_from(engine),
         "proposals.xlsx": export.xlsx_bytes(export.proposals_download(frame)),
     }
-
-
-def _pages(pdf) -> list[tuple[tuple[int, int], str]]:
-    """(page size in points, text) for each page."""
-    info = subprocess.run(
-        ["pdfinfo", "-f", "1", "-l", "999", str(pdf)], check=True, capture_output=True, text=True, timeout=60
-    ).stdout
-    sizes = [
-        (round(float(w)), round(float(h))) for w, h in re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+) pts", info)
-    ]
-    texts = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True, timeout=60
-    ).stdout.split("\f")[: len(sizes)]
-    return list(zip(sizes, texts))
 
 
 def test_the_minutes_print_on_a4_portrait_with_page_numbers_and_repeated_headers(pdfs):

@@ -435,31 +435,11 @@ def test_cli_refuses_a_year_that_is_not_a_number(db_url, capsys):
 
 def test_libreoffice_prints_the_packet_on_a4_with_every_section(loaded_engine, tmp_path):
     """Skipped without LibreOffice, unless REQUIRE_LIBREOFFICE=1 or REQUIRE_BROWSER=1 (CI)."""
-    import subprocess
+    from tests.rendering import A4, print_pages
 
-    from tests.test_documents_render import A4, _pages, _require
-
-    soffice = _require("soffice")
-    _require("pdfinfo")
-    _require("pdftotext")
     with Session(loaded_engine) as s:
         (tmp_path / "packet.docx").write_bytes(packet.packet_docx(s, year=YEAR))
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(tmp_path / "packet.docx"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    pages = _pages(tmp_path / "packet.pdf")
+    pages = print_pages(tmp_path / "packet.docx")
     assert {size for size, _ in pages} == {A4}
     assert NEW_COUNT < len(pages) < 3 * NEW_COUNT  # a card a page or so, and the tables before them
     for number, (_, text) in enumerate(pages, start=1):

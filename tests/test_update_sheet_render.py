@@ -5,7 +5,6 @@ its protection and drop-downs and reads back with no change. Needs LibreOffice a
 
 import io
 import re
-import subprocess
 
 import pytest
 from openpyxl import load_workbook
@@ -15,7 +14,7 @@ from dashboard.documents import sheet_import, update_sheet
 from dashboard.domain.permissions import Actor
 from dashboard.store.db import make_engine
 from tests import databases
-from tests.test_documents_render import A4, _pages, _require
+from tests.rendering import A4, convert, pdf_pages, require_tools
 from tests.test_update_sheet import cycle_of_data, data_proposals
 
 SECRETARIAT = Actor(name="祕書甲", role="secretariat")
@@ -24,33 +23,16 @@ SECRETARIAT = Actor(name="祕書甲", role="secretariat")
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """(the store's URL, the workbook of every group, its PDF pages, the workbook as LibreOffice saves it)."""
-    soffice = _require("soffice")
-    _require("pdfinfo")
-    _require("pdftotext")
+    require_tools()
     folder = tmp_path_factory.mktemp("sheet-render")
     with databases.database(folder / "store.db", loaded=True) as url:
         engine = make_engine(url)
         with Session(engine) as s:
             data = update_sheet.workbook(s, scope=update_sheet.Scope(cycle_of_data(), None))
         (folder / "update.xlsx").write_bytes(data)
-        profile = (folder / "profile").as_uri()
-        for target, out in (("pdf", folder), ("xlsx:Calc MS Excel 2007 XML", folder / "saved")):
-            subprocess.run(
-                [
-                    soffice,
-                    f"-env:UserInstallation={profile}",
-                    "--headless",
-                    "--convert-to",
-                    target,
-                    "--outdir",
-                    str(out),
-                    str(folder / "update.xlsx"),
-                ],
-                check=True,
-                capture_output=True,
-                timeout=300,
-            )
-        yield engine, data, _pages(folder / "update.pdf"), (folder / "saved" / "update.xlsx").read_bytes()
+        convert([folder / "update.xlsx"], folder)
+        convert([folder / "update.xlsx"], folder / "saved", "xlsx:Calc MS Excel 2007 XML")
+        yield engine, data, pdf_pages(folder / "update.pdf"), (folder / "saved" / "update.xlsx").read_bytes()
         engine.dispose()
 
 
