@@ -105,6 +105,7 @@ def test_unknown_city_and_year_are_refused(session):
         city_summary.summary(session, city="臺北市", year=meeting_cycle() + 1)
 
 
+@pytest.mark.render
 def test_every_citys_summary_prints_on_exactly_one_a4_page(tmp_path):
     require_tools()
     with databases.database(tmp_path / "store.db", loaded=True) as url:

@@ -18,6 +18,7 @@ from dashboard.store.db import make_engine
 from tests import databases
 from tests.rendering import A4, convert, pdf_pages, require_tools
 
+pytestmark = pytest.mark.render
 ID = re.compile(r"\b11[12]-(?:[CJ]\d\d|\d\d)\b")
 T0 = datetime(2023, 8, 8, 7, 12, tzinfo=UTC)
 

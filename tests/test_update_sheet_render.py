@@ -17,6 +17,7 @@ from tests import databases
 from tests.rendering import A4, convert, pdf_pages, require_tools
 from tests.test_update_sheet import cycle_of_data, data_proposals
 
+pytestmark = pytest.mark.render
 SECRETARIAT = Actor(name="祕書甲", role="secretariat")
 
 

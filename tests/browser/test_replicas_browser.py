@@ -28,7 +28,7 @@ from dashboard.web import auth
 from tests import databases
 from tests.browser.conftest import DONE, LOCAL, MAIN, RUN_TIMEOUT
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "replica rehearsal"
