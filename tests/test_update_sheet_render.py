@@ -14,8 +14,8 @@ from dashboard.documents import sheet_import, update_sheet
 from dashboard.domain.permissions import Actor
 from dashboard.store.db import make_engine
 from tests import databases
+from tests.datadocs import cycle_of_data, data_proposals
 from tests.rendering import A4, convert, pdf_pages, require_tools
-from tests.test_update_sheet import cycle_of_data, data_proposals
 
 pytestmark = pytest.mark.render
 SECRETARIAT = Actor(name="祕書甲", role="secretariat")
