@@ -7,14 +7,18 @@ a server URL whose user may create databases, e.g.
     TEST_DATABASE_URL='postgresql+psycopg://postgres@/postgres?host=/var/run/postgresql'
 
 each store is a database of its own on that server, created for the test and dropped afterwards.
-Stores built from data/ are copied from one loaded template database (CREATE DATABASE … TEMPLATE),
-which takes a fraction of the time of loading data/ again. Databases are named dashboard_test_<pid>_…;
+Stores built from data/ are copied from one loaded template, built once per test process (each
+xdist worker): a database copied with CREATE DATABASE … TEMPLATE on PostgreSQL, a file copied (or,
+for in-memory stores, SQLite's backup API) on SQLite, which takes a fraction of the time of loading
+data/ again. Databases are named dashboard_test_<pid>_…;
 a run that was killed leaves its own behind, to drop by that name.
 """
 
 import atexit
 import os
 import shutil
+import sqlite3
+import tempfile
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +37,7 @@ if SERVER and make_url(SERVER).get_backend_name() != "postgresql":
 _PREFIX = f"dashboard_test_{os.getpid()}_"
 _created: list[str] = []
 _template: list[str] = []  # the loaded template's name, once made
+_sqlite_template: list[Path] = []  # the loaded SQLite template file, once made
 
 
 def on_postgres() -> bool:
@@ -98,17 +103,38 @@ def _loaded_template() -> str:
     return _template[0]
 
 
+def loaded_sqlite_file() -> Path:
+    """A SQLite file built from data/, made once per test process (each xdist worker has its own);
+    loaded SQLite stores are copies of it. Tests must never open it for writing."""
+    if not _sqlite_template:
+        folder = Path(tempfile.mkdtemp(prefix="dashboard_test_template_"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        engine = make_engine(f"sqlite:///{folder / 'loaded.db'}")
+        build.load(engine)
+        engine.dispose()
+        _sqlite_template.append(folder / "loaded.db")
+    return _sqlite_template[0]
+
+
+def copy_loaded_into(connection: sqlite3.Connection) -> None:
+    """Fill an (in-memory) SQLite connection with the store built from data/, page by page."""
+    source = sqlite3.connect(loaded_sqlite_file())
+    try:
+        source.backup(connection)
+    finally:
+        source.close()
+
+
 def new_url(sqlite_path: Path, *, loaded: bool = False) -> str:
     """URL of a new database: empty, or built from data/ when `loaded`.
 
-    SQLite: the file `sqlite_path`. PostgreSQL: a new database, dropped by `drop` or at exit."""
+    SQLite: the file `sqlite_path` (a copy of the loaded template file). PostgreSQL: a new database,
+    dropped by `drop` or at exit."""
     if not on_postgres():
-        url = f"sqlite:///{sqlite_path}"
         if loaded:
-            engine = make_engine(url)
-            build.load(engine)
-            engine.dispose()
-        return url
+            sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(loaded_sqlite_file(), sqlite_path)
+        return f"sqlite:///{sqlite_path}"
     return _url_of(_create(_loaded_template() if loaded else None))
 
 

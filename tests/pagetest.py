@@ -17,6 +17,16 @@ from tests import databases
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 TAIPEI = dates.TAIPEI
 MEETING_TIME = datetime(2023, 8, 8, 15, tzinfo=TAIPEI)
+MEETING_PASSWORD = "rehearsal pass"  # 祕書甲's, in the `users` of tests/conftest.py's `secretariat`
+
+
+class FrozenClock:
+    """A sign-in throttle clock that stands still (a lock never runs out)."""
+
+    now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
 def decision(
@@ -71,6 +81,16 @@ def sign_in(at: AppTest, password: str, name: str = "祕書甲", *, key: str = "
     at.text_input(key=f"{key}-password").input(password)
     next(b for b in at.button if b.label == "登入").click()
     return at.run()
+
+
+def page_texts(at: AppTest) -> str:
+    """Every title, markdown, caption, text and message on the page, one per line."""
+    parts = [
+        e.value
+        for kind in ("title", "markdown", "caption", "text", "info", "success", "error", "warning")
+        for e in getattr(at, kind)
+    ]
+    return "\n".join(str(p) for p in parts)
 
 
 def markdown_text(at: AppTest) -> str:

@@ -1,16 +1,19 @@
-"""The generated documents as LibreOffice prints them: converted to PDF once per test session and
-read back with poppler (pdfinfo, pdftotext, pdffonts).
+"""The generated documents as LibreOffice prints them, read back with poppler (pdfinfo, pdftotext,
+pdffonts): the common documents converted once per test session (`printed`), others on demand.
 
 LibreOffice runs with deploy/fonts.conf (FONTCONFIG_FILE), which prints the faces the documents name
 (標楷體, Times New Roman) with their Debian stand-ins (AR PL KaitiM Big5, Liberation Serif), as .ci/run
 installs them. Without LibreOffice or poppler the tests that use this skip, unless
-REQUIRE_LIBREOFFICE=1 or REQUIRE_BROWSER=1 (CI), in which case they fail.
+REQUIRE_LIBREOFFICE=1 or REQUIRE_BROWSER=1 (CI), in which case they fail. Every conversion of a test process uses one LibreOffice profile of that
+process: the first start creates it (seconds), later ones start warm; each xdist worker has its own.
 """
 
+import atexit
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,9 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 FONTS_CONF = ROOT / "deploy" / "fonts.conf"
 A4 = (595, 842)  # points
 T0 = datetime(2023, 8, 8, 7, 12, tzinfo=UTC)
+_profile: list[Path] = []
 
 
 def require(tool: str) -> str:
+    """The path of `tool`; skips the test without it (fails when CI requires LibreOffice)."""
     path = shutil.which(tool)
     if path is None:
         if "1" in (os.environ.get("REQUIRE_LIBREOFFICE"), os.environ.get("REQUIRE_BROWSER")):
@@ -35,14 +40,29 @@ def require(tool: str) -> str:
     return path
 
 
-def convert(files: list[Path], outdir: Path, *, target: str = "pdf", profile: Path) -> None:
-    """LibreOffice converts `files` into `outdir` in one run (starting it is most of the cost).
-    `profile`: a private user profile, so that parallel runs do not clash."""
+def require_tools() -> str:
+    """The path of `soffice`, after checking that it and poppler's tools are installed."""
     soffice = require("soffice")
+    require("pdfinfo")
+    require("pdftotext")
+    return soffice
+
+
+def _process_profile() -> Path:
+    if not _profile:
+        folder = Path(tempfile.mkdtemp(prefix="dashboard_test_soffice_"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _profile.append(folder)
+    return _profile[0]
+
+
+def convert(files: list[Path], outdir: Path, *, target: str = "pdf", profile: Path | None = None) -> None:
+    """LibreOffice converts `files` into `outdir` in one run (starting it is most of the cost), with
+    this process's warm profile unless `profile` names another."""
     subprocess.run(
         [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
+            require_tools(),
+            f"-env:UserInstallation={(profile or _process_profile()).as_uri()}",
             "--headless",
             "--convert-to",
             target,
@@ -57,7 +77,13 @@ def convert(files: list[Path], outdir: Path, *, target: str = "pdf", profile: Pa
     )
 
 
-def pages(pdf: Path) -> list[tuple[tuple[int, int], str]]:
+def print_pages(document: Path) -> list[tuple[tuple[int, int], str]]:
+    """Print `document` (.docx or .xlsx) to a PDF beside it; (page size in points, text) for each page."""
+    convert([document], document.parent)
+    return pdf_pages(document.with_suffix(".pdf"))
+
+
+def pdf_pages(pdf: Path) -> list[tuple[tuple[int, int], str]]:
     """(page size in points, text as laid out) for each page."""
     require("pdfinfo")
     require("pdftotext")
@@ -149,5 +175,5 @@ def printed(tmp_path_factory) -> Printed:
         engine.dispose()
     for name, content in files.items():
         (folder / name).write_bytes(content)
-    convert([folder / name for name in files], folder, profile=folder / "profile")
-    return Printed(folder, {name: pages(folder / (name.rsplit(".", 1)[0] + ".pdf")) for name in files}, names)
+    convert([folder / name for name in files], folder)
+    return Printed(folder, {name: pdf_pages(folder / (name.rsplit(".", 1)[0] + ".pdf")) for name in files}, names)

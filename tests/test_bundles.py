@@ -144,6 +144,7 @@ def test_a_cycle_without_a_citys_proposals_gives_an_empty_bundle(session):
     assert "共 0 案" in document.paragraphs[1].text
 
 
+@pytest.mark.render
 def test_the_contents_list_names_the_page_each_card_starts_on(printed):
     """The page numbers are fields the word processor fills in; LibreOffice's must match the cards.
     (tests/rendering.py prints culture-education's bundle of the meeting's cycle.)"""

@@ -104,6 +104,7 @@ def test_unknown_city_and_year_are_refused(session):
         city_summary.summary(session, city="臺北市", cycle=meeting_cycle() + 1)
 
 
+@pytest.mark.render
 def test_every_citys_summary_prints_on_exactly_one_a4_page(printed):
     """tests/rendering.py prints every city's summary of the current cycle."""
     names = printed.city_names

@@ -11,7 +11,7 @@ from dashboard.domain import cycles, vocab
 from dashboard.domain.dates import roc_year
 from dashboard.store.config import DATA_DIR
 from dashboard.store.models import Proposal
-from tests.storetools import add_account, cli_url, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
+from tests.storetools import add_account, run_cli
 
 YEAR = roc_year(yaml.safe_load((DATA_DIR / "meeting.yaml").read_text(encoding="utf-8"))["date"].year)
 NEXT = YEAR + 1

@@ -7,7 +7,7 @@ from sqlmodel import Session
 from dashboard.cli import main
 from dashboard.domain import editing, proposal_yaml, vocab
 from dashboard.store.models import Proposal
-from tests.storetools import add_account, cli_url, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
+from tests.storetools import add_account, run_cli
 
 OWN = "112-J02"  # an education proposal
 OTHER = "112-J10"  # a transport proposal

@@ -11,8 +11,9 @@ from sqlmodel import Session, select
 from dashboard.cli import main
 from dashboard.domain import editing, vocab
 from dashboard.store.models import ProposalVersion
-from tests.storetools import add_account, cli_url, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
-from tests.test_update_sheet import column, expected_ids, label, new_proposal_id, row_of
+from tests.datadocs import expected_ids
+from tests.storetools import add_account, run_cli
+from tests.test_update_sheet import column, label, new_proposal_id, row_of
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from dashboard.cli import main
 from dashboard.domain import accounts
 from dashboard.web import auth
-from tests.storetools import cli_url, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
+from tests.storetools import run_cli
 
 
 def listing(engine) -> dict:

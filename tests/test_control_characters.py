@@ -12,7 +12,7 @@ from dashboard.domain import decisions, editing, meeting, meeting_record, propos
 from dashboard.domain.permissions import Actor
 from dashboard.domain.text import text_problem
 from dashboard.store.models import Proposal, ProposalVersion
-from tests.storetools import add_account, cli_url, engine, run_cli, store_file, template_store  # noqa: F401
+from tests.storetools import add_account, run_cli
 from tests.test_pages_card_edit import OWN, errors, save, signed_in, store, widget  # noqa: F401 (store: fixture)
 from tests.test_update_sheet import label, new_proposal_id, workbook_bytes
 
@@ -104,7 +104,7 @@ def test_the_edit_command_refuses_it_in_one_chinese_line(engine):
     assert run_cli("export-sheet", "/dev/null").returncode == 0  # the documents still build for everyone
 
 
-def test_the_card_form_refuses_it_naming_the_field_and_keeps_what_was_typed(store):
+def test_the_card_form_refuses_it_naming_the_field_and_keeps_what_was_typed(store):  # noqa: F811 (the card page's store fixture)
     at = save(signed_in("教育窗口"), 聯絡人="王小明\x01 02-1234")
     assert "聯絡人" in errors(at) and "控制字元（U+0001" in errors(at)
     assert widget(at, "text_input", "聯絡人").value == "王小明\x01 02-1234"

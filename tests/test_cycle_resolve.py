@@ -7,7 +7,6 @@ from dashboard.cli import main
 from dashboard.documents import bundles
 from dashboard.domain import cycles
 from pages.shared import year_choice
-from tests.storetools import cli_url, engine, store_file, template_store  # noqa: F401 (fixtures)
 
 HELD = [112, 113]
 NOT_A_YEAR = "年度應為民國年的整數，不是「{}」"

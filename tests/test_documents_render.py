@@ -13,6 +13,7 @@ import pytest
 
 from tests.rendering import A4, fonts
 
+pytestmark = pytest.mark.render
 ID = re.compile(r"\b11[12]-(?:[CJ]\d\d|\d\d)\b")
 
 

@@ -16,7 +16,7 @@ from dashboard.store.config import DATA_DIR
 from dashboard.store.db import make_engine
 from dashboard.store.models import AgendaItem, Meeting, Organiser, Proposal
 from tests import databases
-from tests.storetools import cli_url, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
+from tests.storetools import run_cli
 
 DATA_FILES = sorted(p.relative_to(DATA_DIR).as_posix() for p in DATA_DIR.rglob("*") if p.is_file())
 

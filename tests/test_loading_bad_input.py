@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.cli import main
-from tests.storetools import run_cli, store_file, template_store  # noqa: F401 (fixtures)
+from tests.storetools import run_cli
 
 INT4 = "2147483647"
 

@@ -433,6 +433,7 @@ def test_cli_refuses_a_year_that_is_not_a_number(db_url, capsys):
 # --- printed by LibreOffice -----------------------------------------------------------------
 
 
+@pytest.mark.render
 def test_libreoffice_prints_the_packet_on_a4_with_every_section(printed):
     """Skipped without LibreOffice, unless REQUIRE_LIBREOFFICE=1 or REQUIRE_BROWSER=1 (CI).
     (tests/rendering.py prints the packet of the store's current cycle.)"""

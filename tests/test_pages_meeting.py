@@ -2,7 +2,6 @@
 the signed-in secretariat, notes shown as text."""
 
 import pytest
-import streamlit as st
 from sqlmodel import Session
 
 from dashboard.datafiles import build
@@ -10,51 +9,11 @@ from dashboard.domain import decisions, vocab
 from dashboard.domain.permissions import Actor
 from dashboard.store.db import make_engine
 from dashboard.store.models import Proposal
-from dashboard.web import auth
 from pages.shared import auth_form
-from tests.pagetest import sign_in
+from tests.pagetest import MEETING_PASSWORD as PASSWORD
+from tests.pagetest import page_texts, sign_in
 
 HTML_NOTE = "<script>alert(1)</script><b>x</b>"
-PASSWORD = "rehearsal pass"
-
-
-class FrozenClock:
-    now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture(scope="module")
-def users() -> dict[str, str]:
-    return {"祕書甲": auth.hash_password(PASSWORD, rounds=4)}
-
-
-@pytest.fixture
-def meeting(app, monkeypatch):
-    """The meeting page on a fresh store, with no secrets and a fresh sign-in throttle."""
-    st.cache_resource.clear()  # the engine is cached per process; each test has its own database
-    st.cache_data.clear()
-    monkeypatch.setattr(auth_form, "CLOCK", FrozenClock())
-    app.switch_page("../pages/meeting.py")
-    yield app
-    st.cache_resource.clear()  # leave no engine on this test's database to later tests
-    st.cache_data.clear()
-
-
-@pytest.fixture
-def secretariat(meeting, users):
-    meeting.secrets["secretariat"] = {"users": users}
-    return meeting
-
-
-def _texts(at) -> str:
-    parts = [
-        e.value
-        for kind in ("title", "markdown", "caption", "text", "info", "success", "error", "warning")
-        for e in getattr(at, kind)
-    ]
-    return "\n".join(str(p) for p in parts)
 
 
 def _buttons(at) -> list[str]:
@@ -83,15 +42,15 @@ def test_without_secrets_the_page_is_read_only_and_tells_visitors_nothing_about_
     sidebar = "\n".join(c.value for c in at.sidebar.caption) + "\n".join(i.value for i in at.sidebar.info)
     assert "唯讀" in sidebar
     for setup in ("README", "secrets", "hash_password", "雜湊"):
-        assert setup not in sidebar and setup not in _texts(at)
-    assert "只有登入的祕書處人員可以記錄決議" in _texts(at)
+        assert setup not in sidebar and setup not in page_texts(at)
+    assert "只有登入的祕書處人員可以記錄決議" in page_texts(at)
 
 
 def test_the_page_shows_the_agenda_the_decision_list_and_the_minutes_downloads(meeting):
     meeting.query_params["clock"] = "15:12"
     at = meeting.run()
     assert not at.exception
-    text = _texts(at)
+    text = page_texts(at)
     assert "15:12" in text and "年度合作方案決議" in text and "剩 33 分鐘" in text
     agenda_table = at.dataframe[0].value
     running = agenda_table[agenda_table["狀態"] == "進行中"]
@@ -166,7 +125,7 @@ def test_presenter_view_steps_through_the_proposals_and_the_address_bar_follows(
     at = meeting.run()
     assert not at.exception
     assert at.title[0].value.startswith("111-03")
-    assert "第 3／12 案" in _texts(at) and "剩 33 分鐘" in _texts(at)
+    assert "第 3／12 案" in page_texts(at) and "剩 33 分鐘" in page_texts(at)
     assert not at.sidebar.children  # nothing is drawn in the sidebar
     _step_button(at, "PageDown").click()  # what a presentation clicker sends
     at = at.run()
@@ -376,7 +335,7 @@ def test_the_meeting_page_opens_a_lower_case_item_and_corrects_the_url(meeting):
 def test_a_proposal_step_shows_the_recommendation_and_links_the_card(meeting):
     meeting.query_params.update({"present": "1", "item": "112-J23"})
     at = meeting.run()
-    text = _texts(at)
+    text = page_texts(at)
     assert "建議解除列管" in text and "已完成" in text
     [link] = [p for p in at.get("page_link") if "提案單" in p.proto.label]
     assert "id=112-J23" in link.proto.query_string

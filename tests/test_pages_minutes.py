@@ -8,8 +8,8 @@ from dashboard.domain import meeting_record, queries
 from dashboard.domain.meeting import meeting_info
 from dashboard.domain.permissions import Actor
 from dashboard.store.db import make_engine
-from tests.pagetest import sign_in
-from tests.test_pages_meeting import PASSWORD, _texts, meeting, secretariat, users  # noqa: F401 (fixtures)
+from tests.pagetest import MEETING_PASSWORD as PASSWORD
+from tests.pagetest import page_texts, sign_in
 
 HTML = "<script>alert(1)</script><b>一、各案依決議辦理。</b>"
 
@@ -66,7 +66,7 @@ def test_a_reader_sees_the_saved_record_as_text_without_a_form(meeting, db_url):
     attendance = next(d.value for d in at.dataframe if "出席人員" in d.value.columns)
     assert list(attendance["縣市"]) == [c.name for c in cities]
     assert attendance["出席人員"][0] == "縣長 ○○○"
-    assert "由祕書甲儲存" in _texts(at)
+    assert "由祕書甲儲存" in page_texts(at)
 
 
 def test_bad_input_shows_a_chinese_error_and_keeps_what_was_typed(secretariat, db_url):

@@ -15,8 +15,9 @@ from dashboard.store.models import ProposalVersion, WorkGroup
 from dashboard.web import auth
 from pages.shared import auth_form
 from tests import databases
+from tests.datadocs import cycle_of_data
 from tests.pagetest import APP, build_store, serving
-from tests.test_update_sheet import cycle_of_data, edited, label, new_proposal_id
+from tests.test_update_sheet import edited, label, new_proposal_id
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

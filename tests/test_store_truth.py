@@ -26,7 +26,7 @@ from dashboard.store.models import (
     ProposalVersion,
     WorkGroup,
 )
-from tests.storetools import add_account, cli_url, engine, run_cli, store_file, template_store  # noqa: F401 (fixtures)
+from tests.storetools import add_account, run_cli
 
 EDITED = "112-J02"
 

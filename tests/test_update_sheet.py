@@ -13,7 +13,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import yaml
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session, select
@@ -21,8 +20,8 @@ from sqlmodel import Session, select
 from dashboard.documents import export, sheet_import, update_sheet
 from dashboard.domain import editing, proposal_yaml, vocab
 from dashboard.domain.permissions import READER, Actor, PermissionDenied
-from dashboard.store.config import DATA_DIR
 from dashboard.store.models import Proposal, ProposalVersion, WorkGroup
+from tests.datadocs import cycle_of_data, data_document, expected_ids
 from tests.xlsxcheck import assert_prints_on_a4_landscape_with_its_header
 
 GROUP = "transport"
@@ -30,29 +29,6 @@ LEAD = Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({GROUP}))
 OTHER_LEAD = Actor(name="教育窗口", role=vocab.LEAD, groups=frozenset({"education"}))
 SECRETARIAT = Actor(name="祕書甲", role=vocab.SECRETARIAT)
 FILE = "交通.xlsx"
-
-
-def data_proposals() -> list[dict]:
-    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((DATA_DIR / "proposals").glob("*.yaml"))]
-
-
-def cycle_of_data() -> int:
-    """The cycle data/ holds: the year of its new proposals."""
-    return max(p["year"] for p in data_proposals() if p["track"] != vocab.CARRIED)
-
-
-def expected_ids(group: str) -> set[str]:
-    cycle = cycle_of_data()
-    return {
-        p["id"]
-        for p in data_proposals()
-        if group in (p["group"], p.get("subgroup"))
-        and p["year"] == (cycle - 1 if p["track"] == vocab.CARRIED else cycle)
-    }
-
-
-def data_document(proposal_id: str) -> dict:
-    return yaml.safe_load((DATA_DIR / "proposals" / f"{proposal_id}.yaml").read_text(encoding="utf-8"))
 
 
 def workbook_bytes(engine, group: str | None = GROUP) -> bytes:

@@ -13,27 +13,27 @@ from sqlmodel import Session
 from dashboard.documents import sheet_import, update_sheet
 from dashboard.domain.permissions import Actor
 from dashboard.store.db import make_engine
-from tests import databases, rendering
-from tests.rendering import A4
-from tests.test_update_sheet import cycle_of_data, data_proposals
+from tests import databases
+from tests.datadocs import cycle_of_data, data_proposals
+from tests.rendering import A4, convert, pdf_pages, require_tools
 
+pytestmark = pytest.mark.render
 SECRETARIAT = Actor(name="祕書甲", role="secretariat")
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """(the store's URL, the workbook of every group, its PDF pages, the workbook as LibreOffice saves it)."""
-    for tool in ("soffice", "pdfinfo", "pdftotext"):
-        rendering.require(tool)
+    require_tools()
     folder = tmp_path_factory.mktemp("sheet-render")
     with databases.database(folder / "store.db", loaded=True) as url:
         engine = make_engine(url)
         with Session(engine) as s:
             data = update_sheet.workbook(s, scope=update_sheet.Scope(cycle_of_data(), None))
         (folder / "update.xlsx").write_bytes(data)
-        for target, out in (("pdf", folder), ("xlsx:Calc MS Excel 2007 XML", folder / "saved")):
-            rendering.convert([folder / "update.xlsx"], out, target=target, profile=folder / "profile")
-        yield engine, data, rendering.pages(folder / "update.pdf"), (folder / "saved" / "update.xlsx").read_bytes()
+        convert([folder / "update.xlsx"], folder)
+        convert([folder / "update.xlsx"], folder / "saved", target="xlsx:Calc MS Excel 2007 XML")
+        yield engine, data, pdf_pages(folder / "update.pdf"), (folder / "saved" / "update.xlsx").read_bytes()
         engine.dispose()
 
 

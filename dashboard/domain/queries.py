@@ -146,11 +146,6 @@ def proposal(session: Session, proposal_id: str) -> Proposal | None:
     return session.get(Proposal, proposal_id)
 
 
-def proposal_ids(session: Session) -> set[str]:
-    """The id of every proposal of every cycle."""
-    return set(session.exec(select(Proposal.id)))
-
-
 def proposals_frame(session: Session, *, cycle: int | str | None = None) -> pd.DataFrame:
     """One row per proposal of `cycle`, in packet order, with list columns for units, types and cities."""
     cycle = chosen_cycle(session, cycle)

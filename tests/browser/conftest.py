@@ -57,18 +57,38 @@ def _require(condition: bool, reason: str) -> None:
         pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_ports(count: int) -> list[int]:
+    """`count` distinct free local ports for servers to listen on.
+
+    Under pytest-xdist a worker only takes ports whose remainder by the number of workers is its own
+    number: two workers cannot pick the same port in the moment between choosing it and a server
+    binding it (a health check would then reach the other worker's server)."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    held: list[socket.socket] = []
+    try:
+        while len([s for s in held if s.getsockname()[1] % workers == worker]) < count:
+            s = socket.socket()
+            held.append(s)  # held open until all are chosen, so that none is handed out twice
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in held if s.getsockname()[1] % workers == worker][:count]
+    finally:
+        for s in held:
+            s.close()
 
 
-def start_server(folder: Path, *extra_args: str, database_url: str | None = None) -> tuple[subprocess.Popen, str]:
-    """A streamlit server on a free port; (process, base URL).
+def free_port() -> int:
+    return free_ports(1)[0]
+
+
+def start_server(
+    folder: Path, *extra_args: str, database_url: str | None = None, port: int | None = None
+) -> tuple[subprocess.Popen, str]:
+    """A streamlit server on `port` (or a free one); (process, base URL).
 
     Its store is `database_url`, or else a new, empty one (in `folder` on SQLite) that the server builds
     at first start and `stop_server` drops."""
-    port = _free_port()
+    port = port or free_port()
     own = database_url is None
     database_url = database_url or databases.new_url(folder / "live.db")
     env = dict(os.environ, DATABASE_URL=database_url)

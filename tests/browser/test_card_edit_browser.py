@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from dashboard.domain import vocab
 from tests.browser.conftest import DONE, EXCEPTION, LOCAL, MAIN, RUN_TIMEOUT, SIGN_IN_PASSWORD, store_server
-from tests.test_update_sheet import data_document
+from tests.datadocs import data_document
 
 pytestmark = pytest.mark.browser
 

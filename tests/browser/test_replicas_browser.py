@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,25 +25,14 @@ from playwright.sync_api import expect
 
 from dashboard.web import auth
 from tests import databases
-from tests.browser.conftest import DONE, LOCAL, MAIN, RUN_TIMEOUT
+from tests.browser.conftest import DONE, LOCAL, MAIN, RUN_TIMEOUT, free_ports
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "replica rehearsal"
 NOTE = "複本測試：請主辦機關補充資料"
 PROPOSAL = "112-J03"
-
-
-def _free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
 
 
 def _healthy(url: str) -> bool:
@@ -65,7 +53,7 @@ def replicas(tmp_path_factory):
     secrets.write_text(
         f'[secretariat.users]\n"測試祕書" = "{auth.hash_password(PASSWORD, rounds=4)}"\n', encoding="utf-8"
     )
-    proxy, *ports = _free_ports(3)
+    proxy, *ports = free_ports(3)
     url = databases.new_url(folder / "store.db")
     env = dict(
         os.environ,

@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from dashboard.domain import editing, vocab
 from tests.browser.conftest import DONE, EXCEPTION, LOCAL, MAIN, RUN_TIMEOUT, SIGN_IN_PASSWORD, store_server
-from tests.test_update_sheet import column, expected_ids, label, new_proposal_id, row_of
+from tests.datadocs import expected_ids
+from tests.test_update_sheet import column, label, new_proposal_id, row_of
 
 pytestmark = pytest.mark.browser
 

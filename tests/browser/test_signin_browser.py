@@ -16,8 +16,17 @@ from dashboard.store.models import Proposal
 from dashboard.web import auth
 from pages.shared import auth_form
 from tests import databases
-from tests.browser import conftest
-from tests.browser.conftest import DONE, EXCEPTION, LOCAL, RUN_TIMEOUT, expect, start_server, stop_server
+from tests.browser.conftest import (
+    DONE,
+    EXCEPTION,
+    LOCAL,
+    RUN_TIMEOUT,
+    expect,
+    free_port,
+    poll,
+    start_server,
+    stop_server,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -49,11 +58,10 @@ def site(tmp_path_factory):
         )
         other = next(p.id for p in s.exec(select(Proposal).where(Proposal.group_id != mine.group_id)))
     engine.dispose()
-    with contextlib.ExitStack() as stack, pytest.MonkeyPatch.context() as patch:
+    with contextlib.ExitStack() as stack:
         provider = stack.enter_context(run_server_in_thread())
         provider_url = f"http://localhost:{provider.server_port}"
-        port = conftest._free_port()  # st.login's redirect URI names the server's port, so choose it first
-        patch.setattr(conftest, "_free_port", lambda: port)
+        port = free_port()  # st.login's redirect URI names the server's port, so choose it first
         secrets_file = folder / "secrets.toml"
         secrets_file.write_text(
             "[auth]\n"
@@ -64,8 +72,7 @@ def site(tmp_path_factory):
             f'server_metadata_url = "{provider_url}/.well-known/openid-configuration"\n',
             encoding="utf-8",
         )
-        proc, url = start_server(folder, "--secrets.files", str(secrets_file), database_url=database_url)
-        patch.undo()
+        proc, url = start_server(folder, "--secrets.files", str(secrets_file), database_url=database_url, port=port)
         try:
             yield url, provider_url, other
         finally:
@@ -125,9 +132,11 @@ def test_a_password_sign_in_survives_a_reload_and_a_new_tab_and_signing_out_ends
     _settled(page)
 
     expect(page).to_have_url(f"{url}/card?id={PROPOSAL}")  # the token never goes into the address
+    # The page's script writes the cookie as the run's last element; on a loaded machine that can land
+    # after the run reports finished, so the reload waits for the cookie, as a person's would.
+    [cookie] = poll(lambda: [c for c in context.cookies() if c["name"] == auth_form.COOKIE], bool, what="cookie")
     page.reload()
     _is_lead_on_own_card(page, url)
-    [cookie] = [c for c in context.cookies() if c["name"] == auth_form.COOKIE]
     assert (cookie["path"], cookie["sameSite"], cookie["secure"], cookie["httpOnly"]) == ("/", "Strict", False, False)
     assert cookie["expires"] > 0  # kept when the browser restarts, until the store ends it
 
