@@ -50,6 +50,30 @@ def build_lock(engine: Engine):
             connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": BUILD_LOCK_KEY})
 
 
+# Another fixed number, for the lock every writer of proposals takes (write_transaction).
+WRITE_LOCK_KEY = 0x6265_6974_6177  # "beitaw"
+
+
+def begin_write(session: Session) -> None:
+    """Make the session's transaction the store's one writer until it commits or rolls back.
+
+    Call it before the transaction reads what it decides on (the version in force, the numbers
+    taken, whether proposals were edited): a check and the write it allows must not be split by
+    another writer's commit, or a load overwrote an edit saved in between and two saves at one
+    instant both passed the version check. Every writer of proposals takes it: editing (edit,
+    revert, create), load and the imports.
+
+    PostgreSQL: a transaction-level advisory lock, released at commit or rollback; reads after it
+    see every write committed before (READ COMMITTED). SQLite: BEGIN IMMEDIATE, which takes the
+    file's write lock at once (the driver's own BEGIN waits for the first INSERT, after the reads);
+    a session already in a transaction that wrote holds that lock already."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+    elif connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def create_tables(engine: Engine) -> None:
     """Create or upgrade the schema through the migrations (never create_all: a table made
     outside them would not match the revision recorded in the store)."""
