@@ -10,16 +10,42 @@ from sqlmodel import Session, create_engine
 from dashboard.store import models  # noqa: F401  (registers the tables)
 from dashboard.store.config import database_url
 
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first bytes of every SQLite database file
+
+
+class NotADatabase(Exception):
+    """DATABASE_URL names a file that is not a SQLite database; the message says so, in Chinese."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(
+            f"「{path}」不是資料庫檔案（DATABASE_URL 指向的檔案不是 SQLite 資料庫），"
+            "為免覆蓋其內容而未開啟；請確認 DATABASE_URL。"
+        )
+
 
 def make_engine(url: str | None = None) -> Engine:
+    """The store's engine. Raises NotADatabase when a SQLite URL names a file that is not a database:
+    SQLite takes a file shorter than its header for an empty database and would build the store
+    over it."""
     url = url or database_url()
     parsed = make_url(url)
     if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
+        _refuse_other_files(Path(parsed.database))
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url)
     if parsed.drivername.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_foreign_keys)
     return engine
+
+
+def _refuse_other_files(path: Path) -> None:
+    """A missing or empty file becomes a new database; any other file must be one already."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as file:
+        if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise NotADatabase(path)
 
 
 def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
