@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from dashboard.datafiles import build
 from dashboard.domain import editing, proposal_yaml, vocab
 from dashboard.domain.permissions import Actor
+from dashboard.store.config import DATA_DIR
 from dashboard.store.db import make_engine
 from dashboard.store.models import Proposal, ProposalVersion
 from tests import databases
@@ -67,10 +68,15 @@ def _clear_versions(engine) -> None:
         s.commit()
 
 
-def test_a_load_started_with_an_edit_never_overwrites_it(shared_engine):
+def test_a_load_started_with_an_edit_never_overwrites_it(shared_engine, monkeypatch):
     outcomes = set()
     for trial in range(TRIALS):
         typed = f"交通局 王科長 02-2720{trial:04d}"
+        if trial % 2:  # data/ read beforehand: the load reaches the store as fast as the edit, either may go first
+            ready = build.load_dataset(DATA_DIR)
+            monkeypatch.setattr(build, "load_dataset", lambda _dir, ready=ready: ready)
+        else:
+            monkeypatch.undo()
 
         def save(go):
             with Session(shared_engine) as s:
