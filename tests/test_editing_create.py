@@ -223,19 +223,3 @@ def test_readers_cannot_create(s, card, actor):
     with pytest.raises(PermissionDenied, match="不能新增提案"):
         editing.create(s, actor=actor, document=card)
     assert _counts(s) == before
-
-
-def test_a_number_taken_at_the_same_moment_moves_on_to_the_next(s, card, year, monkeypatch):
-    """Two saves at once count the same highest number; the one that commits second takes the next."""
-    highest, _ = _numbers(s, year, vocab.JOINT)
-    real = editing._next_number
-    calls = []
-
-    def stale_count(session, year_, track):
-        calls.append(1)
-        number, item = real(session, year_, track)
-        return (f"{year}-J{highest:02d}", item) if len(calls) == 1 else (number, item)
-
-    monkeypatch.setattr(editing, "_next_number", stale_count)
-    version = editing.create(s, actor=SECRETARIAT, document=card)
-    assert version.proposal_id == f"{year}-J{highest + 1:02d}" and len(calls) == 2

@@ -155,6 +155,36 @@ def test_a_refused_value_names_its_field_and_keeps_what_was_typed(store):
         assert editing.current_version(s, OWN) == 0
 
 
+def test_a_save_that_loses_by_an_instant_is_refused_and_keeps_what_was_typed(store, monkeypatch):
+    """The other save commits after this page run read the versions, just before this save: the
+    refusal and the other person's change are shown all the same, and nothing typed is lost."""
+    typed = progress_text(store, OWN, "甲輸入的進度，不可遺失。")
+    at = signed_in("教育窗口")
+    real_edit = editing.edit
+
+    def rival_first(session, **kwargs):
+        with Session(store) as rival:
+            real_edit(
+                rival,
+                actor=permissions.Actor(name="祕書乙", role=vocab.SECRETARIAT),
+                proposal_id=OWN,
+                changes={"contact": "乙同時改的聯絡人"},
+                base_version=0,
+            )
+        monkeypatch.setattr(editing, "edit", real_edit)
+        return real_edit(session, **kwargs)
+
+    monkeypatch.setattr(editing, "edit", rival_first)
+    at = save(at, 進度說明=typed)
+    assert not at.exception
+    refusal = errors(at)
+    assert "未儲存" in refusal and "祕書乙" in refusal and "第 1 版" in refusal
+    assert "乙同時改的聯絡人" in table_values(at)
+    assert widget(at, "text_area", "進度說明").value == typed
+    with Session(store) as s:
+        assert editing.current_version(s, OWN) == 1 and s.get(Proposal, OWN).progress != typed
+
+
 def test_a_save_on_an_older_version_is_refused_then_applies_on_the_latest(store):
     typed = progress_text(store, OWN, "乙輸入的進度，不可遺失。")
     first, second = signed_in("教育窗口"), signed_in("另一窗口")  # both open the form on version 0

@@ -1,7 +1,6 @@
 """Command line: python -m dashboard load | check | export | hash-password | user | edit | history | revert |
 new-year | packet | export-sheet | import-sheet | bundle | city-summary (`--help` lists them all)."""
 
-import argparse
 import getpass
 import json
 import sys
@@ -12,17 +11,18 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from dashboard.cli import bundle_commands, common, cycle_commands, packet_commands, sheet_commands, store_commands
+from dashboard.cli.parser import CommandParser
 from dashboard.datafiles import build
 from dashboard.datafiles.loading import DataError, load_dataset
 from dashboard.store.config import DATA_DIR, database_url
-from dashboard.store.db import make_engine
+from dashboard.store.db import NotADatabase, make_engine
 from dashboard.web import auth
 
 SHOWN_PER_FILE = 30  # a wrong file can yield thousands of problems; the first ones tell the story
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dashboard", description="北臺合作儀表板資料工具")
+    parser = CommandParser(prog="python -m dashboard", description="北臺合作儀表板資料工具")
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="資料夾（預設 data/）")
     parser.add_argument("--debug", action="store_true", help="發生未預期的錯誤時顯示完整的錯誤追蹤")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         return {"load": _load, "check": _check, "export": _export, "hash-password": _hash_password}[args.command](args)
     except DataError as error:
         _print_problems(error.problems)
+    except NotADatabase as error:
+        print(error, file=sys.stderr)
     except SQLAlchemyError as error:
         detail = str(getattr(error, "orig", None) or error).splitlines()[0]
         print(f"資料庫（{_safe_url()}）操作失敗，資料庫未變更：{detail}", file=sys.stderr)

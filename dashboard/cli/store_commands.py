@@ -224,7 +224,7 @@ def _value(name: str, text: str):
     if name == "lead_units":
         try:
             units = json.loads(text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # RecursionError: thousands of nested brackets
             units = None
         if not isinstance(units, list) or not all(isinstance(u, dict) for u in units):
             raise ValueError('須為 JSON 清單，例如 [{"unit": "新北市政府教育局", "city": "新北市"}]')

@@ -19,7 +19,7 @@ from dashboard.domain import editing, proposal_yaml, vocab
 from dashboard.domain.permissions import OPERATOR, Actor, require_secretariat
 from dashboard.domain.proposal_rules import ProposalRows, sort_proposals
 from dashboard.store.config import DATA_DIR
-from dashboard.store.db import build_lock, create_tables
+from dashboard.store.db import begin_write, build_lock, create_tables
 from dashboard.store.models import (
     CURATED_TABLES,
     AgendaItem,
@@ -58,16 +58,25 @@ def load(engine: Engine, data_dir: Path = DATA_DIR) -> Dataset:
     Raises StoreHasEdits when proposals have been edited in the store, and loading.DataError
     when data_dir has problems, both before touching the database.
     """
-    _refuse_if_edited(engine)
+    _refuse_if_edited(engine)  # at once, before reading data/
     dataset = load_dataset(data_dir)
     with build_lock(engine):
-        _write(engine, dataset)
+        _write(engine, dataset, refuse_edits=True)
     return dataset
 
 
-def _write(engine: Engine, dataset: Dataset) -> None:
+def _write(engine: Engine, dataset: Dataset, *, refuse_edits: bool = False) -> None:
+    """Replace the curated tables by the dataset's. With refuse_edits, first check again, in the
+    same transaction and under the write lock every edit takes (store.db.begin_write), that no
+    proposal was edited: an edit saved between the first check and the rewrite was overwritten
+    while its version stayed in the history."""
     create_tables(engine)
     with Session(engine) as session, session.begin():
+        begin_write(session)
+        if refuse_edits:
+            versions, proposals = _edit_counts(session)
+            if versions:
+                raise StoreHasEdits(versions, proposals)
         for table in CURATED_TABLES:
             session.exec(delete(table))
         for batch in dataset.batches():
@@ -98,9 +107,13 @@ def edit_counts(engine: Engine) -> tuple[int, int]:
     if not inspect(engine).has_table(ProposalVersion.__tablename__):
         return 0, 0
     with Session(engine) as session:
-        return session.exec(
-            select(func.count(ProposalVersion.id), func.count(func.distinct(ProposalVersion.proposal_id)))
-        ).one()
+        return _edit_counts(session)
+
+
+def _edit_counts(session: Session) -> tuple[int, int]:
+    return session.exec(
+        select(func.count(ProposalVersion.id), func.count(func.distinct(ProposalVersion.proposal_id)))
+    ).one()
 
 
 def _refuse_if_edited(engine: Engine) -> None:
@@ -159,6 +172,7 @@ def import_versions(engine: Engine, data_dir: Path = DATA_DIR, *, actor: Actor =
     create_tables(engine)
     with Session(engine, expire_on_commit=False) as session:  # the result's versions are read after
         try:
+            begin_write(session)  # no edit is saved between what the import reads and writes
             result = _import(session, dataset, actor)
             session.commit()
         except IntegrityError as error:  # a version number taken by a save made meanwhile

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import FlushError
 from sqlmodel import Session, select
 
 from dashboard.domain import dates, proposal_yaml, vocab
@@ -19,6 +18,7 @@ from dashboard.domain.permissions import Actor, PermissionDenied, may_edit, requ
 from dashboard.domain.problems import Problem
 from dashboard.domain.proposal_rules import ID_PATTERN, ProposalRows, packet_key, proposal_record, proposal_rows
 from dashboard.domain.text import MAX_BYTES, text_problem
+from dashboard.store.db import begin_write
 from dashboard.store.models import City, Proposal, ProposalCity, ProposalLead, ProposalType, ProposalVersion, WorkGroup
 
 # What a group lead (and the secretariat) changes on the card, with the labels users see.
@@ -34,6 +34,7 @@ EDITABLE = {
     "types": "提案類型",
 }
 REASON_MAX_CHARS = 500
+MAX_VERSION = 2**31 - 1  # the version column is a 32-bit integer: a larger number names no version
 EDIT_FILE = "（線上修改）"  # where a problem of an edit is, in place of a data/ file name
 
 
@@ -50,15 +51,13 @@ class StaleEdit(Exception):
 
     def __init__(self, proposal_id: str, base_version: int, newer: list[ProposalVersion]):
         self.proposal_id, self.base_version, self.newer = proposal_id, base_version, newer
+        # read now: the save's transaction is rolled back, and its session may be closed, before it is shown
+        self.current = newer[-1].version if newer else base_version
         who = "、".join(dict.fromkeys(v.recorded_by for v in newer)) or "其他人"
         super().__init__(
             f"提案 {proposal_id} 已由{who}更新為第 {self.current} 版（您的修改依據第 {base_version} 版），"
             "未儲存；請先檢視對方的修改，再決定是否重新送出。"
         )
-
-    @property
-    def current(self) -> int:
-        return self.newer[-1].version if self.newer else self.base_version
 
 
 @dataclass(frozen=True)
@@ -132,24 +131,32 @@ def edit(
     """Apply changes to the proposal as one new version; None when nothing actually changes.
 
     Raises PermissionDenied, EditError (unknown proposal or field, values the loader would
-    refuse) or StaleEdit (base_version is not the version in force). Nothing is written then."""
-    version = stage(
-        session,
-        actor=actor,
-        proposal_id=proposal_id,
-        changes=changes,
-        base_version=base_version,
-        reason=reason,
-        kind=kind,
-        fields=fields,
-    )
-    if version is None:
-        return None
+    refuse) or StaleEdit (base_version is not the version in force). Nothing is written then.
+
+    Saves are serialised (store.db.begin_write): of two saves on one base version, the second
+    always sees the first and is refused with StaleEdit."""
+    _begin(session)
     try:
+        version = stage(
+            session,
+            actor=actor,
+            proposal_id=proposal_id,
+            changes=changes,
+            base_version=base_version,
+            reason=reason,
+            kind=kind,
+            fields=fields,
+        )
+        if version is None:
+            session.rollback()  # ends the transaction, and with it the write lock
+            return None
         session.commit()
-    except IntegrityError:  # another save took this version number between our check and commit
+    except IntegrityError:  # a writer that skipped the lock took this version number meanwhile
         session.rollback()
         _check_base(session, proposal_id, base_version)
+        raise
+    except BaseException:
+        session.rollback()
         raise
     session.refresh(version)
     return version
@@ -167,7 +174,9 @@ def stage(
     fields: dict | None = None,
 ) -> ProposalVersion | None:
     """edit() without the commit, for a caller that applies many changes in one transaction
-    (store.import_versions); the caller commits or rolls back."""
+    (store.import_versions); the caller commits or rolls back. Takes the store's write lock
+    (store.db.begin_write) before reading the version in force, if the caller has not."""
+    begin_write(session)
     proposal = _proposal(session, proposal_id)
     require_edit(actor, proposal)
     if not isinstance(changes, dict):
@@ -220,6 +229,9 @@ def revert(
 ) -> ProposalVersion | None:
     """Undo what `version` changed, as a new version (the secretariat only)."""
     require_secretariat(actor, "還原提案版本")
+    if isinstance(version, bool) or not isinstance(version, int) or not 0 < version <= MAX_VERSION:
+        _proposal(session, proposal_id)
+        raise EditError([f"提案 {proposal_id} 沒有第 {version} 版。"])
     target = session.exec(
         select(ProposalVersion).where(ProposalVersion.proposal_id == proposal_id, ProposalVersion.version == version)
     ).first()
@@ -240,6 +252,14 @@ def revert(
     )
 
 
+def _begin(session: Session) -> None:
+    """Become the store's writer, then read afresh: objects the session loaded before the lock may
+    predate another writer's commit."""
+    session.flush()
+    begin_write(session)
+    session.expire_all()
+
+
 def _proposal(session: Session, proposal_id: str) -> Proposal:
     proposal = session.get(Proposal, proposal_id)
     if proposal is None:
@@ -248,12 +268,19 @@ def _proposal(session: Session, proposal_id: str) -> Proposal:
 
 
 def _check_base(session: Session, proposal_id: str, base_version: int) -> None:
-    if base_version != current_version(session, proposal_id):
+    """StaleEdit when a newer version is in force; EditError for a version that never was (a
+    negative one, or one after the version in force: it cannot be a version someone opened)."""
+    current = current_version(session, proposal_id)
+    if base_version < 0 or base_version > current:
+        raise EditError([f"提案 {proposal_id} 沒有第 {base_version} 版可作為依據；目前為第 {current} 版。"])
+    if base_version != current:
         newer = session.exec(
             select(ProposalVersion)
             .where(ProposalVersion.proposal_id == proposal_id, ProposalVersion.version > base_version)
             .order_by(ProposalVersion.version)
         ).all()
+        for version in newer:  # shown after the rollback (which would expire them) and the session's end
+            session.expunge(version)
         raise StaleEdit(proposal_id, base_version, list(newer))
 
 
@@ -410,7 +437,6 @@ _STAND_INS = {
     "progress_status": vocab.PLANNING,
     "tracking_basis": "-",
 }
-_ID_ATTEMPTS = 3  # a save that lost its id to another at the same moment takes the next one
 
 
 def create(session: Session, *, actor: Actor, document: dict, reason: str | None = None) -> ProposalVersion:
@@ -434,20 +460,17 @@ def create(session: Session, *, actor: Actor, document: dict, reason: str | None
         )
     _require_group(session, actor, document)
     reason = _valid_reason(reason)
-    for attempt in range(_ID_ATTEMPTS):
+    _begin(session)  # the number is counted and taken under the write lock: no two saves get one id
+    try:
         rows = _validated_new(session, _draft(session, actor, document))
-        try:
-            rows.proposal.sort_order = _make_room(session, rows.proposal)
-            version = add_proposal(session, rows, kind=vocab.VersionKind.CREATE, actor=actor, reason=reason)
-            session.commit()
-        except (IntegrityError, FlushError):  # another save took this id since we counted
-            session.rollback()
-            if attempt == _ID_ATTEMPTS - 1:
-                raise
-            continue
-        session.refresh(version)
-        return version
-    raise AssertionError("unreachable")
+        rows.proposal.sort_order = _make_room(session, rows.proposal)
+        version = add_proposal(session, rows, kind=vocab.VersionKind.CREATE, actor=actor, reason=reason)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(version)
+    return version
 
 
 def _require_group(session: Session, actor: Actor, document: dict) -> None:

@@ -31,6 +31,7 @@ from dashboard.domain.dates import ROC_OFFSET, roc_date, roc_year
 from dashboard.domain.permissions import Actor, require_secretariat
 from dashboard.domain.problems import Problem
 from dashboard.domain.text import text_problem
+from dashboard.store.db import begin_write
 from dashboard.store.models import (
     AgendaItem,
     City,
@@ -200,7 +201,12 @@ def start_year(
     or was started already, the date is not in that year, a bad value); nothing is written then."""
     require_secretariat(actor, "開始新年度")
     texts = _texts(chair=chair, chair_org=chair_org, venue=venue, url=url)
-    the_plan = _check(session, cycle, meeting_date, start_time)
+    begin_write(session)  # the check and the new rows in one writer's transaction
+    try:
+        the_plan = _check(session, cycle, meeting_date, start_time)
+    except BaseException:
+        session.rollback()  # ends the transaction and its write lock
+        raise
     now = now or datetime.now(UTC)
     try:
         result = YearStarted(year=the_plan.cycle, previous=the_plan.previous, meeting_id="")

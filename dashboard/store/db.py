@@ -11,16 +11,42 @@ from sqlmodel import Session, create_engine
 from dashboard.store import models  # noqa: F401  (registers the tables)
 from dashboard.store.config import database_url
 
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first bytes of every SQLite database file
+
+
+class NotADatabase(Exception):
+    """DATABASE_URL names a file that is not a SQLite database; the message says so, in Chinese."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(
+            f"「{path}」不是資料庫檔案（DATABASE_URL 指向的檔案不是 SQLite 資料庫），"
+            "為免覆蓋其內容而未開啟；請確認 DATABASE_URL。"
+        )
+
 
 def make_engine(url: str | None = None) -> Engine:
+    """The store's engine. Raises NotADatabase when a SQLite URL names a file that is not a database:
+    SQLite takes a file shorter than its header for an empty database and would build the store
+    over it."""
     url = url or database_url()
     parsed = make_url(url)
     if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
+        _refuse_other_files(Path(parsed.database))
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url)
     if parsed.drivername.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_foreign_keys)
     return engine
+
+
+def _refuse_other_files(path: Path) -> None:
+    """A missing or empty file becomes a new database; any other file must be one already."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as file:
+        if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise NotADatabase(path)
 
 
 def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
@@ -79,6 +105,30 @@ def schema_transaction(engine: Engine) -> Iterator[Connection]:
                 yield connection
         finally:
             driver.isolation_level = legacy  # the pooled connection goes back as the app expects it
+
+
+# Another fixed number, for the lock every writer of proposals takes (write_transaction).
+WRITE_LOCK_KEY = 0x6265_6974_6177  # "beitaw"
+
+
+def begin_write(session: Session) -> None:
+    """Make the session's transaction the store's one writer until it commits or rolls back.
+
+    Call it before the transaction reads what it decides on (the version in force, the numbers
+    taken, whether proposals were edited): a check and the write it allows must not be split by
+    another writer's commit, or a load overwrote an edit saved in between and two saves at one
+    instant both passed the version check. Every writer of proposals takes it: editing (edit,
+    revert, create), load and the imports.
+
+    PostgreSQL: a transaction-level advisory lock, released at commit or rollback; reads after it
+    see every write committed before (READ COMMITTED). SQLite: BEGIN IMMEDIATE, which takes the
+    file's write lock at once (the driver's own BEGIN waits for the first INSERT, after the reads);
+    a session already in a transaction that wrote holds that lock already."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+    elif connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_tables(engine: Engine) -> None:

@@ -190,7 +190,9 @@ def _save(stamp: tuple, pid: str, actor: Actor, typed: dict, reason: str, base: 
             )
     except editing.StaleEdit:  # the newer versions are shown below the form; nothing typed is touched
         state[_state_key(pid, "refused")] = True
-        return
+        # Run again: this run's versions were read before the save that won, perhaps an instant
+        # before it committed, and would show neither the refusal nor what the other person changed.
+        st.rerun()
     except editing.EditError as error:
         state[_state_key(pid, "problems")] = [problem_text(p) for p in error.problems]
         return
