@@ -1,11 +1,10 @@
 """Engine and sessions for the store."""
 
-from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 from dashboard.store import models  # noqa: F401  (registers the tables)
@@ -75,36 +74,6 @@ def build_lock(engine: Engine):
             yield
         finally:
             connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": BUILD_LOCK_KEY})
-
-
-@contextmanager
-def schema_transaction(engine: Engine) -> Iterator[Connection]:
-    """A connection in one transaction that schema changes (CREATE, ALTER, DROP) take part in, so that
-    a migration killed halfway leaves the store as it was before, never half changed.
-
-    PostgreSQL's DDL is transactional as it is. SQLite's is too, but Python's sqlite3 driver (its
-    legacy transaction control, the default before Python 3.16) begins a transaction only before
-    INSERT, UPDATE or DELETE: each CREATE or ALTER before one committed on its own, and a kill after
-    `ALTER TABLE … ADD COLUMN` but before the revision was recorded left a store every later run
-    failed on ("duplicate column name"). So, on this connection only (the rest of the app keeps the
-    driver's behaviour), the driver's own BEGIN is switched off and BEGIN IMMEDIATE emitted instead,
-    as SQLAlchemy's SQLite documentation shows ("Enabling Non-Legacy SQLite Transactional Modes");
-    IMMEDIATE takes the write lock before the migration's first read, so that two processes
-    upgrading one file wait for each other instead of one failing halfway."""
-    with engine.connect() as connection:
-        if engine.dialect.name != "sqlite":
-            with connection.begin():
-                yield connection
-            return
-        driver = connection.connection.dbapi_connection
-        legacy = driver.isolation_level
-        driver.isolation_level = None
-        try:
-            with connection.begin():
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-                yield connection
-        finally:
-            driver.isolation_level = legacy  # the pooled connection goes back as the app expects it
 
 
 # Another fixed number, for the lock every writer of proposals takes (write_transaction).

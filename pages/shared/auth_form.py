@@ -24,7 +24,7 @@ import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import streamlit as st
 
@@ -32,9 +32,6 @@ from dashboard.domain import accounts, queries, vocab
 from dashboard.domain.permissions import READER, Actor
 from dashboard.web import auth, sessions, throttle
 from pages.shared import cached
-
-if TYPE_CHECKING:  # the panel is handed the page run's context; run_context reads who is signed in here
-    from pages.shared import run_context
 
 SESSION_KEY = "secretariat_user"  # the password-signed-in name in this tab
 TOKEN_KEY = "sign_in_token"  # its session token, checked against the store on every run
@@ -210,14 +207,23 @@ def role_line(actor: Actor, stamp: queries.StoreStamp) -> str:
     return line
 
 
-def sign_in_panel(run: "run_context.RunContext", *, key: str = "sign-in") -> None:
+class PageRun(Protocol):
+    """What the panel needs of the page run (pages/shared/run_context.RunContext, which reads who is
+    signed in through this module: named by its shape here, so the two modules do not import each other)."""
+
+    actor: Actor
+    settings: "Settings"
+    stamp: tuple
+
+
+def sign_in_panel(run: "PageRun", *, key: str = "sign-in") -> None:
     """Sign-in (or the signed-in user, their role and a sign-out button) in the current container,
     for the page run `run` (run_context.get())."""
     _panel(key, run)
     _keep_cookie()  # last, so its (empty) element adds no gap above the panel
 
 
-def _panel(key: str, run: "run_context.RunContext") -> None:
+def _panel(key: str, run: "PageRun") -> None:
     actor, config = run.actor, run.settings
     if actor.name:
         st.success(role_line(actor, run.stamp))

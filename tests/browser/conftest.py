@@ -81,14 +81,29 @@ def free_port() -> int:
     return free_ports(1)[0]
 
 
+PORT_TAKEN = "is not available"  # what Streamlit prints when its port was taken meanwhile
+
+
 def start_server(
     folder: Path, *extra_args: str, database_url: str | None = None, port: int | None = None
 ) -> tuple[subprocess.Popen, str]:
     """A streamlit server on `port` (or a free one); (process, base URL).
 
     Its store is `database_url`, or else a new, empty one (in `folder` on SQLite) that the server builds
-    at first start and `stop_server` drops."""
-    port = port or free_port()
+    at first start and `stop_server` drops. A free port chosen here can still be taken before the
+    server binds it (the kernel hands the same range to outgoing connections): then another is tried."""
+    if port is not None:
+        return _start_server(folder, *extra_args, database_url=database_url, port=port)
+    for attempt in range(3):
+        try:
+            return _start_server(folder, *extra_args, database_url=database_url, port=free_port())
+        except RuntimeError as error:
+            if PORT_TAKEN not in str(error) or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _start_server(folder: Path, *extra_args: str, database_url: str | None, port: int) -> tuple[subprocess.Popen, str]:
     own = database_url is None
     database_url = database_url or databases.new_url(folder / "live.db")
     env = dict(os.environ, DATABASE_URL=database_url)

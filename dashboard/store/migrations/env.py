@@ -6,7 +6,8 @@ from sqlalchemy import DateTime
 from sqlmodel import SQLModel
 
 from dashboard.store import models  # noqa: F401  (registers the tables)
-from dashboard.store.db import make_engine, schema_transaction
+from dashboard.store.db import make_engine
+from dashboard.store.schema import schema_transaction
 
 target_metadata = SQLModel.metadata
 

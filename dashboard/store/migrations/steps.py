@@ -1,6 +1,6 @@
 """Schema steps that do nothing when already done, for the migrations' upgrades.
 
-Every upgrade runs in one transaction (dashboard/store/db.py, schema_transaction), so a killed one
+Every upgrade runs in one transaction (dashboard/store/schema.py, schema_transaction), so a killed one
 leaves nothing half done. Stores upgraded by earlier releases may be: on SQLite each CREATE or ALTER
 committed on its own, and a process killed between one and the revision's record left the table,
 column or index in place under the older revision, and every later upgrade failed on it ("table
