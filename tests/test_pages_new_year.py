@@ -160,3 +160,20 @@ def test_the_navigation_lists_the_page_for_the_secretariat_only():
     assert page_list.listed(spec, Actor(name=SECRETARIAT, role=vocab.SECRETARIAT))
     assert not page_list.listed(spec, Actor(name=LEAD, role=vocab.LEAD, groups=frozenset({"transport"})))
     assert not page_list.listed(spec, READER)
+
+
+def test_rights_are_read_when_the_year_is_started_not_when_the_page_was_opened(url):
+    """A secretariat opens the page, then is disabled before pressing 開始: the start is refused and
+    nothing is written, although the page was drawn for them (the sign-out case goes through the
+    same read of who acts: tests/test_pages_card_edit.py, test_sessions.py)."""
+    from dashboard.domain import accounts
+    from dashboard.domain.permissions import OPERATOR
+
+    at = open_as(SECRETARIAT, "new_year")
+    assert widget(at, "button", "start")  # the form was offered while the account could act
+    before = snapshot(url)
+    with Session(make_engine(url)) as s:
+        accounts.set_disabled(s, actor=OPERATOR, name=SECRETARIAT)
+    at = start(at)
+    assert not at.exception and not at.success
+    assert snapshot(url) == before, "nothing was started by an account that could no longer act"
