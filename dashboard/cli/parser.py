@@ -64,6 +64,9 @@ class CommandParser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", ChineseHelpFormatter)
         add_help = kwargs.pop("add_help", True)
         super().__init__(*args, add_help=False, **kwargs)
+        # argparse titles its two default groups in English and offers no setting for them.
+        self._positionals.title = "位置參數"
+        self._optionals.title = "選項"
         if add_help:
             self.add_argument("-h", "--help", action="help", help="顯示此說明後結束")
 
