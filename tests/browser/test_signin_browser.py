@@ -20,6 +20,7 @@ from tests.browser.conftest import (
     DONE,
     EXCEPTION,
     LOCAL,
+    PORT_TAKEN,
     RUN_TIMEOUT,
     expect,
     free_port,
@@ -61,18 +62,26 @@ def site(tmp_path_factory):
     with contextlib.ExitStack() as stack:
         provider = stack.enter_context(run_server_in_thread())
         provider_url = f"http://localhost:{provider.server_port}"
-        port = free_port()  # st.login's redirect URI names the server's port, so choose it first
-        secrets_file = folder / "secrets.toml"
-        secrets_file.write_text(
-            "[auth]\n"
-            f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-            f'cookie_secret = "{secrets.token_hex(32)}"\n'
-            'client_id = "beitai-dashboard"\n'
-            f'client_secret = "{secrets.token_hex(16)}"\n'
-            f'server_metadata_url = "{provider_url}/.well-known/openid-configuration"\n',
-            encoding="utf-8",
-        )
-        proc, url = start_server(folder, "--secrets.files", str(secrets_file), database_url=database_url, port=port)
+        for attempt in range(3):  # a port chosen here can be taken before the server binds it
+            port = free_port()  # st.login's redirect URI names the server's port, so choose it first
+            secrets_file = folder / "secrets.toml"
+            secrets_file.write_text(
+                "[auth]\n"
+                f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+                f'cookie_secret = "{secrets.token_hex(32)}"\n'
+                'client_id = "beitai-dashboard"\n'
+                f'client_secret = "{secrets.token_hex(16)}"\n'
+                f'server_metadata_url = "{provider_url}/.well-known/openid-configuration"\n',
+                encoding="utf-8",
+            )
+            try:
+                proc, url = start_server(
+                    folder, "--secrets.files", str(secrets_file), database_url=database_url, port=port
+                )
+                break
+            except RuntimeError as error:
+                if PORT_TAKEN not in str(error) or attempt == 2:
+                    raise
         try:
             yield url, provider_url, other
         finally:
