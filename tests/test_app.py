@@ -99,3 +99,14 @@ def test_the_shipped_config_hides_error_details_from_viewers():
 
     shipped = tomllib.loads((APP_DIR.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert shipped["client"]["showErrorDetails"] == "none"
+
+
+def test_the_embedded_store_is_where_readme_and_earlier_releases_put_it(monkeypatch):
+    """Without DATABASE_URL the app opens var/dashboard.db at the checkout's root: a server upgraded
+    in place keeps its store (a new name would start an empty one and lose every edit)."""
+    from dashboard.store import config
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    root = Path(__file__).resolve().parent.parent
+    assert config.database_url() == f"sqlite:///{root / 'var' / 'dashboard.db'}"
+    assert "var/dashboard.db" in (root / "README.md").read_text(encoding="utf-8")

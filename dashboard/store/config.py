@@ -5,7 +5,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = ROOT / "data"
-DEFAULT_DB_PATH = ROOT / "var" / "dashboard.store.db"
+DEFAULT_DB_PATH = ROOT / "var" / "dashboard.db"  # where README and earlier releases put the store
 
 
 def database_url() -> str:
