@@ -59,8 +59,16 @@ def history_table(table: pa.Table | None) -> None:
 
 
 def record_form(entry: Entry, user: str | None, *, key: str, compact: bool = False) -> None:
-    """The secretariat's form for one proposal; nothing at all for everyone else. `compact` puts
-    the note and the button on one row beside the choice (the presenter's one screen)."""
+    """The secretariat's form for one proposal, then what the last save said; nothing at all for
+    everyone else. `compact` puts the note and the button on one row beside the choice (the
+    presenter's one screen)."""
+    form(entry, user, key=key, compact=compact)
+    show_saved(entry, key=key)
+
+
+def form(entry: Entry, user: str | None, *, key: str, compact: bool = False) -> None:
+    """The form alone (see record_form): the presenter draws it inside its live fragment and what
+    was saved outside it, so that a fragment's rerun neither loses the message nor the form."""
     if not user:
         return
     with st.form(f"{key}-{entry.id}", clear_on_submit=True, border=True):
@@ -76,10 +84,18 @@ def record_form(entry: Entry, user: str | None, *, key: str, compact: bool = Fal
         )
         submitted = row.form_submit_button("記錄決議", type="primary")
     if submitted:
-        save(entry, user, resolution, note, flash_key=f"{key}-saved-{entry.id}")
-    # Said inline, not as a toast: a toast sits over the presenter's 下一步 button for seconds.
-    if saved := st.session_state.pop(f"{key}-saved-{entry.id}", None):
+        save(entry, user, resolution, note, flash_key=_flash_key(entry, key))
+
+
+def show_saved(entry: Entry, *, key: str) -> None:
+    """What the last save of this form said, once. Said inline, not as a toast: a toast sits over
+    the presenter's 下一步 button for seconds."""
+    if saved := st.session_state.pop(_flash_key(entry, key), None):
         st.success(saved, icon=":material/check_circle:")
+
+
+def _flash_key(entry: Entry, key: str) -> str:
+    return f"{key}-saved-{entry.id}"
 
 
 def save(entry: Entry, user: str, resolution: str | None, note: str, *, flash_key: str) -> None:

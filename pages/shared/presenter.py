@@ -268,16 +268,24 @@ def _proposal_step(step: presenting.Step, user: str | None) -> None:
     if entry.reason:
         st.text(f"{entry.reason_label}：{_shorten(entry.reason)}")
     url.page_link(st, url.card_link(entry.id), label="開啟完整提案單", icon=":material/description:")
-    _live_decision(entry.id)
-    decision_form.record_form(entry, user, key="present", compact=True)
+    _live_decision(entry, user)
+    decision_form.show_saved(entry, key="present")
 
 
 @st.fragment(run_every=LIVE_EVERY)
-def _live_decision(proposal_id: str) -> None:
+def _live_decision(entry: meeting.Entry, user: str | None) -> None:
     """The decision in force, checked again every few seconds: the secretariat may record it from
     another window while this screen is shared. A decision changes the store's stamp, which the
-    fragment's own rerun reads (one statement); the page's run has it already."""
-    decision_form.current_decision(cached.decision_in_force(run_context.stamp(), proposal_id))
+    fragment's own rerun reads (one statement); the page's run has it already.
+
+    The secretariat's form is drawn here too, so that every rerun of the fragment draws it again.
+    Drawn after the fragment, outside it, the form was once missing after a sign-in on a loaded
+    machine and stayed missing until the next page run (not reproduced in 65 tries since; a race
+    between the page's run and the fragment's in Streamlit's front end is the likely cause). Here
+    a lost form is back within a tick. What was chosen and typed stays across these reruns (the
+    same widgets, by key: tests/browser/test_meeting_browser.py)."""
+    decision_form.current_decision(cached.decision_in_force(run_context.stamp(), entry.id))
+    decision_form.form(entry, user, key="present", compact=True)
 
 
 SHORT_TEXT = 140  # characters of a long text that fit a shared screen beside the form

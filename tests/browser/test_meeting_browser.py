@@ -357,3 +357,28 @@ def test_a_decision_recorded_in_a_second_window_shows_on_the_presenter_screen(br
     finally:
         shared.close()
         secretariat.close()
+
+
+def test_what_the_secretariat_chose_and_typed_stays_while_the_decision_refreshes(browser, secretariat_server):
+    # The presenter's form lives in the fragment that rereads the decision every few seconds.
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-TW")
+    try:
+        page = context.new_page()
+        with page.expect_websocket() as connection:
+            page.goto(secretariat_server + "/meeting?present=1&item=111-05")
+        socket = connection.value
+        _settle(page)
+        _sign_in(page)
+        page.get_by_text("保留", exact=True).first.click()
+        page.get_by_label("備註（選填）").fill("尚未送出的備註")
+        for _ in range(2):  # two of the live decision's reruns: the browser asks for each one
+            with socket.expect_event("framesent", timeout=60_000):
+                pass
+        _settle(page)
+        expect(page.get_by_role("radio", name="保留")).to_be_checked()
+        expect(page.get_by_label("備註（選填）")).to_have_value("尚未送出的備註")
+        page.get_by_role("button", name="記錄決議").click()
+        expect(page.get_by_text("已記錄 111-05：保留")).to_be_visible(timeout=60_000)
+        expect(page.get_by_text("備註：尚未送出的備註")).to_be_visible()
+    finally:
+        context.close()
