@@ -52,7 +52,7 @@ def render() -> None:
     stamp = run_context.get().stamp
     styling.style()
     cycle = year_choice.chosen_year(stamp)
-    all_groups = cached.groups(stamp)
+    all_groups = cached.groups(stamp, cycle)
     labels = {g.id: (f"　└ {g.name}" if g.parent_id else g.name) for g in all_groups}
     raw_group = st.query_params.get("group")
     group_id = lookup.group_id(raw_group, all_groups)

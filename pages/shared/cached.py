@@ -59,7 +59,6 @@ def proposals(stamp: tuple | None = None, cycle: int | None = None) -> pd.DataFr
 def _store_lists(stamp: tuple) -> dict:
     with session() as s:
         return {
-            "groups": queries.groups(s),
             "cities": queries.cities(s),
             "cycles": store_cycles.cycles(s),
             "ids": queries.proposal_ids(s),
@@ -70,6 +69,7 @@ def _store_lists(stamp: tuple) -> dict:
 def _cycle_lists(stamp: tuple, cycle: int | None) -> dict:
     with session() as s:
         return {
+            "groups": queries.groups(s, cycle=cycle, closed=True),
             "meetings": queries.group_meetings(s, cycle=cycle),
             "mutual_aid": queries.mutual_aid_frame(s, cycle=cycle),
             "headline": queries.headline(s, cycle=cycle, frame=_proposals(stamp, cycle)),
@@ -96,9 +96,11 @@ def proposal_ids(stamp: tuple) -> set[str]:
     return _store_lists(stamp)["ids"]
 
 
-def groups(stamp: tuple) -> list:
-    """Every WorkGroup in sort order."""
-    return _store_lists(stamp)["groups"]
+def groups(stamp: tuple, cycle: int | None = None, *, closed: bool = False) -> list:
+    """The working groups of `cycle` (the current one by default) as they stand then, in display
+    order (group_terms.CycleGroup): the open ones; with `closed`, those closed by then too."""
+    found = _cycle_lists(stamp, _cycle(stamp, cycle))["groups"]
+    return found if closed else [g for g in found if not g.closed]
 
 
 def cities(stamp: tuple) -> list:
