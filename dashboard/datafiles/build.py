@@ -25,6 +25,7 @@ from dashboard.store.models import (
     AgendaItem,
     City,
     GroupMeeting,
+    GroupTerm,
     Indicator,
     Meeting,
     MutualAid,
@@ -188,12 +189,14 @@ def _import(session: Session, ds: Dataset, actor: Actor) -> Imported:
     data_ids = [p.id for p in ds.proposals]
     kept = [p for p in session.exec(select(Proposal).order_by(Proposal.sort_order)) if p.id not in set(data_ids)]
     _check_references(session, ds, kept)
-    for table in (Indicator, MutualAid, GroupMeeting, AgendaItem, Organiser, Meeting):
+    for table in (Indicator, MutualAid, GroupMeeting, GroupTerm, AgendaItem, Organiser, Meeting):
         session.exec(delete(table))
     for city in ds.cities:
         session.merge(city)
     for group in sorted(ds.groups, key=lambda g: g.parent_id is not None):  # parents first
         session.merge(group)
+    session.flush()
+    session.add_all(ds.group_terms)  # the groups per cycle as data/ holds them
     session.flush()
     result = Imported(ds, kept=[p.id for p in kept])
     for rows in _rows_by_proposal(ds):

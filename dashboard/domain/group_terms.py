@@ -156,6 +156,17 @@ def groups_in_cycle(session: Session, cycle: int | None, *, closed: bool = False
     return [g for g in resolve_all(session, cycle).values() if closed or not g.closed]
 
 
+def known_ids(session: Session) -> set[str]:
+    """The id of every group of any cycle."""
+    return set(session.exec(select(WorkGroup.id)))
+
+
+def next_group_id(session: Session) -> str:
+    """A free id for a group added where nobody typed one (the page): group-1, group-2, …"""
+    taken = known_ids(session)
+    return next(f"group-{n}" for n in range(1, len(taken) + 2) if f"group-{n}" not in taken)
+
+
 def names_by_cycle(session: Session, cycle_list) -> dict[int, dict[str, str]]:
     """cycle -> {group id: name in that cycle} for each cycle given (closed groups included)."""
     return {c: {g.id: g.name for g in resolve_all(session, c).values()} for c in set(cycle_list)}
@@ -228,14 +239,15 @@ def add(
     session: Session,
     *,
     actor: Actor,
-    group_id: str,
+    group_id: str | None,
     year,
     values: dict,
     move: tuple[str, ...] = (),
     reason: str | None = None,
 ) -> GroupVersion:
     """A new group from cycle `year` on (ADD_FIELDS: name and host agency required; parent, sort
-    order and kind optional), with the proposals `move` names moved to it (a split)."""
+    order and kind optional), with the proposals `move` names moved to it (a split). A group_id of
+    None takes the next free one (next_group_id)."""
     require_secretariat(actor, "設定議題組")
     return _write(session, lambda: _add(session, actor, group_id, year, values, move, reason))
 
@@ -426,7 +438,7 @@ def _edit(session, actor, group_id, year, changes, base_version, reason) -> Grou
 def _add(session, actor, group_id, year, values, move, reason) -> GroupVersion:
     cycle = _cycle(session, year)
     groups = resolve_all(session, cycle)
-    gid = (group_id or "").strip() if isinstance(group_id, str) else ""
+    gid = (group_id or "").strip() if isinstance(group_id, str) else next_group_id(session)
     if not ID_PATTERN.match(gid):
         raise GroupError(
             f"議題組識別碼「{group_id}」只能用小寫英文字母開頭，並只含小寫英文字母、數字與連字號；未變更。"

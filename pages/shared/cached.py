@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from dashboard.datafiles import build as builder
 from dashboard.domain import cycles as store_cycles
-from dashboard.domain import editing, meeting, meeting_record, new_year, queries, worklist
+from dashboard.domain import editing, group_terms, meeting, meeting_record, new_year, queries, worklist
 from dashboard.domain.permissions import Actor
 from dashboard.store.db import make_engine
 
@@ -159,6 +159,21 @@ def meeting_record_view(stamp: tuple, meeting_id: str) -> tuple:
 
 
 # --- reads of single pages, per store stamp ---------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def group_settings(stamp: tuple, cycle: int) -> dict:
+    """The 議題組設定 page's reads: `cycle`'s groups (closed ones too), each one's version in force,
+    and every group version newest first with the group's name in that version's year."""
+    with session() as s:
+        groups = group_terms.groups_in_cycle(s, cycle, closed=True)
+        versions = group_terms.history(s)
+        names = group_terms.names_by_cycle(s, [v.year for v in versions])
+        return {
+            "groups": groups,
+            "versions": {g.id: group_terms.current_version(s, g.id) for g in groups},
+            "history": [(v, names[v.year].get(v.group_id, v.group_id)) for v in versions],
+        }
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
