@@ -231,3 +231,30 @@ def test_a_closed_group_cannot_be_edited_in_its_cycle(store):
         )
         card = queries.proposal_card(s, proposal_id=moved.id)
         assert card.group.name == {g.id: g.name for g in group_terms.groups_in_cycle(s, first + 1)}[moved.group_id]
+
+
+def test_the_groups_per_cycle_go_through_data_and_back(store, fresh_engine, tmp_path):
+    from dashboard.datafiles import build, data_layout
+
+    def seen(engine) -> dict:
+        with Session(engine) as s:
+            first = _first(s)
+            return {
+                year: [
+                    (g.id, g.name, g.parent_id, g.host_agency, g.closed, g.merged_into, g.host_carried)
+                    for g in group_terms.groups_in_cycle(s, year, closed=True)
+                ]
+                for year in (first, first + 1)
+            }
+
+    with Session(store) as s:
+        first = _first(s)
+        group_terms.edit(s, actor=SECRETARIAT, group_id="transport", year=first + 1, changes={"host_agency": HSINCHU})
+        group_terms.add(
+            s, actor=SECRETARIAT, group_id="rail", year=first + 1, values={"name": "軌道組", "host_agency": HSINCHU}
+        )
+        group_terms.close(s, actor=SECRETARIAT, group_id="police", year=first + 1, into="disaster")
+    data_layout.export_data_layout(store, tmp_path / "data")
+    assert (tmp_path / "data" / "group_terms.csv").read_text(encoding="utf-8").startswith("group,year,name")
+    build.load(fresh_engine, tmp_path / "data")
+    assert seen(fresh_engine) == seen(store)
