@@ -8,7 +8,7 @@ Forms keep what was typed when a save is refused; a save that succeeds clears th
 import pandas as pd
 import streamlit as st
 
-from dashboard.domain import dates, group_terms
+from dashboard.domain import dates, group_changes, group_terms
 from dashboard.domain.accounts import AccountError
 from dashboard.domain.editing import EditError
 from dashboard.domain.permissions import PermissionDenied
@@ -69,7 +69,7 @@ def _refused(error: Exception) -> None:
         st.caption(url.md_text("；".join(group_terms.change_lines(version))))
 
 
-WRITE_ERRORS = (group_terms.GroupError, PermissionDenied, AccountError, EditError)
+WRITE_ERRORS = (group_changes.GroupError, PermissionDenied, AccountError, EditError)
 
 
 def edit_form(cycle: int, open_groups: list[group_terms.CycleGroup], versions: dict[str, int], gen: int) -> None:
@@ -106,7 +106,7 @@ def edit_form(cycle: int, open_groups: list[group_terms.CycleGroup], versions: d
         changes["host_agency"] = host
     try:
         with cached.session() as s:
-            version = group_terms.edit(
+            version = group_changes.edit(
                 s,
                 actor=run_context.writer(),
                 group_id=chosen,
@@ -117,7 +117,7 @@ def edit_form(cycle: int, open_groups: list[group_terms.CycleGroup], versions: d
             )
     except WRITE_ERRORS as error:
         _refused(error)
-        if isinstance(error, group_terms.StaleGroupEdit):
+        if isinstance(error, group_changes.StaleGroupEdit):
             st.session_state[base_key] = error.current  # saving again is a decision taken after seeing it
             st.info("已載入目前版本的依據；確認上列修改後，可再按一次儲存。")
         return
@@ -155,7 +155,7 @@ def add_form(cycle: int, open_groups: list[group_terms.CycleGroup], gen: int) ->
         return
     try:
         with cached.session() as s:
-            group_terms.add(
+            group_changes.add(
                 s,
                 actor=run_context.writer(),
                 group_id=None,
@@ -201,7 +201,7 @@ def close_form(cycle: int, open_groups: list[group_terms.CycleGroup], versions: 
         return
     try:
         with cached.session() as s:
-            group_terms.close(
+            group_changes.close(
                 s,
                 actor=run_context.writer(),
                 group_id=chosen,

@@ -7,7 +7,17 @@ import pytest
 from sqlmodel import Session, select
 
 from dashboard.documents import packet
-from dashboard.domain import accounts, cycles, editing, group_terms, new_year, permissions, queries, vocab
+from dashboard.domain import (
+    accounts,
+    cycles,
+    editing,
+    group_changes,
+    group_terms,
+    new_year,
+    permissions,
+    queries,
+    vocab,
+)
 from dashboard.domain.permissions import Actor, PermissionDenied
 from dashboard.store.models import GroupVersion, Proposal, WorkGroup
 from tests.storetools import add_account
@@ -64,7 +74,7 @@ def test_a_rename_and_new_host_apply_from_their_cycle_on_and_leave_the_one_befor
     with Session(store) as s:
         first = _first(s)
         old_packet = _packet_view(s, first)
-        version = group_terms.edit(
+        version = group_changes.edit(
             s,
             actor=SECRETARIAT,
             group_id="transport",
@@ -99,7 +109,7 @@ def test_a_rename_and_new_host_apply_from_their_cycle_on_and_leave_the_one_befor
 def test_setting_the_carried_host_again_confirms_it(store):
     with Session(store) as s:
         first = _first(s)
-        version = group_terms.edit(
+        version = group_changes.edit(
             s, actor=SECRETARIAT, group_id="industry", year=first + 1, changes={"host_agency": "新北市政府經濟發展局"}
         )
         assert version.changes == [{"field": "host_carried", "old": True, "new": False}]
@@ -109,9 +119,9 @@ def test_setting_the_carried_host_again_confirms_it(store):
 def test_a_stale_save_is_refused_and_writes_nothing(store):
     with Session(store) as s:
         first = _first(s)
-        group_terms.edit(s, actor=SECRETARIAT, group_id="transport", year=first + 1, changes={"name": "交通組"})
-        with pytest.raises(group_terms.StaleGroupEdit, match="已由祕書甲更新為第 1 版"):
-            group_terms.edit(
+        group_changes.edit(s, actor=SECRETARIAT, group_id="transport", year=first + 1, changes={"name": "交通組"})
+        with pytest.raises(group_changes.StaleGroupEdit, match="已由祕書甲更新為第 1 版"):
+            group_changes.edit(
                 s, actor=SECRETARIAT, group_id="transport", year=first + 1, changes={"name": "運輸組"}, base_version=0
             )
         assert {g.id: g.name for g in group_terms.groups_in_cycle(s, first + 1)}["transport"] == "交通組"
@@ -131,8 +141,8 @@ def test_a_stale_save_is_refused_and_writes_nothing(store):
 def test_a_bad_change_is_refused_with_what_and_where(store, changes, message):
     with Session(store) as s:
         first = _first(s)
-        with pytest.raises(group_terms.GroupError, match=message) as refused:
-            group_terms.edit(s, actor=SECRETARIAT, group_id="transport", year=first + 1, changes=changes)
+        with pytest.raises(group_changes.GroupError, match=message) as refused:
+            group_changes.edit(s, actor=SECRETARIAT, group_id="transport", year=first + 1, changes=changes)
         assert f"{first + 1}年度" in str(refused.value)
         assert not s.exec(select(GroupVersion)).all()
 
@@ -140,12 +150,12 @@ def test_a_bad_change_is_refused_with_what_and_where(store, changes, message):
 def test_only_the_secretariat_changes_groups(store):
     lead = Actor(name="治安窗口", role=vocab.LEAD, groups=frozenset({"police"}))
     with Session(store) as s, pytest.raises(PermissionDenied, match="只有祕書處可以設定議題組"):
-        group_terms.edit(s, actor=lead, group_id="police", year=_first(s) + 1, changes={"name": "警政組"})
+        group_changes.edit(s, actor=lead, group_id="police", year=_first(s) + 1, changes={"name": "警政組"})
 
 
 def test_a_year_the_store_does_not_hold_is_refused(store):
-    with Session(store) as s, pytest.raises(group_terms.GroupError, match="沒有 200 年度的資料"):
-        group_terms.edit(s, actor=SECRETARIAT, group_id="transport", year=200, changes={"name": "交通組"})
+    with Session(store) as s, pytest.raises(group_changes.GroupError, match="沒有 200 年度的資料"):
+        group_changes.edit(s, actor=SECRETARIAT, group_id="transport", year=200, changes={"name": "交通組"})
 
 
 def test_a_split_adds_a_group_from_its_cycle_with_proposals_moved(store):
@@ -155,7 +165,7 @@ def test_a_split_adds_a_group_from_its_cycle_with_proposals_moved(store):
             p.id for p in s.exec(select(Proposal).where(cycles.in_cycle(first + 1))) if p.group_id == "transport"
         )
         old_packet = _packet_view(s, first)
-        version = group_terms.add(
+        version = group_changes.add(
             s,
             actor=SECRETARIAT,
             group_id="rail",
@@ -170,8 +180,8 @@ def test_a_split_adds_a_group_from_its_cycle_with_proposals_moved(store):
         assert editing.history(s, moving)[0].changes[0]["new"] == "rail"  # the move is a proposal version
         assert _packet_view(s, first) == old_packet
         earlier = next(p.id for p in s.exec(select(Proposal).where(cycles.in_cycle(first))))
-        with pytest.raises(group_terms.GroupError, match="過去年度的提案維持原組別"):
-            group_terms.add(
+        with pytest.raises(group_changes.GroupError, match="過去年度的提案維持原組別"):
+            group_changes.add(
                 s,
                 actor=SECRETARIAT,
                 group_id="bus",
@@ -189,7 +199,7 @@ def test_a_merge_moves_later_proposals_and_gives_the_leads_the_target(store):
         past = [p.id for p in s.exec(select(Proposal).where(cycles.in_cycle(first))) if p.subgroup_id == "police"]
         assert police and past
         old_packet = _packet_view(s, first)
-        version = group_terms.close(s, actor=SECRETARIAT, group_id="police", year=first + 1, into="disaster")
+        version = group_changes.close(s, actor=SECRETARIAT, group_id="police", year=first + 1, into="disaster")
         assert {"field": "leads", "old": None, "new": ["治安窗口"]} in version.changes
         assert all(s.get(Proposal, pid).subgroup_id == "disaster" for pid in police)
         assert all(s.get(Proposal, pid).subgroup_id == "police" for pid in past)  # the cycle before keeps its own
@@ -204,7 +214,7 @@ def test_a_merge_moves_later_proposals_and_gives_the_leads_the_target(store):
 def test_leads_follow_their_group_into_the_new_cycle(store):
     with Session(store) as s:
         first = _first(s)
-        group_terms.edit(s, actor=SECRETARIAT, group_id="police", year=first + 1, changes={"name": "警政組"})
+        group_changes.edit(s, actor=SECRETARIAT, group_id="police", year=first + 1, changes={"name": "警政組"})
         lead = accounts.actor_for(s, "治安窗口")
         ours = [p for p in s.exec(select(Proposal).where(cycles.in_cycle(first + 1))) if p.subgroup_id == "police"]
         assert ours and all(permissions.may_edit(lead, p) for p in ours)
@@ -213,19 +223,19 @@ def test_leads_follow_their_group_into_the_new_cycle(store):
 def test_closing_a_group_with_proposals_needs_a_target(store):
     with Session(store) as s:
         first = _first(s)
-        with pytest.raises(group_terms.GroupError, match="請指定要併入的議題組"):
-            group_terms.close(s, actor=SECRETARIAT, group_id="transport", year=first + 1)
-        with pytest.raises(group_terms.GroupError, match="仍有分組"):
-            group_terms.close(s, actor=SECRETARIAT, group_id="public-safety", year=first + 1, into="transport")
+        with pytest.raises(group_changes.GroupError, match="請指定要併入的議題組"):
+            group_changes.close(s, actor=SECRETARIAT, group_id="transport", year=first + 1)
+        with pytest.raises(group_changes.GroupError, match="仍有分組"):
+            group_changes.close(s, actor=SECRETARIAT, group_id="public-safety", year=first + 1, into="transport")
         assert not s.exec(select(GroupVersion)).all()
 
 
 def test_a_closed_group_cannot_be_edited_in_its_cycle(store):
     with Session(store) as s:
         first = _first(s)
-        group_terms.close(s, actor=SECRETARIAT, group_id="police", year=first + 1, into="disaster")
-        with pytest.raises(group_terms.GroupError, match="已結束"):
-            group_terms.edit(s, actor=SECRETARIAT, group_id="police", year=first + 1, changes={"name": "警政組"})
+        group_changes.close(s, actor=SECRETARIAT, group_id="police", year=first + 1, into="disaster")
+        with pytest.raises(group_changes.GroupError, match="已結束"):
+            group_changes.edit(s, actor=SECRETARIAT, group_id="police", year=first + 1, changes={"name": "警政組"})
         moved = next(
             p for p in s.exec(select(Proposal).where(cycles.in_cycle(first + 1))) if p.id.startswith(str(first))
         )
@@ -249,12 +259,37 @@ def test_the_groups_per_cycle_go_through_data_and_back(store, fresh_engine, tmp_
 
     with Session(store) as s:
         first = _first(s)
-        group_terms.edit(s, actor=SECRETARIAT, group_id="transport", year=first + 1, changes={"host_agency": HSINCHU})
-        group_terms.add(
+        group_changes.edit(s, actor=SECRETARIAT, group_id="transport", year=first + 1, changes={"host_agency": HSINCHU})
+        group_changes.add(
             s, actor=SECRETARIAT, group_id="rail", year=first + 1, values={"name": "軌道組", "host_agency": HSINCHU}
         )
-        group_terms.close(s, actor=SECRETARIAT, group_id="police", year=first + 1, into="disaster")
+        group_changes.close(s, actor=SECRETARIAT, group_id="police", year=first + 1, into="disaster")
     data_layout.export_data_layout(store, tmp_path / "data")
     assert (tmp_path / "data" / "group_terms.csv").read_text(encoding="utf-8").startswith("group,year,name")
     build.load(fresh_engine, tmp_path / "data")
     assert seen(fresh_engine) == seen(store)
+
+
+def test_a_proposal_cannot_go_to_a_group_closed_in_its_cycle(store):
+    with Session(store) as s:
+        first = _first(s)
+        in_police = [p for p in s.exec(select(Proposal).where(cycles.in_cycle(first))) if p.subgroup_id == "police"]
+        group_changes.close(s, actor=SECRETARIAT, group_id="police", year=first + 1, into="disaster")
+        later = next(p for p in s.exec(select(Proposal).where(cycles.in_cycle(first + 1))) if p.group_id == "transport")
+        with pytest.raises(editing.EditError, match="police"):
+            editing.edit(
+                s,
+                actor=SECRETARIAT,
+                proposal_id=later.id,
+                changes={"group": "public-safety", "subgroup": "police"},
+                base_version=editing.current_version(s, later.id),
+                fields=("group", "subgroup"),
+            )
+        past = in_police[0]  # the cycle before still has it: its proposals stay editable
+        assert editing.edit(
+            s,
+            actor=SECRETARIAT,
+            proposal_id=past.id,
+            changes={"contact": "警察局 王組長"},
+            base_version=editing.current_version(s, past.id),
+        )

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from dashboard.domain import cycles, group_terms, vocab
+from dashboard.domain import cycles, group_changes, group_terms, vocab
 from dashboard.domain.permissions import Actor
 from dashboard.store.db import make_engine
 from tests.pagetest import open_as
@@ -78,7 +78,7 @@ def test_a_stale_save_is_refused(accounts_url):
     _widget(at, "selectbox", "gs-edit-group").set_value("transport")
     at = at.run()
     with Session(make_engine(accounts_url)) as s:  # someone else saves meanwhile
-        group_terms.edit(
+        group_changes.edit(
             s,
             actor=Actor(name="祕書乙", role=vocab.SECRETARIAT),
             group_id="transport",

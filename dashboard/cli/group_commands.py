@@ -8,7 +8,7 @@ A refusal prints one line saying what and where, and exits 2 with nothing writte
 import sys
 
 from dashboard.cli import common
-from dashboard.domain import accounts, cycles, dates, group_terms
+from dashboard.domain import accounts, cycles, dates, group_changes, group_terms
 from dashboard.domain.accounts import AccountError
 from dashboard.domain.editing import EditError
 from dashboard.domain.permissions import PermissionDenied
@@ -80,13 +80,13 @@ def refusing(handler):
     def run(args) -> int:
         try:
             return handler(args)
-        except group_terms.StaleGroupEdit as error:
+        except group_changes.StaleGroupEdit as error:
             print(error, file=sys.stderr)
             for version in error.newer:
                 print(f"  {_version_line(version)}", file=sys.stderr)
                 for line in group_terms.change_lines(version):
                     print(f"    {line}", file=sys.stderr)
-        except (group_terms.GroupError, PermissionDenied, AccountError) as error:
+        except (group_changes.GroupError, PermissionDenied, AccountError) as error:
             print(error, file=sys.stderr)
         except EditError as error:  # a proposal a merge or split would move cannot be saved
             print(f"未變更：{'；'.join(str(p) for p in error.problems)}", file=sys.stderr)
@@ -111,16 +111,16 @@ def assignments(values: list[str], allowed: tuple[str, ...]) -> dict:
         else:
             changes[name] = text.strip()
     if problems:
-        raise group_terms.GroupError("；".join(problems) + "。未變更。")
+        raise group_changes.GroupError("；".join(problems) + "。未變更。")
     return changes
 
 
 @refusing
 def _edit(args) -> int:
-    changes = assignments(args.assignments, group_terms.EDITABLE)
+    changes = assignments(args.assignments, group_changes.EDITABLE)
     with common.open_session(args) as session:
         actor = accounts.actor_for(session, args.user)
-        version = group_terms.edit(
+        version = group_changes.edit(
             session,
             actor=actor,
             group_id=args.group_id,
@@ -135,12 +135,12 @@ def _edit(args) -> int:
 
 @refusing
 def _add(args) -> int:
-    values = assignments(args.assignments, tuple(f for f in group_terms.ADD_FIELDS if f != "parent"))
+    values = assignments(args.assignments, tuple(f for f in group_changes.ADD_FIELDS if f != "parent"))
     if args.parent:
         values["parent"] = args.parent
     with common.open_session(args) as session:
         actor = accounts.actor_for(session, args.user)
-        version = group_terms.add(
+        version = group_changes.add(
             session,
             actor=actor,
             group_id=args.group_id,
@@ -157,7 +157,7 @@ def _add(args) -> int:
 def _close(args) -> int:
     with common.open_session(args) as session:
         actor = accounts.actor_for(session, args.user)
-        version = group_terms.close(
+        version = group_changes.close(
             session,
             actor=actor,
             group_id=args.group_id,
@@ -185,7 +185,7 @@ def _list(args) -> int:
         try:
             cycle = cycles.resolve(args.cycle, held=cycles.cycles(session))
         except cycles.CycleError as error:
-            raise group_terms.GroupError(str(error)) from error
+            raise group_changes.GroupError(str(error)) from error
         groups = group_terms.groups_in_cycle(session, cycle, closed=args.closed)
         names = {g.id: g.name for g in group_terms.resolve_all(session, cycle).values()}
         versions = {g.id: group_terms.current_version(session, g.id) for g in groups}
@@ -238,7 +238,7 @@ def _history(args) -> int:
         all_ids = group_terms.known_ids(session)
         wanted = (args.group_id or "").strip()
         if wanted not in all_ids:
-            raise group_terms.GroupError(f"找不到議題組「{wanted}」；可用：{'、'.join(sorted(all_ids))}。")
+            raise group_changes.GroupError(f"找不到議題組「{wanted}」；可用：{'、'.join(sorted(all_ids))}。")
         versions = group_terms.history(session, wanted)
     if not versions:
         print(f"議題組「{wanted}」尚無修改紀錄（第 0 版：自 data/ 載入的內容）。")
