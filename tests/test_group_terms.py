@@ -293,3 +293,48 @@ def test_a_proposal_cannot_go_to_a_group_closed_in_its_cycle(store):
             changes={"contact": "警察局 王組長"},
             base_version=editing.current_version(s, past.id),
         )
+
+
+def test_a_plain_load_refuses_to_overwrite_group_settings(writable_engine):
+    from dashboard.datafiles import build
+    from dashboard.store.config import DATA_DIR
+
+    with Session(writable_engine) as s:
+        group_changes.edit(s, actor=SECRETARIAT, group_id="transport", year=_first(s), changes={"name": "交通組"})
+    with pytest.raises(build.StoreHasEdits, match="1 筆議題組設定"):
+        build.load(writable_engine, DATA_DIR)
+    with Session(writable_engine) as s:
+        assert {g.id: g.name for g in group_terms.groups_in_cycle(s, _first(s))}["transport"] == "交通組"
+
+
+def test_loading_data_as_versions_keeps_the_stores_groups_per_cycle(store, tmp_path):
+    from dashboard.datafiles import build, data_layout
+    from dashboard.store.config import DATA_DIR
+
+    with Session(store) as s:
+        first = _first(s)
+        moving = next(
+            p.id for p in s.exec(select(Proposal).where(cycles.in_cycle(first + 1))) if p.group_id == "transport"
+        )
+        group_changes.add(
+            s,
+            actor=SECRETARIAT,
+            group_id="rail",
+            year=first + 1,
+            values={"name": "軌道組", "host_agency": HSINCHU},
+            move=(moving,),
+        )
+    build.import_versions(store, DATA_DIR, actor=SECRETARIAT)  # data/ knows nothing of the next cycle
+    with Session(store) as s:
+        assert "rail" in {g.id for g in group_terms.groups_in_cycle(s, first + 1)}
+    data_layout.export_data_layout(store, tmp_path / "data")
+    (tmp_path / "data" / "group_terms.csv").write_text(
+        "group,year,name,parent,host_agency,sort_order,added,closed,merged_into,host_carried\n"
+        f"rail,{first + 1},軌道運輸組,,{HSINCHU},17,1,,,\n",
+        encoding="utf-8",
+    )
+    build.import_versions(store, tmp_path / "data", actor=SECRETARIAT)
+    with Session(store) as s:
+        assert {g.id: g.name for g in group_terms.groups_in_cycle(s, first + 1)}["rail"] == "軌道運輸組"
+        imported = group_terms.history(s, "rail")[0]
+        assert imported.kind == "import" and {"field": "name", "old": "軌道組", "new": "軌道運輸組"} in imported.changes
