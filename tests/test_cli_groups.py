@@ -21,7 +21,8 @@ def started(engine, capsys):
     add_account(engine, "祕書", vocab.SECRETARIAT)
     add_account(engine, "交通窗口", vocab.LEAD, "transport")
     assert main(["new-year", str(NEXT), "--meeting-date", DAY, "--user", "祕書"]) == 0
-    capsys.readouterr()
+    out = capsys.readouterr().out
+    assert f"主辦機關沿用上年度，待確認：請以 group list --year {NEXT} 查看" in out  # new-year says what to confirm
 
 
 def _hosts(engine, year: int) -> dict[str, str]:

@@ -325,7 +325,7 @@ def _add(session, actor, group_id, year, values, move, reason) -> GroupVersion:
     changes = [
         {"field": "added", "old": None, "new": True},
         {"field": "name", "old": None, "new": name},
-        {"field": "parent", "old": None, "new": parent.name if parent else None},
+        *([{"field": "parent", "old": None, "new": parent.name}] if parent else []),
         {"field": "host_agency", "old": None, "new": host},
         {"field": "sort_order", "old": None, "new": sort_order},
     ]
