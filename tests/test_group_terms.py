@@ -3,6 +3,9 @@ a cycle; starting the next cycle carries them over unconfirmed; renames, new gro
 and merges apply from a cycle on, each a version, and leave the cycles before as they were (their
 pages and packet); leads follow their group, a merged group's leads get its target."""
 
+import io
+import zipfile
+
 import pytest
 from sqlmodel import Session, select
 
@@ -47,6 +50,12 @@ def _packet_view(s: Session, cycle: int) -> tuple:
     )
 
 
+def _packet_parts(s: Session, cycle: int) -> dict[str, bytes]:
+    """The packet .docx of `cycle`, part by part (the zip's own timestamps aside)."""
+    document = zipfile.ZipFile(io.BytesIO(packet.packet_docx(s, cycle=cycle)))
+    return {name: document.read(name) for name in document.namelist()}
+
+
 def _first(s: Session) -> int:
     return cycles.cycles(s)[0]
 
@@ -73,7 +82,7 @@ def test_a_new_cycle_carries_names_and_hosts_over_unconfirmed(store):
 def test_a_rename_and_new_host_apply_from_their_cycle_on_and_leave_the_one_before(store):
     with Session(store) as s:
         first = _first(s)
-        old_packet = _packet_view(s, first)
+        old_packet, old_parts = _packet_view(s, first), _packet_parts(s, first)
         version = group_changes.edit(
             s,
             actor=SECRETARIAT,
@@ -102,6 +111,7 @@ def test_a_rename_and_new_host_apply_from_their_cycle_on_and_leave_the_one_befor
         assert set(frame_now.loc[frame_now["group_id"] == "transport", "group"]) == {"交通組"}
         assert set(frame_then.loc[frame_then["group_id"] == "transport", "group"]) == {"交通運輸組"}
         assert _packet_view(s, first) == old_packet  # the packet of the cycle before is unchanged
+        assert _packet_parts(s, first) == old_parts
         log = _packet_view(s, first + 1)[1]
         assert any(row.group == "交通組" and row.host == "交通處" for table in log for row in table.rows)
 
@@ -198,14 +208,14 @@ def test_a_merge_moves_later_proposals_and_gives_the_leads_the_target(store):
         police = [p.id for p in s.exec(select(Proposal).where(cycles.in_cycle(first + 1))) if p.subgroup_id == "police"]
         past = [p.id for p in s.exec(select(Proposal).where(cycles.in_cycle(first))) if p.subgroup_id == "police"]
         assert police and past
-        old_packet = _packet_view(s, first)
+        old_packet, old_parts = _packet_view(s, first), _packet_parts(s, first)
         version = group_changes.close(s, actor=SECRETARIAT, group_id="police", year=first + 1, into="disaster")
         assert {"field": "leads", "old": None, "new": ["治安窗口"]} in version.changes
         assert all(s.get(Proposal, pid).subgroup_id == "disaster" for pid in police)
         assert all(s.get(Proposal, pid).subgroup_id == "police" for pid in past)  # the cycle before keeps its own
         assert "police" not in {g.id for g in group_terms.groups_in_cycle(s, first + 1)}
         assert "police" in {g.id for g in group_terms.groups_in_cycle(s, first)}
-        assert _packet_view(s, first) == old_packet
+        assert _packet_view(s, first) == old_packet and _packet_parts(s, first) == old_parts
         lead = accounts.actor_for(s, "治安窗口")
         assert permissions.may_edit(lead, s.get(Proposal, police[0]))  # follows the proposals to the target
         assert permissions.may_edit(lead, s.get(Proposal, past[0]))

@@ -3,13 +3,14 @@ version, in the history), adds and closes groups; a refused save keeps what was 
 reader cannot set groups."""
 
 import pytest
+import streamlit as st
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from dashboard.domain import cycles, group_changes, group_terms, vocab
+from dashboard.domain import cycles, group_changes, group_terms, new_year, vocab
 from dashboard.domain.permissions import Actor
 from dashboard.store.db import make_engine
-from tests.pagetest import open_as
+from tests.pagetest import open_as, open_page
 
 
 def _open(user: str | None) -> AppTest:
@@ -107,3 +108,29 @@ def test_the_secretariat_adds_and_closes_groups(accounts_url):
     assert not at.error and "併入「交通運輸組」" in at.success[0].value
     groups = _groups(accounts_url)
     assert groups["recreation"].closed and groups["recreation"].merged_into == "transport"
+
+
+def test_the_groups_page_shows_each_cycle_its_own_names_and_hosts(accounts_url):
+    with Session(make_engine(accounts_url)) as s:
+        first = cycles.current_cycle(s)
+        day = cycles.meeting_of(s, first).date
+        secretariat = Actor(name="祕書甲", role=vocab.SECRETARIAT)
+        new_year.start_year(s, cycle=first + 1, meeting_date=day.replace(year=day.year + 1), actor=secretariat)
+        group_changes.edit(
+            s,
+            actor=secretariat,
+            group_id="transport",
+            year=first + 1,
+            changes={"name": "交通組", "host_agency": "新竹市政府交通處"},
+        )
+    st.cache_resource.clear()
+    hosts = {}
+    for cycle in (first, first + 1):
+        at = open_page("groups", {"cycle": str(cycle)})
+        assert not at.exception
+        table = at.dataframe[0].value
+        hosts[cycle] = dict(zip(table["name"].str.removeprefix("　└ "), table["host"]))
+    assert hosts[first]["交通運輸組"] == "新北市政府交通局" and "交通組" not in hosts[first]
+    assert hosts[first]["防災組"] == "新北市政府消防局"
+    assert hosts[first + 1]["交通組"] == "新竹市政府交通處"
+    assert hosts[first + 1]["防災組"] == "新北市政府消防局（沿用上年度，待確認）"
