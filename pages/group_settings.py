@@ -36,7 +36,7 @@ def state_text(group: group_terms.CycleGroup, names: dict[str, str]) -> str:
         into = f"，併入{names.get(group.merged_into, '')}" if group.merged_into else ""
         return f"自{group.since}年度起結束{into}"
     if group.host_carried and group.host_agency:
-        return f"主辦機關{group_terms.CARRIED_NOTE}"
+        return group_terms.CARRIED_NOTE
     return "已確認" if group.since else "—"
 
 
