@@ -140,6 +140,7 @@ def add_form(cycle: int, open_groups: list[group_terms.CycleGroup], gen: int) ->
             "上層議題組（新增分組時選擇）",
             [NO_PARENT, *tops],
             format_func=lambda gid: tops.get(gid, "（無：新增為議題組）"),
+            placeholder="選擇上層議題組",
             key=f"gs-add-parent-{gen}",
         )
         move = st.multiselect(
@@ -188,6 +189,7 @@ def close_form(cycle: int, open_groups: list[group_terms.CycleGroup], versions: 
             "併入",
             [NO_TARGET, *names],
             format_func=lambda gid: names.get(gid, "（不併入：只結束）"),
+            placeholder="選擇併入的議題組",
             key=f"gs-close-into-{gen}",
             width=260,
         )
