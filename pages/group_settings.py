@@ -26,18 +26,9 @@ def groups_table(groups: list[group_terms.CycleGroup]) -> pd.DataFrame:
         {
             "議題組": [("　└ " if g.parent_id else "") + g.name for g in groups],
             "主辦機關": [g.host_agency or "（由分組主辦）" for g in groups],
-            "狀態": [state_text(g, names) for g in groups],
+            "狀態": [group_terms.state_text(g, names) for g in groups],
         }
     )
-
-
-def state_text(group: group_terms.CycleGroup, names: dict[str, str]) -> str:
-    if group.closed:
-        into = f"，併入{names.get(group.merged_into, '')}" if group.merged_into else ""
-        return f"自{group.since}年度起結束{into}"
-    if group.host_carried and group.host_agency:
-        return group_terms.CARRIED_NOTE
-    return "已確認" if group.since else "—"
 
 
 def history_table(versions: list[tuple]) -> pd.DataFrame:

@@ -194,7 +194,7 @@ def _list(args) -> int:
             g.id,
             ("└ " if g.parent_id else "") + g.name,
             g.host_agency or "（由分組主辦）",
-            _state(g, names),
+            group_terms.state_text(g, names),
             versions[g.id],
         )
         for g in groups
@@ -208,15 +208,6 @@ def _list(args) -> int:
             f"以 group edit ID --year {cycle} --set host_agency=… 設定或確認。"
         )
     return 0
-
-
-def _state(group: group_terms.CycleGroup, names: dict[str, str]) -> str:
-    if group.closed:
-        into = f"，併入{names.get(group.merged_into, group.merged_into)}" if group.merged_into else ""
-        return f"自{group.since}年度起結束{into}"
-    if group.host_carried and group.host_agency:
-        return group_terms.CARRIED_NOTE
-    return "已確認" if group.since else "—"
 
 
 def _version_line(version) -> str:

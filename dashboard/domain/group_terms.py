@@ -62,6 +62,17 @@ class CycleGroup:
 # --- reading: the one resolution of a group in a cycle -------------------------------------------
 
 
+def state_text(group: CycleGroup, names: dict[str, str]) -> str:
+    """A group's state in its cycle, as lists show it: ended (and into which group, `names` naming
+    them), its host carried over unconfirmed, confirmed, or — as the first cycle loaded it."""
+    if group.closed:
+        into = f"，併入{names.get(group.merged_into, group.merged_into)}" if group.merged_into else ""
+        return f"自{group.since}年度起結束{into}"
+    if group.host_carried and group.host_agency:
+        return CARRIED_NOTE
+    return "已確認" if group.since else "—"
+
+
 def first_cycle(session: Session) -> int | None:
     """The cycle WorkGroup's own values are of: the first the store holds."""
     held = cycles.cycles(session)
