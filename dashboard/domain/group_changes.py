@@ -191,7 +191,7 @@ def _reason(reason) -> str | None:
 def _unique_name(name: str, groups: dict[str, CycleGroup], cycle: int, own: str | None, where: str) -> None:
     other = next((g for g in groups.values() if g.id != own and lookup.fold(g.name) == lookup.fold(name)), None)
     if other is not None:
-        raise GroupError(f"{where}：{cycle}年度已有議題組名為「{other.name}」（{other.id}）；未變更。")
+        raise GroupError(f"{where}：{cycle}年度已有議題組名為「{other.name}」，名稱不可重複；未變更。")
 
 
 def _has_open_children(group: CycleGroup, groups: dict[str, CycleGroup]) -> list[CycleGroup]:
