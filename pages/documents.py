@@ -16,9 +16,10 @@ from pages.shared.documents_view import CITY, GROUP, bundle_bytes, bundle_info, 
 KINDS = {GROUP: "議題組", CITY: "縣市"}
 
 
-def _group_labels(stamp) -> dict[str, str]:
-    """Bundle groups (not the staff group), sub-groups indented under their parent."""
-    return {g.id: (f"　└ {g.name}" if g.parent_id else g.name) for g in cached.groups(stamp) if g.kind != vocab.STAFF}
+def _group_labels(stamp, year: int) -> dict[str, str]:
+    """Bundle groups of the year (not the staff group), sub-groups indented under their parent."""
+    groups = cached.groups(stamp, year)
+    return {g.id: (f"　└ {g.name}" if g.parent_id else g.name) for g in groups if g.kind != vocab.STAFF}
 
 
 def _from_url(param: str, what: str, resolve, choices: list, hint: str):
@@ -49,14 +50,14 @@ def render() -> None:
     if year is None:
         st.info("資料庫中還沒有任何年度的提案。")
         return
-    labels = _group_labels(stamp)
+    labels = _group_labels(stamp, year)
     group_ids = list(labels)
     all_cities = cached.cities(stamp)
     cities = [c.name for c in all_cities]
     st.session_state["doc_first_city"] = cities[0]
 
     group = _from_url(
-        "group", "議題組", lambda raw: lookup.group_id(raw, cached.groups(stamp)), group_ids, "請從下方選單選擇。"
+        "group", "議題組", lambda raw: lookup.group_id(raw, cached.groups(stamp, year)), group_ids, "請從下方選單選擇。"
     )
     city = _from_url("city", "縣市", lambda raw: url.resolve_city(raw, all_cities), cities, "請從下方選單選擇。")
     summary_city = (

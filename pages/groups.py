@@ -15,7 +15,7 @@ from pages.shared.groups_view import ALL_YEARS, group_view, overview_view, year_
 GROUP_COLUMNS = {
     "name": st.column_config.TextColumn("議題組", width=150, pinned=True),
     "url": st.column_config.LinkColumn("組別頁面", display_text="開啟 →", width=80),
-    "host": st.column_config.TextColumn("主辦機關", width=200),
+    "host": st.column_config.TextColumn("主辦機關", width=300),
     "proposals": st.column_config.NumberColumn("提案數", format="%d", width=70),
     "meetings": st.column_config.NumberColumn("會議次數", format="%d", width=80),
 }
@@ -52,7 +52,7 @@ def render() -> None:
     stamp = run_context.get().stamp
     styling.style()
     cycle = year_choice.chosen_year(stamp)
-    all_groups = cached.groups(stamp)
+    all_groups = cached.groups(stamp, cycle)
     labels = {g.id: (f"　└ {g.name}" if g.parent_id else g.name) for g in all_groups}
     raw_group = st.query_params.get("group")
     group_id = lookup.group_id(raw_group, all_groups)

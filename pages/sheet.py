@@ -50,7 +50,7 @@ def _workbook(cycle: int, group: WorkGroup | None) -> bytes:
 
 def _download(actor: Actor, stamp: tuple, cycle: int | None) -> None:
     st.subheader("1. 下載更新試算表")
-    groups = cached.groups(stamp)
+    groups = cached.groups(stamp, cycle)
     choices = group_choices(groups, actor)
     if not choices or cycle is None:
         st.info("您的帳號沒有負責的議題組，無法下載更新試算表；請洽祕書處。")

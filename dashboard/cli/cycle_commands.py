@@ -8,7 +8,7 @@ import sys
 from datetime import date
 
 from dashboard.cli import common
-from dashboard.domain import accounts, cycles, new_year
+from dashboard.domain import accounts, cycles, group_terms, new_year
 from dashboard.domain.agenda import parse_clock
 from dashboard.domain.dates import roc_date
 from dashboard.domain.permissions import OPERATOR
@@ -59,7 +59,16 @@ def _new_year(args) -> int:
         except new_year.NewYearError as error:
             print(error, file=sys.stderr)
             return REFUSED
+        carried_hosts = [
+            g.name for g in group_terms.groups_in_cycle(session, result.year) if g.host_carried and g.host_agency
+        ]
     _print(result, values["meeting_date"])
+    if carried_hosts:
+        print(
+            f"議題組的名稱與主辦機關沿用{result.previous}年度；{len(carried_hosts)} 組的主辦機關{group_terms.CARRIED_NOTE}："
+            f"請以 group list --year {result.year} 查看，group edit 組 --year {result.year} --set host_agency=… 設定或確認"
+            "（或在「議題組設定」頁）。"
+        )
     return 0
 
 

@@ -4,13 +4,10 @@ import-sheet previews (and with --apply applies) an uploaded one, with the same 
 import sys
 from pathlib import Path
 
-from sqlmodel import select
-
 from dashboard.cli import common
 from dashboard.cli.cycle_commands import cycle_option
 from dashboard.documents import sheet_import, update_sheet
-from dashboard.domain import accounts, cycles, lookup
-from dashboard.store.models import WorkGroup
+from dashboard.domain import accounts, cycles, group_terms, lookup
 
 REFUSED = common.REFUSED
 
@@ -41,8 +38,9 @@ def _export_sheet(args) -> int:
             return REFUSED
         group = None
         if args.group is not None:
-            groups = list(session.exec(select(WorkGroup).order_by(WorkGroup.sort_order)))
-            group = session.get(WorkGroup, lookup.group_id(args.group, groups) or "")
+            groups = group_terms.groups_in_cycle(session, cycle)  # as they stand in the cycle
+            found = lookup.group_id(args.group, groups)
+            group = next((g for g in groups if g.id == found), None)
             if group is None:
                 print(f"找不到議題組「{args.group}」；可用：{'、'.join(g.name for g in groups)}", file=sys.stderr)
                 return REFUSED

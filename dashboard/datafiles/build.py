@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from dashboard.datafiles.loading import DataError, Dataset, Problem, load_dataset
-from dashboard.domain import editing, proposal_yaml, vocab
+from dashboard.domain import editing, group_terms, proposal_yaml, vocab
 from dashboard.domain.permissions import OPERATOR, Actor, require_secretariat
 from dashboard.domain.proposal_rules import ProposalRows, sort_proposals
 from dashboard.store.config import DATA_DIR
@@ -25,6 +25,8 @@ from dashboard.store.models import (
     AgendaItem,
     City,
     GroupMeeting,
+    GroupTerm,
+    GroupVersion,
     Indicator,
     Meeting,
     MutualAid,
@@ -43,10 +45,12 @@ IMPORT_REASON = None  # the version's kind says where it came from
 class StoreHasEdits(Exception):
     """A plain load would overwrite proposals edited in the dashboard; the message says how to import instead."""
 
-    def __init__(self, versions: int, proposals: int):
-        self.versions, self.proposals = versions, proposals
+    def __init__(self, versions: int, proposals: int, group_versions: int = 0):
+        self.versions, self.proposals, self.group_versions = versions, proposals, group_versions
+        edits = [f"{proposals} 案提案的 {versions} 筆線上修改"] if versions else []
+        edits += [f"{group_versions} 筆議題組設定"] if group_versions else []
         super().__init__(
-            f"資料庫已有 {proposals} 案提案的 {versions} 筆線上修改，重新載入 data/ 會蓋掉這些修改，"
+            f"資料庫已有{'與'.join(edits)}，重新載入 data/ 會蓋掉這些修改，"
             "因此未載入，資料庫未變更；若要把 data/ 的內容匯入為新版本（保留所有修改與決議），"
             "請執行 python -m dashboard load --as-versions。"
         )
@@ -75,8 +79,9 @@ def _write(engine: Engine, dataset: Dataset, *, refuse_edits: bool = False) -> N
         begin_write(session)
         if refuse_edits:
             versions, proposals = _edit_counts(session)
-            if versions:
-                raise StoreHasEdits(versions, proposals)
+            group_versions = _group_edit_count(session)
+            if versions or group_versions:
+                raise StoreHasEdits(versions, proposals, group_versions)
         for table in CURATED_TABLES:
             session.exec(delete(table))
         for batch in dataset.batches():
@@ -116,10 +121,19 @@ def _edit_counts(session: Session) -> tuple[int, int]:
     ).one()
 
 
+def _group_edit_count(session: Session) -> int:
+    """Changes of working groups made in the store (dashboard/domain/group_changes.py)."""
+    return session.exec(select(func.count(GroupVersion.id))).one()
+
+
 def _refuse_if_edited(engine: Engine) -> None:
     versions, proposals = edit_counts(engine)
-    if versions:
-        raise StoreHasEdits(versions, proposals)
+    group_versions = 0
+    if inspect(engine).has_table(GroupVersion.__tablename__):
+        with Session(engine) as session:
+            group_versions = _group_edit_count(session)
+    if versions or group_versions:
+        raise StoreHasEdits(versions, proposals, group_versions)
 
 
 class ImportInterrupted(Exception):
@@ -195,6 +209,8 @@ def _import(session: Session, ds: Dataset, actor: Actor) -> Imported:
     for group in sorted(ds.groups, key=lambda g: g.parent_id is not None):  # parents first
         session.merge(group)
     session.flush()
+    _import_group_terms(session, ds, actor)
+    session.flush()
     result = Imported(ds, kept=[p.id for p in kept])
     for rows in _rows_by_proposal(ds):
         version = _import_proposal(session, rows, ds.cities, actor)
@@ -208,6 +224,40 @@ def _import(session: Session, ds: Dataset, actor: Actor) -> Imported:
         session.flush()
     session.add(StoreBuild(built_at=datetime.now(UTC)))
     return result
+
+
+TERM_FIELDS = ("name", "parent_id", "host_agency", "sort_order", "added", "closed", "merged_into", "host_carried")
+
+
+def _import_group_terms(session: Session, ds: Dataset, actor: Actor) -> None:
+    """data/'s terms of the groups over the store's of the same group and cycle, each change a group
+    version (kind import); the store's other terms are kept, as its own proposals are."""
+    now = datetime.now(UTC)
+    for term in ds.group_terms:
+        stored = session.get(GroupTerm, (term.group_id, term.year))
+        before = {f: getattr(stored, f) for f in TERM_FIELDS} if stored else dict.fromkeys(TERM_FIELDS)
+        after = {f: getattr(term, f) for f in TERM_FIELDS}
+        changes = [
+            {"field": f.removesuffix("_id"), "old": before[f], "new": after[f]}
+            for f in TERM_FIELDS
+            if before[f] != after[f]
+        ]
+        if not changes:
+            continue
+        session.merge(term)
+        number = group_terms.current_version(session, term.group_id) + 1
+        session.add(
+            GroupVersion(
+                group_id=term.group_id,
+                year=term.year,
+                version=number,
+                changes=changes,
+                kind="import",
+                recorded_at=now,
+                recorded_by=actor.name,
+            )
+        )
+        session.flush()
 
 
 def _rows_by_proposal(ds: Dataset) -> list[ProposalRows]:
@@ -243,7 +293,7 @@ def _import_proposal(session: Session, rows: ProposalRows, all_cities: list[City
 def _check_references(session: Session, ds: Dataset, kept: list[Proposal]) -> None:
     """The proposals only in the store must still find their cities and groups in data/."""
     codes = {c.code for c in ds.cities}
-    groups = {g.id for g in ds.groups}
+    groups = {g.id for g in ds.groups} | set(session.exec(select(GroupTerm.group_id)))  # kept: _remove_unlisted
     kept_ids = [p.id for p in kept]
     problems = []
     for proposal in kept:
@@ -280,10 +330,10 @@ def _check_references(session: Session, ds: Dataset, kept: list[Proposal]) -> No
 
 
 def _remove_unlisted(session: Session, ds: Dataset) -> None:
-    """Cities and groups that data/ no longer lists (checked unused by _check_references)."""
-    session.exec(
-        delete(WorkGroup).where(WorkGroup.id.not_in([g.id for g in ds.groups]), WorkGroup.parent_id.is_not(None))
-    )
-    session.exec(delete(WorkGroup).where(WorkGroup.id.not_in([g.id for g in ds.groups])))
+    """Cities and groups that data/ no longer lists (checked unused by _check_references); a group
+    with terms per cycle in the store (one the secretariat added or changed) is kept."""
+    gone = WorkGroup.id.not_in([g.id for g in ds.groups]) & WorkGroup.id.not_in(select(GroupTerm.group_id))
+    session.exec(delete(WorkGroup).where(gone, WorkGroup.parent_id.is_not(None)))
+    session.exec(delete(WorkGroup).where(gone))
     session.exec(delete(City).where(City.code.not_in([c.code for c in ds.cities])))
     session.flush()

@@ -24,6 +24,7 @@ from dashboard.store.models import (
     AgendaItem,
     City,
     GroupMeeting,
+    GroupTerm,
     Indicator,
     Meeting,
     MutualAid,
@@ -55,6 +56,7 @@ def export_data_layout(engine: Engine, directory: Path, geo_source: Path = DATA_
         files = {
             "cities.csv": _cities(session),
             "groups.csv": _groups(session),
+            "group_terms.csv": _group_terms(session),
             "group_meetings.csv": _group_meetings(session),
             "indicators.csv": _indicators(session, names),
             "mutual_aid.csv": _mutual_aid(session, names),
@@ -169,6 +171,43 @@ def _groups(session: Session) -> str:
         [
             (g.id, g.name, g.parent_id, g.host_agency, g.kind, g.sort_order)
             for g in session.exec(select(WorkGroup).order_by(WorkGroup.sort_order))
+        ],
+    )
+
+
+def _group_terms(session: Session) -> str | None:
+    """The groups' terms per cycle; None (no file) for a store that has none, as data/ holds none."""
+    terms = list(session.exec(select(GroupTerm).order_by(GroupTerm.year, GroupTerm.group_id)))
+    if not terms:
+        return None
+    flag = {True: "1", False: ""}
+    return _csv(
+        [
+            "group",
+            "year",
+            "name",
+            "parent",
+            "host_agency",
+            "sort_order",
+            "added",
+            "closed",
+            "merged_into",
+            "host_carried",
+        ],
+        [
+            (
+                t.group_id,
+                t.year,
+                t.name,
+                t.parent_id,
+                t.host_agency,
+                t.sort_order,
+                flag[t.added],
+                flag[t.closed],
+                t.merged_into,
+                flag[t.host_carried],
+            )
+            for t in terms
         ],
     )
 

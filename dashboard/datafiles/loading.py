@@ -28,6 +28,7 @@ from dashboard.store.models import (
     AgendaItem,
     City,
     GroupMeeting,
+    GroupTerm,
     Indicator,
     Meeting,
     MutualAid,
@@ -48,6 +49,19 @@ COLUMNS = {
     "cities.csv": ("code", "name", "name_en", "lon", "lat", "color", "sort_order", "card_order"),
     "groups.csv": ("id", "name", "parent", "host_agency", "kind", "sort_order"),
     "group_meetings.csv": ("date", "group", "name"),
+    # optional: the groups as they stand from a cycle on (dashboard/domain/group_terms.py)
+    "group_terms.csv": (
+        "group",
+        "year",
+        "name",
+        "parent",
+        "host_agency",
+        "sort_order",
+        "added",
+        "closed",
+        "merged_into",
+        "host_carried",
+    ),
     "mutual_aid.csv": (
         "from_city",
         "item_no",
@@ -80,6 +94,7 @@ COLUMNS = {
 class Dataset:
     cities: list[City] = field(default_factory=list)
     groups: list[WorkGroup] = field(default_factory=list)
+    group_terms: list[GroupTerm] = field(default_factory=list)
     group_meetings: list[GroupMeeting] = field(default_factory=list)
     proposals: list[Proposal] = field(default_factory=list)
     leads: list[ProposalLead] = field(default_factory=list)
@@ -102,6 +117,7 @@ class Dataset:
         return [
             self.cities,
             self.groups,
+            self.group_terms,
             self.group_meetings,
             self.proposals,
             self.leads,
@@ -128,6 +144,7 @@ def load_dataset(data_dir: Path) -> Dataset:
     group_ids = {g.id: g.name for g in ds.groups}
     if not city_by_name or not group_ids:
         raise DataError(problems)  # everything else refers to cities and groups: spare the echoes
+    ds.group_terms = _group_terms(data_dir, problems, group_ids)
     ds.group_meetings = _group_meetings(data_dir, problems, group_ids)
     proposal_ids = _proposals(data_dir, problems, ds, city_by_name, {g.id: g for g in ds.groups})
     if not proposal_ids:
@@ -212,6 +229,45 @@ def _groups(root: Path, problems: list[Problem]) -> list[WorkGroup]:
     unique(groups, lambda g: g.id, file, "id", problems, lambda g: g.name or "?")
     unique(groups, lambda g: g.name, file, "name", problems, lambda g: g.name or "?")
     return groups
+
+
+FLAGS = {"1": True, "0": False, "": False}  # group_terms.csv's yes/no columns
+
+
+def _group_terms(root: Path, problems: list[Problem], group_ids: dict) -> list[GroupTerm]:
+    """The optional group_terms.csv: each row a group as it stands from `year` on."""
+    path = root / "group_terms.csv"
+    if not path.exists():
+        return []
+    file = rel_path(path, root)
+    terms = []
+    for label, row in read_csv(path, root, COLUMNS["group_terms.csv"], problems) or []:
+        r = Record(row, file, label, problems)
+        before = len(problems)
+        references = {name: r.text(name, name == "group") for name in ("group", "parent", "merged_into")}
+        for name, value in references.items():
+            if value is not None and value not in group_ids:
+                r.problem(name, f"未知的組別「{value}」（須為 groups.csv 的 id）")
+        flags = {}
+        for name in ("added", "closed", "host_carried"):
+            value = (row.get(name) or "").strip()
+            if value not in FLAGS:
+                r.problem(name, f"應為 1（是）或 0／空白（否），不是「{value}」")
+            flags[name] = FLAGS.get(value, False)
+        term = GroupTerm(
+            group_id=references["group"],
+            year=r.integer("year", minimum=1),
+            name=r.text("name"),
+            parent_id=references["parent"],
+            host_agency=r.text("host_agency", False),
+            sort_order=r.integer("sort_order"),
+            merged_into=references["merged_into"],
+            **flags,
+        )
+        if len(problems) == before:
+            terms.append(term)
+    unique(terms, lambda t: (t.group_id, t.year), file, "year", problems, lambda t: f"{t.group_id} {t.year}")
+    return terms
 
 
 def _group_meetings(root: Path, problems: list[Problem], group_ids: dict) -> list[GroupMeeting]:

@@ -37,13 +37,14 @@ def resolve_cycle(session: Session, requested: int | str | None) -> cycles.Cycle
         raise BundleError(str(error)) from error
 
 
-def bundle_groups(session: Session) -> list[WorkGroup]:
-    """The groups that own proposals (not the staff group), in their official order."""
-    return [g for g in queries.groups(session) if g.kind != vocab.STAFF]
+def bundle_groups(session: Session, cycle: int | None = None) -> list:
+    """The groups that own proposals (not the staff group) in `cycle` (the current one by default),
+    as they stand then, in their official order."""
+    return [g for g in queries.groups(session, cycle=cycle) if g.kind != vocab.STAFF]
 
 
-def resolve_group(session: Session, value: str) -> WorkGroup:
-    groups = bundle_groups(session)
+def resolve_group(session: Session, value: str, cycle: int | None = None):
+    groups = bundle_groups(session, cycle)
     found = lookup.group_id(value, groups)
     if found is None:
         raise BundleError(f"未知的議題組「{value}」；可用：{'、'.join(g.name for g in groups)}")
@@ -92,9 +93,9 @@ class Bundle:
 
 
 def group_bundle(session: Session, *, group: str, cycle: int | str | None = None) -> Bundle:
-    g = resolve_group(session, group)
     cycle = resolve_cycle(session, cycle)
-    groups = queries.groups(session)
+    g = resolve_group(session, group, cycle)
+    groups = queries.groups(session, cycle=cycle)
     family = [x.name for x in frames.group_family(groups, group_id=g.id) if x.id != g.id]
     scope = f"{group_label(g, groups)}" + (f"（含{'、'.join(family)}）" if family else "") + "之提案"
     return Bundle(group_label(g, groups), scope, cycle, group_rows(cycle_frame(session, cycle=cycle), group_id=g.id))

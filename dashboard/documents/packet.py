@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from dashboard.documents import card_docx, word
 from dashboard.documents.minutes import numeral
-from dashboard.domain import agenda, cycles, vocab
+from dashboard.domain import agenda, cycles, group_terms, vocab
 from dashboard.domain.dates import roc_date, roc_period, roc_year
 from dashboard.store.models import (
     AgendaItem,
@@ -29,7 +29,6 @@ from dashboard.store.models import (
     Organiser,
     Proposal,
     ProposalLead,
-    WorkGroup,
 )
 
 
@@ -111,7 +110,7 @@ def collect(session: Session, *, cycle: int) -> PacketData:
         missing = "會議" if meeting is None else "提案"
         held = "、".join(str(y) for y in cycles.cycles(session)) or "（無）"
         raise PacketError(f"資料庫中沒有 {cycle} 年度的{missing}，無法產生會議資料；資料庫中的年度：{held}。")
-    groups = {g.id: g for g in session.exec(select(WorkGroup))}
+    groups = group_terms.resolve_all(session, cycle)  # names and hosts as they stand in this cycle
     leads: dict[str, list[str]] = {}
     ids = [p.id for p in proposals]
     for lead in session.exec(
@@ -138,12 +137,12 @@ def collect(session: Session, *, cycle: int) -> PacketData:
     return data
 
 
-def group_label(groups: dict[str, WorkGroup], p: Proposal) -> str:
+def group_label(groups: dict[str, group_terms.CycleGroup], p: Proposal) -> str:
     name = groups[p.group_id].name
     return f"{name}-{groups[p.subgroup_id].name}" if p.subgroup_id else name
 
 
-def card_order(groups: dict[str, WorkGroup], proposals: list[Proposal]) -> list[str]:
+def card_order(groups: dict[str, group_terms.CycleGroup], proposals: list[Proposal]) -> list[str]:
     """The cards as the packet binds them: the topic groups in order, then the development group."""
 
     def key(p: Proposal):
@@ -181,13 +180,13 @@ def log_date(day: date) -> str:
     return f"{roc_year(day.year)}年{day.month:02d}月{day.day:02d}日"
 
 
-def _log(session: Session, groups: dict[str, WorkGroup], cycle: int) -> list[LogTable]:
+def _log(session: Session, groups: dict[str, group_terms.CycleGroup], cycle: int) -> list[LogTable]:
     """The working groups' meetings held in the cycle's ROC year, one table per kind of group."""
     held: dict[str, list[GroupMeeting]] = {}
     for m in session.exec(select(GroupMeeting).order_by(GroupMeeting.date, GroupMeeting.id)):
         if roc_year(m.date.year) == cycle:
             held.setdefault(m.group_id, []).append(m)
-    ordered = sorted(groups.values(), key=lambda g: g.sort_order)
+    ordered = sorted((g for g in groups.values() if not g.closed), key=lambda g: g.sort_order)
     tables = []
     for kind in LOG_KINDS:
         tops = [g for g in ordered if g.kind == kind and g.parent_id is None]

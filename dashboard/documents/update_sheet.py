@@ -20,8 +20,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlmodel import Session, or_, select
 
 from dashboard.documents import sheets
-from dashboard.domain import cycles, dates, editing, proposal_yaml, vocab
-from dashboard.store.models import Proposal, WorkGroup
+from dashboard.domain import cycles, dates, editing, group_terms, proposal_yaml, vocab
+from dashboard.store.models import Proposal
 
 DATA_SHEET = "提案更新"
 HELP_SHEET = "說明"
@@ -103,7 +103,7 @@ class Scope:
     """Which proposals a workbook holds: a cycle, and a group (None: every group)."""
 
     cycle: int
-    group: WorkGroup | None
+    group: group_terms.CycleGroup | None  # as it stands in the cycle
 
     @property
     def label(self) -> str:
@@ -120,7 +120,7 @@ def proposals_in(session: Session, *, scope: Scope) -> list[Proposal]:
 
 def workbook(session: Session, *, scope: Scope) -> bytes:
     """The update workbook of `scope` as .xlsx bytes."""
-    names = {g.id: g.name for g in session.exec(select(WorkGroup))}
+    names = {g.id: g.name for g in group_terms.resolve_all(session, scope.cycle).values()}  # as named in the cycle
     rows = []
     for proposal in proposals_in(session, scope=scope):
         document = proposal_yaml.proposal_document(session, proposal)

@@ -13,7 +13,7 @@ from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from dashboard.domain import dates, proposal_yaml, vocab
+from dashboard.domain import dates, group_terms, proposal_yaml, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit, require_edit, require_secretariat
 from dashboard.domain.problems import Problem
 from dashboard.domain.proposal_rules import ID_PATTERN, ProposalRows, packet_key, proposal_record, proposal_rows
@@ -327,7 +327,7 @@ def _validated(session: Session, document: dict, changed: list[str]):
     reads, so that an export of the store loads again."""
     problems: list[Problem] = []
     cities = {c.name: c.code for c in session.exec(select(City))}
-    groups = {g.id: g for g in session.exec(select(WorkGroup))}
+    groups = group_terms.groups_for_document(session, document)  # those of the proposal's cycle
     rows = proposal_rows(document, file=EDIT_FILE, problems=problems, city_by_name=cities, groups=groups)
     if problems or rows is None:
         raise EditError(problems or [f"提案 {document.get('id')} 無法儲存。"])
@@ -541,7 +541,7 @@ def _validated_new(session: Session, draft: dict):
     elif draft["id"] != PLACEHOLDER_ID and not ID_PATTERN.match(draft["id"]):
         record.problem("track", f"{draft['year']}年度此類別已有 {ID_MAX} 案，編號已用完；請洽祕書處")
     cities = {c.name: c.code for c in session.exec(select(City))}
-    groups = {g.id: g for g in session.exec(select(WorkGroup))}
+    groups = group_terms.groups_for_document(session, draft)  # those of the proposal's cycle
     rows = proposal_rows(draft, file=EDIT_FILE, problems=problems, record=record, city_by_name=cities, groups=groups)
     if rows is None:  # the loader stops at a missing title, group…: a form shows the card's other problems too
         stand_in = {**draft, **{f: v for f, v in _STAND_INS.items() if f in {p.field for p in problems}}}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.domain import lookup, vocab
+from dashboard.domain.group_terms import CARRIED_NOTE
 from dashboard.store.models import WorkGroup
 
 
@@ -170,7 +171,14 @@ def group_family(all_groups: list[WorkGroup], *, group_id: str) -> list[WorkGrou
 def host_agencies(all_groups: list[WorkGroup], *, group_id: str) -> list[tuple[str, str]]:
     """(group name, host agency) for a group; a parent without its own host lists its sub-groups'."""
     family = group_family(all_groups, group_id=group_id)
-    return [(g.name, g.host_agency) for g in family if g.host_agency]
+    return [(g.name, host_text(g)) for g in family if g.host_agency]
+
+
+def host_text(group) -> str | None:
+    """A group's host agency as shown, marked while it is carried over from the cycle before unconfirmed."""
+    if not group.host_agency:
+        return None
+    return f"{group.host_agency}（{CARRIED_NOTE}）" if getattr(group, "host_carried", False) else group.host_agency
 
 
 def groups_table(all_groups: list[WorkGroup], frame: pd.DataFrame, meetings: pd.DataFrame) -> pd.DataFrame:
@@ -186,7 +194,7 @@ def groups_table(all_groups: list[WorkGroup], frame: pd.DataFrame, meetings: pd.
                 "id": g.id,
                 "name": g.name,
                 "parent": names.get(g.parent_id),
-                "host_agency": g.host_agency,
+                "host_agency": host_text(g),
                 "proposals": int(proposal_counts.get(g.id, 0)),
                 "meetings": int(meeting_counts.reindex(family).fillna(0).sum()),
             }

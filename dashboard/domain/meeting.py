@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlmodel import Session, select
 
-from dashboard.domain import cycles, decisions, vocab
+from dashboard.domain import cycles, decisions, group_terms, vocab
 from dashboard.domain.dates import roc_year
-from dashboard.store.models import AgendaItem, Decision, Meeting, Organiser, Proposal, ProposalLead, WorkGroup
+from dashboard.store.models import AgendaItem, Decision, Meeting, Organiser, Proposal, ProposalLead
 
 # --- the meeting ----------------------------------------------------------------------------
 
@@ -100,9 +100,10 @@ class Section:
     category: str  # its kind in one list of the whole meeting, beside the group: 112年度新增
 
 
-def _entries(session: Session, years: tuple[int, ...]) -> list[Entry]:
-    """The proposals of `years` as the meeting sees them (a multi-year store holds many more)."""
-    names = {g.id: g.name for g in session.exec(select(WorkGroup))}
+def _entries(session: Session, years: tuple[int, ...], cycle: int) -> list[Entry]:
+    """The proposals of `years` as the meeting of `cycle` sees them (a multi-year store holds many
+    more), their groups named as in that cycle."""
+    names = {g.id: g.name for g in group_terms.resolve_all(session, cycle).values()}
     proposals = list(session.exec(select(Proposal).where(Proposal.year.in_(years)).order_by(Proposal.sort_order)))
     leads: dict[str, list[str]] = {}
     for lead in session.exec(
@@ -116,7 +117,7 @@ def _entries(session: Session, years: tuple[int, ...]) -> list[Entry]:
             track=p.track,
             title=p.title,
             group_id=p.group_id,
-            group=names[p.group_id],
+            group=names.get(p.group_id, p.group_id),
             subgroup=names.get(p.subgroup_id),
             lead_units=tuple(leads.get(p.id, [])),
             tracking_status=p.tracking_status,
@@ -129,10 +130,9 @@ def _entries(session: Session, years: tuple[int, ...]) -> list[Entry]:
     ]
 
 
-def _top_group_order(session: Session) -> list[tuple[str, str]]:
-    """(group id, name) of the top-level groups in their official order."""
-    query = select(WorkGroup).where(WorkGroup.parent_id.is_(None)).order_by(WorkGroup.sort_order)
-    return [(g.id, g.name) for g in session.exec(query)]
+def _top_group_order(session: Session, cycle: int) -> list[tuple[str, str]]:
+    """(group id, name) of the top-level groups of `cycle` in their official order."""
+    return [(g.id, g.name) for g in group_terms.groups_in_cycle(session, cycle) if not g.parent_id]
 
 
 def decision_sections(session: Session, *, cycle: int | None = None) -> list[Section]:
@@ -149,7 +149,7 @@ def decision_sections(session: Session, *, cycle: int | None = None) -> list[Sec
         cycle = meeting_year(meeting)
     year = cycles.Cycle(cycle)  # the own year of the cycle's new proposals
     before = year.previous  # and of its carried-over rows
-    entries = _entries(session, (before, year))
+    entries = _entries(session, (before, year), year)
     carried = [e for e in entries if e.carried and e.year == before]
     new = [e for e in entries if not e.carried and e.year == year]
     sections: list[Section] = []
@@ -171,7 +171,7 @@ def decision_sections(session: Session, *, cycle: int | None = None) -> list[Sec
             )
     if new:
         part = f"{year}年度新增合作提案"
-        for group_id, name in _top_group_order(session):
+        for group_id, name in _top_group_order(session, year):
             mine = tuple(e for e in new if e.group_id == group_id)
             if mine:
                 sections.append(Section(f"new-{group_id}", part, name, f"{part}｜{name}", mine, f"{year}年度新增"))

@@ -17,13 +17,14 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
-from dashboard.domain import accounts, cycles, frames, meeting, vocab
+from dashboard.domain import accounts, cycles, frames, group_terms, meeting, vocab
 from dashboard.domain.dates import roc_year
 from dashboard.store.models import (
     Account,
     City,
     Decision,
     GroupMeeting,
+    GroupVersion,
     Indicator,
     MeetingRecord,
     MutualAid,
@@ -33,7 +34,6 @@ from dashboard.store.models import (
     ProposalType,
     ProposalVersion,
     StoreBuild,
-    WorkGroup,
 )
 
 PROPOSAL_COLUMNS = [
@@ -68,9 +68,11 @@ class StoreStamp(NamedTuple):
     last_decision: int  # the highest id of each append-only table
     last_record: int
     last_proposal_version: int
+    last_group_version: int
     decisions: int  # the rows of each append-only table
     records: int
     proposal_versions: int
+    group_versions: int
     # Enabled accounts that sign in with a password: whether pages offer the password form. Part
     # of the version so that a page run learns it in the same round trip; accounts change rarely.
     password_accounts: int
@@ -86,7 +88,7 @@ def store_stamp(session: Session) -> StoreStamp:
 # as well as the highest ids: on PostgreSQL ids are handed out at insert but become visible at
 # commit, so a row with a lower id can appear after a higher one (two sessions, or two replicas,
 # saving at once); the highest id would not change then, the count does.
-_APPEND_ONLY = (Decision, MeetingRecord, ProposalVersion)
+_APPEND_ONLY = (Decision, MeetingRecord, ProposalVersion, GroupVersion)
 _STAMP_QUERY = sa_select(
     sa_select(func.max(StoreBuild.id)).scalar_subquery(),
     *(sa_select(func.max(t.id)).scalar_subquery() for t in _APPEND_ONLY),
@@ -134,12 +136,15 @@ def city_names(session: Session) -> dict[str, str]:
     return {c.code: c.name for c in cities(session)}
 
 
-def groups(session: Session) -> list[WorkGroup]:
-    return list(session.exec(select(WorkGroup).order_by(WorkGroup.sort_order)))
+def groups(session: Session, *, cycle: int | None = None, closed: bool = False) -> list[group_terms.CycleGroup]:
+    """The working groups of `cycle` (the current one by default) as they stand then, in display
+    order: the open ones; with `closed`, those closed by then as well (dashboard/domain/group_terms.py)."""
+    return group_terms.groups_in_cycle(session, chosen_cycle(session, cycle), closed=closed)
 
 
-def group(session: Session, group_id: str) -> WorkGroup | None:
-    return session.get(WorkGroup, group_id)
+def group_names(session: Session, cycle: int | None) -> dict[str, str]:
+    """id -> name in `cycle` of every group the cycle knows, closed ones included."""
+    return {g.id: g.name for g in groups(session, cycle=cycle, closed=True)}
 
 
 def proposal(session: Session, proposal_id: str) -> Proposal | None:
@@ -150,7 +155,7 @@ def proposals_frame(session: Session, *, cycle: int | str | None = None) -> pd.D
     """One row per proposal of `cycle`, in packet order, with list columns for units, types and cities."""
     cycle = chosen_cycle(session, cycle)
     names = city_names(session)
-    group_names = {g.id: g.name for g in groups(session)}
+    by_cycle: dict[int, dict[str, str]] = {}  # the names of a proposal's groups are those of its cycle
     leads: dict[str, list[ProposalLead]] = {}
     for lead in session.exec(select(ProposalLead).order_by(ProposalLead.position)):
         leads.setdefault(lead.proposal_id, []).append(lead)
@@ -169,6 +174,10 @@ def proposals_frame(session: Session, *, cycle: int | str | None = None) -> pd.D
         city_list = [names[c] for c in sorted(joined.get(p.id, []), key=order.get)]
         type_list = [t for t in vocab.PROPOSAL_TYPES if t in types.get(p.id, [])]
         decision = decisions.get(p.id)
+        own_cycle = cycles.cycle_of(year=p.year, track=p.track)
+        if own_cycle not in by_cycle:
+            by_cycle[own_cycle] = group_names(session, own_cycle)
+        group_name = by_cycle[own_cycle]
         text = " ".join(
             filter(
                 None,
@@ -196,9 +205,9 @@ def proposals_frame(session: Session, *, cycle: int | str | None = None) -> pd.D
                 "track_label": vocab.track_label(p.track, year=p.year),
                 "item_no": p.item_no,
                 "group_id": p.group_id,
-                "group": group_names[p.group_id],
+                "group": group_name[p.group_id],
                 "subgroup_id": p.subgroup_id,
-                "subgroup": group_names.get(p.subgroup_id),
+                "subgroup": group_name.get(p.subgroup_id),
                 "title": p.title,
                 "card_title": p.card_title,
                 "lead_units": units,
@@ -219,8 +228,8 @@ def proposals_frame(session: Session, *, cycle: int | str | None = None) -> pd.D
 @dataclass
 class Card:
     proposal: Proposal
-    group: WorkGroup
-    subgroup: WorkGroup | None
+    group: group_terms.CycleGroup  # as named in the proposal's cycle
+    subgroup: group_terms.CycleGroup | None
     leads: list[tuple[str, str]]  # (unit, city name)
     types: list[str]
     cities: list[str]
@@ -254,10 +263,11 @@ def proposal_card(session: Session, *, proposal_id: str) -> Card | None:
     }
     types = {row.type for row in session.exec(select(ProposalType).where(ProposalType.proposal_id == proposal_id))}
     all_cities = cities(session)
+    in_cycle = group_terms.resolve_all(session, cycles.cycle_of(year=proposal.year, track=proposal.track))
     return Card(
         proposal=proposal,
-        group=session.get(WorkGroup, proposal.group_id),
-        subgroup=session.get(WorkGroup, proposal.subgroup_id) if proposal.subgroup_id else None,
+        group=in_cycle[proposal.group_id],
+        subgroup=in_cycle.get(proposal.subgroup_id) if proposal.subgroup_id else None,
         leads=[(lead.unit, names[lead.city_code]) for lead in leads],
         types=[t for t in vocab.PROPOSAL_TYPES if t in types],
         cities=[c.name for c in all_cities if c.code in joined],
@@ -288,15 +298,18 @@ def group_meetings(
 ) -> pd.DataFrame:
     """The working-group meetings of `cycle`: those held in that ROC year."""
     cycle = chosen_cycle(session, cycle)
-    names = {g.id: g.name for g in groups(session)}
+    by_year: dict[int, dict[str, str]] = {}  # a meeting's group is named as in the cycle of its year
     query = select(GroupMeeting).order_by(GroupMeeting.date, GroupMeeting.id)
     if group_ids:
         query = query.where(GroupMeeting.group_id.in_(group_ids))
-    rows = [
-        {"date": m.date, "group_id": m.group_id, "group": names[m.group_id], "name": m.name}
-        for m in session.exec(query)
-        if cycle in (None, ALL_CYCLES) or roc_year(m.date.year) == cycle
-    ]
+    rows = []
+    for m in session.exec(query):
+        year = roc_year(m.date.year)
+        if cycle in (None, ALL_CYCLES) or year == cycle:
+            if year not in by_year:
+                by_year[year] = group_names(session, year)
+            name = by_year[year].get(m.group_id) or group_names(session, None).get(m.group_id, m.group_id)
+            rows.append({"date": m.date, "group_id": m.group_id, "group": name, "name": m.name})
     return pd.DataFrame(rows, columns=["date", "group_id", "group", "name"])
 
 

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
-from dashboard.domain import dates, vocab
+from dashboard.domain import dates, group_terms, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
-from dashboard.store.models import Proposal, ProposalVersion, WorkGroup
+from dashboard.store.models import Proposal, ProposalVersion
 
 STALE = "本季未更新"
 
@@ -42,7 +42,7 @@ def work_list(session: Session, *, actor: Actor, today: date) -> list[WorkItem]:
     taken from. Readers have no work list (PermissionDenied)."""
     if actor.name is None or actor.role not in vocab.ROLES:
         raise PermissionDenied(f"{actor.label}沒有提案工作清單：請先以議題組窗口或祕書處帳號登入。")
-    names = {g.id: g.name for g in session.exec(select(WorkGroup))}
+    names: dict[int, dict[str, str]] = {}  # a proposal's group is named as in its cycle
     latest = _latest_versions(session)
     since = quarter_start(today)
     items = []
@@ -55,7 +55,7 @@ def work_list(session: Session, *, actor: Actor, today: date) -> list[WorkItem]:
             WorkItem(
                 id=p.id,
                 title=p.title,
-                group=names.get(p.subgroup_id) or names[p.group_id],
+                group=_group_name(session, names, p),
                 track=vocab.track_label(p.track, year=p.year),
                 tracking_status=p.tracking_status,
                 progress_status=p.progress_status,
@@ -83,3 +83,11 @@ def _latest_versions(session: Session) -> dict[str, ProposalVersion]:
 def _taipei(moment: datetime) -> datetime:
     """A stored time (UTC; SQLite gives it back without a zone) in Taipei time."""
     return dates.in_taipei(moment)
+
+
+def _group_name(session: Session, names: dict[int, dict[str, str]], proposal: Proposal) -> str:
+    """The proposal's sub-group or group as named in its cycle (names: a cache per cycle)."""
+    cycle = group_terms.cycle_of_proposal(proposal)
+    if cycle not in names:
+        names[cycle] = {g.id: g.name for g in group_terms.resolve_all(session, cycle).values()}
+    return names[cycle].get(proposal.subgroup_id) or names[cycle].get(proposal.group_id, proposal.group_id)

@@ -31,6 +31,25 @@ class WorkGroup(SQLModel, table=True):
     sort_order: int
 
 
+class GroupTerm(SQLModel, table=True):
+    """A working group as it stands from cycle `year` on, until a later term of the group: the host
+    city's agencies host the groups, so names, hosts and the groups themselves change between cycles.
+    A cycle before a group's first term sees it as WorkGroup holds it (the first cycle's values),
+    unless that first term `added` it. Read through dashboard/domain/group_terms.py only."""
+
+    __tablename__ = "group_term"
+    group_id: str = Field(foreign_key="work_group.id", primary_key=True)
+    year: int = Field(primary_key=True)  # the cycle the term applies from
+    name: str
+    parent_id: str | None = None  # a work_group id
+    host_agency: str | None = None
+    sort_order: int
+    added: bool = False  # the group begins in this cycle: earlier cycles do not have it
+    closed: bool = False  # the group ends before this cycle
+    merged_into: str | None = None  # a closed group's successor: its proposals went there
+    host_carried: bool = False  # host_agency taken over from the cycle before, not yet confirmed
+
+
 class GroupMeeting(SQLModel, table=True):
     __tablename__ = "group_meeting"
     id: int | None = Field(default=None, primary_key=True)
@@ -194,6 +213,24 @@ class ProposalVersion(SQLModel, table=True):
     recorded_by: str
 
 
+class GroupVersion(SQLModel, table=True):
+    """One change of a working group in a cycle (its name, host agency, place, opening or closing):
+    who, when, which fields old -> new, and why. Append-only like ProposalVersion; a save names the
+    group's version it was based on."""
+
+    __tablename__ = "group_version"
+    __table_args__ = (UniqueConstraint("group_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: str = Field(index=True)  # no FK: versions must survive a rebuild of curated tables
+    year: int  # the cycle changed (from then on, until a later term)
+    version: int  # 1, 2, … per group
+    changes: list[dict] = Field(sa_column=Column(JSON, nullable=False))  # [{field, old, new}]
+    reason: str | None = None
+    kind: str = "edit"  # edit / add / close / import
+    recorded_at: datetime
+    recorded_by: str
+
+
 class Account(SQLModel, table=True):
     """A user who may sign in: a group lead or the secretariat (vocab.ROLES). Never deleted, only
     disabled, so that every recorded change keeps naming a known account."""
@@ -229,6 +266,7 @@ CURATED_TABLES = [
     Indicator,
     MutualAid,
     GroupMeeting,
+    GroupTerm,
     AgendaItem,
     Organiser,
     Meeting,

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from dashboard.datafiles import build as builder
 from dashboard.domain import cycles as store_cycles
-from dashboard.domain import editing, meeting, meeting_record, new_year, queries, worklist
+from dashboard.domain import editing, group_terms, meeting, meeting_record, new_year, queries, worklist
 from dashboard.domain.permissions import Actor
 from dashboard.store.db import make_engine
 
@@ -59,7 +59,6 @@ def proposals(stamp: tuple | None = None, cycle: int | None = None) -> pd.DataFr
 def _store_lists(stamp: tuple) -> dict:
     with session() as s:
         return {
-            "groups": queries.groups(s),
             "cities": queries.cities(s),
             "cycles": store_cycles.cycles(s),
             "ids": queries.proposal_ids(s),
@@ -70,6 +69,7 @@ def _store_lists(stamp: tuple) -> dict:
 def _cycle_lists(stamp: tuple, cycle: int | None) -> dict:
     with session() as s:
         return {
+            "groups": queries.groups(s, cycle=cycle, closed=True),
             "meetings": queries.group_meetings(s, cycle=cycle),
             "mutual_aid": queries.mutual_aid_frame(s, cycle=cycle),
             "headline": queries.headline(s, cycle=cycle, frame=_proposals(stamp, cycle)),
@@ -96,9 +96,11 @@ def proposal_ids(stamp: tuple) -> set[str]:
     return _store_lists(stamp)["ids"]
 
 
-def groups(stamp: tuple) -> list:
-    """Every WorkGroup in sort order."""
-    return _store_lists(stamp)["groups"]
+def groups(stamp: tuple, cycle: int | None = None, *, closed: bool = False) -> list:
+    """The working groups of `cycle` (the current one by default) as they stand then, in display
+    order (group_terms.CycleGroup): the open ones; with `closed`, those closed by then too."""
+    found = _cycle_lists(stamp, _cycle(stamp, cycle))["groups"]
+    return found if closed else [g for g in found if not g.closed]
 
 
 def cities(stamp: tuple) -> list:
@@ -157,6 +159,21 @@ def meeting_record_view(stamp: tuple, meeting_id: str) -> tuple:
 
 
 # --- reads of single pages, per store stamp ---------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def group_settings(stamp: tuple, cycle: int) -> dict:
+    """The 議題組設定 page's reads: `cycle`'s groups (closed ones too), each one's version in force,
+    and every group version newest first with the group's name in that version's year."""
+    with session() as s:
+        groups = group_terms.groups_in_cycle(s, cycle, closed=True)
+        versions = group_terms.history(s)
+        names = group_terms.names_by_cycle(s, [v.year for v in versions])
+        return {
+            "groups": groups,
+            "versions": {g.id: group_terms.current_version(s, g.id) for g in groups},
+            "history": [(v, names[v.year].get(v.group_id, v.group_id)) for v in versions],
+        }
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -46,6 +46,6 @@ def card_view(stamp: tuple, proposal_id: str) -> str | None:
 @st.cache_resource(show_spinner=False, max_entries=64)
 def filtered_ids(stamp: tuple, params_key: tuple, cycle: int | None = None) -> list[str]:
     frame = cached.proposals(stamp, cycle)
-    choices = list_filter.filter_choices(frame, cached.groups(stamp))
+    choices = list_filter.filter_choices(frame, cached.groups(stamp, cycle))
     spec, decisions = list_filter.filter_from_params(dict(params_key), choices, [c.name for c in cached.cities(stamp)])
     return list_filter.apply_filter(frame, spec, decisions)["id"].tolist()

@@ -15,7 +15,7 @@ ALL_YEARS = "全部"
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def overview_view(stamp: tuple, cycle: int | None = None) -> dict:
-    all_groups = cached.groups(stamp)
+    all_groups = cached.groups(stamp, cycle)
     meetings = cached.group_meetings(stamp, cycle)
     table = frames.groups_table(all_groups, cached.proposals(stamp, cycle), meetings)
     names = [g.name for g in all_groups]
@@ -45,7 +45,7 @@ def groups_list(table: pd.DataFrame, cycle: int | None = None) -> pa.Table:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def group_view(stamp: tuple, group_id: str, cycle: int | None = None) -> dict | None:
-    all_groups = cached.groups(stamp)
+    all_groups = cached.groups(stamp, cycle)
     family = frames.group_family(all_groups, group_id=group_id)
     if not family:
         return None

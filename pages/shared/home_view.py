@@ -22,7 +22,7 @@ def status_figure(stamp: tuple, axis: str, cycle: int | None = None):
 @st.cache_resource(show_spinner=False, max_entries=4)
 def home_view(stamp: tuple, cycle: int | None = None) -> dict:
     frame = cached.proposals(stamp, cycle)
-    top_groups = [g for g in cached.groups(stamp) if g.parent_id is None and g.kind != vocab.STAFF]
+    top_groups = [g for g in cached.groups(stamp, cycle) if g.parent_id is None and g.kind != vocab.STAFF]
     counts = frame["group_id"].value_counts()
     waiting = frames.waiting(frame)
     cycle_param = year_choice.link_cycle(stamp, cycle)

@@ -31,6 +31,9 @@ PAGES = {
     "accounts": PageSpec(
         "../pages/accounts.py", "帳號管理", ":material/manage_accounts:", "accounts", listed_for=SECRETARIAT_ONLY
     ),
+    "group_settings": PageSpec(
+        "../pages/group_settings.py", "議題組設定", ":material/tune:", "group_settings", listed_for=SECRETARIAT_ONLY
+    ),
     "new_year": PageSpec(
         "../pages/new_year.py", "開始新年度", ":material/event_repeat:", "new_year", listed_for=SECRETARIAT_ONLY
     ),

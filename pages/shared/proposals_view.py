@@ -13,7 +13,7 @@ from pages.shared import cached, list_filter, url
 @st.cache_resource(show_spinner=False, max_entries=4)
 def list_view(stamp: tuple, cycle: int | None = None) -> dict:
     frame = cached.proposals(stamp, cycle)
-    groups = cached.groups(stamp)
+    groups = cached.groups(stamp, cycle)
     display = pd.DataFrame(
         {
             "id": frame["id"],
