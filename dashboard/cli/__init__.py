@@ -1,5 +1,5 @@
 """Command line: python -m dashboard load | check | export | hash-password | user | edit | history | revert |
-new-year | packet | export-sheet | import-sheet | bundle | city-summary (`--help` lists them all)."""
+new-year | meeting | minutes | packet | export-sheet | import-sheet | bundle | city-summary (`--help` lists them all)."""
 
 import getpass
 import json
@@ -10,7 +10,15 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from dashboard.cli import bundle_commands, common, cycle_commands, packet_commands, sheet_commands, store_commands
+from dashboard.cli import (
+    bundle_commands,
+    common,
+    cycle_commands,
+    meeting_commands,
+    packet_commands,
+    sheet_commands,
+    store_commands,
+)
 from dashboard.cli.parser import CommandParser
 from dashboard.datafiles import build
 from dashboard.datafiles.loading import DataError, load_dataset
@@ -52,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     hashing.add_argument("--stdin", action="store_true", help="從標準輸入讀取密碼（供自動化使用）")
     store_commands.register(commands)
     cycle_commands.register(commands)
+    meeting_commands.register(commands)
     packet_commands.register(commands)
     sheet_commands.register(commands)
     bundle_commands.register(commands)

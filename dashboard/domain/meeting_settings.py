@@ -122,6 +122,11 @@ def form_of(meeting: Meeting) -> str:
     return meeting.form or (ONLINE if meeting.url else IN_PERSON)
 
 
+def chair_line(meeting: Meeting) -> str:
+    """主持機關, the chair's title and name: 新北市政府 劉副市長和然 (the 112 chair carries the title)."""
+    return " ".join(filter(None, (meeting.chair_org, meeting.chair_title, meeting.chair)))
+
+
 def fields(cities: list[str] | tuple[str, ...]) -> list[str]:
     """Every field of a meeting's document, in order."""
     return [
