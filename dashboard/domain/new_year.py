@@ -398,6 +398,8 @@ def _new_meeting(
             venue = carry("venue", None, previous.venue)
         else:
             raise NewYearError(f"{form}會議須提供地點（--venue）；未變更。")
+    if form != meeting_settings.ONLINE and venue == meeting_settings.ONLINE_VENUE:
+        raise NewYearError(f"{form}會議須提供實際地點（--venue），不是「{venue}」；未變更。")
     before = meeting.meeting_year(previous)
     meeting_id = (
         previous.id.replace(str(before), str(cycle)) if str(before) in previous.id else f"{cycle}-{previous.id}"
