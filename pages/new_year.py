@@ -132,14 +132,14 @@ def _form(actor: Actor, p: view.Preview) -> None:
         icon=":material/event_repeat:",
         key=f"{k}-start",
         on_click=_start,
-        args=(p.year, k, form, defaults),
+        args=(p.year, k, form, defaults, last.start_time),
     )
     refused = st.session_state.pop(REFUSED_KEY, None)
     if refused:
         st.error(refused, icon=":material/block:")
 
 
-def _start(cycle: int, k: str, form: str, defaults: dict[str, str]) -> None:
+def _start(cycle: int, k: str, form: str, defaults: dict[str, str], last_start) -> None:
     """The button's callback: start `cycle` with the widgets' values, as whoever is signed in now
     (start_year checks the role); the outcome goes to session_state."""
     state = st.session_state
@@ -163,6 +163,7 @@ def _start(cycle: int, k: str, form: str, defaults: dict[str, str]) -> None:
         defaults=defaults,
         host_city=state.get(f"{k}-host_city"),
         form=form,
+        last_start=last_start,
     )
     try:
         with cached.session() as s:

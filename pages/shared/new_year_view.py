@@ -96,10 +96,14 @@ def arguments(
     defaults: dict[str, str],
     host_city: str | None = None,
     form: str | None = None,
+    last_start: time | None = None,
 ) -> dict:
-    """start_year's keyword arguments from the form. A field left empty where the last meeting had no
-    value is not sent (nothing to change); one emptied is sent, so start_year says it may not be blank."""
-    given = {name: value or "" for name, value in texts.items() if (value or "").strip() or defaults.get(name)}
+    """start_year's keyword arguments from the form. A field left as the last meeting has it is not
+    sent: start_year carries it and marks it 「沿用上年度，待確認」; one emptied is sent, so start_year
+    says it may not be blank."""
+    given = {name: value or "" for name, value in texts.items() if (value or "").strip() != defaults.get(name, "")}
+    if start_time == last_start:
+        start_time = None  # carried, and marked
     if form == IN_PERSON:
         given.pop("url", None)  # no link for an in-person meeting
     return dict(cycle=cycle, meeting_date=day, start_time=start_time, host_city=host_city, form=form, **given)
