@@ -41,6 +41,8 @@ def agenda_rows(frame_rows: list[dict], editor_state: dict | None) -> list[dict]
     for index, edits in (state.get("edited_rows") or {}).items():
         position = int(index)
         if 0 <= position < len(rows):
+            if ("start" in edits or "end" in edits) and "minutes" not in edits:
+                edits = {**edits, "minutes": None}  # computed again from the new times
             rows[position].update(edits)
     deleted = {int(i) for i in state.get("deleted_rows") or []}
     rows = [row for position, row in enumerate(rows) if position not in deleted]
