@@ -22,10 +22,10 @@ NOTE = "會議設定限祕書處使用。"
 AGENDA_CONFIG = {
     "start": st.column_config.TextColumn("開始", help="HH:MM，例如 14:30", width=70, required=True),
     "end": st.column_config.TextColumn("結束", help="HH:MM；最後一項（會議結束）可留空", width=70),
-    "minutes": st.column_config.NumberColumn("分鐘", help="留空時依開始與結束計算", min_value=0, width=60),
+    "minutes": st.column_config.TextColumn("分鐘", help="留空時依開始與結束計算", width=70),
     "title": st.column_config.TextColumn("議程", width="large", required=True),
     "note": st.column_config.TextColumn("備註", width="medium"),
-    "decision": st.column_config.CheckboxColumn("決議事項", help="勾選審議合作方案的那一項（只能一項）", width=80),
+    "decision": st.column_config.CheckboxColumn("決議事項", help="勾選審議合作方案的那一項（只能一項）", width=100),
 }
 
 
@@ -124,15 +124,14 @@ def _marks(state: ms.Settings, k: str) -> None:
             + "。修改該欄位並儲存，或在此確認沿用。",
             icon=":material/pending_actions:",
         )
-        row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
-        row.multiselect(
+        st.multiselect(
             "確認沿用的項目",
             list(state.unconfirmed),
             default=list(state.unconfirmed),
             format_func=ms.field_label,
             key=f"{k}-confirm",
         )
-        row.button("確認沿用", icon=":material/done_all:", key=f"{k}-confirm-go", on_click=_confirm, args=(state, k))
+        st.button("確認沿用", icon=":material/done_all:", key=f"{k}-confirm-go", on_click=_confirm, args=(state, k))
 
 
 def _details(state: ms.Settings, k: str) -> None:

@@ -10,7 +10,7 @@ from dashboard.domain.agenda import DECISION_KEY
 from dashboard.domain.dates import in_taipei, roc_datetime
 from dashboard.store.models import MeetingVersion
 
-AGENDA_COLUMNS = ["start", "end", "minutes", "title", "note", "decision"]
+AGENDA_COLUMNS = ["start", "end", "minutes", "decision", "title", "note"]  # the short ones first: in view on a phone
 HISTORY_COLUMNS = ["版本", "時間", "修改者", "類別", "欄位", "原值", "新值", "原因"]
 LIST_FIELDS = tuple(ms.organiser_field(role) for role in ms.ORGANISER_ROLES)
 
@@ -22,7 +22,7 @@ def agenda_frame(rows: list[dict]) -> pd.DataFrame:
             {
                 "start": row.get("start", ""),
                 "end": row.get("end", ""),
-                "minutes": row.get("minutes"),
+                "minutes": str(row["minutes"]) if row.get("minutes") is not None else "",
                 "title": row.get("title", ""),
                 "note": row.get("note", ""),
                 "decision": row.get("key") == DECISION_KEY,
@@ -30,7 +30,7 @@ def agenda_frame(rows: list[dict]) -> pd.DataFrame:
             for row in rows
         ],
         columns=AGENDA_COLUMNS,
-    ).astype({"minutes": "Int64", "decision": bool})
+    ).astype({"decision": bool})
 
 
 def agenda_rows(frame_rows: list[dict], editor_state: dict | None) -> list[dict]:
@@ -63,6 +63,8 @@ def _present(value) -> bool:
 
 def _agenda_row(row: dict) -> dict:
     out = {key: row.get(key) for key in ("start", "end", "minutes", "title", "note") if _present(row.get(key))}
+    if str(out.get("minutes", "")).strip().isdigit():
+        out["minutes"] = int(str(out["minutes"]).strip())
     if row.get("decision") is True:
         out["key"] = DECISION_KEY
     return out
