@@ -37,7 +37,7 @@ def upgrade() -> None:
         sa.Column('reason', sa.String(), nullable=True),
         sa.Column('kind', sa.String(), nullable=False),
         sa.Column('record_id', sa.Integer(), nullable=True),
-        sa.Column('recorded_at', sa.DateTime(), nullable=False),
+        sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('recorded_by', sa.String(), nullable=False),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('meeting_id', 'version'),
