@@ -157,3 +157,27 @@ def test_carried_values_are_marked_until_confirmed(started):
     with Session(make_engine(started)) as s:
         latest = s.exec(select(MeetingVersion).order_by(MeetingVersion.id.desc())).first()
         assert latest.kind == "confirm" and latest.recorded_by == SECRETARIAT
+
+
+def test_the_agenda_table_state_becomes_the_agenda():
+    """st.data_editor's edits, additions and deletions applied to the rows it was given; a time
+    changed without its minutes has them computed again; empty added rows are dropped."""
+    from pages.shared import meeting_settings_view as view
+
+    given = view.agenda_frame(
+        [
+            {"start": "14:30", "end": "14:40", "minutes": 10, "title": "開場"},
+            {"start": "14:40", "end": "15:00", "minutes": 20, "title": "決議", "key": "decision"},
+        ]
+    ).to_dict("records")
+    state = {
+        "edited_rows": {0: {"end": "14:35"}},
+        "added_rows": [{"start": "15:00", "title": "會議結束"}, {"start": None, "title": None}],
+        "deleted_rows": [],
+    }
+    assert view.agenda_rows(given, state) == [
+        {"start": "14:30", "end": "14:35", "title": "開場"},
+        {"start": "14:40", "end": "15:00", "minutes": 20, "title": "決議", "key": "decision"},
+        {"start": "15:00", "title": "會議結束"},
+    ]
+    assert view.agenda_rows(given, {"deleted_rows": [0]})[0]["title"] == "決議"
