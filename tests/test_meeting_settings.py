@@ -12,7 +12,7 @@ from dashboard.datafiles import build
 from dashboard.datafiles.data_layout import export_data_layout
 from dashboard.datafiles.loading import load_dataset
 from dashboard.documents import minutes, packet
-from dashboard.domain import cycles, meeting_record, new_year, vocab
+from dashboard.domain import cycles, meeting_record, new_year, queries, vocab
 from dashboard.domain import meeting_settings as ms
 from dashboard.domain.editing import EditError
 from dashboard.domain.permissions import Actor, PermissionDenied
@@ -324,3 +324,24 @@ def test_a_plain_load_is_refused_once_a_meeting_was_edited(writable_engine):
         assert s.exec(select(Organiser)).first() is not None
     with pytest.raises(build.StoreHasEdits, match="會議設定的 1 筆線上修改"):
         build.load(writable_engine)
+
+
+def test_the_history_holds_the_minutes_records_saved_on_the_meeting_page_once(writable_engine):
+    with Session(writable_engine) as s:
+        m = cycles.meeting_of(s, YEAR)
+        edit(s, {"attendance.宜蘭縣": "副縣長 甲"}, cycle=YEAR, reason="會前")
+        codes = {c.name: c.code for c in queries.cities(s)}
+        meeting_record.record(
+            s,
+            actor=SECRETARIAT,
+            meeting_id=m.id,
+            attendance={codes["宜蘭縣"]: "副縣長 甲", codes["基隆市"]: "副市長 乙"},
+            conclusions="照案通過",
+        )
+        entries = ms.history_entries(s, m.id)
+        assert [e.label for e in entries] == ["會議紀錄", "第 1 版"]
+        changed = {c["field"]: (c["old"], c["new"]) for c in entries[0].changes}
+        assert changed == {"attendance.基隆市": (None, "副市長 乙"), "conclusions": (None, "照案通過")}
+        assert (
+            ms.field_label("conclusions") == "主席結論" and ms.kind_label(entries[0].kind) == "副首長會議頁的會議紀錄"
+        )

@@ -3,7 +3,7 @@
 - `meeting show YEAR` prints the meeting's settings, marking the values carried from last year;
 - `meeting edit YEAR --user NAME --set FIELD=VALUE … [--confirm FIELD …] [--confirm-all] [--reason …]`;
 - `meeting agenda YEAR FILE --user NAME` replaces the agenda by FILE's (data/meeting.yaml's form);
-- `meeting history YEAR` lists the versions of the settings;
+- `meeting history YEAR` lists the versions of the settings (and the minutes record's saves);
 - `minutes YEAR OUT.docx` writes the cycle's minutes draft, as the meeting page does.
 
 Every change goes through dashboard/domain/meeting_settings.py (checks, versions); a refusal prints
@@ -185,13 +185,13 @@ def show_lines(state: meeting_settings.Settings) -> list[str]:
 def _history(args) -> int:
     with common.open_session(args) as session:
         meeting = meeting_settings.meeting_of_cycle(session, args.cycle)
-        versions = meeting_settings.history(session, meeting.id)
+        versions = meeting_settings.history_entries(session, meeting.id)
     if not versions:
         print(f"會議「{meeting.id}」尚無線上修改：內容為 data/ 載入時的版本。")
         return 0
     for version in versions:
         parts = [
-            f"第 {version.version} 版",
+            version.label,
             roc_datetime(in_taipei(version.recorded_at)),
             version.recorded_by,
             meeting_settings.kind_label(version.kind),

@@ -114,7 +114,8 @@ def field_label(field: str) -> str:
         return rest
     if prefix == "attendance" and rest:
         return f"出席人員（{rest}）"
-    return {**LABELS, "minutes_taker": "紀錄", AGENDA: "議程", UNCONFIRMED: CARRIED_MARK}.get(field, field)
+    others = {"minutes_taker": "紀錄", "conclusions": "主席結論", AGENDA: "議程", UNCONFIRMED: CARRIED_MARK}
+    return {**LABELS, **others}.get(field, field)
 
 
 def form_of(meeting: Meeting) -> str:
@@ -227,6 +228,52 @@ def history(session: Session, meeting_id: str) -> list[MeetingVersion]:
             .order_by(MeetingVersion.version.desc())
         )
     )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change as the history shows it: a version of the settings, or a save of the minutes
+    record made on the meeting page (attendance, 紀錄, 主席結論), which is no version of its own."""
+
+    label: str  # 第 3 版 / 會議紀錄
+    recorded_at: datetime
+    recorded_by: str
+    kind: str  # a KIND_LABELS key
+    changes: list[dict]  # [{field, old, new}]
+    reason: str | None = None
+
+
+RECORD_KIND = "record"
+
+
+def history_entries(session: Session, meeting_id: str) -> list[HistoryEntry]:
+    """Every change of the meeting's settings and minutes record, newest first."""
+    versions = history(session, meeting_id)
+    entries = [
+        HistoryEntry(f"第 {v.version} 版", v.recorded_at, v.recorded_by, v.kind, v.changes, v.reason) for v in versions
+    ]
+    written = {v.record_id for v in versions if v.record_id is not None}
+    names = {c.code: c.name for c in queries.cities(session)}
+    before: dict = {}
+    for record in meeting_record.history(session, meeting_id=meeting_id):
+        now = _record_values(record, names)
+        if record.id not in written:
+            changes = [{"field": f, "old": before.get(f), "new": v} for f, v in now.items() if before.get(f) != v]
+            if changes:
+                entries.append(HistoryEntry("會議紀錄", record.recorded_at, record.recorded_by, RECORD_KIND, changes))
+        before = now
+    return sorted(entries, key=lambda e: _utc(e.recorded_at), reverse=True)
+
+
+def _record_values(record: MeetingRecord, names: dict[str, str]) -> dict:
+    values = {attendance_field(names.get(code, code)): text for code, text in record.attendance.items()}
+    values["minutes_taker"] = record.minutes_taker or None
+    values["conclusions"] = record.conclusions or None
+    return {f: v for f, v in values.items() if v}
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite hands back naive UTC
 
 
 # --- checks ---------------------------------------------------------------------------------
@@ -665,7 +712,13 @@ def value_text(field: str, value) -> str:
     return str(value)
 
 
-KIND_LABELS = {"edit": "修改", "confirm": "確認沿用", "create": "開始新年度時建立", "import": "自 data/ 匯入"}
+KIND_LABELS = {
+    "edit": "修改",
+    "confirm": "確認沿用",
+    "create": "開始新年度時建立",
+    "import": "自 data/ 匯入",
+    RECORD_KIND: "副首長會議頁的會議紀錄",
+}
 
 
 def kind_label(kind: str) -> str:

@@ -161,13 +161,13 @@ def meeting_record_view(stamp: tuple, meeting_id: str) -> tuple:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def meeting_settings_view(stamp: tuple, cycle: int) -> tuple | None:
-    """(the settings of `cycle`'s meeting, its versions newest first); None when it has no meeting.
+    """(the settings of `cycle`'s meeting, its history newest first); None when it has no meeting.
     Every save adds a store build, which changes the stamp."""
     with session() as s:
         found = store_cycles.meeting_of(s, cycle)
         if found is None:
             return None
-        return meeting_settings.settings(s, found), meeting_settings.history(s, found.id)
+        return meeting_settings.settings(s, found), meeting_settings.history_entries(s, found.id)
 
 
 def meeting_marks(stamp: tuple, cycle: int) -> tuple[str, ...]:

@@ -8,7 +8,6 @@ import pandas as pd
 from dashboard.domain import meeting_settings as ms
 from dashboard.domain.agenda import DECISION_KEY
 from dashboard.domain.dates import in_taipei, roc_datetime
-from dashboard.store.models import MeetingVersion
 
 AGENDA_COLUMNS = ["start", "end", "minutes", "decision", "title", "note"]  # the short ones first: in view on a phone
 HISTORY_COLUMNS = ["版本", "時間", "修改者", "類別", "欄位", "原值", "新值", "原因"]
@@ -95,11 +94,11 @@ def form_changes(document: dict, values: dict) -> dict:
     return changes
 
 
-def history_frame(versions: list[MeetingVersion]) -> pd.DataFrame:
-    """One row per field changed, newest version first."""
+def history_frame(versions: list[ms.HistoryEntry]) -> pd.DataFrame:
+    """One row per field changed, newest change first."""
     rows = [
         {
-            "版本": f"第 {v.version} 版",
+            "版本": v.label,
             "時間": roc_datetime(in_taipei(v.recorded_at)),
             "修改者": v.recorded_by,
             "類別": ms.kind_label(v.kind),
