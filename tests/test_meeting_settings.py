@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from dashboard.datafiles import build
 from dashboard.datafiles.data_layout import export_data_layout
-from dashboard.datafiles.loading import load_dataset
+from dashboard.datafiles.loading import DataError, load_dataset
 from dashboard.documents import minutes, packet
 from dashboard.domain import cycles, meeting_record, new_year, queries, vocab
 from dashboard.domain import meeting_settings as ms
@@ -345,3 +345,36 @@ def test_the_history_holds_the_minutes_records_saved_on_the_meeting_page_once(wr
         assert (
             ms.field_label("conclusions") == "主席結論" and ms.kind_label(entries[0].kind) == "副首長會議頁的會議紀錄"
         )
+
+
+def test_load_as_versions_brings_data_in_as_a_version_of_the_meeting(writable_engine):
+    with Session(writable_engine) as s:
+        edit(s, {"theme": "合作共好"}, cycle=YEAR)
+    build.import_versions(writable_engine)
+    with Session(writable_engine) as s:
+        assert state(s, YEAR).document["theme"] is None  # data/'s value again
+        latest = ms.history(s, cycles.meeting_of(s, YEAR).id)[0]
+        assert (latest.version, latest.kind, latest.changes) == (
+            2,
+            "import",
+            [{"field": "theme", "old": "合作共好", "new": None}],
+        )
+
+
+@pytest.mark.parametrize(
+    "replace, message",
+    [
+        (("form: 線上", "form: 混合"), "「混合」不是會議形式"),
+        (("host_city: 新北市", "host_city: 台北市"), "「台北市」不是八縣市的正式名稱"),
+        (("form: 線上", "form: 實體"), "實體會議不需要會議連結"),
+        (("url: https://meet.google.com/fwv-omvk-nra\n", ""), "線上會議須填寫會議連結"),
+        (("organisers:\n", "organisers:\n  贊助單位: [某公司]\n"), "未知的單位角色「贊助單位」"),
+        (("host_city: 新北市", "host_city: 新北市\nunconfirmed: [colour]"), "未知的欄位「colour」"),
+    ],
+)
+def test_data_meeting_files_are_checked_as_the_page_checks(data_copy, replace, message):
+    path = data_copy / "meeting.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(*replace), encoding="utf-8")
+    with pytest.raises(DataError) as refused:
+        load_dataset(data_copy)
+    assert any(message in str(p) for p in refused.value.problems), refused.value.problems
