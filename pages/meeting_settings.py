@@ -9,6 +9,7 @@ keys carry that version: after any save the form shows what the store holds."""
 
 import streamlit as st
 
+from dashboard.domain import meeting_record
 from dashboard.domain import meeting_settings as ms
 from dashboard.domain.editing import EditError
 from dashboard.domain.permissions import Actor, PermissionDenied
@@ -177,13 +178,13 @@ def _details(state: ms.Settings, k: str) -> None:
             label("minutes_taker"),
             value=doc["minutes_taker"] or "",
             key=f"{k}-minutes_taker",
-            max_chars=ms.meeting_record.MINUTES_TAKER_MAX_CHARS,
+            max_chars=meeting_record.MINUTES_TAKER_MAX_CHARS,
         )
         columns = st.columns(2)
         for index, city in enumerate(state.cities):
             field = ms.attendance_field(city)
             columns[index % 2].text_input(
-                city, value=doc[field] or "", key=f"{k}-{field}", max_chars=ms.meeting_record.ATTENDANCE_MAX_CHARS
+                city, value=doc[field] or "", key=f"{k}-{field}", max_chars=meeting_record.ATTENDANCE_MAX_CHARS
             )
         st.text_input("修改原因（選填）", key=f"{k}-reason", max_chars=ms.REASON_MAX_CHARS)
         st.form_submit_button(
