@@ -86,7 +86,9 @@ actor = start_run()
 if presenting:
     actor = READER  # the presenter's screen lists nothing
 navigation = st.navigation(
-    pages(tuple(page_list.listed(p, actor) for p in PAGES.values())), position="hidden" if presenting else "sidebar"
+    pages(tuple(page_list.listed(p, actor) for p in PAGES.values())),
+    position="hidden" if presenting else "sidebar",
+    expanded=True,  # the secretariat's 13 pages, all listed: collapsed, Streamlit says "View 3 more" in English
 )
 if presenting:
     presenter.hide_chrome()

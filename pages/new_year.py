@@ -1,11 +1,12 @@
 """開始新年度 (the secretariat only): a preview of which proposals of the current cycle carry over and
 which leave, with the reason of each and a warning for those without a decision; then the new
-year's meeting (date, time, chair, venue, link; prefilled from the last meeting) and 「開始」, which
+year's meeting (who hosts it and how, date, time, chair, venue, link; prefilled from the last
+meeting, the link only for an online or hybrid one) and 「開始」, which
 runs dashboard/new_year.start_year (all or nothing; the rules and the role check are there)."""
 
 import streamlit as st
 
-from dashboard.domain import new_year
+from dashboard.domain import meeting_settings, new_year
 from dashboard.domain.permissions import Actor, PermissionDenied
 from pages.shared import auth_form, cached, run_context, styling, url
 from pages.shared import new_year_view as view
@@ -95,12 +96,35 @@ def _form(actor: Actor, p: view.Preview) -> None:
     )
     row.time_input("開始時間", value=last.start_time, step=300, key=f"{k}-time", width=140)
     row.markdown(view.date_note(day, p.year))
-    defaults = view.defaults(last)
+    cities = [c.name for c in cached.cities(run_context.get().stamp)]
+    row = st.container(horizontal=True, gap="medium")
+    row.selectbox(
+        "主政縣市",
+        cities,
+        index=cities.index(last.host_city) if last.host_city in cities else None,
+        placeholder="選擇主政縣市",
+        key=f"{k}-host_city",
+        width=180,
+        help="承辦單位即為主政縣市政府",
+    )
+    form = row.radio(
+        "會議形式",
+        meeting_settings.FORMS,
+        index=meeting_settings.FORMS.index(meeting_settings.form_of(last)),
+        horizontal=True,
+        key=f"{k}-form",
+    )
+    defaults = view.defaults(last, form)
+    f = f"{k}-{form}"  # the prefilled place and link follow the form chosen
     row = st.container(horizontal=True, gap="medium")
     row.text_input(view.TEXT_LABELS["chair"], value=defaults["chair"], key=f"{k}-chair", width=220)
     row.text_input(view.TEXT_LABELS["chair_org"], value=defaults["chair_org"], key=f"{k}-chair_org", width=220)
-    st.text_input(view.TEXT_LABELS["venue"], value=defaults["venue"], key=f"{k}-venue")
-    st.text_input(view.TEXT_LABELS["url"], value=defaults["url"], key=f"{k}-url")
+    st.text_input(view.TEXT_LABELS["venue"], value=defaults["venue"], key=f"{f}-venue")
+    if form != meeting_settings.IN_PERSON:
+        st.text_input(view.TEXT_LABELS["url"], value=defaults["url"], key=f"{f}-url")
+    st.caption(
+        f"其餘（議程、主辦單位等）沿用上一次會議並標示「{meeting_settings.CARRIED_MARK}」，開始後請到「會議設定」頁確認或修改。"
+    )
     st.checkbox(CONFIRM, key=f"{k}-confirm")
     st.button(
         f"開始{p.year}年度",
@@ -108,19 +132,22 @@ def _form(actor: Actor, p: view.Preview) -> None:
         icon=":material/event_repeat:",
         key=f"{k}-start",
         on_click=_start,
-        args=(p.year, k, defaults),
+        args=(p.year, k, form, defaults, last.start_time),
     )
     refused = st.session_state.pop(REFUSED_KEY, None)
     if refused:
         st.error(refused, icon=":material/block:")
 
 
-def _start(cycle: int, k: str, defaults: dict[str, str]) -> None:
+def _start(cycle: int, k: str, form: str, defaults: dict[str, str], last_start) -> None:
     """The button's callback: start `cycle` with the widgets' values, as whoever is signed in now
     (start_year checks the role); the outcome goes to session_state."""
     state = st.session_state
     if not state.get(f"{k}-confirm"):
         state[REFUSED_KEY] = f"請先勾選「{CONFIRM}」；未變更。"
+        return
+    if state.get(f"{k}-host_city") is None:
+        state[REFUSED_KEY] = "請選擇主政縣市；未變更。"
         return
     if state.get(f"{k}-date") is None:
         state[REFUSED_KEY] = "請選擇會議日期；未變更。"
@@ -129,8 +156,14 @@ def _start(cycle: int, k: str, defaults: dict[str, str]) -> None:
         cycle=cycle,
         day=state.get(f"{k}-date"),
         start_time=state.get(f"{k}-time"),
-        texts={name: state.get(f"{k}-{name}") for name in view.TEXT_FIELDS},
+        texts={
+            name: state.get(f"{k}-{form}-{name}" if name in view.BY_FORM else f"{k}-{name}")
+            for name in view.TEXT_FIELDS
+        },
         defaults=defaults,
+        host_city=state.get(f"{k}-host_city"),
+        form=form,
+        last_start=last_start,
     )
     try:
         with cached.session() as s:

@@ -24,8 +24,11 @@ def people(engine):
     add_account(engine, "交通窗口", vocab.LEAD, "transport")
 
 
+HOSTED = ("--host-city", "新北市", "--form", "線上")  # who hosts and how: the 112 meeting's
+
+
 def test_the_secretariat_starts_the_next_year(engine, people, capsys):
-    assert main(["new-year", str(NEXT), "--meeting-date", DAY, "--user", "祕書", "--venue", "新北市政府"]) == 0
+    assert main(["new-year", str(NEXT), *HOSTED, "--meeting-date", DAY, "--user", "祕書", "--venue", "新北市政府"]) == 0
     out, err = capsys.readouterr()
     with Session(engine) as session:
         carried = session.exec(select(Proposal).where(cycles.in_cycle(NEXT)).order_by(Proposal.sort_order)).all()
@@ -50,7 +53,7 @@ def test_the_secretariat_starts_the_next_year(engine, people, capsys):
 )
 def test_a_refusal_is_one_line_and_leaves_the_store_as_it_was(engine, people, store_file, capsys, args, message):
     before = store_file.read_bytes()
-    assert main(["new-year", str(NEXT), "--meeting-date", DAY, *args]) == 1
+    assert main(["new-year", str(NEXT), *HOSTED, "--meeting-date", DAY, *args]) == 1
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1, err
     assert store_file.read_bytes() == before
@@ -59,15 +62,15 @@ def test_a_refusal_is_one_line_and_leaves_the_store_as_it_was(engine, people, st
 @pytest.mark.parametrize("year, message", [(str(NEXT + 1), "只能開始下一個年度"), ("下一年", "年度應為民國年的整數")])
 def test_only_the_next_year_can_be_started(engine, store_file, capsys, year, message):
     before = store_file.read_bytes()
-    assert main(["new-year", year, "--meeting-date", DAY]) == 1
+    assert main(["new-year", year, *HOSTED, "--meeting-date", DAY]) == 1
     assert message in capsys.readouterr().err
     assert store_file.read_bytes() == before
 
 
 def test_a_second_start_is_refused_in_its_own_process(engine, store_file):
-    assert run_cli("new-year", str(NEXT), "--meeting-date", DAY).returncode == 0
+    assert run_cli("new-year", str(NEXT), *HOSTED, "--meeting-date", DAY).returncode == 0
     before = store_file.read_bytes()
-    again = run_cli("new-year", str(NEXT), "--meeting-date", DAY)
+    again = run_cli("new-year", str(NEXT), *HOSTED, "--meeting-date", DAY)
     assert again.returncode == 1
     assert again.stderr.strip() == f"{NEXT}年度已經開始（資料庫已有{NEXT}年度的會議或列管案）；未變更。"
     assert store_file.read_bytes() == before

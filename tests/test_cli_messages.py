@@ -52,7 +52,10 @@ def test_reverting_a_huge_version_says_there_is_none(engine, secretariat, capsys
 
 @pytest.mark.parametrize(
     "argv",
-    [["new-year", HUGE, "--meeting-date", "2024-08-01"], ["packet", HUGE, "OUT.docx"]],
+    [
+        ["new-year", HUGE, "--host-city", "新北市", "--form", "線上", "--meeting-date", "2024-08-01"],
+        ["packet", HUGE, "OUT.docx"],
+    ],
     ids=["new-year", "packet"],
 )
 def test_a_huge_year_is_not_a_year(engine, secretariat, capsys, tmp_path, monkeypatch, argv):

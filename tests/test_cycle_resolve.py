@@ -78,7 +78,7 @@ def test_a_page_url_names_no_cycle_when_the_resolver_refuses_it():
     "args",
     [
         ["packet", "下一年", "p.docx"],
-        ["new-year", "下一年", "--meeting-date", "2024-10-23"],
+        ["new-year", "下一年", "--host-city", "新北市", "--form", "線上", "--meeting-date", "2024-10-23"],
         ["export-sheet", "x.xlsx", "--cycle", "下一年"],
         ["export-sheet", "x.xlsx", "--year", "下一年"],
         ["bundle", "x.docx", "--group", "transport", "--cycle", "下一年"],

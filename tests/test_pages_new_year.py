@@ -56,10 +56,19 @@ def widget(at: AppTest, kind: str, suffix: str):
     return next(w for w in getattr(at, kind) if w.key == f"new-year-{NEXT}-{suffix}")
 
 
-def start(at: AppTest, *, day: date = MEETING_DAY, confirm: bool = True, **texts: str) -> AppTest:
+BY_FORM = ("venue", "url")  # their keys carry the form chosen, which prefills them
+
+
+def start(
+    at: AppTest, *, day: date = MEETING_DAY, confirm: bool = True, form: str = "線上", host: str | None = None, **texts
+) -> AppTest:
+    if host is not None:
+        widget(at, "selectbox", "host_city").set_value(host)
+    if form != widget(at, "radio", "form").value:
+        at = widget(at, "radio", "form").set_value(form).run()
     widget(at, "date_input", "date").set_value(day)
     for name, value in texts.items():
-        widget(at, "text_input", name).input(value)
+        widget(at, "text_input", f"{form}-{name}" if name in BY_FORM else name).input(value)
     if confirm:
         widget(at, "checkbox", "confirm").check()
     widget(at, "button", "start").click()
@@ -177,3 +186,17 @@ def test_rights_are_read_when_the_year_is_started_not_when_the_page_was_opened(u
     at = start(at)
     assert not at.exception and not at.success
     assert snapshot(url) == before, "nothing was started by an account that could no longer act"
+
+
+def test_an_in_person_meeting_of_another_host_has_no_link(url):
+    at = open_as(SECRETARIAT, "new_year")
+    assert widget(at, "selectbox", "host_city").value == "新北市"  # the last meeting's host, to change
+    at = widget(at, "radio", "form").set_value("實體").run()
+    assert not any(w.key.endswith("-url") for w in at.text_input), "no link for an in-person meeting"
+    assert widget(at, "text_input", "實體-venue").value == ""  # 線上會議 is not a place
+    at = start(at, form="實體", host="新竹市", venue="新竹市政府大禮堂")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with Session(make_engine(url)) as s:
+        new = cycles.meeting_of(s, NEXT)
+        assert (new.form, new.host_city, new.url, new.venue) == ("實體", "新竹市", None, "新竹市政府大禮堂")
+        assert {"chair", "chair_org", "start_time", "agenda"} <= set(new.unconfirmed)  # left as last year's

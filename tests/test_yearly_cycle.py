@@ -97,7 +97,13 @@ def test_a_year_from_load_to_both_packets(engine, tmp_path, capsys):
     # 4. The next year starts: the kept proposal carries over, the de-listed one leaves.
     next_year = year + 1
     meeting_day = date(next_year + 1911, 10, 23)
-    assert main(["new-year", str(next_year), "--meeting-date", meeting_day.isoformat(), "--user", SECRETARIAT]) == 0
+    assert (
+        main(
+            ["new-year", str(next_year), "--host-city", "新北市", "--form", "線上"]
+            + ["--meeting-date", meeting_day.isoformat(), "--user", SECRETARIAT]
+        )
+        == 0
+    )
     with Session(engine) as s:
         assert cycles.current_cycle(s) == next_year
         carried = {p.previous_id: p for p in s.exec(select(Proposal).where(cycles.in_cycle(next_year)))}

@@ -1,5 +1,6 @@
 """Command line: python -m dashboard load | check | export | hash-password | user | edit | history | revert |
-new-year | group | packet | export-sheet | import-sheet | bundle | city-summary (`--help` lists them all)."""
+new-year | meeting | minutes | group | packet | export-sheet | import-sheet | bundle | city-summary (`--help` lists them
+all)."""
 
 import getpass
 import json
@@ -15,6 +16,7 @@ from dashboard.cli import (
     common,
     cycle_commands,
     group_commands,
+    meeting_commands,
     packet_commands,
     sheet_commands,
     store_commands,
@@ -60,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     hashing.add_argument("--stdin", action="store_true", help="從標準輸入讀取密碼（供自動化使用）")
     store_commands.register(commands)
     cycle_commands.register(commands)
+    meeting_commands.register(commands)
     group_commands.register(commands)
     packet_commands.register(commands)
     sheet_commands.register(commands)

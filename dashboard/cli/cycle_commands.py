@@ -11,6 +11,7 @@ from dashboard.cli import common
 from dashboard.domain import accounts, cycles, group_terms, new_year
 from dashboard.domain.agenda import parse_clock
 from dashboard.domain.dates import roc_date
+from dashboard.domain.meeting_settings import FORMS
 from dashboard.domain.permissions import OPERATOR
 
 REFUSED = common.REFUSED
@@ -39,10 +40,14 @@ def register(commands) -> None:
     start.add_argument("cycle", metavar="YEAR", help="新年度（民國年，須為目前年度的下一年）")
     start.add_argument("--meeting-date", required=True, help="新年度副首長會議的日期（西元 YYYY-MM-DD）")
     start.add_argument("--user", help="以哪個祕書處帳號的身分開始（預設為命令列操作者）")
+    start.add_argument(
+        "--host-city", required=True, help="主政縣市（八縣市的正式名稱，例如 新竹市）；承辦單位即為該縣市政府"
+    )
+    start.add_argument("--form", required=True, choices=FORMS, help="會議形式：線上、實體或視訊與實體")
     start.add_argument("--chair", help="主持人（預設沿用上一次會議）")
     start.add_argument("--chair-org", help="主持機關（預設沿用上一次會議）")
-    start.add_argument("--venue", help="地點（預設沿用上一次會議）")
-    start.add_argument("--url", help="會議連結（預設沿用上一次會議）")
+    start.add_argument("--venue", help="地點（線上會議預設為「線上會議」；實體會議須提供，除非同一主政縣市沿用）")
+    start.add_argument("--url", help="會議連結（線上或視訊與實體會議；預設沿用上一次線上會議；實體會議可給空白）")
     start.add_argument("--start-time", help="開始時間 HH:MM（預設沿用上一次會議）")
     start.set_defaults(handler=_new_year)
 
@@ -100,6 +105,8 @@ def _values(args) -> dict | None:
         chair_org=args.chair_org,
         venue=args.venue,
         url=args.url,
+        host_city=args.host_city,
+        form=args.form,
     )
 
 
@@ -107,6 +114,9 @@ def _print(result: new_year.YearStarted, day: date) -> None:
     print(
         f"已開始{result.year}年度：{result.previous}年度的提案中，持續列管 {len(result.carried)} 案、"
         f"解除列管 {len(result.left)} 案；會議「{result.meeting_id}」訂於{roc_date(day)}。"
+    )
+    print(
+        f"請到「會議設定」頁（或 python -m dashboard meeting show {result.year}）確認標示「沿用上年度，待確認」的值。"
     )
     for new_id, source in result.carried:
         print(f"  列管 {new_id} ← {source}")

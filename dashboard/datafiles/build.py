@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from dashboard.datafiles.loading import DataError, Dataset, Problem, load_dataset
-from dashboard.domain import editing, group_terms, proposal_yaml, vocab
+from dashboard.domain import editing, group_terms, meeting_settings, proposal_yaml, vocab
 from dashboard.domain.permissions import OPERATOR, Actor, require_secretariat
 from dashboard.domain.proposal_rules import ProposalRows, sort_proposals
 from dashboard.store.config import DATA_DIR
@@ -29,6 +29,7 @@ from dashboard.store.models import (
     GroupVersion,
     Indicator,
     Meeting,
+    MeetingVersion,
     MutualAid,
     Organiser,
     Proposal,
@@ -45,12 +46,14 @@ IMPORT_REASON = None  # the version's kind says where it came from
 class StoreHasEdits(Exception):
     """A plain load would overwrite proposals edited in the dashboard; the message says how to import instead."""
 
-    def __init__(self, versions: int, proposals: int, group_versions: int = 0):
-        self.versions, self.proposals, self.group_versions = versions, proposals, group_versions
+    def __init__(self, versions: int, proposals: int, group_versions: int = 0, meeting_versions: int = 0):
+        self.versions, self.proposals = versions, proposals
+        self.group_versions, self.meeting_versions = group_versions, meeting_versions
         edits = [f"{proposals} 案提案的 {versions} 筆線上修改"] if versions else []
         edits += [f"{group_versions} 筆議題組設定"] if group_versions else []
+        edits += [f"會議設定的 {meeting_versions} 筆線上修改"] if meeting_versions else []
         super().__init__(
-            f"資料庫已有{'與'.join(edits)}，重新載入 data/ 會蓋掉這些修改，"
+            f"資料庫已有{'及'.join(edits)}，重新載入 data/ 會蓋掉這些修改，"
             "因此未載入，資料庫未變更；若要把 data/ 的內容匯入為新版本（保留所有修改與決議），"
             "請執行 python -m dashboard load --as-versions。"
         )
@@ -80,8 +83,9 @@ def _write(engine: Engine, dataset: Dataset, *, refuse_edits: bool = False) -> N
         if refuse_edits:
             versions, proposals = _edit_counts(session)
             group_versions = _group_edit_count(session)
-            if versions or group_versions:
-                raise StoreHasEdits(versions, proposals, group_versions)
+            meeting_versions = _meeting_edit_count(session)
+            if versions or group_versions or meeting_versions:
+                raise StoreHasEdits(versions, proposals, group_versions, meeting_versions)
         for table in CURATED_TABLES:
             session.exec(delete(table))
         for batch in dataset.batches():
@@ -126,14 +130,22 @@ def _group_edit_count(session: Session) -> int:
     return session.exec(select(func.count(GroupVersion.id))).one()
 
 
+def _meeting_edit_count(session: Session) -> int:
+    """Changes of meetings made in the store (dashboard/domain/meeting_settings.py)."""
+    return session.exec(select(func.count(MeetingVersion.id))).one()
+
+
 def _refuse_if_edited(engine: Engine) -> None:
     versions, proposals = edit_counts(engine)
-    group_versions = 0
-    if inspect(engine).has_table(GroupVersion.__tablename__):
-        with Session(engine) as session:
+    group_versions = meeting_versions = 0
+    tables = inspect(engine)
+    with Session(engine) as session:
+        if tables.has_table(GroupVersion.__tablename__):
             group_versions = _group_edit_count(session)
-    if versions or group_versions:
-        raise StoreHasEdits(versions, proposals, group_versions)
+        if tables.has_table(MeetingVersion.__tablename__):
+            meeting_versions = _meeting_edit_count(session)
+    if versions or group_versions or meeting_versions:
+        raise StoreHasEdits(versions, proposals, group_versions, meeting_versions)
 
 
 class ImportInterrupted(Exception):
@@ -202,6 +214,7 @@ def _import(session: Session, ds: Dataset, actor: Actor) -> Imported:
     data_ids = [p.id for p in ds.proposals]
     kept = [p for p in session.exec(select(Proposal).order_by(Proposal.sort_order)) if p.id not in set(data_ids)]
     _check_references(session, ds, kept)
+    meetings_before = {m.id: meeting_settings.document(session, m) for m in session.exec(select(Meeting))}
     for table in (Indicator, MutualAid, GroupMeeting, AgendaItem, Organiser, Meeting):
         session.exec(delete(table))
     for city in ds.cities:
@@ -222,6 +235,7 @@ def _import(session: Session, ds: Dataset, actor: Actor) -> Imported:
     for batch in (ds.group_meetings, ds.mutual_aid, ds.indicators, ds.meetings, ds.agenda, ds.organisers):
         session.add_all(batch)
         session.flush()
+    _meeting_import_versions(session, meetings_before, actor)
     session.add(StoreBuild(built_at=datetime.now(UTC)))
     return result
 
@@ -258,6 +272,31 @@ def _import_group_terms(session: Session, ds: Dataset, actor: Actor) -> None:
             )
         )
         session.flush()
+
+
+def _meeting_import_versions(session: Session, before: dict[str, dict], actor: Actor) -> None:
+    """A version (kind import) of every meeting whose settings data/ changed, so that its history
+    says where the values came from; attendance and 紀錄 are the minutes record's, not data/'s."""
+    for meeting in session.exec(select(Meeting)):
+        after = meeting_settings.document(session, meeting)
+        old = before.get(meeting.id, {})
+        diff = [
+            {"field": f, "old": old.get(f), "new": after[f]}
+            for f in after
+            if not f.startswith("attendance.") and f != "minutes_taker" and old.get(f) != after[f]
+        ]
+        if old and diff:  # a meeting new in data/ has nothing to compare with; it was never edited
+            session.add(
+                MeetingVersion(
+                    meeting_id=meeting.id,
+                    version=meeting_settings.current_version(session, meeting.id) + 1,
+                    changes=diff,
+                    kind="import",
+                    recorded_at=datetime.now(UTC),
+                    recorded_by=actor.name,
+                )
+            )
+    session.flush()
 
 
 def _rows_by_proposal(ds: Dataset) -> list[ProposalRows]:

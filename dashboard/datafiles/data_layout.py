@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from dashboard.datafiles.meeting_files import MEETING_FILE, MEETINGS_DIR
-from dashboard.domain import proposal_yaml
+from dashboard.domain import meeting_settings, proposal_yaml
 from dashboard.store.config import DATA_DIR
 from dashboard.store.models import (
     AgendaItem,
@@ -35,7 +35,7 @@ from dashboard.store.models import (
 
 COORDINATE_DECIMALS = 4  # as data/cities.csv writes them (121.1760)
 # The store keeps no order among organiser roles; this is the packet's back cover's.
-ORGANISER_ROLES = ("主辦單位", "承辦單位", "執行單位")
+ORGANISER_ROLES = meeting_settings.ORGANISER_ROLES
 
 
 class ExportError(Exception):
@@ -340,14 +340,19 @@ def meeting_yaml(session: Session, meeting: Meeting | None = None) -> str | None
         dict(
             id=meeting.id,
             name=meeting.name,
+            theme=meeting.theme,
             date=meeting.date,
             start_time=_clock(meeting.start_time),
+            form=meeting.form,
+            host_city=meeting.host_city,
             chair_org=meeting.chair_org,
+            chair_title=meeting.chair_title,
             chair=meeting.chair,
             venue=meeting.venue,
             url=meeting.url,
             agenda=agenda,
             organisers=organisers,
+            unconfirmed=list(meeting.unconfirmed) if meeting.unconfirmed else None,
         )
     )
     header = f"# {meeting.name}：議程與主辦資訊（由資料庫匯出）\n"

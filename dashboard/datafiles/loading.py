@@ -151,7 +151,7 @@ def load_dataset(data_dir: Path) -> Dataset:
         raise DataError(problems)  # the figures all belong to proposals
     ds.mutual_aid = _mutual_aid(data_dir, problems, city_by_name, proposal_ids)
     ds.indicators = _indicators(data_dir, problems, city_by_name, proposal_ids)
-    meetings = read_meetings(data_dir, problems)
+    meetings = read_meetings(data_dir, problems, tuple(city_by_name))
     ds.meetings, ds.agenda, ds.organisers = meetings.meetings, meetings.agenda, meetings.organisers
     check_outlines(data_dir, problems, set(city_by_name))
     if problems:

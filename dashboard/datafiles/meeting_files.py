@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dashboard.datafiles.reading import read_yaml, rel_path
+from dashboard.domain import meeting_settings
 from dashboard.domain.problems import WHOLE_FILE, Problem
 from dashboard.domain.records import MISSING, Record
 from dashboard.domain.text import check_yaml_text
@@ -11,7 +12,23 @@ from dashboard.store.models import AgendaItem, Meeting, Organiser
 
 MEETING_FILE = "meeting.yaml"  # a store of one meeting (one cycle)
 MEETINGS_DIR = "meetings"  # a store of many: meetings/<id>.yaml, one file per meeting
-MEETING_KEYS = ("id", "name", "date", "start_time", "chair_org", "chair", "venue", "url", "agenda", "organisers")
+MEETING_KEYS = (
+    "id",
+    "name",
+    "theme",
+    "date",
+    "start_time",
+    "form",
+    "host_city",
+    "chair_org",
+    "chair_title",
+    "chair",
+    "venue",
+    "url",
+    "agenda",
+    "organisers",
+    "unconfirmed",
+)
 AGENDA_KEYS = ("start", "end", "minutes", "title", "note", "key")
 
 
@@ -30,12 +47,13 @@ def meeting_files(root: Path) -> list[Path]:
     return [single, *files] if single.exists() or not files else files
 
 
-def read_meetings(root: Path, problems: list[Problem]) -> MeetingRows:
-    """Every meeting of the folder, its agenda and organisers; problems are added to `problems`."""
+def read_meetings(root: Path, problems: list[Problem], cities: tuple[str, ...] = ()) -> MeetingRows:
+    """Every meeting of the folder, its agenda and organisers; problems are added to `problems`.
+    `cities`: the names a host city may take (unchecked when empty)."""
     rows = MeetingRows()
     seen: dict[str, str] = {}
     for path in meeting_files(root):
-        meeting = _meeting(root, path, problems, rows)
+        meeting = _meeting(root, path, problems, rows, cities)
         if meeting is None or meeting.id is None:
             continue
         file = rel_path(path, root)
@@ -51,7 +69,7 @@ def read_meetings(root: Path, problems: list[Problem]) -> MeetingRows:
     return rows
 
 
-def _meeting(root: Path, path: Path, problems: list[Problem], rows: MeetingRows) -> Meeting | None:
+def _meeting(root: Path, path: Path, problems: list[Problem], rows: MeetingRows, cities: tuple[str, ...]):
     file = rel_path(path, root)
     data = read_yaml(path, root, problems)
     if data is None:
@@ -68,7 +86,12 @@ def _meeting(root: Path, path: Path, problems: list[Problem], rows: MeetingRows)
         chair=r.text("chair"),
         venue=r.text("venue"),
         url=r.text("url", False),
+        theme=r.text("theme", False),
+        form=r.text("form", False),
+        host_city=r.text("host_city", False),
+        chair_title=r.text("chair_title", False),
     )
+    _check_settings(r, meeting, cities)
     rows.meetings.append(meeting)
     previous_end = None
     for position, item in r.records("agenda", "議程項目（start、title 等）"):
@@ -95,6 +118,12 @@ def _meeting(root: Path, path: Path, problems: list[Problem], rows: MeetingRows)
             )
         )
     organisers = r.raw("organisers")
+    if isinstance(organisers, dict):
+        for role in organisers:
+            if role not in meeting_settings.ORGANISER_ROLES:
+                r.problem(
+                    "organisers", f"未知的單位角色「{role}」；可用：{'、'.join(meeting_settings.ORGANISER_ROLES)}"
+                )
     if organisers is not MISSING and not isinstance(organisers, dict):
         r.problem("organisers", "應為各角色（如「主辦單位」）與其單位清單的對應")
     elif isinstance(organisers, dict):
@@ -106,3 +135,27 @@ def _meeting(root: Path, path: Path, problems: list[Problem], rows: MeetingRows)
             for position, name in enumerate(roles.texts(role), start=1):
                 rows.organisers.append(Organiser(meeting_id=meeting.id, role=str(role), position=position, name=name))
     return meeting
+
+
+def _check_settings(r: Record, meeting: Meeting, cities: tuple[str, ...]) -> None:
+    """The form, host city, link and marks as the 會議設定 page checks them."""
+    if meeting.form is not None and meeting.form not in meeting_settings.FORMS:
+        r.problem("form", f"「{meeting.form}」不是會議形式；可用：{'、'.join(meeting_settings.FORMS)}")
+        return
+    if meeting.host_city is not None and cities and meeting.host_city not in cities:
+        r.problem("host_city", f"「{meeting.host_city}」不是八縣市的正式名稱；可用：{'、'.join(cities)}")
+    document = {"form": meeting_settings.form_of(meeting), "url": meeting.url, "venue": meeting.venue}
+    for problem in meeting_settings.link_problems(document):
+        r.problem("url" if problem.startswith("會議連結") else "venue", problem.partition("：")[2])
+    marks = r.raw("unconfirmed", False)
+    if marks is MISSING:
+        return
+    if not isinstance(marks, list) or not all(isinstance(m, str) for m in marks):
+        r.problem("unconfirmed", "應為欄位名稱的清單，例如 [chair, theme]")
+        return
+    known = meeting_settings.fields(cities)
+    unknown = [m for m in marks if m not in known and not m.startswith(("organisers.", "attendance."))]
+    if unknown:
+        r.problem("unconfirmed", f"未知的欄位「{'、'.join(unknown)}」")
+        return
+    meeting.unconfirmed = marks or None

@@ -12,7 +12,7 @@ from docx.shared import Pt
 from sqlmodel import Session
 
 from dashboard.documents import sheets, word
-from dashboard.domain import agenda, dates, decisions, meeting, meeting_record, vocab
+from dashboard.domain import agenda, dates, decisions, meeting, meeting_record, meeting_settings, vocab
 from dashboard.domain.dates import roc_date, roc_datetime
 from dashboard.store.models import Decision, MeetingRecord
 
@@ -63,7 +63,7 @@ ATTENDANCE_WIDTHS_CM = [3.0, 14.0]
 
 
 def _organisers(info: meeting.MeetingInfo) -> str:
-    order = ["主辦單位", "承辦單位", "執行單位"]
+    order = list(meeting_settings.ORGANISER_ROLES)
     roles = sorted(info.organisers, key=lambda r: order.index(r) if r in order else len(order))
     return "；".join(f"{role}：{'、'.join(info.organisers[role])}" for role in roles)
 
@@ -127,7 +127,7 @@ def minutes_docx(data: MinutesData) -> bytes:
     document.add_paragraph(f"{next(headings)}、時間：{_meeting_time(data.info)}")
     document.add_paragraph(f"{next(headings)}、地點：{m.venue}")
     taker = record.minutes_taker if record else ""
-    document.add_paragraph(f"{next(headings)}、主席：{m.chair_org} {m.chair}　　　　　　紀錄：{taker}")
+    document.add_paragraph(f"{next(headings)}、主席：{meeting_settings.chair_line(m)}　　　　　　紀錄：{taker}")
     document.add_paragraph(f"{next(headings)}、{_organisers(data.info)}")
     document.add_paragraph(f"{next(headings)}、出（列）席單位及人員：各縣市代表如下表，其餘詳簽到表")
     word.grid(document, ["縣市", "出席人員"], [[city, who] for city, who in data.attendance], ATTENDANCE_WIDTHS_CM)

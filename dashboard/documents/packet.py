@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from dashboard.documents import card_docx, word
 from dashboard.documents.minutes import numeral
-from dashboard.domain import agenda, cycles, group_terms, vocab
+from dashboard.domain import agenda, cycles, group_terms, meeting_settings, vocab
 from dashboard.domain.dates import roc_date, roc_period, roc_year
 from dashboard.store.models import (
     AgendaItem,
@@ -94,7 +94,7 @@ class PacketData:
         return self.delist + self.keep
 
 
-ORGANISER_ROLES = ["主辦單位", "承辦單位", "執行單位"]
+ORGANISER_ROLES = list(meeting_settings.ORGANISER_ROLES)
 LOG_HEADINGS = {
     vocab.TOPIC: "各議題組會議辦理情形",
     vocab.STAFF: "幕僚會議辦理情形",
@@ -364,11 +364,12 @@ def _meeting_day(m: Meeting) -> str:
 def _agenda_section(document, data: PacketData) -> None:
     m = data.meeting
     _paragraph(document, "壹、會議議程", bold=True, size=16)
-    venue = f"{m.venue}（網址：{m.url}）" if m.url else m.venue
+    online = m.url and meeting_settings.form_of(m) in meeting_settings.WITH_LINK  # in person: no link line
+    venue = f"{m.venue}（網址：{m.url}）" if online else m.venue
     for index, (label, value) in enumerate(
         [
             ("會議名稱", m.name),
-            ("會議主持人", f"{m.chair_org} {m.chair}"),
+            ("會議主持人", meeting_settings.chair_line(m)),
             ("會議時間", _meeting_day(m)),
             ("會議地點", venue),
         ],

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from dashboard.domain import cycles, dates, editing, meeting, proposal_rules, proposal_yaml, vocab
+from dashboard.domain import cycles, dates, editing, meeting, meeting_settings, proposal_rules, proposal_yaml, vocab
 from dashboard.domain.dates import ROC_OFFSET, roc_date, roc_year
 from dashboard.domain.permissions import Actor, require_secretariat
 from dashboard.domain.problems import Problem
@@ -37,6 +37,7 @@ from dashboard.store.models import (
     City,
     Decision,
     Meeting,
+    MeetingVersion,
     Organiser,
     Proposal,
     StoreBuild,
@@ -191,16 +192,23 @@ def start_year(
     venue: str | None = None,
     url: str | None = None,
     start_time: time | None = None,
+    host_city: str | None = None,
+    form: str | None = None,
     now: datetime | None = None,
 ) -> YearStarted:
     """Start `cycle`: the carried-over rows and the meeting, committed together, as plan() says.
 
-    The meeting copies the previous meeting's name (its year replaced), agenda with its times,
-    organisers, start time, chair, chair's organisation, venue and link, except those given.
-    Raises PermissionDenied (not the secretariat) or NewYearError (the year is not the next one
-    or was started already, the date is not in that year, a bad value); nothing is written then."""
+    The meeting is hosted by `host_city` in `form` (both default to the previous meeting's) and set
+    up from the previous meeting (_new_meeting says what it takes, and marks what it carries as
+    unconfirmed). Raises PermissionDenied (not the secretariat) or NewYearError (the year is not the
+    next one or was started already, the date is not in that year, a bad value); nothing is written."""
     require_secretariat(actor, "開始新年度")
-    texts = _texts(chair=chair, chair_org=chair_org, venue=venue, url=url)
+    form = (form or "").strip() or None
+    if form is not None and form not in meeting_settings.FORMS:
+        raise NewYearError(f"會議形式「{form}」不是{'、'.join(meeting_settings.FORMS)}之一；未變更。")
+    if form == meeting_settings.IN_PERSON and url is not None and not url.strip():
+        url = None  # an in-person meeting has no link: `--url ""` says so
+    texts = _texts(chair=chair, chair_org=chair_org, venue=venue, url=url, host_city=host_city)
     begin_write(session)  # the check and the new rows in one writer's transaction
     try:
         the_plan = _check(session, cycle, meeting_date, start_time)
@@ -212,7 +220,7 @@ def start_year(
         result = YearStarted(year=the_plan.cycle, previous=the_plan.previous, meeting_id="")
         _carry(session, the_plan, result, actor, now)
         result.meeting_id = _new_meeting(
-            session, the_plan.last_meeting, the_plan.cycle, meeting_date, start_time, texts
+            session, the_plan.last_meeting, the_plan.cycle, meeting_date, start_time, texts, form, actor, now
         ).id
         proposal_rules.sort_proposals(list(session.exec(select(Proposal))))
         session.add(StoreBuild(built_at=now))  # page caches key on the store's stamp
@@ -228,7 +236,7 @@ def start_year(
 
 def _texts(**values: str | None) -> dict[str, str]:
     """The meeting details given, stripped; NewYearError for an empty or unstorable one."""
-    labels = {"chair": "主持人", "chair_org": "主持機關", "venue": "地點", "url": "會議連結"}
+    labels = {"chair": "主持人", "chair_org": "主持機關", "venue": "地點", "url": "會議連結", "host_city": "主政縣市"}
     given = {}
     for name, value in values.items():
         if value is None:
@@ -343,9 +351,55 @@ def carried_document(
 
 
 def _new_meeting(
-    session: Session, previous: Meeting, cycle: int, day: date, start_time: time | None, texts: dict[str, str]
+    session: Session,
+    previous: Meeting,
+    cycle: int,
+    day: date,
+    start_time: time | None,
+    texts: dict[str, str],
+    form: str | None,
+    actor: Actor,
+    now: datetime,
 ) -> Meeting:
-    """The meeting of `cycle`, set up from `previous` (its agenda, times and organisers)."""
+    """The meeting of `cycle`, hosted by texts' host_city in `form`, set up from `previous`.
+
+    承辦單位 becomes the host city's government; an in-person meeting takes nothing of an online one
+    (no link, no 「開放登入」 item, a venue of its own); every other value taken from `previous`
+    (name, theme, time, chair, agenda, the other organisers) is marked unconfirmed, for the
+    secretariat to confirm or change on the 會議設定 page. Recorded as version 1 (kind create)."""
+    cities = [c.name for c in session.exec(select(City).order_by(City.sort_order))]
+    host = texts.get("host_city", previous.host_city)
+    if host is not None and host not in cities:
+        raise NewYearError(f"主政縣市「{host}」不是八縣市的正式名稱；可用：{'、'.join(cities)}；未變更。")
+    before_form = meeting_settings.form_of(previous)
+    form = form or before_form
+    carried: list[str] = []
+
+    def carry(field: str, given, old):
+        if given is not None:
+            return given
+        if old not in (None, "", []):
+            carried.append(field)
+        return old
+
+    url = texts.get("url")
+    if form in meeting_settings.WITH_LINK and url is None:
+        url = previous.url if before_form in meeting_settings.WITH_LINK else None
+        if url is None:
+            raise NewYearError(f"{form}會議須提供會議連結（--url）；未變更。")
+        carried.append("url")
+    if form == meeting_settings.IN_PERSON:
+        url = None
+    venue = texts.get("venue")
+    if venue is None:
+        if form == meeting_settings.ONLINE:
+            venue = meeting_settings.ONLINE_VENUE
+        elif before_form != meeting_settings.ONLINE and host == previous.host_city:
+            venue = carry("venue", None, previous.venue)
+        else:
+            raise NewYearError(f"{form}會議須提供地點（--venue）；未變更。")
+    if form != meeting_settings.ONLINE and venue == meeting_settings.ONLINE_VENUE:
+        raise NewYearError(f"{form}會議須提供實際地點（--venue），不是「{venue}」；未變更。")
     before = meeting.meeting_year(previous)
     meeting_id = (
         previous.id.replace(str(before), str(cycle)) if str(before) in previous.id else f"{cycle}-{previous.id}"
@@ -355,19 +409,65 @@ def _new_meeting(
         raise NewYearError(f"會議識別碼 {meeting_id} 已被使用；未變更。")
     new = Meeting(
         id=meeting_id,
-        name=name,
+        name=carry("name", None, name),
+        theme=carry("theme", None, previous.theme),
         date=day,
-        start_time=start_time or previous.start_time,
-        chair_org=texts.get("chair_org", previous.chair_org),
-        chair=texts.get("chair", previous.chair),
-        venue=texts.get("venue", previous.venue),
-        url=texts.get("url", previous.url),
+        start_time=carry("start_time", start_time, previous.start_time),
+        form=form,
+        host_city=host,
+        url=url,
+        venue=venue,
+        chair=carry("chair", texts.get("chair"), previous.chair),
+        chair_title=None if "chair" in texts else carry("chair_title", None, previous.chair_title),
+        chair_org=carry("chair_org", texts.get("chair_org"), previous.chair_org),
     )
     session.add(new)
     session.flush()
-    for item in session.exec(select(AgendaItem).where(AgendaItem.meeting_id == previous.id)):
-        session.add(AgendaItem(**{**item.model_dump(), "meeting_id": meeting_id}))
-    for row in session.exec(select(Organiser).where(Organiser.meeting_id == previous.id)):
-        session.add(Organiser(**{**row.model_dump(), "meeting_id": meeting_id}))
+    agenda = list(session.exec(select(AgendaItem).where(AgendaItem.meeting_id == previous.id)))
+    if form == meeting_settings.IN_PERSON:
+        agenda = [item for item in agenda if not _online_only(item)]
+    for position, item in enumerate(sorted(agenda, key=lambda i: i.position), start=1):
+        session.add(AgendaItem(**{**item.model_dump(), "meeting_id": meeting_id, "position": position}))
+    if agenda:
+        carried.append(meeting_settings.AGENDA)
+    organisers: dict[str, list[str]] = {}
+    for row in session.exec(
+        select(Organiser).where(Organiser.meeting_id == previous.id).order_by(Organiser.role, Organiser.position)
+    ):
+        organisers.setdefault(row.role, []).append(row.name)
+    if host is not None:
+        government = f"{host}政府"
+        organisers[meeting_settings.HOST_ROLE] = [government]
+        if government in organisers.get("主辦單位", []):  # the host's government first among the cities
+            names = [n for n in organisers["主辦單位"] if n != government]
+            at = 1 if names and not names[0].endswith("政府") else 0
+            organisers["主辦單位"] = [*names[:at], government, *names[at:]]
+    for role, names in organisers.items():
+        if role != meeting_settings.HOST_ROLE or host is None:
+            carried.append(meeting_settings.organiser_field(role))
+        for position, organiser in enumerate(names, start=1):
+            session.add(Organiser(meeting_id=meeting_id, role=role, position=position, name=organiser))
+    new.unconfirmed = [f for f in meeting_settings.fields(cities) if f in carried] or None
+    session.add(new)
+    session.flush()
+    document = meeting_settings.document(session, new)
+    session.add(
+        MeetingVersion(
+            meeting_id=meeting_id,
+            version=1,
+            changes=[{"field": f, "old": None, "new": v} for f, v in document.items() if v not in (None, [], "")],
+            reason=f"{cycle}年度開始，依「{previous.name}」建立",
+            kind="create",
+            recorded_at=now,
+            recorded_by=actor.name,
+        )
+    )
     session.flush()
     return new
+
+
+ONLINE_ONLY_TITLES = ("開放登入", "線上登入", "開放連線")  # agenda items of an online meeting only
+
+
+def _online_only(item: AgendaItem) -> bool:
+    return any(word in item.title for word in ONLINE_ONLY_TITLES)

@@ -143,6 +143,9 @@ class Indicator(SQLModel, table=True):
 
 
 class Meeting(SQLModel, table=True):
+    """A cycle's vice-mayors' meeting; the secretariat edits it (dashboard/domain/meeting_settings.py),
+    each change a MeetingVersion. Who attended and 紀錄 are MeetingRecord's."""
+
     id: str = Field(primary_key=True)
     name: str
     date: date
@@ -150,7 +153,13 @@ class Meeting(SQLModel, table=True):
     chair_org: str
     chair: str
     venue: str
-    url: str | None = None
+    url: str | None = None  # only for an online or hybrid meeting
+    theme: str | None = None  # 年度主軸
+    form: str | None = None  # 線上 / 實體 / 視訊與實體; None (older data): online when it has a link
+    host_city: str | None = None  # 主政縣市, a City name
+    chair_title: str | None = None  # where the chair's name does not carry it already (劉副市長和然)
+    # Fields carried from the previous cycle's meeting by new-year and not yet confirmed or changed.
+    unconfirmed: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class AgendaItem(SQLModel, table=True):
@@ -167,7 +176,7 @@ class AgendaItem(SQLModel, table=True):
 
 class Organiser(SQLModel, table=True):
     meeting_id: str = Field(foreign_key="meeting.id", primary_key=True)
-    role: str = Field(primary_key=True)  # 主辦單位 / 承辦單位 / 執行單位
+    role: str = Field(primary_key=True)  # 主辦單位 / 承辦單位 / 協辦單位 / 執行單位
     position: int = Field(primary_key=True)
     name: str
 
@@ -193,6 +202,25 @@ class MeetingRecord(SQLModel, table=True):
     minutes_taker: str = ""  # 紀錄: who took the minutes
     attendance: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # city code -> who
     conclusions: str = ""  # 主席結論
+    recorded_at: datetime
+    recorded_by: str
+
+
+class MeetingVersion(SQLModel, table=True):
+    """One change of a meeting's settings (details, agenda, organisers, attendance, 紀錄, the marks of
+    values carried from last year): who, when, which fields old -> new, and why. Append-only; a save
+    names the version it is based on. Attendance and 紀錄 are stored as a MeetingRecord row, which
+    record_id names."""
+
+    __tablename__ = "meeting_version"
+    __table_args__ = (UniqueConstraint("meeting_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: str = Field(index=True)  # no FK: versions must survive a rebuild of curated tables
+    version: int
+    changes: list[dict] = Field(sa_column=Column(JSON, nullable=False))  # [{field, old, new}]
+    reason: str | None = None
+    kind: str = "edit"  # edit / confirm / create / import
+    record_id: int | None = None  # the MeetingRecord this change wrote, if any
     recorded_at: datetime
     recorded_by: str
 

@@ -9,7 +9,16 @@ from sqlmodel import Session
 
 from dashboard.datafiles import build as builder
 from dashboard.domain import cycles as store_cycles
-from dashboard.domain import editing, group_terms, meeting, meeting_record, new_year, queries, worklist
+from dashboard.domain import (
+    editing,
+    group_terms,
+    meeting,
+    meeting_record,
+    meeting_settings,
+    new_year,
+    queries,
+    worklist,
+)
 from dashboard.domain.permissions import Actor
 from dashboard.store.db import make_engine
 
@@ -174,6 +183,23 @@ def group_settings(stamp: tuple, cycle: int) -> dict:
             "versions": {g.id: group_terms.current_version(s, g.id) for g in groups},
             "history": [(v, names[v.year].get(v.group_id, v.group_id)) for v in versions],
         }
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def meeting_settings_view(stamp: tuple, cycle: int) -> tuple | None:
+    """(the settings of `cycle`'s meeting, its history newest first); None when it has no meeting.
+    Every save adds a store build, which changes the stamp."""
+    with session() as s:
+        found = store_cycles.meeting_of(s, cycle)
+        if found is None:
+            return None
+        return meeting_settings.settings(s, found), meeting_settings.history_entries(s, found.id)
+
+
+def meeting_marks(stamp: tuple, cycle: int) -> tuple[str, ...]:
+    """The fields of `cycle`'s meeting still marked 「沿用上年度，待確認」 (none without a meeting)."""
+    found = meeting_settings_view(stamp, cycle)
+    return found[0].unconfirmed if found else ()
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

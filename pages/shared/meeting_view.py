@@ -10,7 +10,7 @@ import pyarrow as pa
 import streamlit as st
 
 from dashboard.documents import minutes, packet
-from dashboard.domain import agenda, meeting
+from dashboard.domain import agenda, meeting, meeting_settings
 from dashboard.domain.dates import roc_date
 from pages.shared import cached, decision_form, run_context, styling
 
@@ -101,7 +101,7 @@ def page_view(stamp: tuple, cycle: int | None = None) -> PageView | None:
     m, items = data.info.meeting, data.info.agenda
     details = (
         f"{m.name}｜{roc_date(m.date)}（{agenda.weekday_label(m.date)}）"
-        f"{m.start_time:%H:%M}｜{m.venue}｜主席：{m.chair_org} {m.chair}"
+        f"{m.start_time:%H:%M}｜{m.venue}｜主席：{meeting_settings.chair_line(m)}"
     )
     counts = meeting.resolution_counts(data.decided, data.ids)
     return PageView(

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.documents import minutes
-from dashboard.domain import meeting_record
+from dashboard.domain import meeting_record, meeting_settings
 from dashboard.domain.meeting import MeetingData
 from dashboard.domain.permissions import PermissionDenied
 from dashboard.store.models import MeetingRecord
@@ -128,3 +128,17 @@ def downloads(meeting_name: str, cycle: int | None = None, *, packet: bool = Fal
     )
     if packet and cycle is not None:
         meeting_view.packet_download(row, meeting_name, cycle)
+        carried_notice(cycle)
+
+
+def carried_notice(cycle: int) -> None:
+    """The values of the meeting still carried from last year unconfirmed: the packet and the
+    minutes print them as they are (never the mark), so the secretariat sees it before printing."""
+    marks = cached.meeting_marks(run_context.stamp(), cycle)
+    if marks:
+        st.warning(
+            f"會議設定中尚有 {len(marks)} 項「{meeting_settings.CARRIED_MARK}」："
+            + "、".join(meeting_settings.field_label(f) for f in marks)
+            + "。會議資料與會議紀錄草案依目前的值產生；請到「會議設定」頁確認或修改。",
+            icon=":material/pending_actions:",
+        )

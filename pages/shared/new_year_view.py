@@ -9,12 +9,14 @@ import pandas as pd
 
 from dashboard.domain import new_year, vocab
 from dashboard.domain.dates import ROC_OFFSET, roc_date, roc_year
+from dashboard.domain.meeting_settings import HYBRID, IN_PERSON, ONLINE, form_of
 from dashboard.store.models import Meeting, Proposal, WorkGroup
 from pages.shared import url
 
 PREVIEW_COLUMNS = ["url", "title", "group", "resolution", "reason"]  # the reason names the tracking status
 TEXT_LABELS = {"chair": "主持人", "chair_org": "主持機關", "venue": "地點", "url": "會議連結"}
 TEXT_FIELDS = tuple(TEXT_LABELS)  # the meeting's details the form may change
+BY_FORM = ("venue", "url")  # prefilled by the form chosen (their widgets' keys carry it)
 
 
 @dataclass(frozen=True)
@@ -74,18 +76,37 @@ def date_note(day: date | None, cycle: int) -> str:
     return shown
 
 
-def defaults(last: Meeting) -> dict[str, str]:
-    """The form's text fields as the last meeting has them."""
-    return {name: getattr(last, name) or "" for name in TEXT_FIELDS}
+def defaults(last: Meeting, form: str | None = None) -> dict[str, str]:
+    """The form's text fields as the last meeting has them, for a meeting held in `form`: an
+    in-person or hybrid one takes no 「線上會議」 venue, an in-person one no link."""
+    values = {name: getattr(last, name) or "" for name in TEXT_FIELDS}
+    if form in (IN_PERSON, HYBRID) and form_of(last) == ONLINE:
+        values["venue"] = ""
+    if form == IN_PERSON or (form == HYBRID and form_of(last) == IN_PERSON):
+        values["url"] = ""
+    return values
 
 
 def arguments(
-    *, cycle: int, day: date | None, start_time: time | None, texts: dict[str, str | None], defaults: dict[str, str]
+    *,
+    cycle: int,
+    day: date | None,
+    start_time: time | None,
+    texts: dict[str, str | None],
+    defaults: dict[str, str],
+    host_city: str | None = None,
+    form: str | None = None,
+    last_start: time | None = None,
 ) -> dict:
-    """start_year's keyword arguments from the form. A field left empty where the last meeting had no
-    value is not sent (nothing to change); one emptied is sent, so start_year says it may not be blank."""
-    given = {name: value or "" for name, value in texts.items() if (value or "").strip() or defaults.get(name)}
-    return dict(cycle=cycle, meeting_date=day, start_time=start_time, **given)
+    """start_year's keyword arguments from the form. A field left as the last meeting has it is not
+    sent: start_year carries it and marks it 「沿用上年度，待確認」; one emptied is sent, so start_year
+    says it may not be blank."""
+    given = {name: value or "" for name, value in texts.items() if (value or "").strip() != defaults.get(name, "")}
+    if start_time == last_start:
+        start_time = None  # carried, and marked
+    if form == IN_PERSON:
+        given.pop("url", None)  # no link for an in-person meeting
+    return dict(cycle=cycle, meeting_date=day, start_time=start_time, host_city=host_city, form=form, **given)
 
 
 def success_text(result: new_year.YearStarted, day: date) -> str:

@@ -31,6 +31,13 @@ PAGES = {
     "accounts": PageSpec(
         "../pages/accounts.py", "帳號管理", ":material/manage_accounts:", "accounts", listed_for=SECRETARIAT_ONLY
     ),
+    "meeting_settings": PageSpec(
+        "../pages/meeting_settings.py",
+        "會議設定",
+        ":material/edit_calendar:",
+        "meeting_settings",
+        listed_for=SECRETARIAT_ONLY,
+    ),
     "group_settings": PageSpec(
         "../pages/group_settings.py", "議題組設定", ":material/tune:", "group_settings", listed_for=SECRETARIAT_ONLY
     ),

@@ -1,7 +1,7 @@
 """Working groups per cycle: a group's name, host agency and place from a cycle on, and their versions.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-06
 
 """
@@ -15,7 +15,7 @@ from dashboard.store.migrations import steps
 
 # revision identifiers, used by Alembic.
 revision: str = '0008'
-down_revision: Union[str, Sequence[str], None] = '0005'
+down_revision: Union[str, Sequence[str], None] = '0007'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
