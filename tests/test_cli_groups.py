@@ -20,7 +20,12 @@ DAY = f"{NEXT + 1911}-10-23"
 def started(engine, capsys):
     add_account(engine, "祕書", vocab.SECRETARIAT)
     add_account(engine, "交通窗口", vocab.LEAD, "transport")
-    assert main(["new-year", str(NEXT), "--meeting-date", DAY, "--user", "祕書"]) == 0
+    assert (
+        main(
+            ["new-year", str(NEXT), "--host-city", "新竹市", "--form", "線上", "--meeting-date", DAY, "--user", "祕書"]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert f"主辦機關沿用上年度，待確認：請以 group list --year {NEXT} 查看" in out  # new-year says what to confirm
 
