@@ -49,10 +49,11 @@ def account_table(views: list[accounts.AccountView], group_names: dict[str, str]
     )
 
 
-def _password_pair(where, key: str, label: str = "密碼") -> tuple[str, str]:
-    row = where.container(horizontal=True, gap="medium")
-    first = row.text_input(label, type="password", key=f"{key}-password", width=260, help=PASSWORD_HELP)
-    again = row.text_input(f"再次輸入{label}", type="password", key=f"{key}-again", width=260)
+def _password_pair(keys: tuple[str, str], label: str = "密碼") -> tuple[str, str]:
+    """A password typed twice, side by side (one under the other on a phone)."""
+    row = st.container(horizontal=True, gap="medium")
+    first = row.text_input(label, type="password", key=keys[0], width=260, help=PASSWORD_HELP)
+    again = row.text_input(f"再次輸入{label.split('（')[0]}", type="password", key=keys[1], width=260)
     return first, again
 
 
@@ -78,7 +79,7 @@ def add_form(actor: Actor, group_names: dict[str, str]) -> None:
             placeholder="選擇議題組",
         )
         email = st.text_input("電子郵件（以機關帳號 OIDC 登入時使用，選填）", key=f"accounts-email-{gen}")
-        password, again = _password_pair(st, f"accounts-{gen}")
+        password, again = _password_pair((f"accounts-password-{gen}", f"accounts-again-{gen}"))
         row = st.container(horizontal=True, gap="medium")
         until = row.date_input(
             "使用期限（最後一天，選填）", value=None, key=f"accounts-until-{gen}", width=220, format="YYYY/MM/DD"
@@ -158,7 +159,7 @@ def change_form(actor: Actor, view: accounts.AccountView, group_names: dict[str,
             width=260,
             format="YYYY/MM/DD",
         )
-        password, again = _password_pair(st, key, "新密碼（留空表示不變）")
+        password, again = _password_pair((f"{key}-password", f"{key}-again"), "新密碼（留空表示不變）")
         reason = st.text_input("修改原因（選填，記入修改紀錄）", key=f"{key}-reason")
         submitted = st.form_submit_button("儲存修改", type="primary", icon=":material/save:")
     if submitted:
