@@ -87,8 +87,11 @@ def test_the_secretariat_sees_every_proposal(url):
     "actor, shown",
     [
         (READER, set()),
-        (Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({"transport"})), {"mine", "new", "sheet"}),
-        (Actor(name="祕書甲", role=vocab.SECRETARIAT), {"mine", "new", "sheet", "accounts", "new_year"}),
+        (
+            Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({"transport"})),
+            {"mine", "new", "sheet", "password"},
+        ),
+        (Actor(name="祕書甲", role=vocab.SECRETARIAT), {"mine", "new", "sheet", "password", "accounts", "new_year"}),
     ],
 )
 def test_the_navigation_lists_the_pages_of_signed_in_users_only_to_them(actor, shown):
