@@ -31,7 +31,7 @@ import streamlit as st
 from dashboard.domain import accounts, passwords, queries, vocab
 from dashboard.domain.permissions import READER, Actor
 from dashboard.web import auth, sessions, throttle
-from pages.shared import cached, page_list
+from pages.shared import cached, page_list, url
 
 SESSION_KEY = "secretariat_user"  # the password-signed-in name in this tab
 TOKEN_KEY = "sign_in_token"  # its session token, checked against the store on every run
@@ -227,10 +227,8 @@ def sign_in_panel(run: "PageRun", *, key: str = "sign-in") -> None:
 def _panel(key: str, run: "PageRun") -> None:
     actor, config = run.actor, run.settings
     if actor.name:
-        st.success(role_line(actor, run.stamp))
-        st.caption("可記錄決議、修改所有提案。" if actor.is_secretariat else "可更新所屬議題組的提案。")
-        if st.button("登出", key=f"{key}-out"):
-            _sign_out(config)
+        if url.is_presenting():  # the sidebar, where every page shows who is signed in, is hidden
+            _signed_in(run, key)
         return
     if not offers_sign_in(config, run.stamp):
         st.caption(READ_ONLY_NOTE)
@@ -350,17 +348,29 @@ def account_sidebar(run: "PageRun") -> None:
     entrypoint draws it; not in presentation mode). From the run's context: no query of its own.
     The browser's cookie is written here only once after this tab's token changed here (a new
     password, a sign-out): the sign-in panel keeps it on the pages that show the panel."""
-    actor = run.actor
     with st.sidebar:
-        if actor.name is not None:
-            st.caption(f"目前登入：{vocab.ROLES.get(actor.role, '')}「{actor.name}」")
-            row = st.container(horizontal=True, gap="small")
-            row.page_link(page_list.page_path("password"), label="變更密碼", icon=":material/password:")
-            if row.button("登出", key="sidebar-sign-out", icon=":material/logout:"):
-                st.session_state[COOKIE_DUE_KEY] = True
-                _sign_out(run.settings)
+        if run.actor.name is not None:
+            _signed_in(run, "sidebar")
         if st.session_state.pop(COOKIE_DUE_KEY, False):
             _keep_cookie()
+
+
+def _signed_in(run: "PageRun", key: str) -> None:
+    """The signed-in user, their role (a lead's groups) and what they may do; 變更密碼 for a password
+    sign-in; 登出."""
+    actor = run.actor
+    if key == "sidebar":  # on every page: a plain line, not an alert that reads as the page's news
+        shown = Actor(name=url.md_text(actor.name), role=actor.role, groups=actor.groups)  # a name is not markdown
+        st.markdown(f":material/account_circle: {role_line(shown, run.stamp)}")
+    else:
+        st.success(role_line(actor, run.stamp))
+    st.caption("可記錄決議、修改所有提案。" if actor.is_secretariat else "可更新所屬議題組的提案。")
+    row = st.container(horizontal=True, gap="small", vertical_alignment="center")
+    if st.session_state.get(SESSION_KEY) and not url.is_presenting():
+        row.page_link(page_list.page_path("password"), label="變更密碼", icon=":material/password:")
+    if row.button("登出", key=f"{key}-out", icon=":material/logout:"):
+        st.session_state[COOKIE_DUE_KEY] = True
+        _sign_out(run.settings)
 
 
 def _sign_out(config: Settings) -> None:
