@@ -82,7 +82,12 @@ def add_form(actor: Actor, group_names: dict[str, str]) -> None:
         password, again = _password_pair((f"accounts-password-{gen}", f"accounts-again-{gen}"))
         row = st.container(horizontal=True, gap="medium")
         until = row.date_input(
-            "使用期限（最後一天，選填）", value=None, key=f"accounts-until-{gen}", width=220, format="YYYY/MM/DD"
+            "使用期限（最後一天，選填）",
+            value=None,
+            key=f"accounts-until-{gen}",
+            width=220,
+            format="YYYY/MM/DD",
+            help="帳號可使用到這一天結束，隔天 0 時（臺北時間）起即無法登入與修改。",
         )
         reason = row.text_input("新增原因（選填）", key=f"accounts-reason-{gen}", width=320)
         submitted = st.form_submit_button("新增帳號", type="primary", icon=":material/person_add:")
@@ -153,11 +158,12 @@ def change_form(actor: Actor, view: accounts.AccountView, group_names: dict[str,
             placeholder="選擇議題組",
         )
         until = st.date_input(
-            "使用期限（最後一天；隔天起以臺北時間計即無法登入與修改；留空表示不限）",
+            "使用期限（最後一天，留空表示不限）",
             value=seed.until,
             key=f"{key}-until",
             width=260,
             format="YYYY/MM/DD",
+            help="帳號可使用到這一天結束，隔天 0 時（臺北時間）起即無法登入與修改。",
         )
         password, again = _password_pair((f"{key}-password", f"{key}-again"), "新密碼（留空表示不變）")
         reason = st.text_input("修改原因（選填，記入修改紀錄）", key=f"{key}-reason")
@@ -207,6 +213,9 @@ def _save(actor, seed, typed: dict, password: str, again: str, reason: str, grou
         state[_state_key(name, "refused")] = f"{where}：{url.md_text(error)}"
         state[_state_key(name, "stale")] = error.current
         return
+    except passwords.PasswordError as error:
+        state[_state_key(name, "refused")] = f"{where}：新密碼不符規定：{url.md_text(error)}"
+        return
     except (accounts.AccountError, PermissionDenied, ValueError) as error:
         state[_state_key(name, "refused")] = f"{where}：{url.md_text(error)}"
         return
@@ -227,37 +236,32 @@ def _forget(name: str) -> None:
         st.session_state.pop(_state_key(name, what), None)
 
 
-def history_table(versions, group_names: dict[str, str]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "版本": [v.version for v in versions],
-            "時間": [dates.roc_datetime(dates.in_taipei(v.recorded_at)) for v in versions],
-            "修改者": [v.recorded_by for v in versions],
-            "變更": ["；".join(accounts.describe(c, group_names) for c in v.changes) for v in versions],
-            "原因": [v.reason or "" for v in versions],
-        }
-    )
+def history_markdown(versions, group_names: dict[str, str]) -> str:
+    """The versions, newest first, as one markdown list: a line per version (number, time in
+    Taipei, who, why) with its changes under it; it wraps on a phone, where a table would cut."""
+    lines = []
+    for v in versions:
+        head = (
+            f"**第 {v.version} 版**｜{dates.roc_datetime(dates.in_taipei(v.recorded_at))}｜{url.md_text(v.recorded_by)}"
+        )
+        if v.version == 1:
+            head += "｜新增帳號"
+        if v.reason:
+            head += f"｜原因：{url.md_text(v.reason)}"
+        lines.append(f"- {head}")
+        lines.extend(f"    - {url.md_text(text)}" for text in accounts.described(v, group_names))
+    return "\n".join(lines)
 
 
 def history_section(name: str, group_names: dict[str, str]) -> None:
     with cached.session() as s:
         versions = accounts.history(s, name)
-    st.markdown(f"**「{url.md_text(name)}」的修改紀錄**")
+    st.markdown(f"**「{url.md_text(name)}」的修改紀錄**（新到舊）")
     if not versions:
         st.caption("尚無修改紀錄：此帳號建立於開始記錄帳號版本之前，之後未曾修改。")
         return
-    st.dataframe(
-        history_table(versions, group_names),
-        hide_index=True,
-        height="content",
-        key="accounts-history",
-        column_config={
-            "版本": st.column_config.NumberColumn(width=60),
-            "時間": st.column_config.TextColumn(width=150),
-            "修改者": st.column_config.TextColumn(width=100),
-            "變更": st.column_config.TextColumn(width=420),
-        },
-    )
+    with st.container(key="accounts-history"):
+        st.markdown(history_markdown(versions, group_names))
 
 
 def change_section(actor: Actor, views: list[accounts.AccountView], group_names: dict[str, str]) -> None:

@@ -251,8 +251,8 @@ def _user_history(args) -> int:
         return 0
     for version in versions:
         print(account_version_line(version))
-        for change in version.changes:
-            print(f"  {accounts.describe(change, names)}")
+        for line in accounts.described(version, names):
+            print(f"  {line}")
     return 0
 
 

@@ -287,13 +287,21 @@ def history(session: Session, name: str) -> list[AccountVersion]:
     )
 
 
-def describe(change: dict, group_names: dict[str, str]) -> str:
-    """One recorded change as users read it: 「角色：議題組窗口 → 祕書處」, 「已重設密碼」."""
+def describe(change: dict, group_names: dict[str, str], *, created: bool = False) -> str:
+    """One recorded change as users read it: 「角色：議題組窗口 → 祕書處」, 「已重設密碼」; of the
+    version that added the account (`created`), what it was made with: 「角色：議題組窗口」, 「設定密碼」."""
     field = change["field"]
     if field == "password":
-        return "已重設密碼"
+        return "設定密碼" if created else "已重設密碼"
     label = FIELD_LABELS.get(field, field)
+    if created:
+        return f"{label}：{_shown(field, change['new'], group_names)}"
     return f"{label}：{_shown(field, change['old'], group_names)} → {_shown(field, change['new'], group_names)}"
+
+
+def described(version: AccountVersion, group_names: dict[str, str]) -> list[str]:
+    """Every change of a version as users read it (describe)."""
+    return [describe(c, group_names, created=version.version == 1) for c in version.changes]
 
 
 def _shown(field: str, value, group_names: dict[str, str]) -> str:

@@ -37,6 +37,7 @@ SESSION_KEY = "secretariat_user"  # the password-signed-in name in this tab
 TOKEN_KEY = "sign_in_token"  # its session token, checked against the store on every run
 ENDED_KEY = "sign_in_ended"  # a cookie's token found ended, so it is not looked up again
 COOKIE_DUE_KEY = "sign_in_cookie_due"  # the sidebar writes the cookie at the next run (a new token, a sign-out)
+COOKIE_RUN_KEY = "sign_in_cookie_run"  # the page run that last wrote the cookie (once per run)
 COOKIE = "beitai_session"
 # Visitors see where they stand, never how the server is set up (README documents that).
 READ_ONLY_NOTE = "目前為唯讀：本站尚未開放登入。"
@@ -177,8 +178,12 @@ def _cookie_script(token: str | None) -> str:
     )
 
 
-def _keep_cookie() -> None:
-    """Make the browser's cookie match this tab: this tab's token, or none once it has ended."""
+def _keep_cookie(run: "PageRun") -> None:
+    """Make the browser's cookie match this tab: this tab's token, or none once it has ended. Once
+    per page run (`run`: the sidebar and a page's sign-in panel may both ask)."""
+    if st.session_state.get(COOKIE_RUN_KEY) is run:
+        return
+    st.session_state[COOKIE_RUN_KEY] = run
     token = st.session_state.get(TOKEN_KEY)
     if token or cookie_token() or st.session_state.get(ENDED_KEY):
         st.html(_cookie_script(token), unsafe_allow_javascript=True, width="content")
@@ -221,7 +226,7 @@ def sign_in_panel(run: "PageRun", *, key: str = "sign-in") -> None:
     """Sign-in (or the signed-in user, their role and a sign-out button) in the current container,
     for the page run `run` (run_context.get())."""
     _panel(key, run)
-    _keep_cookie()  # last, so its (empty) element adds no gap above the panel
+    _keep_cookie(run)  # last, so its (empty) element adds no gap above the panel
 
 
 def _panel(key: str, run: "PageRun") -> None:
@@ -263,6 +268,7 @@ def _password_form(key: str, config: Settings) -> None:
             cached.engine(), result.user, users[result.user], clock=SESSION_CLOCK
         )
         st.session_state[SESSION_KEY] = result.user
+        st.session_state[COOKIE_DUE_KEY] = True  # pages that draw no panel once signed in: the sidebar writes it
         st.rerun()
     st.error(failure_message(result))
 
@@ -352,7 +358,7 @@ def account_sidebar(run: "PageRun") -> None:
         if run.actor.name is not None:
             _signed_in(run, "sidebar")
         if st.session_state.pop(COOKIE_DUE_KEY, False):
-            _keep_cookie()
+            _keep_cookie(run)
 
 
 def _signed_in(run: "PageRun", key: str) -> None:
