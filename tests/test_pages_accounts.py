@@ -213,7 +213,7 @@ def test_a_new_account_with_a_weak_password_is_refused_and_the_form_keeps_its_va
 
 def test_the_sidebar_says_who_is_signed_in_and_signs_out(url):
     at = _open("交通窗口")
-    assert any("議題組窗口：交通窗口" in m.value and "交通運輸組" in m.value for m in at.sidebar.markdown)
+    assert any("議題組窗口：交通窗口" in m.value and "交通運輸組" in m.value for m in at.sidebar.success)
     assert any(link.label == "變更密碼" for link in at.sidebar.get("page_link"))
     next(b for b in at.sidebar.button if b.label == "登出").click()
     at = at.run()
@@ -232,7 +232,7 @@ def test_the_presenter_view_has_no_sidebar_account(url):
     at.switch_page("../pages/meeting.py")
     at = at.run()
     assert not any(b.label == "登出" for b in at.sidebar.button)
-    assert not any("祕書甲" in m.value for m in at.sidebar.markdown)
+    assert not at.sidebar.success
     assert any(b.label == "登出" for b in at.main.button)  # in the presenter's own 祕書處 panel
 
 

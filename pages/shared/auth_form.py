@@ -365,11 +365,7 @@ def _signed_in(run: "PageRun", key: str) -> None:
     """The signed-in user, their role (a lead's groups) and what they may do; 變更密碼 for a password
     sign-in; 登出."""
     actor = run.actor
-    if key == "sidebar":  # on every page: a plain line, not an alert that reads as the page's news
-        shown = Actor(name=url.md_text(actor.name), role=actor.role, groups=actor.groups)  # a name is not markdown
-        st.markdown(f":material/account_circle: {role_line(shown, run.stamp)}")
-    else:
-        st.success(role_line(actor, run.stamp))
+    st.success(role_line(actor, run.stamp))
     st.caption("可記錄決議、修改所有提案。" if actor.is_secretariat else "可更新所屬議題組的提案。")
     row = st.container(horizontal=True, gap="small", vertical_alignment="center")
     if st.session_state.get(SESSION_KEY) and not url.is_presenting():
