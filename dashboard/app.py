@@ -17,7 +17,7 @@ from streamlit.errors import FragmentHandledException  # noqa: E402
 
 from dashboard.domain.permissions import READER, Actor  # noqa: E402
 from dashboard.web import nodelay  # noqa: E402
-from pages.shared import page_list, presenter, run_context, url  # noqa: E402
+from pages.shared import auth_form, page_list, presenter, run_context, url  # noqa: E402
 from pages.shared.page_list import PAGES  # noqa: E402
 
 nodelay.enable()  # Streamlit's sockets keep Nagle's algorithm on: ~40 ms per run (dashboard/web/nodelay.py)
@@ -54,6 +54,15 @@ def start_run() -> Actor:
             "Navigation listed for a reader: the signed-in user is unknown", exc_info=True
         )
         return READER
+
+
+def show_signed_in() -> None:
+    """Who is signed in and 登出 in the sidebar of every page, from the run's context (no query of
+    its own); skipped when the context could not be read (the page says why)."""
+    try:
+        auth_form.account_sidebar(run_context.get())
+    except Exception:
+        logging.getLogger("dashboard.app").warning("The signed-in user could not be shown", exc_info=True)
 
 
 PAGES_KEY = "navigation-pages"  # this tab's st.Page objects, per set of pages listed
@@ -93,6 +102,8 @@ navigation = st.navigation(
 if presenting:
     presenter.hide_chrome()
 try:
+    if not presenting:
+        show_signed_in()
     run_page(navigation)
 finally:  # also when the page stops or reruns: the next run reads its own context
     run_context.end()

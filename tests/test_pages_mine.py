@@ -95,6 +95,7 @@ def test_the_secretariat_sees_every_proposal(url):
     ],
 )
 def test_the_navigation_lists_the_pages_of_signed_in_users_only_to_them(actor, shown):
-    restricted = {name for name, spec in page_list.PAGES.items() if spec.listed_for}
+    restricted = {name for name, spec in page_list.PAGES.items() if spec.listed_for not in (None, page_list.UNLISTED)}
     assert {name for name in restricted if page_list.listed(page_list.PAGES[name], actor)} == shown
     assert all(page_list.listed(spec, actor) for spec in page_list.PAGES.values() if not spec.listed_for)
+    assert not page_list.listed(page_list.PAGES["password"], actor)  # linked from the sidebar, not listed

@@ -135,7 +135,7 @@ def test_starting_a_year_already_started_shows_the_refusal(url):
     assert not start(first).error
     before = snapshot(url)
     at = start(second)  # the page was opened before the year was started elsewhere
-    assert not at.exception and not at.success
+    assert not at.exception and not at.main.success
     assert any(f"{NEXT}年度已經開始" in e.value for e in at.error)
     assert snapshot(url) == before
 
@@ -145,7 +145,7 @@ def test_a_date_outside_the_year_is_refused_and_nothing_changes(url):
     at = open_as(SECRETARIAT, "new_year")
     outside = MEETING_DAY.replace(year=MEETING_DAY.year + 1)
     at = start(at, day=outside, chair="新主持人")
-    assert not at.exception and not at.success
+    assert not at.exception and not at.main.success
     error = at.error[0].value
     assert outside.isoformat() in error and f"不在{NEXT}年度" in error and "未變更" in error
     assert any(f"不在{NEXT}年度" in m.value for m in at.markdown)  # next to the date, too
@@ -157,7 +157,7 @@ def test_a_date_outside_the_year_is_refused_and_nothing_changes(url):
 def test_starting_needs_the_confirmation(url):
     before = snapshot(url)
     at = start(open_as(SECRETARIAT, "new_year"), confirm=False)
-    assert "我已確認上列延續與解除名單" in at.error[0].value and not at.success
+    assert "我已確認上列延續與解除名單" in at.error[0].value and not at.main.success
     assert snapshot(url) == before
 
 
@@ -184,7 +184,7 @@ def test_rights_are_read_when_the_year_is_started_not_when_the_page_was_opened(u
     with Session(make_engine(url)) as s:
         accounts.set_disabled(s, actor=OPERATOR, name=SECRETARIAT)
     at = start(at)
-    assert not at.exception and not at.success
+    assert not at.exception and not at.main.success
     assert snapshot(url) == before, "nothing was started by an account that could no longer act"
 
 

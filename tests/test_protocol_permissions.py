@@ -259,11 +259,14 @@ def test_only_the_secretariat_s_replayed_disable_stops_an_account(live):
     base, engine = live
     with Session(engine) as s:
         accounts.add(s, actor=permissions.OPERATOR, name="待停用", role=vocab.SECRETARIAT, email="stop@example.org")
-    form = recorded(base, SECRETARIAT, "accounts", "", "停用")
-    states = [by_label(form)["帳號"].set("待停用（啟用中）"), by_label(form)["停用"].press()]
+    with Tab(base) as tab:  # the secretariat chooses the account: its change form is drawn
+        page = tab.sign_in("accounts", "", SECRETARIAT, PASSWORD)
+        chosen = page.widget("帳號", "selectbox").set("待停用（祕書處，啟用）")
+        form = tab.run("accounts", "", [chosen]).form("儲存修改")
+    states = [chosen, by_label(form)["狀態"].set("停用"), by_label(form)["儲存修改"].press()]
     for who in (None, LEAD):
         assert_refused(engine, base, "accounts", "", states, form, as_user=who)
-    assert "已停用帳號「待停用」" in replay(base, "accounts", "", states, as_user=SECRETARIAT).texts()
+    assert "狀態：啟用 → 停用" in replay(base, "accounts", "", states, as_user=SECRETARIAT).texts()
     with Session(engine) as s:
         assert s.get(Account, "待停用").disabled
 

@@ -181,7 +181,7 @@ def _hash_password(args) -> int:
             print("兩次輸入的密碼不同。", file=sys.stderr)
             return 1
     try:
-        hashed = auth.hash_password(password)
+        hashed = auth.new_password_hash(password, args.name.strip())  # the rules of a new password
     except ValueError as error:
         print(error, file=sys.stderr)
         return 1

@@ -2,6 +2,7 @@
 load as versions and the data/ layout export. Every write goes through the same functions and
 role checks as the app; a refusal prints one clear line (or the list of problems) and exits 1."""
 
+import argparse
 import getpass
 import json
 import re
@@ -12,13 +13,15 @@ from sqlmodel import Session, select
 from dashboard.cli.common import REFUSED, change_lines, open_session, refusing, table, version_line
 from dashboard.datafiles import build
 from dashboard.datafiles.data_layout import export_data_layout
-from dashboard.domain import accounts, editing, proposal_yaml, vocab
+from dashboard.domain import accounts, dates, editing, proposal_yaml, vocab
 from dashboard.domain.editing import EditError
 from dashboard.domain.permissions import OPERATOR
 from dashboard.store.db import make_engine
 from dashboard.store.models import Proposal, WorkGroup
 from dashboard.web import auth
 
+UNKNOWN = 2  # `user set` on an account, group or day that does not exist: exits as for a bad argument
+NO_END = ("無", "none", "")  # --until 無: the account has no last day
 LIST_FIELDS = ("cities", "types")  # given as 臺北市、新北市 or 臺北市,新北市
 INTEGER_FIELDS = ("year", "item_no")
 
@@ -35,11 +38,45 @@ def register(commands) -> None:
     add.add_argument("--group", action="append", default=[], help="議題組窗口負責的議題組（代碼或名稱，可重複）")
     add.add_argument("--email", help="OIDC 登入使用的電子郵件")
     add.add_argument("--password-stdin", action="store_true", help="從標準輸入讀取密碼（供自動化使用）")
+    add.add_argument(
+        "--until", type=_until, metavar="DATE", help="使用期限的最後一天（例：2025-01-31 或 114年1月31日）"
+    )
+    add.add_argument("--reason", help="新增原因（記入帳號的修改紀錄）")
     add.set_defaults(handler=_user_add)
     users.add_parser("list", help="列出所有帳號").set_defaults(handler=_user_list)
     disable = users.add_parser("disable", help="停用帳號（帳號不刪除，修改紀錄仍指向它）")
     disable.add_argument("name")
     disable.set_defaults(handler=_user_disable)
+    change = users.add_parser(
+        "set",
+        help="修改帳號：角色、議題組、重設密碼、停用或重新啟用、使用期限；每次修改都記入帳號的修改紀錄",
+        description="只改有指定的項目。交接時可用 --until 設定卸任祕書處帳號的最後一天：隔天起（臺北時間）即無法登入與修改。",
+    )
+    change.add_argument("name", help="帳號名稱")
+    change.add_argument(
+        "--role", choices=list(vocab.ROLES), help="、".join(f"{k}：{v}" for k, v in vocab.ROLES.items())
+    )
+    change.add_argument(
+        "--group", action="append", help="議題組窗口負責的議題組（代碼或名稱，可重複；取代原有的議題組）"
+    )
+    secret = change.add_mutually_exclusive_group()
+    secret.add_argument("--password-stdin", action="store_true", help="從標準輸入讀取新密碼（供自動化使用）")
+    secret.add_argument("--new-password", action="store_true", help="重設密碼：以互動方式輸入新密碼兩次")
+    state = change.add_mutually_exclusive_group()
+    state.add_argument("--enable", action="store_true", help="重新啟用")
+    state.add_argument("--disable", action="store_true", help="停用")
+    change.add_argument(
+        "--until",
+        type=_until,
+        default=accounts.KEEP,
+        metavar="DATE",
+        help="使用期限的最後一天（例：2025-01-31 或 114年1月31日；「無」表示不限）",
+    )
+    change.add_argument("--reason", help="修改原因（記入帳號的修改紀錄）")
+    change.set_defaults(handler=_user_set)
+    history = users.add_parser("history", help="列出一個帳號的修改紀錄（新到舊）")
+    history.add_argument("name", help="帳號名稱")
+    history.set_defaults(handler=_user_history)
 
     edit = commands.add_parser("edit", help="修改一案提案（與儀表板相同的檢查），成為新的版本")
     edit.add_argument("proposal_id", metavar="ID")
@@ -71,15 +108,25 @@ def register(commands) -> None:
 # --- accounts ----------------------------------------------------------------------------------
 
 
+def _until(text: str):
+    """--until's value: a day (ISO or ROC), or None for 無 (no last day)."""
+    if text.strip().casefold() in NO_END:
+        return None
+    try:
+        return accounts.parse_day(text)
+    except accounts.AccountError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 @refusing
 def _user_add(args) -> int:
-    password = _new_password(args)
+    password = _new_password(args, optional=bool(args.email), done="未新增帳號")
     if password is False:
         return REFUSED
     try:
-        hashed = auth.hash_password(password) if password else None
+        hashed = auth.new_password_hash(password, args.name.strip()) if password else None
     except ValueError as error:
-        print(error, file=sys.stderr)
+        print(f"{error}未新增帳號。", file=sys.stderr)
         return REFUSED
     with open_session(args) as session:
         account = accounts.add(
@@ -90,25 +137,77 @@ def _user_add(args) -> int:
             groups=tuple(args.group),
             password_hash=hashed,
             email=args.email,
+            until=args.until,
+            reason=args.reason,
         )
         print(f"已新增{vocab.ROLES[account.role]}帳號「{account.name}」。")
     return 0
 
 
-def _new_password(args) -> str | None | bool:
-    """The password typed (None: none, for an OIDC-only account with --email); False when refused."""
+def _new_password(args, *, optional: bool, done: str) -> str | None | bool:
+    """The password typed (None: none, when `optional`: an OIDC-only account); False when refused
+    (the message ends with `done`: what was not done)."""
     if args.password_stdin:
         password = sys.stdin.read().rstrip("\r\n")
     else:
-        hint = "（留空表示只用 OIDC 登入）" if args.email else ""
+        hint = "（留空表示只用 OIDC 登入）" if optional else ""
         password = getpass.getpass(f"密碼{hint}：")
         if getpass.getpass("再輸入一次：") != password:
-            print("兩次輸入的密碼不同，未新增帳號。", file=sys.stderr)
+            print(f"兩次輸入的密碼不同，{done}。", file=sys.stderr)
             return False
-    if not password and not args.email:
-        print("密碼不可為空白（只用 OIDC 登入的帳號請加 --email），未新增帳號。", file=sys.stderr)
+    if not password and not optional:
+        hint = "（只用 OIDC 登入的帳號請加 --email）" if done == "未新增帳號" else ""
+        print(f"密碼不可為空白{hint}，{done}。", file=sys.stderr)
         return False
     return password or None
+
+
+@refusing
+def _user_set(args) -> int:
+    """Change what the options name, as one version; an unknown account or group exits 2 (as a
+    bad argument does), other refusals 1; nothing is written either way."""
+    disabled = True if args.disable else False if args.enable else None
+    new_password = args.password_stdin or args.new_password
+    if (args.role, args.group, disabled, args.until) == (None, None, None, accounts.KEEP) and not new_password:
+        print(
+            "未指定要修改的項目（--role、--group、--password-stdin、--new-password、--enable、--disable、--until）。",
+            file=sys.stderr,
+        )
+        return UNKNOWN
+    hashed = None
+    if new_password:
+        password = _new_password(args, optional=False, done="未修改帳號")
+        if password is False:
+            return REFUSED
+        try:
+            hashed = auth.new_password_hash(password, args.name.strip())
+        except ValueError as error:
+            print(f"{error}未修改帳號。", file=sys.stderr)
+            return REFUSED
+    with open_session(args) as session:
+        try:
+            version = accounts.change(
+                session,
+                actor=OPERATOR,
+                name=args.name,
+                role=args.role,
+                groups=args.group,
+                disabled=disabled,
+                until=args.until,
+                password_hash=hashed,
+                reason=args.reason,
+            )
+        except accounts.UnknownName as error:
+            print(f"{error}未修改帳號。", file=sys.stderr)
+            return UNKNOWN
+        if version is None:
+            print(f"帳號「{args.name.strip()}」沒有變更，未新增版本。")
+            return 0
+        names = {g.id: g.name for g in session.exec(select(WorkGroup))}
+        print(f"已修改帳號「{version.account}」（第 {version.version} 版）：")
+        for change in version.changes:
+            print(f"  {accounts.describe(change, names)}")
+    return 0
 
 
 @refusing
@@ -122,14 +221,46 @@ def _user_list(args) -> int:
                 "、".join(names.get(g, g) for g in a.groups) or "—",
                 a.email or "—",
                 "是" if a.disabled else "",
+                _until_text(a),
             )
             for a in accounts.listing(session)
         ]
     if not rows:
         print("尚無帳號；以 python -m dashboard user add 新增。")
         return 0
-    print(table(["帳號", "角色", "議題組", "電子郵件", "停用"], rows))
+    print(table(["帳號", "角色", "議題組", "電子郵件", "停用", "使用期限"], rows))
     return 0
+
+
+def _until_text(view: accounts.AccountView) -> str:
+    if view.until is None:
+        return ""
+    return f"至{dates.roc_date(view.until)}" + ("（已結束）" if view.ended else "")
+
+
+@refusing
+def _user_history(args) -> int:
+    with open_session(args) as session:
+        if not accounts.exists(session, args.name.strip()):
+            print(f"找不到帳號「{args.name.strip()}」。", file=sys.stderr)
+            return UNKNOWN
+        versions = accounts.history(session, args.name.strip())
+        names = {g.id: g.name for g in session.exec(select(WorkGroup))}
+    if not versions:
+        print(f"帳號「{args.name.strip()}」尚無修改紀錄（建立於開始記錄帳號版本之前，之後未曾修改）。")
+        return 0
+    for version in versions:
+        print(account_version_line(version))
+        for line in accounts.described(version, names):
+            print(f"  {line}")
+    return 0
+
+
+def account_version_line(version) -> str:
+    parts = [f"第 {version.version} 版", dates.roc_datetime(dates.in_taipei(version.recorded_at)), version.recorded_by]
+    if version.reason:
+        parts.append(f"原因：{version.reason}")
+    return "｜".join(parts)
 
 
 @refusing

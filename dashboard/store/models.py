@@ -269,6 +269,25 @@ class Account(SQLModel, table=True):
     email: str | None = Field(default=None, unique=True)  # matched case-folded against OIDC sign-ins
     disabled: bool = False
     created_at: datetime
+    # The last day (Taipei) the account acts: from the next day on it is as a disabled one. For
+    # the outgoing secretariat at the chair's yearly hand-over. None: no end.
+    until: date | None = None
+
+
+class AccountVersion(SQLModel, table=True):
+    """One change of an account (added, role, groups, enabled, until, password…): who, when, which
+    fields old -> new, and why; as ProposalVersion. A new password is recorded as a change of the
+    field "password" without values: no hash is ever kept here."""
+
+    __tablename__ = "account_version"
+    __table_args__ = (UniqueConstraint("account", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account: str = Field(index=True)  # no FK, as ProposalVersion: the history outlives anything
+    version: int  # 1, 2, … per account; a save from the page names the version it was based on
+    changes: list[dict] = Field(sa_column=Column(JSON, nullable=False))  # [{field, old, new}]
+    reason: str | None = None
+    recorded_at: datetime
+    recorded_by: str
 
 
 class AccountGroup(SQLModel, table=True):

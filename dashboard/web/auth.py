@@ -20,9 +20,10 @@ from dataclasses import dataclass
 
 import bcrypt
 
+from dashboard.domain import passwords
 from dashboard.web.throttle import Throttle
 
-MAX_PASSWORD_BYTES = 72  # bcrypt's limit; longer passwords are refused, never silently truncated
+MAX_PASSWORD_BYTES = passwords.MAX_BYTES  # bcrypt's limit; longer passwords are refused, never silently truncated
 DEFAULT_ROUNDS = 12
 BUSY_TIMEOUT = 5.0  # seconds an attempt waits for its turn at the password check before giving up
 
@@ -71,8 +72,10 @@ _BCRYPT_HASH = re.compile(r"\$2[abxy]?\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{
 
 
 def hash_password(password: str, *, rounds: int = DEFAULT_ROUNDS) -> str:
-    """A salted bcrypt hash of password, as text for secrets.toml."""
-    data = password.encode("utf-8")
+    """A salted bcrypt hash of password (in its NFKC form, dashboard/domain/passwords.py), as text
+    for secrets.toml or the store. It checks only what bcrypt needs: new_password_hash applies the
+    rules for a new password."""
+    data = passwords.normalized(password).encode("utf-8")
     if not data:
         raise ValueError("密碼不可為空白。")
     if len(data) > MAX_PASSWORD_BYTES:
@@ -80,12 +83,25 @@ def hash_password(password: str, *, rounds: int = DEFAULT_ROUNDS) -> str:
     return bcrypt.hashpw(data, bcrypt.gensalt(rounds=rounds)).decode("ascii")
 
 
+def new_password_hash(password: str, name: str | None = None, *, rounds: int = DEFAULT_ROUNDS) -> str:
+    """The hash of a new password for the account `name`, after the rules of
+    dashboard/domain/passwords.py (PasswordError, in Chinese, when they refuse it)."""
+    return hash_password(passwords.check(password, name), rounds=rounds)
+
+
 def is_bcrypt_hash(text: object) -> bool:
     return isinstance(text, str) and _BCRYPT_HASH.fullmatch(text) is not None
 
 
 def verify_password(password: str, hashed: str) -> bool:
-    data = (password or "").encode("utf-8")
+    """Whether password is the one hashed: in its NFKC form (as hash_password hashes), or as typed
+    for a hash made before passwords were normalised (only when the two differ)."""
+    typed = password or ""
+    forms = dict.fromkeys([passwords.normalized(typed), typed])
+    return any(_matches(form.encode("utf-8"), hashed) for form in forms)
+
+
+def _matches(data: bytes, hashed: str) -> bool:
     if not data or len(data) > MAX_PASSWORD_BYTES:
         return False
     try:

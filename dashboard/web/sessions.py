@@ -7,7 +7,8 @@ in. A token stops working when:
 
 - it has not been used for IDLE (12 hours), or MAX_AGE (7 days) has passed since sign-in;
 - its holder signs out (the row is deleted: revoke);
-- the account is disabled or removed, or its password changes (the caller passes the current
+- the account is disabled, ends (its last day has passed) or is removed, or its password changes
+  (the caller passes the current
   name -> bcrypt hash of everyone who may sign in; a missing name or another hash ends it).
 
 Use is recorded at most every TOUCH_EVERY seconds, so reruns do not each write to the store.
@@ -103,7 +104,7 @@ def holder(
         return None
     name = rows[0].account
     account = accounts.standings(rows).get(name)
-    signs_in = account is not None and not account.disabled and account.password_hash
+    signs_in = account is not None and account.actor is not None and account.password_hash  # enabled, not ended
     current = account.password_hash if signs_in else other_users.get(name)
     if not _still_valid(engine, token, rows[0], current, clock()):
         return None

@@ -28,14 +28,16 @@ from typing import Protocol
 
 import streamlit as st
 
-from dashboard.domain import accounts, queries, vocab
+from dashboard.domain import accounts, passwords, queries, vocab
 from dashboard.domain.permissions import READER, Actor
 from dashboard.web import auth, sessions, throttle
-from pages.shared import cached
+from pages.shared import cached, page_list, url
 
 SESSION_KEY = "secretariat_user"  # the password-signed-in name in this tab
 TOKEN_KEY = "sign_in_token"  # its session token, checked against the store on every run
 ENDED_KEY = "sign_in_ended"  # a cookie's token found ended, so it is not looked up again
+COOKIE_DUE_KEY = "sign_in_cookie_due"  # the sidebar writes the cookie at the next run (a new token, a sign-out)
+COOKIE_RUN_KEY = "sign_in_cookie_run"  # the page run that last wrote the cookie (once per run)
 COOKIE = "beitai_session"
 # Visitors see where they stand, never how the server is set up (README documents that).
 READ_ONLY_NOTE = "目前為唯讀：本站尚未開放登入。"
@@ -176,8 +178,12 @@ def _cookie_script(token: str | None) -> str:
     )
 
 
-def _keep_cookie() -> None:
-    """Make the browser's cookie match this tab: this tab's token, or none once it has ended."""
+def _keep_cookie(run: "PageRun") -> None:
+    """Make the browser's cookie match this tab: this tab's token, or none once it has ended. Once
+    per page run (`run`: the sidebar and a page's sign-in panel may both ask)."""
+    if st.session_state.get(COOKIE_RUN_KEY) is run:
+        return
+    st.session_state[COOKIE_RUN_KEY] = run
     token = st.session_state.get(TOKEN_KEY)
     if token or cookie_token() or st.session_state.get(ENDED_KEY):
         st.html(_cookie_script(token), unsafe_allow_javascript=True, width="content")
@@ -220,16 +226,14 @@ def sign_in_panel(run: "PageRun", *, key: str = "sign-in") -> None:
     """Sign-in (or the signed-in user, their role and a sign-out button) in the current container,
     for the page run `run` (run_context.get())."""
     _panel(key, run)
-    _keep_cookie()  # last, so its (empty) element adds no gap above the panel
+    _keep_cookie(run)  # last, so its (empty) element adds no gap above the panel
 
 
 def _panel(key: str, run: "PageRun") -> None:
     actor, config = run.actor, run.settings
     if actor.name:
-        st.success(role_line(actor, run.stamp))
-        st.caption("可記錄決議、修改所有提案。" if actor.is_secretariat else "可更新所屬議題組的提案。")
-        if st.button("登出", key=f"{key}-out"):
-            _sign_out(config)
+        if url.is_presenting():  # the sidebar, where every page shows who is signed in, is hidden
+            _signed_in(run, key)
         return
     if not offers_sign_in(config, run.stamp):
         st.caption(READ_ONLY_NOTE)
@@ -264,6 +268,7 @@ def _password_form(key: str, config: Settings) -> None:
             cached.engine(), result.user, users[result.user], clock=SESSION_CLOCK
         )
         st.session_state[SESSION_KEY] = result.user
+        st.session_state[COOKIE_DUE_KEY] = True  # pages that draw no panel once signed in: the sidebar writes it
         st.rerun()
     st.error(failure_message(result))
 
@@ -290,6 +295,84 @@ def client() -> str:
     return throttle.client_id(
         peer, [hop for hop in forwarded if isinstance(hop, str)] if isinstance(forwarded, list) else []
     )
+
+
+def renew_session(name: str, password_hash: str) -> None:
+    """Keep this tab signed in after its own account's password changed: the change ends every
+    session of the old password (this tab's too), so the tab gets a new one; its cookie follows at
+    the next run (account_sidebar)."""
+    sessions.revoke(cached.engine(), st.session_state.get(TOKEN_KEY))
+    st.session_state[TOKEN_KEY] = sessions.issue(cached.engine(), name, password_hash, clock=SESSION_CLOCK)
+    st.session_state[SESSION_KEY] = name
+    st.session_state[COOKIE_DUE_KEY] = True
+
+
+def own_password_hash(actor: Actor) -> str | None:
+    """The password hash of the signed-in account in the store, None when it has none there (a
+    user of secrets.toml or OIDC only): whether it can change its password in the app."""
+    if actor.name is None:
+        return None
+    with cached.session() as s:
+        return accounts.password_hash_of(s, actor.name)
+
+
+def change_own_password(actor: Actor, old: str, new: str, again: str) -> str | None:
+    """Change the signed-in account's password, knowing the old one; what went wrong (None: done).
+    The old password is checked as at sign-in (throttled, one check at a time), so that a tab left
+    signed in cannot be used to guess it; the new one by the rules of a new password."""
+    if new != again:
+        return "兩次輸入的新密碼不一致，密碼未變更。"
+    current = own_password_hash(actor)
+    if current is None:
+        return "此帳號不是以本站密碼登入，無法在這裡變更密碼。"
+    result = auth.sign_in(
+        {actor.name: current},
+        actor.name,
+        old,
+        client=client(),
+        throttle=throttle.Throttle(cached.engine(), clock=CLOCK),
+    )
+    if not result.ok:
+        if result.busy or result.refused:
+            return f"{failure_message(result)}（密碼未變更）"
+        wait = math.ceil(result.wait_seconds)
+        return "目前的密碼不正確，密碼未變更。" + (f"請等 {wait} 秒後再試。" if wait else "")
+    try:
+        hashed = auth.new_password_hash(new, actor.name)
+        with cached.session() as s:
+            accounts.change(s, actor=actor, name=actor.name, password_hash=hashed)
+    except passwords.PasswordError as error:
+        return f"新密碼不符規定，密碼未變更：{error}"
+    except (accounts.AccountError, ValueError) as error:
+        return f"密碼未變更：{error}"
+    renew_session(actor.name, hashed)
+    return None
+
+
+def account_sidebar(run: "PageRun") -> None:
+    """Who is signed in, a link to change the password and 登出, in the sidebar of every page (the
+    entrypoint draws it; not in presentation mode). From the run's context: no query of its own.
+    The browser's cookie is written here only once after this tab's token changed here (a new
+    password, a sign-out): the sign-in panel keeps it on the pages that show the panel."""
+    with st.sidebar:
+        if run.actor.name is not None:
+            _signed_in(run, "sidebar")
+        if st.session_state.pop(COOKIE_DUE_KEY, False):
+            _keep_cookie(run)
+
+
+def _signed_in(run: "PageRun", key: str) -> None:
+    """The signed-in user, their role (a lead's groups) and what they may do; 變更密碼 for a password
+    sign-in; 登出."""
+    actor = run.actor
+    st.success(role_line(actor, run.stamp))
+    st.caption("可記錄決議、修改所有提案。" if actor.is_secretariat else "可更新所屬議題組的提案。")
+    row = st.container(horizontal=True, gap="small", vertical_alignment="center")
+    if st.session_state.get(SESSION_KEY) and not url.is_presenting():
+        row.page_link(page_list.page_path("password"), label="變更密碼", icon=":material/password:")
+    if row.button("登出", key=f"{key}-out", icon=":material/logout:"):
+        st.session_state[COOKIE_DUE_KEY] = True
+        _sign_out(run.settings)
 
 
 def _sign_out(config: Settings) -> None:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from dashboard.domain.permissions import Actor
 
 SIGNED_IN, SECRETARIAT_ONLY = "signed-in", "secretariat"  # PageSpec.listed_for
+UNLISTED = "unlisted"  # reached by a link only (變更密碼: from the sidebar's signed-in block)
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ PAGES = {
     "mine": PageSpec("../pages/mine.py", "我的提案", ":material/assignment_ind:", "mine", listed_for=SIGNED_IN),
     "new": PageSpec("../pages/new.py", "新增提案", ":material/note_add:", "new", listed_for=SIGNED_IN),
     "sheet": PageSpec("../pages/sheet.py", "試算表更新", ":material/upload_file:", "sheet", listed_for=SIGNED_IN),
+    "password": PageSpec("../pages/password.py", "變更密碼", ":material/password:", "password", listed_for=UNLISTED),
     "accounts": PageSpec(
         "../pages/accounts.py", "帳號管理", ":material/manage_accounts:", "accounts", listed_for=SECRETARIAT_ONLY
     ),
@@ -50,6 +52,8 @@ PAGES = {
 def listed(spec: PageSpec, actor: Actor) -> bool:
     """Whether the navigation lists the page for `actor`. Only a convenience: every page reachable by
     its URL, and the data functions check the role."""
+    if spec.listed_for == UNLISTED:
+        return False
     if spec.listed_for == SECRETARIAT_ONLY:
         return actor.is_secretariat
     if spec.listed_for == SIGNED_IN:
