@@ -221,6 +221,18 @@ def test_the_sidebar_says_who_is_signed_in_and_signs_out(url):
     assert not any(b.label == "登出" for b in at.sidebar.button)
 
 
+def test_the_sidebar_shows_a_name_with_markdown_as_typed(url):
+    from tests.storetools import add_account
+
+    name = "**王**_[連結](http://example.com)_"
+    add_account(make_engine(url), name, vocab.LEAD, "transport")
+    at = _open(name)
+    shown = [m for m in at.sidebar.success if "議題組窗口" in m.value]
+    assert shown, "the sidebar names who is signed in"
+    # Escaped markdown: the name's characters come back as typed, nothing is bold or a link.
+    assert "\\*\\*王\\*\\*" in shown[0].value and "\\[連結\\]" in shown[0].value
+
+
 def test_the_presenter_view_has_no_sidebar_account(url):
     from streamlit.testing.v1 import AppTest as App
 

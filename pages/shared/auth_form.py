@@ -205,11 +205,12 @@ def offers_password(config: Settings, stamp: queries.StoreStamp) -> bool:
 
 
 def role_line(actor: Actor, stamp: queries.StoreStamp) -> str:
-    """「議題組窗口：王小明」 and, for a lead, the groups they edit (names from the store)."""
-    line = f"{vocab.ROLES.get(actor.role, actor.role)}：{actor.name}"
+    """「議題組窗口：王小明」 and, for a lead, the groups they edit (names from the store), as markdown
+    for st.success: the account and group names are escaped, so that a name is shown as typed."""
+    line = f"{vocab.ROLES.get(actor.role, actor.role)}：{url.md_text(actor.name)}"
     if actor.role == vocab.LEAD and actor.groups:
         names = {g.id: g.name for g in cached.groups(stamp)}
-        line += "\n\n負責議題組：" + "、".join(sorted(names.get(g, g) for g in actor.groups))
+        line += "\n\n負責議題組：" + "、".join(url.md_text(n) for n in sorted(names.get(g, g) for g in actor.groups))
     return line
 
 
