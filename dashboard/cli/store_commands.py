@@ -39,7 +39,7 @@ def register(commands) -> None:
     add.add_argument("--email", help="OIDC 登入使用的電子郵件")
     add.add_argument("--password-stdin", action="store_true", help="從標準輸入讀取密碼（供自動化使用）")
     add.add_argument(
-        "--until", type=_until, metavar="DATE", help="使用期限的最後一天（例：2025-01-31 或 114年1月31日）"
+        "--until", type=_until, metavar="DATE", help=f"使用期限的最後一天（例：{accounts.day_examples()}）"
     )
     add.add_argument("--reason", help="新增原因（記入帳號的修改紀錄）")
     add.set_defaults(handler=_user_add)
@@ -70,7 +70,7 @@ def register(commands) -> None:
         type=_until,
         default=accounts.KEEP,
         metavar="DATE",
-        help="使用期限的最後一天（例：2025-01-31 或 114年1月31日；「無」表示不限）",
+        help=f"使用期限的最後一天（例：{accounts.day_examples()}；「無」表示不限）",
     )
     change.add_argument("--reason", help="修改原因（記入帳號的修改紀錄）")
     change.set_defaults(handler=_user_set)

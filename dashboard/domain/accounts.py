@@ -512,7 +512,7 @@ _ROC_DAY = re.compile(r"(?:民國)?\s*(\d{2,3})\s*[年./-]\s*(\d{1,2})\s*[月./-
 
 
 def parse_day(text: str) -> date:
-    """A day typed as 2024-01-31 (ISO) or in the ROC calendar (113年1月31日, 113/1/31)."""
+    """A day typed as ISO (yyyy-mm-dd) or in the ROC calendar (民國年 with 年月日, or slashes)."""
     text = (text or "").strip()
     try:
         return date.fromisoformat(text)
@@ -525,7 +525,13 @@ def parse_day(text: str) -> date:
             return date(year + dates.ROC_OFFSET, month, day)
         except ValueError:
             pass
-    raise AccountError(f"「{text}」不是日期；請寫成 2024-01-31 或 113年1月31日。")
+    raise AccountError(f"「{text}」不是日期；請寫成 {day_examples()}。")
+
+
+def day_examples() -> str:
+    """How a day may be typed, shown with today's date (Taipei), so that no year is written here."""
+    today = dates.now_taipei().date()
+    return f"{today.isoformat()} 或 {dates.roc_date(today)}"
 
 
 def _valid_name(name: str) -> str:

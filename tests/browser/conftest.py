@@ -11,6 +11,7 @@ not enough after an action: between the click and the rerun's start the app stil
 """
 
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -60,21 +61,40 @@ def _require(condition: bool, reason: str) -> None:
 def free_ports(count: int) -> list[int]:
     """`count` distinct free local ports for servers to listen on.
 
-    Under pytest-xdist a worker only takes ports whose remainder by the number of workers is its own
-    number: two workers cannot pick the same port in the moment between choosing it and a server
-    binding it (a health check would then reach the other worker's server)."""
+    Chosen below the kernel's range of ports for outgoing connections: a port taken from that range
+    could be given to a connection (the browser's, a health check's) in the seconds between choosing
+    it and a server binding it, and the server would find it taken; under a full suite that happened
+    three times in a row. Under pytest-xdist a worker only takes ports whose remainder by the number
+    of workers is its own number, so that two workers cannot choose the same one; the order is
+    random, so that two test runs on one machine rarely try the same ports."""
     worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-    held: list[socket.socket] = []
+    lowest_outgoing = _outgoing_ports()[0]
+    candidates = [p for p in range(max(1024, lowest_outgoing - 16_000), lowest_outgoing) if p % workers == worker]
+    chosen = [p for p in random.sample(candidates, min(len(candidates), 200)) if _bindable(p)][:count]
+    if len(chosen) < count:
+        raise RuntimeError(f"no {count} free ports below {lowest_outgoing}")
+    return chosen
+
+
+def _outgoing_ports() -> tuple[int, int]:
+    """The kernel's range of local ports for outgoing connections (Linux's default without /proc)."""
     try:
-        while len([s for s in held if s.getsockname()[1] % workers == worker]) < count:
-            s = socket.socket()
-            held.append(s)  # held open until all are chosen, so that none is handed out twice
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in held if s.getsockname()[1] % workers == worker][:count]
-    finally:
-        for s in held:
-            s.close()
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def _bindable(port: int) -> bool:
+    """Whether a server could listen on the port now (with SO_REUSEADDR, as Streamlit's server binds)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def free_port() -> int:
