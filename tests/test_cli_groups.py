@@ -1,6 +1,8 @@
 """`group list|edit|add|close|history` from the command line: the secretariat sets each cycle's groups;
 a refusal is one line saying what and where, exit 2, the store untouched."""
 
+import csv
+
 import pytest
 import yaml
 from sqlmodel import Session
@@ -107,3 +109,24 @@ def test_a_year_is_required_and_named_in_chinese(engine, started, capsys):
         main(["group", "edit", "transport", "--user", "祕書", "--set", "name=交通組"])
     assert exit_info.value.code == 2
     assert "缺少必要的參數：--year" in capsys.readouterr().err
+
+
+def test_the_tables_export_holds_each_cycles_group_settings(engine, started, tmp_path, capsys):
+    edit = [
+        "group",
+        "edit",
+        "transport",
+        "--year",
+        str(NEXT),
+        "--user",
+        "祕書",
+        "--set",
+        "host_agency=新竹市政府交通處",
+    ]
+    assert main(edit) == 0
+    assert main(["export", str(tmp_path / "out")]) == 0
+    raw = (tmp_path / "out" / "group_terms.csv").read_bytes()
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert {(r["group_id"], r["year"], r["host_agency"]) for r in rows} >= {
+        ("transport", str(NEXT), "新竹市政府交通處")
+    }

@@ -14,6 +14,7 @@ from dashboard.store.models import (
     City,
     Decision,
     GroupMeeting,
+    GroupTerm,
     Meeting,
     Organiser,
     Proposal,
@@ -79,6 +80,7 @@ def export_csv(engine: Engine, directory: Path) -> list[Path]:
             "indicators": queries.indicators_frame(session, cycle=queries.ALL_CYCLES),
             "cities": _model_table(session, City),
             "groups": _model_table(session, WorkGroup),
+            "group_terms": _model_table(session, GroupTerm),  # each group's name and host from a cycle on
             "group_meetings": _model_table(session, GroupMeeting),
             "meetings": _model_table(session, Meeting),
             "agenda": _model_table(session, AgendaItem),
