@@ -221,6 +221,11 @@ def _history(versions: list) -> None:
     st.dataframe(view.history_frame(versions), hide_index=True, width="stretch")
 
 
+def _version_label(version: int) -> str:
+    """「第 N 版」, or, before the first save in the app, that nothing has been changed here yet."""
+    return f"第 {version} 版" if version else "尚未在網站上修改"
+
+
 def render() -> None:
     styling.style()
     st.title("會議設定")
@@ -235,7 +240,7 @@ def render() -> None:
         return
     state, versions = found
     st.caption(
-        f"{url.md_text(state.meeting.name)}（第 {state.base.version} 版）。每次儲存都成為新的版本，"
+        f"{url.md_text(state.meeting.name)}（{_version_label(state.base.version)}）。每次儲存都成為新的版本，"
         "記錄修改者、時間、原值與新值；會議資料、會議紀錄草案與副首長會議頁都使用這些設定。"
     )
     k = f"{KEY}-{_token(state)}"

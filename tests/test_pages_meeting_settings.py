@@ -87,6 +87,7 @@ def test_the_secretariat_edits_a_field_and_the_history_shows_it(url):
     at = open_as(SECRETARIAT, "meeting_settings")
     assert not at.exception
     assert field(at, "text_input", "-url").value == "https://meet.google.com/fwv-omvk-nra"  # 112 as it is
+    assert any("（尚未在網站上修改）" in c.value for c in at.caption)  # not 「第 0 版」
     field(at, "text_input", "-theme").input("智慧治理")
     field(at, "text_input", "-attendance.宜蘭縣").input("副縣長 林茂盛")
     field(at, "text_input", "-reason").input("補上年度主軸")
@@ -98,6 +99,7 @@ def test_the_secretariat_edits_a_field_and_the_history_shows_it(url):
     assert list(history["欄位"]) == ["年度主軸", "出席人員（宜蘭縣）"] and set(history["原因"]) == {"補上年度主軸"}
     assert field(at, "text_input", "-theme").value == "智慧治理"  # the form shows the store's
     assert [v.version for v in versions(url, YEAR)] == [1]
+    assert any("（第 1 版）" in c.value for c in at.caption)
 
 
 def test_a_bad_value_is_refused_naming_the_field_and_nothing_is_written(url):
