@@ -3,7 +3,7 @@
 One server per module, on a store (SQLite file, or PostgreSQL under TEST_DATABASE_URL) with a group
 lead and a secretariat account, and a secretariat user in secrets.toml. Signed-in sessions open their
 forms (the card's edit form and revert, the decision form on the meeting page and in the presenter
-view, the minutes form, account management, a new proposal) and the widget ids they were sent are
+view, the minutes form, account management, a new proposal, a group's settings) and the widget ids they were sent are
 recorded. Other sessions then replay BackMsg.rerun_script with those ids, new values
 and the submit button pressed: a reader's and a lead's session (also with crafted query strings and
 a forged sign-in state) leave every table of the store as it was and are sent none of the form's
@@ -12,11 +12,14 @@ the data functions (a negative result cannot pass for want of a working replay).
 """
 
 import pytest
+import yaml
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, select
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from dashboard.domain import accounts, editing, permissions, vocab
+from dashboard.domain import accounts, editing, group_terms, permissions, vocab
+from dashboard.domain.dates import roc_year
+from dashboard.store.config import DATA_DIR
 from dashboard.store.db import make_engine
 from dashboard.store.models import Account, Decision, MeetingRecord, Proposal, ProposalVersion, WorkGroup
 from dashboard.web import auth
@@ -353,3 +356,43 @@ def test_a_reader_cannot_forge_the_signed_in_state_with_a_widget_id(live, forged
         engine, base, "accounts", "", [forged, *account_states(form, "偽造登入的祕書")], form, first=True, check=False
     )
     assert "請先" in run.texts() and "目前登入" not in run.texts()
+
+
+# --- each cycle's groups (the secretariat only) ------------------------------------------------
+
+CYCLE = roc_year(yaml.safe_load((DATA_DIR / "meeting.yaml").read_text(encoding="utf-8"))["date"].year)
+GROUP_SAVE = f"儲存（自{CYCLE}年度起）"  # the 議題組設定 edit form's submit button
+
+
+GROUP = "交通運輸組"  # the group whose edit form is opened, by the name the choice shows
+
+
+def group_form(base: str):
+    """The secretariat's edit form of GROUP on 議題組設定, drawn once GROUP is chosen above it; with
+    the choice's state, which a replay sends too (the form is drawn only for a chosen group)."""
+    with Tab(base) as tab:
+        signed_in = tab.sign_in("group_settings", "", SECRETARIAT, PASSWORD)
+        choice = signed_in.widget("議題組", "selectbox").set(GROUP)
+        return tab.run("group_settings", "", [choice]).form(GROUP_SAVE), choice
+
+
+def group_states(form, choice, host: str):
+    widgets = by_label(form)
+    return [choice, widgets["主辦機關"].set(host), widgets[GROUP_SAVE].press()]
+
+
+def hosts(engine) -> set:
+    with Session(engine) as s:
+        return {g.host_agency for g in group_terms.groups_in_cycle(s, CYCLE)}
+
+
+@pytest.mark.parametrize("who", [None, LEAD], ids=["reader", "lead"])
+def test_only_the_secretariat_s_replayed_group_settings_are_saved(live, who):
+    base, engine = live
+    form, choice = group_form(base)
+    forged = group_states(form, choice, "偽造的主辦機關")
+    assert_refused(engine, base, "group_settings", "", forged, form, as_user=who)
+    assert "偽造的主辦機關" not in hosts(engine)
+    host = f"祕書處指定的機關（{who or '讀者'}之後）"
+    replay(base, "group_settings", "", group_states(form, choice, host), as_user=SECRETARIAT)
+    assert host in hosts(engine)
