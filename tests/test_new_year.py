@@ -121,6 +121,7 @@ def test_a_carried_row_copies_the_card_and_starts_tracked(s, started):
         new, source = s.get(Proposal, new_id), s.get(Proposal, source_id)
         assert (new.year, new.track, new.previous_id) == (YEAR, vocab.CARRIED, source_id)
         assert (new.tracking_status, new.tracking_reason) == (vocab.TRACKED, None)
+        assert new.tracking_basis == f"自 {source_id} 延續列管。"  # no account, no date: the history has them
         before = proposal_yaml.proposal_document(s, source)
         after = proposal_yaml.proposal_document(s, new)
         for key in (
@@ -149,11 +150,16 @@ def test_a_carried_row_copies_the_card_and_starts_tracked(s, started):
     assert item_numbers == list(range(1, len(started.carried) + 1))
 
 
-def test_every_carried_row_is_recorded_as_a_version_by_the_actor(s, started):
+def test_every_carried_row_is_recorded_as_a_version_by_the_actor(s, started, decided):
     for new_id, source_id in started.carried:
         [version] = editing.history(s, new_id)
         assert (version.version, version.kind, version.recorded_by) == (1, vocab.VersionKind.CARRY, SECRETARIAT.name)
-        assert source_id in version.reason
+        # what the carry-over did, by which decision or status rule: in the history, not on the card
+        source = s.get(Proposal, source_id)
+        assert version.reason.startswith(f"{NEXT}年度開始，自 {source_id} 延續列管：")
+        assert f"「{source.tracking_status}」" in version.reason
+        rule = decided.get(source_id, vocab.UNDECIDED)
+        assert rule in version.reason and vocab.KEEP_TRACKING in version.reason
         assert {"field": "previous", "old": None, "new": source_id} in version.changes
 
 

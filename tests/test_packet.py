@@ -244,7 +244,7 @@ def test_every_proposal_in_its_table_with_title_units_and_text(docx, data_files,
     assert cells[3] == p["title"]
     assert cells[2].splitlines() == [lead["unit"] for lead in p["lead_units"]]
     if p["track"] == vocab.CARRIED:
-        assert flat(cells[4]) == flat(p.get("tracking_reason") or p["tracking_basis"])
+        assert flat(cells[4]) == flat(p["tracking_reason"])
     else:
         assert flat(cells[-1]).startswith(flat(p["progress"]))
     if p["track"] == vocab.CENTRAL:

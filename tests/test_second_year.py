@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from dashboard.cli import main
 from dashboard.documents import packet
-from dashboard.domain import cycles, decisions, group_terms, meeting, meeting_settings, queries, vocab
+from dashboard.domain import cycles, decisions, group_terms, meeting, meeting_settings, new_year, queries, vocab
 from dashboard.domain.dates import TAIPEI
 from dashboard.domain.permissions import Actor
 from dashboard.store.db import make_engine
@@ -217,6 +217,7 @@ def _steps(tmp: Path, engine, capsys) -> Walk:
         "--user",
         INCOMING,
     )
+    outputs["history"] = _run(capsys, "history", new_year.carried_id(year, 1))
     outputs["outgoing"] = _refused(capsys, "meeting", "edit", str(nxt), "--user", OUTGOING, "--set", f"theme={THEME}")
     # 4. the meeting's settings: chair, theme, 承辦單位, attendance of every city, the minutes' taker
     edit = ["meeting", "edit", str(nxt), "--user", INCOMING, "--reason", "新竹市主政"]
@@ -367,6 +368,21 @@ def test_the_packet_holds_nothing_of_the_online_112_meeting(walk):
     assert old["chair"] not in text and old["venue"] not in text
     for title in old_agenda_titles(walk):
         assert title not in text, title
+
+
+def test_the_packet_holds_no_sentence_the_carry_over_wrote(walk):
+    text = everything(walk.new_packet)
+    assert f"開始{walk.next}年度時" not in text and INCOMING not in text
+    (keep,) = table_with(walk.new_packet, "項次", "議題組別", "主辦單位", "提案名稱", "持續列管原因")
+    assert len(keep.rows) > 1 and all(row.cells[4].text == "" for row in keep.rows[1:])  # for the groups to write
+
+
+def test_the_carry_over_is_told_in_the_proposals_history(walk):
+    # 112-01 continues 111-13, the one 111 proposal kept tracking; the walk records no decision on it
+    why = f"{vocab.UNDECIDED}，依列管狀態「{vocab.KEEP_TRACKING}」{vocab.KEEP_TRACKING}"
+    expected = f"｜{INCOMING}｜延續列管｜原因：{walk.next}年度開始，自 111-13 延續列管：{why}\n"
+    assert walk.outputs["history"].startswith(f"提案 {walk.year}-01 目前為第 1 版")
+    assert expected in walk.outputs["history"]
 
 
 # --- the new cycle's minutes ------------------------------------------------------------------

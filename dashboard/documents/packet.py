@@ -425,7 +425,7 @@ def _carried_table(document, rows: list[Row], reason_label: str) -> None:
                 r.group_label,
                 "\n".join(r.units),
                 r.proposal.title,
-                r.proposal.tracking_reason or r.proposal.tracking_basis,
+                r.proposal.tracking_reason or "",  # never the basis: a carried row's is new-year's
             )
             for r in rows
         ],

@@ -123,11 +123,18 @@ def _entries(session: Session, years: tuple[int, ...], cycle: int) -> list[Entry
             tracking_status=p.tracking_status,
             progress_status=p.progress_status,
             description=p.description,
-            reason=p.tracking_reason
-            or (p.tracking_basis if p.track == vocab.CARRIED or p.tracking_status in vocab.DELIST_STATUSES else None),
+            reason=_reason(p),
         )
         for p in proposals
     ]
+
+
+def _reason(p: Proposal) -> str | None:
+    """Why de-list or keep tracking: the reason written, or for a new proposal the source
+    packet's de-listing sentence. Never a carried row's basis, which new-year wrote."""
+    if p.tracking_reason:
+        return p.tracking_reason
+    return p.tracking_basis if p.track != vocab.CARRIED and p.tracking_status in vocab.DELIST_STATUSES else None
 
 
 def _top_group_order(session: Session, cycle: int) -> list[tuple[str, str]]:

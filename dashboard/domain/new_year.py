@@ -17,7 +17,10 @@ which is its tracking status (建議解除列管 / 解除列管: de-list; 列管
 
 A carried row (112-01, 112-02, … for cycle 113, in the order of the packet) copies the card of the
 proposal it continues (`previous`) and starts the new cycle 列管中, its progress as it stood and no
-tracking reason yet; it is recorded as version 1 of kind "carry" by the actor.
+tracking reason yet: the 持續列管原因 is the group's to write, and documents print it. What the
+carry-over did (from which proposal, by which decision or status rule) is the reason of its
+version 1, of kind "carry", which also says who started the year and when; so nothing the system
+writes about itself reaches a document.
 """
 
 from dataclasses import dataclass, field
@@ -26,7 +29,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from dashboard.domain import cycles, dates, editing, meeting, meeting_settings, proposal_rules, proposal_yaml, vocab
+from dashboard.domain import cycles, editing, meeting, meeting_settings, proposal_rules, proposal_yaml, vocab
 from dashboard.domain.dates import ROC_OFFSET, roc_date, roc_year
 from dashboard.domain.permissions import Actor, require_secretariat
 from dashboard.domain.problems import Problem
@@ -300,9 +303,7 @@ def _carry(session: Session, the_plan: Plan, result: YearStarted, actor: Actor, 
     for number, (new_id, source, why) in enumerate(staying, start=1):
         if session.get(Proposal, new_id) is not None:
             raise NewYearError(f"提案編號 {new_id} 已被使用，無法建立{the_plan.cycle}年度的列管案；未變更。")
-        document = carried_document(
-            session, source, new_id=new_id, item_no=number, why=why.reason, actor=actor, cycle=the_plan.cycle, today=now
-        )
+        document = carried_document(session, source, new_id=new_id, item_no=number, cycle=the_plan.cycle)
         problems: list[Problem] = []
         rows = proposal_rules.proposal_rows(document, file=where, problems=problems, city_by_name=cities, groups=groups)
         if problems or rows is None:
@@ -312,25 +313,21 @@ def _carry(session: Session, the_plan: Plan, result: YearStarted, actor: Actor, 
             rows,
             kind=vocab.VersionKind.CARRY,
             actor=actor,
-            reason=f"{the_plan.cycle}年度開始，自 {source.id} 延續列管",
+            reason=carry_reason(the_plan.cycle, source.id, why),
             now=now,
         )
         result.carried.append((new_id, source.id))
     session.flush()
 
 
-def carried_document(
-    session: Session,
-    source: Proposal,
-    *,
-    new_id: str,
-    item_no: int,
-    why: str,
-    actor: Actor,
-    cycle: int,
-    today: datetime,
-) -> dict:
-    """The document of the row that carries `source` into `cycle`."""
+def carry_reason(cycle: int, source_id: str, why: Outcome) -> str:
+    """The reason of a carried row's version 1: what the carry-over did and by which rule."""
+    return f"{cycle}年度開始，自 {source_id} 延續列管：{why.reason}"
+
+
+def carried_document(session: Session, source: Proposal, *, new_id: str, item_no: int, cycle: int) -> dict:
+    """The document of the row that carries `source` into `cycle`: no tracking reason, and a
+    basis that names only the proposal it continues (the history says the rest)."""
     before = proposal_yaml.proposal_document(session, source)
     document = {key: before[key] for key in CARRIED_KEYS if key in before}
     progress, basis = before.get("progress"), before.get("progress_basis", "")
@@ -344,8 +341,7 @@ def carried_document(
         previous=source.id,
         progress=progress,
         tracking_status=vocab.TRACKED,
-        tracking_basis=f"{roc_date(dates.now_taipei(today).date())}由{actor.label}開始{cycle}年度時，"
-        f"自 {source.id} 延續列管：{why}。",
+        tracking_basis=f"自 {source.id} 延續列管。",
     )
     return {key: document[key] for key in proposal_yaml.KEYS if document.get(key) is not None}
 
