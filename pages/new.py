@@ -32,6 +32,7 @@ FIELD_LABELS = {
     "progress_basis": "進度狀態依據",
     "tracking_basis": "列管狀態依據",
 }
+CUT_KEY = "new-cut"  # the created proposal's texts filled to their limit (a paste may have been cut)
 CREATED_KEY = "new-created"  # the id of the proposal just created, shown after the form is cleared
 GENERATION_KEY = "new-generation"  # part of every widget key: a new value clears the form
 
@@ -83,6 +84,7 @@ def form(actor: Actor, stamp: tuple, cycle: int | None = None) -> None:
         return
     gen = st.session_state.setdefault(GENERATION_KEY, 0)
     key = lambda name: f"new-{gen}-{name}"  # noqa: E731
+    limit = proposal_rules.MAX_CHARS  # Streamlit counts the characters as one types
     with st.form(key("form"), border=True):
         st.markdown("**北臺區域發展推動委員會　合作提案單**")
         top = st.container(horizontal=True, gap="medium")
@@ -112,11 +114,11 @@ def form(actor: Actor, stamp: tuple, cycle: int | None = None) -> None:
             hide_index=True,
             key=key("units"),
             column_config={
-                "unit": st.column_config.TextColumn("單位", width="large"),
+                "unit": st.column_config.TextColumn("單位", width="large", max_chars=proposal_rules.UNIT_MAX_CHARS),
                 "city": st.column_config.SelectboxColumn("縣市", options=[c.name for c in cities], width="small"),
             },
         )
-        title = st.text_input("提案名稱", key=key("title"))
+        title = st.text_input("提案名稱", key=key("title"), max_chars=limit["title"])
         st.markdown("提案類型")
         box = st.container(horizontal=True, gap="medium")
         types = [t for t in vocab.PROPOSAL_TYPES if box.checkbox(t, key=key(f"type-{t}"))]
@@ -127,13 +129,21 @@ def form(actor: Actor, stamp: tuple, cycle: int | None = None) -> None:
             for c in sorted(cities, key=lambda c: c.card_order)
             if grid.checkbox(c.name, key=key(f"city-{c.code}"))
         ]
-        description = st.text_area("說明", key=key("description"))
-        approach = st.text_area("具體作法", key=key("approach"))
-        benefits = st.text_area("合作效益", key=key("benefits"))
-        contact = st.text_area("聯絡人", height=80, key=key("contact"), placeholder="單位、職稱、姓名、電話")
-        ministry = st.text_input("對應中央部會（請求中央協助者必填）", key=key("ministry"))
-        progress = st.text_area("辦理情形（選填）", key=key("progress"))
-        reason = st.text_input("備註（選填，記入版本紀錄）", key=key("reason"))
+        description = st.text_area("說明", key=key("description"), max_chars=limit["description"])
+        approach = st.text_area("具體作法", key=key("approach"), max_chars=limit["approach"])
+        benefits = st.text_area("合作效益", key=key("benefits"), max_chars=limit["benefits"])
+        contact = st.text_area(
+            "聯絡人",
+            height=80,
+            key=key("contact"),
+            max_chars=limit["contact"],
+            placeholder="單位、職稱、姓名、電話（可分行）",
+        )
+        ministry = st.text_input(
+            "對應中央部會（請求中央協助者必填）", key=key("ministry"), max_chars=limit["central_ministry"]
+        )
+        progress = st.text_area("辦理情形（選填）", key=key("progress"), max_chars=limit["progress"])
+        reason = st.text_input("備註（選填，記入版本紀錄）", key=key("reason"), max_chars=editing.REASON_MAX_CHARS)
         submitted = st.form_submit_button("送出新增", type="primary", icon=":material/note_add:")
     if not submitted:
         return
@@ -168,6 +178,7 @@ def form(actor: Actor, stamp: tuple, cycle: int | None = None) -> None:
         st.error(str(error), icon=":material/block:")
         return
     st.session_state[CREATED_KEY] = created.proposal_id
+    st.session_state[CUT_KEY] = proposal_rules.at_limit(document)
     st.session_state[GENERATION_KEY] = gen + 1  # a clear form for the next card
     st.rerun()
 
@@ -184,6 +195,8 @@ def render() -> None:
     if created:
         st.success(f"已新增提案 {created}（第 1 版）。", icon=":material/check_circle:")
         url.page_link(st, url.card_link(created), label=f"開啟提案單 {created}", icon=":material/description:")
+    for warning in st.session_state.pop(CUT_KEY, None) or ():
+        st.warning(warning, icon=":material/content_cut:")
     st.caption(
         "依紙本合作提案單的欄位填寫；編號與項次於送出時依年度與類別自動編定。"
         f"列管狀態預設為「{vocab.TRACKED}」，進度狀態預設為「{vocab.PLANNING}」，之後可在提案單上更新。"

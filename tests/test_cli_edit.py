@@ -100,6 +100,7 @@ def test_a_save_based_on_an_older_version_is_refused_showing_the_other_change(en
         (["lead_units=新北市政府教育局"], "欄位「lead_units」：須為 JSON 清單"),
         (["cities=臺北市、台中市"], "未知的縣市「台中市」"),
         (["contact=a", "contact=b"], "欄位「contact」指定了兩次"),
+        ([f"contact={'長' * 301}"], "聯絡人最多 300 字，目前為 301 字"),
     ],
 )
 def test_a_change_that_breaks_the_rules_is_refused_and_nothing_is_saved(engine, people, capsys, assignments, expected):
@@ -168,3 +169,8 @@ def test_a_refusal_in_its_own_process_is_one_line_and_a_non_zero_exit(engine, pe
     ok = run_cli("edit", OWN, "--user", "教育窗口", "--set", "contact=王小明")
     assert ok.returncode == 0, ok.stderr
     assert "第 1 版" in ok.stdout
+
+
+def test_a_contact_with_a_line_break_keeps_it(engine, people):
+    assert main(["edit", OWN, "--user", "教育窗口", "--set", "contact=教育局 王小明\n02-1234"]) == 0
+    assert document(engine, OWN)["contact"] == "教育局 王小明\n02-1234"

@@ -107,6 +107,6 @@ def test_the_edit_command_refuses_it_in_one_chinese_line(engine):
 def test_the_card_form_refuses_it_naming_the_field_and_keeps_what_was_typed(store):  # noqa: F811 (the card page's store fixture)
     at = save(signed_in("教育窗口"), 聯絡人="王小明\x01 02-1234")
     assert "聯絡人" in errors(at) and "控制字元（U+0001" in errors(at)
-    assert widget(at, "text_input", "聯絡人").value == "王小明\x01 02-1234"
+    assert widget(at, "text_area", "聯絡人").value == "王小明\x01 02-1234"
     with Session(store) as s:
         assert editing.current_version(s, OWN) == 0

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from dashboard.domain import editing, proposal_yaml, vocab
+from dashboard.domain import editing, proposal_rules, proposal_yaml, vocab
 from dashboard.domain.permissions import OPERATOR, READER, Actor, PermissionDenied
 from dashboard.domain.text import MAX_BYTES
 from dashboard.store.models import Proposal, ProposalCity, ProposalVersion
@@ -116,7 +116,18 @@ def test_who_may_not_edit_writes_nothing(s, transport, actor):
         ({"lead_units": ["交通局"]}, "lead_units", "第 1 項應為提案單位"),
         ({"lead_units": {"unit": "交通局", "city": "臺北市"}}, "lead_units", "應為清單"),
         ({"lead_units": [{"unit": ["交通局"], "city": "臺北市"}]}, "unit", "應為一段文字"),
-        ({"contact": "很" * (MAX_BYTES // 3 + 1)}, "contact", "內容過長"),  # the export would not load again
+        ({"contact": "很" * 301}, "contact", "聯絡人最多 300 字，目前為 301 字"),
+        (
+            {"lead_units": [{"unit": "交通局", "city": "臺北市"}] * 2 + [{"unit": "很" * 101, "city": "臺北市"}]},
+            "unit",
+            "單位名稱最多 100 字，目前為 101 字",
+        ),
+        # each text within its limit, but so many of them that the export would not load again
+        (
+            {"lead_units": [{"unit": f"{'很' * 95}{n:05d}", "city": "臺北市"} for n in range(MAX_BYTES // 285 + 1)]},
+            "lead_units",
+            "內容過長",
+        ),
     ],
 )
 def test_values_the_loader_would_refuse_are_refused_naming_the_field(s, transport, changes, field, message):
@@ -126,6 +137,37 @@ def test_values_the_loader_would_refuse_are_refused_naming_the_field(s, transpor
     assert any(p.field == field and message in p.message for p in refused.value.problems), refused.value.problems
     s.rollback()
     assert _document(s, transport.id) == before and editing.history(s, transport.id) == []
+
+
+def test_a_5000_character_title_is_refused_naming_the_field_its_limit_and_its_length(s, transport):
+    before = _document(s, transport.id)
+    with pytest.raises(editing.EditError) as refused:
+        editing.edit(
+            s,
+            actor=SECRETARIAT,
+            proposal_id=transport.id,
+            base_version=0,
+            changes={"title": "長" * 5000},
+            fields=proposal_yaml.KEYS,
+        )
+    assert [(p.field, p.message) for p in refused.value.problems] == [
+        ("title", f"提案名稱最多 {proposal_rules.MAX_CHARS['title']} 字，目前為 5000 字；請縮短後再儲存")
+    ]
+    s.rollback()
+    assert _document(s, transport.id) == before and editing.history(s, transport.id) == []
+
+
+def test_texts_at_their_limit_are_saved_and_a_contact_keeps_its_line_break(s, transport):
+    limit = proposal_rules.MAX_CHARS
+    changes = {"title": "名" * limit["title"], "contact": "交通局 運輸規劃科\n王小明 02-2720-8889"}
+    editing.edit(
+        s, actor=SECRETARIAT, proposal_id=transport.id, base_version=0, changes=changes, fields=proposal_yaml.KEYS
+    )
+    after = _document(s, transport.id)
+    assert (after["title"], after["contact"]) == (changes["title"], changes["contact"])
+    assert proposal_rules.at_limit(after) == [
+        f"「提案名稱」已達上限 {limit['title']} 字：貼上的內容若較長，超出的部分未收錄，請確認結尾完整。"
+    ]
 
 
 def test_fields_outside_the_card_form_and_unknown_proposals_are_refused(s, transport):

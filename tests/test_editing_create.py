@@ -150,6 +150,9 @@ def test_a_progress_text_is_the_basis_of_the_progress_status(s, card):
         ({"progress_status": "進行"}, "progress_status"),
         ({"progress": "已開會。", "progress_basis": "未曾出現的句子"}, "progress_basis"),
         ({"contact": "a\x00b"}, "contact"),
+        ({"title": "長" * 5000}, "title"),
+        ({"contact": "長" * 301}, "contact"),
+        ({"lead_units": [{"unit": "長" * 101, "city": "新北市"}]}, "unit"),
         ({"id": "112-J99"}, "id"),
         ({"sort_order": 1}, "sort_order"),
     ],
@@ -162,6 +165,20 @@ def test_each_rule_is_refused_naming_the_field_and_nothing_is_written(s, card, c
     assert all(p.record.startswith(editing.NEW_LABEL) for p in refused.value.problems)
     s.rollback()
     assert _counts(s) == before
+
+
+def test_a_5000_character_title_is_refused_naming_the_field_and_its_length(s, card):
+    with pytest.raises(editing.EditError) as refused:
+        editing.create(s, actor=SECRETARIAT, document={**card, "title": "長" * 5000})
+    assert [(p.field, p.message) for p in refused.value.problems] == [
+        ("title", "提案名稱最多 120 字，目前為 5000 字；請縮短後再儲存")
+    ]
+
+
+def test_a_contact_keeps_its_line_break(s, card):
+    contact = "新北市政府交通局 王科長\n02-1234567 分機 100"
+    created = editing.create(s, actor=SECRETARIAT, document={**card, "contact": contact})
+    assert s.get(Proposal, created.proposal_id).contact == contact
 
 
 def test_every_problem_of_the_card_is_reported_at_once(s, card):

@@ -124,6 +124,14 @@ CASES = [
         id="int-too-large-yaml",
     ),
     pytest.param(
+        edit(
+            "proposals/112-J01.yaml",
+            lambda t: t.replace("title: 北管音樂及客家八音校園推廣\n", f"title: {'長' * 5000}\n"),
+        ),
+        ["data/proposals/112-J01.yaml｜提案 112-J01｜欄位「title」", "提案名稱最多 120 字，目前為 5000 字"],
+        id="title-too-long-yaml",
+    ),
+    pytest.param(
         set_cell("cities.csv", 3, "sort_order", "-3000000000"),
         ["data/cities.csv｜第 3 行｜欄位「sort_order」", f"-2147483648 至 {INT4}"],
         id="int-too-small",

@@ -6,7 +6,7 @@ what was typed; only the secretariat reverts."""
 import pytest
 from sqlmodel import Session
 
-from dashboard.domain import accounts, editing, permissions, proposal_yaml, vocab
+from dashboard.domain import accounts, editing, permissions, proposal_rules, proposal_yaml, vocab
 from dashboard.store.db import make_engine
 from dashboard.store.models import Proposal, WorkGroup
 from dashboard.web import auth
@@ -200,7 +200,7 @@ def test_a_save_on_an_older_version_is_refused_then_applies_on_the_latest(store)
 
     second = click(second, "以最新版本為基礎")
     assert widget(second, "text_area", "進度說明").value == typed
-    assert widget(second, "text_input", "聯絡人").value == "甲先改的聯絡人"  # untouched: the latest value
+    assert widget(second, "text_area", "聯絡人").value == "甲先改的聯絡人"  # untouched: the latest value
     second = click(second, "儲存修改")
     assert not errors(second), errors(second)
     with Session(store) as s:
@@ -290,3 +290,29 @@ def test_the_history_shows_lead_units_as_unit_and_city_and_lists_joined(writable
     assert (
         rows.loc["合作縣市", "新值"] == "、".join(stored["cities"]) and rows.loc["合作縣市", "原因"] == "新增主辦單位"
     )
+
+
+def test_a_contact_with_a_line_break_is_saved_and_shown_with_it(store):
+    contact = "新北市政府教育局 王小明\n02-2960-3456 分機 4500"
+    at = save(signed_in("教育窗口"), 聯絡人=contact)
+    assert not errors(at), errors(at)
+    with Session(store) as s:
+        assert s.get(Proposal, OWN).contact == contact
+    card = markdown_text(open_page("card", {"id": OWN}))
+    assert "<th>聯絡人</th><td class=text>新北市政府教育局 王小明<br>02-2960-3456 分機 4500</td>" in card
+    assert widget(at, "text_area", "聯絡人").value == contact  # the form reopens with it
+
+
+def test_each_text_shows_its_limit_and_a_paste_past_it_keeps_the_first_part_and_says_so(store):
+    at = signed_in("教育窗口")
+    limits = {w.label: w.max_chars for w in [*at.text_area, *at.text_input]}
+    assert limits["聯絡人"] == proposal_rules.MAX_CHARS["contact"] and limits["進度說明"] == 3000
+    # A paste past the limit, as the browser sends it when it does not cut it (Streamlit cuts it then).
+    widget(at, "text_area", "聯絡人").set_value("長" * 299 + "尾巴")
+    at = save(at)
+    assert not at.exception and not errors(at), errors(at)
+    with Session(store) as s:
+        assert s.get(Proposal, OWN).contact == "長" * 299 + "尾"
+    assert "「聯絡人」已達上限 300 字：貼上的內容若較長，超出的部分未收錄" in "\n".join(w.value for w in at.warning)
+    at = save(at, 聯絡人="短")
+    assert not at.warning  # said of the save that filled it only

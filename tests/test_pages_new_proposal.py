@@ -5,7 +5,7 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from dashboard.domain import vocab
+from dashboard.domain import proposal_rules, vocab
 from dashboard.store.db import make_engine
 from dashboard.store.models import Proposal, ProposalVersion
 from tests.pagetest import open_as
@@ -142,3 +142,21 @@ def test_a_central_proposal_without_its_ministry_is_refused_naming_the_field(url
     at = _submit(at)
     assert "對應中央部會" in "\n".join(e.value for e in at.error)
     assert len(_proposals(url)) == before
+
+
+def test_a_pasted_5000_character_title_keeps_its_first_part_and_says_so(url):
+    """Each text shows its limit; a paste past it is cut there (by the browser, or by Streamlit for
+    a client that does not), and the page names the field that was filled to its limit."""
+    at = _open("交通窗口")
+    title = _widget(at, "text_input", "title")
+    assert title.max_chars == proposal_rules.MAX_CHARS["title"]
+    assert _widget(at, "text_area", "contact").max_chars == proposal_rules.MAX_CHARS["contact"]
+    _fill(at)
+    _widget(at, "text_input", "title").set_value("長" * 5000)
+    _widget(at, "text_area", "contact").set_value("新北市政府交通局 王科長\n02-1234567")
+    _type_unit(at, "新北市政府交通局", "新北市")
+    at = _submit(at)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    created = _proposals(url, title="長" * proposal_rules.MAX_CHARS["title"])
+    assert [p.contact for p in created] == ["新北市政府交通局 王科長\n02-1234567"]
+    assert f"「提案名稱」已達上限 {proposal_rules.MAX_CHARS['title']} 字" in "\n".join(w.value for w in at.warning)

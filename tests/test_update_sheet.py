@@ -371,6 +371,25 @@ def test_the_loaders_basis_rule_is_reported_on_the_row(writable_engine):
     assert problem.field == label("progress_basis") and "第" in problem.record
 
 
+def test_a_text_over_its_limit_is_refused_on_its_row_naming_the_field_and_its_length(writable_engine):
+    target = new_proposal_id()
+    data = edited(workbook_bytes(writable_engine), {(target, label("contact")): "長" * 301})
+    the_plan = plan(writable_engine, data)
+    [problem] = the_plan.problems
+    assert problem.field == label("contact") and "第" in problem.record
+    assert "聯絡人最多 300 字，目前為 301 字" in problem.message
+    assert the_plan.rows == []
+
+
+def test_a_contact_with_a_line_break_is_applied_with_it(writable_engine):
+    target = new_proposal_id()
+    contact = "交通局 王小明\n02-1234-5678"
+    data = edited(workbook_bytes(writable_engine), {(target, label("contact")): contact})
+    apply(writable_engine, plan(writable_engine, data))
+    with Session(writable_engine) as s:
+        assert s.get(Proposal, target).contact == contact
+
+
 # --- CSV -------------------------------------------------------------------------------------------
 
 

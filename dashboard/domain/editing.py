@@ -13,7 +13,7 @@ from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from dashboard.domain import dates, group_terms, proposal_yaml, vocab
+from dashboard.domain import dates, group_terms, proposal_rules, proposal_yaml, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit, require_edit, require_secretariat
 from dashboard.domain.problems import Problem
 from dashboard.domain.proposal_rules import ID_PATTERN, ProposalRows, packet_key, proposal_record, proposal_rows
@@ -90,27 +90,9 @@ def changes_of(version: ProposalVersion) -> list[Change]:
     return [Change(c["field"], field_label(c["field"]), c["old"], c["new"]) for c in version.changes]
 
 
-# Every document key as users read it (history rows of a new or imported proposal name them all).
-FIELD_LABELS = {
-    "id": "提案編號",
-    "year": "年度",
-    "track": "類別",
-    "item_no": "項次",
-    "group": "議題組",
-    "subgroup": "分組",
-    "previous": "延續自",
-    "title": "提案名稱",
-    "card_title": "提案單上的名稱",
-    "card_unit": "提案單位（提案單）",
-    "cities_scope": "合作縣市範圍",
-    "description": "說明",
-    "approach": "具體作法",
-    "benefits": "合作效益",
-    "central_ministry": "對應中央部會",
-    "tracking_basis": "列管狀態依據",
-    "notes": "備註",
-    **EDITABLE,
-}
+# Every document key as users read it (history rows of a new or imported proposal name them all);
+# the card form's own labels where they differ.
+FIELD_LABELS = {**proposal_rules.FIELD_LABELS, **EDITABLE}
 
 
 def field_label(field: str) -> str:

@@ -39,6 +39,54 @@ PROPOSAL_KEYS = (
     "progress_basis",
     "notes",
 )
+# Every document key as users read it (forms, messages and history rows name fields by these).
+FIELD_LABELS = {
+    "id": "提案編號",
+    "year": "年度",
+    "track": "類別",
+    "item_no": "項次",
+    "group": "議題組",
+    "subgroup": "分組",
+    "previous": "延續自",
+    "title": "提案名稱",
+    "card_title": "提案單上的名稱",
+    "card_unit": "提案單位（提案單）",
+    "cities_scope": "合作縣市範圍",
+    "description": "說明",
+    "approach": "具體作法",
+    "benefits": "合作效益",
+    "central_ministry": "對應中央部會",
+    "tracking_basis": "列管狀態依據",
+    "notes": "備註",
+    "progress": "進度說明",
+    "progress_status": "進度狀態",
+    "progress_basis": "進度狀態依據",
+    "tracking_status": "列管狀態",
+    "tracking_reason": "列管原因",
+    "contact": "聯絡人",
+    "lead_units": "提案單位",
+    "cities": "合作縣市",
+    "types": "提案類型",
+}
+# The most characters each text field may hold: a title fits the presenter's screen and the card's
+# heading, a contact a few lines; the card's long texts a few pages. The 112 cards use at most 50
+# (title), 26 (card title), 53 (contact), 825 (具體作法) and 444 (說明): each limit leaves ample room.
+MAX_CHARS = {
+    "title": 120,
+    "card_title": 120,
+    "card_unit": 100,
+    "description": 3000,
+    "approach": 3000,
+    "benefits": 3000,
+    "contact": 300,
+    "central_ministry": 100,
+    "progress": 3000,
+    "tracking_reason": 1000,
+    "tracking_basis": 1000,
+    "progress_basis": 1000,
+    "notes": 1000,
+}
+UNIT_MAX_CHARS = 100  # a lead unit's name (提案單位 → 單位)
 LEADS = "lead_units"  # the list field of a proposal's lead units; Problem.part of their problems
 LEAD_KEYS = ("unit", "city")
 
@@ -58,7 +106,26 @@ def proposal_record(data: dict, file: str, label: str, problems: list[Problem]) 
     check_yaml_text(data, file, label, problems)
     r = Record(data, file, label, problems)
     r.only(PROPOSAL_KEYS)
+    for field, limit in MAX_CHARS.items():
+        value = data.get(field)
+        if isinstance(value, str) and len(value.strip()) > limit:
+            r.problem(field, too_long(FIELD_LABELS[field], limit, len(value.strip())))
     return r
+
+
+def at_limit(values: dict) -> list[str]:
+    """What to tell the typist of texts filled to their limit: a form's field stops taking characters
+    there, and a paste into it keeps only its first part without a word, so the end may be missing."""
+    return [
+        f"「{FIELD_LABELS[field]}」已達上限 {limit} 字：貼上的內容若較長，超出的部分未收錄，請確認結尾完整。"
+        for field, limit in MAX_CHARS.items()
+        if isinstance(values.get(field), str) and len(values[field].strip()) >= limit
+    ]
+
+
+def too_long(label: str, limit: int, given: int) -> str:
+    """The refusal of a text over its limit, naming the field, its limit and the length given."""
+    return f"{label}最多 {limit} 字，目前為 {given} 字；請縮短後再儲存"
 
 
 def lead_label(position: int) -> str:
@@ -84,6 +151,9 @@ def proposal_rows(
         lr.only(LEAD_KEYS)
         city = lr.choice("city", city_by_name, "縣市")
         unit = lr.text("unit")
+        if unit and len(unit) > UNIT_MAX_CHARS:
+            lr.problem("unit", too_long("單位名稱", UNIT_MAX_CHARS, len(unit)))
+            unit = None
         if city and unit:
             rows.leads.append(ProposalLead(proposal_id=pid, position=position, unit=unit, city_code=city_by_name[city]))
     for kind in r.texts("types", required=proposal.cities_scope is not None):

@@ -106,6 +106,8 @@ def render(stamp: tuple, card, actor: Actor, versions: list) -> None:
         _save(stamp, pid, actor, typed, reason, base, seed)
     if flash := state.pop(_state_key(pid, "flash"), None):  # inline: a toast would cover buttons
         st.success(flash, icon=":material/check_circle:")
+    for warning in state.pop(_state_key(pid, "cut"), None) or ():
+        st.warning(warning, icon=":material/content_cut:")
     _show_problems(pid)
     if base != current:
         _show_newer(stamp, pid, versions, base, current, typed, seed)
@@ -113,7 +115,7 @@ def render(stamp: tuple, card, actor: Actor, versions: list) -> None:
 
 def _fields(stamp: tuple, pid: str, seed: dict, *, has_card: bool) -> tuple[dict, str, bool]:
     key = lambda field: _widget_key(pid, field)  # noqa: E731
-    label = editing.EDITABLE
+    label, limit = editing.EDITABLE, proposal_rules.MAX_CHARS  # Streamlit counts the characters as one types
     city_names = [c.name for c in cached.cities(stamp)]
     with st.form(key("form"), border=True):
         typed = {
@@ -121,6 +123,7 @@ def _fields(stamp: tuple, pid: str, seed: dict, *, has_card: bool) -> tuple[dict
                 label["progress"],
                 key=key("progress"),
                 height=160,
+                max_chars=limit["progress"],
                 help="這一期的辦理情形；讀者在提案單的「說明／進度」看到的文字。",
             )
         }
@@ -131,15 +134,24 @@ def _fields(stamp: tuple, pid: str, seed: dict, *, has_card: bool) -> tuple[dict
         typed["tracking_status"] = row[1].selectbox(
             label["tracking_status"], vocab.TRACKING_STATUSES, key=key("tracking_status"), placeholder="選擇列管狀態"
         )
-        typed["progress_basis"] = st.text_input(label["progress_basis"], key=key("progress_basis"), help=BASIS_HELP)
+        typed["progress_basis"] = st.text_input(
+            label["progress_basis"], key=key("progress_basis"), max_chars=limit["progress_basis"], help=BASIS_HELP
+        )
         shown_status = st.session_state.get(key("tracking_status")) or seed["tracking_status"]
         typed["tracking_reason"] = st.text_area(
             vocab.reason_label(shown_status),
             key=key("tracking_reason"),
             height=110,
+            max_chars=limit["tracking_reason"],
             help="列管原因的標題隨列管狀態而定（解除列管原因／持續列管原因）。",
         )
-        typed["contact"] = st.text_input(label["contact"], key=key("contact"))
+        typed["contact"] = st.text_area(  # multi-line, as on the paper card
+            label["contact"],
+            key=key("contact"),
+            height=80,
+            max_chars=limit["contact"],
+            placeholder="單位、職稱、姓名、電話（可分行）",
+        )
         st.markdown(f'<div class="bt-field-label">{label["lead_units"]}</div>', unsafe_allow_html=True)
         leads = st.data_editor(
             pd.DataFrame(seed["lead_units"] or [], columns=list(LEAD_COLUMNS)),
@@ -149,7 +161,9 @@ def _fields(stamp: tuple, pid: str, seed: dict, *, has_card: bool) -> tuple[dict
             width="stretch",
             column_config={
                 "city": st.column_config.SelectboxColumn(LEAD_COLUMNS["city"], options=city_names, required=True),
-                "unit": st.column_config.TextColumn(LEAD_COLUMNS["unit"], required=True, width="large"),
+                "unit": st.column_config.TextColumn(
+                    LEAD_COLUMNS["unit"], required=True, width="large", max_chars=proposal_rules.UNIT_MAX_CHARS
+                ),
             },
         )
         st.caption(
@@ -204,6 +218,7 @@ def _save(stamp: tuple, pid: str, actor: Actor, typed: dict, reason: str, base: 
         return
     fields = "、".join(card_history.label(c["field"]) for c in saved.changes)
     state[_state_key(pid, "flash")] = f"已儲存為第 {saved.version} 版：{fields}。"
+    state[_state_key(pid, "cut")] = proposal_rules.at_limit(changes)
     state.pop(_state_key(pid, "seed"))  # the next run opens the form afresh on the saved version
     st.rerun()
 
