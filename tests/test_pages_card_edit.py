@@ -316,3 +316,19 @@ def test_each_text_shows_its_limit_and_a_paste_past_it_keeps_the_first_part_and_
     assert "「聯絡人」已達上限 300 字：貼上的內容若較長，超出的部分未收錄" in "\n".join(w.value for w in at.warning)
     at = save(at, 聯絡人="短")
     assert not at.warning  # said of the save that filled it only
+
+
+def test_a_text_stored_before_the_limits_opens_whole_and_is_never_cut_on_save(store):
+    # A contact longer than today's limit, as an edit made before the limits could have stored it.
+    long_contact = "舊聯絡資料" * 70  # 350 characters, past the 300 of the contact field
+    with Session(store) as s:
+        s.get(Proposal, OWN).contact = long_contact
+        s.commit()
+    at = signed_in("教育窗口")
+    field = widget(at, "text_area", "聯絡人")
+    assert field.value == long_contact and field.max_chars >= len(long_contact)  # whole, not cut
+    at = save(at, 進度說明="本期辦理情形")
+    assert "聯絡人" in errors(at) and "300" in errors(at)  # refused, naming the field and its limit
+    with Session(store) as s:
+        assert s.get(Proposal, OWN).contact == long_contact  # nothing lost
+    assert widget(at, "text_area", "進度說明").value == "本期辦理情形"  # what was typed stays

@@ -113,9 +113,16 @@ def render(stamp: tuple, card, actor: Actor, versions: list) -> None:
         _show_newer(stamp, pid, versions, base, current, typed, seed)
 
 
+def _room(field: str, seed: dict) -> int:
+    """The field's limit for the counter shown as one types (proposal_rules.MAX_CHARS), or the stored
+    text's length when a text saved before the limits is longer: the form must never open with a
+    stored text cut short; saving it unshortened is refused with a message naming the field."""
+    return max(proposal_rules.MAX_CHARS[field], len(seed.get(field) or ""))
+
+
 def _fields(stamp: tuple, pid: str, seed: dict, *, has_card: bool) -> tuple[dict, str, bool]:
     key = lambda field: _widget_key(pid, field)  # noqa: E731
-    label, limit = editing.EDITABLE, proposal_rules.MAX_CHARS  # Streamlit counts the characters as one types
+    label = editing.EDITABLE
     city_names = [c.name for c in cached.cities(stamp)]
     with st.form(key("form"), border=True):
         typed = {
@@ -123,7 +130,7 @@ def _fields(stamp: tuple, pid: str, seed: dict, *, has_card: bool) -> tuple[dict
                 label["progress"],
                 key=key("progress"),
                 height=160,
-                max_chars=limit["progress"],
+                max_chars=_room("progress", seed),
                 help="這一期的辦理情形；讀者在提案單的「說明／進度」看到的文字。",
             )
         }
@@ -135,21 +142,21 @@ def _fields(stamp: tuple, pid: str, seed: dict, *, has_card: bool) -> tuple[dict
             label["tracking_status"], vocab.TRACKING_STATUSES, key=key("tracking_status"), placeholder="選擇列管狀態"
         )
         typed["progress_basis"] = st.text_input(
-            label["progress_basis"], key=key("progress_basis"), max_chars=limit["progress_basis"], help=BASIS_HELP
+            label["progress_basis"], key=key("progress_basis"), max_chars=_room("progress_basis", seed), help=BASIS_HELP
         )
         shown_status = st.session_state.get(key("tracking_status")) or seed["tracking_status"]
         typed["tracking_reason"] = st.text_area(
             vocab.reason_label(shown_status),
             key=key("tracking_reason"),
             height=110,
-            max_chars=limit["tracking_reason"],
+            max_chars=_room("tracking_reason", seed),
             help="列管原因的標題隨列管狀態而定（解除列管原因／持續列管原因）。",
         )
         typed["contact"] = st.text_area(  # multi-line, as on the paper card
             label["contact"],
             key=key("contact"),
             height=80,
-            max_chars=limit["contact"],
+            max_chars=_room("contact", seed),
             placeholder="單位、職稱、姓名、電話（可分行）",
         )
         st.markdown(f'<div class="bt-field-label">{label["lead_units"]}</div>', unsafe_allow_html=True)
