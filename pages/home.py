@@ -36,6 +36,12 @@ def render() -> None:
         )
     elif cycle is not None:
         st.caption(f"{year_choice.year_label(cycle)}：尚未建立副首長會議資料")
+    # Said at the top, where a shared link opens: the city view it names is far below the fold.
+    all_cities = cached.cities(stamp)
+    raw = st.query_params.get("city")
+    city = url.resolve_city(raw, all_cities)
+    if raw and city is None:
+        url.unknown_in_url("縣市", raw, "可選：" + "、".join(c.name for c in all_cities) + "。")
 
     decided = view["overview"]
     decided_sub = (
@@ -109,12 +115,7 @@ def render() -> None:
                 st.markdown(view["waiting_html"][n], unsafe_allow_html=True)
 
     st.subheader("縣市視角")
-    all_cities = cached.cities(stamp)
-    raw = st.query_params.get("city")
-    city = url.resolve_city(raw, all_cities)
-    if raw and city is None:
-        url.unknown_in_url("縣市", raw, "可選：" + "、".join(c.name for c in all_cities) + "。")
-    elif city and raw != city:
+    if city and raw != city:
         st.query_params["city"] = city  # one spelling in shared links (桃園市, not taoyuan or 台…)
     url.seed_widget("city", city)
     st.selectbox(

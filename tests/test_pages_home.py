@@ -80,6 +80,15 @@ def test_unknown_city_in_url_is_ignored(store_url):
     assert at.selectbox(key="city").value is None
 
 
+def test_an_unknown_city_in_the_url_is_said_at_the_top(store_url):
+    at = open_home(city="台中市")
+    shown = [(node.type, str(getattr(node, "value", ""))) for node in at.main]  # in the order drawn
+    said = [i for i, (kind, value) in enumerate(shown) if kind == "error" and "網址中的縣市" in value]
+    assert len(said) == 1 and "台中市" in shown[said[0]][1]  # said once, naming what the link held
+    first_section = next(i for i, (kind, value) in enumerate(shown) if value == "各議題組提案狀態")
+    assert said[0] < first_section, "said above the first section, where a shared link opens"
+
+
 @pytest.fixture
 def decided_store(store_url, tmp_path):
     """Its own store with three decisions (two for 112-J02), so the shared one stays undecided."""
