@@ -12,8 +12,8 @@ import streamlit as st
 from dashboard.domain import meeting_record
 from dashboard.domain import meeting_settings as ms
 from dashboard.domain.editing import EditError
-from dashboard.domain.permissions import Actor, PermissionDenied
-from pages.shared import auth_form, cached, run_context, styling, url, year_choice
+from dashboard.domain.permissions import PermissionDenied
+from pages.shared import cached, lead_pages, run_context, styling, url, year_choice
 from pages.shared import meeting_settings_view as view
 
 KEY = "meeting-settings"
@@ -28,22 +28,6 @@ AGENDA_CONFIG = {
     "note": st.column_config.TextColumn("備註", width="medium"),
     "decision": st.column_config.CheckboxColumn("決議事項", help="勾選審議合作方案的那一項（只能一項）", width=100),
 }
-
-
-def _secretariat() -> Actor | None:
-    """The signed-in secretariat, or None after saying the page is theirs (with the sign-in panel)."""
-    run = run_context.get()
-    actor = run.actor
-    if actor.is_secretariat:
-        st.caption(f"目前登入：{actor.label}")
-        return actor
-    if actor.name is None:
-        st.info(f"{NOTE}請以祕書處帳號登入。", icon=":material/lock:")
-    else:
-        st.warning(f"{NOTE}您目前以{actor.label}登入，無法修改會議設定。", icon=":material/block:")
-    with st.container(width=440):
-        auth_form.sign_in_panel(run, key=f"{KEY}-sign-in")
-    return None
 
 
 def _token(state: ms.Settings) -> str:
@@ -229,7 +213,7 @@ def _version_label(version: int) -> str:
 def render() -> None:
     styling.style()
     st.title("會議設定")
-    actor = _secretariat()
+    actor = lead_pages.secretariat_only(NOTE, "修改會議設定", key=f"{KEY}-sign-in")
     if actor is None:
         return
     stamp = run_context.get().stamp

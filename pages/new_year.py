@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.domain import meeting_settings, new_year
 from dashboard.domain.permissions import Actor, PermissionDenied
-from pages.shared import auth_form, cached, run_context, styling, url
+from pages.shared import cached, lead_pages, run_context, styling, url
 from pages.shared import new_year_view as view
 
 KEY = "new-year"
@@ -29,22 +29,6 @@ CARRIED_CONFIG = {
     "url": st.column_config.LinkColumn("新編號", display_text=r"id=([^&]+)", width=90),
     "source": st.column_config.TextColumn("延續自", width=90),
 }
-
-
-def _secretariat() -> Actor | None:
-    """The signed-in secretariat, or None after saying the page is theirs (with the sign-in panel)."""
-    run = run_context.get()
-    actor = run.actor
-    if actor.is_secretariat:
-        st.caption(f"目前登入：{actor.label}")
-        return actor
-    if actor.name is None:
-        st.info(f"{NOTE}請以祕書處帳號登入。", icon=":material/lock:")
-    else:
-        st.warning(f"{NOTE}您目前以{actor.label}登入，無法開始新年度。", icon=":material/block:")
-    with st.container(width=440):
-        auth_form.sign_in_panel(run, key=f"{KEY}-sign-in")
-    return None
 
 
 def _done() -> bool:
@@ -177,7 +161,7 @@ def _start(cycle: int, k: str, form: str, defaults: dict[str, str], last_start) 
 def render() -> None:
     styling.style()
     st.title("開始新年度")
-    actor = _secretariat()
+    actor = lead_pages.secretariat_only(NOTE, "開始新年度", key=f"{KEY}-sign-in")
     if actor is None:
         return
     if _done():

@@ -21,3 +21,21 @@ def signed_in(what: str, *, key: str) -> Actor | None:
     with st.container(width=440):  # a short form reads better than one across the page
         auth_form.sign_in_panel(run, key=key)
     return None
+
+
+def secretariat_only(note: str, cannot: str, *, key: str) -> Actor | None:
+    """The signed-in secretariat, or None after saying the page is theirs (`note`, e.g. 「會議設定限
+    祕書處使用。」): a reader is asked to sign in, anyone else is told what they cannot do (`cannot`,
+    e.g. 「修改會議設定」); both get the sign-in panel."""
+    run = run_context.get()
+    actor = run.actor
+    if actor.is_secretariat:
+        st.caption(f"目前登入：{actor.label}")
+        return actor
+    if actor.name is None:
+        st.info(f"{note}請以祕書處帳號登入。", icon=":material/lock:")
+    else:
+        st.warning(f"{note}您目前以{actor.label}登入，無法{cannot}。", icon=":material/block:")
+    with st.container(width=440):
+        auth_form.sign_in_panel(run, key=key)
+    return None
