@@ -1,7 +1,8 @@
 """Writers started at the same instant, on a store file or database several connections share (as
 the app's sessions, the command line and replicas do): an accepted edit is never overwritten by a
 load, of two saves on one version one wins and the other is told (StaleEdit), and cards created
-together all get numbers of their own. Each race starts its writers with a barrier and is repeated,
+together all get numbers of their own, and of two saves of the meeting settings on one version one
+wins and the other is told (StaleMeeting). Each race starts its writers with a barrier and is repeated,
 since an unlucky interleaving shows only in some trials."""
 
 import threading
@@ -164,3 +165,35 @@ def test_cards_created_together_get_numbers_of_their_own(shared_engine):
         items = [s.get(Proposal, pid).item_no for pid in ids]
         titles = {s.get(Proposal, pid).title for pid in ids}
     assert len(set(items)) == 8 and len(titles) == 8
+
+
+def test_two_saves_of_the_meeting_settings_on_one_version_one_wins_the_other_is_told(shared_engine):
+    from dashboard.domain import meeting_settings
+    from dashboard.store.models import Meeting
+
+    with Session(shared_engine) as s:
+        meeting_id = s.exec(select(Meeting.id)).first()
+    for trial in range(TRIALS):
+        with Session(shared_engine) as s:
+            base = meeting_settings.current_base(s, meeting_id)
+
+        def save(actor, theme):
+            def job(go):
+                with Session(shared_engine) as s:
+                    s.get(Meeting, meeting_id)  # the form was read before the save, as a page does
+                    go()
+                    return meeting_settings.edit(
+                        s, actor=actor, meeting_id=meeting_id, changes={"theme": theme}, base=base
+                    )
+
+            return job
+
+        first, second = together(save(SECRETARIAT, f"甲的主軸 {trial}"), save(RIVAL, f"乙的主軸 {trial}"))
+        saved = [r for r in (first, second) if not isinstance(r, Exception)]
+        refused = [r for r in (first, second) if isinstance(r, meeting_settings.StaleMeeting)]
+        assert len(saved) == 1 and len(refused) == 1, (first, second)
+        assert saved[0].version == base.version + 1 and saved[0].recorded_by in str(refused[0])
+        with Session(shared_engine) as s:
+            theme = s.get(Meeting, meeting_id).theme
+            assert meeting_settings.current_version(s, meeting_id) == base.version + 1
+        assert theme == dict((c["field"], c["new"]) for c in saved[0].changes)["theme"]  # the winner's, whole
