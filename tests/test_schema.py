@@ -138,8 +138,9 @@ def test_upgrading_a_store_without_lineage_keeps_every_row_and_knows_no_lineage(
         assert s.exec(select(Proposal.id).where(Proposal.previous_id.is_not(None))).all() == []
 
 
-# A killed upgrade: every statement of it is a point where the process may die (a deploy's restart,
-# the OOM killer, a pulled plug), and the store must come through each one.
+# A killed upgrade: any statement of it is a point where the process may die (a deploy's restart,
+# the OOM killer, a pulled plug), and the store must come through each one (_kill_points says which
+# points stand for the others).
 
 EMPTY = "empty"
 
@@ -163,6 +164,34 @@ def templates(tmp_path_factory):
         databases.drop(url)
 
 
+def _is_write(statement: str) -> bool:
+    return not statement.lstrip().upper().startswith(("SELECT", "PRAGMA"))
+
+
+def _count_writes(engine, on_write) -> None:
+    """Call `on_write(statement)` before every SQL statement on `engine` that writes, and
+    `on_write("COMMIT")` before each commit (which counts as a write)."""
+
+    def before_statement(_connection, _cursor, statement: str, *_args) -> None:
+        if _is_write(statement):
+            on_write(statement)
+
+    event.listen(engine, "before_cursor_execute", before_statement)
+    event.listen(engine, "commit", lambda *_args: on_write("COMMIT"))
+
+
+def _writes_of(url: str, upgrade) -> list[str]:
+    """The statements that write, in order, of `upgrade` run to its end on the store at `url`."""
+    engine = make_engine(url)
+    writes: list[str] = []
+    try:
+        _count_writes(engine, writes.append)
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    return writes
+
+
 def _upgrade_killed_at(url: str, kill_point: int, upgrade=schema.upgrade) -> bool:
     """Upgrade the store at `url` in a child process that SIGKILLs itself right before the
     `kill_point`-th SQL statement that writes (its COMMIT counts as the last); True when it was
@@ -175,16 +204,11 @@ def _upgrade_killed_at(url: str, kill_point: int, upgrade=schema.upgrade) -> boo
             engine = make_engine(url)
             writes = itertools.count(1)
 
-            def maybe_die(*_args) -> None:
+            def maybe_die(_statement: str) -> None:
                 if next(writes) == kill_point:
                     os.kill(os.getpid(), signal.SIGKILL)
 
-            def before_statement(_connection, _cursor, statement: str, *_args) -> None:
-                if not statement.lstrip().upper().startswith(("SELECT", "PRAGMA")):
-                    maybe_die()
-
-            event.listen(engine, "before_cursor_execute", before_statement)
-            event.listen(engine, "commit", maybe_die)
+            _count_writes(engine, maybe_die)
             upgrade(engine)
             code = 0
         finally:
@@ -197,16 +221,39 @@ def _upgrade_killed_at(url: str, kill_point: int, upgrade=schema.upgrade) -> boo
     return False
 
 
-def _kill_at_every_statement(templates, tmp_path, start: str, upgrade, *, kept_revision: bool) -> int:
-    """For each statement of `upgrade` from the store `start`: kill it there, then start the app
-    on what it left. Returns how many kill points there were."""
-    kill_point = 0
-    while True:
-        kill_point += 1
-        path = tmp_path / f"killed_{kill_point}.db"
-        url = databases.new_url(path) if start == EMPTY else databases.copy(templates[start], path)
+def _kill_points(writes: list[str]) -> list[int]:
+    """Where to kill an upgrade whose writes are `writes` (1-based): before its first write, right
+    before and right after each revision's record (the write to alembic_version that closes a
+    revision), and before the final COMMIT. A statement that committed on its own (SQLite's DDL
+    used to) is caught by the next of these points: what it made outlives the kill while the
+    revision it belongs to is not recorded, and the store fails the checks. Every statement being
+    a kill point caught nothing more and took a minute per run."""
+    points = {1, len(writes)}
+    for index, statement in enumerate(writes, start=1):
+        if "alembic_version" in statement:
+            points.update({index, index + 1})
+    return sorted(point for point in points if 1 <= point <= len(writes))
+
+
+def _kill_at_kill_points(templates, tmp_path, start: str, upgrade, *, kept_revision: bool) -> int:
+    """For each kill point of `upgrade` from the store `start` (_kill_points): kill it there, then
+    start the app on what it left; and once unkilled. Returns how many kill points there were."""
+
+    def store(name: str) -> str:
+        path = tmp_path / f"{name}.db"
+        return databases.new_url(path) if start == EMPTY else databases.copy(templates[start], path)
+
+    dry_run = store("dry_run")
+    try:
+        writes = _writes_of(dry_run, upgrade)
+    finally:
+        databases.drop(dry_run)
+    points = _kill_points(writes)
+    for kill_point in [*points, len(writes) + 1]:
+        url = store(f"killed_{kill_point}")
         try:
             killed = _upgrade_killed_at(url, kill_point, upgrade)
+            assert killed == (kill_point <= len(writes)), f"kill point {kill_point} of {len(writes)}"
             engine = make_engine(url)
             try:
                 if killed and kept_revision:
@@ -216,19 +263,20 @@ def _kill_at_every_statement(templates, tmp_path, start: str, upgrade, *, kept_r
                 engine.dispose()
         finally:
             databases.drop(url)
-        if not killed:
-            return kill_point
+    return len(points)
 
 
-# An empty store's build is killed at every statement on SQLite only: each kill point takes a
+# An empty store's build is killed on SQLite only: each kill point takes a
 # database of its own, which on PostgreSQL (whose DDL is transactional by itself) costs seconds.
 @pytest.mark.parametrize("start", [schema.BASELINE, "0004"] + ([] if databases.on_postgres() else [EMPTY]))
-def test_an_upgrade_killed_at_any_statement_leaves_a_store_that_upgrades_with_every_row(templates, tmp_path, start):
+def test_an_upgrade_killed_at_any_revision_boundary_leaves_a_store_that_upgrades_with_every_row(
+    templates, tmp_path, start
+):
     """SQLite used to commit each CREATE and ALTER on its own: killed between `ALTER TABLE proposal
     ADD COLUMN previous_id` and the revision's record, the store failed every later run with
     "duplicate column name" and no page could open. Now an upgrade is all or nothing."""
-    kill_points = _kill_at_every_statement(templates, tmp_path, start, schema.upgrade, kept_revision=True)
-    assert kill_points > (4 if start == schema.BASELINE else 1)  # it did die, at each statement
+    kill_points = _kill_at_kill_points(templates, tmp_path, start, schema.upgrade, kept_revision=True)
+    assert kill_points > (4 if start == schema.BASELINE else 1)  # it did die, at each kill point
 
 
 def _previous_release_upgrade(engine) -> None:
@@ -244,7 +292,7 @@ def test_a_store_the_previous_release_left_half_upgraded_is_upgraded_with_every_
     """Stores that the previous release's upgrade left half done when killed (tables, a column or
     indexes made, the older revision recorded) are upgraded now: the migrations skip what is there.
     (From the baseline: an empty store's build is not repeated here, for time.)"""
-    _kill_at_every_statement(templates, tmp_path, schema.BASELINE, _previous_release_upgrade, kept_revision=False)
+    _kill_at_kill_points(templates, tmp_path, schema.BASELINE, _previous_release_upgrade, kept_revision=False)
 
 
 def _check_the_store_comes_through(engine, start: str) -> None:

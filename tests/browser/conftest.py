@@ -10,6 +10,7 @@ not enough after an action: between the click and the rerun's start the app stil
 "notRunning", so `finished()` waits for the expected content first and for the finished run after.
 """
 
+import itertools
 import os
 import random
 import shutil
@@ -234,20 +235,24 @@ def finished(page, expected, timeout: int = RUN_TIMEOUT) -> None:
     expect(page.locator(EXCEPTION)).to_have_count(0)
 
 
+POLL_INTERVALS = (0.0, 0.1, 0.25, 0.5, 1.0)  # s between tries, then 1 s: Playwright's own expect() schedule
+
+
 def poll(probe, done, *, timeout: float = RUN_TIMEOUT / 1000, what: str = "condition"):
     """Call `probe()` until `done(result)` holds; return the last result, or fail after `timeout` s.
 
     For things Playwright cannot wait for itself, such as pixels on a WebGL canvas (Python Playwright
-    has no expect.poll). There is no sleep between tries on purpose: each probe is a screenshot or a
-    browser round trip that takes tens to hundreds of ms, which paces the loop, and the next try starts
-    as soon as the previous one answered."""
+    has no expect.poll). Tries are spaced as Playwright's expect() spaces its own (0, 0.1, 0.25, 0.5,
+    then 1 s): each probe is a screenshot or a browser round trip, and on a 2-core machine back-to-back
+    screenshots of a canvas that software WebGL is still drawing take the CPU the drawing needs."""
     deadline = time.monotonic() + timeout
-    while True:
+    for attempt in itertools.count():
         result = probe()
         if done(result):
             return result
         if time.monotonic() > deadline:
             pytest.fail(f"{what} not met within {timeout:.0f} s; last: {result!r}")
+        time.sleep(POLL_INTERVALS[min(attempt + 1, len(POLL_INTERVALS) - 1)])
 
 
 @pytest.fixture(scope="session")
