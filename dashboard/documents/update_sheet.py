@@ -30,26 +30,12 @@ ID, BASE = "編號", "目前版本"
 CONTEXT = (ID, "年度", "類別", "議題組", "提案名稱", BASE)
 EDIT_FIELDS = tuple(editing.EDITABLE)
 HEADERS = (*CONTEXT, *(editing.FIELD_LABELS[f] for f in EDIT_FIELDS))
-# Column widths in characters: about 220 in all, so that A4 landscape prints the sheet at ~60 %.
-WIDTHS = {
-    ID: 8,
-    "年度": 5,
-    "類別": 10,
-    "議題組": 8,
-    "提案名稱": 18,
-    BASE: 8,
-    "progress": 36,
-    "progress_status": 10,
-    "progress_basis": 20,
-    "tracking_status": 16,
-    "tracking_reason": 20,
-    "contact": 12,
-    "lead_units": 18,
-    "cities": 14,
-    "types": 14,
-}
-CHOICES = {"progress_status": vocab.PROGRESS_STATUSES, "tracking_status": vocab.TRACKING_STATUSES}
-LIST_FIELDS = ("cities", "types")
+# Column widths in characters: the context's, then each kind of field's (a few fields their own).
+WIDTHS = {ID: 8, "年度": 5, "類別": 10, "議題組": 8, "提案名稱": 18, BASE: 8}
+KIND_WIDTHS = {editing.LINE: 20, editing.LINES: 20, editing.CHOICE: 12, editing.LIST: 14, editing.LEADS: 18}
+FIELD_WIDTHS = {"progress": 36, "tracking_status": 16, "contact": 12}
+CHOICES = {f.key: editing.CHOICES[f.key] for f in editing.EDITABLE_FIELDS if f.kind == editing.CHOICE}
+LIST_FIELDS = tuple(f.key for f in editing.EDITABLE_FIELDS if f.kind == editing.LIST)
 LIST_SPLIT = re.compile(r"[、,，;；\n]")  # how a list may be typed; written with 、
 LEAD_SPLIT = re.compile(r"[\n;；]")  # one lead unit a line, written 單位（縣市）
 LEAD_PATTERN = re.compile(r"^(.+?)\s*[（(]\s*([^（）()]+?)\s*[）)]$")
@@ -148,8 +134,9 @@ def _fill_data(sheet, rows: list[list]) -> None:
     for values in rows:
         sheet.append(values)
     for index, header in enumerate(HEADERS, start=1):
-        field = EDIT_FIELDS[index - len(CONTEXT) - 1] if index > len(CONTEXT) else header
-        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS[field]
+        sheet.column_dimensions[get_column_letter(index)].width = (
+            _width(EDIT_FIELDS[index - len(CONTEXT) - 1]) if index > len(CONTEXT) else WIDTHS[header]
+        )
     editable_from = len(CONTEXT) + 1
     for row in sheet.iter_rows(min_row=1):
         for cell in row:
@@ -228,16 +215,28 @@ def _fill_help(sheet, scope: Scope, count: int) -> None:
     sheet.freeze_panes = None
 
 
-def _field_help(field: str) -> str:
-    if field in CHOICES:
-        return "可選：" + "、".join(CHOICES[field])
-    if field == "types":
-        return "可填：" + "、".join(vocab.PROPOSAL_TYPES)
-    return {
-        "progress": "辦理情形（可多行）",
-        "progress_basis": "說明進度狀態從何而來的一句話",
-        "tracking_reason": "解除或持續列管的原因",
-        "contact": "聯絡人姓名與電話",
-        "lead_units": "單位（縣市），一行一個",
-        "cities": "合作的縣市，以「、」分隔",
-    }.get(field, "")
+def _width(key: str) -> int:
+    return FIELD_WIDTHS.get(key) or KIND_WIDTHS[editing.EDITABLE_BY_KEY[key].kind]
+
+
+FIELD_HELP = {
+    "progress": "辦理情形",
+    "progress_basis": "說明進度狀態從何而來的一句話",
+    "tracking_reason": "解除或持續列管的原因",
+    "contact": "聯絡人姓名與電話",
+    "cities": "合作的縣市，以「、」分隔",
+}
+
+
+def _field_help(key: str) -> str:
+    field = editing.EDITABLE_BY_KEY[key]
+    if field.kind in (editing.CHOICE, editing.LIST) and key in editing.CHOICES:
+        return ("可選：" if field.kind == editing.CHOICE else "可填：") + "、".join(editing.CHOICES[key])
+    if field.kind == editing.LEADS:
+        return "單位（縣市），一行一個"
+    parts = [FIELD_HELP.get(key, "")]
+    if field.kind == editing.LINES:
+        parts.append("可多行")
+    if field.limit:
+        parts.append(f"最多 {field.limit} 字")
+    return "，".join(p for p in parts if p)
