@@ -123,6 +123,9 @@ def _room(field: str, seed: dict) -> int:
 
 # What the form says of a field besides its label (editing.EDITABLE_FIELDS gives label, kind, limit).
 HELP = {
+    "title": "議程、會議資料的表格與簡報畫面上的名稱。",
+    "card_title": "紙本提案單上的名稱與提案名稱不同時才填；留空表示相同。",
+    "central_ministry": "請求中央協助的提案必填；其他提案可留空。",
     "progress": "這一期的辦理情形；讀者在提案單的「說明／進度」看到的文字。",
     "progress_basis": BASIS_HELP,
     "tracking_reason": "列管原因的標題隨列管狀態而定（解除列管原因／持續列管原因）。",
@@ -134,7 +137,13 @@ PLACEHOLDER = {
     "cities": "選擇縣市",
     "types": "選擇提案類型",
 }
-HEIGHT = {"progress": 160, "contact": 80}  # text areas, in pixels; others TEXT_HEIGHT
+HEIGHT = {
+    "progress": 160,
+    "contact": 80,
+    "description": 160,
+    "approach": 200,
+    "benefits": 130,
+}  # text areas, in pixels; others TEXT_HEIGHT
 TEXT_HEIGHT = 110
 LEADS_HELP = "每列一個單位與其縣市。點表格最下方的空白列可新增一列；選取列首的方格後，按表格右上角的垃圾桶可刪除。"
 
@@ -151,19 +160,25 @@ def _fields(stamp: tuple, pid: str, seed: dict, *, has_card: bool) -> tuple[dict
     shown = [f for f in editing.EDITABLE_FIELDS if has_card or not f.card_only]
     typed = {f.key: seed[f.key] for f in editing.EDITABLE_FIELDS if f not in shown}  # kept as they are
     with st.form(key("form"), border=True):
-        index = 0
-        while index < len(shown):
-            field = shown[index]
-            if field.kind == editing.CHOICE:  # consecutive choices side by side
-                run = [f for f in itertools.takewhile(lambda f: f.kind == editing.CHOICE, shown[index:])]
-                for column, choice in zip(st.columns(len(run)), run):
-                    typed[choice.key] = column.selectbox(
-                        choice.label, options[choice.key], key=key(choice.key), placeholder=PLACEHOLDER.get(choice.key)
-                    )
-                index += len(run)
-                continue
-            typed[field.key] = _widget(field, key, seed, options, city_names)
-            index += 1
+        for section in editing.SECTIONS:
+            fields = [f for f in shown if f.section == section]
+            st.markdown(f"##### {section}")
+            index = 0
+            while index < len(fields):
+                field = fields[index]
+                if field.kind == editing.CHOICE:  # consecutive choices side by side
+                    run = list(itertools.takewhile(lambda f: f.kind == editing.CHOICE, fields[index:]))
+                    for column, choice in zip(st.columns(len(run)), run):
+                        typed[choice.key] = column.selectbox(
+                            choice.label,
+                            options[choice.key],
+                            key=key(choice.key),
+                            placeholder=PLACEHOLDER.get(choice.key),
+                        )
+                    index += len(run)
+                    continue
+                typed[field.key] = _widget(field, key, seed, options, city_names)
+                index += 1
         reason = st.text_input(
             "修改原因（選填）",
             key=key("reason"),
@@ -215,6 +230,8 @@ def _save(stamp: tuple, pid: str, actor: Actor, typed: dict, reason: str, base: 
     if not changes:
         state[_state_key(pid, "problems")] = ["沒有任何欄位與開啟時不同，未儲存。"]
         return
+    # A text typed to its limit may be a paste the browser cut there without a word: say so, saved or not.
+    state[_state_key(pid, "cut")] = proposal_rules.at_limit(changes)
     try:
         with cached.session() as s:
             saved = editing.edit(
@@ -236,7 +253,6 @@ def _save(stamp: tuple, pid: str, actor: Actor, typed: dict, reason: str, base: 
         return
     fields = "、".join(card_history.label(c["field"]) for c in saved.changes)
     state[_state_key(pid, "flash")] = f"已儲存為第 {saved.version} 版：{fields}。"
-    state[_state_key(pid, "cut")] = proposal_rules.at_limit(changes)
     state.pop(_state_key(pid, "seed"))  # the next run opens the form afresh on the saved version
     st.rerun()
 
