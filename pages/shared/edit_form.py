@@ -18,7 +18,7 @@ import streamlit as st
 from dashboard.domain import editing, proposal_rules, proposal_yaml, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.domain.problems import Problem
-from pages.shared import cached, card_history, run_context
+from pages.shared import cached, card_history, run_context, text_limits
 
 TEXTS = tuple(f.key for f in editing.EDITABLE_FIELDS if f.kind in (editing.LINE, editing.LINES))
 LISTS = tuple(f.key for f in editing.EDITABLE_FIELDS if f.kind == editing.LIST)
@@ -186,6 +186,8 @@ def _fields(stamp: tuple, pid: str, seed: dict, *, has_card: bool) -> tuple[dict
             placeholder="例：依第3次工作會議結論更新進度",
         )
         submitted = st.form_submit_button("儲存修改", type="primary")
+    texts = [f for f in shown if f.kind in (editing.LINE, editing.LINES)]
+    text_limits.keep_first_part({key(f.key): _room(f.key, seed) for f in texts})
     typed["cities"] = sorted(typed["cities"], key=lambda c: city_names.index(c) if c in city_names else len(city_names))
     typed["types"] = proposal_yaml.in_card_order(typed["types"])
     return typed, reason, submitted
