@@ -208,9 +208,9 @@ def test_a_text_past_its_limit_in_the_workbook_is_refused_naming_the_row_and_fie
 
 def test_a_contacts_line_break_is_kept_on_the_card_the_packet_and_the_workbook(writable_engine):
     target = target_id()
-    contact = CARD_TEXTS["contact"]
+    contact, title = CARD_TEXTS["contact"], CARD_TEXTS["title"]
     with Session(writable_engine) as s:
-        editing.edit(s, actor=LEAD, proposal_id=target, changes={"contact": contact}, base_version=0)
+        editing.edit(s, actor=LEAD, proposal_id=target, changes={"contact": contact, "title": title}, base_version=0)
         card = queries.proposal_card(s, proposal_id=target)
         rows = dict(card_docx.card_rows(card))
         assert rows["提案聯絡窗口"] == contact.split("\n")  # the card in Word: two lines
@@ -220,5 +220,6 @@ def test_a_contacts_line_break_is_kept_on_the_card_the_packet_and_the_workbook(w
     ]
     first, second = contact.split("\n")
     assert first in paragraphs and second in paragraphs  # the packet's card: one paragraph a line
+    assert title in paragraphs  # the packet's table of the year's proposals names it by its new title
     sheet, row, columns = cells(workbook(writable_engine), target)
     assert sheet.cell(row, columns["聯絡人"]).value == contact
