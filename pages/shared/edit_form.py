@@ -187,7 +187,9 @@ def _fields(stamp: tuple, pid: str, seed: dict, *, has_card: bool) -> tuple[dict
         )
         submitted = st.form_submit_button("儲存修改", type="primary")
     texts = [f for f in shown if f.kind in (editing.LINE, editing.LINES)]
-    text_limits.keep_first_part({key(f.key): _room(f.key, seed) for f in texts})
+    text_limits.keep_first_part(
+        {key(f.key): _room(f.key, seed) for f in texts} | {key("reason"): editing.REASON_MAX_CHARS}
+    )
     typed["cities"] = sorted(typed["cities"], key=lambda c: city_names.index(c) if c in city_names else len(city_names))
     typed["types"] = proposal_yaml.in_card_order(typed["types"])
     return typed, reason, submitted
