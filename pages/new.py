@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.domain import editing, proposal_rules, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.store.models import Proposal
-from pages.shared import cached, lead_pages, run_context, styling, url, year_choice
+from pages.shared import cached, lead_pages, run_context, styling, text_limits, url, year_choice
 
 # The form's labels of the fields a problem can name (the loader's keys, and a lead unit's).
 FIELD_LABELS = {
@@ -31,6 +31,16 @@ FIELD_LABELS = {
     "progress_status": "進度狀態",
     "progress_basis": "進度狀態依據",
     "tracking_basis": "列管狀態依據",
+}
+# The form's text fields (widget name -> field of MAX_CHARS), given the browser's limit (text_limits).
+NEW_TEXTS = {
+    "title": "title",
+    "description": "description",
+    "approach": "approach",
+    "benefits": "benefits",
+    "contact": "contact",
+    "ministry": "central_ministry",
+    "progress": "progress",
 }
 CUT_KEY = "new-cut"  # the created proposal's texts filled to their limit (a paste may have been cut)
 CREATED_KEY = "new-created"  # the id of the proposal just created, shown after the form is cleared
@@ -145,6 +155,9 @@ def form(actor: Actor, stamp: tuple, cycle: int | None = None) -> None:
         progress = st.text_area("辦理情形（選填）", key=key("progress"), max_chars=limit["progress"])
         reason = st.text_input("備註（選填，記入版本紀錄）", key=key("reason"), max_chars=editing.REASON_MAX_CHARS)
         submitted = st.form_submit_button("送出新增", type="primary", icon=":material/note_add:")
+    text_limits.keep_first_part(
+        {key(name): limit[field] for name, field in NEW_TEXTS.items()} | {key("reason"): editing.REASON_MAX_CHARS}
+    )
     if not submitted:
         return
     group_id, _, subgroup_id = group.partition("/")

@@ -94,7 +94,7 @@ def test_a_save_based_on_an_older_version_is_refused_showing_the_other_change(en
     [
         (["progress=全新的文字"], "欄位「progress_basis」：依據句須逐字出現在「progress」或「tracking_reason」中"),
         (["progress_status=完成了"], "未知的進度狀態「完成了」"),
-        (["title=新名稱"], f"提案 {OWN} 沒有可修改的欄位「title」"),
+        (["notes=新備註"], f"提案 {OWN} 沒有可修改的欄位「notes」"),
         (["colour=red"], "沒有欄位「colour」"),
         (["contact"], "「contact」應寫成 欄位=新值"),
         (["lead_units=新北市政府教育局"], "欄位「lead_units」：須為 JSON 清單"),

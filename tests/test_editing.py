@@ -171,8 +171,8 @@ def test_texts_at_their_limit_are_saved_and_a_contact_keeps_its_line_break(s, tr
 
 
 def test_fields_outside_the_card_form_and_unknown_proposals_are_refused(s, transport):
-    with pytest.raises(editing.EditError, match="沒有可修改的欄位「title」"):
-        editing.edit(s, actor=TRANSPORT_LEAD, proposal_id=transport.id, base_version=0, changes={"title": "新標題"})
+    with pytest.raises(editing.EditError, match="沒有可修改的欄位「notes」"):
+        editing.edit(s, actor=TRANSPORT_LEAD, proposal_id=transport.id, base_version=0, changes={"notes": "新備註"})
     with pytest.raises(editing.EditError, match="找不到提案「112-X99」"):
         editing.edit(s, actor=SECRETARIAT, proposal_id="112-X99", base_version=0, changes={"contact": "x"})
     with pytest.raises(editing.EditError, match="不可超過"):

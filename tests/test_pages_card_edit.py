@@ -4,7 +4,7 @@ form; every save is in the history; a save based on an older version is refused 
 what was typed; only the secretariat reverts."""
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from dashboard.domain import accounts, editing, permissions, proposal_rules, proposal_yaml, vocab
 from dashboard.store.db import make_engine
@@ -332,3 +332,55 @@ def test_a_text_stored_before_the_limits_opens_whole_and_is_never_cut_on_save(st
     with Session(store) as s:
         assert s.get(Proposal, OWN).contact == long_contact  # nothing lost
     assert widget(at, "text_area", "進度說明").value == "本期辦理情形"  # what was typed stays
+
+
+# --- every text of the card (issue 19) ----------------------------------------------------------
+
+CARD_TEXTS = {"提案名稱": 120, "提案單上的名稱": 120, "說明": 3000, "具體作法": 3000, "合作效益": 3000, "聯絡人": 300}
+
+
+def test_the_form_has_every_text_of_the_card_with_its_limit_multi_line_where_the_card_is(store):
+    at = signed_in("教育窗口")
+    areas = {w.label: w.max_chars for w in at.text_area}
+    lines = {w.label: w.max_chars for w in at.text_input}
+    for label in ("說明", "具體作法", "合作效益", "聯絡人"):
+        assert areas[label] == CARD_TEXTS[label]
+    assert lines["提案名稱"] == lines["提案單上的名稱"] == 120 and lines["對應中央部會"] == 100
+    assert {"##### 辦理情形", "##### 提案單內容"} <= {m.value for m in at.markdown}
+
+
+def test_a_lead_changes_the_cards_title_and_texts_and_the_card_shows_them(store):
+    title, description = "跨縣市賃居生安全維護合作方案（修訂）", "第一段：現況。\n第二段：作法。"
+    at = save(signed_in("教育窗口"), 提案名稱=title, 提案單上的名稱="賃居生安全合作", 說明=description)
+    assert not at.exception and not errors(at), errors(at)
+    card = markdown_text(at)
+    assert f"{OWN}　{title}" in card and "提案單上的名稱：賃居生安全合作" in card
+    assert "<th>說明</th><td class=text>第一段：現況。<br>第二段：作法。</td>" in card
+    with Session(store) as s:
+        saved = s.get(Proposal, OWN)
+        assert (saved.title, saved.card_title, saved.description) == (title, "賃居生安全合作", description)
+    assert {r["欄位"] for r in history_table(at)} == {"提案名稱", "提案單上的名稱", "說明"}
+    assert widget(at, "text_input", "提案名稱").value == title  # the form reopens on the saved version
+
+
+def test_a_title_past_its_limit_keeps_its_first_part_and_says_so_even_when_the_save_is_refused(store):
+    at = signed_in("教育窗口")
+    widget(at, "text_input", "提案名稱").set_value("名" * 119 + "尾巴")  # as sent when the browser does not cut it
+    at = save(at, 進度狀態依據="這句話不在進度說明裡")
+    warnings = "\n".join(w.value for w in at.warning)
+    assert "「提案名稱」已達上限 120 字：貼上的內容若較長，超出的部分未收錄" in warnings
+    assert "進度狀態依據" in errors(at)  # refused for the other field; what was typed stays
+    assert widget(at, "text_input", "提案名稱").value == "名" * 119 + "尾"
+    with Session(store) as s:
+        assert editing.current_version(s, OWN) == 0
+
+
+def test_a_carried_proposal_without_a_card_offers_its_title_but_not_the_cards_texts(store):
+    with Session(store) as s:
+        carried = s.exec(
+            select(Proposal.id).where(Proposal.cities_scope.is_(None)).order_by(Proposal.sort_order)
+        ).first()
+    at = signed_in("祕書乙", carried)
+    labels = {w.label for w in [*at.text_area, *at.text_input, *at.multiselect]}
+    assert "提案名稱" in labels and "聯絡人" in labels
+    assert not labels & {"提案單上的名稱", "說明", "具體作法", "合作效益", "合作縣市", "提案類型"}

@@ -101,10 +101,11 @@ def test_the_workbook_has_one_row_per_proposal_of_the_group_with_the_edit_form_f
         "年度",
         "類別",
         "議題組",
-        "提案名稱",
         "目前版本",
         *(editing.FIELD_LABELS[f] for f in editing.EDITABLE),
     ]
+    card_texts = ("提案名稱", "提案單上的名稱", "說明", "具體作法", "合作效益", "聯絡人", "對應中央部會")
+    assert set(card_texts) <= set(header) and header[5] == "提案名稱"  # every text of the card; the name first
     ids = [sheet.cell(r, 1).value for r in range(2, sheet.max_row + 1)]
     assert set(ids) == expected_ids(GROUP) and len(ids) == len(set(ids))
     some = new_proposal_id()
@@ -139,8 +140,9 @@ def test_statuses_have_drop_down_lists_of_the_vocabulary_over_every_row(loaded_e
     sheet = open_book(workbook_bytes(loaded_engine))[update_sheet.DATA_SHEET]
     lists = {}
     for rule in sheet.data_validations.dataValidation:
-        assert rule.type == "list" and rule.showErrorMessage
-        lists[str(rule.sqref)] = rule.formula1.strip('"').split(",")
+        assert rule.type in ("list", "textLength") and rule.showErrorMessage
+        if rule.type == "list":
+            lists[str(rule.sqref)] = rule.formula1.strip('"').split(",")
     for field, choices in (("progress_status", vocab.PROGRESS_STATUSES), ("tracking_status", vocab.TRACKING_STATUSES)):
         letter = sheet.cell(1, column(sheet, label(field))).column_letter
         assert lists[f"{letter}2:{letter}{sheet.max_row}"] == choices
@@ -604,7 +606,7 @@ def test_merged_cells_in_a_column_read_back_are_refused_naming_the_range(writabl
     first, contact = row_of(sheet, ids[0]), column(sheet, label("contact"))
     letter = get_column_letter(contact)
     sheet.merge_cells(f"{letter}{first}:{letter}{first + 2}")
-    title = column(sheet, "提案名稱")  # context columns are not read back: merging them is harmless
+    title = column(sheet, "議題組")  # context columns are not read back: merging them is harmless
     sheet.merge_cells(f"{get_column_letter(title)}{first}:{get_column_letter(title)}{first + 1}")
     out = io.BytesIO()
     book.save(out)

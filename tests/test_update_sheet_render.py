@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from dashboard.documents import sheet_import, update_sheet
+from dashboard.domain import editing
 from dashboard.domain.permissions import Actor
 from dashboard.store.db import make_engine
 from tests import databases
@@ -19,6 +20,12 @@ from tests.rendering import A4, convert, pdf_pages, require_tools
 
 pytestmark = pytest.mark.render
 SECRETARIAT = Actor(name="祕書甲", role="secretariat")
+EDITED = "112-J02"
+MULTI_LINE = {
+    "contact": "新北市政府教育局 王小明\n02-2960-3456 分機 4500",
+    "description": "一、現況：賃居生分散各縣市。\n\n二、問題：缺少跨縣市聯繫。",
+    "card_title": "跨縣市賃居生安全維護合作",
+}
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +35,8 @@ def rendered(tmp_path_factory):
     folder = tmp_path_factory.mktemp("sheet-render")
     with databases.database(folder / "store.db", loaded=True) as url:
         engine = make_engine(url)
-        with Session(engine) as s:
+        with Session(engine) as s:  # texts of several lines, as a lead types them on the card
+            editing.edit(s, actor=SECRETARIAT, proposal_id=EDITED, changes=MULTI_LINE, base_version=0)
             data = update_sheet.workbook(s, scope=update_sheet.Scope(cycle_of_data(), None))
         (folder / "update.xlsx").write_bytes(data)
         convert([folder / "update.xlsx"], folder)
@@ -59,7 +67,14 @@ def test_saved_again_by_libreoffice_it_keeps_its_guards_and_reads_back_unchanged
     sheet = load_workbook(io.BytesIO(saved))[update_sheet.DATA_SHEET]
     assert sheet.protection.sheet and sheet["A2"].protection.locked
     assert not sheet.cell(2, len(update_sheet.CONTEXT) + 1).protection.locked
-    assert len(sheet.data_validations.dataValidation) == 2
+    kinds = sorted(rule.type for rule in sheet.data_validations.dataValidation)
+    limited = [f for f in editing.EDITABLE_FIELDS if f.limit]
+    assert kinds == ["list"] * 2 + ["textLength"] * len(limited)
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == EDITED)
+    for field, text in MULTI_LINE.items():  # line breaks kept, text wrapped
+        cell = sheet.cell(row, header.index(editing.FIELD_LABELS[field]) + 1)
+        assert cell.value == text and cell.alignment.wrap_text
     with Session(engine) as s:
         result = sheet_import.plan(s, actor=SECRETARIAT, name="update.xlsx", data=saved)
     assert (result.problems, result.rows) == ([], [])

@@ -87,7 +87,10 @@ def register(commands) -> None:
         action="append",
         required=True,
         metavar="FIELD=VALUE",
-        help="欄位=新值；cities、types 以「、」或「,」分隔；lead_units 用 JSON；空值表示清除",
+        help="欄位=新值，欄位名稱同 data/proposals/*.yaml（可修改："
+        + "、".join(editing.EDITABLE)
+        + "）；cities、types 以「、」或「,」分隔；lead_units 用 JSON；空值表示清除；"
+        + "多行的值在 bash 寫成 $'第一行\\n第二行'",
     )
     edit.add_argument("--base-version", type=int, help="修改所依據的版本（預設為目前版本）")
     edit.add_argument("--reason", help="修改原因")

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 LINE_HEIGHT_PT = 15  # one line of the default 11 pt font
+MAX_ROW_HEIGHT_PT = 409  # the most Excel allows
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_TEXT_MARK = "'"
 
@@ -68,8 +69,8 @@ def fit_row_heights(sheet) -> None:
             lines = max(
                 lines, sum(max(1, math.ceil(text_width(part) / usable)) for part in str(cell.value).split("\n"))
             )
-        if lines > 1:
-            sheet.row_dimensions[row[0].row].height = lines * LINE_HEIGHT_PT
+        if lines > 1:  # Excel's tallest row is 409 points: a longer text scrolls within its cell
+            sheet.row_dimensions[row[0].row].height = min(lines * LINE_HEIGHT_PT, MAX_ROW_HEIGHT_PT)
 
 
 def print_setup(sheet, *, header_rows: int = 1) -> None:

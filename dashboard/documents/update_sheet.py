@@ -26,30 +26,28 @@ from dashboard.store.models import Proposal
 DATA_SHEET = "提案更新"
 HELP_SHEET = "說明"
 ID, BASE = "編號", "目前版本"
-# Read-only context: what a lead needs to recognise the row; not read back (only ID and BASE are).
-CONTEXT = (ID, "年度", "類別", "議題組", "提案名稱", BASE)
+# Read-only context: what a lead needs to recognise the row, with the title (the first field); not
+# read back (only ID and BASE are). A workbook of before the title was editable has a locked 提案名稱
+# here: read back as the title, unchanged.
+CONTEXT = (ID, "年度", "類別", "議題組", BASE)
 EDIT_FIELDS = tuple(editing.EDITABLE)
 HEADERS = (*CONTEXT, *(editing.FIELD_LABELS[f] for f in EDIT_FIELDS))
-# Column widths in characters: about 220 in all, so that A4 landscape prints the sheet at ~60 %.
-WIDTHS = {
-    ID: 8,
-    "年度": 5,
-    "類別": 10,
-    "議題組": 8,
-    "提案名稱": 18,
-    BASE: 8,
+# Column widths in characters: the context's, then each kind of field's (a few fields their own).
+WIDTHS = {ID: 8, "年度": 5, "類別": 10, "議題組": 8, BASE: 8}
+KIND_WIDTHS = {editing.LINE: 20, editing.LINES: 20, editing.CHOICE: 12, editing.LIST: 14, editing.LEADS: 18}
+FIELD_WIDTHS = {
+    "title": 20,
+    "card_title": 16,
     "progress": 36,
-    "progress_status": 10,
-    "progress_basis": 20,
     "tracking_status": 16,
-    "tracking_reason": 20,
-    "contact": 12,
-    "lead_units": 18,
-    "cities": 14,
-    "types": 14,
+    "contact": 14,
+    "description": 28,
+    "approach": 28,
+    "benefits": 28,
+    "central_ministry": 14,
 }
-CHOICES = {"progress_status": vocab.PROGRESS_STATUSES, "tracking_status": vocab.TRACKING_STATUSES}
-LIST_FIELDS = ("cities", "types")
+CHOICES = {f.key: editing.CHOICES[f.key] for f in editing.EDITABLE_FIELDS if f.kind == editing.CHOICE}
+LIST_FIELDS = tuple(f.key for f in editing.EDITABLE_FIELDS if f.kind == editing.LIST)
 LIST_SPLIT = re.compile(r"[、,，;；\n]")  # how a list may be typed; written with 、
 LEAD_SPLIT = re.compile(r"[\n;；]")  # one lead unit a line, written 單位（縣市）
 LEAD_PATTERN = re.compile(r"^(.+?)\s*[（(]\s*([^（）()]+?)\s*[）)]$")
@@ -129,7 +127,6 @@ def workbook(session: Session, *, scope: Scope) -> bytes:
             proposal.year,
             vocab.track_label(proposal.track, year=proposal.year),
             names.get(proposal.subgroup_id) or names.get(proposal.group_id, ""),
-            proposal.title,
             editing.current_version(session, proposal.id),
         ]
         rows.append(context + [cell_text(f, document.get(f)) or None for f in EDIT_FIELDS])
@@ -148,8 +145,9 @@ def _fill_data(sheet, rows: list[list]) -> None:
     for values in rows:
         sheet.append(values)
     for index, header in enumerate(HEADERS, start=1):
-        field = EDIT_FIELDS[index - len(CONTEXT) - 1] if index > len(CONTEXT) else header
-        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS[field]
+        sheet.column_dimensions[get_column_letter(index)].width = (
+            _width(EDIT_FIELDS[index - len(CONTEXT) - 1]) if index > len(CONTEXT) else WIDTHS[header]
+        )
     editable_from = len(CONTEXT) + 1
     for row in sheet.iter_rows(min_row=1):
         for cell in row:
@@ -177,6 +175,25 @@ def _fill_data(sheet, rows: list[list]) -> None:
         )
         rule.add(f"{column}2:{column}{last}")
         sheet.add_data_validation(rule)
+    for field in editing.EDITABLE_FIELDS:  # Excel and LibreOffice say the limit on entry, and refuse past it
+        if field.limit is None:
+            continue
+        column = get_column_letter(len(CONTEXT) + 1 + EDIT_FIELDS.index(field.key))
+        rule = DataValidation(
+            type="textLength",
+            operator="lessThanOrEqual",
+            formula1=str(field.limit),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="stop",
+            errorTitle="超過字數上限",
+            error=f"「{field.label}」最多 {field.limit} 字；超過的部分請刪減後再輸入。",
+            showInputMessage=True,
+            promptTitle=field.label,
+            prompt=f"最多 {field.limit} 字" + ("，可多行（Alt+Enter 換行）" if field.kind == editing.LINES else ""),
+        )
+        rule.add(f"{column}2:{column}{last}")
+        sheet.add_data_validation(rule)
     # Locked cells guard the id and version (no password: see the 說明 sheet); widths, heights and
     # filters stay free to change.
     protection = sheet.protection
@@ -195,7 +212,9 @@ def _fill_help(sheet, scope: Scope, count: int) -> None:
         "",
         "怎麼填",
         f"1. 在「{DATA_SHEET}」工作表修改白色的欄位；灰色欄位（{'、'.join(CONTEXT)}）已鎖定，請勿更動。",
-        "2. 「進度狀態」與「列管狀態（建議）」請從下拉清單選擇。",
+        "2. 「進度狀態」與「列管狀態（建議）」請從下拉清單選擇。文字欄位各有字數上限（見下方欄位說明），"
+        "輸入超過時 Excel 會拒絕；貼上的內容不受此檢查，上傳時仍會逐欄檢查並指出超過的欄位。"
+        "需要換行時，Excel 按 Alt+Enter（LibreOffice 按 Ctrl+Enter）。",
         "3. 「合作縣市」「提案類型」可填多項，以「、」分隔（例如：臺北市、新北市）；縣市請用正式名稱（臺北市，不是台北市）。",
         "4. 「提案單位」一行一個單位，寫成「單位（縣市）」，例如：新北市政府交通局（新北市）。",
         "5. 「進度狀態依據」須逐字出現在「進度說明」或「列管原因」中（可從中複製一句貼上）。",
@@ -225,19 +244,38 @@ def _fill_help(sheet, scope: Scope, count: int) -> None:
             cell.font = Font(bold=True)
     sheets.print_setup(sheet)
     sheet.print_title_rows = None  # one page of prose: no header row to repeat
+    sheet.page_setup.fitToHeight = 1  # the field list grows with the table of fields: still one page
     sheet.freeze_panes = None
 
 
-def _field_help(field: str) -> str:
-    if field in CHOICES:
-        return "可選：" + "、".join(CHOICES[field])
-    if field == "types":
-        return "可填：" + "、".join(vocab.PROPOSAL_TYPES)
-    return {
-        "progress": "辦理情形（可多行）",
-        "progress_basis": "說明進度狀態從何而來的一句話",
-        "tracking_reason": "解除或持續列管的原因",
-        "contact": "聯絡人姓名與電話",
-        "lead_units": "單位（縣市），一行一個",
-        "cities": "合作的縣市，以「、」分隔",
-    }.get(field, "")
+def _width(key: str) -> int:
+    return FIELD_WIDTHS.get(key) or KIND_WIDTHS[editing.EDITABLE_BY_KEY[key].kind]
+
+
+FIELD_HELP = {
+    "title": "議程、會議資料表格與簡報上的名稱",
+    "card_title": "紙本提案單上的名稱，與提案名稱不同時才填",
+    "description": "提案單的「說明」",
+    "approach": "提案單的「具體作法」",
+    "benefits": "提案單的「合作效益」",
+    "central_ministry": "請求中央協助的提案必填",
+    "progress": "辦理情形",
+    "progress_basis": "說明進度狀態從何而來的一句話",
+    "tracking_reason": "解除或持續列管的原因",
+    "contact": "聯絡人姓名與電話",
+    "cities": "合作的縣市，以「、」分隔",
+}
+
+
+def _field_help(key: str) -> str:
+    field = editing.EDITABLE_BY_KEY[key]
+    if field.kind in (editing.CHOICE, editing.LIST) and key in editing.CHOICES:
+        return ("可選：" if field.kind == editing.CHOICE else "可填：") + "、".join(editing.CHOICES[key])
+    if field.kind == editing.LEADS:
+        return "單位（縣市），一行一個"
+    parts = [FIELD_HELP.get(key, "")]
+    if field.kind == editing.LINES:
+        parts.append("可多行")
+    if field.limit:
+        parts.append(f"最多 {field.limit} 字")
+    return "，".join(p for p in parts if p)

@@ -21,17 +21,56 @@ from dashboard.domain.text import MAX_BYTES, text_problem
 from dashboard.store.db import begin_write
 from dashboard.store.models import City, Proposal, ProposalCity, ProposalLead, ProposalType, ProposalVersion, WorkGroup
 
-# What a group lead (and the secretariat) changes on the card, with the labels users see.
-EDITABLE = {
-    "progress": "進度說明",
-    "progress_status": "進度狀態",
-    "progress_basis": "進度狀態依據",
-    "tracking_status": "列管狀態（建議）",
-    "tracking_reason": "列管原因",
-    "contact": "聯絡人",
-    "lead_units": "提案單位",
-    "cities": "合作縣市",
-    "types": "提案類型",
+# How a field is typed: one line, several lines, one of a list, several of a list, the lead units.
+LINE, LINES, CHOICE, LIST, LEADS = "line", "lines", "choice", "list", "leads"
+# Where the card's form puts a field (in this order): how the proposal is going, then the card itself.
+PROGRESS, CARD = "辦理情形", "提案單內容"
+SECTIONS = (PROGRESS, CARD)
+
+
+@dataclass(frozen=True)
+class EditableField:
+    """A field of the card that its owner (a group lead, the secretariat) changes: the card's form,
+    the update workbook and `edit --set` all follow this one table. The limit is MAX_CHARS's."""
+
+    key: str  # as in data/proposals/*.yaml
+    label: str  # as users read it
+    kind: str  # LINE, LINES, CHOICE, LIST or LEADS
+    section: str  # PROGRESS or CARD
+    card_only: bool = False  # a carried proposal without a paper card has none (its form leaves it out)
+
+    @property
+    def limit(self) -> int | None:
+        """Most characters the field holds (proposal_rules.MAX_CHARS); None for a field not typed."""
+        return proposal_rules.MAX_CHARS.get(self.key)
+
+
+# What a group lead (and the secretariat) changes on the card, in the workbook's column order (the
+# names first, to know the row by); the form shows them section by section (SECTIONS).
+EDITABLE_FIELDS = (
+    EditableField("title", "提案名稱", LINE, CARD),
+    EditableField("card_title", "提案單上的名稱", LINE, CARD, card_only=True),
+    EditableField("progress", "進度說明", LINES, PROGRESS),
+    EditableField("progress_status", "進度狀態", CHOICE, PROGRESS),
+    EditableField("tracking_status", "列管狀態（建議）", CHOICE, PROGRESS),
+    EditableField("progress_basis", "進度狀態依據", LINE, PROGRESS),
+    EditableField("tracking_reason", "列管原因", LINES, PROGRESS),
+    EditableField("lead_units", "提案單位", LEADS, CARD),
+    EditableField("types", "提案類型", LIST, CARD, card_only=True),
+    EditableField("cities", "合作縣市", LIST, CARD, card_only=True),
+    EditableField("description", "說明", LINES, CARD, card_only=True),
+    EditableField("approach", "具體作法", LINES, CARD, card_only=True),
+    EditableField("benefits", "合作效益", LINES, CARD, card_only=True),
+    EditableField("contact", "聯絡人", LINES, CARD),  # multi-line, as on the paper card
+    EditableField("central_ministry", "對應中央部會", LINE, CARD),
+)
+EDITABLE = {f.key: f.label for f in EDITABLE_FIELDS}
+EDITABLE_BY_KEY = {f.key: f for f in EDITABLE_FIELDS}
+# The values a CHOICE or LIST field offers (cities: the store's, in the card's order).
+CHOICES = {
+    "progress_status": vocab.PROGRESS_STATUSES,
+    "tracking_status": vocab.TRACKING_STATUSES,
+    "types": vocab.PROPOSAL_TYPES,
 }
 REASON_MAX_CHARS = 500
 MAX_VERSION = 2**31 - 1  # the version column is a 32-bit integer: a larger number names no version

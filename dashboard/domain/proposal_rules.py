@@ -115,11 +115,12 @@ def proposal_record(data: dict, file: str, label: str, problems: list[Problem]) 
 
 def at_limit(values: dict) -> list[str]:
     """What to tell the typist of texts filled to their limit: a form's field stops taking characters
-    there, and a paste into it keeps only its first part without a word, so the end may be missing."""
+    there, and a paste into it keeps only its first part without a word, so the end may be missing.
+    A text longer than its limit was not cut (it is refused, naming the field): not said of it."""
     return [
         f"「{FIELD_LABELS[field]}」已達上限 {limit} 字：貼上的內容若較長，超出的部分未收錄，請確認結尾完整。"
         for field, limit in MAX_CHARS.items()
-        if isinstance(values.get(field), str) and len(values[field].strip()) >= limit
+        if isinstance(values.get(field), str) and len(values[field]) >= limit >= len(values[field].strip())
     ]
 
 

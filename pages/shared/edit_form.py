@@ -10,16 +10,18 @@ applies. Widget keys carry a generation number: a new generation is a form seede
 opened, or after a save), which is the only time typed values are replaced.
 """
 
+import itertools
+
 import pandas as pd
 import streamlit as st
 
 from dashboard.domain import editing, proposal_rules, proposal_yaml, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.domain.problems import Problem
-from pages.shared import cached, card_history, run_context
+from pages.shared import cached, card_history, run_context, text_limits
 
-TEXTS = ("progress", "progress_basis", "tracking_reason", "contact")
-LISTS = ("cities", "types")
+TEXTS = tuple(f.key for f in editing.EDITABLE_FIELDS if f.kind in (editing.LINE, editing.LINES))
+LISTS = tuple(f.key for f in editing.EDITABLE_FIELDS if f.kind == editing.LIST)
 LEAD_COLUMNS = {"city": "縣市", "unit": "單位"}
 BASIS_HELP = (
     "進度狀態的依據：須逐字出現在「進度說明」或「列管原因」中的一句話（可從中複製貼上），讓讀者看得出狀態從何而來。"
@@ -46,8 +48,7 @@ def _document(stamp: tuple, proposal_id: str) -> dict:
 def form_values(document: dict) -> dict:
     """A proposal document in the form's terms: texts as strings, lead units as (city, unit) pairs."""
     values = {field: document.get(field) or "" for field in TEXTS}
-    values["progress_status"] = document.get("progress_status")
-    values["tracking_status"] = document.get("tracking_status")
+    values.update({f.key: document.get(f.key) for f in editing.EDITABLE_FIELDS if f.kind == editing.CHOICE})
     values["lead_units"] = [(lead.get("city"), lead.get("unit")) for lead in document.get("lead_units", [])]
     values.update({field: list(document.get(field) or []) for field in LISTS})
     return values
@@ -120,49 +121,96 @@ def _room(field: str, seed: dict) -> int:
     return max(proposal_rules.MAX_CHARS[field], len(seed.get(field) or ""))
 
 
+# What the form says of a field besides its label (editing.EDITABLE_FIELDS gives label, kind, limit).
+HELP = {
+    "title": "議程、會議資料的表格與簡報畫面上的名稱。",
+    "card_title": "紙本提案單上的名稱與提案名稱不同時才填；留空表示相同。",
+    "central_ministry": "請求中央協助的提案必填；其他提案可留空。",
+    "progress": "這一期的辦理情形；讀者在提案單的「說明／進度」看到的文字。",
+    "progress_basis": BASIS_HELP,
+    "tracking_reason": "列管原因的標題隨列管狀態而定（解除列管原因／持續列管原因）。",
+}
+PLACEHOLDER = {
+    "progress_status": "選擇進度狀態",
+    "tracking_status": "選擇列管狀態",
+    "contact": "單位、職稱、姓名、電話（可分行）",
+    "cities": "選擇縣市",
+    "types": "選擇提案類型",
+}
+HEIGHT = {
+    "progress": 160,
+    "contact": 80,
+    "description": 160,
+    "approach": 200,
+    "benefits": 130,
+}  # text areas, in pixels; others TEXT_HEIGHT
+TEXT_HEIGHT = 110
+LEADS_HELP = "每列一個單位與其縣市。點表格最下方的空白列可新增一列；選取列首的方格後，按表格右上角的垃圾桶可刪除。"
+
+
+def _label(field: editing.EditableField, status: str | None) -> str:
+    """The field's label; the tracking reason's follows the tracking status shown (解除／持續列管原因)."""
+    return vocab.reason_label(status) if field.key == "tracking_reason" else field.label
+
+
 def _fields(stamp: tuple, pid: str, seed: dict, *, has_card: bool) -> tuple[dict, str, bool]:
     key = lambda field: _widget_key(pid, field)  # noqa: E731
-    label = editing.EDITABLE
     city_names = [c.name for c in cached.cities(stamp)]
+    options = {**editing.CHOICES, "cities": city_names}
+    shown = [f for f in editing.EDITABLE_FIELDS if has_card or not f.card_only]
+    typed = {f.key: seed[f.key] for f in editing.EDITABLE_FIELDS if f not in shown}  # kept as they are
     with st.form(key("form"), border=True):
-        typed = {
-            "progress": st.text_area(
-                label["progress"],
-                key=key("progress"),
-                height=160,
-                max_chars=_room("progress", seed),
-                help="這一期的辦理情形；讀者在提案單的「說明／進度」看到的文字。",
-            )
-        }
-        row = st.columns(2)
-        typed["progress_status"] = row[0].selectbox(
-            label["progress_status"], vocab.PROGRESS_STATUSES, key=key("progress_status"), placeholder="選擇進度狀態"
+        for section in editing.SECTIONS:
+            fields = [f for f in shown if f.section == section]
+            st.markdown(f"##### {section}")
+            index = 0
+            while index < len(fields):
+                field = fields[index]
+                if field.kind == editing.CHOICE:  # consecutive choices side by side
+                    run = list(itertools.takewhile(lambda f: f.kind == editing.CHOICE, fields[index:]))
+                    for column, choice in zip(st.columns(len(run)), run):
+                        typed[choice.key] = column.selectbox(
+                            choice.label,
+                            options[choice.key],
+                            key=key(choice.key),
+                            placeholder=PLACEHOLDER.get(choice.key),
+                        )
+                    index += len(run)
+                    continue
+                typed[field.key] = _widget(field, key, seed, options, city_names)
+                index += 1
+        reason = st.text_input(
+            "修改原因（選填）",
+            key=key("reason"),
+            max_chars=editing.REASON_MAX_CHARS,
+            placeholder="例：依第3次工作會議結論更新進度",
         )
-        typed["tracking_status"] = row[1].selectbox(
-            label["tracking_status"], vocab.TRACKING_STATUSES, key=key("tracking_status"), placeholder="選擇列管狀態"
-        )
-        typed["progress_basis"] = st.text_input(
-            label["progress_basis"], key=key("progress_basis"), max_chars=_room("progress_basis", seed), help=BASIS_HELP
-        )
-        shown_status = st.session_state.get(key("tracking_status")) or seed["tracking_status"]
-        typed["tracking_reason"] = st.text_area(
-            vocab.reason_label(shown_status),
-            key=key("tracking_reason"),
-            height=110,
-            max_chars=_room("tracking_reason", seed),
-            help="列管原因的標題隨列管狀態而定（解除列管原因／持續列管原因）。",
-        )
-        typed["contact"] = st.text_area(  # multi-line, as on the paper card
-            label["contact"],
-            key=key("contact"),
-            height=80,
-            max_chars=_room("contact", seed),
-            placeholder="單位、職稱、姓名、電話（可分行）",
-        )
-        st.markdown(f'<div class="bt-field-label">{label["lead_units"]}</div>', unsafe_allow_html=True)
+        submitted = st.form_submit_button("儲存修改", type="primary")
+    texts = [f for f in shown if f.kind in (editing.LINE, editing.LINES)]
+    text_limits.keep_first_part(
+        {key(f.key): _room(f.key, seed) for f in texts} | {key("reason"): editing.REASON_MAX_CHARS}
+    )
+    typed["cities"] = sorted(typed["cities"], key=lambda c: city_names.index(c) if c in city_names else len(city_names))
+    typed["types"] = proposal_yaml.in_card_order(typed["types"])
+    return typed, reason, submitted
+
+
+def _widget(field: editing.EditableField, key, seed: dict, options: dict, city_names: list[str]):
+    """One field's widget, by its kind; returns what it holds."""
+    label = _label(field, st.session_state.get(key("tracking_status")) or seed.get("tracking_status"))
+    hint = dict(help=HELP.get(field.key), placeholder=PLACEHOLDER.get(field.key))
+    if field.kind == editing.LINE:
+        return st.text_input(label, key=key(field.key), max_chars=_room(field.key, seed), **hint)
+    if field.kind == editing.LINES:
+        height = HEIGHT.get(field.key, TEXT_HEIGHT)
+        return st.text_area(label, key=key(field.key), height=height, max_chars=_room(field.key, seed), **hint)
+    if field.kind == editing.LIST:
+        return st.multiselect(label, options[field.key], key=key(field.key), placeholder=hint["placeholder"])
+    if field.kind == editing.LEADS:
+        st.markdown(f'<div class="bt-field-label">{label}</div>', unsafe_allow_html=True)
         leads = st.data_editor(
             pd.DataFrame(seed["lead_units"] or [], columns=list(LEAD_COLUMNS)),
-            key=key("lead_units"),
+            key=key(field.key),
             num_rows="dynamic",
             hide_index=True,
             width="stretch",
@@ -173,27 +221,9 @@ def _fields(stamp: tuple, pid: str, seed: dict, *, has_card: bool) -> tuple[dict
                 ),
             },
         )
-        st.caption(
-            "每列一個單位與其縣市。點表格最下方的空白列可新增一列；選取列首的方格後，按表格右上角的垃圾桶可刪除。"
-        )
-        typed["lead_units"] = _lead_rows(leads)
-        if has_card:
-            typed["cities"] = st.multiselect(label["cities"], city_names, key=key("cities"), placeholder="選擇縣市")
-            typed["types"] = st.multiselect(
-                label["types"], vocab.PROPOSAL_TYPES, key=key("types"), placeholder="選擇提案類型"
-            )
-        else:  # a carried proposal without a card lists no cities or types
-            typed.update({field: seed[field] for field in LISTS})
-        reason = st.text_input(
-            "修改原因（選填）",
-            key=key("reason"),
-            max_chars=editing.REASON_MAX_CHARS,
-            placeholder="例：依第3次工作會議結論更新進度",
-        )
-        submitted = st.form_submit_button("儲存修改", type="primary")
-    typed["cities"] = sorted(typed["cities"], key=lambda c: city_names.index(c) if c in city_names else len(city_names))
-    typed["types"] = proposal_yaml.in_card_order(typed["types"])
-    return typed, reason, submitted
+        st.caption(LEADS_HELP)
+        return _lead_rows(leads)
+    raise ValueError(f"unknown kind of field: {field.kind}")
 
 
 def _save(stamp: tuple, pid: str, actor: Actor, typed: dict, reason: str, base: int, seed: dict) -> None:
@@ -204,6 +234,8 @@ def _save(stamp: tuple, pid: str, actor: Actor, typed: dict, reason: str, base: 
     if not changes:
         state[_state_key(pid, "problems")] = ["沒有任何欄位與開啟時不同，未儲存。"]
         return
+    # A text typed to its limit may be a paste the browser cut there without a word: say so, saved or not.
+    state[_state_key(pid, "cut")] = proposal_rules.at_limit(changes)
     try:
         with cached.session() as s:
             saved = editing.edit(
@@ -225,7 +257,6 @@ def _save(stamp: tuple, pid: str, actor: Actor, typed: dict, reason: str, base: 
         return
     fields = "、".join(card_history.label(c["field"]) for c in saved.changes)
     state[_state_key(pid, "flash")] = f"已儲存為第 {saved.version} 版：{fields}。"
-    state[_state_key(pid, "cut")] = proposal_rules.at_limit(changes)
     state.pop(_state_key(pid, "seed"))  # the next run opens the form afresh on the saved version
     st.rerun()
 

@@ -79,3 +79,53 @@ def test_the_second_of_two_saves_on_one_version_is_refused_keeps_its_text_and_ap
     finally:
         first_context.close()
         second_context.close()
+
+
+def test_a_contact_typed_on_two_lines_is_shown_and_reopened_on_two_lines(browser, leads_server):
+    """The line break typed (Enter) in the card form's 聯絡人 survives the save: on the card, and in
+    the form opened afresh after a reload."""
+    url, _ = leads_server
+    context, page = _signed_in(browser, url, "窗口甲")
+    try:
+        field = page.get_by_role("textbox", name="聯絡人")
+        field.fill("")
+        field.press_sequentially("新北市政府教育局 王小明")
+        field.press("Enter")
+        field.press_sequentially("02-2960-3456 分機 4500")
+        contact = "新北市政府教育局 王小明\n02-2960-3456 分機 4500"
+        expect(field).to_have_value(contact)
+        page.get_by_role("button", name="儲存修改").click()
+        expect(page.locator(MAIN)).to_contain_text("已儲存為第", timeout=RUN_TIMEOUT)
+        _settled(page)
+        cell = page.locator("table.bt-card tr", has=page.locator("th", has_text="聯絡人")).locator("td")
+        assert cell.inner_text().strip() == contact  # two lines on the card
+        box = cell.bounding_box()
+        assert box and box["height"] > 1.6 * float(cell.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
+        page.reload()
+        _settled(page)
+        expect(page.get_by_role("textbox", name="聯絡人")).to_have_value(contact, timeout=RUN_TIMEOUT)
+    finally:
+        context.close()
+
+
+def test_a_paste_past_the_limit_keeps_its_first_part_and_says_so(browser, leads_server):
+    """Streamlit alone drops a paste that would pass max_chars whole, without a word; the field's own
+    maxlength (pages/shared/text_limits.py) keeps the part that fits and notes the rest was cut."""
+    url, _ = leads_server
+    context, page = _signed_in(browser, url, "窗口乙")
+    try:
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+        field = page.get_by_role("textbox", name="聯絡人")
+        field.click()
+        page.keyboard.press("Control+A")
+        page.evaluate("text => navigator.clipboard.writeText(text)", "貼" * 299 + "留下這段超過的文字")
+        page.keyboard.press("Control+V")
+        expect(field).to_have_value("貼" * 299 + "留")  # the first 300 characters
+        expect(page.locator(MAIN)).to_contain_text("已達上限 300 字，超過的部分未貼上")
+        page.get_by_role("button", name="儲存修改").click()
+        expect(page.locator(MAIN)).to_contain_text("「聯絡人」已達上限 300 字", timeout=RUN_TIMEOUT)
+        _settled(page)
+        cell = page.locator("table.bt-card tr", has=page.locator("th", has_text="聯絡人")).locator("td")
+        assert cell.inner_text().strip() == "貼" * 299 + "留"
+    finally:
+        context.close()
