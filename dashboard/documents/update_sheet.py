@@ -43,6 +43,7 @@ WIDTHS = {
     "progress_basis": 20,
     "tracking_status": 16,
     "tracking_reason": 20,
+    "recommendation_date": 12,
     "contact": 12,
     "lead_units": 18,
     "cities": 14,
@@ -50,6 +51,7 @@ WIDTHS = {
 }
 CHOICES = {"progress_status": vocab.PROGRESS_STATUSES, "tracking_status": vocab.TRACKING_STATUSES}
 LIST_FIELDS = ("cities", "types")
+DATE_FIELDS = ("recommendation_date",)  # a day: written as YYYY-MM-DD text, a date cell read as the day
 LIST_SPLIT = re.compile(r"[、,，;；\n]")  # how a list may be typed; written with 、
 LEAD_SPLIT = re.compile(r"[\n;；]")  # one lead unit a line, written 單位（縣市）
 LEAD_PATTERN = re.compile(r"^(.+?)\s*[（(]\s*([^（）()]+?)\s*[）)]$")
@@ -237,6 +239,7 @@ def _field_help(field: str) -> str:
         "progress": "辦理情形（可多行）",
         "progress_basis": "說明進度狀態從何而來的一句話",
         "tracking_reason": "解除或持續列管的原因",
+        "recommendation_date": "同意此建議的議題組會議日期，西元 YYYY-MM-DD（須在副首長會議之前）",
         "contact": "聯絡人姓名與電話",
         "lead_units": "單位（縣市），一行一個",
         "cities": "合作的縣市，以「、」分隔",

@@ -10,6 +10,8 @@ applies. Widget keys carry a generation number: a new generation is a form seede
 opened, or after a save), which is the only time typed values are replaced.
 """
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -21,6 +23,11 @@ from pages.shared import cached, card_history, run_context
 TEXTS = ("progress", "progress_basis", "tracking_reason", "contact")
 LISTS = ("cities", "types")
 LEAD_COLUMNS = {"city": "縣市", "unit": "單位"}
+DAYS = (date(2000, 1, 1), date(2100, 12, 31))  # the picker's range; editing checks the day itself
+RECOMMENDATION_HELP = (
+    f"議題組對本案的建議：「{vocab.PROPOSE_DELIST}」為{vocab.RECOMMEND_DELIST}，「{vocab.KEEP_TRACKING}」為"
+    f"{vocab.RECOMMEND_KEEP}，「{vocab.TRACKED}」為{vocab.NO_RECOMMENDATION}。會議資料、總覽與會議頁依此分類。"
+)
 BASIS_HELP = (
     "進度狀態的依據：須逐字出現在「進度說明」或「列管原因」中的一句話（可從中複製貼上），讓讀者看得出狀態從何而來。"
 )
@@ -48,6 +55,8 @@ def form_values(document: dict) -> dict:
     values = {field: document.get(field) or "" for field in TEXTS}
     values["progress_status"] = document.get("progress_status")
     values["tracking_status"] = document.get("tracking_status")
+    day = document.get("recommendation_date")
+    values["recommendation_date"] = date.fromisoformat(day) if day else None
     values["lead_units"] = [(lead.get("city"), lead.get("unit")) for lead in document.get("lead_units", [])]
     values.update({field: list(document.get(field) or []) for field in LISTS})
     return values
@@ -139,7 +148,11 @@ def _fields(stamp: tuple, pid: str, seed: dict, *, has_card: bool) -> tuple[dict
             label["progress_status"], vocab.PROGRESS_STATUSES, key=key("progress_status"), placeholder="選擇進度狀態"
         )
         typed["tracking_status"] = row[1].selectbox(
-            label["tracking_status"], vocab.TRACKING_STATUSES, key=key("tracking_status"), placeholder="選擇列管狀態"
+            label["tracking_status"],
+            vocab.TRACKING_STATUSES,
+            key=key("tracking_status"),
+            placeholder="選擇列管狀態",
+            help=RECOMMENDATION_HELP,
         )
         typed["progress_basis"] = st.text_input(
             label["progress_basis"], key=key("progress_basis"), max_chars=_room("progress_basis", seed), help=BASIS_HELP
@@ -151,6 +164,15 @@ def _fields(stamp: tuple, pid: str, seed: dict, *, has_card: bool) -> tuple[dict
             height=110,
             max_chars=_room("tracking_reason", seed),
             help="列管原因的標題隨列管狀態而定（解除列管原因／持續列管原因）。",
+        )
+        typed["recommendation_date"] = st.date_input(
+            label["recommendation_date"],
+            key=key("recommendation_date"),
+            min_value=DAYS[0],
+            max_value=DAYS[1],
+            format="YYYY/MM/DD",
+            width=260,
+            help="同意此建議的議題組工作會議日期（須在副首長會議之前）；尚未提出建議時留空。",
         )
         typed["contact"] = st.text_area(  # multi-line, as on the paper card
             label["contact"],
