@@ -516,11 +516,8 @@ def _discussion_section(document, data: PacketData) -> None:
     new_count = sum(len(rows) for rows in data.new.values())
     _paragraph(document, f"{numeral(heading)}、{data.year}年度新增合作提案：", bold=True)
     counts = "，".join(f"{vocab.TRACKS[t]}共 {len(rows)} 案" for t, rows in data.new.items())
-    _paragraph(
-        document,
-        f"{data.year}年度新增合作提案共計 {new_count} 案。其中，依各議題組內部會議決議，{counts}。",
-        indent_cm=0.8,
-    )
+    said = f"其中，依各議題組內部會議決議，{counts}。" if new_count else ""  # no claim of a meeting for none
+    _paragraph(document, f"{data.year}年度新增合作提案共計 {new_count} 案。{said}", indent_cm=0.8)
     for sub, track in enumerate([t for t, rows in data.new.items() if rows], start=1):
         if sub > 1:
             _page_break(document)  # each track's table from a new page, as printed
