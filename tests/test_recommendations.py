@@ -4,6 +4,7 @@ the overview, the meeting list and the city summaries. A cycle just started by n
 every carried row says 尚未提出建議, nothing claims a group's meeting decided it, and nothing the
 system wrote about itself reaches a document. Runs on SQLite and PostgreSQL (writable_engine, engine)."""
 
+import datetime as dt
 import io
 from datetime import date, timedelta
 
@@ -13,13 +14,14 @@ from docx.table import Table
 from sqlmodel import Session, select
 
 from dashboard.cli import main
-from dashboard.documents import city_summary, packet
-from dashboard.domain import cycles, editing, meeting, new_year, queries, vocab
+from dashboard.documents import city_summary, packet, sheet_import, update_sheet
+from dashboard.domain import cycles, editing, group_terms, meeting, new_year, queries, vocab
 from dashboard.domain.dates import now_taipei, roc_date
 from dashboard.domain.permissions import Actor
 from dashboard.store.models import Proposal, ProposalVersion
 from tests.storetools import add_account
 from tests.test_new_year import MEETING_DAY, NEXT, SECRETARIAT, YEAR
+from tests.test_update_sheet import column, edited, label, open_book, row_of
 
 AGREED = date(NEXT + 1911, 9, 30)  # a working-group meeting before the 113 meeting, and in the past
 
@@ -242,7 +244,7 @@ def refusal(s: Session, p: Proposal, changes: dict) -> str:
                 "recommendation": vocab.RECOMMEND_KEEP,
                 "recommendation_date": (MEETING_DAY + timedelta(days=1)).isoformat(),
             },
-            f"recommendation_date｜議題組會議日期 {roc_date(MEETING_DAY + timedelta(days=1))} 晚於{NEXT}年度副首長會議"
+            f"recommendation_date｜{roc_date(MEETING_DAY + timedelta(days=1))}晚於{NEXT}年度副首長會議"
             f"（{roc_date(MEETING_DAY)}）",
         ),
         (
@@ -277,7 +279,7 @@ def test_a_meeting_date_in_the_future_is_refused(s, carried):
     s.add(meeting_row)
     s.commit()
     said = refusal(s, p, {"recommendation": vocab.RECOMMEND_KEEP, "recommendation_date": later.isoformat()})
-    assert said.startswith(f"recommendation_date｜議題組會議日期 {roc_date(later)} 晚於今天")
+    assert said.startswith(f"recommendation_date｜{roc_date(later)}晚於今天")
 
 
 # --- the command line ------------------------------------------------------------------------------
@@ -317,3 +319,51 @@ def test_a_lead_records_the_recommendation_on_the_command_line(engine, capsys):
     assert code != 0
     assert "recommendation_date" in err.err + err.out or "議題組會議日期" in err.err + err.out
     assert "2024-02-30" in err.err + err.out
+
+
+# --- the update workbook ---------------------------------------------------------------------------
+
+
+def cycle_workbook(s: Session, group: str) -> bytes:
+    scope = update_sheet.Scope(NEXT, group_terms.resolve_all(s, NEXT)[group])
+    return update_sheet.workbook(s, scope=scope)
+
+
+def test_the_workbook_records_the_recommendation_and_its_date_typed_as_a_date(s, carried):
+    p = next(p for p in carried if not p.subgroup_id)
+    lead = lead_of(p)
+    data = cycle_workbook(s, p.group_id)
+    assert label("recommendation_date") in [c.value for c in open_book(data)[update_sheet.DATA_SHEET][1]]
+    filled = edited(
+        data,
+        {
+            (p.id, label("tracking_status")): vocab.KEEP_TRACKING,
+            (p.id, label("tracking_reason")): "仍待中央回應。",
+            (p.id, label("recommendation_date")): dt.datetime(AGREED.year, AGREED.month, AGREED.day),  # Excel's date
+        },
+    )
+    the_plan = sheet_import.plan(s, actor=lead, name="組.xlsx", data=filled)
+    assert the_plan.problems == []
+    assert (p.id, p.title, label("recommendation_date"), "（空白）", AGREED.isoformat()) in the_plan.changes
+    sheet_import.apply(s, actor=lead, plan=the_plan)
+    stored = s.get(Proposal, p.id)
+    s.refresh(stored)
+    assert (vocab.recommendation(stored.tracking_status), stored.recommendation_date) == (vocab.RECOMMEND_KEEP, AGREED)
+    # the workbook downloaded again shows the day as it was typed back
+    sheet = open_book(cycle_workbook(s, p.group_id))[update_sheet.DATA_SHEET]
+    assert sheet.cell(row_of(sheet, p.id), column(sheet, label("recommendation_date"))).value == AGREED.isoformat()
+
+
+def test_a_bad_date_in_the_workbook_is_refused_on_its_row_and_column(s, carried):
+    p = next(p for p in carried if not p.subgroup_id)
+    data = cycle_workbook(s, p.group_id)
+    filled = edited(
+        data,
+        {(p.id, label("tracking_status")): vocab.KEEP_TRACKING, (p.id, label("recommendation_date")): "2024-09-31"},
+    )
+    the_plan = sheet_import.plan(s, actor=lead_of(p), name="組.xlsx", data=filled)
+    row = row_of(open_book(filled)[update_sheet.DATA_SHEET], p.id)
+    [problem] = the_plan.problems
+    assert str(problem).startswith(f"組.xlsx｜工作表「提案更新」第 {row} 列")
+    assert problem.field == label("recommendation_date") and "2024-09-31" in problem.message
+    assert the_plan.rows == []

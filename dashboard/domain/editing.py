@@ -336,7 +336,6 @@ def _check_recommendation_date(session: Session, document: dict) -> None:
     except (KeyError, ValueError):
         return
     where, field = f"提案 {document.get('id')}", "recommendation_date"
-    label = proposal_rules.FIELD_LABELS[field]
     today = dates.now_taipei().date()
     if day > today:
         raise EditError(
@@ -345,7 +344,7 @@ def _check_recommendation_date(session: Session, document: dict) -> None:
                     EDIT_FILE,
                     where,
                     field,
-                    f"{label} {dates.roc_date(day)} 晚於今天（{dates.roc_date(today)}），請填已開過的會議日期",
+                    f"{dates.roc_date(day)}晚於今天（{dates.roc_date(today)}）；請填已召開的議題組會議日期",
                 )
             ]
         )
@@ -360,7 +359,7 @@ def _check_recommendation_date(session: Session, document: dict) -> None:
                         EDIT_FILE,
                         where,
                         field,
-                        f"{label} {dates.roc_date(day)} 晚於{cycle}年度副首長會議（{dates.roc_date(held.date)}）；"
+                        f"{dates.roc_date(day)}晚於{cycle}年度副首長會議（{dates.roc_date(held.date)}）；"
                         "建議應在會議之前提出",
                     )
                 ]
