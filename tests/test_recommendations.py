@@ -14,7 +14,7 @@ from docx.table import Table
 from sqlmodel import Session, select
 
 from dashboard.cli import main
-from dashboard.documents import city_summary, packet, sheet_import, update_sheet
+from dashboard.documents import bundles, city_summary, packet, sheet_import, update_sheet
 from dashboard.domain import cycles, editing, group_terms, meeting, new_year, queries, vocab
 from dashboard.domain.dates import now_taipei, roc_date
 from dashboard.domain.permissions import Actor
@@ -106,7 +106,10 @@ def test_no_document_shows_what_the_carry_over_did(s, carried):
     ids = [p.id for p in carried]
     said = machine_sentences(s, ids)
     assert len(said) == len(ids) and all("延續列管" in r for r in said)  # the history has it…
-    documents = [packet_text(s, NEXT), *(city_text(s, c) for c in ("臺北市", "新北市", "新竹市"))]
+    bundle = bundles.group_bundle(s, group=carried[0].group_id, cycle=NEXT)
+    cards = document_text(bundles.bundle_docx(s, bundle))
+    assert f"議題組建議：{vocab.NO_RECOMMENDATION}" in cards  # each carried row's card says so
+    documents = [packet_text(s, NEXT), cards, *(city_text(s, c) for c in ("臺北市", "新北市", "新竹市"))]
     for text in documents:  # …and no document
         assert not [r for r in said if r in text]
         assert "延續列管：" not in text and f"年度開始，自 {YEAR}" not in text
