@@ -60,7 +60,7 @@ def render() -> None:
                 (
                     head.carried_label,
                     f"{head.carried} 案",
-                    f"擬解除列管 {head.carried_delist}、持續列管 {head.carried_keep}",
+                    head.carried_recommendations,
                 ),
                 (
                     f"{head.meeting_year}年度新增提案",

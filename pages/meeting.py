@@ -195,6 +195,8 @@ def proposal_markup(entry: meeting.Entry) -> str:
         f'<div style="font-size:.875rem;opacity:.65;margin-bottom:.5rem">議題組：{esc(entry.group_label)}'
         f"｜主辦：{esc('、'.join(entry.lead_units))}</div>",
     ]
+    if entry.carried:
+        parts.append(f'<div style="margin-bottom:.5rem">議題組建議：{esc(entry.recommendation)}</div>')
     if entry.description and not entry.carried:
         parts.append(f'<div style="white-space:pre-wrap;margin-bottom:.5rem">說明：{esc(entry.description)}</div>')
     if entry.reason:

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from dashboard.documents import card_docx
+from dashboard.domain import vocab
 from dashboard.store.config import DATA_DIR
 
 CHECKED, UNCHECKED = "■", "☐"
@@ -109,7 +110,10 @@ def test_a_carried_over_proposal_has_the_tracking_lists_rows_and_its_reason(sess
     assert fields["提案單位"] == [expected["lead_units"][0]["unit"]]
     assert "提案類型" not in fields and "合作縣市" not in fields
     tracking = card_fields(document.tables[1])["列管狀態"]
-    assert tracking[0] == expected["tracking_status"] and tracking[2:] == expected["tracking_reason"].splitlines()
+    assert tracking[0] == expected["tracking_status"] and tracking[3:] == expected["tracking_reason"].splitlines()
+    assert (
+        tracking[1] == f"議題組建議：{vocab.RECOMMEND_DELIST}"
+    )  # the group's recommendation, named as the packet does
 
 
 def test_a_card_with_mutual_aid_has_its_figures(session):

@@ -121,7 +121,9 @@ def test_a_carried_row_copies_the_card_and_starts_tracked(s, started):
         new, source = s.get(Proposal, new_id), s.get(Proposal, source_id)
         assert (new.year, new.track, new.previous_id) == (YEAR, vocab.CARRIED, source_id)
         assert (new.tracking_status, new.tracking_reason) == (vocab.TRACKED, None)
-        assert new.tracking_basis == f"自 {source_id} 延續列管。"  # no account, no date: the history has them
+        # no recommendation yet and no sentence of the system's: the history says what the carry-over did
+        assert (new.recommendation_date, new.tracking_basis) == (None, "")
+        assert vocab.recommendation(new.tracking_status) is None
         before = proposal_yaml.proposal_document(s, source)
         after = proposal_yaml.proposal_document(s, new)
         for key in (

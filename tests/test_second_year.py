@@ -297,6 +297,11 @@ def everything(document) -> str:
     return "\n".join([*paragraphs(document), *cells(document)])
 
 
+def table_with_any(document, last: str) -> list:
+    """The tables whose header row ends with `last`."""
+    return [t for t in document.tables if t.rows and t.rows[0].cells[-1].text == last]
+
+
 def table_with(document, *header: str):
     """The tables whose first row starts with `header`."""
     found = [t for t in document.tables if tuple(c.text for c in t.rows[0].cells[: len(header)]) == header]
@@ -373,8 +378,10 @@ def test_the_packet_holds_nothing_of_the_online_112_meeting(walk):
 def test_the_packet_holds_no_sentence_the_carry_over_wrote(walk):
     text = everything(walk.new_packet)
     assert f"開始{walk.next}年度時" not in text and INCOMING not in text
-    (keep,) = table_with(walk.new_packet, "項次", "議題組別", "主辦單位", "提案名稱", "持續列管原因")
-    assert len(keep.rows) > 1 and all(row.cells[4].text == "" for row in keep.rows[1:])  # for the groups to write
+    # no group has recommended yet: every carried row says so, none is printed as 擬持續列管
+    (pending,) = table_with(walk.new_packet, "項次", "議題組別", "主辦單位", "提案名稱", packet.PENDING_HEADER)
+    assert len(pending.rows) > 1 and all(row.cells[4].text == vocab.NO_RECOMMENDATION for row in pending.rows[1:])
+    assert not table_with_any(walk.new_packet, vocab.KEEP_REASON) and "依各議題組會議決議" not in text
 
 
 def test_the_carry_over_is_told_in_the_proposals_history(walk):

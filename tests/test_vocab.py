@@ -23,6 +23,9 @@ LITERALS = {
     vocab.NEUTRAL_COLOR,
     vocab.DELIST_REASON,
     vocab.KEEP_REASON,
+    vocab.RECOMMEND_DELIST,
+    vocab.RECOMMEND_KEEP,
+    vocab.NO_RECOMMENDATION,
     *vocab.GROUP_KINDS,
     vocab.SOME_CITIES,
 }
@@ -133,3 +136,19 @@ def test_track_labels_take_their_year():
         vocab.CENTRAL: "請求中央協助",
         vocab.JOINT: "八縣市共同合作",
     }
+
+
+@pytest.mark.parametrize(
+    "status, recommendation, label",
+    [
+        (vocab.PROPOSE_DELIST, "擬解除列管", "擬解除列管"),
+        (vocab.DELISTED, "擬解除列管", "擬解除列管"),
+        (vocab.KEEP_TRACKING, "擬持續列管", "擬持續列管"),
+        (vocab.TRACKED, None, "尚未提出建議"),  # a carried row's start: no recommendation yet
+    ],
+)
+def test_the_tracking_status_is_the_groups_recommendation(status, recommendation, label):
+    assert vocab.recommendation(status) == recommendation
+    assert vocab.recommendation_label(status) == label
+    if recommendation:
+        assert vocab.recommendation(vocab.RECOMMENDATIONS[recommendation]) == recommendation  # as a lead types it

@@ -90,7 +90,8 @@ def register(commands) -> None:
         help="欄位=新值，欄位名稱同 data/proposals/*.yaml（可修改："
         + "、".join(editing.EDITABLE)
         + "）；cities、types 以「、」或「,」分隔；lead_units 用 JSON；空值表示清除；"
-        + "多行的值在 bash 寫成 $'第一行\\n第二行'",
+        + "多行的值在 bash 寫成 $'第一行\\n第二行'；"
+        + "議題組建議：recommendation=擬解除列管|擬持續列管、recommendation_reason=…、recommendation_date=YYYY-MM-DD",
     )
     edit.add_argument("--base-version", type=int, help="修改所依據的版本（預設為目前版本）")
     edit.add_argument("--reason", help="修改原因")
@@ -336,7 +337,7 @@ def parse_assignments(assignments: list[str]) -> dict:
         name = name.strip()
         if not sep:
             problems.append(f"「{assignment}」應寫成 欄位=新值，例如 --set contact=王小明")
-        elif name not in proposal_yaml.KEYS:
+        elif name not in proposal_yaml.KEYS and name not in editing.RECOMMENDATION_KEYS:
             problems.append(f"沒有欄位「{name}」；欄位名稱同 data/proposals/*.yaml，例如 {'、'.join(editing.EDITABLE)}")
         elif name in changes:
             problems.append(f"欄位「{name}」指定了兩次")

@@ -94,6 +94,10 @@ def progress_rows(card: queries.Card) -> list[tuple[str, list[str]]]:
     if p.progress or p.cities_scope is not None:
         rows.append(("說明／進度", _lines(p.progress)))
     tracking = [p.tracking_status]
+    if p.track == vocab.CARRIED:  # the group's recommendation to the meeting, or that there is none yet
+        agreed = p.recommendation_date and vocab.recommendation(p.tracking_status)
+        day = f"（{roc_date(p.recommendation_date)}議題組會議）" if agreed else ""
+        tracking.append(f"議題組建議：{vocab.recommendation_label(p.tracking_status)}{day}")
     if p.tracking_reason:
         tracking += [f"{vocab.reason_label(p.tracking_status)}："] + p.tracking_reason.splitlines()
     rows += [("列管狀態", tracking), ("進度狀態", [p.progress_status])]

@@ -34,7 +34,7 @@ TITLES_SHOWN = 10  # carried-over proposals listed with their titles
 
 @dataclass(frozen=True)
 class DecisionLine:
-    label: str  # 擬解除列管 / 擬持續列管 / 新增提案
+    label: str  # 擬解除列管 / 擬持續列管 / 尚未提出建議 / 新增提案
     ids: list[str]
     titles: list[str]
     groups: list[tuple[str, int]]  # (group, count), for the new proposals
@@ -77,7 +77,7 @@ def decision_lines(session: Session, *, cycle: int, ids: list[str]) -> list[Deci
     lines: dict[str, list] = {}
     for section in meeting.decision_sections(session, cycle=cycle):
         entries = [e for e in section.entries if e.id in mine]
-        label = section.label if section.key in ("delist", "continue") else "新增提案"
+        label = section.label if section.key in meeting.CARRIED_SECTIONS else "新增提案"
         lines.setdefault(label, [])
         lines[label] += [(e, section.label) for e in entries]
     result = []

@@ -107,6 +107,7 @@ def _proposal_texts(session: Session) -> pd.DataFrame:
         "contact",
         "progress",
         "tracking_reason",
+        "recommendation_date",
         "tracking_basis",
         "progress_basis",
         "notes",

@@ -88,10 +88,11 @@ class PacketData:
     figures: dict[str, list[FigureTable]] = field(default_factory=dict)  # proposal id -> tables in its row
     figure_notes: dict[str, str] = field(default_factory=dict)  # proposal id -> a line above its tables
     card_ids: list[str] = field(default_factory=list)  # the 合作提案單, in the order they are printed
+    pending: list[Row] = field(default_factory=list)  # carried rows without a recommendation yet
 
     @property
     def carried(self) -> list[Row]:
-        return self.delist + self.keep
+        return self.delist + self.keep + self.pending
 
 
 ORGANISER_ROLES = list(meeting_settings.ORGANISER_ROLES)
@@ -126,8 +127,9 @@ def collect(session: Session, *, cycle: int) -> PacketData:
         agenda=_agenda(session, meeting),
         organisers=_organisers(session, meeting),
         log=_log(session, groups, cycle),
-        delist=[r for r in carried if r.proposal.tracking_status in vocab.DELIST_STATUSES],
-        keep=[r for r in carried if r.proposal.tracking_status not in vocab.DELIST_STATUSES],
+        delist=[r for r in carried if _recommends(r) == vocab.RECOMMEND_DELIST],
+        keep=[r for r in carried if _recommends(r) == vocab.RECOMMEND_KEEP],
+        pending=[r for r in carried if _recommends(r) is None],
         carried_year=cycles.Cycle(cycle).previous if not carried else carried[0].proposal.year,
         new={track: [r for r in rows if r.proposal.track == track] for track in vocab.NEW_TRACKS},
         card_ids=card_order(groups, [r.proposal for r in rows if r.proposal.track != vocab.CARRIED]),
@@ -135,6 +137,10 @@ def collect(session: Session, *, cycle: int) -> PacketData:
     _add_mutual_aid(session, data, ids, cities)
     _add_indicator_tables(session, data, ids, cities)
     return data
+
+
+def _recommends(row: Row) -> str | None:
+    return vocab.recommendation(row.proposal.tracking_status)
 
 
 def group_label(groups: dict[str, group_terms.CycleGroup], p: Proposal) -> str:
@@ -415,21 +421,55 @@ def _merge_repeats(table, column: int) -> None:
             start = index
 
 
+PENDING_HEADER = "議題組建議"
+
+
+def reason_cell(p: Proposal) -> str:
+    """The group's reason and the date of the working-group meeting that agreed the recommendation;
+    a row without one says so. Never the basis: nothing the system wrote."""
+    if vocab.recommendation(p.tracking_status) is None:
+        return "\n".join(filter(None, (vocab.NO_RECOMMENDATION, p.tracking_reason)))
+    agreed = f"議題組會議：{roc_date(p.recommendation_date)}" if p.recommendation_date else None
+    return "\n".join(filter(None, (p.tracking_reason, agreed)))
+
+
 def _carried_table(document, rows: list[Row], reason_label: str) -> None:
     _grid(
         document,
         ("項次", "議題組別", "主辦單位", "提案名稱", reason_label),
         [
-            (
-                str(r.proposal.item_no),
-                r.group_label,
-                "\n".join(r.units),
-                r.proposal.title,
-                r.proposal.tracking_reason or "",  # never the basis: a carried row's is new-year's
-            )
+            (str(r.proposal.item_no), r.group_label, "\n".join(r.units), r.proposal.title, reason_cell(r.proposal))
             for r in rows
         ],
         CARRIED_WIDTHS,
+    )
+
+
+def carried_heading(data: PacketData) -> str:
+    """一、112年度合作方案擬解除列管, as printed; named after what the groups recommend."""
+    if data.delist:
+        return f"{data.carried_year}年度合作方案{vocab.RECOMMEND_DELIST}"
+    if data.keep:
+        return f"{data.carried_year}年度合作方案{vocab.RECOMMEND_KEEP}"
+    return f"{data.carried_year}年度列管合作方案"
+
+
+def carried_summary(data: PacketData) -> str:
+    """The sentence under the heading: the counts of the groups' recommendations, and only those
+    said to be by the groups' meetings."""
+    before, total = data.carried_year, len(data.carried)
+    if not data.pending:
+        return (
+            f"{before}年度列管合作方案共計{total}案；今年度依各議題組會議決議，"
+            f"解除列管 {len(data.delist)} 案，持續列管 {len(data.keep)} 案。"
+        )
+    if not data.delist and not data.keep:
+        return (
+            f"{before}年度列管合作方案共計{total}案，各議題組{vocab.NO_RECOMMENDATION}（共 {len(data.pending)} 案）。"
+        )
+    return (
+        f"{before}年度列管合作方案共計{total}案；依各議題組會議決議，{vocab.RECOMMEND_DELIST} {len(data.delist)} 案，"
+        f"{vocab.RECOMMEND_KEEP} {len(data.keep)} 案；另 {len(data.pending)} 案各議題組{vocab.NO_RECOMMENDATION}。"
     )
 
 
@@ -459,17 +499,16 @@ def _discussion_section(document, data: PacketData) -> None:
     heading = 1
     before = data.carried_year
     if data.carried:
-        _paragraph(document, f"{numeral(heading)}、{before}年度合作方案擬解除列管", bold=True)
-        _paragraph(
-            document,
-            f"{before}年度列管合作方案共計{len(data.carried)}案；今年度依各議題組會議決議，"
-            f"解除列管 {len(data.delist)} 案，持續列管 {len(data.keep)} 案。",
-            indent_cm=0.8,
-        )
-        parts = [(data.delist, "擬解除列管", vocab.DELIST_REASON), (data.keep, "擬持續列管", vocab.KEEP_REASON)]
+        _paragraph(document, f"{numeral(heading)}、{carried_heading(data)}", bold=True)
+        _paragraph(document, carried_summary(data), indent_cm=0.8)
+        parts = [
+            (data.delist, f"{vocab.RECOMMEND_DELIST} {before} 年度合作方案", vocab.DELIST_REASON),
+            (data.keep, f"{vocab.RECOMMEND_KEEP} {before} 年度合作方案", vocab.KEEP_REASON),
+            (data.pending, f"{before} 年度合作方案{vocab.NO_RECOMMENDATION}", PENDING_HEADER),
+        ]
         for sub, (rows, label, reason) in enumerate([p for p in parts if p[0]], start=1):
             _paragraph(
-                document, f"（{numeral(sub)}）{label} {before} 年度合作方案，共 {len(rows)} 案", bold=True
+                document, f"（{numeral(sub)}）{label}，共 {len(rows)} 案", bold=True
             ).paragraph_format.keep_with_next = True
             _carried_table(document, rows, reason)
         heading += 1
@@ -477,11 +516,8 @@ def _discussion_section(document, data: PacketData) -> None:
     new_count = sum(len(rows) for rows in data.new.values())
     _paragraph(document, f"{numeral(heading)}、{data.year}年度新增合作提案：", bold=True)
     counts = "，".join(f"{vocab.TRACKS[t]}共 {len(rows)} 案" for t, rows in data.new.items())
-    _paragraph(
-        document,
-        f"{data.year}年度新增合作提案共計 {new_count} 案。其中，依各議題組內部會議決議，{counts}。",
-        indent_cm=0.8,
-    )
+    said = f"其中，依各議題組內部會議決議，{counts}。" if new_count else ""  # no claim of a meeting for none
+    _paragraph(document, f"{data.year}年度新增合作提案共計 {new_count} 案。{said}", indent_cm=0.8)
     for sub, track in enumerate([t for t, rows in data.new.items() if rows], start=1):
         if sub > 1:
             _page_break(document)  # each track's table from a new page, as printed

@@ -27,7 +27,16 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from sqlmodel import Session, select
 
 from dashboard.documents import export, sheets
-from dashboard.documents.update_sheet import BASE, DATA_SHEET, EDIT_FIELDS, ID, CellError, canonical, parse_cell
+from dashboard.documents.update_sheet import (
+    BASE,
+    DATA_SHEET,
+    DATE_FIELDS,
+    EDIT_FIELDS,
+    ID,
+    CellError,
+    canonical,
+    parse_cell,
+)
 from dashboard.domain import editing, lookup, proposal_rules, proposal_yaml
 from dashboard.domain.editing import EditError, StaleEdit
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
@@ -583,6 +592,10 @@ def _read_value(key: str, raw):
     """A cell's value as a document value; CellError for a value of the wrong kind."""
     if isinstance(raw, bool):
         raise CellError(f"應為文字，不是{'TRUE' if raw else 'FALSE'}（邏輯值）")
+    if key in DATE_FIELDS and isinstance(raw, dt.date):  # a day typed as Excel's date
+        if isinstance(raw, dt.datetime) and raw.time() != dt.time():
+            raise CellError("應為日期，不是日期與時間；請填西元 YYYY-MM-DD")
+        return raw.isoformat()[:10]
     if isinstance(raw, dt.datetime | dt.date | dt.time | dt.timedelta):
         raise CellError("應為文字，不是日期或時間；請把儲存格格式設為「文字」後重新輸入")
     if isinstance(raw, float):

@@ -34,12 +34,20 @@ EDIT_FIELDS = tuple(editing.EDITABLE)
 HEADERS = (*CONTEXT, *(editing.FIELD_LABELS[f] for f in EDIT_FIELDS))
 # Column widths in characters: the context's, then each kind of field's (a few fields their own).
 WIDTHS = {ID: 8, "年度": 5, "類別": 10, "議題組": 8, BASE: 8}
-KIND_WIDTHS = {editing.LINE: 20, editing.LINES: 20, editing.CHOICE: 12, editing.LIST: 14, editing.LEADS: 18}
+KIND_WIDTHS = {
+    editing.LINE: 20,
+    editing.LINES: 20,
+    editing.CHOICE: 12,
+    editing.LIST: 14,
+    editing.LEADS: 18,
+    editing.DATE: 12,
+}
 FIELD_WIDTHS = {
     "title": 20,
     "card_title": 16,
     "progress": 36,
     "tracking_status": 16,
+    "recommendation_date": 12,
     "contact": 14,
     "description": 28,
     "approach": 28,
@@ -48,6 +56,9 @@ FIELD_WIDTHS = {
 }
 CHOICES = {f.key: editing.CHOICES[f.key] for f in editing.EDITABLE_FIELDS if f.kind == editing.CHOICE}
 LIST_FIELDS = tuple(f.key for f in editing.EDITABLE_FIELDS if f.kind == editing.LIST)
+DATE_FIELDS = tuple(
+    f.key for f in editing.EDITABLE_FIELDS if f.kind == editing.DATE
+)  # a day: YYYY-MM-DD text, a date cell read as the day
 LIST_SPLIT = re.compile(r"[、,，;；\n]")  # how a list may be typed; written with 、
 LEAD_SPLIT = re.compile(r"[\n;；]")  # one lead unit a line, written 單位（縣市）
 LEAD_PATTERN = re.compile(r"^(.+?)\s*[（(]\s*([^（）()]+?)\s*[）)]$")
@@ -262,6 +273,7 @@ FIELD_HELP = {
     "progress": "辦理情形",
     "progress_basis": "說明進度狀態從何而來的一句話",
     "tracking_reason": "解除或持續列管的原因",
+    "recommendation_date": "同意此建議的議題組會議日期，西元 YYYY-MM-DD（須在副首長會議之前）",
     "contact": "聯絡人姓名與電話",
     "cities": "合作的縣市，以「、」分隔",
 }

@@ -7,13 +7,13 @@ None removes an optional value.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from dashboard.domain import dates, group_terms, proposal_rules, proposal_yaml, vocab
+from dashboard.domain import cycles, dates, group_terms, proposal_rules, proposal_yaml, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit, require_edit, require_secretariat
 from dashboard.domain.problems import Problem
 from dashboard.domain.proposal_rules import ID_PATTERN, ProposalRows, packet_key, proposal_record, proposal_rows
@@ -21,8 +21,8 @@ from dashboard.domain.text import MAX_BYTES, text_problem
 from dashboard.store.db import begin_write
 from dashboard.store.models import City, Proposal, ProposalCity, ProposalLead, ProposalType, ProposalVersion, WorkGroup
 
-# How a field is typed: one line, several lines, one of a list, several of a list, the lead units.
-LINE, LINES, CHOICE, LIST, LEADS = "line", "lines", "choice", "list", "leads"
+# How a field is typed: one line, several lines, one of a list, several of a list, the lead units, a day.
+LINE, LINES, CHOICE, LIST, LEADS, DATE = "line", "lines", "choice", "list", "leads", "date"
 # Where the card's form puts a field (in this order): how the proposal is going, then the card itself.
 PROGRESS, CARD = "辦理情形", "提案單內容"
 SECTIONS = (PROGRESS, CARD)
@@ -35,7 +35,7 @@ class EditableField:
 
     key: str  # as in data/proposals/*.yaml
     label: str  # as users read it
-    kind: str  # LINE, LINES, CHOICE, LIST or LEADS
+    kind: str  # LINE, LINES, CHOICE, LIST, LEADS or DATE
     section: str  # PROGRESS or CARD
     card_only: bool = False  # a carried proposal without a paper card has none (its form leaves it out)
 
@@ -55,6 +55,7 @@ EDITABLE_FIELDS = (
     EditableField("tracking_status", "列管狀態（建議）", CHOICE, PROGRESS),
     EditableField("progress_basis", "進度狀態依據", LINE, PROGRESS),
     EditableField("tracking_reason", "列管原因", LINES, PROGRESS),
+    EditableField("recommendation_date", "議題組會議日期", DATE, PROGRESS),
     EditableField("lead_units", "提案單位", LEADS, CARD),
     EditableField("types", "提案類型", LIST, CARD, card_only=True),
     EditableField("cities", "合作縣市", LIST, CARD, card_only=True),
@@ -72,6 +73,10 @@ CHOICES = {
     "tracking_status": vocab.TRACKING_STATUSES,
     "types": vocab.PROPOSAL_TYPES,
 }
+# The group's recommendation as a lead names it (`edit --set recommendation=擬解除列管`): the words of
+# the fields that hold it (vocab.recommendation), the tracking status and its reason.
+RECOMMENDATION_KEYS = {"recommendation": "tracking_status", "recommendation_reason": "tracking_reason"}
+RECOMMENDATION_LABEL = "議題組建議"
 REASON_MAX_CHARS = 500
 MAX_VERSION = 2**31 - 1  # the version column is a 32-bit integer: a larger number names no version
 EDIT_FILE = "（線上修改）"  # where a problem of an edit is, in place of a data/ file name
@@ -205,6 +210,7 @@ def stage(
     if isinstance(base_version, bool) or not isinstance(base_version, int):
         raise EditError([f"依據的版本應為整數，不是「{base_version}」。"])
     allowed = EDITABLE if fields is None else fields
+    changes = _recommendation_words(proposal_id, changes) if fields is None else changes
     unknown = [f for f in changes if f not in allowed]
     if unknown:
         raise EditError([f"提案 {proposal_id} 沒有可修改的欄位「{f}」；可修改：{'、'.join(allowed)}" for f in unknown])
@@ -214,6 +220,8 @@ def stage(
     after = _apply(before, changes, list(session.exec(select(City.name).order_by(City.sort_order))))
     if after == before:
         return None
+    if after.get("recommendation_date") != before.get("recommendation_date"):
+        _check_recommendation_date(session, after)
     rows = _validated(session, after, changed=list(changes))
     _replace(session, proposal, rows)
     # The version records what the store now holds (a number typed as a contact is kept as text).
@@ -305,6 +313,98 @@ def _check_base(session: Session, proposal_id: str, base_version: int) -> None:
         raise StaleEdit(proposal_id, base_version, list(newer))
 
 
+def _recommendation_words(proposal_id: str, changes: dict) -> dict:
+    """changes with the recommendation's words (RECOMMENDATION_KEYS) as the fields that hold it:
+    擬解除列管 -> 建議解除列管, 擬持續列管 -> 持續列管, 尚未提出建議 (or empty) -> 列管中."""
+    if not any(key in changes for key in RECOMMENDATION_KEYS):
+        return changes
+    given = dict(changes)
+    if "recommendation" in given:
+        value = given.pop("recommendation")
+        value = value.strip() if isinstance(value, str) else value
+        if value in (None, "", vocab.NO_RECOMMENDATION):
+            status = vocab.TRACKED
+        elif value in vocab.RECOMMENDATIONS:
+            status = vocab.RECOMMENDATIONS[value]
+        else:
+            choices = "、".join([*vocab.RECOMMENDATIONS, vocab.NO_RECOMMENDATION])
+            raise EditError(
+                [
+                    Problem(
+                        EDIT_FILE,
+                        f"提案 {proposal_id}",
+                        "recommendation",
+                        f"{RECOMMENDATION_LABEL}「{value}」不是{choices}之一",
+                    )
+                ]
+            )
+        if given.get("tracking_status", status) != status:
+            raise EditError(
+                [
+                    Problem(
+                        EDIT_FILE,
+                        f"提案 {proposal_id}",
+                        "recommendation",
+                        f"{RECOMMENDATION_LABEL}「{value}」與列管狀態「{given['tracking_status']}」不一致；請只填其中一項",
+                    )
+                ]
+            )
+        given["tracking_status"] = status
+    if "recommendation_reason" in given:
+        reason = given.pop("recommendation_reason")
+        if "tracking_reason" in given and given["tracking_reason"] != reason:
+            raise EditError(
+                [
+                    Problem(
+                        EDIT_FILE,
+                        f"提案 {proposal_id}",
+                        "recommendation_reason",
+                        "建議的原因與列管原因不一致；請只填其中一項",
+                    )
+                ]
+            )
+        given["tracking_reason"] = reason
+    return given
+
+
+def _check_recommendation_date(session: Session, document: dict) -> None:
+    """The working-group meeting that agreed the recommendation was held: not after today (Taipei),
+    nor after the vice-mayors' meeting of the proposal's cycle. A malformed date is the loader's rule."""
+    try:
+        day = date.fromisoformat(str(document["recommendation_date"]))
+    except (KeyError, ValueError):
+        return
+    where, field = f"提案 {document.get('id')}", "recommendation_date"
+    today = dates.now_taipei().date()
+    if day > today:
+        raise EditError(
+            [
+                Problem(
+                    EDIT_FILE,
+                    where,
+                    field,
+                    f"{dates.roc_date(day)}晚於今天（{dates.roc_date(today)}）；請填已召開的議題組會議日期",
+                )
+            ]
+        )
+    year, track = document.get("year"), document.get("track")
+    if isinstance(year, int) and track in vocab.TRACKS:
+        cycle = cycles.cycle_of(year=year, track=track)
+        held = cycles.meeting_of(session, cycle)
+        if held is not None and day > held.date:
+            raise EditError(
+                [
+                    Problem(
+                        EDIT_FILE,
+                        where,
+                        field,
+                        f"{dates.roc_date(day)}晚於{cycle}年度副首長會議（{dates.roc_date(held.date)}）；"
+                        "建議應在會議之前提出",
+                    )
+                ]
+            )
+
+
 def _valid_reason(reason: str | None) -> str | None:
     if reason is not None and not isinstance(reason, str):
         raise EditError(["修改原因應為一段文字。"])
@@ -320,6 +420,8 @@ def _apply(before: dict, changes: dict, all_cities: list[str]) -> dict:
     """before with changes applied, lists in the card's order so that only real changes differ."""
     after = dict(before)
     for field, value in changes.items():
+        if isinstance(value, date) and not isinstance(value, datetime):  # as the document holds it
+            value = value.isoformat()
         if isinstance(value, str):
             value = value.strip() or None
         if value is None or value == []:
@@ -445,9 +547,6 @@ ID_LETTER = {vocab.CENTRAL: "C", vocab.JOINT: "J"}  # 112-C01, 112-J01: the trac
 ID_MAX = 99  # ids have two digits (proposal_rules.ID_PATTERN)
 NEW_LABEL = "新提案"  # the record problems of a proposal not yet numbered are reported under
 PLACEHOLDER_ID = "000-X00"  # while year or track is not valid; never stored
-# progress_basis must quote progress or the reason (the loader's rule): without a progress text yet,
-# the card says so and the basis quotes it.
-NO_PROGRESS_YET = "新提案，尚未填報辦理情形。"
 # Valid values for the fields whose absence makes the loader stop, to find the card's other problems.
 _STAND_INS = {
     "title": "-",
@@ -456,7 +555,6 @@ _STAND_INS = {
     "group": "",
     "tracking_status": vocab.TRACKED,
     "progress_status": vocab.PLANNING,
-    "tracking_basis": "-",
 }
 
 
@@ -465,7 +563,8 @@ def create(session: Session, *, actor: Actor, document: dict, reason: str | None
     and track, recorded as its version 1 (kind create) with every field as a change from None.
 
     The secretariat may create in any group, a lead only in their own groups. Defaults: tracking
-    status 列管中 and progress status 規劃中; the bases say where the proposal came from. Raises
+    status 列管中 and progress status 規劃中; no text is written for the user (the version says who
+    made it, when and how). Raises
     PermissionDenied or EditError (every problem, by field); nothing is written then."""
     if actor.name is None or actor.role not in vocab.ROLES:
         raise PermissionDenied(f"{actor.label}不能新增提案：只有議題組窗口或祕書處可以新增。")
@@ -527,11 +626,9 @@ def _draft(session: Session, actor: Actor, document: dict) -> dict:
         draft["types"] = proposal_yaml.in_card_order(list(dict.fromkeys(draft["types"])))
     draft.setdefault("tracking_status", vocab.TRACKED)
     draft.setdefault("progress_status", vocab.PLANNING)
-    today = dates.now_taipei().date()
-    draft.setdefault("tracking_basis", f"{dates.roc_date(today)}由{actor.label}以線上合作提案單新增。")
-    if "progress_basis" not in draft:
-        draft.setdefault("progress", NO_PROGRESS_YET)
+    if "progress_basis" not in draft and "progress" in draft:  # the card's own words are its basis
         draft["progress_basis"] = draft["progress"]
+    # Nothing else is written for the user: who made the card, when and how is its version 1's.
     draft["id"], draft["item_no"] = _next_number(session, draft.get("year"), draft.get("track"))
     return {key: draft[key] for key in proposal_yaml.KEYS if key in draft}
 

@@ -9,12 +9,13 @@ the year before. Neither is ever written in code.
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 from sqlmodel import Session, select
 
 from dashboard.domain import cycles, decisions, group_terms, vocab
-from dashboard.domain.dates import roc_year
+from dashboard.domain.dates import roc_date, roc_year
 from dashboard.store.models import AgendaItem, Decision, Meeting, Organiser, Proposal, ProposalLead
 
 # --- the meeting ----------------------------------------------------------------------------
@@ -72,10 +73,19 @@ class Entry:
     reason: str | None  # why de-list / keep tracking (carried proposals, or a proposed de-listing)
     description: str | None = None  # 說明 of a new proposal
     progress_status: str = ""
+    recommendation_date: date | None = None  # the working-group meeting that agreed the recommendation
 
     @property
     def delisting(self) -> bool:
         return self.tracking_status in vocab.DELIST_STATUSES
+
+    @property
+    def recommendation(self) -> str:
+        """The group's recommendation as said everywhere: 擬解除列管, 擬持續列管 or 尚未提出建議,
+        with the day of the working-group meeting that agreed it."""
+        label = vocab.recommendation_label(self.tracking_status)
+        agreed = self.recommendation_date and vocab.recommendation(self.tracking_status)
+        return f"{label}（{roc_date(self.recommendation_date)}議題組會議）" if agreed else label
 
     @property
     def carried(self) -> bool:
@@ -124,6 +134,7 @@ def _entries(session: Session, years: tuple[int, ...], cycle: int) -> list[Entry
             progress_status=p.progress_status,
             description=p.description,
             reason=_reason(p),
+            recommendation_date=p.recommendation_date,
         )
         for p in proposals
     ]
@@ -140,6 +151,14 @@ def _reason(p: Proposal) -> str | None:
 def _top_group_order(session: Session, cycle: int) -> list[tuple[str, str]]:
     """(group id, name) of the top-level groups of `cycle` in their official order."""
     return [(g.id, g.name) for g in group_terms.groups_in_cycle(session, cycle) if not g.parent_id]
+
+
+# The sections of the carried-over rows by the group's recommendation (vocab.recommendation_label).
+CARRIED_SECTIONS = {
+    "delist": vocab.RECOMMEND_DELIST,
+    "continue": vocab.RECOMMEND_KEEP,
+    "pending": vocab.NO_RECOMMENDATION,
+}
 
 
 def decision_sections(session: Session, *, cycle: int | None = None) -> list[Section]:
@@ -161,21 +180,11 @@ def decision_sections(session: Session, *, cycle: int | None = None) -> list[Sec
     new = [e for e in entries if not e.carried and e.year == year]
     sections: list[Section] = []
     if carried:
-        delist = tuple(e for e in carried if e.delisting)
-        keep = tuple(e for e in carried if not e.delisting)
         part = f"{before}年度列管合作方案"
-        if delist:
-            sections.append(
-                Section(
-                    "delist", part, "擬解除列管", f"{before}年度合作方案擬解除列管", delist, f"{before}年度擬解除列管"
-                )
-            )
-        if keep:
-            sections.append(
-                Section(
-                    "continue", part, "擬持續列管", f"{before}年度合作方案擬持續列管", keep, f"{before}年度擬持續列管"
-                )
-            )
+        for key, said in CARRIED_SECTIONS.items():
+            mine = tuple(e for e in carried if vocab.recommendation_label(e.tracking_status) == said)
+            if mine:
+                sections.append(Section(key, part, said, f"{before}年度合作方案{said}", mine, f"{before}年度{said}"))
     if new:
         part = f"{year}年度新增合作提案"
         for group_id, name in _top_group_order(session, year):

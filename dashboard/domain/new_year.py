@@ -17,7 +17,8 @@ which is its tracking status (建議解除列管 / 解除列管: de-list; 列管
 
 A carried row (112-01, 112-02, … for cycle 113, in the order of the packet) copies the card of the
 proposal it continues (`previous`) and starts the new cycle 列管中, its progress as it stood and no
-tracking reason yet: the 持續列管原因 is the group's to write, and documents print it. What the
+recommendation yet (尚未提出建議: vocab.recommendation): the group's lead records it, with its reason
+and the date of the working-group meeting that agreed it, and documents print it. What the
 carry-over did (from which proposal, by which decision or status rule) is the reason of its
 version 1, of kind "carry", which also says who started the year and when; so nothing the system
 writes about itself reaches a document.
@@ -326,8 +327,8 @@ def carry_reason(cycle: int, source_id: str, why: Outcome) -> str:
 
 
 def carried_document(session: Session, source: Proposal, *, new_id: str, item_no: int, cycle: int) -> dict:
-    """The document of the row that carries `source` into `cycle`: no tracking reason, and a
-    basis that names only the proposal it continues (the history says the rest)."""
+    """The document of the row that carries `source` into `cycle`: no recommendation, reason or
+    basis yet; `previous` names the proposal it continues and the history says the rest."""
     before = proposal_yaml.proposal_document(session, source)
     document = {key: before[key] for key in CARRIED_KEYS if key in before}
     progress, basis = before.get("progress"), before.get("progress_basis", "")
@@ -340,8 +341,7 @@ def carried_document(session: Session, source: Proposal, *, new_id: str, item_no
         item_no=item_no,
         previous=source.id,
         progress=progress,
-        tracking_status=vocab.TRACKED,
-        tracking_basis=f"自 {source.id} 延續列管。",
+        tracking_status=vocab.TRACKED,  # 尚未提出建議: the group's to recommend (vocab.recommendation)
     )
     return {key: document[key] for key in proposal_yaml.KEYS if document.get(key) is not None}
 

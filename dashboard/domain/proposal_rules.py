@@ -34,6 +34,7 @@ PROPOSAL_KEYS = (
     "progress",
     "tracking_status",
     "tracking_reason",
+    "recommendation_date",
     "tracking_basis",
     "progress_status",
     "progress_basis",
@@ -57,6 +58,7 @@ FIELD_LABELS = {
     "benefits": "合作效益",
     "central_ministry": "對應中央部會",
     "tracking_basis": "列管狀態依據",
+    "recommendation_date": "議題組會議日期",
     "notes": "備註",
     "progress": "進度說明",
     "progress_status": "進度狀態",
@@ -188,7 +190,7 @@ def _proposal(r: Record, pid: str, groups: dict) -> Proposal | None:
     scope = r.choice("cities_scope", list(vocab.CITY_SCOPES), "合作縣市範圍", required=False)
     progress = r.text("progress", False)
     reason = r.text("tracking_reason", False)
-    basis = r.text("progress_basis")
+    basis = r.text("progress_basis", progress is not None)  # without a progress text, nothing to quote
     if basis and basis not in (progress or "") + (reason or ""):
         r.problem("progress_basis", "依據句須逐字出現在「progress」或「tracking_reason」中")
     track = r.choice("track", list(vocab.TRACKS), "類別")
@@ -219,11 +221,12 @@ def _proposal(r: Record, pid: str, groups: dict) -> Proposal | None:
         contact=r.text("contact", False),
         central_ministry=r.text("central_ministry", False),
         progress=progress,
-        tracking_status=r.choice("tracking_status", vocab.TRACKING_STATUSES, "列管狀態"),
+        tracking_status=(status := r.choice("tracking_status", vocab.TRACKING_STATUSES, "列管狀態")),
         tracking_reason=reason,
-        tracking_basis=r.text("tracking_basis"),
+        recommendation_date=_recommendation_date(r, status),
+        tracking_basis=r.text("tracking_basis", False) or "",  # the column predates optional bases
         progress_status=r.choice("progress_status", vocab.PROGRESS_STATUSES, "進度狀態"),
-        progress_basis=basis,
+        progress_basis=basis or "",
         notes=r.text("notes", False),
     )
     required = (
@@ -233,13 +236,24 @@ def _proposal(r: Record, pid: str, groups: dict) -> Proposal | None:
         "group_id",
         "title",
         "tracking_status",
-        "tracking_basis",
         "progress_status",
-        "progress_basis",
     )
     if any(fields[name] is None for name in required):
         return None
     return Proposal(**fields)
+
+
+def _recommendation_date(r: Record, status: str | None):
+    """The date of the working-group meeting that agreed the recommendation: a real day, and only
+    beside a recommendation (the store checks it against the cycle's meeting: editing.py)."""
+    day = r.day("recommendation_date", False)
+    if day is not None and status is not None and vocab.recommendation(status) is None:
+        r.problem(
+            "recommendation_date",
+            f"列管狀態「{status}」{vocab.NO_RECOMMENDATION}，不需填議題組會議日期；"
+            f"請先選{'或'.join(vocab.RECOMMENDATIONS.values())}，或清除日期",
+        )
+    return day
 
 
 def packet_key(proposal: Proposal) -> tuple:

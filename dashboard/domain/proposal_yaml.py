@@ -33,6 +33,7 @@ KEYS = (
     "progress",
     "tracking_status",
     "tracking_reason",
+    "recommendation_date",
     "tracking_basis",
     "progress_status",
     "progress_basis",
@@ -70,7 +71,10 @@ def rows_document(
         values["cities"] = [names[c] for c in sorted(city_codes, key=order.get)]
     else:
         values["types"] = values["cities"] = None
-    return {key: value for key, value in values.items() if value is not None}
+    if values["recommendation_date"] is not None:  # ISO text: a version's changes are JSON
+        values["recommendation_date"] = values["recommendation_date"].isoformat()
+    # An empty basis is no basis (the column predates optional bases).
+    return {key: value for key, value in values.items() if value is not None and value != ""}
 
 
 def in_card_order(types: list[str]) -> list[str]:

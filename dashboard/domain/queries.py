@@ -402,8 +402,8 @@ def indicators_frame(
 class Headline:
     total: int
     carried: int
-    carried_delist: int
-    carried_keep: int
+    carried_delist: int  # carried rows whose group recommends de-listing (vocab.recommendation)
+    carried_keep: int  # … keeping them tracked
     new: int
     central: int
     joint: int
@@ -411,6 +411,17 @@ class Headline:
     meeting_date: date | None
     meeting_year: int | None  # ROC year of the meeting (else of the latest proposals)
     carried_year: int | None  # the year whose tracked proposals are carried over (the year before)
+
+    @property
+    def carried_pending(self) -> int:
+        """Carried rows without a recommendation yet (尚未提出建議)."""
+        return self.carried - self.carried_delist - self.carried_keep
+
+    @property
+    def carried_recommendations(self) -> str:
+        """擬解除列管 12、持續列管 1 (、尚未提出建議 3 when some have none)."""
+        said = f"{vocab.RECOMMEND_DELIST} {self.carried_delist}、{vocab.KEEP_TRACKING} {self.carried_keep}"
+        return said + (f"、{vocab.NO_RECOMMENDATION} {self.carried_pending}" if self.carried_pending else "")
 
     @property
     def carried_label(self) -> str:
@@ -423,13 +434,14 @@ def headline(session: Session, *, cycle: int | None = None, frame: pd.DataFrame 
     cycle = chosen_cycle(session, cycle)
     frame = proposals_frame(session, cycle=cycle) if frame is None else frame
     carried = frame[frame["track"] == vocab.CARRIED]
+    recommended = carried["tracking_status"].map(vocab.recommendation)
     tracks = frames.track_counts(frame)
     info = meeting.meeting_info(session, cycle=cycle) if cycle is not None else None
     return Headline(
         total=len(frame),
         carried=len(carried),
-        carried_delist=int((carried["tracking_status"] == vocab.PROPOSE_DELIST).sum()),
-        carried_keep=int((carried["tracking_status"] == vocab.KEEP_TRACKING).sum()),
+        carried_delist=int((recommended == vocab.RECOMMEND_DELIST).sum()),
+        carried_keep=int((recommended == vocab.RECOMMEND_KEEP).sum()),
         new=len(frame) - len(carried),
         central=tracks[vocab.CENTRAL],
         joint=tracks[vocab.JOINT],

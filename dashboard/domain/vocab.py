@@ -48,6 +48,30 @@ TRACKING_COLORS = {
     KEEP_TRACKING: "#CC79A7",
 }
 
+# The group's recommendation to the meeting on a proposal (議題組建議), which the lead records before it
+# with a reason and the date of the working-group meeting that agreed it. Its owner is the tracking
+# status (the card's 列管狀態（建議）): a de-listing status recommends de-listing, 持續列管 recommends
+# keeping it tracked, and 列管中 recommends nothing yet: a carried row starts the new cycle so.
+RECOMMEND_DELIST = "擬解除列管"
+RECOMMEND_KEEP = "擬持續列管"
+NO_RECOMMENDATION = "尚未提出建議"
+RECOMMENDATIONS = {RECOMMEND_DELIST: PROPOSE_DELIST, RECOMMEND_KEEP: KEEP_TRACKING}  # as typed -> status
+
+
+def recommendation(tracking_status: str) -> str | None:
+    """The recommendation a tracking status makes (擬解除列管／擬持續列管); None for none yet."""
+    if tracking_status in DELIST_STATUSES:
+        return RECOMMEND_DELIST
+    if tracking_status == KEEP_TRACKING:
+        return RECOMMEND_KEEP
+    return None
+
+
+def recommendation_label(tracking_status: str) -> str:
+    """The recommendation as every page and document words it: 擬解除列管, 擬持續列管 or 尚未提出建議."""
+    return recommendation(tracking_status) or NO_RECOMMENDATION
+
+
 DELIST_REASON = "解除列管原因"
 KEEP_REASON = "持續列管原因"
 

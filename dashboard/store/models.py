@@ -82,9 +82,11 @@ class Proposal(SQLModel, table=True):
     progress: str | None = None  # 說明/進度
     tracking_status: str
     tracking_reason: str | None = None  # 解除列管原因 / 持續列管原因
-    tracking_basis: str
+    # The working-group meeting that agreed the recommendation (vocab.recommendation): the lead's.
+    recommendation_date: date | None = None
+    tracking_basis: str  # "" where the source gives none (a proposal made online, a carried row)
     progress_status: str
-    progress_basis: str
+    progress_basis: str  # "" where there is no progress text to quote yet
     notes: str | None = None  # editorial notes of the secretariat
 
 

@@ -17,6 +17,9 @@ CARD_VALUES = dict(
     city_scopes=vocab.CITY_SCOPES,
     central=vocab.CENTRAL,
     reason_label=vocab.reason_label,
+    recommendation=vocab.recommendation,
+    recommendation_label=vocab.recommendation_label,
+    carried=vocab.CARRIED,
     neutral_color=vocab.NEUTRAL_COLOR,
 )
 

@@ -11,6 +11,7 @@ opened, or after a save), which is the only time typed values are replaced.
 """
 
 import itertools
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -23,6 +24,11 @@ from pages.shared import cached, card_history, run_context, text_limits
 TEXTS = tuple(f.key for f in editing.EDITABLE_FIELDS if f.kind in (editing.LINE, editing.LINES))
 LISTS = tuple(f.key for f in editing.EDITABLE_FIELDS if f.kind == editing.LIST)
 LEAD_COLUMNS = {"city": "縣市", "unit": "單位"}
+DAYS = (date(2000, 1, 1), date(2100, 12, 31))  # the picker's range; editing checks the day itself
+RECOMMENDATION_HELP = (
+    f"議題組對本案的建議：「{vocab.PROPOSE_DELIST}」為{vocab.RECOMMEND_DELIST}，「{vocab.KEEP_TRACKING}」為"
+    f"{vocab.RECOMMEND_KEEP}，「{vocab.TRACKED}」為{vocab.NO_RECOMMENDATION}。會議資料、總覽與會議頁依此分類。"
+)
 BASIS_HELP = (
     "進度狀態的依據：須逐字出現在「進度說明」或「列管原因」中的一句話（可從中複製貼上），讓讀者看得出狀態從何而來。"
 )
@@ -49,6 +55,8 @@ def form_values(document: dict) -> dict:
     """A proposal document in the form's terms: texts as strings, lead units as (city, unit) pairs."""
     values = {field: document.get(field) or "" for field in TEXTS}
     values.update({f.key: document.get(f.key) for f in editing.EDITABLE_FIELDS if f.kind == editing.CHOICE})
+    day = document.get("recommendation_date")
+    values["recommendation_date"] = date.fromisoformat(day) if day else None
     values["lead_units"] = [(lead.get("city"), lead.get("unit")) for lead in document.get("lead_units", [])]
     values.update({field: list(document.get(field) or []) for field in LISTS})
     return values
@@ -128,7 +136,9 @@ HELP = {
     "central_ministry": "請求中央協助的提案必填；其他提案可留空。",
     "progress": "這一期的辦理情形；讀者在提案單的「說明／進度」看到的文字。",
     "progress_basis": BASIS_HELP,
+    "tracking_status": RECOMMENDATION_HELP,
     "tracking_reason": "列管原因的標題隨列管狀態而定（解除列管原因／持續列管原因）。",
+    "recommendation_date": "同意此建議的議題組工作會議日期（須在副首長會議之前）；尚未提出建議時留空。",
 }
 PLACEHOLDER = {
     "progress_status": "選擇進度狀態",
@@ -174,6 +184,7 @@ def _fields(stamp: tuple, pid: str, seed: dict, *, has_card: bool) -> tuple[dict
                             options[choice.key],
                             key=key(choice.key),
                             placeholder=PLACEHOLDER.get(choice.key),
+                            help=HELP.get(choice.key),
                         )
                     index += len(run)
                     continue
@@ -223,6 +234,16 @@ def _widget(field: editing.EditableField, key, seed: dict, options: dict, city_n
         )
         st.caption(LEADS_HELP)
         return _lead_rows(leads)
+    if field.kind == editing.DATE:
+        return st.date_input(
+            label,
+            key=key(field.key),
+            min_value=DAYS[0],
+            max_value=DAYS[1],
+            format="YYYY/MM/DD",
+            width=260,
+            help=hint["help"],
+        )
     raise ValueError(f"unknown kind of field: {field.kind}")
 
 

@@ -257,6 +257,8 @@ def _proposal_step(step: presenting.Step, user: str | None) -> None:
     facts = [f"議題組：{entry.group_label}", f"主辦：{'、'.join(entry.lead_units)}"]
     if not entry.carried:
         facts.append(vocab.track_label(entry.track, year=entry.year))
+    else:
+        facts.append(f"議題組建議：{entry.recommendation}")
     # The group's recommendation and where the work stands: what the vice-mayors decide on.
     chips = styling.tracking_chip(entry.tracking_status) + " " + styling.progress_chip(entry.progress_status)
     # One HTML block (a <div>, no line break): the group and unit names show as text, not markdown.
