@@ -192,8 +192,12 @@ def test_a_new_cycle_without_meetings_says_so_once(store):
     paragraphs, tables = _log_text(store, 113)
     start = paragraphs.index("貳、113年度北臺執行進度說明")
     assert paragraphs[start + 1] == meeting_log.NONE_IN_CYCLE
-    assert meeting_log.NONE_HELD not in tables  # no table of rows each saying the same
-    assert "各議題組會議辦理情形" not in "".join(paragraphs)
+    assert paragraphs.count(meeting_log.NONE_IN_CYCLE) == 1
+    assert meeting_log.NONE_HELD not in tables  # not on every group's row
+    assert "二、各議題組會議辦理情形" in paragraphs and "交通運輸組" in tables  # the groups and hosts still listed
+    with Session(store) as s:
+        log = packet.collect(s, cycle=113).log
+    assert all(row.lines == () for table in log for row in table.rows)
 
 
 def test_a_new_cycle_with_meetings_prints_them_and_their_decisions(store):

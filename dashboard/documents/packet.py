@@ -181,13 +181,13 @@ def log_date(day: date) -> str:
 
 
 def _log(session: Session, groups: dict[str, group_terms.CycleGroup], cycle: int) -> list[LogTable]:
-    """The working groups' meetings held in the cycle's ROC year, one table per kind of group; none
-    when the cycle has no meeting at all (the section says so once, not on every group's row)."""
+    """The working groups' meetings held in the cycle's ROC year, one table per kind of group. A
+    group without a meeting says so on its row; in a cycle without any meeting yet the rows stay
+    empty (the groups and their hosts listed) and the section says so once (_log_section)."""
     held: dict[str, list[GroupMeeting]] = {}
     for m in meeting_log.held(session, cycle):
         held.setdefault(m.group_id, []).append(m)
-    if not held:
-        return []
+    none = (meeting_log.NONE_HELD,) if held else ()
     ordered = sorted((g for g in groups.values() if not g.closed), key=lambda g: g.sort_order)
     tables = []
     for kind in LOG_KINDS:
@@ -206,7 +206,7 @@ def _log(session: Session, groups: dict[str, group_terms.CycleGroup], cycle: int
                     for m in held.get(group.id, [])
                     for line in meeting_log.packet_lines(m, log_date(m.date), prefix)
                 )
-                rows.append(LogRow(top.name, host, lines or (meeting_log.NONE_HELD,)))
+                rows.append(LogRow(top.name, host, lines or none))
         heading = LOG_HEADINGS.get(kind) or f"{tops[0].name}工作辦理情形"
         city = max(set(host_cities), key=host_cities.count) if host_cities else ""
         tables.append(LogTable(heading, city, tuple(rows)))
@@ -399,7 +399,7 @@ def _agenda_section(document, data: PacketData) -> None:
 
 def _log_section(document, data: PacketData) -> None:
     _paragraph(document, f"貳、{data.year}年度北臺執行進度說明", bold=True, size=16)
-    if not data.log:
+    if not any(row.lines for log in data.log for row in log.rows):
         _paragraph(document, meeting_log.NONE_IN_CYCLE, indent_cm=0.8)
     for index, log in enumerate(data.log, start=1):
         _paragraph(document, f"{numeral(index)}、{log.heading}", bold=True).paragraph_format.keep_with_next = True

@@ -17,7 +17,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
-from dashboard.domain import accounts, cycles, frames, group_terms, meeting, vocab
+from dashboard.domain import accounts, cycles, frames, group_terms, meeting, meeting_log, vocab
 from dashboard.domain.dates import roc_year
 from dashboard.store.models import (
     Account,
@@ -312,7 +312,7 @@ def group_meetings(
             if year not in by_year:
                 by_year[year] = group_names(session, year)
             name = by_year[year].get(m.group_id) or group_names(session, None).get(m.group_id, m.group_id)
-            rows.append({"date": m.date, "group_id": m.group_id, "group": name, "name": m.name})
+            rows.append({"date": m.date, "group_id": m.group_id, "group": name, "name": meeting_log.title_of(m)})
     return pd.DataFrame(rows, columns=["date", "group_id", "group", "name"])
 
 
