@@ -244,3 +244,42 @@ def test_the_command_line_lists_adds_edits_removes_and_shows_history(engine, cap
     assert main(["meeting-log", "history", "transport"]) == 0
     out = capsys.readouterr().out
     assert "第 3 版" in out and "刪除" in out and "原因：重複" in out and "已刪除：否 → 是" in out
+
+
+# --- two saves at one instant ---------------------------------------------------------------------
+
+
+def test_two_saves_of_one_meeting_on_one_version_one_wins_the_other_is_told(tmp_path):
+    """Writers with connections of their own (as the app's sessions and replicas): the write lock
+    makes the version check and the write one step, so exactly one of two saves on a version wins."""
+    from dashboard.store.db import make_engine
+    from tests import databases
+    from tests.test_races import together
+
+    with databases.database(tmp_path / "shared.db", loaded=True) as url:
+        engine = make_engine(url)
+        with Session(engine) as s:
+            mid = s.exec(select(GroupMeeting.id).where(GroupMeeting.group_id == "transport")).first()
+        for trial in range(8):
+            with Session(engine) as s:
+                base = meeting_log.current_version(s, mid)
+
+            def save(actor, text):
+                def job(go):
+                    with Session(engine) as s:
+                        s.get(GroupMeeting, mid)  # the form was read before the save, as a page does
+                        go()
+                        return meeting_log.edit(
+                            s, actor=actor, meeting_id=mid, changes={"decided": text}, base_version=base
+                        )
+
+                return job
+
+            results = together(save(SECRETARIAT, f"甲 {trial}"), save(TRANSPORT_LEAD, f"乙 {trial}"))
+            saved = [r for r in results if isinstance(r, GroupMeetingVersion)]
+            refused = [r for r in results if isinstance(r, meeting_log.StaleMeetingLog)]
+            assert len(saved) == 1 and len(refused) == 1, results
+            with Session(engine) as s:
+                assert s.get(GroupMeeting, mid).decided == saved[0].changes[0]["new"]
+                assert meeting_log.current_version(s, mid) == base + 1
+        engine.dispose()
