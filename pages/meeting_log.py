@@ -158,9 +158,6 @@ def render() -> None:
     if cycle is None:
         st.info("資料庫沒有任何年度；請先載入 data/。")
         return
-    done = st.session_state.pop(DONE_KEY, None)
-    if done:
-        st.success(url.md_text(done), icon=":material/check_circle:")
     view = cached.meeting_log_view(stamp, cycle)
     mine = [g for g in view["groups"] if meeting_log.may_keep(actor, g)]
     st.caption(
@@ -176,6 +173,9 @@ def render() -> None:
     entries = [e for e in view["entries"] if e.group_id == group_id]
     st.subheader(f"{group.name}：{len(entries)} 場會議")
     show_meetings(entries)
+    done = st.session_state.pop(DONE_KEY, None)
+    if done:  # beside the form the save was made in, where the page stays scrolled
+        st.success(url.md_text(done), icon=":material/check_circle:")
     gen = st.session_state.setdefault(GENERATION_KEY, 0)
     edit_form(group, entries, cycle, gen)
     st.subheader("修改紀錄")
