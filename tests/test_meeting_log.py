@@ -283,3 +283,19 @@ def test_two_saves_of_one_meeting_on_one_version_one_wins_the_other_is_told(tmp_
                 assert s.get(GroupMeeting, mid).decided == saved[0].changes[0]["new"]
                 assert meeting_log.current_version(s, mid) == base + 1
         engine.dispose()
+
+
+def test_the_data_layout_export_keeps_kinds_and_decisions_and_loads_back(engine, tmp_path, fresh_engine):
+    with Session(engine) as s:
+        mid = _add(s, actor=SECRETARIAT, date="2023-07-20", name="", decided="一、通過。\n二、續辦。").meeting_id
+        staff = s.exec(select(GroupMeeting).where(GroupMeeting.name == "第1次擴大幕僚會議")).one().id
+        meeting_log.remove(s, actor=SECRETARIAT, meeting_id=staff, base_version=0)
+    assert main(["export", str(tmp_path / "out"), "--layout", "data"]) == 0
+    text = (tmp_path / "out" / "group_meetings.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0] == "date,group,name,kind,decided" and "第1次擴大幕僚會議" not in text
+    build.load(fresh_engine, tmp_path / "out")
+    with Session(fresh_engine) as s:
+        log = {(e.group_id, e.date): e for e in meeting_log.entries(s, cycle=112)}
+    assert log[("transport", date(2023, 7, 20))].decided == "一、通過。\n二、續辦。"
+    assert log[("transport", date(2023, 7, 20))].kind == vocab.WORKING_MEETING and mid
+    assert log[("development", date(2023, 3, 8))].kind == vocab.OTHER_MEETING

@@ -352,7 +352,7 @@ def _require_signed_in(actor: Actor) -> None:
 def _stored(session: Session, meeting_id) -> GroupMeeting:
     meeting = session.get(GroupMeeting, meeting_id) if isinstance(meeting_id, int) else None
     if meeting is None or meeting.removed:
-        raise LogError(f"找不到第 {meeting_id} 號會議（可能已被刪除）")
+        raise LogError("找不到這場會議（可能已被他人刪除）；請重新開啟工作會議紀錄後再修改")
     return meeting
 
 
