@@ -389,15 +389,15 @@ def plan_upload(session: Session, *, actor: Actor, upload: Upload) -> Plan:
         if planned is not None:
             result.rows.append(planned)
     _stage_all(session, actor, result)  # the rows read without a problem, so that one upload lists them all
-    _plan_log(session, actor, upload, result)
+    _plan_log(session, actor, upload, result)  # its problems too, so that one upload lists them all
     if result.problems:
-        result.rows = []
+        result.rows, result.log = [], meeting_log_sheet.LogPlan()
     return result
 
 
 def _plan_log(session: Session, actor: Actor, upload: Upload, result: Plan) -> None:
     """The meeting log's part of the plan (dashboard/documents/meeting_log_sheet.py)."""
-    if upload.log is None or result.problems:
+    if upload.log is None:
         return
     if upload.log.is_csv:
         result.notes.append(
