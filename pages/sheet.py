@@ -103,10 +103,11 @@ def _upload(actor: Actor) -> None:
         return
     for note in plan.notes:
         st.warning(note, icon=":material/info:")
-    if not plan.rows:
+    if not plan.changes:
         st.info(f"「{plan.file_name}」與目前的資料相同，沒有任何變更。", icon=":material/info:")
         return
-    st.markdown(f"**預覽：{len(plan.rows)} 案、{len(plan.changes)} 項變更**（尚未套用）")
+    meetings = f"、工作會議 {len(plan.log.ops)} 場" if plan.log.ops else ""
+    st.markdown(f"**預覽：{len(plan.rows)} 案{meetings}、{len(plan.changes)} 項變更**（尚未套用）")
     st.dataframe(
         preview_table(plan),
         hide_index=True,
@@ -131,8 +132,10 @@ def _apply(actor: Actor, plan: sheet_import.Plan, gen: int) -> None:
         st.error(str(error), icon=":material/block:")
         return
     ids = "、".join(v.proposal_id for v in versions)
+    ids = f"（{ids}）" if ids else ""
+    meetings = f"、工作會議 {len(plan.log.ops)} 場" if plan.log.ops else ""
     st.session_state[DONE_KEY] = (
-        f"已套用「{plan.file_name}」：{len(versions)} 案各新增一個版本（{ids}），記錄者「{actor.name}」。"
+        f"已套用「{plan.file_name}」：{len(versions)} 案{meetings}各新增一個版本{ids}，記錄者「{actor.name}」。"
     )
     st.session_state[UPLOAD_GEN] = gen + 1  # a cleared uploader: the applied file is not previewed again
     st.rerun()

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session, select
 
-from dashboard.documents import export, sheet_import, update_sheet
+from dashboard.documents import export, meeting_log_sheet, sheet_import, update_sheet
 from dashboard.domain import editing, proposal_yaml, vocab
 from dashboard.domain.permissions import READER, Actor, PermissionDenied
 from dashboard.store.models import Proposal, ProposalVersion, WorkGroup
@@ -93,7 +93,7 @@ def new_proposal_id() -> str:
 
 def test_the_workbook_has_one_row_per_proposal_of_the_group_with_the_edit_form_fields(loaded_engine):
     book = open_book(workbook_bytes(loaded_engine))
-    assert book.sheetnames == [update_sheet.DATA_SHEET, update_sheet.HELP_SHEET]
+    assert book.sheetnames == [update_sheet.DATA_SHEET, meeting_log_sheet.SHEET, update_sheet.HELP_SHEET]
     sheet = book[update_sheet.DATA_SHEET]
     header = [c.value for c in sheet[1]]
     assert header == [

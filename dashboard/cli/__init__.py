@@ -1,5 +1,5 @@
 """Command line: python -m dashboard load | check | export | hash-password | user | edit | history | revert |
-new-year | meeting | minutes | group | packet | export-sheet | import-sheet | bundle | city-summary (`--help` lists them
+new-year | meeting | minutes | group | meeting-log | packet | export-sheet | import-sheet | bundle | city-summary (`--help` lists them
 all)."""
 
 import getpass
@@ -16,6 +16,7 @@ from dashboard.cli import (
     common,
     cycle_commands,
     group_commands,
+    log_commands,
     meeting_commands,
     packet_commands,
     sheet_commands,
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     cycle_commands.register(commands)
     meeting_commands.register(commands)
     group_commands.register(commands)
+    log_commands.register(commands)
     packet_commands.register(commands)
     sheet_commands.register(commands)
     bundle_commands.register(commands)

@@ -65,13 +65,15 @@ def _import_sheet(args) -> int:
             return REFUSED
         for note in plan.notes:
             print(f"注意：{note}")
-        if not plan.rows:
+        changes = plan.changes
+        if not changes:
             print(f"{args.file.name} 與資料庫的內容相同，沒有任何變更。")
             return 0
-        changes = plan.changes
-        print(f"{args.file.name}：{len(plan.rows)} 案、{len(changes)} 項變更（編號｜欄位：原值 → 新值）")
-        for proposal_id, _title, label, old, new in changes:
-            print(f"  {proposal_id}｜{label}：{_one_line(old)} → {_one_line(new)}")
+        meetings = f"、工作會議 {len(plan.log.ops)} 場" if plan.log.ops else ""
+        print(f"{args.file.name}：{len(plan.rows)} 案{meetings}、{len(changes)} 項變更（編號｜欄位：原值 → 新值）")
+        for proposal_id, title, label, old, new in changes:
+            where = f"{proposal_id}｜{title}" if proposal_id == sheet_import.LOG_SHEET else proposal_id
+            print(f"  {where}｜{label}：{_one_line(old)} → {_one_line(new)}")
         if not args.apply:
             print("以上為預覽，未變更任何資料；確認後加上 --apply 套用。")
             return 0
@@ -80,7 +82,8 @@ def _import_sheet(args) -> int:
         except sheet_import.SheetRefused as error:
             print(error, file=sys.stderr)
             return REFUSED
-        print(f"已套用：{len(versions)} 案各新增一個版本，記錄者「{actor.name}」，原因「{plan.reason}」。")
+        meetings = f"、工作會議 {len(plan.log.ops)} 場" if plan.log.ops else ""
+        print(f"已套用：{len(versions)} 案{meetings}各新增一個版本，記錄者「{actor.name}」，原因「{plan.reason}」。")
     return 0
 
 

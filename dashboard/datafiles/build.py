@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from dashboard.datafiles.loading import DataError, Dataset, Problem, load_dataset
-from dashboard.domain import editing, group_terms, meeting_settings, proposal_yaml, vocab
+from dashboard.domain import editing, group_terms, meeting_log, meeting_settings, proposal_yaml, vocab
 from dashboard.domain.permissions import OPERATOR, Actor, require_secretariat
 from dashboard.domain.proposal_rules import ProposalRows, sort_proposals
 from dashboard.store.config import DATA_DIR
@@ -25,6 +25,7 @@ from dashboard.store.models import (
     AgendaItem,
     City,
     GroupMeeting,
+    GroupMeetingVersion,
     GroupTerm,
     GroupVersion,
     Indicator,
@@ -46,12 +47,16 @@ IMPORT_REASON = None  # the version's kind says where it came from
 class StoreHasEdits(Exception):
     """A plain load would overwrite proposals edited in the dashboard; the message says how to import instead."""
 
-    def __init__(self, versions: int, proposals: int, group_versions: int = 0, meeting_versions: int = 0):
+    def __init__(
+        self, versions: int, proposals: int, group_versions: int = 0, meeting_versions: int = 0, log_versions: int = 0
+    ):
         self.versions, self.proposals = versions, proposals
         self.group_versions, self.meeting_versions = group_versions, meeting_versions
+        self.log_versions = log_versions
         edits = [f"{proposals} 案提案的 {versions} 筆線上修改"] if versions else []
         edits += [f"{group_versions} 筆議題組設定"] if group_versions else []
         edits += [f"會議設定的 {meeting_versions} 筆線上修改"] if meeting_versions else []
+        edits += [f"工作會議紀錄的 {log_versions} 筆線上修改"] if log_versions else []
         super().__init__(
             f"資料庫已有{'及'.join(edits)}，重新載入 data/ 會蓋掉這些修改，"
             "因此未載入，資料庫未變更；若要把 data/ 的內容匯入為新版本（保留所有修改與決議），"
@@ -84,8 +89,9 @@ def _write(engine: Engine, dataset: Dataset, *, refuse_edits: bool = False) -> N
             versions, proposals = _edit_counts(session)
             group_versions = _group_edit_count(session)
             meeting_versions = _meeting_edit_count(session)
-            if versions or group_versions or meeting_versions:
-                raise StoreHasEdits(versions, proposals, group_versions, meeting_versions)
+            log_versions = meeting_log.edit_count(session)
+            if versions or group_versions or meeting_versions or log_versions:
+                raise StoreHasEdits(versions, proposals, group_versions, meeting_versions, log_versions)
         for table in CURATED_TABLES:
             session.exec(delete(table))
         for batch in dataset.batches():
@@ -137,15 +143,17 @@ def _meeting_edit_count(session: Session) -> int:
 
 def _refuse_if_edited(engine: Engine) -> None:
     versions, proposals = edit_counts(engine)
-    group_versions = meeting_versions = 0
+    group_versions = meeting_versions = log_versions = 0
     tables = inspect(engine)
     with Session(engine) as session:
         if tables.has_table(GroupVersion.__tablename__):
             group_versions = _group_edit_count(session)
         if tables.has_table(MeetingVersion.__tablename__):
             meeting_versions = _meeting_edit_count(session)
-    if versions or group_versions or meeting_versions:
-        raise StoreHasEdits(versions, proposals, group_versions, meeting_versions)
+        if tables.has_table(GroupMeetingVersion.__tablename__):
+            log_versions = meeting_log.edit_count(session)
+    if versions or group_versions or meeting_versions or log_versions:
+        raise StoreHasEdits(versions, proposals, group_versions, meeting_versions, log_versions)
 
 
 class ImportInterrupted(Exception):
@@ -215,7 +223,7 @@ def _import(session: Session, ds: Dataset, actor: Actor) -> Imported:
     kept = [p for p in session.exec(select(Proposal).order_by(Proposal.sort_order)) if p.id not in set(data_ids)]
     _check_references(session, ds, kept)
     meetings_before = {m.id: meeting_settings.document(session, m) for m in session.exec(select(Meeting))}
-    for table in (Indicator, MutualAid, GroupMeeting, AgendaItem, Organiser, Meeting):
+    for table in (Indicator, MutualAid, AgendaItem, Organiser, Meeting):  # the meeting log is merged
         session.exec(delete(table))
     for city in ds.cities:
         session.merge(city)
@@ -232,9 +240,10 @@ def _import(session: Session, ds: Dataset, actor: Actor) -> Imported:
     session.flush()
     sort_proposals(list(session.exec(select(Proposal))))
     _remove_unlisted(session, ds)
-    for batch in (ds.group_meetings, ds.mutual_aid, ds.indicators, ds.meetings, ds.agenda, ds.organisers):
+    for batch in (ds.mutual_aid, ds.indicators, ds.meetings, ds.agenda, ds.organisers):
         session.add_all(batch)
         session.flush()
+    _import_meeting_log(session, ds, actor)
     _meeting_import_versions(session, meetings_before, actor)
     session.add(StoreBuild(built_at=datetime.now(UTC)))
     return result
@@ -272,6 +281,64 @@ def _import_group_terms(session: Session, ds: Dataset, actor: Actor) -> None:
             )
         )
         session.flush()
+
+
+def _import_meeting_log(session: Session, ds: Dataset, actor: Actor) -> None:
+    """data/'s working-group meetings into the store's log, which the leads keep. A meeting is known
+    by its group, date and name: one new in data/ is added, one whose kind or decision (the columns
+    data/ has) differs is updated, each as a version of kind import. A meeting data/ no longer lists
+    is dropped only if nobody changed it in the store (it came from data/ and is data/'s); the
+    leads' meetings and their removals are kept."""
+    versioned = set(session.exec(select(GroupMeetingVersion.meeting_id)))
+    stored: dict[tuple, list[GroupMeeting]] = {}
+    for m in session.exec(select(GroupMeeting).order_by(GroupMeeting.id)):
+        stored.setdefault((m.group_id, m.date, m.name), []).append(m)
+    now = datetime.now(UTC)
+    for new in ds.group_meetings:
+        matches = stored.get((new.group_id, new.date, new.name))
+        if not matches:
+            session.add(new)
+            session.flush()
+            changes = [
+                {"field": "group", "old": None, "new": session.get(WorkGroup, new.group_id).name},
+                *({"field": f, "old": None, "new": v} for f, v in meeting_log.values_of(new).items() if v),
+            ]
+            number = 0
+        else:
+            old = matches.pop(0)
+            if old.removed:
+                continue  # removed in the store after data/ was written: the removal stands
+            before = meeting_log.values_of(old)
+            for column in ds.group_meeting_columns:
+                setattr(old, column, getattr(new, column))
+            after = meeting_log.values_of(old)
+            changes = [{"field": f, "old": before[f], "new": after[f]} for f in before if before[f] != after[f]]
+            if not changes:
+                continue
+            if old.kind is None:
+                old.kind = after["kind"]
+            new, number = old, meeting_log.current_version(session, old.id)
+        session.add(
+            GroupMeetingVersion(
+                meeting_id=new.id,
+                group_id=new.group_id,
+                version=number + 1,
+                changes=changes,
+                kind="import",
+                recorded_at=now,
+                recorded_by=actor.name,
+            )
+        )
+        session.flush()
+    for unlisted in (m for rows in stored.values() for m in rows if m.id not in versioned):
+        session.delete(unlisted)
+    session.flush()
+
+
+def _kept_meetings(session: Session, ds: Dataset) -> list[GroupMeeting]:
+    """The meetings an import keeps whatever data/ says: those changed in the store."""
+    ids = set(session.exec(select(GroupMeetingVersion.meeting_id)))
+    return [m for m in session.exec(select(GroupMeeting)) if m.id in ids and not m.removed]
 
 
 def _meeting_import_versions(session: Session, before: dict[str, dict], actor: Actor) -> None:
@@ -362,6 +429,16 @@ def _check_references(session: Session, ds: Dataset, kept: list[Proposal]) -> No
                     f"縣市 {code}",
                     "code",
                     f"資料庫中的提案 {pid}（不在 data/ 中）仍使用此縣市，不可刪除",
+                )
+            )
+    for meeting in _kept_meetings(session, ds):
+        if meeting.group_id not in groups:
+            problems.append(
+                Problem(
+                    "data/groups.csv",
+                    f"組別 {meeting.group_id}",
+                    "id",
+                    f"資料庫中的工作會議紀錄（{meeting.date.isoformat()} {meeting_log.title_of(meeting)}）仍屬於此組別，不可刪除",
                 )
             )
     if problems:

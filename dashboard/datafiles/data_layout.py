@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from dashboard.datafiles.meeting_files import MEETING_FILE, MEETINGS_DIR
-from dashboard.domain import meeting_settings, proposal_yaml
+from dashboard.domain import meeting_log, meeting_settings, proposal_yaml
 from dashboard.store.config import DATA_DIR
 from dashboard.store.models import (
     AgendaItem,
@@ -213,9 +213,19 @@ def _group_terms(session: Session) -> str | None:
 
 
 def _group_meetings(session: Session) -> str:
+    """The log as data/ holds it; the kind and what was decided only when some meeting needs them
+    (a kind its name does not say, or a decision), so that 112's file comes back byte for byte."""
+    meetings = list(
+        session.exec(select(GroupMeeting).where(GroupMeeting.removed == False).order_by(GroupMeeting.id))  # noqa: E712
+    )
+    full = any(
+        m.decided or meeting_log.kind_of(m) != meeting_log.infer_kind(m.name or "") or not m.name for m in meetings
+    )
+    if not full:
+        return _csv(["date", "group", "name"], [(m.date, m.group_id, m.name) for m in meetings])
     return _csv(
-        ["date", "group", "name"],
-        [(m.date, m.group_id, m.name) for m in session.exec(select(GroupMeeting).order_by(GroupMeeting.id))],
+        ["date", "group", "name", "kind", "decided"],
+        [(m.date, m.group_id, m.name, meeting_log.kind_of(m), m.decided or "") for m in meetings],
     )
 
 

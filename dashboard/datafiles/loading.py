@@ -13,15 +13,17 @@ from pathlib import Path
 from dashboard.datafiles.meeting_files import read_meetings
 from dashboard.datafiles.outlines import check_outlines
 from dashboard.datafiles.reading import read_csv, read_yaml, rel_path
-from dashboard.domain import vocab
+from dashboard.domain import meeting_log, vocab
 from dashboard.domain.problems import WHOLE_FILE, DataError, Problem
 from dashboard.domain.proposal_rules import (
     ID_PATTERN,
+    MEETING_MAX_CHARS,
     ProposalRows,
     check_lineage,
     proposal_record,
     proposal_rows,
     sort_proposals,
+    too_long,
 )
 from dashboard.domain.records import MISSING, Record, shorten, unique
 from dashboard.store.models import (
@@ -45,6 +47,8 @@ __all__ = ["DataError", "Dataset", "Problem", "load_dataset"]
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # the store's Integer columns are 32-bit on PostgreSQL
 
+# Columns a file may have or not: a meeting's kind (read from its name when absent) and what was decided.
+OPTIONAL_COLUMNS = {"group_meetings.csv": ("kind", "decided")}
 COLUMNS = {
     "cities.csv": ("code", "name", "name_en", "lon", "lat", "color", "sort_order", "card_order"),
     "groups.csv": ("id", "name", "parent", "host_agency", "kind", "sort_order"),
@@ -96,6 +100,8 @@ class Dataset:
     groups: list[WorkGroup] = field(default_factory=list)
     group_terms: list[GroupTerm] = field(default_factory=list)
     group_meetings: list[GroupMeeting] = field(default_factory=list)
+    # the optional columns group_meetings.csv has: an import into a store with edits takes only these
+    group_meeting_columns: tuple[str, ...] = ()
     proposals: list[Proposal] = field(default_factory=list)
     leads: list[ProposalLead] = field(default_factory=list)
     types: list[ProposalType] = field(default_factory=list)
@@ -145,7 +151,7 @@ def load_dataset(data_dir: Path) -> Dataset:
     if not city_by_name or not group_ids:
         raise DataError(problems)  # everything else refers to cities and groups: spare the echoes
     ds.group_terms = _group_terms(data_dir, problems, group_ids)
-    ds.group_meetings = _group_meetings(data_dir, problems, group_ids)
+    ds.group_meetings, ds.group_meeting_columns = _group_meetings(data_dir, problems, group_ids)
     proposal_ids = _proposals(data_dir, problems, ds, city_by_name, {g.id: g for g in ds.groups})
     if not proposal_ids:
         raise DataError(problems)  # the figures all belong to proposals
@@ -270,17 +276,38 @@ def _group_terms(root: Path, problems: list[Problem], group_ids: dict) -> list[G
     return terms
 
 
-def _group_meetings(root: Path, problems: list[Problem], group_ids: dict) -> list[GroupMeeting]:
+def _group_meetings(root: Path, problems: list[Problem], group_ids: dict) -> tuple[list[GroupMeeting], tuple[str, ...]]:
     file = rel_path(root / "group_meetings.csv", root)
-    meetings = []
-    for label, row in read_csv(root / "group_meetings.csv", root, COLUMNS["group_meetings.csv"], problems) or []:
+    meetings, columns = [], set()
+    rows = read_csv(
+        root / "group_meetings.csv",
+        root,
+        COLUMNS["group_meetings.csv"],
+        problems,
+        optional=OPTIONAL_COLUMNS["group_meetings.csv"],
+    )
+    for label, row in rows or []:
+        columns |= set(row) & set(OPTIONAL_COLUMNS["group_meetings.csv"])
         r = Record(row, file, label, problems)
+        given_kind = (row.get("kind") or "").strip()
+        name = r.text("name", required=not given_kind) or ""  # a meeting with its kind may have no name
+        kind = given_kind or meeting_log.infer_kind(name)
+        if kind not in vocab.MEETING_KINDS:
+            r.problem("kind", f"未知的會議類別「{kind}」；可用：{'、'.join(vocab.MEETING_KINDS)}")
+        decided = (row.get("decided") or "").replace("\r\n", "\n").strip()
+        limit = MEETING_MAX_CHARS["decided"]
+        if len(decided) > limit:
+            r.problem("decided", too_long(meeting_log.FIELD_LABELS["decided"], limit, len(decided)))
         meetings.append(
             GroupMeeting(
-                date=r.day("date"), group_id=r.choice("group", group_ids, "組別", labels=group_ids), name=r.text("name")
+                date=r.day("date"),
+                group_id=r.choice("group", group_ids, "組別", labels=group_ids),
+                name=name,
+                kind=kind,
+                decided=decided or None,
             )
         )
-    return meetings
+    return meetings, tuple(c for c in OPTIONAL_COLUMNS["group_meetings.csv"] if c in columns)
 
 
 def _proposals(root: Path, problems: list[Problem], ds: Dataset, city_by_name: dict, groups: dict) -> set[str]:

@@ -71,10 +71,16 @@ def _is_big5(raw: bytes) -> bool:
 
 
 def read_csv(
-    path: Path, root: Path, columns: tuple[str, ...], problems: list[Problem], rows_required: bool = False
+    path: Path,
+    root: Path,
+    columns: tuple[str, ...],
+    problems: list[Problem],
+    rows_required: bool = False,
+    optional: tuple[str, ...] = (),
 ) -> list[tuple[str, dict]] | None:
     """Rows labelled by their line, as a spreadsheet user counts lines; None when the file as a
-    whole is unusable (unreadable, empty, header without the expected columns)."""
+    whole is unusable (unreadable, empty, header without the expected columns). `optional`
+    columns may be there or not."""
     file = rel_path(path, root)
     text = read_text(path, file, problems)
     if text is None:
@@ -85,7 +91,7 @@ def read_csv(
         if not any(header):
             problems.append(Problem(file, WHOLE_FILE, "-", f"檔案是空的；第一行應為標題列：{','.join(columns)}"))
             return None
-        if not _header_ok(header, columns, file, problems):
+        if not _header_ok(header, columns, file, problems, optional):
             return None
         rows = _rows(reader, header, file, problems)
     except csv.Error as error:
@@ -97,9 +103,12 @@ def read_csv(
     return rows
 
 
-def _header_ok(header: list[str], columns: tuple[str, ...], file: str, problems: list[Problem]) -> bool:
+def _header_ok(
+    header: list[str], columns: tuple[str, ...], file: str, problems: list[Problem], optional: tuple[str, ...] = ()
+) -> bool:
     """Reports every header fault; False when a column is missing, so no row can be read."""
     before = len(problems)
+    allowed = (*columns, *optional)
     missing = [name for name in columns if name not in header]
     if missing:
         problems.append(
@@ -111,10 +120,10 @@ def _header_ok(header: list[str], columns: tuple[str, ...], file: str, problems:
         trouble = text_problem(name)
         if trouble:
             problems.append(Problem(file, "第 1 行（標題列）", f"第 {position} 欄", trouble))
-        elif name not in columns:
+        elif name not in allowed:
             problems.append(
                 Problem(
-                    file, "第 1 行（標題列）", name or f"第 {position} 欄", f"未知的欄位；可用：{','.join(columns)}"
+                    file, "第 1 行（標題列）", name or f"第 {position} 欄", f"未知的欄位；可用：{','.join(allowed)}"
                 )
             )
         elif header.index(name) != position - 1:

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from dashboard.documents import card_docx, word
 from dashboard.documents.minutes import numeral
-from dashboard.domain import agenda, cycles, group_terms, meeting_settings, vocab
+from dashboard.domain import agenda, cycles, group_terms, meeting_log, meeting_settings, vocab
 from dashboard.domain.dates import roc_date, roc_period, roc_year
 from dashboard.store.models import (
     AgendaItem,
@@ -187,11 +187,13 @@ def log_date(day: date) -> str:
 
 
 def _log(session: Session, groups: dict[str, group_terms.CycleGroup], cycle: int) -> list[LogTable]:
-    """The working groups' meetings held in the cycle's ROC year, one table per kind of group."""
+    """The working groups' meetings held in the cycle's ROC year, one table per kind of group. A
+    group without a meeting says so on its row; in a cycle without any meeting yet the rows stay
+    empty (the groups and their hosts listed) and the section says so once (_log_section)."""
     held: dict[str, list[GroupMeeting]] = {}
-    for m in session.exec(select(GroupMeeting).order_by(GroupMeeting.date, GroupMeeting.id)):
-        if roc_year(m.date.year) == cycle:
-            held.setdefault(m.group_id, []).append(m)
+    for m in meeting_log.held(session, cycle):
+        held.setdefault(m.group_id, []).append(m)
+    none = (meeting_log.NONE_HELD,) if held else ()
     ordered = sorted((g for g in groups.values() if not g.closed), key=lambda g: g.sort_order)
     tables = []
     for kind in LOG_KINDS:
@@ -205,8 +207,12 @@ def _log(session: Session, groups: dict[str, group_terms.CycleGroup], cycle: int
                 city, host = split_agency(group.host_agency or "")
                 host_cities.append(city)
                 prefix = f"{group.name}：" if children else ""
-                lines = tuple(f"{prefix}{log_date(m.date)} {m.name}" for m in held.get(group.id, []))
-                rows.append(LogRow(top.name, host, lines or ("（本年度無會議紀錄）",)))
+                lines = tuple(
+                    line
+                    for m in held.get(group.id, [])
+                    for line in meeting_log.packet_lines(m, log_date(m.date), prefix)
+                )
+                rows.append(LogRow(top.name, host, lines or none))
         heading = LOG_HEADINGS.get(kind) or f"{tops[0].name}工作辦理情形"
         city = max(set(host_cities), key=host_cities.count) if host_cities else ""
         tables.append(LogTable(heading, city, tuple(rows)))
@@ -399,6 +405,8 @@ def _agenda_section(document, data: PacketData) -> None:
 
 def _log_section(document, data: PacketData) -> None:
     _paragraph(document, f"貳、{data.year}年度北臺執行進度說明", bold=True, size=16)
+    if not any(row.lines for log in data.log for row in log.rows):
+        _paragraph(document, meeting_log.NONE_IN_CYCLE, indent_cm=0.8)
     for index, log in enumerate(data.log, start=1):
         _paragraph(document, f"{numeral(index)}、{log.heading}", bold=True).paragraph_format.keep_with_next = True
         host = f"主辦單位\n({log.host_city})" if log.host_city else "主辦單位"

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from sqlmodel import Session, select
 
-from dashboard.documents import export, sheets
+from dashboard.documents import export, meeting_log_sheet, sheets
 from dashboard.documents.update_sheet import (
     BASE,
     DATA_SHEET,
@@ -37,7 +37,7 @@ from dashboard.documents.update_sheet import (
     canonical,
     parse_cell,
 )
-from dashboard.domain import editing, lookup, proposal_rules, proposal_yaml
+from dashboard.domain import editing, lookup, meeting_log, proposal_rules, proposal_yaml
 from dashboard.domain.editing import EditError, StaleEdit
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.domain.problems import WHOLE_FILE, Problem
@@ -57,6 +57,7 @@ EXCEL_ERRORS = frozenset(
     ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!", "#GETTING_DATA")
 )
 REASON = "試算表更新：{name}"
+LOG_SHEET = meeting_log_sheet.SHEET  # the 編號 of the meeting log's changes in Plan.changes
 # Headers read back, besides the editable fields' labels: the workbook's, and the export's CSV
 # (English keys in proposals.csv / proposal_texts.csv, Chinese in the proposal list's download).
 ID_HEADERS = (ID, "id", editing.FIELD_LABELS["id"])
@@ -109,15 +110,17 @@ class Plan:
     rows: list[RowPlan] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    log: meeting_log_sheet.LogPlan = field(default_factory=meeting_log_sheet.LogPlan)
 
     @property
     def changes(self) -> list[tuple[str, str, str, str, str]]:
-        """Every change as (編號, 提案名稱, 欄位, 原值, 新值), in the file's row order."""
+        """Every change as (編號, 提案名稱, 欄位, 原值, 新值), in the file's row order; then the
+        meeting log's (工作會議, the meeting, …)."""
         return [
             (r.proposal_id, r.title, editing.field_label(c["field"]), shown(c["old"]), shown(c["new"]))
             for r in self.rows
             for c in r.diff
-        ]
+        ] + self.log.changes()
 
     @property
     def reason(self) -> str:
@@ -149,13 +152,18 @@ class Upload:
     name: str
     table: Table | None
     problems: tuple[Problem, ...] = ()
+    log: meeting_log_sheet.LogTable | None = None  # the 工作會議 sheet, or a group_meetings.csv
 
 
 def read_upload(name: str, data: bytes) -> Upload:
     """The file's table, or the reasons it is refused as a whole."""
     problems: list[Problem] = []
+    if name.lower().endswith(".csv") and len(data) <= MAX_BYTES and meeting_log_sheet.is_log_csv(data):
+        log = meeting_log_sheet.read_csv(name, data, problems)
+        return Upload(name, None, tuple(problems), log)
     table = read_table(name, data, problems)
-    return Upload(name, table, tuple(problems))
+    log = meeting_log_sheet.read_sheet(data, problems, name) if table is not None and not table.is_csv else None
+    return Upload(name, table, tuple(problems), log)
 
 
 def read_path(path: Path) -> Upload:
@@ -371,6 +379,7 @@ def plan_upload(session: Session, *, actor: Actor, upload: Upload) -> Plan:
     name, table = upload.name, upload.table
     result = Plan(file_name=name, problems=list(upload.problems))
     if table is None:
+        _plan_log(session, actor, upload, result)
         return result
     columns = _columns(table, result.problems, name)
     if columns is None:
@@ -389,9 +398,24 @@ def plan_upload(session: Session, *, actor: Actor, upload: Upload) -> Plan:
         if planned is not None:
             result.rows.append(planned)
     _stage_all(session, actor, result)  # the rows read without a problem, so that one upload lists them all
+    _plan_log(session, actor, upload, result)  # its problems too, so that one upload lists them all
     if result.problems:
-        result.rows = []
+        result.rows, result.log = [], meeting_log_sheet.LogPlan()
     return result
+
+
+def _plan_log(session: Session, actor: Actor, upload: Upload, result: Plan) -> None:
+    """The meeting log's part of the plan (dashboard/documents/meeting_log_sheet.py)."""
+    if upload.log is None:
+        return
+    if upload.log.is_csv:
+        result.notes.append(
+            "工作會議 CSV 沒有版本欄：依議題組、日期與會議名稱對應，以資料庫目前的內容比較；"
+            "檔案中沒有的會議維持不變（刪除請用「工作會議紀錄」頁或更新試算表）。"
+        )
+    result.log = meeting_log_sheet.plan(
+        session, actor=actor, table=upload.log, file_name=result.file_name, problems=result.problems
+    )
 
 
 def _require_uploader(actor: Actor) -> None:
@@ -697,7 +721,11 @@ def apply(session: Session, *, actor: Actor, plan: Plan) -> list[ProposalVersion
             if version is None or [dict(c) for c in version.changes] != planned.diff:
                 raise SheetRefused(f"提案 {planned.proposal_id} 在預覽後已有變動，未套用任何變更；請重新上傳檢查。")
             versions.append(version)
+        meeting_log_sheet.apply(session, actor=actor, log=plan.log, reason=plan.reason)
         session.commit()
+    except (meeting_log_sheet.LogChanged, meeting_log.LogError, PermissionDenied) as error:
+        session.rollback()
+        raise SheetRefused(f"{error}（未套用任何變更；請重新上傳檢查。）") from error
     except StaleEdit as error:
         session.rollback()
         raise SheetRefused(

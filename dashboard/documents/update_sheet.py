@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlmodel import Session, or_, select
 
-from dashboard.documents import sheets
+from dashboard.documents import meeting_log_sheet, sheets
 from dashboard.domain import cycles, dates, editing, group_terms, proposal_yaml, vocab
 from dashboard.store.models import Proposal
 
@@ -146,6 +146,7 @@ def workbook(session: Session, *, scope: Scope) -> bytes:
     data.title = DATA_SHEET
     _fill_data(data, rows)
     _fill_help(book.create_sheet(HELP_SHEET), scope, len(rows))
+    meeting_log_sheet.add_sheet(book, session, cycle=scope.cycle, group=scope.group, help_sheet=book[HELP_SHEET])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

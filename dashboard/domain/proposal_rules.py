@@ -88,6 +88,9 @@ MAX_CHARS = {
     "progress_basis": 1000,
     "notes": 1000,
 }
+# The working groups' meeting log (dashboard/domain/meeting_log.py): a meeting's name and what was
+# decided (the longest name of 112 is 18 characters).
+MEETING_MAX_CHARS = {"name": 100, "decided": 2000}
 UNIT_MAX_CHARS = 100  # a lead unit's name (提案單位 → 單位)
 LEADS = "lead_units"  # the list field of a proposal's lead units; Problem.part of their problems
 LEAD_KEYS = ("unit", "city")

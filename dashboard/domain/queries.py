@@ -17,13 +17,14 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
-from dashboard.domain import accounts, cycles, frames, group_terms, meeting, vocab
+from dashboard.domain import accounts, cycles, frames, group_terms, meeting, meeting_log, vocab
 from dashboard.domain.dates import roc_year
 from dashboard.store.models import (
     Account,
     City,
     Decision,
     GroupMeeting,
+    GroupMeetingVersion,
     GroupVersion,
     Indicator,
     MeetingRecord,
@@ -69,10 +70,12 @@ class StoreStamp(NamedTuple):
     last_record: int
     last_proposal_version: int
     last_group_version: int
+    last_meeting_log_version: int
     decisions: int  # the rows of each append-only table
     records: int
     proposal_versions: int
     group_versions: int
+    meeting_log_versions: int
     # Enabled accounts that sign in with a password: whether pages offer the password form. Part
     # of the version so that a page run learns it in the same round trip; accounts change rarely.
     password_accounts: int
@@ -88,7 +91,7 @@ def store_stamp(session: Session) -> StoreStamp:
 # as well as the highest ids: on PostgreSQL ids are handed out at insert but become visible at
 # commit, so a row with a lower id can appear after a higher one (two sessions, or two replicas,
 # saving at once); the highest id would not change then, the count does.
-_APPEND_ONLY = (Decision, MeetingRecord, ProposalVersion, GroupVersion)
+_APPEND_ONLY = (Decision, MeetingRecord, ProposalVersion, GroupVersion, GroupMeetingVersion)
 _STAMP_QUERY = sa_select(
     sa_select(func.max(StoreBuild.id)).scalar_subquery(),
     *(sa_select(func.max(t.id)).scalar_subquery() for t in _APPEND_ONLY),
@@ -299,7 +302,7 @@ def group_meetings(
     """The working-group meetings of `cycle`: those held in that ROC year."""
     cycle = chosen_cycle(session, cycle)
     by_year: dict[int, dict[str, str]] = {}  # a meeting's group is named as in the cycle of its year
-    query = select(GroupMeeting).order_by(GroupMeeting.date, GroupMeeting.id)
+    query = select(GroupMeeting).where(GroupMeeting.removed == False).order_by(GroupMeeting.date, GroupMeeting.id)  # noqa: E712
     if group_ids:
         query = query.where(GroupMeeting.group_id.in_(group_ids))
     rows = []
@@ -309,7 +312,7 @@ def group_meetings(
             if year not in by_year:
                 by_year[year] = group_names(session, year)
             name = by_year[year].get(m.group_id) or group_names(session, None).get(m.group_id, m.group_id)
-            rows.append({"date": m.date, "group_id": m.group_id, "group": name, "name": m.name})
+            rows.append({"date": m.date, "group_id": m.group_id, "group": name, "name": meeting_log.title_of(m)})
     return pd.DataFrame(rows, columns=["date", "group_id", "group", "name"])
 
 

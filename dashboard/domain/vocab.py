@@ -119,6 +119,13 @@ DEVELOPMENT = "development"
 STAFF = "staff"
 GROUP_KINDS = (TOPIC, DEVELOPMENT, STAFF)
 
+# Kinds of a working group's meeting (the meeting log, packet 貳). Before the log had a kind, the
+# meeting's name said it (第1次工作會議, 第2次新北市幕僚會議, 合作提案第1次研商會議).
+WORKING_MEETING = "工作會議"
+STAFF_MEETING = "幕僚會議"
+OTHER_MEETING = "其他"
+MEETING_KINDS = (WORKING_MEETING, STAFF_MEETING, OTHER_MEETING)
+
 # Resolutions the vice-mayors' meeting can record for an item.
 ADOPTED = "照案通過"
 ADOPTED_AMENDED = "修正後通過"

@@ -51,11 +51,18 @@ class GroupTerm(SQLModel, table=True):
 
 
 class GroupMeeting(SQLModel, table=True):
+    """A working group's meeting (the log packet 貳 prints). Loaded from data/group_meetings.csv and
+    kept by the groups' leads (dashboard/domain/meeting_log.py): every add, correction and removal is
+    a GroupMeetingVersion, and a removed meeting stays as a row marked `removed`."""
+
     __tablename__ = "group_meeting"
     id: int | None = Field(default=None, primary_key=True)
     group_id: str = Field(foreign_key="work_group.id", index=True)
     date: date
     name: str
+    kind: str | None = None  # vocab.MEETING_KINDS; None (older rows): read from the name (meeting_log.kind_of)
+    decided: str | None = None  # what was decided, multi-line
+    removed: bool = False  # removed by a lead or the secretariat: kept for its history, shown nowhere
 
 
 class Proposal(SQLModel, table=True):
@@ -257,6 +264,24 @@ class GroupVersion(SQLModel, table=True):
     changes: list[dict] = Field(sa_column=Column(JSON, nullable=False))  # [{field, old, new}]
     reason: str | None = None
     kind: str = "edit"  # edit / add / close / import
+    recorded_at: datetime
+    recorded_by: str
+
+
+class GroupMeetingVersion(SQLModel, table=True):
+    """One change of a working group's meeting log: a meeting added, corrected or removed (or brought
+    in from data/): who, when, which fields old -> new, and why. Append-only; a save names the
+    meeting's version it was based on."""
+
+    __tablename__ = "group_meeting_version"
+    __table_args__ = (UniqueConstraint("meeting_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(index=True)  # no FK: versions must survive a rebuild of curated tables
+    group_id: str = Field(index=True)
+    version: int  # 1, 2, … per meeting
+    changes: list[dict] = Field(sa_column=Column(JSON, nullable=False))  # [{field, old, new}]
+    reason: str | None = None
+    kind: str = "edit"  # add / edit / remove / import
     recorded_at: datetime
     recorded_by: str
 

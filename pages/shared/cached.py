@@ -13,6 +13,7 @@ from dashboard.domain import (
     editing,
     group_terms,
     meeting,
+    meeting_log,
     meeting_record,
     meeting_settings,
     new_year,
@@ -182,6 +183,21 @@ def group_settings(stamp: tuple, cycle: int) -> dict:
             "groups": groups,
             "versions": {g.id: group_terms.current_version(s, g.id) for g in groups},
             "history": [(v, names[v.year].get(v.group_id, v.group_id)) for v in versions],
+        }
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def meeting_log_view(stamp: tuple, cycle: int) -> dict:
+    """The working groups' meeting log of `cycle` (工作會議紀錄): the groups holding meetings, the
+    meetings, and the versions of every meeting of those groups (newest first)."""
+    with session() as s:
+        groups = meeting_log.log_groups(s, cycle)
+        history = meeting_log.history(s, group_ids=[g.id for g in groups])
+        return {
+            "groups": groups,
+            "entries": meeting_log.entries(s, cycle=cycle),
+            "history": history,
+            "labels": meeting_log.labels(s, list({v.meeting_id for v in history})),
         }
 
 

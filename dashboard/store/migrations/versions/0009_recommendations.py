@@ -1,6 +1,6 @@
 """The group's recommendation on a proposal: the date of the working-group meeting that agreed it.
 
-Revision ID: 0009_recommendations
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-06
 
@@ -14,7 +14,7 @@ from dashboard.store.migrations import steps
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0009_recommendations'
+revision: str = '0009'
 down_revision: Union[str, Sequence[str], None] = '0008'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
