@@ -32,6 +32,8 @@ EDITABLE = {
     "lead_units": "提案單位",
     "cities": "合作縣市",
     "types": "提案類型",
+    "risk": "風險燈號",
+    "risk_reason": "風險燈號原因",
 }
 REASON_MAX_CHARS = 500
 MAX_VERSION = 2**31 - 1  # the version column is a 32-bit integer: a larger number names no version
