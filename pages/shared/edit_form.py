@@ -18,9 +18,14 @@ from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.domain.problems import Problem
 from pages.shared import cached, card_history, run_context
 
-TEXTS = ("progress", "progress_basis", "tracking_reason", "contact")
+TEXTS = ("progress", "progress_basis", "tracking_reason", "contact", "risk", "risk_reason")
 LISTS = ("cities", "types")
 LEAD_COLUMNS = {"city": "縣市", "unit": "單位"}
+RISK_CHOICES = ["", *vocab.RISKS]  # "": 未評估
+RISK_HELP = (
+    "每季由議題組窗口評估一次：綠＝進度正常；黃＝延遲，議題組處理中；紅＝需副首長協調（須填原因）。"
+    "燈號或原因在本季儲存過，才算本季已評估；燈號不變時，更新原因即可。"
+)
 BASIS_HELP = (
     "進度狀態的依據：須逐字出現在「進度說明」或「列管原因」中的一句話（可從中複製貼上），讓讀者看得出狀態從何而來。"
 )
@@ -151,6 +156,21 @@ def _fields(stamp: tuple, pid: str, seed: dict, *, has_card: bool) -> tuple[dict
             height=110,
             max_chars=_room("tracking_reason", seed),
             help="列管原因的標題隨列管狀態而定（解除列管原因／持續列管原因）。",
+        )
+        risk_row = st.columns([1, 2])
+        typed["risk"] = risk_row[0].selectbox(
+            label["risk"],
+            RISK_CHOICES,
+            key=key("risk"),
+            format_func=vocab.risk_label,
+            help=RISK_HELP,
+        )
+        typed["risk_reason"] = risk_row[1].text_area(
+            label["risk_reason"],
+            key=key("risk_reason"),
+            height=80,
+            max_chars=_room("risk_reason", seed),
+            placeholder="燈號為紅時必填：需要副首長協調的事項",
         )
         typed["contact"] = st.text_area(  # multi-line, as on the paper card
             label["contact"],
