@@ -132,3 +132,11 @@ def test_the_group_page_counts_the_lights(url):
     assert f"其中 1 案⚠ {vocab.STALE}" in line
     rows = next(f.value for f in at.dataframe if "risk" in f.value.columns)
     assert rows["risk"].value_counts()[vocab.RISK_UNSET] == len(rows) - 3
+
+
+def test_the_meeting_page_offers_the_risk_column_unticked(url):
+    at = open_page("meeting")
+    assert not at.exception
+    box = next(c for c in at.checkbox if c.label == "加印風險燈號欄")
+    assert box.value is False
+    assert "下載會議資料（.docx）" in [b.proto.label for b in at.get("download_button")]

@@ -197,3 +197,78 @@ def test_edit_sets_the_light_from_the_command_line(engine, capsys):
     assert code == 0 and "風險燈號" in out and "紅" in out
     with Session(engine) as session:
         assert session.get(Proposal, pid).risk == vocab.RISK_RED
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+def test_the_city_summary_lists_red_then_yellow_lights_first_among_what_waits(s):
+    import io
+
+    import docx
+
+    from dashboard.documents import city_summary
+    from tests.test_bundles import meeting_cycle
+
+    cycle = meeting_cycle()
+    before = city_summary.summary(s, city="新竹縣", cycle=cycle)
+    assert not any(label.startswith("燈號") for label, _, _ in before.waiting)  # unassessed: as before
+    red, yellow = before.rows["id"].tolist()[:2]
+    secretariat = Actor(name="祕書", role=vocab.SECRETARIAT)
+    _set(s, yellow, actor=secretariat, risk=vocab.RISK_YELLOW)
+    _set(s, red, actor=secretariat, risk=vocab.RISK_RED, risk_reason="需副首長協調")
+    content = city_summary.summary_docx(city_summary.summary(s, city="新竹縣", cycle=cycle))
+    waiting = [[c.text for c in row.cells] for row in docx.Document(io.BytesIO(content)).tables[2].rows]
+    assert waiting[1][:3] == ["燈號紅（需副首長協調）", "1", red]
+    assert waiting[2][:3] == ["燈號黃（延遲，議題組處理中）", "1", yellow]
+    assert waiting[3][0] == before.waiting[0][0]
+
+
+def _packet_tables(content: bytes):
+    import io
+
+    import docx
+
+    from tests.test_packet import carried_table, new_table
+
+    document = docx.Document(io.BytesIO(content))
+    return document, {
+        "delist": carried_table(document, True),
+        "keep": carried_table(document, False),
+        vocab.CENTRAL: new_table(document, vocab.CENTRAL),
+        vocab.JOINT: new_table(document, vocab.JOINT),
+    }
+
+
+def test_the_packet_prints_a_risk_column_only_when_asked(s):
+    from dashboard.documents import packet
+    from tests.test_packet import YEAR, flat, header, paragraph_texts, row_of
+
+    secretariat = Actor(name="祕書", role=vocab.SECRETARIAT)
+    red = s.exec(select(Proposal).where(Proposal.id == "112-J10")).one()
+    _set(s, red.id, actor=secretariat, risk=vocab.RISK_RED, risk_reason="需副首長協調經費")
+    _set(s, "112-C01", actor=secretariat, risk=vocab.RISK_GREEN)
+    plain_doc, plain = _packet_tables(packet.packet_docx(s, cycle=YEAR))
+    assert all("風險燈號" not in header(t) for t in plain.values())  # the default: as printed in 112
+    assert flat(packet.RISK_LEGEND) not in paragraph_texts(plain_doc)
+    document, tables = _packet_tables(packet.packet_docx(s, cycle=YEAR, risk=True))
+    assert header(tables[vocab.JOINT]) == ["項次", "議題組別", "提案單位", "提案名稱", "風險燈號", "說明/進度"]
+    assert header(tables[vocab.CENTRAL])[-2:] == ["風險燈號", "說明/進度"]
+    assert header(tables["keep"])[-2:] == ["風險燈號", "持續列管原因"]
+    assert row_of(tables[vocab.JOINT], red.item_no).cells[-2].text == vocab.RISK_RED
+    c01 = s.get(Proposal, "112-C01")
+    assert row_of(tables[vocab.CENTRAL], c01.item_no).cells[-2].text == vocab.RISK_GREEN
+    assert {row.cells[-2].text for row in tables["delist"].rows[1:]} == {vocab.RISK_UNSET}
+    assert flat(packet.RISK_LEGEND) in paragraph_texts(document)
+    # the figures printed in a progress cell stay in the last column
+    assert len(tables[vocab.JOINT].rows[1].cells) == 6
+
+
+def test_the_packet_command_takes_risk(engine, tmp_path, capsys):
+    import docx
+
+    from tests.test_packet import YEAR, header, new_table
+
+    out = tmp_path / "packet.docx"
+    assert main(["packet", str(YEAR), str(out), "--risk"]) == 0
+    assert "風險燈號" in header(new_table(docx.Document(str(out)), vocab.JOINT))
