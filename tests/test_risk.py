@@ -272,3 +272,29 @@ def test_the_packet_command_takes_risk(engine, tmp_path, capsys):
     out = tmp_path / "packet.docx"
     assert main(["packet", str(YEAR), str(out), "--risk"]) == 0
     assert "風險燈號" in header(new_table(docx.Document(str(out)), vocab.JOINT))
+
+
+# --- the update workbook ----------------------------------------------------------------------
+
+
+def test_the_workbook_has_a_drop_down_for_the_light_and_reads_it_back(writable_engine):
+    from openpyxl.utils import get_column_letter
+
+    from dashboard.documents import sheet_import, update_sheet
+    from tests.test_update_sheet import column, edited, open_book, plan, workbook_bytes
+
+    data = workbook_bytes(writable_engine)
+    sheet = open_book(data)[update_sheet.DATA_SHEET]
+    light = get_column_letter(column(sheet, "風險燈號"))
+    rules = [r for r in sheet.data_validations.dataValidation if str(r.sqref).startswith(f"{light}2:")]
+    assert [r.formula1 for r in rules] == ['"綠,黃,紅"']
+    with Session(writable_engine) as session:
+        pid = _transport(session)[0]
+    refused = plan(writable_engine, edited(data, {(pid, "風險燈號"): "紅"}))
+    assert refused.problems and "風險燈號原因" in str(refused.problems[0])
+    ok = plan(writable_engine, edited(data, {(pid, "風險燈號"): "紅", (pid, "風險燈號原因"): "需副首長協調"}))
+    assert not ok.problems
+    with Session(writable_engine) as session:
+        [version] = sheet_import.apply(session, actor=LEAD, plan=ok)
+        assert version.recorded_by == LEAD.name
+        assert (session.get(Proposal, pid).risk, session.get(Proposal, pid).risk_reason) == ("紅", "需副首長協調")

@@ -47,8 +47,14 @@ WIDTHS = {
     "lead_units": 18,
     "cities": 14,
     "types": 14,
+    "risk": 8,
+    "risk_reason": 20,
 }
-CHOICES = {"progress_status": vocab.PROGRESS_STATUSES, "tracking_status": vocab.TRACKING_STATUSES}
+CHOICES = {
+    "progress_status": vocab.PROGRESS_STATUSES,
+    "tracking_status": vocab.TRACKING_STATUSES,
+    "risk": vocab.RISKS,
+}
 LIST_FIELDS = ("cities", "types")
 LIST_SPLIT = re.compile(r"[、,，;；\n]")  # how a list may be typed; written with 、
 LEAD_SPLIT = re.compile(r"[\n;；]")  # one lead unit a line, written 單位（縣市）
@@ -195,7 +201,7 @@ def _fill_help(sheet, scope: Scope, count: int) -> None:
         "",
         "怎麼填",
         f"1. 在「{DATA_SHEET}」工作表修改白色的欄位；灰色欄位（{'、'.join(CONTEXT)}）已鎖定，請勿更動。",
-        "2. 「進度狀態」與「列管狀態（建議）」請從下拉清單選擇。",
+        "2. 「進度狀態」「列管狀態（建議）」與「風險燈號」請從下拉清單選擇。",
         "3. 「合作縣市」「提案類型」可填多項，以「、」分隔（例如：臺北市、新北市）；縣市請用正式名稱（臺北市，不是台北市）。",
         "4. 「提案單位」一行一個單位，寫成「單位（縣市）」，例如：新北市政府交通局（新北市）。",
         "5. 「進度狀態依據」須逐字出現在「進度說明」或「列管原因」中（可從中複製一句貼上）。",
@@ -226,9 +232,13 @@ def _fill_help(sheet, scope: Scope, count: int) -> None:
     sheets.print_setup(sheet)
     sheet.print_title_rows = None  # one page of prose: no header row to repeat
     sheet.freeze_panes = None
+    sheet.page_setup.fitToHeight = 1  # on one page, however many fields it explains
 
 
 def _field_help(field: str) -> str:
+    if field == "risk":
+        meanings = "、".join(f"{light}＝{meaning}" for light, meaning in vocab.RISK_MEANINGS.items())
+        return f"每季由議題組窗口評估，可選：{meanings}；清空為「{vocab.RISK_UNSET}」"
     if field in CHOICES:
         return "可選：" + "、".join(CHOICES[field])
     if field == "types":
@@ -240,4 +250,5 @@ def _field_help(field: str) -> str:
         "contact": "聯絡人姓名與電話",
         "lead_units": "單位（縣市），一行一個",
         "cities": "合作的縣市，以「、」分隔",
+        "risk_reason": "燈號的原因；燈號為紅時必填（需要副首長協調的事項）",
     }.get(field, "")
