@@ -50,17 +50,23 @@ def risk_view(stamp: tuple, cycle: int | None, today: date) -> dict:
     frame = cached.proposals(stamp, cycle)
     states = cached.risk_states(stamp, today)
     counts = risk.counts(states, frame["id"])
-    flagged = [
-        (url.card_link(pid).href, pid, title, subgroup if isinstance(subgroup, str) else group, states[pid])
-        for pid, title, group, subgroup in zip(frame["id"], frame["title"], frame["group"], frame["subgroup"])
-        if pid in states and states[pid].light in (vocab.RISK_RED, vocab.RISK_YELLOW)
-    ]
-    flagged.sort(key=lambda item: item[4].rank)  # stable: packet order within a light
     cycle_param = year_choice.link_cycle(stamp, cycle)
     labels = {r: vocab.risk_label(r if r in vocab.RISKS else None) for r in vocab.RISK_ORDER}
     hrefs = {light: url.list_link({"risk": [labels[light]]}, cycle=cycle_param).href for light in vocab.RISK_ORDER}
+    flagged, rest = [], []
+    for light in vocab.RISK_ORDER:
+        if light in (vocab.RISK_RED, vocab.RISK_YELLOW):
+            items = [
+                (url.card_link(pid).href, pid, title, subgroup if isinstance(subgroup, str) else group, states[pid])
+                for pid, title, group, subgroup in zip(frame["id"], frame["title"], frame["group"], frame["subgroup"])
+                if pid in states and states[pid].light == light
+            ]
+            if items:
+                flagged.append((light, counts[light], hrefs[light], items))
+        elif counts[light]:
+            rest.append((light if light in vocab.RISKS else None, counts[light], hrefs[light]))
     return {
-        "markup": str(overview_macros().risk_lights(list(counts.items()), flagged, hrefs)),
+        "markup": str(overview_macros().risk_lights(flagged, rest)),
         "assessed": len(frame) - counts[vocab.RISK_UNSET],
         "red": counts[vocab.RISK_RED],
         "stale": sum(1 for pid in frame["id"] if pid in states and states[pid].stale),
