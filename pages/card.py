@@ -10,7 +10,7 @@ belongs to, and links the proposal it continues and the one it continued as (Pro
 
 import streamlit as st
 
-from dashboard.domain import frames, lookup
+from dashboard.domain import dates, frames, lookup
 from pages.shared import (
     auth_form,
     cached,
@@ -129,7 +129,7 @@ def render() -> None:
         return
     # 上一案／下一案 link to this same page: the bar would keep the card it was opened on.
     url.show_in_url(url.card_link(proposal_id, list_filter=params).query)
-    markup = card_view(stamp, proposal_id)
+    markup = card_view(stamp, proposal_id, dates.now_taipei().date())
     card = cached.card(stamp, proposal_id)
     own = card.cycle  # previous/next within the proposal's own year, whichever year is chosen
 

@@ -7,7 +7,7 @@ told to the user instead of silently dropped, and `?group=transport&year=112` na
 
 import streamlit as st
 
-from dashboard.domain import lookup
+from dashboard.domain import dates, lookup, risk, vocab
 from dashboard.domain.dates import roc_date
 from pages.shared import cached, run_context, styling, tables, url, year_choice
 from pages.shared.groups_view import ALL_YEARS, group_view, overview_view, year_rows
@@ -46,6 +46,18 @@ def resolve_year(raw: str | None, years: list[str]) -> str | None:
         return ALL_YEARS
     wanted = raw.strip().removesuffix("年度").removesuffix("年")
     return wanted if wanted in years else None
+
+
+def risk_line(stamp: tuple, ids) -> None:
+    """The group's risk lights (紅 first) in words beside their colours, and how many are not of this quarter."""
+    states = cached.risk_states(stamp, dates.now_taipei().date())
+    counts = risk.counts(states, ids)
+    chips = "　".join(
+        f"{styling.risk_chip(light if light in vocab.RISKS else None)} {n} 案" for light, n in counts.items() if n
+    )
+    stale = sum(1 for pid in ids if pid in states and states[pid].stale)
+    note = f"　<span class='bt-muted'>其中 {stale} 案⚠ {vocab.STALE}</span>" if stale else ""
+    st.markdown(f"<div>風險燈號：{chips}{note}</div>", unsafe_allow_html=True)
 
 
 def render() -> None:
@@ -114,6 +126,7 @@ def render() -> None:
     if rows.empty:
         st.info(f"{group.name}在{year_label}沒有提案。")
     else:
+        risk_line(stamp, rows["id"])
         tables.show_proposals(table, key="group_proposals")
         list_params = {"group": [view["list_label"]], **({"year": [year]} if year != ALL_YEARS else {})}
         url.page_link(

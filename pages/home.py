@@ -3,10 +3,10 @@ involvement, and what joined and left each year."""
 
 import streamlit as st
 
-from dashboard.domain import frames, vocab
+from dashboard.domain import dates, frames, vocab
 from dashboard.domain.dates import roc_date
 from pages.shared import cached, run_context, styling, tables, url, year_choice
-from pages.shared.home_view import city_view, home_view, status_figure, yearly_table
+from pages.shared.home_view import city_view, home_view, risk_view, status_figure, yearly_table
 
 AXIS_LABELS = {"progress_status": "進度狀態", "tracking_status": "列管狀態"}
 DEFAULT_AXIS = "progress_status"
@@ -109,6 +109,16 @@ def render() -> None:
         st.markdown(view["group_links"], unsafe_allow_html=True)
 
     with right:
+        st.subheader("風險燈號")
+        lights = risk_view(stamp, cycle, dates.now_taipei().date())
+        if lights["assessed"]:
+            st.markdown(lights["markup"], unsafe_allow_html=True)
+            st.caption(
+                "各議題組窗口每季評估：紅＝需副首長協調，黃＝延遲、議題組處理中，綠＝進度正常。"
+                + (f"其中 {lights['stale']} 案的燈號不是本季設定（⚠ 本季未更新）。" if lights["stale"] else "")
+            )
+        else:
+            st.caption("各議題組窗口尚未評估本年度提案的風險燈號（在提案單的「更新提案」設定）。")
         st.subheader("待辦與待決事項")
         for n, (label, _explanation, _criteria, rows) in enumerate(view["waiting"]):
             with st.expander(f"{label}（{len(rows)} 案）", expanded=n < 2 and 0 < len(rows) <= 6):

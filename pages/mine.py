@@ -5,7 +5,7 @@ Readers are asked to sign in."""
 import pandas as pd
 import streamlit as st
 
-from dashboard.domain import dates, worklist
+from dashboard.domain import dates, vocab, worklist
 from pages.shared import cached, lead_pages, run_context, styling, tables, url, year_choice
 
 COLUMNS = {  # what a lead looks for first (stale, progress, last update) before the narrow screen cuts off
@@ -13,6 +13,7 @@ COLUMNS = {  # what a lead looks for first (stale, progress, last update) before
     "title": st.column_config.TextColumn("提案名稱", width=300),
     "stale": st.column_config.TextColumn(worklist.STALE, width=110),
     "progress_status": tables.LIST_COLUMNS["progress_status"],
+    "risk": st.column_config.TextColumn("風險燈號", width=150),
     "updated": st.column_config.TextColumn("最後更新", width=140),
     "updated_by": st.column_config.TextColumn("更新者", width=90),
     "group": st.column_config.TextColumn("議題組", width=90),
@@ -21,7 +22,9 @@ COLUMNS = {  # what a lead looks for first (stale, progress, last update) before
 NEVER = "尚無線上更新"
 
 
-def table(items: list[worklist.WorkItem]) -> pd.DataFrame:
+def table(items: list[worklist.WorkItem], lights: dict | None = None) -> pd.DataFrame:
+    """The work list as rows; `lights`: risk.RiskState by id (the light, and 本季未更新 when not of this quarter)."""
+    lights = lights or {}
     return pd.DataFrame(
         {
             "url": [url.card_link(i.id).href for i in items],
@@ -32,6 +35,7 @@ def table(items: list[worklist.WorkItem]) -> pd.DataFrame:
             "updated": [dates.roc_datetime(i.updated_at) if i.updated_at else NEVER for i in items],
             "updated_by": [i.updated_by or "" for i in items],
             "stale": ["⚠ " + worklist.STALE if i.stale else "" for i in items],
+            "risk": [lights[i.id].short if i.id in lights else vocab.RISK_UNSET for i in items],
         },
         columns=list(COLUMNS),
     )
@@ -53,7 +57,8 @@ def render() -> None:
     scope = f"{year_choice.year_label(cycle)}" + ("所有提案" if actor.is_secretariat else "您負責議題組的提案")
     st.markdown(
         f"**{scope}：{len(items)} 案**，其中 **{len(stale)} 案{worklist.quarter_label(today)}尚未更新**"
-        f"（自 {dates.roc_date(worklist.quarter_start(today))}起沒有線上修改）。點選編號開啟提案單更新進度。"
+        f"（自 {dates.roc_date(worklist.quarter_start(today))}起沒有人線上修改；延續列管與自 data/ 匯入不算更新）。"
+        "點選編號開啟提案單更新進度。"
     )
     bar = st.container(horizontal=True, vertical_alignment="center", gap="medium")
     only_stale = bar.toggle(f"只顯示{worklist.STALE}", key="mine-stale")
@@ -62,7 +67,13 @@ def render() -> None:
     if not shown:
         st.success("所有提案本季都已更新。" if items else "您的議題組目前沒有提案。")
         return
-    st.dataframe(table(shown), hide_index=True, height="content", column_config=COLUMNS, key="mine-table")
+    st.dataframe(
+        table(shown, cached.risk_states(stamp, today)),
+        hide_index=True,
+        height="content",
+        column_config=COLUMNS,
+        key="mine-table",
+    )
 
 
 if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts

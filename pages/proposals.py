@@ -7,8 +7,8 @@ from dashboard.domain import lookup
 from pages.shared import cached, keyboard, list_filter, run_context, styling, tables, url, year_choice
 from pages.shared.proposals_view import filtered, list_view
 
-LIST_ORDER = ["url", "title", "tracking_status", "progress_status", "resolution", "lead", "group", "track"]
-MORE_KEYS = ["tracking", "progress", "type", "decision", "city", "role"]
+LIST_ORDER = ["url", "title", "tracking_status", "progress_status", "resolution", "risk", "lead", "group", "track"]
+MORE_KEYS = ["tracking", "progress", "type", "decision", "risk", "city", "role"]
 DEFAULTS = {
     "q": "",
     "year": [],
@@ -18,6 +18,7 @@ DEFAULTS = {
     "progress": [],
     "type": [],
     "decision": [],
+    "risk": [],
     "city": None,
     "role": "any",
 }
@@ -54,6 +55,7 @@ FILTER_NAMES = {
     "progress": "進度狀態",
     "type": "提案類型",
     "decision": "會議決議",
+    "risk": "風險燈號",
     "city": "縣市",
     "role": "縣市角色",
 }
@@ -132,7 +134,7 @@ def render() -> None:
     multi(top, "track", "類別", choices, width=170)
     multi(top, "group", "議題組", choices)
     with st.expander(
-        "更多篩選條件：列管狀態、進度狀態、提案類型、會議決議、縣市",
+        "更多篩選條件：列管狀態、進度狀態、提案類型、會議決議、風險燈號、縣市",
         expanded=any(k in st.query_params for k in MORE_KEYS),
     ):
         more = st.container(horizontal=True, gap="medium")
@@ -140,6 +142,7 @@ def render() -> None:
         multi(more, "progress", "進度狀態", choices, width=240)
         multi(more, "type", "提案類型", choices, width=240)
         multi(more, "decision", "會議決議", choices, width=240)
+        multi(more, "risk", "風險燈號", choices, width=240)
         more.selectbox("縣市", view["cities"], index=None, placeholder="全部縣市", key="city", width=150, **to_url)
         more.segmented_control(
             "縣市角色",

@@ -69,7 +69,7 @@ def test_saved_again_by_libreoffice_it_keeps_its_guards_and_reads_back_unchanged
     assert not sheet.cell(2, len(update_sheet.CONTEXT) + 1).protection.locked
     kinds = sorted(rule.type for rule in sheet.data_validations.dataValidation)
     limited = [f for f in editing.EDITABLE_FIELDS if f.limit]
-    assert kinds == ["list"] * 2 + ["textLength"] * len(limited)
+    assert kinds == ["list"] * len(update_sheet.CHOICES) + ["textLength"] * len(limited)
     header = [c.value for c in sheet[1]]
     row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == EDITED)
     for field, text in MULTI_LINE.items():  # line breaks kept, text wrapped

@@ -28,6 +28,9 @@ LITERALS = {
     vocab.NO_RECOMMENDATION,
     *vocab.GROUP_KINDS,
     vocab.SOME_CITIES,
+    *vocab.RISKS,
+    vocab.RISK_UNSET,
+    vocab.STALE,
 }
 # "all" means every city (vocab.ALL_CITIES), every cycle (queries.ALL_CYCLES) and every kind of
 # help on the map (flows.ALL_METRICS): a word that common is only ever spelt as a named constant.

@@ -16,6 +16,9 @@ def register(commands) -> None:
         "cycle", type=cycle_argument, metavar="YEAR", help="會議年度（民國年，例如會議日期為西元 2023 年者為 112）"
     )
     command.add_argument("out", type=Path, metavar="OUT.docx", help="輸出的 .docx 檔案")
+    command.add_argument(
+        "--risk", action="store_true", help="討論事項的表格加一欄各案的風險燈號（預設不加，版面同原會議資料）"
+    )
     command.set_defaults(handler=_packet)
 
 
@@ -32,7 +35,7 @@ def _packet(args) -> int:
         return 1
     with common.open_session(args) as session:
         try:
-            content = packet.packet_docx(session, cycle=args.cycle)
+            content = packet.packet_docx(session, cycle=args.cycle, risk=args.risk)
         except packet.PacketError as error:
             print(error, file=sys.stderr)
             return 1

@@ -2,7 +2,8 @@
 
 一、the city's proposals (it leads or joins) by track and progress status;
 二、what the meeting decides for them: previous year's proposals to de-list / keep, new ones;
-三、what is stuck (frames.WAITING: 待中央回應, de-listing awaiting the meeting, …);
+三、what is stuck: first the proposals whose risk light (風險燈號) is 紅 or 黃, then frames.WAITING
+   (待中央回應, de-listing awaiting the meeting, …);
 四、cross-border mutual aid the city asked for and gave, and social workers trained across cities.
 
 Everything comes from the store through the app's own queries (queries, frames, meeting, flows);
@@ -49,7 +50,7 @@ class CitySummary:
     rows: pd.DataFrame  # the city's proposals in the cycle, with `role`
     counts: pd.DataFrame  # index: track labels and 合計; COUNT_COLUMNS
     decisions: list[DecisionLine]
-    waiting: list[tuple[str, str, list[str]]]  # (label, explanation, ids)
+    waiting: list[tuple[str, str, list[str]]]  # (label, explanation, ids); the 紅 and 黃 lights first
     aid: pd.DataFrame  # frames.mutual_aid_totals: 向他縣市請求支援 / 支援他縣市 × fire, ambulance, relay, total
     aid_period: str
     social: flows.CityTotals | None
@@ -95,13 +96,25 @@ def decision_lines(session: Session, *, cycle: int, ids: list[str]) -> list[Deci
     return result
 
 
+def risk_lines(rows: pd.DataFrame) -> list[tuple[str, str, list[str]]]:
+    """The city's proposals whose risk light is 紅, then 黃, one line each where there are any
+    (a cycle no lead has assessed prints as before)."""
+    return [
+        (f"燈號{vocab.risk_label(light)}", vocab.RISK_MEANINGS[light], rows.loc[rows["risk"] == light, "id"].tolist())
+        for light in (vocab.RISK_RED, vocab.RISK_YELLOW)
+        if (rows["risk"] == light).any()
+    ]
+
+
 def summary(session: Session, *, city: str, cycle: int | str | None = None) -> CitySummary:
     """The summary of `city` (code, name or English name) in `cycle` (default: the current one)."""
     c = bundles.resolve_city(session, city)
     cycle = bundles.resolve_cycle(session, cycle)
     rows = bundles.city_rows(bundles.cycle_frame(session, cycle=cycle), city=c.name)
     ids = rows["id"].tolist()
-    waiting = [(label, explanation, found["id"].tolist()) for label, explanation, _, found in frames.waiting(rows)]
+    waiting = risk_lines(rows) + [
+        (label, explanation, found["id"].tolist()) for label, explanation, _, found in frames.waiting(rows)
+    ]
     aid = queries.mutual_aid_frame(session, cycle=cycle)
     training = queries.social_worker_training_frame(session, cycle=cycle)
     social = flows.social_flows(training)

@@ -134,6 +134,7 @@ DOWNLOAD_HEADERS = {
     "tracking_status": "列管狀態",
     "progress_status": "進度狀態",
     "central_ministry": "中央部會",
+    "risk": "風險燈號",
     "resolution": "會議決議",
 }
 

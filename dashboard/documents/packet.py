@@ -304,6 +304,21 @@ CARRIED_WIDTHS = (1.2, 2.6, 2.8, 3.6, 6.8)
 CENTRAL_WIDTHS = (1.2, 2.3, 2.5, 3.2, 1.9, 5.9)
 JOINT_WIDTHS = (1.2, 2.3, 2.5, 3.2, 7.8)
 PROGRESS = "說明/進度"
+# With the optional risk column (packet_docx(risk=True)), before the last column; the last keeps
+# room for the figure tables printed in it (6.8 cm).
+RISK_HEADER = "風險\n燈號"
+CARRIED_RISK_WIDTHS = (1.2, 2.3, 2.5, 3.4, 1.3, 6.3)
+CENTRAL_RISK_WIDTHS = (1.1, 2.0, 2.1, 2.9, 1.7, 1.3, 5.9)
+JOINT_RISK_WIDTHS = (1.2, 2.0, 2.2, 3.2, 1.3, 7.1)
+RISK_LEGEND = (
+    "風險燈號由各議題組窗口每季評估："
+    + "；".join(f"{light}＝{meaning}" for light, meaning in vocab.RISK_MEANINGS.items())
+    + f"；{vocab.RISK_UNSET}＝尚未評估。"
+)
+
+
+def _risk_cell(p: Proposal) -> tuple[str, ...]:
+    return (p.risk or vocab.RISK_UNSET,)
 
 
 def clock_label(at: time) -> str:
@@ -441,15 +456,22 @@ def reason_cell(p: Proposal) -> str:
     return "\n".join(filter(None, (p.tracking_reason, agreed)))
 
 
-def _carried_table(document, rows: list[Row], reason_label: str) -> None:
+def _carried_table(document, rows: list[Row], reason_label: str, *, risk: bool = False) -> None:
     _grid(
         document,
-        ("項次", "議題組別", "主辦單位", "提案名稱", reason_label),
+        ("項次", "議題組別", "主辦單位", "提案名稱", *((RISK_HEADER,) if risk else ()), reason_label),
         [
-            (str(r.proposal.item_no), r.group_label, "\n".join(r.units), r.proposal.title, reason_cell(r.proposal))
+            (
+                str(r.proposal.item_no),
+                r.group_label,
+                "\n".join(r.units),
+                r.proposal.title,
+                *(_risk_cell(r.proposal) if risk else ()),
+                reason_cell(r.proposal),
+            )
             for r in rows
         ],
-        CARRIED_WIDTHS,
+        CARRIED_RISK_WIDTHS if risk else CARRIED_WIDTHS,
     )
 
 
@@ -481,10 +503,18 @@ def carried_summary(data: PacketData) -> str:
     )
 
 
-def _new_table(document, data: PacketData, track: str) -> None:
+def _new_table(document, data: PacketData, track: str, *, risk: bool = False) -> None:
     rows = data.new[track]
     central = track == vocab.CENTRAL
-    header = ("項次", "議題組別", "提案\n單位", "提案名稱", *(("對應\n中央部會",) if central else ()), PROGRESS)
+    header = (
+        "項次",
+        "議題組別",
+        "提案\n單位",
+        "提案名稱",
+        *(("對應\n中央部會",) if central else ()),
+        *((RISK_HEADER,) if risk else ()),
+        PROGRESS,
+    )
     body = [
         (
             str(r.proposal.item_no),
@@ -492,18 +522,25 @@ def _new_table(document, data: PacketData, track: str) -> None:
             "\n".join(r.units),
             r.proposal.title,
             *((r.proposal.central_ministry or "",) if central else ()),
+            *(_risk_cell(r.proposal) if risk else ()),
             r.proposal.progress or "",
         )
         for r in rows
     ]
-    table = _grid(document, header, body, CENTRAL_WIDTHS if central else JOINT_WIDTHS)
+    if risk:
+        widths = CENTRAL_RISK_WIDTHS if central else JOINT_RISK_WIDTHS
+    else:
+        widths = CENTRAL_WIDTHS if central else JOINT_WIDTHS
+    table = _grid(document, header, body, widths)
     for row, r in zip(table.rows[1:], rows):
         if r.proposal.id in data.figures:
             _figures(row.cells[-1], data.figure_notes.get(r.proposal.id), data.figures[r.proposal.id])
 
 
-def _discussion_section(document, data: PacketData) -> None:
+def _discussion_section(document, data: PacketData, *, risk: bool = False) -> None:
     _paragraph(document, "參、討論事項", bold=True, size=16)
+    if risk:
+        _paragraph(document, RISK_LEGEND, indent_cm=0.8)
     heading = 1
     before = data.carried_year
     if data.carried:
@@ -518,7 +555,7 @@ def _discussion_section(document, data: PacketData) -> None:
             _paragraph(
                 document, f"（{numeral(sub)}）{label}，共 {len(rows)} 案", bold=True
             ).paragraph_format.keep_with_next = True
-            _carried_table(document, rows, reason)
+            _carried_table(document, rows, reason, risk=risk)
         heading += 1
         _page_break(document)
     new_count = sum(len(rows) for rows in data.new.values())
@@ -534,7 +571,7 @@ def _discussion_section(document, data: PacketData) -> None:
             f"（{numeral(sub)}）{data.year}年度新增合作提案，{vocab.TRACKS[track]}（共 {len(data.new[track])} 案）",
             bold=True,
         ).paragraph_format.keep_with_next = True
-        _new_table(document, data, track)
+        _new_table(document, data, track, risk=risk)
 
 
 def _back_page(document, data: PacketData) -> None:
@@ -548,8 +585,10 @@ def _back_page(document, data: PacketData) -> None:
             _paragraph(document, "、".join(rest), size=14, indent_cm=2.8)
 
 
-def packet_docx(session: Session, *, cycle: int) -> bytes:
-    """The packet of `cycle` as a .docx (A4 portrait, page numbers in the footer)."""
+def packet_docx(session: Session, *, cycle: int, risk: bool = False) -> bytes:
+    """The packet of `cycle` as a .docx (A4 portrait, page numbers in the footer). With `risk`, the
+    discussion tables have a column of each proposal's risk light (風險燈號) and a line saying what
+    the lights mean; without it (the default) the packet is laid out as the printed one."""
     data = collect(session, cycle=cycle)
     document = word.new_document()  # A4 portrait, 標楷體, page numbers: as the minutes and the cards
     _title(document, data)
@@ -557,7 +596,7 @@ def packet_docx(session: Session, *, cycle: int) -> bytes:
     _page_break(document)
     _log_section(document, data)
     _page_break(document)
-    _discussion_section(document, data)
+    _discussion_section(document, data, risk=risk)
     card_docx.add_cards(document, session, proposal_ids=data.card_ids)  # each from a new page
     _back_page(document, data)
     return word.to_bytes(document)
@@ -569,6 +608,6 @@ def file_name(meeting_name: str) -> str:
     return f"{plain}_會議資料.docx"
 
 
-def docx_from(engine, *, cycle: int) -> bytes:
+def docx_from(engine, *, cycle: int, risk: bool = False) -> bytes:
     with Session(engine) as session:
-        return packet_docx(session, cycle=cycle)
+        return packet_docx(session, cycle=cycle, risk=risk)

@@ -49,6 +49,8 @@ FIELD_WIDTHS = {
     "tracking_status": 16,
     "recommendation_date": 12,
     "contact": 14,
+    "risk": 8,
+    "risk_reason": 20,
     "description": 28,
     "approach": 28,
     "benefits": 28,
@@ -224,7 +226,7 @@ def _fill_help(sheet, scope: Scope, count: int) -> None:
         "",
         "怎麼填",
         f"1. 在「{DATA_SHEET}」工作表修改白色的欄位；灰色欄位（{'、'.join(CONTEXT)}）已鎖定，請勿更動。",
-        "2. 「進度狀態」與「列管狀態（建議）」請從下拉清單選擇。文字欄位各有字數上限（見下方欄位說明），"
+        "2. 「進度狀態」「列管狀態（建議）」與「風險燈號」請從下拉清單選擇。文字欄位各有字數上限（見下方欄位說明），"
         "輸入超過時 Excel 會拒絕；貼上的內容不受此檢查，上傳時仍會逐欄檢查並指出超過的欄位。"
         "需要換行時，Excel 按 Alt+Enter（LibreOffice 按 Ctrl+Enter）。",
         "3. 「合作縣市」「提案類型」可填多項，以「、」分隔（例如：臺北市、新北市）；縣市請用正式名稱（臺北市，不是台北市）。",
@@ -258,6 +260,7 @@ def _fill_help(sheet, scope: Scope, count: int) -> None:
     sheet.print_title_rows = None  # one page of prose: no header row to repeat
     sheet.page_setup.fitToHeight = 1  # the field list grows with the table of fields: still one page
     sheet.freeze_panes = None
+    sheet.page_setup.fitToHeight = 1  # on one page, however many fields it explains
 
 
 def _width(key: str) -> int:
@@ -277,11 +280,15 @@ FIELD_HELP = {
     "recommendation_date": "同意此建議的議題組會議日期，西元 YYYY-MM-DD（須在副首長會議之前）",
     "contact": "聯絡人姓名與電話",
     "cities": "合作的縣市，以「、」分隔",
+    "risk_reason": "燈號的原因；燈號為紅時必填（需要副首長協調的事項）",
 }
 
 
 def _field_help(key: str) -> str:
     field = editing.EDITABLE_BY_KEY[key]
+    if key == "risk":
+        meanings = "、".join(f"{light}＝{meaning}" for light, meaning in vocab.RISK_MEANINGS.items())
+        return f"每季由議題組窗口評估，可選：{meanings}；清空為「{vocab.RISK_UNSET}」"
     if field.kind in (editing.CHOICE, editing.LIST) and key in editing.CHOICES:
         return ("可選：" if field.kind == editing.CHOICE else "可填：") + "、".join(editing.CHOICES[key])
     if field.kind == editing.LEADS:

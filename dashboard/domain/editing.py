@@ -56,6 +56,8 @@ EDITABLE_FIELDS = (
     EditableField("progress_basis", "進度狀態依據", LINE, PROGRESS),
     EditableField("tracking_reason", "列管原因", LINES, PROGRESS),
     EditableField("recommendation_date", "議題組會議日期", DATE, PROGRESS),
+    EditableField("risk", "風險燈號", CHOICE, PROGRESS),
+    EditableField("risk_reason", "風險燈號原因", LINES, PROGRESS),
     EditableField("lead_units", "提案單位", LEADS, CARD),
     EditableField("types", "提案類型", LIST, CARD, card_only=True),
     EditableField("cities", "合作縣市", LIST, CARD, card_only=True),
@@ -72,6 +74,7 @@ CHOICES = {
     "progress_status": vocab.PROGRESS_STATUSES,
     "tracking_status": vocab.TRACKING_STATUSES,
     "types": vocab.PROPOSAL_TYPES,
+    "risk": vocab.RISKS,  # none: 未評估
 }
 # The group's recommendation as a lead names it (`edit --set recommendation=擬解除列管`): the words of
 # the fields that hold it (vocab.recommendation), the tracking status and its reason.

@@ -25,6 +25,7 @@ class ProposalFilter:
     tracking: tuple[str, ...] = ()
     progress: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
+    risks: tuple[str, ...] = ()  # vocab.RISKS and vocab.RISK_UNSET (the frame's `risk` column)
     city: str | None = None  # official name
     city_role: str = "any"  # any / lead / joins
     text: str = ""
@@ -46,6 +47,8 @@ def filter_proposals(frame: pd.DataFrame, *, spec: ProposalFilter) -> pd.DataFra
     if spec.types:
         wanted = set(spec.types)
         mask &= frame["types"].map(lambda values: bool(wanted.intersection(values)))
+    if spec.risks:
+        mask &= frame["risk"].isin(spec.risks)
     if spec.city:
         leads = frame["lead_cities"].map(lambda values: spec.city in values)
         joins = frame["cities"].map(lambda values: spec.city in values)

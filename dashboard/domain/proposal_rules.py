@@ -39,6 +39,8 @@ PROPOSAL_KEYS = (
     "progress_status",
     "progress_basis",
     "notes",
+    "risk",
+    "risk_reason",
 )
 # Every document key as users read it (forms, messages and history rows name fields by these).
 FIELD_LABELS = {
@@ -69,6 +71,8 @@ FIELD_LABELS = {
     "lead_units": "提案單位",
     "cities": "合作縣市",
     "types": "提案類型",
+    "risk": "風險燈號",
+    "risk_reason": "風險燈號原因",
 }
 # The most characters each text field may hold: a title fits the presenter's screen and the card's
 # heading, a contact a few lines; the card's long texts a few pages. The 112 cards use at most 50
@@ -87,6 +91,7 @@ MAX_CHARS = {
     "tracking_basis": 1000,
     "progress_basis": 1000,
     "notes": 1000,
+    "risk_reason": 1000,
 }
 # The working groups' meeting log (dashboard/domain/meeting_log.py): a meeting's name and what was
 # decided (the longest name of 112 is 18 characters).
@@ -205,6 +210,7 @@ def _proposal(r: Record, pid: str, groups: dict) -> Proposal | None:
         r.problem("previous", f"提案編號「{shorten(previous)}」格式應如 112-J01 或 111-01")
     elif previous is not None and previous == pid:
         r.problem("previous", "不可延續自己")
+    risk, risk_reason = _risk(r)
     fields = dict(
         id=pid,
         year=year,
@@ -231,6 +237,8 @@ def _proposal(r: Record, pid: str, groups: dict) -> Proposal | None:
         progress_status=r.choice("progress_status", vocab.PROGRESS_STATUSES, "進度狀態"),
         progress_basis=basis or "",
         notes=r.text("notes", False),
+        risk=risk,
+        risk_reason=risk_reason,
     )
     required = (
         "year",
@@ -257,6 +265,24 @@ def _recommendation_date(r: Record, status: str | None):
             f"請先選{'或'.join(vocab.RECOMMENDATIONS.values())}，或清除日期",
         )
     return day
+
+
+def _risk(r: Record) -> tuple[str | None, str | None]:
+    """The risk light and its reason: one of vocab.RISKS or none (未評估); 紅 needs a reason, and a
+    reason needs a light (clearing the light clears its reason too)."""
+    risk = r.choice("risk", vocab.RISKS, FIELD_LABELS["risk"], required=False)
+    reason = r.text("risk_reason", False)
+    if risk in vocab.RISK_NEEDS_REASON and not reason:
+        r.problem(
+            "risk_reason",
+            f"風險燈號為「{vocab.risk_label(risk)}」時須填寫{FIELD_LABELS['risk_reason']}，說明需要副首長協調的事項",
+        )
+    elif reason and risk is None and r.data.get("risk") in (None, ""):
+        r.problem(
+            "risk_reason",
+            f"未設定風險燈號（{vocab.RISK_UNSET}）時不填{FIELD_LABELS['risk_reason']}；請選擇燈號，或一併清除原因",
+        )
+    return risk, reason
 
 
 def packet_key(proposal: Proposal) -> tuple:

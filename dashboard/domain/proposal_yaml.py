@@ -38,6 +38,8 @@ KEYS = (
     "progress_status",
     "progress_basis",
     "notes",
+    "risk",
+    "risk_reason",
 )
 _COLUMN = {
     "group": "group_id",

@@ -59,6 +59,7 @@ PROPOSAL_COLUMNS = [
     "central_ministry",
     "resolution",
     "search_text",
+    "risk",
 ]
 
 
@@ -223,6 +224,7 @@ def proposals_frame(session: Session, *, cycle: int | str | None = None) -> pd.D
                 "central_ministry": p.central_ministry,
                 "resolution": decision.resolution if decision else None,
                 "search_text": frames.normalise_search(text),
+                "risk": p.risk or vocab.RISK_UNSET,
             }
         )
     return pd.DataFrame.from_records(records, columns=PROPOSAL_COLUMNS)

@@ -98,6 +98,41 @@ PROGRESS_COLORS = {
     CANCELLED: "#999999",
 }
 
+# Risk light (風險燈號), as a government 管考 system or a programme board's RAG status: each quarter
+# the group's lead says whether the work is on track, delayed but handled by the group, or needs the
+# vice-mayors. Unset is 未評估. Shown always with its label (the colour never stands alone).
+RISK_GREEN = "綠"
+RISK_YELLOW = "黃"
+RISK_RED = "紅"
+RISKS = [RISK_GREEN, RISK_YELLOW, RISK_RED]
+RISK_MEANINGS = {
+    RISK_GREEN: "進度正常",
+    RISK_YELLOW: "延遲，議題組處理中",
+    RISK_RED: "需副首長協調",
+}
+RISK_COLORS = {
+    RISK_GREEN: "#009E73",
+    RISK_YELLOW: "#F0E442",
+    RISK_RED: "#D55E00",
+}
+RISK_UNSET = "未評估"
+STALE = "本季未更新"  # not updated by a person in this calendar quarter (a proposal; its risk light)
+RISK_ORDER = [RISK_RED, RISK_YELLOW, RISK_GREEN, RISK_UNSET]  # the overview's order: 紅 first
+RISK_NEEDS_REASON = (RISK_RED,)
+
+
+def risk_label(risk: str | None) -> str:
+    """紅（需副首長協調）; 未評估 for no light (an unknown value as it is stored)."""
+    if not risk:
+        return RISK_UNSET
+    return f"{risk}（{RISK_MEANINGS[risk]}）" if risk in RISK_MEANINGS else str(risk)
+
+
+def risk_rank(risk: str | None) -> int:
+    """Where a light sorts: 紅, 黃, 綠, then 未評估 (and anything unknown)."""
+    return RISK_ORDER.index(risk) if risk in RISKS else len(RISKS)
+
+
 # The five boxes of the proposal card (提案類型), in card order.
 PROPOSAL_TYPES = [
     "跨縣市實質合作議題",
@@ -158,6 +193,10 @@ class VersionKind(StrEnum):
     CREATE = "create"  # a new proposal: by the card form, or new in data/ brought into a store with edits
     CARRY = "carry"  # a carried-over row, made by starting the next cycle
 
+
+# The kinds a person's save records: what counts as an update in a quarter (我的提案's 本季未更新, the
+# risk light's quarter). A carried-over row or an import from data/ is no one's update.
+PERSON_KINDS = (VersionKind.EDIT, VersionKind.REVERT, VersionKind.CREATE)
 
 # How a proposal's history names each kind, wherever it is shown.
 VERSION_KIND_LABELS = {

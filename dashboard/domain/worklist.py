@@ -1,5 +1,8 @@
 """A work list: the proposals someone keeps current (a lead's groups; for the secretariat, all),
-each with its last update and whether it is stale, i.e. not updated in this calendar quarter."""
+each with its last update and whether it is stale, i.e. not updated in this calendar quarter.
+
+Only a person's save is an update (vocab.PERSON_KINDS: an edit, a revert, a new card): the version
+that carries a proposal into a new cycle, or an import from data/, is not."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,7 +14,7 @@ from dashboard.domain import dates, group_terms, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.store.models import Proposal, ProposalVersion
 
-STALE = "本季未更新"
+STALE = vocab.STALE
 
 
 @dataclass(frozen=True)
@@ -22,8 +25,8 @@ class WorkItem:
     track: str  # the track's label
     tracking_status: str
     progress_status: str
-    version: int  # 0: never changed since it was loaded
-    updated_at: datetime | None  # the latest version, in Taipei time
+    version: int  # the person's latest version; 0: no one has updated it online
+    updated_at: datetime | None  # the person's latest version, in Taipei time
     updated_by: str | None
     stale: bool
 
@@ -69,8 +72,11 @@ def work_list(session: Session, *, actor: Actor, today: date) -> list[WorkItem]:
 
 
 def _latest_versions(session: Session) -> dict[str, ProposalVersion]:
+    """Each proposal's latest version saved by a person (not a carry-over or an import)."""
+    people = ProposalVersion.kind.in_([str(kind) for kind in vocab.PERSON_KINDS])
     newest = (
         select(ProposalVersion.proposal_id, func.max(ProposalVersion.version).label("version"))
+        .where(people)
         .group_by(ProposalVersion.proposal_id)
         .subquery()
     )

@@ -95,6 +95,8 @@ class Proposal(SQLModel, table=True):
     progress_status: str
     progress_basis: str  # "" where there is no progress text to quote yet
     notes: str | None = None  # editorial notes of the secretariat
+    risk: str | None = None  # 風險燈號 綠／黃／紅 (vocab.RISKS), set by the group's lead; None: 未評估
+    risk_reason: str | None = None  # why; required for 紅
 
 
 class ProposalLead(SQLModel, table=True):

@@ -18,6 +18,7 @@ from dashboard.domain import (
     meeting_settings,
     new_year,
     queries,
+    risk,
     worklist,
 )
 from dashboard.domain.permissions import Actor
@@ -248,6 +249,13 @@ def _work_list(stamp: tuple, name: str, role: str, groups: tuple[str, ...], toda
 def work_list(stamp: tuple, actor: Actor, today: date) -> list[worklist.WorkItem]:
     """The proposals `actor` keeps current (worklist.work_list) as of `today`."""
     return _work_list(stamp, actor.name, actor.role, tuple(sorted(actor.groups)), today)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def risk_states(stamp: tuple, today: date) -> dict:
+    """Every proposal's risk light as of `today` (dashboard/domain/risk.py), by id."""
+    with session() as s:
+        return risk.risk_states(s, today=today)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

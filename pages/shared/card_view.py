@@ -2,10 +2,12 @@
 
 The page script runs anew on every rerun; functions defined there would be re-created each time."""
 
+from datetime import date
+
 import streamlit as st
 
-from dashboard.domain import queries, vocab
-from dashboard.domain.dates import roc_date, roc_period
+from dashboard.domain import queries, risk, vocab, worklist
+from dashboard.domain.dates import now_taipei, roc_date, roc_period
 from dashboard.domain.decisions import recorded_label
 from pages.shared import cached, list_filter, styling
 
@@ -21,17 +23,24 @@ CARD_VALUES = dict(
     recommendation_label=vocab.recommendation_label,
     carried=vocab.CARRIED,
     neutral_color=vocab.NEUTRAL_COLOR,
+    quarter_label=worklist.quarter_label,
 )
 
 
-def card_markup(card: queries.Card) -> str:
-    """The paper card as one HTML block: the proposal, its status, the meeting's decision and figures."""
+def card_markup(
+    card: queries.Card, risk_state: risk.RiskState | None = None, risk_history: list[risk.RiskEntry] | None = None
+) -> str:
+    """The paper card as one HTML block: the proposal, its status and risk light, the meeting's
+    decision and figures. Without `risk_state`, the light as of today with no saves known."""
     p = card.proposal
+    risk_state = risk_state or risk.state_of(p, [], today=now_taipei().date())
     return styling.render(
         "card.html.j2",
         **CARD_VALUES,
         card=card,
         p=p,
+        risk=risk_state,
+        risk_history=risk_history or [],
         has_card=p.cities_scope is not None,
         track=vocab.track_label(p.track, year=p.year),
         group=f"{card.group.name}／{card.subgroup.name}" if card.subgroup else card.group.name,
@@ -41,9 +50,13 @@ def card_markup(card: queries.Card) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def card_view(stamp: tuple, proposal_id: str) -> str | None:
+def card_view(stamp: tuple, proposal_id: str, today: date) -> str | None:
+    """The card's markup; `today` (Taipei) says whether its risk light is of this quarter."""
     card = cached.card(stamp, proposal_id)
-    return None if card is None else card_markup(card)
+    if card is None:
+        return None
+    state = cached.risk_states(stamp, today).get(proposal_id)
+    return card_markup(card, state, risk.history(cached.proposal_history(stamp, proposal_id)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -29,6 +29,11 @@ RECOMMENDATION_HELP = (
     f"議題組對本案的建議：「{vocab.PROPOSE_DELIST}」為{vocab.RECOMMEND_DELIST}，「{vocab.KEEP_TRACKING}」為"
     f"{vocab.RECOMMEND_KEEP}，「{vocab.TRACKED}」為{vocab.NO_RECOMMENDATION}。會議資料、總覽與會議頁依此分類。"
 )
+RISK_CHOICES = ["", *vocab.RISKS]  # "": 未評估
+RISK_HELP = (
+    "每季由議題組窗口評估一次：綠＝進度正常；黃＝延遲，議題組處理中；紅＝需副首長協調（須填原因）。"
+    "燈號或原因在本季儲存過，才算本季已評估；燈號不變時，更新原因即可。"
+)
 BASIS_HELP = (
     "進度狀態的依據：須逐字出現在「進度說明」或「列管原因」中的一句話（可從中複製貼上），讓讀者看得出狀態從何而來。"
 )
@@ -55,6 +60,7 @@ def form_values(document: dict) -> dict:
     """A proposal document in the form's terms: texts as strings, lead units as (city, unit) pairs."""
     values = {field: document.get(field) or "" for field in TEXTS}
     values.update({f.key: document.get(f.key) for f in editing.EDITABLE_FIELDS if f.kind == editing.CHOICE})
+    values["risk"] = document.get("risk") or ""  # "": 未評估, a choice of its own (RISK_CHOICES)
     day = document.get("recommendation_date")
     values["recommendation_date"] = date.fromisoformat(day) if day else None
     values["lead_units"] = [(lead.get("city"), lead.get("unit")) for lead in document.get("lead_units", [])]
@@ -139,17 +145,23 @@ HELP = {
     "tracking_status": RECOMMENDATION_HELP,
     "tracking_reason": "列管原因的標題隨列管狀態而定（解除列管原因／持續列管原因）。",
     "recommendation_date": "同意此建議的議題組工作會議日期（須在副首長會議之前）；尚未提出建議時留空。",
+    "risk": RISK_HELP,
 }
+# A choice whose form offers more than editing.CHOICES (未評估), shown in words of its own.
+FORM_CHOICES = {"risk": RISK_CHOICES}
+FORMAT = {"risk": vocab.risk_label}
 PLACEHOLDER = {
     "progress_status": "選擇進度狀態",
     "tracking_status": "選擇列管狀態",
     "contact": "單位、職稱、姓名、電話（可分行）",
+    "risk_reason": "燈號為紅時必填：需要副首長協調的事項",
     "cities": "選擇縣市",
     "types": "選擇提案類型",
 }
 HEIGHT = {
     "progress": 160,
     "contact": 80,
+    "risk_reason": 80,
     "description": 160,
     "approach": 200,
     "benefits": 130,
@@ -181,7 +193,8 @@ def _fields(stamp: tuple, pid: str, seed: dict, *, has_card: bool) -> tuple[dict
                     for column, choice in zip(st.columns(len(run)), run):
                         typed[choice.key] = column.selectbox(
                             choice.label,
-                            options[choice.key],
+                            FORM_CHOICES.get(choice.key, options[choice.key]),
+                            format_func=FORMAT.get(choice.key, str),
                             key=key(choice.key),
                             placeholder=PLACEHOLDER.get(choice.key),
                             help=HELP.get(choice.key),

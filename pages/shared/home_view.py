@@ -2,12 +2,14 @@
 
 The page script runs anew on every rerun; functions defined there would be re-created each time."""
 
+from datetime import date
+
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
 from dashboard.charts import figures
-from dashboard.domain import frames, vocab
+from dashboard.domain import frames, risk, vocab
 from dashboard.domain.dates import roc_period
 from dashboard.domain.yearly import cycles_summary
 from pages.shared import cached, styling, tables, url, year_choice
@@ -38,6 +40,36 @@ def home_view(stamp: tuple, cycle: int | None = None) -> dict:
                 [(url.group_link(g.id, cycle=cycle_param).href, g.name, int(counts.get(g.id, 0))) for g in top_groups]
             )
         ),
+    }
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def risk_view(stamp: tuple, cycle: int | None, today: date) -> dict:
+    """The cycle's risk lights as of `today` (Taipei): counts 紅, 黃, 綠, 未評估, and the 紅 then 黃
+    proposals (packet order within a light) as markup; `assessed`: how many have a light."""
+    frame = cached.proposals(stamp, cycle)
+    states = cached.risk_states(stamp, today)
+    counts = risk.counts(states, frame["id"])
+    cycle_param = year_choice.link_cycle(stamp, cycle)
+    labels = {r: vocab.risk_label(r if r in vocab.RISKS else None) for r in vocab.RISK_ORDER}
+    hrefs = {light: url.list_link({"risk": [labels[light]]}, cycle=cycle_param).href for light in vocab.RISK_ORDER}
+    flagged, rest = [], []
+    for light in vocab.RISK_ORDER:
+        if light in (vocab.RISK_RED, vocab.RISK_YELLOW):
+            items = [
+                (url.card_link(pid).href, pid, title, subgroup if isinstance(subgroup, str) else group, states[pid])
+                for pid, title, group, subgroup in zip(frame["id"], frame["title"], frame["group"], frame["subgroup"])
+                if pid in states and states[pid].light == light
+            ]
+            if items:
+                flagged.append((light, counts[light], hrefs[light], items))
+        elif counts[light]:
+            rest.append((light if light in vocab.RISKS else None, counts[light], hrefs[light]))
+    return {
+        "markup": str(overview_macros().risk_lights(flagged, rest)),
+        "assessed": len(frame) - counts[vocab.RISK_UNSET],
+        "red": counts[vocab.RISK_RED],
+        "stale": sum(1 for pid in frame["id"] if pid in states and states[pid].stale),
     }
 
 

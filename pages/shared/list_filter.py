@@ -30,6 +30,7 @@ def filter_choices(frame: pd.DataFrame, all_groups: list) -> dict[str, dict]:
         "progress": {s: s for s in vocab.PROGRESS_STATUSES},
         "type": {t: t for t in vocab.PROPOSAL_TYPES},
         "decision": {d: d for d in [vocab.UNDECIDED, *vocab.RESOLUTIONS]},
+        "risk": {r: vocab.risk_label(r if r in vocab.RISKS else None) for r in vocab.RISK_ORDER},
     }
 
 
@@ -52,6 +53,7 @@ def filter_from_params(
         tracking=values("tracking"),
         progress=values("progress"),
         types=values("type"),
+        risks=values("risk"),
         city=city,
         city_role=role,
         text=" ".join(params.get("q", [])),

@@ -123,18 +123,24 @@ def page_view(stamp: tuple, cycle: int | None = None) -> PageView | None:
 
 
 @st.cache_resource(show_spinner="正在產生會議資料…", max_entries=2)
-def packet_docx(stamp: tuple, cycle: int) -> bytes:
-    """The meeting packet of `cycle`, built once per store stamp (a decision or an edit rebuilds it)."""
+def packet_docx(stamp: tuple, cycle: int, risk: bool = False) -> bytes:
+    """The meeting packet of `cycle`, built once per store stamp (a decision or an edit rebuilds it);
+    with `risk`, with the column of risk lights."""
     with cached.session() as s:
-        return packet.packet_docx(s, cycle=cycle)
+        return packet.packet_docx(s, cycle=cycle, risk=risk)
 
 
 def packet_download(container, meeting_name: str, cycle: int) -> None:
     """The 會議資料 download beside the minutes' (built when clicked, then cached)."""
     stamp = run_context.get().stamp
+    risk = container.checkbox(
+        "加印風險燈號欄",
+        key="packet-risk",
+        help="討論事項的表格多一欄各案的風險燈號（綠、黃、紅、未評估）；不勾選時版面同原會議資料。",
+    )
     container.download_button(
         "下載會議資料（.docx）",
-        data=lambda: packet_docx(stamp, cycle),
+        data=lambda: packet_docx(stamp, cycle, risk),
         file_name=packet.file_name(meeting_name),
         mime=minutes.DOCX_MIME,
         on_click="ignore",

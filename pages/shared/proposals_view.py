@@ -25,6 +25,7 @@ def list_view(stamp: tuple, cycle: int | None = None) -> dict:
             "tracking_status": frame["tracking_status"],
             "progress_status": frame["progress_status"],
             "resolution": frame["resolution"].fillna(vocab.UNDECIDED),
+            "risk": frame["risk"],
         },
         index=frame.index,
     )

@@ -56,6 +56,9 @@ TEMPLATES.globals.update(
     tracking_colors=vocab.TRACKING_COLORS,
     progress_colors=vocab.PROGRESS_COLORS,
     resolution_colors=vocab.RESOLUTION_COLORS,
+    risk_colors=vocab.RISK_COLORS,
+    risk_label=vocab.risk_label,
+    stale_label=vocab.STALE,
 )
 
 
@@ -79,6 +82,11 @@ def progress_chip(status: str) -> str:
 
 def tracking_chip(status: str) -> str:
     return str(_chips().tracking_chip(status))
+
+
+def risk_chip(light: str | None, stale: bool = False) -> str:
+    """The risk light's chip (紅（需副首長協調）, or 未評估), with 「⚠ 本季未更新」 when stale."""
+    return str(_chips().risk_chip(light, stale))
 
 
 def resolution_chip(resolution: str | None) -> str:

@@ -15,6 +15,7 @@ LIST_COLUMNS = {  # column of a proposal list (proposals_list, the list page) ->
     "tracking_status": st.column_config.TextColumn("列管狀態", width=100),
     "progress_status": st.column_config.TextColumn("進度狀態", width=86),
     "resolution": st.column_config.TextColumn("會議決議", width=80),
+    "risk": st.column_config.TextColumn("風險燈號", width=80),
     "lead": st.column_config.TextColumn("主辦縣市", width=80),
     "group": st.column_config.TextColumn("議題組", width=150),
     "track": st.column_config.TextColumn("類別", width=110),
@@ -34,6 +35,7 @@ def proposals_list(rows: pd.DataFrame, *, units: bool = False, role: bool = Fals
     table["tracking_status"] = rows["tracking_status"]
     table["progress_status"] = rows["progress_status"]
     table["resolution"] = rows["resolution"].fillna(vocab.UNDECIDED)
+    table["risk"] = rows["risk"]
     return pa.Table.from_pandas(table, preserve_index=False)
 
 

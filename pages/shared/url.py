@@ -96,7 +96,7 @@ def carry(params: dict | None = None) -> dict:
 
 ID_PARAM = "id"  # 提案單: the proposal
 LIST_PARAM = "list"  # 提案單: the proposal list's filter it was opened from, packed (see card_link)
-LIST_FILTER_PARAMS = ["q", "year", "track", "group", "tracking", "progress", "type", "decision", "city", "role"]
+LIST_FILTER_PARAMS = ["q", "year", "track", "group", "tracking", "progress", "type", "decision", "risk", "city", "role"]
 GROUP_PARAM = "group"  # 議題組: the group
 YEAR_PARAM = "year"  # 議題組, 提案列表: a proposal's own year within the cycle (two in a cycle)
 CITY_PARAM = "city"  # 總覽, 提案列表: a city's name; 跨區支援地圖: a city's code
