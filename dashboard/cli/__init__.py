@@ -1,5 +1,5 @@
 """Command line: python -m dashboard load | check | export | hash-password | user | edit | history | revert |
-new-year | meeting | minutes | group | packet | export-sheet | import-sheet | bundle | city-summary (`--help` lists them
+new-year | meeting | minutes | group | packet | export-sheet | import-sheet | statistics | bundle | city-summary (`--help` lists them
 all)."""
 
 import getpass
@@ -19,6 +19,7 @@ from dashboard.cli import (
     meeting_commands,
     packet_commands,
     sheet_commands,
+    statistics_commands,
     store_commands,
 )
 from dashboard.cli.parser import CommandParser
@@ -67,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     packet_commands.register(commands)
     sheet_commands.register(commands)
     bundle_commands.register(commands)
+    statistics_commands.register(commands)
     args = parser.parse_args(argv)
     if args.command == "load" and args.user and not args.as_versions:
         parser.error("--user 須搭配 --as-versions")

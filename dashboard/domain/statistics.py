@@ -463,6 +463,64 @@ def require_enter(actor: Actor, proposal: Proposal) -> None:
         raise PermissionDenied(f"{actor.label}不能登錄提案 {proposal.id} 的統計：只有該議題組的窗口或祕書處可以登錄。")
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A save checked and not written: the table as it stands (None: a new period) and the changes."""
+
+    proposal_id: str
+    table_kind: str
+    period: Period
+    rows: list[dict]
+    standing: Table | None
+    changes: list[dict]
+
+    @property
+    def current(self) -> int:
+        return self.standing.version if self.standing else 0
+
+    @property
+    def title(self) -> str:
+        return (self.standing or Table(self.proposal_id, self.table_kind, self.period, [], 0)).title
+
+
+def prepare(
+    session: Session,
+    *,
+    actor: Actor,
+    proposal_id: str,
+    table_kind: str,
+    period: Period,
+    rows: list[dict],
+    checked: bool = False,
+) -> Prepared:
+    """Check a save without writing: PermissionDenied, or EditError naming each problem. Rows are
+    validated unless `checked` (od_rows did)."""
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None:
+        raise EditError([f"找不到提案「{proposal_id}」。"])
+    require_enter(actor, proposal)
+    if table_kind not in TABLE_KINDS:
+        raise EditError([f"未知的統計表種類「{table_kind}」；可用：{'、'.join(TABLE_KINDS.values())}"])
+    cities = list(session.exec(select(City).order_by(City.sort_order)))
+    standing = table(session, proposal_id, table_kind, period)
+    problems = [] if standing else period_problems(period, table_kind)
+    if not rows:
+        problems.append("統計表沒有任何數字；請至少填寫一格")
+    if len(rows) > MAX_ROWS:
+        problems.append(f"統計表超過 {MAX_ROWS} 列")
+    if not checked and table_kind == INDICATORS:
+        problems += indicator_problems(rows, cities=cities, where=lambda i: f"第 {i + 1} 列")
+    if not checked and table_kind == MUTUAL_AID:
+        problems += _aid_row_problems(rows, cities)
+    if table_kind == MUTUAL_AID and not standing and period.start and period.end:
+        problems += _overlaps(session, proposal_id, period)
+    if problems:
+        raise EditError(problems)
+    names = {c.code: c.name for c in cities}
+    changes = diff(table_kind, standing.rows if standing else [], rows, names)
+    return Prepared(proposal_id, table_kind, period, rows, standing, changes)
+
+
 def save(
     session: Session,
     *,
@@ -475,48 +533,28 @@ def save(
     reason: str | None = None,
     kind: str | None = None,
     checked: bool = False,
+    commit: bool = True,
 ) -> StatisticsVersion | None:
     """The table of (proposal, kind, period) becomes `rows`, as one new version; None when it
     already holds them. `base_version` is the version the rows were based on (0 for a new period,
     or data/'s rows). Raises PermissionDenied, EditError (what is wrong and where) or
-    StaleStatistics; nothing is written then. Rows are validated unless `checked` (od_rows did)."""
+    StaleStatistics; nothing is written then. Without `commit` the caller commits (or rolls back)."""
     session.flush()
     begin_write(session)
     session.expire_all()
-    proposal = session.get(Proposal, proposal_id)
-    if proposal is None:
-        raise EditError([f"找不到提案「{proposal_id}」。"])
-    require_enter(actor, proposal)
-    if table_kind not in TABLE_KINDS:
-        raise EditError([f"未知的統計表種類「{table_kind}」；可用：{'、'.join(TABLE_KINDS.values())}"])
     reason = _valid_reason(reason)
-    cities = list(session.exec(select(City).order_by(City.sort_order)))
-    standing = table(session, proposal_id, table_kind, period)
-    problems = [] if standing else period_problems(period, table_kind)
-    if not rows:
-        problems.append("統計表沒有任何數字；請至少填寫一格")
-    if not checked and table_kind == INDICATORS:
-        problems += indicator_problems(rows, cities=cities, where=lambda i: f"第 {i + 1} 列")
-    if not checked and table_kind == MUTUAL_AID:
-        problems += _aid_row_problems(rows, cities)
-    if table_kind == MUTUAL_AID and not standing:
-        problems += _overlaps(session, proposal_id, period)
-    if problems:
-        raise EditError(problems)
-    current = standing.version if standing else 0
-    title = standing.title if standing else Table(proposal_id, table_kind, period, [], 0).title
+    ready = prepare(
+        session, actor=actor, proposal_id=proposal_id, table_kind=table_kind, period=period, rows=rows, checked=checked
+    )
+    current = ready.current
     if base_version < 0 or base_version > current:
-        raise EditError([f"{title}沒有第 {base_version} 版可作為依據；目前為第 {current} 版。"])
+        raise EditError([f"{ready.title}沒有第 {base_version} 版可作為依據；目前為第 {current} 版。"])
     if base_version != current:
-        newer = history(session, proposal_id, table_kind, period)[::-1]
-        newer = [v for v in newer if v.version > base_version]
+        newer = [v for v in history(session, proposal_id, table_kind, period)[::-1] if v.version > base_version]
         for v in newer:
             session.expunge(v)
-        raise StaleStatistics(title, base_version, newer)
-    names = {c.code: c.name for c in cities}
-    old = standing.rows if standing else []
-    changes = diff(table_kind, old, rows, names)
-    if standing and not changes:
+        raise StaleStatistics(ready.title, base_version, newer)
+    if ready.standing and not ready.changes:
         return None
     version = StatisticsVersion(
         proposal_id=proposal_id,
@@ -527,15 +565,18 @@ def save(
         as_of=period.as_of,
         version=current + 1,
         rows=rows,
-        changes=changes,
+        changes=ready.changes,
         reason=reason,
-        kind=kind or ("edit" if standing else "create"),
+        kind=kind or ("edit" if ready.standing else "create"),
         recorded_at=dates.aware_utc(),
         recorded_by=actor.name,
     )
     session.add(version)
-    session.commit()
-    session.refresh(version)
+    if commit:
+        session.commit()
+        session.refresh(version)
+    else:
+        session.flush()
     return version
 
 
