@@ -29,6 +29,9 @@ PAGES = {
     "mine": PageSpec("../pages/mine.py", "我的提案", ":material/assignment_ind:", "mine", listed_for=SIGNED_IN),
     "new": PageSpec("../pages/new.py", "新增提案", ":material/note_add:", "new", listed_for=SIGNED_IN),
     "sheet": PageSpec("../pages/sheet.py", "試算表更新", ":material/upload_file:", "sheet", listed_for=SIGNED_IN),
+    "statistics": PageSpec(
+        "../pages/statistics.py", "統計登錄", ":material/query_stats:", "statistics", listed_for=SIGNED_IN
+    ),
     "password": PageSpec("../pages/password.py", "變更密碼", ":material/password:", "password", listed_for=UNLISTED),
     "accounts": PageSpec(
         "../pages/accounts.py", "帳號管理", ":material/manage_accounts:", "accounts", listed_for=SECRETARIAT_ONLY
