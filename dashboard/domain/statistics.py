@@ -87,6 +87,15 @@ class Period:
         return f"{iso[0]}~{iso[1]}@{iso[2]}"
 
     @property
+    def token(self) -> str:
+        """The key as a URL carries it: 2023-01-01~2023-06-30 (no as_of, no trailing @)."""
+        return self.key.removesuffix("@")
+
+    @classmethod
+    def from_token(cls, token: str) -> "Period":
+        return cls.from_key(token if "@" in token else token + "@")
+
+    @property
     def label(self) -> str:
         """112年1月1日至112年6月30日 / 截至112年7月16日 / 112年6月5日起，截至112年7月16日."""
         if self.start and self.end:
