@@ -693,3 +693,12 @@ def diff(table_kind: str, old: list[dict], new: list[dict], names: dict[str, str
 def periods(frame_periods: Iterable[Period]) -> list[Period]:
     """Distinct periods, latest first."""
     return sorted(set(frame_periods), key=lambda p: (p.latest, p.start or date.min), reverse=True)
+
+
+def latest_only(frame):
+    """The rows of a frame with a `period_key` column (queries' statistics frames) of its latest
+    period: a year's summaries and packet show the cycle's latest figures, not a sum over periods."""
+    if frame.empty:
+        return frame
+    latest = periods(Period.from_key(k) for k in dict.fromkeys(frame["period_key"]))[0]
+    return frame[frame["period_key"] == latest.key]
