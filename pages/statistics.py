@@ -17,7 +17,11 @@ from pages.shared.statistics_view import ROW_TOTAL, grid_frame, proposal_history
 ID = "id"
 NEW = ""  # the period choice of a new period
 DONE_KEY = "statistics-done"
-FORM_GEN = "statistics-form-gen"  # part of the form's keys: a new value empties it after a save
+FORM_GEN = "statistics-form-gen"
+INDEX_WIDTH, CELL_WIDTH = (
+    120,
+    76,
+)  # px: the grid's city names, and a count up to 99,999 with its header  # part of the form's keys: a new value empties it after a save
 
 
 def enterable(frame: pd.DataFrame, actor) -> dict[str, str]:
@@ -87,8 +91,11 @@ def _form(stamp, actor, proposal_id: str, tables: list[statistics.Table], names:
                     grid_frame(grids.get(metric, {}), names),
                     key=f"statistics-grid-{metric}",
                     column_config={
-                        c: st.column_config.NumberColumn(c, min_value=0, step=1, format="localized", width=72)
-                        for c in [*names, ROW_TOTAL]
+                        "_index": st.column_config.Column("請求＼支援", width=INDEX_WIDTH),
+                        **{
+                            c: st.column_config.TextColumn(c, width=CELL_WIDTH, max_chars=12)
+                            for c in [*names, ROW_TOTAL]
+                        },
                     },
                     num_rows="fixed",
                     width="stretch",

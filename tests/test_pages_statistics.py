@@ -11,10 +11,21 @@ from sqlmodel import Session
 from dashboard.domain import statistics, vocab
 from dashboard.domain.permissions import Actor
 from dashboard.store.db import make_engine
+from dashboard.store.models import City
 from pages.shared.statistics_view import COLUMN_TOTAL, ROW_TOTAL, grid_frame, read_grid
 from tests.datadocs import expected_ids
 from tests.pagetest import LEAD, SECRETARIAT, open_as, page_texts, table_values
 
+CITIES = [
+    City(code=code, name=name, name_en="", lon=0, lat=0, color="", sort_order=i, card_order=i)
+    for i, (code, name) in enumerate(
+        zip(
+            ["yilan", "keelung", "taipei", "new-taipei", "taoyuan", "hsinchu-county", "hsinchu-city", "miaoli"],
+            ["宜蘭縣", "基隆市", "臺北市", "新北市", "桃園市", "新竹縣", "新竹市", "苗栗縣"],
+            strict=True,
+        )
+    )
+]
 NAMES = ["宜蘭縣", "基隆市", "臺北市", "新北市", "桃園市", "新竹縣", "新竹市", "苗栗縣"]
 
 
@@ -64,10 +75,18 @@ def test_the_secretariat_opens_the_mutual_aid_proposal_and_sees_saved_versions(a
 def test_the_grid_shows_a_table_with_totals_and_reads_back_what_was_typed():
     frame = grid_frame({"臺北市": {"新北市": 1208}}, NAMES)
     assert list(frame.index) == [*NAMES, COLUMN_TOTAL] and list(frame.columns) == [*NAMES, ROW_TOTAL]
-    assert frame.at["臺北市", "新北市"] == 1208 and pd.isna(frame.at["新北市", "臺北市"])
-    frame.at["新北市", "臺北市"] = 660
-    frame.at["臺北市", ROW_TOTAL] = 1208
-    frame.at[COLUMN_TOTAL, "臺北市"] = 600
+    assert frame.at["臺北市", "新北市"] == "1208" and frame.at["新北市", "臺北市"] == ""
+    frame.at["新北市", "臺北市"] = "660"
+    frame.at["臺北市", ROW_TOTAL] = "1,208"
+    frame.at[COLUMN_TOTAL, "臺北市"] = " 660 "
+    frame.at[COLUMN_TOTAL, "新北市"] = pd.NA
     cells, rows, columns = read_grid(frame, NAMES)
-    assert cells["新北市"]["臺北市"] == 660 and cells["宜蘭縣"]["基隆市"] is None
-    assert rows["臺北市"] == 1208 and columns["臺北市"] == 600
+    assert cells["新北市"]["臺北市"] == "660" and cells["宜蘭縣"]["基隆市"] is None
+    assert rows["新北市"] is None and columns["臺北市"] == " 660 " and columns["新北市"] is None
+    rows["新北市"] = "660"
+    assert statistics.od_rows(
+        {"relay": cells}, cities=CITIES, row_totals={"relay": rows}, column_totals={"relay": columns}
+    ) == [
+        {"from_city": "taipei", "to_city": "new-taipei", "fire": 0, "ambulance": 0, "relay": 1208},
+        {"from_city": "new-taipei", "to_city": "taipei", "fire": 0, "ambulance": 0, "relay": 660},
+    ]

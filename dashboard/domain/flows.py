@@ -327,8 +327,8 @@ def signed(change: int) -> str:
 
 
 def compare_pairs(now: Flows, before: Flows) -> pd.DataFrame:
-    """Each pair reported in either period: its count in both (<NA>: not listed) and the change
-    (a pair not listed counts 0), largest change first."""
+    """Each pair reported in either period: its count in both as text (blank: not listed) and the
+    change (a pair not listed counts 0), largest change first."""
     keys = ["from_city", "to_city"]
     joined = pd.merge(
         now.frame[keys + ["count"]].rename(columns={"count": NOW}),
@@ -345,11 +345,15 @@ def compare_pairs(now: Flows, before: Flows) -> pd.DataFrame:
         {
             now.kind.source_role: joined["from_city"],
             now.kind.target_role: joined["to_city"],
-            NOW: joined[NOW],
-            BEFORE: joined[BEFORE],
+            NOW: [_count_text(v) for v in joined[NOW]],
+            BEFORE: [_count_text(v) for v in joined[BEFORE]],
             CHANGE: [signed(v) for v in joined[CHANGE]],
         }
     ).reset_index(drop=True)
+
+
+def _count_text(value) -> str:
+    return "" if pd.isna(value) else f"{int(value):,}"
 
 
 def compare_cities(now: Flows, before: Flows, cities) -> pd.DataFrame:
@@ -361,11 +365,11 @@ def compare_cities(now: Flows, before: Flows, cities) -> pd.DataFrame:
         rows.append(
             {
                 "縣市": city.name,
-                f"{out_label}：{NOW}": a.out_count,
-                f"{out_label}：{BEFORE}": b.out_count,
+                f"{out_label}：{NOW}": f"{a.out_count:,}",
+                f"{out_label}：{BEFORE}": f"{b.out_count:,}",
                 f"{out_label}：{CHANGE}": signed(a.out_count - b.out_count),
-                f"{in_label}：{NOW}": a.in_count,
-                f"{in_label}：{BEFORE}": b.in_count,
+                f"{in_label}：{NOW}": f"{a.in_count:,}",
+                f"{in_label}：{BEFORE}": f"{b.in_count:,}",
                 f"{in_label}：{CHANGE}": signed(a.in_count - b.in_count),
             }
         )

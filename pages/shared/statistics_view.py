@@ -29,10 +29,12 @@ def proposal_history(stamp: tuple, proposal_id: str) -> list:
 
 def grid_frame(values: dict[str, dict[str, int | None]], names: list[str]) -> pd.DataFrame:
     """One metric's grid as the editor shows it: rows = requesting cities and a last row of column
-    totals, columns = supporting cities and a last column of row totals; blank = not reported."""
-    rows = {source: [values.get(source, {}).get(target) for target in names] + [None] for source in names}
-    rows[COLUMN_TOTAL] = [None] * (len(names) + 1)
-    return pd.DataFrame.from_dict(rows, orient="index", columns=[*names, ROW_TOTAL], dtype="Int64")
+    totals, columns = supporting cities and a last column of row totals; blank = not reported.
+    Cells are text (blank where nothing is typed, not a null marker; 1,208 may be typed as such);
+    statistics.od_rows reads them."""
+    rows = {source: [_text(values.get(source, {}).get(target)) for target in names] + [""] for source in names}
+    rows[COLUMN_TOTAL] = [""] * (len(names) + 1)
+    return pd.DataFrame.from_dict(rows, orient="index", columns=[*names, ROW_TOTAL], dtype="string")
 
 
 def read_grid(frame: pd.DataFrame, names: list[str]) -> tuple[dict, dict, dict]:
@@ -44,4 +46,8 @@ def read_grid(frame: pd.DataFrame, names: list[str]) -> tuple[dict, dict, dict]:
 
 
 def _value(value):
-    return None if value is None or pd.isna(value) else value
+    return None if value is None or pd.isna(value) or not str(value).strip() else value
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
