@@ -6,6 +6,7 @@ what a user typed as the domain's grid; saved versions are listed under the form
 from datetime import date
 
 import pandas as pd
+import streamlit as st
 from sqlmodel import Session
 
 from dashboard.domain import statistics, vocab
@@ -14,7 +15,7 @@ from dashboard.store.db import make_engine
 from dashboard.store.models import City
 from pages.shared.statistics_view import COLUMN_TOTAL, ROW_TOTAL, grid_frame, read_grid
 from tests.datadocs import expected_ids
-from tests.pagetest import LEAD, SECRETARIAT, open_as, page_texts, table_values
+from tests.pagetest import LEAD, SECRETARIAT, markdown_text, open_as, open_page, page_texts, table_values
 
 CITIES = [
     City(code=code, name=name, name_en="", lon=0, lat=0, color="", sort_order=i, card_order=i)
@@ -90,3 +91,25 @@ def test_the_grid_shows_a_table_with_totals_and_reads_back_what_was_typed():
         {"from_city": "taipei", "to_city": "new-taipei", "fire": 0, "ambulance": 0, "relay": 1208},
         {"from_city": "new-taipei", "to_city": "taipei", "fire": 0, "ambulance": 0, "relay": 660},
     ]
+
+
+def test_the_card_shows_each_period_of_mutual_aid_under_its_own_heading(accounts_url):
+    with Session(make_engine(accounts_url)) as s:
+        statistics.add_mutual_aid_period(
+            s,
+            actor=Actor(name=SECRETARIAT, role=vocab.SECRETARIAT),
+            proposal_id="112-J17",
+            period=statistics.Period(date(2023, 7, 1), date(2023, 12, 31)),
+            grids={"relay": {"臺北市": {"新北市": 900}}},
+        )
+    st.cache_resource.clear()
+    at = open_page("card", {"id": "112-J17"})
+    assert not at.exception
+    text = markdown_text(at)
+    first = text.index("跨區救災救護支援及轉報統計（112年1月1日至112年6月30日）")
+    second = text.index("跨區救災救護支援及轉報統計（112年7月1日至112年12月31日）")
+    assert (
+        first < second
+        and '<td>臺北市</td><td>新北市</td><td class="num">0</td><td class="num">0</td><td class="num">900</td>'
+        in text[second:]
+    )
