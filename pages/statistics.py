@@ -32,7 +32,7 @@ def enterable(frame: pd.DataFrame, actor) -> dict[str, str]:
 def period_choice(tables: list[statistics.Table]) -> dict[str, str]:
     choices = {NEW: "新增統計區間"}
     for t in reversed(tables):
-        source = "data/ 會議資料" if t.version == 0 else f"第 {t.version} 版"
+        source = "會議資料的數字" if t.version == 0 else f"第 {t.version} 版"
         choices[t.period.key] = f"更正 {t.period.label}（{source}）"
     return choices
 
@@ -77,7 +77,7 @@ def _form(stamp, actor, proposal_id: str, tables: list[statistics.Table], names:
             start = end = None
             period = standing.period
             st.caption(
-                f"更正 {period.label} 的數字；目前為{'會議資料（data/）' if standing.version == 0 else f'第 {standing.version} 版'}。"
+                f"更正 {period.label} 的數字；目前為{'會議資料的數字' if standing.version == 0 else f'第 {standing.version} 版'}。"
             )
         st.caption(
             "列為請求支援縣市、欄為支援縣市（「X 協請其他縣市支援之數量」）；空白表示該組合未列入，"

@@ -49,7 +49,7 @@ def test_the_secretariat_opens_the_mutual_aid_proposal_and_sees_saved_versions(a
     assert at.selectbox(key="statistics-proposal").value == "112-J17"
     assert at.selectbox(key="statistics-period-112-J17").options == [
         "新增統計區間",
-        "更正 112年1月1日至112年6月30日（data/ 會議資料）",
+        "更正 112年1月1日至112年6月30日（會議資料的數字）",
     ]
     assert [t.label for t in at.tabs] == ["火警", "救護", "轉報"]
     assert "尚未在儀表板登錄或更正" in page_texts(at)
