@@ -63,14 +63,15 @@ def _form(stamp, actor, proposal_id: str, tables: list[statistics.Table], names:
     standing = next((t for t in tables if t.period.key == key), None)
     gen = st.session_state.setdefault(FORM_GEN, 0)
     grids = statistics.od_grids(standing.rows, cached.cities(stamp)) if standing else {}
-    with st.form(f"statistics-form-{proposal_id}-{key}-{gen}", border=False):
+    suffix = f"{proposal_id}-{key}-{gen}"  # a new form for another proposal, period, or after a save
+    with st.form(f"statistics-form-{suffix}", border=False):
         if standing is None:
             row = st.container(horizontal=True)
             start = row.date_input(
-                "統計區間開始日", value=None, min_value=date(2000, 1, 1), key="statistics-start", width=200
+                "統計區間開始日", value=None, min_value=date(2000, 1, 1), key=f"statistics-start-{suffix}", width=200
             )
             end = row.date_input(
-                "統計區間結束日", value=None, min_value=date(2000, 1, 1), key="statistics-end", width=200
+                "統計區間結束日", value=None, min_value=date(2000, 1, 1), key=f"statistics-end-{suffix}", width=200
             )
             period = None
         else:
@@ -89,7 +90,7 @@ def _form(stamp, actor, proposal_id: str, tables: list[statistics.Table], names:
             with tab:
                 edited[metric] = st.data_editor(
                     grid_frame(grids.get(metric, {}), names),
-                    key=f"statistics-grid-{metric}",
+                    key=f"statistics-grid-{metric}-{suffix}",
                     column_config={
                         "_index": st.column_config.Column("請求＼支援", width=INDEX_WIDTH),
                         **{
@@ -100,7 +101,7 @@ def _form(stamp, actor, proposal_id: str, tables: list[statistics.Table], names:
                     num_rows="fixed",
                     width="stretch",
                 )
-        reason = st.text_input("原因（選填）", max_chars=statistics.REASON_MAX_CHARS, key="statistics-reason")
+        reason = st.text_input("原因（選填）", max_chars=statistics.REASON_MAX_CHARS, key=f"statistics-reason-{suffix}")
         submitted = st.form_submit_button("儲存", type="primary", icon=":material/save:")
     if submitted:
         _save(actor, proposal_id, period or statistics.Period(start, end), standing, edited, names, reason)
