@@ -1,5 +1,5 @@
 """Command line: python -m dashboard load | check | export | hash-password | user | edit | history | revert |
-new-year | meeting | minutes | group | meeting-log | packet | export-sheet | import-sheet | bundle | city-summary (`--help` lists them
+new-year | meeting | minutes | group | meeting-log | packet | export-sheet | import-sheet | statistics | bundle | city-summary (`--help` lists them
 all)."""
 
 import getpass
@@ -20,6 +20,7 @@ from dashboard.cli import (
     meeting_commands,
     packet_commands,
     sheet_commands,
+    statistics_commands,
     store_commands,
 )
 from dashboard.cli.parser import CommandParser
@@ -69,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     packet_commands.register(commands)
     sheet_commands.register(commands)
     bundle_commands.register(commands)
+    statistics_commands.register(commands)
     args = parser.parse_args(argv)
     if args.command == "load" and args.user and not args.as_versions:
         parser.error("--user 須搭配 --as-versions")

@@ -4,7 +4,7 @@ import-sheet previews (and with --apply applies) an uploaded one, with the same 
 import sys
 from pathlib import Path
 
-from dashboard.cli import common
+from dashboard.cli import common, statistics_commands
 from dashboard.cli.cycle_commands import cycle_option
 from dashboard.documents import sheet_import, update_sheet
 from dashboard.domain import accounts, cycles, group_terms, lookup
@@ -55,6 +55,8 @@ def _export_sheet(args) -> int:
 @common.refusing
 def _import_sheet(args) -> int:
     upload = sheet_import.read_path(args.file)  # bounded: never more than the size limit is read
+    if statistics_commands.is_statistics(upload):  # data/'s mutual_aid.csv or indicators.csv form
+        return statistics_commands.import_statistics(args, upload)
     with common.open_session(args) as session:
         actor = accounts.actor_for(session, args.user)
         plan = sheet_import.plan_upload(session, actor=actor, upload=upload)

@@ -148,11 +148,13 @@ def _figure_tables(document, card: queries.Card) -> None:
         word.grid(
             document, ["項目", "縣市", "對方縣市", "數值", "期間／日期", "備註"], rows, [4.0, 1.8, 1.8, 2.6, 3.6, 3.2]
         )
-    if card.mutual_aid:
-        first = card.mutual_aid[0]
-        word.heading(document, f"跨區救災救護支援及轉報統計（{roc_period(first.period_start, first.period_end)}）")
+    by_period: dict[tuple, list] = {}  # each period its own table (statistics.py: one table per period)
+    for m in card.mutual_aid:
+        by_period.setdefault((m.period_start, m.period_end), []).append(m)
+    for (start, end), period_rows in by_period.items():
+        word.heading(document, f"跨區救災救護支援及轉報統計（{roc_period(start, end)}）")
         rows = [
-            [names[m.from_city], names[m.to_city], str(m.fire), str(m.ambulance), str(m.relay)] for m in card.mutual_aid
+            [names[m.from_city], names[m.to_city], str(m.fire), str(m.ambulance), str(m.relay)] for m in period_rows
         ]
         word.grid(document, ["請求縣市", "支援縣市", *AID_KINDS.values()], rows, [3.4, 3.4, 3.4, 3.4, 3.4])
 

@@ -20,7 +20,7 @@ from docx.shared import Cm, Pt
 from sqlmodel import Session
 
 from dashboard.documents import bundles, word
-from dashboard.domain import cycles, dates, flows, frames, meeting, queries, vocab
+from dashboard.domain import cycles, dates, flows, frames, meeting, queries, statistics, vocab
 from dashboard.domain.dates import roc_date, roc_datetime
 from dashboard.store.models import City, Meeting
 
@@ -115,8 +115,8 @@ def summary(session: Session, *, city: str, cycle: int | str | None = None) -> C
     waiting = risk_lines(rows) + [
         (label, explanation, found["id"].tolist()) for label, explanation, _, found in frames.waiting(rows)
     ]
-    aid = queries.mutual_aid_frame(session, cycle=cycle)
-    training = queries.social_worker_training_frame(session, cycle=cycle)
+    aid = statistics.latest_only(queries.mutual_aid_frame(session, cycle=cycle))
+    training = statistics.latest_only(queries.social_worker_training_frame(session, cycle=cycle))
     social = flows.social_flows(training)
     return CitySummary(
         city=c,

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from dashboard.documents import card_docx, word
 from dashboard.documents.minutes import numeral
-from dashboard.domain import agenda, cycles, group_terms, meeting_log, meeting_settings, vocab
+from dashboard.domain import agenda, cycles, group_terms, meeting_log, meeting_settings, statistics, vocab
 from dashboard.domain.dates import roc_date, roc_period, roc_year
 from dashboard.store.models import (
     AgendaItem,
@@ -227,8 +227,14 @@ def _add_mutual_aid(session: Session, data: PacketData, ids: list[str], cities: 
     """Per requesting city, the cities it asked for help, as the packet prints them in the row."""
     names = {c.code: c.name for c in cities}
     by_proposal: dict[str, dict[str, list[MutualAid]]] = {}
-    for m in session.exec(select(MutualAid).where(MutualAid.proposal_id.in_(ids)).order_by(MutualAid.id)):
-        by_proposal.setdefault(m.proposal_id, {}).setdefault(m.from_city, []).append(m)
+    latest: dict[str, statistics.Period] = {}  # each proposal's latest period: the figures as of the meeting
+    in_packet = statistics.mutual_aid_rows(session, narrow=lambda query, column: query.where(column.in_(ids)))
+    for m in in_packet:
+        period = statistics.Period(m.period_start, m.period_end)
+        latest[m.proposal_id] = max(latest.get(m.proposal_id, period), period, key=lambda p: p.latest)
+    for m in in_packet:
+        if statistics.Period(m.period_start, m.period_end) == latest[m.proposal_id]:
+            by_proposal.setdefault(m.proposal_id, {}).setdefault(m.from_city, []).append(m)
     for pid, by_city in by_proposal.items():
         periods = {(m.period_start, m.period_end) for rows in by_city.values() for m in rows}
         if len(periods) == 1:
@@ -256,8 +262,8 @@ def _add_indicator_tables(session: Session, data: PacketData, ids: list[str], ci
     (kind='total'), one column per indicator. Figures the progress text states in words stay there."""
     names = {c.code: c.name for c in cities}
     by_proposal: dict[str, list[Indicator]] = {}
-    for i in session.exec(select(Indicator).where(Indicator.proposal_id.in_(ids)).order_by(Indicator.id)):
-        by_proposal.setdefault(i.proposal_id, []).append(i)
+    for i in statistics.indicator_rows(session, narrow=lambda query, column: query.where(column.in_(ids))):
+        by_proposal.setdefault(i.proposal_id, []).append(i)  # a later period's figure replaces an earlier's
     for pid, rows in by_proposal.items():
         tabled = list(
             dict.fromkeys(

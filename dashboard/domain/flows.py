@@ -312,3 +312,65 @@ def od_heatmap(flows: Flows, cities, *, selected: str | None = None) -> go.Figur
         figure.add_shape(**box, x0=-0.5, x1=len(names) - 0.5, y0=i - 0.5, y1=i + 0.5)
         figure.add_shape(**box, x0=i - 0.5, x1=i + 0.5, y0=-0.5, y1=len(names) - 0.5)
     return figure
+
+
+# --- two periods compared --------------------------------------------------------------------------
+
+# A city's two totals in a comparison's headers, short: as a source / as a target.
+SIDE_LABELS = {AID.key: ("請他市支援", "支援他市"), SOCIAL.key: ("社工參加他市課程", "他市社工參加其課程")}
+NOW, BEFORE, CHANGE = "本期", "比較期", "增減"
+
+
+def signed(change: int) -> str:
+    """+12 / −3 / 0, as a change is read."""
+    return f"+{change:,}" if change > 0 else (f"−{-change:,}" if change < 0 else "0")
+
+
+def compare_pairs(now: Flows, before: Flows) -> pd.DataFrame:
+    """Each pair reported in either period: its count in both as text (blank: not listed) and the
+    change (a pair not listed counts 0), largest change first."""
+    keys = ["from_city", "to_city"]
+    joined = pd.merge(
+        now.frame[keys + ["count"]].rename(columns={"count": NOW}),
+        before.frame[keys + ["count"]].rename(columns={"count": BEFORE}),
+        on=keys,
+        how="outer",
+        sort=False,
+    )
+    joined[NOW] = joined[NOW].astype("Int64")
+    joined[BEFORE] = joined[BEFORE].astype("Int64")
+    joined[CHANGE] = (joined[NOW].fillna(0) - joined[BEFORE].fillna(0)).astype(int)
+    joined = joined.iloc[joined[CHANGE].abs().sort_values(ascending=False, kind="stable").index]
+    return pd.DataFrame(
+        {
+            now.kind.source_role: joined["from_city"],
+            now.kind.target_role: joined["to_city"],
+            NOW: [_count_text(v) for v in joined[NOW]],
+            BEFORE: [_count_text(v) for v in joined[BEFORE]],
+            CHANGE: [signed(v) for v in joined[CHANGE]],
+        }
+    ).reset_index(drop=True)
+
+
+def _count_text(value) -> str:
+    return "" if pd.isna(value) else f"{int(value):,}"
+
+
+def compare_cities(now: Flows, before: Flows, cities) -> pd.DataFrame:
+    """Per city, in city order: its total as a source and as a target in both periods, and the changes."""
+    out_label, in_label = SIDE_LABELS[now.kind.key]
+    rows = []
+    for city in cities:
+        a, b = city_totals(now, city), city_totals(before, city)
+        rows.append(
+            {
+                "縣市": city.name,
+                f"{out_label}：{NOW}": f"{a.out_count:,}",
+                f"{out_label}：{BEFORE}": f"{b.out_count:,}",
+                f"{out_label}：{CHANGE}": signed(a.out_count - b.out_count),
+                f"{in_label}：{NOW}": f"{a.in_count:,}",
+                f"{in_label}：{BEFORE}": f"{b.in_count:,}",
+                f"{in_label}：{CHANGE}": signed(a.in_count - b.in_count),
+            }
+        )
+    return pd.DataFrame(rows)

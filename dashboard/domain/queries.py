@@ -17,7 +17,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
-from dashboard.domain import accounts, cycles, frames, group_terms, meeting, meeting_log, vocab
+from dashboard.domain import accounts, cycles, frames, group_terms, meeting, meeting_log, statistics, vocab
 from dashboard.domain.dates import roc_year
 from dashboard.store.models import (
     Account,
@@ -34,6 +34,7 @@ from dashboard.store.models import (
     ProposalLead,
     ProposalType,
     ProposalVersion,
+    StatisticsVersion,
     StoreBuild,
 )
 
@@ -72,11 +73,13 @@ class StoreStamp(NamedTuple):
     last_proposal_version: int
     last_group_version: int
     last_meeting_log_version: int
+    last_statistics_version: int
     decisions: int  # the rows of each append-only table
     records: int
     proposal_versions: int
     group_versions: int
     meeting_log_versions: int
+    statistics_versions: int
     # Enabled accounts that sign in with a password: whether pages offer the password form. Part
     # of the version so that a page run learns it in the same round trip; accounts change rarely.
     password_accounts: int
@@ -92,7 +95,7 @@ def store_stamp(session: Session) -> StoreStamp:
 # as well as the highest ids: on PostgreSQL ids are handed out at insert but become visible at
 # commit, so a row with a lower id can appear after a higher one (two sessions, or two replicas,
 # saving at once); the highest id would not change then, the count does.
-_APPEND_ONLY = (Decision, MeetingRecord, ProposalVersion, GroupVersion, GroupMeetingVersion)
+_APPEND_ONLY = (Decision, MeetingRecord, ProposalVersion, GroupVersion, GroupMeetingVersion, StatisticsVersion)
 _STAMP_QUERY = sa_select(
     sa_select(func.max(StoreBuild.id)).scalar_subquery(),
     *(sa_select(func.max(t.id)).scalar_subquery() for t in _APPEND_ONLY),
@@ -112,6 +115,11 @@ ALL_CYCLES = "all"  # cycle= for every cycle the store holds
 def chosen_cycle(session: Session, cycle: int | str | None) -> int | str | None:
     """The cycle `cycle=` names: the current one for None; ALL_CYCLES as it is."""
     return cycles.current_cycle(session) if cycle is None else cycle
+
+
+def _cycle_narrow(cycle):
+    """_in_cycle as a statistics.Narrow: the reader applies it to each table it reads."""
+    return lambda query, column: _in_cycle(query, column, cycle)
 
 
 def _in_cycle(query, column, cycle):
@@ -277,12 +285,8 @@ def proposal_card(session: Session, *, proposal_id: str) -> Card | None:
         types=[t for t in vocab.PROPOSAL_TYPES if t in types],
         cities=[c.name for c in all_cities if c.code in joined],
         card_cities=sorted(all_cities, key=lambda c: c.card_order),
-        indicators=list(
-            session.exec(select(Indicator).where(Indicator.proposal_id == proposal_id).order_by(Indicator.id))
-        ),
-        mutual_aid=list(
-            session.exec(select(MutualAid).where(MutualAid.proposal_id == proposal_id).order_by(MutualAid.id))
-        ),
+        indicators=statistics.indicator_rows(session, narrow=_one_proposal(proposal_id)),
+        mutual_aid=statistics.mutual_aid_rows(session, narrow=_one_proposal(proposal_id)),
         decisions=list(
             session.exec(
                 select(Decision).where(Decision.proposal_id == proposal_id).order_by(Decision.recorded_at, Decision.id)
@@ -290,6 +294,10 @@ def proposal_card(session: Session, *, proposal_id: str) -> Card | None:
         ),
         **lineage(session, proposal),
     )
+
+
+def _one_proposal(proposal_id: str):
+    return lambda query, column: query.where(column == proposal_id)
 
 
 def lineage(session: Session, proposal: Proposal) -> dict:
@@ -318,11 +326,14 @@ def group_meetings(
     return pd.DataFrame(rows, columns=["date", "group_id", "group", "name"])
 
 
-def mutual_aid_frame(session: Session, *, cycle: int | str | None = None) -> pd.DataFrame:
+def mutual_aid_frame(
+    session: Session, *, cycle: int | str | None = None, period: statistics.Period | None = None
+) -> pd.DataFrame:
     """One row per (requesting city → supporting city), with names and a total; the rows of cycle
-    `cycle`'s proposals (mutual aid is reported under a proposal)."""
+    `cycle`'s proposals (mutual aid is reported under a proposal), every period's or `period`'s
+    (statistics.py: data/'s and those entered since; `period_key` names each row's)."""
     names = city_names(session)
-    query = _in_cycle(select(MutualAid), MutualAid.proposal_id, chosen_cycle(session, cycle))
+    narrow = _cycle_narrow(chosen_cycle(session, cycle))
     rows = [
         {
             "proposal_id": m.proposal_id,
@@ -336,8 +347,9 @@ def mutual_aid_frame(session: Session, *, cycle: int | str | None = None) -> pd.
             "total": m.fire + m.ambulance + m.relay,
             "period_start": m.period_start,
             "period_end": m.period_end,
+            "period_key": statistics.Period(m.period_start, m.period_end).key,
         }
-        for m in session.exec(query.order_by(MutualAid.id))
+        for m in statistics.mutual_aid_rows(session, narrow=narrow, period_key=period.key if period else None)
     ]
     return pd.DataFrame(
         rows,
@@ -353,6 +365,7 @@ def mutual_aid_frame(session: Session, *, cycle: int | str | None = None) -> pd.
             "total",
             "period_start",
             "period_end",
+            "period_key",
         ],
     )
 
@@ -362,11 +375,7 @@ def indicators_frame(
 ) -> pd.DataFrame:
     """The indicators of one proposal, or of `cycle`'s proposals."""
     names = city_names(session)
-    query = select(Indicator).order_by(Indicator.id)
-    if not proposal_id:
-        query = _in_cycle(query, Indicator.proposal_id, chosen_cycle(session, cycle))
-    if proposal_id:
-        query = query.where(Indicator.proposal_id == proposal_id)
+    narrow = _one_proposal(proposal_id) if proposal_id else _cycle_narrow(chosen_cycle(session, cycle))
     rows = [
         {
             "proposal_id": i.proposal_id,
@@ -382,7 +391,7 @@ def indicators_frame(
             "as_of": i.as_of,
             "note": i.note,
         }
-        for i in session.exec(query)
+        for i in statistics.indicator_rows(session, narrow=narrow)
     ]
     return pd.DataFrame(
         rows,
@@ -457,19 +466,16 @@ def headline(session: Session, *, cycle: int | None = None, frame: pd.DataFrame 
     )
 
 
-SOCIAL_WORKER_TRAINING = "social_worker_training"
+SOCIAL_WORKER_TRAINING = statistics.SOCIAL_WORKER_TRAINING
 
 
-def social_worker_training_frame(session: Session, *, cycle: int | str | None = None) -> pd.DataFrame:
+def social_worker_training_frame(
+    session: Session, *, cycle: int | str | None = None, period: statistics.Period | None = None
+) -> pd.DataFrame:
     """Social workers who attended another city's course: one row per (home city → host city), as
-    reported under `cycle`'s proposals."""
+    reported under `cycle`'s proposals, every period's or `period`'s."""
     names = city_names(session)
-    query = (
-        select(Indicator)
-        .where(Indicator.indicator == SOCIAL_WORKER_TRAINING, Indicator.kind == "value")
-        .order_by(Indicator.id)
-    )
-    query = _in_cycle(query, Indicator.proposal_id, chosen_cycle(session, cycle))
+    narrow = _cycle_narrow(chosen_cycle(session, cycle))
     rows = [
         {
             "proposal_id": i.proposal_id,
@@ -480,10 +486,24 @@ def social_worker_training_frame(session: Session, *, cycle: int | str | None = 
             "count": i.value,
             "period_start": i.period_start,
             "period_end": i.period_end,
+            "period_key": statistics.Period(i.period_start, i.period_end, i.as_of).key,
         }
-        for i in session.exec(query)
+        for i in statistics.indicator_rows(session, narrow=narrow, indicator=SOCIAL_WORKER_TRAINING, kind="value")
+        if i.city_code
+        and i.counterpart_code
+        and (period is None or statistics.Period(i.period_start, i.period_end, i.as_of) == period)
     ]
     return pd.DataFrame(
         rows,
-        columns=["proposal_id", "from_code", "to_code", "from_city", "to_city", "count", "period_start", "period_end"],
+        columns=[
+            "proposal_id",
+            "from_code",
+            "to_code",
+            "from_city",
+            "to_city",
+            "count",
+            "period_start",
+            "period_end",
+            "period_key",
+        ],
     )

@@ -288,6 +288,30 @@ class GroupMeetingVersion(SQLModel, table=True):
     recorded_by: str
 
 
+class StatisticsVersion(SQLModel, table=True):
+    """One entry or correction of a statistics table (dashboard/domain/statistics.py): a proposal's
+    cross-border mutual aid (an origin-destination table) or its indicators, for one period. `rows`
+    hold the whole table as it stands from this version on; who, when and why as ProposalVersion.
+    The rows loaded from data/ are a table's version 0, so the curated tables stay rebuildable."""
+
+    __tablename__ = "statistics_version"
+    __table_args__ = (UniqueConstraint("proposal_id", "table_kind", "period_key", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: str = Field(index=True)  # no FK: versions must survive a rebuild of curated tables
+    table_kind: str  # mutual_aid / indicators
+    period_key: str  # start~end@as_of in ISO: names the table with proposal_id and table_kind
+    period_start: date | None = None
+    period_end: date | None = None
+    as_of: date | None = None  # 截至
+    version: int  # 1, 2, … per table; a save names the version it was based on (0: none, or data/'s)
+    rows: list[dict] = Field(sa_column=Column(JSON, nullable=False))
+    changes: list[dict] = Field(sa_column=Column(JSON, nullable=False))  # [{field, old, new}]
+    reason: str | None = None
+    kind: str = "create"  # create / edit / import
+    recorded_at: datetime
+    recorded_by: str
+
+
 class Account(SQLModel, table=True):
     """A user who may sign in: a group lead or the secretariat (vocab.ROLES). Never deleted, only
     disabled, so that every recorded change keeps naming a known account."""

@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard.charts import figures, maps
 from dashboard.domain import flows as fl
+from dashboard.domain import statistics
 from pages.shared import cached
 
 
@@ -27,6 +28,15 @@ class MapView:
     legend: str
     summary: str  # markdown beside the map
     source: str  # the proposals the figures are reported under: 112-J17 跨區通報支援
+    periods: dict[str, str]  # {token: label} of the cycle's periods of these flows, latest first
+    period: str  # the token of the period shown
+    compare: str | None = None  # the token of the period compared with, if any
+    pairs: pa.Table | None = None  # the change per pair (flows.compare_pairs), when comparing
+    city_changes: pa.Table | None = None  # the change per city in and out (flows.compare_cities)
+
+    @property
+    def latest(self) -> str:
+        return next(iter(self.periods))
 
 
 def city_summary(flows: fl.Flows, city) -> str:
@@ -57,25 +67,52 @@ def overall_summary(flows: fl.Flows) -> str:
     )
 
 
+def period_label(kind: fl.FlowKind, period: statistics.Period) -> str:
+    return period.label if period.as_of else fl.period_text(kind, period.start, period.end)
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def map_view(
-    stamp: tuple, flow_key: str, metric: str, selected: str | None, cycle: int | None = None
+    stamp: tuple,
+    flow_key: str,
+    metric: str,
+    selected: str | None,
+    cycle: int | None = None,
+    period: str | None = None,
+    compare: str | None = None,
 ) -> MapView | None:
-    """None when cycle `cycle` reports no such flows."""
+    """None when cycle `cycle` reports no such flows. `period` and `compare` are period tokens
+    (statistics.Period.token): the period shown (default the latest) and one to compare it with."""
     cities = cached.cities(stamp)
     aid = flow_key == fl.AID.key
-    source = cached.mutual_aid(stamp, cycle) if aid else cached.social_training(stamp, cycle)
-    if source.empty:
+    every = cached.mutual_aid(stamp, cycle) if aid else cached.social_training(stamp, cycle)
+    if every.empty:
         return None
+    kind = fl.AID if aid else fl.SOCIAL
+    periods = statistics.periods(statistics.Period.from_key(k) for k in dict.fromkeys(every["period_key"]))
+    chosen = next((p for p in periods if p.token == period), periods[0])
+    before = next((p for p in periods if p.token == compare and p != chosen), None)
+
+    def flows_of(p: statistics.Period) -> fl.Flows:
+        source = every[every["period_key"] == p.key]
+        return fl.aid_flows(source, metric=metric) if aid else fl.social_flows(source)
+
+    source = every[every["period_key"] == chosen.key]
     titles = cached.proposal_titles(stamp, tuple(dict.fromkeys(source["proposal_id"])))
     reported_by = "、".join(f"{pid} {title}" for pid, title in titles.items())
-    flows = fl.aid_flows(source, metric=metric) if aid else fl.social_flows(source)
+    flows = flows_of(chosen)
     shown = fl.for_city(flows, selected) if selected else flows
-    chosen = next((c for c in cities if c.code == selected), None)
+    chosen_city = next((c for c in cities if c.code == selected), None)
     deck = maps.flow_deck(shown, cities, selected=selected, scale_flows=flows)
     deck.to_json()  # built once here, not on every run (maps.CompactDeck)
-    matrix = figures.frozen(fl.od_heatmap(flows, cities, selected=chosen.name if chosen else None))
+    matrix = figures.frozen(fl.od_heatmap(flows, cities, selected=chosen_city.name if chosen_city else None))
     max_count = int(flows.frame["count"].max()) if not flows.frame.empty else 0
+    pairs = city_changes = None
+    if before is not None:
+        earlier = flows_of(before)
+        earlier_shown = fl.for_city(earlier, selected) if selected else earlier
+        pairs = pa.Table.from_pandas(fl.compare_pairs(shown, earlier_shown), preserve_index=False)
+        city_changes = pa.Table.from_pandas(fl.compare_cities(flows, earlier, cities), preserve_index=False)
     return MapView(
         cities=cities,
         flows=flows,
@@ -84,8 +121,13 @@ def map_view(
         matrix=matrix,
         table=pa.Table.from_pandas(fl.ranked_table(shown), preserve_index=False),
         legend=maps.legend_html(flows, max_count=max_count),
-        summary=city_summary(flows, chosen) if chosen else overall_summary(flows),
+        summary=city_summary(flows, chosen_city) if chosen_city else overall_summary(flows),
         source=reported_by,
+        periods={p.token: period_label(kind, p) for p in periods},
+        period=chosen.token,
+        compare=before.token if before else None,
+        pairs=pairs,
+        city_changes=city_changes,
     )
 
 

@@ -32,6 +32,9 @@ PAGES = {
     "meeting_log": PageSpec(
         "../pages/meeting_log.py", "工作會議紀錄", ":material/event_note:", "meeting_log", listed_for=SIGNED_IN
     ),
+    "statistics": PageSpec(
+        "../pages/statistics.py", "統計登錄", ":material/query_stats:", "statistics", listed_for=SIGNED_IN
+    ),
     "password": PageSpec("../pages/password.py", "變更密碼", ":material/password:", "password", listed_for=UNLISTED),
     "accounts": PageSpec(
         "../pages/accounts.py", "帳號管理", ":material/manage_accounts:", "accounts", listed_for=SECRETARIAT_ONLY

@@ -1,0 +1,194 @@
+"""統計登錄: a proposal's lead (or the secretariat) enters a new period of its cross-border mutual
+aid, or corrects one: an 8×8 grid per metric (火警, 救護, 轉報) with a typed total per row and column,
+checked against the cells; every save is a version (who, when, why), listed below the form.
+The checks and rights are dashboard/domain/statistics.py's, not here."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.domain import dates, statistics
+from dashboard.domain.editing import EditError
+from dashboard.domain.permissions import PermissionDenied, may_edit
+from pages.shared import cached, lead_pages, run_context, styling, url, year_choice
+from pages.shared.statistics_view import ROW_TOTAL, grid_frame, proposal_history, proposal_tables, read_grid
+
+ID = "id"
+NEW = ""  # the period choice of a new period
+DONE_KEY = "statistics-done"
+FORM_GEN = "statistics-form-gen"
+INDEX_WIDTH, CELL_WIDTH = (
+    120,
+    76,
+)  # px: the grid's city names, and a count up to 99,999 with its header  # part of the form's keys: a new value empties it after a save
+
+
+def enterable(frame: pd.DataFrame, actor) -> dict[str, str]:
+    """{id: 「id 名稱」} of the cycle's proposals whose statistics `actor` enters."""
+    return {r.id: f"{r.id} {r.title}" for r in frame.itertuples() if may_edit(actor, r)}
+
+
+def period_choice(tables: list[statistics.Table]) -> dict[str, str]:
+    choices = {NEW: "新增統計區間"}
+    for t in reversed(tables):
+        source = "會議資料的數字" if t.version == 0 else f"第 {t.version} 版"
+        choices[t.period.key] = f"更正 {t.period.label}（{source}）"
+    return choices
+
+
+def history_table(stamp: tuple, proposal_id: str) -> pd.DataFrame:
+    rows = [
+        {
+            "統計表": f"{statistics.TABLE_KINDS[v.table_kind]}（{statistics.Period.from_key(v.period_key).label}）",
+            "版本": f"第 {v.version} 版",
+            "時間": dates.roc_datetime(dates.in_taipei(v.recorded_at)),
+            "修改者": v.recorded_by,
+            "原因": v.reason or "",
+            "修改": "；".join(f"{c['field']}：{_shown(c['old'])} → {_shown(c['new'])}" for c in v.changes[:20])
+            + ("…" if len(v.changes) > 20 else ""),
+        }
+        for v in proposal_history(stamp, proposal_id)
+    ]
+    return pd.DataFrame(rows, columns=["統計表", "版本", "時間", "修改者", "原因", "修改"])
+
+
+def _shown(value) -> str:
+    return "（空白）" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _form(stamp, actor, proposal_id: str, tables: list[statistics.Table], names: list[str]) -> None:
+    choices = period_choice(tables)
+    key = st.selectbox("統計區間", list(choices), format_func=choices.get, key=f"statistics-period-{proposal_id}")
+    standing = next((t for t in tables if t.period.key == key), None)
+    gen = st.session_state.setdefault(FORM_GEN, 0)
+    grids = statistics.od_grids(standing.rows, cached.cities(stamp)) if standing else {}
+    suffix = f"{proposal_id}-{key}-{gen}"  # a new form for another proposal, period, or after a save
+    with st.form(f"statistics-form-{suffix}", border=False):
+        if standing is None:
+            row = st.container(horizontal=True)
+            start = row.date_input(
+                "統計區間開始日", value=None, min_value=date(2000, 1, 1), key=f"statistics-start-{suffix}", width=200
+            )
+            end = row.date_input(
+                "統計區間結束日", value=None, min_value=date(2000, 1, 1), key=f"statistics-end-{suffix}", width=200
+            )
+            period = None
+        else:
+            start = end = None
+            period = standing.period
+            st.caption(
+                f"更正 {period.label} 的數字；目前為{'會議資料的數字' if standing.version == 0 else f'第 {standing.version} 版'}。"
+            )
+        st.caption(
+            "列為請求支援縣市、欄為支援縣市（「X 協請其他縣市支援之數量」）；空白表示該組合未列入，"
+            "同一組合只填部分類別時其餘以 0 計。最後一欄與最後一列可填原文的合計，儲存時與各格相加比對。"
+        )
+        edited = {}
+        tabs = st.tabs(list(statistics.OD_METRICS.values()))
+        for tab, metric in zip(tabs, statistics.OD_METRICS, strict=True):
+            with tab:
+                edited[metric] = st.data_editor(
+                    grid_frame(grids.get(metric, {}), names),
+                    key=f"statistics-grid-{metric}-{suffix}",
+                    column_config={
+                        "_index": st.column_config.Column("請求＼支援", width=INDEX_WIDTH),
+                        **{
+                            c: st.column_config.TextColumn(c, width=CELL_WIDTH, max_chars=12)
+                            for c in [*names, ROW_TOTAL]
+                        },
+                    },
+                    num_rows="fixed",
+                    width="stretch",
+                )
+        reason = st.text_input("原因（選填）", max_chars=statistics.REASON_MAX_CHARS, key=f"statistics-reason-{suffix}")
+        submitted = st.form_submit_button("儲存", type="primary", icon=":material/save:")
+    if submitted:
+        _save(actor, proposal_id, period or statistics.Period(start, end), standing, edited, names, reason)
+
+
+def _save(actor, proposal_id, period, standing, edited, names, reason) -> None:
+    cells, row_totals, column_totals = {}, {}, {}
+    for metric, frame in edited.items():
+        cells[metric], row_totals[metric], column_totals[metric] = read_grid(frame, names)
+    try:
+        with cached.session() as s:
+            version = statistics.add_mutual_aid_period(
+                s,
+                actor=run_context.writer(),
+                proposal_id=proposal_id,
+                period=period,
+                grids=cells,
+                row_totals=row_totals,
+                column_totals=column_totals,
+                base_version=standing.version if standing else 0,
+                reason=reason,
+            )
+    except EditError as error:
+        st.error(
+            f"未儲存，有 {len(error.problems)} 個問題（已填的數字保留）：\n\n"
+            + "\n".join(f"- {url.md_text(str(p))}" for p in error.problems),
+            icon=":material/error:",
+        )
+        return
+    except (statistics.StaleStatistics, PermissionDenied) as error:
+        st.error(f"未儲存：{error}", icon=":material/block:")
+        return
+    if version is None:
+        st.info("數字與目前相同，沒有新增版本。", icon=":material/info:")
+        return
+    st.session_state[DONE_KEY] = (
+        f"已儲存提案 {proposal_id} 的跨區救災救護支援（{period.label}）：第 {version.version} 版，記錄者「{actor.name}」。"
+    )
+    st.session_state[FORM_GEN] = st.session_state.get(FORM_GEN, 0) + 1
+    st.rerun()
+
+
+def render() -> None:
+    stamp = run_context.get().stamp
+    styling.style()
+    st.title("統計登錄")
+    actor = lead_pages.signed_in("登錄統計數字", key="statistics-sign-in")
+    if actor is None:
+        return
+    cycle = year_choice.chosen_year(stamp)
+    st.markdown(
+        "每次彙整進度時，提案的議題組窗口（或祕書處）在這裡登錄新一期的跨區救災、救護與轉報件數（每個統計區間一表），"
+        "或更正已登錄的數字；每次儲存是一個版本，地圖、縣市摘要與會議資料即改用新數字。"
+    )
+    done = st.session_state.pop(DONE_KEY, None)
+    if done:
+        st.success(done, icon=":material/check_circle:")
+    choices = enterable(cached.proposals(stamp, cycle), actor)
+    if not choices:
+        st.info(
+            f"{year_choice.year_label(cycle)}沒有您負責的提案；請於側欄切換年度，或洽祕書處。", icon=":material/info:"
+        )
+        return
+    raw = st.query_params.get(ID, "").strip().upper()
+    if raw and raw not in choices:
+        url.unknown_in_url("提案編號", raw, f"{year_choice.year_label(cycle)}您可登錄統計的提案：{'、'.join(choices)}")
+    with_aid = [pid for pid in choices if proposal_tables(stamp, pid, statistics.MUTUAL_AID)]
+    url.seed_widget("statistics-proposal", raw if raw in choices else (with_aid or list(choices))[0])
+    proposal_id = st.selectbox(
+        "提案",
+        list(choices),
+        format_func=choices.get,
+        key="statistics-proposal",
+        on_change=url.widget_to_url,
+        args=("statistics-proposal", ID),
+    )
+    names = [c.name for c in cached.cities(stamp)]
+    tables = proposal_tables(stamp, proposal_id, statistics.MUTUAL_AID)
+    st.subheader("跨區救災救護支援")
+    _form(stamp, actor, proposal_id, tables, names)
+    st.subheader("修改紀錄")
+    history = history_table(stamp, proposal_id)
+    if history.empty:
+        st.caption("這一案的統計尚未在儀表板登錄或更正（目前為會議資料的數字）。")
+    else:
+        st.dataframe(history, hide_index=True, key="statistics-history")
+
+
+if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts
+    render()

@@ -1,0 +1,110 @@
+"""統計登錄 and the map's periods in Chromium, at 1280×720 and 390×844: the secretariat signs in and
+sees the 8×8 grid of each metric with its totals (the page itself not wider than the screen); the map
+of a year with two periods shows the latest and compares it with data/'s, per pair and per city. No
+fixed waits: every check is a retrying `expect`. Screenshots go to STATISTICS_SHOTS when it is set.
+(Typing into the grid is not driven here: the domain and AppTest tests check what a save does.)"""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from dashboard.domain import statistics, vocab
+from dashboard.domain.permissions import Actor
+from tests.browser.conftest import DONE, EXCEPTION, LOCAL, MAIN, RUN_TIMEOUT, SIGN_IN_PASSWORD, store_server
+
+pytestmark = pytest.mark.browser
+
+SECRETARIAT = "祕書甲"
+SHOTS = os.environ.get("STATISTICS_SHOTS")
+VIEWPORTS = [(1280, 720), (390, 844)]
+CITIES = ["宜蘭縣", "基隆市", "臺北市", "新北市", "桃園市", "新竹縣", "新竹市", "苗栗縣"]
+
+
+def _second_half(session) -> None:
+    statistics.add_mutual_aid_period(
+        session,
+        actor=Actor(name=SECRETARIAT, role=vocab.SECRETARIAT),
+        proposal_id="112-J17",
+        period=statistics.Period.from_token("2023-07-01~2023-12-31"),
+        grids={"relay": {"臺北市": {"新北市": 1100}, "新北市": {"臺北市": 700}}, "fire": {"臺北市": {"新北市": 4}}},
+        reason="112年下半年",
+    )
+
+
+@pytest.fixture(scope="module")
+def stats_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("statistics")
+    people = [(SECRETARIAT, vocab.SECRETARIAT, [])]
+    with store_server(folder, people=people, prepare=_second_half) as (url, engine):
+        yield url, engine
+
+
+def _page(browser, viewport):
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-TW")
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort())
+    return context, context.new_page()
+
+
+def _settled(page) -> None:
+    expect(page.locator(DONE)).to_be_attached(timeout=RUN_TIMEOUT)
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def _shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
+        page.screenshot(path=str(Path(SHOTS) / f"{name}-full.png"), full_page=True)
+
+
+def _not_wider_than(page, width: int) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_the_secretariat_sees_each_metrics_grid_with_its_totals(browser, stats_server, viewport):
+    url, _ = stats_server
+    context, page = _page(browser, viewport)
+    try:
+        page.goto(f"{url}/statistics")
+        main = page.locator(MAIN)
+        expect(main).to_contain_text("請先以議題組窗口或祕書處帳號登入", timeout=RUN_TIMEOUT)
+        main.get_by_label("帳號").fill(SECRETARIAT)
+        main.get_by_label("密碼").fill(SIGN_IN_PASSWORD)
+        main.get_by_role("button", name="登入").click()
+        expect(main.get_by_role("tab", name="轉報")).to_be_visible(timeout=RUN_TIMEOUT)
+        _settled(page)
+        grid = main.locator('[data-testid="stDataFrame"]').locator("visible=true").first
+        headers = grid.locator('[role="columnheader"]')
+        expect(headers.first).to_have_text("請求＼支援", timeout=RUN_TIMEOUT)
+        if viewport[0] >= 1280:  # the whole grid fits: the index, the eight cities, the row total
+            expect(headers).to_have_count(10, timeout=RUN_TIMEOUT)
+            assert [headers.nth(i).inner_text() for i in range(10)] == ["請求＼支援", *CITIES, "列合計（選填）"]
+        expect(grid.locator('[role="gridcell"]', has_text="欄合計（選填）")).to_have_count(1)
+        grid.scroll_into_view_if_needed()
+        _shot(page, f"statistics-{viewport[0]}x{viewport[1]}")
+        _not_wider_than(page, viewport[0])
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_the_map_compares_the_latest_period_with_datas(browser, stats_server, viewport):
+    url, _ = stats_server
+    context, page = _page(browser, viewport)
+    try:
+        page.goto(f"{url}/map?compare=2023-01-01~2023-06-30")
+        main = page.locator(MAIN)
+        expect(main).to_contain_text("統計區間：112年7月1日至112年12月31日", timeout=RUN_TIMEOUT)
+        _settled(page)
+        heading = main.get_by_text("各縣市的增減（合計）")
+        expect(heading).to_be_visible(timeout=RUN_TIMEOUT)
+        heading.scroll_into_view_if_needed()
+        changes = main.locator('[data-testid="stDataFrame"]').last
+        expect(changes.locator('[role="gridcell"]', has_text="臺北市").first).to_be_attached(timeout=RUN_TIMEOUT)
+        _shot(page, f"map-compare-{viewport[0]}x{viewport[1]}")
+        _not_wider_than(page, viewport[0])
+    finally:
+        context.close()
