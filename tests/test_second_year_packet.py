@@ -9,22 +9,26 @@ logs the group's working meeting, and sets a risk light; the secretariat adds tw
 itself nor anything of the 112 cycle stands in its place. Runs on SQLite and PostgreSQL.
 """
 
+import csv
 import io
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from sqlmodel import Session, select
 
 from dashboard.cli import main
 from dashboard.domain import editing, vocab
 from dashboard.domain.permissions import Actor
+from dashboard.store.config import DATA_DIR
 from dashboard.store.db import make_engine
 from dashboard.store.models import GroupMeeting, Proposal, ProposalVersion
 from tests import databases
-from tests.test_packet import blocks, flat, rows, tables_after
+from tests.test_packet import flat, rows, tables_after
 
 YEAR, NEXT = 112, 113
 SECRETARIAT, LEAD = "新竹祕書", "交通窗口"
@@ -46,6 +50,13 @@ NEW_TEXTS = {
     "benefits": "減少通勤成本，提升大眾運輸使用率。",
 }
 RISK_REASON = "中央經費尚未核定，需副首長協調。"
+J17 = "112-J17"  # the 112 proposal whose mutual-aid table the map draws; carried into 113
+AID_113 = [  # a 113 period for its carried row, in data/mutual_aid.csv's form (figures 112 never had)
+    ("新北市", 1, "臺北市", 7, 41, 1303),
+    ("臺北市", 1, "新北市", 3, 29, 977),
+    ("桃園市", 1, "新竹縣", 2, 17, 88),
+]
+AID_PERIOD = ("2024-01-01", "2024-06-30")
 NEW_PROPOSALS = [
     {
         "year": NEXT,
@@ -84,7 +95,8 @@ class Second:
     delisted: Proposal  # carried rows the lead recommended on
     kept: Proposal
     pending: list[Proposal]  # carried rows without a recommendation
-    edited: Proposal  # the carried row whose card texts the lead rewrote
+    edited: Proposal  # the new proposal whose card texts the lead rewrote
+    aid_row: Proposal  # the carried row continuing 112-J17, with a 113 period of mutual aid
     carry_reasons: list[str]  # what the carry-over wrote in the history
     old_meetings: list[str]  # the 112 working meetings' names
 
@@ -103,13 +115,9 @@ def _sets(**pairs: str) -> list[str]:
 
 
 def _document_text(document: Document) -> str:
-    lines = []
-    for block in blocks(document):
-        if hasattr(block, "rows"):
-            lines += [cell.text for row in block.rows for cell in row.cells]
-        else:
-            lines.append(block.text)
-    return "\n".join(lines)
+    """Every paragraph of the body, one a line, in document order: tables' cells and the tables
+    nested in them (the statistics inside a row) included."""
+    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in document.element.body.iter(qn("w:p")))
 
 
 @pytest.fixture(scope="module")
@@ -166,6 +174,16 @@ def _build(tmp: Path, engine) -> Second:
         title = NEW_PROPOSALS[0]["title"]
         edited = s.exec(select(Proposal.id).where(Proposal.year == NEXT, Proposal.title == title)).one()
     _run("edit", edited, "--user", LEAD, "--reason", "工作會議修正", *_sets(**NEW_TEXTS))
+    aid_row = next(p for p in carried if p.previous_id == J17)
+    aid_csv = tmp / "mutual_aid.csv"
+    aid_csv.write_text(
+        "from_city,item_no,to_city,fire,ambulance,relay,period_start,period_end,proposal\n"
+        + "".join(
+            f"{a},{n},{b},{f},{m},{r},{AID_PERIOD[0]},{AID_PERIOD[1]},{aid_row.id}\n" for a, n, b, f, m, r in AID_113
+        ),
+        encoding="utf-8",
+    )
+    _run("import-sheet", str(aid_csv), "--user", SECRETARIAT, "--apply")
     _run("packet", str(NEXT), str(tmp / "packet.docx"))
     document = Document(str(tmp / "packet.docx"))
     with Session(engine) as s:
@@ -179,6 +197,7 @@ def _build(tmp: Path, engine) -> Second:
         kept=refreshed[kept.id],
         pending=[refreshed[p.id] for p in carried if p.id not in (delisted.id, kept.id)],
         edited=refreshed[edited],
+        aid_row=refreshed[aid_row.id],
         carry_reasons=[r for r in reasons if r and "延續" in r],
         old_meetings=old_meetings,
     )
@@ -255,3 +274,15 @@ def test_the_risk_column_is_printed_only_when_asked(second, tmp_path):
     _run("packet", str(NEXT), str(out), "--risk")
     with_risk = _document_text(Document(str(out)))
     assert "風險燈號" in with_risk and vocab.RISK_RED in with_risk
+
+
+def test_the_carried_rows_figures_are_the_new_periods_not_112s(second):
+    text = second.text
+    for *_, relay in AID_113:
+        assert str(relay) in text  # as the source prints figures: 1208, no separator
+    with open(DATA_DIR / "mutual_aid.csv", encoding="utf-8") as f:
+        old = [row for row in csv.DictReader(f) if row["proposal"] == J17]
+    old_relays = {int(row["relay"]) for row in old} - {relay for *_, relay in AID_113}
+    printed = {int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", text) if n.replace(",", "").isdigit()}
+    big_old = {n for n in old_relays if n >= 100}  # figures too large to be a day, an item or a count
+    assert big_old and not (big_old & printed), sorted(big_old & printed)

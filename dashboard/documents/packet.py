@@ -462,8 +462,11 @@ def reason_cell(p: Proposal) -> str:
     return "\n".join(filter(None, (p.tracking_reason, agreed)))
 
 
-def _carried_table(document, rows: list[Row], reason_label: str, *, risk: bool = False) -> None:
-    _grid(
+def _carried_table(document, data: PacketData, rows: list[Row], reason_label: str, *, risk: bool = False) -> None:
+    """A part of 參's carried rows; a row whose proposal has statistics for the cycle (a new period
+    entered for it, as for the row continuing 112-J17) prints them under its reason, as a new
+    proposal's row prints them under its progress."""
+    table = _grid(
         document,
         ("項次", "議題組別", "主辦單位", "提案名稱", *((RISK_HEADER,) if risk else ()), reason_label),
         [
@@ -479,6 +482,9 @@ def _carried_table(document, rows: list[Row], reason_label: str, *, risk: bool =
         ],
         CARRIED_RISK_WIDTHS if risk else CARRIED_WIDTHS,
     )
+    for row, r in zip(table.rows[1:], rows):
+        if r.proposal.id in data.figures:
+            _figures(row.cells[-1], data.figure_notes.get(r.proposal.id), data.figures[r.proposal.id])
 
 
 def carried_heading(data: PacketData) -> str:
@@ -561,7 +567,7 @@ def _discussion_section(document, data: PacketData, *, risk: bool = False) -> No
             _paragraph(
                 document, f"（{numeral(sub)}）{label}，共 {len(rows)} 案", bold=True
             ).paragraph_format.keep_with_next = True
-            _carried_table(document, rows, reason, risk=risk)
+            _carried_table(document, data, rows, reason, risk=risk)
         heading += 1
         _page_break(document)
     new_count = sum(len(rows) for rows in data.new.values())
