@@ -9,27 +9,37 @@ from difflib import SequenceMatcher
 SAME, GONE, ADDED = "=", "-", "+"
 
 
+# A run of this many characters or fewer in common between two changes is shown as changed: a
+# stray 「已」 or 「。」 kept in the middle of a rewritten sentence reads as noise, not as kept.
+STRAY = 2
+
+
 def char_diff(old: str | None, new: str | None) -> list[tuple[str, str]]:
     """old -> new as pieces (SAME, text), (GONE, text only in old), (ADDED, text only in new), in
-    reading order; adjacent pieces of one kind are joined."""
+    reading order; adjacent pieces of one kind are joined, what is gone before what is added."""
     old, new = old or "", new or ""
+    codes = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
     pieces: list[tuple[str, str]] = []
+    gone, added = [], []
 
-    def add(kind: str, text: str) -> None:
-        if not text:
-            return
-        if pieces and pieces[-1][0] == kind:
-            pieces[-1] = (kind, pieces[-1][1] + text)
-        else:
-            pieces.append((kind, text))
+    def flush() -> None:
+        for kind, parts in ((GONE, gone), (ADDED, added)):
+            if "".join(parts):
+                pieces.append((kind, "".join(parts)))
+            parts.clear()
 
-    matcher = SequenceMatcher(None, old, new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            add(SAME, old[i1:i2])
+    for index, (tag, i1, i2, j1, j2) in enumerate(codes):
+        between = 0 < index < len(codes) - 1
+        if tag == "equal" and not (between and i2 - i1 <= STRAY):
+            flush()
+            if pieces and pieces[-1][0] == SAME:
+                pieces[-1] = (SAME, pieces[-1][1] + old[i1:i2])
+            else:
+                pieces.append((SAME, old[i1:i2]))
         else:
-            add(GONE, old[i1:i2])
-            add(ADDED, new[j1:j2])
+            gone.append(old[i1:i2])
+            added.append(new[j1:j2])
+    flush()
     return pieces
 
 
@@ -37,7 +47,17 @@ def sides(old: str | None, new: str | None) -> tuple[list[tuple[str, str]], list
     """The two texts whole, each as (kind, text) pieces: the old one with what the new one drops
     (GONE), the new one with what it adds (ADDED)."""
     pieces = char_diff(old, new)
-    return [p for p in pieces if p[0] != ADDED], [p for p in pieces if p[0] != GONE]
+    return _joined(p for p in pieces if p[0] != ADDED), _joined(p for p in pieces if p[0] != GONE)
+
+
+def _joined(pieces) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for kind, text in pieces:
+        if out and out[-1][0] == kind:
+            out[-1] = (kind, out[-1][1] + text)
+        else:
+            out.append((kind, text))
+    return out
 
 
 def _edits(base: str, text: str) -> list[tuple[int, int, str]]:
