@@ -68,7 +68,8 @@ def test_a_lead_downloads_edits_uploads_previews_and_applies(browser, sheet_serv
 
         main.locator('input[type="file"]').set_input_files(path)
         expect(main).to_contain_text("預覽：1 案、1 項變更", timeout=RUN_TIMEOUT)
-        expect(main.locator('[data-testid="stDataFrame"]')).to_be_visible()
+        expect(main.locator(".bt-diff").first).to_be_visible()
+        expect(main.locator(".bt-diff").first).to_contain_text(contact)
         _settled(page)
         page.screenshot(path=tmp_path / "preview.png", full_page=True)
 
