@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard.documents import sheet_import, update_sheet
 from dashboard.domain.permissions import Actor, PermissionDenied
 from dashboard.store.models import WorkGroup
-from pages.shared import cached, lead_pages, run_context, styling, year_choice
+from pages.shared import cached, diff_view, lead_pages, run_context, styling, year_choice
 
 ALL = ""  # the secretariat's choice of every group
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,6 +30,18 @@ def group_choices(groups: list[WorkGroup], actor: Actor) -> dict[str, str]:
 
 def preview_table(plan: sheet_import.Plan) -> pd.DataFrame:
     return pd.DataFrame(plan.changes, columns=PREVIEW_COLUMNS)
+
+
+def preview_markup(plan: sheet_import.Plan) -> str:
+    """Every change: 編號 名稱｜欄位, then the old and new text whole, side by side, the changed
+    characters marked (escaped: pages/shared/diff_view.py)."""
+    return (
+        '<div class="bt-sheet-preview">'
+        + "".join(
+            diff_view.field_change(f"{pid}　{title}｜{field}", old, new) for pid, title, field, old, new in plan.changes
+        )
+        + "</div>"
+    )
 
 
 def read_once(name: str, data: bytes) -> sheet_import.Upload:
@@ -108,18 +120,9 @@ def _upload(actor: Actor) -> None:
         return
     meetings = f"、工作會議 {len(plan.log.ops)} 場" if plan.log.ops else ""
     st.markdown(f"**預覽：{len(plan.rows)} 案{meetings}、{len(plan.changes)} 項變更**（尚未套用）")
-    st.dataframe(
-        preview_table(plan),
-        hide_index=True,
-        key="sheet-preview",
-        column_config={
-            "編號": st.column_config.TextColumn(width=80),
-            "提案名稱": st.column_config.TextColumn(width=220),
-            "欄位": st.column_config.TextColumn(width=110),
-            "原值": st.column_config.TextColumn(width=260),
-            "新值": st.column_config.TextColumn(width=260),
-        },
-    )
+    st.caption("每項變更並列原值與新值（全文），刪去的字加刪除線、新增的字加底線。")
+    st.markdown(diff_view.CSS, unsafe_allow_html=True)
+    st.markdown(preview_markup(plan), unsafe_allow_html=True)
     if st.button(f"套用 {len(plan.changes)} 項變更", type="primary", key="sheet-apply", icon=":material/done_all:"):
         _apply(actor, plan, gen)
 

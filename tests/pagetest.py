@@ -1,6 +1,8 @@
 """Helpers for AppTest page tests: a store in a file with chosen decisions, and a page opened by URL."""
 
+import html
 import os
+import re
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -95,6 +97,46 @@ def page_texts(at: AppTest) -> str:
 
 def markdown_text(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
+
+
+def diff_text(markup: str) -> str:
+    """The text of a diff box (pages/shared/diff_view.py) as read: marks dropped, <br> as a line break."""
+    text = re.sub(r"<br>", "\n", markup)
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+DIFF_FIELD = re.compile(
+    r'<div class="bt-diff-field">(.*?)</div><div class="bt-diff">'
+    r'<div class="bt-diff-side"><div class="bt-diff-title">(.*?)</div><div class="bt-diff-text">(.*?)</div></div>'
+    r'<div class="bt-diff-side"><div class="bt-diff-title">(.*?)</div><div class="bt-diff-text">(.*?)</div></div></div>'
+)
+
+
+def diff_fields(markup: str) -> list[dict]:
+    """Each field of diff markup: {欄位, 左標題, 原值 (left text), 右標題, 新值 (right text)}."""
+    return [
+        {
+            "欄位": diff_text(f),
+            "左標題": diff_text(lt),
+            "原值": diff_text(left),
+            "右標題": diff_text(rt),
+            "新值": diff_text(right),
+        }
+        for f, lt, left, rt, right in DIFF_FIELD.findall(markup)
+    ]
+
+
+def history_rows(at: AppTest) -> list[dict]:
+    """The card's 修改紀錄 as rows, one per field changed, newest version first: 版本, 時間, 修改者,
+    原因, 欄位, 原值, 新值 (as read: marks dropped)."""
+    markup = next(m.value for m in at.markdown if 'class="bt-history-diff"' in m.value)
+    rows = []
+    for block in markup.split('<div class="bt-diff-version"><b>')[1:]:
+        head = diff_text(block[: block.index("</b>")]).split("｜")
+        reason = next((p.removeprefix("原因：") for p in head if p.startswith("原因：")), "")
+        for field in diff_fields(block):
+            rows.append({"版本": head[0], "時間": head[1], "修改者": head[2], "原因": reason, **field})
+    return rows
 
 
 def table_values(at: AppTest) -> str:

@@ -78,15 +78,41 @@ def test_the_secretariat_edits_any_proposal(engine, people):
     assert document(engine, OTHER)["contact"] == "祕書處代填"
 
 
-def test_a_save_based_on_an_older_version_is_refused_showing_the_other_change(engine, people, capsys):
+def test_a_save_based_on_an_older_version_changing_the_same_field_is_refused_showing_both(engine, people, capsys):
     assert main(["edit", OWN, "--user", "祕書", "--set", "contact=祕書改的"]) == 0
     capsys.readouterr()
     assert main(["edit", OWN, "--user", "教育窗口", "--set", "contact=窗口改的", "--base-version", "0"]) == 1
     err = capsys.readouterr().err
-    assert f"提案 {OWN} 已由祕書更新為第 1 版（您的修改依據第 0 版），未儲存" in err
-    assert "聯絡人：「新北市教育局」 → 「祕書改的」" in err
+    assert f"提案 {OWN} 已由祕書更新為第 1 版（您的修改依據第 0 版），雙方都修改了「聯絡人」，未儲存任何欄位" in err
+    assert "第 0 版：「新北市教育局」" in err and "目前（第 1 版）：「祕書改的」" in err and "您的：「窗口改的」" in err
+    assert "--base-version 1 重新送出" in err
     assert document(engine, OWN)["contact"] == "祕書改的"
     assert main(["edit", OWN, "--user", "教育窗口", "--set", "contact=窗口改的", "--base-version", "1"]) == 0
+
+
+def test_a_save_on_an_older_version_keeps_the_fields_only_the_other_changed(engine, people, capsys):
+    before = document(engine, OWN)
+    added = before["progress"] + "祕書補充一句。"
+    assert main(["edit", OWN, "--user", "祕書", "--set", f"progress={added}"]) == 0
+    capsys.readouterr()
+    assert main(["edit", OWN, "--user", "教育窗口", "--set", "contact=窗口改的", "--base-version", "0"]) == 0
+    out = capsys.readouterr().out
+    assert f"已儲存提案 {OWN} 第 2 版" in out and "由祕書修改的欄位都保留" in out
+    after = document(engine, OWN)
+    assert (after["progress"], after["contact"]) == (added, "窗口改的")
+
+
+def test_two_additions_to_one_text_are_refused_with_both_kept_in_the_merge_offered(engine, people, capsys):
+    before = document(engine, OWN)["progress"]
+    assert main(["edit", OWN, "--user", "祕書", "--set", f"progress={before}祕書的一句。"]) == 0
+    capsys.readouterr()
+    assert (
+        main(["edit", OWN, "--user", "教育窗口", "--set", f"progress={before}窗口的一句。", "--base-version", "0"]) == 1
+    )
+    err = capsys.readouterr().err
+    assert "雙方都修改了「進度說明」" in err
+    assert f"兩者合併：「{before}祕書的一句。窗口的一句。」" in err
+    assert document(engine, OWN)["progress"] == before + "祕書的一句。"
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from dashboard.store.db import make_engine
 from dashboard.store.models import Proposal, WorkGroup
 from dashboard.web import auth
 from tests import databases
-from tests.pagetest import build_store, markdown_text, open_page, serving, table_values
+from tests.pagetest import build_store, diff_fields, history_rows, markdown_text, open_page, serving, table_values
 
 PASSWORD = "lead pass 123"
 OWN, OTHER = "112-J02", "112-C01"  # the lead's group (education) and another (transport)
@@ -81,8 +81,7 @@ def errors(at) -> str:
 
 
 def history_table(at) -> list[dict]:
-    frame = next(f.value for f in at.dataframe if "修改者" in f.value.columns and "原因" in f.value.columns)
-    return frame.to_dict("records")
+    return history_rows(at)
 
 
 def progress_text(engine, proposal_id: str, text: str) -> str:
@@ -143,7 +142,7 @@ def test_two_edits_are_two_versions_in_the_history_newest_first(store):
         and rows[0]["原因"] == "換聯絡窗口"
     )
     assert rows[1]["欄位"] == "進度說明" and rows[1]["新值"] == text and rows[1]["修改者"] == "教育窗口"
-    assert open_page("card", {"id": OWN}).dataframe, "readers see the history too"
+    assert history_rows(open_page("card", {"id": OWN})), "readers see the history too"
 
 
 def test_a_refused_value_names_its_field_and_keeps_what_was_typed(store):
@@ -179,7 +178,7 @@ def test_a_save_that_loses_by_an_instant_is_refused_and_keeps_what_was_typed(sto
     assert not at.exception
     refusal = errors(at)
     assert "未儲存" in refusal and "祕書乙" in refusal and "第 1 版" in refusal
-    assert "乙同時改的聯絡人" in table_values(at)
+    assert "乙同時改的聯絡人" in markdown_text(at)
     assert widget(at, "text_area", "進度說明").value == typed
     with Session(store) as s:
         assert editing.current_version(s, OWN) == 1 and s.get(Proposal, OWN).progress != typed
@@ -193,7 +192,7 @@ def test_a_save_on_an_older_version_is_refused_then_applies_on_the_latest(store)
     second = save(second, 進度說明=typed)
     refusal = errors(second)
     assert "教育窗口" in refusal and "第 1 版" in refusal
-    assert "甲先改的聯絡人" in table_values(second)  # the other person's change is shown
+    assert "甲先改的聯絡人" in markdown_text(second)  # the other person's change is shown
     assert widget(second, "text_area", "進度說明").value == typed
     with Session(store) as s:
         assert s.get(Proposal, OWN).progress != typed
@@ -207,6 +206,75 @@ def test_a_save_on_an_older_version_is_refused_then_applies_on_the_latest(store)
         saved = s.get(Proposal, OWN)
         assert (saved.progress, saved.contact) == (typed, "甲先改的聯絡人")
         assert editing.current_version(s, OWN) == 2
+
+
+def radio(at, label: str):
+    return next(w for w in at.radio if w.label == label)
+
+
+def test_two_sentences_added_to_one_text_are_both_kept_after_the_choice(store):
+    """Lead A adds a sentence to 進度說明 and saves; B, who opened the card before, adds another: B's
+    save is refused, both texts are shown whole side by side, and B must choose before moving on;
+    merging keeps both sentences (before the fix, B's text replaced A's without a word)."""
+    with Session(store) as s:
+        opened = s.get(Proposal, OWN).progress
+    a_says, b_says = "甲補充：已於第3季辦理聯合訪視。", "乙補充：各校回報已彙整<b>完成</b>。"
+    first, second = signed_in("教育窗口"), signed_in("另一窗口")
+    first = save(first, 進度說明=opened + a_says)
+    assert not errors(first), errors(first)
+    second = save(second, 進度說明=opened + b_says)
+    refusal = errors(second)
+    assert "未儲存" in refusal and "教育窗口" in refusal and "雙方都修改了「進度說明」" in refusal
+    [theirs_vs_mine] = [f for f in diff_fields(markdown_text(second)) if f["右標題"] == "您的內容"]
+    assert theirs_vs_mine["欄位"] == "進度說明：雙方都修改了此欄"
+    assert theirs_vs_mine["原值"] == opened + a_says and theirs_vs_mine["新值"] == opened + b_says  # whole
+    assert "<ins>各校回報已彙整&lt;b&gt;完成&lt;/b&gt;</ins>" in markdown_text(second)  # escaped, marked
+    assert "<b>完成" not in markdown_text(second)
+    assert widget(second, "text_area", "進度說明").value == opened + b_says
+
+    second = click(second, "以最新版本為基礎")  # no choice yet: the form stays where it was
+    assert "尚未選擇：「進度說明」" in errors(second)
+    assert widget(second, "text_area", "進度說明").value == opened + b_says
+
+    radio(second, "「進度說明」採用").set_value("合併兩者（在下方修改）")
+    second = second.run()
+    assert widget(second, "text_area", "合併後的「進度說明」").value == opened + a_says + b_says
+    second = click(second, "以最新版本為基礎")
+    assert not errors(second), errors(second)
+    assert widget(second, "text_area", "進度說明").value == opened + a_says + b_says
+    second = click(second, "儲存修改")
+    assert not errors(second), errors(second)
+    with Session(store) as s:
+        assert s.get(Proposal, OWN).progress == opened + a_says + b_says
+        assert editing.current_version(s, OWN) == 2
+
+
+def test_choosing_theirs_keeps_their_text_and_the_other_fields_typed(store):
+    with Session(store) as s:
+        opened = s.get(Proposal, OWN).progress
+    first, second = signed_in("教育窗口"), signed_in("另一窗口")
+    first = save(first, 進度說明=opened + "甲的一句。")
+    second = save(second, 進度說明=opened + "乙的一句。", 聯絡人="乙改的聯絡人")
+    assert "雙方都修改了「進度說明」" in errors(second)
+    radio(second, "「進度說明」採用").set_value("採用對方的內容")
+    second = click(second.run(), "以最新版本為基礎")
+    assert widget(second, "text_area", "進度說明").value == opened + "甲的一句。"
+    assert widget(second, "text_area", "聯絡人").value == "乙改的聯絡人"
+    second = click(second, "儲存修改")
+    assert not errors(second), errors(second)
+    with Session(store) as s:
+        saved = s.get(Proposal, OWN)
+        assert (saved.progress, saved.contact) == (opened + "甲的一句。", "乙改的聯絡人")
+
+
+def test_the_history_shows_old_and_new_whole_with_the_changed_characters_marked(store):
+    with Session(store) as s:
+        opened = s.get(Proposal, OWN).progress
+    at = save(signed_in("教育窗口"), 進度說明=opened + "新增<img src=x>一句。")
+    [row] = history_rows(at)
+    assert (row["欄位"], row["原值"], row["新值"]) == ("進度說明", opened, opened + "新增<img src=x>一句。")
+    markup = next(m.value for m in at.markdown if "bt-history-diff" in m.value)
+    assert "<ins>新增&lt;img src=x&gt;一句。</ins>" in markup and "<img" not in markup
 
 
 def test_only_the_secretariat_reverts_a_version(store):

@@ -16,7 +16,7 @@ from dashboard.web import auth
 from pages.shared import auth_form
 from tests import databases
 from tests.datadocs import cycle_of_data
-from tests.pagetest import APP, build_store, serving
+from tests.pagetest import APP, build_store, diff_fields, markdown_text, serving
 from tests.test_update_sheet import edited, label, new_proposal_id
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -82,10 +82,9 @@ def test_a_lead_uploads_sees_the_preview_applies_and_a_second_upload_changes_not
     data = edited(_workbook(url), {(target, label("contact")): "頁面上傳的聯絡人"})
     at = _upload(_open("交通窗口"), "交通.xlsx", data)
     assert not at.exception and not at.error
-    [frame] = at.dataframe
-    preview = frame.value
-    assert list(preview.itertuples(index=False, name=None))[0][0] == target
-    assert preview.iloc[0]["欄位"] == label("contact") and preview.iloc[0]["新值"] == "頁面上傳的聯絡人"
+    [change] = diff_fields(markdown_text(at))
+    assert change["欄位"].startswith(f"{target}　") and change["欄位"].endswith(f"｜{label('contact')}")
+    assert change["新值"] == "頁面上傳的聯絡人" and change["原值"]  # the old text whole
     assert _versions(url) == []  # previewed only
 
     at = at.button(key="sheet-apply").click().run()

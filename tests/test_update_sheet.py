@@ -228,7 +228,14 @@ def test_a_row_based_on_an_older_version_applies_other_fields_and_refuses_a_fiel
     [problem] = conflict.problems
     assert f"工作表「提案更新」第 {row_of(open_book(data)['提案更新'], target)} 列" in str(problem)
     assert problem.field == label("contact") and "祕書甲" in problem.message and "重新下載" in problem.message
+    assert "雙方都修改了此欄" in problem.message and "整個檔案都未套用" in problem.message
+    assert "「線上改的聯絡人」" in problem.message and "「試算表的聯絡人」" in problem.message  # both texts
     assert conflict.rows == []
+    both = plan(
+        writable_engine,
+        edited(data, {(target, label("contact")): "試算表的聯絡人", (target, label("progress_status")): vocab.DONE}),
+    )
+    assert len(both.problems) == 1 and both.rows == []  # the row's other field waits for the choice too
 
     other = plan(writable_engine, edited(data, {(target, label("progress_status")): vocab.DONE}))
     assert other.problems == []

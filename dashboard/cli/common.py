@@ -37,6 +37,22 @@ def refusing(handler):
     def run(args) -> int:
         try:
             return handler(args)
+        except editing.Conflicted as error:
+            print(f"未儲存：{error}", file=sys.stderr)
+            for conflict in error.conflicts:
+                print(f"  {conflict.label}", file=sys.stderr)
+                print(f"    第 {error.base_version} 版：{shown(conflict.base)}", file=sys.stderr)
+                print(f"    目前（第 {error.current} 版）：{shown(conflict.theirs)}", file=sys.stderr)
+                print(f"    您的：{shown(conflict.mine)}", file=sys.stderr)
+                if conflict.merged is not None:
+                    print(f"    兩者合併：{shown(conflict.merged)}", file=sys.stderr)
+            fields = "、".join(f"「{c.label}」" for c in error.conflicts)
+            print(
+                f"請決定{fields}的內容（可用上面的「兩者合併」），連同其他欄位以 --base-version {error.current} "
+                "重新送出；只有對方修改的欄位會保留對方的內容。",
+                file=sys.stderr,
+            )
+            return REFUSED
         except StaleEdit as error:
             print(f"未儲存：{error}", file=sys.stderr)
             for version in error.newer:

@@ -284,10 +284,22 @@ def _edit(args) -> int:
     with open_session(args) as session:
         actor = accounts.actor_for(session, args.user)
         base = editing.current_version(session, args.proposal_id) if args.base_version is None else args.base_version
+        # On an older version: the others' changes stay, a field both changed refuses (editing.three_way).
         version = editing.edit(
-            session, actor=actor, proposal_id=args.proposal_id, changes=changes, base_version=base, reason=args.reason
+            session,
+            actor=actor,
+            proposal_id=args.proposal_id,
+            changes=changes,
+            base_version=base,
+            reason=args.reason,
+            merge=True,
         )
         _print_saved(args.proposal_id, base, version)
+        if version is not None and version.version - 1 > base:
+            others = editing.history(session, args.proposal_id)
+            kept = [v for v in others if base < v.version < version.version]
+            who = "、".join(dict.fromkeys(v.recorded_by for v in reversed(kept)))
+            print(f"  （第 {base + 1}–{version.version - 1} 版由{who}修改的欄位都保留，您的修改套用在其上。）")
     return 0
 
 
@@ -305,7 +317,7 @@ def _revert(args) -> int:
 
 def _print_saved(proposal_id: str, base: int, version) -> None:
     if version is None:
-        print(f"提案 {proposal_id} 沒有變更（內容與第 {base} 版相同），未新增版本。")
+        print(f"提案 {proposal_id} 沒有變更（內容與目前版本相同），未新增版本。")
         return
     print(f"已儲存提案 {proposal_id} 第 {version.version} 版：")
     for line in change_lines(version):

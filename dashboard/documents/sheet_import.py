@@ -3,7 +3,8 @@ plan() checks everything and previews every change (proposal, field, old -> new)
 apply() writes the plan as one version per proposal, attributed to the uploader, all or nothing.
 
 Rows are matched by id. Each row carries the version it was downloaded at: a field someone else
-changed since is a conflict when the row changes it too, while the row's other fields apply on
+changed since is a conflict when the row changes it too (the rule of editing.three_way: nothing
+of the file applies then, and the problem shows both texts), while the row's other fields apply on
 top of the newer version; a field the row leaves as it was downloaded is not a change, so the
 same file uploaded twice changes nothing. The values are checked by the loader's rules through
 editing.stage (the one validation), and every problem names the sheet, row and column.
@@ -571,8 +572,9 @@ def _plan_row(
         if key in changed_since:
             problem(
                 key,
-                f"此列依據第 {base} 版，之後{by_whom[key]}已修改此欄（目前為「{shown(document.get(key))}」）；"
-                "為免覆蓋他人的修改，請重新下載試算表後再填",
+                f"雙方都修改了此欄：此列依據第 {base} 版，之後{by_whom[key]}已把此欄改為「{shown(document.get(key))}」，"
+                f"您填的是「{shown(new)}」。為免覆蓋他人的修改，整個檔案都未套用；請重新下載試算表，在新檔的此欄"
+                "決定採用對方的內容、您的內容或合併兩者，連同其他欄位的修改再上傳（只有對方修改的欄位不會被覆蓋）",
             )
             continue
         changes[key] = new

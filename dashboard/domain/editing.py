@@ -13,7 +13,7 @@ from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from dashboard.domain import cycles, dates, group_terms, proposal_rules, proposal_yaml, vocab
+from dashboard.domain import cycles, dates, diffs, group_terms, proposal_rules, proposal_yaml, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit, require_edit, require_secretariat
 from dashboard.domain.problems import Problem
 from dashboard.domain.proposal_rules import ID_PATTERN, ProposalRows, packet_key, proposal_record, proposal_rows
@@ -115,6 +115,106 @@ class Change:
     new: object
 
 
+# --- two people's changes of one version: the three-way merge ------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A field both people changed, to different values: someone has to choose (or merge)."""
+
+    field: str
+    label: str
+    base: object  # at the version the save was based on
+    theirs: object  # in force now
+    mine: object
+    merged: str | None = None  # both texts' changes in one, when they touch different places
+
+
+@dataclass(frozen=True)
+class Merge:
+    """What a save based on an older version does on the version in force: `changes` (mine, where the
+    others left the field as it was), `kept` (fields only the others changed: their value stays) and
+    `conflicts` (fields both changed differently; nothing is saved while there is one)."""
+
+    changes: dict
+    kept: dict
+    conflicts: list[Conflict]
+
+
+def _normal(field: str, value):
+    """A value as compared for a merge: texts stripped, empty as None, a day as ISO."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = value.isoformat()
+    if isinstance(value, str):
+        value = value.strip() or None
+    if value == []:
+        value = None
+    return value
+
+
+def three_way(base: dict, theirs: dict, mine: dict) -> Merge:
+    """Merge my changes (field -> new value) with the others' (base -> theirs, whole documents):
+    a field only I changed is mine, a field only they changed keeps theirs, a field both changed to
+    one value is that value, and a field both changed to different values is a Conflict."""
+    changes, conflicts = {}, []
+    for field, value in mine.items():
+        new, old, now = _normal(field, value), _normal(field, base.get(field)), _normal(field, theirs.get(field))
+        if new == now or new == old:  # already what is in force, or not a change of mine
+            continue
+        if now == old:
+            changes[field] = value
+            continue
+        merged = (
+            diffs.merge_text(old, now, new) if all(v is None or isinstance(v, str) for v in (old, now, new)) else None
+        )
+        conflicts.append(Conflict(field, field_label(field), base.get(field), theirs.get(field), value, merged))
+    taken = set(changes) | {c.field for c in conflicts}
+    kept = {
+        f: theirs.get(f)
+        for f in dict.fromkeys([*base, *theirs])
+        if f not in taken and _normal(f, base.get(f)) != _normal(f, theirs.get(f))
+    }
+    return Merge(changes, kept, conflicts)
+
+
+class Conflicted(StaleEdit):
+    """A save based on an older version that changes a field the others changed too: nothing is
+    saved until someone chooses. `conflicts` name those fields; `merge` is the rest."""
+
+    def __init__(self, proposal_id: str, base_version: int, newer: list[ProposalVersion], merge: Merge):
+        super().__init__(proposal_id, base_version, newer)
+        self.merge, self.conflicts = merge, merge.conflicts
+        who = "、".join(dict.fromkeys(v.recorded_by for v in newer)) or "其他人"
+        fields = "、".join(f"「{c.label}」" for c in self.conflicts)
+        Exception.__init__(
+            self,
+            f"提案 {proposal_id} 已由{who}更新為第 {self.current} 版（您的修改依據第 {base_version} 版），"
+            f"雙方都修改了{fields}，未儲存任何欄位；請先決定{fields}採用哪一方的內容或合併兩者，"
+            f"再依第 {self.current} 版重新送出。",
+        )
+
+
+def at_version(session: Session, proposal_id: str, base_version: int) -> tuple[dict, dict, list[ProposalVersion]]:
+    """(the document at base_version, the document in force, the versions saved since, oldest first)."""
+    proposal = _proposal(session, proposal_id)
+    now = proposal_yaml.proposal_document(session, proposal)
+    newer = _newer(session, proposal_id, base_version)
+    then = dict(now)
+    for version in reversed(newer):  # newest first: the oldest version's "old" is the value at base
+        for change in version.changes:
+            if change["old"] is None:
+                then.pop(change["field"], None)
+            else:
+                then[change["field"]] = change["old"]
+    return then, now, newer
+
+
+def merge_with_latest(session: Session, proposal_id: str, base_version: int, changes: dict) -> Merge:
+    """three_way() of my changes, based on base_version, with what was saved since (read only)."""
+    then, now, _ = at_version(session, proposal_id, base_version)
+    return three_way(then, now, _recommendation_words(proposal_id, changes))
+
+
 def current_version(session: Session, proposal_id: str) -> int:
     """The version in force: 0 for a proposal never changed since it was loaded."""
     return session.exec(
@@ -156,11 +256,15 @@ def edit(
     reason: str | None = None,
     kind: vocab.VersionKind = vocab.VersionKind.EDIT,
     fields: dict | None = None,
+    merge: bool = False,
 ) -> ProposalVersion | None:
     """Apply changes to the proposal as one new version; None when nothing actually changes.
 
     Raises PermissionDenied, EditError (unknown proposal or field, values the loader would
     refuse) or StaleEdit (base_version is not the version in force). Nothing is written then.
+    With merge, a save on an older version is merged instead (three_way): the others' changes stay,
+    mine apply on the version in force, and only a field both changed differently refuses the whole
+    save (Conflicted, a StaleEdit naming the fields).
 
     Saves are serialised (store.db.begin_write): of two saves on one base version, the second
     always sees the first and is refused with StaleEdit."""
@@ -175,6 +279,7 @@ def edit(
             reason=reason,
             kind=kind,
             fields=fields,
+            merge=merge,
         )
         if version is None:
             session.rollback()  # ends the transaction, and with it the write lock
@@ -201,6 +306,7 @@ def stage(
     reason: str | None = None,
     kind: vocab.VersionKind = vocab.VersionKind.EDIT,
     fields: dict | None = None,
+    merge: bool = False,
 ) -> ProposalVersion | None:
     """edit() without the commit, for a caller that applies many changes in one transaction
     (store.import_versions); the caller commits or rolls back. Takes the store's write lock
@@ -218,6 +324,8 @@ def stage(
     if unknown:
         raise EditError([f"提案 {proposal_id} 沒有可修改的欄位「{f}」；可修改：{'、'.join(allowed)}" for f in unknown])
     reason = _valid_reason(reason)
+    if merge:
+        changes, base_version = _merged(session, proposal_id, base_version, changes)
     _check_base(session, proposal_id, base_version)
     before = proposal_yaml.proposal_document(session, proposal)
     after = _apply(before, changes, list(session.exec(select(City.name).order_by(City.sort_order))))
@@ -299,6 +407,32 @@ def _proposal(session: Session, proposal_id: str) -> Proposal:
     return proposal
 
 
+def _newer(session: Session, proposal_id: str, base_version: int) -> list[ProposalVersion]:
+    """The versions after base_version, oldest first, detached: shown after a rollback (which would
+    expire them) and the session's end."""
+    newer = session.exec(
+        select(ProposalVersion)
+        .where(ProposalVersion.proposal_id == proposal_id, ProposalVersion.version > base_version)
+        .order_by(ProposalVersion.version)
+    ).all()
+    for version in newer:
+        session.expunge(version)
+    return list(newer)
+
+
+def _merged(session: Session, proposal_id: str, base_version: int, changes: dict) -> tuple[dict, int]:
+    """(changes, base) to stage: as given when base_version is in force; else my changes merged with
+    the others' (three_way) on the version in force, or Conflicted."""
+    current = current_version(session, proposal_id)
+    if isinstance(base_version, int) and 0 <= base_version < current:
+        then, now, newer = at_version(session, proposal_id, base_version)
+        merged = three_way(then, now, changes)
+        if merged.conflicts:
+            raise Conflicted(proposal_id, base_version, newer, merged)
+        return merged.changes, current
+    return changes, base_version
+
+
 def _check_base(session: Session, proposal_id: str, base_version: int) -> None:
     """StaleEdit when a newer version is in force; EditError for a version that never was (a
     negative one, or one after the version in force: it cannot be a version someone opened)."""
@@ -306,14 +440,7 @@ def _check_base(session: Session, proposal_id: str, base_version: int) -> None:
     if base_version < 0 or base_version > current:
         raise EditError([f"提案 {proposal_id} 沒有第 {base_version} 版可作為依據；目前為第 {current} 版。"])
     if base_version != current:
-        newer = session.exec(
-            select(ProposalVersion)
-            .where(ProposalVersion.proposal_id == proposal_id, ProposalVersion.version > base_version)
-            .order_by(ProposalVersion.version)
-        ).all()
-        for version in newer:  # shown after the rollback (which would expire them) and the session's end
-            session.expunge(version)
-        raise StaleEdit(proposal_id, base_version, list(newer))
+        raise StaleEdit(proposal_id, base_version, _newer(session, proposal_id, base_version))
 
 
 def _recommendation_words(proposal_id: str, changes: dict) -> dict:

@@ -6,8 +6,12 @@ seed), both in session_state; only the fields typed differently from the seed ar
 editing.edit(base_version=base). A save based on an older version is refused (StaleEdit): the
 other person's changes are shown, what was typed stays in the form, and 「以最新版本為基礎」 moves
 the base to the version in force (fields not typed in take the new values) so that a second save
-applies. Widget keys carry a generation number: a new generation is a form seeded afresh (first
-opened, or after a save), which is the only time typed values are replaced.
+applies. It is a three-way merge (editing.three_way): fields not typed in take the new values,
+fields only this person typed keep what was typed, and a field both changed differently is shown
+side by side (theirs, mine, the changed characters marked) with a choice — theirs, mine, or a text
+pre-filled with both people's changes — that must be made before the form moves on: nobody's words
+are dropped without a word. Widget keys carry a generation number: a new generation is a form
+seeded afresh (first opened, after a save, or moved onto the latest version).
 """
 
 import itertools
@@ -19,7 +23,8 @@ import streamlit as st
 from dashboard.domain import editing, proposal_rules, proposal_yaml, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.domain.problems import Problem
-from pages.shared import cached, card_history, run_context, text_limits
+from pages.shared import cached, card_history, diff_view, run_context, text_limits
+from pages.shared.styling import esc
 
 TEXTS = tuple(f.key for f in editing.EDITABLE_FIELDS if f.kind in (editing.LINE, editing.LINES))
 LISTS = tuple(f.key for f in editing.EDITABLE_FIELDS if f.kind == editing.LIST)
@@ -82,7 +87,7 @@ def _seed(stamp: tuple, proposal_id: str, base: int) -> None:
     state = st.session_state
     state[_state_key(proposal_id, "gen")] = state.get(_state_key(proposal_id, "gen"), 0) + 1
     state[_state_key(proposal_id, "base")] = base
-    for name in ("problems", "refused"):  # said of the form that was left
+    for name in ("problems", "refused", "leads"):  # said of the form that was left
         state.pop(_state_key(proposal_id, name), None)
     seed = form_values(_document(stamp, proposal_id))
     state[_state_key(proposal_id, "seed")] = seed
@@ -113,7 +118,6 @@ def render(stamp: tuple, card, actor: Actor, versions: list) -> None:
     current = versions[0].version if versions else 0
     if _widget_key(pid, "progress") not in state or _state_key(pid, "seed") not in state:
         _seed(stamp, pid, current)  # first opened in this session, or opened again after leaving
-    _apply_pending(pid)
     base, seed = state[_state_key(pid, "base")], state[_state_key(pid, "seed")]
     st.subheader("更新提案")
     typed, reason, submitted = _fields(stamp, pid, seed, has_card=proposal.cities_scope is not None)
@@ -220,7 +224,8 @@ def _fields(stamp: tuple, pid: str, seed: dict, *, has_card: bool) -> tuple[dict
 
 
 def _widget(field: editing.EditableField, key, seed: dict, options: dict, city_names: list[str]):
-    """One field's widget, by its kind; returns what it holds."""
+    """One field's widget, by its kind; returns what it holds. The lead units' editor starts from the
+    seed's rows, or from the rows a move onto the latest version chose (its state holds edits only)."""
     label = _label(field, st.session_state.get(key("tracking_status")) or seed.get("tracking_status"))
     hint = dict(help=HELP.get(field.key), placeholder=PLACEHOLDER.get(field.key))
     if field.kind == editing.LINE:
@@ -233,7 +238,7 @@ def _widget(field: editing.EditableField, key, seed: dict, options: dict, city_n
     if field.kind == editing.LEADS:
         st.markdown(f'<div class="bt-field-label">{label}</div>', unsafe_allow_html=True)
         leads = st.data_editor(
-            pd.DataFrame(seed["lead_units"] or [], columns=list(LEAD_COLUMNS)),
+            pd.DataFrame(st.session_state.get(key("leads-rows"), seed["lead_units"]) or [], columns=list(LEAD_COLUMNS)),
             key=key(field.key),
             num_rows="dynamic",
             hide_index=True,
@@ -313,38 +318,114 @@ def _show_problems(pid: str) -> None:
         st.error("未儲存，請修正後再送出（您輸入的內容仍在表單中）：\n\n" + "\n".join(f"- {p}" for p in problems))
 
 
+def _changed(typed: dict, seed: dict) -> dict:
+    return {field: typed[field] for field in seed if typed.get(field) != seed[field]}
+
+
+def _as_document(values: dict) -> dict:
+    return {field: document_value(field, value) for field, value in values.items()}
+
+
 def _show_newer(stamp: tuple, pid: str, versions: list, base: int, current: int, typed: dict, seed: dict) -> None:
-    """The versions saved since the form was opened, and the button that moves the form onto them."""
+    """The versions saved since the form was opened, each change old and new whole; the fields both
+    changed side by side with a choice; and the button that moves the form onto the latest version."""
     newer = [v for v in versions if v.version > base]
     who = "、".join(dict.fromkeys(v.recorded_by for v in reversed(newer)))
+    latest = form_values(_document(stamp, pid))  # this run's version: `current` is its newest
+    merge = editing.three_way(_as_document(seed), _as_document(latest), _as_document(_changed(typed, seed)))
     what = f"{who}已把此提案更新為第 {current} 版（您的表單依據第 {base} 版）。以下是對方的修改；"
-    then = "按「以最新版本為基礎」後，未修改的欄位會換成最新內容，再按「儲存修改」即可。"
+    then = (
+        "按「以最新版本為基礎」後，您沒有修改的欄位換成最新內容，只有您修改的欄位保留您的內容，再按「儲存修改」即可。"
+    )
+    if merge.conflicts:
+        names = "、".join(f"「{c.label}」" for c in merge.conflicts)
+        then = (
+            f"雙方都修改了{names}：請在下方逐欄選擇採用對方的內容、您的內容或合併兩者，"
+            "再按「以最新版本為基礎」與「儲存修改」；其他欄位如上（對方修改的保留，您修改的保留）。"
+        )
     if st.session_state.get(_state_key(pid, "refused")):
         st.error(f"未儲存：{what}您輸入的內容仍保留在表單中。{then}")
     else:
         st.info(f"{what}{then}")
-    st.dataframe(card_history.change_rows(list(reversed(newer)), reason=False), hide_index=True, width="stretch")
+    st.markdown(diff_view.CSS, unsafe_allow_html=True)
+    with st.container(key=_state_key(pid, "newer")):
+        st.markdown(card_history.versions_markup(list(reversed(newer))), unsafe_allow_html=True)
+    chosen = _conflicts(pid, current, who, merge.conflicts)
     if st.button("以最新版本為基礎", key=_state_key(pid, f"rebase-{current}"), icon=":material/sync:"):
-        _rebase(stamp, pid, current, typed, seed)
+        missing = [c.label for c in merge.conflicts if c.field not in chosen]
+        if missing:
+            st.error("尚未選擇：" + "、".join(f"「{m}」" for m in missing) + "採用哪一方的內容；請先在上方選擇。")
+            return
+        _rebase(pid, current, typed, seed, latest, chosen)
         st.rerun()
 
 
-def _rebase(stamp: tuple, pid: str, current: int, typed: dict, seed: dict) -> None:
-    """Base the form on `current`: untouched fields take its values (on the next run, before the
-    widgets exist); typed fields keep what was typed, and stay changes against the old value."""
-    latest = form_values(_document(stamp, pid))  # this run's version: `current` is its newest
-    untouched = {field for field in seed if typed.get(field) == seed[field]}
+THEIRS, MINE, BOTH = "採用對方的內容", "採用您的內容", "合併兩者（在下方修改）"
+
+
+def _conflicts(pid: str, current: int, who: str, conflicts: list) -> dict:
+    """Each field both changed: theirs and mine side by side, and the choice (none until made).
+    Returns the chosen form values by field."""
+    chosen = {}
+    for conflict in conflicts:
+        field = editing.EDITABLE_BY_KEY.get(conflict.field)
+        if field is None:
+            continue
+        theirs = card_history.value_text(conflict.field, conflict.theirs)
+        mine = card_history.value_text(conflict.field, conflict.mine)
+        st.markdown(
+            f'<div class="bt-diff-field">{esc(field.label)}：雙方都修改了此欄</div>'
+            + diff_view.side_by_side(f"{who}的內容（第 {current} 版）", theirs, "您的內容", mine),
+            unsafe_allow_html=True,
+        )
+        texts = field.kind in (editing.LINE, editing.LINES)
+        options = [THEIRS, MINE, BOTH] if texts else [THEIRS, MINE]
+        key = _state_key(pid, f"pick-{current}-{field.key}")
+        pick = st.radio(f"「{field.label}」採用", options, index=None, key=key, horizontal=True)
+        if pick == THEIRS:
+            chosen[field.key] = "theirs"
+        elif pick == MINE:
+            chosen[field.key] = "mine"
+        elif pick == BOTH:
+            limit = _room(field.key, {field.key: conflict.merged or mine})
+            text = st.text_area(
+                f"合併後的「{field.label}」",
+                value=conflict.merged if conflict.merged is not None else mine,
+                key=_state_key(pid, f"merged-{current}-{field.key}"),
+                height=HEIGHT.get(field.key, TEXT_HEIGHT),
+                max_chars=limit,
+                help="已預先放入雙方的修改（無法自動合併時為您的內容）；請確認或修改後再繼續。",
+            )
+            chosen[field.key] = ("text", text)
+    return chosen
+
+
+def _rebase(pid: str, current: int, typed: dict, seed: dict, latest: dict, chosen: dict) -> None:
+    """Base the form on `current`, as a new generation of widgets: fields not typed in take its
+    values, fields typed keep what was typed, and each field both changed what was chosen (theirs,
+    mine, or the merged text). The reason typed stays too."""
+    values = {}
+    for field in seed:
+        if typed.get(field) == seed[field]:
+            values[field] = latest[field]
+        elif chosen.get(field) == "theirs":
+            values[field] = latest[field]
+        elif isinstance(chosen.get(field), tuple):
+            values[field] = chosen[field][1]
+        else:
+            values[field] = typed[field]
     state = st.session_state
-    state[_state_key(pid, "seed")] = {**seed, **{field: latest[field] for field in untouched}}
-    state[_state_key(pid, "pending")] = {field: latest[field] for field in untouched if field != "lead_units"}
+    reason = state.get(_widget_key(pid, "reason"), "")
+    state[_state_key(pid, "gen")] = state.get(_state_key(pid, "gen"), 0) + 1
+    state[_state_key(pid, "seed")] = latest
     state[_state_key(pid, "base")] = current
+    for field, value in values.items():
+        if field != "lead_units":
+            state[_widget_key(pid, field)] = value
+    state[_widget_key(pid, "leads-rows")] = values["lead_units"]
+    state[_widget_key(pid, "reason")] = reason
     for name in ("problems", "refused"):
         state.pop(_state_key(pid, name), None)
-
-
-def _apply_pending(pid: str) -> None:
-    for field, value in st.session_state.pop(_state_key(pid, "pending"), {}).items():
-        st.session_state[_widget_key(pid, field)] = value
 
 
 # --- the secretariat's revert -----------------------------------------------------------------

@@ -1,7 +1,8 @@
-"""Two group leads edit the same card in two browsers at 1280×720: the second save, based on the
-version both opened, is refused naming the first one's change and keeps what was typed; after
-「以最新版本為基礎」 it applies. The server's store has the two accounts, made before it starts.
-No fixed waits: every check is a retrying `expect`."""
+"""Two group leads edit the same card in two browsers at 1280×720 (and 390×844): the second save,
+based on the version both opened, is refused naming the first one's change and keeps what was
+typed; after 「以最新版本為基礎」 it applies. When both added a sentence to 進度說明, the second sees
+both texts whole side by side, must choose, and the merged text keeps both sentences. The server's
+store has the two accounts, made before it starts. No fixed waits: every check is a retrying `expect`."""
 
 import pytest
 from playwright.sync_api import expect
@@ -31,7 +32,8 @@ def _settled(page) -> None:
     expect(page.locator(EXCEPTION)).to_have_count(0)
 
 
-def _signed_in(browser, url: str, name: str):
+def _signed_in(browser, url: str, name: str, viewport: tuple[int, int] = (1280, 720)):
+    """Signed in at 1280×720 (on a phone the sidebar starts closed), then at `viewport`."""
     context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-TW")
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort())
     page = context.new_page()
@@ -43,6 +45,12 @@ def _signed_in(browser, url: str, name: str):
     expect(sidebar).to_contain_text(f"議題組窗口：{name}", timeout=RUN_TIMEOUT)
     expect(page.get_by_role("button", name="儲存修改")).to_be_visible(timeout=RUN_TIMEOUT)
     _settled(page)
+    if viewport != (1280, 720):
+        page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+        close = page.locator('[data-testid="stSidebarCollapseButton"] button')
+        if close.is_visible():
+            close.click()
+        expect(page.locator('[data-testid="stSidebar"]')).not_to_be_in_viewport(timeout=RUN_TIMEOUT)
     return context, page
 
 
@@ -76,6 +84,61 @@ def test_the_second_of_two_saves_on_one_version_is_refused_keeps_its_text_and_ap
         expect(second.locator(MAIN)).to_contain_text("乙輸入的進度，不可遺失。")  # on the card
         _settled(second)
         expect(second.locator(MAIN)).to_contain_text("甲先改的聯絡人")  # the first one's change kept
+    finally:
+        first_context.close()
+        second_context.close()
+
+
+@pytest.mark.parametrize("viewport", [(1280, 720), (390, 844)], ids=["desktop", "phone"])
+def test_two_sentences_added_to_progress_from_one_version_are_both_kept(browser, leads_server, viewport, tmp_path):
+    """Before: B's retry after 「以最新版本為基礎」 replaced A's sentence with B's text without a word.
+    Now B sees A's text and B's whole, side by side, the changed characters marked, chooses to merge,
+    and the saved progress holds both sentences."""
+    url, _ = leads_server
+    first_context, first = _signed_in(browser, url, "窗口甲", viewport)
+    second_context, second = _signed_in(browser, url, "窗口乙", viewport)  # both forms on one version
+    try:
+        opened = first.get_by_role("textbox", name="進度說明").input_value()
+        a_says, b_says = f"甲在{viewport[0]}補充的一句。", f"乙在{viewport[0]}補充的一句。"
+        first.get_by_role("textbox", name="進度說明").fill(opened + a_says)
+        first.get_by_role("button", name="儲存修改").click()
+        expect(first.locator(MAIN)).to_contain_text("已儲存為第", timeout=RUN_TIMEOUT)
+
+        progress = second.get_by_role("textbox", name="進度說明")
+        progress.fill(opened + b_says)
+        second.get_by_role("button", name="儲存修改").click()
+        refusal = second.locator('[data-testid="stAlertContentError"]').first
+        expect(refusal).to_contain_text("雙方都修改了「進度說明」", timeout=RUN_TIMEOUT)
+        _settled(second)
+        boxes = second.locator(".bt-diff").filter(has_text="您的內容")
+        expect(boxes).to_have_count(1)
+        theirs, mine = boxes.locator(".bt-diff-text").all()
+        assert theirs.inner_text().strip() == opened + a_says  # the other's text, whole
+        assert mine.inner_text().strip() == opened + b_says
+        expect(mine.locator("ins")).to_have_text("乙")  # marked by character: the rest is the same
+        expect(theirs.locator("del")).to_have_text("甲")
+        refusal.scroll_into_view_if_needed()
+        second.screenshot(path=tmp_path / "conflict-notice.png")
+        boxes.first.scroll_into_view_if_needed()
+        second.screenshot(path=tmp_path / "conflict.png")
+
+        second.get_by_role("button", name="以最新版本為基礎").click()  # no choice yet: refused
+        expect(second.locator(MAIN)).to_contain_text("尚未選擇：「進度說明」", timeout=RUN_TIMEOUT)
+        _settled(second)
+        second.get_by_text("合併兩者（在下方修改）").click()
+        merged = second.get_by_role("textbox", name="合併後的「進度說明」")
+        expect(merged).to_have_value(opened + a_says + b_says, timeout=RUN_TIMEOUT)
+        _settled(second)
+        second.get_by_role("button", name="以最新版本為基礎").click()
+        expect(second.get_by_role("button", name="以最新版本為基礎")).to_have_count(0, timeout=RUN_TIMEOUT)
+        expect(progress).to_have_value(opened + a_says + b_says)
+        second.get_by_role("button", name="儲存修改").click()
+        expect(second.locator(MAIN)).to_contain_text("已儲存為第", timeout=RUN_TIMEOUT)
+        _settled(second)
+        cell = second.locator("table.bt-card td", has_text=a_says).first  # the card's 說明／進度
+        expect(cell).to_contain_text(a_says + b_says)
+        second.get_by_role("heading", name="修改紀錄").scroll_into_view_if_needed()
+        second.screenshot(path=tmp_path / "history.png")
     finally:
         first_context.close()
         second_context.close()

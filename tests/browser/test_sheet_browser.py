@@ -68,8 +68,10 @@ def test_a_lead_downloads_edits_uploads_previews_and_applies(browser, sheet_serv
 
         main.locator('input[type="file"]').set_input_files(path)
         expect(main).to_contain_text("預覽：1 案、1 項變更", timeout=RUN_TIMEOUT)
-        expect(main.locator('[data-testid="stDataFrame"]')).to_be_visible()
+        expect(main.locator(".bt-diff").first).to_be_visible()
+        expect(main.locator(".bt-diff").first).to_contain_text(contact)
         _settled(page)
+        main.locator(".bt-diff").first.scroll_into_view_if_needed()
         page.screenshot(path=tmp_path / "preview.png", full_page=True)
 
         main.get_by_role("button", name="套用 1 項變更").click()
