@@ -89,11 +89,21 @@ def test_the_secretariat_sees_every_proposal(url):
         (READER, set()),
         (
             Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({"transport"})),
-            {"mine", "new", "sheet", "meeting_log"},
+            {"mine", "new", "sheet", "meeting_log", "statistics"},
         ),
         (
             Actor(name="祕書甲", role=vocab.SECRETARIAT),
-            {"mine", "new", "sheet", "meeting_log", "accounts", "meeting_settings", "new_year", "group_settings"},
+            {
+                "mine",
+                "new",
+                "sheet",
+                "meeting_log",
+                "statistics",
+                "accounts",
+                "meeting_settings",
+                "new_year",
+                "group_settings",
+            },
         ),
     ],
 )
