@@ -139,7 +139,7 @@ def _visit(browser, site, path: str, signed_in: bool) -> list[str]:
             field = main.locator(f'[data-testid="{kind}"]:visible').locator("input, textarea").first
             if field.count() and field.is_editable():
                 field.click()
-                page.keyboard.type("x")
+                page.keyboard.type("字")  # Chinese: a field may show what is typed as text
                 expect(main.locator('[data-testid="InputInstructions"]:visible').first).to_be_visible()
         # The table toolbar's tip, as a pointer over the first table's first button shows it
         toolbar = main.locator('[data-testid="stElementToolbar"] button').first
@@ -147,7 +147,10 @@ def _visit(browser, site, path: str, signed_in: bool) -> list[str]:
             main.locator('[data-testid="stDataFrame"]').first.hover()
             toolbar.hover()
             expect(page.locator('[data-testid="stTooltipContent"]').first).to_be_visible()
-        page.evaluate(FRAMES)  # what the page drew last has been through the replacement's observer
+        # The replacement runs once Streamlit has loaded its HTML element's code (a chunk of its own,
+        # fetched on first use): wait for it, then for what the page drew last to pass its observer
+        page.wait_for_function("() => window.btChromeText !== undefined", timeout=RUN_TIMEOUT)
+        page.evaluate(FRAMES)
         return page.evaluate(COLLECT)
     finally:
         context.close()
