@@ -184,7 +184,7 @@ def render() -> None:
         group_names = {g.id: g.name for g in view["groups"]}
         st.dataframe(history_table(history, view["labels"], group_names), hide_index=True, key="ml-history")
     else:
-        st.info("此組尚無修改紀錄（目前的內容為最初載入的會議資料）。")
+        st.info("此組尚無修改紀錄（目前的內容由資料檔載入）。")
 
 
 if __name__ == "__main__":  # Streamlit runs a page as __main__; tests may import its parts

@@ -199,7 +199,7 @@ def _agenda(state: ms.Settings, k: str) -> None:
 def _history(versions: list) -> None:
     st.subheader("修改紀錄")
     if not versions:
-        st.caption("尚無修改紀錄：內容為最初載入的會議資料。")
+        st.caption("尚無修改紀錄：內容為由資料檔載入時的版本。")
         return
     st.caption(f"共 {len(versions)} 次修改，最新在上；每列為一個欄位的修改（含副首長會議頁儲存的會議紀錄）。")
     st.dataframe(view.history_frame(versions), hide_index=True, width="stretch")

@@ -57,7 +57,7 @@ def render() -> None:
     scope = f"{year_choice.year_label(cycle)}" + ("所有提案" if actor.is_secretariat else "您負責議題組的提案")
     st.markdown(
         f"**{scope}：{len(items)} 案**，其中 **{len(stale)} 案{worklist.quarter_label(today)}尚未更新**"
-        f"（自 {dates.roc_date(worklist.quarter_start(today))}起沒有人線上修改；延續列管與整批匯入不算更新）。"
+        f"（自 {dates.roc_date(worklist.quarter_start(today))}起沒有人線上修改；延續列管與自資料檔匯入不算更新）。"
         "點選編號開啟提案單更新進度。"
     )
     bar = st.container(horizontal=True, vertical_alignment="center", gap="medium")

@@ -75,12 +75,15 @@ def problem_lines(error: editing.EditError) -> list[str]:
     return lines
 
 
+NO_CITY = "（未選）"  # the lead-unit table's city before one is chosen
+
+
 def lead_units(table: pd.DataFrame) -> list[dict]:
     """The editor's rows as lead unit records; wholly empty rows are left out."""
     units = []
     for unit, city in zip(table["unit"], table["city"]):
         unit = unit.strip() if isinstance(unit, str) else ""
-        city = city if isinstance(city, str) else ""
+        city = city if isinstance(city, str) and city != NO_CITY else ""
         if unit or city:
             units.append({"unit": unit, "city": city})
     return units
@@ -119,13 +122,19 @@ def form(actor: Actor, stamp: tuple, cycle: int | None = None) -> None:
         group = top.selectbox("議題組", list(choices), format_func=choices.get, key=key("group"), width=260)
         st.caption("提案單位（每列一個單位；可新增多列）")
         units = st.data_editor(
-            pd.DataFrame({"unit": [""], "city": [""]}),
+            pd.DataFrame({"unit": [""], "city": [NO_CITY]}),
             num_rows="dynamic",
             hide_index=True,
             key=key("units"),
             column_config={
-                "unit": st.column_config.TextColumn("單位", width="large", max_chars=proposal_rules.UNIT_MAX_CHARS),
-                "city": st.column_config.SelectboxColumn("縣市", options=[c.name for c in cities], width="small"),
+                # Never a missing value: Streamlit draws a missing cell as "None" (an empty string is
+                # missing to a select column too), so an unchosen city is the option NO_CITY.
+                "unit": st.column_config.TextColumn(
+                    "單位", width="large", max_chars=proposal_rules.UNIT_MAX_CHARS, default=""
+                ),
+                "city": st.column_config.SelectboxColumn(
+                    "縣市", options=[NO_CITY, *(c.name for c in cities)], width="small", default=NO_CITY
+                ),
             },
         )
         title = st.text_input("提案名稱", key=key("title"), max_chars=limit["title"])

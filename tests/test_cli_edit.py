@@ -118,7 +118,10 @@ def test_two_additions_to_one_text_are_refused_with_both_kept_in_the_merge_offer
 @pytest.mark.parametrize(
     "assignments, expected",
     [
-        (["progress=全新的文字"], "欄位「progress_basis」：依據句須逐字出現在「progress」或「tracking_reason」中"),
+        (
+            ["progress=全新的文字"],
+            "欄位「進度狀態依據（progress_basis）」：依據句須逐字出現在「progress」或「tracking_reason」中",
+        ),
         (["progress_status=完成了"], "未知的進度狀態「完成了」"),
         (["notes=新備註"], f"提案 {OWN} 沒有可修改的欄位「notes」"),
         (["colour=red"], "沒有欄位「colour」"),

@@ -94,7 +94,7 @@ def test_a_password_is_never_taken_from_the_command_line(engine, capsys):
 @pytest.mark.parametrize(
     "args, expected",
     [
-        (["新人", "--role", "lead"], "議題組窗口帳號須指定至少一個議題組（--group）"),
+        (["新人", "--role", "lead"], "議題組窗口帳號須指定至少一個議題組"),
         (["新人", "--role", "lead", "--group", "水利組"], "找不到議題組「水利組」"),
         (["新人", "--role", "secretariat", "--group", "education"], "祕書處帳號可修改所有議題組，不需指定議題組"),
         (["新人", "--role", "secretariat", "--email", "not-an-address"], "電子郵件「not-an-address」格式不正確"),

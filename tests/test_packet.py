@@ -159,7 +159,7 @@ def test_agenda_times_and_topics(docx):
         body, facts.AGENDA_TIMES, [*facts.AGENDA_TIMES[1:], None]
     ):
         assert when == (f"{start}-{following[0]}" if following else f"{start} -")
-        assert length == (f"{minutes} mins" if minutes else "")
+        assert length == (f"{minutes} 分鐘" if minutes else "")
     topics = flat("".join(topic for _, _, topic in body))
     positions = [topics.index(t) for t in facts.AGENDA_TOPICS]
     assert positions == sorted(positions)

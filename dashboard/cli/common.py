@@ -11,8 +11,9 @@ from dashboard.datafiles import build
 from dashboard.datafiles.data_layout import ExportError
 from dashboard.domain import dates, editing, vocab
 from dashboard.domain.accounts import AccountError
-from dashboard.domain.editing import EditError, StaleEdit
+from dashboard.domain.editing import EDIT_FILE, EditError, StaleEdit, field_label
 from dashboard.domain.permissions import PermissionDenied
+from dashboard.domain.problems import Problem
 from dashboard.store.db import make_engine
 
 REFUSED = 1
@@ -62,11 +63,11 @@ def refusing(handler):
             return REFUSED
         except EditError as error:
             if len(error.problems) == 1:
-                print(f"未儲存：{error.problems[0]}", file=sys.stderr)
+                print(f"未儲存：{problem_text(error.problems[0])}", file=sys.stderr)
             else:
                 print(f"未儲存，有 {len(error.problems)} 個問題：", file=sys.stderr)
                 for problem in error.problems:
-                    print(f"  - {problem}", file=sys.stderr)
+                    print(f"  - {problem_text(problem)}", file=sys.stderr)
             return REFUSED
         except (PermissionDenied, AccountError, build.StoreHasEdits, build.ImportInterrupted, ExportError) as error:
             print(error, file=sys.stderr)
@@ -116,3 +117,13 @@ def shown(value) -> str:
     if isinstance(value, str):
         return f"「{value}」"
     return str(value)
+
+
+def problem_text(problem) -> str:
+    """A refused edit's problem with its field's Chinese label, the key (as --set takes it) after it:
+    「（線上修改）｜112-J01｜欄位「提案名稱（title）」：必填欄位，不可空白」."""
+    if isinstance(problem, Problem) and problem.file == EDIT_FILE:
+        label = field_label(problem.field)
+        named = f"{label}（{problem.field}）" if label != problem.field else problem.field
+        return f"{problem.file}｜{problem.record}｜欄位「{named}」：{problem.message}"
+    return str(problem)

@@ -416,7 +416,7 @@ def _agenda_section(document, data: PacketData) -> None:
         span = f"{item.start:%H:%M}-{end:%H:%M}" if end else f"{item.start:%H:%M} -"
         title = "\n".join(line.strip() for line in item.title.splitlines() if line.strip())
         rows.append(
-            (span, f"{item.minutes} mins" if item.minutes else "", title + (f"\n{item.note}" if item.note else ""))
+            (span, f"{item.minutes} 分鐘" if item.minutes else "", title + (f"\n{item.note}" if item.note else ""))
         )
     widths = word.fit_column(AGENDA_WIDTHS, 0, [r[0] for r in rows], TABLE_FONT_PT, taking_from=2)
     table = _grid(document, ("時間", "", "主題（內容）"), rows, widths)

@@ -550,7 +550,7 @@ def _valid_groups(session: Session, role: str, groups: tuple[str, ...]) -> tuple
             raise AccountError("祕書處帳號可修改所有議題組，不需指定議題組。")
         return ()
     if not groups:
-        raise AccountError("議題組窗口帳號須指定至少一個議題組（--group）。")
+        raise AccountError("議題組窗口帳號須指定至少一個議題組。")
     known = {g.id: g.name for g in session.exec(select(WorkGroup))}
     by_name = {name: gid for gid, name in known.items()}
     resolved = []

@@ -364,7 +364,7 @@ def _close(session, actor, group_id, year, into, base_version, reason) -> GroupV
         shown_ids = "、".join(p.id for p in affected[:10]) + ("…" if len(affected) > 10 else "")
         raise GroupError(
             f"{where}在{cycle}年度起仍有 {len(affected)} 案提案（{shown_ids}）；"
-            "請指定要併入的議題組（--into），或先把提案移到其他議題組。未變更。"
+            "請指定要併入的議題組，或先把提案移到其他議題組。未變更。"
         )
     term = _term(session, group, cycle)
     term.closed, term.merged_into = True, target.id if target else None

@@ -36,7 +36,7 @@ FIELD_LABELS = {
     "group": "議題組",
     "removed": "已刪除",
 }
-KIND_LABELS = {"add": "新增", "edit": "修正", "remove": "刪除", "import": "自 data/ 匯入"}
+KIND_LABELS = {"add": "新增", "edit": "修正", "remove": "刪除", "import": "自資料檔匯入"}
 REASON_MAX_CHARS = 500
 NONE_HELD = "（本年度無會議紀錄）"  # a group's row of packet 貳 without a meeting in the cycle
 NONE_IN_CYCLE = "本年度各議題組尚無會議紀錄。"  # packet 貳 of a cycle without any meeting, said once

@@ -68,7 +68,7 @@ class StaleMeeting(Exception):
         self.base, self.current, self.newer = base, current, newer
         who = "、".join(dict.fromkeys(v.recorded_by for v in newer)) or "其他人"
         super().__init__(
-            f"會議「{meeting_id}」的設定已由{who}更新為第 {current.version} 版"
+            f"會議設定已由{who}更新為第 {current.version} 版"
             f"（您的修改依據第 {base.version} 版），未儲存；請先檢視對方的修改，再決定是否重新送出。"
         )
 
@@ -557,7 +557,7 @@ def edit(
         session.commit()
     except IntegrityError as error:  # a writer that skipped the lock took this version number
         session.rollback()
-        raise EditError([f"會議「{meeting_id}」的設定剛由其他人儲存；未儲存，請重新載入後再試。"]) from error
+        raise EditError(["會議設定剛由其他人儲存；未儲存，請重新載入後再試。"]) from error
     except BaseException:
         session.rollback()
         raise
@@ -716,7 +716,7 @@ KIND_LABELS = {
     "edit": "修改",
     "confirm": "確認沿用",
     "create": "開始新年度時建立",
-    "import": "自 data/ 匯入",
+    "import": "自資料檔匯入",
     RECORD_KIND: "副首長會議頁的會議紀錄",
 }
 

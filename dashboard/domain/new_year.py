@@ -382,7 +382,7 @@ def _new_meeting(
     if form in meeting_settings.WITH_LINK and url is None:
         url = previous.url if before_form in meeting_settings.WITH_LINK else None
         if url is None:
-            raise NewYearError(f"{form}會議須提供會議連結（--url）；未變更。")
+            raise NewYearError(f"{form}會議須提供會議連結；未變更。")
         carried.append("url")
     if form == meeting_settings.IN_PERSON:
         url = None
@@ -393,16 +393,16 @@ def _new_meeting(
         elif before_form != meeting_settings.ONLINE and host == previous.host_city:
             venue = carry("venue", None, previous.venue)
         else:
-            raise NewYearError(f"{form}會議須提供地點（--venue）；未變更。")
+            raise NewYearError(f"{form}會議須提供地點；未變更。")
     if form != meeting_settings.ONLINE and venue == meeting_settings.ONLINE_VENUE:
-        raise NewYearError(f"{form}會議須提供實際地點（--venue），不是「{venue}」；未變更。")
+        raise NewYearError(f"{form}會議須提供實際地點，不是「{venue}」；未變更。")
     before = meeting.meeting_year(previous)
     meeting_id = (
         previous.id.replace(str(before), str(cycle)) if str(before) in previous.id else f"{cycle}-{previous.id}"
     )
     name = previous.name.replace(str(before), str(cycle)) if str(before) in previous.name else f"{cycle}{previous.name}"
     if session.get(Meeting, meeting_id) is not None:
-        raise NewYearError(f"會議識別碼 {meeting_id} 已被使用；未變更。")
+        raise NewYearError(f"{cycle}年度的會議已經存在；未變更。")
     new = Meeting(
         id=meeting_id,
         name=carry("name", None, name),

@@ -202,7 +202,7 @@ PERSON_KINDS = (VersionKind.EDIT, VersionKind.REVERT, VersionKind.CREATE)
 VERSION_KIND_LABELS = {
     VersionKind.EDIT: "修改",
     VersionKind.REVERT: "還原",
-    VersionKind.IMPORT: "自 data/ 匯入",
+    VersionKind.IMPORT: "自資料檔匯入",
     VersionKind.CREATE: "新增",
     VersionKind.CARRY: "延續列管",
 }

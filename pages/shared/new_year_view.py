@@ -113,7 +113,7 @@ def success_text(result: new_year.YearStarted, day: date) -> str:
     """The line that reports a start: the new year, its meeting and the counts."""
     return (
         f"已開始{result.year}年度：{result.previous}年度的提案中，持續列管 {len(result.carried)} 案、"
-        f"解除列管 {len(result.left)} 案；會議「{result.meeting_id}」訂於{roc_date(day)}。"
+        f"解除列管 {len(result.left)} 案；{result.year}年度會議訂於{roc_date(day)}。"
     )
 
 

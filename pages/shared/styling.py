@@ -9,6 +9,7 @@ import markupsafe
 import streamlit as st
 
 from dashboard.domain import vocab
+from pages.shared import chrome_text
 
 # --- Page markup from Jinja2 templates (pages/shared/templates/), autoescaped: store text needs no esc() there.
 
@@ -146,6 +147,7 @@ label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:f
 
 
 def style() -> None:
-    """The shared styles (tiles, lists, tables) and the visible keyboard focus; call once near the top
-    of every page."""
-    st.markdown(CSS + FOCUS_CSS, unsafe_allow_html=True)  # one element: each costs run time
+    """The shared styles (tiles, lists, tables), the visible keyboard focus and Streamlit's own
+    English words in Chinese (pages/shared/chrome_text.py); call once near the top of every page."""
+    # One element: each costs run time (and the script one line of the page's gaps)
+    st.html(CSS + FOCUS_CSS + chrome_text.script(), unsafe_allow_javascript=True, width="content")
