@@ -81,7 +81,7 @@ def _form(stamp, actor, proposal_id: str, tables: list[statistics.Table], names:
                 f"更正 {period.label} 的數字；目前為{'會議資料的數字' if standing.version == 0 else f'第 {standing.version} 版'}。"
             )
         st.caption(
-            "列為請求支援縣市、欄為支援縣市（「X 協請其他縣市支援之數量」）；空白表示該組合未列入，"
+            "列為請求支援縣市、欄為支援縣市（即會議資料「某縣市協請其他縣市支援之數量」表）；空白表示該組合未列入，"
             "同一組合只填部分類別時其餘以 0 計。最後一欄與最後一列可填原文的合計，儲存時與各格相加比對。"
         )
         edited = {}
