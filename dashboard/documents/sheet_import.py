@@ -117,11 +117,15 @@ class Plan:
     def changes(self) -> list[tuple[str, str, str, str, str]]:
         """Every change as (編號, 提案名稱, 欄位, 原值, 新值), in the file's row order; then the
         meeting log's (工作會議, the meeting, …)."""
-        return [
-            (r.proposal_id, r.title, editing.field_label(c["field"]), shown(c["old"]), shown(c["new"]))
-            for r in self.rows
-            for c in r.diff
-        ] + self.log.changes() + self.statistics.changes()
+        return (
+            [
+                (r.proposal_id, r.title, editing.field_label(c["field"]), shown(c["old"]), shown(c["new"]))
+                for r in self.rows
+                for c in r.diff
+            ]
+            + self.log.changes()
+            + self.statistics.changes()
+        )
 
     @property
     def reason(self) -> str:

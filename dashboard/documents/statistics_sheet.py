@@ -117,7 +117,9 @@ def add_sheets(book, session: Session, *, proposals: list[Proposal], help_sheet=
 
 def _cells(table_kind: str, rows: list[dict], names: dict[str, str]) -> list[list]:
     if table_kind == statistics.MUTUAL_AID:
-        return [[names.get(r["from_city"]), names.get(r["to_city"]), *(r[m] for m in statistics.OD_METRICS)] for r in rows]
+        return [
+            [names.get(r["from_city"]), names.get(r["to_city"]), *(r[m] for m in statistics.OD_METRICS)] for r in rows
+        ]
     return [
         [
             r["label"],
@@ -451,11 +453,7 @@ def _plan_sheet(session, actor, stat: StatSheet, file_name, problems, by_name, c
         )
         return None
     if base is not None and base != prepared.current:
-        newer = [
-            v
-            for v in statistics.history(session, proposal_id, table_kind, period)[::-1]
-            if v.version > base
-        ]
+        newer = [v for v in statistics.history(session, proposal_id, table_kind, period)[::-1] if v.version > base]
         problem(4, BASE, str(statistics.StaleStatistics(prepared.title, base, newer)))
         return None
     return TablePlan(prepared, stat.sheet)
