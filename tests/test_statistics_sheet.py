@@ -250,3 +250,31 @@ def test_a_workbook_saved_again_by_libreoffice_reads_back_unchanged_and_keeps_it
         "臺北市→新北市 救護",
         "臺北市→新北市 轉報",
     }
+
+
+def test_import_sheet_on_the_command_line_previews_and_applies_the_statistics(engine, tmp_path, capsys):
+    from dashboard.cli import main
+    from tests.storetools import add_account
+
+    add_account(engine, "防災窗口", vocab.LEAD, "disaster")
+    path = tmp_path / "防災.xlsx"
+    assert main(["export-sheet", str(path), "--group", "disaster"]) == 0
+    path.write_bytes(
+        edited(
+            path.read_bytes(),
+            AID_SHEET,
+            lambda sheet: sheet.cell(row_of(sheet, "宜蘭縣", "新北市"), 4).__setattr__("value", 33),
+        )
+    )
+    capsys.readouterr()
+    assert main(["import-sheet", str(path), "--user", "防災窗口"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "統計表 1 個" in out
+        and f"提案 {AID} 跨區救災救護支援（{FIRST_HALF.label}）｜宜蘭縣→新北市 救護：32 → 33" in out
+    )
+    assert aid_tables(engine)[0].version == 0
+    assert main(["import-sheet", str(path), "--user", "防災窗口", "--apply"]) == 0
+    assert "統計表 1 個" in capsys.readouterr().out and aid_tables(engine)[0].version == 1
+    assert main(["import-sheet", str(path), "--user", "防災窗口", "--apply"]) == 0
+    assert "沒有任何變更" in capsys.readouterr().out and aid_tables(engine)[0].version == 1

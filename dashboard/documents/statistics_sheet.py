@@ -199,6 +199,8 @@ def _fill(sheet, proposal_id, table_kind, period, version, rows, cities) -> None
     protection.formatColumns = protection.formatRows = protection.formatCells = False
     protection.selectLockedCells = protection.selectUnlockedCells = False
     sheets.print_setup(sheet, header_rows=HEADER_ROW)
+    printed = FIRST_ROW + max(len(rows), 1) - 1 + (10 if new else 0)  # not the empty rows (a new period: 10)
+    sheet.print_area = f"A1:{get_column_letter(len(headers))}{printed}"
 
 
 HELP_LINES = (
