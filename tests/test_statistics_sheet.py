@@ -205,6 +205,8 @@ def test_a_bad_cell_is_refused_naming_sheet_row_and_column_and_nothing_is_applie
     messages = " ".join(p.message for p in result.problems)
     assert "「三」不是數字" in messages and "「台中市」不是八縣市之一" in messages
     assert result.changes == []
+    no_period = plan(writable_engine, edited(data, AID_NEW, lambda sheet: sheet.__setitem__("A7", "臺北市")))
+    assert (f"工作表「{AID_NEW}」第 3 列", "開始日") in [(p.record, p.field) for p in no_period.problems]
     with pytest.raises(sheet_import.SheetRefused):
         apply(writable_engine, result)
     assert aid_tables(writable_engine)[0].version == 0

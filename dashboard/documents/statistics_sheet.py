@@ -402,6 +402,13 @@ def _plan_sheet(session, actor, stat: StatSheet, file_name, problems, by_name, c
     period = statistics.Period(days[START], days[END], days[AS_OF])
     if new and not rows and period == statistics.Period():
         return None  # the 新一期 sheet left empty
+    if new and period == statistics.Period():
+        problem(
+            3,
+            START,
+            "新的一期請填寫統計區間的開始日與結束日" + ("" if table_kind == statistics.MUTUAL_AID else "，或截至日期"),
+        )
+        bad = True
     if bad:
         return None
     if table_kind == statistics.MUTUAL_AID:
