@@ -400,7 +400,7 @@ def _plan_sheet(session, actor, stat: StatSheet, file_name, problems, by_name, c
             rows.append(row)
             lines.append(number)
     period = statistics.Period(days[START], days[END], days[AS_OF])
-    if new and not rows and period == statistics.Period():
+    if new and not rows and not bad and period == statistics.Period():
         return None  # the 新一期 sheet left empty
     if new and period == statistics.Period():
         problem(
