@@ -14,6 +14,7 @@ from sqlmodel import Session
 from dashboard.documents import sheet_import, statistics_sheet, update_sheet
 from dashboard.domain import group_terms, statistics, vocab
 from dashboard.domain.permissions import Actor
+from dashboard.store.db import make_engine
 
 AID = "112-J17"  # 跨區通報支援: public-safety / disaster
 SOCIAL = "112-J24"  # health-welfare / welfare
@@ -280,3 +281,57 @@ def test_import_sheet_on_the_command_line_previews_and_applies_the_statistics(en
     assert "統計表 1 個" in capsys.readouterr().out and aid_tables(engine)[0].version == 1
     assert main(["import-sheet", str(path), "--user", "防災窗口", "--apply"]) == 0
     assert "沒有任何變更" in capsys.readouterr().out and aid_tables(engine)[0].version == 1
+
+
+@pytest.fixture(scope="module")
+def page_url(tmp_path_factory):
+    from dashboard.domain import accounts
+    from dashboard.domain.permissions import OPERATOR
+    from dashboard.web import auth
+    from tests import databases
+    from tests.pagetest import build_store, serving
+
+    url = build_store(tmp_path_factory.mktemp("statistics-sheet") / "store.db")
+    with Session(make_engine(url)) as s:
+        secret = auth.hash_password("unused pass", rounds=4)
+        accounts.add(s, actor=OPERATOR, name="交通窗口", role=vocab.LEAD, groups=("transport",), password_hash=secret)
+    with serving(url):
+        yield url
+    databases.drop(url)
+
+
+def test_the_page_previews_and_applies_a_statistics_sheet_with_the_proposals(page_url):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.store.models import WorkGroup
+    from pages.shared import auth_form
+    from tests.pagetest import APP
+
+    with Session(make_engine(page_url)) as s:
+        data = update_sheet.workbook(s, scope=update_sheet.Scope(112, s.get(WorkGroup, "transport")))
+    title = next(n for n in load_workbook(io.BytesIO(data)).sheetnames if n.startswith("統計 112-J10"))
+    upload = edited(data, title, lambda sheet: sheet.__setitem__("E7", sheet["E7"].value + 1))
+
+    def opened():
+        st.cache_resource.clear()
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.session_state[auth_form.SESSION_KEY] = "交通窗口"
+        at.switch_page("../pages/sheet.py")
+        at = at.run()
+        at.file_uploader[0].set_value(("交通.xlsx", upload, "application/vnd.ms-excel"))
+        return at.run()
+
+    at = opened()
+    assert not at.exception and not at.error
+    assert any("統計表 1 個" in m.value for m in at.markdown)
+    (frame,) = at.dataframe
+    assert frame.value.iloc[0]["編號"] == "112-J10" and frame.value.iloc[0]["提案名稱"].startswith(
+        "提案 112-J10 統計數據"
+    )
+    at = at.button(key="sheet-apply").click().run()
+    assert not at.exception and any("統計表 1 個" in s.value for s in at.success)
+    with Session(make_engine(page_url)) as s:
+        (table,) = statistics.proposal_tables(s, "112-J10", statistics.INDICATORS)
+    assert (table.version, table.recorded_by) == (1, "交通窗口")
+    assert any("沒有任何變更" in i.value for i in opened().info)
