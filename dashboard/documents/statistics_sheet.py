@@ -141,14 +141,19 @@ def _fill(sheet, proposal_id, table_kind, period, version, rows, cities) -> None
     if new:
         sheet["C1"] = NEW_MARK
     sheet["A2"], sheet["B2"] = PROPOSAL, proposal_id
-    sheet["A3"], sheet["C3"], sheet["E3"] = START, END, AS_OF
+    sheet["A3"], sheet["C3"] = START, END
+    open_days = "BD" if table_kind == statistics.MUTUAL_AID else "BDF"  # mutual aid: over 統計區間 only
+    if table_kind == statistics.INDICATORS or (period and period.as_of):
+        sheet["E3"] = AS_OF
     for column, day in zip("BDF", (period.start, period.end, period.as_of) if period else (None,) * 3, strict=True):
         cell = sheet[f"{column}3"]
         cell.value = day
         cell.number_format = "yyyy-mm-dd"
-        if new:
+        if new and column in open_days:
             cell.protection = Protection(locked=False)
     sheet["A4"], sheet["B4"] = BASE, version
+    if period is not None:
+        sheet["C4"], sheet["D4"] = "統計區間", period.label  # as the dashboard shows it (民國); not read back
     sheet["A5"] = (
         f"新一期：請在第 3 列填寫統計區間（開始日、結束日，例如 2024-01-01{'' if table_kind == statistics.MUTUAL_AID else '；或只填截至日期'}），"
         f"再從第 {FIRST_ROW} 列起填寫數字。"
@@ -165,9 +170,8 @@ def _fill(sheet, proposal_id, table_kind, period, version, rows, cities) -> None
         for cell in row:
             cell.alignment = Alignment(wrap_text=cell.row >= FIRST_ROW, vertical="top")
             if cell.row < FIRST_ROW:
-                if cell.row in (1, HEADER_ROW) or cell.column == 1 or cell.value is not None or cell.row in (2, 3, 4):
-                    if not (new and cell.row == 3 and cell.column in (2, 4, 6)):
-                        cell.fill = LOCKED_FILL
+                if not (new and cell.row == 3 and get_column_letter(cell.column) in open_days):
+                    cell.fill = LOCKED_FILL  # grey: locked (the 新一期 sheet's period cells stay white)
                 if cell.row == HEADER_ROW or (cell.column in (1, 3, 5) and cell.row <= 4):
                     cell.font = Font(bold=True)
             elif cell.column <= len(headers):
@@ -199,6 +203,9 @@ def _fill(sheet, proposal_id, table_kind, period, version, rows, cities) -> None
     protection.formatColumns = protection.formatRows = protection.formatCells = False
     protection.selectLockedCells = protection.selectUnlockedCells = False
     sheets.print_setup(sheet, header_rows=HEADER_ROW)
+    sheet.merge_cells(f"A5:{get_column_letter(len(headers))}5")  # the note across the table (not read back)
+    sheet["A5"].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.row_dimensions[5].height = 3 * sheets.LINE_HEIGHT_PT
     printed = FIRST_ROW + max(len(rows), 1) - 1 + (10 if new else 0)  # not the empty rows (a new period: 10)
     sheet.print_area = f"A1:{get_column_letter(len(headers))}{printed}"
 
