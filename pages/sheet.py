@@ -119,6 +119,7 @@ def _upload(actor: Actor) -> None:
         st.info(f"「{plan.file_name}」與目前的資料相同，沒有任何變更。", icon=":material/info:")
         return
     meetings = f"、工作會議 {len(plan.log.ops)} 場" if plan.log.ops else ""
+    meetings += f"、統計表 {len(plan.statistics.tables)} 個" if plan.statistics.tables else ""
     st.markdown(f"**預覽：{len(plan.rows)} 案{meetings}、{len(plan.changes)} 項變更**（尚未套用）")
     st.caption("每項變更並列原值與新值（全文），刪去的字加刪除線、新增的字加底線。")
     st.markdown(diff_view.CSS, unsafe_allow_html=True)
@@ -137,6 +138,7 @@ def _apply(actor: Actor, plan: sheet_import.Plan, gen: int) -> None:
     ids = "、".join(v.proposal_id for v in versions)
     ids = f"（{ids}）" if ids else ""
     meetings = f"、工作會議 {len(plan.log.ops)} 場" if plan.log.ops else ""
+    meetings += f"、統計表 {len(plan.statistics.tables)} 個" if plan.statistics.tables else ""
     st.session_state[DONE_KEY] = (
         f"已套用「{plan.file_name}」：{len(versions)} 案{meetings}各新增一個版本{ids}，記錄者「{actor.name}」。"
     )

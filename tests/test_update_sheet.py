@@ -93,7 +93,9 @@ def new_proposal_id() -> str:
 
 def test_the_workbook_has_one_row_per_proposal_of_the_group_with_the_edit_form_fields(loaded_engine):
     book = open_book(workbook_bytes(loaded_engine))
-    assert book.sheetnames == [update_sheet.DATA_SHEET, meeting_log_sheet.SHEET, update_sheet.HELP_SHEET]
+    assert book.sheetnames[:2] == [update_sheet.DATA_SHEET, meeting_log_sheet.SHEET]
+    assert book.sheetnames[-1] == update_sheet.HELP_SHEET  # the group's statistics tables in between
+    assert all(book[n]["A1"].value == "統計表" for n in book.sheetnames[2:-1])
     sheet = book[update_sheet.DATA_SHEET]
     header = [c.value for c in sheet[1]]
     assert header == [

@@ -72,9 +72,11 @@ def _import_sheet(args) -> int:
             print(f"{args.file.name} 與資料庫的內容相同，沒有任何變更。")
             return 0
         meetings = f"、工作會議 {len(plan.log.ops)} 場" if plan.log.ops else ""
+        meetings += f"、統計表 {len(plan.statistics.tables)} 個" if plan.statistics.tables else ""
         print(f"{args.file.name}：{len(plan.rows)} 案{meetings}、{len(changes)} 項變更（編號｜欄位：原值 → 新值）")
         for proposal_id, title, label, old, new in changes:
             where = f"{proposal_id}｜{title}" if proposal_id == sheet_import.LOG_SHEET else proposal_id
+            where = title if title in plan.statistics.titles else where  # 提案 編號 種類（統計區間）
             print(f"  {where}｜{label}：{_one_line(old)} → {_one_line(new)}")
         if not args.apply:
             print("以上為預覽，未變更任何資料；確認後加上 --apply 套用。")
@@ -85,6 +87,7 @@ def _import_sheet(args) -> int:
             print(error, file=sys.stderr)
             return REFUSED
         meetings = f"、工作會議 {len(plan.log.ops)} 場" if plan.log.ops else ""
+        meetings += f"、統計表 {len(plan.statistics.tables)} 個" if plan.statistics.tables else ""
         print(f"已套用：{len(versions)} 案{meetings}各新增一個版本，記錄者「{actor.name}」，原因「{plan.reason}」。")
     return 0
 

@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from sqlmodel import Session, select
 
-from dashboard.documents import export, meeting_log_sheet, sheets
+from dashboard.documents import export, meeting_log_sheet, sheets, statistics_sheet
 from dashboard.documents.update_sheet import (
     BASE,
     DATA_SHEET,
@@ -112,16 +112,21 @@ class Plan:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     log: meeting_log_sheet.LogPlan = field(default_factory=meeting_log_sheet.LogPlan)
+    statistics: statistics_sheet.StatPlan = field(default_factory=statistics_sheet.StatPlan)
 
     @property
     def changes(self) -> list[tuple[str, str, str, str, str]]:
         """Every change as (編號, 提案名稱, 欄位, 原值, 新值), in the file's row order; then the
         meeting log's (工作會議, the meeting, …)."""
-        return [
-            (r.proposal_id, r.title, editing.field_label(c["field"]), shown(c["old"]), shown(c["new"]))
-            for r in self.rows
-            for c in r.diff
-        ] + self.log.changes()
+        return (
+            [
+                (r.proposal_id, r.title, editing.field_label(c["field"]), shown(c["old"]), shown(c["new"]))
+                for r in self.rows
+                for c in r.diff
+            ]
+            + self.log.changes()
+            + self.statistics.changes()
+        )
 
     @property
     def reason(self) -> str:
@@ -154,6 +159,7 @@ class Upload:
     table: Table | None
     problems: tuple[Problem, ...] = ()
     log: meeting_log_sheet.LogTable | None = None  # the 工作會議 sheet, or a group_meetings.csv
+    statistics: tuple = ()  # the statistics sheets (statistics_sheet.StatSheet)
 
 
 def read_upload(name: str, data: bytes) -> Upload:
@@ -164,7 +170,8 @@ def read_upload(name: str, data: bytes) -> Upload:
         return Upload(name, None, tuple(problems), log)
     table = read_table(name, data, problems)
     log = meeting_log_sheet.read_sheet(data, problems, name) if table is not None and not table.is_csv else None
-    return Upload(name, table, tuple(problems), log)
+    stats = statistics_sheet.read_sheets(data, problems, name) if table is not None and not table.is_csv else ()
+    return Upload(name, table, tuple(problems), log, stats)
 
 
 def read_path(path: Path) -> Upload:
@@ -400,8 +407,11 @@ def plan_upload(session: Session, *, actor: Actor, upload: Upload) -> Plan:
             result.rows.append(planned)
     _stage_all(session, actor, result)  # the rows read without a problem, so that one upload lists them all
     _plan_log(session, actor, upload, result)  # its problems too, so that one upload lists them all
+    result.statistics = statistics_sheet.plan(
+        session, actor=actor, found=upload.statistics, file_name=name, problems=result.problems
+    )
     if result.problems:
-        result.rows, result.log = [], meeting_log_sheet.LogPlan()
+        result.rows, result.log, result.statistics = [], meeting_log_sheet.LogPlan(), statistics_sheet.StatPlan()
     return result
 
 
@@ -724,8 +734,14 @@ def apply(session: Session, *, actor: Actor, plan: Plan) -> list[ProposalVersion
                 raise SheetRefused(f"提案 {planned.proposal_id} 在預覽後已有變動，未套用任何變更；請重新上傳檢查。")
             versions.append(version)
         meeting_log_sheet.apply(session, actor=actor, log=plan.log, reason=plan.reason)
+        statistics_sheet.apply(session, actor=actor, stats=plan.statistics, reason=plan.reason)
         session.commit()
-    except (meeting_log_sheet.LogChanged, meeting_log.LogError, PermissionDenied) as error:
+    except (
+        meeting_log_sheet.LogChanged,
+        meeting_log.LogError,
+        PermissionDenied,
+        statistics_sheet.StatisticsChanged,
+    ) as error:
         session.rollback()
         raise SheetRefused(f"{error}（未套用任何變更；請重新上傳檢查。）") from error
     except StaleEdit as error:

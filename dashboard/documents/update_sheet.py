@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlmodel import Session, or_, select
 
-from dashboard.documents import meeting_log_sheet, sheets
+from dashboard.documents import meeting_log_sheet, sheets, statistics_sheet
 from dashboard.domain import cycles, dates, editing, group_terms, proposal_yaml, vocab
 from dashboard.store.models import Proposal
 
@@ -133,7 +133,8 @@ def workbook(session: Session, *, scope: Scope) -> bytes:
     """The update workbook of `scope` as .xlsx bytes."""
     names = {g.id: g.name for g in group_terms.resolve_all(session, scope.cycle).values()}  # as named in the cycle
     rows = []
-    for proposal in proposals_in(session, scope=scope):
+    proposals = proposals_in(session, scope=scope)
+    for proposal in proposals:
         document = proposal_yaml.proposal_document(session, proposal)
         context = [
             proposal.id,
@@ -149,6 +150,7 @@ def workbook(session: Session, *, scope: Scope) -> bytes:
     _fill_data(data, rows)
     _fill_help(book.create_sheet(HELP_SHEET), scope, len(rows))
     meeting_log_sheet.add_sheet(book, session, cycle=scope.cycle, group=scope.group, help_sheet=book[HELP_SHEET])
+    statistics_sheet.add_sheets(book, session, proposals=proposals, help_sheet=book[HELP_SHEET])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
