@@ -434,6 +434,7 @@ INDICATOR_COLUMNS = {
     "counterpart": "對方縣市",
     "value": "數值",
     "unit": "單位",
+    "total": "合計",
     "note": "備註",
 }
 
@@ -484,7 +485,7 @@ def indicator_rows_from_entries(entries: list[dict], *, cities: list[City], like
             {
                 "indicator": known.get(text["label"]) or text["label"] or "",
                 "label": text["label"] or "",
-                "kind": "total" if entry.get("total") is True else "value",
+                "kind": "total" if str(entry.get("total")) == "True" else "value",  # a bool, numpy's or pandas'
                 "city_code": cities_of["city"],
                 "counterpart_code": cities_of["counterpart"],
                 "value": value if isinstance(value, int) else -1,
