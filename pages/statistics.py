@@ -296,7 +296,7 @@ def _other_form(stamp, actor, proposal_id: str, tables: list[statistics.Table], 
             frame,
             key=f"statistics-rows-{suffix}",
             column_config={
-                "label": st.column_config.TextColumn(columns["label"], width="large", max_chars=120),
+                "label": st.column_config.TextColumn(columns["label"], width="medium", max_chars=120),
                 "city": st.column_config.SelectboxColumn(columns["city"], options=names),
                 "counterpart": st.column_config.SelectboxColumn(columns["counterpart"], options=names),
                 "value": st.column_config.NumberColumn(columns["value"], min_value=0, step=1, format="%d"),
@@ -307,6 +307,7 @@ def _other_form(stamp, actor, proposal_id: str, tables: list[statistics.Table], 
             num_rows="dynamic",
             hide_index=True,
             width="stretch",
+            placeholder="",  # an empty cell shows nothing (not Streamlit's "None")
         )
         reason = st.text_input("原因（選填）", max_chars=statistics.REASON_MAX_CHARS, key=f"statistics-reason-{suffix}")
         submitted = st.form_submit_button("儲存", type="primary", icon=":material/save:")
