@@ -1,6 +1,8 @@
-"""統計登錄: a proposal's lead (or the secretariat) enters a new period of its cross-border mutual
-aid, or corrects one: an 8×8 grid per metric (火警, 救護, 轉報) with a typed total per row and column,
-checked against the cells; every save is a version (who, when, why), listed below the form.
+"""統計登錄: a proposal's lead (or the secretariat) enters a new period of each kind of table the
+proposal has, or corrects one: its cross-border mutual aid (an 8×8 grid per metric: 火警, 救護, 轉報),
+its social-worker training flows (one 8×8 grid: home city → host city), both with a typed total per
+row and column checked against the cells, and its other figures (an editable table of rows: name,
+city, value, unit…). Every save is a version (who, when, why), listed below the form.
 The checks and rights are dashboard/domain/statistics.py's, not here."""
 
 from datetime import date
@@ -12,16 +14,23 @@ from dashboard.domain import dates, statistics
 from dashboard.domain.editing import EditError
 from dashboard.domain.permissions import PermissionDenied, may_edit
 from pages.shared import cached, lead_pages, run_context, styling, url, year_choice
-from pages.shared.statistics_view import ROW_TOTAL, grid_frame, proposal_history, proposal_tables, read_grid
+from pages.shared.statistics_view import (
+    ROW_TOTAL,
+    grid_frame,
+    proposal_history,
+    proposal_tables,
+    read_corner,
+    read_grid,
+)
 
 ID = "id"
 NEW = ""  # the period choice of a new period
 DONE_KEY = "statistics-done"
 FORM_GEN = "statistics-form-gen"
-INDEX_WIDTH, CELL_WIDTH = (
-    120,
-    76,
-)  # px: the grid's city names, and a count up to 99,999 with its header  # part of the form's keys: a new value empties it after a save
+
+INDEX_WIDTH, CELL_WIDTH = 120, 76  # px: the grid's city names, and a count up to 99,999 with its header
+AID, SOCIAL, OTHER = "aid", "social", "other"  # the kinds of table the page enters
+KIND_LABELS = {AID: "跨區救災救護支援", SOCIAL: "社工跨市受訓", OTHER: "其他統計數據"}
 
 
 def enterable(frame: pd.DataFrame, actor) -> dict[str, str]:
@@ -57,9 +66,24 @@ def _shown(value) -> str:
     return "（空白）" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
 
 
+def kinds_of(stamp: tuple, proposal_id: str) -> dict[str, list[statistics.Table]]:
+    """{kind: the proposal's tables of it} of the kinds it has (all three when it has none yet)."""
+    indicators = proposal_tables(stamp, proposal_id, statistics.INDICATORS)
+    found = {
+        AID: proposal_tables(stamp, proposal_id, statistics.MUTUAL_AID),
+        SOCIAL: [t for t in indicators if any(statistics.is_social_worker(r) for r in t.rows)],
+        OTHER: [t for t in indicators if any(not statistics.is_social_worker(r) for r in t.rows)],
+    }
+    return {kind: tables for kind, tables in found.items() if tables} or found
+
+
+def _period_key(proposal_id: str, kind: str) -> str:
+    return f"statistics-period-{proposal_id}" if kind == AID else f"statistics-period-{kind}-{proposal_id}"
+
+
 def _form(stamp, actor, proposal_id: str, tables: list[statistics.Table], names: list[str]) -> None:
     choices = period_choice(tables)
-    key = st.selectbox("統計區間", list(choices), format_func=choices.get, key=f"statistics-period-{proposal_id}")
+    key = st.selectbox("統計區間", list(choices), format_func=choices.get, key=_period_key(proposal_id, AID))
     standing = next((t for t in tables if t.period.key == key), None)
     gen = st.session_state.setdefault(FORM_GEN, 0)
     grids = statistics.od_grids(standing.rows, cached.cities(stamp)) if standing else {}
@@ -124,24 +148,191 @@ def _save(actor, proposal_id, period, standing, edited, names, reason) -> None:
                 base_version=standing.version if standing else 0,
                 reason=reason,
             )
-    except EditError as error:
+    except (EditError, statistics.StaleStatistics, PermissionDenied) as error:
+        _refused(error)
+        return
+    _saved(actor, proposal_id, KIND_LABELS[AID], period, version)
+
+
+def _refused(error: Exception) -> None:
+    if isinstance(error, EditError):
         st.error(
             f"未儲存，有 {len(error.problems)} 個問題（已填的數字保留）：\n\n"
             + "\n".join(f"- {url.md_text(str(p))}" for p in error.problems),
             icon=":material/error:",
         )
-        return
-    except (statistics.StaleStatistics, PermissionDenied) as error:
-        st.error(f"未儲存：{error}", icon=":material/block:")
-        return
+    else:
+        st.error(f"未儲存：{url.md_text(str(error))}", icon=":material/block:")
+
+
+def _saved(actor, proposal_id: str, what: str, period: statistics.Period, version) -> None:
     if version is None:
         st.info("數字與目前相同，沒有新增版本。", icon=":material/info:")
         return
     st.session_state[DONE_KEY] = (
-        f"已儲存提案 {proposal_id} 的跨區救災救護支援（{period.label}）：第 {version.version} 版，記錄者「{actor.name}」。"
+        f"已儲存提案 {proposal_id} 的{what}（{period.label}）：第 {version.version} 版，記錄者「{actor.name}」。"
     )
     st.session_state[FORM_GEN] = st.session_state.get(FORM_GEN, 0) + 1
     st.rerun()
+
+
+def _period_fields(suffix: str, *, as_of: bool):
+    """The new period's dates: (start, end, as_of)."""
+    row = st.container(horizontal=True)
+    start = row.date_input(
+        "統計區間開始日", value=None, min_value=date(2000, 1, 1), key=f"statistics-start-{suffix}", width=200
+    )
+    end = row.date_input(
+        "統計區間結束日", value=None, min_value=date(2000, 1, 1), key=f"statistics-end-{suffix}", width=200
+    )
+    until = (
+        row.date_input(
+            "截至（選填）", value=None, min_value=date(2000, 1, 1), key=f"statistics-as-of-{suffix}", width=200
+        )
+        if as_of
+        else None
+    )
+    return start, end, until
+
+
+def _standing_caption(standing: statistics.Table) -> None:
+    st.caption(
+        f"更正 {standing.period.label} 的數字；目前為"
+        f"{'會議資料的數字' if standing.version == 0 else f'第 {standing.version} 版'}。"
+    )
+
+
+def _social_form(stamp, actor, proposal_id: str, tables: list[statistics.Table], names: list[str]) -> None:
+    """The social-worker training flows of one period: an 8×8 grid (home city → host city)."""
+    choices = period_choice(tables)
+    key = st.selectbox("統計區間", list(choices), format_func=choices.get, key=_period_key(proposal_id, SOCIAL))
+    standing = next((t for t in tables if t.period.key == key), None)
+    cities = cached.cities(stamp)
+    cells, row_totals, column_totals, grand = statistics.social_worker_grid(standing.rows if standing else [], cities)
+    suffix = f"{SOCIAL}-{proposal_id}-{key}-{st.session_state.setdefault(FORM_GEN, 0)}"
+    with st.form(f"statistics-form-{suffix}", border=False):
+        if standing is None:
+            start, end, until = _period_fields(suffix, as_of=True)
+        else:
+            _standing_caption(standing)
+        st.caption(
+            "列為社工所屬縣市、欄為開課縣市（「X 的社工參加 Y 開的課程」的人數）；空白表示該組合未列入。"
+            "最後一欄與最後一列可填各縣市的合計，右下角可填總計，儲存時與各格相加比對。"
+        )
+        edited = st.data_editor(
+            grid_frame(cells, names, row_totals, column_totals, grand),
+            key=f"statistics-grid-{suffix}",
+            column_config={
+                "_index": st.column_config.Column("所屬＼開課", width=INDEX_WIDTH),
+                **{c: st.column_config.TextColumn(c, width=CELL_WIDTH, max_chars=12) for c in [*names, ROW_TOTAL]},
+            },
+            num_rows="fixed",
+            width="stretch",
+        )
+        reason = st.text_input("原因（選填）", max_chars=statistics.REASON_MAX_CHARS, key=f"statistics-reason-{suffix}")
+        submitted = st.form_submit_button("儲存", type="primary", icon=":material/save:")
+    if not submitted:
+        return
+    period = standing.period if standing else statistics.Period(start, end, until)
+    grid, typed_rows, typed_columns = read_grid(edited, names)
+    try:
+        with cached.session() as s:
+            rows = statistics.social_worker_rows(
+                grid,
+                cities=cities,
+                row_totals=typed_rows,
+                column_totals=typed_columns,
+                grand_total=read_corner(edited),
+                like=_latest_rows(tables, standing),
+            )
+            version = statistics.save_indicator_part(
+                s,
+                actor=run_context.writer(),
+                proposal_id=proposal_id,
+                period=period,
+                rows=rows,
+                social_workers=True,
+                new=standing is None,
+                base_version=standing.version if standing else 0,
+                reason=reason,
+            )
+    except (EditError, statistics.StaleStatistics, PermissionDenied) as error:
+        _refused(error)
+        return
+    _saved(actor, proposal_id, KIND_LABELS[SOCIAL], period, version)
+
+
+def _latest_rows(tables: list[statistics.Table], standing: statistics.Table | None) -> list[dict]:
+    """The rows a new period takes its names and units from: the period corrected, else the latest."""
+    if standing:
+        return standing.rows
+    return max(tables, key=lambda t: t.period.latest).rows if tables else []
+
+
+def _other_form(stamp, actor, proposal_id: str, tables: list[statistics.Table], names: list[str]) -> None:
+    """The other figures of one period: rows of name, city, value, unit… in an editable table."""
+    choices = period_choice(tables)
+    key = st.selectbox("統計區間", list(choices), format_func=choices.get, key=_period_key(proposal_id, OTHER))
+    standing = next((t for t in tables if t.period.key == key), None)
+    cities = cached.cities(stamp)
+    like = _latest_rows(tables, standing)
+    entries = statistics.indicator_entries(like, cities)
+    if standing is None:  # a new period: the latest period's rows, their figures to fill in
+        entries = [{**e, "value": None} for e in entries]
+    columns = statistics.INDICATOR_COLUMNS
+    frame = pd.DataFrame(entries, columns=list(columns)).astype({"value": "Int64", "total": "boolean"})
+    suffix = f"{OTHER}-{proposal_id}-{key}-{st.session_state.setdefault(FORM_GEN, 0)}"
+    with st.form(f"statistics-form-{suffix}", border=False):
+        if standing is None:
+            start, end, until = _period_fields(suffix, as_of=True)
+            st.caption("填統計區間的開始日與結束日，或只填「截至」日期。下表沿用最近一期的項目，請填新的數值。")
+        else:
+            _standing_caption(standing)
+        st.caption(
+            "每列一項數字；縣市空白表示八縣市合計或不分縣市。勾選「合計」的列須等於同名稱（同縣市）各列相加。"
+            "表末可新增列，選取列後可刪除。"
+        )
+        edited = st.data_editor(
+            frame,
+            key=f"statistics-rows-{suffix}",
+            column_config={
+                "label": st.column_config.TextColumn(columns["label"], width="medium", max_chars=120),
+                "city": st.column_config.SelectboxColumn(columns["city"], options=names),
+                "counterpart": st.column_config.SelectboxColumn(columns["counterpart"], options=names),
+                "value": st.column_config.NumberColumn(columns["value"], min_value=0, step=1, format="%d"),
+                "unit": st.column_config.TextColumn(columns["unit"], width="small", max_chars=20),
+                "total": st.column_config.CheckboxColumn(columns["total"], width="small"),
+                "note": st.column_config.TextColumn(columns["note"], width="medium", max_chars=1000),
+            },
+            num_rows="dynamic",
+            hide_index=True,
+            width="stretch",
+            placeholder="",  # an empty cell shows nothing (not Streamlit's "None")
+        )
+        reason = st.text_input("原因（選填）", max_chars=statistics.REASON_MAX_CHARS, key=f"statistics-reason-{suffix}")
+        submitted = st.form_submit_button("儲存", type="primary", icon=":material/save:")
+    if not submitted:
+        return
+    period = standing.period if standing else statistics.Period(start, end, until)
+    typed = edited.astype(object).where(pd.notna(edited), None).to_dict("records")
+    try:
+        with cached.session() as s:
+            rows = statistics.indicator_rows_from_entries(typed, cities=cities, like=like)
+            version = statistics.save_indicator_part(
+                s,
+                actor=run_context.writer(),
+                proposal_id=proposal_id,
+                period=period,
+                rows=rows,
+                social_workers=False,
+                new=standing is None,
+                base_version=standing.version if standing else 0,
+                reason=reason,
+            )
+    except (EditError, statistics.StaleStatistics, PermissionDenied) as error:
+        _refused(error)
+        return
+    _saved(actor, proposal_id, KIND_LABELS[OTHER], period, version)
 
 
 def render() -> None:
@@ -153,8 +344,9 @@ def render() -> None:
         return
     cycle = year_choice.chosen_year(stamp)
     st.markdown(
-        "每次彙整進度時，提案的議題組窗口（或祕書處）在這裡登錄新一期的跨區救災、救護與轉報件數（每個統計區間一表），"
-        "或更正已登錄的數字；每次儲存是一個版本，地圖、縣市摘要與會議資料即改用新數字。"
+        "每次彙整進度時，提案的議題組窗口（或祕書處）在這裡登錄該案新一期的統計（跨區救災救護支援、社工跨市受訓"
+        "或其他統計數據，每個統計區間一表），或更正已登錄的數字；每次儲存是一個版本，提案單、地圖、縣市摘要與會議資料"
+        "即改用新數字。"
     )
     done = st.session_state.pop(DONE_KEY, None)
     if done:
@@ -179,9 +371,21 @@ def render() -> None:
         args=("statistics-proposal", ID),
     )
     names = [c.name for c in cached.cities(stamp)]
-    tables = proposal_tables(stamp, proposal_id, statistics.MUTUAL_AID)
-    st.subheader("跨區救災救護支援")
-    _form(stamp, actor, proposal_id, tables, names)
+    kinds = kinds_of(stamp, proposal_id)
+    if len(kinds) > 1:
+        kind = st.segmented_control(
+            "統計表",
+            list(kinds),
+            format_func=KIND_LABELS.get,
+            default=next(iter(kinds)),
+            required=True,
+            key=f"statistics-kind-{proposal_id}",
+        )
+    else:
+        kind = next(iter(kinds))
+    st.subheader(KIND_LABELS[kind])
+    form = {AID: _form, SOCIAL: _social_form, OTHER: _other_form}[kind]
+    form(stamp, actor, proposal_id, kinds[kind], names)
     st.subheader("修改紀錄")
     history = history_table(stamp, proposal_id)
     if history.empty:

@@ -1,7 +1,9 @@
 """統計登錄 through AppTest: a reader is asked to sign in; a lead sees only their group's proposals;
 the secretariat opens 112-J17 (the proposal with mutual aid) by default, with data/'s period to
 correct or a new one to add; the grids show each metric as an 8×8 table with totals, and read back
-what a user typed as the domain's grid; saved versions are listed under the form."""
+what a user typed as the domain's grid; saved versions are listed under the form. A proposal with
+social-worker flows gets their 8×8 grid, one with other figures an editable table; bad cells are named
+by row and column in Chinese with what was typed kept; another group's lead cannot save."""
 
 from datetime import date
 
@@ -113,3 +115,128 @@ def test_the_card_shows_each_period_of_mutual_aid_under_its_own_heading(accounts
         and '<td>臺北市</td><td>新北市</td><td class="num">0</td><td class="num">0</td><td class="num">900</td>'
         in text[second:]
     )
+
+
+# --- social-worker flows and other figures --------------------------------------------------------
+
+WELFARE_LEAD = "社福窗口"
+
+
+def submit(at):
+    next(b for b in at.button if b.label == "儲存").click()
+    return at.run()
+
+
+def choose(at, proposal_id: str):
+    at.selectbox(key="statistics-proposal").set_value(proposal_id).run()
+    return at
+
+
+def stored_versions(url: str, proposal_id: str) -> list:
+    with Session(make_engine(url)) as s:
+        return statistics.proposal_history(s, proposal_id)
+
+
+def test_a_proposal_offers_the_kinds_of_table_it_has(accounts_url):
+    at = choose(open_as(SECRETARIAT, "statistics"), "112-J24")
+    assert not at.exception
+    assert not at.segmented_control and [h.value for h in at.subheader][0] == "社工跨市受訓"
+    assert at.selectbox(key="statistics-period-social-112-J24").options == [
+        "新增統計區間",
+        "更正 112年1月1日至112年5月31日（會議資料的數字）",
+    ]
+    choose(at, "112-J32")
+    assert [h.value for h in at.subheader][0] == "其他統計數據"
+    assert [t.label for t in at.tabs] == []  # no mutual-aid grids
+    choose(at, "112-J17")
+    assert [h.value for h in at.subheader][0] == "跨區救災救護支援"
+
+
+def test_a_new_period_of_social_worker_flows_is_saved_as_a_version(accounts_url):
+    at = choose(open_as(SECRETARIAT, "statistics"), "112-J24")
+    suffix = "social-112-J24--0"
+    at.date_input(key=f"statistics-start-{suffix}").set_value(date(2023, 6, 1))
+    at.date_input(key=f"statistics-end-{suffix}").set_value(date(2023, 12, 31))
+    grid = f"statistics-grid-{suffix}"
+    # 宜蘭縣's workers at 臺北市's course: 3; 基隆市 at 新北市's: 「三」, a typo; 新北市's column total 5
+    at.session_state[grid] = {
+        "edited_rows": {0: {"臺北市": "3"}, 1: {"新北市": "三"}, 8: {"新北市": "5"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.text_input(key=f"statistics-reason-{suffix}").input("下半年")
+    at = submit(at)
+    errors = "\n".join(e.value for e in at.error)
+    assert "社工跨市受訓｜第 2 列（基隆市）第 4 欄（新北市）：「三」不是數字，請填 0 或正整數" in errors
+    assert "社工跨市受訓｜新北市（開課縣市）的欄合計：填寫 5，但各格相加為 0" in errors
+    assert stored_versions(accounts_url, "112-J24") == []
+    assert at.session_state[grid]["edited_rows"][1] == {"新北市": "三"}  # what was typed stays
+    assert at.text_input(key=f"statistics-reason-{suffix}").value == "下半年"
+
+    at.session_state[grid] = {
+        "edited_rows": {0: {"臺北市": "3"}, 1: {"新北市": "5"}, 8: {"新北市": "5"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at = submit(at)
+    assert not at.error, [e.value for e in at.error]
+    assert "已儲存提案 112-J24 的社工跨市受訓（112年6月1日至112年12月31日）：第 1 版，記錄者「祕書甲」。" in [
+        s.value for s in at.success
+    ]
+    (version,) = stored_versions(accounts_url, "112-J24")
+    assert (version.recorded_by, version.reason, version.period_start) == ("祕書甲", "下半年", date(2023, 6, 1))
+    assert [(r["city_code"], r["counterpart_code"], r["value"]) for r in version.rows] == [
+        ("yilan", "taipei", 3),
+        ("keelung", "new-taipei", 5),
+        (None, "new-taipei", 5),
+    ]
+    assert "統計數據（112年6月1日至112年12月31日）\t第 1 版" in table_values(at)
+    assert "更正 112年6月1日至112年12月31日（第 1 版）" in at.selectbox(key="statistics-period-social-112-J24").options
+
+
+def test_the_other_figures_are_corrected_in_a_table_checked_row_by_row(accounts_url):
+    at = choose(open_as(SECRETARIAT, "statistics"), "112-J32")
+    period = at.selectbox(key="statistics-period-other-112-J32")
+    assert "更正 112年6月5日起，截至112年7月16日（會議資料的數字）" in period.options
+    at = period.set_value("2023-06-05~@2023-07-16").run()
+    rows = "statistics-rows-other-112-J32-2023-06-05~@2023-07-16-0"
+    at.session_state[rows] = {"edited_rows": {1: {"value": 70}, 3: {"unit": ""}}, "added_rows": [], "deleted_rows": []}
+    at = submit(at)
+    errors = "\n".join(e.value for e in at.error)
+    assert "第 4 列｜單位：必填" in errors
+    assert stored_versions(accounts_url, "112-J32") == []
+    assert at.session_state[rows]["edited_rows"][1] == {"value": 70}
+    at.session_state[rows] = {
+        "edited_rows": {1: {"value": 70}, 25: {"value": 359}},
+        "added_rows": [{"label": "新增項目", "city": "新竹市", "value": 4, "unit": "處"}],
+        "deleted_rows": [],
+    }
+    at = submit(at)
+    assert not at.error, [e.value for e in at.error]
+    (version,) = stored_versions(accounts_url, "112-J32")
+    assert {"field": "參與人次數｜明細｜宜蘭縣", "old": "62 人次", "new": "70 人次"} in version.changes
+    assert {"field": "新增項目｜明細｜新竹市", "old": None, "new": "4 處"} in version.changes
+    assert version.rows[-1]["label"] == "新增項目" and version.rows[-1]["city_code"] == "hsinchu-city"
+
+
+def test_another_groups_lead_is_refused(accounts_url):
+    from dashboard.domain import accounts
+    from dashboard.domain.permissions import OPERATOR
+    from tests.storetools import add_account
+
+    engine = make_engine(accounts_url)
+    add_account(engine, WELFARE_LEAD, vocab.LEAD, "welfare")
+    at = open_as(LEAD, "statistics")
+    assert "112-J24" not in {o.split(" ")[0] for o in at.selectbox(key="statistics-proposal").options}
+    at = choose(open_as(WELFARE_LEAD, "statistics"), "112-J24")
+    at = at.selectbox(key="statistics-period-social-112-J24").set_value("2023-01-01~2023-05-31@").run()
+    grid = "statistics-grid-social-112-J24-2023-01-01~2023-05-31@-0"
+    with Session(engine) as s:  # the lead moves to the transport group meanwhile
+        accounts.change(s, actor=OPERATOR, name=WELFARE_LEAD, groups=["transport"])
+    at.session_state[grid] = {"edited_rows": {0: {"臺北市": "2"}}, "added_rows": [], "deleted_rows": []}
+    next(b for b in at.button if b.label == "儲存").click()
+    at = at.run()  # the page reads the lead's rights anew: 112-J24 is no longer theirs, nothing is saved
+    (error,) = at.error
+    assert "112-J24" in error.value and "您可登錄統計的提案：111-03、112-C01" in error.value
+    assert at.selectbox(key="statistics-proposal").value != "112-J24"
+    assert stored_versions(accounts_url, "112-J24") == []

@@ -12,7 +12,7 @@ from dashboard.datafiles import build
 from dashboard.domain import queries, statistics, vocab
 from dashboard.domain.editing import EditError
 from dashboard.domain.permissions import READER, Actor, PermissionDenied
-from dashboard.store.models import MutualAid, StatisticsVersion
+from dashboard.store.models import City, MutualAid, StatisticsVersion
 
 AID_PROPOSAL = "112-J17"  # 跨區通報支援: group public-safety, sub-group disaster
 SOCIAL_PROPOSAL = "112-J24"  # health-welfare / welfare
@@ -263,3 +263,172 @@ def test_an_indicator_table_of_social_worker_training_for_a_new_period(writable_
             ("基隆市", "新北市", 5),
         ]
         assert len(queries.social_worker_training_frame(s, cycle=112)) == 9 + 2
+
+
+WELFARE_LEAD = Actor(name="社福窗口", role=vocab.LEAD, groups=frozenset({"welfare"}))
+SECOND_HALF_SOCIAL = statistics.Period(date(2023, 6, 1), date(2023, 12, 31))
+GREEN_PROPOSAL = "112-J32"  # environment: green tourism per city
+ENVIRONMENT_LEAD = Actor(name="環境窗口", role=vocab.LEAD, groups=frozenset({"environment"}))
+
+
+def social_grid(*cells) -> dict:
+    result = {}
+    for home, host, value in cells:
+        result.setdefault(home, {})[host] = value
+    return result
+
+
+def test_social_worker_flows_typed_as_a_grid_become_rows_with_their_typed_totals(session):
+    cities = list(session.exec(select(City).order_by(City.sort_order)))
+    rows = statistics.social_worker_rows(
+        social_grid(("宜蘭縣", "臺北市", "3"), ("基隆市", "新北市", 5), ("基隆市", "臺北市", None)),
+        cities=cities,
+        row_totals={"基隆市": "5"},
+        column_totals={"臺北市": 3, "新北市": ""},
+        grand_total="8",
+    )
+    assert [(r["kind"], r["city_code"], r["counterpart_code"], r["value"]) for r in rows] == [
+        ("value", "yilan", "taipei", 3),
+        ("value", "keelung", "new-taipei", 5),
+        ("total", "keelung", None, 5),
+        ("total", None, "taipei", 3),
+        ("total", None, None, 8),
+    ]
+    assert {(r["label"], r["unit"]) for r in rows} == {("參與他縣市課程之社工師（員）", "位")}
+    with pytest.raises(EditError) as error:
+        statistics.social_worker_rows(
+            social_grid(("宜蘭縣", "臺北市", "三"), ("臺北市", "臺北市", 1), ("基隆市", "新北市", 5)),
+            cities=cities,
+            column_totals={"新北市": 6},
+            grand_total=9,
+        )
+    assert [str(p) for p in error.value.problems] == [
+        "社工跨市受訓｜第 1 列（宜蘭縣）第 3 欄（臺北市）：「三」不是數字，請填 0 或正整數",
+        "社工跨市受訓｜第 3 列（臺北市）第 3 欄（臺北市）：同一縣市不是跨市受訓，請留空",
+        "社工跨市受訓｜新北市（開課縣市）的欄合計：填寫 6，但各格相加為 5",
+        "社工跨市受訓｜總計：填寫 9，但各格相加為 5",
+    ]
+    # the grid of data/'s 112 table reads back as typed there: 9 flows, the hosts' totals and 57 in all
+    (table,) = statistics.proposal_tables(session, SOCIAL_PROPOSAL, statistics.INDICATORS)
+    cells, row_totals, column_totals, grand = statistics.social_worker_grid(table.rows, cities)
+    assert cells["宜蘭縣"]["新北市"] == 18 and row_totals == {} and grand == 57
+    assert column_totals == {"臺北市": 4, "新北市": 48, "桃園市": 5}
+    again = statistics.social_worker_rows(
+        cells, cities=cities, column_totals=column_totals, grand_total=grand, like=table.rows
+    )
+    assert sorted(again, key=repr) == sorted(table.rows, key=repr)  # typed back, nothing lost
+
+
+def test_a_social_worker_period_is_saved_as_a_version_keeping_the_tables_other_rows(writable_engine):
+    with Session(writable_engine) as s:
+        cities = list(s.exec(select(City).order_by(City.sort_order)))
+        rows = statistics.social_worker_rows(social_grid(("宜蘭縣", "臺北市", 3)), cities=cities, grand_total=3)
+        options = dict(proposal_id=SOCIAL_PROPOSAL, period=SECOND_HALF_SOCIAL, rows=rows, social_workers=True)
+        with pytest.raises(PermissionDenied, match="不能登錄提案 112-J24 的統計"):
+            statistics.save_indicator_part(s, actor=LEAD, new=True, base_version=0, **options)
+        s.rollback()
+        version = statistics.save_indicator_part(
+            s, actor=WELFARE_LEAD, new=True, base_version=0, reason="下半年", **options
+        )
+        assert (version.version, version.recorded_by, version.reason) == (1, "社福窗口", "下半年")
+        with pytest.raises(EditError, match="已有統計數據；要更正該期數字，請選擇該統計區間"):
+            statistics.save_indicator_part(s, actor=WELFARE_LEAD, new=True, base_version=0, **options)
+        with pytest.raises(statistics.StaleStatistics, match="已由社福窗口更新為第 1 版"):
+            statistics.save_indicator_part(s, actor=SECRETARIAT, new=False, base_version=0, **options)
+        s.rollback()
+        frame = queries.social_worker_training_frame(s, cycle=112, period=SECOND_HALF_SOCIAL)
+        assert list(zip(frame["from_city"], frame["to_city"], frame["count"], strict=True)) == [("宜蘭縣", "臺北市", 3)]
+
+        # the other rows of a table with both stay when its flows are corrected, and the other way round
+        first = statistics.Period(date(2023, 1, 1), date(2023, 5, 31))
+        (standing,) = statistics.proposal_tables(s, SOCIAL_PROPOSAL, statistics.INDICATORS)[:1]
+        other = statistics.indicator_rows_from_entries(
+            [{"label": "社工聯合訓練場次", "value": 2.0, "unit": "場"}], cities=cities
+        )
+        statistics.save_indicator_part(
+            s,
+            actor=SECRETARIAT,
+            proposal_id=SOCIAL_PROPOSAL,
+            period=first,
+            rows=other,
+            social_workers=False,
+            new=False,
+            base_version=0,
+        )
+        (first_table,) = [
+            t for t in statistics.proposal_tables(s, SOCIAL_PROPOSAL, statistics.INDICATORS) if t.period == first
+        ]
+        assert first_table.version == 1 and first_table.rows == [*other, *standing.rows]
+
+
+def test_indicator_entries_are_checked_row_by_row_and_saved_as_a_version(writable_engine):
+    with Session(writable_engine) as s:
+        cities = list(s.exec(select(City).order_by(City.sort_order)))
+        (green,) = [t for t in statistics.proposal_tables(s, GREEN_PROPOSAL, statistics.INDICATORS) if t.period.start]
+        entries = statistics.indicator_entries(green.rows, cities)
+        assert entries[1] == {
+            "label": "參與人次數",
+            "city": "宜蘭縣",
+            "counterpart": None,
+            "value": 62,
+            "unit": "人次",
+            "total": False,
+            "note": None,
+        }
+        bad = [dict(e) for e in entries]
+        bad[0]["value"] = None
+        bad[2]["unit"] = " "
+        bad[3]["city"] = "台中市"
+        bad.append({key: None for key in statistics.INDICATOR_COLUMNS})  # a blank row is skipped
+        with pytest.raises(EditError) as error:
+            statistics.indicator_rows_from_entries(bad, cities=cities, like=green.rows)
+        assert [str(p) for p in error.value.problems] == [
+            "第 1 列｜數值：必填，請填 0 或正整數",
+            "第 3 列｜單位：必填",
+            "第 4 列｜縣市：「台中市」不是八縣市之一",
+        ]
+        entries[1]["value"] = 70.0
+        with pytest.raises(EditError, match="^第 26 列｜數值：合計 351 與明細加總 359 不符$"):
+            statistics.indicator_rows_from_entries(entries, cities=cities, like=green.rows)
+        assert entries[25]["label"] == "參與人次數" and entries[25]["total"]
+        entries[25]["value"] = 359
+        rows = statistics.indicator_rows_from_entries(entries, cities=cities, like=green.rows)
+        assert rows == [{**r, "value": {1: 70, 25: 359}[i]} if i in (1, 25) else r for i, r in enumerate(green.rows)]
+        with pytest.raises(PermissionDenied):
+            statistics.save_indicator_part(
+                s,
+                actor=WELFARE_LEAD,
+                proposal_id=GREEN_PROPOSAL,
+                period=green.period,
+                rows=rows,
+                social_workers=False,
+                new=False,
+                base_version=0,
+            )
+        s.rollback()
+        version = statistics.save_indicator_part(
+            s,
+            actor=ENVIRONMENT_LEAD,
+            proposal_id=GREEN_PROPOSAL,
+            period=green.period,
+            rows=rows,
+            social_workers=False,
+            new=False,
+            base_version=0,
+            reason="宜蘭縣更正",
+        )
+        assert version.changes == [
+            {"field": "參與人次數｜明細｜宜蘭縣", "old": "62 人次", "new": "70 人次"},
+            {"field": "參與人次數｜合計", "old": "351 人次（合計）", "new": "359 人次（合計）"},
+        ]
+        with pytest.raises(EditError, match="統計期間：請填寫統計區間的開始日與結束日，或「截至」日期"):
+            statistics.save_indicator_part(
+                s,
+                actor=ENVIRONMENT_LEAD,
+                proposal_id=GREEN_PROPOSAL,
+                period=statistics.Period(),
+                rows=rows,
+                social_workers=False,
+                new=True,
+                base_version=0,
+            )

@@ -187,44 +187,19 @@ def od_rows(
     problems: list[str] = []
     values: dict[tuple[str, str], dict[str, int]] = {}
     for metric, label in OD_METRICS.items():
-        grid = grids.get(metric) or {}
-        for source in grid:
-            if source not in code:
-                problems.append(f"{label}｜列「{source}」：不是八縣市之一；可用：{'、'.join(names)}")
-        for i, source in enumerate(names, 1):
-            row = grid.get(source) or {}
-            for target in row:
-                if target not in code:
-                    problems.append(f"{label}｜第 {i} 列（{source}）欄「{target}」：不是八縣市之一")
-            for j, target in enumerate(names, 1):
-                raw = row.get(target)
-                if blank(raw):
-                    continue
-                where = f"{label}｜第 {i} 列（{source}）第 {j} 欄（{target}）"
-                if source == target:
-                    problems.append(f"{where}：同一縣市不是跨區支援，請留空")
-                    continue
-                number, problem = count_of(raw)
-                if problem:
-                    problems.append(f"{where}：{problem}，請填 0 或正整數")
-                    continue
-                values.setdefault((source, target), {})[metric] = number
+        for pair, number in _grid_counts(grids.get(metric) or {}, names, label, problems, "跨區支援").items():
+            values.setdefault(pair, {})[metric] = number
     for metric, label in OD_METRICS.items():
-        for totals, role, index in ((row_totals, ROW_ROLE, 0), (column_totals, COLUMN_ROLE, 1)):
-            for city, raw in ((totals or {}).get(metric) or {}).items():
-                if blank(raw):
-                    continue
-                where = f"{label}｜{city}（{role}）的{'列' if index == 0 else '欄'}合計"
-                if city not in code:
-                    problems.append(f"{label}｜合計的「{city}」不是八縣市之一")
-                    continue
-                typed, problem = count_of(raw)
-                if problem:
-                    problems.append(f"{where}：{problem}")
-                    continue
-                summed = sum(v.get(metric, 0) for pair, v in values.items() if pair[index] == city)
-                if typed != summed:
-                    problems.append(f"{where}：填寫 {typed:,}，但各格相加為 {summed:,}")
+        counts = {pair: v[metric] for pair, v in values.items() if metric in v}
+        _total_problems(
+            counts,
+            (row_totals or {}).get(metric),
+            (column_totals or {}).get(metric),
+            names,
+            label,
+            (ROW_ROLE, COLUMN_ROLE),
+            problems,
+        )
     if problems:
         raise EditError(problems)
     return [
@@ -233,6 +208,67 @@ def od_rows(
         for t in names
         if (s, t) in values
     ]
+
+
+def _grid_counts(
+    grid: dict, names: list[str], label: str, problems: list[str], what: str
+) -> dict[tuple[str, str], int]:
+    """The filled cells of one 8×8 grid ({row city: {column city: typed}}) as counts; each bad cell
+    is added to `problems` by label, row and column (the diagonal must stay blank: not `what`)."""
+    counts: dict[tuple[str, str], int] = {}
+    for source in grid:
+        if source not in names:
+            problems.append(f"{label}｜列「{source}」：不是八縣市之一；可用：{'、'.join(names)}")
+    for i, source in enumerate(names, 1):
+        row = grid.get(source) or {}
+        for target in row:
+            if target not in names:
+                problems.append(f"{label}｜第 {i} 列（{source}）欄「{target}」：不是八縣市之一")
+        for j, target in enumerate(names, 1):
+            raw = row.get(target)
+            if blank(raw):
+                continue
+            where = f"{label}｜第 {i} 列（{source}）第 {j} 欄（{target}）"
+            if source == target:
+                problems.append(f"{where}：同一縣市不是{what}，請留空")
+                continue
+            number, problem = count_of(raw)
+            if problem:
+                problems.append(f"{where}：{problem}，請填 0 或正整數")
+                continue
+            counts[(source, target)] = number
+    return counts
+
+
+def _total_problems(
+    counts: dict[tuple[str, str], int],
+    row_totals: dict | None,
+    column_totals: dict | None,
+    names: list[str],
+    label: str,
+    roles: tuple[str, str],
+    problems: list[str],
+) -> dict[tuple[int, str], int]:
+    """Check the totals typed per row (index 0) and column (index 1) against the counts; each
+    problem added to `problems` names the label, city and its role. The typed totals, by (index, city)."""
+    typed_totals: dict[tuple[int, str], int] = {}
+    for totals, index in ((row_totals, 0), (column_totals, 1)):
+        for city, raw in (totals or {}).items():
+            if blank(raw):
+                continue
+            where = f"{label}｜{city}（{roles[index]}）的{'列' if index == 0 else '欄'}合計"
+            if city not in names:
+                problems.append(f"{label}｜合計的「{city}」不是八縣市之一")
+                continue
+            typed, problem = count_of(raw)
+            if problem:
+                problems.append(f"{where}：{problem}")
+                continue
+            summed = sum(v for pair, v in counts.items() if pair[index] == city)
+            if typed != summed:
+                problems.append(f"{where}：填寫 {typed:,}，但各格相加為 {summed:,}")
+            typed_totals[(index, city)] = typed
+    return typed_totals
 
 
 def od_grids(rows: list[dict], cities: list[City]) -> dict[str, dict[str, dict[str, int | None]]]:
@@ -293,6 +329,225 @@ def indicator_problems(rows: list[dict], *, cities: list[City], where: Callable[
         if parts and sum(parts) != total["value"]:
             problems.append(f"{where(index)}｜數值：合計 {total['value']:,} 與明細加總 {sum(parts):,} 不符")
     return problems
+
+
+# --- social-worker training flows and indicator rows as the page enters them --------------------------
+
+SOCIAL_WORKER_LABEL = "社工跨市受訓"
+SOCIAL_WORKER_ROLES = ("社工所屬縣市", "開課縣市")
+_SOCIAL_WORKER_DEFAULTS = {
+    "label": "參與他縣市課程之社工師（員）",
+    "unit": "位",
+    "note": "縣市為社工所屬縣市，對方為開課縣市",
+}
+
+
+def is_social_worker(row: dict) -> bool:
+    return row.get("indicator") == SOCIAL_WORKER_TRAINING
+
+
+def social_worker_grid(rows: list[dict], cities: list[City]) -> tuple[dict, dict, dict, int | None]:
+    """(cells, row totals, column totals, grand total) of a table's social-worker rows, as
+    social_worker_rows takes them: rows = home city, columns = host city, None where not reported."""
+    name = {c.code: c.name for c in cities}
+    cells = {c.name: {t.name: None for t in cities} for c in cities}
+    row_totals, column_totals, grand = {}, {}, None
+    for r in rows:
+        if not is_social_worker(r):
+            continue
+        home, host = name.get(r.get("city_code")), name.get(r.get("counterpart_code"))
+        if r["kind"] == "value" and home and host:
+            cells[home][host] = r["value"]
+        elif r["kind"] == "total" and home and not host:
+            row_totals[home] = r["value"]
+        elif r["kind"] == "total" and host and not home:
+            column_totals[host] = r["value"]
+        elif r["kind"] == "total" and not home and not host:
+            grand = r["value"]
+    return cells, row_totals, column_totals, grand
+
+
+def social_worker_rows(
+    grid: dict[str, dict[str, object]],
+    *,
+    cities: list[City],
+    row_totals: dict[str, object] | None = None,
+    column_totals: dict[str, object] | None = None,
+    grand_total: object = None,
+    like: list[dict] = (),
+) -> list[dict]:
+    """Social-worker training rows (indicators.csv's: value rows home city → host city, total rows
+    for each typed total) from an 8×8 grid as typed: rows = the workers' home city, columns = the
+    course's host city; blank = not reported. Typed totals must equal the cells' sums. The label,
+    unit and notes are those of `like` (the rows they replace), else 112's. Raises EditError naming
+    the row and column of every problem."""
+    names = [c.name for c in cities]
+    code = {c.name: c.code for c in cities}
+    problems: list[str] = []
+    counts = _grid_counts(grid, names, SOCIAL_WORKER_LABEL, problems, "跨市受訓")
+    typed = _total_problems(
+        counts, row_totals, column_totals, names, SOCIAL_WORKER_LABEL, SOCIAL_WORKER_ROLES, problems
+    )
+    grand = None
+    if not blank(grand_total):
+        grand, problem = count_of(grand_total)
+        if problem:
+            problems.append(f"{SOCIAL_WORKER_LABEL}｜總計：{problem}")
+        elif grand != sum(counts.values()):
+            problems.append(f"{SOCIAL_WORKER_LABEL}｜總計：填寫 {grand:,}，但各格相加為 {sum(counts.values()):,}")
+    if problems:
+        raise EditError(problems)
+    former = [r for r in like if is_social_worker(r)]
+    first = next((r for r in former if r["kind"] == "value"), former[0] if former else _SOCIAL_WORKER_DEFAULTS)
+    label, unit = first["label"], first["unit"]
+    value_note = first.get("note") if first in former and first.get("kind") == "value" else None
+    if not former:
+        value_note = _SOCIAL_WORKER_DEFAULTS["note"]
+    notes = {(r.get("city_code"), r.get("counterpart_code")): r.get("note") for r in former if r["kind"] == "total"}
+
+    def row(kind, home, host, value, note):
+        return {
+            "indicator": SOCIAL_WORKER_TRAINING,
+            "label": label,
+            "kind": kind,
+            "city_code": home,
+            "counterpart_code": host,
+            "value": value,
+            "unit": unit,
+            "note": note,
+        }
+
+    rows = [
+        row("value", code[s], code[t], counts[(s, t)], value_note) for s in names for t in names if (s, t) in counts
+    ]
+    for (index, city), value in sorted(typed.items(), key=lambda item: (item[0][0], names.index(item[0][1]))):
+        home, host = (code[city], None) if index == 0 else (None, code[city])
+        rows.append(row("total", home, host, value, notes.get((home, host))))
+    if grand is not None:
+        rows.append(row("total", None, None, grand, notes.get((None, None))))
+    return rows
+
+
+INDICATOR_COLUMNS = {
+    "label": "名稱",
+    "city": "縣市",
+    "counterpart": "對方縣市",
+    "value": "數值",
+    "unit": "單位",
+    "total": "合計",
+    "note": "備註",
+}
+
+
+def indicator_entries(rows: list[dict], cities: list[City]) -> list[dict]:
+    """A table's rows other than social-worker flows as the page's editor shows them (INDICATOR_COLUMNS)."""
+    name = {c.code: c.name for c in cities}
+    return [
+        {
+            "label": r["label"],
+            "city": name.get(r.get("city_code")),
+            "counterpart": name.get(r.get("counterpart_code")),
+            "value": r["value"],
+            "unit": r["unit"],
+            "total": r["kind"] == "total",
+            "note": r.get("note"),
+        }
+        for r in rows
+        if not is_social_worker(r)
+    ]
+
+
+def indicator_rows_from_entries(entries: list[dict], *, cities: list[City], like: list[dict] = ()) -> list[dict]:
+    """Indicator rows from the editor's entries (INDICATOR_COLUMNS; 合計 ticked: a total row, checked
+    against the rows it sums; a row left wholly blank is skipped), checked by indicator_problems: each problem names the editor's row (第 n 列) and
+    column. A row keeps the indicator of the same label in `like`; a new label is its own."""
+    code = {c.name: c.code for c in cities}
+    known = {r["label"]: r["indicator"] for r in like if not is_social_worker(r)}
+    rows, positions, problems = [], [], []
+    for index, entry in enumerate(entries):
+        if all(blank(entry.get(key)) for key in INDICATOR_COLUMNS if key != "total"):
+            continue
+        at = f"第 {index + 1} 列"
+        text = {key: str(entry[key]).strip() if not blank(entry.get(key)) else None for key in INDICATOR_COLUMNS}
+        cities_of = {}
+        for key in ("city", "counterpart"):
+            cities_of[key] = code.get(text[key]) if text[key] else None
+            if text[key] and text[key] not in code:
+                problems.append(f"{at}｜{INDICATOR_COLUMNS[key]}：「{text[key]}」不是八縣市之一")
+        value = entry.get("value")
+        if blank(value):
+            problems.append(f"{at}｜數值：必填，請填 0 或正整數")
+        else:
+            value, problem = count_of(value)
+            if problem:
+                problems.append(f"{at}｜數值：{problem}，請填 0 或正整數")
+        rows.append(
+            {
+                "indicator": known.get(text["label"]) or text["label"] or "",
+                "label": text["label"] or "",
+                "kind": "total" if str(entry.get("total")) == "True" else "value",  # a bool, numpy's or pandas'
+                "city_code": cities_of["city"],
+                "counterpart_code": cities_of["counterpart"],
+                "value": value if isinstance(value, int) else -1,
+                "unit": text["unit"] or "",
+                "note": text["note"],
+            }
+        )
+        positions.append(index)
+    checked = [
+        p
+        for p in indicator_problems(rows, cities=cities, where=lambda i: f"第 {positions[i] + 1} 列")
+        if "｜數值：" not in p or "合計" in p
+    ]
+    problems = sorted(problems + checked, key=lambda p: int(p.split(" ")[1]))
+    if problems:
+        raise EditError(problems)
+    if not rows:
+        raise EditError(["統計表沒有任何數字；請至少填寫一列"])
+    return rows
+
+
+def save_indicator_part(
+    session: Session,
+    *,
+    actor: Actor,
+    proposal_id: str,
+    period: Period,
+    rows: list[dict],
+    social_workers: bool,
+    new: bool,
+    base_version: int,
+    reason: str | None = None,
+) -> StatisticsVersion | None:
+    """Save one part of a proposal's indicator table for `period` (its social-worker flows, or its
+    other rows; both checked already: social_worker_rows / indicator_rows_from_entries), keeping the
+    other part as it stands, as one version (save). A `new` period must not be one already entered."""
+    require_enter(actor, _proposal(session, proposal_id))
+    standing = table(session, proposal_id, INDICATORS, period)
+    problems = period_problems(period, INDICATORS) if new else []
+    if new and standing:
+        problems.append(f"統計期間{period.label}已有統計數據；要更正該期數字，請選擇該統計區間")
+    if problems:
+        raise EditError(problems)
+    others = [r for r in (standing.rows if standing else []) if is_social_worker(r) != social_workers]
+    return save(
+        session,
+        actor=actor,
+        proposal_id=proposal_id,
+        table_kind=INDICATORS,
+        period=period,
+        rows=[*others, *rows] if social_workers else [*rows, *others],
+        base_version=base_version,
+        reason=reason,
+        checked=True,
+    )
+
+
+def _proposal(session: Session, proposal_id: str) -> Proposal:
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None:
+        raise EditError([f"找不到提案「{proposal_id}」。"])
+    return proposal
 
 
 # --- reading ---------------------------------------------------------------------------------------

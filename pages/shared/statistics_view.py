@@ -27,13 +27,23 @@ def proposal_history(stamp: tuple, proposal_id: str) -> list:
         return history
 
 
-def grid_frame(values: dict[str, dict[str, int | None]], names: list[str]) -> pd.DataFrame:
+def grid_frame(
+    values: dict[str, dict[str, int | None]],
+    names: list[str],
+    row_totals: dict[str, int] | None = None,
+    column_totals: dict[str, int] | None = None,
+    corner: int | None = None,
+) -> pd.DataFrame:
     """One metric's grid as the editor shows it: rows = requesting cities and a last row of column
     totals, columns = supporting cities and a last column of row totals; blank = not reported.
     Cells are text (blank where nothing is typed, not a null marker; 1,208 may be typed as such);
-    statistics.od_rows reads them."""
-    rows = {source: [_text(values.get(source, {}).get(target)) for target in names] + [""] for source in names}
-    rows[COLUMN_TOTAL] = [""] * (len(names) + 1)
+    statistics.od_rows reads them. The totals (and the corner: the grand total) as stored, if any."""
+    row_totals, column_totals = row_totals or {}, column_totals or {}
+    rows = {
+        source: [_text(values.get(source, {}).get(target)) for target in names] + [_text(row_totals.get(source))]
+        for source in names
+    }
+    rows[COLUMN_TOTAL] = [_text(column_totals.get(t)) for t in names] + [_text(corner)]
     return pd.DataFrame.from_dict(rows, orient="index", columns=[*names, ROW_TOTAL], dtype="string")
 
 
@@ -43,6 +53,11 @@ def read_grid(frame: pd.DataFrame, names: list[str]) -> tuple[dict, dict, dict]:
     row_totals = {source: _value(frame.at[source, ROW_TOTAL]) for source in names}
     column_totals = {t: _value(frame.at[COLUMN_TOTAL, t]) for t in names}
     return cells, row_totals, column_totals
+
+
+def read_corner(frame: pd.DataFrame):
+    """The grid's bottom-right cell as typed (the grand total), None when blank."""
+    return _value(frame.at[COLUMN_TOTAL, ROW_TOTAL])
 
 
 def _value(value):

@@ -2,13 +2,16 @@
 sees the 8×8 grid of each metric with its totals (the page itself not wider than the screen); the map
 of a year with two periods shows the latest and compares it with data/'s, per pair and per city. No
 fixed waits: every check is a retrying `expect`. Screenshots go to STATISTICS_SHOTS when it is set.
-(Typing into the grid is not driven here: the domain and AppTest tests check what a save does.)"""
+A figure typed into one cell of the canvas grid (keyboard: the grid takes focus on its first cell, the
+arrows move to the cell, digits open its editor, Enter writes it) is saved as the next version and
+listed in the history."""
 
 import os
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from sqlmodel import Session
 
 from dashboard.domain import statistics, vocab
 from dashboard.domain.permissions import Actor
@@ -106,5 +109,59 @@ def test_the_map_compares_the_latest_period_with_datas(browser, stats_server, vi
         expect(changes.locator('[role="gridcell"]', has_text="臺北市").first).to_be_attached(timeout=RUN_TIMEOUT)
         _shot(page, f"map-compare-{viewport[0]}x{viewport[1]}")
         _not_wider_than(page, viewport[0])
+    finally:
+        context.close()
+
+
+def test_a_figure_typed_into_the_grid_is_saved_as_the_next_version(browser, stats_server):
+    url, engine = stats_server
+    context, page = _page(browser, (1280, 720))
+    try:
+        page.goto(f"{url}/statistics")
+        main = page.locator(MAIN)
+        expect(main).to_contain_text("請先以議題組窗口或祕書處帳號登入", timeout=RUN_TIMEOUT)
+        main.get_by_label("帳號").fill(SECRETARIAT)
+        main.get_by_label("密碼").fill(SIGN_IN_PASSWORD)
+        main.get_by_role("button", name="登入").click()
+        expect(main.get_by_role("tab", name="火警")).to_be_visible(timeout=RUN_TIMEOUT)
+        _settled(page)
+        main.get_by_role("combobox", name="統計區間").click()
+        page.get_by_role("option", name="更正 112年7月1日至112年12月31日（第 1 版）").click()
+        expect(main).to_contain_text("目前為第 1 版", timeout=RUN_TIMEOUT)
+        _settled(page)
+        grid = main.locator('[data-testid="stDataFrame"]').locator("visible=true").first  # 火警's
+        grid.scroll_into_view_if_needed()
+        grid.locator('[data-testid="data-grid-canvas"]').focus()
+        expect(grid.locator("#glide-cell-0-0")).to_have_attribute("aria-selected", "true")
+        for key in ["ArrowRight"] * 5 + ["ArrowDown"] * 2:  # column 5 桃園市 (0 is the index), row 2 臺北市
+            page.keyboard.press(key)
+        cell = grid.locator("#glide-cell-5-2")
+        expect(cell).to_have_attribute("aria-selected", "true")
+        expect(cell).to_have_text("")
+        page.keyboard.type("7")  # opens the cell's editor (an overlay over the canvas) holding it
+        editor = page.locator("textarea.gdg-input")
+        expect(editor).to_have_value("7")
+        page.keyboard.press("Enter")
+        expect(editor).to_have_count(0)
+        expect(cell).to_have_text("7")
+        main.get_by_role("textbox", name="原因（選填）").fill("臺北市補報")
+        main.get_by_role("button", name="儲存").click()
+        expect(main).to_contain_text(
+            "已儲存提案 112-J17 的跨區救災救護支援（112年7月1日至112年12月31日）：第 2 版，記錄者「祕書甲」。",
+            timeout=RUN_TIMEOUT,
+        )
+        _settled(page)
+        history = main.locator('[data-testid="stDataFrame"]').last
+        expect(history.locator('[role="gridcell"]', has_text="臺北市→桃園市 火警：（空白） → 7")).to_have_count(1)
+        expect(history.locator('[role="gridcell"]', has_text="第 2 版")).to_have_count(1)
+        with Session(engine) as s:
+            (latest, *_) = statistics.history(
+                s, "112-J17", statistics.MUTUAL_AID, statistics.Period.from_token("2023-07-01~2023-12-31")
+            )
+            assert (latest.version, latest.recorded_by, latest.reason) == (2, SECRETARIAT, "臺北市補報")
+            assert latest.changes == [  # a pair with one metric typed is reported, the others as 0
+                {"field": f"臺北市→桃園市 {metric}", "old": None, "new": value}
+                for metric, value in (("火警", 7), ("救護", 0), ("轉報", 0))
+            ]
     finally:
         context.close()
