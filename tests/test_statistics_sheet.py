@@ -306,7 +306,7 @@ def test_the_page_previews_and_applies_a_statistics_sheet_with_the_proposals(pag
 
     from dashboard.store.models import WorkGroup
     from pages.shared import auth_form
-    from tests.pagetest import APP
+    from tests.pagetest import APP, diff_fields
 
     with Session(make_engine(page_url)) as s:
         data = update_sheet.workbook(s, scope=update_sheet.Scope(112, s.get(WorkGroup, "transport")))
@@ -325,10 +325,9 @@ def test_the_page_previews_and_applies_a_statistics_sheet_with_the_proposals(pag
     at = opened()
     assert not at.exception and not at.error
     assert any("統計表 1 個" in m.value for m in at.markdown)
-    (frame,) = at.dataframe
-    assert frame.value.iloc[0]["編號"] == "112-J10" and frame.value.iloc[0]["提案名稱"].startswith(
-        "提案 112-J10 統計數據"
-    )
+    preview = next(m.value for m in at.markdown if '<div class="bt-diff-field">' in m.value)
+    (change,) = diff_fields(preview)  # the one cell changed, named by proposal and table
+    assert change["欄位"].startswith("112-J10　提案 112-J10 統計數據")
     at = at.button(key="sheet-apply").click().run()
     assert not at.exception and any("統計表 1 個" in s.value for s in at.success)
     with Session(make_engine(page_url)) as s:
