@@ -108,7 +108,7 @@ def test_a_5000_character_title_is_refused(engine, people, capsys):
 
 def test_clearing_the_title_is_refused_and_clearing_the_card_title_is_not(engine, people, capsys):
     assert main(["edit", OWN, "--user", LEAD_NAME, "--set", "title="]) == 1
-    assert "欄位「title」：必填欄位，不可空白" in capsys.readouterr().err
+    assert "欄位「提案名稱（title）」：必填欄位，不可空白" in capsys.readouterr().err
     assert main(["edit", OWN, "--user", LEAD_NAME, "--set", "card_title=另一個名稱"]) == 0
     assert main(["edit", OWN, "--user", LEAD_NAME, "--set", "card_title="]) == 0
     assert "card_title" not in document(engine)

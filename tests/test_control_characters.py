@@ -98,7 +98,7 @@ def test_the_edit_command_refuses_it_in_one_chinese_line(engine):
         before = proposal_yaml.proposal_document(s, s.get(Proposal, pid))
     refused = run_cli("edit", pid, "--user", "交通窗口", "--set", "contact=a\x01b")
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
-    assert "欄位「contact」" in refused.stderr and "控制字元（U+0001，第 2 個字元）" in refused.stderr
+    assert "欄位「聯絡人（contact）」" in refused.stderr and "控制字元（U+0001，第 2 個字元）" in refused.stderr
     with Session(engine) as s:
         assert proposal_yaml.proposal_document(s, s.get(Proposal, pid)) == before
     assert run_cli("export-sheet", "/dev/null").returncode == 0  # the documents still build for everyone

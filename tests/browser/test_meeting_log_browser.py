@@ -48,7 +48,7 @@ def test_a_lead_adds_a_meeting_of_their_group(browser, log_server, tmp_path, vie
         expect(main.get_by_role("combobox", name="議題組")).to_be_visible(timeout=RUN_TIMEOUT)
         _settled(page)
         page.screenshot(path=shots / f"meeting_log_{size}.png")
-        year = main.get_by_role("spinbutton", name="year, 日期")
+        year = main.get_by_role("spinbutton", name="日期（年）")
         year.scroll_into_view_if_needed()
         year.click()
         page.keyboard.type("20230720")  # year, month and day: the field moves on by itself

@@ -43,7 +43,7 @@ def _settled(page) -> None:
 def _set_year(page, western_year: int) -> None:
     """Type the year part of the meeting date and leave the field (which sends it), as a user would."""
     main = page.locator(MAIN)
-    main.get_by_role("spinbutton", name="year, 會議日期").click()
+    main.get_by_role("spinbutton", name="會議日期（年）").click()
     page.keyboard.type(str(western_year))
     main.get_by_text(f"{NEXT}年度的副首長會議").click()
 
