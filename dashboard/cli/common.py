@@ -31,6 +31,18 @@ def refuse(message: str) -> int:
     return REFUSED
 
 
+def report_plan(file_name: str, problems: list, notes: list[str]) -> bool:
+    """An import's problems (to stderr, nothing written) and notes; True when it may go on."""
+    if problems:
+        print(f"{file_name} 有 {len(problems)} 個問題，未變更任何資料：", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return False
+    for note in notes:
+        print(f"注意：{note}")
+    return True
+
+
 def refusing(handler):
     """Print a refusal as one line (or its problems) instead of a traceback, and exit 1."""
 

@@ -60,13 +60,8 @@ def _import_sheet(args) -> int:
     with common.open_session(args) as session:
         actor = accounts.actor_for(session, args.user)
         plan = sheet_import.plan_upload(session, actor=actor, upload=upload)
-        if plan.problems:
-            print(f"{args.file.name} 有 {len(plan.problems)} 個問題，未變更任何資料：", file=sys.stderr)
-            for problem in plan.problems:
-                print(f"  - {problem}", file=sys.stderr)
+        if not common.report_plan(args.file.name, plan.problems, plan.notes):
             return REFUSED
-        for note in plan.notes:
-            print(f"注意：{note}")
         changes = plan.changes
         if not changes:
             print(f"{args.file.name} 與資料庫的內容相同，沒有任何變更。")

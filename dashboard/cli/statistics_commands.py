@@ -26,13 +26,8 @@ def import_statistics(args, upload: Upload) -> int:
     with common.open_session(args) as session:
         actor = accounts.actor_for(session, args.user)
         plan = statistics_import.plan(session, actor=actor, upload=upload)
-        if plan.problems:
-            print(f"{args.file.name} 有 {len(plan.problems)} 個問題，未變更任何資料：", file=sys.stderr)
-            for problem in plan.problems:
-                print(f"  - {problem}", file=sys.stderr)
+        if not common.report_plan(args.file.name, plan.problems, plan.notes):
             return REFUSED
-        for note in plan.notes:
-            print(f"注意：{note}")
         if not plan.tables:
             print(f"{args.file.name} 與資料庫的統計表相同，沒有任何變更。")
             return 0
