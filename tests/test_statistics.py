@@ -432,3 +432,39 @@ def test_indicator_entries_are_checked_row_by_row_and_saved_as_a_version(writabl
                 new=True,
                 base_version=0,
             )
+
+
+def test_two_leads_entering_the_same_new_period_at_one_instant_one_wins_whole(tmp_path):
+    """Two saves of one new period, released together on separate connections: exactly one is
+    written (whole, as its lead typed it), the other is refused and writes nothing."""
+    from dashboard.store.db import make_engine
+    from tests import databases
+    from tests.test_races import together
+
+    mine = grids(relay=[("臺北市", "新北市", 1100)])
+    theirs = grids(relay=[("臺北市", "新北市", 999)])
+    with databases.database(tmp_path / "shared.db", loaded=True) as url:
+        engine = make_engine(url)
+
+        def save(actor, typed):
+            def job(go):
+                with Session(engine) as s:
+                    go()
+                    return add_second_half(s, actor=actor, grids=typed)
+
+            return job
+
+        results = together(save(LEAD, mine), save(Actor(name="祕書甲", role=vocab.SECRETARIAT), theirs))
+        saved = [r for r in results if isinstance(r, StatisticsVersion)]
+        refused = [r for r in results if isinstance(r, (EditError, statistics.StaleStatistics))]
+        assert len(saved) == 1 and len(refused) == 1, results
+        with Session(engine) as s:
+            versions = s.exec(select(StatisticsVersion).where(StatisticsVersion.proposal_id == AID_PROPOSAL)).all()
+            assert [v.version for v in versions] == [1]
+            [table] = [
+                t for t in statistics.proposal_tables(s, AID_PROPOSAL, statistics.MUTUAL_AID) if t.period == SECOND_HALF
+            ]
+            relay = {(r["from_city"], r["to_city"]): r["relay"] for r in table.rows}
+            winner = mine if saved[0].recorded_by == LEAD.name else theirs
+            assert relay == {("taipei", "new-taipei"): winner["relay"]["臺北市"]["新北市"]}  # city codes
+        engine.dispose()
