@@ -71,7 +71,7 @@ def test_counts_by_subgroup(session, subgroup, expected):
 
 
 @pytest.mark.parametrize(
-    ("ministry", "expected"), [("交通部", 4), ("農委會", 1), ("內政部", 2), ("內政部國家住都中心", 1)]
+    ("ministry", "expected"), [("交通部", 4), ("農委會", 1), ("內政部", 2), ("內政部\n國家住都中心", 1)]
 )
 def test_central_proposals_name_their_ministry(session, ministry, expected):
     f = frame(session).query("track == 'central'")

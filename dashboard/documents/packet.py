@@ -288,11 +288,26 @@ def _add_indicator_tables(session: Session, data: PacketData, ids: list[str], ci
             if i.kind == "total" and i.city_code is None and i.counterpart_code is None
         }
         shown = [c.code for c in cities if any((name, c.code) in values for name in tabled)]
-        body = [(names[code], *(_number(values.get((name, code))) for name in tabled)) for code in shown]
+        # a city the source misprinted is printed as the source has it, the correction under the table
+        printed = {
+            i.city_code: misprint
+            for i in rows
+            if i.kind == "value" and i.indicator in tabled and (misprint := statistics.misprinted_as(i.note))
+        }
+        body = [
+            (printed.get(code, names[code]), *(_number(values.get((name, code))) for name in tabled)) for code in shown
+        ]
         body.append((TOTAL_LABEL, *(_number(totals[name]) for name in tabled)))
         width = round(6.8 / (len(tabled) + 1), 2)
+        corrections = "；".join(f"「{printed[code]}」為「{names[code]}」之誤植" for code in shown if code in printed)
         data.figures.setdefault(pid, []).append(
-            FigureTable("", ("縣市", *(labels[name] for name in tabled)), tuple(body), (width,) * (len(tabled) + 1))
+            FigureTable(
+                "",
+                ("縣市", *(labels[name] for name in tabled)),
+                tuple(body),
+                (width,) * (len(tabled) + 1),
+                f"註：表中{corrections}，照原表列印。" if corrections else "",
+            )
         )
 
 

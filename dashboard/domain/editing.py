@@ -65,7 +65,7 @@ EDITABLE_FIELDS = (
     EditableField("approach", "具體作法", LINES, CARD, card_only=True),
     EditableField("benefits", "合作效益", LINES, CARD, card_only=True),
     EditableField("contact", "聯絡人", LINES, CARD),  # multi-line, as on the paper card
-    EditableField("central_ministry", "對應中央部會", LINE, CARD),
+    EditableField("central_ministry", "對應中央部會", LINES, CARD),  # one agency a line, as the packet prints them
 )
 EDITABLE = {f.key: f.label for f in EDITABLE_FIELDS}
 EDITABLE_BY_KEY = {f.key: f for f in EDITABLE_FIELDS}

@@ -143,7 +143,7 @@ def _room(field: str, seed: dict) -> int:
 HELP = {
     "title": "議程、會議資料的表格與簡報畫面上的名稱。",
     "card_title": "紙本提案單上的名稱與提案名稱不同時才填；留空表示相同。",
-    "central_ministry": "請求中央協助的提案必填；其他提案可留空。",
+    "central_ministry": "請求中央協助的提案必填；其他提案可留空。對應多個部會時一行一個。",
     "progress": "這一期的辦理情形；讀者在提案單的「說明／進度」看到的文字。",
     "progress_basis": BASIS_HELP,
     "tracking_status": RECOMMENDATION_HELP,
@@ -165,6 +165,7 @@ PLACEHOLDER = {
 HEIGHT = {
     "progress": 160,
     "contact": 80,
+    "central_ministry": 70,
     "risk_reason": 80,
     "description": 160,
     "approach": 200,
