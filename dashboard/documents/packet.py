@@ -72,6 +72,7 @@ class FigureTable:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     widths_cm: tuple[float, ...]
+    footnote: str = ""  # a line under the table (a name printed as the source misprinted it)
 
 
 @dataclass
@@ -387,6 +388,8 @@ def _figures(cell, note: str | None, figures: list[FigureTable]) -> None:
         if figure.caption:
             _paragraph(cell, figure.caption, size=FIGURE_FONT_PT + 1)
         _grid(cell, figure.header, figure.rows, figure.widths_cm, size=FIGURE_FONT_PT)
+        if figure.footnote:
+            _paragraph(cell, figure.footnote, size=FIGURE_FONT_PT)
         spacer = cell.add_paragraph()  # a cell must end with a paragraph; it also spaces the tables
         spacer.paragraph_format.space_before = Pt(0)
         spacer.add_run().font.size = Pt(FIGURE_FONT_PT - 3)
@@ -601,6 +604,11 @@ def _discussion_section(document, data: PacketData, *, risk: bool = False) -> No
         _new_table(document, data, track, risk=risk)
 
 
+# The back page prints the names after a role's first four a line, 、 between them and none at a
+# line's end: as the source prints the eight city governments under 主辦單位.
+BACK_PAGE_NAMES_PER_LINE = 4
+
+
 def _back_page(document, data: PacketData) -> None:
     _page_break(document)
     for _ in range(18):
@@ -608,8 +616,8 @@ def _back_page(document, data: PacketData) -> None:
     for role, names in data.organisers.items():
         head, *rest = names
         _paragraph(document, f"{role}：{head}", size=14)
-        if rest:
-            _paragraph(document, "、".join(rest), size=14, indent_cm=2.8)
+        for start in range(0, len(rest), BACK_PAGE_NAMES_PER_LINE):
+            _paragraph(document, "、".join(rest[start : start + BACK_PAGE_NAMES_PER_LINE]), size=14, indent_cm=2.8)
 
 
 def packet_docx(session: Session, *, cycle: int, risk: bool = False) -> bytes:

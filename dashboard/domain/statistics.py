@@ -15,6 +15,7 @@ rows data/ has for the same period. Everything that reads mutual aid or indicato
 """
 
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -37,6 +38,9 @@ OD_METRICS = {"fire": "火警", "ambulance": "救護", "relay": "轉報"}
 SOCIAL_WORKER_TRAINING = "social_worker_training"
 ROW_ROLE, COLUMN_ROLE = "請求支援縣市", "支援縣市"
 REASON_MAX_CHARS = 500
+# A figure's note that says how the source misprinted its city (data/indicators.csv: 原表誤植為「苗粟縣」):
+# the figure is entered under the right city, and the packet prints the source's name with the correction.
+MISPRINT = re.compile(r"原表誤植為「([^」]+)」")
 INDICATOR_KINDS = ("value", "total")
 MAX_ROWS = 2000  # an indicator table; an OD table has at most 56 pairs
 
@@ -957,3 +961,9 @@ def latest_only(frame):
         return frame
     latest = periods(Period.from_key(k) for k in dict.fromkeys(frame["period_key"]))[0]
     return frame[frame["period_key"] == latest.key]
+
+
+def misprinted_as(note: str | None) -> str | None:
+    """The name the source printed in place of the figure's city, from its note; None when it has none."""
+    match = MISPRINT.search(note or "")
+    return match.group(1) if match else None
