@@ -237,6 +237,8 @@ def _add_mutual_aid(session: Session, data: PacketData, ids: list[str], cities: 
         if statistics.Period(m.period_start, m.period_end) == latest[m.proposal_id]:
             by_proposal.setdefault(m.proposal_id, {}).setdefault(m.from_city, []).append(m)
     for pid, by_city in by_proposal.items():
+        proposal = session.get(Proposal, pid)
+        printed = statistics.printed_captions(proposal.notes if proposal else None)
         periods = {(m.period_start, m.period_end) for rows in by_city.values() for m in rows}
         if len(periods) == 1:
             data.figure_notes[pid] = f"統計區間：{roc_period(*next(iter(periods)))}"
@@ -245,7 +247,11 @@ def _add_mutual_aid(session: Session, data: PacketData, ids: list[str], cities: 
             period = f"（{roc_period(*next(iter(own)))}）" if len(periods) > 1 and len(own) == 1 else ""
             data.figures.setdefault(pid, []).append(
                 FigureTable(
-                    f"{names[code]}協請其他縣市支援之數量{period}",
+                    next(
+                        (c for c in printed if c.startswith(f"{names[code]}協請")),
+                        f"{names[code]}協請其他縣市支援之數量",
+                    )
+                    + period,
                     MUTUAL_AID_HEADER,
                     tuple(
                         (str(m.item_no), names[m.to_city], str(m.fire), str(m.ambulance), str(m.relay)) for m in rows

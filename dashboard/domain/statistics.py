@@ -41,6 +41,9 @@ REASON_MAX_CHARS = 500
 # A figure's note that says how the source misprinted its city (data/indicators.csv: 原表誤植為「苗粟縣」):
 # the figure is entered under the right city, and the packet prints the source's name with the correction.
 MISPRINT = re.compile(r"原表誤植為「([^」]+)」")
+# A proposal's note that gives a figure table's caption as the source words it, where it is not the
+# usual one (data/proposals/112-J17.yaml: 原表表名「新竹縣協請其他縣市來援之數量」): the packet prints it.
+PRINTED_CAPTION = re.compile(r"原表表名「([^」]+)」")
 INDICATOR_KINDS = ("value", "total")
 MAX_ROWS = 2000  # an indicator table; an OD table has at most 56 pairs
 
@@ -967,3 +970,8 @@ def misprinted_as(note: str | None) -> str | None:
     """The name the source printed in place of the figure's city, from its note; None when it has none."""
     match = MISPRINT.search(note or "")
     return match.group(1) if match else None
+
+
+def printed_captions(notes: str | None) -> list[str]:
+    """The captions a proposal's note says the source prints (PRINTED_CAPTION), in its order."""
+    return PRINTED_CAPTION.findall(notes or "")
