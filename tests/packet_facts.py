@@ -165,7 +165,7 @@ SOCIAL_WORKER_TRAINING_BY_HOME = {
 }
 ECIG = (2205, 29)  # 112-J20: inspections, penalties (六縣市; 臺北市 and 苗栗縣 0)
 
-# 北臺綠色旅遊 (112-J32), the table as printed (苗粟縣 in the source is 苗栗縣):
+# 北臺綠色旅遊 (112-J32), the table's figures (苗粟縣 in the source is 苗栗縣: GREEN_TOURISM_PRINTED_AS):
 # (city, 參與民眾所屬縣市, 參與人次數, 環教場所到訪次數), then the 合計 row.
 GREEN_TOURISM = [
     ("宜蘭縣", 0, 62, 9),
@@ -180,3 +180,110 @@ GREEN_TOURISM = [
 GREEN_TOURISM_TOTALS = (50, 351, 150)
 GREEN_TOURISM_HEADER = ("縣市", "參與民眾所屬縣市", "參與人次數", "環教場所到訪次數")
 GREEN_TOURISM_PROPOSAL = "112-J32"
+
+
+# --- texts as the source prints them (issue 21) ---------------------------------------------
+# Copied from the source dump: its line breaks inside a paragraph are left out (the dump breaks
+# CJK lines where the printed column ends), its paragraph breaks are kept, one string each.
+
+# Every Latin phrase of more than one word the source prints, with how many times it prints it
+# (tables and cards): the packet prints each with the same spaces, at least as often.
+SOURCE_LATIN_PHRASES = {"National Accreditation Process": 2, "Get Out": 5, "Invest in Our Planet": 1}
+# Every Latin word of two letters or more in the source: a word the packet prints that is not one
+# of them (AccreditationProcess, GetOut) is two of the source's run together.
+SOURCE_LATIN_WORDS = frozenset(
+    "AI APP Accreditation AdZz Banner CBAM CO DNV ESG FB GPS Get IG Invest JSON LINE NAP National Our Out PI "
+    "Planet Process QXp SGS XML YouBike cc com fwv google https in meet mins nra omvk org reurl tw twntdc".split()
+)
+# Where the phrases are on the cards: (proposal, the card's row, phrase).
+CARD_LATIN = [
+    ("112-J15", "具體作法", "National Accreditation Process"),
+    ("112-J20", "合作提案", "電子煙 Get Out!"),
+    ("112-J20", "說明", "讓電子煙全面 Get Out!"),
+    ("112-J20", "具體作法", "從北臺生活圈 Get Out!"),
+    ("112-J32", "合作效益", "（Invest in Our Planet）"),
+]
+# And in the tables' 說明/進度 cells: (proposal, phrase).
+TABLE_LATIN = [
+    ("112-J15", "National Accreditation Process"),
+    ("112-J20", "電子煙 Get Out!"),
+]
+
+# The card's rows whose paragraphs the source breaks: (proposal, row) -> its paragraphs.
+CARD_PARAGRAPHS = {
+    ("112-J01", "說明"): [
+        "北管及客家八音盛行於北臺閩南與客家庄，常見於日常生活、生命禮俗與地方節慶。福祿、西皮為北臺重要北管流派，宜蘭、基隆曾發生西皮福祿械鬥事件，是臺灣史上獨特的音樂戰爭，如今在民俗祭典、匯演等場合改以音樂拼場，派別大和解。戰後，客家八音吸取北管音樂成為趨勢，形成八音北管化，且北管八音子弟經常互相「跨界」，共同形成北臺特殊傳統音樂樣貌。",
+        "此次，新北市將串聯北臺其他縣市，廣邀北管音樂及客家八音保存者參與校園推廣，讓學童認識「北臺重金屬」的傳統音樂之美，傳承在地特色鄉土故事。",
+    ],
+    ("112-J01", "具體作法"): [
+        "一、設計通用教案供北臺八縣市學校參考運用：",
+        "(一)媒合新北市北管音樂保存者與在地學校合作設計教案，後續亦將透過種子師資培訓，讓傳藝融入學校課程。",
+        "(二)透過與桃園市大溪國小神將社團、客家八音保存者及大溪木藝生態博物館等參訪交流，擴充教案內容，進一步認識傳統表演藝術在民俗祭典的重要功能，以及北管、客家八音之異同。",
+        "二、跨縣市文化資產交流：",
+        "北臺八縣市北管保存者大都恭奉相同祖師爺，或邀請人間國寶邱火榮藝師、彭繡靜藝師指導。此外，客家八音重要傳統表演藝術保存者鄭榮興藝師也是新北市的文資審議委員。透過北臺八縣市平台，邀請有意願之國小(以有北管或八音社團者為優先)跨縣市參訪北管音樂或客家八音保存者，並造訪在地特色有形文化資產景點。",
+        "(一)臺北市、新北市、新竹市：",
+        "1.邀請新北市板橋區國小參訪臺北市「臺北靈安社」或新竹市「竹塹北管藝術團」及該市有形文資點。",
+        "2.邀請臺北市、新竹市國小參訪新北市北管音樂保存者「板橋潮和社」及板橋在地文資點。",
+        "(二)基隆市、新北市、宜蘭縣：",
+        "1.邀請新北市汐止區國小參訪基隆市「三坑得意堂」或宜蘭縣「漢陽北管劇團」及該市有形文資景點。",
+        "2.邀請基隆市、宜蘭縣國小參訪新北市北管音樂保存者詹文贊(汐止樂英社子弟先生)及汐止在地文資景點。",
+        "(三)新北市、苗栗縣：",
+        "1.邀請新北市國小參訪苗栗縣「陳家班北管八音團-鄭榮興」及該縣有形文資景點。",
+        "2.邀請苗栗縣國小參訪新北市北管音樂保存者「淡水南北軒」及淡水區文資點。",
+        "(四)新北市、新竹縣：",
+        "1.邀請新北市國小參訪新竹縣「田屋北管八音團」及該縣有形文資景點。",
+        "2.邀請新竹縣國小參訪新北市北管音樂保存者「林口樂林園」或臨近文化景點。",
+    ],
+    ("112-J16", "具體作法"): [
+        "一、本市預計辦理避難弱勢場所示範觀摩演練。",
+        "(一)上半年5月16號早上11點，於樂融長照（永和中正路455號3樓）辦理演練。",
+        "(二)下半年7月17日下午2時，於板橋區「上和長照社團法人附設新北市私立迎合住宿長照機構」辦理演練。",
+        "(三)示範演練之特點：",
+        "1.改善現場人員通報：過往現場之火警警報及距離因素會嚴重人影響資訊傳遞。本次將以配帶無線電解決以利做雙向回報。",
+        "2.提升編組演練動作的準確性：場所人員於平時演練時無法使用真正的火源，無法了解火災及濃煙的特性，導致不知如何朝火源進行滅火動作或無法理解阻隔火煙的重要性。演練前將以相關火災影片教育現場人員，並於現場以製煙機施放濃煙，擬真情境使現場人員能更體驗火災真實境況，加深人員印象以落實各項應變動作。",
+        "3.強化人員對於消防設備的認識：在機構內設有CO2、乾粉滅火器及其他室內消防栓等系統性滅火設備，曾發現演練時滅火班人員偏好拿較輕型的乾粉滅火器導致滅火成功率不高或者在操作室內消防栓上有不熟悉之處，本次演練將使工作人員能更熟悉及瞭解場所內各項滅火設備的功能及特性。",
+        "4.場所防火區劃嚴密，可節省疏散人力，免即時垂直或向外避難：場所位於新北市永和區455號金銀大樓內，大樓左右側皆設有樓梯，可做到雙方向避難。於火警自動警報設備動作時，將自動連動場所中央的防火鐵捲門下降，藉此形成2處防火區劃，以利現場人員至鄰接區劃避難。另場所依規定設有自動撒水設備及119緊急通報裝置，各居室之牆、天花板及門扇，皆使用耐燃材料及防火門裝修，各房間的分間牆也有隔到天花板，因此各房間皆可以自成一防火區劃，僅需做水平或就地避難即可。可大幅節省疏散人力，執行其他滅火、通報、安全防護等任務。",
+        "二、臺北市規劃辦理避難弱勢場所示範觀摩演練：",
+        "112下半年演練：",
+        "1.時間：112年10月5日下午2時。",
+        "2.地點：臺北市立陽明教養院（臺北市士林區凱旋路61巷4弄9號）辦理。",
+        "三、本市辦理2場次將請各縣市至少擇1場次參加觀摩演練。",
+    ],
+    ("112-J31", "具體作法"): [
+        "本次提案期望透過北臺跨縣市合作討論下列事項：",
+        "1.了解各縣市產業分工及差異化及強項產業，建立示範區或落腳點，協助北臺企業投資媒合適合投資環境。",
+        "2.相鄰區域內的產業合作(如產業上下游產業合作)使各產業間互通有無，共創經濟繁榮。",
+        "後續將循「試項試點」路徑逐步擴大交流項目，創造北臺長期合作機會，也透過本次合作展現北臺區域特色產業整體實力。",
+    ],
+    ("112-J29", "具體作法"): [
+        "時間: 預計112年11月中旬",
+        "效益: 辦理精品咖啡評鑑及手沖咖啡評鑑，透過評鑑讓咖啡農友及優秀咖啡師參與，評選在地優質咖啡豆與傑出咖啡師並創造咖啡豆銷售媒合平台，落實地產地消政策，並將比賽結合農友及斜槓職人辦理市集展售，強化農產品及咖啡行銷。",
+    ],
+}
+
+# 請求中央協助 項次 6 (112-C06): 對應中央部會, two names on two lines.
+C06_MINISTRIES = ["內政部", "國家住都中心"]
+
+# The back page, line by line (the eight city governments four a line, no 、 at a line's end).
+BACK_PAGE = [
+    "主辦單位：北臺區域發展推動委員會",
+    "新北市政府、宜蘭縣政府、基隆市政府、臺北市政府",
+    "桃園市政府、新竹縣政府、新竹市政府、苗栗縣政府",
+    "承辦單位：新北市政府",
+    "執行單位：財團法人台灣經濟研究院",
+]
+
+# 112-J17: the captions of the cross-border tables, as printed (新竹縣's says 來援).
+MUTUAL_AID_CAPTIONS = [
+    "宜蘭縣協請其他縣市支援之數量",
+    "基隆市協請其他縣市支援之數量",
+    "新北市協請其他縣市支援之數量",
+    "臺北市協請其他縣市支援之數量",
+    "桃園市協請其他縣市支援之數量",
+    "新竹縣協請其他縣市來援之數量",
+    "新竹市協請其他縣市支援之數量",
+    "苗栗縣協請其他縣市支援之數量",
+]
+
+# 112-J32's table prints 苗粟縣 for 苗栗縣 (data/ holds the figures under 苗栗縣 and notes the misprint).
+GREEN_TOURISM_PRINTED_AS = {"苗栗縣": "苗粟縣"}
