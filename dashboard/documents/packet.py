@@ -394,8 +394,8 @@ def _figures(cell, note: str | None, figures: list[FigureTable]) -> None:
         if figure.caption:
             _paragraph(cell, figure.caption, size=FIGURE_FONT_PT + 1)
         _grid(cell, figure.header, figure.rows, figure.widths_cm, size=FIGURE_FONT_PT)
-        if figure.footnote:
-            _paragraph(cell, figure.footnote, size=FIGURE_FONT_PT)
+        if figure.footnote:  # close under its table: in the paragraph a cell's table is followed by
+            cell.paragraphs[-1].add_run(figure.footnote).font.size = Pt(FIGURE_FONT_PT)
         spacer = cell.add_paragraph()  # a cell must end with a paragraph; it also spaces the tables
         spacer.paragraph_format.space_before = Pt(0)
         spacer.add_run().font.size = Pt(FIGURE_FONT_PT - 3)
