@@ -1,0 +1,39 @@
+"""Signed out while typing: what every form that saves says and does when its session has ended
+since it was opened (signed out in another tab, the account disabled or past its last day, the
+session revoked or expired).
+
+The tab keeps drawing its forms for whom it was signed in as (run_context's ended / editor), so
+the widgets keep what was typed; a note above the form says the sign-in has ended. A save reads
+who acts now (writer below, through run_context.writer) and, when nobody is signed in any more,
+writes nothing and says 「已登出，請重新登入」. After signing in again in the same tab the same form
+is there with what was typed, and saving it writes a version by the user signed in.
+"""
+
+import streamlit as st
+
+from dashboard.domain.permissions import Actor
+from pages.shared import run_context
+
+MESSAGE = "已登出，請重新登入"
+REFUSED = f"{MESSAGE}。這次沒有儲存，您輸入的內容仍保留在表單中；重新登入後再按一次儲存即可。"
+NOTICE = (
+    "{who}的登入已結束（可能已在其他分頁登出、帳號已停用或到期，或閒置過久）。"
+    "表單中輸入的內容仍保留，尚未儲存；請重新登入後再儲存。"
+)
+
+
+def notice() -> None:
+    """Above a form: that the sign-in has ended, when it has (nothing otherwise)."""
+    ended = run_context.get().ended
+    if ended is not None and run_context.get().actor.name is None:
+        st.warning(NOTICE.format(who=ended.label), icon=":material/logout:")
+
+
+def writer() -> Actor | None:
+    """Who saves, read from the store now; None after saying 「已登出，請重新登入」 when nobody is
+    signed in any more: the caller writes nothing and leaves the form as it is."""
+    actor = run_context.writer()
+    if actor.name is None:
+        st.error(REFUSED, icon=":material/logout:")
+        return None
+    return actor

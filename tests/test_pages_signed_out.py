@@ -1,0 +1,129 @@
+"""Signed out while typing (pages/shared/signed_out.py): a session that ends between opening a form
+and pressing its save button — signed out in another tab, the account disabled — writes nothing,
+says 「已登出，請重新登入」 and keeps what was typed in the form; after signing in again in the same
+tab the same form still holds it, and saving writes a version by the user."""
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from dashboard.domain import accounts, meeting_log, vocab
+from dashboard.domain.permissions import OPERATOR
+from dashboard.store.db import make_engine
+from dashboard.store.models import ProposalVersion
+from dashboard.web import sessions
+from pages.shared import auth_form
+from tests import test_pages_card_edit
+from tests.pagetest import LEAD, sign_in
+from tests.test_pages_card_edit import OWN, PASSWORD, progress_text, signed_in, widget
+
+store = test_pages_card_edit.store  # the fixture: a lead of OWN's group and a secretariat, served
+
+MESSAGE = "已登出，請重新登入"
+
+
+def _errors(at) -> str:
+    return "\n".join(e.value for e in at.error)
+
+
+def _button(at, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def _versions(engine, proposal_id: str) -> list[ProposalVersion]:
+    with Session(engine) as s:
+        return list(s.exec(select(ProposalVersion).where(ProposalVersion.proposal_id == proposal_id)))
+
+
+def test_the_card_form_signed_out_in_another_tab_keeps_the_text_and_saves_after_signing_in(store):
+    text = progress_text(store, OWN, "本季完成兩場跨縣市交流。\n第二行也要留著。")
+    at = signed_in("教育窗口")
+    widget(at, "text_area", "進度說明").input(text)
+    widget(at, "text_input", "修改原因（選填）").input("季報")
+    sessions.revoke(store, at.session_state[auth_form.TOKEN_KEY])  # what 登出 in another tab does
+    at = _button(at, "儲存修改").click().run()
+    assert not at.exception
+    assert MESSAGE in _errors(at)
+    assert "已登出" not in "\n".join(s.value for s in at.sidebar.success)  # the sidebar: a reader, asked to sign in
+    assert any(b.label == "登入" for b in at.sidebar.button)
+    assert widget(at, "text_area", "進度說明").value == text  # what was typed is still in the form
+    assert widget(at, "text_input", "修改原因（選填）").value == "季報"
+    assert any("「教育窗口」的登入已結束" in w.value for w in at.warning)
+    assert _versions(store, OWN) == []  # nothing written
+
+    at = _button(at, "儲存修改").click().run()  # again, still signed out: still nothing
+    assert MESSAGE in _errors(at) and _versions(store, OWN) == []
+    assert widget(at, "text_area", "進度說明").value == text
+
+    at.sidebar.text_input(key="sign-in-name").input("教育窗口")
+    at.sidebar.text_input(key="sign-in-password").input(PASSWORD)
+    at = _button(at.sidebar, "登入").click().run()
+    assert not at.exception and not at.error
+    assert widget(at, "text_area", "進度說明").value == text  # signed in again: the form as it was typed
+    assert not any("登入已結束" in w.value for w in at.warning)
+    at = _button(at, "儲存修改").click().run()
+    assert not at.exception and not at.error, _errors(at)
+    assert any("已儲存為第 1 版" in s.value for s in at.success)
+    (version,) = _versions(store, OWN)
+    assert version.recorded_by == "教育窗口" and version.reason == "季報"
+    assert {c["field"]: c["new"] for c in version.changes}["progress"] == text
+
+
+def test_signing_out_in_this_tab_drops_the_form(store):
+    at = signed_in("教育窗口")
+    widget(at, "text_area", "進度說明").input("打了一半")
+    at = _button(at.sidebar, "登出").click().run()
+    assert not at.exception
+    assert not any(b.label == "儲存修改" for b in at.button)  # one's own 登出 leaves the card read-only
+    assert not any("登入已結束" in w.value for w in at.warning)
+
+
+def test_the_meeting_log_of_a_disabled_account_keeps_the_text_and_saves_after_signing_in(accounts_url):
+    engine = make_engine(accounts_url)
+    at = _signed_in_on(LEAD, "meeting_log", key="meeting-log-sign-in")
+    decided = "一、通過轉乘優惠。\n二、下次會議討論票價。"
+    _keyed(at, "date_input", "ml-date").set_value(date(2023, 7, 20))
+    _keyed(at, "selectbox", "ml-kind").set_value(vocab.WORKING_MEETING)
+    _keyed(at, "text_input", "ml-name").input("第3次工作會議")
+    _keyed(at, "text_area", "ml-decided").input(decided)
+    with Session(engine) as s:  # the secretariat disables the account meanwhile
+        accounts.set_disabled(s, actor=OPERATOR, name=LEAD)
+    at = _button(at, "新增").click().run()
+    assert not at.exception
+    assert MESSAGE in _errors(at)
+    assert _keyed(at, "text_area", "ml-decided").value == decided
+    assert _keyed(at, "text_input", "ml-name").value == "第3次工作會議"
+    assert _keyed(at, "date_input", "ml-date").value == date(2023, 7, 20)
+    assert "第3次工作會議" not in [e.name for e in _entries(engine)]
+
+    with Session(engine) as s:
+        accounts.set_disabled(s, actor=OPERATOR, name=LEAD, disabled=False)
+    at = sign_in(at, "correct horse", LEAD, key="meeting-log-sign-in")
+    assert not at.exception and not at.error, _errors(at)
+    assert _keyed(at, "text_area", "ml-decided").value == decided
+    at = _button(at, "新增").click().run()
+    assert not at.exception and not at.error, _errors(at)
+    (added,) = [e for e in _entries(engine) if e.name == "第3次工作會議"]
+    assert added.decided == decided
+    with Session(engine) as s:
+        (version,) = [v for v in meeting_log.history(s, group_ids=["transport"]) if v.meeting_id == added.id]
+    assert version.recorded_by == LEAD
+    engine.dispose()
+
+
+def _signed_in_on(name: str, page: str, *, key: str):
+    from tests.pagetest import open_page
+
+    at = open_page(page)
+    at = sign_in(at, "correct horse", name, key=key)
+    assert not at.exception and not at.error, _errors(at)
+    return at
+
+
+def _keyed(at, kind: str, prefix: str):
+    return next(w for w in getattr(at, kind) if w.key and w.key.startswith(prefix))
+
+
+def _entries(engine) -> list[meeting_log.Entry]:
+    with Session(engine) as s:
+        return meeting_log.entries(s, cycle=112, group_ids=["transport"])
