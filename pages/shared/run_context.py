@@ -48,6 +48,11 @@ class RunContext:
         return self.ended if self.ended is not None and self.actor.name is None else self.actor
 
     @property
+    def editor_user(self) -> str | None:
+        """The secretariat user the decision and minutes forms are drawn for (editor's), or None."""
+        return self.editor.name if self.editor.is_secretariat else None
+
+    @property
     def user(self) -> str | None:
         """The signed-in secretariat user's name (who may record decisions and minutes), or None."""
         return self.actor.name if self.actor.is_secretariat else None

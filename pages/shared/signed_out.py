@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard.domain.permissions import Actor
 from pages.shared import run_context
 
+DRAFTS_KEY = "signed-out-drafts"  # form -> {widget key: value} to put back (keep, restore)
 MESSAGE = "已登出，請重新登入"
 REFUSED = f"{MESSAGE}。這次沒有儲存，您輸入的內容仍保留在表單中；重新登入後再按一次儲存即可。"
 NOTICE = (
@@ -29,11 +30,33 @@ def notice() -> None:
         st.warning(NOTICE.format(who=ended.label), icon=":material/logout:")
 
 
-def writer() -> Actor | None:
-    """Who saves, read from the store now; None after saying 「已登出，請重新登入」 when nobody is
-    signed in any more: the caller writes nothing and leaves the form as it is."""
+def restore(form: str) -> bool:
+    """Before a form that clears on submit (st.form's clear_on_submit) is drawn: put back into its
+    widgets what keep() kept of it when its save was refused; whether it did (then the caller says
+    REFUSED under the form)."""
+    kept = st.session_state.get(DRAFTS_KEY, {}).pop(form, None)
+    if kept is None:
+        return False
+    st.session_state.update(kept)
+    return True
+
+
+def keep(form: str, values: dict[str, object]) -> None:
+    """A save of a form that clears on submit, refused since nobody is signed in: keep `values`
+    (widget key -> what was typed) for restore() and run again, so that the cleared form is drawn
+    holding them."""
+    st.session_state.setdefault(DRAFTS_KEY, {})[form] = values
+    st.rerun()
+
+
+def writer(*, say: bool = True) -> Actor | None:
+    """Who saves, read from the store now; None when nobody is signed in any more, after saying
+    「已登出，請重新登入」 (a save in a widget's callback, which runs before the page, passes
+    say=False and shows REFUSED where it shows its other refusals). The caller writes nothing and
+    leaves the form as it is."""
     actor = run_context.writer()
     if actor.name is None:
-        st.error(REFUSED, icon=":material/logout:")
+        if say:
+            st.error(REFUSED, icon=":material/logout:")
         return None
     return actor
