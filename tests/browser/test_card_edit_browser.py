@@ -233,6 +233,10 @@ def test_signed_out_in_another_tab_the_save_keeps_the_text_and_applies_after_sig
                 first.screenshot(path=tmp_path / f"signed-out-{width}-{scheme}.png")
         first.emulate_media(color_scheme="light")
         first.set_viewport_size({"width": 1280, "height": 720})
+        notice = first.locator('[data-testid="stAlertContentWarning"]', has_text="的登入已結束")
+        notice.scroll_into_view_if_needed()
+        expect(notice).to_be_in_viewport()
+        first.screenshot(path=tmp_path / "signed-out-notice.png")  # the note above the form, the text below
 
         sidebar = first.locator('[data-testid="stSidebar"]')
         if not sidebar.get_by_label("帳號").is_visible():  # the phone size closed the sidebar
