@@ -158,3 +158,37 @@ def test_a_decision_form_cleared_on_submit_gets_back_what_was_typed(secretariat,
     with Session(make_engine(db_url)) as s:
         (row,) = decisions.history(s, proposal_id="111-01")
     assert (row.resolution, row.note, row.recorded_by) == ("保留", "待補資料", "祕書甲")
+
+
+def test_a_new_proposal_typed_past_the_accounts_last_day_is_kept_and_filed_after_signing_in(accounts_url):
+    from dashboard.store.models import Proposal
+    from tests.test_pages_new_proposal import _fill, _type_unit
+    from tests.test_pages_new_proposal import _widget as _new_widget
+
+    engine = make_engine(accounts_url)
+    at = _signed_in_on(LEAD, "new", key="new-sign-in")
+    _fill(at, title="登入結束前填的提案")
+    _new_widget(at, "radio", "track").set_value(vocab.JOINT)
+    _type_unit(at, "新北市政府交通局", "新北市")
+    with Session(engine) as s:  # the account's last day is now past
+        accounts.change(s, actor=OPERATOR, name=LEAD, until=date(2020, 1, 1))
+    at = _button(at, "送出新增").click().run()
+    assert not at.exception
+    assert MESSAGE in _errors(at)
+    assert _new_widget(at, "text_input", "title").value == "登入結束前填的提案"
+    assert _new_widget(at, "text_area", "description").value == "跨市通勤族轉乘成本高。"
+    with Session(engine) as s:
+        assert s.exec(select(Proposal).where(Proposal.title == "登入結束前填的提案")).all() == []
+
+    with Session(engine) as s:
+        accounts.change(s, actor=OPERATOR, name=LEAD, until=None)
+    at = sign_in(at, "correct horse", LEAD, key="new-sign-in")
+    assert not at.exception and not at.error, _errors(at)
+    assert _new_widget(at, "text_input", "title").value == "登入結束前填的提案"
+    at = _button(at, "送出新增").click().run()
+    assert not at.exception and not at.error, _errors(at)
+    with Session(engine) as s:
+        (created,) = s.exec(select(Proposal).where(Proposal.title == "登入結束前填的提案")).all()
+        version = s.exec(select(ProposalVersion).where(ProposalVersion.proposal_id == created.id)).one()
+    assert version.recorded_by == LEAD and created.description == "跨市通勤族轉乘成本高。"
+    engine.dispose()
