@@ -192,3 +192,34 @@ def test_a_new_proposal_typed_past_the_accounts_last_day_is_kept_and_filed_after
         version = s.exec(select(ProposalVersion).where(ProposalVersion.proposal_id == created.id)).one()
     assert version.recorded_by == LEAD and created.description == "跨市通勤族轉乘成本高。"
     engine.dispose()
+
+
+def test_meeting_settings_saved_in_a_callback_keep_the_text_and_save_after_signing_in(accounts_url):
+    """Its save runs in the button's callback, before the page: the same check, said on the page."""
+    from dashboard.domain import cycles
+    from dashboard.domain import meeting_settings as ms
+    from tests.pagetest import SECRETARIAT
+    from tests.test_pages_meeting_settings import details_button, field
+
+    engine = make_engine(accounts_url)
+    at = _signed_in_on(SECRETARIAT, "meeting_settings", key="meeting-settings-sign-in")
+    field(at, "text_input", "-theme").input("登出前輸入的主軸")
+    field(at, "text_input", "-reason").input("補上年度主軸")
+    sessions.revoke(engine, at.session_state[auth_form.TOKEN_KEY])  # 登出 in another tab
+    at = details_button(at).click().run()
+    assert not at.exception
+    assert MESSAGE in _errors(at)
+    assert field(at, "text_input", "-theme").value == "登出前輸入的主軸"
+    assert field(at, "text_input", "-reason").value == "補上年度主軸"
+    with Session(engine) as s:
+        assert ms.history(s, cycles.meeting_of(s, 112).id) == []
+
+    at = sign_in(at, "correct horse", SECRETARIAT, key="meeting-settings-sign-in")
+    assert not at.exception and not at.error, _errors(at)
+    assert field(at, "text_input", "-theme").value == "登出前輸入的主軸"
+    at = details_button(at).click().run()
+    assert not at.exception and not at.error, _errors(at)
+    with Session(engine) as s:
+        (version,) = ms.history(s, cycles.meeting_of(s, 112).id)
+    assert version.recorded_by == SECRETARIAT and version.reason == "補上年度主軸"
+    engine.dispose()
