@@ -223,3 +223,35 @@ def test_meeting_settings_saved_in_a_callback_keep_the_text_and_save_after_signi
         (version,) = ms.history(s, cycles.meeting_of(s, 112).id)
     assert version.recorded_by == SECRETARIAT and version.reason == "補上年度主軸"
     engine.dispose()
+
+
+def test_statistics_typed_into_the_table_are_kept_and_saved_after_signing_in(accounts_url):
+    from tests.pagetest import SECRETARIAT
+    from tests.test_pages_statistics import choose, stored_versions, submit
+
+    engine = make_engine(accounts_url)
+    at = choose(_signed_in_on(SECRETARIAT, "statistics", key="statistics-sign-in"), "112-J32")
+    at = at.selectbox(key="statistics-period-other-112-J32").set_value("2023-06-05~@2023-07-16").run()
+    rows = "statistics-rows-other-112-J32-2023-06-05~@2023-07-16-0"
+    typed = {
+        "edited_rows": {1: {"value": 70}, 25: {"value": 359}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }  # and its total
+    at.session_state[rows] = typed
+    sessions.revoke(engine, at.session_state[auth_form.TOKEN_KEY])  # 登出 in another tab
+    at = submit(at)
+    assert not at.exception
+    assert MESSAGE in _errors(at)
+    assert at.session_state[rows]["edited_rows"] == typed["edited_rows"]  # the table as typed
+    assert stored_versions(accounts_url, "112-J32") == []
+
+    at = sign_in(at, "correct horse", SECRETARIAT, key="statistics-sign-in")
+    assert not at.exception and not at.error, _errors(at)
+    assert at.session_state[rows]["edited_rows"] == typed["edited_rows"]
+    at = submit(at)
+    assert not at.exception and not at.error, _errors(at)
+    (version,) = stored_versions(accounts_url, "112-J32")
+    assert version.recorded_by == SECRETARIAT
+    assert {"field": "參與人次數｜明細｜宜蘭縣", "old": "62 人次", "new": "70 人次"} in version.changes
+    engine.dispose()
