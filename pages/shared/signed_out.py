@@ -12,7 +12,7 @@ is there with what was typed, and saving it writes a version by the user signed 
 import streamlit as st
 
 from dashboard.domain.permissions import Actor
-from pages.shared import run_context
+from pages.shared import run_context, url
 
 DRAFTS_KEY = "signed-out-drafts"  # form -> {widget key: value} to put back (keep, restore)
 MESSAGE = "已登出，請重新登入"
@@ -27,7 +27,7 @@ def notice() -> None:
     """Above a form: that the sign-in has ended, when it has (nothing otherwise)."""
     ended = run_context.get().ended
     if ended is not None and run_context.get().actor.name is None:
-        st.warning(NOTICE.format(who=ended.label), icon=":material/logout:")
+        st.warning(NOTICE.format(who=url.md_text(ended.label)), icon=":material/logout:")  # a name as typed
 
 
 def restore(form: str) -> bool:
