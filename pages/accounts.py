@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard.domain import accounts, dates, passwords, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied
 from dashboard.web import auth
-from pages.shared import auth_form, cached, lead_pages, run_context, styling, url
+from pages.shared import auth_form, cached, lead_pages, run_context, signed_out, styling, url
 
 ADDED_KEY = "accounts-added"  # what the last action did, shown after the form is cleared
 GENERATION_KEY = "accounts-generation"  # part of the add form's widget keys: a new value clears it
@@ -97,12 +97,15 @@ def add_form(actor: Actor, group_names: dict[str, str]) -> None:
     if password != again:
         st.error(f"{where}：兩次輸入的密碼不一致，未新增。")
         return
+    writer = signed_out.writer()
+    if writer is None:  # signed out since the form was opened: it keeps what was typed
+        return
     try:
         hashed = auth.new_password_hash(password, name.strip()) if password else None
         with cached.session() as s:
             accounts.add(
                 s,
-                actor=run_context.writer(),
+                actor=writer,
                 name=name,
                 role=role,
                 groups=tuple(groups),
@@ -197,12 +200,15 @@ def _save(actor, seed, typed: dict, password: str, again: str, reason: str, grou
         "disabled": typed["disabled"] if typed["disabled"] != seed.disabled else None,
         "until": typed["until"] if typed["until"] != seed.until else accounts.KEEP,
     }
+    writer = signed_out.writer()
+    if writer is None:  # signed out since the form was opened: it keeps what was typed
+        return
     try:
         hashed = auth.new_password_hash(password, name) if password else None
         with cached.session() as s:
             version = accounts.change(
                 s,
-                actor=run_context.writer(),
+                actor=writer,
                 name=name,
                 base_version=seed.version,
                 password_hash=hashed,
@@ -222,7 +228,7 @@ def _save(actor, seed, typed: dict, password: str, again: str, reason: str, grou
     if version is None:
         state[_state_key(name, "refused")] = f"帳號「{name}」沒有變更：表單內容與目前相同。"
         return
-    if hashed and name == actor.name:
+    if hashed and name == writer.name:
         auth_form.renew_session(name, hashed)  # the new password ends every other session, not this one
     done = "；".join(accounts.describe(c, group_names) for c in version.changes)
     state[ADDED_KEY] = f"已修改帳號「{name}」（第 {version.version} 版）：{done}。"

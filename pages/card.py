@@ -166,7 +166,7 @@ def render() -> None:
     st.markdown(markup, unsafe_allow_html=True)
     # Not printed: the form, the history table and the revert are for the screen.
     with st.container(key="card-edit"):
-        edit_form.render(stamp, card, run.actor, versions)
+        edit_form.render(stamp, card, run.editor, versions)  # kept when signed out elsewhere
         card_history.show(stamp, proposal_id)
         edit_form.revert_section(card, run.actor, versions)
 

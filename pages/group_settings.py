@@ -12,7 +12,7 @@ from dashboard.domain import dates, group_changes, group_terms
 from dashboard.domain.accounts import AccountError
 from dashboard.domain.editing import EditError
 from dashboard.domain.permissions import PermissionDenied
-from pages.shared import cached, lead_pages, run_context, styling, url, year_choice
+from pages.shared import cached, lead_pages, run_context, signed_out, styling, url, year_choice
 
 DONE_KEY = "group-settings-done"  # what the last save did, shown after the forms are cleared
 GENERATION_KEY = "group-settings-generation"  # part of every form's widget keys: a new value clears them
@@ -95,11 +95,14 @@ def edit_form(cycle: int, open_groups: list[group_terms.CycleGroup], versions: d
     changes = {"name": name, "sort_order": int(order)}
     if host.strip() or group.host_agency:
         changes["host_agency"] = host
+    writer = signed_out.writer()
+    if writer is None:  # signed out since the form was opened: it keeps what was typed
+        return
     try:
         with cached.session() as s:
             version = group_changes.edit(
                 s,
-                actor=run_context.writer(),
+                actor=writer,
                 group_id=chosen,
                 year=cycle,
                 changes=changes,
@@ -145,11 +148,14 @@ def add_form(cycle: int, open_groups: list[group_terms.CycleGroup], gen: int) ->
         submitted = st.form_submit_button(f"新增（自{cycle}年度起）", icon=":material/add:")
     if not submitted:
         return
+    writer = signed_out.writer()
+    if writer is None:  # signed out since the form was opened: it keeps what was typed
+        return
     try:
         with cached.session() as s:
             group_changes.add(
                 s,
-                actor=run_context.writer(),
+                actor=writer,
                 group_id=None,
                 year=cycle,
                 values={"name": name, "host_agency": host, "parent": parent},
@@ -192,11 +198,14 @@ def close_form(cycle: int, open_groups: list[group_terms.CycleGroup], versions: 
     if chosen is None:
         st.error("請先選擇要結束的議題組。")
         return
+    writer = signed_out.writer()
+    if writer is None:  # signed out since the form was opened: it keeps what was typed
+        return
     try:
         with cached.session() as s:
             group_changes.close(
                 s,
-                actor=run_context.writer(),
+                actor=writer,
                 group_id=chosen,
                 year=cycle,
                 into=into or None,

@@ -19,6 +19,7 @@ from pages.shared import (
     minutes_form,
     presenter,
     run_context,
+    signed_out,
     styling,
     url,
     year_choice,
@@ -95,11 +96,12 @@ def render() -> None:
         st.warning(notice, icon=":material/event_busy:")
         return
     view = page_view(stamp, data.year)
-    user = run.user
+    user = run.editor_user  # also once the session has ended elsewhere: the forms keep what was typed
     with st.sidebar:
         auth_form.sign_in_panel(run)
 
     st.markdown(view.header, unsafe_allow_html=True)
+    signed_out.notice()  # signed out elsewhere: the forms below keep what was typed
     if notice:
         st.info(notice, icon=":material/info:")
     # A horizontal container rather than st.columns: one block per row keeps the script run short.

@@ -13,7 +13,7 @@ from dashboard.domain import dates, meeting_log, vocab
 from dashboard.domain.accounts import AccountError
 from dashboard.domain.permissions import PermissionDenied
 from dashboard.domain.proposal_rules import MEETING_MAX_CHARS
-from pages.shared import cached, lead_pages, run_context, styling, url, year_choice
+from pages.shared import cached, lead_pages, run_context, signed_out, styling, url, year_choice
 
 DONE_KEY = "meeting-log-done"  # what the last save did, shown after the form is cleared
 GENERATION_KEY = "meeting-log-generation"  # part of the form's widget keys: a new value clears them
@@ -125,9 +125,11 @@ def edit_form(group, entries: list[meeting_log.Entry], cycle: int, gen: int) -> 
     if not submitted:
         return
     values = {"date": day or "", "kind": kind or "", "name": name, "decided": decided}
+    actor = signed_out.writer()
+    if actor is None:  # signed out since the form was opened: the form keeps what was typed
+        return
     try:
         with cached.session() as s:
-            actor = run_context.writer()
             if entry is None:
                 meeting_log.add(s, actor=actor, group_id=group.id, values=values, reason=reason)
             elif remove:

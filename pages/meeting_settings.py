@@ -13,7 +13,7 @@ from dashboard.domain import meeting_record
 from dashboard.domain import meeting_settings as ms
 from dashboard.domain.editing import EditError
 from dashboard.domain.permissions import PermissionDenied
-from pages.shared import cached, lead_pages, run_context, styling, url, year_choice
+from pages.shared import cached, lead_pages, run_context, signed_out, styling, url, year_choice
 from pages.shared import meeting_settings_view as view
 
 KEY = "meeting-settings"
@@ -40,11 +40,15 @@ def _save(meeting_id: str, base: ms.Base, changes: dict, *, confirm=(), reason_k
     if not changes and not confirm:
         st.session_state[REFUSED_KEY] = "沒有任何變更；未儲存。"
         return
+    writer = signed_out.writer(say=False)
+    if writer is None:  # signed out since the form was opened: the form keeps what was typed
+        st.session_state[REFUSED_KEY] = signed_out.REFUSED
+        return
     try:
         with cached.session() as s:
             version = ms.edit(
                 s,
-                actor=run_context.writer(),
+                actor=writer,
                 meeting_id=meeting_id,
                 changes=changes,
                 base=base,

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.domain import editing, proposal_rules, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.store.models import Proposal
-from pages.shared import cached, lead_pages, run_context, styling, text_limits, url, year_choice
+from pages.shared import cached, lead_pages, run_context, signed_out, styling, text_limits, url, year_choice
 
 # The form's labels of the fields a problem can name (the loader's keys, and a lead unit's).
 FIELD_LABELS = {
@@ -186,9 +186,12 @@ def form(actor: Actor, stamp: tuple, cycle: int | None = None) -> None:
         "central_ministry": ministry,
         "progress": progress,
     }
+    writer = signed_out.writer()
+    if writer is None:  # signed out since the form was opened: it keeps what was typed
+        return
     try:
         with cached.session() as s:
-            created = editing.create(s, actor=run_context.writer(), document=document, reason=reason)
+            created = editing.create(s, actor=writer, document=document, reason=reason)
     except editing.EditError as error:
         st.error(
             "未新增，請修正以下欄位（已填的內容都保留在表單中）：\n\n"

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.domain import meeting_settings, new_year
 from dashboard.domain.permissions import Actor, PermissionDenied
-from pages.shared import cached, lead_pages, run_context, styling, url
+from pages.shared import cached, lead_pages, run_context, signed_out, styling, url
 from pages.shared import new_year_view as view
 
 KEY = "new-year"
@@ -149,9 +149,13 @@ def _start(cycle: int, k: str, form: str, defaults: dict[str, str], last_start) 
         form=form,
         last_start=last_start,
     )
+    writer = signed_out.writer(say=False)
+    if writer is None:  # signed out since the page was opened: the form keeps what was typed
+        state[REFUSED_KEY] = signed_out.REFUSED
+        return
     try:
         with cached.session() as s:
-            result = new_year.start_year(s, actor=run_context.writer(), **values)
+            result = new_year.start_year(s, actor=writer, **values)
     except (new_year.NewYearError, PermissionDenied) as error:
         state[REFUSED_KEY] = f"未開始新年度：{url.md_text(error)}"
         return

@@ -5,7 +5,7 @@ follows the rules of dashboard/domain/passwords.py and ends the account's sessio
 import streamlit as st
 
 from dashboard.domain import passwords
-from pages.shared import auth_form, lead_pages, styling
+from pages.shared import auth_form, lead_pages, signed_out, styling
 
 KEY = "password"
 DONE_KEY = "password-done"
@@ -40,7 +40,10 @@ def render() -> None:
     )
     if not submitted:
         return
-    problem = auth_form.change_own_password(actor, old, new, again)
+    writer = signed_out.writer()
+    if writer is None:  # signed out since the page was opened: nothing is checked or changed
+        return
+    problem = auth_form.change_own_password(writer, old, new, again)
     if problem:
         st.error(problem)
         return

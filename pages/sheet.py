@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard.documents import sheet_import, update_sheet
 from dashboard.domain.permissions import Actor, PermissionDenied
 from dashboard.store.models import WorkGroup
-from pages.shared import cached, diff_view, lead_pages, run_context, styling, year_choice
+from pages.shared import cached, diff_view, lead_pages, run_context, signed_out, styling, year_choice
 
 ALL = ""  # the secretariat's choice of every group
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -129,9 +129,12 @@ def _upload(actor: Actor) -> None:
 
 
 def _apply(actor: Actor, plan: sheet_import.Plan, gen: int) -> None:
+    actor = signed_out.writer()
+    if actor is None:  # signed out since the file was previewed: it stays chosen, nothing applied
+        return
     try:
         with cached.session() as s:
-            versions = sheet_import.apply(s, actor=run_context.writer(), plan=plan)
+            versions = sheet_import.apply(s, actor=actor, plan=plan)
     except (sheet_import.SheetRefused, PermissionDenied) as error:
         st.error(str(error), icon=":material/block:")
         return

@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard.domain import dates, statistics
 from dashboard.domain.editing import EditError
 from dashboard.domain.permissions import PermissionDenied, may_edit
-from pages.shared import cached, lead_pages, run_context, styling, url, year_choice
+from pages.shared import cached, lead_pages, run_context, signed_out, styling, url, year_choice
 from pages.shared.statistics_view import (
     ROW_TOTAL,
     grid_frame,
@@ -135,11 +135,14 @@ def _save(actor, proposal_id, period, standing, edited, names, reason) -> None:
     cells, row_totals, column_totals = {}, {}, {}
     for metric, frame in edited.items():
         cells[metric], row_totals[metric], column_totals[metric] = read_grid(frame, names)
+    writer = signed_out.writer()
+    if writer is None:  # signed out since the form was opened: it keeps what was typed
+        return
     try:
         with cached.session() as s:
             version = statistics.add_mutual_aid_period(
                 s,
-                actor=run_context.writer(),
+                actor=writer,
                 proposal_id=proposal_id,
                 period=period,
                 grids=cells,
@@ -151,7 +154,7 @@ def _save(actor, proposal_id, period, standing, edited, names, reason) -> None:
     except (EditError, statistics.StaleStatistics, PermissionDenied) as error:
         _refused(error)
         return
-    _saved(actor, proposal_id, KIND_LABELS[AID], period, version)
+    _saved(writer, proposal_id, KIND_LABELS[AID], period, version)
 
 
 def _refused(error: Exception) -> None:
@@ -235,6 +238,9 @@ def _social_form(stamp, actor, proposal_id: str, tables: list[statistics.Table],
         return
     period = standing.period if standing else statistics.Period(start, end, until)
     grid, typed_rows, typed_columns = read_grid(edited, names)
+    writer = signed_out.writer()
+    if writer is None:  # signed out since the form was opened: it keeps what was typed
+        return
     try:
         with cached.session() as s:
             rows = statistics.social_worker_rows(
@@ -247,7 +253,7 @@ def _social_form(stamp, actor, proposal_id: str, tables: list[statistics.Table],
             )
             version = statistics.save_indicator_part(
                 s,
-                actor=run_context.writer(),
+                actor=writer,
                 proposal_id=proposal_id,
                 period=period,
                 rows=rows,
@@ -259,7 +265,7 @@ def _social_form(stamp, actor, proposal_id: str, tables: list[statistics.Table],
     except (EditError, statistics.StaleStatistics, PermissionDenied) as error:
         _refused(error)
         return
-    _saved(actor, proposal_id, KIND_LABELS[SOCIAL], period, version)
+    _saved(writer, proposal_id, KIND_LABELS[SOCIAL], period, version)
 
 
 def _latest_rows(tables: list[statistics.Table], standing: statistics.Table | None) -> list[dict]:
@@ -315,12 +321,15 @@ def _other_form(stamp, actor, proposal_id: str, tables: list[statistics.Table], 
         return
     period = standing.period if standing else statistics.Period(start, end, until)
     typed = edited.astype(object).where(pd.notna(edited), None).to_dict("records")
+    writer = signed_out.writer()
+    if writer is None:  # signed out since the form was opened: it keeps what was typed
+        return
     try:
         with cached.session() as s:
             rows = statistics.indicator_rows_from_entries(typed, cities=cities, like=like)
             version = statistics.save_indicator_part(
                 s,
-                actor=run_context.writer(),
+                actor=writer,
                 proposal_id=proposal_id,
                 period=period,
                 rows=rows,
@@ -332,7 +341,7 @@ def _other_form(stamp, actor, proposal_id: str, tables: list[statistics.Table], 
     except (EditError, statistics.StaleStatistics, PermissionDenied) as error:
         _refused(error)
         return
-    _saved(actor, proposal_id, KIND_LABELS[OTHER], period, version)
+    _saved(writer, proposal_id, KIND_LABELS[OTHER], period, version)
 
 
 def render() -> None:

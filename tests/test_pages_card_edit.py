@@ -317,7 +317,12 @@ def test_a_disabled_account_stops_editing_at_the_next_run(store):
     with Session(store) as s:
         accounts.set_disabled(s, actor=permissions.OPERATOR, name="教育窗口")
     at = at.run()
-    assert not has_form(at) and not at.sidebar.success
+    assert not at.sidebar.success  # signed out; the form stays for what may have been typed
+    assert any("「教育窗口」的登入已結束" in w.value for w in at.warning)
+    at = save(at, 進度說明=progress_text(store, OWN, "停用後打的字。"))
+    assert "已登出，請重新登入" in errors(at)
+    with Session(store) as s:
+        assert editing.history(s, OWN) == []
 
 
 def test_a_refused_lead_unit_is_named_by_its_row_and_column(writable_engine):

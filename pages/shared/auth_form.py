@@ -38,6 +38,7 @@ TOKEN_KEY = "sign_in_token"  # its session token, checked against the store on e
 ENDED_KEY = "sign_in_ended"  # a cookie's token found ended, so it is not looked up again
 COOKIE_DUE_KEY = "sign_in_cookie_due"  # the sidebar writes the cookie at the next run (a new token, a sign-out)
 COOKIE_RUN_KEY = "sign_in_cookie_run"  # the page run that last wrote the cookie (once per run)
+SIGNED_OUT_HERE_KEY = "sign_in_left"  # this tab's own 登出: its forms are not kept (pages/shared/run_context.py)
 COOKIE = "beitai_session"
 # Visitors see where they stand, never how the server is set up (README documents that).
 READ_ONLY_NOTE = "目前為唯讀：本站尚未開放登入。"
@@ -380,6 +381,7 @@ def _sign_out(config: Settings) -> None:
     """Sign out: a password session ends in the store (so every tab of it is signed out, and the
     cookie is deleted on the next run); an OIDC one through Streamlit."""
     token = st.session_state.pop(TOKEN_KEY, None)
+    st.session_state[SIGNED_OUT_HERE_KEY] = True
     sessions.revoke(cached.engine(), token)
     if token:
         st.session_state[ENDED_KEY] = token

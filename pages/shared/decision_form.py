@@ -11,7 +11,7 @@ from dashboard.domain import decisions, vocab
 from dashboard.domain.meeting import Entry
 from dashboard.domain.permissions import PermissionDenied
 from dashboard.store.models import Decision
-from pages.shared import cached, run_context, styling
+from pages.shared import cached, run_context, signed_out, styling
 
 
 def resolution_chip(decision: Decision | None) -> str:
@@ -71,6 +71,7 @@ def form(entry: Entry, user: str | None, *, key: str, compact: bool = False) -> 
     was saved outside it, so that a fragment's rerun neither loses the message nor the form."""
     if not user:
         return
+    kept = signed_out.restore(f"{key}-{entry.id}")  # a save refused as signed out: what was typed
     with st.form(f"{key}-{entry.id}", clear_on_submit=True, border=True):
         row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium") if compact else st
         # Nothing preselected: each change is a deliberate choice, and a cleared form never
@@ -83,8 +84,10 @@ def form(entry: Entry, user: str | None, *, key: str, compact: bool = False) -> 
             placeholder="例：請主辦機關依與會意見修正後辦理",
         )
         submitted = row.form_submit_button("記錄決議", type="primary")
+    if kept:
+        st.error(signed_out.REFUSED, icon=":material/logout:")
     if submitted:
-        save(entry, user, resolution, note, flash_key=_flash_key(entry, key))
+        save(entry, user, resolution, note, flash_key=_flash_key(entry, key), form_key=key)
 
 
 def show_saved(entry: Entry, *, key: str) -> None:
@@ -98,14 +101,19 @@ def _flash_key(entry: Entry, key: str) -> str:
     return f"{key}-saved-{entry.id}"
 
 
-def save(entry: Entry, user: str, resolution: str | None, note: str, *, flash_key: str) -> None:
+def save(entry: Entry, user: str, resolution: str | None, note: str, *, flash_key: str, form_key: str) -> None:
     if resolution is None:
         st.error("請先選擇決議。")
         return
+    writer = run_context.writer()
+    if writer.name is None:  # signed out since the form was opened: the cleared form gets it back
+        signed_out.keep(
+            f"{form_key}-{entry.id}", {f"{form_key}-res-{entry.id}": resolution, f"{form_key}-note-{entry.id}": note}
+        )
     try:
         with cached.session() as s:
             # The session's own identity, read now: the data function checks its role.
-            decisions.record(s, actor=run_context.writer(), proposal_id=entry.id, resolution=resolution, note=note)
+            decisions.record(s, actor=writer, proposal_id=entry.id, resolution=resolution, note=note)
     except (decisions.DecisionError, PermissionDenied) as error:
         st.error(str(error))
         return

@@ -23,7 +23,7 @@ import streamlit as st
 from dashboard.domain import editing, proposal_rules, proposal_yaml, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.domain.problems import Problem
-from pages.shared import cached, card_history, diff_view, run_context, text_limits
+from pages.shared import cached, card_history, diff_view, run_context, signed_out, text_limits
 from pages.shared.styling import esc
 
 TEXTS = tuple(f.key for f in editing.EDITABLE_FIELDS if f.kind in (editing.LINE, editing.LINES))
@@ -120,6 +120,7 @@ def render(stamp: tuple, card, actor: Actor, versions: list) -> None:
         _seed(stamp, pid, current)  # first opened in this session, or opened again after leaving
     base, seed = state[_state_key(pid, "base")], state[_state_key(pid, "seed")]
     st.subheader("更新提案")
+    signed_out.notice()
     typed, reason, submitted = _fields(stamp, pid, seed, has_card=proposal.cities_scope is not None)
     if submitted:
         _save(stamp, pid, actor, typed, reason, base, seed)
@@ -276,11 +277,12 @@ def _save(stamp: tuple, pid: str, actor: Actor, typed: dict, reason: str, base: 
         return
     # A text typed to its limit may be a paste the browser cut there without a word: say so, saved or not.
     state[_state_key(pid, "cut")] = proposal_rules.at_limit(changes)
+    writer = signed_out.writer()
+    if writer is None:  # signed out since the form was opened: nothing written, the form keeps it all
+        return
     try:
         with cached.session() as s:
-            saved = editing.edit(
-                s, actor=run_context.writer(), proposal_id=pid, changes=changes, base_version=base, reason=reason
-            )
+            saved = editing.edit(s, actor=writer, proposal_id=pid, changes=changes, base_version=base, reason=reason)
     except editing.StaleEdit:  # the newer versions are shown below the form; nothing typed is touched
         state[_state_key(pid, "refused")] = True
         # Run again: this run's versions were read before the save that won, perhaps an instant

@@ -14,7 +14,7 @@ from dashboard.domain import meeting_record, meeting_settings
 from dashboard.domain.meeting import MeetingData
 from dashboard.domain.permissions import PermissionDenied
 from dashboard.store.models import MeetingRecord
-from pages.shared import cached, meeting_view, run_context
+from pages.shared import cached, meeting_view, run_context, signed_out
 
 FORM_KEY = "meeting-record"
 SAVED_KEY = "meeting-record-saved"
@@ -88,11 +88,14 @@ def record_form(meeting_id: str, record: MeetingRecord | None, cities: list, use
 
 
 def save(meeting_id: str, user: str, taker: str, attendance: dict[str, str], conclusions: str) -> None:
+    writer = signed_out.writer()
+    if writer is None:  # signed out since the form was opened: it keeps what was typed
+        return
     try:
         with cached.session() as s:
             meeting_record.record(
                 s,
-                actor=run_context.writer(),  # the session's own identity, read now
+                actor=writer,  # the session's own identity, read now
                 meeting_id=meeting_id,
                 minutes_taker=taker,
                 attendance=attendance,

@@ -104,7 +104,7 @@ def render(data: meeting.MeetingData, run: run_context.RunContext) -> None:
     """The presenter's current step, from the meeting's data (cached.meeting_data), for the page
     run `run` (who is signed in)."""
     info, sections, decided = data.info, data.sections, data.decided
-    user = run.user
+    user = run.editor_user  # also once the session has ended elsewhere: the forms keep what was typed
     clock, clock_error = url_clock(), clock_problem()
     steps = presenting.presenter_steps(data.info.agenda, data.sections)
     running = agenda.status_at(info.agenda, clock or dates.now_taipei().time()).current

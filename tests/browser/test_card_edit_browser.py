@@ -192,3 +192,67 @@ def test_a_paste_past_the_limit_keeps_its_first_part_and_says_so(browser, leads_
         assert cell.inner_text().strip() == "貼" * 299 + "留"
     finally:
         context.close()
+
+
+def test_signed_out_in_another_tab_the_save_keeps_the_text_and_applies_after_signing_in(
+    browser, leads_server, tmp_path
+):
+    """Tab A types into 進度說明; tab B of the same browser signs out; A's save writes nothing, says
+    「已登出，請重新登入」 and keeps the text (screenshots at 1280×720 and 390×844, light and dark);
+    after signing in again in A, the same text saves as a version."""
+    url, basis = leads_server
+    context, first = _signed_in(browser, url, "窗口甲")
+    try:
+        typed = f"登出前輸入的進度，\n第二行也不可遺失。{basis}"
+        progress = first.get_by_role("textbox", name="進度說明")
+        progress.fill(typed)
+
+        second = context.new_page()  # another tab: the browser's cookie signs it in
+        second.goto(f"{url}/card?id={PROPOSAL}")
+        sidebar = second.locator('[data-testid="stSidebar"]')
+        expect(sidebar).to_contain_text("議題組窗口：窗口甲", timeout=RUN_TIMEOUT)
+        _settled(second)
+        sidebar.get_by_role("button", name="登出").click()
+        expect(sidebar.get_by_role("button", name="登入")).to_be_visible(timeout=RUN_TIMEOUT)
+        second.close()
+
+        first.bring_to_front()
+        first.get_by_role("button", name="儲存修改").click()
+        refusal = first.locator('[data-testid="stAlertContentError"]').first
+        expect(refusal).to_contain_text("已登出，請重新登入", timeout=RUN_TIMEOUT)
+        _settled(first)
+        expect(progress).to_have_value(typed)  # nothing typed is lost
+        expect(first.locator(MAIN)).to_contain_text("「窗口甲」的登入已結束")
+        expect(first.locator(MAIN)).not_to_contain_text("已儲存為第")
+        for width, height in ((1280, 720), (390, 844)):
+            first.set_viewport_size({"width": width, "height": height})
+            for scheme in ("light", "dark"):
+                first.emulate_media(color_scheme=scheme)
+                refusal.scroll_into_view_if_needed()
+                expect(refusal).to_be_in_viewport()
+                first.screenshot(path=tmp_path / f"signed-out-{width}-{scheme}.png")
+        first.emulate_media(color_scheme="light")
+        first.set_viewport_size({"width": 1280, "height": 720})
+        notice = first.locator('[data-testid="stAlertContentWarning"]', has_text="的登入已結束")
+        notice.scroll_into_view_if_needed()
+        expect(notice).to_be_in_viewport()
+        first.screenshot(path=tmp_path / "signed-out-notice.png")  # the note above the form, the text below
+
+        sidebar = first.locator('[data-testid="stSidebar"]')
+        if not sidebar.get_by_label("帳號").is_visible():  # the phone size closed the sidebar
+            first.locator('[data-testid="stExpandSidebarButton"]').click()
+        sidebar.get_by_label("帳號").fill("窗口甲")
+        sidebar.get_by_label("密碼").fill(PASSWORD)
+        sidebar.get_by_role("button", name="登入").click()
+        expect(sidebar).to_contain_text("議題組窗口：窗口甲", timeout=RUN_TIMEOUT)
+        _settled(first)
+        expect(progress).to_have_value(typed)  # signed in again: the form as it was typed
+        first.get_by_role("button", name="儲存修改").click()
+        expect(first.locator(MAIN)).to_contain_text("已儲存為第", timeout=RUN_TIMEOUT)
+        _settled(first)
+        expect(first.locator("table.bt-card td", has_text="登出前輸入的進度").first).to_contain_text(
+            "第二行也不可遺失。"
+        )
+        expect(first.locator('[data-testid="stCaptionContainer"]', has_text="窗口甲").first).to_be_attached()
+    finally:
+        context.close()
