@@ -82,3 +82,11 @@ def test_the_documents_print_in_kai_for_chinese_and_times_for_latin(printed, kin
     for name in _word_documents(printed, kind):
         faces = fonts(printed.pdf(name))
         assert {"ZenKai-Medium", "LiberationSerif"} <= faces, f"{name}: {sorted(faces)}"
+
+
+def test_the_city_summaries_count_table_header_stays_on_one_line_per_column(printed):
+    """參與合作 on one line (not 參與合 / 作) in every city's printed summary."""
+    for name in _word_documents(printed, "city summaries"):
+        text = printed.pages[name][0][1]
+        header = next(line for line in text.splitlines() if line.strip().startswith("類別"))
+        assert "參與合作" in header, f"{name}: {header}"
