@@ -90,3 +90,10 @@ def test_the_city_summaries_count_table_header_stays_on_one_line_per_column(prin
         text = printed.pages[name][0][1]
         header = next(line for line in text.splitlines() if line.strip().startswith("類別"))
         assert "參與合作" in header, f"{name}: {header}"
+
+
+def test_the_list_download_prints_the_year_apart_from_the_category(pdfs):
+    """年度 (a number, centred) and 類別 are printed with room between them, not 「111 111年度列管案」."""
+    text = "".join(text for _, text in pdfs["proposals.xlsx"])
+    rows = re.findall(r"\b1\d\d-(?:[CJ]\d\d|\d\d) +(1\d\d)( +)(?:1\d\d年度列管案|請求中央協助|八縣市共同合作)", text)
+    assert len(rows) == 55 and all(len(gap) >= 2 for _, gap in rows), sorted({len(g) for _, g in rows})
