@@ -33,6 +33,7 @@ def test_the_minutes_print_on_a4_portrait_with_page_numbers_and_repeated_headers
     whole = "".join(text for _, text in pages)
     assert "紀錄：王小明" in whole and "下次會議由桃園市主辦" in whole and "副首長 ○○○" in whole
     assert len(set(ID.findall(whole))) == 55
+    assert "修正後通過" in whole and not re.search("修正後通(?!過)", whole), "a resolution on one line"
     last = [line for line in pages[-1][1].splitlines() if line.strip() and "頁，共" not in line]
     assert len(last) >= 5, f"the last page holds {len(last)} lines: {last}"
 

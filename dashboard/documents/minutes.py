@@ -58,7 +58,7 @@ def collect(session: Session, *, now: datetime | None = None, cycle: int | None 
 # --- .docx ----------------------------------------------------------------------------------
 
 AGENDA_WIDTHS_CM = [3.0, 1.4, 12.6]
-DECISION_WIDTHS_CM = [1.4, 1.9, 2.6, 5.9, 2.2, 3.0]
+DECISION_WIDTHS_CM = [1.4, 1.9, 2.6, 5.4, 2.7, 3.0]  # 決議: 修正後通過 on one line
 ATTENDANCE_WIDTHS_CM = [3.0, 14.0]
 
 
