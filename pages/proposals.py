@@ -173,7 +173,7 @@ def render() -> None:
     bar.download_button(
         "下載 Excel",
         lambda: export.xlsx_bytes(export.proposals_download(rows)),
-        file_name=f"北臺合作提案_{year_choice.year_label(cycle)}.xlsx",
+        file_name=list_filter.download_file_name(year_choice.year_label(cycle), params, ".xlsx"),
         icon=":material/download:",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
@@ -181,7 +181,7 @@ def render() -> None:
     bar.download_button(
         "下載 CSV",
         lambda: export.csv_bytes(export.proposals_download(rows)),
-        file_name=f"北臺合作提案_{year_choice.year_label(cycle)}.csv",
+        file_name=list_filter.download_file_name(year_choice.year_label(cycle), params, ".csv"),
         mime="text/csv",
         icon=":material/download:",
         on_click="ignore",

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from dashboard.documents import bundles
+from dashboard.domain import vocab
 from dashboard.domain.dates import roc_year
 from dashboard.store.config import DATA_DIR
 
@@ -156,8 +157,9 @@ def test_the_contents_list_names_the_page_each_card_starts_on(printed):
     starts = {}  # id -> the page its card's heading is on
     for number, (_, text) in enumerate(pages, start=1):
         lines = [line.strip() for line in text.splitlines() if line.strip()]
-        for line, after in zip(lines, lines[1:]):
-            if line.endswith("合作提案單") and "彙編" not in line:
+        for index, line in enumerate(lines):
+            if (line.endswith("合作提案單") and "彙編" not in line) or line.endswith("年度列管合作方案"):
+                after = next(x for x in lines[index + 1 :] if re.match(r"\d+-", x))  # the line 111-01　111年度列管案
                 starts[after.split()[0]] = number
     listed = {}  # id -> the page the contents list names
     for line in pages[0][1].splitlines():
@@ -199,3 +201,19 @@ def test_an_earlier_years_bundle_stays_whole_once_the_next_year_starts(writable_
         assert sorted(bundles.group_bundle(s, group="transport", cycle=cycle).ids) == sorted(
             expected_group("transport", cycle)
         )
+
+
+def test_a_carried_row_without_a_card_is_headed_as_the_tracking_list_prints_it(session):
+    """The packet prints 111's carried-over proposals in a list (擬解除列管 111 年度合作方案 …), never
+    as a 合作提案單: their pages in a bundle are not headed 「111 年「北臺…」…合作提案單」."""
+    cycle = meeting_cycle()
+    bundle = bundles.group_bundle(session, group="文化教育組", cycle=cycle)
+    document = docx.Document(io.BytesIO(bundles.bundle_docx(session, bundle)))
+    headings = [p.text for p in document.paragraphs if p.paragraph_format.page_break_before]
+    carried = bundle.rows[bundle.rows["track"] == vocab.CARRIED]
+    assert len(carried) == 2 and len(headings) == len(bundle.rows)
+    for heading, row in zip(headings, bundle.rows.itertuples()):
+        if row.track == vocab.CARRIED:
+            assert heading == f"{cycle - 1} 年度列管合作方案\n「文化教育組-教育組」擬解除列管"
+        else:
+            assert heading.startswith(f"{cycle} 年「北臺區域發展推動委員會」") and heading.endswith("」合作提案單")

@@ -149,3 +149,42 @@ def test_a_new_cycle_without_proposals_yet_has_an_empty_summary_and_bundle(writa
     assert f"{cycle + 1}年度副首長會議" in text and "沒有涉及臺北市之待決議提案" in text
     assert "沒有跨區救災救護支援統計" in text
     assert bundle.year == cycle + 1 and bundle.ids == []
+
+
+def test_the_carried_track_names_its_year_for_a_city_without_carried_rows(session):
+    """宜蘭縣 has no carried-over proposal in the packet's cycle: its row still reads 111年度列管案."""
+    cycle = meeting_cycle()
+    assert not (_city_frame(session, "宜蘭縣", cycle)["track"] == vocab.CARRIED).any()
+    counts = _tables(city_summary.summary_docx(city_summary.summary(session, city="宜蘭縣", cycle=cycle)))[0]
+    assert counts[1][:2] == [f"{cycle - 1}年度列管案", "0"]
+
+
+def test_a_new_years_summary_counts_each_carried_row_once_under_its_recommendation(writable_engine):
+    """Cycle 113 carries 112's tracked proposals (尚未提出建議 until a group recommends): the decision
+    lines add up to the carried row count, and 擬持續列管 and the waiting line 持續列管 agree (no 擬持續列管
+    41 beside 持續列管 0)."""
+    from datetime import date
+
+    from dashboard.domain import new_year
+
+    cycle = meeting_cycle() + 1
+    with Session(writable_engine) as s:
+        new_year.start_year(s, cycle=cycle, meeting_date=date(cycle + 1911, 10, 23), actor=Actor.secretariat("祕書甲"))
+        carried = _city_frame(s, "臺北市", cycle)
+        assert len(carried) and (carried["track"] == vocab.CARRIED).all()
+        first, second = carried["id"].iloc[:2]
+        s.get(Proposal, first).tracking_status = vocab.KEEP_TRACKING
+        s.get(Proposal, second).tracking_status = vocab.PROPOSE_DELIST
+        s.commit()
+        tables = _tables(city_summary.summary_docx(city_summary.summary(s, city="臺北市")))
+    counts, decided, waiting = tables[:3]
+    assert counts[1][:2] == [f"{cycle - 1}年度列管案", str(len(carried))]
+    lines = {row[0]: int(row[1]) for row in decided[1:]}
+    assert lines == {
+        vocab.RECOMMEND_DELIST: 1,
+        vocab.RECOMMEND_KEEP: 1,
+        vocab.NO_RECOMMENDATION: len(carried) - 2,
+    }
+    waits = {row[0]: int(row[1]) for row in waiting[1:]}
+    assert waits[vocab.KEEP_TRACKING] == lines[vocab.RECOMMEND_KEEP]
+    assert waits[f"{vocab.PROPOSE_DELIST}，待會議決議"] == lines[vocab.RECOMMEND_DELIST]

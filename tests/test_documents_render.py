@@ -33,6 +33,9 @@ def test_the_minutes_print_on_a4_portrait_with_page_numbers_and_repeated_headers
     whole = "".join(text for _, text in pages)
     assert "紀錄：王小明" in whole and "下次會議由桃園市主辦" in whole and "副首長 ○○○" in whole
     assert len(set(ID.findall(whole))) == 55
+    assert "修正後通過" in whole and not re.search("修正後通(?!過)", whole), "a resolution on one line"
+    last = [line for line in pages[-1][1].splitlines() if line.strip() and "頁，共" not in line]
+    assert len(last) >= 5, f"the last page holds {len(last)} lines: {last}"
 
 
 @pytest.mark.parametrize("name, header", [("decisions.xlsx", "提案編號"), ("proposals.xlsx", "提案單名稱")])
@@ -80,3 +83,18 @@ def test_the_documents_print_in_kai_for_chinese_and_times_for_latin(printed, kin
     for name in _word_documents(printed, kind):
         faces = fonts(printed.pdf(name))
         assert {"ZenKai-Medium", "LiberationSerif"} <= faces, f"{name}: {sorted(faces)}"
+
+
+def test_the_city_summaries_count_table_header_stays_on_one_line_per_column(printed):
+    """參與合作 on one line (not 參與合 / 作) in every city's printed summary."""
+    for name in _word_documents(printed, "city summaries"):
+        text = printed.pages[name][0][1]
+        header = next(line for line in text.splitlines() if line.strip().startswith("類別"))
+        assert "參與合作" in header, f"{name}: {header}"
+
+
+def test_the_list_download_prints_the_year_apart_from_the_category(pdfs):
+    """年度 (a number, centred) and 類別 are printed with room between them, not 「111 111年度列管案」."""
+    text = "".join(text for _, text in pdfs["proposals.xlsx"])
+    rows = re.findall(r"\b1\d\d-(?:[CJ]\d\d|\d\d) +(1\d\d)( +)(?:1\d\d年度列管案|請求中央協助|八縣市共同合作)", text)
+    assert len(rows) == 55 and all(len(gap) >= 2 for _, gap in rows), sorted({len(g) for _, g in rows})

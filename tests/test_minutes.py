@@ -1,6 +1,7 @@
 """The draft minutes (.docx) and the decisions workbook (.xlsx) open and carry every item."""
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import docx
@@ -79,7 +80,7 @@ def test_the_minutes_carry_the_meetings_details(data):
     assert "112年8月8日（星期二）14時30分" in text
     assert f"地點：{m.venue}" in text and m.chair in text and m.chair_org in text
     assert "承辦單位：新北市政府" in text and "執行單位：" in text
-    assert "照案通過 1 案、修正後通過 1 案、保留 0 案、不通過 1 案、未決議 52 案" in text
+    assert "已決議 3 案（照案通過 1 案、修正後通過 1 案、不通過 1 案），未決議 52 案" in text
     agenda_table = next(t for t in document.tables if t.rows[0].cells[0].text == "時間")
     assert [c.text for c in agenda_table.rows[0].cells] == ["時間", "分鐘", "議程"]
     assert len(agenda_table.rows) == len(data.info.agenda) + 1
@@ -179,6 +180,30 @@ def test_minutes_without_any_decision_mark_everything_undecided(fresh_engine):
     document = docx.Document(io.BytesIO(minutes.docx_from(fresh_engine)))
     rows = _decision_rows(document)
     assert len(rows) == 55 and {cells[4] for cells in rows.values()} == {vocab.UNDECIDED}
+
+
+def test_the_summary_sentence_adds_up_decided_and_undecided_to_the_whole_list(data):
+    """Not 「共決議 55 案：…未決議 52 案」: the decided and the undecided are parts of the list."""
+    document = docx.Document(io.BytesIO(minutes.minutes_docx(data)))
+    line = next(p.text for p in document.paragraphs if p.text.startswith("本次會議"))
+    assert line == (
+        "本次會議待決議提案共 55 案：已決議 3 案（照案通過 1 案、修正後通過 1 案、不通過 1 案），未決議 52 案。"
+    )
+    total, decided, *parts, undecided = (int(n) for n in re.findall(r"(\d+) 案", line))
+    assert decided + undecided == total and sum(parts) == decided
+
+
+def test_the_closing_block_keeps_together_so_no_last_page_holds_a_line_or_two(data):
+    """主席結論, its box (every line kept with the next: LibreOffice and Word then keep the table with
+    the paragraph below), 散會 and the note: one block that goes to a new page whole."""
+    document = docx.Document(io.BytesIO(minutes.minutes_docx(data)))
+    paragraphs = document.paragraphs
+    heading = next(i for i, p in enumerate(paragraphs) if "、主席結論：" in p.text)
+    closing = next(i for i, p in enumerate(paragraphs) if "、散會：" in p.text)
+    assert closing == heading + 1 and closing == len(paragraphs) - 2  # the box between, the note after
+    assert paragraphs[heading].paragraph_format.keep_with_next and paragraphs[closing].paragraph_format.keep_with_next
+    box = document.tables[-1].cell(0, 0).paragraphs
+    assert box and all(p.paragraph_format.keep_with_next for p in box)
 
 
 @pytest.mark.parametrize("n, text", [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (23, "二十三")])

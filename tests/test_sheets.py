@@ -73,3 +73,40 @@ def test_the_cli_export_guards_a_note_too(fresh_engine, tmp_path):
 )
 def test_csv_safe_touches_only_text_that_starts_like_a_formula(value, safe):
     assert sheets.csv_safe(value) == safe
+
+
+def test_the_excel_download_gives_wrapped_chinese_room_and_centres_numbers(session):
+    """LibreOffice prints a line of Chinese at 11 pt about 17 pt below the last (a 15 pt line cut a
+    four-line title's last line in half); the year, a number, no longer sits right against 類別's text."""
+    table = export.proposals_download(queries.proposals_frame(session))
+    sheet = openpyxl.load_workbook(io.BytesIO(export.xlsx_bytes(table))).active
+    title = list(table.columns).index("提案名稱")
+    usable = sheet.column_dimensions[sheet.cell(1, title + 1).column_letter].width - 1
+    tall = 0
+    for row in sheet.iter_rows(min_row=2):
+        lines = -(-sheets.text_width(row[title].value) // usable)  # at least, as the sheet's width counts
+        if lines > 1:
+            tall += 1
+            assert sheet.row_dimensions[row[0].row].height >= 17 * lines, row[0].value
+        assert row[1].alignment.horizontal == "center" and row[2].alignment.horizontal != "center"
+    assert tall >= 10
+
+
+def test_a_filtered_download_is_named_after_its_filter():
+    from pages.shared.list_filter import download_file_name
+
+    assert download_file_name("112年度", {}, ".xlsx") == "北臺合作提案_112年度.xlsx"
+    params = {"group": ["交通運輸組"], "risk": ["紅（需副首長協調）"]}
+    assert download_file_name("112年度", params, ".xlsx") == "北臺合作提案_112年度_交通運輸組_紅.xlsx"
+    assert download_file_name("112年度", params, ".csv") == "北臺合作提案_112年度_交通運輸組_紅.csv"
+    many = {
+        "year": ["111"],
+        "group": ["防災治安組／治安組", "交通運輸組"],
+        "city": ["桃園市"],
+        "role": ["主辦"],
+        "q": ['a/b:c*?"<>|\\ 月票\x07'],
+    }
+    name = download_file_name("112年度", many, ".csv")
+    assert name == "北臺合作提案_112年度_111年_防災治安組-治安組、交通運輸組_桃園市主辦_含「a-b-c------- 月票-」.csv"
+    long = download_file_name("112年度", {"q": ["長" * 300]}, ".xlsx")
+    assert len(long) < 80 and long.endswith(".xlsx")

@@ -22,7 +22,6 @@ from dashboard.domain import editing, proposal_yaml, vocab
 from dashboard.domain.permissions import READER, Actor, PermissionDenied
 from dashboard.store.models import Proposal, ProposalVersion, WorkGroup
 from tests.datadocs import cycle_of_data, data_document, expected_ids
-from tests.xlsxcheck import assert_prints_on_a4_landscape_with_its_header
 
 GROUP = "transport"
 LEAD = Actor(name="交通窗口", role=vocab.LEAD, groups=frozenset({GROUP}))
@@ -152,7 +151,21 @@ def test_statuses_have_drop_down_lists_of_the_vocabulary_over_every_row(loaded_e
 
 def test_the_workbook_prints_on_a4_and_explains_itself_in_chinese(loaded_engine):
     book = open_book(workbook_bytes(loaded_engine))
-    assert_prints_on_a4_landscape_with_its_header(book[update_sheet.DATA_SHEET])
+    data = book[update_sheet.DATA_SHEET]
+    setup = data.page_setup
+    assert (int(setup.paperSize), setup.orientation) == (9, "landscape")  # 9: A4 in OOXML
+    # Not shrunk onto one page (about 35 %): PAGES_WIDE pages wide, a band of rows at a time, the
+    # header row and the 編號 column on every page.
+    assert data.sheet_properties.pageSetUpPr.fitToPage and setup.fitToHeight == 0
+    assert setup.fitToWidth == update_sheet.PAGES_WIDE >= 3 and setup.pageOrder == "overThenDown"
+    assert data.print_title_rows == "$1:$1" and data.print_title_cols == "$A:$A" and data.freeze_panes == "A2"
+    sides = [
+        getattr(cell.border, side).style
+        for row in data.iter_rows()
+        for cell in row
+        for side in ("left", "right", "top", "bottom")
+    ]
+    assert set(sides) == {"thin"}, "every cell framed"
     help_sheet = book[update_sheet.HELP_SHEET]
     assert int(help_sheet.page_setup.paperSize) == 9
     text = "\n".join(str(c.value) for c in help_sheet["A"] if c.value)

@@ -50,10 +50,17 @@ def test_it_prints_on_a4_landscape_with_the_header_on_every_page_and_the_instruc
     statistics_sheets = [n for n in load_workbook(io.BytesIO(data)).sheetnames if n[:2] in ("統計", "支援", "新一")]
     statistics_pages = [text for _, text in pages if "提案編號" in text and "開始日" in text]
     assert len(statistics_sheets) <= len(statistics_pages) <= 2 * len(statistics_sheets)  # not their empty rows
-    assert 2 <= len(pages) - len(statistics_pages) <= 20, f"{len(pages)} pages"
+    assert 2 <= len(pages) - len(statistics_pages) <= 25 * update_sheet.PAGES_WIDE, f"{len(pages)} pages"
     assert {size for size, _ in pages} == {(A4[1], A4[0])}
     *data_pages, instructions = pages
-    assert all("編號" in text and "目前版本" in text for _, text in data_pages)
+    assert all("編號" in text and "目前版本" in text for _, text in data_pages if not text.lstrip().startswith("編號"))
+    # The update sheet: bands of PAGES_WIDE pages, each page with the header and the ids (column A
+    # repeats), the context columns (目前版本) on the first page of a band.
+    update_pages = [text for _, text in data_pages if text.lstrip().startswith("編號")]
+    bands = len(update_pages) // update_sheet.PAGES_WIDE
+    assert bands >= 1 and len(update_pages) == bands * update_sheet.PAGES_WIDE
+    assert all(re.search(r"\b\d{3}-(?:[CJ]\d\d|\d\d)\b", text) for text in update_pages)
+    assert [("目前版本" in text) for text in update_pages] == [True, *[False] * (update_sheet.PAGES_WIDE - 1)] * bands
     assert "怎麼填" in instructions[1] and "未設密碼" in instructions[1]
     cycle = cycle_of_data()
     ids = {
@@ -69,6 +76,8 @@ def test_saved_again_by_libreoffice_it_keeps_its_guards_and_reads_back_unchanged
     engine, _, _, saved = rendered
     sheet = load_workbook(io.BytesIO(saved))[update_sheet.DATA_SHEET]
     assert sheet.protection.sheet and sheet["A2"].protection.locked
+    assert sheet.page_setup.fitToWidth == update_sheet.PAGES_WIDE and sheet.print_title_cols == "$A:$A"
+    assert sheet["A2"].border.left.style == "thin" and sheet.cell(sheet.max_row, sheet.max_column).border.right.style
     assert not sheet.cell(2, len(update_sheet.CONTEXT) + 1).protection.locked
     kinds = sorted(rule.type for rule in sheet.data_validations.dataValidation)
     limited = [f for f in editing.EDITABLE_FIELDS if f.limit]

@@ -129,6 +129,14 @@ def track_summary(rows: pd.DataFrame) -> str:
     return "、".join(f"{labels[t]} {counts[t]} 案" for t in vocab.TRACKS if counts[t])
 
 
+def carried_heading(row) -> str:
+    """The heading of a proposal the meeting material has no 合作提案單 for (a carried-over row of the
+    tracking list), in the material's own words: 「111 年度列管合作方案」, then the group as its 議題組別
+    column prints it and the group's recommendation, rather than a card heading the source never printed."""
+    group = f"{row.group}-{row.subgroup}" if isinstance(row.subgroup, str) else row.group
+    return f"{row.year} 年度列管合作方案\n「{group}」{vocab.recommendation_label(row.tracking_status)}"
+
+
 def bundle_docx(session: Session, bundle: Bundle, *, now: datetime | None = None) -> bytes:
     """Cover line, contents list, then every card on a page of its own (card_docx)."""
     document = word.new_document()
@@ -155,7 +163,10 @@ def bundle_docx(session: Session, bundle: Bundle, *, now: datetime | None = None
         word.update_fields_on_open(document)
     else:
         document.add_paragraph("本年度沒有符合的提案。")
-    for number, heading in enumerate(card_docx.add_cards(document, session, proposal_ids=bundle.ids), start=1):
+    headings = card_docx.add_cards(document, session, proposal_ids=bundle.ids)
+    for number, (heading, row) in enumerate(zip(headings, bundle.rows.itertuples()), start=1):
+        if pd.isna(row.cities_scope):  # no paper card: not headed as one
+            heading.runs[0].text = carried_heading(row)
         word.bookmark(heading, _bookmark_name(number), number)  # the contents list names its page
     return word.to_bytes(document)
 

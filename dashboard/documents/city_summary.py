@@ -27,8 +27,9 @@ from dashboard.store.models import City, Meeting
 TOTAL = "合計"
 LEAD, JOINS = "主辦", "參與合作"
 COUNT_COLUMNS = ["案數", LEAD, JOINS, *vocab.PROGRESS_STATUSES]
-# 類別 (八縣市共同合作 on one line), then COUNT_COLUMNS; the longer headers wrap
-COUNT_WIDTHS_CM = [3.3, 1.1, 1.1, 1.4, *[1.65] * len(vocab.PROGRESS_STATUSES)]
+# 類別 (八縣市共同合作 on one line), then COUNT_COLUMNS: 參與合作 on one line, the longer status
+# headers (待中央回應) wrap
+COUNT_WIDTHS_CM = [3.1, 1.1, 1.1, 1.8, *[1.65] * len(vocab.PROGRESS_STATUSES)]
 IDS_SHOWN = 20  # a longer list of ids ends in 「等 N 案」, so that the page stays one page
 TITLES_SHOWN = 10  # carried-over proposals listed with their titles
 
@@ -57,9 +58,10 @@ class CitySummary:
     social_period: str
 
 
-def count_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """The city's proposals by track (rows) and lead/joins and progress status (columns), with a total row."""
-    labels = frames.track_choices(rows)
+def count_table(rows: pd.DataFrame, *, cycle: int) -> pd.DataFrame:
+    """The city's proposals by track (rows) and lead/joins and progress status (columns), with a total row.
+    The carried-over track names its year (the cycle before `cycle`) even when the city has no such row."""
+    labels = vocab.track_labels(carried_year=int(cycles.Cycle(cycle).previous))
     table = []
     for track in vocab.TRACKS:
         mine = rows[rows["track"] == track]
@@ -123,7 +125,7 @@ def summary(session: Session, *, city: str, cycle: int | str | None = None) -> C
         year=cycle,
         meeting=cycles.meeting_of(session, cycle),
         rows=rows,
-        counts=count_table(rows),
+        counts=count_table(rows, cycle=cycle),
         decisions=decision_lines(session, cycle=cycle, ids=ids),
         waiting=waiting,
         aid=frames.mutual_aid_totals(aid, city=c.name),

@@ -58,7 +58,7 @@ def collect(session: Session, *, now: datetime | None = None, cycle: int | None 
 # --- .docx ----------------------------------------------------------------------------------
 
 AGENDA_WIDTHS_CM = [3.0, 1.4, 12.6]
-DECISION_WIDTHS_CM = [1.4, 1.9, 2.6, 5.9, 2.2, 3.0]
+DECISION_WIDTHS_CM = [1.4, 1.9, 2.6, 5.4, 2.7, 3.0]  # 決議: 修正後通過 on one line
 ATTENDANCE_WIDTHS_CM = [3.0, 14.0]
 
 
@@ -101,10 +101,18 @@ def _decision_rows(section: meeting.Section, decided: dict[str, Decision]) -> li
 
 
 def _summary(data: MinutesData) -> str:
+    """「本次會議待決議提案共 55 案：已決議 20 案（照案通過 12 案、修正後通過 8 案），未決議 35 案。」:
+    the decided and the undecided add up to the proposals on the list."""
     ids = [e.id for e in meeting.all_entries(data.sections)]
     counts = meeting.resolution_counts(data.decided, ids)
-    parts = "、".join(f"{label} {counts[label]} 案" for label in [*vocab.RESOLUTIONS, vocab.UNDECIDED])
-    return f"本次會議共決議 {len(ids)} 案：{parts}。"
+    undecided = counts[vocab.UNDECIDED]
+    decided = len(ids) - undecided
+    parts = "、".join(f"{label} {counts[label]} 案" for label in vocab.RESOLUTIONS if counts[label])
+    return (
+        f"本次會議待決議提案共 {len(ids)} 案：已決議 {decided} 案"
+        + (f"（{parts}）" if parts else "")
+        + f"，未決議 {undecided} 案。"
+    )
 
 
 def _recorded_note(record: MeetingRecord | None) -> str:
@@ -159,9 +167,17 @@ def minutes_docx(data: MinutesData) -> bytes:
     document.add_paragraph(f"{next(headings)}、主席結論：").paragraph_format.keep_with_next = True
     conclusions = record.conclusions if record else ""
     box_text = conclusions if conclusions else "\n" * (CONCLUSION_LINES - 1)
-    word.grid(document, None, [[box_text]], [word.TEXT_WIDTH_CM], rows_may_split=True)  # a box to write in
+    box = word.grid(document, None, [[box_text]], [word.TEXT_WIDTH_CM], rows_may_split=True)  # a box to write in
     end = data.info.agenda[-1].start if data.info.agenda else None
-    document.add_paragraph(f"{next(headings)}、散會：" + (f"（預定 {end.hour}時{end.minute:02d}分）" if end else ""))
+    closing = document.add_paragraph(
+        f"{next(headings)}、散會：" + (f"（預定 {end.hour}時{end.minute:02d}分）" if end else "")
+    )
+    # The closing block stays together (主席結論, its box, 散會 and the note below): no last page
+    # holds only a line or two. (LibreOffice keeps a table with the next paragraph when every
+    # paragraph in it is kept with the next.)
+    for paragraph in box.rows[-1].cells[0].paragraphs:
+        paragraph.paragraph_format.keep_with_next = True
+    closing.paragraph_format.keep_with_next = True
     footer = document.add_paragraph(
         f"本草案由北臺合作儀表板於 {roc_datetime(data.generated_at)} 產生；{_recorded_note(record)}"
         "各案決議以最後一次紀錄為準，歷次變更見決議紀錄試算表。"

@@ -19,6 +19,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 LINE_HEIGHT_PT = 15  # one line of the default 11 pt font
+# One line of Chinese at 11 pt: the CJK face LibreOffice and Excel fall back on sets its lines about
+# 17 pt apart (measured in LibreOffice's print), so a row sized at 15 pt a line cut a four-line
+# title's last line in half.
+CJK_LINE_HEIGHT_PT = 18
 MAX_ROW_HEIGHT_PT = 409  # the most Excel allows
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_TEXT_MARK = "'"
@@ -60,17 +64,19 @@ def fit_row_heights(sheet) -> None:
     """Row heights for the wrapped text: LibreOffice keeps the stored (default, one-line) height
     when it opens or prints a workbook, which cuts wrapped text off; Excel does the same in print."""
     for row in sheet.iter_rows(min_row=1):
-        lines = 1
+        lines, line_height = 1, LINE_HEIGHT_PT
         for cell in row:
             if cell.value is None:
                 continue
+            if text_width(str(cell.value)) > len(str(cell.value)):  # wide (CJK) characters
+                line_height = CJK_LINE_HEIGHT_PT
             width = sheet.column_dimensions[cell.column_letter].width or 8.43
             usable = max(1.0, width - 1)
             lines = max(
                 lines, sum(max(1, math.ceil(text_width(part) / usable)) for part in str(cell.value).split("\n"))
             )
         if lines > 1:  # Excel's tallest row is 409 points: a longer text scrolls within its cell
-            sheet.row_dimensions[row[0].row].height = min(lines * LINE_HEIGHT_PT, MAX_ROW_HEIGHT_PT)
+            sheet.row_dimensions[row[0].row].height = min(lines * line_height, MAX_ROW_HEIGHT_PT)
 
 
 def print_setup(sheet, *, header_rows: int = 1) -> None:
@@ -127,8 +133,11 @@ def workbook_bytes(*sheets: Sheet) -> bytes:
         for values in spec.rows:
             sheet.append([_cell(v) for v in values])
         for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                cell.alignment = Alignment(wrap_text=isinstance(cell.value, str), vertical="top")
+            for cell in row:  # numbers centred: a year or a count never touches the next column's text
+                number = isinstance(cell.value, int | float) and not isinstance(cell.value, bool)
+                cell.alignment = Alignment(
+                    wrap_text=isinstance(cell.value, str), vertical="top", horizontal="center" if number else None
+                )
         widths = spec.widths or [
             min(MAX_AUTO_WIDTH, max(text_width(str(v)) for v in column if v is not None) + 2)
             for column in zip(spec.header, *spec.rows)

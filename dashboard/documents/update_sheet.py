@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlmodel import Session, or_, select
@@ -65,6 +65,9 @@ LIST_SPLIT = re.compile(r"[、,，;；\n]")  # how a list may be typed; written 
 LEAD_SPLIT = re.compile(r"[\n;；]")  # one lead unit a line, written 單位（縣市）
 LEAD_PATTERN = re.compile(r"^(.+?)\s*[（(]\s*([^（）()]+?)\s*[）)]$")
 LOCKED_FILL = PatternFill("solid", fgColor="EEEEEE")  # grey: cannot be changed
+THIN = Side(style="thin", color="000000")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)  # every cell framed, on screen and on paper
+PAGES_WIDE = 3  # the sheet is printed this many pages wide (at about 80 %), not shrunk onto one (about 35 %)
 
 
 class CellError(ValueError):
@@ -168,6 +171,7 @@ def _fill_data(sheet, rows: list[list]) -> None:
     for row in sheet.iter_rows(min_row=1):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.border = GRID
             if cell.row == 1:
                 cell.font = Font(bold=True)
             if cell.row == 1 or cell.column < editable_from:
@@ -218,6 +222,11 @@ def _fill_data(sheet, rows: list[list]) -> None:
     protection.autoFilter = False
     protection.selectLockedCells = protection.selectUnlockedCells = False
     sheets.print_setup(sheet)
+    # Twenty-odd columns do not fit one page at a readable size: PAGES_WIDE pages side by side, a
+    # band of rows across them before the next band, each page repeating the header row and 編號.
+    sheet.page_setup.fitToWidth = PAGES_WIDE
+    sheet.page_setup.pageOrder = "overThenDown"
+    sheet.print_title_cols = "A:A"
 
 
 def _fill_help(sheet, scope: Scope, count: int) -> None:

@@ -56,3 +56,23 @@ def check_yaml_text(data, file: str, label: str, problems: list[Problem]) -> Non
         elif isinstance(value, str) and text_problem(value):
             problems.append(Problem(file, label, where or "-", text_problem(value)))
         stack.extend(reversed(pending))  # reversed, so problems come in the file's order
+
+
+# --- file names -------------------------------------------------------------------------------
+
+# What Windows, macOS or a browser refuse or change in a file name: \ / : * ? " < > |, the full-width
+# slash of group names (文化教育組／文化組), control characters.
+FILE_NAME_UNSAFE = re.compile('[\\\\/:*?"<>|／\x00-\x1f\x7f]')
+FILE_NAME_PART_MAX = 40  # characters of one part; a name stays short enough for every file system
+
+
+def file_name_part(value: str) -> str:
+    """A piece of a download's file name: unsafe characters become 「-」, runs of spaces one space,
+    no space or dot at either end, at most FILE_NAME_PART_MAX characters."""
+    part = re.sub(r"\s+", " ", FILE_NAME_UNSAFE.sub("-", value)).strip(" .")
+    return part[:FILE_NAME_PART_MAX].strip(" .")
+
+
+def file_name(parts: list[str], suffix: str) -> str:
+    """合作提案_112年度_交通運輸組_紅.xlsx: the safe parts joined with 「_」, empty ones left out."""
+    return "_".join(p for p in (file_name_part(part) for part in parts) if p) + suffix

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs
 import pandas as pd
 import streamlit as st
 
-from dashboard.domain import frames, vocab
+from dashboard.domain import frames, text, vocab
 from pages.shared import url
 
 # --- The proposal-list filter, shared by the list (widgets bound to the URL) and the card -------
@@ -59,6 +59,41 @@ def filter_from_params(
         text=" ".join(params.get("q", [])),
     )
     return spec, values("decision")
+
+
+# The filter keys whose labels name a filtered download, in this order (then the city and the search).
+NAMED_KEYS = ("year", "track", "group", "tracking", "progress", "type", "decision", "risk")
+
+
+def filter_labels(params: dict[str, list[str]]) -> list[str]:
+    """What a list was filtered by, for its download's file name: [交通運輸組, 紅] from the URL
+    parameters (labels as the widgets show them): a year as 111年, a risk light without its meaning,
+    a city with its role (臺北市主辦), the search as 含「月票」."""
+    parts = []
+    for key in NAMED_KEYS:
+        values = [v for v in params.get(key, []) if v]
+        if key == "year":
+            values = [f"{v}年" for v in values]
+        elif key == "risk":
+            values = [v.split("（")[0] for v in values]
+        if values:
+            parts.append("、".join(values))
+    city = "".join(params.get("city", []))
+    if city:
+        parts.append(city + "".join(r for r in params.get("role", []) if r != ROLE_LABELS["any"]))
+    search = " ".join(params.get("q", [])).strip()
+    if search:
+        parts.append(f"含「{search}」")
+    return parts
+
+
+DOWNLOAD_NAME = "北臺合作提案"  # a download of the list: then the cycle and, when filtered, the filter
+
+
+def download_file_name(year_label: str, params: dict[str, list[str]], suffix: str) -> str:
+    """北臺合作提案_112年度.xlsx, or for a filtered list 北臺合作提案_112年度_交通運輸組_紅.xlsx (a name
+    every file system takes: text.file_name)."""
+    return text.file_name([DOWNLOAD_NAME, year_label, *filter_labels(params)], suffix)
 
 
 def apply_filter(frame: pd.DataFrame, spec: frames.ProposalFilter, decisions: tuple[str, ...]) -> pd.DataFrame:

@@ -76,3 +76,15 @@ def test_group_link_on_home_opens_the_group(open_page):
     visit.page.locator('a[href="./groups?group=transport"]').click()
     finished(visit.page, "主辦機關")
     visit.shows("交通運輸組")
+
+
+def test_a_tables_own_toolbar_offers_no_download(open_page):
+    """Streamlit's 「Download as CSV」 wrote English headers, ./card?id= links and formulas as typed:
+    .streamlit/config.toml's client.disableDataExport hides it; search and fullscreen stay."""
+    visit = open_page("/proposals")
+    visit.shows("符合條件：55 案")
+    visit.main.locator('[data-testid="stDataFrame"]').first.hover()
+    buttons = visit.main.locator('[data-testid="stElementToolbar"] button')
+    expect(buttons.first).to_be_visible()
+    labels = [b.get_attribute("aria-label") or b.inner_text() for b in buttons.all()]
+    assert len(labels) >= 2 and not any(re.search("download|下載|csv", label, re.I) for label in labels), labels
