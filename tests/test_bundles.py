@@ -157,7 +157,7 @@ def test_the_contents_list_names_the_page_each_card_starts_on(printed):
     for number, (_, text) in enumerate(pages, start=1):
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         for line, after in zip(lines, lines[1:]):
-            if line.endswith("合作提案單") and "彙編" not in line:
+            if re.search(r"合作(?:議題)?提案單$", line) and "彙編" not in line:  # 112-J06: 合作議題提案單
                 starts[after.split()[0]] = number
     listed = {}  # id -> the page the contents list names
     for line in pages[0][1].splitlines():
