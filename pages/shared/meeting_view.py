@@ -146,7 +146,9 @@ def packet_download(container, meeting_name: str, cycle: int) -> None:
     """The 會議資料 download beside the minutes' (built when clicked, then cached), with a box for each
     addition the printed packet lacks, all unticked: the packet is then laid out as the printed one."""
     stamp = run_context.get().stamp
-    choices = container.expander("加印原會議資料沒有的內容")
+    block = container.container()  # the button, and under it the additions to choose
+    button = block.empty()
+    choices = block.expander("加印原會議資料沒有的內容")
     chosen = {
         name: choices.checkbox(
             label,
@@ -156,7 +158,7 @@ def packet_download(container, meeting_name: str, cycle: int) -> None:
         for name, label in packet.OPTION_LABELS.items()
     }
     additions = tuple(name for name, ticked in chosen.items() if ticked)
-    container.download_button(
+    button.download_button(
         "下載會議資料（.docx）",
         data=lambda: packet_docx(stamp, cycle, additions),
         file_name=packet.file_name(meeting_name),
