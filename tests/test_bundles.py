@@ -158,7 +158,7 @@ def test_the_contents_list_names_the_page_each_card_starts_on(printed):
     for number, (_, text) in enumerate(pages, start=1):
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         for index, line in enumerate(lines):
-            if (line.endswith("合作提案單") and "彙編" not in line) or line.endswith("年度列管合作方案"):
+            if (re.search(r"合作(?:議題)?提案單$", line) and "彙編" not in line) or line.endswith("年度列管合作方案"):
                 after = next(x for x in lines[index + 1 :] if re.match(r"\d+-", x))  # the line 111-01　111年度列管案
                 starts[after.split()[0]] = number
     listed = {}  # id -> the page the contents list names

@@ -278,6 +278,9 @@ def test_the_risk_column_is_printed_only_when_asked(second, tmp_path):
 
 def test_the_carried_rows_figures_are_the_new_periods_not_112s(second):
     text = second.text
+    # The period entered with the figures, which the row's text does not give: printed by default
+    # (the 112 packet prints no such line where J17's progress text gives the period).
+    assert "統計區間：113年1月1日至113年6月30日" in text
     for *_, relay in AID_113:
         assert str(relay) in text  # as the source prints figures: 1208, no separator
     with open(DATA_DIR / "mutual_aid.csv", encoding="utf-8") as f:

@@ -12,12 +12,12 @@ from datetime import datetime
 import pandas as pd
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from dashboard.documents import card_docx, word
-from dashboard.domain import cycles, dates, frames, lookup, queries, vocab
+from dashboard.documents import card_docx, packet, word
+from dashboard.domain import cycles, dates, frames, group_terms, lookup, queries, vocab
 from dashboard.domain.dates import roc_datetime
-from dashboard.store.models import City, WorkGroup
+from dashboard.store.models import City, Proposal, WorkGroup
 
 CONTENTS_WIDTHS_CM = [1.3, 1.9, 3.0, 3.8, 5.7, 1.3]
 CONTENTS_PT = 10.5  # 八縣市共同合作 and 文化教育組／教育組 on one line each
@@ -66,8 +66,18 @@ def group_label(group: WorkGroup, groups: list[WorkGroup]) -> str:
 
 
 def cycle_frame(session: Session, *, cycle: int) -> pd.DataFrame:
-    """queries.proposals_frame of `cycle`, in packet order."""
-    return queries.proposals_frame(session, cycle=cycle)
+    """queries.proposals_frame of `cycle` in the packet's order: the carried rows as its tables list
+    them, then the cards as it binds them (packet.card_order: 交通運輸組 C01, C02, J07, …)."""
+    frame = queries.proposals_frame(session, cycle=cycle)
+    new = set(frame.loc[frame["track"] != vocab.CARRIED, "id"])
+    if not new:
+        return frame
+    proposals = list(session.exec(select(Proposal).where(Proposal.id.in_(new))))
+    bound = {
+        pid: index for index, pid in enumerate(packet.card_order(group_terms.resolve_all(session, cycle), proposals))
+    }
+    position = frame["id"].map(lambda pid: bound.get(pid, -1))  # carried rows first, in the frame's order
+    return frame.iloc[position.argsort(kind="stable")].reset_index(drop=True)
 
 
 def group_rows(frame: pd.DataFrame, *, group_id: str) -> pd.DataFrame:

@@ -7,14 +7,20 @@ API (stable; other documents build on it):
     card_docx.add_cards(document, session, *, proposal_ids)   # each card on a page of its own -> headings
     card_docx.cards_docx(session, *, proposal_ids) -> bytes   # the three above, saved
 
-The paper card (as in the 112 meeting packet) is a two-column table: 合作提案, 提案單位, 提案類型
+The paper card (as in the 112 meeting packet) is a two-column table: 合作提案 (a header row: a card
+that runs past a page repeats it at the top of the next, as the paper does), 提案單位, 提案類型
 (five boxes, ■ checked, ☐ not), 合作縣市 (■/☐ 北臺八縣市 or 部分縣市, then the eight cities as a
 2×4 grid in City.card_order; the paper leaves the eight boxes empty when all eight take part),
-說明, 具體作法, 合作效益, 提案聯絡窗口. Below it, as the dashboard's card shows, a second table
-辦理情形: progress, tracking and progress status, and the meeting's decision. A carried-over
-proposal has no paper card; it gets the same heading and the rows the tracking list holds.
-add_card raises LookupError for an unknown proposal id.
+說明, 具體作法, 合作效益, 提案聯絡窗口, under the heading the source prints (Proposal.card_heading,
+else 「group-sub-group」合作提案單). What the dashboard adds to the paper card is chosen by
+CardOptions: the id line under the heading, the C cards' 中央部會 row, the 辦理情形 table (progress,
+statuses, the meeting's decision), the 相關數據 table and the cross-border mutual-aid tables. The
+cards of the dashboard (cards_docx, the bundles) have them all (EVERYTHING); the packet none unless
+asked (packet.PacketOptions). A carried-over proposal has no paper card; it gets the same heading and
+the rows the tracking list holds. add_card raises LookupError for an unknown proposal id.
 """
+
+from dataclasses import dataclass
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
@@ -36,6 +42,20 @@ NOT_FILLED = "（未填）"
 new_document = word.new_document  # part of this module's API: an empty A4 document to add cards to
 
 
+@dataclass(frozen=True)
+class CardOptions:
+    """What is printed beyond the paper card; nothing by default (the card as the source prints it)."""
+
+    id_line: bool = False  # 112-J01　八縣市共同合作, right under the heading
+    ministry_row: bool = False  # the 中央部會 row on a card of the 請求中央協助 track
+    progress: bool = False  # the 辦理情形 table: progress, statuses, the meeting's decision
+    indicators: bool = False  # the 相關數據 table
+    mutual_aid: bool = False  # the 跨區救災救護支援及轉報統計 tables (火災支援／救護支援／119轉報)
+
+
+EVERYTHING = CardOptions(id_line=True, ministry_row=True, progress=True, indicators=True, mutual_aid=True)
+
+
 def box(label: str, checked: bool) -> str:
     return f"{CHECKED if checked else UNCHECKED}{label}"
 
@@ -43,6 +63,12 @@ def box(label: str, checked: bool) -> str:
 def group_label(card: queries.Card) -> str:
     """文化教育組-文化組, as in the card's heading 「文化教育組-文化組」合作提案單."""
     return f"{card.group.name}-{card.subgroup.name}" if card.subgroup else card.group.name
+
+
+def heading_line(card: queries.Card) -> str:
+    """The heading's second line as the source prints it (「防災治安組–防災組」合作提案單,
+    「文化教育組-教育組」合作議題提案單), else built from the group's names."""
+    return card.proposal.card_heading or f"「{group_label(card)}」合作提案單"
 
 
 def type_lines(card: queries.Card) -> list[str]:
@@ -69,8 +95,8 @@ def _lines(value: str | None) -> list[str]:
     return value.splitlines() if value else [NOT_FILLED]
 
 
-def card_rows(card: queries.Card) -> list[tuple[str, list[str]]]:
-    """(label, lines) of the paper card's table."""
+def card_rows(card: queries.Card, options: CardOptions = EVERYTHING) -> list[tuple[str, list[str]]]:
+    """(label, lines) of the paper card's table (the 中央部會 row only with options.ministry_row)."""
     p = card.proposal
     rows = [("合作提案", [p.card_title or p.title]), ("提案單位", [unit_text(card)])]
     if p.cities_scope is not None:
@@ -82,7 +108,7 @@ def card_rows(card: queries.Card) -> list[tuple[str, list[str]]]:
             ("合作效益\n(以條列式)", _lines(p.benefits)),
             ("提案聯絡窗口", _lines(p.contact)),
         ]
-    if p.central_ministry or p.track == vocab.CENTRAL:
+    if options.ministry_row and (p.central_ministry or p.track == vocab.CENTRAL):
         rows.append(("中央部會", _lines(p.central_ministry)))
     return rows
 
@@ -117,22 +143,33 @@ def progress_rows(card: queries.Card) -> list[tuple[str, list[str]]]:
     return rows
 
 
-def _label_table(document, rows: list[tuple[str, list[str]]]):
-    """The paper card's label | content table, with no header row; a long field may continue on the
-    next page."""
+def _label_table(document, rows: list[tuple[str, list[str]]], *, repeat_first: bool = False):
+    """The paper card's label | content table; a long field may continue on the next page. With
+    repeat_first, the first row (合作提案 ‹名稱›) is repeated at the top of every page the table runs
+    onto, as the paper card does."""
     table = word.grid(document, None, [], CARD_WIDTHS_CM, rows_may_split=True)
     for label, lines in rows:
         cells = table.add_row().cells
         word.fill(cells[0], label, bold=True)
         word.fill(cells[1], "\n".join(lines))
+    if repeat_first and rows:
+        word.repeat_as_header(table.rows[0])
     word.set_widths(table, CARD_WIDTHS_CM)
     return table
 
 
-def _figure_tables(document, card: queries.Card) -> None:
+def figure_date(indicator) -> str:
+    """The 期間／日期 of an indicator as the source dates its figures: 截至 the day they were counted
+    (J32's 截至112年7月16日), else its period or day."""
+    if indicator.as_of:
+        return f"截至{roc_date(indicator.as_of)}"
+    return roc_period(indicator.period_start, indicator.period_end)
+
+
+def _figure_tables(document, card: queries.Card, options: CardOptions) -> None:
     """The proposal's figures (indicators, cross-border mutual aid), as on the dashboard's card."""
     names = {c.code: c.name for c in card.card_cities}
-    if card.indicators:
+    if card.indicators and options.indicators:
         word.heading(document, "相關數據")
         rows = [
             [
@@ -140,7 +177,7 @@ def _figure_tables(document, card: queries.Card) -> None:
                 names.get(i.city_code, ""),
                 names.get(i.counterpart_code, ""),
                 f"{i.value:,} {i.unit}",
-                roc_period(i.period_start, i.period_end) or roc_date(i.as_of),
+                figure_date(i),
                 i.note or "",
             ]
             for i in card.indicators
@@ -149,7 +186,7 @@ def _figure_tables(document, card: queries.Card) -> None:
             document, ["項目", "縣市", "對方縣市", "數值", "期間／日期", "備註"], rows, [4.0, 1.8, 1.8, 2.6, 3.6, 3.2]
         )
     by_period: dict[tuple, list] = {}  # each period its own table (statistics.py: one table per period)
-    for m in card.mutual_aid:
+    for m in card.mutual_aid if options.mutual_aid else []:
         by_period.setdefault((m.period_start, m.period_end), []).append(m)
     for (start, end), period_rows in by_period.items():
         word.heading(document, f"跨區救災救護支援及轉報統計（{roc_period(start, end)}）")
@@ -159,9 +196,17 @@ def _figure_tables(document, card: queries.Card) -> None:
         word.grid(document, ["請求縣市", "支援縣市", *AID_KINDS.values()], rows, [3.4, 3.4, 3.4, 3.4, 3.4])
 
 
-def add_card(document, session: Session, *, proposal_id: str, page_break_before: bool = False):
-    """Append the card of `proposal_id` to `document` (LookupError if the store has no such proposal);
-    returns the card's heading paragraph (e.g. to bookmark it for a contents list)."""
+def add_card(
+    document,
+    session: Session,
+    *,
+    proposal_id: str,
+    page_break_before: bool = False,
+    options: CardOptions = EVERYTHING,
+):
+    """Append the card of `proposal_id` to `document` (LookupError if the store has no such proposal),
+    with what `options` adds to the paper card; returns the card's heading paragraph (e.g. to
+    bookmark it for a contents list)."""
     card = queries.proposal_card(session, proposal_id=proposal_id)
     if card is None:
         raise LookupError(f"找不到提案「{proposal_id}」。")
@@ -170,20 +215,23 @@ def add_card(document, session: Session, *, proposal_id: str, page_break_before:
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
     head.paragraph_format.page_break_before = page_break_before
     head.paragraph_format.keep_with_next = True
-    run = head.add_run(f"{p.year} 年「北臺區域發展推動委員會」\n「{group_label(card)}」合作提案單")
+    run = head.add_run(f"{p.year} 年「北臺區域發展推動委員會」\n{heading_line(card)}")
     run.bold, run.font.size = True, Pt(14)
-    sub = document.add_paragraph(f"{p.id}　{vocab.track_label(p.track, year=p.year)}")
-    sub.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    sub.runs[0].font.size = Pt(10)
+    if options.id_line:
+        sub = document.add_paragraph(f"{p.id}　{vocab.track_label(p.track, year=p.year)}")
+        sub.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        sub.paragraph_format.keep_with_next = True
+        sub.runs[0].font.size = Pt(10)
     if p.cities_scope is None:
         note = document.add_paragraph(
             f"此案為{vocab.track_label(p.track, year=p.year)}，會議資料未附提案單；以下為列管表所列內容。"
         )
         note.runs[0].font.size = Pt(10)
-    _label_table(document, card_rows(card))
-    word.heading(document, "辦理情形")
-    _label_table(document, progress_rows(card))
-    _figure_tables(document, card)
+    _label_table(document, card_rows(card, options), repeat_first=True)
+    if options.progress:
+        word.heading(document, "辦理情形")
+        _label_table(document, progress_rows(card))
+    _figure_tables(document, card, options)
     return head
 
 
@@ -191,11 +239,17 @@ def _has_content(document) -> bool:
     return bool(document.tables) or any(p.text.strip() for p in document.paragraphs)
 
 
-def add_cards(document, session: Session, *, proposal_ids: list[str]) -> list:
+def add_cards(document, session: Session, *, proposal_ids: list[str], options: CardOptions = EVERYTHING) -> list:
     """Append each card on a page of its own (the first too, when the document already has content);
     returns their heading paragraphs."""
     return [
-        add_card(document, session, proposal_id=proposal_id, page_break_before=index > 0 or _has_content(document))
+        add_card(
+            document,
+            session,
+            proposal_id=proposal_id,
+            page_break_before=index > 0 or _has_content(document),
+            options=options,
+        )
         for index, proposal_id in enumerate(proposal_ids)
     ]
 

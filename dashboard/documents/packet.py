@@ -8,7 +8,7 @@ Which proposals and which meeting belong to the cycle is dashboard/domain/cycles
 is written here. A cycle the store does not hold raises PacketError with a one-line reason.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -34,6 +34,42 @@ from dashboard.store.models import (
 
 class PacketError(ValueError):
     """The packet cannot be built (a cycle the store does not hold); the message is for the user."""
+
+
+@dataclass(frozen=True)
+class PacketOptions:
+    """What the dashboard can add to the packet beyond the printed one; nothing by default, so the
+    packet is laid out as the source. The CLI's flags and the documents page's boxes set them."""
+
+    risk: bool = False  # a 風險燈號 column in the discussion tables, with a line on what the lights mean
+    card_ids: bool = False  # each card's id and track line under its heading
+    ministry_row: bool = False  # a 中央部會 row on the cards of the 請求中央協助 track
+    card_progress: bool = False  # the 辦理情形 table under each card
+    card_indicators: bool = False  # the 相關數據 table under a card with indicators
+    card_mutual_aid: bool = False  # the mutual-aid tables under a card (火災支援／救護支援／119轉報)
+    period_line: bool = False  # 「統計區間：…」 above a row's mutual-aid tables even where its text gives it
+
+    @property
+    def card(self) -> card_docx.CardOptions:
+        return card_docx.CardOptions(
+            id_line=self.card_ids,
+            ministry_row=self.ministry_row,
+            progress=self.card_progress,
+            indicators=self.card_indicators,
+            mutual_aid=self.card_mutual_aid,
+        )
+
+
+# Each addition's label where a user chooses it (the documents page), in the order they are offered.
+OPTION_LABELS = {
+    "risk": "加印風險燈號欄",
+    "card_ids": "加印提案編號",
+    "ministry_row": "加印「中央部會」列",
+    "card_progress": "加印「辦理情形」",
+    "card_indicators": "加印「相關數據」",
+    "card_mutual_aid": "加印支援及轉報統計表",
+    "period_line": "加印「統計區間」",
+}
 
 
 # --- what the packet holds ------------------------------------------------------------------
@@ -150,12 +186,15 @@ def group_label(groups: dict[str, group_terms.CycleGroup], p: Proposal) -> str:
 
 
 def card_order(groups: dict[str, group_terms.CycleGroup], proposals: list[Proposal]) -> list[str]:
-    """The cards as the packet binds them: the topic groups in order, then the development group."""
+    """The cards as the packet binds them: the topic groups in order, then the development group;
+    within a group as the source packet binds them (Proposal.card_position: 交通運輸組 C01, C02, J07,
+    J08, C03, …), a card without a place (a later cycle's) after those, by id."""
 
     def key(p: Proposal):
         group = groups[p.group_id]
         sub = groups[p.subgroup_id].sort_order if p.subgroup_id else 0
-        return (group.kind != vocab.TOPIC, group.sort_order, sub, p.sort_order)
+        placed = p.card_position is not None
+        return (group.kind != vocab.TOPIC, group.sort_order, sub, not placed, p.card_position or 0, p.id)
 
     return [p.id for p in sorted(proposals, key=key)]
 
@@ -240,7 +279,7 @@ def _add_mutual_aid(session: Session, data: PacketData, ids: list[str], cities: 
         proposal = session.get(Proposal, pid)
         printed = statistics.printed_captions(proposal.notes if proposal else None)
         periods = {(m.period_start, m.period_end) for rows in by_city.values() for m in rows}
-        if len(periods) == 1:
+        if len(periods) == 1:  # printed where the row does not state it (_row_figures)
             data.figure_notes[pid] = f"統計區間：{roc_period(*next(iter(periods)))}"
         for code, rows in by_city.items():
             own = {(m.period_start, m.period_end) for m in rows}
@@ -332,7 +371,7 @@ CARRIED_WIDTHS = (1.2, 2.6, 2.8, 3.6, 6.8)
 CENTRAL_WIDTHS = (1.2, 2.3, 2.5, 3.2, 1.9, 5.9)
 JOINT_WIDTHS = (1.2, 2.3, 2.5, 3.2, 7.8)
 PROGRESS = "說明/進度"
-# With the optional risk column (packet_docx(risk=True)), before the last column; the last keeps
+# With the optional risk column (PacketOptions.risk), before the last column; the last keeps
 # room for the figure tables printed in it (6.8 cm).
 RISK_HEADER = "風險\n燈號"
 CARRIED_RISK_WIDTHS = (1.2, 2.3, 2.5, 3.4, 1.3, 6.3)
@@ -387,7 +426,7 @@ def _grid(container, header, rows, widths_cm, *, size: float = TABLE_FONT_PT):
 
 
 def _figures(cell, note: str | None, figures: list[FigureTable]) -> None:
-    """The statistics tables printed inside a row's progress cell."""
+    """The statistics tables printed inside a row's progress cell (the note: a 統計區間 line)."""
     if note:
         _paragraph(cell, note, size=FIGURE_FONT_PT + 1)
     for figure in figures:
@@ -486,29 +525,45 @@ def reason_cell(p: Proposal) -> str:
     return "\n".join(filter(None, (p.tracking_reason, agreed)))
 
 
-def _carried_table(document, data: PacketData, rows: list[Row], reason_label: str, *, risk: bool = False) -> None:
+def _carried_table(document, data: PacketData, rows: list[Row], reason_label: str, options: PacketOptions) -> None:
     """A part of 參's carried rows; a row whose proposal has statistics for the cycle (a new period
     entered for it, as for the row continuing 112-J17) prints them under its reason, as a new
     proposal's row prints them under its progress."""
     table = _grid(
         document,
-        ("項次", "議題組別", "主辦單位", "提案名稱", *((RISK_HEADER,) if risk else ()), reason_label),
+        ("項次", "議題組別", "主辦單位", "提案名稱", *((RISK_HEADER,) if options.risk else ()), reason_label),
         [
             (
                 str(r.proposal.item_no),
                 r.group_label,
                 "\n".join(r.units),
                 r.proposal.title,
-                *(_risk_cell(r.proposal) if risk else ()),
+                *(_risk_cell(r.proposal) if options.risk else ()),
                 reason_cell(r.proposal),
             )
             for r in rows
         ],
-        CARRIED_RISK_WIDTHS if risk else CARRIED_WIDTHS,
+        CARRIED_RISK_WIDTHS if options.risk else CARRIED_WIDTHS,
     )
+    _row_figures(table, data, rows, options)
+
+
+def _row_figures(table, data: PacketData, rows: list[Row], options: PacketOptions) -> None:
+    """Each row's statistics tables in its last cell, under a 統計區間 line where the row's text does
+    not give the period already (112-J17's progress does, so the source prints none; a figure entered
+    for a later period has no other date), or where asked (PacketOptions.period_line)."""
     for row, r in zip(table.rows[1:], rows):
         if r.proposal.id in data.figures:
-            _figures(row.cells[-1], data.figure_notes.get(r.proposal.id), data.figures[r.proposal.id])
+            note = data.figure_notes.get(r.proposal.id)
+            if note and not options.period_line and _states_period(row.cells[-1].text, note):
+                note = None
+            _figures(row.cells[-1], note, data.figures[r.proposal.id])
+
+
+def _states_period(text: str, note: str) -> bool:
+    """Whether `text` already gives the period of a 「統計區間：…」 note (spaces ignored)."""
+    period = note.partition("：")[2]
+    return bool(period) and "".join(period.split()) in "".join(text.split())
 
 
 def carried_heading(data: PacketData) -> str:
@@ -539,8 +594,9 @@ def carried_summary(data: PacketData) -> str:
     )
 
 
-def _new_table(document, data: PacketData, track: str, *, risk: bool = False) -> None:
+def _new_table(document, data: PacketData, track: str, options: PacketOptions) -> None:
     rows = data.new[track]
+    risk = options.risk
     central = track == vocab.CENTRAL
     header = (
         "項次",
@@ -568,14 +624,12 @@ def _new_table(document, data: PacketData, track: str, *, risk: bool = False) ->
     else:
         widths = CENTRAL_WIDTHS if central else JOINT_WIDTHS
     table = _grid(document, header, body, widths)
-    for row, r in zip(table.rows[1:], rows):
-        if r.proposal.id in data.figures:
-            _figures(row.cells[-1], data.figure_notes.get(r.proposal.id), data.figures[r.proposal.id])
+    _row_figures(table, data, rows, options)
 
 
-def _discussion_section(document, data: PacketData, *, risk: bool = False) -> None:
+def _discussion_section(document, data: PacketData, options: PacketOptions) -> None:
     _paragraph(document, "參、討論事項", bold=True, size=16)
-    if risk:
+    if options.risk:
         _paragraph(document, RISK_LEGEND, indent_cm=0.8)
     heading = 1
     before = data.carried_year
@@ -591,7 +645,7 @@ def _discussion_section(document, data: PacketData, *, risk: bool = False) -> No
             _paragraph(
                 document, f"（{numeral(sub)}）{label}，共 {len(rows)} 案", bold=True
             ).paragraph_format.keep_with_next = True
-            _carried_table(document, data, rows, reason, risk=risk)
+            _carried_table(document, data, rows, reason, options)
         heading += 1
         _page_break(document)
     new_count = sum(len(rows) for rows in data.new.values())
@@ -607,7 +661,7 @@ def _discussion_section(document, data: PacketData, *, risk: bool = False) -> No
             f"（{numeral(sub)}）{data.year}年度新增合作提案，{vocab.TRACKS[track]}（共 {len(data.new[track])} 案）",
             bold=True,
         ).paragraph_format.keep_with_next = True
-        _new_table(document, data, track, risk=risk)
+        _new_table(document, data, track, options)
 
 
 # The back page prints the names after a role's first four a line, 、 between them and none at a
@@ -626,10 +680,14 @@ def _back_page(document, data: PacketData) -> None:
             _paragraph(document, "、".join(rest[start : start + BACK_PAGE_NAMES_PER_LINE]), size=14, indent_cm=2.8)
 
 
-def packet_docx(session: Session, *, cycle: int, risk: bool = False) -> bytes:
-    """The packet of `cycle` as a .docx (A4 portrait, page numbers in the footer). With `risk`, the
-    discussion tables have a column of each proposal's risk light (風險燈號) and a line saying what
-    the lights mean; without it (the default) the packet is laid out as the printed one."""
+def packet_docx(session: Session, *, cycle: int, risk: bool = False, options: PacketOptions | None = None) -> bytes:
+    """The packet of `cycle` as a .docx (A4 portrait, page numbers in the footer), laid out as the
+    printed one; `options` (PacketOptions) adds what the dashboard holds beyond it: the risk column
+    (also `risk`), and on the cards their id line, the 中央部會 row, 辦理情形, 相關數據, the
+    mutual-aid tables, and the 統計區間 line above the statistics in 參's rows."""
+    options = options or PacketOptions()
+    if risk:
+        options = replace(options, risk=True)
     data = collect(session, cycle=cycle)
     document = word.new_document()  # A4 portrait, 標楷體, page numbers: as the minutes and the cards
     _title(document, data)
@@ -637,8 +695,8 @@ def packet_docx(session: Session, *, cycle: int, risk: bool = False) -> bytes:
     _page_break(document)
     _log_section(document, data)
     _page_break(document)
-    _discussion_section(document, data, risk=risk)
-    card_docx.add_cards(document, session, proposal_ids=data.card_ids)  # each from a new page
+    _discussion_section(document, data, options)
+    card_docx.add_cards(document, session, proposal_ids=data.card_ids, options=options.card)  # each from a new page
     _back_page(document, data)
     return word.to_bytes(document)
 
@@ -649,6 +707,6 @@ def file_name(meeting_name: str) -> str:
     return f"{plain}_會議資料.docx"
 
 
-def docx_from(engine, *, cycle: int, risk: bool = False) -> bytes:
+def docx_from(engine, *, cycle: int, risk: bool = False, options: PacketOptions | None = None) -> bytes:
     with Session(engine) as session:
-        return packet_docx(session, cycle=cycle, risk=risk)
+        return packet_docx(session, cycle=cycle, risk=risk, options=options)

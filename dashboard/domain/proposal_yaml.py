@@ -22,6 +22,8 @@ KEYS = (
     "lead_units",
     "card_title",
     "card_unit",
+    "card_position",
+    "card_heading",
     "types",
     "cities_scope",
     "cities",

@@ -80,6 +80,11 @@ class Proposal(SQLModel, table=True):
     title: str  # as in the packet's table
     card_title: str | None = None  # as on the card, where it differs
     card_unit: str | None = None
+    # Where the card is bound among the cycle's cards (1 = first) as the source packet binds them;
+    # None: by id within its group. The card's heading line where the source prints it otherwise
+    # than 「group-sub-group」合作提案單 (「防災治安組–防災組」合作提案單, 「…」合作議題提案單).
+    card_position: int | None = None
+    card_heading: str | None = None
     cities_scope: str | None = None  # all / partial; None where no card exists
     description: str | None = None  # 說明
     approach: str | None = None  # 具體作法

@@ -123,24 +123,44 @@ def page_view(stamp: tuple, cycle: int | None = None) -> PageView | None:
 
 
 @st.cache_resource(show_spinner="正在產生會議資料…", max_entries=2)
-def packet_docx(stamp: tuple, cycle: int, risk: bool = False) -> bytes:
-    """The meeting packet of `cycle`, built once per store stamp (a decision or an edit rebuilds it);
-    with `risk`, with the column of risk lights."""
+def packet_docx(stamp: tuple, cycle: int, additions: tuple[str, ...] = ()) -> bytes:
+    """The meeting packet of `cycle` with the additions named (packet.PacketOptions' fields), built
+    once per store stamp and choice (a decision or an edit rebuilds it)."""
+    options = packet.PacketOptions(**dict.fromkeys(additions, True))
     with cached.session() as s:
-        return packet.packet_docx(s, cycle=cycle, risk=risk)
+        return packet.packet_docx(s, cycle=cycle, options=options)
+
+
+PACKET_HELP = {
+    "risk": "討論事項的表格多一欄各案的風險燈號（綠、黃、紅、未評估）。",
+    "card_ids": "每張提案單標題下加一行提案編號與類別。",
+    "ministry_row": "請求中央協助之提案單末加「中央部會」一列。",
+    "card_progress": "每張提案單後加印辦理情形：進度、列管與進度狀態、會議決議。",
+    "card_indicators": "有相關數據的提案單後加印數據表。",
+    "card_mutual_aid": "跨區通報支援提案單後加印救災救護支援及轉報統計表（火災支援、救護支援、119轉報）。",
+    "period_line": "討論事項中統計表的上方一律加一行統計區間（該列內文已載明者，預設不重複）。",
+}
 
 
 def packet_download(container, meeting_name: str, cycle: int) -> None:
-    """The 會議資料 download beside the minutes' (built when clicked, then cached)."""
+    """The 會議資料 download beside the minutes' (built when clicked, then cached), with a box for each
+    addition the printed packet lacks, all unticked: the packet is then laid out as the printed one."""
     stamp = run_context.get().stamp
-    risk = container.checkbox(
-        "加印風險燈號欄",
-        key="packet-risk",
-        help="討論事項的表格多一欄各案的風險燈號（綠、黃、紅、未評估）；不勾選時版面同原會議資料。",
-    )
-    container.download_button(
+    block = container.container()  # the button, and under it the additions to choose
+    button = block.empty()
+    choices = block.expander("加印原會議資料沒有的內容")
+    chosen = {
+        name: choices.checkbox(
+            label,
+            key=f"packet-{name.replace('_', '-')}",
+            help=PACKET_HELP[name] + "不勾選時同原會議資料。",
+        )
+        for name, label in packet.OPTION_LABELS.items()
+    }
+    additions = tuple(name for name, ticked in chosen.items() if ticked)
+    button.download_button(
         "下載會議資料（.docx）",
-        data=lambda: packet_docx(stamp, cycle, risk),
+        data=lambda: packet_docx(stamp, cycle, additions),
         file_name=packet.file_name(meeting_name),
         mime=minutes.DOCX_MIME,
         on_click="ignore",
