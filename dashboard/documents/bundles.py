@@ -157,7 +157,7 @@ def bundle_docx(session: Session, bundle: Bundle, *, now: datetime | None = None
         document.add_paragraph("本年度沒有符合的提案。")
     for number, heading in enumerate(card_docx.add_cards(document, session, proposal_ids=bundle.ids), start=1):
         word.bookmark(heading, _bookmark_name(number), number)  # the contents list names its page
-    return word.to_bytes(document)
+    return word.to_bytes(document, title=f"{bundle.year}年度 {bundle.title} 合作提案單彙編", now=now)
 
 
 def file_name(bundle: Bundle) -> str:

@@ -145,8 +145,13 @@ def _figure_tables(document, card: queries.Card) -> None:
             ]
             for i in card.indicators
         ]
-        word.grid(
-            document, ["項目", "縣市", "對方縣市", "數值", "期間／日期", "備註"], rows, [4.0, 1.8, 1.8, 2.6, 3.6, 3.2]
+        word.keep_together(  # on the page of its heading, as a short table is printed
+            word.grid(
+                document,
+                ["項目", "縣市", "對方縣市", "數值", "期間／日期", "備註"],
+                rows,
+                [4.0, 1.8, 2.2, 2.2, 3.6, 3.2],
+            )
         )
     by_period: dict[tuple, list] = {}  # each period its own table (statistics.py: one table per period)
     for m in card.mutual_aid:
@@ -156,7 +161,9 @@ def _figure_tables(document, card: queries.Card) -> None:
         rows = [
             [names[m.from_city], names[m.to_city], str(m.fire), str(m.ambulance), str(m.relay)] for m in period_rows
         ]
-        word.grid(document, ["請求縣市", "支援縣市", *AID_KINDS.values()], rows, [3.4, 3.4, 3.4, 3.4, 3.4])
+        word.keep_together(
+            word.grid(document, ["請求縣市", "支援縣市", *AID_KINDS.values()], rows, [3.4, 3.4, 3.4, 3.4, 3.4])
+        )
 
 
 def add_card(document, session: Session, *, proposal_id: str, page_break_before: bool = False):
@@ -203,4 +210,5 @@ def add_cards(document, session: Session, *, proposal_ids: list[str]) -> list:
 def cards_docx(session: Session, *, proposal_ids: list[str]) -> bytes:
     document = new_document()
     add_cards(document, session, proposal_ids=proposal_ids)
-    return word.to_bytes(document)
+    title = f"{proposal_ids[0]} 合作提案單" if len(proposal_ids) == 1 else "合作提案單"
+    return word.to_bytes(document, title=title)
