@@ -122,10 +122,13 @@ def _label_table(document, rows: list[tuple[str, list[str]]]):
     next page."""
     table = word.grid(document, None, [], CARD_WIDTHS_CM, rows_may_split=True)
     for label, lines in rows:
-        cells = table.add_row().cells
-        word.fill(cells[0], label, bold=True)
-        word.fill(cells[1], "\n".join(lines))
+        row = table.add_row()
+        word.fill(row.cells[0], label, bold=True)
+        word.fill(row.cells[1], "\n".join(lines))
+        if word.row_lines([label, "\n".join(lines)], CARD_WIDTHS_CM, word.BODY_PT) <= word.WHOLE_ROW_LINES:
+            word.keep_row_together(row)  # a short field moves whole to the next page
     word.set_widths(table, CARD_WIDTHS_CM)
+    word.keep_tail(table, CARD_WIDTHS_CM)  # a card's last fields never alone on a page
     return table
 
 

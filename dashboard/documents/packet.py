@@ -365,7 +365,9 @@ def _grid(container, header, rows, widths_cm, *, size: float = TABLE_FONT_PT, na
     last column."""
     if names:
         widths_cm = word.fit_words(widths_cm, rows, size, columns=names, taking_from=len(widths_cm) - 1)
-    return word.grid(container, header, rows, widths_cm, size_pt=size, rows_may_split=True)
+    table = word.grid(container, header, rows, widths_cm, size_pt=size, rows_may_split=True)
+    word.keep_tail(table, widths_cm, size)  # a table's last lines never alone on a page
+    return table
 
 
 def ministry_lines(ministry: str) -> str:

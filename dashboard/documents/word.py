@@ -211,6 +211,25 @@ def keep_together(table) -> None:
                     paragraph.paragraph_format.keep_with_next = True
 
 
+TAIL_LINES = 5  # a page never holds fewer lines than this of a table's end
+
+
+def keep_tail(table, widths_cm, size_pt: float | None = None, *, lines: int = TAIL_LINES) -> None:
+    """The table's last rows, enough for `lines` lines, print on one page: a table that ends after
+    a page break (a section's last row, a card's last fields) never leaves a page of only a few
+    lines. The rows before the last keep with the next one (a row that may split keeps its end
+    with it)."""
+    rows = [row for row in table.rows if row._tr.trPr is None or row._tr.trPr.find(qn("w:tblHeader")) is None]
+    total = 0
+    for index in range(len(rows) - 1, 0, -1):
+        total += row_lines([cell.text for cell in rows[index].cells], widths_cm, size_pt or BODY_PT)
+        if total >= lines:
+            break
+        for cell in rows[index - 1].cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+
+
 def fill(cell, text: str, *, size_pt: float | None = None, bold: bool = False) -> None:
     """A cell's text, one paragraph per line, with no space above."""
     cell.text = ""
