@@ -392,7 +392,7 @@ def _figures(cell, note: str | None, figures: list[FigureTable]) -> None:
     into them (the cell's last line so far)."""
     cell.paragraphs[-1].paragraph_format.keep_with_next = True
     if note:
-        _paragraph(cell, note, size=FIGURE_FONT_PT + 1).paragraph_format.keep_with_next = True
+        _paragraph(cell, note, size=FIGURE_FONT_PT).paragraph_format.keep_with_next = True
     for figure in figures:
         if figure.caption:
             _paragraph(cell, figure.caption, size=FIGURE_FONT_PT + 1).paragraph_format.keep_with_next = True
