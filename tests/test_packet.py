@@ -237,18 +237,30 @@ def test_each_table_holds_as_many_proposals_as_the_source(docx):
     assert len(rows(new_table(docx, vocab.JOINT))) == facts.JOINT_COUNT
 
 
+def agencies(cell_text: str) -> list[str]:
+    """The agencies of a unit cell, which prints each with its city government on a line of its own
+    (新北市政府 / 交通局: the column breaks between words)."""
+    found: list[str] = []
+    for line in cell_text.splitlines():
+        if found and found[-1].endswith("政府") and not line.endswith("政府"):
+            found[-1] += line
+        else:
+            found.append(line)
+    return found
+
+
 @pytest.mark.parametrize("pid", sorted(curated()))
 def test_every_proposal_in_its_table_with_title_units_and_text(docx, data_files, pid):
     p = data_files[pid]
     cells = [cell.text for cell in row_of(table_of(docx, p), p["item_no"]).cells]
     assert cells[3] == p["title"]
-    assert cells[2].splitlines() == [lead["unit"] for lead in p["lead_units"]]
+    assert agencies(cells[2]) == [lead["unit"] for lead in p["lead_units"]]
     if p["track"] == vocab.CARRIED:
         assert flat(cells[4]) == flat(p["tracking_reason"])
     else:
         assert flat(cells[-1]).startswith(flat(p["progress"]))
     if p["track"] == vocab.CENTRAL:
-        assert cells[4] == p["central_ministry"]
+        assert cells[4].replace("\n", "") == p["central_ministry"]
 
 
 @pytest.mark.parametrize(("pid", "title"), facts.TITLES)
@@ -258,7 +270,7 @@ def test_titles_as_printed_in_the_source(docx, data_files, pid, title):
 
 @pytest.mark.parametrize(("pid", "units", "cities"), facts.LEAD_UNITS)
 def test_lead_units_as_printed_in_the_source(docx, data_files, pid, units, cities):
-    assert row_of(table_of(docx, data_files[pid]), data_files[pid]["item_no"]).cells[2].text.splitlines() == units
+    assert agencies(row_of(table_of(docx, data_files[pid]), data_files[pid]["item_no"]).cells[2].text) == units
 
 
 def test_delisting_reason_as_printed_in_the_source(docx, data_files):
@@ -394,7 +406,8 @@ def test_a_later_cycle_prints_its_own_year(writable_engine):
     assert f"（一）擬持續列管{YEAR}年度合作方案，共1案" in texts
     assert not any("合作提案單" in t for t in texts)  # no new proposals yet, so no cards
     (table,) = tables_after(document, f"（一）擬持續列管{YEAR}年度合作方案，共1案")
-    assert rows(table) == [["1", "產業發展組", unit, title, "賡續辦理。"]]
+    [row] = rows(table)
+    assert [*row[:2], *agencies(row[2]), *row[3:]] == ["1", "產業發展組", unit, title, "賡續辦理。"]
     (log,) = tables_after(document, "二、各議題組會議辦理情形")
     log_text = flat(" ".join(text for _, _, text in rows(log)))
     assert f"{later}年03月05日第1次工作會議" in log_text and f"{YEAR}年" not in log_text
@@ -446,7 +459,7 @@ def test_libreoffice_prints_the_packet_on_a4_with_every_section(printed):
     pages = printed.pages["packet.docx"]
     assert {size for size, _ in pages} == {A4}
     assert NEW_COUNT < len(pages) < 3 * NEW_COUNT  # a card a page or so, and the tables before them
-    for number, (_, text) in enumerate(pages, start=1):
+    for number, (_, text) in enumerate(pages[:-1], start=1):  # the back page has none
         assert re.search(rf"第 {number} 頁，共 {len(pages)} 頁", text), f"page {number} has its number"
     printed = flat("".join(text for _, text in pages))
     for heading in (

@@ -58,3 +58,21 @@ def test_a_list_of_ids_breaks_only_between_ids():
     assert "".join(lines) == "、".join(ids)
     assert all(line.endswith("、") for line in lines[:-1])
     assert all(word.text_width_cm(line, 9.5) <= 6.0 - word.CELL_PADDING_CM for line in lines)
+
+
+def test_a_header_word_never_breaks_its_column_widens_from_the_widest():
+    from docx import Document
+
+    table = word.grid(
+        Document(), ["項次", "議題組別", "對應\n中央部會", "說明/進度"], [], [1.0, 1.5, 1.5, 13.0], size_pt=11
+    )
+    widths = [column.width.cm for column in table.columns]
+    for text, width in zip(["項次", "議題組別", "中央部會"], widths):
+        assert word.text_width_cm(text, 11) + word.CELL_PADDING_CM <= width
+    assert sum(widths) == pytest.approx(17.0, abs=0.01) and widths[3] < 13.0
+
+
+def test_a_header_phrase_too_long_for_any_column_breaks_into_even_lines():
+    assert word.balanced_lines("參與民眾所屬縣市", 1.8, 9) == "參與民眾\n所屬縣市"
+    assert word.balanced_lines("縣市", 1.8, 9) == "縣市"
+    assert word.words("文化教育組-教育組\n新北市政府") == ["文化教育組-", "教育組", "新北市政府"]

@@ -178,7 +178,7 @@ def bundle_docx(session: Session, bundle: Bundle, *, now: datetime | None = None
         if pd.isna(row.cities_scope):  # no paper card: not headed as one
             heading.runs[0].text = carried_heading(row)
         word.bookmark(heading, _bookmark_name(number), number)  # the contents list names its page
-    return word.to_bytes(document)
+    return word.to_bytes(document, title=f"{bundle.year}年度 {bundle.title} 合作提案單彙編", now=now)
 
 
 def file_name(bundle: Bundle) -> str:

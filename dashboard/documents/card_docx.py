@@ -149,12 +149,15 @@ def _label_table(document, rows: list[tuple[str, list[str]]], *, repeat_first: b
     onto, as the paper card does."""
     table = word.grid(document, None, [], CARD_WIDTHS_CM, rows_may_split=True)
     for label, lines in rows:
-        cells = table.add_row().cells
-        word.fill(cells[0], label, bold=True)
-        word.fill(cells[1], "\n".join(lines))
+        row = table.add_row()
+        word.fill(row.cells[0], label, bold=True)
+        word.fill(row.cells[1], "\n".join(lines))
+        if word.row_lines([label, "\n".join(lines)], CARD_WIDTHS_CM, word.BODY_PT) <= word.WHOLE_ROW_LINES:
+            word.keep_row_together(row)  # a short field moves whole to the next page
     if repeat_first and rows:
         word.repeat_as_header(table.rows[0])
     word.set_widths(table, CARD_WIDTHS_CM)
+    word.keep_tail(table, CARD_WIDTHS_CM)  # a card's last fields never alone on a page
     return table
 
 
@@ -182,8 +185,13 @@ def _figure_tables(document, card: queries.Card, options: CardOptions) -> None:
             ]
             for i in card.indicators
         ]
-        word.grid(
-            document, ["項目", "縣市", "對方縣市", "數值", "期間／日期", "備註"], rows, [4.0, 1.8, 1.8, 2.6, 3.6, 3.2]
+        word.keep_together(  # on the page of its heading, as a short table is printed
+            word.grid(
+                document,
+                ["項目", "縣市", "對方縣市", "數值", "期間／日期", "備註"],
+                rows,
+                [4.0, 1.8, 2.2, 2.2, 3.6, 3.2],
+            )
         )
     by_period: dict[tuple, list] = {}  # each period its own table (statistics.py: one table per period)
     for m in card.mutual_aid if options.mutual_aid else []:
@@ -193,7 +201,9 @@ def _figure_tables(document, card: queries.Card, options: CardOptions) -> None:
         rows = [
             [names[m.from_city], names[m.to_city], str(m.fire), str(m.ambulance), str(m.relay)] for m in period_rows
         ]
-        word.grid(document, ["請求縣市", "支援縣市", *AID_KINDS.values()], rows, [3.4, 3.4, 3.4, 3.4, 3.4])
+        word.keep_together(
+            word.grid(document, ["請求縣市", "支援縣市", *AID_KINDS.values()], rows, [3.4, 3.4, 3.4, 3.4, 3.4])
+        )
 
 
 def add_card(
@@ -257,4 +267,5 @@ def add_cards(document, session: Session, *, proposal_ids: list[str], options: C
 def cards_docx(session: Session, *, proposal_ids: list[str]) -> bytes:
     document = new_document()
     add_cards(document, session, proposal_ids=proposal_ids)
-    return word.to_bytes(document)
+    title = f"{proposal_ids[0]} 合作提案單" if len(proposal_ids) == 1 else "合作提案單"
+    return word.to_bytes(document, title=title)

@@ -27,9 +27,9 @@ from dashboard.store.models import City, Meeting
 TOTAL = "合計"
 LEAD, JOINS = "主辦", "參與合作"
 COUNT_COLUMNS = ["案數", LEAD, JOINS, *vocab.PROGRESS_STATUSES]
-# 類別 (八縣市共同合作 on one line), then COUNT_COLUMNS: 參與合作 on one line, the longer status
-# headers (待中央回應) wrap
-COUNT_WIDTHS_CM = [3.1, 1.1, 1.1, 1.8, *[1.65] * len(vocab.PROGRESS_STATUSES)]
+# 類別 (八縣市共同合作 on one line), then COUNT_COLUMNS; the longer headers wrap
+# Each header word on one line at SMALL_PT (中央已回應, 參與合作), the track labels too (八縣市共同合作).
+COUNT_WIDTHS_CM = [2.8, 1.15, 1.15, 1.8, *[1.45 if len(s) <= 3 else 2.15 for s in vocab.PROGRESS_STATUSES]]
 IDS_SHOWN = 20  # a longer list of ids ends in 「等 N 案」, so that the page stays one page
 TITLES_SHOWN = 10  # carried-over proposals listed with their titles
 
@@ -245,7 +245,7 @@ def summary_docx(data: CitySummary, *, now: datetime | None = None) -> bytes:
             f"他縣市社工參加{data.city.name}開設之課程 {data.social.in_count} 位。",
         )
     _line(document, f"提案清單與各案提案單見「{data.city.name}合作提案單彙編」（儀表板「文件下載」頁）。")
-    return word.to_bytes(document)
+    return word.to_bytes(document, title=f"{data.city.name} {data.year}年度北臺區域合作摘要", now=now)
 
 
 def file_name(city: str, cycle: int) -> str:

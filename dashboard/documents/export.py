@@ -158,5 +158,6 @@ def csv_bytes(table: pd.DataFrame) -> bytes:
 def xlsx_bytes(table: pd.DataFrame, *, sheet: str = "提案列表") -> bytes:
     """An .xlsx workbook with one sheet, columns sized to their text, set up to print (sheets.workbook_bytes)."""
     return sheets.workbook_bytes(
-        sheets.Sheet(sheet, list(table.columns), [list(row) for row in table.itertuples(index=False)])
+        sheets.Sheet(sheet, list(table.columns), [list(row) for row in table.itertuples(index=False)]),
+        title=f"北臺區域合作{sheet}",
     )

@@ -129,6 +129,7 @@ def minutes_docx(data: MinutesData) -> bytes:
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = title.add_run(f"{m.name}\n會議紀錄（草案）")
+    document_title = f"{m.name} 會議紀錄（草案）"
     run.bold, run.font.size = True, Pt(16)
 
     headings = iter(numeral(n) for n in range(1, 20))
@@ -183,7 +184,7 @@ def minutes_docx(data: MinutesData) -> bytes:
         "各案決議以最後一次紀錄為準，歷次變更見決議紀錄試算表。"
     )
     footer.runs[0].font.size = Pt(9)
-    return word.to_bytes(document)
+    return word.to_bytes(document, title=document_title)
 
 
 # --- .xlsx ----------------------------------------------------------------------------------
@@ -241,7 +242,7 @@ def decisions_xlsx(data: MinutesData) -> bytes:
         [8, 20, 10, 40, 12, 30, 12],
         grid_lines=True,
     )
-    return sheets.workbook_bytes(current, changes)
+    return sheets.workbook_bytes(current, changes, title=f"{data.info.meeting.name} 各案決議")
 
 
 def file_name(meeting_name: str, kind: str, suffix: str) -> str:

@@ -420,19 +420,44 @@ def _page_break(document) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _grid(container, header, rows, widths_cm, *, size: float = TABLE_FONT_PT):
-    """The packet's tables: rows may break across pages, as the long progress texts do when printed."""
-    return word.grid(container, header, rows, widths_cm, size_pt=size, rows_may_split=True)
+def _grid(container, header, rows, widths_cm, *, size: float = TABLE_FONT_PT, names: tuple[int, ...] = ()):
+    """The packet's tables: rows may break across pages, as the long progress texts do when printed.
+    The `names` columns (groups, agencies, ministries) widen to their widest word, taken from the
+    last column."""
+    if names:
+        widths_cm = word.fit_words(widths_cm, rows, size, columns=names, taking_from=len(widths_cm) - 1)
+    table = word.grid(container, header, rows, widths_cm, size_pt=size, rows_may_split=True)
+    word.keep_tail(table, widths_cm, size)  # a table's last lines never alone on a page
+    return table
+
+
+def ministry_lines(ministry: str) -> str:
+    """內政部國家住都中心 -> 內政部\n國家住都中心: a ministry's agency under the ministry, so that the
+    narrow column breaks between the two."""
+    head, sep, rest = ministry.partition("部")
+    return f"{head}{sep}\n{rest}" if sep and rest and "\n" not in ministry else ministry
+
+
+def agency_lines(units) -> str:
+    """The units of a row, each on a line after its city government's (新北市政府\n交通局), so that
+    a narrow column breaks between the two, never inside a name."""
+    lines = []
+    for agency in units:
+        city, unit = split_agency(agency)
+        lines += [f"{city}政府", unit] if city else [unit]
+    return "\n".join(lines)
 
 
 def _figures(cell, note: str | None, figures: list[FigureTable]) -> None:
-    """The statistics tables printed inside a row's progress cell (the note: a 統計區間 line)."""
+    """The statistics tables printed inside a row's progress cell, on the page of the sentence leading
+    into them (the cell's last line so far)."""
+    cell.paragraphs[-1].paragraph_format.keep_with_next = True
     if note:
-        _paragraph(cell, note, size=FIGURE_FONT_PT + 1)
+        _paragraph(cell, note, size=FIGURE_FONT_PT).paragraph_format.keep_with_next = True
     for figure in figures:
         if figure.caption:
-            _paragraph(cell, figure.caption, size=FIGURE_FONT_PT + 1)
-        _grid(cell, figure.header, figure.rows, figure.widths_cm, size=FIGURE_FONT_PT)
+            _paragraph(cell, figure.caption, size=FIGURE_FONT_PT + 1).paragraph_format.keep_with_next = True
+        word.keep_together(_grid(cell, figure.header, figure.rows, figure.widths_cm, size=FIGURE_FONT_PT))
         if figure.footnote:  # close under its table: in the paragraph a cell's table is followed by
             cell.paragraphs[-1].add_run(figure.footnote).font.size = Pt(FIGURE_FONT_PT)
         spacer = cell.add_paragraph()  # a cell must end with a paragraph; it also spaces the tables
@@ -536,7 +561,7 @@ def _carried_table(document, data: PacketData, rows: list[Row], reason_label: st
             (
                 str(r.proposal.item_no),
                 r.group_label,
-                "\n".join(r.units),
+                agency_lines(r.units),
                 r.proposal.title,
                 *(_risk_cell(r.proposal) if options.risk else ()),
                 reason_cell(r.proposal),
@@ -544,6 +569,7 @@ def _carried_table(document, data: PacketData, rows: list[Row], reason_label: st
             for r in rows
         ],
         CARRIED_RISK_WIDTHS if options.risk else CARRIED_WIDTHS,
+        names=(1, 2),
     )
     _row_figures(table, data, rows, options)
 
@@ -558,6 +584,7 @@ def _row_figures(table, data: PacketData, rows: list[Row], options: PacketOption
             if note and not options.period_line and _states_period(row.cells[-1].text, note):
                 note = None
             _figures(row.cells[-1], note, data.figures[r.proposal.id])
+            word.keep_row_together(row)  # the text leading into the tables stays with them
 
 
 def _states_period(text: str, note: str) -> bool:
@@ -611,9 +638,9 @@ def _new_table(document, data: PacketData, track: str, options: PacketOptions) -
         (
             str(r.proposal.item_no),
             r.group_label,
-            "\n".join(r.units),
+            agency_lines(r.units),
             r.proposal.title,
-            *((r.proposal.central_ministry or "",) if central else ()),
+            *((ministry_lines(r.proposal.central_ministry or ""),) if central else ()),
             *(_risk_cell(r.proposal) if risk else ()),
             r.proposal.progress or "",
         )
@@ -623,7 +650,7 @@ def _new_table(document, data: PacketData, track: str, options: PacketOptions) -
         widths = CENTRAL_RISK_WIDTHS if central else JOINT_RISK_WIDTHS
     else:
         widths = CENTRAL_WIDTHS if central else JOINT_WIDTHS
-    table = _grid(document, header, body, widths)
+    table = _grid(document, header, body, widths, names=(1, 2, 4) if central else (1, 2))
     _row_figures(table, data, rows, options)
 
 
@@ -634,8 +661,10 @@ def _discussion_section(document, data: PacketData, options: PacketOptions) -> N
     heading = 1
     before = data.carried_year
     if data.carried:
-        _paragraph(document, f"{numeral(heading)}、{carried_heading(data)}", bold=True)
-        _paragraph(document, carried_summary(data), indent_cm=0.8)
+        _paragraph(
+            document, f"{numeral(heading)}、{carried_heading(data)}", bold=True
+        ).paragraph_format.keep_with_next = True
+        _paragraph(document, carried_summary(data), indent_cm=0.8).paragraph_format.keep_with_next = True
         parts = [
             (data.delist, f"{vocab.RECOMMEND_DELIST} {before} 年度合作方案", vocab.DELIST_REASON),
             (data.keep, f"{vocab.RECOMMEND_KEEP} {before} 年度合作方案", vocab.KEEP_REASON),
@@ -649,10 +678,13 @@ def _discussion_section(document, data: PacketData, options: PacketOptions) -> N
         heading += 1
         _page_break(document)
     new_count = sum(len(rows) for rows in data.new.values())
-    _paragraph(document, f"{numeral(heading)}、{data.year}年度新增合作提案：", bold=True)
+    _paragraph(
+        document, f"{numeral(heading)}、{data.year}年度新增合作提案：", bold=True
+    ).paragraph_format.keep_with_next = True
     counts = "，".join(f"{vocab.TRACKS[t]}共 {len(rows)} 案" for t, rows in data.new.items())
     said = f"其中，依各議題組內部會議決議，{counts}。" if new_count else ""  # no claim of a meeting for none
-    _paragraph(document, f"{data.year}年度新增合作提案共計 {new_count} 案。{said}", indent_cm=0.8)
+    summary = _paragraph(document, f"{data.year}年度新增合作提案共計 {new_count} 案。{said}", indent_cm=0.8)
+    summary.paragraph_format.keep_with_next = True
     for sub, track in enumerate([t for t, rows in data.new.items() if rows], start=1):
         if sub > 1:
             _page_break(document)  # each track's table from a new page, as printed
@@ -670,7 +702,7 @@ BACK_PAGE_NAMES_PER_LINE = 4
 
 
 def _back_page(document, data: PacketData) -> None:
-    _page_break(document)
+    word.back_page(document)  # a section of its own: no page number on the back page
     for _ in range(18):
         document.add_paragraph()
     for role, names in data.organisers.items():
@@ -698,7 +730,7 @@ def packet_docx(session: Session, *, cycle: int, risk: bool = False, options: Pa
     _discussion_section(document, data, options)
     card_docx.add_cards(document, session, proposal_ids=data.card_ids, options=options.card)  # each from a new page
     _back_page(document, data)
-    return word.to_bytes(document)
+    return word.to_bytes(document, title=f"{data.meeting.name} 會議資料")
 
 
 def file_name(meeting_name: str) -> str:

@@ -12,11 +12,14 @@ import io
 import math
 import unicodedata
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from dashboard.documents import word
 
 LINE_HEIGHT_PT = 15  # one line of the default 11 pt font
 # One line of Chinese at 11 pt: the CJK face LibreOffice and Excel fall back on sets its lines about
@@ -120,9 +123,28 @@ def _cell(value):
     return value
 
 
-def workbook_bytes(*sheets: Sheet) -> bytes:
+def set_properties(book, *, title: str, now: datetime | None = None) -> None:
+    """The workbook's properties, as every generated .docx states them (documents/word.py):
+    `title`, the committee as author and last editor, the generation time, Traditional Chinese."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0, tzinfo=None)  # openpyxl: naive UTC
+    properties = book.properties
+    properties.title = title
+    properties.creator = properties.lastModifiedBy = word.AUTHOR
+    properties.created = properties.modified = moment
+    properties.language = word.LANGUAGE
+
+
+def to_bytes(book, *, title: str, now: datetime | None = None) -> bytes:
+    """The .xlsx file, its properties stamped (set_properties)."""
+    set_properties(book, title=title, now=now)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def workbook_bytes(*sheets: Sheet, title: str) -> bytes:
     """The one .xlsx writer: every sheet wraps its text, prints on A4 landscape with the header row on
-    every page, and stores typed text as text, never as a formula (print_setup)."""
+    every page, and stores typed text as text, never as a formula (print_setup); the file's title."""
     book = Workbook()
     book.remove(book.active)
     for spec in sheets:
@@ -146,6 +168,4 @@ def workbook_bytes(*sheets: Sheet) -> bytes:
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.print_options.gridLines = spec.grid_lines
         print_setup(sheet)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return to_bytes(book, title=title)

@@ -9,7 +9,6 @@ dashboard/domain/vocab.py; typed text never becomes a formula and the sheet prin
 How a value is written in a cell, and read back, is defined here once (cell_text / parse_cell).
 """
 
-import io
 import re
 from dataclasses import dataclass
 
@@ -154,9 +153,7 @@ def workbook(session: Session, *, scope: Scope) -> bytes:
     _fill_help(book.create_sheet(HELP_SHEET), scope, len(rows))
     meeting_log_sheet.add_sheet(book, session, cycle=scope.cycle, group=scope.group, help_sheet=book[HELP_SHEET])
     statistics_sheet.add_sheets(book, session, proposals=proposals, help_sheet=book[HELP_SHEET])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return sheets.to_bytes(book, title=f"{scope.label} 提案更新試算表")
 
 
 def _fill_data(sheet, rows: list[list]) -> None:

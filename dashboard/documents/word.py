@@ -2,8 +2,13 @@
 shares, on top of python-docx.
 
 - new_document(): A4 portrait, 2 cm margins, page numbers 「第 n 頁，共 m 頁」 in the footer, and the
-  faces of a government office: 標楷體 for Chinese, Times New Roman for Latin text.
-- grid(): a fixed-width table whose header row repeats on every page; fill() writes a cell.
+  faces of a government office: 標楷體 for Chinese, Times New Roman for Latin text (named in the
+  styles and the font table, DFKai-SB as 標楷體's other name), Traditional Chinese as the language,
+  widow and orphan control. to_bytes() stamps the file's properties: its title, the committee as
+  author, the generation time as created and modified, zh-TW (set_properties()).
+- back_page(): a last page of its own section, without the page number (the packet's organisers).
+- grid(): a fixed-width table whose header row repeats on every page and whose header words never
+  break (fit_words()); fill() writes a cell; keep_together() keeps a short table on one page.
 - heading(): a bold line kept on the page of what follows it.
 - bookmark(), page_ref(), update_fields_on_open(): a contents list that names the pages.
 - Ids (112-J03) and times (14:00–14:30) must never break across lines: a word processor may break
@@ -13,18 +18,25 @@ shares, on top of python-docx.
 
 import io
 import math
+import re
+import unicodedata
+from datetime import UTC, datetime
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from lxml import etree
 
 FONT_EAST_ASIA = "標楷體"  # DFKai-SB, the customary face of Taiwanese official documents
+FONT_EAST_ASIA_ALT = "DFKai-SB"  # its name on a system in another language
 FONT_LATIN = "Times New Roman"
 BODY_PT = 12
+LANGUAGE = "zh-TW"  # Traditional Chinese, Taiwan: the documents' language (Word's w:lang, the file's)
+AUTHOR = "北臺區域發展推動委員會"  # every generated file's author: the committee whose secretariat issues it
 
 PAGE_WIDTH_CM, PAGE_HEIGHT_CM = 21.0, 29.7  # A4 portrait
 MARGIN_CM = 2.0
@@ -45,21 +57,87 @@ def new_document():
     return document
 
 
-def to_bytes(document) -> bytes:
+def to_bytes(document, *, title: str, now: datetime | None = None) -> bytes:
+    """The .docx file, its properties stamped (set_properties)."""
+    set_properties(document, title=title, now=now)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
+def set_properties(document, *, title: str, now: datetime | None = None) -> None:
+    """The file's properties: `title`, the committee as author and last editor, the generation time
+    (`now`, default the present) as created and modified, Traditional Chinese; nothing of
+    python-docx's template (its author, its 2013 dates, its description, its thumbnail)."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    properties = document.core_properties
+    properties.title = title
+    properties.author = properties.last_modified_by = AUTHOR
+    properties.created = properties.modified = moment
+    properties.language = LANGUAGE
+    properties.comments = properties.subject = properties.keywords = properties.category = ""
+    properties.revision = 1
+    package_rels = document.part.package.rels
+    for key in [k for k, rel in package_rels.items() if rel.reltype.endswith("/metadata/thumbnail")]:
+        del package_rels[key]  # python-docx's template's picture of another document
+
+
 def _set_fonts(document) -> None:
-    """w:rFonts ascii/hAnsi = Times New Roman, eastAsia = 標楷體 on the Normal style, which every
-    paragraph and table of these documents uses."""
+    """w:rFonts ascii/hAnsi/cs = Times New Roman, eastAsia = 標楷體, and w:lang zh-TW, in the document
+    defaults and on the Normal style, which every paragraph and table of these documents uses; both
+    faces in the font table, 標楷體 with its other name DFKai-SB. Widow and orphan control on."""
     style = document.styles["Normal"]
     style.font.name = FONT_LATIN
     style.font.size = Pt(BODY_PT)
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT_EAST_ASIA)
     style.paragraph_format.space_before = Pt(6)  # air between a table and the heading below it
     style.paragraph_format.space_after = Pt(0)
+    style.paragraph_format.widow_control = True
+    defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for properties in (defaults, style.element.get_or_add_rPr()):
+        fonts = properties.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = properties.get_or_add_rFonts()
+        for theme in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+            fonts.attrib.pop(qn(f"w:{theme}"), None)
+        for script in ("ascii", "hAnsi", "cs"):
+            fonts.set(qn(f"w:{script}"), FONT_LATIN)
+        fonts.set(qn("w:eastAsia"), FONT_EAST_ASIA)
+        lang = properties.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            properties.append(lang)
+        lang.set(qn("w:val"), LANGUAGE)
+        lang.set(qn("w:eastAsia"), LANGUAGE)
+    theme_lang = document.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), LANGUAGE)
+        theme_lang.set(qn("w:eastAsia"), LANGUAGE)
+    _font_table(document)
+
+
+def _font_table(document) -> None:
+    """標楷體 in word/fontTable.xml, with its other name, its PANOSE and Big5 charset, so that Word
+    finds DFKai-SB under either name (Times New Roman is there already)."""
+    part = next((rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/fontTable")), None)
+    if part is None:
+        return
+    fonts = etree.fromstring(part.blob)  # python-docx keeps the font table as a plain part: its bytes
+    if any(f.get(qn("w:name")) == FONT_EAST_ASIA for f in fonts.findall(qn("w:font"))):
+        return
+    font = OxmlElement("w:font")
+    font.set(qn("w:name"), FONT_EAST_ASIA)
+    for tag, value in (
+        ("altName", FONT_EAST_ASIA_ALT),
+        ("panose1", "03000509000000000000"),
+        ("charset", "88"),  # Chinese Big5
+        ("family", "script"),
+        ("pitch", "fixed"),
+    ):
+        child = OxmlElement(f"w:{tag}")
+        child.set(qn("w:val"), value)
+        font.append(child)
+    fonts.insert(0, font)
+    part._blob = etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def field(paragraph, instruction: str, *, placeholder: str = "1") -> None:
@@ -78,6 +156,16 @@ def field(paragraph, instruction: str, *, placeholder: str = "1") -> None:
             element = OxmlElement("w:fldChar")
             element.set(qn("w:fldCharType"), kind)
         run._r.append(element)
+
+
+def back_page(document):
+    """A last page in a section of its own, without the page number in the footer (the packet's
+    organisers); returns the section."""
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.footer.is_linked_to_previous = False
+    for paragraph in section.footer.paragraphs:
+        paragraph.text = ""
+    return section
 
 
 def _page_numbers(paragraph) -> None:
@@ -111,6 +199,37 @@ def keep_row_together(row) -> None:
     _row_flag(row, "w:cantSplit")
 
 
+def keep_together(table) -> None:
+    """The table prints on one page (when it fits one): no row splits, and every row keeps with the
+    next (Word: keep-with-next on the paragraphs of every row but the last)."""
+    rows = table.rows
+    for index, row in enumerate(rows):
+        keep_row_together(row)
+        if index < len(rows) - 1:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
+
+
+TAIL_LINES = 5  # a page never holds fewer lines than this of a table's end
+
+
+def keep_tail(table, widths_cm, size_pt: float | None = None, *, lines: int = TAIL_LINES) -> None:
+    """The table's last rows, enough for `lines` lines, print on one page: a table that ends after
+    a page break (a section's last row, a card's last fields) never leaves a page of only a few
+    lines. The rows before the last keep with the next one (a row that may split keeps its end
+    with it)."""
+    rows = [row for row in table.rows if row._tr.trPr is None or row._tr.trPr.find(qn("w:tblHeader")) is None]
+    total = 0
+    for index in range(len(rows) - 1, 0, -1):
+        total += row_lines([cell.text for cell in rows[index].cells], widths_cm, size_pt or BODY_PT)
+        if total >= lines:
+            break
+        for cell in rows[index - 1].cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+
+
 def fill(cell, text: str, *, size_pt: float | None = None, bold: bool = False) -> None:
     """A cell's text, one paragraph per line, with no space above."""
     cell.text = ""
@@ -132,26 +251,49 @@ def grid(
     size_pt: float | None = None,
     rows_may_split: bool = False,
 ):
-    """A grid table with fixed column widths (the widths, not the longest text, decide), centred;
-    the bold header row (if any) repeats on every page. Rows stay whole on a page unless
-    `rows_may_split` (the packet's long progress texts, the cards' long fields)."""
+    """A grid table with fixed column widths (the widths, not the longest text, decide, but a column
+    is widened to its widest header word), centred; the bold header row (if any) repeats on every page. Rows stay whole on a page unless
+    `rows_may_split` (the packet's long progress texts, the cards' long fields), and then only rows
+    longer than WHOLE_ROW_LINES: a shorter row moves whole to the next page rather than leave a few
+    of its lines alone there."""
+    if header is not None:  # a header word never breaks: its column widens, the widest gives way
+        widest = max(range(len(widths_cm)), key=lambda i: widths_cm[i])
+        columns = [i for i in range(len(widths_cm)) if i != widest]
+        widths_cm = fit_words(widths_cm, [header], size_pt or BODY_PT, columns=columns, taking_from=widest)
     table = container.add_table(rows=0, cols=len(widths_cm))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False  # w:tblLayout fixed
     if header is not None:
         row = table.add_row()
-        for cell, text in zip(row.cells, header):
-            fill(cell, text, size_pt=size_pt, bold=True)
+        for cell, text, width in zip(row.cells, header, widths_cm):
+            fill(cell, balanced_lines(text, width, size_pt or BODY_PT), size_pt=size_pt, bold=True)
         repeat_as_header(row)
     for values in rows:
         row = table.add_row()
-        if not rows_may_split:
+        if not rows_may_split or row_lines(values, widths_cm, size_pt or BODY_PT) <= WHOLE_ROW_LINES:
             keep_row_together(row)
         for cell, text in zip(row.cells, values):
             fill(cell, text, size_pt=size_pt)
     set_widths(table, widths_cm)
     return table
+
+
+WHOLE_ROW_LINES = 12
+
+
+def row_lines(values, widths_cm, size_pt: float) -> int:
+    """About how many lines the row's tallest cell prints (its lines wrapped at the cell's width)."""
+    return max(
+        (
+            sum(
+                max(1, math.ceil(text_width_cm(line, size_pt) / max(0.1, width - CELL_PADDING_CM)))
+                for line in (text or "").split("\n")
+            )
+            for text, width in zip(values, widths_cm)
+        ),
+        default=1,
+    )
 
 
 def set_widths(table, widths_cm) -> None:
@@ -196,22 +338,72 @@ _TIMES_WIDTHS = {
 SAFETY = 1.25
 
 
+def _full_width(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
 def text_width_cm(text: str, size_pt: float) -> float:
-    """The width of one line of `text` in the documents' faces at `size_pt`, with SAFETY headroom."""
-    ems = sum(_TIMES_WIDTHS.get(ch, 1000) for ch in text) / 1000
-    return ems * size_pt / 72 * 2.54 * SAFETY
+    """The width of one line of `text` in the documents' faces at `size_pt`: a full-width (CJK)
+    character is an em in 標楷體 and its stand-in; other characters with SAFETY headroom."""
+    full = sum(1 for ch in text if _full_width(ch))
+    latin = sum(_TIMES_WIDTHS.get(ch, 1000) for ch in text if not _full_width(ch)) / 1000 * SAFETY
+    return (full + latin) * size_pt / 72 * 2.54
 
 
-def fit_column(widths_cm, column: int, texts, size_pt: float, *, taking_from: int) -> list[float]:
+def fit_column(
+    widths_cm, column: int, texts, size_pt: float, *, taking_from: int, slack_cm: float = 0.0
+) -> list[float]:
     """`widths_cm` with `column` widened, when needed, so that its widest text (ids, times) fits on one
     line of its cells; the width comes from column `taking_from`, so the table keeps its width."""
     widths = list(widths_cm)
-    needed = max((text_width_cm(t, size_pt) for t in texts), default=0.0) + CELL_PADDING_CM
+    needed = max((text_width_cm(t, size_pt) for t in texts), default=0.0) + CELL_PADDING_CM + slack_cm
     if needed > widths[column]:
         extra = math.ceil((needed - widths[column]) * 100) / 100  # whole hundredths of a cm
         widths[column] = round(widths[column] + extra, 2)
         widths[taking_from] = round(widths[taking_from] - extra, 2)
     return widths
+
+
+_WORD_BREAK = re.compile(r"(?<=[-–、，／/])|\s+")
+FIT_SLACK_CM = 0.05  # a little room over the measure, so that a word exactly as wide as its cell fits
+KEEP_SHARE = 0.6  # fit_words never narrows the column it takes from below this share of its width
+
+
+def words(text: str) -> list[str]:
+    """The pieces of `text` that must not break: its lines, split after a hyphen, dash, 、 or slash
+    (where a word processor may break) and at spaces."""
+    return [w for line in (text or "").split("\n") for w in _WORD_BREAK.split(line) if w]
+
+
+def fit_words(widths_cm, rows, size_pt: float, *, columns, taking_from: int) -> list[float]:
+    """`widths_cm` with each of `columns` widened, when needed, so that the widest word of its cells
+    in `rows` fits on one line (header cells, names of groups and agencies); the width comes from
+    column `taking_from`, so the table keeps its width, as long as that column keeps KEEP_SHARE of its
+    width."""
+    widths = list(widths_cm)
+    for column in columns:
+        texts = [w for row in rows for w in words(row[column])]
+        fitted = fit_column(widths, column, texts, size_pt, taking_from=taking_from, slack_cm=FIT_SLACK_CM)
+        if fitted[taking_from] >= KEEP_SHARE * widths_cm[taking_from]:  # else the phrase wraps
+            widths = fitted
+    return widths
+
+
+def balanced_lines(text: str, width_cm: float, size_pt: float) -> str:
+    """`text` with each line too wide for a cell `width_cm` wide (a header phrase of Chinese text)
+    broken into lines of equal length that fit (參與民眾所屬縣市 -> 參與民眾\n所屬縣市), rather
+    than wherever the word processor runs out of room; a line with Latin text is left to it."""
+    room = width_cm - CELL_PADDING_CM - FIT_SLACK_CM
+    lines = []
+    for line in (text or "").split("\n"):
+        if text_width_cm(line, size_pt) <= room or not all(_full_width(ch) for ch in line):
+            lines.append(line)
+            continue
+        per_line = max(1, int(room / text_width_cm("中", size_pt)))
+        count = math.ceil(len(line) / per_line)
+        size = math.ceil(len(line) / count)
+        lines += [line[i : i + size] for i in range(0, len(line), size)]
+    return "\n".join(lines)
 
 
 def lines_within(items: list[str], separator: str, width_cm: float, size_pt: float) -> list[str]:
