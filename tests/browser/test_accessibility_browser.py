@@ -35,8 +35,9 @@ AXE_OPTIONS = {
 }
 PRESENTER = f"meeting?present=1&item={PROPOSAL}"
 
+WIDE_CARD = "112-J17"  # its mutual-aid table scrolls sideways in its own box on a phone
 SIGNED_OUT = [s.url_path for s in PAGES.values() if s.listed_for is None] + [f"card?id={PROPOSAL}", PRESENTER]
-SIGNED_IN = [s.url_path for s in PAGES.values()] + [f"card?id={PROPOSAL}", PRESENTER]
+SIGNED_IN = [s.url_path for s in PAGES.values()] + [f"card?id={WIDE_CARD}", PRESENTER]
 
 
 @pytest.fixture(scope="module")
