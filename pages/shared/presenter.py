@@ -48,6 +48,10 @@ header { display: none !important; }
   .st-key-present-nav [data-testid="stCaptionContainer"] p { font-size: .85rem; }
 }
 .st-key-present-keys { display: none !important; }
+/* Streamlit marks the focused main area (Tab, PageDown after it) with a faint frame that starts 60px down,
+   below its header: with the header hidden that edge crossed 上一步／下一步. The app's own focus frame
+   (styling.FOCUS_CSS, inside the window's edges) shows the focus instead. */
+[data-testid="stMain"]::before { display: none !important; }
 </style>"""
 
 # Keys that step the presenter view: clickers send PageDown/PageUp (some send arrows). The

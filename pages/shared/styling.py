@@ -110,7 +110,8 @@ CSS = """
 .bt-tile-sub{font-size:.95rem;opacity:.85}
 .bt-list{list-style:none;padding-left:0;margin:0}
 .bt-list li{margin:.2rem 0;line-height:1.5}
-.bt-list a{text-decoration:none}
+/* A link among text is underlined, not told apart by its colour alone (WCAG 1.4.1). */
+.bt-list a{text-decoration:underline}
 .bt-table{width:100%;border-collapse:collapse;font-size:1rem}
 .bt-table th,.bt-table td{border-bottom:1px solid rgba(128,128,128,.35);padding:.35rem .5rem;text-align:left;
   vertical-align:top}
@@ -118,6 +119,8 @@ CSS = """
 .bt-muted{opacity:.75}
 .bt-table td.id,.bt-table td.num,.bt-table td.city{white-space:nowrap}
 .bt-table th{white-space:nowrap}
+/* A wide table scrolls in its own box, which takes the keyboard focus (tabindex in the template), so that
+   arrow keys scroll it too (WCAG 2.1.1). */
 .bt-scroll-x{overflow-x:auto;max-width:100%}
 .bt-tile-value{white-space:nowrap}
 /* Tablets: two tiles a row. Phones: smaller numbers, and wide tables scroll sideways in their own box. */
@@ -128,6 +131,10 @@ CSS = """
 }
 /* The map's segmented controls wrap onto a second line instead of hiding options past the edge. */
 [data-testid="stButtonGroup"]>div{flex-wrap:wrap}
+/* A chosen option of a segmented control or pills: Streamlit writes it in the theme's blue, which no blue can
+   make readable on both its tint in the dark theme and under white text on primary buttons (WCAG 1.4.3).
+   It keeps the blue frame and tint, and its words take the text colour, in bold. */
+[data-testid="stButtonGroup"] button[data-selected="true"]{color:inherit !important;font-weight:600}
 .bt-links{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;font-size:1rem}
 .bt-links a,.bt-list a{white-space:nowrap}
 </style>
@@ -143,6 +150,9 @@ label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:f
 [data-baseweb="select"] > div:has(input:focus-visible) {
   outline: 3px solid #ffd400 !important; outline-offset: 2px !important;
   box-shadow: 0 0 0 2px #111111 !important; }
+/* The main area takes the focus too (Tab, the skip link) so that arrow keys scroll it: its frame is drawn
+   inside the window's edges, where it shows (outside them, it was off screen). */
+[data-testid="stMain"]:focus-visible { outline-offset: -3px !important; box-shadow: none !important; }
 </style>"""
 
 
