@@ -4,6 +4,7 @@ Stores are SQLite unless TEST_DATABASE_URL names a PostgreSQL server (see tests/
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -19,18 +20,42 @@ from tests.rendering import printed  # noqa: F401  (the documents LibreOffice pr
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# The fixtures that hand a test a store on the engine under test (PostgreSQL when TEST_DATABASE_URL
+# is set); `cli_url` is SQLite when the test also asks for `store_file`.
+ENGINE_FIXTURES = frozenset(
+    {"loaded_engine", "fresh_engine", "writable_engine", "db_url", "store_url", "accounts_url", "cli_url"}
+)
+# A module that makes databases itself (tests/databases.py) is taken to depend on the engine throughout.
+MAKES_DATABASES = re.compile(r"\bdatabases\.|\bon_postgres\b|TEST_DATABASE_URL")
+
+
+def depends_on_engine(item, makes_databases: dict[Path, bool]) -> bool:
+    """Whether a test touches a store on the engine under test: through a fixture that makes one
+    (pytest's closure of the test's fixtures), or anywhere in a module that makes databases itself.
+    Browser tests and LibreOffice prints do not, unless marked `postgres`."""
+    if item.get_closest_marker("postgres"):
+        return True
+    if item.get_closest_marker("browser") or item.get_closest_marker("render"):
+        return False
+    if item.path not in makes_databases:
+        makes_databases[item.path] = bool(MAKES_DATABASES.search(item.path.read_text(encoding="utf-8")))
+    if makes_databases[item.path]:
+        return True
+    names = set(item.fixturenames)
+    if names & (ENGINE_FIXTURES - {"cli_url"}):
+        return True
+    return "cli_url" in names and "store_file" not in names
+
+
 def pytest_collection_modifyitems(config, items):
-    """ENGINE_TESTS_ONLY=1 (CI's PostgreSQL pass) leaves out what does not depend on the database
-    engine: browser tests and documents printed by LibreOffice, which the SQLite pass has run; tests
-    marked `postgres` stay. The closing line counts them as deselected."""
+    """ENGINE_TESTS_ONLY=1 (CI's PostgreSQL pass) runs only what depends on the database engine:
+    the SQLite pass has run everything, and a test that never touches a store on the engine under
+    test (browser tests, LibreOffice prints, pure functions, SQLite-only CLI stores) would only run
+    the same code again. The closing line counts the others as deselected."""
     if os.environ.get("ENGINE_TESTS_ONLY") != "1":
         return
-    independent = [
-        item
-        for item in items
-        if (item.get_closest_marker("browser") or item.get_closest_marker("render"))
-        and not item.get_closest_marker("postgres")
-    ]
+    seen: dict[Path, bool] = {}
+    independent = [item for item in items if not depends_on_engine(item, seen)]
     if independent:
         left_out = set(map(id, independent))
         items[:] = [item for item in items if id(item) not in left_out]

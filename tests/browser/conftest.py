@@ -294,7 +294,7 @@ class PatientBrowser:
 
 
 class Visit:
-    """One page opened as the first request of a fresh browser context."""
+    """One page opened at a path: the tab's next address, or the first request of a fresh context."""
 
     def __init__(self, page, outside: list[str], console: list[str]):
         self.page, self.outside, self.console = page, outside, console
@@ -316,12 +316,94 @@ class Visit:
         return self.main.inner_text()
 
 
+# What a tab forgets between visits: the cookies (a sign-in) and the storage of the site it was on
+# (Streamlit keeps a chosen theme there). The page itself stays: Chromium spends about 2.5 CPU-s
+# opening a page in a new context and 1.3 navigating an open one (benchmarks/bench_browser_open.py),
+# and a navigation starts a new Streamlit session, as a person typing the address would.
+FORGET_STORAGE = "() => { try { localStorage.clear(); sessionStorage.clear(); } catch (e) {} }"
+
+
+class Tab:
+    """The worker's one browser tab, which tests visit one address at a time: each visit starts
+    signed out (or with the cookies given), at its own size and colour preference, with requests
+    outside this machine blocked and counted, and console errors collected, for that visit only."""
+
+    def __init__(self, browser):
+        self._browser = browser
+        self._context = None
+        self._outside: list[str] = []
+        self._console: list[str] = []
+
+    def _page(self):
+        if self._context is None or self._context.pages == [] or self._context.pages[0].is_closed():
+            if self._context is not None:
+                self._context.close()
+            self._context = self._browser.new_context(locale="zh-TW")
+            self._context.route("**/*", self._route)
+            page = self._context.new_page()
+            page.on("console", lambda m: self._console.append(m.text) if m.type == "error" else None)
+            # Leaving a page where a test typed must not be held up by a "leave this page?" question
+            page.on("dialog", lambda d: d.accept() if d.type == "beforeunload" else d.dismiss())
+        return self._context.pages[0]
+
+    def _route(self, r):
+        if r.request.url.startswith(LOCAL):
+            r.continue_()
+        else:
+            self._outside.append(r.request.url)
+            r.abort()
+
+    def visit(self, url: str, *, viewport=(1280, 720), color_scheme=None, cookies=()) -> Visit:
+        page = self._page()
+        if page.url.startswith("http"):
+            page.evaluate(FORGET_STORAGE)
+        page.goto("about:blank")  # closes the last visit's session before the next one starts
+        self._context.clear_cookies()
+        if cookies:
+            self._context.add_cookies(list(cookies))
+        page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+        # as a new context would be: the screen (a test may have emulated print), the colour
+        # preference asked for ("light" is Playwright's default), no reduced motion or forced colours
+        page.emulate_media(
+            media="null", color_scheme=color_scheme or "light", reduced_motion="null", forced_colors="null"
+        )
+        self._outside, self._console = [], []
+        visit = Visit(page, self._outside, self._console)
+        page.goto(url)
+        return visit
+
+    def close(self) -> None:
+        if self._context is not None:
+            self._context.close()
+
+
+@pytest.fixture(scope="session")
+def tab(browser):
+    shared = Tab(browser)
+    yield shared
+    shared.close()
+
+
+def first_run_finished(page) -> None:
+    """The first run has drawn something and finished ("initial" until the session's first run,
+    so this cannot match the empty page). Tests then wait for their own content with `shows`."""
+    expect(page.locator(MAIN).locator('[data-testid="stElementContainer"]').first).to_be_attached(timeout=RUN_TIMEOUT)
+    expect(page.locator(DONE)).to_be_attached(timeout=RUN_TIMEOUT)
+
+
 @pytest.fixture
-def open_page(browser, server):
+def open_page(browser, tab, server):
+    """Open a path of the session's server: the first in a test in the worker's tab, any further
+    one (a second window held open beside the first) in a fresh browser context."""
     contexts = []
 
     def _open(path: str, viewport=(1280, 720), color_scheme=None) -> Visit:
         # color_scheme "dark"/"light" emulates the browser's preference; None keeps Playwright's default
+        if not contexts:
+            contexts.append(None)
+            visit = tab.visit(server + path, viewport=viewport, color_scheme=color_scheme)
+            first_run_finished(visit.page)
+            return visit
         ctx = browser.new_context(
             viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-TW", color_scheme=color_scheme
         )
@@ -339,14 +421,9 @@ def open_page(browser, server):
         page = ctx.new_page()
         page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
         page.goto(server + path)
-        # The first run has drawn something and finished ("initial" until the session's first run,
-        # so this cannot match the empty page). Tests then wait for their own content with `shows`.
-        expect(page.locator(MAIN).locator('[data-testid="stElementContainer"]').first).to_be_attached(
-            timeout=RUN_TIMEOUT
-        )
-        expect(page.locator(DONE)).to_be_attached(timeout=RUN_TIMEOUT)
+        first_run_finished(page)
         return Visit(page, outside, console)
 
     yield _open
-    for ctx in contexts:
+    for ctx in contexts[1:]:
         ctx.close()

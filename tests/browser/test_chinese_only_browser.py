@@ -22,7 +22,7 @@ from sqlmodel import SQLModel
 
 from dashboard.domain import vocab
 from pages.shared.page_list import PAGES
-from tests.browser.conftest import DONE, LOCAL, MAIN, RUN_TIMEOUT, SIGN_IN_PASSWORD, expect, store_server
+from tests.browser.conftest import DONE, MAIN, RUN_TIMEOUT, SIGN_IN_PASSWORD, expect, store_server
 
 pytestmark = pytest.mark.browser
 
@@ -118,51 +118,43 @@ SIGNED_OUT = ["home", "groups", "proposals", "card", "map", "meeting", "document
 SIGNED_IN = [spec.url_path for spec in PAGES.values()] + ["no-such-page"]
 
 
-def _visit(browser, site, path: str, signed_in: bool) -> list[str]:
+def _visit(tab, site, path: str, signed_in: bool) -> list[str]:
     url, state, _ = site
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 720}, locale="zh-TW", storage_state=state if signed_in else None
-    )
-    try:
-        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort())
-        page = context.new_page()
-        page.goto(f"{url}/{path}")
-        main = page.locator(MAIN)
-        expect(main.locator('[data-testid="stElementContainer"]').first).to_be_attached(timeout=RUN_TIMEOUT)
-        expect(page.locator(DONE)).to_be_attached(timeout=RUN_TIMEOUT)
-        if signed_in and path != "no-such-page":
-            expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("登出", timeout=RUN_TIMEOUT)
-        if path == "no-such-page":
-            expect(page.get_by_role("dialog")).to_be_visible(timeout=RUN_TIMEOUT)
-        # Streamlit's hint under a text field shows once something is typed (in a form: no rerun)
-        for kind in ("stTextInput", "stTextArea"):
-            field = main.locator(f'[data-testid="{kind}"]:visible').locator("input, textarea").first
-            if field.count() and field.is_editable():
-                field.click()
-                page.keyboard.type("字")  # Chinese: a field may show what is typed as text
-                expect(main.locator('[data-testid="InputInstructions"]:visible').first).to_be_visible()
-        # The table toolbar's tip, as a pointer over the first table's first button shows it
-        toolbar = main.locator('[data-testid="stElementToolbar"] button').first
-        if toolbar.count():
-            main.locator('[data-testid="stDataFrame"]').first.hover()
-            toolbar.hover()
-            expect(page.locator('[data-testid="stTooltipContent"]').first).to_be_visible()
-        # The replacement runs once Streamlit has loaded its HTML element's code (a chunk of its own,
-        # fetched on first use): wait for it, then for what the page drew last to pass its observer
-        page.wait_for_function("() => window.btChromeText !== undefined", timeout=RUN_TIMEOUT)
-        page.evaluate(FRAMES)
-        return page.evaluate(COLLECT)
-    finally:
-        context.close()
+    page = tab.visit(f"{url}/{path}", cookies=state["cookies"] if signed_in else ()).page
+    main = page.locator(MAIN)
+    expect(main.locator('[data-testid="stElementContainer"]').first).to_be_attached(timeout=RUN_TIMEOUT)
+    expect(page.locator(DONE)).to_be_attached(timeout=RUN_TIMEOUT)
+    if signed_in and path != "no-such-page":
+        expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("登出", timeout=RUN_TIMEOUT)
+    if path == "no-such-page":
+        expect(page.get_by_role("dialog")).to_be_visible(timeout=RUN_TIMEOUT)
+    # Streamlit's hint under a text field shows once something is typed (in a form: no rerun)
+    for kind in ("stTextInput", "stTextArea"):
+        field = main.locator(f'[data-testid="{kind}"]:visible').locator("input, textarea").first
+        if field.count() and field.is_editable():
+            field.click()
+            page.keyboard.type("字")  # Chinese: a field may show what is typed as text
+            expect(main.locator('[data-testid="InputInstructions"]:visible').first).to_be_visible()
+    # The table toolbar's tip, as a pointer over the first table's first button shows it
+    toolbar = main.locator('[data-testid="stElementToolbar"] button').first
+    if toolbar.count():
+        main.locator('[data-testid="stDataFrame"]').first.hover()
+        toolbar.hover()
+        expect(page.locator('[data-testid="stTooltipContent"]').first).to_be_visible()
+    # The replacement runs once Streamlit has loaded its HTML element's code (a chunk of its own,
+    # fetched on first use): wait for it, then for what the page drew last to pass its observer
+    page.wait_for_function("() => window.btChromeText !== undefined", timeout=RUN_TIMEOUT)
+    page.evaluate(FRAMES)
+    return page.evaluate(COLLECT)
 
 
 @pytest.mark.parametrize("path", SIGNED_OUT)
-def test_a_reader_sees_no_english(browser, site, path):
-    found = english(_visit(browser, site, path, signed_in=False), site[2])
+def test_a_reader_sees_no_english(tab, site, path):
+    found = english(_visit(tab, site, path, signed_in=False), site[2])
     assert found == [], f"/{path}, signed out: {found}"
 
 
 @pytest.mark.parametrize("path", SIGNED_IN)
-def test_the_secretariat_sees_no_english(browser, site, path):
-    found = english(_visit(browser, site, path, signed_in=True), site[2])
+def test_the_secretariat_sees_no_english(tab, site, path):
+    found = english(_visit(tab, site, path, signed_in=True), site[2])
     assert found == [], f"/{path}, signed in: {found}"
