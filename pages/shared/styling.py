@@ -126,6 +126,10 @@ CSS = """
   .bt-tile{padding:.45rem .7rem}
   .bt-tile-value{font-size:1.6rem}
 }
+/* A table's toolbar (show columns, download, search, full screen) sits 44 px above the table's top
+   edge, over whatever is there: room for it, so that it never covers a heading or note above. */
+[data-testid="stElementContainer"]:has(> [data-testid="stFullScreenFrame"] > [data-testid="stDataFrame"]){
+  margin-top:1.75rem}
 /* The map's segmented controls wrap onto a second line instead of hiding options past the edge. */
 [data-testid="stButtonGroup"]>div{flex-wrap:wrap}
 .bt-links{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;font-size:1rem}
