@@ -115,7 +115,7 @@ def test_short_lists_show_every_row_without_scrolling_inside(open_page):
     )
 
 
-def test_headline_numbers_stay_on_one_line_on_a_phone(open_page):
+def test_headline_numbers_stay_on_one_line_on_a_phone_and_an_ipad(open_page):
     page = open_page("/", viewport=PHONE).page
     values = page.locator(".bt-tile-value")
     expect(values.first).to_be_visible()
@@ -124,6 +124,10 @@ def test_headline_numbers_stay_on_one_line_on_a_phone(open_page):
         return r.height < line * 1.5 && r.right <= innerWidth && e.scrollWidth <= e.clientWidth; }))()"""
     report = """[...document.querySelectorAll('.bt-tile-value')].map(e => [e.innerText,
         Math.round(e.getBoundingClientRect().height), getComputedStyle(e).lineHeight, e.scrollWidth, e.clientWidth])"""
+    settled(page, check, report)
+    # at 1024 with the sidebar open four tiles a row left 「0／55 案」 running past its tile
+    page.set_viewport_size({"width": IPAD[0], "height": IPAD[1]})
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_in_viewport()
     settled(page, check, report)
 
 
