@@ -172,7 +172,8 @@ def test_literal_strings_are_quoted_so_pydeck_keeps_them(mutual_aid, cities):
         assert chosen[name]["sizeUnits"] == "pixels"
     assert chosen["arcs"]["widthUnits"] == "pixels"
     assert chosen["cities"]["radiusUnits"] == "pixels"
-    assert chosen["labels"]["getTextAnchor"] == "middle"
+    assert chosen["arrows"]["getTextAnchor"] == "middle"
+    assert chosen["labels"]["getTextAnchor"] == f"{FIELD}anchor"  # per name: beside or centred on its marker
 
 
 def test_every_field_accessor_names_a_field_of_its_rows(mutual_aid, cities):
@@ -268,10 +269,30 @@ def label_box(label: dict, view: dict, width: int, height: int) -> tuple[float, 
     """(left, top, right, bottom) of a city's name as the labels layer draws it: 17 px characters
     centred on the marker, above or below it by the row's pixel offset, on a padded background."""
     x, y = on_screen(*label["position"], view, width, height)
-    half, tall = (17 * len(label["name"]) + 8) / 2, 17 + 2
-    y += label["offset"][1]
-    top = y - tall if label["baseline"] == "bottom" else y
-    return x - half, top, x + half, top + tall
+    wide, tall = 17 * len(label["name"]) + 8, 17 + 2
+    x, y = x + label["offset"][0], y + label["offset"][1]
+    left = x - 4 if label.get("anchor") == "start" else x - wide / 2
+    top = {"bottom": y - tall, "center": y - tall / 2, "top": y}[label["baseline"]]
+    return left, top, left + wide, top + tall
+
+
+def test_no_two_city_names_overlap_on_the_default_map(mutual_aid, cities):
+    """臺北市's and 基隆市's names, both above their markers 15 km apart, ran into each other."""
+    document = spec(deck_for(mutual_aid, cities))
+    view, labels = document["initialViewState"], layers_of(document)["labels"]["data"]
+    for box in MAP_BOXES.values():
+        boxes = {label["name"]: label_box(label, view, *box) for label in labels}
+        overlaps = [
+            (a, b)
+            for a in boxes
+            for b in boxes
+            if a < b
+            and boxes[a][0] < boxes[b][2]
+            and boxes[b][0] < boxes[a][2]
+            and boxes[a][1] < boxes[b][3]
+            and boxes[b][1] < boxes[a][3]
+        ]
+        assert overlaps == [], f"names overlapping in a {box[0]}×{box[1]} map"
 
 
 @pytest.mark.parametrize("box", list(MAP_BOXES))

@@ -185,12 +185,15 @@ def label_boxes(labels: list[dict], view: dict, width: int, height: int) -> np.n
         return np.empty((0, 4))
     at = _screen(np.array([label["position"] for label in labels], dtype=float), view, width, height)
     left, top, right, bottom = LABEL_PADDING
-    half = np.array([(LABEL_SIZE * len(label["name"]) + left + right) / 2 for label in labels])
+    wide = np.array([LABEL_SIZE * len(label["name"]) + left + right for label in labels], dtype=float)
     tall = LABEL_SIZE + top + bottom
+    x = at[:, 0] + np.array([label["offset"][0] for label in labels])
     y = at[:, 1] + np.array([label["offset"][1] for label in labels])
-    above = np.array([label["baseline"] == "bottom" for label in labels])
-    upper = np.where(above, y - tall, y)
-    return np.column_stack([at[:, 0] - half, upper, at[:, 0] + half, upper + tall])
+    start = np.array([label["anchor"] == "start" for label in labels])
+    baseline = np.array([label["baseline"] for label in labels])
+    lefts = np.where(start, x - left, x - wide / 2)
+    uppers = np.select([baseline == "bottom", baseline == "center"], [y - tall, y - tall / 2], y)
+    return np.column_stack([lefts, uppers, lefts + wide, uppers + tall])
 
 
 def fit_on_screen(
@@ -302,6 +305,25 @@ def label_above(city, cities, *, column_km: float = 10) -> bool:
     return room[True] >= room[False]
 
 
+def label_right(city, cities, *, near_km: float = 20, row_km: float = 10) -> bool:
+    """Put a city's name to the right of its marker when another city sits close to its west at
+    about the same latitude (基隆市, 15 km east of 臺北市): names above both would run into each other."""
+    for other in cities:
+        east, north = _metres((other.lon, other.lat), (city.lon, city.lat))
+        if other.code != city.code and 0 < east < near_km * 1000 and abs(north) < row_km * 1000:
+            return True
+    return False
+
+
+def label_place(city, cities, radius: float) -> dict:
+    """The labels layer's placement of a city's name: text anchor, baseline and pixel offset."""
+    if label_right(city, cities):
+        return {"anchor": "start", "baseline": "center", "offset": [round(radius + 4), 0]}
+    if label_above(city, cities):
+        return {"anchor": "middle", "baseline": "bottom", "offset": [0, -round(radius + 3)]}
+    return {"anchor": "middle", "baseline": "top", "offset": [0, round(radius + 2)]}
+
+
 def city_rows(flows: Flows, cities, *, selected: str | None, shown: set[str], totals: dict | None = None) -> list[dict]:
     """Markers sized by each city's incoming plus outgoing total (over all flows, not the filtered)."""
     totals = totals or all_totals(flows, cities)
@@ -311,7 +333,6 @@ def city_rows(flows: Flows, cities, *, selected: str | None, shown: set[str], to
         t = totals[city.code]
         active = selected is None or city.code in shown
         radius = marker_radius(t.total, max_total)
-        above = label_above(city, cities)
         rows.append(
             {
                 "code": city.code,
@@ -319,8 +340,7 @@ def city_rows(flows: Flows, cities, *, selected: str | None, shown: set[str], to
                 "position": [city.lon, city.lat],
                 "total": t.total,
                 "radius": radius,
-                "offset": [0, -round(radius + 3) if above else round(radius + 2)],
-                "baseline": "bottom" if above else "top",
+                **label_place(city, cities, radius),
                 "fill": [25, 25, 25, 240]
                 if city.code == selected
                 else ([75, 82, 95, 200] if active else [160, 160, 160, 140]),
@@ -484,7 +504,7 @@ def flow_deck(flows: Flows, cities, *, selected: str | None = None, scale_flows:
             get_size=LABEL_SIZE,
             get_color="text_color",
             font_weight=700,
-            get_text_anchor=literal("middle"),
+            get_text_anchor="anchor",
             get_alignment_baseline="baseline",
             get_pixel_offset="offset",
             background=True,
