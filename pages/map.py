@@ -19,6 +19,7 @@ from pages.shared.map_view import heading, map_view
 FLOW, METRIC, CITY, PERIOD, COMPARE = "flow", "metric", "city", "period", "compare"
 ALL_CITIES = ""
 NO_COMPARE = ""
+CITY_WIDTH, COUNT_WIDTH = 100, 80  # px of the table's city and count columns
 
 
 def widget_key(param: str) -> str:
@@ -211,8 +212,11 @@ def render() -> None:
 
     title = f"{names[selected]} 的往來" if selected else "全部往來"
     heading(f"{title}（依{flows.measure}排序）", f"{flows.period}；含件數為 0 的組合")
-    widths = {c: st.column_config.TextColumn(c, width=120) for c in view.table.column_names[:2]}
-    widths |= {c: st.column_config.NumberColumn(c, format="localized", width=90) for c in view.table.column_names[2:]}
+    # 2 × 100 + 4 × 80 = 520 px: the whole table fits the main area at 1024×768 (564 px, sidebar open)
+    widths = {c: st.column_config.TextColumn(c, width=CITY_WIDTH) for c in view.table.column_names[:2]}
+    widths |= {
+        c: st.column_config.NumberColumn(c, format="localized", width=COUNT_WIDTH) for c in view.table.column_names[2:]
+    }
     st.dataframe(
         view.table,
         hide_index=True,

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.domain import editing, proposal_rules, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.store.models import Proposal
-from pages.shared import cached, lead_pages, run_context, signed_out, styling, text_limits, url, year_choice
+from pages.shared import cached, lead_pages, run_context, signed_out, styling, tables, text_limits, url, year_choice
 
 # The form's labels of the fields a problem can name (the loader's keys, and a lead unit's).
 FIELD_LABELS = {
@@ -75,7 +75,7 @@ def problem_lines(error: editing.EditError) -> list[str]:
     return lines
 
 
-NO_CITY = "（未選）"  # the lead-unit table's city before one is chosen
+NO_CITY = tables.NO_CITY  # the lead-unit table's city before one is chosen
 
 
 def lead_units(table: pd.DataFrame) -> list[dict]:
@@ -122,20 +122,11 @@ def form(actor: Actor, stamp: tuple, cycle: int | None = None) -> None:
         group = top.selectbox("議題組", list(choices), format_func=choices.get, key=key("group"), width=260)
         st.caption("提案單位（每列一個單位；可新增多列）")
         units = st.data_editor(
-            pd.DataFrame({"unit": [""], "city": [NO_CITY]}),
+            pd.DataFrame({"city": [NO_CITY], "unit": [""]}),
             num_rows="dynamic",
             hide_index=True,
             key=key("units"),
-            column_config={
-                # Never a missing value: Streamlit draws a missing cell as "None" (an empty string is
-                # missing to a select column too), so an unchosen city is the option NO_CITY.
-                "unit": st.column_config.TextColumn(
-                    "單位", width="large", max_chars=proposal_rules.UNIT_MAX_CHARS, default=""
-                ),
-                "city": st.column_config.SelectboxColumn(
-                    "縣市", options=[NO_CITY, *(c.name for c in cities)], width="small", default=NO_CITY
-                ),
-            },
+            column_config=tables.lead_unit_columns([c.name for c in cities]),
         )
         title = st.text_input("提案名稱", key=key("title"), max_chars=limit["title"])
         st.markdown("提案類型")

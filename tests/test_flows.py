@@ -190,7 +190,7 @@ def test_matrix_keeps_reported_zeros_apart_from_missing_pairs(mutual_aid, cities
 def test_ranked_table_is_sorted_and_complete(mutual_aid, metric):
     flows = fl.aid_flows(mutual_aid, metric=metric)
     table = fl.ranked_table(flows)
-    assert list(table.columns) == ["請求支援縣市", "提供支援縣市", "火警", "救護", "轉報", "合計"]
+    assert list(table.columns) == ["請求支援縣市", "提供支援縣市", "合計", "火警", "救護", "轉報"]
     column = "合計" if metric == "all" else fl.METRICS[metric][0]
     assert table[column].tolist() == sorted(mutual_aid[fl.METRICS[metric][1]], reverse=True)
     assert table["合計"].sum() == mutual_aid["total"].sum()

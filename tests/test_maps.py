@@ -21,7 +21,11 @@ def spec(deck) -> dict:
 
 
 def layers(deck) -> dict[str, dict]:
-    return {layer["id"]: layer for layer in spec(deck)["layers"]}
+    return layers_of(spec(deck))
+
+
+def layers_of(document: dict) -> dict[str, dict]:
+    return {layer["id"]: layer for layer in document["layers"]}
 
 
 def deck_for(mutual_aid, cities, metric="all", selected=None):
@@ -168,7 +172,8 @@ def test_literal_strings_are_quoted_so_pydeck_keeps_them(mutual_aid, cities):
         assert chosen[name]["sizeUnits"] == "pixels"
     assert chosen["arcs"]["widthUnits"] == "pixels"
     assert chosen["cities"]["radiusUnits"] == "pixels"
-    assert chosen["labels"]["getTextAnchor"] == "middle"
+    assert chosen["arrows"]["getTextAnchor"] == "middle"
+    assert chosen["labels"]["getTextAnchor"] == f"{FIELD}anchor"  # per name: beside or centred on its marker
 
 
 def test_every_field_accessor_names_a_field_of_its_rows(mutual_aid, cities):
@@ -241,6 +246,71 @@ def test_initial_view_fits_the_eight_counties():
     assert x1 - x0 >= 0.8 * maps.MAP_WIDTH  # and uses the room it has
     assert west < view.longitude < east and south < view.latitude < north
     assert 20 <= view.pitch <= 50
+
+
+# The map's box on the screens of issue 8 (pages/map.py: MAP_HEIGHT tall, the column's width):
+# 1024×768 with the sidebar open (the narrowest map column), 390×844 (columns stacked), 1280×720.
+MAP_BOXES = {"1024×768": (338, maps.MAP_HEIGHT), "390×844": (358, maps.MAP_HEIGHT), "1280×720": (515, maps.MAP_HEIGHT)}
+ALTITUDE = 1.5  # deck.gl's MapView: the camera sits 1.5 viewport heights above the centre
+
+
+def on_screen(lon: float, lat: float, view: dict, width: int, height: int) -> tuple[float, float]:
+    """Where deck.gl's pitched Web-Mercator camera draws a ground point, in pixels from the map's
+    top-left: points north of the centre are farther from the camera, so drawn smaller."""
+    scale = 512 * 2 ** view["zoom"] / (2 * math.pi)
+    dx, dy = (a - b for a, b in zip(project(lon, lat, 0), project(view["longitude"], view["latitude"], 0)))
+    dx, dy = dx / (512 / (2 * math.pi)) * scale, dy / (512 / (2 * math.pi)) * scale
+    pitch = math.radians(view["pitch"])
+    depth = ALTITUDE + dy / height * math.sin(pitch)
+    return width / 2 + ALTITUDE * dx / depth, height / 2 - ALTITUDE * dy * math.cos(pitch) / depth
+
+
+def label_box(label: dict, view: dict, width: int, height: int) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of a city's name as the labels layer draws it: 17 px characters
+    centred on the marker, above or below it by the row's pixel offset, on a padded background."""
+    x, y = on_screen(*label["position"], view, width, height)
+    wide, tall = 17 * len(label["name"]) + 8, 17 + 2
+    x, y = x + label["offset"][0], y + label["offset"][1]
+    left = x - 4 if label.get("anchor") == "start" else x - wide / 2
+    top = {"bottom": y - tall, "center": y - tall / 2, "top": y}[label["baseline"]]
+    return left, top, left + wide, top + tall
+
+
+def test_no_two_city_names_overlap_on_the_default_map(mutual_aid, cities):
+    """臺北市's and 基隆市's names, both above their markers 15 km apart, ran into each other."""
+    document = spec(deck_for(mutual_aid, cities))
+    view, labels = document["initialViewState"], layers_of(document)["labels"]["data"]
+    for box in MAP_BOXES.values():
+        boxes = {label["name"]: label_box(label, view, *box) for label in labels}
+        overlaps = [
+            (a, b)
+            for a in boxes
+            for b in boxes
+            if a < b
+            and boxes[a][0] < boxes[b][2]
+            and boxes[b][0] < boxes[a][2]
+            and boxes[a][1] < boxes[b][3]
+            and boxes[b][1] < boxes[a][3]
+        ]
+        assert overlaps == [], f"names overlapping in a {box[0]}×{box[1]} map"
+
+
+@pytest.mark.parametrize("box", list(MAP_BOXES))
+@pytest.mark.parametrize("selected", [None, "taipei", "miaoli", "yilan", "hsinchu-city"])
+def test_every_city_name_shown_lies_inside_the_map(mutual_aid, cities, selected, box):
+    """苗栗縣's name was cut at the map's left edge at 1024 and 390 (issue 20)."""
+    width, height = MAP_BOXES[box]
+    document = spec(deck_for(mutual_aid, cities, selected=selected))
+    view = document["initialViewState"]
+    labels = layers_of(document)["labels"]["data"]
+    shown = [label for label in labels if label["text_color"][:3] == [20, 20, 20]]  # greyed names may go
+    assert selected is not None or len(shown) == 8
+    outside = {}
+    for label in shown:
+        left, top, right, bottom = label_box(label, view, width, height)
+        if left < 0 or top < 0 or right > width or bottom > height:
+            outside[label["name"]] = [round(v) for v in (left, top, right, bottom)]
+    assert outside == {}, f"names cut off in a {width}×{height} map: {outside}"
 
 
 def test_choosing_a_city_zooms_to_it_and_its_partners(mutual_aid, cities):

@@ -42,6 +42,11 @@ def _points(geometry: dict):
         yield from polygon[0]  # the exterior ring bounds its holes
 
 
+def outline(features: list[dict]) -> list[tuple[float, float]]:
+    """Every (lon, lat) of the features' exterior rings."""
+    return [(p[0], p[1]) for f in features for p in _points(f["geometry"])]
+
+
 def bounds(features: list[dict]) -> tuple[float, float, float, float]:
     """(west, south, east, north) of the features, in degrees."""
     points = [p for f in features for p in _points(f["geometry"])]

@@ -11,6 +11,7 @@ import math
 import os
 import weakref
 
+import numpy as np
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
@@ -31,7 +32,14 @@ ARC_HEIGHT = 0.5
 ARROW = "▶"  # drawn at each arc's top, pointing to the target: direction without colour
 FONT_FAMILY = '"Noto Sans CJK TC", "Noto Sans TC", "Microsoft JhengHei", "PingFang TC", sans-serif'
 MAP_HEIGHT = 470
-MAP_WIDTH = 515  # the map column's width at 1280×720 with the sidebar open, for the initial fit
+# The view is fitted once, on the server, for the narrowest map the page draws: the map column at
+# 1024×768 with the sidebar open is 338 px wide (390×844 stacks the columns: 358 px; 1280×720: 515 px).
+# Wider maps show the same view with more room around it.
+MAP_WIDTH = 338
+ALTITUDE = 1.5  # deck.gl's MapView camera: 1.5 viewport heights above the centre of the view
+LABEL_SIZE = 17  # px, the city names'
+LABEL_PADDING = (4, 1, 4, 1)  # px left, top, right, bottom of the names' background
+EDGE = 4  # px kept free between a name and the map's edge
 PITCH = 35
 ON_TOP = {"depthTest": False}  # markers and labels stay visible under arcs in the air
 M_PER_DEG_LAT = 110_574.0
@@ -156,6 +164,91 @@ def fit_view(
     )
 
 
+def _screen(points: np.ndarray, view: dict, width: int, height: int) -> np.ndarray:
+    """Pixels (x right, y down, from the map's top-left) where deck.gl's pitched Web-Mercator camera
+    draws ground points (lon, lat): north of the centre is farther from the camera, so drawn smaller."""
+    scale = 512 * 2 ** view["zoom"] / (2 * math.pi)
+    lon, lat = np.radians(points[:, 0]), np.radians(points[:, 1])
+    dx = scale * (lon - math.radians(view["longitude"]))
+    dy = scale * (
+        np.log(np.tan(np.pi / 4 + lat / 2)) - math.log(math.tan(math.pi / 4 + math.radians(view["latitude"]) / 2))
+    )
+    pitch = math.radians(view["pitch"])
+    depth = ALTITUDE + dy / height * math.sin(pitch)
+    return np.column_stack([width / 2 + ALTITUDE * dx / depth, height / 2 - ALTITUDE * dy * math.cos(pitch) / depth])
+
+
+def label_boxes(labels: list[dict], view: dict, width: int, height: int) -> np.ndarray:
+    """(left, top, right, bottom) in pixels of each city name of city_rows as the labels layer
+    draws it: LABEL_SIZE px characters centred on the marker, above or below it, padded."""
+    if not labels:
+        return np.empty((0, 4))
+    at = _screen(np.array([label["position"] for label in labels], dtype=float), view, width, height)
+    left, top, right, bottom = LABEL_PADDING
+    wide = np.array([LABEL_SIZE * len(label["name"]) + left + right for label in labels], dtype=float)
+    tall = LABEL_SIZE + top + bottom
+    x = at[:, 0] + np.array([label["offset"][0] for label in labels])
+    y = at[:, 1] + np.array([label["offset"][1] for label in labels])
+    start = np.array([label["anchor"] == "start" for label in labels])
+    baseline = np.array([label["baseline"] for label in labels])
+    lefts = np.where(start, x - left, x - wide / 2)
+    uppers = np.select([baseline == "bottom", baseline == "center"], [y - tall, y - tall / 2], y)
+    return np.column_stack([lefts, uppers, lefts + wide, uppers + tall])
+
+
+def fit_on_screen(
+    outline: list[tuple[float, float]],
+    labels: list[dict],
+    *,
+    width: int = MAP_WIDTH,
+    height: int = MAP_HEIGHT,
+    pitch: float = PITCH,
+) -> pdk.ViewState:
+    """The largest zoom (and its centre) at which the outline's points and the city names `labels`
+    (city_rows) all lie inside width×height as deck.gl draws them, EDGE px from every side."""
+    points = np.array(outline, dtype=float)
+    guess = fit_view(
+        (points[:, 0].min(), points[:, 1].min(), points[:, 0].max(), points[:, 1].max()),
+        width=width,
+        height=height,
+        pitch=pitch,
+    )
+
+    def placed(zoom: float) -> tuple[dict, bool]:
+        """The view at `zoom` centred on what it shows, and whether everything fits."""
+        view = {"longitude": guess.longitude, "latitude": guess.latitude, "zoom": zoom, "pitch": pitch}
+        for _ in range(6):  # re-centre: the pitched camera moves things unevenly
+            dots, boxes = _screen(points, view, width, height), label_boxes(labels, view, width, height)
+            left = min(dots[:, 0].min(), boxes[:, 0].min(initial=math.inf))
+            top = min(dots[:, 1].min(), boxes[:, 1].min(initial=math.inf))
+            right = max(dots[:, 0].max(), boxes[:, 2].max(initial=-math.inf))
+            bottom = max(dots[:, 1].max(), boxes[:, 3].max(initial=-math.inf))
+            shift_x, shift_y = (left + right - width) / 2, (top + bottom - height) / 2
+            if abs(shift_x) < 0.5 and abs(shift_y) < 0.5:
+                break
+            scale = 512 * 2**zoom / (2 * math.pi)
+            view["longitude"] += math.degrees(shift_x / scale)
+            merc = math.log(math.tan(math.pi / 4 + math.radians(view["latitude"]) / 2)) - shift_y / scale
+            view["latitude"] = math.degrees(2 * math.atan(math.exp(merc)) - math.pi / 2)
+        fits = left >= EDGE and top >= EDGE and right <= width - EDGE and bottom <= height - EDGE
+        return view, fits
+
+    low, high = guess.zoom - 2, guess.zoom + 0.5
+    for _ in range(18):  # bisect the zoom to about 0.00002
+        middle = (low + high) / 2
+        low, high = (middle, high) if placed(middle)[1] else (low, middle)
+    view, _ = placed(math.floor(low * 100) / 100)
+    return pdk.ViewState(
+        longitude=round(view["longitude"], 4),
+        latitude=round(view["latitude"], 4),
+        zoom=math.floor(low * 100) / 100,
+        pitch=pitch,
+        bearing=0,
+        min_zoom=6,
+        max_zoom=12,
+    )
+
+
 def basemap_style() -> str | None:
     """An optional MapLibre style URL (e.g. an internal tile server); unset means no basemap."""
     return os.environ.get(BASEMAP_ENV, "").strip() or None
@@ -212,6 +305,25 @@ def label_above(city, cities, *, column_km: float = 10) -> bool:
     return room[True] >= room[False]
 
 
+def label_right(city, cities, *, near_km: float = 20, row_km: float = 10) -> bool:
+    """Put a city's name to the right of its marker when another city sits close to its west at
+    about the same latitude (基隆市, 15 km east of 臺北市): names above both would run into each other."""
+    for other in cities:
+        east, north = _metres((other.lon, other.lat), (city.lon, city.lat))
+        if other.code != city.code and 0 < east < near_km * 1000 and abs(north) < row_km * 1000:
+            return True
+    return False
+
+
+def label_place(city, cities, radius: float) -> dict:
+    """The labels layer's placement of a city's name: text anchor, baseline and pixel offset."""
+    if label_right(city, cities):
+        return {"anchor": "start", "baseline": "center", "offset": [round(radius + 4), 0]}
+    if label_above(city, cities):
+        return {"anchor": "middle", "baseline": "bottom", "offset": [0, -round(radius + 3)]}
+    return {"anchor": "middle", "baseline": "top", "offset": [0, round(radius + 2)]}
+
+
 def city_rows(flows: Flows, cities, *, selected: str | None, shown: set[str], totals: dict | None = None) -> list[dict]:
     """Markers sized by each city's incoming plus outgoing total (over all flows, not the filtered)."""
     totals = totals or all_totals(flows, cities)
@@ -221,7 +333,6 @@ def city_rows(flows: Flows, cities, *, selected: str | None, shown: set[str], to
         t = totals[city.code]
         active = selected is None or city.code in shown
         radius = marker_radius(t.total, max_total)
-        above = label_above(city, cities)
         rows.append(
             {
                 "code": city.code,
@@ -229,8 +340,7 @@ def city_rows(flows: Flows, cities, *, selected: str | None, shown: set[str], to
                 "position": [city.lon, city.lat],
                 "total": t.total,
                 "radius": radius,
-                "offset": [0, -round(radius + 3) if above else round(radius + 2)],
-                "baseline": "bottom" if above else "top",
+                **label_place(city, cities, radius),
                 "fill": [25, 25, 25, 240]
                 if city.code == selected
                 else ([75, 82, 95, 200] if active else [160, 160, 160, 140]),
@@ -261,11 +371,13 @@ def county_features(flows: Flows, cities, *, selected: str | None, totals: dict 
     return features
 
 
-def view_for(cities, *, codes: set[str] | None = None) -> pdk.ViewState:
-    """Fit the counties of `codes` (all eight if None)."""
+def view_for(cities, *, codes: set[str] | None = None, labels: list[dict] = ()) -> pdk.ViewState:
+    """Fit the counties of `codes` (all eight if None) and their names among `labels` (city_rows)."""
     names = {city.name for city in cities if codes is None or city.code in codes}
     features = [f for f in geo.region_features() if f["properties"]["name"] in names]
-    return fit_view(geo.bounds(features or geo.region_features()))
+    return fit_on_screen(
+        geo.outline(features or geo.region_features()), [label for label in labels if label["name"] in names]
+    )
 
 
 def flow_deck(flows: Flows, cities, *, selected: str | None = None, scale_flows: Flows | None = None) -> pdk.Deck:
@@ -389,21 +501,21 @@ def flow_deck(flows: Flows, cities, *, selected: str | None = None, scale_flows:
             data=markers,
             get_position="position",
             get_text="name",
-            get_size=17,
+            get_size=LABEL_SIZE,
             get_color="text_color",
             font_weight=700,
-            get_text_anchor=literal("middle"),
+            get_text_anchor="anchor",
             get_alignment_baseline="baseline",
             get_pixel_offset="offset",
             background=True,
             get_background_color=[255, 255, 255, 210],
-            background_padding=[4, 1, 4, 1],
+            background_padding=list(LABEL_PADDING),
             **text,
         )
     )
     return CompactDeck(
         layers=layers,
-        initial_view_state=view_for(cities, codes=shown if selected else None),
+        initial_view_state=view_for(cities, codes=shown if selected else None, labels=markers),
         **basemap_arguments(),
         tooltip={
             "text": "{tooltip}",

@@ -235,13 +235,14 @@ def od_matrix(flows: Flows, cities) -> pd.DataFrame:
 
 
 def ranked_table(flows: Flows) -> pd.DataFrame:
-    """The flows for reading: largest first, with Chinese headers."""
+    """The flows for reading: largest first, with Chinese headers; 合計 next to the two cities, so
+    that a narrow screen that cuts the table's right side still shows it."""
     frame = flows.frame.sort_values("count", ascending=False, kind="stable")
     table = pd.DataFrame({flows.kind.source_role: frame["from_city"], flows.kind.target_role: frame["to_city"]})
     if flows.kind == AID:
+        table["合計"] = frame["total"].astype(int)
         for part in AID_PARTS:
             table[METRICS[part][0]] = frame[part].astype(int)
-        table["合計"] = frame["total"].astype(int)
     else:
         table[f"人數（{flows.kind.unit}）"] = frame["count"]
     return table.reset_index(drop=True)

@@ -23,7 +23,7 @@ import streamlit as st
 from dashboard.domain import editing, proposal_rules, proposal_yaml, vocab
 from dashboard.domain.permissions import Actor, PermissionDenied, may_edit
 from dashboard.domain.problems import Problem
-from pages.shared import cached, card_history, diff_view, run_context, signed_out, text_limits
+from pages.shared import cached, card_history, diff_view, run_context, signed_out, tables, text_limits
 from pages.shared.styling import esc
 
 TEXTS = tuple(f.key for f in editing.EDITABLE_FIELDS if f.kind in (editing.LINE, editing.LINES))
@@ -100,7 +100,7 @@ def _lead_rows(value) -> list[tuple]:
     """The data editor's rows as (city, unit) pairs, blanks stripped, empty rows left out."""
 
     def clean(cell):
-        return cell.strip() if isinstance(cell, str) and cell.strip() else None
+        return cell.strip() if isinstance(cell, str) and cell.strip() and cell != tables.NO_CITY else None
 
     pairs = [(clean(city), clean(unit)) for city, unit in zip(value["city"], value["unit"])]
     return [pair for pair in pairs if pair != (None, None)]
@@ -239,18 +239,16 @@ def _widget(field: editing.EditableField, key, seed: dict, options: dict, city_n
         return st.multiselect(label, options[field.key], key=key(field.key), placeholder=hint["placeholder"])
     if field.kind == editing.LEADS:
         st.markdown(f'<div class="bt-field-label">{label}</div>', unsafe_allow_html=True)
+        rows = st.session_state.get(key("leads-rows"), seed["lead_units"]) or []
         leads = st.data_editor(
-            pd.DataFrame(st.session_state.get(key("leads-rows"), seed["lead_units"]) or [], columns=list(LEAD_COLUMNS)),
+            pd.DataFrame(
+                [(city or tables.NO_CITY, unit or "") for city, unit in rows], columns=list(LEAD_COLUMNS), dtype=object
+            ),
             key=key(field.key),
             num_rows="dynamic",
             hide_index=True,
             width="stretch",
-            column_config={
-                "city": st.column_config.SelectboxColumn(LEAD_COLUMNS["city"], options=city_names, required=True),
-                "unit": st.column_config.TextColumn(
-                    LEAD_COLUMNS["unit"], required=True, width="large", max_chars=proposal_rules.UNIT_MAX_CHARS
-                ),
-            },
+            column_config=tables.lead_unit_columns(city_names),
         )
         st.caption(LEADS_HELP)
         return _lead_rows(leads)

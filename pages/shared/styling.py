@@ -103,7 +103,7 @@ def tiles(items: list[tuple[str, str, str]]) -> str:
 CSS = """
 <style>
 [data-testid="stMainBlockContainer"]{padding-top:2.2rem}
-.bt-tiles{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:.75rem;margin:.25rem 0 .75rem}
+.bt-tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(11.5rem,1fr));gap:.75rem;margin:.25rem 0 .75rem}
 .bt-tile{border:1px solid rgba(128,128,128,.45);border-radius:.6rem;padding:.55rem .9rem}
 .bt-tile-label{font-size:1rem;font-weight:600;opacity:.85}
 .bt-tile-value{font-size:2.1rem;font-weight:700;line-height:1.25}
@@ -123,12 +123,17 @@ CSS = """
    arrow keys scroll it too (WCAG 2.1.1). */
 .bt-scroll-x{overflow-x:auto;max-width:100%}
 .bt-tile-value{white-space:nowrap}
-/* Tablets: two tiles a row. Phones: smaller numbers, and wide tables scroll sideways in their own box. */
-@media (max-width:900px){.bt-tiles{grid-template-columns:repeat(2,minmax(0,1fr))}}
+/* As many tiles a row as the main area holds at 11.5rem each (four at 1280, two at 1024 with the
+   sidebar open, where four left 「0／55 案」 running past its tile). Phones: two a row, smaller numbers. */
 @media (max-width:640px){
+  .bt-tiles{grid-template-columns:repeat(2,minmax(0,1fr))}
   .bt-tile{padding:.45rem .7rem}
   .bt-tile-value{font-size:1.6rem}
 }
+/* A table's toolbar (show columns, download, search, full screen) sits 44 px above the table's top
+   edge, over whatever is there: room for it, so that it never covers a heading or note above. */
+[data-testid="stElementContainer"]:has(> [data-testid="stFullScreenFrame"] > [data-testid="stDataFrame"]){
+  margin-top:1.75rem}
 /* The map's segmented controls wrap onto a second line instead of hiding options past the edge. */
 [data-testid="stButtonGroup"]>div{flex-wrap:wrap}
 /* A chosen option of a segmented control or pills: Streamlit writes it in the theme's blue, which no blue can

@@ -4,7 +4,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from dashboard.domain import vocab
+from dashboard.domain import proposal_rules, vocab
 from pages.shared import url
 
 LIST_COLUMNS = {  # column of a proposal list (proposals_list, the list page) -> how it is drawn
@@ -48,3 +48,23 @@ def show_proposals(table: pa.Table, *, key: str) -> None:
         key=key,
         column_config={name: LIST_COLUMNS[name] for name in table.column_names},
     )
+
+
+# --- the lead units' editor (新增提案 and the card's edit form) -------------------------------------
+
+NO_CITY = "（未選）"  # a lead unit's city before one is chosen
+LEAD_CITY_WIDTH, LEAD_UNIT_WIDTH = 90, 190  # px: with the row markers, the whole editor fits a phone's form
+
+
+def lead_unit_columns(city_names: list[str], *, city: str = "city", unit: str = "unit") -> dict:
+    """The editor's columns, 縣市 first and narrow so that a phone shows both. Never a missing value
+    in a new row: Streamlit draws a missing cell as 「None」 (an empty string is missing to a select
+    column too), so an unchosen city is the option NO_CITY and a new unit starts empty."""
+    return {
+        city: st.column_config.SelectboxColumn(
+            "縣市", options=[NO_CITY, *city_names], width=LEAD_CITY_WIDTH, default=NO_CITY, required=True
+        ),
+        unit: st.column_config.TextColumn(
+            "單位", width=LEAD_UNIT_WIDTH, max_chars=proposal_rules.UNIT_MAX_CHARS, default="", required=True
+        ),
+    }

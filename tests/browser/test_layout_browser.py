@@ -42,6 +42,38 @@ NO_OVERFLOW = (
 )
 
 
+# Text the i-th table's toolbar covers: line boxes of every text node in the main area outside the
+# toolbar that intersect it, and whether it reaches into the table's own header row (drawn on canvas,
+# so the table's top edge stands for it).
+TOOLBAR_COVERS = """(table) => {
+  const bar = table.querySelector('[data-testid="stElementToolbar"]').getBoundingClientRect();
+  const meets = r => r.width > 0 && r.left < bar.right - 0.5 && r.right > bar.left + 0.5
+                     && r.top < bar.bottom - 0.5 && r.bottom > bar.top + 0.5;
+  const main = document.querySelector('[data-testid="stMain"]');
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  const covered = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.textContent.trim() || table.contains(node)) continue;
+    const range = document.createRange(); range.selectNodeContents(node);
+    if ([...range.getClientRects()].some(meets)) covered.push(node.textContent.trim().slice(0, 30));
+  }
+  const grid = table.getBoundingClientRect();
+  return {covered, into_header: bar.bottom > grid.top + 0.5, bar: [bar.left, bar.top, bar.right, bar.bottom]};
+}"""
+
+
+def toolbar_covers_nothing(page, table) -> None:
+    """Point at the table so that its toolbar shows, then measure what the toolbar covers."""
+    table.evaluate("e => e.scrollIntoView({block: 'center'})")
+    table.hover(position={"x": 10, "y": 10})
+    expect(table.locator('[data-testid="stElementToolbar"] button').first).to_be_visible()
+    # it slides into place: measure where it comes to rest
+    table.evaluate("""e => Promise.all(e.querySelector('[data-testid="stElementToolbar"]')
+                          .getAnimations({subtree: true}).map(a => a.finished))""")
+    measured = table.evaluate(TOOLBAR_COVERS)
+    assert measured["covered"] == [] and not measured["into_header"], measured
+
+
 @pytest.mark.parametrize("viewport", [PHONE, IPAD], ids=["phone", "ipad"])
 @pytest.mark.parametrize(
     "path",
@@ -53,7 +85,7 @@ def test_no_page_is_wider_than_the_screen(open_page, path, viewport):
     settled(visit.page, NO_OVERFLOW, OVERFLOW)
 
 
-def test_wide_tables_scroll_sideways_in_their_own_box_on_a_phone(open_page):
+def test_wide_tables_scroll_sideways_in_their_own_box_and_their_toolbars_hide_no_text_on_a_phone(open_page):
     page = open_page("/?city=桃園市", viewport=PHONE).page
     # the city's proposals and its mutual aid: each list is still whole (wider than the phone), reachable
     # by scrolling its own box
@@ -65,6 +97,11 @@ def test_wide_tables_scroll_sideways_in_their_own_box_on_a_phone(open_page):
                           && e.scrollWidth > e.clientWidth && e.getBoundingClientRect().right <= innerWidth)""",
         f"{grids}.map(e => [getComputedStyle(e).overflowX, e.scrollWidth, e.clientWidth, e.getBoundingClientRect().right])",
     )
+    # Each table's toolbar (shown while the pointer is over the table) covers no text above the table
+    # and none of the table's header row: at 390 px a note above filled the line the toolbar sat on.
+    tables = page.locator('[data-testid="stDataFrame"]')
+    for index in range(tables.count()):
+        toolbar_covers_nothing(page, tables.nth(index))
 
 
 def test_short_lists_show_every_row_without_scrolling_inside(open_page):
@@ -78,7 +115,7 @@ def test_short_lists_show_every_row_without_scrolling_inside(open_page):
     )
 
 
-def test_headline_numbers_stay_on_one_line_on_a_phone(open_page):
+def test_headline_numbers_stay_on_one_line_on_a_phone_and_an_ipad(open_page):
     page = open_page("/", viewport=PHONE).page
     values = page.locator(".bt-tile-value")
     expect(values.first).to_be_visible()
@@ -87,6 +124,10 @@ def test_headline_numbers_stay_on_one_line_on_a_phone(open_page):
         return r.height < line * 1.5 && r.right <= innerWidth && e.scrollWidth <= e.clientWidth; }))()"""
     report = """[...document.querySelectorAll('.bt-tile-value')].map(e => [e.innerText,
         Math.round(e.getBoundingClientRect().height), getComputedStyle(e).lineHeight, e.scrollWidth, e.clientWidth])"""
+    settled(page, check, report)
+    # at 1024 with the sidebar open four tiles a row left 「0／55 案」 running past its tile
+    page.set_viewport_size({"width": IPAD[0], "height": IPAD[1]})
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_in_viewport()
     settled(page, check, report)
 
 
@@ -114,8 +155,19 @@ def test_card_neighbour_links_show_the_whole_id_on_an_ipad(open_page):
         assert label.evaluate("e => e.scrollWidth <= e.clientWidth"), label.inner_text()
 
 
-def test_every_map_metric_is_reachable_and_clickable_on_an_ipad(open_page):
+def test_every_map_metric_and_the_whole_pair_table_are_reachable_on_an_ipad(open_page):
     page = open_page("/map", viewport=IPAD).page
+    # The pairs' table at the foot shows every column, 合計 among them, without scrolling sideways
+    # (at 1024 it was cut after 轉報, and 合計, which orders it, was the column cut)
+    table = page.locator('[data-testid="stDataFrame"]').first
+    expect(table.locator(".dvn-scroller")).to_be_attached()
+    expect(table.locator('[role="columnheader"]').filter(has_text="合計")).to_have_count(1)
+    grid = "document.querySelector('[data-testid=\"stDataFrame\"] .dvn-scroller')"
+    settled(
+        page,
+        f"{grid}.scrollWidth <= {grid}.clientWidth && {grid}.getBoundingClientRect().right <= innerWidth",
+        f"[{grid}.scrollWidth, {grid}.clientWidth, {grid}.getBoundingClientRect().right, innerWidth]",
+    )
     relay = page.get_by_role("radio", name="轉報", exact=True)
     expect(relay).to_be_visible()
     # fully inside the window, and what sits at its centre is the option itself (not clipped away)
