@@ -4,6 +4,7 @@ and merges apply from a cycle on, each a version, and leave the cycles before as
 pages and packet); leads follow their group, a merged group's leads get its target."""
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -51,9 +52,15 @@ def _packet_view(s: Session, cycle: int) -> tuple:
 
 
 def _packet_parts(s: Session, cycle: int) -> dict[str, bytes]:
-    """The packet .docx of `cycle`, part by part (the zip's own timestamps aside)."""
+    """The packet .docx of `cycle`, part by part (the zip's own timestamps aside, and the generation
+    time the file's properties state: word.set_properties)."""
     document = zipfile.ZipFile(io.BytesIO(packet.packet_docx(s, cycle=cycle)))
-    return {name: document.read(name) for name in document.namelist()}
+    parts = {name: document.read(name) for name in document.namelist()}
+    parts["docProps/core.xml"] = GENERATED.sub(rb"\1", parts["docProps/core.xml"])
+    return parts
+
+
+GENERATED = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*")
 
 
 def _first(s: Session) -> int:

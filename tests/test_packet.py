@@ -288,20 +288,23 @@ def test_every_mutual_aid_figure_in_the_row_of_its_proposal(docx, data_files):
     # The period as the progress text gives it; the 統計區間 line of its own only when asked
     # (PacketOptions.period_line, tests/test_packet_cards.py).
     assert flat(facts.MUTUAL_AID_PERIOD_ROC) in flat(cell.text)
-    captions = [flat(p.text) for p in cell.paragraphs if "協請其他縣市" in p.text]
+    # each table's caption in its first row, across its columns (kept on the page of its table)
+    assert not [p.text for p in cell.paragraphs if "協請其他縣市" in p.text], "no caption apart from its table"
+    captions = [flat(table.rows[0].cells[0].text) for table in cell.tables]
     requesting = list(dict.fromkeys(row[0] for row in facts.MUTUAL_AID))
     assert captions == facts.MUTUAL_AID_CAPTIONS  # as printed: 新竹縣's says 來援
     assert [caption.partition("協請")[0] for caption in captions] == requesting
     assert len(cell.tables) == len(requesting)
     for city, table in zip(requesting, cell.tables):
-        assert header(table) == ["項次", "縣市", "火警", "救護", "轉報"]
+        assert len({id(c._tc) for c in table.rows[0].cells}) == 1, "the caption spans the table"
+        assert [flat(c.text) for c in table.rows[1].cells] == ["項次", "縣市", "火警", "救護", "轉報"]
         expected = [
             [str(n), to, str(fire), str(ambulance), str(relay)]
             for n, (_, to, fire, ambulance, relay) in enumerate(
                 [row for row in facts.MUTUAL_AID if row[0] == city], start=1
             )
         ]
-        assert rows(table) == expected
+        assert [[c.text for c in row.cells] for row in table.rows[2:]] == expected
 
 
 def test_green_tourism_table_as_printed(docx, data_files):

@@ -124,19 +124,23 @@ def _words(text: str) -> set[str]:
 
 def name_lines(document) -> set[str]:
     """The lines of every header cell (a header row, a card's label column) and name cell, as the
-    document writes them (a cell's lines are its paragraphs)."""
+    document writes them (a cell's lines are its paragraphs). A table's header rows are its leading
+    rows marked to repeat: a statistics table's caption row, then its column labels; a card's is its
+    title row (合作提案 ‹名稱›), its labels down the first column."""
     lines: set[str] = set()
     for table in _tables(document):
         rows = table.rows
         if not rows:
             continue
-        has_header = rows[0]._tr.trPr is not None and rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
-        if has_header:
-            labels = [c.text.replace("\n", "") for c in rows[0].cells]
+        headers = 0
+        while headers < len(rows) and _is_header(rows[headers]):
+            headers += 1
+        if headers and rows[0].cells[0].text != "合作提案":
+            labels = [c.text.replace("\n", "") for c in rows[headers - 1].cells]
             columns = [i for i, label in enumerate(labels) if label.startswith(NAME_COLUMNS)]
-            lines |= {line for cell in rows[0].cells for line in cell.text.split("\n")}
-            body = rows[1:]
-        else:
+            lines |= {line for row in rows[:headers] for cell in row.cells for line in cell.text.split("\n")}
+            body = rows[headers:]
+        else:  # a card (its title row repeated or not) or a table of labels down its first column
             columns, body = [0], rows
         for row in body:
             cells = row.cells
@@ -144,6 +148,10 @@ def name_lines(document) -> set[str]:
                 if i < len(cells):
                     lines |= set(cells[i].text.split("\n"))
     return {line.strip() for line in lines if line.strip()}
+
+
+def _is_header(row) -> bool:
+    return row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None
 
 
 def _tables(document):

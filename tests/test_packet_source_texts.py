@@ -162,7 +162,9 @@ def test_the_back_page_as_the_source_prints_it(docx):
 
 
 def test_mutual_aid_captions_as_printed(docx):
-    captions = [flat(t) for t in cell_paragraphs(joint_progress(docx, 17)) if "協請其他縣市" in t]
+    """Each caption in the first row of its table (a row across the table's columns)."""
+    tables = joint_progress(docx, 17).tables
+    captions = [flat(t.rows[0].cells[0].text) for t in tables if "協請其他縣市" in t.rows[0].cells[0].text]
     assert captions == facts.MUTUAL_AID_CAPTIONS
 
 

@@ -76,3 +76,26 @@ def test_a_header_phrase_too_long_for_any_column_breaks_into_even_lines():
     assert word.balanced_lines("參與民眾所屬縣市", 1.8, 9) == "參與民眾\n所屬縣市"
     assert word.balanced_lines("縣市", 1.8, 9) == "縣市"
     assert word.words("文化教育組-教育組\n新北市政府") == ["文化教育組-", "教育組", "新北市政府"]
+
+
+def test_a_caption_row_leads_its_table_across_its_columns_and_keeps_with_it():
+    """A table's caption in its first row (LibreOffice keeps a row with the next, not a paragraph in a
+    cell with the table after it): one cell across the columns, open above and beside, repeated like
+    the labels after it; keep_together then holds caption, labels and rows on one page."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    table = word.grid(Document(), ["項次", "縣市"], [["1", "新竹縣"], ["2", "苗栗縣"]], [1.0, 2.0], size_pt=9)
+    cell = word.caption_row(table, "新竹市協請其他縣市支援之數量", size_pt=10)
+    word.keep_together(table)
+    caption, labels, *body = table.rows
+    assert [c.text for c in caption.cells] == ["新竹市協請其他縣市支援之數量"] * 2 and caption.cells[0]._tc is cell._tc
+    assert [c.text for c in labels.cells] == ["項次", "縣市"] and [[c.text for c in r.cells] for r in body][0] == [
+        "1",
+        "新竹縣",
+    ]
+    assert [r._tr.trPr.find(qn("w:tblHeader")) is not None for r in table.rows] == [True, True, False, False]
+    borders = cell._tc.tcPr.find(qn("w:tcBorders"))
+    assert {b.tag.split("}")[1]: b.get(qn("w:val")) for b in borders} == {"top": "nil", "left": "nil", "right": "nil"}
+    assert all(p.paragraph_format.keep_with_next for r in table.rows[:-1] for c in r.cells for p in c.paragraphs)
+    assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in table.rows)

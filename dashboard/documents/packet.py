@@ -450,14 +450,16 @@ def agency_lines(units) -> str:
 
 def _figures(cell, note: str | None, figures: list[FigureTable]) -> None:
     """The statistics tables printed inside a row's progress cell, on the page of the sentence leading
-    into them (the cell's last line so far)."""
+    into them (the cell's last line so far); each table on one page, its caption (a city's
+    「協請其他縣市支援之數量」) in its first row (word.caption_row), so never apart from it."""
     cell.paragraphs[-1].paragraph_format.keep_with_next = True
     if note:
         _paragraph(cell, note, size=FIGURE_FONT_PT).paragraph_format.keep_with_next = True
     for figure in figures:
-        if figure.caption:
-            _paragraph(cell, figure.caption, size=FIGURE_FONT_PT + 1).paragraph_format.keep_with_next = True
-        word.keep_together(_grid(cell, figure.header, figure.rows, figure.widths_cm, size=FIGURE_FONT_PT))
+        table = _grid(cell, figure.header, figure.rows, figure.widths_cm, size=FIGURE_FONT_PT)
+        if figure.caption:  # in the table's first row: a paragraph in a cell would not keep with it
+            word.caption_row(table, figure.caption, size_pt=FIGURE_FONT_PT + 1)
+        word.keep_together(table)
         if figure.footnote:  # close under its table: in the paragraph a cell's table is followed by
             cell.paragraphs[-1].add_run(figure.footnote).font.size = Pt(FIGURE_FONT_PT)
         spacer = cell.add_paragraph()  # a cell must end with a paragraph; it also spaces the tables

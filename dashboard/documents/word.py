@@ -8,7 +8,8 @@ shares, on top of python-docx.
   author, the generation time as created and modified, zh-TW (set_properties()).
 - back_page(): a last page of its own section, without the page number (the packet's organisers).
 - grid(): a fixed-width table whose header row repeats on every page and whose header words never
-  break (fit_words()); fill() writes a cell; keep_together() keeps a short table on one page.
+  break (fit_words()); fill() writes a cell; keep_together() keeps a short table on one page;
+  caption_row() gives a table its caption as its first row.
 - heading(): a bold line kept on the page of what follows it.
 - bookmark(), page_ref(), update_fields_on_open(): a contents list that names the pages.
 - Ids (112-J03) and times (14:00–14:30) must never break across lines: a word processor may break
@@ -209,6 +210,26 @@ def keep_together(table) -> None:
             for cell in row.cells:
                 for paragraph in cell.paragraphs:
                     paragraph.paragraph_format.keep_with_next = True
+
+
+def caption_row(table, text: str, *, size_pt: float | None = None):
+    """A first row spanning all the table's columns holding its caption, without a border above or
+    beside it, so that it reads as the line over the table: the caption is part of the table, which
+    keeps it on the page of the table's first rows (Word and LibreOffice both keep a row with the
+    next; LibreOffice ignores keep-with-next on a paragraph in a cell followed by a table). A
+    header row, with the table's header after it (header rows lead a table); returns the cell."""
+    row = table.add_row()
+    table._tbl.tr_lst[0].addprevious(row._tr)
+    cell = row.cells[0].merge(row.cells[-1])
+    fill(cell, text, size_pt=size_pt)
+    borders = OxmlElement("w:tcBorders")
+    for side in ("top", "left", "right"):
+        border = OxmlElement(f"w:{side}")
+        border.set(qn("w:val"), "nil")
+        borders.append(border)
+    cell._tc.get_or_add_tcPr().append(borders)
+    repeat_as_header(row)
+    return cell
 
 
 TAIL_LINES = 5  # a page never holds fewer lines than this of a table's end
