@@ -338,7 +338,7 @@ class Tab:
         if self._context is None or self._context.pages == [] or self._context.pages[0].is_closed():
             if self._context is not None:
                 self._context.close()
-            self._context = self._browser.new_context(locale="zh-TW")
+            self._context = self._browser.new_context(locale="zh-TW", accept_downloads=True)
             self._context.route("**/*", self._route)
             page = self._context.new_page()
             page.on("console", lambda m: self._console.append(m.text) if m.type == "error" else None)
@@ -382,6 +382,36 @@ def tab(browser):
     shared = Tab(browser)
     yield shared
     shared.close()
+
+
+SIDEBAR = '[data-testid="stSidebar"]'
+
+
+def session_cookie(engine, url: str, name: str) -> dict:
+    """The cookie that signs `name` in at the server at `url` (its store: `engine`), without the
+    sign-in form: a session token issued as a password sign-in issues it, in the cookie the sign-in
+    writes (pages/shared/auth_form.py: COOKIE, path /, SameSite=Strict). For tests whose subject is
+    a signed-in page, not the sign-in: pass it to `tab.visit(..., cookies=[...])`."""
+    from sqlmodel import Session
+
+    from dashboard.domain import accounts
+    from dashboard.web import sessions
+    from pages.shared import auth_form
+
+    with Session(engine) as session:
+        hashed = accounts.password_hash_of(session, name)
+    assert hashed is not None, f"{name} cannot sign in with a password"
+    token = sessions.issue(engine, name, hashed)
+    return {"name": auth_form.COOKIE, "value": token, "url": url, "sameSite": "Strict"}
+
+
+def visit_signed_in(tab, engine, url: str, path: str, name: str, *, viewport=(1280, 720)) -> Visit:
+    """The tab at `path` of the server at `url`, signed in as `name` by cookie; returns once the
+    sidebar offers 登出 (it is in the page, if folded away on a phone) and the run has finished."""
+    visit = tab.visit(f"{url}/{path}", viewport=viewport, cookies=[session_cookie(engine, url, name)])
+    expect(visit.page.locator(SIDEBAR).locator("button", has_text="登出")).to_be_attached(timeout=RUN_TIMEOUT)
+    expect(visit.page.locator(DONE)).to_be_attached(timeout=RUN_TIMEOUT)
+    return visit
 
 
 def first_run_finished(page) -> None:

@@ -1,5 +1,5 @@
 """The year chooser in a browser, on a store of two cycles: a `?cycle=` deep link opened as the
-first request of a fresh browser shows that year (chooser, counts and list), and choosing the other
+first request of a new session (the worker's tab typing the address) shows that year (chooser, counts and list), and choosing the other
 year in the sidebar puts it into the address bar. No fixed waits: every check is a retrying expect."""
 
 import re
@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pages.shared import year_choice
-from tests.browser.conftest import DONE, EXCEPTION, LOCAL, MAIN, RUN_TIMEOUT, store_server
+from tests.browser.conftest import DONE, EXCEPTION, MAIN, RUN_TIMEOUT, store_server
 from tests.two_cycles import add_next_cycle
 
 pytestmark = pytest.mark.browser
@@ -22,12 +22,9 @@ def two_cycle_server(tmp_path_factory):
         yield url, made[0]
 
 
-def test_a_year_deep_link_opened_first_shows_that_year(browser, two_cycle_server):
+def test_a_year_deep_link_opened_first_shows_that_year(tab, two_cycle_server):
     url, made = two_cycle_server
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-TW")
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort())
-    page = context.new_page()
-    page.goto(f"{url}/proposals?{year_choice.PARAM}={made.packet}")
+    page = tab.visit(f"{url}/proposals?{year_choice.PARAM}={made.packet}").page
     main, sidebar = page.locator(MAIN), page.locator('[data-testid="stSidebar"]')
     expect(main).to_contain_text(f"{made.packet}年度共 55 案", timeout=RUN_TIMEOUT)
     chooser = sidebar.get_by_role("combobox", name="年度")
@@ -42,4 +39,3 @@ def test_a_year_deep_link_opened_first_shows_that_year(browser, two_cycle_server
     expect(page).not_to_have_url(re.compile(rf"{year_choice.PARAM}="))
     expect(main).to_contain_text(made.new_id)
     expect(chooser).to_have_value(f"{made.next}年度")
-    context.close()
