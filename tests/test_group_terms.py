@@ -3,10 +3,6 @@ a cycle; starting the next cycle carries them over unconfirmed; renames, new gro
 and merges apply from a cycle on, each a version, and leave the cycles before as they were (their
 pages and packet); leads follow their group, a merged group's leads get its target."""
 
-import io
-import re
-import zipfile
-
 import pytest
 from sqlmodel import Session, select
 
@@ -24,6 +20,7 @@ from dashboard.domain import (
 )
 from dashboard.domain.permissions import Actor, PermissionDenied
 from dashboard.store.models import GroupVersion, Proposal, WorkGroup
+from tests import docxparts
 from tests.storetools import add_account
 
 SECRETARIAT = Actor(name="祕書甲", role=vocab.SECRETARIAT)
@@ -52,15 +49,8 @@ def _packet_view(s: Session, cycle: int) -> tuple:
 
 
 def _packet_parts(s: Session, cycle: int) -> dict[str, bytes]:
-    """The packet .docx of `cycle`, part by part (the zip's own timestamps aside, and the generation
-    time the file's properties state: word.set_properties)."""
-    document = zipfile.ZipFile(io.BytesIO(packet.packet_docx(s, cycle=cycle)))
-    parts = {name: document.read(name) for name in document.namelist()}
-    parts["docProps/core.xml"] = GENERATED.sub(rb"\1", parts["docProps/core.xml"])
-    return parts
-
-
-GENERATED = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*")
+    """The packet .docx of `cycle`, part by part (its generation time aside: tests/docxparts.py)."""
+    return docxparts.parts(packet.packet_docx(s, cycle=cycle))
 
 
 def _first(s: Session) -> int:

@@ -11,7 +11,6 @@ the 112 packet and page data are what they were before the walk. Runs on SQLite 
 import contextlib
 import io
 import sys
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +25,7 @@ from dashboard.domain import cycles, decisions, group_terms, meeting, meeting_se
 from dashboard.domain.dates import TAIPEI
 from dashboard.domain.permissions import Actor
 from dashboard.store.db import make_engine
-from tests import databases
+from tests import databases, docxparts
 
 OUTGOING, INCOMING = "新北祕書", "新竹祕書"
 PASSWORD = "rotating chair 2024"
@@ -88,9 +87,8 @@ class Snapshot:
 
 
 def _packet_parts(path: Path) -> dict[str, bytes]:
-    """The packet .docx part by part (the zip's own timestamps aside)."""
-    document = zipfile.ZipFile(path)
-    return {name: document.read(name) for name in document.namelist()}
+    """The packet .docx part by part (its generation time aside: tests/docxparts.py)."""
+    return docxparts.parts(path)
 
 
 def _pages(engine, year: int) -> dict:
