@@ -25,35 +25,8 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.cpu_of_tests import processes, tree_cpu  # noqa: E402  (CPU from /proc, one reader)
 from tests.browser.conftest import ARGS, CHROMIUM, DONE  # noqa: E402  (the browser tests' own settings)
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _processes() -> dict[int, tuple[int, float]]:
-    """pid -> (parent pid, CPU seconds of the process and of its reaped children)."""
-    found = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                fields = Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            found[int(name)] = (int(fields[1]), sum(int(x) for x in fields[11:15]) / TICK)
-    return found
-
-
-def tree_cpu(root: int) -> float:
-    processes = _processes()
-    children: dict[int, list[int]] = {}
-    for pid, (parent, _) in processes.items():
-        children.setdefault(parent, []).append(pid)
-    total, todo = 0.0, [root]
-    while todo:
-        pid = todo.pop()
-        total += processes.get(pid, (0, 0.0))[1]
-        todo += children.get(pid, [])
-    return total
 
 
 def start_server(app: str) -> tuple[subprocess.Popen, str]:
@@ -102,7 +75,7 @@ def main() -> None:
     me = os.getpid()
 
     def browser_cpu() -> float:  # this process's tree is the Playwright driver, Chromium and the server
-        return tree_cpu(me) - tree_cpu(server.pid) - _processes()[me][1]
+        return tree_cpu(me) - tree_cpu(server.pid) - processes()[me][1]
 
     def wait(page) -> None:
         page.locator(DONE).wait_for(state="attached", timeout=120_000)

@@ -17,8 +17,8 @@ TICK = os.sysconf("SC_CLK_TCK")
 _largest = [0.0]
 
 
-def tree_cpu(root: int) -> float:
-    """CPU seconds of `root` and every live descendant, with their reaped children."""
+def processes() -> dict[int, tuple[int, float]]:
+    """pid -> (parent pid, CPU seconds of the process and of its reaped children)."""
     found: dict[int, tuple[int, float]] = {}
     for name in os.listdir("/proc"):
         if name.isdigit():
@@ -27,6 +27,12 @@ def tree_cpu(root: int) -> float:
             except OSError:
                 continue
             found[int(name)] = (int(fields[1]), sum(int(x) for x in fields[11:15]) / TICK)
+    return found
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds of `root` and every live descendant, with their reaped children."""
+    found = processes()
     children: dict[int, list[int]] = {}
     for pid, (parent, _) in found.items():
         children.setdefault(parent, []).append(pid)
