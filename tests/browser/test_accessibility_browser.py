@@ -15,7 +15,7 @@ import pytest
 
 from dashboard.domain import vocab
 from pages.shared.page_list import PAGES
-from tests.browser.conftest import DONE, LOCAL, MAIN, RUN_TIMEOUT, SIGN_IN_PASSWORD, expect, store_server
+from tests.browser.conftest import DONE, LOCAL, MAIN, RUN_TIMEOUT, expect, session_cookie, store_server
 
 try:
     from axe_playwright_python.sync_playwright import Axe
@@ -42,28 +42,19 @@ SIGNED_IN = [s.url_path for s in PAGES.values()] + [f"card?id={WIDE_CARD}", PRES
 
 @pytest.fixture(scope="module")
 def site(browser, tmp_path_factory):
-    """(base URL, the cookie-holding state of a secretariat's sign-in)."""
+    """(base URL, the cookies of a secretariat's sign-in)."""
     if Axe is None:
         message = "axe-playwright-python is not installed (pip install -e '.[test]')"
         pytest.fail(message) if os.environ.get("REQUIRE_BROWSER") == "1" else pytest.skip(message)
     folder = tmp_path_factory.mktemp("axe")
-    with store_server(folder, people=[(SECRETARIAT, vocab.SECRETARIAT, ())]) as (url, _engine):
-        context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-TW")
-        page = context.new_page()
-        page.goto(f"{url}/mine")
-        main = page.locator(MAIN)
-        main.get_by_label("帳號").fill(SECRETARIAT)
-        main.get_by_role("textbox", name="密碼").fill(SIGN_IN_PASSWORD)
-        main.get_by_role("button", name="登入").click()
-        expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("登出", timeout=RUN_TIMEOUT)
-        expect(page.locator(DONE)).to_be_attached(timeout=RUN_TIMEOUT)
-        state = context.storage_state()
-        context.close()
-        yield url, state
+    with store_server(folder, people=[(SECRETARIAT, vocab.SECRETARIAT, ())]) as (url, engine):
+        yield url, [session_cookie(engine, url, SECRETARIAT)]
 
 
-def _tab(browser, state):
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-TW", storage_state=state)
+def _tab(browser, cookies):
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-TW")
+    if cookies:
+        context.add_cookies(cookies)
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort())
     return context, context.new_page()
 

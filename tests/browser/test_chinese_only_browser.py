@@ -22,7 +22,7 @@ from sqlmodel import SQLModel
 
 from dashboard.domain import vocab
 from pages.shared.page_list import PAGES
-from tests.browser.conftest import DONE, MAIN, RUN_TIMEOUT, SIGN_IN_PASSWORD, expect, store_server
+from tests.browser.conftest import DONE, MAIN, RUN_TIMEOUT, expect, session_cookie, store_server
 
 pytestmark = pytest.mark.browser
 
@@ -97,21 +97,10 @@ def test_english_finds_the_words_it_should():
 
 @pytest.fixture(scope="module")
 def site(browser, tmp_path_factory):
-    """(base URL, the cookie-holding state of a secretariat's sign-in, the allowed words)."""
+    """(base URL, the cookies of a secretariat's sign-in, the allowed words)."""
     folder = tmp_path_factory.mktemp("chinese")
     with store_server(folder, people=[(SECRETARIAT, vocab.SECRETARIAT, ())]) as (url, engine):
-        context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-TW")
-        page = context.new_page()
-        page.goto(f"{url}/mine")
-        main = page.locator(MAIN)
-        main.get_by_label("帳號").fill(SECRETARIAT)
-        main.get_by_role("textbox", name="密碼").fill(SIGN_IN_PASSWORD)
-        main.get_by_role("button", name="登入").click()
-        expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("登出", timeout=RUN_TIMEOUT)
-        expect(page.locator(DONE)).to_be_attached(timeout=RUN_TIMEOUT)
-        state = context.storage_state()
-        context.close()
-        yield url, state, PROPER_NAMES | _store_words(engine)
+        yield url, [session_cookie(engine, url, SECRETARIAT)], PROPER_NAMES | _store_words(engine)
 
 
 SIGNED_OUT = ["home", "groups", "proposals", "card", "map", "meeting", "documents", "mine", "no-such-page"]
@@ -119,8 +108,8 @@ SIGNED_IN = [spec.url_path for spec in PAGES.values()] + ["no-such-page"]
 
 
 def _visit(tab, site, path: str, signed_in: bool) -> list[str]:
-    url, state, _ = site
-    page = tab.visit(f"{url}/{path}", cookies=state["cookies"] if signed_in else ()).page
+    url, cookies, _ = site
+    page = tab.visit(f"{url}/{path}", cookies=cookies if signed_in else ()).page
     main = page.locator(MAIN)
     expect(main.locator('[data-testid="stElementContainer"]').first).to_be_attached(timeout=RUN_TIMEOUT)
     expect(page.locator(DONE)).to_be_attached(timeout=RUN_TIMEOUT)
