@@ -13,11 +13,12 @@ from streamlit.testing.v1 import AppTest
 from dashboard.domain import cycles, decisions, vocab
 from dashboard.store.db import make_engine
 from dashboard.store.models import Meeting, Proposal, ProposalVersion
-from tests.pagetest import LEAD, SECRETARIAT, open_as
+from tests.pagetest import LEAD, SECRETARIAT, open_as, open_page, sign_in
 from tests.test_new_year import NEXT, data_documents, pick_decisions, still_tracked
 from tests.test_new_year import SECRETARIAT as SECRETARIAT_ACTOR
 
 MEETING_DAY = date(NEXT + 1911, 10, 23)
+PASSWORD = "correct horse"  # of pagetest's SECRETARIAT (tests/storetools.add_account)
 
 
 @pytest.fixture
@@ -200,3 +201,49 @@ def test_an_in_person_meeting_of_another_host_has_no_link(url):
         new = cycles.meeting_of(s, NEXT)
         assert (new.form, new.host_city, new.url, new.venue) == ("實體", "新竹市", None, "新竹市政府大禮堂")
         assert {"chair", "chair_org", "start_time", "agenda"} <= set(new.unconfirmed)  # left as last year's
+
+
+def test_signed_out_in_another_tab_the_start_keeps_what_was_typed_and_starts_after_signing_in(url):
+    """pages/shared/signed_out.py for 開始新年度: the start is refused with 「已登出，請重新登入」,
+    nothing is written, every value typed stays; after signing in again in the same tab the same
+    button starts the year as the secretariat."""
+    from dashboard.web import sessions
+    from pages.shared import auth_form, signed_out
+
+    at = sign_in(open_page("new_year"), PASSWORD, SECRETARIAT, key="new-year-sign-in")
+    assert not at.exception and not at.error
+    before = snapshot(url)
+    sessions.revoke(make_engine(url), at.session_state[auth_form.TOKEN_KEY])  # 登出 in another tab
+    at = start(at, host="新竹市", venue="新竹市政府 3 樓", chair="副市長")
+    assert not at.exception and not at.main.success
+    assert signed_out.REFUSED in [e.value for e in at.error]
+    assert any(f"「{SECRETARIAT}」的登入已結束" in w.value for w in at.warning)
+    assert snapshot(url) == before, "nothing was started after the sign-in ended"
+    kept = {
+        "host": widget(at, "selectbox", "host_city").value,
+        "day": widget(at, "date_input", "date").value,
+        "venue": widget(at, "text_input", "線上-venue").value,
+        "chair": widget(at, "text_input", "chair").value,
+        "confirmed": widget(at, "checkbox", "confirm").value,
+    }
+    assert kept == {
+        "host": "新竹市",
+        "day": MEETING_DAY,
+        "venue": "新竹市政府 3 樓",
+        "chair": "副市長",
+        "confirmed": True,
+    }
+
+    at = sign_in(at, PASSWORD, SECRETARIAT, key="new-year-sign-in")
+    assert not at.exception and not at.error
+    assert widget(at, "text_input", "線上-venue").value == "新竹市政府 3 樓"
+    widget(at, "button", "start").click()
+    at = at.run()
+    assert not at.exception and not at.error
+    assert f"已開始{NEXT}年度" in at.success[0].value
+    with Session(make_engine(url)) as s:
+        new = cycles.meeting_of(s, NEXT)
+        assert (new.date, new.venue, new.chair, new.host_city) == (MEETING_DAY, "新竹市政府 3 樓", "副市長", "新竹市")
+        carried = s.exec(select(Proposal.id).where(Proposal.track == vocab.CARRIED, Proposal.year == NEXT - 1)).all()
+        started = s.exec(select(ProposalVersion).where(ProposalVersion.proposal_id.in_(carried))).all()
+        assert carried and {v.recorded_by for v in started} == {SECRETARIAT}

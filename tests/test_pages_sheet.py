@@ -12,21 +12,22 @@ from dashboard.domain import accounts, editing, vocab
 from dashboard.domain.permissions import OPERATOR
 from dashboard.store.db import make_engine
 from dashboard.store.models import ProposalVersion, WorkGroup
-from dashboard.web import auth
-from pages.shared import auth_form
+from dashboard.web import auth, sessions
+from pages.shared import auth_form, signed_out
 from tests import databases
 from tests.datadocs import cycle_of_data
-from tests.pagetest import APP, build_store, diff_fields, markdown_text, serving
+from tests.pagetest import APP, build_store, diff_fields, markdown_text, serving, sign_in
 from tests.test_update_sheet import edited, label, new_proposal_id
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PASSWORD = "sheet pass"  # of both accounts below
 
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory):
     url = build_store(tmp_path_factory.mktemp("sheet") / "store.db")
     with Session(make_engine(url)) as s:
-        secret = auth.hash_password("unused pass", rounds=4)
+        secret = auth.hash_password(PASSWORD, rounds=4)
         accounts.add(s, actor=OPERATOR, name="交通窗口", role=vocab.LEAD, groups=("transport",), password_hash=secret)
         accounts.add(s, actor=OPERATOR, name="祕書甲", role=vocab.SECRETARIAT, password_hash=secret)
     with serving(url):
@@ -126,3 +127,32 @@ def test_an_upload_is_parsed_once_however_often_the_page_reruns(url, monkeypatch
     assert at.error and reads == ["壞.xlsx"]
     _upload(at, "好.xlsx", _workbook(url))  # another file is read
     assert reads == ["壞.xlsx", "好.xlsx"]
+
+
+def test_signed_out_in_another_tab_the_apply_writes_nothing_keeps_the_file_and_applies_after_signing_in(url):
+    """pages/shared/signed_out.py for 套用: refused with 「已登出，請重新登入」, nothing written, the
+    file still chosen and its preview shown; after signing in again in the same tab the same button
+    applies it as the lead."""
+    target = new_proposal_id()
+    data = edited(_workbook(url), {(target, label("contact")): "登出後才套用的聯絡人"})
+    at = sign_in(_open(None), PASSWORD, "交通窗口", key="sheet-sign-in")
+    at = _upload(at, "交通.xlsx", data)
+    assert not at.exception and not at.error
+    before = len(_versions(url))
+    sessions.revoke(make_engine(url), at.session_state[auth_form.TOKEN_KEY])  # 登出 in another tab
+    at = at.button(key="sheet-apply").click().run()
+    assert not at.exception and not at.success
+    assert signed_out.REFUSED in [e.value for e in at.error]
+    assert any("「交通窗口」的登入已結束" in w.value for w in at.warning)
+    assert len(_versions(url)) == before
+    [change] = diff_fields(markdown_text(at))  # the file is still chosen, its preview shown
+    assert change["新值"] == "登出後才套用的聯絡人"
+
+    at = sign_in(at, PASSWORD, "交通窗口", key="sheet-sign-in")
+    assert not at.exception and not at.error
+    at = at.button(key="sheet-apply").click().run()
+    assert any("已套用「交通.xlsx」：1 案" in s.value for s in at.success)
+    with Session(make_engine(url)) as s:
+        latest = editing.history(s, target)[0]
+    assert (latest.recorded_by, latest.reason) == ("交通窗口", "試算表更新：交通.xlsx")
+    assert len(_versions(url)) == before + 1
