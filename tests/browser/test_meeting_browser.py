@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from dashboard.web import auth
 from pages.shared import presenter
-from tests.browser.conftest import DONE, LOCAL, start_server, stop_server
+from tests.browser.conftest import DONE, LOCAL, sign_in_on_presenter, start_server, stop_server
 
 pytestmark = pytest.mark.browser
 
@@ -256,11 +256,7 @@ def test_the_secretariat_records_from_the_presenter_view_and_the_minutes_list_it
         _settle(page)
         assert page.get_by_role("button", name="記錄決議").count() == 0  # not signed in yet
 
-        page.locator('[data-testid="stExpander"] summary').click()
-        page.get_by_label("帳號").fill("測試祕書")
-        page.get_by_label("密碼").fill(PASSWORD)
-        page.get_by_role("button", name="登入").click()
-        expect(page.get_by_role("button", name="記錄決議")).to_be_visible(timeout=60_000)
+        sign_in_on_presenter(page, "測試祕書", PASSWORD)
         page.get_by_text("保留", exact=True).first.click()
         page.get_by_label("備註（選填）").fill(HTML_NOTE)
         page.get_by_role("button", name="記錄決議").click()
@@ -296,21 +292,13 @@ def test_the_secretariat_records_from_the_presenter_view_and_the_minutes_list_it
         context.close()
 
 
-def _sign_in(page) -> None:
-    page.locator('[data-testid="stExpander"] summary').click()
-    page.get_by_label("帳號").fill("測試祕書")
-    page.get_by_label("密碼").fill(PASSWORD)
-    page.get_by_role("button", name="登入").click()
-    expect(page.get_by_role("button", name="記錄決議")).to_be_visible(timeout=60_000)
-
-
 def test_recording_on_the_longest_proposal_keeps_the_step_buttons_on_screen(browser, secretariat_server):
     context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-TW")
     try:
         page = context.new_page()
         page.goto(secretariat_server + f"/meeting?present=1&item={LONGEST_TITLE}")
         _settle(page)
-        _sign_in(page)
+        sign_in_on_presenter(page, "測試祕書", PASSWORD)
         page.get_by_text("修正後通過", exact=True).first.click()
         page.get_by_role("button", name="記錄決議").click()
         expect(page.get_by_text("決議：").first.locator("..")).to_contain_text("修正後通過", timeout=60_000)
@@ -368,7 +356,7 @@ def test_what_the_secretariat_chose_and_typed_stays_while_the_decision_refreshes
             page.goto(secretariat_server + "/meeting?present=1&item=111-05")
         socket = connection.value
         _settle(page)
-        _sign_in(page)
+        sign_in_on_presenter(page, "測試祕書", PASSWORD)
         page.get_by_text("保留", exact=True).first.click()
         page.get_by_label("備註（選填）").fill("尚未送出的備註")
         for _ in range(2):  # two of the live decision's reruns: the browser asks for each one

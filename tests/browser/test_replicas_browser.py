@@ -25,7 +25,7 @@ from playwright.sync_api import expect
 
 from dashboard.web import auth
 from tests import databases
-from tests.browser.conftest import DONE, LOCAL, MAIN, RUN_TIMEOUT, free_ports
+from tests.browser.conftest import DONE, LOCAL, MAIN, RUN_TIMEOUT, free_ports, sign_in_on_presenter
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -120,11 +120,7 @@ def test_a_decision_recorded_through_the_proxy_shows_on_every_replica_at_its_nex
         contexts.append(context)
         page.goto(f"{replicas.proxy}/meeting?present=1&item={PROPOSAL}&clock=15:20")
         expect(page.locator(DONE)).to_be_attached(timeout=RUN_TIMEOUT)
-        page.locator('[data-testid="stExpander"] summary').click()
-        page.get_by_label("帳號").fill("測試祕書")
-        page.get_by_label("密碼").fill(PASSWORD)
-        page.get_by_role("button", name="登入").click()
-        expect(page.get_by_role("button", name="記錄決議")).to_be_visible(timeout=RUN_TIMEOUT)
+        sign_in_on_presenter(page, "測試祕書", PASSWORD)
         page.get_by_text("保留", exact=True).first.click()
         page.get_by_label("備註（選填）").fill(NOTE)
         page.get_by_role("button", name="記錄決議").click()
