@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 
 from dashboard.domain import dates, vocab
 from dashboard.domain.permissions import Actor, require_secretariat
-from dashboard.store.db import begin_write
+from dashboard.store.db import save_version
 from dashboard.store.models import Account, AccountGroup, AccountVersion, WorkGroup
 
 NAME_MAX_CHARS = 40
@@ -174,9 +174,13 @@ def change(
     )
     if not own_password_only:
         require_secretariat(actor, MANAGE)
-    try:
-        begin_write(session)
-        version = _stage(
+
+    def taken() -> None:  # a writer that skipped the lock took this version number meanwhile
+        raise StaleAccountEdit(name, base_version or 0, _newer(session, name, base_version or 0)) from None
+
+    return save_version(
+        session,
+        lambda: _stage(
             session,
             actor=actor,
             name=name,
@@ -187,19 +191,9 @@ def change(
             until=until,
             password_hash=password_hash,
             reason=reason,
-        )
-        if version is None:
-            session.rollback()  # ends the transaction, and with it the write lock
-            return None
-        session.commit()
-    except IntegrityError:  # a writer that skipped the lock took this version number meanwhile
-        session.rollback()
-        raise StaleAccountEdit(name, base_version or 0, _newer(session, name, base_version or 0)) from None
-    except BaseException:
-        session.rollback()
-        raise
-    session.refresh(version)
-    return version
+        ),
+        on_conflict=taken,
+    )
 
 
 def _stage(session: Session, *, actor, name, base_version, role, groups, disabled, until, password_hash, reason):

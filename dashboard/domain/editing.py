@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import delete, func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from dashboard.domain import cycles, dates, diffs, group_terms, proposal_rules, proposal_yaml, vocab
@@ -18,7 +17,7 @@ from dashboard.domain.permissions import Actor, PermissionDenied, may_edit, requ
 from dashboard.domain.problems import Problem
 from dashboard.domain.proposal_rules import ID_PATTERN, ProposalRows, packet_key, proposal_record, proposal_rows
 from dashboard.domain.text import MAX_BYTES, text_problem
-from dashboard.store.db import begin_write
+from dashboard.store.db import begin_write, save_version
 from dashboard.store.models import City, Proposal, ProposalCity, ProposalLead, ProposalType, ProposalVersion, WorkGroup
 
 # How a field is typed: one line, several lines, one of a list, several of a list, the lead units, a day.
@@ -268,9 +267,9 @@ def edit(
 
     Saves are serialised (store.db.begin_write): of two saves on one base version, the second
     always sees the first and is refused with StaleEdit."""
-    _begin(session)
-    try:
-        version = stage(
+    return save_version(
+        session,
+        lambda: stage(
             session,
             actor=actor,
             proposal_id=proposal_id,
@@ -280,20 +279,10 @@ def edit(
             kind=kind,
             fields=fields,
             merge=merge,
-        )
-        if version is None:
-            session.rollback()  # ends the transaction, and with it the write lock
-            return None
-        session.commit()
-    except IntegrityError:  # a writer that skipped the lock took this version number meanwhile
-        session.rollback()
-        _check_base(session, proposal_id, base_version)
-        raise
-    except BaseException:
-        session.rollback()
-        raise
-    session.refresh(version)
-    return version
+        ),
+        # a writer that skipped the lock took this version number meanwhile: StaleEdit names it
+        on_conflict=lambda: _check_base(session, proposal_id, base_version),
+    )
 
 
 def stage(

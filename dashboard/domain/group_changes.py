@@ -22,7 +22,7 @@ from dashboard.domain.group_terms import (
 )
 from dashboard.domain.permissions import Actor, require_secretariat
 from dashboard.domain.text import text_problem
-from dashboard.store.db import begin_write
+from dashboard.store.db import save_version
 from dashboard.store.models import AccountGroup, GroupTerm, GroupVersion, Proposal, WorkGroup
 
 EDITABLE = ("name", "host_agency", "sort_order")  # what `edit` changes; the place of a group is set when added
@@ -65,7 +65,7 @@ def edit(
     when nothing changes. Setting the host agency (even to the one carried) confirms it. Raises
     PermissionDenied, GroupError or StaleGroupEdit; nothing is written then."""
     require_secretariat(actor, "設定議題組")
-    return _write(session, lambda: _edit(session, actor, group_id, year, changes, base_version, reason))
+    return save_version(session, lambda: _edit(session, actor, group_id, year, changes, base_version, reason))
 
 
 def add(
@@ -82,7 +82,7 @@ def add(
     order and kind optional), with the proposals `move` names moved to it (a split). A group_id of
     None takes the next free one (next_group_id)."""
     require_secretariat(actor, "設定議題組")
-    return _write(session, lambda: _add(session, actor, group_id, year, values, move, reason))
+    return save_version(session, lambda: _add(session, actor, group_id, year, values, move, reason))
 
 
 def close(
@@ -98,25 +98,7 @@ def close(
     """End a group from cycle `year` on; `into` another group (a merge): its proposals of `year`
     on move there and its leads get that group. Without `into`, refused while it has proposals then."""
     require_secretariat(actor, "設定議題組")
-    return _write(session, lambda: _close(session, actor, group_id, year, into, base_version, reason))
-
-
-def _write(session: Session, change):
-    """Run `change` as the store's one writer and commit; roll back on any refusal."""
-    session.flush()
-    begin_write(session)
-    session.expire_all()  # objects loaded before the lock may predate another writer's commit
-    try:
-        version = change()
-        if version is None:
-            session.rollback()
-            return None
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    session.refresh(version)
-    return version
+    return save_version(session, lambda: _close(session, actor, group_id, year, into, base_version, reason))
 
 
 def _cycle(session: Session, year) -> cycles.Cycle:

@@ -24,7 +24,7 @@ from dashboard.domain.dates import roc_date, roc_year
 from dashboard.domain.permissions import Actor, PermissionDenied
 from dashboard.domain.proposal_rules import MEETING_MAX_CHARS, too_long
 from dashboard.domain.text import text_problem
-from dashboard.store.db import begin_write
+from dashboard.store.db import save_version
 from dashboard.store.models import GroupMeeting, GroupMeetingVersion
 
 FIELDS = ("date", "kind", "name", "decided")
@@ -497,14 +497,16 @@ def stage_remove(
 
 def add(session: Session, *, actor: Actor, group_id, values: dict, reason=None) -> GroupMeetingVersion:
     """stage_add as the store's one writer, committed. Raises LogError, PermissionDenied."""
-    return _write(session, lambda: stage_add(session, actor=actor, group_id=group_id, values=values, reason=reason))
+    return save_version(
+        session, lambda: stage_add(session, actor=actor, group_id=group_id, values=values, reason=reason)
+    )
 
 
 def edit(
     session: Session, *, actor: Actor, meeting_id: int, changes: dict, base_version: int | None, reason=None
 ) -> GroupMeetingVersion | None:
     """stage_edit as the store's one writer, committed; a stale base raises StaleMeetingLog."""
-    return _write(
+    return save_version(
         session,
         lambda: stage_edit(
             session, actor=actor, meeting_id=meeting_id, changes=changes, base_version=base_version, reason=reason
@@ -515,28 +517,10 @@ def edit(
 def remove(
     session: Session, *, actor: Actor, meeting_id: int, base_version: int | None, reason=None
 ) -> GroupMeetingVersion:
-    return _write(
+    return save_version(
         session,
         lambda: stage_remove(session, actor=actor, meeting_id=meeting_id, base_version=base_version, reason=reason),
     )
-
-
-def _write(session: Session, change):
-    """Run `change` as the store's one writer and commit; roll back on any refusal."""
-    session.flush()
-    begin_write(session)
-    session.expire_all()  # objects loaded before the lock may predate another writer's commit
-    try:
-        version = change()
-        if version is None:
-            session.rollback()
-            return None
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    session.refresh(version)
-    return version
 
 
 def edit_count(session: Session) -> int:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from sqlalchemy import delete, func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from dashboard.domain import cycles, meeting_record, queries
@@ -25,7 +24,7 @@ from dashboard.domain.dates import ROC_OFFSET, roc_date, roc_year
 from dashboard.domain.editing import EditError
 from dashboard.domain.permissions import Actor, require_secretariat
 from dashboard.domain.text import text_problem
-from dashboard.store.db import begin_write
+from dashboard.store.db import save_version
 from dashboard.store.models import AgendaItem, Meeting, MeetingRecord, MeetingVersion, Organiser, StoreBuild
 
 ONLINE, IN_PERSON, HYBRID = "線上", "實體", "視訊與實體"
@@ -548,21 +547,15 @@ def edit(
     Raises PermissionDenied, EditError (unknown meeting or field, a bad value: every problem named)
     or StaleMeeting; nothing is written then."""
     require_secretariat(actor, "修改會議設定")
-    begin_write(session)
-    try:
-        version = _stage(session, actor, meeting_id, changes, base, reason, list(confirm), now)
-        if version is None:
-            session.rollback()
-            return None
-        session.commit()
-    except IntegrityError as error:  # a writer that skipped the lock took this version number
-        session.rollback()
-        raise EditError(["會議設定剛由其他人儲存；未儲存，請重新載入後再試。"]) from error
-    except BaseException:
-        session.rollback()
-        raise
-    session.refresh(version)
-    return version
+
+    def taken() -> None:  # a writer that skipped the lock took this version number
+        raise EditError(["會議設定剛由其他人儲存；未儲存，請重新載入後再試。"])
+
+    return save_version(
+        session,
+        lambda: _stage(session, actor, meeting_id, changes, base, reason, list(confirm), now),
+        on_conflict=taken,
+    )
 
 
 def _stage(session, actor, meeting_id, changes, base, reason, confirm, now) -> MeetingVersion | None:

@@ -1,10 +1,13 @@
 """Engine and sessions for the store."""
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, create_engine
 
 from dashboard.store import models  # noqa: F401  (registers the tables)
@@ -98,6 +101,39 @@ def begin_write(session: Session) -> None:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
     elif connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+Version = TypeVar("Version")
+
+
+def save_version(
+    session: Session, stage: Callable[[], Version | None], *, on_conflict: Callable[[], None] | None = None
+) -> Version | None:
+    """One save of a user's change as a version, all or nothing: become the store's one writer
+    (begin_write), read afresh (objects the session loaded before the lock may predate another
+    writer's commit), run `stage` (adds the version and returns it, or None when nothing changes)
+    and commit; on any refusal roll back, so that nothing is written. An IntegrityError (a writer
+    that skipped the lock took the version number meanwhile) is rolled back, then `on_conflict()`
+    may raise the caller's own error for it; else it propagates."""
+    try:
+        session.flush()
+        begin_write(session)
+        session.expire_all()
+        version = stage()
+        if version is None:
+            session.rollback()  # ends the transaction, and with it the write lock
+            return None
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        if on_conflict is not None:
+            on_conflict()
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(version)
+    return version
 
 
 def create_tables(engine: Engine) -> None:
