@@ -128,33 +128,45 @@ def _form(stamp, actor, proposal_id: str, tables: list[statistics.Table], names:
         reason = st.text_input("原因（選填）", max_chars=statistics.REASON_MAX_CHARS, key=f"statistics-reason-{suffix}")
         submitted = st.form_submit_button("儲存", type="primary", icon=":material/save:")
     if submitted:
-        _save(actor, proposal_id, period or statistics.Period(start, end), standing, edited, names, reason)
+        _save_aid(proposal_id, period or statistics.Period(start, end), standing, edited, names, reason)
 
 
-def _save(actor, proposal_id, period, standing, edited, names, reason) -> None:
+def _save_aid(proposal_id, period, standing, edited, names, reason) -> None:
     cells, row_totals, column_totals = {}, {}, {}
     for metric, frame in edited.items():
         cells[metric], row_totals[metric], column_totals[metric] = read_grid(frame, names)
+    _save(
+        proposal_id,
+        AID,
+        period,
+        lambda s, writer: statistics.add_mutual_aid_period(
+            s,
+            actor=writer,
+            proposal_id=proposal_id,
+            period=period,
+            grids=cells,
+            row_totals=row_totals,
+            column_totals=column_totals,
+            base_version=standing.version if standing else 0,
+            reason=reason,
+        ),
+    )
+
+
+def _save(proposal_id: str, kind: str, period: statistics.Period, write) -> None:
+    """Save one period's figures of `kind` as a version by whoever is signed in now, through
+    `write(session, writer)`. Nothing is written, and the form keeps what was typed, when the sign-in
+    has ended or a problem is found (both said above the form)."""
     writer = signed_out.writer()
     if writer is None:  # signed out since the form was opened: it keeps what was typed
         return
     try:
         with cached.session() as s:
-            version = statistics.add_mutual_aid_period(
-                s,
-                actor=writer,
-                proposal_id=proposal_id,
-                period=period,
-                grids=cells,
-                row_totals=row_totals,
-                column_totals=column_totals,
-                base_version=standing.version if standing else 0,
-                reason=reason,
-            )
+            version = write(s, writer)
     except (EditError, statistics.StaleStatistics, PermissionDenied) as error:
         _refused(error)
         return
-    _saved(writer, proposal_id, KIND_LABELS[AID], period, version)
+    _saved(writer, proposal_id, KIND_LABELS[kind], period, version)
 
 
 def _refused(error: Exception) -> None:
@@ -238,34 +250,42 @@ def _social_form(stamp, actor, proposal_id: str, tables: list[statistics.Table],
         return
     period = standing.period if standing else statistics.Period(start, end, until)
     grid, typed_rows, typed_columns = read_grid(edited, names)
-    writer = signed_out.writer()
-    if writer is None:  # signed out since the form was opened: it keeps what was typed
-        return
-    try:
-        with cached.session() as s:
-            rows = statistics.social_worker_rows(
-                grid,
-                cities=cities,
-                row_totals=typed_rows,
-                column_totals=typed_columns,
-                grand_total=read_corner(edited),
-                like=_latest_rows(tables, standing),
-            )
-            version = statistics.save_indicator_part(
-                s,
-                actor=writer,
-                proposal_id=proposal_id,
-                period=period,
-                rows=rows,
-                social_workers=True,
-                new=standing is None,
-                base_version=standing.version if standing else 0,
-                reason=reason,
-            )
-    except (EditError, statistics.StaleStatistics, PermissionDenied) as error:
-        _refused(error)
-        return
-    _saved(writer, proposal_id, KIND_LABELS[SOCIAL], period, version)
+    _save_part(
+        proposal_id,
+        SOCIAL,
+        period,
+        standing,
+        reason,
+        lambda: statistics.social_worker_rows(
+            grid,
+            cities=cities,
+            row_totals=typed_rows,
+            column_totals=typed_columns,
+            grand_total=read_corner(edited),
+            like=_latest_rows(tables, standing),
+        ),
+    )
+
+
+def _save_part(proposal_id: str, kind: str, period, standing: statistics.Table | None, reason: str, rows) -> None:
+    """Save the social-worker grid or the other figures of one period; `rows()` makes the rows from
+    what was typed (raising EditError for what is wrong)."""
+    _save(
+        proposal_id,
+        kind,
+        period,
+        lambda s, writer: statistics.save_indicator_part(
+            s,
+            actor=writer,
+            proposal_id=proposal_id,
+            period=period,
+            rows=rows(),
+            social_workers=kind == SOCIAL,
+            new=standing is None,
+            base_version=standing.version if standing else 0,
+            reason=reason,
+        ),
+    )
 
 
 def _latest_rows(tables: list[statistics.Table], standing: statistics.Table | None) -> list[dict]:
@@ -321,27 +341,14 @@ def _other_form(stamp, actor, proposal_id: str, tables: list[statistics.Table], 
         return
     period = standing.period if standing else statistics.Period(start, end, until)
     typed = edited.astype(object).where(pd.notna(edited), None).to_dict("records")
-    writer = signed_out.writer()
-    if writer is None:  # signed out since the form was opened: it keeps what was typed
-        return
-    try:
-        with cached.session() as s:
-            rows = statistics.indicator_rows_from_entries(typed, cities=cities, like=like)
-            version = statistics.save_indicator_part(
-                s,
-                actor=writer,
-                proposal_id=proposal_id,
-                period=period,
-                rows=rows,
-                social_workers=False,
-                new=standing is None,
-                base_version=standing.version if standing else 0,
-                reason=reason,
-            )
-    except (EditError, statistics.StaleStatistics, PermissionDenied) as error:
-        _refused(error)
-        return
-    _saved(writer, proposal_id, KIND_LABELS[OTHER], period, version)
+    _save_part(
+        proposal_id,
+        OTHER,
+        period,
+        standing,
+        reason,
+        lambda: statistics.indicator_rows_from_entries(typed, cities=cities, like=like),
+    )
 
 
 def render() -> None:
