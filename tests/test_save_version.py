@@ -1,17 +1,24 @@
 """store.db.save_version, the one save of a version that editing, accounts, meeting settings, groups
-and the meeting log share: all or nothing, and a version number taken meanwhile by a writer that
-skipped the lock becomes the caller's own error (on both engines)."""
+and the meeting log share: all or nothing (a refusal or a kill before the commit leaves nothing), and
+a version number taken meanwhile by a writer that skipped the lock becomes the caller's own error
+(on both engines)."""
 
+import signal
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from dashboard.store.db import save_version
+from dashboard.store.db import make_engine, save_version
 from dashboard.store.models import ProposalVersion
+from tests import databases
 
 PROPOSAL = "112-J17"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class Taken(Exception):
@@ -80,3 +87,46 @@ def test_a_version_number_taken_meanwhile_becomes_the_callers_error_and_nothing_
     with Session(writable_engine) as s, pytest.raises(IntegrityError):  # without on_conflict: as it is
         save_version(s, _stage(s, _version(1, "再一次")))
     assert _reasons(writable_engine) == ["別人先存"]
+
+
+# A writer killed between staging its version and committing it: the store keeps nothing of it and
+# the write lock is free for the next writer (SQLite: the file lock goes with the process and the
+# journal is rolled back; PostgreSQL: the backend ends its transaction when the connection drops).
+KILLED_WRITER = """
+import sys
+from datetime import UTC, datetime
+from sqlmodel import Session
+from dashboard.store.db import make_engine, save_version
+from dashboard.store.models import ProposalVersion
+
+with Session(make_engine(sys.argv[1])) as s:
+    def stage():
+        s.add(ProposalVersion(proposal_id=sys.argv[2], version=1, changes=[], reason="被中斷",
+                              recorded_at=datetime.now(UTC), recorded_by="測試"))
+        s.flush()
+        print("staged", flush=True)
+        sys.stdin.read()  # held here, under the write lock, until killed
+    save_version(s, stage)
+"""
+
+
+def test_a_writer_killed_before_its_commit_leaves_nothing_and_frees_the_lock(tmp_path):
+    with databases.database(tmp_path / "killed.db", loaded=True) as url:
+        writer = subprocess.Popen(
+            [sys.executable, "-c", KILLED_WRITER, url, PROPOSAL],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert writer.stdout.readline() == "staged\n"  # the barrier: staged, lock held, not committed
+        finally:
+            writer.send_signal(signal.SIGKILL)
+            writer.wait(30)
+        engine = make_engine(url)
+        assert _reasons(engine) == []
+        with Session(engine) as s:  # the next writer takes the lock and the same number at once
+            assert save_version(s, _stage(s, _version(1, "下一位"))).version == 1
+        assert _reasons(engine) == ["下一位"]
+        engine.dispose()
