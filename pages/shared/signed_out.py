@@ -25,9 +25,9 @@ NOTICE = (
 
 def notice() -> None:
     """Above a form: that the sign-in has ended, when it has (nothing otherwise)."""
-    ended = run_context.get().ended
-    if ended is not None and run_context.get().actor.name is None:
-        st.warning(NOTICE.format(who=url.md_text(ended.label)), icon=":material/logout:")  # a name as typed
+    context = run_context.get()
+    if context.ended is not None and context.actor.name is None:
+        st.warning(NOTICE.format(who=url.md_text(context.ended.label)), icon=":material/logout:")  # a name as typed
 
 
 def restore(form: str) -> bool:
